@@ -1,0 +1,66 @@
+"""The one place that maps errors to HTTP: status codes and the JSON error body."""
+import logging
+
+from flask import jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from gateway.rpc import RemoteFailure
+from shared.errors import (Conflict, InvalidInput, NotFound, PermissionDenied, PorticoError,
+                           RateLimited, ServiceTimeout, ServiceUnavailable, Unauthenticated)
+
+log = logging.getLogger(__name__)
+
+STATUS = {
+    InvalidInput: 400,
+    Unauthenticated: 401,
+    PermissionDenied: 403,
+    NotFound: 404,
+    Conflict: 409,
+    RateLimited: 429,
+    RemoteFailure: 500,
+    ServiceUnavailable: 503,
+    ServiceTimeout: 504,
+}
+
+
+def status_of(error):
+    for cls in type(error).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 500
+
+
+def wants_json():
+    return request.path.startswith("/api/") or request.path == "/healthz" or (
+        request.accept_mimetypes.best == "application/json")
+
+
+def error_response(code, message, fields, status):
+    if wants_json():
+        response = jsonify({"error": {"code": code, "message": message, "fields": fields}})
+    else:
+        response = render_template("error.html", message=message, status=status)
+    return response, status
+
+
+def handle_portico_error(error):
+    status = status_of(error)
+    if status >= 500:
+        log.warning("answering %s: %s", status, error.message)
+    return error_response(error.code, error.message, error.fields, status)
+
+
+def handle_http_error(error):
+    code = (error.name or "error").lower().replace(" ", "_")
+    return error_response(code, error.description or error.name, {}, error.code)
+
+
+def handle_unexpected(error):
+    log.exception("unexpected error")
+    return error_response("internal_error", "Something went wrong on our side.", {}, 500)
+
+
+def register(app):
+    app.register_error_handler(PorticoError, handle_portico_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected)

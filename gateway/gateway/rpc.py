@@ -1,0 +1,159 @@
+"""A pooled RPC client speaking nameko's wire protocol over pika, with a timeout on every call.
+
+Each pooled channel owns one connection, an exclusive reply queue and publisher confirms.
+A request thread borrows a channel for one call; a channel that errs is thrown away. Calls
+to a service with no queue fail at once (mandatory publish); a silent service times out.
+"""
+import json
+import logging
+import queue
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit, unquote
+
+import pika
+import pika.exceptions
+
+from shared.errors import PorticoError, ServiceTimeout, ServiceUnavailable, from_remote
+
+log = logging.getLogger(__name__)
+RPC_EXCHANGE = "nameko-rpc"
+
+
+def connection_parameters(amqp_uri):
+    """Turn a kombu-style AMQP URI into pika parameters."""
+    parts = urlsplit(amqp_uri)
+    vhost = unquote(parts.path[1:]) if len(parts.path) > 1 else "/"
+    return pika.ConnectionParameters(
+        host=parts.hostname or "127.0.0.1", port=parts.port or 5672, virtual_host=vhost or "/",
+        credentials=pika.PlainCredentials(unquote(parts.username or "guest"),
+                                          unquote(parts.password or "guest")),
+        heartbeat=0, connection_attempts=1, socket_timeout=3, blocked_connection_timeout=10,
+        stack_timeout=5)
+
+
+class RemoteFailure(PorticoError):
+    """A service failed with an error that is not one of the platform's own."""
+
+    code = "internal_error"
+
+
+class _Channel:
+    """One connection with its reply queue; used by one thread at a time."""
+
+    def __init__(self, parameters):
+        self.connection = pika.BlockingConnection(parameters)
+        self.channel = self.connection.channel()
+        self.channel.confirm_delivery()
+        self.channel.exchange_declare(RPC_EXCHANGE, exchange_type="topic", durable=True)
+        self.reply_queue = self.channel.queue_declare("", exclusive=True, auto_delete=True).method.queue
+        self.routing_key = f"portico-gateway-{uuid.uuid4()}"
+        self.channel.queue_bind(self.reply_queue, RPC_EXCHANGE, routing_key=self.routing_key)
+        self.channel.basic_consume(self.reply_queue, self._on_reply, auto_ack=True)
+        self.awaiting = None
+        self.reply = None
+
+    def _on_reply(self, _channel, _method, properties, body):
+        if properties.correlation_id == self.awaiting:  # late replies to timed-out calls are dropped
+            self.reply = body
+
+    def call(self, service, method, args, kwargs, headers, timeout):
+        correlation_id = str(uuid.uuid4())
+        self.awaiting, self.reply = correlation_id, None
+        properties = pika.BasicProperties(
+            reply_to=self.routing_key, correlation_id=correlation_id, delivery_mode=2,
+            content_type="application/json", content_encoding="utf-8", headers=headers)
+        body = json.dumps({"args": args, "kwargs": kwargs})
+        try:
+            self.channel.basic_publish(RPC_EXCHANGE, f"{service}.{method}", body, properties,
+                                       mandatory=True)
+        except pika.exceptions.UnroutableError:
+            raise ServiceUnavailable(f"The {service} service is not available.") from None
+        deadline = time.monotonic() + timeout
+        while self.reply is None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise ServiceTimeout(f"The {service} service did not answer in time.")
+            self.connection.process_data_events(time_limit=min(remaining, 1.0))
+        self.awaiting = None
+        return json.loads(self.reply)
+
+    def close(self):
+        try:
+            self.connection.close()
+        except Exception:
+            pass
+
+
+class RpcClient:
+    """Thread-safe client: ``call(service, method, *args, context=..., **kwargs)``."""
+
+    def __init__(self, amqp_uri, timeout=5.0, pool_size=32):
+        self.parameters = connection_parameters(amqp_uri)
+        self.timeout = timeout
+        self.idle = queue.LifoQueue()
+        self.slots = threading.BoundedSemaphore(pool_size)
+        self.executor = ThreadPoolExecutor(max_workers=pool_size, thread_name_prefix="rpc")
+
+    def call(self, service, method, *args, context=None, timeout=None, **kwargs):
+        """Call ``service.method`` and return its result, or raise the error it raised."""
+        timeout = self.timeout if timeout is None else timeout
+        headers = {f"nameko.{key}": value for key, value in (context or {}).items() if value is not None}
+        if not self.slots.acquire(timeout=timeout):
+            raise ServiceTimeout("The gateway is too busy to call the services right now.")
+        try:
+            channel = self._borrow()
+            try:
+                answer = channel.call(service, method, list(args), kwargs, headers, timeout)
+            except ServiceTimeout:
+                channel.close()  # its reply queue may still receive the late answer
+                raise
+            except ServiceUnavailable:
+                self.idle.put(channel)
+                raise
+            except Exception as exc:
+                channel.close()
+                log.warning("rpc channel failed: %s", exc)
+                raise ServiceUnavailable("The message broker is not reachable.") from None
+            self.idle.put(channel)
+        finally:
+            self.slots.release()
+        error = answer.get("error")
+        if error:
+            raise from_remote(error) or RemoteFailure(
+                f"The {service} service failed ({error.get('exc_type')}).")
+        return answer.get("result")
+
+    def call_parallel(self, calls, context=None, timeout=None):
+        """Run ``{key: (service, method, args)}`` at once; return ``{key: result or exception}``."""
+        futures = {key: self.executor.submit(self.call, service, method, *args, context=context,
+                                             timeout=timeout)
+                   for key, (service, method, args) in calls.items()}
+        results = {}
+        for key, future in futures.items():
+            try:
+                results[key] = future.result()
+            except Exception as exc:
+                results[key] = exc
+        return results
+
+    def _borrow(self):
+        try:
+            return self.idle.get_nowait()
+        except queue.Empty:
+            pass
+        try:
+            return _Channel(self.parameters)
+        except Exception as exc:
+            log.warning("cannot open an rpc channel: %s", exc)
+            raise ServiceUnavailable("The message broker is not reachable.") from None
+
+    def close(self):
+        while True:
+            try:
+                self.idle.get_nowait().close()
+            except queue.Empty:
+                break
+        self.executor.shutdown(wait=False)

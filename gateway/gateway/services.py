@@ -1,0 +1,38 @@
+"""Calling the services from a request: the app's RPC client with the request's context."""
+from flask import current_app, g
+
+# Which service owns each settings tab.
+SETTINGS_TABS = {
+    "general": "accounts",
+    "billing": "billing",
+    "services": "billing",
+    "tickets": "tickets",
+    "alerts": "notifications",
+}
+SERVICES = ("accounts", "billing", "tickets", "notifications")
+
+
+class BoundClient:
+    """The shared client, with every call carrying this request's tenant, actor and id."""
+
+    def __init__(self, client, context):
+        self.client = client
+        self.context = context
+
+    def call(self, service, method, *args, **kwargs):
+        return self.client.call(service, method, *args, context=self.context, **kwargs)
+
+    def call_parallel(self, calls, timeout=None):
+        return self.client.call_parallel(calls, context=self.context, timeout=timeout)
+
+
+def rpc():
+    return BoundClient(current_app.extensions["rpc"], g.rpc_context)
+
+
+def first_error(results):
+    """Raise the first exception among parallel results; otherwise return them."""
+    for value in results.values():
+        if isinstance(value, Exception):
+            raise value
+    return results

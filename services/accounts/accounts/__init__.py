@@ -1,0 +1,2 @@
+"""Portico accounts service."""
+VERSION = "0.1.0"

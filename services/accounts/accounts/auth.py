@@ -1,0 +1,55 @@
+"""Sign-in rules: password hashing and policy, session tokens, expiry and throttling."""
+import hashlib
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+SESSION_IDLE = timedelta(minutes=30)
+SESSION_ABSOLUTE = timedelta(hours=12)
+THROTTLE_WINDOW = timedelta(minutes=15)
+THROTTLE_LIMIT = 5  # failures per email, and per address, inside the window
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Verified against when the email is unknown, so both answers take the same time.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def hash_password(password):
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash, password):
+    """Return True when ``password`` matches; an absent hash costs the same as a wrong one."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def password_problem(password, min_length=12, max_length=128):
+    """Return why ``password`` is not acceptable, or None (length only: no composition rules)."""
+    if len(password) < min_length:
+        return f"Use at least {min_length} characters."
+    if len(password) > max_length:
+        return f"Use at most {max_length} characters."
+    return None
+
+
+def new_token():
+    """Return a fresh opaque token and the hash under which it is stored."""
+    token = secrets.token_urlsafe(32)
+    return token, token_hash(token)
+
+
+def token_hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def session_expired(created_at, last_seen_at, now):
+    return now - last_seen_at > SESSION_IDLE or now - created_at > SESSION_ABSOLUTE
+
+
+def throttle_keys(email, address):
+    return [f"email:{email.lower()}", f"address:{address or 'unknown'}"]

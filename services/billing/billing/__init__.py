@@ -1,0 +1,2 @@
+"""Portico billing service."""
+VERSION = "0.1.0"

@@ -1,0 +1,2 @@
+"""Portico notifications service."""
+VERSION = "0.1.0"

@@ -1,0 +1,2 @@
+"""Portico tickets service."""
+VERSION = "0.1.0"

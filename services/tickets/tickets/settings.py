@@ -1,0 +1,92 @@
+"""Settings of the Tickets tab, owned by tickets: tickets, chat and documents."""
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from shared.fields import StrictBoolean
+
+TRIMMED = validate.Regexp(r"^\S(?:.*\S)?$", error="Must not be blank or start or end with spaces.")
+CATEGORY_NAME = [validate.Length(min=1, max=100), TRIMMED]
+
+
+def unique(values):
+    if len(set(values)) != len(values):
+        raise ValidationError("List each value only once.")
+
+
+class TicketSettingsSchema(Schema):
+    """Settings of the Tickets tab: opening and viewing tickets, chat threads and shared documents."""
+
+    class Meta:
+        unknown = RAISE
+
+    tickets_enabled = StrictBoolean(
+        load_default=True,
+        metadata={"label": "Clients can open tickets",
+                  "help": "Shows the open-a-ticket button and lets clients raise a ticket, also from a visit."})
+    show_open_tickets = StrictBoolean(
+        load_default=True,
+        metadata={"label": "View open tickets",
+                  "help": "Clients see unresolved tickets (open, pending or on hold, all shown as open)."})
+    show_closed_tickets = StrictBoolean(
+        load_default=True,
+        metadata={"label": "View closed tickets",
+                  "help": "Clients see the tickets that have been closed."})
+    ticket_categories = fields.List(
+        fields.String(validate=CATEGORY_NAME),
+        # Clients need a category to pick; the tickets service must seed General, Reschedule and Cancel per tenant.
+        load_default=lambda: ["General"],
+        validate=[validate.Length(max=50), unique],
+        metadata={"label": "Ticket categories shown to clients",
+                  "help": "Categories a client picks from when opening a ticket."})
+    ticket_assignee_id = fields.Integer(
+        strict=True,
+        allow_none=True,
+        load_default=None,
+        validate=validate.Range(min=1),
+        metadata={"label": "Ticket assignment",
+                  "help": "Staff member who receives every new client ticket; empty leaves them unassigned."})
+    reschedule_category = fields.String(
+        load_default="Reschedule",
+        validate=CATEGORY_NAME,
+        metadata={"label": "Reschedule request category",
+                  "help": "Category given to tickets created when a client asks to move a visit."})
+    cancel_category = fields.String(
+        load_default="Cancel",
+        validate=CATEGORY_NAME,
+        metadata={"label": "Cancel request category",
+                  "help": "Category given to tickets created when a client asks to cancel a visit."})
+    allow_new_chat_threads = StrictBoolean(
+        load_default=True,
+        metadata={"label": "Clients can start chats",
+                  "help": "When off, clients can only reply in chat threads your team started."})
+    documents_enabled = StrictBoolean(
+        load_default=True,
+        metadata={"label": "Documents",
+                  "help": "Clients see and download the documents you share with them."})
+    allow_client_uploads = StrictBoolean(
+        load_default=True,
+        metadata={"label": "Client uploads",
+                  "help": "Clients may send you files."})
+    done_uploading_button = StrictBoolean(
+        load_default=False,
+        metadata={"label": "Done uploading button",
+                  "help": "Clients can press a button to tell you they have sent everything you asked for."})
+    done_uploading_checkbox = StrictBoolean(
+        load_default=False,
+        metadata={"label": "Completely done uploading checkbox",
+                  "help": "Clients can tick a box in the upload window to say this is their last file."})
+
+    @validates_schema
+    def check_consistency(self, data, **kwargs):
+        errors = {}
+        # Without a category to pick, the open-a-ticket form could never be submitted.
+        if data.get("tickets_enabled") and data.get("ticket_categories") == []:
+            errors["ticket_categories"] = ["Choose at least one category while clients can open tickets."]
+        if data.get("allow_client_uploads") is False:
+            for name in ("done_uploading_button", "done_uploading_checkbox"):
+                if data.get(name):
+                    errors[name] = ["Needs client uploads to be on."]
+        if errors:
+            raise ValidationError(errors)
+
+
+TABS = {"tickets": TicketSettingsSchema}

@@ -1,0 +1,34 @@
+"""Entrypoints every service exposes the same way: ``ping`` and its settings tabs.
+
+A service inheriting ``StandardEntrypoints`` declares ``db`` (Database), ``ctx`` (CallContext),
+``version``, ``tables`` (its PlatformTables) and ``settings_tabs`` ({tab: Schema}).
+"""
+from shared.context import public_rpc, tenant_rpc
+from shared.db import is_reachable
+from shared.schema_description import describe
+from shared.settings_store import read_settings, update_settings
+
+
+class StandardEntrypoints:
+
+    @public_rpc
+    def ping(self):
+        return {"service": self.name, "version": self.version,
+                "database": is_reachable(self.db.get_bind())}
+
+    @tenant_rpc
+    def get_settings(self, tab):
+        return read_settings(self.db, self.tables.tenant_settings, self.ctx.tenant_id,
+                             self.settings_tabs, tab)
+
+    @tenant_rpc
+    def update_settings(self, tab, changes):
+        values = update_settings(self.db, self.tables.tenant_settings, self.ctx.tenant_id,
+                                 self.settings_tabs, tab, changes)
+        self.db.commit()
+        return values
+
+    @public_rpc
+    def describe_settings(self):
+        """Return each of this service's settings tabs as JSON Schema."""
+        return {tab: describe(schema) for tab, schema in self.settings_tabs.items()}

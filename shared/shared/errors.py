@@ -1,0 +1,89 @@
+"""Error classes that keep their type when they cross an RPC boundary.
+
+nameko serialises an exception as its module path and args; classes registered with
+``deserialize_to_instance`` are rebuilt on the calling side, so a service raising
+``NotFound`` makes the caller (another service or the gateway) catch ``NotFound``.
+The gateway maps each class to an HTTP status in one table (gateway/errors.py).
+"""
+from nameko.exceptions import deserialize_to_instance
+
+
+class PorticoError(Exception):
+    """Base of every error the platform raises on purpose."""
+
+    code = "error"
+
+    def __init__(self, message="", fields=None):
+        super().__init__(message, fields or {})
+        self.message = message
+        self.fields = fields or {}
+
+    def __str__(self):
+        return self.message
+
+    def to_dict(self):
+        return {"code": self.code, "message": self.message, "fields": self.fields}
+
+
+@deserialize_to_instance
+class NotFound(PorticoError):
+    code = "not_found"
+
+
+@deserialize_to_instance
+class InvalidInput(PorticoError):
+    """Input failed validation; ``fields`` maps each field to its messages."""
+
+    code = "invalid_input"
+
+
+@deserialize_to_instance
+class PermissionDenied(PorticoError):
+    code = "permission_denied"
+
+
+@deserialize_to_instance
+class Unauthenticated(PorticoError):
+    code = "unauthenticated"
+
+
+@deserialize_to_instance
+class Conflict(PorticoError):
+    code = "conflict"
+
+
+@deserialize_to_instance
+class RateLimited(PorticoError):
+    code = "rate_limited"
+
+
+@deserialize_to_instance
+class ServiceUnavailable(PorticoError):
+    code = "service_unavailable"
+
+
+@deserialize_to_instance
+class ServiceTimeout(PorticoError):
+    code = "service_timeout"
+
+
+ALL = {cls.__name__: cls for cls in (
+    NotFound, InvalidInput, PermissionDenied, Unauthenticated, Conflict, RateLimited,
+    ServiceUnavailable, ServiceTimeout,
+)}
+
+
+def from_remote(error):
+    """Rebuild an error from nameko's serialised form (``exc_type``, ``exc_args``)."""
+    cls = ALL.get(error.get("exc_type"))
+    if cls is None or not str(error.get("exc_path", "")).startswith("shared.errors."):
+        return None
+    args = list(error.get("exc_args") or [])
+    message = args[0] if args else error.get("value", "")
+    fields = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
+    return cls(message, fields)
+
+
+def invalid(field, message):
+    """Return an InvalidInput about one field."""
+    return InvalidInput(f"{field}: {message}", {field: [message]})

@@ -1,0 +1,353 @@
+"""Events that are never silently lost.
+
+- ``Outbox``: a service writes its event in the same transaction as its change; a relay
+  publishes pending rows with publisher confirms and marks them sent. While the broker is
+  unreachable the rows wait, and the relay drains them once the link returns.
+- ``on_event``: a handler sees each event id once (a ``processed_events`` row is committed
+  with the handler's own changes); a handler that raises is redelivered after a back-off,
+  then parked in the service's dead-letter queue (see ``shared.deadletters``).
+- ``declare_topology``: exchanges and every subscriber queue, declared before publishing.
+"""
+import functools
+import logging
+import uuid
+from datetime import datetime, timezone
+
+import eventlet
+from eventlet.queue import Empty, LightQueue
+from kombu import Connection, Exchange, Producer, Queue
+from nameko.events import SERVICE_POOL, EventHandler
+from nameko.extensions import DependencyProvider
+from nameko.messaging import Consumer
+from nameko.standalone.events import get_event_exchange
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from shared import config
+from shared.context import ACTOR_KEY, REQUEST_ID_KEY, TENANT_KEY
+from shared.db import service_engine
+from shared.events import CONTRACTS, SERVICES, dead_letter_queue, subscriber_queue
+
+log = logging.getLogger(__name__)
+
+ATTEMPTS_HEADER = "x-portico-attempts"
+QUEUE_HEADER = "x-portico-queue"
+ERROR_HEADER = "x-portico-error"
+
+
+def now():
+    return datetime.now(timezone.utc)
+
+
+# --- topology -------------------------------------------------------------------------
+
+def retry_exchange(delay_ms):
+    return Exchange(f"portico.retry.{delay_ms}ms", type="fanout", durable=True)
+
+
+def retry_queue(delay_ms):
+    # Messages wait out the delay here, then RabbitMQ dead-letters them through the
+    # default exchange with their routing key: the name of the queue they came from.
+    return Queue(f"portico.retry.{delay_ms}ms", exchange=retry_exchange(delay_ms), durable=True,
+                 queue_arguments={"x-message-ttl": delay_ms, "x-dead-letter-exchange": ""})
+
+
+def subscriber_queues(contracts=CONTRACTS):
+    for contract in contracts:
+        exchange = get_event_exchange(contract.source, {})
+        for service in contract.subscribers:
+            yield Queue(subscriber_queue(contract.source, contract.name, service), exchange=exchange,
+                        routing_key=contract.name, durable=True, auto_delete=False)
+
+
+def declare_topology(connection, contracts=CONTRACTS):
+    """Declare event exchanges, subscriber queues, retry tiers and dead-letter queues."""
+    channel = connection.channel()
+    try:
+        for contract in contracts:
+            get_event_exchange(contract.source, {})(channel).declare()
+        for queue in subscriber_queues(contracts):
+            queue(channel).declare()
+        declare_failure_queues(channel, SERVICES)
+    finally:
+        channel.close()
+
+
+def declare_failure_queues(channel, services):
+    """Declare the retry tiers and the dead-letter queue of each of ``services``."""
+    for delay in config.retry_delays_ms():
+        retry_queue(delay)(channel).declare()
+    for service in services:
+        Queue(dead_letter_queue(service), durable=True)(channel).declare()
+
+
+def publish_confirmed(connection, body, exchange, routing_key, headers, message_id=None):
+    """Publish persistently and wait for the broker's confirm."""
+    producer = Producer(connection.default_channel)
+    producer.publish(body, exchange=exchange, routing_key=routing_key, headers=headers,
+                     serializer="json", delivery_mode=2, message_id=message_id, retry=False)
+
+
+def broker_connection(amqp_uri=None):
+    return Connection(amqp_uri or config.amqp_uri(), connect_timeout=3, heartbeat=0,
+                      transport_options={"confirm_publish": True})
+
+
+# --- outbox ---------------------------------------------------------------------------
+
+def envelope(contract, tenant_id, data):
+    """Validate ``data`` against the contract and wrap it with its identity."""
+    errors = contract.schema().validate(data)
+    if errors:
+        raise ValueError(f"{contract.name} payload does not match its contract: {errors}")
+    return {
+        "event_id": str(uuid.uuid4()),
+        "event_type": contract.name,
+        "source": contract.source,
+        "occurred_at": now().isoformat(),
+        "tenant_id": tenant_id,
+        "data": contract.schema().dump(data),
+    }
+
+
+class OutboxWriter:
+    """Per-worker handle: add events to the worker's own transaction."""
+
+    def __init__(self, tables, context_data, on_added):
+        self.tables = tables
+        self.context_data = context_data
+        self.on_added = on_added
+
+    def add(self, session, contract, data, tenant_id=None):
+        tenant_id = tenant_id if tenant_id is not None else self.context_data.get(TENANT_KEY)
+        body = envelope(contract, tenant_id, data)
+        headers = {f"nameko.{key}": value for key, value in {
+            TENANT_KEY: tenant_id,
+            ACTOR_KEY: self.context_data.get(ACTOR_KEY),
+            REQUEST_ID_KEY: self.context_data.get(REQUEST_ID_KEY),
+        }.items() if value is not None}
+        session.execute(insert(self.tables.outbox).values(
+            event_id=body["event_id"], event_type=contract.name, tenant_id=tenant_id, body=body,
+            headers=headers, created_at=now(), attempts=0))
+        self.on_added()
+        return body
+
+
+class Relay:
+    """Publish committed outbox rows in order, with confirms, and mark them sent."""
+
+    def __init__(self, engine, tables, source, amqp_uri=None):
+        self.engine = engine
+        self.tables = tables
+        self.exchange = get_event_exchange(source, {})
+        self.amqp_uri = amqp_uri
+        self.connection = None
+
+    def _connection(self):
+        if self.connection is None:
+            connection = broker_connection(self.amqp_uri)
+            connection.ensure_connection(max_retries=1)
+            declare_topology(connection)
+            self.connection = connection
+        return self.connection
+
+    def close(self):
+        if self.connection is not None:
+            try:
+                self.connection.release()
+            except Exception:
+                pass
+            self.connection = None
+
+    def publish_pending(self, batch=200):
+        """Publish up to ``batch`` pending events; return how many were sent."""
+        outbox = self.tables.outbox
+        query = select(outbox).where(outbox.c.sent_at.is_(None)).order_by(outbox.c.id).limit(batch)
+        # On PostgreSQL several instances may relay at once: each locks the rows it publishes
+        # and skips rows another holds. SQLite has one writer; its connection is released
+        # while publishing so the service's workers are not held up by the broker.
+        locking = self.engine.dialect.name == "postgresql"
+        if locking:
+            query = query.with_for_update(skip_locked=True)
+        with Session(self.engine) as session:
+            rows = session.execute(query).all()
+            if not locking:
+                session.rollback()
+            sent = []
+            try:
+                for row in rows:
+                    publish_confirmed(self._connection(), row.body, self.exchange, row.event_type,
+                                      row.headers, message_id=row.event_id)
+                    sent.append(row.id)
+            except Exception:
+                self.close()
+                raise
+            finally:
+                if sent:
+                    session.execute(update(outbox).where(outbox.c.id.in_(sent)).values(sent_at=now()))
+                    session.commit()
+            return len(sent)
+
+    def pending_count(self):
+        outbox = self.tables.outbox
+        with Session(self.engine) as session:
+            return len(session.execute(
+                select(outbox.c.id).where(outbox.c.sent_at.is_(None))).all())
+
+
+class Outbox(DependencyProvider):
+    """Write events with the worker's transaction; relay them to the broker in the background."""
+
+    def __init__(self, tables, poll_seconds=1.0):
+        self.tables = tables
+        self.poll_seconds = poll_seconds
+        self.wakeups = LightQueue(maxsize=1)
+        self.relay = None
+        self.running = False
+
+    def setup(self):
+        self.relay = Relay(service_engine(self.container), self.tables,
+                           self.container.service_name, self.container.config.get("AMQP_URI"))
+
+    def start(self):
+        self.running = True
+        self.container.spawn_managed_thread(self._run)
+
+    def stop(self):
+        self.running = False
+        self.wake()
+
+    def kill(self):
+        self.stop()
+
+    def wake(self):
+        try:
+            self.wakeups.put_nowait(True)
+        except Exception:
+            pass  # a wake-up is already pending
+
+    def _run(self):
+        backoff = 0.5
+        while self.running:
+            try:
+                while self.relay.publish_pending():
+                    pass
+                backoff = 0.5
+            except Exception as exc:
+                log.warning("outbox relay cannot publish yet (%s); retrying in %.1fs", exc, backoff)
+                eventlet.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+                continue
+            try:
+                self.wakeups.get(timeout=self.poll_seconds)
+            except Empty:
+                pass
+        self.relay.close()
+
+    def get_dependency(self, worker_ctx):
+        return OutboxWriter(self.tables, worker_ctx.data, self.wake)
+
+
+# --- consuming ------------------------------------------------------------------------
+
+class ReliableEventHandler(EventHandler):
+    """An event handler whose failures are retried with back-off, then dead-lettered.
+
+    Its queue is named without the method name (one handler per event per service), so
+    the topology declared from the contracts matches it exactly.
+    """
+
+    def __init__(self, source_service, event_type, **kwargs):
+        super().__init__(source_service, event_type, handler_type=SERVICE_POOL,
+                         reliable_delivery=True, requeue_on_error=False, **kwargs)
+
+    def setup(self):
+        service = self.container.service_name
+        self.queue = Queue(subscriber_queue(self.source_service, self.event_type, service),
+                           exchange=get_event_exchange(self.source_service, self.container.config),
+                           routing_key=self.event_type, durable=True, auto_delete=False)
+        with broker_connection(self.container.config.get("AMQP_URI")) as connection:
+            channel = connection.channel()
+            declare_failure_queues(channel, [service])
+            channel.close()
+        Consumer.setup(self)
+
+    def handle_message_processed(self, message, result=None, exc_info=None):
+        if exc_info is None:
+            self.queue_consumer.ack_message(message)
+            return
+        try:
+            self._redeliver_later(message, exc_info[1])
+        except Exception:
+            log.exception("could not park a failed event; returning it to its queue")
+            self.queue_consumer.requeue_message(message)
+            return
+        self.queue_consumer.ack_message(message)
+
+    def _redeliver_later(self, message, error):
+        queue_name = self.queue.name
+        headers = dict(message.headers or {})
+        attempts = int(headers.get(ATTEMPTS_HEADER, 0)) + 1
+        headers.update({ATTEMPTS_HEADER: attempts, QUEUE_HEADER: queue_name,
+                        ERROR_HEADER: f"{type(error).__name__}: {error}"[:500]})
+        headers.pop("x-death", None)
+        delays = config.retry_delays_ms()
+        body = message.payload
+        with broker_connection(self.container.config.get("AMQP_URI")) as connection:
+            if attempts <= len(delays):
+                publish_confirmed(connection, body, retry_exchange(delays[attempts - 1]),
+                                  queue_name, headers)
+            else:
+                log.error("event moved to %s after %d attempts: %s",
+                          dead_letter_queue(self.container.service_name), attempts, error)
+                publish_confirmed(connection, body, "", dead_letter_queue(self.container.service_name),
+                                  headers)
+
+
+class Inbox(DependencyProvider):
+    """Let a handler claim an event id so each event changes the service's state once."""
+
+    def __init__(self, tables):
+        self.tables = tables
+
+    def get_dependency(self, worker_ctx):
+        return self
+
+    def claim(self, session, consumer, event_id):
+        session.execute(insert(self.tables.processed_events).values(
+            consumer=consumer, event_id=event_id, processed_at=now()))
+
+    def seen(self, session, consumer, event_id):
+        table = self.tables.processed_events
+        return session.execute(select(table.c.id).where(
+            table.c.consumer == consumer, table.c.event_id == event_id)).first() is not None
+
+
+def on_event(contract):
+    """Handle ``contract``'s events once each; the service needs ``db`` and ``inbox``.
+
+    The handler receives the envelope; its changes and the claim commit together.
+    """
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def handle(self, event):
+            consumer = f"{self.name}.{contract.name}"
+            if self.inbox.seen(self.db, consumer, event["event_id"]):
+                log.info("event %s already handled by %s", event["event_id"], consumer)
+                return
+            self.inbox.claim(self.db, consumer, event["event_id"])
+            result = fn(self, event)
+            try:
+                self.db.commit()
+            except IntegrityError:
+                self.db.rollback()
+                if not self.inbox.seen(self.db, consumer, event["event_id"]):
+                    raise
+                # a concurrent delivery of the same event committed first
+            return result
+
+        return ReliableEventHandler.decorator(contract.source, contract.name)(handle)
+
+    return decorate

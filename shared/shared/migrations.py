@@ -1,0 +1,22 @@
+"""What every service's Alembic ``env.py`` does, written once."""
+from alembic import context
+
+from shared.config import database_url
+from shared.db import make_engine
+
+
+def run_migrations(service, metadata):
+    """Run this service's migrations against its own database (online or as SQL)."""
+    url = context.config.get_main_option("sqlalchemy.url") or database_url(service)
+    if context.is_offline_mode():
+        context.configure(url=url, target_metadata=metadata, literal_binds=True,
+                          render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    engine = make_engine(url, pool_size=1)
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()

@@ -1,0 +1,38 @@
+"""Run one service: ``python -m shared.run billing`` (or ``module:Class``) from the repository root."""
+import eventlet
+
+eventlet.monkey_patch()  # noqa: E402  (must precede every other import)
+
+import importlib  # noqa: E402
+import logging.config  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from nameko.cli.run import run  # noqa: E402
+
+from shared.config import amqp_uri, load_service_config  # noqa: E402
+from shared.logs import logging_config  # noqa: E402
+
+SERVICES_DIR = Path(__file__).resolve().parents[2] / "services"
+
+
+def service_class(target):
+    """``billing`` means billing.service:BillingService; ``module:Class`` is taken as written."""
+    module, _, cls = target.partition(":")
+    if not cls:
+        module, cls = f"{target}.service", f"{target.capitalize()}Service"
+    return getattr(importlib.import_module(module), cls)
+
+
+def main(argv=None):
+    target = (argv or sys.argv[1:])[0]
+    service = service_class(target)
+    config_path = SERVICES_DIR / service.name / "config.yml"
+    config = load_service_config(config_path) if config_path.exists() else {}
+    config.setdefault("AMQP_URI", amqp_uri())
+    logging.config.dictConfig(logging_config(service.name))
+    run([service], config)
+
+
+if __name__ == "__main__":
+    main()

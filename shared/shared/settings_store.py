@@ -1,0 +1,59 @@
+"""Per-tenant settings tabs stored as one validated JSON document per (tenant, tab)."""
+from marshmallow import EXCLUDE, RAISE, ValidationError
+from sqlalchemy import insert, select, update
+
+from shared.errors import InvalidInput, NotFound
+from shared.messaging import now
+
+
+def _schema(tabs, tab):
+    try:
+        return tabs[tab]
+    except KeyError:
+        raise NotFound(f"There is no settings tab named {tab!r}.") from None
+
+
+def read_settings(session, table, tenant_id, tabs, tab):
+    """Return the tab's settings: stored values over the schema's defaults."""
+    schema = _schema(tabs, tab)
+    stored = session.execute(select(table.c["values"]).where(
+        table.c.tenant_id == tenant_id, table.c.tab == tab)).scalar_one_or_none()
+    # Settings dropped from a schema since they were stored are ignored, not fatal.
+    return schema(unknown=EXCLUDE).load(stored or {})
+
+
+def update_settings(session, table, tenant_id, tabs, tab, changes):
+    """Validate ``changes`` (a partial tab), merge and store them; return the whole tab."""
+    schema = _schema(tabs, tab)
+    if not isinstance(changes, dict):
+        raise InvalidInput("Settings must be an object.", {"_schema": ["Expected an object."]})
+    current = read_settings(session, table, tenant_id, tabs, tab)
+    try:
+        loaded = schema(partial=True, unknown=RAISE).load(changes)
+        merged = schema(unknown=RAISE).load(schema().dump({**current, **loaded}))
+    except ValidationError as error:
+        raise InvalidInput("Some settings are not valid.", _flatten(error.messages)) from None
+    values = schema().dump(merged)
+    exists = session.execute(select(table.c.tenant_id).where(
+        table.c.tenant_id == tenant_id, table.c.tab == tab)).first()
+    statement = (update(table).where(table.c.tenant_id == tenant_id, table.c.tab == tab)
+                 if exists else insert(table).values(tenant_id=tenant_id, tab=tab))
+    session.execute(statement.values(values=values, updated_at=now()))
+    return merged
+
+
+def _flatten(messages):
+    """Turn marshmallow's nested messages into ``{"field": ["message", ...]}``."""
+    flat = {}
+    for field, value in messages.items():
+        if isinstance(value, dict):
+            for inner, inner_messages in _flatten(value).items():
+                flat[f"{field}.{inner}"] = inner_messages
+        else:
+            flat[str(field)] = [str(message) for message in value]
+    return flat
+
+
+def validation_error(error):
+    """Map a marshmallow ValidationError to InvalidInput with per-field messages."""
+    return InvalidInput("Some fields are not valid.", _flatten(error.messages))

@@ -1,0 +1,188 @@
+"""Test helpers: isolated broker vhosts and databases, service processes and a cuttable TCP link."""
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from alembic import command
+from alembic.config import Config
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = ("accounts", "billing", "tickets", "notifications")
+POSTGRES_ADMIN_URL = os.environ.get("PORTICO_TEST_POSTGRES_URL",
+                                    "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
+
+
+def rabbitmqctl(*args):
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+class Vhost:
+    """A throw-away RabbitMQ virtual host, so tests never meet a running system's queues."""
+
+    def __init__(self, host="127.0.0.1", port=5672):
+        self.name = f"portico-test-{secrets.token_hex(4)}"
+        self.host, self.port = host, port
+        rabbitmqctl("add_vhost", self.name)
+        rabbitmqctl("set_permissions", "-p", self.name, "guest", ".*", ".*", ".*")
+
+    def uri(self, host=None, port=None):
+        return f"pyamqp://guest:guest@{host or self.host}:{port or self.port}/{quote(self.name, safe='')}"
+
+    def delete(self):
+        rabbitmqctl("delete_vhost", self.name)
+
+
+class Databases:
+    """One fresh database per service, on SQLite files or on the local PostgreSQL."""
+
+    def __init__(self, backend, directory):
+        self.backend = backend
+        self.prefix = f"portico_test_{secrets.token_hex(4)}"
+        self.directory = Path(directory)
+        self.urls = {service: self._create(service) for service in SERVICES}
+
+    def _create(self, service):
+        if self.backend == "sqlite":
+            return f"sqlite:///{self.directory / service}.db"
+        name = f"{self.prefix}_{service}"
+        self._admin(f'CREATE DATABASE "{name}"')
+        return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+    def _admin(self, statement):
+        from sqlalchemy import create_engine, text
+        engine = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text(statement))
+        engine.dispose()
+
+    def migrate(self):
+        for service in SERVICES:
+            config = Config(str(ROOT / "services" / service / "alembic.ini"))
+            config.set_main_option("sqlalchemy.url", self.urls[service])
+            command.upgrade(config, "head")
+
+    def drop(self):
+        if self.backend == "postgresql":
+            for service in SERVICES:
+                self._admin(f'DROP DATABASE IF EXISTS "{self.prefix}_{service}" WITH (FORCE)')
+
+
+class ServiceProcess:
+    """One service running as ``python -m shared.run``, exactly as in production."""
+
+    def __init__(self, target, env, log_dir):
+        self.target = target
+        self.env = env
+        self.log_path = Path(log_dir) / f"{target.replace(':', '_')}.log"
+        self.process = None
+
+    def start(self, **env_overrides):
+        log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-W", "ignore", "-m", "shared.run", self.target],
+            env={**self.env, **env_overrides}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+
+    def stop(self, kill=False):
+        if self.process and self.process.poll() is None:
+            (self.process.kill if kill else self.process.terminate)()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+        self.process = None
+
+    def log(self):
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def wait_for(predicate, timeout=20.0, interval=0.05, message="condition"):
+    """Poll ``predicate`` until it returns a truthy value; return that value."""
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except Exception as exc:  # the thing polled may not be up yet
+            last_error = exc
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {message} (last error: {last_error!r})")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class TcpLink:
+    """A TCP proxy the test controls: ``cut()`` drops every connection and refuses new ones."""
+
+    def __init__(self, target_host, target_port):
+        self.target = (target_host, target_port)
+        self.port = free_port()
+        self.up = True
+        self.connections = []
+        self.lock = threading.Lock()
+        self.server = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            if not self.up:
+                client.close()
+                continue
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            with self.lock:
+                self.connections += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def cut(self):
+        self.up = False
+        with self.lock:
+            for sock in self.connections:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                    sock.close()
+                except OSError:
+                    pass
+            self.connections = []
+
+    def restore(self):
+        self.up = True
+
+    def close(self):
+        self.cut()
+        self.server.close()
