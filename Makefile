@@ -4,8 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SERVICES := accounts billing tickets notifications
 export PORTICO_VAR_DIR ?= $(CURDIR)/var
+export PYTHONWARNINGS ?= ignore::DeprecationWarning
 
-.PHONY: up down test venv rabbitmq migrate seed chromium test-fast bench compose-check
+.PHONY: up down test venv rabbitmq migrate test-tools bench
 
 up: venv rabbitmq migrate
 	@$(PY) scripts/up.py
@@ -18,7 +19,6 @@ venv: $(VENV)/.installed
 $(VENV)/.installed: constraints.txt requirements-dev.txt shared/pyproject.toml gateway/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
 	@command -v python3 >/dev/null || (apt-get update -qq && apt-get install -y -qq python3)
 	@python3 -m venv $(VENV) 2>/dev/null || (apt-get update -qq && apt-get install -y -qq python3-venv python3-dev && python3 -m venv $(VENV))
-	@$(VENV)/bin/pip install -q --upgrade "pip>=23" 2>&1 | grep -v WARNING || true
 	$(VENV)/bin/pip install -q -c constraints.txt --config-settings editable_mode=compat -e shared $(foreach s,$(SERVICES),-e services/$(s)) -e gateway -r requirements-dev.txt
 	@touch $@
 
@@ -28,16 +28,16 @@ rabbitmq:
 migrate: venv
 	@for s in $(SERVICES); do $(VENV)/bin/alembic -c services/$$s/alembic.ini upgrade head || exit 1; done
 
-chromium:
-	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+# Debian's chromium drives the browser tests; docker-compose validates docker-compose.yml.
+test-tools:
+	@missing=""; command -v chromium >/dev/null || missing="chromium"; \
+	command -v docker-compose >/dev/null || missing="$$missing docker-compose"; \
+	if [ -n "$$missing" ]; then echo "Installing$$missing with apt-get..."; apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
-test: venv rabbitmq chromium
+test: venv rabbitmq test-tools
 	@scripts/ensure-postgres.sh
 	$(PY) -m pytest
 
 bench: venv rabbitmq
 	$(PY) bench/rpc_roundtrip.py
-
-compose-check:
-	@command -v docker-compose >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null)
-	docker-compose -f docker-compose.yml config -q

@@ -29,6 +29,6 @@ RUN pip install --no-cache-dir -c constraints.txt ./shared ./services/${SERVICE}
 
 USER portico
 
-# Bring the service's own database up to date, then replace the shell with nameko so
-# SIGTERM from `docker stop` reaches it and it shuts down gracefully.
-CMD ["sh", "-c", "alembic -c services/${PORTICO_SERVICE}/alembic.ini upgrade head && exec nameko run --config services/${PORTICO_SERVICE}/config.yml ${PORTICO_SERVICE}.service"]
+# Bring the service's own database up to date, then replace the shell with the service so
+# SIGTERM from `docker stop` reaches the service and it shuts down gracefully.
+CMD ["sh", "-c", "alembic -c services/${PORTICO_SERVICE}/alembic.ini upgrade head && exec python -m shared.run ${PORTICO_SERVICE}"]

@@ -1,9 +1,9 @@
 """Configuration from the environment, with defaults that run the embedded set-up."""
 import os
+import re
 from pathlib import Path
 
 import yaml
-from nameko.cli.main import setup_yaml_parser
 
 DEFAULT_AMQP_URI = "pyamqp://guest:guest@127.0.0.1:5672//"
 
@@ -35,10 +35,13 @@ def retry_delays_ms():
     return [int(part) for part in env("EVENT_RETRY_DELAYS_MS", "1000,5000,30000").split(",")]
 
 
+_ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?\}")
+
+
 def load_service_config(path):
-    """Load a service's config.yml, expanding ${VAR:default} references like ``nameko run``."""
-    setup_yaml_parser()
-    with open(path) as stream:
-        config = yaml.safe_load(stream)
+    """Load a service's config.yml, replacing each ${VAR:default} with the environment's value."""
+    text = _ENV_REFERENCE.sub(lambda match: os.environ.get(match[1]) or match[2] or "",
+                              Path(path).read_text())
+    config = yaml.safe_load(text) or {}
     config.setdefault("AMQP_URI", amqp_uri())
     return config

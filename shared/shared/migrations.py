@@ -1,5 +1,6 @@
 """What every service's Alembic ``env.py`` does, written once."""
 from alembic import context
+from sqlalchemy import text
 
 from shared.config import database_url
 from shared.db import make_engine
@@ -16,6 +17,10 @@ def run_migrations(service, metadata):
         return
     engine = make_engine(url, pool_size=1)
     with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            # Scaled instances start together; one migrates while the others wait here.
+            connection.execute(text("SELECT pg_advisory_lock(hashtext(:name))"), {"name": service})
+            connection.commit()
         context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
         with context.begin_transaction():
             context.run_migrations()

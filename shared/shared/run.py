@@ -13,7 +13,6 @@ from nameko.cli.run import run  # noqa: E402
 from shared.config import amqp_uri, load_service_config  # noqa: E402
 from shared.logs import logging_config  # noqa: E402
 
-SERVICES_DIR = Path(__file__).resolve().parents[2] / "services"
 
 
 def service_class(target):
@@ -27,7 +26,7 @@ def service_class(target):
 def main(argv=None):
     target = (argv or sys.argv[1:])[0]
     service = service_class(target)
-    config_path = SERVICES_DIR / service.name / "config.yml"
+    config_path = Path("services") / service.name / "config.yml"  # relative to the repository root
     config = load_service_config(config_path) if config_path.exists() else {}
     config.setdefault("AMQP_URI", amqp_uri())
     logging.config.dictConfig(logging_config(service.name))
