@@ -28,12 +28,17 @@ def logins():
     return [("Staff (owner)", DEMO_STAFF["email"], DEMO_STAFF["password"])]
 
 
-def main():
+def seed_over_broker():
+    """Seed through a client of its own at AMQP_URI; return the demo tenant."""
     client = RpcClient(amqp_uri(), timeout=15)
     try:
-        tenant = seed(client)
+        return seed(client)
     finally:
         client.close()
+
+
+def main():
+    tenant = seed_over_broker()
     print(f"demo business: {tenant['display_name']} (/{tenant['slug']})")
     return 0
 

@@ -14,10 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from seed_demo import logins, seed  # noqa: E402
+from seed_demo import logins, seed_over_broker  # noqa: E402
 
-from gateway.rpc import RpcClient  # noqa: E402
-from shared.config import amqp_uri, env, var_dir  # noqa: E402
+from shared.config import env, var_dir  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("accounts", "billing", "tickets", "notifications")
@@ -107,11 +106,7 @@ def main():
         print(f"Portico did not become healthy within 60 s; see {log_dir}/*.log", file=sys.stderr)
         stop(processes)
         return 1
-    client = RpcClient(amqp_uri(), timeout=15)
-    try:
-        tenant = seed(client)
-    finally:
-        client.close()
+    tenant = seed_over_broker()
 
     print(f"\nPortico is up in {time.monotonic() - began:.1f} s: {url}")
     print(f"  Demo business: {tenant['display_name']}")

@@ -19,7 +19,7 @@ class System:
     def __init__(self, backend, tmp_path):
         self.backend = backend
         self.tmp_path = tmp_path
-        self.vhost = Vhost()
+        self.vhost = Vhost().create()
         self.databases = Databases(backend, tmp_path)
         self.databases.migrate()
         self.amqp_uri = self.vhost.uri()

@@ -18,24 +18,32 @@ POSTGRES_ADMIN_URL = os.environ.get("PORTICO_TEST_POSTGRES_URL",
                                     "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
 
 
-def rabbitmqctl(*args):
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+def rabbitmqctl(*args, check=True):
+    # A session of its own: a Ctrl-C meant for the tests must not kill it half-way.
+    subprocess.run(["rabbitmqctl", "-q", *args], check=check, capture_output=True, timeout=60,
+                   start_new_session=True)
 
 
 class Vhost:
-    """A throw-away RabbitMQ virtual host, so tests never meet a running system's queues."""
+    """A throw-away RabbitMQ virtual host, so tests never meet a running system's queues.
 
-    def __init__(self, host="127.0.0.1", port=5672):
-        self.name = f"portico-test-{secrets.token_hex(4)}"
+    The name is chosen before anything is created, so ``delete`` can always clean up.
+    """
+
+    def __init__(self, host="127.0.0.1", port=5672, prefix="portico-test"):
+        self.name = f"{prefix}-{secrets.token_hex(4)}"
         self.host, self.port = host, port
+
+    def create(self):
         rabbitmqctl("add_vhost", self.name)
         rabbitmqctl("set_permissions", "-p", self.name, "guest", ".*", ".*", ".*")
+        return self
 
     def uri(self, host=None, port=None):
         return f"pyamqp://guest:guest@{host or self.host}:{port or self.port}/{quote(self.name, safe='')}"
 
     def delete(self):
-        rabbitmqctl("delete_vhost", self.name)
+        rabbitmqctl("delete_vhost", self.name, check=False)
 
 
 class Databases:

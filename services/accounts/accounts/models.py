@@ -1,7 +1,7 @@
 """Tables private to the accounts service."""
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.tables import PlatformTables
@@ -22,6 +22,11 @@ class Tenant(Base):
     display_name: Mapped[str] = mapped_column(String(120))
     contact_email: Mapped[str | None] = mapped_column(String(254))
     contact_phone: Mapped[str | None] = mapped_column(String(32))
+    facebook_page: Mapped[str | None] = mapped_column(String(100))
+    twitter_handle: Mapped[str | None] = mapped_column(String(15))
+    linkedin_slug: Mapped[str | None] = mapped_column(String(100))
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    logo_content_type: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -58,3 +63,100 @@ class SignInFailure(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(300), index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class ClientAccount(Base):
+    """A client of the business; ``parent_id`` makes it a related property of another account."""
+
+    __tablename__ = "client_accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    mobile_phone: Mapped[str | None] = mapped_column(String(32))
+    address: Mapped[str | None] = mapped_column(String(300))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("client_accounts.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PortalUser(Base):
+    """A person who signs in to the portal; linked to one or more client accounts."""
+
+    __tablename__ = "portal_users"
+    __table_args__ = (UniqueConstraint("tenant_id", "email"), UniqueConstraint("tenant_id", "username"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    username: Mapped[str | None] = mapped_column(String(40))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    security_answers: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    activated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PortalLink(Base):
+    """A portal user's access to one client account, with its own rights."""
+
+    __tablename__ = "portal_links"
+
+    portal_user_id: Mapped[int] = mapped_column(ForeignKey("portal_users.id"), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("client_accounts.id"), primary_key=True, index=True)
+    rights: Mapped[str] = mapped_column(String(10))
+
+
+class CustomField(Base):
+    __tablename__ = "custom_fields"
+    __table_args__ = (UniqueConstraint("tenant_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(120))
+    type: Mapped[str] = mapped_column(String(10))
+    choices: Mapped[list | None] = mapped_column(JSON)
+
+
+class CustomFieldValue(Base):
+    __tablename__ = "custom_field_values"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("client_accounts.id"), primary_key=True)
+    field_id: Mapped[int] = mapped_column(ForeignKey("custom_fields.id"), primary_key=True)
+    value: Mapped[str] = mapped_column(String(1000))
+
+
+class SignInToken(Base):
+    """A single-use secret: an invitation or reset link, a login code or an email-change code."""
+
+    __tablename__ = "sign_in_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    portal_user_id: Mapped[int] = mapped_column(ForeignKey("portal_users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), index=True)
+    attempt_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    new_email: Mapped[str | None] = mapped_column(String(254))
+    guesses: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ClientSession(Base):
+    __tablename__ = "client_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    portal_user_id: Mapped[int] = mapped_column(ForeignKey("portal_users.id"), index=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("client_accounts.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

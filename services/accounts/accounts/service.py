@@ -14,6 +14,7 @@ from shared.db import Database
 from shared.entrypoints import StandardEntrypoints
 from shared.errors import InvalidInput, NotFound, RateLimited, Unauthenticated
 from shared.messaging import Outbox
+from shared.schema_description import describe
 from shared.settings_store import read_settings, update_settings, validation_error
 
 GENERAL = "general"
@@ -138,6 +139,14 @@ class AccountsService(StandardEntrypoints):
         tenant = self._tenant()
         stored = read_settings(self.db, platform.tenant_settings, tenant.id, TABS, tab)
         return {**ProfileSchema().dump(tenant), **stored}
+
+    @public_rpc
+    def describe_settings(self):
+        """The General tab as get_settings and update_settings take it: profile fields included."""
+        tabs = super().describe_settings()
+        profile = describe(ProfileSchema)["properties"]
+        tabs[GENERAL]["properties"] = {**profile, **tabs[GENERAL]["properties"]}
+        return tabs
 
     @tenant_rpc
     def update_settings(self, tab, changes):

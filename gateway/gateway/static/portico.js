@@ -1,0 +1,24 @@
+// Small enhancements; every page works without this file.
+"use strict";
+
+// Take keyboard and screen reader users straight to what went wrong.
+const errorSummary = document.querySelector("[data-error-summary]");
+if (errorSummary) {
+  errorSummary.focus();
+}
+
+// "Select all on this tab": ticks every checkbox in the button's form, then says so.
+for (const button of document.querySelectorAll("[data-select-all]")) {
+  const form = button.closest("form");
+  const status = document.getElementById(button.dataset.selectAll);
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    const boxes = form.querySelectorAll('input[type="checkbox"]');
+    for (const box of boxes) {
+      box.checked = true;
+    }
+    if (status) {
+      status.textContent = `Selected all ${boxes.length} options on this tab. Save to keep them.`;
+    }
+  });
+}
