@@ -7,7 +7,8 @@ import uuid
 from flask import Flask, g, request
 
 from gateway import errors
-from gateway.api import docs, health, staff
+from gateway.api import docs, health, portal, staff, staff_clients
+from gateway.web import pages, portal_pages, staff_pages
 from gateway.rpc import RpcClient
 from shared.config import amqp_uri, env
 from shared.context import current_request_id
@@ -47,8 +48,6 @@ def create_app(overrides=None):
         return response
 
     errors.register(app)
-    for module in (health, staff, docs):
+    for module in (health, staff, staff_clients, portal, docs, pages, staff_pages, portal_pages):
         app.register_blueprint(module.blueprint)
-    from gateway.web import pages
-    app.register_blueprint(pages.blueprint)
     return app

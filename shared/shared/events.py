@@ -16,18 +16,52 @@ class EventContract:
     subscribers: tuple = ()
 
 
+class PortalLinkIssuedSchema(Schema):
+    """A single-use link (invitation or password reset) to deliver to a portal user by email."""
+
+    portal_user_id = fields.Integer(required=True)
+    email = fields.String(required=True)
+    name = fields.String(required=True)
+    tenant_slug = fields.String(required=True)
+    token = fields.String(required=True)
+    expires_at = fields.String(required=True)
+
+
+class CodeIssuedSchema(Schema):
+    """A short code to deliver: by SMS when ``channel`` is "sms", else by email."""
+
+    portal_user_id = fields.Integer(required=True)
+    channel = fields.String(required=True)
+    to = fields.String(required=True)
+    code = fields.String(required=True)
+    expires_at = fields.String(required=True)
+
+
 class TenantProfileSchema(Schema):
     tenant_id = fields.Integer(required=True)
     slug = fields.String(required=True)
     display_name = fields.String(required=True)
     contact_email = fields.String(allow_none=True, load_default=None)
     contact_phone = fields.String(allow_none=True, load_default=None)
+    facebook_page = fields.String(allow_none=True, load_default=None)
+    twitter_handle = fields.String(allow_none=True, load_default=None)
+    linkedin_slug = fields.String(allow_none=True, load_default=None)
+    has_logo = fields.Boolean(load_default=False)
 
 
 TENANT_PROFILE_UPDATED = EventContract(
     "accounts", "tenant_profile_updated", TenantProfileSchema, subscribers=("notifications",))
+PORTAL_INVITATION_ISSUED = EventContract(
+    "accounts", "portal_invitation_issued", PortalLinkIssuedSchema, subscribers=("notifications",))
+PASSWORD_RESET_ISSUED = EventContract(
+    "accounts", "password_reset_issued", PortalLinkIssuedSchema, subscribers=("notifications",))
+LOGIN_CODE_ISSUED = EventContract(
+    "accounts", "login_code_issued", CodeIssuedSchema, subscribers=("notifications",))
+EMAIL_CHANGE_CODE_ISSUED = EventContract(
+    "accounts", "email_change_code_issued", CodeIssuedSchema, subscribers=("notifications",))
 
-CONTRACTS = (TENANT_PROFILE_UPDATED,)
+CONTRACTS = (TENANT_PROFILE_UPDATED, PORTAL_INVITATION_ISSUED, PASSWORD_RESET_ISSUED,
+             LOGIN_CODE_ISSUED, EMAIL_CHANGE_CODE_ISSUED)
 SERVICES = ("accounts", "billing", "tickets", "notifications")
 
 

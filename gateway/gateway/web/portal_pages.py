@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+blueprint = Blueprint("portal_pages", __name__)
