@@ -16,16 +16,25 @@ _hasher = PasswordHasher()  # argon2id with the library's current recommended pa
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
+def run_cpu_bound(function, *args):
+    """Run argon2's CPU-heavy work; the service swaps in a thread pool so its loop keeps running."""
+    return function(*args)
+
+
 def hash_password(password):
-    return _hasher.hash(password)
+    return run_cpu_bound(_hasher.hash, password)
+
+
+def _verify(password_hash, password):
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def verify_password(password_hash, password):
     """Return True when ``password`` matches; an absent hash costs the same as a wrong one."""
-    try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
-    except (VerificationError, InvalidHashError):
-        return False
+    return run_cpu_bound(_verify, password_hash or _DUMMY_HASH, password) and password_hash is not None
 
 
 def password_problem(password, min_length=12, max_length=128):

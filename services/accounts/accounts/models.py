@@ -136,7 +136,7 @@ class SignInToken(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
-    portal_user_id: Mapped[int] = mapped_column(ForeignKey("portal_users.id"), index=True)
+    portal_user_id: Mapped[int | None] = mapped_column(ForeignKey("portal_users.id"), index=True)
     purpose: Mapped[str] = mapped_column(String(20))
     token_hash: Mapped[str] = mapped_column(String(64), index=True)
     attempt_hash: Mapped[str | None] = mapped_column(String(64), index=True)

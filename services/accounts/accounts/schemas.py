@@ -1,5 +1,5 @@
 """Marshmallow schemas for the accounts service's RPC inputs and outputs."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, post_load, validate
 
 SLUG = validate.Regexp(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$",
                        error="Use 1-40 lowercase letters, digits or hyphens.")
@@ -19,11 +19,36 @@ class ProfileSchema(Schema):
     contact_phone = fields.String(allow_none=True, load_default=None, validate=PHONE,
                                   metadata={"label": "Contact phone",
                                             "help": "The number clients can call."})
+    facebook_page = fields.String(
+        allow_none=True, load_default=None,
+        validate=validate.Regexp(r"^[A-Za-z0-9.\-]{1,100}$",
+                                 error="Use the part of your page's address after facebook.com/."),
+        metadata={"label": "Facebook page", "help": "The end of your page's address, after facebook.com/."})
+    twitter_handle = fields.String(
+        allow_none=True, load_default=None,
+        validate=validate.Regexp(r"^@?[A-Za-z0-9_]{1,15}$",
+                                 error="Use up to 15 letters, digits or underscores."),
+        metadata={"label": "Twitter handle", "help": "Your handle, with or without the @."})
+    linkedin_slug = fields.String(
+        allow_none=True, load_default=None,
+        validate=validate.Regexp(r"^[A-Za-z0-9\-_%]{1,100}$",
+                                 error="Use the last part of your LinkedIn page's address."),
+        metadata={"label": "LinkedIn page", "help": "The last part of your company page's address."})
+
+    @post_load
+    def strip_at(self, data, **kwargs):
+        if data.get("twitter_handle"):
+            data["twitter_handle"] = data["twitter_handle"].lstrip("@")
+        return data
 
 
 class TenantSchema(ProfileSchema):
     id = fields.Integer()
     slug = fields.String(required=True, validate=SLUG)
+    has_logo = fields.Method("logo_present")
+
+    def logo_present(self, tenant):
+        return bool(getattr(tenant, "logo_content_type", None))
 
 
 class StaffUserSchema(Schema):
@@ -49,3 +74,95 @@ class NewTenantSchema(Schema):
 class StaffSignInSchema(Schema):
     email = fields.String(required=True, validate=validate.Length(min=1, max=254))
     password = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+EMAIL = [validate.Length(max=254)]
+
+
+class NewClientSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    email = fields.Email(allow_none=True, load_default=None, validate=EMAIL)
+    phone = fields.String(allow_none=True, load_default=None, validate=PHONE)
+    mobile_phone = fields.String(allow_none=True, load_default=None, validate=PHONE)
+    address = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=300))
+    parent_id = fields.Integer(strict=True, allow_none=True, load_default=None)
+
+
+class ClientChangesSchema(NewClientSchema):
+    class Meta:
+        exclude = ("parent_id",)
+
+
+CUSTOM_FIELD_TYPES = ("text", "number", "date", "choice")
+
+
+class NewCustomFieldSchema(Schema):
+    key = fields.String(required=True, validate=validate.Regexp(
+        r"^[a-z][a-z0-9_]{0,63}$", error="Use lowercase letters, digits and underscores, starting with a letter."))
+    label = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    type = fields.String(required=True, validate=validate.OneOf(CUSTOM_FIELD_TYPES))
+    choices = fields.List(fields.String(validate=validate.Length(min=1, max=100)),
+                          load_default=None, allow_none=True, validate=validate.Length(max=50))
+
+
+class ClientIdsSchema(Schema):
+    client_ids = fields.List(fields.Integer(strict=True), required=True,
+                             validate=validate.Length(min=1, max=500))
+
+
+RIGHTS = ("view", "pay", "manage")
+
+
+class LinkSchema(Schema):
+    portal_user_id = fields.Integer(strict=True, required=True)
+    account_id = fields.Integer(strict=True, required=True)
+    rights = fields.String(required=True, validate=validate.OneOf(RIGHTS))
+
+
+class LoginSchema(Schema):
+    login = fields.String(required=True, validate=validate.Length(min=1, max=254))
+
+
+class PasswordSignInSchema(LoginSchema):
+    password = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class AcceptInvitationSchema(Schema):
+    password = fields.String(required=True, validate=validate.Length(max=1000))
+    username = fields.String(allow_none=True, load_default=None, validate=validate.Regexp(
+        r"^[A-Za-z0-9._-]{3,40}$", error="Use 3 to 40 letters, digits, dots, hyphens or underscores."))
+
+
+class ResetPasswordSchema(Schema):
+    password = fields.String(required=True, validate=validate.Length(max=1000))
+    answers = fields.List(fields.String(validate=validate.Length(max=200)), load_default=list)
+
+
+class MyAccountChangesSchema(Schema):
+    username = AcceptInvitationSchema._declared_fields["username"]
+    phone = fields.String(allow_none=True, validate=PHONE)
+    mobile_phone = fields.String(allow_none=True, validate=PHONE)
+    custom_fields = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True))
+
+
+class ChangePasswordSchema(Schema):
+    current_password = fields.String(required=True, validate=validate.Length(max=1000))
+    new_password = fields.String(required=True, validate=validate.Length(max=1000))
+
+
+class EmailChangeSchema(Schema):
+    new_email = fields.Email(required=True, validate=EMAIL)
+
+
+class CodeSchema(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$", error="Enter the 6-digit code."))
+
+
+class SecurityAnswerSchema(Schema):
+    question = fields.String(required=True, validate=validate.Length(min=5, max=200))
+    answer = fields.String(required=True, validate=validate.Length(min=2, max=200))
+
+
+class SecurityAnswersSchema(Schema):
+    answers = fields.List(fields.Nested(SecurityAnswerSchema), required=True,
+                          validate=validate.Length(min=2, max=3))

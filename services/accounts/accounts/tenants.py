@@ -24,7 +24,7 @@ def load(schema, data, **options):
         raise validation_error(error) from None
 
 
-def create_tenant(session, outbox, tenant, hash_password=auth.hash_password):
+def create_tenant(session, outbox, tenant):
     """Create a tenant and its owner; the caller commits."""
     data = load(NewTenantSchema, tenant)
     owner = data.pop("owner")
@@ -33,12 +33,12 @@ def create_tenant(session, outbox, tenant, hash_password=auth.hash_password):
     row = Tenant(created_at=utcnow(), **data)
     session.add(row)
     session.flush()
-    add_staff_user(session, row.id, {**owner, "role": "owner"}, hash_password)
+    add_staff_user(session, row.id, {**owner, "role": "owner"})
     announce_profile(outbox, session, row)
     return TenantSchema().dump(row)
 
 
-def add_staff_user(session, tenant_id, user, hash_password=auth.hash_password):
+def add_staff_user(session, tenant_id, user):
     """Add a staff member to a tenant; emails are unique across tenants."""
     data = load(NewStaffUserSchema, user)
     problem = auth.password_problem(data["password"])
@@ -49,7 +49,7 @@ def add_staff_user(session, tenant_id, user, hash_password=auth.hash_password):
         raise Conflict("A staff member already uses that email.",
                        {"email": ["A staff member already uses that email."]})
     row = StaffUser(tenant_id=tenant_id, email=email, name=data["name"], role=data["role"],
-                    password_hash=hash_password(data["password"]), created_at=utcnow())
+                    password_hash=auth.hash_password(data["password"]), created_at=utcnow())
     session.add(row)
     session.flush()
     return row
@@ -60,4 +60,6 @@ def announce_profile(outbox, session, tenant):
     outbox.add(session, TENANT_PROFILE_UPDATED, {
         "tenant_id": tenant.id, "slug": tenant.slug, "display_name": tenant.display_name,
         "contact_email": tenant.contact_email, "contact_phone": tenant.contact_phone,
+        "facebook_page": tenant.facebook_page, "twitter_handle": tenant.twitter_handle,
+        "linkedin_slug": tenant.linkedin_slug, "has_logo": bool(tenant.logo_content_type),
     }, tenant_id=tenant.id)

@@ -76,8 +76,8 @@ def upgrade():
         "sign_in_tokens",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("tenant_id", sa.Integer, sa.ForeignKey("tenants.id"), nullable=False, index=True),
-        sa.Column("portal_user_id", sa.Integer, sa.ForeignKey("portal_users.id"), nullable=False,
-                  index=True),
+        # No user for a code asked for an unknown login: it behaves the same but is never sent.
+        sa.Column("portal_user_id", sa.Integer, sa.ForeignKey("portal_users.id"), index=True),
         sa.Column("purpose", sa.String(20), nullable=False),
         sa.Column("token_hash", sa.String(64), nullable=False, index=True),
         sa.Column("attempt_hash", sa.String(64), index=True),
