@@ -41,13 +41,25 @@ def aware(moment):
 
 # --- passwords ---------------------------------------------------------------------------------
 
+SEQUENCES = ("01234567890123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjklzxcvbnm")
+
+
+def is_predictable(password):
+    """True for a password on the common list (give or take digits and symbols around it),
+    a run of one or two characters, or a keyboard or alphabet sequence."""
+    lowered = password.lower()
+    core = lowered.strip("0123456789!@#$%^&*()-_=+.,?/ ")
+    return (lowered in COMMON_PASSWORDS or core in COMMON_PASSWORDS or len(set(lowered)) <= 2
+            or any(lowered in sequence or lowered in sequence[::-1] for sequence in SEQUENCES))
+
+
 def password_problem(password, settings):
-    """Return what is wrong with a new client password, or None (length and common list only)."""
+    """Return what is wrong with a new client password, or None (no composition rules)."""
     problem = auth.password_problem(password, settings["min_password_length"])
     if problem:
         return problem
-    if password.lower() in COMMON_PASSWORDS:
-        return "This password is too common. Choose a less predictable one."
+    if is_predictable(password):
+        return "This password is too common or predictable. Choose another."
     return None
 
 
