@@ -1,7 +1,13 @@
-"""Tables private to the billing service."""
-from sqlalchemy.orm import DeclarativeBase
+"""Tables private to the billing service. Every amount is an integer of minor units (cents)."""
+from datetime import date, datetime
+
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String,
+                        UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.tables import PlatformTables
+
+Money = BigInteger
 
 
 class Base(DeclarativeBase):
@@ -9,3 +15,163 @@ class Base(DeclarativeBase):
 
 
 platform = PlatformTables(Base.metadata)
+
+
+class Job(Base):
+    """Billable work for an account; ``autopay`` is fixed when the job is created."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(Integer, index=True)
+    account_id: Mapped[int] = mapped_column(Integer, index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20))
+    autopay: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class InvoiceCounter(Base):
+    """The last invoice number handed out per tenant (locked while numbering)."""
+
+    __tablename__ = "invoice_counters"
+
+    tenant_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+class Invoice(Base):
+    __tablename__ = "invoices"
+    __table_args__ = (UniqueConstraint("tenant_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(Integer, index=True)
+    account_id: Mapped[int] = mapped_column(Integer, index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"))
+    issue_date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
+    total: Mapped[int] = mapped_column(Money)
+    balance: Mapped[int] = mapped_column(Money)
+    status: Mapped[str] = mapped_column(String(10), index=True)  # open, paid, void
+    autopay: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class InvoiceLine(Base):
+    __tablename__ = "invoice_lines"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(String(300))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[int] = mapped_column(Money)
+    amount: Mapped[int] = mapped_column(Money)
+
+
+class PaymentMethod(Base):
+    """A card or bank account on file: the processor's token and what may be shown, nothing more."""
+
+    __tablename__ = "payment_methods"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(Integer, index=True)
+    account_id: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # card, ach
+    token: Mapped[str] = mapped_column(String(100))
+    brand: Mapped[str] = mapped_column(String(30))
+    last4: Mapped[str] = mapped_column(String(4))
+    exp_month: Mapped[int | None] = mapped_column(Integer)
+    exp_year: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Payment(Base):
+    """Money received (a payment or a prepayment); ``unapplied`` is what is left as credit."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(Integer, index=True)
+    account_id: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # payment, prepayment
+    source: Mapped[str] = mapped_column(String(12))  # portal, autopay, staff
+    method_kind: Mapped[str] = mapped_column(String(10))  # card, ach
+    payment_method_id: Mapped[int | None] = mapped_column(ForeignKey("payment_methods.id"))
+    amount: Mapped[int] = mapped_column(Money)
+    unapplied: Mapped[int] = mapped_column(Money, default=0)
+    status: Mapped[str] = mapped_column(String(12), index=True)  # pending, succeeded, failed
+    processor_charge_id: Mapped[str | None] = mapped_column(String(100))
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    failure_message: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    settled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Allocation(Base):
+    """Part of a payment's money applied to one invoice."""
+
+    __tablename__ = "allocations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(Integer, index=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    amount: Mapped[int] = mapped_column(Money)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class IdempotencyRecord(Base):
+    """The first answer to a money-moving request, replayed for any retry with the same key."""
+
+    __tablename__ = "idempotency_records"
+
+    tenant_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(12))  # processing, done
+    response: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Autopay(Base):
+    __tablename__ = "autopay"
+
+    tenant_id: Mapped[int] = mapped_column(Integer, index=True)
+    account_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enrolled: Mapped[bool] = mapped_column(Boolean, default=False)
+    scope: Mapped[str | None] = mapped_column(String(20))
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    payment_method_id: Mapped[int | None] = mapped_column(ForeignKey("payment_methods.id"))
+    enrolled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ChargeRun(Base):
+    __tablename__ = "charge_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(Integer, index=True)
+    requested_by: Mapped[int | None] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ChargeRunItem(Base):
+    """One invoice in a charge run; its state moves queued -> charging -> succeeded | failed."""
+
+    __tablename__ = "charge_run_items"
+    __table_args__ = (UniqueConstraint("run_id", "invoice_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("charge_runs.id"), index=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    state: Mapped[str] = mapped_column(String(12), index=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
+    message: Mapped[str | None] = mapped_column(String(300))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
