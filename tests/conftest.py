@@ -1,4 +1,5 @@
 """A whole Portico system per database backend: real broker, real databases, real processes."""
+import logging
 import os
 import threading
 
@@ -7,27 +8,40 @@ from werkzeug.serving import make_server
 
 from gateway.app import create_app
 from gateway.rpc import RpcClient
+from sandbox_processor.app import create_app as create_processor_app
+from sandbox_processor.testing import serving
 from shared.testing import SERVICES, Databases, ServiceProcess, Vhost, free_port, wait_for
+from tests.mail import mail_server  # noqa: F401  (a fixture: the SMTP server behind system.mail)
 
 BACKENDS = ("sqlite", "postgresql")
+# pika logs every refused publish (a stopped service) at WARNING; the tests check those answers.
+logging.getLogger("pika").setLevel(logging.ERROR)
 DEMO_PASSWORD = "correct horse battery staple"
 
 
 class System:
     """Four services as processes, a gateway app in-process, and a client to call either."""
 
-    def __init__(self, backend, tmp_path):
+    def __init__(self, backend, tmp_path, mail=None):
         self.backend = backend
         self.tmp_path = tmp_path
+        self.mail = mail
         self.vhost = Vhost().create()
         self.databases = Databases(backend, tmp_path)
         self.databases.migrate()
         self.amqp_uri = self.vhost.uri()
+        # The payment processor stands apart from Portico, as a real provider's test mode would.
+        self.processor_app = create_processor_app(
+            {"DATABASE_URL": f"sqlite:///{tmp_path}/sandbox-processor.db"})
+        self._processor = serving(self.processor_app)
+        self.processor_url = self._processor.__enter__()
         self.env = {
             **os.environ,
             "AMQP_URI": self.amqp_uri,
             "PORTICO_VAR_DIR": str(tmp_path),
             "EVENT_RETRY_DELAYS_MS": "200,400",
+            "PAYMENT_PROCESSOR_URL": self.processor_url,
+            **({"SMTP_URL": mail.url} if mail else {}),
             **{f"{service.upper()}_DATABASE_URL": url for service, url in self.databases.urls.items()},
         }
         self.services = {name: ServiceProcess(name, self.env, tmp_path) for name in SERVICES}
@@ -82,13 +96,14 @@ class System:
             service.stop()
         self.rpc.close()
         self.app.extensions["rpc"].close()
+        self._processor.__exit__(None, None, None)
         self.databases.drop()
         self.vhost.delete()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def system(request, tmp_path_factory):
-    system = System(request.param, tmp_path_factory.mktemp(request.param))
+def system(request, tmp_path_factory, mail_server):
+    system = System(request.param, tmp_path_factory.mktemp(request.param), mail_server)
     yield system
     system.close()
 

@@ -5,17 +5,20 @@ from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from gateway.rpc import RemoteFailure
-from shared.errors import (Conflict, InvalidInput, NotFound, PermissionDenied, PorticoError,
-                           RateLimited, ServiceTimeout, ServiceUnavailable, Unauthenticated)
+from shared.errors import (Conflict, IdempotencyMismatch, InvalidInput, NotFound, PaymentDeclined,
+                           PermissionDenied, PorticoError, RateLimited, ServiceTimeout,
+                           ServiceUnavailable, Unauthenticated)
 
 log = logging.getLogger(__name__)
 
 STATUS = {
     InvalidInput: 400,
     Unauthenticated: 401,
+    PaymentDeclined: 402,
     PermissionDenied: 403,
     NotFound: 404,
     Conflict: 409,
+    IdempotencyMismatch: 422,
     RateLimited: 429,
     RemoteFailure: 500,
     ServiceUnavailable: 503,

@@ -53,6 +53,20 @@ class Conflict(PorticoError):
 
 
 @deserialize_to_instance
+class PaymentDeclined(PorticoError):
+    """The payment processor refused the charge; nothing was taken."""
+
+    code = "payment_declined"
+
+
+@deserialize_to_instance
+class IdempotencyMismatch(PorticoError):
+    """An Idempotency-Key was reused with a different request."""
+
+    code = "idempotency_key_reused"
+
+
+@deserialize_to_instance
 class RateLimited(PorticoError):
     code = "rate_limited"
 
@@ -68,8 +82,8 @@ class ServiceTimeout(PorticoError):
 
 
 ALL = {cls.__name__: cls for cls in (
-    NotFound, InvalidInput, PermissionDenied, Unauthenticated, Conflict, RateLimited,
-    ServiceUnavailable, ServiceTimeout,
+    NotFound, InvalidInput, PermissionDenied, Unauthenticated, Conflict, PaymentDeclined,
+    IdempotencyMismatch, RateLimited, ServiceUnavailable, ServiceTimeout,
 )}
 
 

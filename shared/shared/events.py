@@ -60,8 +60,57 @@ LOGIN_CODE_ISSUED = EventContract(
 EMAIL_CHANGE_CODE_ISSUED = EventContract(
     "accounts", "email_change_code_issued", CodeIssuedSchema, subscribers=("notifications",))
 
+
+
+class PaymentSchema(Schema):
+    """A payment or prepayment that succeeded or failed; ``receipt_to`` gets the receipt."""
+
+    payment_id = fields.Integer(required=True)
+    account_id = fields.Integer(required=True)
+    kind = fields.String(required=True)  # payment, prepayment
+    source = fields.String(required=True)  # portal, autopay, staff
+    amount = fields.Integer(required=True)
+    method_kind = fields.String(required=True)
+    method_label = fields.String(allow_none=True, load_default=None)
+    invoices = fields.List(fields.Dict(), load_default=list)  # [{number, applied}]
+    message = fields.String(allow_none=True, load_default=None)
+    receipt_to = fields.String(allow_none=True, load_default=None)
+    actor = fields.Dict(allow_none=True, load_default=None)
+
+
+class AutopaySchema(Schema):
+    account_id = fields.Integer(required=True)
+    scope = fields.String(allow_none=True, load_default=None)
+    actor = fields.Dict(allow_none=True, load_default=None)
+
+
+class PaymentMethodRemovedSchema(Schema):
+    account_id = fields.Integer(required=True)
+    kind = fields.String(required=True)  # card, ach
+    label = fields.String(required=True)
+    actor = fields.Dict(allow_none=True, load_default=None)
+
+
+class ChargeRequestedSchema(Schema):
+    run_id = fields.Integer(required=True)
+    invoice_id = fields.Integer(required=True)
+
+
+PAYMENT_SUCCEEDED = EventContract("billing", "payment_succeeded", PaymentSchema, subscribers=("notifications",))
+PAYMENT_FAILED = EventContract("billing", "payment_failed", PaymentSchema, subscribers=("notifications",))
+PREPAYMENT_MADE = EventContract("billing", "prepayment_made", PaymentSchema, subscribers=("notifications",))
+AUTOPAY_ENROLLED = EventContract("billing", "autopay_enrolled", AutopaySchema, subscribers=("notifications",))
+AUTOPAY_CANCELLED = EventContract("billing", "autopay_cancelled", AutopaySchema, subscribers=("notifications",))
+PAYMENT_METHOD_REMOVED = EventContract("billing", "payment_method_removed", PaymentMethodRemovedSchema,
+                                       subscribers=("notifications",))
+# Billing's own work queue: one message per invoice of a charge run, shared by every instance.
+INVOICE_CHARGE_REQUESTED = EventContract("billing", "invoice_charge_requested", ChargeRequestedSchema,
+                                         subscribers=("billing",))
+
 CONTRACTS = (TENANT_PROFILE_UPDATED, PORTAL_INVITATION_ISSUED, PASSWORD_RESET_ISSUED,
-             LOGIN_CODE_ISSUED, EMAIL_CHANGE_CODE_ISSUED)
+             LOGIN_CODE_ISSUED, EMAIL_CHANGE_CODE_ISSUED, PAYMENT_SUCCEEDED, PAYMENT_FAILED,
+             PREPAYMENT_MADE, AUTOPAY_ENROLLED, AUTOPAY_CANCELLED, PAYMENT_METHOD_REMOVED,
+             INVOICE_CHARGE_REQUESTED)
 SERVICES = ("accounts", "billing", "tickets", "notifications")
 
 

@@ -27,5 +27,6 @@ def logging_config(service):
         "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json",
                                 "filters": ["request_id"]}},
         "root": {"level": os.environ.get("LOG_LEVEL", "INFO"), "handlers": ["stderr"]},
-        "loggers": {"amqp": {"level": "WARNING"}, "kombu": {"level": "WARNING"}},
+        # pika reports each refused publish (an unknown service) itself; the caller says it better.
+        "loggers": {"amqp": {"level": "WARNING"}, "kombu": {"level": "WARNING"}, "pika": {"level": "ERROR"}},
     }

@@ -113,7 +113,7 @@ class Payment(Base):
 
 
 class Allocation(Base):
-    """Part of a payment's money applied to one invoice."""
+    """Part of a payment's money (a charge, or a prepayment's credit) applied to one invoice."""
 
     __tablename__ = "allocations"
 
@@ -121,6 +121,8 @@ class Allocation(Base):
     tenant_id: Mapped[int] = mapped_column(Integer, index=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    # Credit spent at a checkout points at that checkout, so a declined charge gives it back.
+    checkout_payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), index=True)
     amount: Mapped[int] = mapped_column(Money)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

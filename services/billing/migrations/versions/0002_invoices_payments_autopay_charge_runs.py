@@ -143,13 +143,16 @@ def upgrade():
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('payment_id', sa.Integer(), nullable=False),
     sa.Column('invoice_id', sa.Integer(), nullable=False),
+    sa.Column('checkout_payment_id', sa.Integer(), nullable=True),
     sa.Column('amount', sa.BigInteger(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['invoice_id'], ['invoices.id'], ),
+    sa.ForeignKeyConstraint(['checkout_payment_id'], ['payments.id'], ),
     sa.ForeignKeyConstraint(['payment_id'], ['payments.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('allocations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_allocations_checkout_payment_id'), ['checkout_payment_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_allocations_invoice_id'), ['invoice_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_allocations_payment_id'), ['payment_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_allocations_tenant_id'), ['tenant_id'], unique=False)
@@ -201,6 +204,7 @@ def downgrade():
 
     op.drop_table('charge_run_items')
     with op.batch_alter_table('allocations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_allocations_checkout_payment_id'))
         batch_op.drop_index(batch_op.f('ix_allocations_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_allocations_payment_id'))
         batch_op.drop_index(batch_op.f('ix_allocations_invoice_id'))
