@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+blueprint = Blueprint("staff_billing", __name__)
