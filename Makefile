@@ -16,10 +16,10 @@ down:
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: constraints.txt requirements-dev.txt shared/pyproject.toml gateway/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
+$(VENV)/.installed: constraints.txt requirements-dev.txt shared/pyproject.toml gateway/pyproject.toml sandbox/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
 	@command -v python3 >/dev/null || (apt-get update -qq && apt-get install -y -qq python3)
 	@python3 -m venv $(VENV) 2>/dev/null || (apt-get update -qq && apt-get install -y -qq python3-venv python3-dev && python3 -m venv $(VENV))
-	$(VENV)/bin/pip install -q -c constraints.txt --config-settings editable_mode=compat -e shared $(foreach s,$(SERVICES),-e services/$(s)) -e gateway -r requirements-dev.txt
+	$(VENV)/bin/pip install -q -c constraints.txt --config-settings editable_mode=compat -e shared $(foreach s,$(SERVICES),-e services/$(s)) -e gateway -e sandbox -r requirements-dev.txt
 	@touch $@
 
 rabbitmq:

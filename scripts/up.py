@@ -1,7 +1,8 @@
 """Run the whole system in the foreground: ``make up`` (Ctrl-C or ``make down`` stops it).
 
-Starts the four services and the gateway as child processes, waits until /healthz is green,
-seeds the demo business and prints the URL and the demo logins. Logs go to var/log/.
+Starts the four services, the sandbox payment processor and the gateway as child processes,
+waits until /healthz is green, seeds the demo business and prints the URL and the demo logins.
+Logs go to var/log/.
 """
 import argparse
 import os
@@ -86,6 +87,7 @@ def main():
     python = sys.executable
     processes = [start(name, [python, "-W", "ignore", "-m", "shared.run", name], log_dir)
                  for name in SERVICES]
+    processes.append(start("sandbox-processor", [python, "-m", "sandbox_processor"], log_dir))
     processes.append(start("gateway", [
         str(Path(python).parent / "gunicorn"), "-k", "gthread", "--threads", "8", "--workers", "2",
         "--no-control-socket", "-b", f"{host}:{port}", "gateway.app:create_app()"], log_dir))
@@ -114,6 +116,8 @@ def main():
     for role, email, password in logins():
         print(f"  {role}: {email} / {password}")
     print(f"  API docs:      {url}/api/docs      Health: {url}/healthz")
+    print(f"  Payments:      http://{env('SANDBOX_PROCESSOR_HOST', '127.0.0.1')}:"
+          f"{env('SANDBOX_PROCESSOR_PORT', '8100')}  (sandbox; test card 4242 4242 4242 4242)")
     print(f"  Logs:          {log_dir}/")
     print("Press Ctrl-C to stop.")
     while True:

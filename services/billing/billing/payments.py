@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from billing.invoices import describe, find_invoice, load, utcnow
 from billing.models import Allocation, IdempotencyRecord, Invoice, Payment, PaymentMethod
 from billing.money import check_limit, format_money, plan_payment
-from billing.processor import ProcessorUnavailable
+from billing.processor import ProcessorError, ProcessorUnavailable
 from billing.schemas import CardOnFileSchema, PayInvoicesSchema, PrepaymentSchema
 from shared.errors import (ALL as ERROR_CLASSES, Conflict, IdempotencyMismatch, NotFound,
                            PaymentDeclined, PermissionDenied, PorticoError, ServiceUnavailable, invalid)
@@ -231,9 +231,11 @@ def charge(processor, payment, method, description):
         return "succeeded", None, None
     try:
         result = processor.charge(method.token, payment.amount, "usd", payment.idempotency_key, description)
+    except ProcessorError as error:  # refused outright (say, a detached token): nothing was charged
+        return "failed", None, error.message
     except ProcessorUnavailable:
-        raise ServiceUnavailable("The payment service is not answering. Nothing was charged yet; "
-                                 "we will finish or cancel this payment shortly.") from None
+        raise ServiceUnavailable("The payment service did not answer. We are checking whether the "
+                                 "payment went through; it will never be charged twice.") from None
     return result.status, result.charge_id, result.message
 
 
@@ -407,3 +409,33 @@ def history(session, tenant_id, account_id):
         rows.append({**describe_payment(payment, method),
                      "applied_to": [{"invoice_number": number, "amount": amount} for number, amount in applied]})
     return rows
+
+
+def recover_pending(session, outbox, processor, older_than):
+    """Settle payments left pending by a crash or an outage: ask the processor what happened."""
+    query = select(Payment).where(Payment.status == "pending", Payment.created_at < older_than) \
+        .order_by(Payment.id).limit(100)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    settled = 0
+    for payment in session.scalars(query).all():
+        try:
+            result = processor.find_charge(payment.idempotency_key)
+        except (ProcessorUnavailable, ProcessorError):
+            continue  # still unknown: try again on the next round
+        status, charge_id, message = (result.status, result.charge_id, result.message) if result else (
+            "failed", None, "The payment did not go through. Nothing was charged.")
+        if payment.kind == "prepayment":
+            payment.status = "succeeded" if status == "succeeded" else "failed"
+            payment.unapplied = payment.amount if status == "succeeded" else 0
+            payment.processor_charge_id, payment.settled_at = charge_id, utcnow()
+        else:
+            settle(session, outbox, payment, status, charge_id, message)
+        tenant_id, key = payment.idempotency_key.split(":", 1)
+        record = session.get(IdempotencyRecord, (int(tenant_id), key))
+        if record is not None and record.state == "processing":
+            method = session.get(PaymentMethod, payment.payment_method_id) if payment.payment_method_id else None
+            record.state, record.response = "done", answer_for(payment, status, message, [], method)
+        settled += 1
+    session.commit()
+    return settled

@@ -105,10 +105,10 @@ class SandboxProcessor:
                 return None
             if error.code >= 500:
                 # The processor may have charged before it failed: the outcome is unknown.
-                raise ProcessorUnavailable(f"The payment processor failed ({error.code}).") from None
-            raise ProcessorError(details.get("code", "error"),
-                                 details.get("message", f"The payment processor answered {error.code}."),
-                                 error.code) from None
+                raise ProcessorUnavailable(
+                    f"The payment processor failed ({error.code}).") from None
+            message = details.get("message", f"The payment processor answered {error.code}.")
+            raise ProcessorError(details.get("code", "error"), message, error.code) from None
         except (OSError, http.client.HTTPException) as error:  # refused, reset, timed out
             raise ProcessorUnavailable("The payment processor did not answer.") from error
         if not raw:

@@ -1,7 +1,9 @@
 """The billing service's entrypoints: invoices, payments, cards on file, autopay, charge runs."""
 import base64
+from datetime import timedelta
 
 from eventlet import tpool
+from nameko.timer import timer
 
 from billing import VERSION, autopay, charge_runs, invoices, payments
 from billing.models import Autopay, Payment, PaymentMethod, platform
@@ -18,6 +20,7 @@ from shared.messaging import Outbox, ReliableEventHandler
 from shared.settings_store import read_settings
 
 RIGHTS = ("view", "pay", "manage")
+PENDING_GRACE_SECONDS = 120  # longer than any charge takes, so a live request is never overtaken
 
 
 class BillingService(StandardEntrypoints):
@@ -274,6 +277,12 @@ class BillingService(StandardEntrypoints):
         autopay.cancel(self.db, self.outbox, tenant_id, account_id, self.ctx.actor)
         self.db.commit()
         return autopay.status(self.db, tenant_id, account_id, self._settings())
+
+    @timer(interval=30)
+    def recover_pending_payments(self):
+        """Settle payments a crash or an outage left pending (safe on every instance at once)."""
+        payments.recover_pending(self.db, self.outbox, self.processor,
+                                 invoices.utcnow() - timedelta(seconds=PENDING_GRACE_SECONDS))
 
     @tenant_rpc
     def find_payment(self, payment_id):

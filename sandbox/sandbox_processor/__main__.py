@@ -1,0 +1,41 @@
+"""Run the sandbox processor: ``python -m sandbox_processor`` (threaded, one thread per request)."""
+import os
+import signal
+import sys
+
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from sandbox_processor.app import create_app
+
+
+class PathOnlyRequestLog(WSGIRequestHandler):
+    """Log method, path and status only: a query string must never put card data in a log."""
+
+    def log_request(self, code="-", size="-"):
+        path = getattr(self, "path", "").split("?", 1)[0]
+        self.log("info", '"%s %s" %s %s', getattr(self, "command", "-"), path,
+                 getattr(code, "value", code), size)
+
+    def log_error(self, format, *args):
+        # http.server quotes the raw request line in these messages, query string and all.
+        self.log("error", "refused a request (%s)", args[0] if args else "-")
+
+
+def main():
+    host = os.environ.get("SANDBOX_PROCESSOR_HOST") or "127.0.0.1"
+    port = int(os.environ.get("SANDBOX_PROCESSOR_PORT") or 8100)
+    server = make_server(host, port, create_app(), threaded=True,
+                         request_handler=PathOnlyRequestLog)
+    # As PID 1 in a container SIGTERM is ignored unless handled.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    print(f"Sandbox payment processor (test mode) on http://{host}:{server.port}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()
