@@ -1,31 +1,108 @@
-"""Seed the demo business over RPC (idempotent): ``python scripts/seed_demo.py``."""
+"""Seed the demo business over RPC (idempotent): ``python scripts/seed_demo.py``.
+
+It goes through the same doors as people do: staff calls create the clients and invoices, the
+invitation email (read from the business's outbox) gives the demo client their password, and the
+sandbox processor's hosted form endpoint turns a test card into a token.
+"""
+import json
+import re
 import sys
+import time
+import urllib.request
+from datetime import date, timedelta
 
 from gateway.rpc import RpcClient
-from shared.config import amqp_uri
+from shared.config import amqp_uri, env
 from shared.errors import NotFound
 
 DEMO_SLUG = "demo"
 DEMO_STAFF = {"email": "owner@greenacres.example", "name": "Gwen Green", "password": "green-acres-demo"}
+DEMO_CLIENT = {"email": "jordan@example.com", "password": "lawn-and-order-2026"}
+TEST_CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": date.today().year + 3, "cvc": "123"}
+
+
+def days(offset):
+    return (date.today() + timedelta(days=offset)).isoformat()
+
+
+def invitation_token(client, staff, email, timeout=20):
+    """Read the newest invitation to ``email`` from the business's outbox, as the client would."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for item in client.call("notifications", "list_outbox", context=staff)["items"]:
+            if item["to"] == email:
+                message = client.call("notifications", "get_outbox_message", item["id"], context=staff)
+                found = re.search(r"/invitation/([A-Za-z0-9_-]+)", message["text"] or "")
+                if found:
+                    return found.group(1)
+        time.sleep(0.3)
+    raise RuntimeError(f"no invitation to {email} arrived in the outbox")
+
+
+def card_token():
+    url = env("PAYMENT_PROCESSOR_URL", "http://127.0.0.1:8100") + "/v1/tokens"
+    request = urllib.request.Request(url, data=json.dumps(TEST_CARD).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        answer = json.loads(response.read())
+    return {key: answer[key] for key in ("token", "kind", "brand", "last4", "exp_month", "exp_year")}
+
+
+def invoice(client, staff, account_id, description, cents, due_in_days):
+    return client.call("billing", "create_invoice", {
+        "account_id": account_id, "due_date": days(due_in_days), "issue_date": days(min(0, due_in_days - 14)),
+        "lines": [{"description": description, "quantity": 1, "unit_price": cents}]}, context=staff)
 
 
 def seed(client):
-    """Create the demo tenant and its owner unless they exist; return the tenant."""
+    """Create the demo business, its clients, portal users and invoices unless they exist."""
     try:
         return client.call("accounts", "find_tenant", DEMO_SLUG)
     except NotFound:
         pass
-    return client.call("accounts", "create_tenant", {
-        "slug": DEMO_SLUG,
-        "display_name": "Green Acres Lawn Care",
-        "contact_email": "hello@greenacres.example",
-        "contact_phone": "+1 555 010 0199",
-        "owner": DEMO_STAFF,
-    })
+    tenant = client.call("accounts", "create_tenant", {
+        "slug": DEMO_SLUG, "display_name": "Green Acres Lawn Care",
+        "contact_email": "hello@greenacres.example", "contact_phone": "+1 555 010 0199",
+        "owner": DEMO_STAFF})
+    staff = {"tenant_id": tenant["id"], "actor": {"kind": "staff", "id": 1}}
+    client.call("accounts", "update_settings", "general", {
+        "facebook_page": "greenacreslawn", "twitter_handle": "greenacres", "custom_fields_visible": ["gate_code"]},
+        context=staff)
+    client.call("accounts", "create_custom_field", {"key": "gate_code", "label": "Gate code", "type": "text"},
+                context=staff)
+    client.call("billing", "update_settings", "billing", {
+        "autopay_enabled": True, "prepayments_enabled": True, "allow_partial_payments": True,
+        "card_max_payment": 50000}, context=staff)
+
+    jordan = client.call("accounts", "create_client", {
+        "name": "Jordan Rivera", "email": DEMO_CLIENT["email"], "address": "12 Birch Lane"}, context=staff)
+    lake = client.call("accounts", "create_client", {
+        "name": "Rivera - Lake House", "address": "4 Shore Road", "parent_id": jordan["id"]}, context=staff)
+    sam = client.call("accounts", "create_client", {"name": "Sam Patel", "email": "sam@example.com"}, context=staff)
+    client.call("accounts", "create_client", {"name": "Maple Street HOA", "email": "board@maplehoa.example"},
+                context=staff)
+
+    client.call("accounts", "invite_clients", [jordan["id"], sam["id"]], context=staff)
+    anonymous = {"tenant_id": tenant["id"]}
+    client.call("accounts", "accept_invitation", invitation_token(client, staff, DEMO_CLIENT["email"]),
+                {"password": DEMO_CLIENT["password"]}, context=anonymous)
+
+    invoice(client, staff, jordan["id"], "Spring aeration", 8500, -20)
+    invoice(client, staff, jordan["id"], "Weekly mowing, October", 16000, -5)
+    invoice(client, staff, jordan["id"], "Leaf clean-up", 12500, 14)
+    invoice(client, staff, lake["id"], "Dock-side trimming", 6000, -3)
+    sam_client = {"tenant_id": tenant["id"],
+                  "actor": {"kind": "client", "id": 0, "account_id": sam["id"], "rights": "manage"}}
+    method = client.call("billing", "add_payment_method", card_token(), context=sam_client)
+    client.call("billing", "enroll_autopay", method["id"], True, context=sam_client)
+    for description, cents in (("Weekly mowing, week 44", 4500), ("Weekly mowing, week 45", 4500)):
+        invoice(client, staff, sam["id"], description, cents, 7)
+    return tenant
 
 
 def logins():
-    return [("Staff (owner)", DEMO_STAFF["email"], DEMO_STAFF["password"])]
+    return [("Staff (owner)", DEMO_STAFF["email"], DEMO_STAFF["password"]),
+            ("Client (portal)", DEMO_CLIENT["email"], DEMO_CLIENT["password"])]
 
 
 def seed_over_broker():
@@ -39,7 +116,7 @@ def seed_over_broker():
 
 def main():
     tenant = seed_over_broker()
-    print(f"demo business: {tenant['display_name']} (/{tenant['slug']})")
+    print(f"demo business: {tenant['display_name']} (/p/{tenant['slug']}/)")
     return 0
 
 

@@ -113,6 +113,7 @@ def main():
     print(f"\nPortico is up in {time.monotonic() - began:.1f} s: {url}")
     print(f"  Demo business: {tenant['display_name']}")
     print(f"  Staff sign-in: {url}/staff/sign-in")
+    print(f"  Client portal: {url}/p/{tenant['slug']}/")
     for role, email, password in logins():
         print(f"  {role}: {email} / {password}")
     print(f"  API docs:      {url}/api/docs      Health: {url}/healthz")

@@ -1,4 +1,6 @@
 """OpenAPI for the HTTP API, generated from the views' declared schemas and the services' settings."""
+import re
+
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app
@@ -22,11 +24,8 @@ def documented(summary, body=None, response=None, status=200, auth=True, tag=Non
 
 
 def _path(rule):
-    path = rule.rule
-    for argument in rule.arguments:
-        path = path.replace(f"<{argument}>", f"{{{argument}}}").replace(
-            f"<string:{argument}>", f"{{{argument}}}")
-    return path
+    """Flask's ``/x/<int:id>`` as OpenAPI's ``/x/{id}``."""
+    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
 
 
 def build_spec(settings_descriptions):

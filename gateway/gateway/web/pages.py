@@ -190,10 +190,12 @@ def load_form(tab):
     return profile, fields, results["values"]
 
 
-def render_settings(tab, profile, fields, summary=(), saved=False, status=200):
+def render_settings(tab, profile, fields, summary=(), saved=False, status=200, has_logo=False,
+                    logo_errors=()):
     tabs = [(name, name.capitalize()) for name in SETTINGS_TABS]
     page = render_template("settings.html", tab=tab, tab_title=tab.capitalize(), tabs=tabs,
-                           profile=profile, fields=fields, summary=list(summary), saved=saved)
+                           profile=profile, fields=fields, summary=list(summary), saved=saved,
+                           has_logo=has_logo, logo_errors=list(logo_errors))
     return page, status
 
 
@@ -203,7 +205,8 @@ def render_settings(tab, profile, fields, summary=(), saved=False, status=200):
 def settings(tab):
     profile, fields, values = load_form(tab)
     settings_form.show_stored(profile + fields, values)
-    return render_settings(tab, profile, fields, saved=request.args.get("saved") == "1")
+    return render_settings(tab, profile, fields, saved=request.args.get("saved") == "1",
+                           has_logo=values.get("has_logo", False))
 
 
 @blueprint.post("/staff/settings/<tab>")
@@ -223,4 +226,5 @@ def save_settings(tab):
         return redirect(url_for("pages.settings", tab=tab, saved=1), 303)
     settings_form.show_submitted(every_field, request.form)
     summary = settings_form.attach_errors(every_field, errors)
-    return render_settings(tab, profile, fields, summary=summary, status=400)
+    return render_settings(tab, profile, fields, summary=summary, status=400,
+                           has_logo=stored.get("has_logo", False))

@@ -55,6 +55,14 @@ def profile_fields():
               nullable=True, autocomplete="work email"),
         Field("contact_phone", "tel", "Contact phone", "The number clients can call, such as +1 555 010 0199.",
               nullable=True, autocomplete="work tel"),
+        Field("facebook_page", "text", "Facebook page",
+              "The end of your page's address: for facebook.com/greenacreslawns enter greenacreslawns. "
+              "Leave empty to hide the Facebook link.", nullable=True),
+        Field("twitter_handle", "text", "Twitter handle",
+              "Your handle, with or without the @, such as @greenacres. Leave empty to hide it.", nullable=True),
+        Field("linkedin_slug", "text", "LinkedIn page",
+              "The end of your company page's address: for linkedin.com/company/green-acres enter green-acres. "
+              "Leave empty to hide it.", nullable=True),
     ]
 
 
@@ -69,8 +77,9 @@ def settings_fields(description, staff_options=None, staff_settings=()):
     ``staff_settings`` names the properties holding staff user ids; with ``staff_options``
     ((id, name) pairs) they offer staff by name instead of asking for numbers.
     """
+    # Read-only properties (such as has_logo) are facts to show, not inputs.
     return [field_for(name, prop, staff_options if name in staff_settings else None)
-            for name, prop in description.get("properties", {}).items()]
+            for name, prop in description.get("properties", {}).items() if not prop.get("readOnly")]
 
 
 def field_for(name, prop, staff_options=None):

@@ -82,9 +82,10 @@ def list_clients(session, tenant_id, query=None, without_portal=False, page=1, p
         statement = statement.where(or_(func.lower(ClientAccount.name).like(pattern),
                                         func.lower(ClientAccount.email).like(pattern),
                                         ClientAccount.phone.like(f"%{query}%")))
-    if without_portal:
-        linked = select(PortalLink.account_id)
-        statement = statement.where(ClientAccount.id.not_in(linked))
+    if without_portal:  # as on the Portal users page: invited but not registered still counts
+        registered = select(PortalLink.account_id).join(PortalUser, PortalUser.id == PortalLink.portal_user_id) \
+            .where(PortalUser.activated_at.is_not(None))
+        statement = statement.where(ClientAccount.id.not_in(registered))
     total = session.scalar(select(func.count()).select_from(statement.subquery()))
     rows = session.scalars(statement.order_by(ClientAccount.name, ClientAccount.id)
                            .offset((page - 1) * per_page).limit(per_page)).all()
@@ -169,6 +170,8 @@ def set_custom_field_values(session, tenant_id, client_id, values, only_keys=Non
     checked = {}
     for key, value in values.items():
         if key not in fields:
+            if only_keys is not None:  # a client may not even learn which hidden fields exist
+                raise NotFound("No such custom field.")
             errors[key] = ["There is no such field."]
             continue
         try:

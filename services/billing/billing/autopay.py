@@ -26,7 +26,7 @@ def consent_text(settings, method_label="the payment method you choose"):
 def record(session, tenant_id, account_id):
     row = session.get(Autopay, account_id)
     if row is not None and row.tenant_id != tenant_id:
-        raise PermissionDenied("This account belongs to another business.")
+        raise NotFound("No such account.")
     return row
 
 

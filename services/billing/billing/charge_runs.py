@@ -92,9 +92,18 @@ def charge_item(session, outbox, processor, tenant_id, run_id, invoice_id, setti
         item.state, item.payment_id, item.updated_at = "charging", payment.id, utcnow()
         session.commit()
     else:  # charging: a previous delivery reserved and may have charged before dying
-        payment = session.get(Payment, item.payment_id)
+        payment = session.get(Payment, item.payment_id, with_for_update=True, populate_existing=True)
+        if payment.status != "pending":
+            # Recovery (payments.recover_pending) settled it while this message waited - a long
+            # outage, a replayed dead letter. Its outcome stands: charging now could take money
+            # for a payment already recorded as failed, and its invoice charged again later.
+            state, message = payment.status, payment.failure_message
+            session.rollback()
+            return finish(session, run_id, invoice_id, "succeeded" if state == "succeeded" else "failed",
+                          None if state == "succeeded" else message)
         method = session.get(PaymentMethod, payment.payment_method_id)
-        session.commit()
+        # No commit: the payment stays locked while it is charged, so recovery (which skips
+        # locked rows) cannot settle it half-way.
     status, charge_id, message = charge(processor, payment, method, "Autopay invoice charge")
     session.scalar(select(ChargeRunItem).where(ChargeRunItem.id == item.id).with_for_update())
     settle(session, outbox, payment, status, charge_id, message, actor={"kind": "system", "id": None})

@@ -2,10 +2,11 @@
 from datetime import date, datetime, timezone
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from billing.models import Autopay, Invoice, InvoiceCounter, InvoiceLine, Job
-from billing.schemas import InvoiceFiltersSchema, NewInvoiceSchema, NewJobSchema
-from shared.errors import NotFound
+from billing.schemas import MAX_MINOR_UNITS, InvoiceFiltersSchema, NewInvoiceSchema, NewJobSchema
+from shared.errors import NotFound, invalid
 from shared.settings_store import validation_error
 from marshmallow import ValidationError
 
@@ -23,11 +24,17 @@ def load(schema, data, **options):
 
 def next_number(session, tenant_id):
     """Hand out the tenant's next invoice number (the counter row is locked until commit)."""
-    counter = session.scalar(select(InvoiceCounter).where(InvoiceCounter.tenant_id == tenant_id)
-                             .with_for_update())
+    locked = select(InvoiceCounter).where(InvoiceCounter.tenant_id == tenant_id).with_for_update()
+    counter = session.scalar(locked)
     if counter is None:
-        counter = InvoiceCounter(tenant_id=tenant_id, last_number=1000)
-        session.add(counter)
+        # A tenant's first invoices may be created at once: only one insert of its counter wins,
+        # the others wait for it (PostgreSQL) and then lock the row it made.
+        try:
+            with session.begin_nested():
+                session.add(InvoiceCounter(tenant_id=tenant_id, last_number=1000))
+        except IntegrityError:
+            pass
+        counter = session.scalar(locked.execution_options(populate_existing=True))
     counter.last_number += 1
     return counter.last_number
 
@@ -58,6 +65,8 @@ def create_invoice(session, tenant_id, data):
                          unit_price=line["unit_price"], amount=line["quantity"] * line["unit_price"])
              for index, line in enumerate(values["lines"])]
     total = sum(line.amount for line in lines)
+    if total > MAX_MINOR_UNITS:
+        raise invalid("lines", "The invoice total is larger than any invoice can be.")
     invoice = Invoice(
         tenant_id=tenant_id, account_id=values["account_id"], number=next_number(session, tenant_id),
         job_id=values["job_id"], issue_date=values["issue_date"] or date.today(),

@@ -12,7 +12,7 @@ import hashlib
 import json
 import time
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from billing.invoices import describe, find_invoice, load, utcnow
@@ -153,8 +153,9 @@ def available_credit(session, tenant_id, account_id):
 # --- reserve, charge, settle -------------------------------------------------------------------------
 
 def lock_invoices(session, tenant_id, account_id, invoice_ids):
+    # populate_existing: a locked read must see the row as it is now, not as this session cached it.
     rows = session.scalars(select(Invoice).where(Invoice.id.in_(invoice_ids)).order_by(Invoice.id)
-                           .with_for_update()).all()
+                           .with_for_update().execution_options(populate_existing=True)).all()
     found = {row.id: row for row in rows if row.tenant_id == tenant_id and row.account_id == account_id}
     missing = [invoice_id for invoice_id in invoice_ids if invoice_id not in found]
     if missing:
@@ -168,7 +169,8 @@ def take_credit(session, tenant_id, account_id, credit, payment):
     """Move ``credit`` from the account's prepayments (oldest first) onto ``payment``'s invoices."""
     sources = session.scalars(select(Payment).where(
         Payment.tenant_id == tenant_id, Payment.account_id == account_id, Payment.status == "succeeded",
-        Payment.unapplied > 0).order_by(Payment.id).with_for_update()).all()
+        Payment.unapplied > 0).order_by(Payment.id).with_for_update()
+        .execution_options(populate_existing=True)).all()
     taken = []
     for source in sources:
         if credit <= 0:
@@ -239,19 +241,38 @@ def charge(processor, payment, method, description):
     return result.status, result.charge_id, result.message
 
 
+def reserved_by_others(session, invoice_id, payment_id):
+    """Whether a pending checkout other than ``payment_id`` still holds part of the invoice.
+
+    A balance of zero is not "paid" while such a checkout may still be declined and give its
+    part back; the last of them to succeed marks the invoice paid.
+    """
+    pending = select(Payment.id).where(Payment.status == "pending", Payment.id != payment_id)
+    return bool(session.scalar(select(func.count()).select_from(Allocation).where(
+        Allocation.invoice_id == invoice_id,
+        or_(Allocation.payment_id.in_(pending), Allocation.checkout_payment_id.in_(pending)))))
+
+
 def settle(session, outbox, payment, status, charge_id, message, receipt_to=None, actor=None):
     """Step 3: a succeeded payment pays its invoices; a failed one gives the reservation back."""
     now = utcnow()
+    # The payment first: recovery (recover_pending) may be settling it at this very moment.
+    session.refresh(payment, with_for_update=True)
     allocations = session.scalars(select(Allocation).where(or_(
         Allocation.payment_id == payment.id, Allocation.checkout_payment_id == payment.id))).all()
+    # The invoices were loaded by reserve() and may have changed since (another partial payment):
+    # lock them and read them afresh before giving a reservation back.
     invoices = {row.id: row for row in session.scalars(select(Invoice).where(
-        Invoice.id.in_([allocation.invoice_id for allocation in allocations])).with_for_update())}
+        Invoice.id.in_([allocation.invoice_id for allocation in allocations])).with_for_update()
+        .execution_options(populate_existing=True))}
+    if payment.status != "pending":  # settled already: a payment is settled once
+        return [describe(invoice) for invoice in invoices.values()]
     payment.processor_charge_id = charge_id
     payment.settled_at = now
     if status == "succeeded":
         payment.status = "succeeded"
         for invoice in invoices.values():
-            if invoice.balance == 0:
+            if invoice.balance == 0 and not reserved_by_others(session, invoice.id, payment.id):
                 invoice.status, invoice.paid_at, invoice.autopay = "paid", now, False
         contract = PAYMENT_SUCCEEDED
     else:
@@ -259,7 +280,8 @@ def settle(session, outbox, payment, status, charge_id, message, receipt_to=None
         for allocation in allocations:
             invoices[allocation.invoice_id].balance += allocation.amount
             if allocation.payment_id != payment.id:
-                session.get(Payment, allocation.payment_id).unapplied += allocation.amount
+                session.get(Payment, allocation.payment_id, with_for_update=True,
+                            populate_existing=True).unapplied += allocation.amount
             session.delete(allocation)
         contract = PAYMENT_FAILED
     covered = [{"number": invoices[allocation.invoice_id].number, "applied": allocation.amount}
@@ -373,7 +395,7 @@ def apply_credit(session, tenant_id, payment, targets):
                                amount=amount, created_at=now))
         payment.unapplied -= amount
         invoice.balance -= amount
-        if invoice.balance == 0:
+        if invoice.balance == 0 and not reserved_by_others(session, invoice.id, payment.id):
             invoice.status, invoice.paid_at, invoice.autopay = "paid", now, False
 
 

@@ -1,10 +1,14 @@
 """Tables private to the notifications service."""
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String
+from sqlalchemy import (Boolean, CheckConstraint, DateTime, Index, Integer, String, Text,
+                        UniqueConstraint, false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.tables import PlatformTables
+
+CHANNELS = ("email", "sms")
+STATUSES = ("pending", "sent", "failed")
 
 
 class Base(DeclarativeBase):
@@ -24,4 +28,53 @@ class TenantBranding(Base):
     display_name: Mapped[str] = mapped_column(String(120))
     contact_email: Mapped[str | None] = mapped_column(String(254))
     contact_phone: Mapped[str | None] = mapped_column(String(32))
+    facebook_page: Mapped[str | None] = mapped_column(String(200))
+    twitter_handle: Mapped[str | None] = mapped_column(String(50))
+    linkedin_slug: Mapped[str | None] = mapped_column(String(200))
+    has_logo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class InvitationTemplate(Base):
+    """A tenant's own invitation subject and (sanitised) HTML; absent means the default."""
+
+    __tablename__ = "invitation_templates"
+
+    tenant_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject: Mapped[str] = mapped_column(String(150))
+    html: Mapped[str] = mapped_column(Text)
+    updated_by: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Message(Base):
+    """One email or SMS in the mailbox: queued, then sent (or kept locally), retried or failed."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        # A redelivered event must never send the same message twice.
+        UniqueConstraint("source_event_id", "channel", name="uq_messages_source_event_channel"),
+        CheckConstraint("channel IN ('email', 'sms')", name="ck_messages_channel"),
+        CheckConstraint("status IN ('pending', 'sent', 'failed')", name="ck_messages_status"),
+        Index("ix_messages_tenant_id_id", "tenant_id", "id"),
+        Index("ix_messages_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(10))
+    recipient: Mapped[str] = mapped_column(String(254))
+    sender_name: Mapped[str | None] = mapped_column(String(200))
+    reply_to: Mapped[str | None] = mapped_column(String(254))
+    subject: Mapped[str | None] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    html: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    note: Mapped[str | None] = mapped_column(String(200))
+    source_event_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,13 +1,31 @@
-"""The notifications service's entrypoints."""
-from notifications import VERSION
+"""The notifications service's entrypoints: sign-in messages, the invitation editor, the mailbox."""
+from marshmallow import ValidationError
+
+from notifications import VERSION, mailbox, messages, tenants
+from notifications.dependencies import Mailroom
 from notifications.models import TenantBranding, platform
+from notifications.schemas import (InvitationTemplateSchema, OutboxItemSchema, OutboxMessageSchema,
+                                   OutboxPageSchema, SampleInvitationSchema)
 from notifications.settings import TABS
 from shared.context import CallContext, tenant_rpc
 from shared.db import Database
 from shared.entrypoints import StandardEntrypoints
-from shared.errors import NotFound
-from shared.events import TENANT_PROFILE_UPDATED
-from shared.messaging import Inbox, Outbox, now, on_event
+from shared.errors import InvalidInput, NotFound, PermissionDenied
+from shared.events import (EMAIL_CHANGE_CODE_ISSUED, LOGIN_CODE_ISSUED, PASSWORD_RESET_ISSUED,
+                           PORTAL_INVITATION_ISSUED, TENANT_PROFILE_UPDATED)
+from shared.messaging import Inbox, Outbox, on_event
+from shared.settings_store import validation_error
+
+BRANDING_FIELDS = ("tenant_id", "slug", "display_name", "contact_email", "contact_phone",
+                   "facebook_page", "twitter_handle", "linkedin_slug", "has_logo")
+
+
+def load(schema, data):
+    """Load ``data`` with ``schema`` or raise InvalidInput with per-field messages."""
+    try:
+        return schema().load(data)
+    except ValidationError as error:
+        raise validation_error(error) from None
 
 
 class NotificationsService(StandardEntrypoints):
@@ -20,21 +38,83 @@ class NotificationsService(StandardEntrypoints):
     ctx = CallContext()
     inbox = Inbox(platform)
     outbox = Outbox(platform)
+    mail = Mailroom()
+
+    # --- events ---------------------------------------------------------------------------
 
     @on_event(TENANT_PROFILE_UPDATED)
     def handle_tenant_profile_updated(self, event):
-        data = event["data"]
-        branding = self.db.get(TenantBranding, data["tenant_id"]) or TenantBranding(
-            tenant_id=data["tenant_id"])
-        for key in ("slug", "display_name", "contact_email", "contact_phone"):
-            setattr(branding, key, data.get(key))
-        branding.updated_at = now()
-        self.db.add(branding)
+        tenants.save_branding(self.db, messages.load_event(TENANT_PROFILE_UPDATED, event))
+
+    @on_event(PORTAL_INVITATION_ISSUED)
+    def handle_portal_invitation_issued(self, event):
+        data = messages.load_event(PORTAL_INVITATION_ISSUED, event)
+        self.mail.queue(self.db, messages.portal_invitation(self.db, event, data, self.mail.base_url))
+
+    @on_event(PASSWORD_RESET_ISSUED)
+    def handle_password_reset_issued(self, event):
+        data = messages.load_event(PASSWORD_RESET_ISSUED, event)
+        self.mail.queue(self.db, messages.password_reset(self.db, event, data, self.mail.base_url))
+
+    @on_event(LOGIN_CODE_ISSUED)
+    def handle_login_code_issued(self, event):
+        data = messages.load_event(LOGIN_CODE_ISSUED, event)
+        self.mail.queue(self.db, messages.login_code(self.db, event, data))
+
+    @on_event(EMAIL_CHANGE_CODE_ISSUED)
+    def handle_email_change_code_issued(self, event):
+        data = messages.load_event(EMAIL_CHANGE_CODE_ISSUED, event)
+        self.mail.queue(self.db, messages.email_change_code(self.db, event, data))
+
+    # --- branding and the invitation editor (staff) ----------------------------------------
 
     @tenant_rpc
     def get_branding(self):
         branding = self.db.get(TenantBranding, self.ctx.tenant_id)
         if branding is None:
             raise NotFound("No branding known for this business yet.")
-        return {key: getattr(branding, key)
-                for key in ("tenant_id", "slug", "display_name", "contact_email", "contact_phone")}
+        return {key: getattr(branding, key) for key in BRANDING_FIELDS}
+
+    @tenant_rpc
+    def get_invitation_template(self):
+        self._staff_id()
+        return tenants.invitation_template(self.db, self.ctx.tenant_id)
+
+    @tenant_rpc
+    def update_invitation_template(self, template):
+        staff_id = self._staff_id()
+        data = load(InvitationTemplateSchema, template)
+        stored = tenants.save_invitation_template(self.db, self.ctx.tenant_id, data, staff_id)
+        self.db.commit()
+        return stored
+
+    @tenant_rpc
+    def send_sample_invitation(self, to_email):
+        self._staff_id()
+        data = load(SampleInvitationSchema, {"to_email": to_email})
+        self.mail.queue(self.db, messages.sample_invitation(self.db, self.ctx.tenant_id, data["to_email"]))
+        self.db.commit()
+        return {}
+
+    # --- the mailbox (staff) ---------------------------------------------------------------
+
+    @tenant_rpc
+    def list_outbox(self, page=1, per_page=50):
+        self._staff_id()
+        paging = load(OutboxPageSchema, {"page": page, "per_page": per_page})
+        rows, total = mailbox.list_messages(self.db, self.ctx.tenant_id, paging["page"], paging["per_page"])
+        return {"items": OutboxItemSchema(many=True).dump(rows), "total": total, **paging}
+
+    @tenant_rpc
+    def get_outbox_message(self, message_id):
+        self._staff_id()
+        if not isinstance(message_id, int) or isinstance(message_id, bool):
+            raise InvalidInput("message_id: Not a valid integer.", {"message_id": ["Not a valid integer."]})
+        return OutboxMessageSchema().dump(mailbox.get_message(self.db, self.ctx.tenant_id, message_id))
+
+    def _staff_id(self):
+        """Return the calling staff member's id; refuse any other caller."""
+        actor = self.ctx.actor
+        if actor.get("kind") != "staff":
+            raise PermissionDenied("Only the business's staff can do this.")
+        return actor.get("id")

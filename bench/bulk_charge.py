@@ -1,0 +1,250 @@
+"""Bulk autopay charging: one charge run of N invoices on 1 billing instance, then on 2.
+
+A charge run puts one message per invoice on a queue shared by every billing instance; each
+instance charges with up to ``max_workers`` (10) at once. This measures how long a run of
+``--invoices`` invoices takes end to end - queuing (start_charge_run and the outbox relay),
+charging at the processor, settling - with one instance and with two, and the ratio.
+
+    .venv/bin/python bench/bulk_charge.py [--invoices 10000] [--latency-ms 50] [--amqp-host 127.0.0.1]
+
+Everything is throw-away: a RabbitMQ vhost ``portico-bench-<hex>``, fresh PostgreSQL databases
+(shared.testing.Databases), the sandbox processor as its own process (so its HTTP work does not
+share a GIL with anything measured) answering every charge after ``--latency-ms``. Only billing
+runs; invoices, cards on file and autopay enrolments are written straight into its database.
+Each run has a tenant of its own, prepared before either run starts, so both runs meet the
+same database.
+"""
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import pika  # noqa: E402
+from alembic import command  # noqa: E402
+from alembic.config import Config  # noqa: E402
+from sqlalchemy import create_engine, func, insert, select  # noqa: E402
+
+from billing.models import Autopay, ChargeRun, ChargeRunItem, Invoice, PaymentMethod  # noqa: E402
+from gateway.rpc import RpcClient  # noqa: E402
+from shared.events import subscriber_queue  # noqa: E402
+from shared.testing import Databases, ServiceProcess, Vhost, free_port, wait_for  # noqa: E402
+
+CHARGE_QUEUE = subscriber_queue("billing", "invoice_charge_requested", "billing")
+NEXT_YEAR = date.today().year + 1
+
+
+class Sandbox:
+    """The sandbox processor as a process of its own, on a free port, with a fixed latency."""
+
+    def __init__(self, directory, latency_ms):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = open(Path(directory) / "sandbox.log", "ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-W", "ignore", "-m", "sandbox_processor"], cwd=ROOT, stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "SANDBOX_PROCESSOR_PORT": str(self.port),
+                 "SANDBOX_PROCESSOR_LATENCY_MS": str(latency_ms),
+                 "SANDBOX_PROCESSOR_DATABASE_URL": f"sqlite:///{directory}/sandbox.db"})
+        wait_for(lambda: urllib.request.urlopen(f"{self.url}/healthz", timeout=1).status == 200,
+                 timeout=30, interval=0.1, message="the sandbox processor")
+
+    def token(self):
+        body = json.dumps({"kind": "card", "number": "4242424242424242", "exp_month": 12,
+                           "exp_year": NEXT_YEAR, "cvc": "123"}).encode()
+        request = urllib.request.Request(f"{self.url}/v1/tokens", data=body, method="POST",
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+def migrate_billing(url):
+    config = Config(str(ROOT / "services" / "billing" / "alembic.ini"))
+    config.set_main_option("sqlalchemy.url", url)
+    command.upgrade(config, "head")
+
+
+def prepare_tenant(engine, tenant_id, count, card):
+    """An account enrolled in autopay with a card on file, and ``count`` open autopay invoices.
+
+    Written straight into billing's tables (a benchmark fixture, not how the product creates
+    them: create_invoice numbers invoices one at a time under a lock, which would make setting
+    up 10,000 invoices take longer than charging them).
+    """
+    account_id = tenant_id  # one account per tenant; the autopay table is keyed by account
+    now = datetime.now(timezone.utc)
+    with engine.begin() as connection:
+        method_id = connection.execute(insert(PaymentMethod).values(
+            tenant_id=tenant_id, account_id=account_id, kind="card", token=card["token"], brand=card["brand"],
+            last4=card["last4"], exp_month=card["exp_month"], exp_year=card["exp_year"], created_at=now)
+            .returning(PaymentMethod.id)).scalar_one()
+        connection.execute(insert(Autopay).values(
+            tenant_id=tenant_id, account_id=account_id, enrolled=True, scope="new_jobs", locked=False,
+            payment_method_id=method_id, enrolled_at=now))
+        due = date.today() + timedelta(days=14)
+        rows = [{"tenant_id": tenant_id, "account_id": account_id, "number": 1001 + index, "job_id": None,
+                 "issue_date": date.today(), "due_date": due, "total": 1_000 + index % 9_000,
+                 "balance": 1_000 + index % 9_000, "status": "open", "autopay": True, "created_at": now}
+                for index in range(count)]
+        for start in range(0, count, 2_000):
+            connection.execute(insert(Invoice), rows[start:start + 2_000])
+
+
+def consumers(amqp_uri):
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_uri.replace("pyamqp://", "amqp://", 1)))
+    try:
+        return connection.channel().queue_declare(CHARGE_QUEUE, passive=True).method.consumer_count
+    finally:
+        connection.close()
+
+
+def run_once(label, rpc, engine, tenant_id, count, instances):
+    """Start a charge run for the tenant's invoices and wait for its end; return its figures."""
+    context = {"tenant_id": tenant_id, "actor": {"kind": "staff", "id": 1}}
+    started = time.perf_counter()
+    run = rpc.call("billing", "start_charge_run", context=context, timeout=600)
+    queued = time.perf_counter() - started
+    assert run["total"] == count, run
+
+    def done():
+        with engine.connect() as connection:
+            return connection.execute(select(func.count()).where(
+                ChargeRunItem.run_id == run["id"], ChargeRunItem.state.in_(("succeeded", "failed")))).scalar()
+
+    last_report = time.perf_counter()
+    while (finished := done()) < count:
+        for service in instances:
+            if service.process.poll() is not None:
+                raise SystemExit(f"a billing instance exited:\n{service.log()[-3000:]}")
+        if time.perf_counter() - last_report > 10:
+            print(f"  {label}: {finished}/{count} after {time.perf_counter() - started:.0f} s", flush=True)
+            last_report = time.perf_counter()
+        time.sleep(0.2)
+    wall = time.perf_counter() - started
+    progress = rpc.call("billing", "get_charge_run", run["id"], False, context=context, timeout=60)
+    with engine.connect() as connection:
+        created, ended = connection.execute(select(ChargeRun.created_at, ChargeRun.finished_at)
+                                            .where(ChargeRun.id == run["id"])).one()
+    return {"label": label, "wall": wall, "queued": queued, "succeeded": progress["succeeded"],
+            "failed": progress["failed"], "db_span": (ended - created).total_seconds() if ended else None}
+
+
+def benchmark(args):
+    vhost = Vhost(host=args.amqp_host, prefix="portico-bench")
+    log_dir = tempfile.TemporaryDirectory(prefix="portico-bench-")
+    databases = sandbox = rpc = engine = None
+    instances = []
+    try:
+        vhost.create()
+        amqp_uri = vhost.uri(host=args.amqp_host)
+        databases = Databases("postgresql", log_dir.name)
+        billing_url = databases.urls["billing"]
+        migrate_billing(billing_url)
+        engine = create_engine(billing_url)
+        sandbox = Sandbox(log_dir.name, args.latency_ms)
+        card = sandbox.token()
+        started = time.perf_counter()
+        for tenant_id in (1, 2):
+            prepare_tenant(engine, tenant_id, args.invoices, card)
+        print(f"{args.invoices} invoices per run, processor latency {args.latency_ms} ms, "
+              f"vhost {vhost.name} (set-up {time.perf_counter() - started:.1f} s)", flush=True)
+
+        env = {**os.environ, "AMQP_URI": amqp_uri, "BILLING_DATABASE_URL": billing_url,
+               "PAYMENT_PROCESSOR_URL": sandbox.url, "PORTICO_VAR_DIR": log_dir.name}
+        rpc = RpcClient(amqp_uri, timeout=10)
+        results = []
+        for count, tenant_id in ((1, 1), (2, 2)):
+            while len(instances) < count:
+                service = ServiceProcess("billing", env, Path(log_dir.name) / f"billing-{len(instances) + 1}")
+                service.log_path.parent.mkdir(exist_ok=True)
+                service.start()
+                instances.append(service)
+            wait_for(lambda: rpc.call("billing", "ping", timeout=1)["database"], timeout=60,
+                     message="billing to answer")
+            wait_for(lambda: consumers(amqp_uri) == count, timeout=60, interval=0.2,
+                     message=f"{count} billing instance(s) on the charge queue")
+            label = f"{count} instance{'s' if count > 1 else ''}"
+            results.append(run_once(label, rpc, engine, tenant_id, args.invoices, instances))
+            print(f"  {label}: done in {results[-1]['wall']:.1f} s", flush=True)
+        report(results, args)
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):  # a second signal must not skip the clean-up
+            signal.signal(signum, signal.SIG_IGN)
+        for service in instances:
+            service.stop()
+        if rpc is not None:
+            rpc.close()
+        if sandbox is not None:
+            sandbox.stop()
+        if engine is not None:
+            engine.dispose()
+        if databases is not None:
+            databases.drop()
+        vhost.delete()
+        if args.keep_logs:
+            kept = Path(tempfile.mkdtemp(prefix="portico-bench-logs-"))
+            for path in Path(log_dir.name).rglob("*.log"):
+                (kept / path.relative_to(log_dir.name)).parent.mkdir(parents=True, exist_ok=True)
+                path.replace(kept / path.relative_to(log_dir.name))
+            print(f"logs kept in {kept}")
+        log_dir.cleanup()
+
+
+def report(results, args):
+    print()
+    print(f"{'billing':<12} {'invoices':>9} {'succeeded':>10} {'failed':>7} {'total s':>8} "
+          f"{'queuing s':>10} {'charges/s':>10}")
+    for result in results:
+        print(f"{result['label']:<12} {args.invoices:>9} {result['succeeded']:>10} {result['failed']:>7} "
+              f"{result['wall']:>8.1f} {result['queued']:>10.1f} {args.invoices / result['wall']:>10.1f}")
+    one, two = results
+    print(f"\ntime ratio 1 instance / 2 instances: {one['wall'] / two['wall']:.2f}x "
+          f"(2.00x would be perfect scaling)")
+    ceiling = 10 / (args.latency_ms / 1000) if args.latency_ms else float("inf")
+    print(f"(latency alone would cap one instance's 10 workers at {ceiling:.0f} charges/s)")
+
+
+def _interrupt(_signum, _frame):
+    raise KeyboardInterrupt
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--invoices", type=int, default=10_000, help="invoices per run (default 10000)")
+    parser.add_argument("--latency-ms", type=int, default=50, help="processor latency per charge (default 50)")
+    parser.add_argument("--keep-logs", action="store_true",
+                        help="keep the services' logs (their directory is printed) instead of deleting them")
+    parser.add_argument("--amqp-host", default="127.0.0.1",
+                        help="RabbitMQ host (default 127.0.0.1); the vhost is made with the local rabbitmqctl")
+    args = parser.parse_args(argv)
+    if args.invoices < 1 or args.latency_ms < 0:
+        parser.error("--invoices must be positive and --latency-ms not negative")
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        benchmark(args)
+    except KeyboardInterrupt:
+        print("\ninterrupted; the services were stopped, the databases and the vhost deleted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""Who is calling the client portal: the business from the URL's slug, and the client's session.
+
+Pages carry the session in an HttpOnly cookie scoped to ``/p/<slug>/`` (so it belongs to one
+business) and send a CSRF token with every state-changing form; API clients send
+``Authorization: Bearer <token>``. accounts refuses a session of another business.
+"""
+import functools
+import hmac
+import threading
+import time
+
+from flask import current_app, g, request
+
+from gateway.auth import SAFE_METHODS, bearer_token
+from gateway.services import rpc
+from shared.errors import PermissionDenied, Unauthenticated
+
+CLIENT_COOKIE = "portico_client"
+CODE_ATTEMPT_COOKIE = "portico_code_attempt"
+CODE_ATTEMPT_SECONDS = 10 * 60
+TENANT_CACHE_SECONDS = 5.0
+
+
+class TenantCache:
+    """find_tenant answers kept for a few seconds, so each portal request costs one call less."""
+
+    def __init__(self, seconds=TENANT_CACHE_SECONDS):
+        self.seconds = seconds
+        self.found = {}
+        self.lock = threading.Lock()
+
+    def find(self, slug):
+        """Return the business with ``slug``; raise NotFound when there is none (never cached)."""
+        now = time.monotonic()
+        with self.lock:
+            cached = self.found.get(slug)
+        if cached and cached[0] > now:
+            return cached[1]
+        tenant = rpc().call("accounts", "find_tenant", slug)
+        with self.lock:
+            self.found[slug] = (now + self.seconds, tenant)
+        return tenant
+
+
+def use_tenant(slug):
+    """Resolve the business named in the URL and scope every further call of the request to it."""
+    cache = current_app.extensions.setdefault("portal_tenants", TenantCache())
+    g.portal_slug = slug
+    g.portal_tenant = cache.find(slug)
+    g.rpc_context["tenant_id"] = g.portal_tenant["id"]
+    return g.portal_tenant
+
+
+def authenticate_client():
+    """Resolve the caller's client session into ``g``; raise Unauthenticated when there is none."""
+    token = bearer_token()
+    from_cookie = token is None
+    if from_cookie:
+        token = request.cookies.get(CLIENT_COOKIE)
+    if not token:
+        raise Unauthenticated("Please sign in.")
+    session = rpc().call("accounts", "resolve_client_session", token)
+    if from_cookie and request.method not in SAFE_METHODS:
+        sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token") or ""
+        if not hmac.compare_digest(sent, session["csrf_token"]):
+            raise PermissionDenied("The form has expired. Reload the page and try again.")
+    g.client_token = token
+    g.client_session = session
+    g.csrf_token = session["csrf_token"]
+    g.rpc_context["actor"] = {"kind": "client", "id": session["portal_user"]["id"],
+                              "account_id": session["account"]["id"], "rights": session["account"]["rights"]}
+    return session
+
+
+def client_required(view):
+    """Run ``view`` only for a signed-in client of the business in the URL."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        authenticate_client()
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def portal_path(slug):
+    return f"/p/{slug}/"
+
+
+def set_client_cookie(response, token):
+    response.set_cookie(CLIENT_COOKIE, token, httponly=True, samesite="Lax",
+                        secure=current_app.config["SECURE_COOKIES"], path=portal_path(g.portal_slug))
+    return response
+
+
+def clear_client_cookie(response):
+    response.delete_cookie(CLIENT_COOKIE, path=portal_path(g.portal_slug), httponly=True, samesite="Lax",
+                           secure=current_app.config["SECURE_COOKIES"])
+    return response
+
+
+def set_code_attempt_cookie(response, attempt):
+    response.set_cookie(CODE_ATTEMPT_COOKIE, attempt, max_age=CODE_ATTEMPT_SECONDS, httponly=True,
+                        samesite="Lax", secure=current_app.config["SECURE_COOKIES"],
+                        path=portal_path(g.portal_slug))
+    return response
+
+
+def clear_code_attempt_cookie(response):
+    response.delete_cookie(CODE_ATTEMPT_COOKIE, path=portal_path(g.portal_slug), httponly=True,
+                           samesite="Lax", secure=current_app.config["SECURE_COOKIES"])
+    return response

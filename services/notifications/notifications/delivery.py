@@ -1,0 +1,258 @@
+"""Sending queued messages: SMTP or the local mailbox for email, a provider adapter for SMS.
+
+``Courier.deliver_next`` claims one due message, sends it outside any transaction and records
+the outcome; a failure is retried after each of ``retry_delays`` and then marked failed.
+A claim pushes the message's ``next_attempt_at`` a lease ahead, so a second instance (or a
+restart after a crash mid-send) picks it up only once the lease has run out; on PostgreSQL
+the claim also skips rows another instance is claiming (``FOR UPDATE SKIP LOCKED``).
+
+Nothing here logs a message's body, code, link or recipient: only its id and the error class.
+"""
+import logging
+import re
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from notifications.models import Message
+from shared.config import env
+
+log = logging.getLogger(__name__)
+
+DEFAULT_RETRY_DELAYS_SECONDS = "5,30,120,600"
+DEFAULT_MAIL_FROM = "no-reply@portico.localhost"
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+SMTP_TIMEOUT_SECONDS = 30
+# Longer than one SMTP exchange can take, so a lease never runs out while its send is under way.
+CLAIM_LEASE = timedelta(seconds=SMTP_TIMEOUT_SECONDS * 4)
+KEPT_LOCALLY = "Kept in the local mailbox: no SMTP server is configured (set SMTP_URL to send email)."
+
+
+def now():
+    return datetime.now(timezone.utc)
+
+
+# --- settings ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = False
+    implicit_tls: bool = False
+
+    @classmethod
+    def from_url(cls, url):
+        """Read ``smtp://[user:pass@]host[:port][?starttls=1]`` (or ``smtps://`` for implicit TLS)."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError("SMTP_URL must look like smtp://[user:pass@]host:port[?starttls=1]")
+        query = parse_qs(parts.query)
+        implicit_tls = parts.scheme == "smtps"
+        return cls(host=parts.hostname, port=parts.port or (465 if implicit_tls else 25),
+                   username=unquote(parts.username) if parts.username else None,
+                   password=unquote(parts.password) if parts.password else None,
+                   starttls=query.get("starttls", ["0"])[0].lower() in ("1", "true", "yes"),
+                   implicit_tls=implicit_tls)
+
+    def __repr__(self):  # keep the password out of any traceback or log
+        return f"SmtpSettings(host={self.host!r}, port={self.port}, starttls={self.starttls})"
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    """Where and how messages go, from the environment."""
+
+    base_url: str = DEFAULT_BASE_URL
+    mail_from: str = DEFAULT_MAIL_FROM
+    smtp: SmtpSettings | None = None
+    sms_provider: str = "outbox"
+    retry_delays: tuple = (5, 30, 120, 600)
+
+    @classmethod
+    def from_env(cls):
+        smtp_url = env("SMTP_URL")
+        delays = env("DELIVERY_RETRY_DELAYS_SECONDS", DEFAULT_RETRY_DELAYS_SECONDS)
+        return cls(base_url=env("PORTICO_BASE_URL", DEFAULT_BASE_URL).rstrip("/"),
+                   mail_from=env("MAIL_FROM", DEFAULT_MAIL_FROM),
+                   smtp=SmtpSettings.from_url(smtp_url) if smtp_url else None,
+                   sms_provider=env("SMS_PROVIDER", "outbox"),
+                   retry_delays=tuple(float(delay) for delay in delays.split(",")))
+
+
+# --- email ------------------------------------------------------------------------------
+
+def _one_line(value):
+    """Collapse whitespace so a header value can never carry a line break."""
+    return re.sub(r"\s+", " ", value or "").strip()
+
+
+def build_email(message, mail_from):
+    """Build the MIME email (plain text and HTML alternatives) of a queued message."""
+    email = EmailMessage()
+    email["From"] = Address(display_name=_one_line(message.sender_name), addr_spec=mail_from)
+    email["To"] = _one_line(message.recipient)
+    if message.reply_to:
+        email["Reply-To"] = _one_line(message.reply_to)
+    email["Subject"] = _one_line(message.subject)
+    email["Date"] = formatdate(localtime=False)
+    email["Message-ID"] = make_msgid(idstring=f"portico.{message.id}", domain=mail_from.rpartition("@")[2])
+    email.set_content(message.text)
+    if message.html:
+        email.add_alternative(message.html, subtype="html")
+    return email
+
+
+class SmtpTransport:
+    """Send email through an SMTP server (one connection per message).
+
+    Under the service's eventlet monkey patching smtplib's sockets are green, so a slow
+    server only parks this green thread, never the hub.
+    """
+
+    def __init__(self, settings, mail_from):
+        self.settings = settings
+        self.mail_from = mail_from
+
+    def send(self, message):
+        settings = self.settings
+        connect = smtplib.SMTP_SSL if settings.implicit_tls else smtplib.SMTP
+        extra = {"context": ssl.create_default_context()} if settings.implicit_tls else {}
+        with connect(settings.host, settings.port, timeout=SMTP_TIMEOUT_SECONDS, **extra) as smtp:
+            if settings.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if settings.username:
+                smtp.login(settings.username, settings.password or "")
+            smtp.send_message(build_email(message, self.mail_from))
+        return f"Sent through {settings.host}:{settings.port}."
+
+
+class LocalMailbox:
+    """Keep email in the mailbox table only: the embedded default, which needs no mail server."""
+
+    def send(self, message):
+        return KEPT_LOCALLY
+
+
+def email_transport(settings):
+    return SmtpTransport(settings.smtp, settings.mail_from) if settings.smtp else LocalMailbox()
+
+
+# --- SMS --------------------------------------------------------------------------------
+
+class SmsProvider:
+    """What an SMS gateway adapter provides: send one text, return a note for the mailbox."""
+
+    def send(self, to, text):
+        raise NotImplementedError
+
+
+class OutboxSmsProvider(SmsProvider):
+    """Mark SMS delivered into the local mailbox; the default until a real gateway is wired in."""
+
+    def send(self, to, text):
+        return "Kept in the local mailbox: the SMS provider is 'outbox', which sends nothing."
+
+
+SMS_PROVIDERS = {"outbox": OutboxSmsProvider}
+
+
+def sms_provider(name):
+    try:
+        return SMS_PROVIDERS[name]()
+    except KeyError:
+        raise ValueError(f"SMS_PROVIDER must be one of {sorted(SMS_PROVIDERS)}, not {name!r}") from None
+
+
+# --- retries ----------------------------------------------------------------------------
+
+def is_permanent(error):
+    """True when retrying cannot help: the server refused the message or recipient for good."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 500 <= error.smtp_code < 600 and not isinstance(error, smtplib.SMTPAuthenticationError)
+    return isinstance(error, ValueError)  # e.g. an address the email package cannot encode
+
+
+def next_attempt(attempts, retry_delays, moment):
+    """Return when to try again after ``attempts`` failed tries, or None to give up."""
+    if attempts > len(retry_delays):
+        return None
+    return moment + timedelta(seconds=retry_delays[attempts - 1])
+
+
+def describe_error(error):
+    return f"{type(error).__name__}: {error}"[:500]
+
+
+# --- the courier ------------------------------------------------------------------------
+
+class Courier:
+    """Claim due messages one at a time, send each through its channel, record the outcome."""
+
+    def __init__(self, engine, email, sms, retry_delays, clock=now):
+        self.engine = engine
+        self.email = email
+        self.sms = sms
+        self.retry_delays = retry_delays
+        self.clock = clock
+        self.locking = engine.dialect.name == "postgresql"
+
+    def deliver_next(self):
+        """Send the next due message, if any; return True when there was one."""
+        message = self._claim()
+        if message is None:
+            return False
+        try:
+            if message.channel == "sms":
+                note = self.sms.send(message.recipient, message.text)
+            else:
+                note = self.email.send(message)
+        except Exception as error:  # any failure of the transport is the message's to retry
+            self._record_failure(message, error)
+        else:
+            self._record_success(message, note)
+        return True
+
+    def _claim(self):
+        moment = self.clock()
+        query = (select(Message).where(Message.status == "pending", Message.next_attempt_at <= moment)
+                 .order_by(Message.next_attempt_at, Message.id).limit(1))
+        if self.locking:
+            query = query.with_for_update(skip_locked=True)
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            message = session.scalars(query).first()
+            if message is not None:
+                message.attempts += 1
+                message.next_attempt_at = moment + CLAIM_LEASE
+            return message
+
+    def _record_success(self, message, note):
+        with Session(self.engine) as session, session.begin():
+            row = session.get(Message, message.id)
+            row.status, row.sent_at, row.note, row.last_error = "sent", self.clock(), note, None
+        log.info("message %s sent (%s, attempt %d)", message.id, message.channel, message.attempts)
+
+    def _record_failure(self, message, error):
+        retry_at = None if is_permanent(error) else next_attempt(
+            message.attempts, self.retry_delays, self.clock())
+        with Session(self.engine) as session, session.begin():
+            row = session.get(Message, message.id)
+            row.last_error = describe_error(error)
+            if retry_at is None:
+                row.status = "failed"
+            else:
+                row.next_attempt_at = retry_at
+        log.warning("message %s not sent (attempt %d, %s); %s", message.id, message.attempts,
+                    type(error).__name__, "giving up" if retry_at is None else "will retry")

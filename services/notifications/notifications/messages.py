@@ -1,0 +1,91 @@
+"""Which message each sign-in event becomes: channel, recipient, rendered content."""
+from dataclasses import dataclass
+
+from marshmallow import EXCLUDE
+
+from notifications import rendering
+from notifications.rendering import (CODE_LIFETIME, INVITATION_LIFETIME, RESET_LIFETIME,
+                                     SAMPLE_CLIENT_NAME, describe_lifetime)
+from notifications.tenants import branding_for, invitation_template
+
+# Used only until the tenant's profile event has been handled (see tenants.branding_for).
+UNKNOWN_BUSINESS = "Client portal"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A message ready to queue."""
+
+    tenant_id: int
+    kind: str
+    channel: str
+    recipient: str
+    text: str
+    subject: str | None = None
+    html: str | None = None
+    sender_name: str | None = None
+    reply_to: str | None = None
+    source_event_id: str | None = None
+
+
+def load_event(contract, event):
+    """Return the event's payload loaded by its contract (fields added later are ignored)."""
+    return contract.schema(unknown=EXCLUDE).load(event["data"])
+
+
+def _email_draft(tenant_id, kind, recipient, rendered, branding, source_event_id=None):
+    return Draft(tenant_id=tenant_id, kind=kind, channel="email", recipient=recipient,
+                 subject=rendered.subject, text=rendered.text, html=rendered.html,
+                 sender_name=branding.display_name, reply_to=branding.contact_email,
+                 source_event_id=source_event_id)
+
+
+def portal_invitation(session, event, data, base_url):
+    tenant_id = event["tenant_id"]
+    branding = branding_for(session, tenant_id, data["tenant_slug"])
+    rendered = rendering.render_invitation(
+        branding, invitation_template(session, tenant_id), data["name"],
+        rendering.invitation_link(base_url, data["tenant_slug"], data["token"]),
+        describe_lifetime(event.get("occurred_at"), data["expires_at"], INVITATION_LIFETIME))
+    return _email_draft(tenant_id, "invitation", data["email"], rendered, branding, event["event_id"])
+
+
+def sample_invitation(session, tenant_id, to_email):
+    """The tenant's invitation exactly as clients get it, but with no working link."""
+    branding = branding_for(session, tenant_id, UNKNOWN_BUSINESS)
+    rendered = rendering.render_invitation(
+        branding, invitation_template(session, tenant_id), SAMPLE_CLIENT_NAME, None,
+        describe_lifetime(None, None, INVITATION_LIFETIME))
+    return _email_draft(tenant_id, "sample_invitation", to_email, rendered, branding)
+
+
+def password_reset(session, event, data, base_url):
+    tenant_id = event["tenant_id"]
+    branding = branding_for(session, tenant_id, data["tenant_slug"])
+    rendered = rendering.render_password_reset(
+        branding, data["name"], rendering.reset_link(base_url, data["tenant_slug"], data["token"]),
+        describe_lifetime(event.get("occurred_at"), data["expires_at"], RESET_LIFETIME))
+    return _email_draft(tenant_id, "password_reset", data["email"], rendered, branding, event["event_id"])
+
+
+def login_code(session, event, data):
+    """By SMS when the event says so, else by email."""
+    tenant_id = event["tenant_id"]
+    branding = branding_for(session, tenant_id, UNKNOWN_BUSINESS)
+    lifetime = describe_lifetime(event.get("occurred_at"), data["expires_at"], CODE_LIFETIME)
+    if data["channel"] == "sms":
+        return Draft(tenant_id=tenant_id, kind="login_code", channel="sms", recipient=data["to"],
+                     text=rendering.render_login_code_sms(branding, data["code"], lifetime),
+                     source_event_id=event["event_id"])
+    rendered = rendering.render_login_code_email(branding, data["code"], lifetime)
+    return _email_draft(tenant_id, "login_code", data["to"], rendered, branding, event["event_id"])
+
+
+def email_change_code(session, event, data):
+    """Always by email, to the new address: receiving it is what proves the address."""
+    tenant_id = event["tenant_id"]
+    branding = branding_for(session, tenant_id, UNKNOWN_BUSINESS)
+    rendered = rendering.render_email_change_code(
+        branding, data["code"],
+        describe_lifetime(event.get("occurred_at"), data["expires_at"], CODE_LIFETIME))
+    return _email_draft(tenant_id, "email_change_code", data["to"], rendered, branding, event["event_id"])

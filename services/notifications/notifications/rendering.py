@@ -1,0 +1,223 @@
+"""Render every message from Jinja templates and the tenant's branding; sanitise the staff's HTML.
+
+Everything placed in an HTML part is escaped by Jinja, except the staff's invitation text,
+which goes in only after ``sanitise_html`` (as ``Markup``). Staff HTML is data, never a
+template: it is not passed through Jinja, so it cannot reach template code.
+"""
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import quote
+
+import nh3
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+INVITATION_LIFETIME = timedelta(days=7)
+RESET_LIFETIME = timedelta(hours=1)
+CODE_LIFETIME = timedelta(minutes=10)
+SAMPLE_PREFIX = "[Sample] "
+SAMPLE_CLIENT_NAME = "[Client name]"
+
+ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "s", "ul", "ol", "li", "a",
+                "h2", "h3", "h4", "blockquote", "hr", "span"}
+_cleaner = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    clean_content_tags={"script", "style"},
+    attributes={"a": {"href", "title"}},
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer",
+    strip_comments=True,
+)
+
+_environment = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True, default=False),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+@dataclass(frozen=True)
+class Branding:
+    """What a message shows of the business: its name, contacts and social pages."""
+
+    display_name: str
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    facebook_page: str | None = None
+    twitter_handle: str | None = None
+    linkedin_slug: str | None = None
+
+    @classmethod
+    def from_row(cls, row):
+        return cls(display_name=row.display_name, contact_email=row.contact_email,
+                   contact_phone=row.contact_phone, facebook_page=row.facebook_page,
+                   twitter_handle=row.twitter_handle, linkedin_slug=row.linkedin_slug)
+
+    @property
+    def social_links(self):
+        """(label, url) of each social page the tenant filled in."""
+        links = []
+        if self.facebook_page:
+            links.append(("Facebook", f"https://www.facebook.com/{_segment(self.facebook_page)}"))
+        if self.twitter_handle:
+            links.append(("X (Twitter)", f"https://x.com/{_segment(self.twitter_handle.lstrip('@'))}"))
+        if self.linkedin_slug:
+            links.append(("LinkedIn", f"https://www.linkedin.com/company/{_segment(self.linkedin_slug)}"))
+        return links
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def _segment(value):
+    return quote(value.strip(), safe="")
+
+
+# --- the staff's HTML -------------------------------------------------------------------
+
+def sanitise_html(fragment):
+    """Keep only basic formatting and http(s)/mailto links of ``fragment``."""
+    return _cleaner.clean(fragment or "").strip()
+
+
+class _TextExtractor(HTMLParser):
+    """Turn sanitised HTML into readable plain text: paragraphs, list items, link addresses."""
+
+    BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "hr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+        self.open_links = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag == "li":
+            self.parts.append("\n- ")
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
+        elif tag == "a":
+            self.open_links.append((len(self.parts), dict(attrs).get("href")))
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            self.parts.append("\n\n")
+        elif tag == "a" and self.open_links:
+            start, href = self.open_links.pop()
+            label = "".join(self.parts[start:]).strip()
+            address = href.removeprefix("mailto:") if href else None
+            if address and address != label:
+                self.parts.append(f" ({address})")
+
+    def handle_data(self, data):
+        self.parts.append(re.sub(r"\s+", " ", data))
+
+
+def html_to_text(fragment):
+    """Return the plain-text reading of an HTML fragment."""
+    extractor = _TextExtractor()
+    extractor.feed(fragment)
+    extractor.close()
+    lines = [line.strip() for line in "".join(extractor.parts).splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+# --- links and lifetimes ----------------------------------------------------------------
+
+def invitation_link(base_url, tenant_slug, token):
+    return f"{base_url.rstrip('/')}/p/{_segment(tenant_slug)}/invitation/{_segment(token)}"
+
+
+def reset_link(base_url, tenant_slug, token):
+    return f"{base_url.rstrip('/')}/p/{_segment(tenant_slug)}/reset/{_segment(token)}"
+
+
+def _parse_moment(value):
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def describe_lifetime(issued_at, expires_at, usual):
+    """Say how long a link or code lasts ("7 days", "1 hour", "10 minutes").
+
+    The event's own times decide; the usual lifetime stands in when they cannot be read, so
+    a malformed timestamp never holds a sign-in message back.
+    """
+    try:
+        seconds = (_parse_moment(expires_at) - _parse_moment(issued_at)).total_seconds()
+    except (TypeError, ValueError):
+        seconds = usual.total_seconds()
+    # Rounded to the nearest unit: the event is written a moment after the secret is made.
+    for unit, name in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= unit - 30:
+            count = round(seconds / unit)
+            return f"{count} {name}{'' if count == 1 else 's'}"
+    return "1 minute"
+
+
+# --- messages ---------------------------------------------------------------------------
+
+def default_invitation_template():
+    """Return the invitation a tenant gets until its staff write their own.
+
+    It does not name the business (the From name, header and footer do): the branding copy
+    arrives by event, and a default that changed once it did would surprise the editor.
+    """
+    return {
+        "subject": "Your client portal invitation",
+        "html": ("<p>We have set up a client portal for you. There you can see and pay your "
+                 "invoices, follow your services and send us a message at any time.</p>"
+                 "<p>Use the button below to choose your password and sign in.</p>"),
+    }
+
+
+def _render(template_name, **context):
+    return _environment.get_template(template_name).render(**context).strip() + "\n"
+
+
+def _email(template, subject, branding, **context):
+    context = {"subject": subject, "branding": branding, **context}
+    return RenderedEmail(subject=subject, text=_render(f"{template}.txt", **context),
+                         html=_render(f"{template}.html", **context))
+
+
+def render_invitation(branding, template, name, link, lifetime):
+    """Render an invitation: greeting, the staff's text, the button; ``link=None`` for a sample."""
+    message = sanitise_html(template["html"])  # again, in case the allowed tags were narrowed
+    subject = template["subject"] if link else SAMPLE_PREFIX + template["subject"]
+    return RenderedEmail(
+        subject=subject,
+        text=_render("invitation.txt", branding=branding, name=name, link=link,
+                     lifetime=lifetime, message=html_to_text(message)),
+        html=_render("invitation.html", subject=subject, branding=branding, name=name, link=link,
+                     lifetime=lifetime, message=Markup(message)),
+    )
+
+
+def render_password_reset(branding, name, link, lifetime):
+    return _email("password_reset", f"Reset your {branding.display_name} portal password", branding,
+                  name=name, link=link, lifetime=lifetime)
+
+
+def render_login_code_email(branding, code, lifetime):
+    return _email("login_code", f"Your {branding.display_name} sign-in code", branding,
+                  code=code, lifetime=lifetime)
+
+
+def render_login_code_sms(branding, code, lifetime):
+    return _render("login_code_sms.txt", branding=branding, code=code, lifetime=lifetime).strip()
+
+
+def render_email_change_code(branding, code, lifetime):
+    return _email("email_change_code", f"Confirm your new email address for {branding.display_name}",
+                  branding, code=code, lifetime=lifetime)

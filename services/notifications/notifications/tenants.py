@@ -1,0 +1,48 @@
+"""This service's copy of each tenant's branding, and the tenant's invitation template."""
+from sqlalchemy import select
+
+from notifications.models import InvitationTemplate, TenantBranding
+from notifications.rendering import Branding, default_invitation_template, sanitise_html
+from shared.messaging import now
+
+PROFILE_FIELDS = ("slug", "display_name", "contact_email", "contact_phone", "facebook_page",
+                  "twitter_handle", "linkedin_slug", "has_logo")
+
+
+def save_branding(session, profile):
+    """Store the profile of a ``tenant_profile_updated`` event (already loaded by its schema)."""
+    row = session.get(TenantBranding, profile["tenant_id"]) or TenantBranding(tenant_id=profile["tenant_id"])
+    for key in PROFILE_FIELDS:
+        setattr(row, key, profile.get(key))
+    row.updated_at = now()
+    session.add(row)
+    return row
+
+
+def branding_for(session, tenant_id, fallback_name):
+    """Return the tenant's branding, or a plain one named ``fallback_name`` when none arrived yet.
+
+    A sign-in message is not held back for want of a logo or a phone number: the profile
+    event travels on its own queue and may simply not have been handled yet.
+    """
+    row = session.get(TenantBranding, tenant_id)
+    return Branding.from_row(row) if row is not None else Branding(display_name=fallback_name)
+
+
+def invitation_template(session, tenant_id):
+    """Return the tenant's invitation ``{subject, html}``, or the default."""
+    row = session.scalar(select(InvitationTemplate).where(InvitationTemplate.tenant_id == tenant_id))
+    if row is None:
+        return default_invitation_template()
+    return {"subject": row.subject, "html": row.html}
+
+
+def save_invitation_template(session, tenant_id, template, staff_id):
+    """Sanitise and store the tenant's invitation template; return what was stored."""
+    row = session.get(InvitationTemplate, tenant_id) or InvitationTemplate(tenant_id=tenant_id)
+    row.subject = template["subject"]
+    row.html = sanitise_html(template["html"])
+    row.updated_by = staff_id
+    row.updated_at = now()
+    session.add(row)
+    return {"subject": row.subject, "html": row.html}

@@ -1,0 +1,583 @@
+"""Staff billing over HTTP: invoices and PDFs, jobs, a client's billing, prepayments, autopay locks, charge runs.
+
+Also the server-drawn staff billing pages, through the test client with a session cookie.
+"""
+import itertools
+import re
+import uuid
+
+import pytest
+import requests
+
+from shared.errors import PermissionDenied
+from shared.testing import wait_for
+
+API = "/api/v1/staff"
+# Sign-in throttling counts per address: every sign-in here comes from an address of its own.
+_addresses = (f"198.51.100.{n % 250 + 1}" for n in itertools.count())
+APPROVED_CARD = "4242424242424242"
+DECLINED_CARD = "4000000000000002"
+DUE = "2031-01-31"
+
+
+def line(description="Lawn mowing", quantity=1, unit_price=4500):
+    return {"description": description, "quantity": quantity, "unit_price": unit_price}
+
+
+class Staff:
+    """One business's signed-in owner, calling the staff API with a bearer token."""
+
+    def __init__(self, system, display_name="Green Acres Lawn Care"):
+        self.system = system
+        self.tenant, self.credentials = system.new_tenant(display_name=display_name)
+        response = system.http.post(f"{API}/sessions", json=self.credentials,
+                                    environ_base={"REMOTE_ADDR": next(_addresses)})
+        assert response.status_code == 201, response.get_json()
+        self.session = response.get_json()
+        self.headers = {"Authorization": f"Bearer {self.session['token']}"}
+
+    def call(self, method, path, **kwargs):
+        return self.system.http.open(f"{API}{path}", method=method, headers=self.headers, **kwargs)
+
+    def ok(self, method, path, status=200, **kwargs):
+        response = self.call(method, path, **kwargs)
+        assert response.status_code == status, (response.status_code, response.get_data(as_text=True))
+        return response.get_json()
+
+    def new_client(self, name="Pat Client"):
+        return self.system.rpc.call("accounts", "create_client", {"name": name}, context={
+            "tenant_id": self.tenant["id"], "actor": {"kind": "staff", "id": 1}})
+
+    def invoice(self, account_id, *unit_prices, due=DUE, **fields):
+        lines = [line(f"Visit {index + 1}", 1, price) for index, price in enumerate(unit_prices or (4500,))]
+        return self.ok("POST", "/invoices", 201, json={"account_id": account_id, "due_date": due, "lines": lines,
+                                                       **fields})
+
+    def billing_settings(self, **changes):
+        return self.ok("PATCH", "/settings/billing", json=changes)
+
+    def as_client(self, account_id, method, *args, rights="manage"):
+        """Call billing as the client of ``account_id`` (a portal user with ``rights``)."""
+        return self.system.rpc.call("billing", method, *args, context={
+            "tenant_id": self.tenant["id"],
+            "actor": {"kind": "client", "id": 1, "account_id": account_id, "rights": rights}})
+
+    def card_on_file(self, account_id, number=APPROVED_CARD):
+        """Give the processor a card number (as its hosted fields would) and keep only its token on file."""
+        answer = requests.post(f"{self.system.processor_url}/v1/tokens", timeout=10, json={
+            "number": number, "exp_month": 12, "exp_year": 2030, "cvc": "123"})
+        assert answer.status_code == 201, answer.text
+        token = answer.json()
+        return self.as_client(account_id, "add_payment_method", {
+            key: token[key] for key in ("token", "kind", "brand", "last4", "exp_month", "exp_year")})
+
+    def enrol_in_autopay(self, account_id, number=APPROVED_CARD):
+        method = self.card_on_file(account_id, number)
+        return self.as_client(account_id, "enroll_autopay", method["id"], True)
+
+    def finished_run(self, run_id):
+        return wait_for(lambda: (run := self.ok("GET", f"/charge-runs/{run_id}"))["finished"] and run,
+                        timeout=30, message=f"charge run {run_id} to finish")
+
+
+@pytest.fixture
+def staff(system):
+    return Staff(system)
+
+
+def field_errors(response, status=400):
+    assert response.status_code == status, (response.status_code, response.get_data(as_text=True))
+    return response.get_json()["error"]["fields"]
+
+
+# --- invoices -------------------------------------------------------------------------------------
+
+def test_invoices_are_numbered_per_business_with_totals_exact_in_cents(system, staff):
+    other = Staff(system, display_name="Blue Lagoon Pools")
+    client = staff.new_client("Ada Lovelace")
+
+    response = staff.call("POST", "/invoices", json={
+        "account_id": client["id"], "issue_date": "2030-12-01", "due_date": DUE,
+        "lines": [line("Mowing", 3, 1999), line("Edging", 1, 1), line("Leaf blowing", 7, 333)]})
+    second = staff.invoice(client["id"], 100)
+    first_elsewhere = other.invoice(other.new_client()["id"], 100)
+
+    created = response.get_json()
+    assert response.status_code == 201, created
+    assert response.headers["Location"].endswith(f"{API}/invoices/{created['id']}")
+    assert (created["number"], second["number"], first_elsewhere["number"]) == (1001, 1002, 1001)
+    assert created["total"] == 3 * 1999 + 1 + 7 * 333 == 8329
+    assert created["balance"] == 8329 and created["paid"] == 0 and created["status"] == "open"
+    assert [item["amount"] for item in created["lines"]] == [5997, 1, 2331]
+    assert (created["issue_date"], created["due_date"]) == ("2030-12-01", DUE)
+    shown = staff.ok("GET", f"/invoices/{created['id']}")
+    assert shown["total"] == 8329 and shown["lines"] == created["lines"] and shown["payments"] == []
+    assert [item["number"] for item in staff.ok("GET", "/invoices")["items"]] == [1001, 1002]
+
+
+BAD_INVOICES = [
+    ({"lines": [line(unit_price=12.5)]}, "lines.0.unit_price"),
+    ({"lines": [line(unit_price=12.0)]}, "lines.0.unit_price"),
+    ({"lines": [line(unit_price="12.50")]}, "lines.0.unit_price"),
+    ({"lines": [line(unit_price=-1)]}, "lines.0.unit_price"),
+    ({"lines": [line(unit_price=10 ** 12 + 1)]}, "lines.0.unit_price"),
+    ({"lines": [line(quantity=0)]}, "lines.0.quantity"),
+    ({"lines": [line(quantity=1.5)]}, "lines.0.quantity"),
+    ({"lines": [line(unit_price=10 ** 12), line(unit_price=1)]}, "lines"),
+    ({"lines": [{**line(), "tax": 100}]}, "lines.0.tax"),
+    ({"lines": [line(description="")]}, "lines.0.description"),
+    ({"lines": []}, "lines"),
+    ({"lines": None}, "lines"),
+    ({"discount": 500}, "discount"),
+    ({"issue_date": "2031-02-01"}, "due_date"),
+    ({"due_date": "31/01/2031"}, "due_date"),
+    ({"account_id": "7"}, "account_id"),
+]
+
+
+@pytest.mark.parametrize(("change", "field"), BAD_INVOICES, ids=[field + str(index) for index, (_, field)
+                                                                 in enumerate(BAD_INVOICES)])
+def test_bad_invoice_input_names_the_field_and_changes_nothing(staff, change, field):
+    client = staff.new_client()
+    body = {"account_id": client["id"], "due_date": DUE, "lines": [line()], **change}
+
+    fields = field_errors(staff.call("POST", "/invoices", json=body))
+
+    assert field in fields, fields
+    assert staff.ok("GET", "/invoices")["items"] == []
+
+
+def test_an_invoice_body_must_be_a_json_object_and_lines_are_required(staff):
+    client = staff.new_client()
+    assert "_schema" in field_errors(staff.call("POST", "/invoices", data="lines=1"))
+    assert "lines" in field_errors(staff.call("POST", "/invoices", json={"account_id": client["id"], "due_date": DUE}))
+
+
+def test_invoices_and_jobs_for_a_client_of_another_business_are_not_found(system, staff):
+    elsewhere = Staff(system).new_client("Someone Else")
+
+    for path, body in (("/invoices", {"account_id": elsewhere["id"], "due_date": DUE, "lines": [line()]}),
+                       ("/invoices", {"account_id": 10 ** 9, "due_date": DUE, "lines": [line()]}),
+                       ("/jobs", {"account_id": elsewhere["id"], "title": "Spring clean-up"})):
+        response = staff.call("POST", path, json=body)
+        assert response.status_code == 404, (path, response.get_json())
+        assert response.get_json()["error"]["code"] == "not_found"
+    assert staff.ok("GET", "/invoices")["items"] == []
+
+
+def test_invoice_filters(staff):
+    ada, bob = staff.new_client("Ada"), staff.new_client("Bob")
+    small = staff.invoice(ada["id"], 1000, issue_date="2030-01-10", due="2030-02-10")
+    large = staff.invoice(bob["id"], 250000, issue_date="2030-03-10", due="2030-04-10")
+    free = staff.invoice(ada["id"], 0, issue_date="2030-05-10", due="2030-06-10")
+
+    def numbers(**query):
+        return [item["number"] for item in staff.ok("GET", "/invoices", query_string=query)["items"]]
+
+    assert numbers() == [small["number"], large["number"], free["number"]]
+    assert numbers(number=large["number"]) == [large["number"]]
+    assert numbers(account_id=ada["id"]) == [small["number"], free["number"]]
+    assert numbers(amount_min=1000, amount_max=1000) == [small["number"]]
+    assert numbers(amount_min=1001) == [large["number"]]
+    assert numbers(date_from="2030-02-01", date_to="2030-04-01") == [large["number"]]
+    assert numbers(status="paid") == [free["number"]]  # nothing to pay: paid at once
+    assert numbers(status="unpaid", autopay="false") == [small["number"], large["number"]]
+    assert "amount_min" in field_errors(staff.call("GET", "/invoices", query_string={"amount_min": "10.50"}))
+    assert "status" in field_errors(staff.call("GET", "/invoices", query_string={"status": "lost"}))
+    assert "date_from" in field_errors(staff.call("GET", "/invoices", query_string={
+        "date_from": "2030-05-01", "date_to": "2030-01-01"}))
+
+
+def test_the_pdf_of_an_invoice_is_a_real_pdf(staff):
+    invoice = staff.invoice(staff.new_client("Ada Lovelace")["id"], 4500, 1250)
+
+    response = staff.call("GET", f"/invoices/{invoice['id']}/pdf")
+
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+    assert f'filename="invoice-{invoice["number"]}.pdf"' in response.headers["Content-Disposition"]
+
+
+def test_a_job_is_on_autopay_only_when_created_after_enrolment(staff):
+    staff.billing_settings(autopay_enabled=True)
+    client = staff.new_client()
+    before = staff.ok("POST", "/jobs", 201, json={"account_id": client["id"], "title": "Weekly mowing"})
+    staff.enrol_in_autopay(client["id"])
+    after = staff.ok("POST", "/jobs", 201, json={"account_id": client["id"], "title": "Hedge trimming",
+                                                 "status": "unscheduled"})
+
+    assert (before["autopay"], after["autopay"]) == (False, True)
+    assert after["status"] == "unscheduled" and after["title"] == "Hedge trimming"
+    assert "status" in field_errors(staff.call("POST", "/jobs", json={"account_id": client["id"], "title": "x",
+                                                                       "status": "done"}))
+    on_autopay = staff.invoice(client["id"], 9000, job_id=after["id"])
+    assert on_autopay["autopay"] is True and on_autopay["job_id"] == after["id"]
+
+
+# --- autopay: invoices to charge and charge runs ----------------------------------------------------
+
+def test_invoices_to_charge_lists_only_open_invoices_of_enrolled_clients(staff):
+    staff.billing_settings(autopay_enabled=True)
+    enrolled, not_enrolled = staff.new_client("Ena Enrolled"), staff.new_client("Nora Not")
+    before_enrolment = staff.invoice(enrolled["id"], 1000)
+    staff.enrol_in_autopay(enrolled["id"])
+    staff.card_on_file(not_enrolled["id"])
+    awaiting = staff.invoice(enrolled["id"], 2000)
+    staff.invoice(not_enrolled["id"], 3000)
+
+    listed = staff.ok("GET", "/invoices-to-charge")["items"]
+
+    assert [item["id"] for item in listed] == [awaiting["id"]]
+    assert listed[0]["autopay"] is True and listed[0]["balance"] == 2000
+    assert before_enrolment["autopay"] is False
+    assert [item["id"] for item in staff.ok("GET", "/invoices", query_string={"autopay": "true"})["items"]] == [
+        awaiting["id"]]
+
+
+def test_a_charge_run_reaches_100_percent_with_a_result_per_invoice_and_nothing_is_left(staff):
+    staff.billing_settings(autopay_enabled=True)
+    ada, bob = staff.new_client("Ada"), staff.new_client("Bob")
+    staff.enrol_in_autopay(ada["id"])
+    staff.enrol_in_autopay(bob["id"])
+    invoices = [staff.invoice(ada["id"], 4500), staff.invoice(ada["id"], 1999, 1), staff.invoice(bob["id"], 12000)]
+
+    response = staff.call("POST", "/charge-runs", json={})
+
+    started = response.get_json()
+    assert response.status_code == 202, started
+    assert response.headers["Location"].endswith(f"{API}/charge-runs/{started['id']}")
+    assert started["total"] == 3 and "items" not in started
+    run = staff.finished_run(started["id"])
+    assert (run["done"], run["succeeded"], run["failed"], run["percent"]) == (3, 3, 0, 100)
+    assert sorted((item["invoice_id"], item["state"]) for item in run["items"]) == sorted(
+        (invoice["id"], "succeeded") for invoice in invoices)
+    assert {item["invoice_number"] for item in run["items"]} == {invoice["number"] for invoice in invoices}
+    brief = staff.ok("GET", f"/charge-runs/{started['id']}", query_string={"with_items": "0"})
+    assert "items" not in brief and brief["percent"] == 100
+    for invoice in invoices:
+        paid = staff.ok("GET", f"/invoices/{invoice['id']}")
+        assert (paid["status"], paid["balance"], paid["paid"]) == ("paid", 0, invoice["total"])
+        assert [(payment["source"], payment["applied"]) for payment in paid["payments"]] == [
+            ("autopay", invoice["total"])]
+    assert staff.ok("GET", "/invoices-to-charge")["items"] == []
+    again = staff.call("POST", "/charge-runs", json={})
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "conflict"
+
+
+def test_a_declined_autopay_charge_is_reported_and_the_invoice_still_awaits_a_charge(staff):
+    staff.billing_settings(autopay_enabled=True)
+    good, bad = staff.new_client("Good Card"), staff.new_client("Bad Card")
+    staff.enrol_in_autopay(good["id"])
+    staff.enrol_in_autopay(bad["id"], DECLINED_CARD)
+    paid, declined = staff.invoice(good["id"], 5000), staff.invoice(bad["id"], 7000)
+
+    run = staff.finished_run(staff.ok("POST", "/charge-runs", 202)["id"])
+
+    results = {item["invoice_id"]: item for item in run["items"]}
+    assert (run["succeeded"], run["failed"], run["percent"]) == (1, 1, 100)
+    assert results[paid["id"]]["state"] == "succeeded" and results[paid["id"]]["message"] is None
+    assert results[declined["id"]]["state"] == "failed" and "declined" in results[declined["id"]]["message"]
+    assert staff.ok("GET", f"/invoices/{declined['id']}")["balance"] == 7000
+    assert [item["id"] for item in staff.ok("GET", "/invoices-to-charge")["items"]] == [declined["id"]]
+
+
+def test_a_charge_run_of_chosen_invoices_charges_only_those(system, staff):
+    staff.billing_settings(autopay_enabled=True)
+    client = staff.new_client()
+    staff.enrol_in_autopay(client["id"])
+    chosen, left = staff.invoice(client["id"], 1000), staff.invoice(client["id"], 2000)
+    not_awaiting = staff.invoice(staff.new_client()["id"], 3000)
+
+    assert "invoice_ids" in field_errors(staff.call("POST", "/charge-runs", json={"invoice_ids": [not_awaiting["id"]]}))
+    assert "invoice_ids" in field_errors(staff.call("POST", "/charge-runs", json={"invoice_ids": []}))
+    assert "invoice_ids.0" in field_errors(staff.call("POST", "/charge-runs", json={"invoice_ids": ["1"]}))
+    assert "everything" in field_errors(staff.call("POST", "/charge-runs", json={"everything": True}))
+    run = staff.finished_run(staff.ok("POST", "/charge-runs", 202, json={"invoice_ids": [chosen["id"]]})["id"])
+
+    assert [item["invoice_id"] for item in run["items"]] == [chosen["id"]]
+    assert [item["id"] for item in staff.ok("GET", "/invoices-to-charge")["items"]] == [left["id"]]
+
+
+# --- a client's billing, prepayments and the autopay lock -----------------------------------------
+
+def test_staff_apply_a_prepayment_to_invoices_by_hand(staff):
+    staff.billing_settings(prepayments_enabled=True)
+    client = staff.new_client("Petra Prepaid")
+    card = staff.card_on_file(client["id"])
+    prepayment = staff.as_client(client["id"], "make_prepayment", f"prepay-{uuid.uuid4().hex}",
+                                 {"amount": 5000, "payment_method_id": card["id"]}, rights="pay")["payment"]
+    first, second = staff.invoice(client["id"], 3000), staff.invoice(client["id"], 4000)
+
+    account = staff.ok("GET", f"/accounts/{client['id']}/billing")
+    assert account["credit"] == 5000 and account["summary"]["total_due"] == 7000
+    assert [(item["kind"], item["unapplied"]) for item in account["history"]] == [("prepayment", 5000)]
+    assert [method["last4"] for method in account["payment_methods"]] == ["4242"]
+    too_much = staff.call("POST", "/prepayments/apply", json={"payment_id": prepayment["id"], "allocations": [
+        {"invoice_id": first["id"], "amount": 3000}, {"invoice_id": second["id"], "amount": 2001}]})
+    assert "allocations" in field_errors(too_much)
+    assert "allocations.0.amount" in field_errors(staff.call("POST", "/prepayments/apply", json={
+        "payment_id": prepayment["id"], "allocations": [{"invoice_id": first["id"], "amount": 30.0}]}))
+    assert "note" in field_errors(staff.call("POST", "/prepayments/apply", json={
+        "payment_id": prepayment["id"], "allocations": [{"invoice_id": first["id"], "amount": 1}], "note": "x"}))
+
+    applied = staff.ok("POST", "/prepayments/apply", json={"payment_id": prepayment["id"], "allocations": [
+        {"invoice_id": first["id"], "amount": 3000}, {"invoice_id": second["id"], "amount": 2000}]})
+
+    assert applied["id"] == prepayment["id"] and applied["unapplied"] == 0
+    assert staff.ok("GET", f"/invoices/{first['id']}")["status"] == "paid"
+    partly = staff.ok("GET", f"/invoices/{second['id']}")
+    assert (partly["balance"], partly["paid"]) == (2000, 2000)
+    assert [(payment["kind"], payment["applied"]) for payment in partly["payments"]] == [("prepayment", 2000)]
+    after = staff.ok("GET", f"/accounts/{client['id']}/billing")
+    assert after["credit"] == 0 and after["summary"]["total_due"] == 2000
+    assert after["history"][0]["applied_to"] == [{"invoice_number": first["number"], "amount": 3000},
+                                                 {"invoice_number": second["number"], "amount": 2000}]
+
+
+def test_a_locked_autopay_cannot_be_cancelled_by_the_client(staff):
+    staff.billing_settings(autopay_enabled=True)
+    client = staff.new_client()
+    staff.enrol_in_autopay(client["id"])
+
+    locked = staff.ok("PUT", f"/accounts/{client['id']}/autopay-lock", json={"locked": True})
+
+    assert locked == {"account_id": client["id"], "locked": True, "enrolled": True}
+    assert staff.ok("GET", f"/accounts/{client['id']}/billing")["autopay"]["locked"] is True
+    with pytest.raises(PermissionDenied):
+        staff.as_client(client["id"], "cancel_autopay")
+    for bad in ({"locked": "yes"}, {"locked": 1}, {}, {"locked": False, "reason": "x"}):
+        field_errors(staff.call("PUT", f"/accounts/{client['id']}/autopay-lock", json=bad))
+    staff.ok("PUT", f"/accounts/{client['id']}/autopay-lock", json={"locked": False})
+    assert staff.as_client(client["id"], "cancel_autopay")["enrolled"] is False
+
+
+# --- every route keeps to its own business -----------------------------------------------------------
+
+def another_business_with_everything(system):
+    """A second business with a client on autopay, an invoice, a prepayment and a finished charge run."""
+    other = Staff(system, display_name="Blue Lagoon Pools")
+    other.billing_settings(autopay_enabled=True, prepayments_enabled=True)
+    client = other.new_client("Bea Beta")
+    method = other.card_on_file(client["id"])
+    other.as_client(client["id"], "enroll_autopay", method["id"], True)
+    invoice = other.invoice(client["id"], 1500)
+    prepayment = other.as_client(client["id"], "make_prepayment", f"prepay-{uuid.uuid4().hex}",
+                                 {"amount": 500, "payment_method_id": method["id"]})["payment"]
+    run = other.finished_run(other.ok("POST", "/charge-runs", 202)["id"])
+    unpaid = other.invoice(client["id"], 2500)
+    return other, {"client": client["id"], "invoice": invoice["id"], "unpaid": unpaid["id"],
+                   "prepayment": prepayment["id"], "run": run["id"]}
+
+
+def test_another_business_ids_are_not_found_on_every_route(system, staff):
+    other, ids = another_business_with_everything(system)
+    own_client = staff.new_client()
+    own_invoice = staff.invoice(own_client["id"], 1000)
+    before = other.ok("GET", f"/accounts/{ids['client']}/billing")
+
+    attempts = [
+        ("GET", f"/invoices/{ids['invoice']}", None),
+        ("GET", f"/invoices/{ids['invoice']}/pdf", None),
+        ("GET", f"/accounts/{ids['client']}/billing", None),
+        ("PUT", f"/accounts/{ids['client']}/autopay-lock", {"locked": True}),
+        ("GET", f"/charge-runs/{ids['run']}", None),
+        ("POST", "/invoices", {"account_id": ids["client"], "due_date": DUE, "lines": [line()]}),
+        ("POST", "/jobs", {"account_id": ids["client"], "title": "Takeover"}),
+        ("POST", "/prepayments/apply", {"payment_id": ids["prepayment"],
+                                        "allocations": [{"invoice_id": own_invoice["id"], "amount": 100}]}),
+        ("POST", "/prepayments/apply", {"payment_id": ids["prepayment"],
+                                        "allocations": [{"invoice_id": ids["unpaid"], "amount": 100}]}),
+        ("GET", "/invoices/not-a-number", None),
+        ("GET", "/charge-runs/99999999999999999999", None),
+    ]
+    for method, path, body in attempts:
+        response = staff.call(method, path, json=body) if body is not None else staff.call(method, path)
+        assert response.status_code == 404, (method, path, response.get_data(as_text=True))
+        assert response.get_json()["error"]["code"] == "not_found"
+
+    assert [item["id"] for item in staff.ok("GET", "/invoices")["items"]] == [own_invoice["id"]]
+    assert staff.ok("GET", "/invoices", query_string={"account_id": ids["client"]})["items"] == []
+    assert staff.ok("GET", "/invoices-to-charge")["items"] == []
+    # Another business's invoices are never "awaiting a charge" here either.
+    assert "invoice_ids" in field_errors(staff.call("POST", "/charge-runs", json={"invoice_ids": [ids["unpaid"]]}))
+    assert other.ok("GET", f"/accounts/{ids['client']}/billing") == before
+
+
+def test_every_billing_route_needs_a_staff_session(system):
+    for method, path in (("POST", "/invoices"), ("GET", "/invoices"), ("GET", "/invoices/1"),
+                         ("GET", "/invoices/1/pdf"), ("POST", "/jobs"), ("GET", "/accounts/1/billing"),
+                         ("PUT", "/accounts/1/autopay-lock"), ("POST", "/prepayments/apply"),
+                         ("GET", "/invoices-to-charge"), ("POST", "/charge-runs"), ("GET", "/charge-runs/1")):
+        response = system.http.open(f"{API}{path}", method=method, json={})
+        assert response.status_code == 401, (method, path)
+
+
+def test_the_billing_routes_are_in_the_openapi_document(system):
+    paths = system.http.get("/api/v1/openapi.json").get_json()["paths"]
+    for path, method in ((f"{API}/invoices", "post"), (f"{API}/invoices", "get"),
+                         (f"{API}/invoices/{{invoice_id}}/pdf", "get"), (f"{API}/charge-runs", "post"),
+                         (f"{API}/charge-runs/{{run_id}}", "get"), (f"{API}/prepayments/apply", "post"),
+                         (f"{API}/accounts/{{account_id}}/autopay-lock", "put")):
+        assert method in paths[path], (path, method)
+    schema = paths[f"{API}/invoices"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert schema["$ref"].endswith("/StaffNewInvoice")
+
+
+# --- the staff billing pages, without a browser ------------------------------------------------------
+
+@pytest.fixture
+def pages(system, staff):
+    """A test client carrying the staff member's session cookie, its CSRF token and the staff member."""
+    client = system.app.test_client()
+    client.set_cookie("portico_staff", staff.session["token"])
+    return client, staff.session["csrf_token"], staff
+
+
+def invoice_form(csrf, account_id, *lines, due=DUE, **extra):
+    form = {"csrf_token": csrf, "account_id": str(account_id), "issue_date": "", "due_date": due, **extra}
+    for index, (description, quantity, unit_price) in enumerate(lines):
+        form.update({f"line-{index}-description": description, f"line-{index}-quantity": quantity,
+                     f"line-{index}-unit_price": unit_price})
+    return form
+
+
+def test_the_new_invoice_form_reads_dollars_exactly(pages):
+    client, csrf, staff = pages
+    customer = staff.new_client("Dora Dollars")
+
+    refused = client.post("/staff/invoices", data=invoice_form(csrf, customer["id"], ("Mowing", "1", "12.345"),
+                                                               ("Edging", "2", "-3"), ("Raking", "x", "1")))
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert 'id="error-line-0-unit_price"' in body and "at most two decimal places" in body
+    assert 'id="error-line-1-unit_price"' in body and "zero or more" in body
+    assert 'id="error-line-2-quantity"' in body
+    assert 'value="12.345"' in body  # what was typed is shown again
+    assert staff.ok("GET", "/invoices")["items"] == []
+
+    created = client.post("/staff/invoices", data=invoice_form(
+        csrf, customer["id"], ("Mowing", "3", "19.99"), ("", "1", ""), ("Edging", "", "$1,000.1"), ("Tip", "1", ".01")))
+    assert created.status_code == 303, created.get_data(as_text=True)
+    [invoice] = staff.ok("GET", "/invoices")["items"]
+    assert invoice["total"] == 3 * 1999 + 100010 + 1
+    assert [item["unit_price"] for item in staff.ok("GET", f"/invoices/{invoice['id']}")["lines"]] == [1999, 100010, 1]
+    shown = client.get(created.headers["Location"]).get_data(as_text=True)
+    assert "Invoice created." in shown and "$1,060.08" in shown and "Dora Dollars" in shown
+
+
+def test_the_new_invoice_form_explains_what_is_missing(pages):
+    client, csrf, staff = pages
+    customer = staff.new_client()
+
+    nothing = client.post("/staff/invoices", data={"csrf_token": csrf, "account_id": "", "due_date": "",
+                                                   "line-0-description": "", "line-0-quantity": "1",
+                                                   "line-0-unit_price": ""})
+    body = nothing.get_data(as_text=True)
+    assert nothing.status_code == 400
+    assert "Choose a client." in body and "Enter the due date." in body and "Add at least one line" in body
+
+    early = client.post("/staff/invoices", data=invoice_form(csrf, customer["id"], ("Mowing", "1", "10"),
+                                                             due="2030-01-01", issue_date="2030-02-01"))
+    assert early.status_code == 400 and 'id="error-due_date"' in early.get_data(as_text=True)
+    elsewhere = client.post("/staff/invoices", data=invoice_form(csrf, 10 ** 9, ("Mowing", "1", "10")))
+    assert elsewhere.status_code == 400 and "There is no such client" in elsewhere.get_data(as_text=True)
+    assert staff.ok("GET", "/invoices")["items"] == []
+
+
+def test_add_a_line_works_without_scripts(pages):
+    client, csrf, staff = pages
+    customer = staff.new_client()
+
+    response = client.post("/staff/invoices", data=invoice_form(csrf, customer["id"], ("Mowing", "1", "45"),
+                                                                add_line="1"))
+
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert body.count("data-invoice-line>") == 3  # two rows and the template for scripts
+    assert 'name="line-1-description"' in body and 'value="Mowing"' in body
+    assert staff.ok("GET", "/invoices")["items"] == []
+
+
+def test_invoice_pages_of_another_business_are_not_found(system, pages):
+    client, _, _ = pages
+    _, ids = another_business_with_everything(system)
+    for path in (f"/staff/invoices/{ids['invoice']}", f"/staff/invoices/{ids['invoice']}/pdf",
+                 f"/staff/clients/{ids['client']}/billing", f"/staff/charge-runs/{ids['run']}"):
+        assert client.get(path).status_code == 404, path
+
+
+def test_charging_from_the_page_without_scripts(pages):
+    client, csrf, staff = pages
+    staff.billing_settings(autopay_enabled=True)
+    customer = staff.new_client("Carl Charged")
+    staff.enrol_in_autopay(customer["id"])
+    invoice = staff.invoice(customer["id"], 2500)
+
+    listing = client.get("/staff/invoices-to-charge").get_data(as_text=True)
+    assert f'value="{invoice["id"]}" checked' in listing and "Carl Charged" in listing
+    nothing = client.post("/staff/charge-runs", data={"csrf_token": csrf})
+    assert nothing.status_code == 400 and "Tick at least one invoice" in nothing.get_data(as_text=True)
+    started = client.post("/staff/charge-runs", data={"csrf_token": csrf, "invoice_ids": [str(invoice["id"])]})
+    assert started.status_code == 303
+    run_page = started.headers["Location"]
+
+    def finished_page():
+        body = client.get(run_page).get_data(as_text=True)
+        return body if "Result per invoice" in body else None
+
+    body = wait_for(finished_page, timeout=30, message="the charge run page to show results")
+    assert "Finished: 1 charged, 0 failed." in body and "Charged" in body and "Carl Charged" in body
+    assert 'value="1" max="1"' in body
+    again = client.post("/staff/charge-runs", data={"csrf_token": csrf, "invoice_ids": [str(invoice["id"])]})
+    assert again.status_code == 400  # already charged: no longer awaiting
+
+
+def test_a_client_billing_page_applies_a_prepayment_and_toggles_the_lock(pages):
+    client, csrf, staff = pages
+    staff.billing_settings(prepayments_enabled=True, autopay_enabled=True)
+    customer = staff.new_client("Penny Prepaid")
+    card = staff.card_on_file(customer["id"])
+    payment = staff.as_client(customer["id"], "make_prepayment", f"prepay-{uuid.uuid4().hex}",
+                              {"amount": 2000, "payment_method_id": card["id"]})["payment"]
+    invoice = staff.invoice(customer["id"], 3000)
+    page = f"/staff/clients/{customer['id']}/billing"
+
+    shown = client.get(page).get_data(as_text=True)
+    assert "Apply prepayment" in shown and "$20.00 unapplied" in shown and "Visa ending 4242" in shown
+    refused = client.post(f"{page}/prepayment", data={"csrf_token": csrf, "payment_id": str(payment["id"]),
+                                                      f"apply-{invoice['id']}": "20.001"})
+    assert refused.status_code == 400 and f'id="error-apply-{invoice["id"]}"' in refused.get_data(as_text=True)
+    too_much = client.post(f"{page}/prepayment", data={"csrf_token": csrf, "payment_id": str(payment["id"]),
+                                                       f"apply-{invoice['id']}": "25"})
+    assert too_much.status_code == 400
+    assert "Only $20.00 of this payment is unapplied." in too_much.get_data(as_text=True)
+    applied = client.post(f"{page}/prepayment", data={"csrf_token": csrf, "payment_id": str(payment["id"]),
+                                                      f"apply-{invoice['id']}": "12.50"})
+    assert applied.status_code == 303
+    assert staff.ok("GET", f"/invoices/{invoice['id']}")["balance"] == 1750
+    assert "Prepayment applied." in client.get(applied.headers["Location"]).get_data(as_text=True)
+
+    locked = client.post(f"{page}/autopay-lock", data={"csrf_token": csrf, "locked": "true"})
+    assert locked.status_code == 303
+    assert staff.ok("GET", f"/accounts/{customer['id']}/billing")["autopay"]["locked"] is True
+    assert "Unlock autopay" in client.get(page).get_data(as_text=True)
+    forged = client.post(f"{page}/autopay-lock", data={"csrf_token": "stale", "locked": "false"})
+    assert forged.status_code == 403
+    assert staff.ok("GET", f"/accounts/{customer['id']}/billing")["autopay"]["locked"] is True
+
+
+def test_portal_users_show_autopay_and_the_client_page_links_to_billing(pages):
+    client, _, staff = pages
+    staff.billing_settings(autopay_enabled=True)
+    enrolled = staff.new_client("Ena Enrolled")
+    staff.new_client("Otto Off")
+    staff.enrol_in_autopay(enrolled["id"])
+
+    listing = client.get("/staff/portal-users").get_data(as_text=True)
+
+    assert '<th scope="col">Autopay</th>' in listing
+    assert re.search(r"Ena Enrolled.*?badge-ok\">On</span>", listing, re.S)
+    assert re.search(r"Otto Off.*?class=\"badge\">Off</span>", listing, re.S)
+    assert f'href="/staff/clients/{enrolled["id"]}/billing"' in client.get(
+        f"/staff/clients/{enrolled['id']}").get_data(as_text=True)
