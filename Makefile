@@ -4,7 +4,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SERVICES := accounts billing tickets notifications
 export PORTICO_VAR_DIR ?= $(CURDIR)/var
-export PYTHONWARNINGS ?= ignore::DeprecationWarning
 
 .PHONY: up down test venv rabbitmq migrate test-tools bench
 

@@ -1,5 +1,9 @@
 """Run one service: ``python -m shared.run billing`` (or ``module:Class``) from the repository root."""
-import eventlet
+import warnings
+
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")  # nameko 2.x runs on it by design
+
+import eventlet  # noqa: E402
 
 eventlet.monkey_patch()  # noqa: E402  (must precede every other import)
 
