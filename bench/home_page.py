@@ -23,7 +23,6 @@ for each side and the ratios portal/baseline.
 """
 import argparse
 import http.client
-import json
 import os
 import secrets
 import signal
@@ -55,7 +54,8 @@ BASELINE_PAGE = """<!doctype html>
 <h1>Hello{% if user.username %}, {{ user.username }}{% endif %}</h1>
 <p>You are viewing <strong>{{ current.name }}</strong>.</p>
 <form method="post"><select name="account_id">
-{% for linked in linked_accounts %}<option value="{{ linked.id }}"{% if linked.id == current.id %} selected{% endif %}>{{ linked.name }}</option>{% endfor %}
+{% for linked in linked_accounts %}<option value="{{ linked.id }}"
+  {%- if linked.id == current.id %} selected{% endif %}>{{ linked.name }}</option>{% endfor %}
 </select><input type="hidden" name="csrf_token" value="{{ csrf_token }}"></form>
 {% if show_invoices %}
 <section><h2>Total due</h2><p><strong>{{ total_due }}</strong></p><p>{{ open_count }} unpaid invoices.</p></section>
@@ -97,13 +97,14 @@ def baseline_app():
             tenant = db.execute(select(Tenant.id, Tenant.display_name).where(Tenant.slug == slug)).first()
             if tenant is None:
                 abort(404)
-            row = db.execute(select(ClientSession).where(
+            client_session = db.execute(select(
+                ClientSession.id, ClientSession.tenant_id, ClientSession.portal_user_id, ClientSession.account_id,
+                ClientSession.csrf_token, ClientSession.created_at, ClientSession.last_seen_at).where(
                 ClientSession.token_hash == hashlib.sha256(token.encode()).hexdigest(),
                 ClientSession.revoked_at.is_(None))).first()
-            if row is None or row.ClientSession.tenant_id != tenant.id \
-                    or now - row.ClientSession.last_seen_at > idle or now - row.ClientSession.created_at > absolute:
+            if client_session is None or client_session.tenant_id != tenant.id \
+                    or now - client_session.last_seen_at > idle or now - client_session.created_at > absolute:
                 abort(401)
-            client_session = row.ClientSession
             db.execute(update(ClientSession).where(ClientSession.id == client_session.id).values(last_seen_at=now))
             user = db.execute(select(PortalUser.email, PortalUser.username)
                               .where(PortalUser.id == client_session.portal_user_id)).one()

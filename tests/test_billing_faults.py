@@ -16,17 +16,23 @@ import time
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pika
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.orm import Session
 
-from billing.models import Allocation, ChargeRunItem, IdempotencyRecord, Invoice, Payment
+from billing import charge_runs, payments
+from billing.models import (Allocation, ChargeRunItem, IdempotencyRecord, Invoice, Payment, PaymentMethod,
+                            platform)
+from billing.processor import ChargeResult, SandboxProcessor
 from sandbox_processor.store import charges
-from shared.errors import Conflict, IdempotencyMismatch, PaymentDeclined, ServiceUnavailable
+from shared.deadletters import list_dead_letters, replay_dead_letters
+from shared.errors import Conflict, IdempotencyMismatch, PaymentDeclined
 from shared.events import subscriber_queue
-from shared.testing import ServiceProcess, wait_for
+from shared.messaging import OutboxWriter
+from shared.testing import ServiceProcess, free_port, wait_for
 from tests.conftest import System
 from tests.portal_helpers import create_client, staff_context
 
@@ -339,9 +345,7 @@ def test_killing_a_billing_instance_during_a_charge_run_charges_every_invoice_on
     method = business.add_method(card(CARDS["visa"]))
     business.billing("enroll_autopay", method["id"], True, context=business.client)
     totals = [1_000 + index for index in range(1_000)]
-    started = time.monotonic()
     invoices = create_invoices(business, totals)
-    print(f"created in {time.monotonic() - started:.1f}s")
     assert all(invoice["autopay"] for invoice in invoices)
     assert len(business.billing("invoices_to_charge", timeout=30)) == 1_000
 
@@ -371,13 +375,13 @@ def test_killing_a_billing_instance_during_a_charge_run_charges_every_invoice_on
             faults.wait_until_up("billing")
             wait_for(lambda: charge_queue_consumers(faults) == 2, timeout=30, interval=0.25,
                      message="the restarted instance")
-            finished = wait_for(lambda: (lambda p: p if p["finished"] else None)(progress()), timeout=120,
+            finished = wait_for(lambda: (lambda p: p if p["finished"] else None)(progress()), timeout=240,
                                 interval=0.25, message="the charge run to finish")
     finally:
         faults.processor_app.config["LATENCY_MS"] = 0
         second.stop()
-    print(f"run took {time.monotonic() - started:.1f}s")
-    print(f"killed one instance at {killed_at}/1000 done, {charging} items charging")
+    print(f"killed a billing instance at {killed_at}/1000 charged ({charging} charging); "
+          f"the run took {time.monotonic() - started:.0f} s")
 
     assert (finished["total"], finished["succeeded"], finished["failed"]) == (1_000, 1_000, 0)
     assert watch.lowest is not None and watch.lowest >= 0
@@ -412,7 +416,6 @@ def test_killing_a_billing_instance_during_a_charge_run_charges_every_invoice_on
 
 
 def billing_token(system, method_id):
-    from billing.models import PaymentMethod
     [(token,)] = billing_rows(system, select(PaymentMethod.token).where(PaymentMethod.id == method_id))
     return token
 
@@ -500,7 +503,6 @@ class RecordingProcessor:
         self.charged = []
 
     def charge(self, token, amount, currency, idempotency_key, description=None):
-        from billing.processor import ChargeResult
         self.charged.append((idempotency_key, amount))
         return ChargeResult("succeeded", f"ch_{uuid.uuid4().hex[:12]}", "The charge succeeded.")
 
@@ -512,11 +514,6 @@ def test_an_autopay_charge_waiting_for_a_checkouts_lock_sees_the_checkout_paid(f
     worker reads the invoice (still open) and then waits for the lock. When the checkout commits,
     the worker must see the invoice as it is now - reserved - and charge nothing.
     """
-    from sqlalchemy.orm import Session
-    from billing import charge_runs, payments
-    from billing.models import platform
-    from shared.messaging import OutboxWriter
-
     business = Business(faults, autopay=True)
     method = business.add_method(card(CARDS["visa"]))
     business.billing("enroll_autopay", method["id"], True, context=business.client)
@@ -559,7 +556,6 @@ class _Discard:
 
 
 def waiting_for_a_lock(system):
-    from sqlalchemy import text
     with system.billing_engine.connect() as connection:
         return connection.execute(text(
             "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
@@ -573,8 +569,6 @@ def test_a_processor_outage_during_a_charge_run_parks_the_charges_and_a_replay_c
     billing gave up. The items are retried, then parked as dead letters; once the processor is
     back, replaying them finishes every charge, and none is made twice.
     """
-    from shared.deadletters import list_dead_letters, replay_dead_letters
-
     business = Business(faults, autopay=True)
     method = business.add_method(card(CARDS["visa"]))
     business.billing("enroll_autopay", method["id"], True, context=business.client)
@@ -617,13 +611,6 @@ def recover_pending_now(system):
     The timer (every 30 s, for payments pending over 120 s) is billing's own; calling its
     function here, with billing's real processor adapter, stands for "the grace period passed".
     """
-    from datetime import datetime, timezone
-    from sqlalchemy.orm import Session
-    from billing import payments
-    from billing.models import platform
-    from billing.processor import SandboxProcessor
-    from shared.messaging import OutboxWriter
-
     with Session(system.billing_engine, expire_on_commit=False) as session:
         return payments.recover_pending(session, OutboxWriter(platform, {}, lambda: None),
                                         SandboxProcessor(system.processor_url, "sk_test_portico", timeout=5),
@@ -638,9 +625,6 @@ def test_charges_parked_while_the_processor_was_unreachable_and_recovered_are_no
     parked items are replayed later, they must end as failed too - not charge a payment that
     billing has already recorded as failed - and the next run charges each invoice once.
     """
-    from shared.deadletters import list_dead_letters, replay_dead_letters
-    from shared.testing import free_port
-
     business = Business(faults, autopay=True)
     method = business.add_method(card(CARDS["visa"]))
     business.billing("enroll_autopay", method["id"], True, context=business.client)
@@ -655,7 +639,9 @@ def test_charges_parked_while_the_processor_was_unreachable_and_recovered_are_no
         faults.restart("billing")
     assert processor_charges(faults, key_prefix=f"{business.tenant['id']}:") == []
 
-    assert recover_pending_now(faults) == 10
+    assert recover_pending_now(faults) >= 10  # (and whatever other test left pending)
+    assert billing_rows(faults, select(Payment.status, func.count()).where(
+        Payment.tenant_id == business.tenant["id"]).group_by(Payment.status)) == [("failed", 10)]
     assert {row.id: tuple(row[1:]) for row in billing_rows(faults, select(
         Invoice.id, Invoice.balance, Invoice.status, Invoice.autopay).where(Invoice.id.in_(ids)))} == {
         invoice["id"]: (invoice["total"], "open", True) for invoice in invoices}

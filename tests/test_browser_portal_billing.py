@@ -19,11 +19,15 @@ EXPIRY = f"12 / {(TODAY.year + 3) % 100:02d}"
 
 
 @pytest.fixture
-def hosted_forms(system, site, monkeypatch):
-    """Let the processor's hosted forms be framed by the browser's site, and point the pages at the processor."""
+def hosted_forms(system, site):
+    """Let the processor's hosted forms be framed by the browser's site, and point the pages at the processor.
+
+    Kept for the whole session: a frame still loading while a test's page closes must not be refused.
+    """
     origins = system.processor_app.config["ALLOWED_ORIGINS"]
-    monkeypatch.setitem(system.processor_app.config, "ALLOWED_ORIGINS", [*origins, site])
-    monkeypatch.setitem(system.app.config, "PAYMENT_PROCESSOR_PUBLIC_URL", system.processor_url)
+    if site not in origins:
+        system.processor_app.config["ALLOWED_ORIGINS"] = [*origins, site]
+    system.app.config["PAYMENT_PROCESSOR_PUBLIC_URL"] = system.processor_url
 
 
 @pytest.fixture

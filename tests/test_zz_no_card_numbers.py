@@ -21,10 +21,10 @@ import json
 import logging
 import re
 import subprocess
+import uuid
 from pathlib import Path
 
 import pika
-import pytest
 from sqlalchemy import create_engine, inspect, text
 
 NUMBERS = ("4242424242424242", "4000000000000002", "4000000000009995", "4000000000000119",
@@ -167,7 +167,46 @@ def scan_system(system):
 
 # --- the checks ------------------------------------------------------------------------------------
 
+def test_the_scans_find_a_planted_number(tmp_path):
+    """A number in a log file, in an integer column of a SQLite file and in a JSON column is found."""
+    (tmp_path / "service.log").write_text('{"message": "card 4242-4242-4242-4242 refused"}\n')
+    url = f"sqlite:///{tmp_path}/planted.db"
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER, doc JSON)"))
+        connection.execute(text("INSERT INTO t (n, doc) VALUES (5555555555554444, '{\"a\": \"000123456789\"}')"))
+    engine.dispose()
+    assert scan_files(tmp_path)["file service.log"] == ["4242-4242-4242-4242"]
+    assert scan_database("planted", url) == {"database planted, table t": ["000123456789", "5555555555554444"]}
+
+
+def plant_message(system, queue):
+    connection = pika.BlockingConnection(pika.URLParameters(system.amqp_uri.replace("pyamqp://", "amqp://", 1)))
+    try:
+        channel = connection.channel()
+        channel.queue_declare(queue, auto_delete=False)
+        channel.basic_publish("", queue, json.dumps({"number": "4000 0000 0000 0002"}))
+    finally:
+        connection.close()
+
+
+def drop_queue(system, queue):
+    connection = pika.BlockingConnection(pika.URLParameters(system.amqp_uri.replace("pyamqp://", "amqp://", 1)))
+    try:
+        return connection.channel().queue_delete(queue).method.message_count
+    finally:
+        connection.close()
+
+
 def test_no_card_or_account_number_is_kept_by_the_system(system):
+    # First show the queue scan works here: it finds a planted message and leaves it in place.
+    control = f"zz-scan-control-{uuid.uuid4().hex[:8]}"
+    plant_message(system, control)
+    try:
+        found, peeked = scan_queues(system)
+        assert found.get(f"queue {control}") == ["4000 0000 0000 0002"] and peeked >= 1
+    finally:
+        assert drop_queue(system, control) == 1  # requeued by the scan, not taken
     found, _ = scan_system(system)
     assert found == {}
 
@@ -181,9 +220,3 @@ def test_no_card_or_account_number_is_kept_by_the_billing_fault_system(request):
 
 def test_nothing_this_process_logged_holds_a_number():
     assert find_numbers(PROCESS_LOG.buffer.getvalue()) == []
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _stop_capturing():
-    yield
-    logging.getLogger().removeHandler(PROCESS_LOG)

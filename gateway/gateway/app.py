@@ -7,8 +7,8 @@ import uuid
 from flask import Flask, g, request
 
 from gateway import errors
-from gateway.api import docs, health, portal, portal_billing, staff, staff_billing, staff_clients
-from gateway.web import pages, portal_billing_pages, portal_pages, staff_billing_pages, staff_pages
+from gateway.api import docs, health, portal, portal_billing, staff, staff_alerts, staff_billing, staff_clients
+from gateway.web import pages, portal_billing_pages, portal_pages, staff_alerts_pages, staff_billing_pages, staff_pages
 from gateway.rpc import RpcClient
 from shared.config import amqp_uri, env
 from shared.context import current_request_id
@@ -48,7 +48,7 @@ def create_app(overrides=None):
         return response
 
     errors.register(app)
-    for module in (health, staff, staff_clients, staff_billing, portal, portal_billing, docs, pages,
-                   staff_pages, staff_billing_pages, portal_pages, portal_billing_pages):
+    for module in (health, staff, staff_clients, staff_billing, staff_alerts, portal, portal_billing, docs, pages,
+                   staff_pages, staff_billing_pages, staff_alerts_pages, portal_pages, portal_billing_pages):
         app.register_blueprint(module.blueprint)
     return app

@@ -329,6 +329,8 @@ def pay_invoices(session, outbox, processor, tenant_id, account_id, key, request
         session.commit()
         status, charge_id, message = charge(processor, payment, method, "Invoice payment")
         invoices = settle(session, outbox, payment, status, charge_id, message, values["receipt_to"], actor)
+        if status != "succeeded" and values["new_method"] is not None:
+            method.removed_at = utcnow()  # a card that was just declined is not kept on file
         answer = answer_for(payment, status, message, invoices, method)
         store_answer(session, tenant_id, key, answer)
         session.commit()

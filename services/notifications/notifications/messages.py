@@ -1,4 +1,4 @@
-"""Which message each sign-in event becomes: channel, recipient, rendered content."""
+"""Which message each event becomes (sign-in messages, payment receipts): channel, recipient, rendered content."""
 from dataclasses import dataclass
 
 from marshmallow import EXCLUDE
@@ -89,3 +89,25 @@ def email_change_code(session, event, data):
         branding, data["code"],
         describe_lifetime(event.get("occurred_at"), data["expires_at"], CODE_LIFETIME))
     return _email_draft(tenant_id, "email_change_code", data["to"], rendered, branding, event["event_id"])
+
+
+def payment_receipt(session, event, data):
+    """The receipt of a payment or prepayment that went through, to ``receipt_to``."""
+    tenant_id = event["tenant_id"]
+    branding = branding_for(session, tenant_id, UNKNOWN_BUSINESS)
+    rendered = rendering.render_payment_receipt(
+        branding, kind=data["kind"], amount=data["amount"], method_label=data["method_label"],
+        invoices=data["invoices"], day=rendering.format_day(event.get("occurred_at")),
+        reference=data["payment_id"])
+    kind = "prepayment_receipt" if data["kind"] == "prepayment" else "payment_receipt"
+    return _email_draft(tenant_id, kind, data["receipt_to"], rendered, branding, event["event_id"])
+
+
+def payment_failed(session, event, data):
+    """A short "your payment did not go through; nothing was charged" email, to ``receipt_to``."""
+    tenant_id = event["tenant_id"]
+    branding = branding_for(session, tenant_id, UNKNOWN_BUSINESS)
+    rendered = rendering.render_payment_failed(
+        branding, amount=data["amount"], method_label=data["method_label"],
+        day=rendering.format_day(event.get("occurred_at")))
+    return _email_draft(tenant_id, "payment_failed", data["receipt_to"], rendered, branding, event["event_id"])

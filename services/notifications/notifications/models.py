@@ -78,3 +78,24 @@ class Message(Base):
     source_event_id: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StaffAlert(Base):
+    """One staff member's alert about one client action, chosen on the Alerts tab; unread until read."""
+
+    __tablename__ = "staff_alerts"
+    __table_args__ = (
+        # A redelivered event must never alert the same person twice.
+        UniqueConstraint("source_event_id", "staff_user_id", name="uq_staff_alerts_source_event_staff"),
+        Index("ix_staff_alerts_tenant_id_staff_user_id_id", "tenant_id", "staff_user_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(Integer)
+    staff_user_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(String(500))
+    account_id: Mapped[int | None] = mapped_column(Integer)
+    source_event_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

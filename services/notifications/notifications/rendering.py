@@ -221,3 +221,54 @@ def render_login_code_sms(branding, code, lifetime):
 def render_email_change_code(branding, code, lifetime):
     return _email("email_change_code", f"Confirm your new email address for {branding.display_name}",
                   branding, code=code, lifetime=lifetime)
+
+
+# --- payments -----------------------------------------------------------------------------
+
+def format_money(minor_units):
+    """Show integer cents as dollars: 123456 -> "$1,234.56" (amounts travel as minor units)."""
+    sign = "-" if minor_units < 0 else ""
+    whole, cents = divmod(abs(minor_units), 100)
+    return f"{sign}${whole:,}.{cents:02d}"
+
+
+def format_day(moment):
+    """Show an ISO timestamp's date as "March 5, 2026"; today's date when it cannot be read."""
+    try:
+        day = _parse_moment(moment).astimezone(timezone.utc)
+    except (TypeError, ValueError):
+        day = datetime.now(timezone.utc)
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def invoice_numbers(numbers):
+    """ "#1001", "#1001 and #1002", "#1001, #1002 and #1003"."""
+    labels = [f"#{number}" for number in numbers]
+    if len(labels) <= 2:
+        return " and ".join(labels)
+    return f"{', '.join(labels[:-1])} and {labels[-1]}"
+
+
+@dataclass(frozen=True)
+class PaidInvoice:
+    number: str
+    applied: str
+
+
+def render_payment_receipt(branding, *, kind, amount, method_label, invoices, day, reference):
+    """The receipt sent right after a payment (or a prepayment) went through.
+
+    ``invoices`` are ``{number, applied}`` in minor units; ``kind`` is "payment" or "prepayment".
+    """
+    what = "prepayment" if kind == "prepayment" else "payment"
+    paid = [PaidInvoice(str(item.get("number")), format_money(int(item.get("applied") or 0)))
+            for item in invoices]
+    return _email("payment_receipt", f"Receipt for your {what} to {branding.display_name}", branding,
+                  what=what, amount=format_money(amount), method_label=method_label or "Account credit",
+                  invoices=paid, day=day, reference=reference)
+
+
+def render_payment_failed(branding, *, amount, method_label, day):
+    """A short notice that a payment was declined or could not be processed: nothing was charged."""
+    return _email("payment_failed", f"Your payment to {branding.display_name} did not go through", branding,
+                  amount=format_money(amount), method_label=method_label, day=day)

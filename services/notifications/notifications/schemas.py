@@ -4,6 +4,8 @@ from datetime import timezone
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from shared.fields import StrictBoolean
+
 SUBJECT_MAX = 150
 TEMPLATE_HTML_MAX = 20000
 PER_PAGE_MAX = 100
@@ -58,3 +60,26 @@ class OutboxMessageSchema(OutboxItemSchema):
     note = fields.String(allow_none=True)
     last_error = fields.String(allow_none=True)
     next_attempt_at = UtcDateTime()
+
+
+ALERTS_LIMIT_MAX = 200
+ALERT_IDS_MAX = 500
+
+
+class AlertListArgsSchema(Schema):
+    unread_only = StrictBoolean(load_default=False)
+    limit = fields.Integer(strict=True, load_default=50, validate=validate.Range(min=1, max=ALERTS_LIMIT_MAX))
+
+
+class MarkAlertsReadSchema(Schema):
+    alert_ids = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1)), required=True,
+                            validate=validate.Length(max=ALERT_IDS_MAX))
+
+
+class StaffAlertSchema(Schema):
+    id = fields.Integer()
+    action = fields.String()
+    text = fields.String()
+    account_id = fields.Integer(allow_none=True)
+    created_at = UtcDateTime()
+    read = fields.Function(lambda alert: alert.read_at is not None)
