@@ -108,6 +108,12 @@ def prepare_tenant(engine, tenant_id, count, card):
             connection.execute(insert(Invoice), rows[start:start + 2_000])
 
 
+def cpu_seconds(pid):
+    """User + system CPU time a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def consumers(amqp_uri):
     connection = pika.BlockingConnection(pika.URLParameters(amqp_uri.replace("pyamqp://", "amqp://", 1)))
     try:
@@ -116,9 +122,12 @@ def consumers(amqp_uri):
         connection.close()
 
 
-def run_once(label, rpc, engine, tenant_id, count, instances):
+def run_once(label, rpc, engine, tenant_id, count, instances, sandbox):
     """Start a charge run for the tenant's invoices and wait for its end; return its figures."""
     context = {"tenant_id": tenant_id, "actor": {"kind": "staff", "id": 1}}
+    cpu_before = [cpu_seconds(service.process.pid) for service in instances]
+    sandbox_before = cpu_seconds(sandbox.process.pid)
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     run = rpc.call("billing", "start_charge_run", context=context, timeout=600)
     queued = time.perf_counter() - started
@@ -139,12 +148,17 @@ def run_once(label, rpc, engine, tenant_id, count, instances):
             last_report = time.perf_counter()
         time.sleep(0.2)
     wall = time.perf_counter() - started
+    billing_cpu = sum(cpu_seconds(service.process.pid) - before
+                      for service, before in zip(instances, cpu_before))
+    sandbox_cpu = cpu_seconds(sandbox.process.pid) - sandbox_before
     progress = rpc.call("billing", "get_charge_run", run["id"], False, context=context, timeout=60)
     with engine.connect() as connection:
         created, ended = connection.execute(select(ChargeRun.created_at, ChargeRun.finished_at)
                                             .where(ChargeRun.id == run["id"])).one()
     return {"label": label, "wall": wall, "queued": queued, "succeeded": progress["succeeded"],
-            "failed": progress["failed"], "db_span": (ended - created).total_seconds() if ended else None}
+            "failed": progress["failed"], "db_span": (ended - created).total_seconds() if ended else None,
+            "billing_cpu_ms": billing_cpu * 1000 / count, "sandbox_cpu_ms": sandbox_cpu * 1000 / count,
+            "load": (load_before + os.getloadavg()[0]) / 2}
 
 
 def benchmark(args):
@@ -182,7 +196,7 @@ def benchmark(args):
             wait_for(lambda: consumers(amqp_uri) == count, timeout=60, interval=0.2,
                      message=f"{count} billing instance(s) on the charge queue")
             label = f"{count} instance{'s' if count > 1 else ''}"
-            results.append(run_once(label, rpc, engine, tenant_id, args.invoices, instances))
+            results.append(run_once(label, rpc, engine, tenant_id, args.invoices, instances, sandbox))
             print(f"  {label}: done in {results[-1]['wall']:.1f} s", flush=True)
         report(results, args)
     finally:
@@ -210,16 +224,18 @@ def benchmark(args):
 
 def report(results, args):
     print()
-    print(f"{'billing':<12} {'invoices':>9} {'succeeded':>10} {'failed':>7} {'total s':>8} "
-          f"{'queuing s':>10} {'charges/s':>10}")
+    print(f"{'billing':<12} {'invoices':>9} {'succeeded':>10} {'failed':>7} {'total s':>8} {'queuing s':>10} "
+          f"{'charges/s':>10} {'billing CPU ms/charge':>22} {'load avg':>9}")
     for result in results:
         print(f"{result['label']:<12} {args.invoices:>9} {result['succeeded']:>10} {result['failed']:>7} "
-              f"{result['wall']:>8.1f} {result['queued']:>10.1f} {args.invoices / result['wall']:>10.1f}")
+              f"{result['wall']:>8.1f} {result['queued']:>10.1f} {args.invoices / result['wall']:>10.1f} "
+              f"{result['billing_cpu_ms']:>22.1f} {result['load']:>9.1f}")
     one, two = results
     print(f"\ntime ratio 1 instance / 2 instances: {one['wall'] / two['wall']:.2f}x "
           f"(2.00x would be perfect scaling)")
     ceiling = 10 / (args.latency_ms / 1000) if args.latency_ms else float("inf")
-    print(f"(latency alone would cap one instance's 10 workers at {ceiling:.0f} charges/s)")
+    print(f"latency alone would cap one instance's 10 workers at {ceiling:.0f} charges/s; the sandbox "
+          f"processor used {one['sandbox_cpu_ms']:.1f} ms of CPU per charge")
 
 
 def _interrupt(_signum, _frame):

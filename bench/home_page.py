@@ -73,7 +73,7 @@ def baseline_app():
     """A Flask app that shows the portal Home page's facts by querying accounts' and billing's databases."""
     import hashlib
 
-    from flask import Flask, abort, render_template_string, request
+    from flask import Flask, abort, request
     from sqlalchemy import func, update
 
     from accounts.models import ClientAccount, ClientSession, PortalLink, PortalUser, Tenant
@@ -83,6 +83,7 @@ def baseline_app():
     from billing.money import format_money
 
     app = Flask(__name__)
+    page = app.jinja_env.from_string(BASELINE_PAGE)  # compiled once, as Flask caches a template file
     accounts_db = create_engine(os.environ["ACCOUNTS_DATABASE_URL"], pool_size=8, max_overflow=8)
     billing_db = create_engine(os.environ["BILLING_DATABASE_URL"], pool_size=8, max_overflow=8)
     idle, absolute = timedelta(minutes=30), timedelta(hours=12)
@@ -127,8 +128,8 @@ def baseline_app():
                 Payment.tenant_id == tenant.id, Payment.account_id == current.id, Payment.status == "succeeded",
                 Payment.unapplied > 0)).scalar()
         today = date.today()
-        return render_template_string(
-            BASELINE_PAGE, business=tenant.display_name, user=user, current=current, linked_accounts=linked,
+        return page.render(
+            business=tenant.display_name, user=user, current=current, linked_accounts=linked,
             csrf_token=client_session.csrf_token, rights=rights_text.get(current.rights, ""),
             show_invoices=(stored or {}).get("show_invoices", True),
             total_due=format_money(sum(invoice.balance for invoice in invoices)), open_count=len(invoices),
@@ -257,6 +258,20 @@ def drive(clients, seconds, sink):
     return elapsed
 
 
+def cpu_seconds(pid):
+    """CPU time (user + system) used so far by a process and all its descendants still running (Linux)."""
+    total = 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += cpu_seconds(int(child))
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return total
+
+
 def percentile(sorted_values, fraction):
     index = max(0, min(len(sorted_values) - 1, round(fraction * len(sorted_values)) - 1))
     return sorted_values[index]
@@ -337,19 +352,33 @@ def benchmark(args):
             drive(sides[side], args.warmup, [])
         latencies = {side: [] for side in sides}
         elapsed = {side: 0.0 for side in sides}
+        cpu = {side: 0.0 for side in sides}
+        # The processes that do a side's work: the gateway and the two services, or the baseline app.
+        parts = {"portal": {"gateway": portal.pid, **{service.target: service.process.pid for service in services}},
+                 "baseline": {"baseline app": baseline.pid}}
+        part_cpu = {name: 0.0 for side in parts for name in parts[side]}
         order = list(sides)
         for round_number in range(args.rounds):
             line = []
             for side in order:
                 block = []
+                before = {name: cpu_seconds(pid) for name, pid in parts[side].items()}
                 elapsed[side] += drive(sides[side], args.seconds / args.rounds, block)
+                for name, pid in parts[side].items():
+                    used = cpu_seconds(pid) - before[name]
+                    part_cpu[name] += used
+                    cpu[side] += used
                 latencies[side] += block
                 line.append(f"{side} {len(block) / (args.seconds / args.rounds):.0f} req/s "
                             f"p50 {percentile(sorted(block), 0.5) * 1000:.1f} ms" if block else f"{side} -")
             order.reverse()
             print(f"  round {round_number + 1}: " + ", ".join(line), flush=True)
         errors = {side: [error for client in sides[side] for error in client.errors] for side in sides}
-        report(latencies, elapsed, errors)
+        report(latencies, elapsed, errors, cpu)
+        served = {side: len(latencies[side]) or 1 for side in sides}
+        print("CPU ms per page by process: " + ", ".join(
+            f"{name} {used * 1000 / served[side]:.1f}" for side in parts for name, used in part_cpu.items()
+            if name in parts[side]))
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, signal.SIG_IGN)
@@ -373,9 +402,9 @@ def benchmark(args):
         log_dir.cleanup()
 
 
-def report(latencies, elapsed, errors):
+def report(latencies, elapsed, errors, cpu):
     print()
-    print(f"{'side':<9} {'requests':>9} {'errors':>7} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>7}")
+    print(f"{'side':<9} {'requests':>9} {'errors':>7} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>7} {'CPU ms/page':>12}")
     stats = {}
     for side, values in latencies.items():
         values = sorted(values)
@@ -383,9 +412,9 @@ def report(latencies, elapsed, errors):
             print(f"{side:<9} no successful request; first errors: {errors[side][:3]}")
             continue
         stats[side] = {"p50": percentile(values, 0.5) * 1000, "p99": percentile(values, 0.99) * 1000,
-                       "rate": len(values) / elapsed[side]}
+                       "rate": len(values) / elapsed[side], "cpu": cpu[side] * 1000 / len(values)}
         print(f"{side:<9} {len(values):>9} {len(errors[side]):>7} {stats[side]['p50']:>8.1f} "
-              f"{stats[side]['p99']:>8.1f} {stats[side]['rate']:>7.0f}")
+              f"{stats[side]['p99']:>8.1f} {stats[side]['rate']:>7.0f} {stats[side]['cpu']:>12.1f}")
     for side, found in errors.items():
         if found:
             print(f"{side}: {len(found)} errors, e.g. {found[0]}")
@@ -393,7 +422,10 @@ def report(latencies, elapsed, errors):
         portal, baseline = stats["portal"], stats["baseline"]
         print(f"\nportal / baseline: p50 {portal['p50'] / baseline['p50']:.2f}x, "
               f"p99 {portal['p99'] / baseline['p99']:.2f}x, "
-              f"throughput {portal['rate'] / baseline['rate']:.2f}x")
+              f"throughput {portal['rate'] / baseline['rate']:.2f}x, "
+              f"CPU per page {portal['cpu'] / baseline['cpu']:.2f}x")
+    print("(CPU ms/page: the side's own processes - gateway, accounts and billing, or the baseline app;\n"
+          " PostgreSQL, RabbitMQ and the load generator not counted)")
 
 
 def _interrupt(_signum, _frame):

@@ -1,5 +1,6 @@
 """Which message each event becomes (sign-in messages, payment receipts): channel, recipient, rendered content."""
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from marshmallow import EXCLUDE
 
@@ -7,6 +8,7 @@ from notifications import rendering
 from notifications.rendering import (CODE_LIFETIME, INVITATION_LIFETIME, RESET_LIFETIME,
                                      SAMPLE_CLIENT_NAME, describe_lifetime)
 from notifications.tenants import branding_for, invitation_template
+from shared.messaging import now
 
 # Used only until the tenant's profile event has been handled (see tenants.branding_for).
 UNKNOWN_BUSINESS = "Client portal"
@@ -31,6 +33,15 @@ class Draft:
 def load_event(contract, event):
     """Return the event's payload loaded by its contract (fields added later are ignored)."""
     return contract.schema(unknown=EXCLUDE).load(event["data"])
+
+
+def occurred_at(event):
+    """When the event's producer made the change (now, if the envelope does not say)."""
+    try:
+        moment = datetime.fromisoformat(event["occurred_at"])
+    except (KeyError, TypeError, ValueError):
+        return now()
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _email_draft(tenant_id, kind, recipient, rendered, branding, source_event_id=None):

@@ -46,7 +46,8 @@ class NotificationsService(StandardEntrypoints):
 
     @on_event(TENANT_PROFILE_UPDATED)
     def handle_tenant_profile_updated(self, event):
-        tenants.save_branding(self.db, messages.load_event(TENANT_PROFILE_UPDATED, event))
+        tenants.save_branding(self.db, messages.load_event(TENANT_PROFILE_UPDATED, event),
+                              messages.occurred_at(event))
 
     @on_event(PORTAL_INVITATION_ISSUED)
     def handle_portal_invitation_issued(self, event):

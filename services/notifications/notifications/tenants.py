@@ -1,4 +1,6 @@
 """This service's copy of each tenant's branding, and the tenant's invitation template."""
+from datetime import timezone
+
 from sqlalchemy import select
 
 from notifications.models import InvitationTemplate, TenantBranding
@@ -9,12 +11,24 @@ PROFILE_FIELDS = ("slug", "display_name", "contact_email", "contact_phone", "fac
                   "twitter_handle", "linkedin_slug", "has_logo")
 
 
-def save_branding(session, profile):
-    """Store the profile of a ``tenant_profile_updated`` event (already loaded by its schema)."""
-    row = session.get(TenantBranding, profile["tenant_id"]) or TenantBranding(tenant_id=profile["tenant_id"])
+def _aware(moment):
+    """SQLite hands back naive datetimes; they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def save_branding(session, profile, profile_at):
+    """Store a tenant's profile as of ``profile_at``, unless a newer one is already stored.
+
+    Profile events are handled by several workers and retried after a failure, so an older
+    one can arrive after a newer one; it must not undo it.
+    """
+    row = session.get(TenantBranding, profile["tenant_id"])
+    if row is not None and _aware(row.updated_at) > profile_at:
+        return row
+    row = row or TenantBranding(tenant_id=profile["tenant_id"])
     for key in PROFILE_FIELDS:
         setattr(row, key, profile.get(key))
-    row.updated_at = now()
+    row.updated_at = profile_at
     session.add(row)
     return row
 
