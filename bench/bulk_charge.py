@@ -6,13 +6,16 @@ instance charges with up to ``max_workers`` (10) at once. This measures how long
 charging at the processor, settling - with one instance and with two, and the ratio.
 
     .venv/bin/python bench/bulk_charge.py [--invoices 10000] [--latency-ms 50] [--amqp-host 127.0.0.1]
+                                          [--keep-logs]
 
 Everything is throw-away: a RabbitMQ vhost ``portico-bench-<hex>``, fresh PostgreSQL databases
 (shared.testing.Databases), the sandbox processor as its own process (so its HTTP work does not
 share a GIL with anything measured) answering every charge after ``--latency-ms``. Only billing
 runs; invoices, cards on file and autopay enrolments are written straight into its database.
 Each run has a tenant of its own, prepared before either run starts, so both runs meet the
-same database.
+same database. Besides the times it prints the CPU time the billing instances spent per charge
+(from /proc) and the load average during each run: on a shared machine a low ratio with a high
+load average means the instances were starved of CPU, not that they do not scale.
 """
 import argparse
 import json

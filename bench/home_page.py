@@ -1,6 +1,7 @@
 """The client portal's Home page against a minimal Flask app reading the same rows straight from the databases.
 
     .venv/bin/python bench/home_page.py [--seconds 10] [--clients 16] [--rounds 2] [--invoices 12]
+                                        [--warmup 2] [--keep-logs]
 
 **portal**: ``GET /p/<slug>/`` served by the gateway under gunicorn (``-k gthread --workers 2
 --threads 8``, as scripts/up.py runs it), with accounts and billing running as services
@@ -18,8 +19,9 @@ No RPC, no services: what the page would cost if the gateway read the databases 
 Each of ``--clients`` client threads holds its own signed-in portal user (its own session row)
 and one keep-alive HTTP connection, and requests its Home page in a loop. The two sides run in
 blocks, ``--rounds`` each, in ABBA order, ``--seconds`` per side in all, after a warm-up. Every
-answer must be 200 and show the client's total due. It prints p50 and p99 latency and requests/s
-for each side and the ratios portal/baseline.
+answer must be 200 and show the client's total due. It prints p50 and p99 latency, requests/s and
+the CPU time each side's own processes spent per page (from /proc) for each side, and the ratios
+portal/baseline. On a machine shared with other work, CPU per page is the figure that moves least.
 """
 import argparse
 import http.client

@@ -1,4 +1,4 @@
-"""Billing under faults, on a real broker and a real PostgreSQL: races, retries and a killed instance.
+"""Billing under faults, on a real broker and a real PostgreSQL: races, retries, a killed instance, outages.
 
 These tests build one PostgreSQL-backed System of their own (``faults``), whatever backends the
 shared ``system`` fixture runs, because what they check - row locks between concurrent
@@ -29,7 +29,7 @@ from billing.models import (Allocation, ChargeRunItem, IdempotencyRecord, Invoic
 from billing.processor import ChargeResult, SandboxProcessor
 from sandbox_processor.store import charges
 from shared.deadletters import list_dead_letters, replay_dead_letters
-from shared.errors import Conflict, IdempotencyMismatch, PaymentDeclined
+from shared.errors import Conflict, IdempotencyMismatch, PaymentDeclined, ServiceUnavailable
 from shared.events import subscriber_queue
 from shared.messaging import OutboxWriter
 from shared.testing import ServiceProcess, free_port, wait_for
@@ -664,3 +664,39 @@ def test_charges_parked_while_the_processor_was_unreachable_and_recovered_are_no
     allocated = dict(billing_rows(faults, select(Allocation.invoice_id, func.sum(Allocation.amount))
                                   .where(Allocation.invoice_id.in_(ids)).group_by(Allocation.invoice_id)))
     assert allocated == {invoice["id"]: invoice["total"] for invoice in invoices}
+
+
+def test_a_checkout_whose_charge_timed_out_is_settled_by_the_recovery_and_its_retry_gets_the_outcome(faults):
+    """The processor answers after billing's 10 s timeout: the client gets 503, yet the charge happened.
+
+    The payment stays pending (the invoice reserved, so nobody pays it twice meanwhile) until the
+    recovery asks the processor; then a retry with the same key gets the payment, and there is
+    one charge.
+    """
+    business = Business(faults)
+    method = business.add_method(card(CARDS["visa"]))
+    invoice = business.invoice(6_600)
+    key = f"timeout-{uuid.uuid4()}"
+    request = {"invoice_ids": [invoice["id"]], "payment_method_id": method["id"]}
+    faults.processor_app.config["LATENCY_MS"] = 11_000  # billing gives up after 10 s
+    try:
+        with pytest.raises(ServiceUnavailable):
+            business.pay(key, request)
+        [(balance, status)] = billing_rows(faults, select(Invoice.balance, Invoice.status)
+                                           .where(Invoice.id == invoice["id"]))
+        assert (balance, status) == (0, "open")  # still reserved: another checkout gets Conflict
+        with pytest.raises(Conflict):
+            business.pay(f"other-{uuid.uuid4()}", request)
+        wait_for(lambda: processor_charges(faults, key_prefix=f"{business.tenant['id']}:"), timeout=10,
+                 message="the processor to make the charge billing gave up on")
+    finally:
+        faults.processor_app.config["LATENCY_MS"] = 0
+
+    assert recover_pending_now(faults) >= 1
+    answer = business.pay(key, request)
+    assert (answer["payment"]["amount"], answer["payment"]["status"]) == (6_600, "succeeded")
+    [(balance, status)] = billing_rows(faults, select(Invoice.balance, Invoice.status)
+                                       .where(Invoice.id == invoice["id"]))
+    assert (balance, status) == (0, "paid")
+    charged = processor_charges(faults, key_prefix=f"{business.tenant['id']}:")
+    assert [(row["idempotency_key"], row["amount"]) for row in charged] == [(payment_key(business, key), 6_600)]

@@ -288,7 +288,7 @@ def test_card_form_is_accessible_self_contained_and_frameable_only_by_allowed_or
     for field, autocomplete in (("number", "cc-number"), ("exp", "cc-exp"), ("cvc", "cc-csc")):
         tag = re.search(rf'<input id="{field}"[^>]*>', html, re.S).group(0)
         assert f'autocomplete="{autocomplete}"' in tag and 'inputmode="numeric"' in tag
-        assert f'aria-describedby="' in tag and f'{field}-error' in tag
+        assert 'aria-describedby="' in tag and f'{field}-error' in tag
         assert f'<label for="{field}">' in html
     assert 'name="viewport"' in html and 'lang="en"' in html
     assert f'data-parent-origin="{PORTAL}"' in html
@@ -463,9 +463,9 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
 def test_hosted_card_form_hands_only_the_token_to_the_parent_page(tmp_path):
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    # Runs before the tests/ browser suite (see pytest.ini): one sync Playwright per thread at a time.
+    from playwright.sync_api import sync_playwright
     parent_port = _free_port()
     parent_origin = f"http://127.0.0.1:{parent_port}"
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/browser.db",
