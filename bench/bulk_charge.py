@@ -5,8 +5,8 @@ instance charges with up to ``max_workers`` (10) at once. This measures how long
 ``--invoices`` invoices takes end to end - queuing (start_charge_run and the outbox relay),
 charging at the processor, settling - with one instance and with two, and the ratio.
 
-    .venv/bin/python bench/bulk_charge.py [--invoices 10000] [--latency-ms 50] [--amqp-host 127.0.0.1]
-                                          [--keep-logs]
+    .venv/bin/python bench/bulk_charge.py [--invoices 10000] [--accounts 200] [--latency-ms 50]
+                                          [--amqp-host 127.0.0.1] [--keep-logs]
 
 Everything is throw-away: a RabbitMQ vhost ``portico-bench-<hex>``, fresh PostgreSQL databases
 (shared.testing.Databases), the sandbox processor as its own process (so its HTTP work does not
@@ -85,26 +85,31 @@ def migrate_billing(url):
     command.upgrade(config, "head")
 
 
-def prepare_tenant(engine, tenant_id, count, card):
-    """An account enrolled in autopay with a card on file, and ``count`` open autopay invoices.
+def prepare_tenant(engine, tenant_id, count, card, accounts):
+    """``accounts`` accounts enrolled in autopay with a card on file, and ``count`` open autopay invoices.
 
     Written straight into billing's tables (a benchmark fixture, not how the product creates
     them: create_invoice numbers invoices one at a time under a lock, which would make setting
-    up 10,000 invoices take longer than charging them).
+    up 10,000 invoices take longer than charging them). The invoices are spread over the accounts,
+    as a business's are; every card on file is the same sandbox token.
     """
-    account_id = tenant_id  # one account per tenant; the autopay table is keyed by account
+    first_account = (tenant_id - 1) * accounts + 1  # the autopay table is keyed by account alone
+    account_ids = list(range(first_account, first_account + accounts))
     now = datetime.now(timezone.utc)
     with engine.begin() as connection:
-        method_id = connection.execute(insert(PaymentMethod).values(
-            tenant_id=tenant_id, account_id=account_id, kind="card", token=card["token"], brand=card["brand"],
-            last4=card["last4"], exp_month=card["exp_month"], exp_year=card["exp_year"], created_at=now)
-            .returning(PaymentMethod.id)).scalar_one()
-        connection.execute(insert(Autopay).values(
-            tenant_id=tenant_id, account_id=account_id, enrolled=True, scope="new_jobs", locked=False,
-            payment_method_id=method_id, enrolled_at=now))
+        method_ids = connection.execute(
+            insert(PaymentMethod).returning(PaymentMethod.id, sort_by_parameter_order=True),
+            [{"tenant_id": tenant_id, "account_id": account_id, "kind": "card",
+              "token": card["token"], "brand": card["brand"], "last4": card["last4"],
+              "exp_month": card["exp_month"], "exp_year": card["exp_year"], "created_at": now}
+             for account_id in account_ids]).scalars().all()
+        connection.execute(insert(Autopay), [
+            {"tenant_id": tenant_id, "account_id": account_id, "enrolled": True, "scope": "new_jobs",
+             "locked": False, "payment_method_id": method_id, "enrolled_at": now}
+            for account_id, method_id in zip(account_ids, method_ids)])
         due = date.today() + timedelta(days=14)
-        rows = [{"tenant_id": tenant_id, "account_id": account_id, "number": 1001 + index, "job_id": None,
-                 "issue_date": date.today(), "due_date": due, "total": 1_000 + index % 9_000,
+        rows = [{"tenant_id": tenant_id, "account_id": account_ids[index % accounts], "number": 1001 + index,
+                 "job_id": None, "issue_date": date.today(), "due_date": due, "total": 1_000 + index % 9_000,
                  "balance": 1_000 + index % 9_000, "status": "open", "autopay": True, "created_at": now}
                 for index in range(count)]
         for start in range(0, count, 2_000):
@@ -180,8 +185,9 @@ def benchmark(args):
         card = sandbox.token()
         started = time.perf_counter()
         for tenant_id in (1, 2):
-            prepare_tenant(engine, tenant_id, args.invoices, card)
-        print(f"{args.invoices} invoices per run, processor latency {args.latency_ms} ms, "
+            prepare_tenant(engine, tenant_id, args.invoices, card, args.accounts)
+        print(f"{args.invoices} invoices per run over {args.accounts} accounts, "
+              f"processor latency {args.latency_ms} ms, "
               f"vhost {vhost.name} (set-up {time.perf_counter() - started:.1f} s)", flush=True)
 
         env = {**os.environ, "AMQP_URI": amqp_uri, "BILLING_DATABASE_URL": billing_url,
@@ -249,13 +255,15 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--invoices", type=int, default=10_000, help="invoices per run (default 10000)")
     parser.add_argument("--latency-ms", type=int, default=50, help="processor latency per charge (default 50)")
+    parser.add_argument("--accounts", type=int, default=200,
+                        help="autopay accounts the invoices are spread over, per run (default 200)")
     parser.add_argument("--keep-logs", action="store_true",
                         help="keep the services' logs (their directory is printed) instead of deleting them")
     parser.add_argument("--amqp-host", default="127.0.0.1",
                         help="RabbitMQ host (default 127.0.0.1); the vhost is made with the local rabbitmqctl")
     args = parser.parse_args(argv)
-    if args.invoices < 1 or args.latency_ms < 0:
-        parser.error("--invoices must be positive and --latency-ms not negative")
+    if args.invoices < 1 or args.accounts < 1 or args.latency_ms < 0:
+        parser.error("--invoices and --accounts must be positive and --latency-ms not negative")
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         benchmark(args)
