@@ -34,9 +34,10 @@ test-tools:
 	if [ -n "$$missing" ]; then echo "Installing$$missing with apt-get..."; apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
+# Two pytest-xdist workers, one lane per database backend (tests/conftest.py, docs/architecture.md).
 test: venv rabbitmq test-tools
 	@scripts/ensure-postgres.sh
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadgroup --durations=20
 
 bench: venv rabbitmq
 	$(PY) bench/rpc_roundtrip.py

@@ -1,4 +1,19 @@
-"""A whole Portico system per database backend: real broker, real databases, real processes."""
+"""A whole Portico system per database backend: real broker, real databases, real processes.
+
+Which backend a test's ``system`` runs on (docs/architecture.md, "Tests and backends"):
+
+- by default, every backend in BACKENDS: one session-wide System each, the test runs once per System;
+- a module that says ``pytestmark = pytest.mark.backends("postgresql", both=("test_name", ...))``
+  runs its ``system`` tests on the backends named, except the tests listed in ``both``, which run
+  on every backend (they exercise something that differs between SQLite and PostgreSQL);
+- ``pytest --all-backends`` ignores those markers and runs every ``system`` test on every backend.
+
+``make test`` runs the suite in two pytest-xdist workers (``-n 2 --dist loadgroup``), one lane per
+backend: each lane builds only its own backend's System, and runs the tests of that System in the
+usual order. A test without ``system`` runs in the sqlite lane unless its module names others with
+``pytest.mark.lane(...)``; naming several lanes runs the test once in each (for checks of what
+their own process did, such as tests/test_zz_no_card_numbers.py).
+"""
 import logging
 import os
 import threading
@@ -14,6 +29,7 @@ from shared.testing import SERVICES, Databases, ServiceProcess, Vhost, free_port
 from tests.mail import mail_server  # noqa: F401  (a fixture: the SMTP server behind system.mail)
 
 BACKENDS = ("sqlite", "postgresql")
+DEFAULT_LANE = "sqlite"
 # pika logs every refused publish (a stopped service) at WARNING; the tests check those answers.
 logging.getLogger("pika").setLevel(logging.ERROR)
 DEMO_PASSWORD = "correct horse battery staple"
@@ -89,11 +105,18 @@ class System:
             threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return f"http://127.0.0.1:{self._server.server_port}"
 
+    def stop_services(self):
+        """Stop every service at once: each takes a couple of seconds to shut down gracefully."""
+        stopping = [threading.Thread(target=service.stop) for service in self.services.values()]
+        for thread in stopping:
+            thread.start()
+        for thread in stopping:
+            thread.join()
+
     def close(self):
         if self._server is not None:
             self._server.shutdown()
-        for service in self.services.values():
-            service.stop()
+        self.stop_services()
         self.rpc.close()
         self.app.extensions["rpc"].close()
         self._processor.__exit__(None, None, None)
@@ -101,8 +124,9 @@ class System:
         self.vhost.delete()
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
+@pytest.fixture(scope="session")
 def system(request, tmp_path_factory, mail_server):
+    """The System of the backend this test is parametrized with (see pytest_generate_tests)."""
     system = System(request.param, tmp_path_factory.mktemp(request.param), mail_server)
     yield system
     system.close()
@@ -111,3 +135,80 @@ def system(request, tmp_path_factory, mail_server):
 @pytest.fixture
 def tenant(system):
     return system.new_tenant()
+
+
+# --- which backends, which lane --------------------------------------------------------------------
+
+def pytest_addoption(parser):
+    parser.addoption("--all-backends", action="store_true",
+                     help="run every test that uses the system fixture on every backend, "
+                          "whatever its module's backends marker says")
+
+
+def _in_lanes(config):
+    """True in a pytest-xdist worker of a ``--dist loadgroup`` run, whose tests go by lanes."""
+    return hasattr(config, "workerinput") and bool(getattr(config.option, "loadgroup", False))
+
+
+def _backends_of(metafunc):
+    """The backends the system test of ``metafunc`` runs on, from its module's backends marker."""
+    marker = metafunc.definition.get_closest_marker("backends")
+    if marker is None or metafunc.config.getoption("all_backends"):
+        return BACKENDS
+    if not marker.args or set(marker.args) - set(BACKENDS):
+        raise pytest.UsageError(f"{metafunc.module.__name__}: backends must name some of {BACKENDS}, "
+                                f"not {marker.args}")
+    both = marker.kwargs.get("both", ())
+    missing = [name for name in both if not callable(getattr(metafunc.module, name, None))]
+    if missing:  # a renamed test must not lose its second backend quietly
+        raise pytest.UsageError(f"{metafunc.module.__name__}: backends(both=...) names no test {missing}")
+    return BACKENDS if metafunc.function.__name__ in both else marker.args
+
+
+def pytest_generate_tests(metafunc):
+    if "system" in metafunc.fixturenames:
+        metafunc.parametrize("system", _backends_of(metafunc), indirect=True, scope="session")
+    elif "lane" in metafunc.fixturenames and _in_lanes(metafunc.config):
+        marker = metafunc.definition.get_closest_marker("lane")
+        if marker is not None:
+            if not marker.args or set(marker.args) - set(BACKENDS):
+                raise pytest.UsageError(f"{metafunc.module.__name__}: lane must name some of {BACKENDS}")
+            metafunc.parametrize("lane", marker.args, indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def lane(request):
+    """The lane a test of a lane-marked module runs in under pytest-xdist (None otherwise)."""
+    return getattr(request, "param", None)
+
+
+def lane_of(nodeid):
+    """The lane of a test: the backend its id names (its System's or its lane's), else the default.
+
+    ``test_x[postgresql-page zero]`` runs in the postgresql lane, ``test_y`` in the sqlite lane.
+    """
+    _, _, tail = nodeid.partition("::")
+    _, bracket, params = tail.partition("[")
+    if bracket:
+        for part in params.rpartition("]")[0].split("-"):
+            if part in BACKENDS:
+                return part
+    return DEFAULT_LANE
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """With ``--dist loadgroup``, send each lane whole to one worker (see the module's docstring).
+
+    Lanes go by test id rather than xdist_group marks: pytest-xdist 3.8 tags a grouped test by
+    rewriting ``Node._nodeid``, which pytest 9 no longer reads, so those marks group nothing.
+    """
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class LaneScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return lane_of(nodeid)
+
+    return LaneScheduling(config, log)

@@ -14,13 +14,12 @@ import pytest
 import requests
 import sqlalchemy as sa
 from alembic import command
-from alembic.config import Config
 from nameko.standalone.events import get_event_exchange
 
 from billing.models import platform as billing_tables
 from shared.errors import InvalidInput, NotFound, PaymentDeclined, PermissionDenied
 from shared.messaging import broker_connection, publish_confirmed
-from shared.testing import POSTGRES_ADMIN_URL, ROOT, wait_for
+from shared.testing import Databases, wait_for
 
 API = "/api/v1/staff"
 APPROVED_CARD = "4242424242424242"
@@ -310,7 +309,8 @@ def test_the_alerts_page_lists_newest_first_and_marks_all_as_read(system, busine
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "default-src 'self'" in page.headers["Content-Security-Policy"]
-    assert 'href="/staff/alerts" aria-current="page">Alerts</a>' in html
+    assert ('href="/staff/alerts" aria-current="page">Alerts <span class="nav-count">2'
+            '<span class="visually-hidden"> unread</span></span></a>') in html
     newer, older = html.index(f"#{second['number']}"), html.index(f"#{first['number']}")
     assert newer < older
     assert html.count(">Unread</span>") == 2 and "2 unread alerts" in html
@@ -327,6 +327,7 @@ def test_the_alerts_page_lists_newest_first_and_marks_all_as_read(system, busine
     assert business.owner.alerts()["unread"] == 0
     html = client.get("/staff/alerts").get_data(as_text=True)
     assert ">Unread</span>" not in html and "Mark all as read" not in html
+    assert 'aria-current="page">Alerts</a>' in html  # no count once all are read
 
     colleague = signed_in_page_client(system, business.colleague_email)
     assert "You have no alerts yet." in colleague.get("/staff/alerts").get_data(as_text=True)
@@ -342,17 +343,9 @@ def test_the_alerts_page_needs_a_signed_in_staff_member(system):
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_the_staff_alerts_migration_upgrades_and_downgrades(tmp_path, backend):
-    if backend == "sqlite":
-        url, name = f"sqlite:///{tmp_path}/notifications.db", None
-    else:
-        name = f"portico_test_alerts_{uuid.uuid4().hex[:8]}"
-        admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    config = Config(str(ROOT / "services" / "notifications" / "alembic.ini"))
-    config.set_main_option("sqlalchemy.url", url)
-    engine = sa.create_engine(url)
+    databases = Databases(backend, tmp_path, services=("notifications",))
+    config = databases.alembic_config("notifications")
+    engine = sa.create_engine(databases.urls["notifications"])
     try:
         command.upgrade(config, "head")
         with engine.connect() as connection:
@@ -370,7 +363,4 @@ def test_the_staff_alerts_migration_upgrades_and_downgrades(tmp_path, backend):
             assert "staff_alerts" in sa.inspect(connection).get_table_names()
     finally:
         engine.dispose()
-        if name:
-            with admin.connect() as connection:
-                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+        databases.drop()

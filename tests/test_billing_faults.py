@@ -11,6 +11,7 @@ a staff actor for invoices and charge runs); the processor is the sandbox, over 
 really charged is read from the sandbox's own database.
 """
 import json
+import random
 import threading
 import time
 import urllib.request
@@ -24,6 +25,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
 from billing import charge_runs, payments
+from billing.invoices import void_invoice
 from billing.models import (Allocation, ChargeRunItem, IdempotencyRecord, Invoice, Payment, PaymentMethod,
                             platform)
 from billing.processor import ChargeResult, SandboxProcessor
@@ -700,3 +702,106 @@ def test_a_checkout_whose_charge_timed_out_is_settled_by_the_recovery_and_its_re
     assert (balance, status) == (0, "paid")
     charged = processor_charges(faults, key_prefix=f"{business.tenant['id']}:")
     assert [(row["idempotency_key"], row["amount"]) for row in charged] == [(payment_key(business, key), 6_600)]
+
+
+# --- voiding an invoice while it is being paid ---------------------------------------------------------
+
+CHECKOUT_SETTINGS = {"allow_partial_payments": False, "allow_credit_at_checkout": False, "over_limit_action": "warn",
+                     "card_max_payment": 0, "ach_max_payment": 0}
+STAFF_ACTOR = {"kind": "staff", "id": 1}
+
+
+def test_a_void_waiting_for_a_checkouts_lock_sees_the_payment_and_refuses(faults):
+    """A checkout has reserved the invoice, uncommitted; the void waits for the lock, then finds the payment."""
+    business = Business(faults)
+    method = business.add_method(card(CARDS["visa"]))
+    invoice = business.invoice(8_800)
+    tenant_id = business.tenant["id"]
+    checkout = Session(faults.billing_engine, expire_on_commit=False)
+    voider = Session(faults.billing_engine, expire_on_commit=False)
+    try:
+        payments.reserve(checkout, tenant_id, business.account_id, f"portal-{uuid.uuid4()}",
+                         {"invoice_ids": [invoice["id"]], "payment_method_id": method["id"], "new_method": None,
+                          "amount": None, "credit": 0}, CHECKOUT_SETTINGS)  # holds the invoice's lock
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            voiding = pool.submit(void_invoice, voider, tenant_id, invoice["id"], {}, STAFF_ACTOR)
+            wait_for(lambda: waiting_for_a_lock(faults), timeout=10, message="the void to wait for the lock")
+            checkout.commit()
+            with pytest.raises(Conflict, match="being processed"):
+                voiding.result(30)
+    finally:
+        checkout.close()
+        voider.close()
+    [(balance, status)] = billing_rows(faults, select(Invoice.balance, Invoice.status)
+                                       .where(Invoice.id == invoice["id"]))
+    assert (balance, status) == (0, "open")  # reserved for the payment, which settles it
+
+
+def test_a_checkout_waiting_for_a_voids_lock_finds_the_invoice_void(faults):
+    """The void holds the invoice's lock, uncommitted; the checkout waits, then finds nothing to pay."""
+    business = Business(faults)
+    method = business.add_method(card(CARDS["visa"]))
+    invoice = business.invoice(7_700)
+    tenant_id = business.tenant["id"]
+    voider = Session(faults.billing_engine, expire_on_commit=False)
+    checkout = Session(faults.billing_engine, expire_on_commit=False)
+    try:
+        void_invoice(voider, tenant_id, invoice["id"], {"reason": "race"}, STAFF_ACTOR)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            paying = pool.submit(payments.reserve, checkout, tenant_id, business.account_id, f"portal-{uuid.uuid4()}",
+                                 {"invoice_ids": [invoice["id"]], "payment_method_id": method["id"],
+                                  "new_method": None, "amount": None, "credit": 0}, CHECKOUT_SETTINGS)
+            wait_for(lambda: waiting_for_a_lock(faults), timeout=10, message="the checkout to wait for the lock")
+            voider.commit()
+            with pytest.raises(Conflict):
+                paying.result(30)
+    finally:
+        checkout.close()
+        voider.close()
+    assert billing_rows(faults, select(Payment.id).where(Payment.account_id == business.account_id)) == []
+    [(balance, status)] = billing_rows(faults, select(Invoice.balance, Invoice.status)
+                                       .where(Invoice.id == invoice["id"]))
+    assert (balance, status) == (0, "void")
+
+
+def test_voids_racing_checkouts_and_a_charge_run_never_both_take_an_invoice(faults):
+    """Staff void each invoice while the client pays half of them and a charge run charges the other half."""
+    business = Business(faults, autopay=True)
+    method = business.add_method(card(CARDS["visa"]))
+    business.billing("enroll_autopay", method["id"], True, context=business.client)
+    created = create_invoices(business, [2_000 + index for index in range(24)])
+    by_portal, by_run = created[::2], created[1::2]
+    run = business.billing("start_charge_run", [invoice["id"] for invoice in by_run], timeout=30)
+    calls = [("void", invoice, lambda invoice=invoice: business.billing(
+        "void_invoice", invoice["id"], "race", timeout=30)) for invoice in created]
+    calls += [("pay", invoice, lambda invoice=invoice: business.pay(f"void-race-{invoice['id']}", {
+        "invoice_ids": [invoice["id"]], "payment_method_id": method["id"]})) for invoice in by_portal]
+    random.Random(20).shuffle(calls)  # voids and payments of one invoice start in either order
+
+    outcomes = run_all([call for _, _, call in calls], workers=16)
+    finished = wait_for(lambda: (lambda p: p if p["finished"] else None)(
+        business.billing("get_charge_run", run["id"], True)), timeout=120, interval=0.25,
+        message="the charge run to finish")
+
+    errors = [error for _, error in outcomes if error is not None]
+    assert all(isinstance(error, Conflict) for error in errors), [repr(error) for error in errors]
+    succeeded = [(kind, invoice["id"]) for (kind, invoice, _), (_, error) in zip(calls, outcomes) if error is None]
+    voided = {invoice_id for kind, invoice_id in succeeded if kind == "void"}
+    portal_paid = {invoice_id for kind, invoice_id in succeeded if kind == "pay"}
+    run_paid = {item["invoice_id"] for item in finished["items"] if item["state"] == "succeeded"}
+    print(f"voided {len(voided)}, paid at the portal {len(portal_paid)}, charged by the run {len(run_paid)}")
+    assert voided.isdisjoint(portal_paid | run_paid)
+    assert voided | portal_paid | run_paid == {invoice["id"] for invoice in created}
+    for item in finished["items"]:
+        assert item["state"] in ("succeeded", "failed")
+        if item["invoice_id"] in voided:
+            assert item["state"] == "failed" and "voided" in item["message"], item
+    rows = billing_rows(faults, select(Invoice.id, Invoice.status, Invoice.balance).where(
+        Invoice.id.in_([invoice["id"] for invoice in created])))
+    assert {row.id: (row.status, row.balance) for row in rows} == {
+        invoice["id"]: ("void" if invoice["id"] in voided else "paid", 0) for invoice in created}
+    charged = [row for row in processor_charges(faults, key_prefix=f"{business.tenant['id']}:")
+               if row["status"] == "succeeded"]
+    totals = {invoice["id"]: invoice["total"] for invoice in created}
+    assert sorted(row["amount"] for row in charged) == sorted(totals[i] for i in portal_paid | run_paid)
+    assert business.billing("account_billing", business.account_id)["credit"] == 0  # nothing paid was voided

@@ -17,7 +17,7 @@ from tests.test_browser_staff import sign_in as staff_sign_in
 from tests.test_browser_staff import submit
 
 pytest_plugins = ("tests.browser",)  # the chromium, site and page fixtures
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.backends("sqlite")]  # docs/architecture.md, "Tests and backends"
 
 BUSINESS = "Riverbend Pool & Patio Care"
 CLIENT_NAME = "River Rowe"

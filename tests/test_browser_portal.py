@@ -8,7 +8,7 @@ from tests.portal_helpers import (CLIENT_PASSWORD, as_staff, change_general_sett
                                   login_code, registered_client)
 
 pytest_plugins = ("tests.browser",)  # the chromium, site and page fixtures
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.backends("sqlite")]  # docs/architecture.md, "Tests and backends"
 
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 

@@ -1,6 +1,11 @@
 """The Billing tab in a real browser: paying two invoices with a new card typed into the processor's hosted form,
-a declined card, the over-limit warning, autopay enrolment, accessibility and the phone layout."""
+a declined card, the over-limit warning, autopay enrolment, accessibility and the phone layout.
+
+Some tests also follow what the client did to the business's side, in a browser of the staff's own: the
+receipt in the Outbox, and the alert on the Alerts page of the staff member who chose to hear about it.
+"""
 import json
+import time
 import urllib.request
 from datetime import date, timedelta
 
@@ -8,14 +13,18 @@ import pytest
 from playwright.sync_api import expect
 
 pytest.register_assert_rewrite("tests.browser")  # before the import, so its assertions explain failures
-from tests.browser import PHONE, axe_violations, horizontal_overflow
+from tests.browser import PHONE, Problems, axe_violations, horizontal_overflow
 from tests.portal_helpers import CLIENT_PASSWORD, bearer, portal_api, registered_client, staff_context
+from tests.test_browser_staff import sign_in as staff_sign_in
 
 pytest_plugins = ("tests.browser",)  # the chromium, site and page fixtures
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.backends("sqlite")]  # docs/architecture.md, "Tests and backends"
 
 TODAY = date.today()
 EXPIRY = f"12 / {(TODAY.year + 3) % 100:02d}"
+BUSINESS = "Sunny Side Pool Care"
+OWNER = "Olive Owner"  # the name system.new_tenant gives the owner
+RECEIPT_SUBJECT = f"Receipt for your payment to {BUSINESS}"
 
 
 @pytest.fixture
@@ -32,8 +41,8 @@ def hosted_forms(system, site):
 
 @pytest.fixture
 def business(system, hosted_forms):
-    tenant, _ = system.new_tenant(display_name="Sunny Side Pool Care")
-    return tenant
+    """A new business: (tenant, its owner's sign-in credentials)."""
+    return system.new_tenant(display_name=BUSINESS)
 
 
 def billing_as_staff(system, tenant, method, *args):
@@ -78,7 +87,22 @@ class Client:
 
 @pytest.fixture
 def client(system, business):
-    return Client(system, business)
+    tenant, _ = business
+    return Client(system, tenant)
+
+
+@pytest.fixture
+def staff_page(chromium, site, business):
+    """The business's owner signed in to the staff pages, in a browser apart from the client's."""
+    _, owner = business
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    problems = Problems(page)
+    staff_sign_in(page, site, owner)
+    yield page
+    context.close()
+    assert problems.seen == [], problems.seen
 
 
 def submit(page, button_name):
@@ -98,6 +122,44 @@ def sign_in(page, site, client):
     submit(page, "Sign in")
 
 
+def reload_until_visible(page, locator, seconds=20):
+    """Reload until ``locator`` shows: for what another service adds while the page is open."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            expect(locator).to_be_visible(timeout=1_000)  # auto-waits, so each look is also the pause
+            return
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            page.reload()
+
+
+def open_sent_message(page, subject, to):
+    """Open the Outbox and, once notifications has sent it, the message of ``subject`` to ``to``."""
+    page.get_by_role("navigation", name="Staff").get_by_role("link", name="Outbox").click()
+    link = page.get_by_role("link", name=subject, exact=True)
+    row = page.get_by_role("row").filter(has=link).filter(has=page.get_by_role("cell", name=to, exact=True))
+    reload_until_visible(page, row.get_by_role("cell", name="Sent", exact=True))
+    row.get_by_role("link", name=subject).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(subject)
+
+
+def choose_alert(page, action, staff_name):
+    """On the Alerts tab of the settings, tick ``staff_name`` for ``action`` and save."""
+    page.get_by_role("navigation", name="Staff").get_by_role("link", name="Settings").click()
+    page.get_by_role("navigation", name="Settings tabs").get_by_role("link", name="Alerts").click()
+    page.get_by_role("group", name=action, exact=True).get_by_label(staff_name).check()
+    submit(page, "Save Alerts settings")
+    expect(page.get_by_role("status")).to_have_text("Saved. The Alerts settings are up to date.")
+    expect(page.get_by_role("group", name=action, exact=True).get_by_label(staff_name)).to_be_checked()
+
+
+def open_alerts(page):
+    page.get_by_role("navigation", name="Staff").get_by_role("link", name="Alerts").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Alerts")
+
+
 def enter_new_card(page, number):
     """Type a card into the processor's hosted form and save it there, as a client does."""
     page.get_by_label("A new card").check()
@@ -108,7 +170,7 @@ def enter_new_card(page, number):
     card_form.get_by_role("button", name="Save card").click()
 
 
-def test_a_client_pays_two_invoices_in_one_payment_with_a_new_card(system, page, site, client):
+def test_a_client_pays_two_invoices_in_one_payment_with_a_new_card(system, page, site, client, staff_page):
     first, second = client.invoice(12_000), client.invoice(3_050, overdue=True)
     sign_in(page, site, client)
 
@@ -144,6 +206,16 @@ def test_a_client_pays_two_invoices_in_one_payment_with_a_new_card(system, page,
     page.get_by_role("link", name="Back to Billing").click()
     expect(page.get_by_text("You have no unpaid invoices.")).to_be_visible()
     expect(page.locator("#methods")).to_contain_text("Visa ending 4242")  # "keep it on file" was ticked
+
+    # The receipt reached the client's mailbox, and the business sees it in its Outbox.
+    receipt = system.mail.wait_for_message(client.email, matching=lambda mail: mail.subject == RECEIPT_SUBJECT)
+    paid_for = (f"#{first['number']}", f"#{second['number']}", "$150.50")
+    assert all(part in receipt.text and part in receipt.html for part in paid_for), receipt.text
+    open_sent_message(staff_page, RECEIPT_SUBJECT, to=client.email)
+    as_the_client_sees_it = staff_page.frame_locator("iframe[title='The email as sent']").locator("body")
+    for part in paid_for:
+        expect(as_the_client_sees_it).to_contain_text(part)
+        expect(staff_page.locator(".message-text")).to_contain_text(part)
 
 
 def test_a_declined_card_shows_a_clear_message_and_changes_nothing(system, page, site, client):
@@ -205,9 +277,10 @@ def test_a_business_that_blocks_over_the_limit_offers_no_way_to_pay_it(system, p
     assert client.unpaid() == {invoice["number"]: 25_000}
 
 
-def test_a_client_enrols_in_autopay_from_the_account_tab(system, page, site, client):
+def test_a_client_enrols_in_autopay_from_the_account_tab(system, page, site, client, staff_page):
     change_billing_settings(system, client.tenant, autopay_enabled=True)
     client.card_on_file()
+    choose_alert(staff_page, "Autopay turned on", OWNER)
     sign_in(page, site, client)
 
     page.get_by_role("navigation", name="Portal").get_by_role("link", name="Account").click()
@@ -225,6 +298,18 @@ def test_a_client_enrols_in_autopay_from_the_account_tab(system, page, site, cli
     expect(page.get_by_role("status")).to_contain_text("Autopay is on.")
     expect(page.get_by_text("Autopay is on, charging your Visa ending 4242")).to_be_visible()
     assert client.api("GET", "/autopay")["enrolled"] is True
+
+    # The owner chose to hear about it: the alert waits, unread, on their Alerts page.
+    open_alerts(staff_page)
+    alert = staff_page.get_by_role("row", name=f"Account {client.record['id']} turned on autopay (new jobs only).")
+    reload_until_visible(staff_page, alert)
+    expect(alert).to_contain_text("Unread")
+    # Only the chosen action alerts: the card added before the enrolment did not.
+    expect(staff_page.get_by_role("table")).to_have_accessible_name("1 unread alert")
+    alerts_link = staff_page.get_by_role("navigation", name="Staff").get_by_role("link", name="Alerts")
+    expect(alerts_link).to_have_accessible_name("Alerts 1 unread")  # on every staff page
+    alert.get_by_role("link", name=client.record["name"], exact=True).click()
+    expect(staff_page.get_by_role("heading", level=1)).to_have_text(client.record["name"])
 
     billing_as_staff(system, client.tenant, "set_autopay_lock", client.record["id"], True)
     page.reload()

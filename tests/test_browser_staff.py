@@ -6,7 +6,7 @@ pytest.register_assert_rewrite("tests.browser")  # before the import, so its ass
 from tests.browser import PHONE, axe_violations, horizontal_overflow
 
 pytest_plugins = ("tests.browser",)  # the chromium, site and page fixtures
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.backends("sqlite")]  # docs/architecture.md, "Tests and backends"
 
 TABS = ("general", "billing", "services", "tickets", "alerts")
 SCREENSHOT = "/tmp/settings-phone.png"

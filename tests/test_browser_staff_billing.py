@@ -11,7 +11,7 @@ from tests.test_browser_staff import sign_in, submit
 from tests.test_staff_billing_api import DECLINED_CARD, Staff
 
 pytest_plugins = ("tests.browser",)  # the chromium, site and page fixtures
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.backends("sqlite")]  # docs/architecture.md, "Tests and backends"
 
 
 @pytest.fixture
@@ -160,3 +160,46 @@ def test_billing_pages_have_no_wcag_violations_and_fit_a_phone(system, page, sit
     page.screenshot(path="/tmp/staff-invoices-phone.png", full_page=True)
     page.goto(f"{site}/staff/clients/{client['id']}/billing")
     page.screenshot(path="/tmp/staff-client-billing-phone.png", full_page=True)
+
+
+def test_staff_void_a_partly_paid_invoice_after_confirming(system, page, site, staff):
+    staff.billing_settings(allow_partial_payments=True)
+    client = staff.new_client("Harriet Longname-Featherstonehaugh")
+    card = staff.card_on_file(client["id"])
+    invoice = staff.invoice(client["id"], 10_000)
+    staff.as_client(client["id"], "pay_invoices", "pay-part-before-the-void", {
+        "invoice_ids": [invoice["id"]], "payment_method_id": card["id"], "amount": 4_000})
+    page.goto(f"{site}/staff/invoices/{invoice['id']}")
+    form = page.get_by_role("region", name="Void invoice")
+    expect(form).to_contain_text("$40.00 already paid on it becomes credit")
+    assert axe_violations(page) == [], "invoice with the void form"
+
+    form.get_by_label("Reason (optional)").fill("x" * 201)
+    response = submit(page, "Void invoice")
+    assert response.status == 400
+    expect(page.get_by_role("alert")).to_contain_text("Reason (optional): Use at most 200 characters")
+    expect(page.get_by_label("Reason (optional)")).to_have_attribute("aria-invalid", "true")
+    assert axe_violations(page) == [], "void form with an error"
+    page.screenshot(path="/tmp/staff-void-error.png", full_page=True)
+
+    page.get_by_label("Reason (optional)").fill("The client moved away")
+    response = submit(page, "Void invoice")
+    assert response.status == 200
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Void invoice #{invoice['number']}?")
+    expect(page.locator("main")).to_contain_text("$40.00 already paid on it becomes credit")
+    assert axe_violations(page) == [], "confirm the void"
+    page.screenshot(path="/tmp/staff-void-confirm.png", full_page=True)
+    page.set_viewport_size(PHONE)
+    assert horizontal_overflow(page) == 0, "confirm the void on a phone"
+    assert staff.ok("GET", f"/invoices/{invoice['id']}")["status"] == "open"
+
+    response = submit(page, f"Void invoice #{invoice['number']}")
+
+    assert response.status == 303
+    expect(page.get_by_role("status")).to_contain_text("Invoice voided.")
+    expect(page.locator(".facts")).to_contain_text("The client moved away")
+    expect(page.get_by_role("region", name="Void invoice")).to_have_count(0)
+    assert axe_violations(page) == [], "void invoice"
+    assert horizontal_overflow(page) == 0, "void invoice on a phone"
+    page.screenshot(path="/tmp/staff-void-invoice-phone.png", full_page=True)
+    assert staff.ok("GET", f"/accounts/{client['id']}/billing")["credit"] == 4_000

@@ -10,7 +10,7 @@ from tests.browser import PHONE, axe_violations, horizontal_overflow
 from tests.test_browser_staff import sign_in, submit
 
 pytest_plugins = ("tests.browser",)  # the chromium, site and page fixtures
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.backends("sqlite")]  # docs/architecture.md, "Tests and backends"
 
 
 def png_bytes():

@@ -9,6 +9,16 @@ from tests.portal_helpers import (CLIENT_PASSWORD, accept, as_staff, bearer, cha
                                   latest_event, login_code, new_address, new_email, portal_api, registered_client,
                                   reset_token, sign_in)
 
+# Backends (docs/architecture.md, "Tests and backends"): PostgreSQL; those in both also on SQLite.
+pytestmark = pytest.mark.backends("postgresql", both=(
+    "test_an_expired_invitation_is_refused",  # times SQLite hands back without a zone
+    "test_an_expired_code_is_refused",
+    "test_sign_in_is_throttled_after_five_failures_for_one_login",  # counted over a time window in SQL
+    "test_sign_in_is_throttled_after_five_failures_from_one_address",
+    "test_security_questions_guard_the_reset_when_the_business_enables_them",  # JSON column
+    "test_the_account_tab_reads_and_changes_details_and_custom_fields",  # JSON values of each field type
+))
+
 NEW_PASSWORD = "seven brisk otters paddle home"
 NOT_CORRECT = "That code is not correct."
 NO_LONGER_USABLE = "This code can no longer be used. Ask for a new one."

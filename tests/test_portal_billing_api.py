@@ -20,6 +20,13 @@ from gateway.web.portal_billing_pages import home_panels
 from tests.portal_helpers import (CLIENT_PASSWORD, as_staff, bearer, new_address, portal_api, registered_client,
                                   staff_context)
 
+# Backends (docs/architecture.md, "Tests and backends"): PostgreSQL; those in both also on SQLite.
+pytestmark = pytest.mark.backends("postgresql", both=(
+    "test_a_retry_with_the_same_key_replays_the_first_answer_and_charges_once",  # idempotency records
+    "test_invoices_are_filtered_by_number_date_and_amount",  # date and amount comparisons in SQL
+    "test_a_prepayment_becomes_credit_that_the_client_may_use_at_checkout",  # credit rows taken with locks
+))
+
 APPROVED_CARD = "4242424242424242"
 DECLINED_CARD = "4000000000000002"
 INSUFFICIENT_FUNDS_CARD = "4000000000009995"
@@ -771,3 +778,25 @@ def test_the_prepayment_page_warns_over_the_limit_then_takes_the_payment_once(sy
     assert "$150.00 is now credit on your account" in again.get_data(as_text=True)
     assert charges_made(system) == charges_before + 1
     assert client.get("/billing/summary").get_json()["credit"] == 15_000
+
+
+def test_a_payment_on_an_invoice_later_voided_shows_as_returned_to_credit(system, browser, client):
+    change_billing_settings(system, client.tenant, allow_partial_payments=True)
+    invoice, other = client.invoice(8_000), client.invoice(1_500)
+    assert client.pay({"invoice_ids": [invoice["id"]], "new_method": card(system), "amount": 2_000}).status_code == 201
+
+    voided = as_billing_staff(system, client.tenant, "void_invoice", invoice["id"], "Cancelled by phone")
+
+    assert voided["credit_released"] == 2_000
+    [entry] = client.get("/billing/history").get_json()["items"]
+    assert entry["applied_to"] == [] and entry["unapplied"] == 2_000
+    assert [(part["invoice_number"], part["amount"]) for part in entry["released"]] == [(invoice["number"], 2_000)]
+    assert client.get("/billing/summary").get_json()["credit"] == 2_000
+    assert client.unpaid() == {other["number"]: 1_500}
+    [shown] = client.get("/invoices?status=void").get_json()["items"]
+    assert (shown["id"], shown["status"], shown["balance"], shown["paid"]) == (invoice["id"], "void", 0, 0)
+    sign_in_page(browser, client)
+    html = browser.get(page_path(client.tenant, "billing")).get_data(as_text=True)
+    assert "Returned to your credit (invoice cancelled):" in html
+    assert f"Invoice #{invoice['number']}: $20.00" in html and "$20.00 is credit, not yet applied" in html
+    assert f'value="{invoice["id"]}"' not in html  # not offered for payment

@@ -6,6 +6,11 @@ import pytest
 
 from shared.testing import wait_for
 
+# Backends (docs/architecture.md, "Tests and backends"): PostgreSQL; those in both also on SQLite.
+pytestmark = pytest.mark.backends("postgresql", both=(
+    "test_sign_in_is_throttled_after_five_failures_for_one_email",  # counted over a time window in SQL
+))
+
 
 SESSIONS = "/api/v1/staff/sessions"
 TABS = {"general", "billing", "services", "tickets", "alerts"}

@@ -2,15 +2,28 @@
 
 Also the server-drawn staff billing pages, through the test client with a session cookie.
 """
+import base64
 import itertools
 import re
 import uuid
+import zlib
 
 import pytest
 import requests
+import sqlalchemy as sa
+from alembic import command
 
 from shared.errors import PermissionDenied
-from shared.testing import wait_for
+from shared.testing import Databases, wait_for
+from tests.portal_helpers import bearer, portal_api, registered_client
+
+# Backends (docs/architecture.md, "Tests and backends"): PostgreSQL; those in both also on SQLite.
+pytestmark = pytest.mark.backends("postgresql", both=(
+    "test_invoices_are_numbered_per_business_with_totals_exact_in_cents",  # a locked counter row
+    "test_invoice_filters",  # date comparisons in SQL
+    "test_a_charge_run_reaches_100_percent_with_a_result_per_invoice_and_nothing_is_left",  # workers at once
+    "test_voiding_a_partly_paid_invoice_gives_what_was_paid_back_as_credit",  # locks, times without a zone
+))
 
 API = "/api/v1/staff"
 # Sign-in throttling counts per address: every sign-in here comes from an address of its own.
@@ -388,6 +401,8 @@ def test_another_business_ids_are_not_found_on_every_route(system, staff):
                                         "allocations": [{"invoice_id": own_invoice["id"], "amount": 100}]}),
         ("POST", "/prepayments/apply", {"payment_id": ids["prepayment"],
                                         "allocations": [{"invoice_id": ids["unpaid"], "amount": 100}]}),
+        ("POST", f"/invoices/{ids['unpaid']}/void", {"reason": "Not yours"}),
+        ("POST", "/invoices/not-a-number/void", {}),
         ("GET", "/invoices/not-a-number", None),
         ("GET", "/charge-runs/99999999999999999999", None),
     ]
@@ -406,7 +421,8 @@ def test_another_business_ids_are_not_found_on_every_route(system, staff):
 
 def test_every_billing_route_needs_a_staff_session(system):
     for method, path in (("POST", "/invoices"), ("GET", "/invoices"), ("GET", "/invoices/1"),
-                         ("GET", "/invoices/1/pdf"), ("POST", "/jobs"), ("GET", "/accounts/1/billing"),
+                         ("GET", "/invoices/1/pdf"), ("POST", "/invoices/1/void"), ("POST", "/jobs"),
+                         ("GET", "/accounts/1/billing"),
                          ("PUT", "/accounts/1/autopay-lock"), ("POST", "/prepayments/apply"),
                          ("GET", "/invoices-to-charge"), ("POST", "/charge-runs"), ("GET", "/charge-runs/1")):
         response = system.http.open(f"{API}{path}", method=method, json={})
@@ -418,7 +434,8 @@ def test_the_billing_routes_are_in_the_openapi_document(system):
     for path, method in ((f"{API}/invoices", "post"), (f"{API}/invoices", "get"),
                          (f"{API}/invoices/{{invoice_id}}/pdf", "get"), (f"{API}/charge-runs", "post"),
                          (f"{API}/charge-runs/{{run_id}}", "get"), (f"{API}/prepayments/apply", "post"),
-                         (f"{API}/accounts/{{account_id}}/autopay-lock", "put")):
+                         (f"{API}/accounts/{{account_id}}/autopay-lock", "put"),
+                         (f"{API}/invoices/{{invoice_id}}/void", "post")):
         assert method in paths[path], (path, method)
     schema = paths[f"{API}/invoices"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert schema["$ref"].endswith("/StaffNewInvoice")
@@ -581,3 +598,298 @@ def test_portal_users_show_autopay_and_the_client_page_links_to_billing(pages):
     assert re.search(r"Otto Off.*?class=\"badge\">Off</span>", listing, re.S)
     assert f'href="/staff/clients/{enrolled["id"]}/billing"' in client.get(
         f"/staff/clients/{enrolled['id']}").get_data(as_text=True)
+
+
+# --- voiding invoices --------------------------------------------------------------------------------
+
+def pdf_content(data):
+    """The PDF's page content, its compressed streams opened (to find the words drawn on it)."""
+    parts = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            parts.append(zlib.decompress(stream))
+        except zlib.error:
+            parts.append(stream)
+    return b"".join(parts)
+
+
+def pay_part(staff, account_id, invoice, amount):
+    """The client pays ``amount`` of ``invoice`` with a card (partial payments turned on)."""
+    staff.billing_settings(allow_partial_payments=True)
+    card = staff.card_on_file(account_id)
+    return staff.as_client(account_id, "pay_invoices", f"pay-{uuid.uuid4().hex}", {
+        "invoice_ids": [invoice["id"]], "payment_method_id": card["id"], "amount": amount}, rights="pay")
+
+
+def test_staff_void_an_open_invoice_which_stays_on_record_owing_nothing(staff):
+    client = staff.new_client("Vic Voided")
+    invoice = staff.invoice(client["id"], 4500, 500)
+    kept = staff.invoice(client["id"], 2000)
+
+    voided = staff.ok("POST", f"/invoices/{invoice['id']}/void", json={"reason": "  Duplicate of #1002 "})
+
+    assert (voided["id"], voided["status"], voided["total"], voided["balance"], voided["paid"]) == (
+        invoice["id"], "void", 5000, 0, 0)
+    assert voided["void_reason"] == "Duplicate of #1002" and voided["voided_at"]
+    assert voided["voided_by"] == staff.session["user"]["id"]
+    assert voided["credit_released"] == 0 and voided["payments"] == [] and len(voided["lines"]) == 2
+    assert staff.ok("GET", f"/invoices/{invoice['id']}") == {
+        key: value for key, value in voided.items() if key != "credit_released"}
+
+    def numbers(**query):
+        return [item["number"] for item in staff.ok("GET", "/invoices", query_string=query)["items"]]
+
+    assert numbers(status="unpaid") == numbers(status="open") == [kept["number"]]
+    assert numbers(status="void") == [invoice["number"]]
+    assert numbers() == [invoice["number"], kept["number"]]
+    assert staff.ok("GET", f"/accounts/{client['id']}/billing")["summary"]["total_due"] == 2000
+    # The client sees it too, as void, when asking for void invoices; never among the unpaid ones.
+    assert [item["status"] for item in staff.as_client(client["id"], "my_invoices", {"status": "void"})] == ["void"]
+    assert [item["id"] for item in staff.as_client(client["id"], "my_invoices", {"status": "unpaid"})] == [
+        kept["id"]]
+    summary = staff.as_client(client["id"], "my_summary")
+    assert (summary["total_due"], summary["open_count"]) == (2000, 1)
+    pdf = staff.call("GET", f"/invoices/{invoice['id']}/pdf")
+    assert pdf.status_code == 200 and b"(VOID) Tj" in pdf_content(pdf.data)
+    assert b"(VOID) Tj" not in pdf_content(staff.call("GET", f"/invoices/{kept['id']}/pdf").data)
+    client_pdf = staff.as_client(client["id"], "my_invoice_pdf", invoice["id"], "Green Acres Lawn Care")
+    assert b"(VOID) Tj" in pdf_content(base64.b64decode(client_pdf["content_base64"]))
+
+
+def test_the_reason_is_optional_and_the_body_may_be_left_out(staff):
+    client = staff.new_client()
+    first, second, third = (staff.invoice(client["id"], 1000) for _ in range(3))
+
+    assert staff.ok("POST", f"/invoices/{first['id']}/void")["void_reason"] is None
+    assert staff.ok("POST", f"/invoices/{second['id']}/void", json={"reason": "   "})["void_reason"] is None
+    assert staff.ok("POST", f"/invoices/{third['id']}/void", json={"reason": "r" * 200})["void_reason"] == "r" * 200
+
+
+def test_voiding_a_partly_paid_invoice_gives_what_was_paid_back_as_credit(staff):
+    client = staff.new_client("Paula Partial")
+    invoice, other = staff.invoice(client["id"], 10_000), staff.invoice(client["id"], 2_500)
+    payment = pay_part(staff, client["id"], invoice, 3_000)["payment"]
+    before = staff.ok("GET", f"/accounts/{client['id']}/billing")
+    assert (before["credit"], before["summary"]["total_due"]) == (0, 9_500)
+
+    voided = staff.ok("POST", f"/invoices/{invoice['id']}/void", json={"reason": "Work cancelled"})
+
+    assert voided["credit_released"] == 3_000
+    assert (voided["status"], voided["balance"], voided["paid"]) == ("void", 0, 0)
+    assert [(item["id"], item["applied"], item["released"]) for item in voided["payments"]] == [
+        (payment["id"], 0, 3_000)]
+    account = staff.ok("GET", f"/accounts/{client['id']}/billing")
+    assert (account["credit"], account["summary"]["total_due"]) == (3_000, 2_500)
+    [entry] = account["history"]
+    # The history stays true: the payment went to the invoice, then came back when it was voided.
+    assert (entry["id"], entry["amount"], entry["unapplied"], entry["applied_to"]) == (payment["id"], 3_000, 3_000, [])
+    assert [(part["invoice_number"], part["amount"]) for part in entry["released"]] == [(invoice["number"], 3_000)]
+    assert entry["released"][0]["released_at"]
+
+    # The credit is real: staff can apply it to another invoice by hand ...
+    applied = staff.ok("POST", "/prepayments/apply", json={"payment_id": payment["id"], "allocations": [
+        {"invoice_id": other["id"], "amount": 1_000}]})
+    assert applied["unapplied"] == 2_000
+    # ... and the client can spend the rest at checkout; nothing can be applied to the void invoice.
+    paid = staff.as_client(client["id"], "pay_invoices", f"credit-{uuid.uuid4().hex}", {
+        "invoice_ids": [other["id"]], "credit": 1_500}, rights="pay")
+    assert [(item["status"], item["balance"]) for item in paid["invoices"]] == [("paid", 0)]
+    refused = staff.call("POST", "/prepayments/apply", json={"payment_id": payment["id"], "allocations": [
+        {"invoice_id": invoice["id"], "amount": 100}]})
+    assert "void" in field_errors(refused)["allocations"][0]
+    after = staff.ok("GET", f"/accounts/{client['id']}/billing")
+    assert (after["credit"], after["summary"]["total_due"]) == (500, 0)
+
+
+def test_a_paid_invoice_cannot_be_voided_nor_a_void_one_again(staff):
+    client = staff.new_client()
+    invoice = staff.invoice(client["id"], 4_000)
+    pay_part(staff, client["id"], invoice, 4_000)
+    once = staff.invoice(client["id"], 1_000)
+    staff.ok("POST", f"/invoices/{once['id']}/void", json={"reason": "First"})
+
+    paid = staff.call("POST", f"/invoices/{invoice['id']}/void", json={})
+    twice = staff.call("POST", f"/invoices/{once['id']}/void", json={"reason": "Second"})
+
+    assert paid.status_code == 409 and paid.get_json()["error"]["code"] == "conflict"
+    assert paid.get_json()["error"]["message"] == f"Invoice #{invoice['number']} is paid, so it cannot be voided."
+    assert twice.status_code == 409
+    assert twice.get_json()["error"]["message"] == f"Invoice #{once['number']} is already void."
+    shown = staff.ok("GET", f"/invoices/{invoice['id']}")
+    assert (shown["status"], shown["paid"], shown["void_reason"]) == ("paid", 4_000, None)
+    assert staff.ok("GET", f"/invoices/{once['id']}")["void_reason"] == "First"
+    assert staff.ok("GET", f"/accounts/{client['id']}/billing")["credit"] == 0
+
+
+BAD_VOIDS = [
+    ({"reason": "x" * 201}, "reason"),
+    ({"reason": 5}, "reason"),
+    ({"reason": ["Duplicate"]}, "reason"),
+    ({"reason": "Two\nlines"}, "reason"),
+    ({"reason": "Duplicate", "refund": True}, "refund"),
+]
+
+
+@pytest.mark.parametrize(("body", "field"), BAD_VOIDS, ids=[str(index) for index in range(len(BAD_VOIDS))])
+def test_a_bad_void_request_names_the_field_and_changes_nothing(staff, body, field):
+    invoice = staff.invoice(staff.new_client()["id"], 1_000)
+
+    assert field in field_errors(staff.call("POST", f"/invoices/{invoice['id']}/void", json=body))
+
+    assert staff.ok("GET", f"/invoices/{invoice['id']}")["status"] == "open"
+
+
+def test_a_void_body_must_be_a_json_object(staff):
+    invoice = staff.invoice(staff.new_client()["id"], 1_000)
+    assert "_schema" in field_errors(staff.call("POST", f"/invoices/{invoice['id']}/void", data="reason=x"))
+    assert staff.ok("GET", f"/invoices/{invoice['id']}")["status"] == "open"
+
+
+def test_another_business_cannot_void_an_invoice(system, staff):
+    other = Staff(system, display_name="Blue Lagoon Pools")
+    theirs = other.invoice(other.new_client()["id"], 1_500)
+
+    for path in (f"/invoices/{theirs['id']}/void", "/invoices/99999999999/void", "/invoices/1.5/void"):
+        response = staff.call("POST", path, json={"reason": "Mine now"})
+        assert response.status_code == 404, (path, response.get_data(as_text=True))
+        assert response.get_json()["error"]["code"] == "not_found"
+    shown = other.ok("GET", f"/invoices/{theirs['id']}")
+    assert (shown["status"], shown["balance"], shown["void_reason"]) == ("open", 1_500, None)
+
+
+def test_a_client_cannot_pay_a_voided_invoice(system, staff):
+    record, session = registered_client(system, staff.tenant, name="Vic Voided")
+    voided, open_one = staff.invoice(record["id"], 4_500), staff.invoice(record["id"], 1_000)
+    card = staff.card_on_file(record["id"])
+    staff.ok("POST", f"/invoices/{voided['id']}/void", json={"reason": "Sent twice"})
+    portal = portal_api(staff.tenant)
+
+    def post(path, body):
+        return system.http.post(portal + path, json=body, headers={
+            **bearer(session["token"]), "Idempotency-Key": f"pay-{uuid.uuid4().hex}"})
+
+    for path in ("/payments", "/payments/quote"):
+        response = post(path, {"invoice_ids": [open_one["id"], voided["id"]], "payment_method_id": card["id"]})
+        assert response.status_code == 409, (path, response.get_data(as_text=True))
+        error = response.get_json()["error"]
+        assert error["code"] == "conflict"
+        assert error["message"].startswith(f"Invoice #{voided['number']} was voided, so it cannot be paid.")
+    assert staff.ok("GET", f"/invoices/{open_one['id']}")["balance"] == 1_000  # nothing paid, nothing reserved
+    listed = system.http.get(portal + "/invoices", query_string={"status": "void"},
+                             headers=bearer(session["token"])).get_json()["items"]
+    assert [(item["number"], item["status"], item["balance"]) for item in listed] == [(voided["number"], "void", 0)]
+    assert listed[0]["voided_at"] and "void_reason" not in listed[0]  # the reason is for staff only
+    unpaid = system.http.get(portal + "/invoices", headers=bearer(session["token"])).get_json()["items"]
+    assert [item["id"] for item in unpaid] == [open_one["id"]]
+    pay_open = post("/payments", {"invoice_ids": [open_one["id"]], "payment_method_id": card["id"]})
+    assert pay_open.status_code == 201, pay_open.get_json()
+
+
+def test_a_voided_invoice_leaves_invoices_to_charge_and_is_never_charged(staff):
+    staff.billing_settings(autopay_enabled=True)
+    client = staff.new_client("Otto Autopay")
+    staff.enrol_in_autopay(client["id"])
+    voided, charged = staff.invoice(client["id"], 3_000), staff.invoice(client["id"], 2_000)
+    assert {item["id"] for item in staff.ok("GET", "/invoices-to-charge")["items"]} == {voided["id"], charged["id"]}
+
+    shown = staff.ok("POST", f"/invoices/{voided['id']}/void", json={})
+
+    assert shown["autopay"] is False
+    assert [item["id"] for item in staff.ok("GET", "/invoices-to-charge")["items"]] == [charged["id"]]
+    assert "invoice_ids" in field_errors(staff.call("POST", "/charge-runs", json={"invoice_ids": [voided["id"]]}))
+    run = staff.finished_run(staff.ok("POST", "/charge-runs", 202, json={})["id"])
+    assert [(item["invoice_id"], item["state"]) for item in run["items"]] == [(charged["id"], "succeeded")]
+    account = staff.ok("GET", f"/accounts/{client['id']}/billing")
+    assert [entry["amount"] for entry in account["history"]] == [2_000]
+    assert staff.ok("GET", f"/invoices/{voided['id']}")["status"] == "void"
+
+
+def test_the_void_route_documents_its_body(system):
+    operation = system.http.get("/api/v1/openapi.json").get_json()["paths"][f"{API}/invoices/{{invoice_id}}/void"]
+    schema = operation["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert schema["$ref"].endswith("/StaffVoidInvoice")
+    assert operation["post"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/StaffVoidedInvoice")
+
+
+# --- voiding from the invoice page ---------------------------------------------------------------------
+
+def test_voiding_from_the_invoice_page_asks_first_and_works_without_scripts(pages):
+    client, csrf, staff = pages
+    customer = staff.new_client("Vera Void")
+    invoice = staff.invoice(customer["id"], 10_000)
+    pay_part(staff, customer["id"], invoice, 2_500)
+    page = f"/staff/invoices/{invoice['id']}"
+
+    shown = client.get(page).get_data(as_text=True)
+    assert f'action="{page}/void#void-heading"' in shown and 'name="reason"' in shown
+    assert "$25.00 already paid on it becomes credit" in shown
+
+    too_long = client.post(f"{page}/void", data={"csrf_token": csrf, "reason": "x" * 201})
+    body = too_long.get_data(as_text=True)
+    assert too_long.status_code == 400
+    assert 'id="error-reason"' in body and "Use at most 200 characters" in body and "There is a problem" in body
+    assert 'href="#field-reason"' in body
+
+    asked = client.post(f"{page}/void", data={"csrf_token": csrf, "reason": "Client moved away"})
+    body = asked.get_data(as_text=True)
+    assert asked.status_code == 200
+    assert f"Void invoice #{invoice['number']}?" in body and 'name="confirm" value="yes"' in body
+    assert 'name="reason" value="Client moved away"' in body and "$25.00 already paid on it becomes credit" in body
+    assert staff.ok("GET", f"/invoices/{invoice['id']}")["status"] == "open"  # asking changes nothing
+
+    forged = client.post(f"{page}/void", data={"csrf_token": "stale", "reason": "x", "confirm": "yes"})
+    assert forged.status_code == 403 and staff.ok("GET", f"/invoices/{invoice['id']}")["status"] == "open"
+
+    done = client.post(f"{page}/void", data={"csrf_token": csrf, "reason": "Client moved away", "confirm": "yes"})
+    assert done.status_code == 303 and done.headers["Location"].endswith(f"{page}?done=voided")
+    after = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Invoice voided." in after and "Client moved away" in after and "Void</span>" in after
+    assert "Payments returned to credit" in after and "$25.00" in after and 'name="reason"' not in after
+    assert staff.ok("GET", f"/accounts/{customer['id']}/billing")["credit"] == 2_500
+    billing_page = client.get(f"/staff/clients/{customer['id']}/billing").get_data(as_text=True)
+    assert f"#{invoice['number']}: $25.00 returned to credit (invoice voided)" in billing_page
+
+    again = client.post(f"{page}/void", data={"csrf_token": csrf, "confirm": "yes"})
+    assert again.status_code == 409 and "is already void" in again.get_data(as_text=True)
+    not_asked = client.post(f"{page}/void", data={"csrf_token": csrf})
+    assert not_asked.status_code == 409 and "is already void" in not_asked.get_data(as_text=True)
+
+
+def test_a_paid_invoice_page_offers_no_void_and_refuses_one(pages, system):
+    client, csrf, staff = pages
+    customer = staff.new_client()
+    invoice = staff.invoice(customer["id"], 1_000)
+    pay_part(staff, customer["id"], invoice, 1_000)
+    page = f"/staff/invoices/{invoice['id']}"
+
+    assert 'name="reason"' not in client.get(page).get_data(as_text=True)
+    refused = client.post(f"{page}/void", data={"csrf_token": csrf, "confirm": "yes"})
+    assert refused.status_code == 409 and "is paid, so it cannot be voided" in refused.get_data(as_text=True)
+    _, ids = another_business_with_everything(system)
+    elsewhere = client.post(f"/staff/invoices/{ids['unpaid']}/void", data={"csrf_token": csrf, "confirm": "yes"})
+    assert elsewhere.status_code == 404
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_void_migration_upgrades_and_downgrades(tmp_path, backend):
+    databases = Databases(backend, tmp_path, services=("billing",))
+    config = databases.alembic_config("billing")
+    engine = sa.create_engine(databases.urls["billing"])
+
+    def columns(table):
+        with engine.connect() as connection:
+            return {column["name"] for column in sa.inspect(connection).get_columns(table)}
+
+    try:
+        command.upgrade(config, "head")
+        assert {"void_reason", "voided_by", "voided_at"} <= columns("invoices")
+        assert "released_at" in columns("allocations")
+        command.downgrade(config, "0002")
+        assert not {"void_reason", "voided_by"} & columns("invoices") and "voided_at" in columns("invoices")
+        assert "released_at" not in columns("allocations")
+        command.upgrade(config, "head")
+        assert "released_at" in columns("allocations")
+    finally:
+        engine.dispose()
+        databases.drop()

@@ -25,7 +25,11 @@ import uuid
 from pathlib import Path
 
 import pika
+import pytest
 from sqlalchemy import create_engine, inspect, text
+
+# Under pytest-xdist these run in each lane's process, after all else there (tests/conftest.py).
+pytestmark = pytest.mark.lane("sqlite", "postgresql")
 
 NUMBERS = ("4242424242424242", "4000000000000002", "4000000000009995", "4000000000000119",
            "5555555555554444", "000123456789", "000111111113", "000111111116")

@@ -17,37 +17,53 @@ def bearer_token():
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def authenticate_staff():
-    """Resolve the caller's staff session into ``g``; raise Unauthenticated when there is none."""
+def resolve_session(cookie_name, accounts_method):
+    """Return ``(token, session)`` for the caller: a bearer token, else the cookie ``cookie_name``.
+
+    accounts resolves the token with ``accounts_method``. A state-changing request carried by the
+    cookie must also send the session's CSRF token (a header or the form's ``csrf_token``).
+    """
     token = bearer_token()
     from_cookie = token is None
     if from_cookie:
-        token = request.cookies.get(STAFF_COOKIE)
+        token = request.cookies.get(cookie_name)
     if not token:
         raise Unauthenticated("Please sign in.")
-    who = rpc().call("accounts", "resolve_staff_session", token)
+    session = rpc().call("accounts", accounts_method, token)
     if from_cookie and request.method not in SAFE_METHODS:
         sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token") or ""
-        if not hmac.compare_digest(sent, who["csrf_token"]):
+        if not hmac.compare_digest(sent, session["csrf_token"]):
             raise PermissionDenied("The form has expired. Reload the page and try again.")
-    g.session_token = token
+    g.csrf_token = session["csrf_token"]
+    return token, session
+
+
+def signed_in(authenticate):
+    """A view decorator that runs the view only once ``authenticate()`` found the caller."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            authenticate()
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def authenticate_staff():
+    """Resolve the caller's staff session into ``g``; raise Unauthenticated when there is none."""
+    g.session_token, who = resolve_session(STAFF_COOKIE, "resolve_staff_session")
     g.staff = who["user"]
     g.tenant = who["tenant"]
-    g.csrf_token = who["csrf_token"]
     g.rpc_context.update(tenant_id=who["tenant"]["id"],
                          actor={"kind": "staff", "id": who["user"]["id"]})
     return who
 
 
-def staff_required(view):
-    """Run ``view`` only for a signed-in staff member."""
-
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        authenticate_staff()
-        return view(*args, **kwargs)
-
-    return wrapper
+# Run the view only for a signed-in staff member.
+staff_required = signed_in(authenticate_staff)
 
 
 def set_staff_cookie(response, token):

@@ -4,16 +4,13 @@ Pages carry the session in an HttpOnly cookie scoped to ``/p/<slug>/`` (so it be
 business) and send a CSRF token with every state-changing form; API clients send
 ``Authorization: Bearer <token>``. accounts refuses a session of another business.
 """
-import functools
-import hmac
 import threading
 import time
 
-from flask import current_app, g, request
+from flask import Blueprint, current_app, g
 
-from gateway.auth import SAFE_METHODS, bearer_token
+from gateway.auth import resolve_session, signed_in
 from gateway.services import rpc
-from shared.errors import PermissionDenied, Unauthenticated
 
 CLIENT_COOKIE = "portico_client"
 CODE_ATTEMPT_COOKIE = "portico_code_attempt"
@@ -51,36 +48,39 @@ def use_tenant(slug):
     return g.portal_tenant
 
 
+def portal_blueprint(name, import_name, url_prefix):
+    """A blueprint whose ``url_prefix`` holds ``<slug>``: every request is scoped to that business.
+
+    Views take no ``slug`` argument; ``url_for`` fills it in from the current request.
+    """
+    blueprint = Blueprint(name, import_name, url_prefix=url_prefix)
+
+    @blueprint.url_value_preprocessor
+    def take_slug(endpoint, values):
+        g.portal_slug = values.pop("slug")
+
+    @blueprint.url_defaults
+    def add_slug(endpoint, values):
+        values.setdefault("slug", g.portal_slug)
+
+    @blueprint.before_request
+    def resolve_business():
+        use_tenant(g.portal_slug)
+
+    return blueprint
+
+
 def authenticate_client():
     """Resolve the caller's client session into ``g``; raise Unauthenticated when there is none."""
-    token = bearer_token()
-    from_cookie = token is None
-    if from_cookie:
-        token = request.cookies.get(CLIENT_COOKIE)
-    if not token:
-        raise Unauthenticated("Please sign in.")
-    session = rpc().call("accounts", "resolve_client_session", token)
-    if from_cookie and request.method not in SAFE_METHODS:
-        sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token") or ""
-        if not hmac.compare_digest(sent, session["csrf_token"]):
-            raise PermissionDenied("The form has expired. Reload the page and try again.")
-    g.client_token = token
+    g.client_token, session = resolve_session(CLIENT_COOKIE, "resolve_client_session")
     g.client_session = session
-    g.csrf_token = session["csrf_token"]
     g.rpc_context["actor"] = {"kind": "client", "id": session["portal_user"]["id"],
                               "account_id": session["account"]["id"], "rights": session["account"]["rights"]}
     return session
 
 
-def client_required(view):
-    """Run ``view`` only for a signed-in client of the business in the URL."""
-
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        authenticate_client()
-        return view(*args, **kwargs)
-
-    return wrapper
+# Run the view only for a signed-in client of the business in the URL.
+client_required = signed_in(authenticate_client)
 
 
 def portal_path(slug):

@@ -1,5 +1,5 @@
 """Schemas of the gateway's own API bodies (inputs validated here; outputs documented)."""
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from shared.fields import StrictBoolean
 
@@ -468,6 +468,8 @@ class StaffInvoiceSchema(Schema):
     paid = fields.Integer(metadata={"description": "Integer cents."})
     status = fields.String(metadata={"description": "`open`, `past_due`, `paid` or `void`."})
     autopay = fields.Boolean(metadata={"description": "Awaits an autopay charge while open."})
+    voided_at = fields.String(allow_none=True, metadata={"description": "When it was voided; null unless void. "
+                                                                        "A void invoice has balance and paid 0."})
 
 
 class StaffInvoiceListSchema(Schema):
@@ -481,12 +483,39 @@ class StaffInvoicePaymentSchema(Schema):
     method = fields.String()
     created_at = fields.String()
     applied = fields.Integer(metadata={"description": "Put towards this invoice, integer cents."})
+    released = fields.Integer(metadata={"description": "Put towards this invoice, then returned to the client's "
+                                                       "credit when it was voided, integer cents."})
 
 
 class StaffInvoiceDetailSchema(StaffInvoiceSchema):
     lines = fields.List(fields.Nested(StaffInvoiceLineSchema))
     payments = fields.List(fields.Nested(StaffInvoicePaymentSchema),
-                           metadata={"description": "Payments and credit applied to this invoice."})
+                           metadata={"description": "Payments and credit applied to this invoice (or, once void, "
+                                                    "returned from it to credit)."})
+    void_reason = fields.String(allow_none=True, metadata={"description": "Why staff voided it (staff only)."})
+    voided_by = fields.Integer(allow_none=True, metadata={"description": "The staff user who voided it."})
+
+
+VOID_REASON_LENGTH = 200
+
+
+class StaffVoidInvoiceSchema(Schema):
+    reason = fields.String(allow_none=True, load_default=None,
+                           validate=validate.Length(max=VOID_REASON_LENGTH,
+                                                    error=f"Use at most {VOID_REASON_LENGTH} characters."),
+                           metadata={"description": "Optional: why the invoice is voided, one line of at most "
+                                                    f"{VOID_REASON_LENGTH} characters. Staff see it; clients do not."})
+
+    @pre_load
+    def trim(self, data, **kwargs):
+        if isinstance(data, dict) and isinstance(data.get("reason"), str):
+            data = {**data, "reason": data["reason"].strip() or None}
+        return data
+
+
+class StaffVoidedInvoiceSchema(StaffInvoiceDetailSchema):
+    credit_released = fields.Integer(metadata={"description": "What had been paid on the invoice and is now the "
+                                                              "client's credit, integer cents."})
 
 
 class StaffNewJobSchema(Schema):
@@ -519,6 +548,12 @@ class AppliedToSchema(Schema):
     amount = fields.Integer(metadata={"description": "Integer cents."})
 
 
+class ReleasedSchema(Schema):
+    invoice_number = fields.Integer()
+    amount = fields.Integer(metadata={"description": "Integer cents."})
+    released_at = fields.String(metadata={"description": "When the invoice was voided."})
+
+
 class BillingPaymentSchema(Schema):
     id = fields.Integer()
     kind = fields.String(metadata={"description": "`payment` or `prepayment`."})
@@ -530,6 +565,9 @@ class BillingPaymentSchema(Schema):
     unapplied = fields.Integer(metadata={"description": "Credit not yet applied to any invoice, integer cents."})
     created_at = fields.String()
     applied_to = fields.List(fields.Nested(AppliedToSchema))
+    released = fields.List(fields.Nested(ReleasedSchema), metadata={
+        "description": "Applied to invoices later voided, and given back as credit (counted in unapplied "
+                       "unless applied again since)."})
 
 
 class AutopayStatusSchema(Schema):
@@ -624,6 +662,8 @@ class PortalInvoiceSchema(Schema):
     paid = fields.Integer(metadata={"description": "Integer cents."})
     status = fields.String(metadata={"description": "`open`, `past_due`, `paid` or `void`."})
     autopay = fields.Boolean(metadata={"description": "Will be charged by autopay."})
+    voided_at = fields.String(allow_none=True, metadata={"description": "When the business cancelled (voided) it; "
+                                                                        "null unless void. Nothing is due on it."})
 
 
 class PortalInvoiceListSchema(Schema):

@@ -96,9 +96,16 @@ def broker_connection(amqp_uri=None):
 
 # --- outbox ---------------------------------------------------------------------------
 
+@functools.cache
+def _payload_schema(schema_class):
+    """One schema per contract, kept: building a marshmallow schema costs more than using it."""
+    return schema_class()
+
+
 def envelope(contract, tenant_id, data):
     """Validate ``data`` against the contract and wrap it with its identity."""
-    errors = contract.schema().validate(data)
+    schema = _payload_schema(contract.schema)
+    errors = schema.validate(data)
     if errors:
         raise ValueError(f"{contract.name} payload does not match its contract: {errors}")
     return {
@@ -107,7 +114,7 @@ def envelope(contract, tenant_id, data):
         "source": contract.source,
         "occurred_at": now().isoformat(),
         "tenant_id": tenant_id,
-        "data": contract.schema().dump(data),
+        "data": schema.dump(data),
     }
 
 

@@ -49,11 +49,11 @@ class Vhost:
 class Databases:
     """One fresh database per service, on SQLite files or on the local PostgreSQL."""
 
-    def __init__(self, backend, directory):
+    def __init__(self, backend, directory, services=SERVICES):
         self.backend = backend
         self.prefix = f"portico_test_{secrets.token_hex(4)}"
         self.directory = Path(directory)
-        self.urls = {service: self._create(service) for service in SERVICES}
+        self.urls = {service: self._create(service) for service in services}
 
     def _create(self, service):
         if self.backend == "sqlite":
@@ -69,15 +69,19 @@ class Databases:
             connection.execute(text(statement))
         engine.dispose()
 
+    def alembic_config(self, service):
+        """The Alembic configuration of ``service``'s migrations, pointed at its database here."""
+        config = Config(str(ROOT / "services" / service / "alembic.ini"))
+        config.set_main_option("sqlalchemy.url", self.urls[service])
+        return config
+
     def migrate(self):
-        for service in SERVICES:
-            config = Config(str(ROOT / "services" / service / "alembic.ini"))
-            config.set_main_option("sqlalchemy.url", self.urls[service])
-            command.upgrade(config, "head")
+        for service in self.urls:
+            command.upgrade(self.alembic_config(service), "head")
 
     def drop(self):
         if self.backend == "postgresql":
-            for service in SERVICES:
+            for service in self.urls:
                 self._admin(f'DROP DATABASE IF EXISTS "{self.prefix}_{service}" WITH (FORCE)')
 
 

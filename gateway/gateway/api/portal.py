@@ -1,8 +1,8 @@
 """Client portal API: sign-in (password, one-time code, invitation, reset), the session and the Account tab."""
-from flask import Blueprint, g, jsonify, request
+from flask import g, jsonify, request
 
 from gateway.openapi import documented
-from gateway.portal_auth import client_required, use_tenant
+from gateway.portal_auth import client_required, portal_blueprint
 from gateway.requests import load_json
 from gateway.schemas import (ChangedEmailSchema, EmailChangeConfirmSchema, EmailChangeSchema,
                              InvitationAcceptSchema, InvitationSchema, LoginCodeAttemptSchema,
@@ -12,17 +12,7 @@ from gateway.schemas import (ChangedEmailSchema, EmailChangeConfirmSchema, Email
                              ResetCheckSchema, SecurityAnswersSchema, SwitchAccountSchema)
 from gateway.services import rpc
 
-blueprint = Blueprint("portal", __name__, url_prefix="/api/v1/portal/<slug>")
-
-
-@blueprint.url_value_preprocessor
-def take_slug(endpoint, values):
-    g.portal_slug = values.pop("slug")
-
-
-@blueprint.before_request
-def resolve_business():
-    use_tenant(g.portal_slug)
+blueprint = portal_blueprint("portal", __name__, "/api/v1/portal/<slug>")
 
 
 def session_created(session):

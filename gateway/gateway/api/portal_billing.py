@@ -6,12 +6,11 @@ these views read the request, add who the client is and what a receipt needs, an
 """
 import base64
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Response, g, jsonify, request
 
-from gateway.api.staff_clients import load_query, path_id
 from gateway.openapi import documented
-from gateway.portal_auth import client_required, use_tenant
-from gateway.requests import load_json
+from gateway.portal_auth import client_required, portal_blueprint
+from gateway.requests import load_json, load_query, path_id
 from gateway.schemas import (AutopayEnrolmentSchema, AutopayStatusSchema, BillingHistorySchema,
                              BillingSummarySchema, NewPaymentMethodSchema, PaymentMethodListSchema,
                              PaymentMethodSchema, PaymentQuoteSchema, PaymentRequestSchema, PaymentResultSchema,
@@ -19,20 +18,10 @@ from gateway.schemas import (AutopayEnrolmentSchema, AutopayStatusSchema, Billin
 from gateway.services import rpc
 from shared.errors import invalid
 
-blueprint = Blueprint("portal_billing", __name__, url_prefix="/api/v1/portal/<slug>")
+blueprint = portal_blueprint("portal_billing", __name__, "/api/v1/portal/<slug>")
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_HELP = "Send an Idempotency-Key header of 8 to 200 characters, new for each payment."
-
-
-@blueprint.url_value_preprocessor
-def take_slug(endpoint, values):
-    g.portal_slug = values.pop("slug")
-
-
-@blueprint.before_request
-def resolve_business():
-    use_tenant(g.portal_slug)
 
 
 def billing(method, *args):

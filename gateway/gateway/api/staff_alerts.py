@@ -2,10 +2,9 @@
 from flask import Blueprint, jsonify
 from marshmallow import Schema, fields, validate
 
-from gateway.api.staff_clients import load_query
 from gateway.auth import staff_required
 from gateway.openapi import documented
-from gateway.requests import load_json
+from gateway.requests import load_json, load_query
 from gateway.services import first_error, rpc
 
 blueprint = Blueprint("staff_alerts", __name__, url_prefix="/api/v1/staff")

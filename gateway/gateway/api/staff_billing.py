@@ -8,15 +8,15 @@ from datetime import date
 
 from flask import Blueprint, Response, g, jsonify, request, url_for
 
-from gateway.api.staff_clients import load_query, path_id
 from gateway.auth import staff_required
 from gateway.openapi import documented
-from gateway.requests import load_json
+from gateway.requests import load_json, load_query, path_id
 from gateway.schemas import (AccountBillingSchema, ApplyPrepaymentSchema, AutopayLockSchema,
                              AutopayLockStateSchema, BillingPaymentSchema, ChargeRunArgsSchema,
                              ChargeRunRequestSchema, ChargeRunSchema, StaffInvoiceDetailSchema,
                              StaffInvoiceListArgsSchema, StaffInvoiceListSchema, StaffJobSchema,
-                             StaffNewInvoiceSchema, StaffNewJobSchema)
+                             StaffNewInvoiceSchema, StaffNewJobSchema, StaffVoidedInvoiceSchema,
+                             StaffVoidInvoiceSchema)
 from gateway.services import rpc
 from shared.errors import PorticoError
 
@@ -46,14 +46,18 @@ def create_invoice(invoice):
 
 
 def payments_applied_to(invoice, history):
-    """The payments (and credit) in an account's ``history`` that went towards ``invoice``."""
+    """The payments (and credit) in an account's ``history`` that went towards ``invoice``.
+
+    ``applied`` is what is on the invoice now; ``released`` what went back to credit when it was voided.
+    """
     applied = []
     for payment in history:
-        amount = sum(part["amount"] for part in payment.get("applied_to", [])
-                     if part["invoice_number"] == invoice["number"])
-        if amount:
+        amounts = {key: sum(part["amount"] for part in payment.get(part_of, [])
+                            if part["invoice_number"] == invoice["number"])
+                   for key, part_of in (("applied", "applied_to"), ("released", "released"))}
+        if amounts["applied"] or amounts["released"]:
             applied.append({key: payment.get(key) for key in ("id", "kind", "source", "method", "created_at")}
-                           | {"applied": amount})
+                           | amounts)
     return applied
 
 
@@ -62,6 +66,13 @@ def invoice_with_payments(invoice_id):
     invoice = billing("get_invoice", invoice_id)
     history = billing("account_billing", invoice["account_id"])["history"]
     return {**invoice, "payments": payments_applied_to(invoice, history)}
+
+
+def void_invoice(invoice_id, reason=None):
+    """Void one of this business's invoices; answer it as GET shows it, with the credit released."""
+    voided = billing("void_invoice", invoice_id, reason)
+    history = billing("account_billing", voided["account_id"])["history"]
+    return {**voided, "payments": payments_applied_to(voided, history)}
 
 
 def invoice_pdf_response(invoice_id):
@@ -137,6 +148,19 @@ def list_invoices():
 @documented("One invoice with its lines and the payments applied to it", response=StaffInvoiceDetailSchema)
 def get_invoice(invoice_id):
     return jsonify(invoice_with_payments(path_id(invoice_id, "invoice")))
+
+
+@blueprint.post("/invoices/<invoice_id>/void")
+@staff_required
+@documented("Void an open or past-due invoice, with an optional reason (staff see it, clients do not). It stays "
+            "on record with status void, owes nothing and is never charged; whatever was paid on it becomes the "
+            "client's credit (credit_released). The body may be left out. 409 when the invoice is paid or already "
+            "void, or while a payment of it is being processed", body=StaffVoidInvoiceSchema,
+            response=StaffVoidedInvoiceSchema)
+def post_invoice_void(invoice_id):
+    invoice_id = path_id(invoice_id, "invoice")
+    body = load_json(StaffVoidInvoiceSchema) if request.get_data(cache=True) else {}
+    return jsonify(void_invoice(invoice_id, body.get("reason")))
 
 
 @blueprint.get("/invoices/<invoice_id>/pdf")

@@ -2,12 +2,12 @@
 import base64
 
 from flask import Blueprint, Response, g, jsonify, request
-from marshmallow import EXCLUDE, ValidationError
+from marshmallow import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from gateway.auth import staff_required
 from gateway.openapi import documented
-from gateway.requests import json_object, load_json
+from gateway.requests import json_object, load_json, load_query, path_id
 from gateway.schemas import (CUSTOM_FIELD_VALUES_BODY, ClientChangesSchema, ClientIdsSchema,
                              ClientListArgsSchema, ClientPageSchema, ClientResultsSchema, ClientSchema,
                              CustomFieldListSchema, CustomFieldSchema, InvitationTemplateSchema,
@@ -16,8 +16,7 @@ from gateway.schemas import (CUSTOM_FIELD_VALUES_BODY, ClientChangesSchema, Clie
                              PortalUserListArgsSchema, PortalUserListSchema, SampleSentSchema,
                              json_scalar_or_null)
 from gateway.services import rpc
-from shared.errors import InvalidInput, NotFound, invalid
-from shared.settings_store import validation_error
+from shared.errors import InvalidInput, invalid
 
 blueprint = Blueprint("staff_clients", __name__, url_prefix="/api/v1/staff")
 
@@ -32,22 +31,6 @@ LOGO_HOW = ("Send the image as the multipart/form-data field \"logo\", or as the
 
 
 # --- reading requests -----------------------------------------------------------------------
-
-def path_id(text, what):
-    """Return the id in a URL as a number; anything else names nothing (404)."""
-    # Plain <name> path parameters, not <int:name>: the OpenAPI builder documents only those.
-    if not (text.isascii() and text.isdigit()) or len(text) > 18:
-        raise NotFound(f"No such {what}.")
-    return int(text)
-
-
-def load_query(schema_class):
-    """Validate the query string with ``schema_class``; other parameters are ignored."""
-    try:
-        return schema_class(unknown=EXCLUDE).load(request.args)
-    except ValidationError as error:
-        raise validation_error(error) from None
-
 
 def custom_field_values():
     """Return the body's ``{key: value}`` custom field values, each text, a number or null."""

@@ -12,19 +12,18 @@ import uuid
 from datetime import date, datetime
 from urllib.parse import urlencode, urlsplit
 
-from flask import (Blueprint, Response, current_app, g, redirect, render_template, request, url_for)
+from flask import Response, current_app, g, redirect, render_template, request, url_for
 
 from gateway.errors import status_of
-from gateway.portal_auth import CLIENT_COOKIE, clear_client_cookie, client_required, use_tenant
+from gateway.portal_auth import client_required
 from gateway.services import first_error, rpc
-from gateway.web.pages import CONTENT_SECURITY_POLICY
+from gateway.web.portal_base import portal_page_blueprint
 from shared.config import env
-from shared.errors import (Conflict, InvalidInput, NotFound, PaymentDeclined, PermissionDenied, PorticoError,
-                           Unauthenticated)
+from shared.errors import Conflict, InvalidInput, NotFound, PaymentDeclined, PermissionDenied
 
 log = logging.getLogger(__name__)
 
-blueprint = Blueprint("portal_billing_pages", __name__, url_prefix="/p/<slug>")
+blueprint = portal_page_blueprint("portal_billing_pages", __name__, frame_origin=lambda: origin_of(processor_url()))
 
 DEFAULT_PROCESSOR_URL = "http://127.0.0.1:8100"
 NEW_METHOD_KINDS = ("card", "ach")
@@ -67,35 +66,6 @@ def hosted_forms():
             "ach": f"{processor_url()}/elements/bank?{query}"}
 
 
-@blueprint.url_value_preprocessor
-def take_slug(endpoint, values):
-    g.portal_slug = values.pop("slug")
-
-
-@blueprint.url_defaults
-def add_slug(endpoint, values):
-    values.setdefault("slug", g.portal_slug)
-
-
-@blueprint.before_request
-def resolve_business():
-    use_tenant(g.portal_slug)
-
-
-@blueprint.after_request
-def protect_page(response):
-    # The portal's own policy, plus the processor's hosted forms in frames.
-    response.headers["Content-Security-Policy"] = (f"{CONTENT_SECURITY_POLICY}; "
-                                                   f"frame-src {origin_of(processor_url())}")
-    response.headers.setdefault("Cache-Control", "no-store")
-    return response
-
-
-@blueprint.context_processor
-def portal_context():
-    return {"business": g.get("business") or g.get("portal_tenant"), "session": g.get("client_session")}
-
-
 @blueprint.app_template_filter("money")
 def money(cents):
     """Show integer cents as dollars: 123456 -> "$1,234.56"."""
@@ -118,22 +88,6 @@ def day(iso_text):
     except ValueError:
         return iso_text
     return f"{moment:%b} {moment.day}, {moment.year}"
-
-
-@blueprint.errorhandler(PorticoError)
-def portal_error(error):
-    """Send a signed-out visitor to sign in; show any other error on the portal's error page."""
-    if isinstance(error, Unauthenticated):
-        return redirect_to_sign_in()
-    status = status_of(error)
-    return render_template("portal/error.html", message=error.message, status=status), status
-
-
-def redirect_to_sign_in():
-    here = request.full_path.rstrip("?") if request.method == "GET" else request.path
-    had_session = CLIENT_COOKIE in request.cookies
-    response = redirect(url_for("portal_pages.sign_in", next=here, ended=1 if had_session else None), 303)
-    return clear_client_cookie(response) if had_session else response
 
 
 def billing(method, *args):

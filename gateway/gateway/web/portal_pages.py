@@ -5,21 +5,22 @@ import re
 from datetime import date
 from urllib.parse import urlsplit
 
-from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
+from flask import g, make_response, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
 from gateway.errors import status_of
 from gateway.portal_auth import (CLIENT_COOKIE, CODE_ATTEMPT_COOKIE, authenticate_client, clear_client_cookie,
                                  clear_code_attempt_cookie, client_required, portal_path, set_client_cookie,
-                                 set_code_attempt_cookie, use_tenant)
+                                 set_code_attempt_cookie)
 from gateway.schemas import EmailChangeSchema
 from gateway.services import first_error, rpc
-from gateway.web.pages import CONTENT_SECURITY_POLICY, from_another_site
+from gateway.web.pages import from_another_site
+from gateway.web.portal_base import portal_page_blueprint
 from gateway.web.portal_billing_pages import home_panels
 from gateway.web.settings_form import Field
-from shared.errors import InvalidInput, NotFound, PermissionDenied, PorticoError, RateLimited, Unauthenticated
+from shared.errors import InvalidInput, NotFound, PermissionDenied, RateLimited, Unauthenticated
 
-blueprint = Blueprint("portal_pages", __name__, url_prefix="/p/<slug>")
+blueprint = portal_page_blueprint("portal_pages", __name__)
 
 # Errors a form shows beside itself; anything else gets the error page.
 FORM_ERRORS = (InvalidInput, Unauthenticated, PermissionDenied, RateLimited)
@@ -35,45 +36,6 @@ RIGHTS = {
 SIX_DIGITS = re.compile(r"[0-9]{6}")
 NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 SECURITY_QUESTION_SLOTS = 3
-
-
-# --- every portal page ------------------------------------------------------------------------
-
-@blueprint.url_value_preprocessor
-def take_slug(endpoint, values):
-    g.portal_slug = values.pop("slug")
-
-
-@blueprint.url_defaults
-def add_slug(endpoint, values):
-    values.setdefault("slug", g.portal_slug)
-
-
-@blueprint.before_request
-def resolve_business():
-    use_tenant(g.portal_slug)
-
-
-@blueprint.after_request
-def protect_page(response):
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    # Portal pages hold a CSRF token and the client's details: no cache may keep them.
-    response.headers.setdefault("Cache-Control", "no-store")
-    return response
-
-
-@blueprint.context_processor
-def branding():
-    """Give templates the business (fresh when the view loaded it) and the client's session."""
-    return {"business": g.get("business") or g.get("portal_tenant"), "session": g.get("client_session")}
-
-
-@blueprint.errorhandler(PorticoError)
-def portal_error(error):
-    """Send a signed-out visitor to sign in; show any other error on the portal's own error page."""
-    if isinstance(error, Unauthenticated):
-        return redirect_to_sign_in()
-    return render_template("portal/error.html", message=error.message, status=status_of(error)), status_of(error)
 
 
 def accounts(method, *args):
@@ -106,15 +68,6 @@ def local_page(target):
     if parts.scheme or parts.netloc or "\\" in target or not parts.path.startswith(portal_path(g.portal_slug)):
         return url_for("portal_pages.home")
     return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def redirect_to_sign_in():
-    """Send the browser to the sign-in page, to come back here afterwards."""
-    here = request.full_path.rstrip("?") if request.method == "GET" else request.path
-    had_session = CLIENT_COOKIE in request.cookies
-    arguments = {} if here == url_for("portal_pages.home") else {"next": here}
-    response = redirect(url_for("portal_pages.sign_in", ended=1 if had_session else None, **arguments), 303)
-    return clear_client_cookie(response) if had_session else response
 
 
 def signed_in(session, next_page=None):

@@ -39,7 +39,10 @@ NOTICES = {
     "prepayment_applied": "Prepayment applied.",
     "locked": "Autopay is locked on: the client cannot turn it off.",
     "unlocked": "Autopay is unlocked: the client can turn it off.",
+    "voided": "Invoice voided. Anything paid on it is now credit on the client's account.",
 }
+VOIDABLE = ("open", "past_due")
+VOID_REASON_LENGTH = 200
 
 
 @blueprint.context_processor
@@ -307,17 +310,70 @@ def create_invoice():
     return render_invoices(inputs, lines, summary, status=400)
 
 
-@blueprint.get("/invoices/<int:invoice_id>")
-@staff_page
-def invoice(invoice_id):
+def void_inputs(reason=""):
+    return [Field("reason", "text", "Reason (optional)",
+                  f"Why it is voided, such as \"Duplicate of #1042\": at most {VOID_REASON_LENGTH} characters. "
+                  "Staff see it; the client does not.", value=reason)]
+
+
+def read_void_reason(inputs):
+    """The reason typed in the Void invoice form: ``(reason or None, errors)``."""
+    reason = request.form.get("reason", "").strip()
+    inputs[0].value = reason
+    if len(reason) > VOID_REASON_LENGTH:
+        return None, {"reason": [f"Use at most {VOID_REASON_LENGTH} characters; this is {len(reason)}."]}
+    if not reason.isprintable():
+        return None, {"reason": ["Use one line of plain text."]}
+    return reason or None, {}
+
+
+def invoice_page(invoice_id, voiding=None, summary=(), status=200):
+    """Draw an invoice; ``voiding`` is the Void invoice form as sent, with its messages."""
     found = billing("get_invoice", invoice_id)
     results = first_error(rpc().call_parallel({
         "client": ("accounts", "get_client", (found["account_id"],)),
         "billing": ("billing", "account_billing", (found["account_id"],)),
     }))
     payments = staff_billing.payments_applied_to(found, results["billing"]["history"])
-    return render_template("staff/billing/invoice.html", invoice=found, client=results["client"],
-                           payments=payments, notice=notice())
+    page = render_template("staff/billing/invoice.html", invoice=found, client=results["client"],
+                           payments=payments, notice=notice(), voidable=found["status"] in VOIDABLE,
+                           voiding=voiding or void_inputs(), summary=list(summary))
+    return page, status
+
+
+@blueprint.get("/invoices/<int:invoice_id>")
+@staff_page
+def invoice(invoice_id):
+    return invoice_page(invoice_id)
+
+
+@blueprint.post("/invoices/<int:invoice_id>/void")
+@staff_page
+def void_invoice(invoice_id):
+    """Voiding takes two steps, no script needed: the form asks, a page says what happens, the second press voids."""
+    inputs = void_inputs()
+    reason, errors = read_void_reason(inputs)
+    if errors:
+        return invoice_page(invoice_id, inputs, settings_form.attach_errors(inputs, errors), 400)
+    if request.form.get("confirm") != "yes":
+        found = billing("get_invoice", invoice_id)
+        if found["status"] not in VOIDABLE:
+            return invoice_page(invoice_id, inputs, [(None, voiding_refused(found))], 409)
+        return render_template("staff/billing/void_invoice.html", invoice=found, reason=reason,
+                               client=find_client(found["account_id"]))
+    try:
+        staff_billing.void_invoice(invoice_id, reason)
+    except InvalidInput as error:
+        return invoice_page(invoice_id, inputs, settings_form.attach_errors(inputs, field_messages(error)), 400)
+    except Conflict as error:
+        return invoice_page(invoice_id, inputs, [(None, error.message)], 409)
+    return redirect(url_for(".invoice", invoice_id=invoice_id, done="voided"), 303)
+
+
+def voiding_refused(invoice):
+    if invoice["status"] == "void":
+        return f"Invoice #{invoice['number']} is already void."
+    return f"Invoice #{invoice['number']} is paid, so it cannot be voided."
 
 
 @blueprint.get("/invoices/<int:invoice_id>/pdf")

@@ -5,7 +5,8 @@ from datetime import datetime
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 
 from gateway.api.staff_billing import merge_autopay_statuses
-from gateway.api.staff_clients import PER_PAGE, load_query, store_logo, uploaded_logo
+from gateway.api.staff_clients import PER_PAGE, store_logo, uploaded_logo
+from gateway.requests import load_query
 from gateway.schemas import ClientListArgsSchema, OutboxArgsSchema, PortalUserListArgsSchema
 from gateway.services import rpc
 from gateway.web import pages, settings_form

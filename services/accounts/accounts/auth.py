@@ -1,13 +1,15 @@
 """Sign-in rules: password hashing and policy, session tokens, expiry and throttling."""
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 SESSION_IDLE = timedelta(minutes=30)
 SESSION_ABSOLUTE = timedelta(hours=12)
+# The idle timer moves in steps: most page views then read the session without writing it.
+LAST_SEEN_STEP = timedelta(minutes=1)
 THROTTLE_WINDOW = timedelta(minutes=15)
 THROTTLE_LIMIT = 5  # failures per email, and per address, inside the window
 
@@ -56,8 +58,19 @@ def token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def aware(moment):
+    """SQLite hands back naive datetimes; they were stored in UTC."""
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 def session_expired(created_at, last_seen_at, now):
     return now - last_seen_at > SESSION_IDLE or now - created_at > SESSION_ABSOLUTE
+
+
+def mark_seen(session_row, now):
+    """Restart a session's idle timer, at most once per LAST_SEEN_STEP."""
+    if now - aware(session_row.last_seen_at) >= LAST_SEEN_STEP:
+        session_row.last_seen_at = now
 
 
 def throttle_keys(email, address):

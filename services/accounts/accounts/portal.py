@@ -4,12 +4,13 @@ Plain functions over a session and an outbox writer. ``settings`` is the tenant'
 No answer here tells a caller whether a login exists.
 """
 import secrets
-from datetime import timedelta, timezone
+from datetime import timedelta
 
 from sqlalchemy import func, or_, select, update
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from accounts import auth
+from accounts.auth import aware
 from accounts.clients import find_client
 from accounts.models import (ClientAccount, ClientSession, PortalLink, PortalUser, SignInFailure,
                              SignInToken, Tenant)
@@ -32,11 +33,6 @@ WRONG_CODE = "That code is not correct."
 SPENT_CODE = "This code can no longer be used. Ask for a new one."
 DEAD_LINK = "This link is no longer valid. Ask for a new one."
 LOGINS_OFF = "Signing in to this portal is turned off. Please contact the business."
-
-
-def aware(moment):
-    """SQLite hands back naive datetimes; they were stored in UTC."""
-    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 # --- passwords ---------------------------------------------------------------------------------
@@ -185,7 +181,7 @@ def live_session(session, tenant_id, token):
     if row is None or row.tenant_id != tenant_id or auth.session_expired(
             aware(row.created_at), aware(row.last_seen_at), now):
         raise Unauthenticated("Your session has ended. Please sign in again.")
-    row.last_seen_at = now
+    auth.mark_seen(row, now)
     return row
 
 

@@ -1,12 +1,12 @@
 """The accounts service's entrypoints: tenants, staff, clients, portal sign-in, the General tab."""
 import base64
-from datetime import timezone
 
 from eventlet import tpool
 from marshmallow import ValidationError
 from sqlalchemy import delete, select
 
 from accounts import VERSION, auth, clients, portal, tenants
+from accounts.auth import aware
 from accounts.logo import check_logo
 from accounts.models import (ClientAccount, PortalUser, SignInFailure, StaffSession, StaffUser,
                              Tenant, platform)
@@ -26,11 +26,6 @@ PORTAL_CONFIG_KEYS = ("enable_logins", "login_methods", "use_usernames", "min_pa
                       "security_questions_enabled")
 
 auth.run_cpu_bound = tpool.execute  # argon2 off the event loop, so heartbeats keep flowing
-
-
-def aware(moment):
-    """SQLite hands back naive datetimes; treat them as the UTC they were stored in."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 class AccountsService(StandardEntrypoints):
@@ -162,7 +157,7 @@ class AccountsService(StandardEntrypoints):
         now = tenants.utcnow()
         if row is None or auth.session_expired(aware(row.created_at), aware(row.last_seen_at), now):
             raise Unauthenticated("Your session has ended. Please sign in again.")
-        row.last_seen_at = now
+        auth.mark_seen(row, now)
         user = self.db.get(StaffUser, row.user_id)
         self.db.commit()
         return {"csrf_token": row.csrf_token, **self._who(user)}

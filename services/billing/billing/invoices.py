@@ -1,18 +1,28 @@
-"""Invoices: numbering, totals, listing with filters. Plain functions over a session."""
+"""Invoices: numbering, totals, listing with filters, voiding. Plain functions over a session."""
 from datetime import date, datetime, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from billing.models import Autopay, Invoice, InvoiceCounter, InvoiceLine, Job
-from billing.schemas import MAX_MINOR_UNITS, InvoiceFiltersSchema, NewInvoiceSchema, NewJobSchema
-from shared.errors import NotFound, invalid
+from billing.models import (Allocation, Autopay, ChargeRun, ChargeRunItem, Invoice, InvoiceCounter, InvoiceLine,
+                            Job, Payment)
+from billing.schemas import (MAX_MINOR_UNITS, InvoiceFiltersSchema, NewInvoiceSchema, NewJobSchema,
+                             VoidInvoiceSchema)
+from shared.errors import Conflict, NotFound, PermissionDenied, invalid
 from shared.settings_store import validation_error
 from marshmallow import ValidationError
 
 
 def utcnow():
     return datetime.now(timezone.utc)
+
+
+def iso_utc(moment):
+    """A stored moment as ISO 8601 in UTC (SQLite hands timestamps back without their zone)."""
+    if moment is None:
+        return None
+    moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.isoformat()
 
 
 def load(schema, data, **options):
@@ -97,17 +107,24 @@ def display_status(invoice, today=None):
 
 
 def describe(invoice, lines=None):
+    # A void invoice owes nothing and keeps no payment: what was paid went back to credit.
+    void = invoice.status == "void"
     answer = {
         "id": invoice.id, "number": invoice.number, "account_id": invoice.account_id,
         "job_id": invoice.job_id, "issue_date": invoice.issue_date.isoformat(),
-        "due_date": invoice.due_date.isoformat(), "total": invoice.total, "balance": invoice.balance,
-        "paid": invoice.total - invoice.balance, "status": display_status(invoice),
-        "autopay": invoice.autopay,
+        "due_date": invoice.due_date.isoformat(), "total": invoice.total, "balance": 0 if void else invoice.balance,
+        "paid": 0 if void else invoice.total - invoice.balance, "status": display_status(invoice),
+        "autopay": invoice.autopay, "voided_at": iso_utc(invoice.voided_at),
     }
     if lines is not None:
         answer["lines"] = [{"description": line.description, "quantity": line.quantity,
                             "unit_price": line.unit_price, "amount": line.amount} for line in lines]
     return answer
+
+
+def describe_for_staff(invoice, lines):
+    """An invoice with its lines and what only staff see: why and by whom it was voided."""
+    return {**describe(invoice, lines), "void_reason": invoice.void_reason, "voided_by": invoice.voided_by}
 
 
 def lines_of(session, invoice):
@@ -159,3 +176,118 @@ def account_summary(session, tenant_id, account_id):
 def count_open(session, tenant_id):
     return session.scalar(select(func.count(Invoice.id)).where(Invoice.tenant_id == tenant_id,
                                                                Invoice.status == "open"))
+
+
+# --- voiding ------------------------------------------------------------------------------------
+
+def void_refusal(number, status, payment_in_progress):
+    """Why invoice #``number`` (stored ``status``: open, paid or void) cannot be voided now; None when it can.
+
+    Only an open invoice (past due or not) can be voided. A paid one is settled business: it stays.
+    While a checkout or an autopay charge holds part of it, that payment may still succeed, so
+    voiding waits for it to finish rather than race it.
+    """
+    if status == "void":
+        return f"Invoice #{number} is already void."
+    if status == "paid":
+        return f"Invoice #{number} is paid, so it cannot be voided."
+    if status != "open":
+        return f"Invoice #{number} cannot be voided."
+    if payment_in_progress:
+        return (f"A payment of invoice #{number} is being processed right now. "
+                "Try again in a few minutes, once it has gone through or failed.")
+    return None
+
+
+def payment_in_progress(session, invoice_id):
+    """Whether a pending payment (or credit reserved at a pending checkout) holds part of the invoice."""
+    pending = select(Payment.id).where(Payment.status == "pending")
+    return bool(session.scalar(select(func.count()).select_from(Allocation).where(
+        Allocation.invoice_id == invoice_id, Allocation.released_at.is_(None),
+        or_(Allocation.payment_id.in_(pending), Allocation.checkout_payment_id.in_(pending)))))
+
+
+def release_allocations(session, invoice, now):
+    """Give back to credit every payment allocated to ``invoice``; return the amount released.
+
+    The allocation rows stay, marked released, so the history still shows that the money went
+    to this invoice and then back to the account; each payment's ``unapplied`` grows by its part
+    (credit taken at a checkout goes back to the prepayment it came from).
+    """
+    allocations = session.scalars(select(Allocation).where(
+        Allocation.invoice_id == invoice.id, Allocation.released_at.is_(None))
+        .order_by(Allocation.payment_id, Allocation.id)).all()
+    released = 0
+    for allocation in allocations:
+        # Payments in id order, like every other path that locks several of them.
+        source = session.get(Payment, allocation.payment_id, with_for_update=True, populate_existing=True)
+        source.unapplied += allocation.amount
+        allocation.released_at = now
+        released += allocation.amount
+    return released
+
+
+def cancel_queued_charges(session, invoice, now):
+    """Mark the invoice's still-queued charge run items failed: a void invoice is never charged."""
+    items = session.scalars(select(ChargeRunItem).where(
+        ChargeRunItem.invoice_id == invoice.id, ChargeRunItem.state == "queued")).all()
+    for item in items:
+        item.state, item.updated_at = "failed", now
+        item.message = f"Invoice #{invoice.number} was voided before it was charged."
+    session.flush()
+    for run_id in {item.run_id for item in items}:
+        run = session.get(ChargeRun, run_id)
+        remaining = session.scalar(select(func.count()).select_from(ChargeRunItem).where(
+            ChargeRunItem.run_id == run_id, ChargeRunItem.state.not_in(("succeeded", "failed"))))
+        if not remaining and run.finished_at is None:
+            run.finished_at = now
+
+
+def void_invoice(session, tenant_id, invoice_id, data, actor):
+    """Staff void an open invoice; return ``(invoice, credit released)``. The caller commits.
+
+    Whatever was already paid on it is not lost: it goes back to the account as credit. The
+    invoice's row lock is what a payment takes too, so a void and a payment of the same invoice
+    never both succeed: whichever comes second finds the other's outcome.
+    """
+    if not isinstance(actor, dict) or actor.get("kind") != "staff":
+        raise PermissionDenied("Only staff can void an invoice.")
+    values = load(VoidInvoiceSchema, data if data is not None else {})
+    number = find_invoice(session, tenant_id, invoice_id).number  # another tenant's id: 404, nothing locked
+    # A charge run's worker locks its item and then the invoice: take them in the same order.
+    session.scalars(select(ChargeRunItem).where(ChargeRunItem.invoice_id == invoice_id,
+                                                ChargeRunItem.state == "queued")
+                    .order_by(ChargeRunItem.id).with_for_update()).all()
+    invoice = session.scalar(select(Invoice).where(Invoice.id == invoice_id).with_for_update()
+                             .execution_options(populate_existing=True))
+    refusal = void_refusal(number, invoice.status, payment_in_progress(session, invoice.id))
+    if refusal:
+        raise Conflict(refusal)
+    now = utcnow()
+    released = release_allocations(session, invoice, now)
+    invoice.status, invoice.balance, invoice.autopay = "void", 0, False
+    invoice.voided_at, invoice.void_reason, invoice.voided_by = now, values["reason"], actor.get("id")
+    cancel_queued_charges(session, invoice, now)
+    session.flush()
+    return invoice, released
+
+
+def refuse_void(rows):
+    """Refuse a payment that includes a void invoice, naming it."""
+    voided = [row.number for row in rows if row.status == "void"]
+    if voided:
+        named = ", ".join(f"#{number}" for number in voided)
+        raise Conflict(f"Invoice {named} was voided, so it cannot be paid. Nothing was charged."
+                       if len(voided) == 1 else
+                       f"Invoices {named} were voided, so they cannot be paid. Nothing was charged.")
+
+
+def refuse_void_ids(session, tenant_id, account_id, invoice_ids):
+    """``refuse_void`` for the account's invoices among ``invoice_ids`` (as a request sent them)."""
+    if not isinstance(invoice_ids, list):
+        return
+    ids = [item for item in invoice_ids if isinstance(item, int) and not isinstance(item, bool)][:200]
+    if ids:
+        refuse_void(session.scalars(select(Invoice).where(
+            Invoice.id.in_(ids), Invoice.tenant_id == tenant_id, Invoice.account_id == account_id)
+            .order_by(Invoice.number)).all())

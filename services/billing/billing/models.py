@@ -1,8 +1,8 @@
 """Tables private to the billing service. Every amount is an integer of minor units (cents)."""
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String,
-                        UniqueConstraint)
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String,
+                        UniqueConstraint, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.tables import PlatformTables
@@ -58,6 +58,8 @@ class Invoice(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     voided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    void_reason: Mapped[str | None] = mapped_column(String(200))
+    voided_by: Mapped[int | None] = mapped_column(Integer)  # the staff user who voided it
 
 
 class InvoiceLine(Base):
@@ -90,10 +92,17 @@ class PaymentMethod(Base):
     removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+# Payments that still hold credit. A partial index, so finding an account's credit reads those
+# few rows, not every payment the account ever made (autopay adds one per invoice).
+HOLDS_CREDIT = "status = 'succeeded' AND unapplied > 0"
+
+
 class Payment(Base):
     """Money received (a payment or a prepayment); ``unapplied`` is what is left as credit."""
 
     __tablename__ = "payments"
+    __table_args__ = (Index("ix_payments_credit", "account_id", postgresql_where=text(HOLDS_CREDIT),
+                            sqlite_where=text(HOLDS_CREDIT)),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(Integer, index=True)
@@ -113,7 +122,11 @@ class Payment(Base):
 
 
 class Allocation(Base):
-    """Part of a payment's money (a charge, or a prepayment's credit) applied to one invoice."""
+    """Part of a payment's money (a charge, or a prepayment's credit) applied to one invoice.
+
+    Voiding the invoice releases it: ``released_at`` is set and the amount goes back to the
+    payment's ``unapplied`` credit. The row stays, so the history still shows where the money went.
+    """
 
     __tablename__ = "allocations"
 
@@ -125,6 +138,7 @@ class Allocation(Base):
     checkout_payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), index=True)
     amount: Mapped[int] = mapped_column(Money)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class IdempotencyRecord(Base):
@@ -168,10 +182,13 @@ class ChargeRunItem(Base):
     """One invoice in a charge run; its state moves queued -> charging -> succeeded | failed."""
 
     __tablename__ = "charge_run_items"
-    __table_args__ = (UniqueConstraint("run_id", "invoice_id"),)
+    # (run_id, state): whether a run still has items to charge is one index look-up, not a count
+    # of the whole run at every charge. The unique (run_id, invoice_id) serves lookups by run.
+    __table_args__ = (UniqueConstraint("run_id", "invoice_id"),
+                      Index("ix_charge_run_items_run_id_state", "run_id", "state"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("charge_runs.id"), index=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("charge_runs.id"))
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
     state: Mapped[str] = mapped_column(String(12), index=True)
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))

@@ -12,10 +12,11 @@ import hashlib
 import json
 import time
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
-from billing.invoices import describe, find_invoice, load, utcnow
+from billing.invoices import describe, find_invoice, iso_utc, load, utcnow
 from billing.models import Allocation, IdempotencyRecord, Invoice, Payment, PaymentMethod
 from billing.money import check_limit, format_money, plan_payment
 from billing.processor import ProcessorError, ProcessorUnavailable
@@ -152,10 +153,14 @@ def available_credit(session, tenant_id, account_id):
 
 # --- reserve, charge, settle -------------------------------------------------------------------------
 
+# populate_existing: a locked read must see the row as it is now, not as this session cached it.
+# (Statements of the charge path are built once: building one costs more Python than running it.)
+LOCK_INVOICES = (select(Invoice).where(Invoice.id.in_(bindparam("ids", expanding=True))).order_by(Invoice.id)
+                 .with_for_update().execution_options(populate_existing=True))
+
+
 def lock_invoices(session, tenant_id, account_id, invoice_ids):
-    # populate_existing: a locked read must see the row as it is now, not as this session cached it.
-    rows = session.scalars(select(Invoice).where(Invoice.id.in_(invoice_ids)).order_by(Invoice.id)
-                           .with_for_update().execution_options(populate_existing=True)).all()
+    rows = session.scalars(LOCK_INVOICES, {"ids": list(invoice_ids)}).all()
     found = {row.id: row for row in rows if row.tenant_id == tenant_id and row.account_id == account_id}
     missing = [invoice_id for invoice_id in invoice_ids if invoice_id not in found]
     if missing:
@@ -165,12 +170,16 @@ def lock_invoices(session, tenant_id, account_id, invoice_ids):
     return [found[invoice_id] for invoice_id in invoice_ids]
 
 
-def take_credit(session, tenant_id, account_id, credit, payment):
-    """Move ``credit`` from the account's prepayments (oldest first) onto ``payment``'s invoices."""
-    sources = session.scalars(select(Payment).where(
+def credit_sources(session, tenant_id, account_id):
+    """The account's payments that hold credit, oldest first, locked and read afresh."""
+    return session.scalars(select(Payment).where(
         Payment.tenant_id == tenant_id, Payment.account_id == account_id, Payment.status == "succeeded",
         Payment.unapplied > 0).order_by(Payment.id).with_for_update()
         .execution_options(populate_existing=True)).all()
+
+
+def take_credit(sources, credit):
+    """Take ``credit`` from ``sources`` (credit_sources(), locked), oldest first; return [(source, used)]."""
     taken = []
     for source in sources:
         if credit <= 0:
@@ -191,8 +200,11 @@ def reserve(session, tenant_id, account_id, key, values, settings, source="porta
     if len(unpaid) != len(invoices):
         raise Conflict("Some of these invoices are already paid or being paid. Reload to see them.")
     dues = [(invoice.id, invoice.balance) for invoice in invoices]
-    plan = plan_payment(dues, values.get("amount"), values.get("credit", 0),
-                        available_credit(session, tenant_id, account_id),
+    # The account's credit is read once - locked, as it is then drawn from - and only when the
+    # checkout uses some: an autopay charge or a card-only checkout never reads the payments.
+    credit = values.get("credit", 0)
+    sources = credit_sources(session, tenant_id, account_id) if credit else []
+    plan = plan_payment(dues, values.get("amount"), credit, sum(source.unapplied for source in sources),
                         settings["allow_partial_payments"], settings["allow_credit_at_checkout"])
     method = None
     if plan.charge_amount:
@@ -211,7 +223,7 @@ def reserve(session, tenant_id, account_id, key, values, settings, source="porta
     session.add(payment)
     session.flush()
     credit_left = dict(plan.credit_allocations)
-    for source_payment, used in take_credit(session, tenant_id, account_id, plan.credit_used, payment):
+    for source_payment, used in take_credit(sources, plan.credit_used):
         for invoice_id in credit_left:
             part = min(credit_left[invoice_id], used)
             if part:
@@ -253,26 +265,47 @@ def reserved_by_others(session, invoice_id, payment_id):
         or_(Allocation.payment_id.in_(pending), Allocation.checkout_payment_id.in_(pending)))))
 
 
+THE_PAYMENTS_ALLOCATIONS = or_(Allocation.payment_id == bindparam("payment_id"),
+                               Allocation.checkout_payment_id == bindparam("payment_id"))
+# The invoices a payment covers, locked in id order as lock_invoices() does, and read afresh.
+LOCK_COVERED_INVOICES = (
+    select(Invoice).where(Invoice.id.in_(select(Allocation.invoice_id).where(THE_PAYMENTS_ALLOCATIONS)))
+    .order_by(Invoice.id).with_for_update().execution_options(populate_existing=True))
+# Every allocation on some invoices, with the status of its payment and of the checkout that spent it.
+PAYER, CHECKOUT = aliased(Payment, name="payer"), aliased(Payment, name="checkout")
+ALLOCATIONS_WITH_STATUS = (
+    select(Allocation, PAYER.status, CHECKOUT.status)
+    .join(PAYER, PAYER.id == Allocation.payment_id)
+    .outerjoin(CHECKOUT, CHECKOUT.id == Allocation.checkout_payment_id)
+    .where(Allocation.invoice_id.in_(bindparam("invoice_ids", expanding=True))).order_by(Allocation.id))
+
+
 def settle(session, outbox, payment, status, charge_id, message, receipt_to=None, actor=None):
     """Step 3: a succeeded payment pays its invoices; a failed one gives the reservation back."""
     now = utcnow()
     # The payment first: recovery (recover_pending) may be settling it at this very moment.
     session.refresh(payment, with_for_update=True)
-    allocations = session.scalars(select(Allocation).where(or_(
-        Allocation.payment_id == payment.id, Allocation.checkout_payment_id == payment.id))).all()
     # The invoices were loaded by reserve() and may have changed since (another partial payment):
-    # lock them and read them afresh before giving a reservation back.
-    invoices = {row.id: row for row in session.scalars(select(Invoice).where(
-        Invoice.id.in_([allocation.invoice_id for allocation in allocations])).with_for_update()
-        .execution_options(populate_existing=True))}
+    # lock them and read them afresh.
+    invoices = {row.id: row for row in session.scalars(LOCK_COVERED_INVOICES, {"payment_id": payment.id})}
     if payment.status != "pending":  # settled already: a payment is settled once
         return [describe(invoice) for invoice in invoices.values()]
+    # Every allocation on those invoices and whether its payment, or the checkout that spent its
+    # credit, is still pending - in one read, once the invoices are locked: another payment of
+    # them settles under the same locks, so none can change meanwhile (reserved_by_others, at once).
+    rows = session.execute(ALLOCATIONS_WITH_STATUS, {"invoice_ids": list(invoices)}).all()
+    allocations = [allocation for allocation, _, _ in rows
+                   if payment.id in (allocation.payment_id, allocation.checkout_payment_id)]
+    held_by_others = {
+        allocation.invoice_id for allocation, payer_status, checkout_status in rows
+        if (allocation.payment_id != payment.id and payer_status == "pending")
+        or (allocation.checkout_payment_id not in (None, payment.id) and checkout_status == "pending")}
     payment.processor_charge_id = charge_id
     payment.settled_at = now
     if status == "succeeded":
         payment.status = "succeeded"
         for invoice in invoices.values():
-            if invoice.balance == 0 and not reserved_by_others(session, invoice.id, payment.id):
+            if invoice.balance == 0 and invoice.id not in held_by_others:
                 invoice.status, invoice.paid_at, invoice.autopay = "paid", now, False
         contract = PAYMENT_SUCCEEDED
     else:
@@ -381,7 +414,8 @@ def apply_credit_automatically(session, tenant_id, account_id, payment):
     """Apply ``payment``'s credit to the account's open invoices, oldest due first."""
     invoices = session.scalars(select(Invoice).where(
         Invoice.tenant_id == tenant_id, Invoice.account_id == account_id, Invoice.status == "open",
-        Invoice.balance > 0).order_by(Invoice.due_date, Invoice.id).with_for_update()).all()
+        Invoice.balance > 0).order_by(Invoice.id).with_for_update()).all()  # locked in id order, as everywhere
+    invoices.sort(key=lambda invoice: (invoice.due_date, invoice.id))
     apply_credit(session, tenant_id, payment, [(invoice, min(invoice.balance, payment.unapplied))
                                                for invoice in invoices])
 
@@ -402,36 +436,52 @@ def apply_credit(session, tenant_id, payment, targets):
 
 
 def apply_prepayment_by_hand(session, tenant_id, values):
-    """Staff apply a prepayment's credit to chosen invoices of the same account."""
-    payment = session.scalar(select(Payment).where(Payment.id == values["payment_id"]).with_for_update())
+    """Staff apply a prepayment's credit to chosen invoices of the same account.
+
+    Locks are taken as a checkout takes them, invoices (in id order) before payments, so the two
+    never wait on each other in a circle.
+    """
+    payment = session.get(Payment, values["payment_id"])
     if payment is None or payment.tenant_id != tenant_id or payment.status != "succeeded":
         raise NotFound("No such payment.")
-    requested = sum(item["amount"] for item in values["allocations"])
-    if requested > payment.unapplied:
-        raise invalid("allocations", f"Only {format_money(payment.unapplied)} of this payment is unapplied.")
     targets = []
-    for item in values["allocations"]:
+    for item in sorted(values["allocations"], key=lambda item: item["invoice_id"]):
         invoice = find_invoice(session, tenant_id, item["invoice_id"], payment.account_id)
+        # Locked and read afresh: the invoice may have been paid or voided since it was loaded.
+        session.refresh(invoice, with_for_update=True)
+        if invoice.status == "void":
+            raise invalid("allocations", f"Invoice #{invoice.number} is void: nothing is due on it.")
         if invoice.status != "open" or item["amount"] > invoice.balance:
             raise invalid("allocations", f"Invoice #{invoice.number} has {format_money(invoice.balance)} due.")
         targets.append((invoice, item["amount"]))
+    session.refresh(payment, with_for_update=True)
+    requested = sum(item["amount"] for item in values["allocations"])
+    if requested > payment.unapplied:
+        raise invalid("allocations", f"Only {format_money(payment.unapplied)} of this payment is unapplied.")
     apply_credit(session, tenant_id, payment, targets)
     return payment
 
 
 def history(session, tenant_id, account_id):
-    """Payments and prepayments that succeeded, newest first, each with what it was applied to."""
+    """Payments and prepayments that succeeded, newest first, each with what it was applied to.
+
+    ``applied_to`` is where the money is now; ``released`` is what was applied to an invoice
+    later voided and came back as credit (part of ``unapplied`` unless applied again since).
+    """
     payments = session.scalars(select(Payment).where(
         Payment.tenant_id == tenant_id, Payment.account_id == account_id, Payment.status == "succeeded")
         .order_by(Payment.created_at.desc(), Payment.id.desc())).all()
     rows = []
     for payment in payments:
-        applied = session.execute(select(Invoice.number, Allocation.amount).join(
+        parts = session.execute(select(Invoice.number, Allocation.amount, Allocation.released_at).join(
             Invoice, Invoice.id == Allocation.invoice_id).where(Allocation.payment_id == payment.id)
             .order_by(Allocation.id)).all()
         method = session.get(PaymentMethod, payment.payment_method_id) if payment.payment_method_id else None
         rows.append({**describe_payment(payment, method),
-                     "applied_to": [{"invoice_number": number, "amount": amount} for number, amount in applied]})
+                     "applied_to": [{"invoice_number": number, "amount": amount}
+                                    for number, amount, released_at in parts if released_at is None],
+                     "released": [{"invoice_number": number, "amount": amount, "released_at": iso_utc(released_at)}
+                                  for number, amount, released_at in parts if released_at is not None]})
     return rows
 
 

@@ -1,5 +1,5 @@
 """Marshmallow schemas for the billing service's RPC inputs and outputs."""
-from marshmallow import Schema, fields, validate, validates_schema, ValidationError
+from marshmallow import Schema, fields, pre_load, validate, validates_schema, ValidationError
 
 MAX_MINOR_UNITS = 10 ** 12  # ten billion in major units: beyond any invoice, within JSON's exact range
 
@@ -107,3 +107,24 @@ class ApplyCreditSchema(Schema):
         "invoice_id": fields.Integer(strict=True, required=True),
         "amount": money(minimum=1, required=True),
     })), required=True, validate=validate.Length(min=1, max=200))
+
+
+VOID_REASON_MAX = 200
+
+
+def one_line_text(value):
+    if not value.isprintable():
+        raise ValidationError("Use one line of plain text, without line breaks or control characters.")
+
+
+class VoidInvoiceSchema(Schema):
+    """Why staff void an invoice: optional, one short line (blank means no reason)."""
+
+    reason = fields.String(allow_none=True, load_default=None,
+                           validate=[validate.Length(max=VOID_REASON_MAX), one_line_text])
+
+    @pre_load
+    def trim(self, data, **kwargs):
+        if isinstance(data, dict) and isinstance(data.get("reason"), str):
+            data = {**data, "reason": data["reason"].strip() or None}
+        return data

@@ -14,7 +14,7 @@ from billing.settings import TABS
 from shared.context import CallContext, tenant_rpc
 from shared.db import Database
 from shared.entrypoints import StandardEntrypoints
-from shared.errors import NotFound, PermissionDenied, invalid
+from shared.errors import Conflict, NotFound, PermissionDenied, invalid
 from shared.events import INVOICE_CHARGE_REQUESTED, PAYMENT_METHOD_REMOVED
 from shared.messaging import Outbox, ReliableEventHandler
 from shared.settings_store import read_settings
@@ -81,7 +81,15 @@ class BillingService(StandardEntrypoints):
     @tenant_rpc
     def get_invoice(self, invoice_id):
         row = invoices.find_invoice(self.db, self._staff(), invoice_id)
-        return invoices.describe(row, invoices.lines_of(self.db, row))
+        return invoices.describe_for_staff(row, invoices.lines_of(self.db, row))
+
+    @tenant_rpc
+    def void_invoice(self, invoice_id, reason=None):
+        """Void an open invoice; anything already paid on it becomes the account's credit."""
+        tenant_id = self._staff()
+        row, released = invoices.void_invoice(self.db, tenant_id, invoice_id, {"reason": reason}, self.ctx.actor)
+        self.db.commit()
+        return {**invoices.describe_for_staff(row, invoices.lines_of(self.db, row)), "credit_released": released}
 
     @tenant_rpc
     def invoice_pdf(self, invoice_id, business_name, account_name=None):
@@ -183,6 +191,7 @@ class BillingService(StandardEntrypoints):
         values = invoices.load(payments.PayInvoicesSchema, request)
         rows = [invoices.find_invoice(self.db, tenant_id, invoice_id, account_id)
                 for invoice_id in values["invoice_ids"]]
+        invoices.refuse_void(rows)
         plan = payments.plan_payment([(row.id, row.balance) for row in rows], values["amount"], values["credit"],
                                      payments.available_credit(self.db, tenant_id, account_id),
                                      settings["allow_partial_payments"], settings["allow_credit_at_checkout"])
@@ -196,8 +205,14 @@ class BillingService(StandardEntrypoints):
     @tenant_rpc
     def pay_invoices(self, idempotency_key, request):
         tenant_id, account_id = self._client("pay")
-        return payments.pay_invoices(self.db, self.outbox, self.processor, tenant_id, account_id,
-                                     idempotency_key, request, self._settings(), self.ctx.actor)
+        try:
+            return payments.pay_invoices(self.db, self.outbox, self.processor, tenant_id, account_id,
+                                         idempotency_key, request, self._settings(), self.ctx.actor)
+        except Conflict:
+            # Refused under the invoices' locks; when one of them is void, say so instead.
+            invoices.refuse_void_ids(self.db, tenant_id, account_id,
+                                     request.get("invoice_ids") if isinstance(request, dict) else None)
+            raise
 
     @tenant_rpc
     def make_prepayment(self, idempotency_key, request):
