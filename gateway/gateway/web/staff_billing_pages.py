@@ -10,7 +10,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from gateway.api import staff_billing
 from gateway.api.staff_billing import billing, find_client
-from gateway.schemas import MAX_CENTS
+from gateway.schemas import MAX_CENTS, VOID_REASON_LENGTH
 from gateway.services import first_error, rpc
 from gateway.web import pages, settings_form
 from gateway.web.pages import staff_page
@@ -42,7 +42,6 @@ NOTICES = {
     "voided": "Invoice voided. Anything paid on it is now credit on the client's account.",
 }
 VOIDABLE = ("open", "past_due")
-VOID_REASON_LENGTH = 200
 
 
 @blueprint.context_processor
