@@ -436,17 +436,28 @@ class StaffNewInvoiceSchema(Schema):
             raise ValidationError("The invoice total cannot be above $10,000,000,000.00.", "lines")
 
 
-class StaffInvoiceListArgsSchema(Schema):
-    number = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1, max=10 ** 12))
+class InvoiceFilterArgsSchema(Schema):
+    """The filters of both invoice lists, the staff's and the client's."""
+    number = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1, max=10 ** 12),
+                            metadata={"description": "The invoice number."})
     date_from = fields.Date(allow_none=True, load_default=None, metadata={"description": "Issued on or after."})
     date_to = fields.Date(allow_none=True, load_default=None, metadata={"description": "Issued on or before."})
     amount_min = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=MAX_CENTS),
-                                metadata={"description": "Smallest total, in cents."})
+                                metadata={"description": "Smallest total, integer cents."})
     amount_max = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=MAX_CENTS),
-                                metadata={"description": "Largest total, in cents."})
+                                metadata={"description": "Largest total, integer cents."})
+
+
+class StaffInvoiceListArgsSchema(InvoiceFilterArgsSchema):
     status = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(INVOICE_STATUS_FILTERS))
     account_id = fields.Integer(allow_none=True, load_default=None)
     autopay = fields.Boolean(allow_none=True, load_default=None)
+
+
+class PortalInvoiceArgsSchema(InvoiceFilterArgsSchema):
+    status = fields.String(load_default="unpaid", validate=validate.OneOf(INVOICE_STATUS_FILTERS),
+                           metadata={"description": "`unpaid` (the default), `open`, `past_due`, `paid`, "
+                                                    "`void` or `all`."})
 
 
 class StaffInvoiceLineSchema(Schema):
@@ -456,20 +467,24 @@ class StaffInvoiceLineSchema(Schema):
     amount = fields.Integer(metadata={"description": "quantity × unit_price, integer cents."})
 
 
-class StaffInvoiceSchema(Schema):
+class PortalInvoiceSchema(Schema):
     id = fields.Integer()
-    number = fields.Integer(metadata={"description": "Numbered per business from 1001."})
-    account_id = fields.Integer()
+    number = fields.Integer()
     job_id = fields.Integer(allow_none=True)
-    issue_date = fields.String()
-    due_date = fields.String()
+    issue_date = fields.String(metadata={"description": "YYYY-MM-DD."})
+    due_date = fields.String(metadata={"description": "YYYY-MM-DD."})
     total = fields.Integer(metadata={"description": "Integer cents."})
     balance = fields.Integer(metadata={"description": "Still due, integer cents."})
     paid = fields.Integer(metadata={"description": "Integer cents."})
     status = fields.String(metadata={"description": "`open`, `past_due`, `paid` or `void`."})
     autopay = fields.Boolean(metadata={"description": "Awaits an autopay charge while open."})
-    voided_at = fields.String(allow_none=True, metadata={"description": "When it was voided; null unless void. "
-                                                                        "A void invoice has balance and paid 0."})
+    voided_at = fields.String(allow_none=True, metadata={"description": "When the business cancelled (voided) it; "
+                                                                        "null unless void. A void invoice has balance "
+                                                                        "and paid 0."})
+
+
+class StaffInvoiceSchema(PortalInvoiceSchema):
+    account_id = fields.Integer(metadata={"description": "The client's id."})
 
 
 class StaffInvoiceListSchema(Schema):
@@ -651,37 +666,8 @@ class ChargeRunArgsSchema(Schema):
 # the field at fault. Defaults are filled in here so that two requests meaning the same thing
 # reach billing identically and a retry with the same Idempotency-Key is recognised as one.
 
-class PortalInvoiceSchema(Schema):
-    id = fields.Integer()
-    number = fields.Integer()
-    job_id = fields.Integer(allow_none=True)
-    issue_date = fields.String(metadata={"description": "YYYY-MM-DD."})
-    due_date = fields.String(metadata={"description": "YYYY-MM-DD."})
-    total = fields.Integer(metadata={"description": "Integer cents."})
-    balance = fields.Integer(metadata={"description": "Still due, integer cents."})
-    paid = fields.Integer(metadata={"description": "Integer cents."})
-    status = fields.String(metadata={"description": "`open`, `past_due`, `paid` or `void`."})
-    autopay = fields.Boolean(metadata={"description": "Will be charged by autopay."})
-    voided_at = fields.String(allow_none=True, metadata={"description": "When the business cancelled (voided) it; "
-                                                                        "null unless void. Nothing is due on it."})
-
-
 class PortalInvoiceListSchema(Schema):
     items = fields.List(fields.Nested(PortalInvoiceSchema))
-
-
-class PortalInvoiceArgsSchema(Schema):
-    number = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1, max=10 ** 9),
-                            metadata={"description": "The invoice number."})
-    date_from = fields.Date(allow_none=True, load_default=None, metadata={"description": "Issued on or after."})
-    date_to = fields.Date(allow_none=True, load_default=None, metadata={"description": "Issued on or before."})
-    amount_min = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=MAX_CENTS),
-                                metadata={"description": "Smallest total, integer cents."})
-    amount_max = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=MAX_CENTS),
-                                metadata={"description": "Largest total, integer cents."})
-    status = fields.String(load_default="unpaid", validate=validate.OneOf(INVOICE_STATUS_FILTERS),
-                           metadata={"description": "`unpaid` (the default), `open`, `past_due`, `paid`, "
-                                                    "`void` or `all`."})
 
 
 class BillingFeaturesSchema(Schema):
