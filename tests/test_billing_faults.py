@@ -556,6 +556,9 @@ class _Discard:
     def add(self, *args, **kwargs):
         pass
 
+    def add_many(self, *args, **kwargs):
+        pass
+
 
 def waiting_for_a_lock(system):
     with system.billing_engine.connect() as connection:

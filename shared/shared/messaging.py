@@ -126,19 +126,31 @@ class OutboxWriter:
         self.context_data = context_data
         self.on_added = on_added
 
-    def add(self, session, contract, data, tenant_id=None):
-        tenant_id = tenant_id if tenant_id is not None else self.context_data.get(TENANT_KEY)
-        body = envelope(contract, tenant_id, data)
-        headers = {f"nameko.{key}": value for key, value in {
+    def headers(self, tenant_id):
+        """The headers an event of ``tenant_id`` travels with: its tenant, actor and request."""
+        return {f"nameko.{key}": value for key, value in {
             TENANT_KEY: tenant_id,
             ACTOR_KEY: self.context_data.get(ACTOR_KEY),
             REQUEST_ID_KEY: self.context_data.get(REQUEST_ID_KEY),
         }.items() if value is not None}
-        session.execute(insert(self.tables.outbox).values(
-            event_id=body["event_id"], event_type=contract.name, tenant_id=tenant_id, body=body,
-            headers=headers, created_at=now(), attempts=0))
+
+    def add(self, session, contract, data, tenant_id=None):
+        return self.add_many(session, contract, [data], tenant_id)[0]
+
+    def add_many(self, session, contract, payloads, tenant_id=None):
+        """Add events of one contract in one insert; return their envelopes.
+
+        The payloads share one shape, so the first, checked against the contract, stands for all.
+        """
+        tenant_id = tenant_id if tenant_id is not None else self.context_data.get(TENANT_KEY)
+        first = envelope(contract, tenant_id, payloads[0])
+        bodies = [first] + [{**first, "event_id": str(uuid.uuid4()), "data": dict(data)} for data in payloads[1:]]
+        headers, created_at = self.headers(tenant_id), now()
+        session.execute(insert(self.tables.outbox), [
+            {"event_id": body["event_id"], "event_type": contract.name, "tenant_id": tenant_id, "body": body,
+             "headers": headers, "created_at": created_at, "attempts": 0} for body in bodies])
         self.on_added()
-        return body
+        return bodies
 
 
 class Relay:

@@ -5,14 +5,12 @@ reuses the item's payment and idempotency key, so a message redelivered after a 
 finishes the same charge instead of making a second one.
 """
 import json
-import uuid
 
 from sqlalchemy import bindparam, func, insert, select, text, update
 
 from billing.invoices import describe, utcnow
 from billing.models import Autopay, ChargeRun, ChargeRunItem, Invoice, Payment, PaymentMethod
 from billing.payments import charge, reserve, settle
-from shared.context import ACTOR_KEY, REQUEST_ID_KEY, TENANT_KEY
 from shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from shared.events import INVOICE_CHARGE_REQUESTED
 from shared.messaging import OutboxWriter, envelope
@@ -75,54 +73,21 @@ def start_run(session, outbox, tenant_id, invoice_ids=None, requested_by=None):
     run = ChargeRun(tenant_id=tenant_id, requested_by=requested_by, total=len(ids), created_at=now)
     session.add(run)
     session.flush()
+    # The set-based insert writes the outbox table itself: only for the real outbox, not a test's stand-in.
     if isinstance(outbox, OutboxWriter) and session.get_bind().dialect.name == "postgresql":
         queue_in_postgresql(session, outbox, tenant_id, run.id, ids, now)
     else:
         session.execute(insert(ChargeRunItem), [{"run_id": run.id, "invoice_id": invoice_id, "state": "queued",
                                                   "updated_at": now} for invoice_id in ids])
-        add_events(session, outbox, INVOICE_CHARGE_REQUESTED, tenant_id,
-                   [{"run_id": run.id, "invoice_id": invoice_id} for invoice_id in ids])
+        outbox.add_many(session, INVOICE_CHARGE_REQUESTED,
+                        [{"run_id": run.id, "invoice_id": invoice_id} for invoice_id in ids], tenant_id)
     return run
-
-
-def outbox_row_template(outbox, contract, tenant_id, data):
-    """The envelope of an event with ``data`` and the headers, as ``OutboxWriter.add`` writes them.
-
-    Raises when ``data`` does not fit the contract: the events of a run share one shape, so the
-    first one checked stands for the rest.
-    """
-    headers = {f"nameko.{key}": value for key, value in {
-        TENANT_KEY: tenant_id,
-        ACTOR_KEY: outbox.context_data.get(ACTOR_KEY),
-        REQUEST_ID_KEY: outbox.context_data.get(REQUEST_ID_KEY),
-    }.items() if value is not None}
-    return envelope(contract, tenant_id, data), headers
-
-
-def add_events(session, outbox, contract, tenant_id, payloads):
-    """Write many events of one contract to the outbox in one multi-row insert (executemany).
-
-    Any other outbox than an OutboxWriter (a test's stand-in) gets ``add`` per event.
-    """
-    if not isinstance(outbox, OutboxWriter):
-        for data in payloads:
-            outbox.add(session, contract, data, tenant_id=tenant_id)
-        return
-    first, headers = outbox_row_template(outbox, contract, tenant_id, payloads[0])
-    created_at = utcnow()
-    rows = []
-    for index, data in enumerate(payloads):
-        body = first if index == 0 else {**first, "event_id": str(uuid.uuid4()), "data": dict(data)}
-        rows.append({"event_id": body["event_id"], "event_type": contract.name, "tenant_id": tenant_id,
-                     "body": body, "headers": headers, "created_at": created_at, "attempts": 0})
-    session.execute(insert(outbox.tables.outbox), rows)
-    outbox.on_added()
 
 
 # PostgreSQL builds the items and their messages itself from the list of invoice ids, in its
 # order: a run of 10,000 costs the service a few milliseconds of Python instead of a second,
 # which matters when the instance answering is also busy charging. Each message is the
-# envelope outbox_row_template() made for the first invoice, with its own event id and invoice.
+# envelope made for the first invoice, with its own event id and invoice.
 ITEMS_FROM_IDS = text(
     "INSERT INTO charge_run_items (run_id, invoice_id, state, updated_at) "
     "SELECT :run_id, chosen.invoice_id, 'queued', :now "
@@ -140,11 +105,10 @@ MESSAGES_FROM_IDS = text(
 
 
 def queue_in_postgresql(session, outbox, tenant_id, run_id, ids, now):
-    body, headers = outbox_row_template(outbox, INVOICE_CHARGE_REQUESTED, tenant_id,
-                                        {"run_id": run_id, "invoice_id": ids[0]})
+    body = envelope(INVOICE_CHARGE_REQUESTED, tenant_id, {"run_id": run_id, "invoice_id": ids[0]})
     session.execute(ITEMS_FROM_IDS, {"run_id": run_id, "now": now, "ids": list(ids)})
     session.execute(MESSAGES_FROM_IDS, {"event_type": INVOICE_CHARGE_REQUESTED.name, "tenant_id": tenant_id,
-                                        "body": json.dumps(body), "headers": json.dumps(headers), "now": now,
+                                        "body": json.dumps(body), "headers": json.dumps(outbox.headers(tenant_id)), "now": now,
                                         "ids": list(ids)})
     outbox.on_added()
 
