@@ -1,14 +1,6 @@
 """Calling the services from a request: the app's RPC client with the request's context."""
 from flask import current_app, g
 
-# Which service owns each settings tab.
-SETTINGS_TABS = {
-    "general": "accounts",
-    "billing": "billing",
-    "services": "billing",
-    "tickets": "tickets",
-    "alerts": "notifications",
-}
 SERVICES = ("accounts", "billing", "tickets", "notifications")
 
 

@@ -1,0 +1,128 @@
+"""Client portal API schemas: the Billing tab (invoices, payments, cards and bank accounts) and autopay."""
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
+
+from gateway.schemas.billing import (INVOICE_STATUS_FILTERS, BillingPaymentSchema, InvoiceFilterArgsSchema,
+                                     NewPaymentMethodSchema, PaymentMethodSchema, PortalInvoiceSchema)
+from gateway.schemas.common import cents
+from shared.fields import StrictBoolean
+
+# Shapes only: billing applies the business's rules (limits, partial payments, credit) and names
+# the field at fault. Defaults are filled in here so that two requests meaning the same thing
+# reach billing identically and a retry with the same Idempotency-Key is recognised as one.
+IDEMPOTENCY_HELP = "Send an Idempotency-Key header of 8 to 200 characters, new for each payment."
+
+
+def printable_key(key):
+    """Refuse a key with control characters: it names one payment in billing's records."""
+    if not key.isprintable():
+        raise ValidationError(IDEMPOTENCY_HELP)
+
+
+class IdempotencyKeySchema(Schema):
+    """The header every payment carries: a retry with the same key gets the first answer, never a second charge."""
+
+    key = fields.String(required=True, data_key="Idempotency-Key",
+                        validate=[validate.Length(min=8, max=200, error=IDEMPOTENCY_HELP), printable_key],
+                        error_messages={"required": IDEMPOTENCY_HELP},
+                        metadata={"description": "8 to 200 characters, new for each payment."})
+
+    @pre_load
+    def strip(self, data, **kwargs):
+        key = data.get("Idempotency-Key")
+        return {"Idempotency-Key": key.strip()} if isinstance(key, str) else data
+
+
+class PortalInvoiceArgsSchema(InvoiceFilterArgsSchema):
+    status = fields.String(load_default="unpaid", validate=validate.OneOf(INVOICE_STATUS_FILTERS),
+                           metadata={"description": "`unpaid` (the default), `open`, `past_due`, `paid`, "
+                                                    "`void` or `all`."})
+
+
+class PortalInvoiceListSchema(Schema):
+    items = fields.List(fields.Nested(PortalInvoiceSchema))
+
+
+class BillingFeaturesSchema(Schema):
+    show_invoices = fields.Boolean()
+    online_payments_enabled = fields.Boolean()
+    allow_partial_payments = fields.Boolean()
+    allow_credit_at_checkout = fields.Boolean()
+    allow_card_changes = fields.Boolean()
+    allow_bank_account_changes = fields.Boolean()
+    autopay_enabled = fields.Boolean()
+    prepayments_enabled = fields.Boolean()
+    show_billing_history = fields.Boolean()
+    over_limit_action = fields.String(metadata={"description": "`warn` (confirm to pay) or `block`."})
+    card_max_payment = fields.Integer(metadata={"description": "Integer cents; 0 means no limit."})
+    ach_max_payment = fields.Integer(metadata={"description": "Integer cents; 0 means no limit."})
+
+
+class BillingSummarySchema(Schema):
+    total_due = fields.Integer(metadata={"description": "Integer cents."})
+    open_count = fields.Integer()
+    past_due = fields.List(fields.Nested(PortalInvoiceSchema))
+    credit = fields.Integer(metadata={"description": "Credit available at checkout, integer cents."})
+    features = fields.Nested(BillingFeaturesSchema, metadata={"description": "What the business allows."})
+
+
+class PaymentMethodListSchema(Schema):
+    items = fields.List(fields.Nested(PaymentMethodSchema))
+
+
+class PaymentRequestSchema(Schema):
+    invoice_ids = fields.List(fields.Integer(strict=True), required=True, validate=validate.Length(min=1, max=200))
+    payment_method_id = fields.Integer(strict=True, allow_none=True, load_default=None,
+                                       metadata={"description": "A card or bank account on file."})
+    new_method = fields.Nested(NewPaymentMethodSchema, allow_none=True, load_default=None,
+                               metadata={"description": "Or a new one, from the processor's hosted form."})
+    save_method = StrictBoolean(load_default=False, metadata={"description": "Keep the new method on file."})
+    amount = cents("What to pay in total, credit included; less than the balance only for one invoice, "
+                   "when the business allows partial payments. The whole balance when left out.",
+                   allow_none=True, load_default=None)
+    credit = cents("Available credit to put towards these invoices.", load_default=0)
+    confirm_over_limit = StrictBoolean(load_default=False,
+                                       metadata={"description": "Pay although the amount is over the "
+                                                                "business's limit for the method."})
+
+
+class PaymentQuoteSchema(Schema):
+    charge_amount = fields.Integer(metadata={"description": "What the method would be charged, integer cents."})
+    credit_used = fields.Integer(metadata={"description": "Integer cents."})
+    over_limit = fields.Boolean()
+    blocked = fields.Boolean(metadata={"description": "Over the limit, and the business refuses such payments."})
+    message = fields.String(allow_none=True, metadata={"description": "The warning to show when over the limit."})
+
+
+class PaymentTakenSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String(metadata={"description": "`payment` or `prepayment`."})
+    source = fields.String()
+    amount = fields.Integer(metadata={"description": "Charged to the method, integer cents."})
+    amount_display = fields.String()
+    status = fields.String()
+    method = fields.String(metadata={"description": "Such as \"Visa ending 4242\", or \"Account credit\"."})
+    unapplied = fields.Integer(metadata={"description": "Credit left over, integer cents."})
+    created_at = fields.String()
+
+
+class PaymentResultSchema(Schema):
+    payment = fields.Nested(PaymentTakenSchema)
+    invoices = fields.List(fields.Nested(PortalInvoiceSchema), metadata={"description": "The invoices paid, as now."})
+
+
+class PrepaymentRequestSchema(Schema):
+    amount = cents("Integer cents, above zero.", required=True)
+    payment_method_id = fields.Integer(strict=True, allow_none=True, load_default=None)
+    new_method = fields.Nested(NewPaymentMethodSchema, allow_none=True, load_default=None)
+    confirm_over_limit = StrictBoolean(load_default=False)
+
+
+class BillingHistorySchema(Schema):
+    items = fields.List(fields.Nested(BillingPaymentSchema),
+                        metadata={"description": "Payments and prepayments, newest first, with the invoices each "
+                                                 "was applied to."})
+
+
+class AutopayEnrolmentSchema(Schema):
+    payment_method_id = fields.Integer(strict=True, required=True)
+    consent = StrictBoolean(required=True, metadata={"description": "true: the client agrees to `consent_text`."})
