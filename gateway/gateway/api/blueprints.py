@@ -16,7 +16,7 @@ from gateway.auth import authenticate_staff, signed_in
 from gateway.errors import status_for
 from gateway.portal_auth import authenticate_client
 from shared.errors import InvalidInput
-from shared.settings_store import validation_error
+from shared.validation import validation_error
 
 # Who may call: a staff bearer token or the staff cookie (with its CSRF token); a client's bearer token.
 STAFF_SECURITY = [{"bearer": []}, {"cookie": []}]

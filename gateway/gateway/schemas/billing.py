@@ -1,7 +1,7 @@
 """Billing shapes both audiences share: invoices and their filters, payments, payment methods and autopay."""
 from marshmallow import Schema, fields, validate
 
-from gateway.schemas.common import MAX_CENTS
+from shared.money import MAX_MINOR_UNITS
 
 INVOICE_STATUS_FILTERS = ("unpaid", "open", "past_due", "paid", "void", "all")
 
@@ -12,9 +12,9 @@ class InvoiceFilterArgsSchema(Schema):
                             metadata={"description": "The invoice number."})
     date_from = fields.Date(allow_none=True, load_default=None, metadata={"description": "Issued on or after."})
     date_to = fields.Date(allow_none=True, load_default=None, metadata={"description": "Issued on or before."})
-    amount_min = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=MAX_CENTS),
+    amount_min = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=MAX_MINOR_UNITS),
                                 metadata={"description": "Smallest total, integer cents."})
-    amount_max = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=MAX_CENTS),
+    amount_max = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=MAX_MINOR_UNITS),
                                 metadata={"description": "Largest total, integer cents."})
 
 

@@ -1,5 +1,5 @@
-"""Shapes every part of the API shares: the error body, health, amounts of money and custom field values."""
-from marshmallow import Schema, ValidationError, fields, validate
+"""Shapes every part of the API shares: the error body, health and custom field values."""
+from marshmallow import Schema, ValidationError, fields
 
 
 class ErrorDetailSchema(Schema):
@@ -23,17 +23,6 @@ class ServiceHealthSchema(Schema):
 class HealthSchema(Schema):
     status = fields.String()
     services = fields.Dict(keys=fields.String(), values=fields.Nested(ServiceHealthSchema))
-
-
-# Money is integer cents end to end. billing refuses more than this on any one amount; the gateway
-# also refuses an invoice whose lines add up to more.
-MAX_CENTS = 10 ** 12
-
-
-def cents(description="Integer cents.", **options):
-    """An amount of money in integer cents; floats and strings are refused."""
-    return fields.Integer(strict=True, validate=validate.Range(min=0, max=MAX_CENTS),
-                          metadata={"description": description}, **options)
 
 
 def json_scalar_or_null(value):

@@ -3,21 +3,21 @@ from datetime import datetime
 
 from flask import Blueprint
 
+from shared.money import format_money
+
 blueprint = Blueprint("filters", __name__)
 
 
 @blueprint.app_template_filter("money")
 def money(cents):
-    """Show integer cents as dollars: 123456 -> "$1,234.56"."""
-    cents = int(cents or 0)
-    whole, part = divmod(abs(cents), 100)
-    return f"{'-' if cents < 0 else ''}${whole:,}.{part:02d}"
+    """Show integer cents as money: 123456 -> "$1,234.56"."""
+    return format_money(cents)
 
 
 @blueprint.app_template_filter("dollars")
 def dollars(cents):
     """Show integer cents as an input's value: 1250 -> "12.50"."""
-    return "" if cents is None else f"{cents // 100}.{cents % 100:02d}"
+    return "" if cents is None else format_money(cents, for_input=True)
 
 
 @blueprint.app_template_filter("day")

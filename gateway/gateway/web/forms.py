@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from flask import request
 from marshmallow import EXCLUDE, ValidationError
 
-from shared.settings_store import validation_error
+from shared.validation import validation_error
 
 WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 COMMA_HINT = "Separate values with commas."

@@ -3,8 +3,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from gateway.schemas.billing import (INVOICE_STATUS_FILTERS, BillingPaymentSchema, InvoiceFilterArgsSchema,
                                      NewPaymentMethodSchema, PaymentMethodSchema, PortalInvoiceSchema)
-from gateway.schemas.common import cents
-from shared.fields import StrictBoolean
+from shared.fields import StrictBoolean, money_field
 
 # Shapes only: billing applies the business's rules (limits, partial payments, credit) and names
 # the field at fault. Defaults are filled in here so that two requests meaning the same thing
@@ -76,10 +75,11 @@ class PaymentRequestSchema(Schema):
     new_method = fields.Nested(NewPaymentMethodSchema, allow_none=True, load_default=None,
                                metadata={"description": "Or a new one, from the processor's hosted form."})
     save_method = StrictBoolean(load_default=False, metadata={"description": "Keep the new method on file."})
-    amount = cents("What to pay in total, credit included; less than the balance only for one invoice, "
-                   "when the business allows partial payments. The whole balance when left out.",
-                   allow_none=True, load_default=None)
-    credit = cents("Available credit to put towards these invoices.", load_default=0)
+    amount = money_field(allow_none=True, load_default=None, metadata={
+        "description": "What to pay in total, credit included, in integer cents; less than the balance only for "
+                       "one invoice, when the business allows partial payments. The whole balance when left out."})
+    credit = money_field(load_default=0, metadata={"description": "Available credit to put towards these "
+                                                                  "invoices, integer cents."})
     confirm_over_limit = StrictBoolean(load_default=False,
                                        metadata={"description": "Pay although the amount is over the "
                                                                 "business's limit for the method."})
@@ -111,7 +111,7 @@ class PaymentResultSchema(Schema):
 
 
 class PrepaymentRequestSchema(Schema):
-    amount = cents("Integer cents, above zero.", required=True)
+    amount = money_field(required=True, metadata={"description": "Integer cents, above zero."})
     payment_method_id = fields.Integer(strict=True, allow_none=True, load_default=None)
     new_method = fields.Nested(NewPaymentMethodSchema, allow_none=True, load_default=None)
     confirm_over_limit = StrictBoolean(load_default=False)

@@ -3,8 +3,8 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 
 from gateway.schemas.billing import (AutopayStatusSchema, BillingPaymentSchema, INVOICE_STATUS_FILTERS,
                                      InvoiceFilterArgsSchema, PaymentMethodSchema, StaffInvoiceSchema)
-from gateway.schemas.common import MAX_CENTS, cents
-from shared.fields import StrictBoolean
+from shared.fields import StrictBoolean, money_field
+from shared.money import MAX_MINOR_UNITS, format_money
 
 JOB_STATUSES = ("unscheduled", "scheduled", "completed", "paused")
 
@@ -12,7 +12,8 @@ JOB_STATUSES = ("unscheduled", "scheduled", "completed", "paused")
 class StaffInvoiceLineInputSchema(Schema):
     description = fields.String(required=True, validate=validate.Length(min=1, max=300))
     quantity = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1, max=100_000))
-    unit_price = cents("Price of one unit in integer cents (1250 is $12.50).", required=True)
+    unit_price = money_field(required=True,
+                             metadata={"description": "Price of one unit in integer cents (1250 is $12.50)."})
 
 
 class StaffNewInvoiceSchema(Schema):
@@ -28,8 +29,8 @@ class StaffNewInvoiceSchema(Schema):
     def check_dates_and_total(self, data, **kwargs):
         if data.get("issue_date") and data.get("due_date") and data["due_date"] < data["issue_date"]:
             raise ValidationError("The due date cannot be before the issue date.", "due_date")
-        if sum(line["quantity"] * line["unit_price"] for line in data.get("lines", [])) > MAX_CENTS:
-            raise ValidationError("The invoice total cannot be above $10,000,000,000.00.", "lines")
+        if sum(line["quantity"] * line["unit_price"] for line in data.get("lines", [])) > MAX_MINOR_UNITS:
+            raise ValidationError(f"The invoice total cannot be above {format_money(MAX_MINOR_UNITS)}.", "lines")
 
 
 class StaffInvoiceListArgsSchema(InvoiceFilterArgsSchema):
@@ -121,8 +122,7 @@ class AccountBillingSchema(Schema):
 
 class PrepaymentAllocationSchema(Schema):
     invoice_id = fields.Integer(strict=True, required=True)
-    amount = fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=MAX_CENTS),
-                            metadata={"description": "Integer cents."})
+    amount = money_field(minimum=1, required=True, metadata={"description": "Integer cents."})
 
 
 class ApplyPrepaymentSchema(Schema):

@@ -19,6 +19,7 @@ SECURITY_QUESTION_SLOTS = 3
 
 
 CUSTOM_INPUT_KINDS = {"text": "text", "number": "decimal", "date": "date", "choice": "select"}
+CUSTOM_INPUT_HINTS = {"number": "A number, such as 12 or 12.5.", "date": "A date, such as 2025-06-30."}
 
 
 def custom_field_name(key):
@@ -43,7 +44,7 @@ def details_inputs(mine):
     for custom in mine["custom_fields"]:
         kind = CUSTOM_INPUT_KINDS.get(custom["type"], "text")
         options = [("", "Not set")] + [(choice, choice) for choice in custom.get("choices") or []]
-        hint = {"number": "A number, such as 12 or 12.5.", "date": "A date, such as 2025-06-30."}.get(custom["type"], "")
+        hint = CUSTOM_INPUT_HINTS.get(custom["type"], "")
         inputs.append(Field(custom_field_name(custom["key"]), kind, custom["label"], hint,
                             options=options if kind == "select" else [], value=shown_value(custom)))
     return inputs

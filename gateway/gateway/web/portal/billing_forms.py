@@ -1,16 +1,14 @@
 """The Billing tab's forms read into what billing takes (amounts typed in dollars become integer cents), and
 billing's messages put back beside the forms' inputs."""
-import re
 import uuid
 from datetime import date
 
 from flask import g, render_template
 
-from gateway.schemas.common import MAX_CENTS
+from shared.money import MAX_MINOR_UNITS, parse_money
 
 NEW_METHOD_KINDS = ("card", "ach")
 NEW_METHOD_PARTS = ("token", "brand", "last4", "exp_month", "exp_year")
-MONEY_TEXT = re.compile(r"\$?\s*(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<cents>[0-9]{1,2}))?")
 DONE = {
     "method_added": "Saved. The new payment method is on file.",
     "method_replaced": "Replaced. The new payment method took the old one's place.",
@@ -31,17 +29,6 @@ def may_manage():
 def new_idempotency_key():
     """Give each payment form its own key: resending that form can never pay twice."""
     return str(uuid.uuid4())
-
-
-def parse_money(text):
-    """Turn "1,234.5" or "$12" into integer cents; raise ValueError when it is not an amount."""
-    found = MONEY_TEXT.fullmatch(text.strip())
-    if not found:
-        raise ValueError("Enter an amount in dollars, such as 25.00.")
-    cents = int(found["whole"].replace(",", "")) * 100 + int((found["cents"] or "0").ljust(2, "0"))
-    if cents > MAX_CENTS:
-        raise ValueError("That amount is too large.")
-    return cents
 
 
 def money_input(form, name, errors):
@@ -79,7 +66,7 @@ def invoice_filters(args):
     if filters.get("date_from", "") > filters.get("date_to", "9999"):
         errors["date_from"] = ["The first date is after the last one."]
         del filters["date_from"]
-    if filters.get("amount_min", 0) > filters.get("amount_max", MAX_CENTS):
+    if filters.get("amount_min", 0) > filters.get("amount_max", MAX_MINOR_UNITS):
         errors["amount_min"] = ["The smallest amount is above the largest."]
         del filters["amount_min"]
     return filters, errors

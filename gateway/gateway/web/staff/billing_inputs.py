@@ -1,5 +1,5 @@
-"""What staff type in the billing forms, read into what billing takes: whole numbers, dates, amounts in
-dollars as integer cents; and the choice of a client, by name while the list is short enough.
+"""What staff type in the billing forms, read into what billing takes: whole numbers and dates (amounts go
+through shared.money.parse_money); and the choice of a client, by name while the list is short enough.
 
 Money is integer cents here too: what staff type in dollars is read as text into cents, and
 cents are shown as dollars only when a page is drawn.
@@ -10,28 +10,9 @@ from datetime import date
 from flask import request
 
 from gateway.features.clients import CLIENTS_IN_A_LIST
-from gateway.schemas.common import MAX_CENTS
-from gateway.web.filters import money
 from gateway.web.forms import Field
 
-DOLLARS = re.compile(r"\$?(?P<whole>\d{1,3}(?:,\d{3})+|\d*)(?:\.(?P<cents>\d*))?")
 WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
-
-
-def cents_from_dollars(text):
-    """Read typed dollars ("12.50", "$1,234", ".5") as integer cents; raise ValueError saying what is wrong."""
-    text = text.strip()
-    if text.startswith("-"):
-        raise ValueError("Enter an amount of zero or more.")
-    found = DOLLARS.fullmatch(text) if len(text) <= 24 else None
-    if found is None or not (found["whole"] or found["cents"]):
-        raise ValueError("Enter an amount in dollars, such as 12.50.")
-    if len(found["cents"] or "") > 2:
-        raise ValueError("Use at most two decimal places, such as 12.35.")
-    cents = int(found["whole"].replace(",", "") or 0) * 100 + int((found["cents"] or "").ljust(2, "0"))
-    if cents > MAX_CENTS:
-        raise ValueError(f"Enter at most {money(MAX_CENTS)}.")
-    return cents
 
 
 def whole_number(text, message, smallest=1, largest=10 ** 9):

@@ -4,11 +4,11 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from gateway.features import autopay, client_billing
 from gateway.features.clients import find_client
 from gateway.web import forms
-from gateway.web.filters import money
 from gateway.web.forms import Field
 from gateway.web.staff.base import staff_page
-from gateway.web.staff.billing_inputs import WHOLE_NUMBER, cents_from_dollars
+from gateway.web.staff.billing_inputs import WHOLE_NUMBER
 from shared.errors import InvalidInput
+from shared.money import format_money, parse_money
 
 blueprint = Blueprint("client_billing", __name__)
 
@@ -21,13 +21,13 @@ NOTICES = {
 
 def allocation_inputs(payments, open_invoices):
     """Return the Apply prepayment form: which prepayment, and how much of it goes to each open invoice."""
-    choices = [(str(payment["id"]), f"{money(payment['unapplied'])} unapplied, from a {payment['kind']} of "
-                                    f"{money(payment['amount'])} on {payment['created_at'][:10]}")
+    choices = [(str(payment["id"]), f"{format_money(payment['unapplied'])} unapplied, from a {payment['kind']} "
+                                    f"of {format_money(payment['amount'])} on {payment['created_at'][:10]}")
                for payment in payments]
     return [Field("payment_id", "select", "Prepayment or credit", options=choices,
                   value=choices[0][0] if choices else "")] + [
         Field(f"apply-{invoice['id']}", "number", f"Invoice #{invoice['number']} ($)",
-              f"{money(invoice['balance'])} due {invoice['due_date']}.") for invoice in open_invoices]
+              f"{format_money(invoice['balance'])} due {invoice['due_date']}.") for invoice in open_invoices]
 
 
 def render_client_billing(client_id, errors=None, status=200):
@@ -52,7 +52,7 @@ def read_allocations():
     for name in request.form:
         if name.startswith("apply-") and WHOLE_NUMBER.fullmatch(name[6:]) and request.form[name].strip():
             try:
-                amounts[int(name[6:])] = cents_from_dollars(request.form[name])
+                amounts[int(name[6:])] = parse_money(request.form[name])
             except ValueError as error:
                 errors[name] = [str(error)]
     allocations = [{"invoice_id": invoice_id, "amount": amount} for invoice_id, amount in amounts.items() if amount]

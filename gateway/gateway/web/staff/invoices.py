@@ -8,8 +8,9 @@ from gateway.features.clients import client_names, first_clients
 from gateway.web import forms
 from gateway.web.forms import Field
 from gateway.web.staff.base import staff_page
-from gateway.web.staff.billing_inputs import cents_from_dollars, client_input, read_date, read_fields, whole_number
+from gateway.web.staff.billing_inputs import client_input, read_date, read_fields, whole_number
 from shared.errors import InvalidInput, NotFound
+from shared.money import parse_money
 
 blueprint = Blueprint("invoices", __name__)
 
@@ -26,8 +27,8 @@ FILTER_READERS = {
     "status": lambda text: text if text in dict(STATUS_FILTERS) else "all",
     "issued_from": lambda text: read_date(text, "first issue date"),
     "issued_to": lambda text: read_date(text, "last issue date"),
-    "total_min": cents_from_dollars,
-    "total_max": cents_from_dollars,
+    "total_min": parse_money,
+    "total_max": parse_money,
     "autopay": lambda text: {"true": True, "false": False}.get(text),
 }
 # The list's query parameters, as billing's filters name them.
@@ -88,7 +89,7 @@ def read_line_part(part, text):
         return whole_number(text or "1", f"Enter a whole number from 1 to {MAX_QUANTITY:,}.", largest=MAX_QUANTITY)
     if not text:
         raise ValueError("Enter the unit price, such as 49.50.")
-    return cents_from_dollars(text)
+    return parse_money(text)
 
 
 def read_lines(lines, errors):
