@@ -1,8 +1,7 @@
 """The JSON API's blueprints: webargs reads each request, flask-smorest documents it in OpenAPI.
 
-A view declares what it reads (``query``, ``body``, ``headers``), what it answers (``answers`` for
-the services' data as it is, or flask-smorest's ``response`` to shape it with the schema) and the
-errors beyond those its shape implies (``raises``); gateway/api/openapi.py derives the rest.
+A view declares, with ``ApiBlueprint.operation``, what it reads, what it answers and the errors beyond
+those its shape implies; gateway/api/openapi.py derives the rest.
 """
 import http
 
@@ -17,11 +16,6 @@ from gateway.errors import status_for
 from gateway.portal_auth import authenticate_client
 from shared.errors import InvalidInput
 from shared.validation import validation_error
-
-# Who may call: a staff bearer token or the staff cookie (with its CSRF token); a client's bearer token.
-STAFF_SECURITY = [{"bearer": []}, {"cookie": []}]
-CLIENT_SECURITY = [{"bearer": []}]
-
 
 class RequestParser(FlaskParser):
     """webargs' Flask parser, refusing bad input with the gateway's own 400 body."""
@@ -66,58 +60,60 @@ def id_parameter(converter):
 
 
 class ApiBlueprint(Blueprint):
-    """A blueprint of API routes, each documented in /api/v1/openapi.json under ``tag``."""
+    """A blueprint of API routes for one kind of ``caller``, each documented in /api/v1/openapi.json under ``tag``.
+
+    ``caller`` is ``STAFF`` or ``CLIENT``: an operation lets in only a signed-in caller of that kind unless it
+    is declared ``public``.
+    """
 
     ARGUMENTS_PARSER = RequestParser()
     DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {**Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
                                              "optional_json": "application/json"}
 
-    def __init__(self, name, import_name, tag, **options):
+    def __init__(self, name, import_name, tag, caller=None, **options):
         super().__init__(name, import_name, **options)
         self.tag = tag
+        self.caller = caller
 
     def add_url_rule(self, rule, endpoint=None, view_func=None, provide_automatic_options=None, *,
                      parameters=None, tags=None, **options):
         super().add_url_rule(rule, endpoint, view_func, provide_automatic_options, parameters=parameters,
                              tags=tags or [self.tag], **options)
 
-    def query(self, schema):
-        """Read the query string with ``schema``; parameters it does not name are ignored."""
-        return self.arguments(schema, location="query")
+    def operation(self, summary, *, status=200, response=None, dump=False, query=None, headers=None, body=None,
+                  optional_body=False, raises=(), public=False, **doc):
+        """Declare what a view reads, what it answers and the errors beyond those its shape implies.
 
-    def body(self, schema, optional=False):
-        """Read the JSON body with ``schema``; unknown fields are refused; ``optional`` lets it be left out."""
-        return self.arguments(schema, location="optional_json" if optional else "json", required=not optional)
-
-    def headers(self, schema):
-        return self.arguments(schema, location="headers")
-
-    def answers(self, status, schema=None, description=None):
-        """Document the answer the view returns as it is (the services' data, unshaped)."""
-        return self.alt_response(status, schema=schema, success=True,
-                                 description=description or http.HTTPStatus(status).phrase)
-
-    def raises(self, *error_classes):
-        """Document the statuses of errors this route can give beyond those its shape implies."""
+        The caller is checked first, then the headers, the body and the query are read (and passed to the
+        view in that order); ``dump`` shapes the view's answer with ``response``, else it goes out as it is.
+        """
+        steps = [] if public else [self.caller_check()]
+        steps.append(self.doc(summary=summary, **doc))
+        for location, schema in (("headers", headers), ("optional_json" if optional_body else "json", body),
+                                 ("query", query)):
+            if schema is not None:
+                steps.append(self.arguments(schema, location=location, required=not optional_body))
+        steps.append(self.response(status, response) if dump else self.alt_response(
+            status, schema=response, success=True, description=http.HTTPStatus(status).phrase))
+        steps += [self.alt_response(error.value, response=error.name)
+                  for error in (http.HTTPStatus(status_for(error_class)) for error_class in raises)]
 
         def decorate(view):
-            for error_class in error_classes:
-                status = http.HTTPStatus(status_for(error_class))
-                view = self.alt_response(status.value, response=status.name)(view)
+            for step in reversed(steps):
+                view = step(view)
             return view
 
         return decorate
 
-
-def needs(authenticate, security):
-    """A view decorator: run the view once ``authenticate()`` found the caller; document ``security``."""
-
-    def decorate(view):
-        return Blueprint.doc(security=security)(signed_in(authenticate)(view))
-
-    return decorate
+    def caller_check(self):
+        """Return a decorator that runs the view only for a signed-in caller, documenting how to sign in."""
+        authenticate, security = self.caller
+        return lambda view: self.doc(security=security)(signed_in(authenticate)(view))
 
 
-staff_required = needs(authenticate_staff, STAFF_SECURITY)
-client_required = needs(authenticate_client, CLIENT_SECURITY)
-
+# How the document describes an answer that is a PDF document.
+PDF_ANSWER = {200: {"description": "A PDF document",
+                    "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}
+# Who may call: a staff bearer token or the staff cookie (with its CSRF token); a client's bearer token.
+STAFF = (authenticate_staff, [{"bearer": []}, {"cookie": []}])
+CLIENT = (authenticate_client, [{"bearer": []}])

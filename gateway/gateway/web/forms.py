@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass, field
 
 from flask import request
-from marshmallow import EXCLUDE, ValidationError
+from marshmallow import EXCLUDE
 
-from shared.validation import validation_error
+from shared.validation import load_or_raise
 
 WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 COMMA_HINT = "Separate values with commas."
@@ -223,7 +223,4 @@ def problems_of(error):
 
 def query_values(schema_class):
     """Read the query string with ``schema_class``; other parameters are ignored, invalid ones raise InvalidInput."""
-    try:
-        return schema_class(unknown=EXCLUDE).load(request.args)
-    except ValidationError as error:
-        raise validation_error(error) from None
+    return load_or_raise(schema_class, request.args, unknown=EXCLUDE)
