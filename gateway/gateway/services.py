@@ -1,6 +1,8 @@
 """Calling the services from a request: the app's RPC client with the request's context."""
 from flask import current_app, g
 
+from shared.errors import NotFound
+
 SERVICES = ("accounts", "billing", "tickets", "notifications")
 
 
@@ -20,6 +22,14 @@ class BoundClient:
 
 def rpc():
     return BoundClient(current_app.extensions["rpc"], g.rpc_context)
+
+
+def with_id(rows, row_id, not_found):
+    """Return the row of ``rows`` whose id is ``row_id``; raise NotFound(``not_found``) when there is none."""
+    for row in rows:
+        if row["id"] == row_id:
+            return row
+    raise NotFound(not_found)
 
 
 def first_error(results):

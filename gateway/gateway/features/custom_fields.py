@@ -1,6 +1,5 @@
 """The custom fields the business keeps for every client."""
-from gateway.services import rpc
-from shared.errors import NotFound
+from gateway.services import rpc, with_id
 
 
 def list_custom_fields():
@@ -9,10 +8,7 @@ def list_custom_fields():
 
 def find_custom_field(field_id):
     """Return the business's custom field ``field_id``; another id is simply not found."""
-    for custom in list_custom_fields():
-        if custom["id"] == field_id:
-            return custom
-    raise NotFound("No such custom field.")
+    return with_id(list_custom_fields(), field_id, "No such custom field.")
 
 
 def create_custom_field(definition):

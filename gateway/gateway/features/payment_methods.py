@@ -1,6 +1,5 @@
 """Cards and bank accounts a client keeps on file, as tokens from the payment processor's hosted forms."""
-from gateway.services import rpc
-from shared.errors import NotFound
+from gateway.services import rpc, with_id
 
 
 def billing(method, *args):
@@ -13,10 +12,7 @@ def my_methods():
 
 def method_on_file(method_id):
     """Return the client's method ``method_id``; another id is simply not found."""
-    for method in my_methods():
-        if method["id"] == method_id:
-            return method
-    raise NotFound("No such payment method.")
+    return with_id(my_methods(), method_id, "No such payment method.")
 
 
 def add_method(new_method):

@@ -70,16 +70,24 @@ class ReleasedSchema(Schema):
     released_at = fields.String(metadata={"description": "When the invoice was voided."})
 
 
-class BillingPaymentSchema(Schema):
+class PaymentSchema(Schema):
+    """A payment, prepayment or credit: where it came from and when."""
+
     id = fields.Integer()
     kind = fields.String(metadata={"description": "`payment` or `prepayment`."})
     source = fields.String()
-    amount = fields.Integer(metadata={"description": "Integer cents."})
+    method = fields.String(metadata={"description": "Such as \"Visa ending 4242\", or \"Account credit\"."})
+    created_at = fields.String()
+
+
+class PaymentTakenSchema(PaymentSchema):
+    amount = fields.Integer(metadata={"description": "Charged to the method, integer cents."})
     amount_display = fields.String()
     status = fields.String()
-    method = fields.String()
     unapplied = fields.Integer(metadata={"description": "Credit not yet applied to any invoice, integer cents."})
-    created_at = fields.String()
+
+
+class BillingPaymentSchema(PaymentTakenSchema):
     applied_to = fields.List(fields.Nested(AppliedToSchema))
     released = fields.List(fields.Nested(ReleasedSchema), metadata={
         "description": "Applied to invoices later voided, and given back as credit (counted in unapplied "

@@ -1,4 +1,4 @@
-"""Shapes every part of the API shares: the error body, health and custom field values."""
+"""Shapes every part of the API shares: the error body, health, the business and custom field values."""
 from marshmallow import Schema, ValidationError, fields
 
 
@@ -33,6 +33,15 @@ def json_scalar_or_null(value):
         raise ValidationError("Send text, a number or null.")
     if len(value) > 1000:
         raise ValidationError("Use at most 1000 characters.")
+
+
+class BusinessSchema(Schema):
+    """How a business presents itself to its clients."""
+
+    slug = fields.String()
+    display_name = fields.String()
+    contact_email = fields.String(allow_none=True)
+    contact_phone = fields.String(allow_none=True)
 
 
 class CustomFieldValueSchema(Schema):

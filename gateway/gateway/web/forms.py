@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from flask import request
 from marshmallow import EXCLUDE
 
+from shared.errors import InvalidInput
 from shared.validation import load_or_raise
 
 WHOLE_NUMBER = re.compile(r"-?[0-9]+")
@@ -214,6 +215,21 @@ def attach_errors(fields, messages):
         item.errors.extend(prefix + text for text in texts)
     summary = [(f"#{item.input_id}", f"{item.label}: {text}") for item in fields for text in item.errors]
     return summary + [(None, text) for text in unplaced]
+
+
+def save_form(inputs, values, errors, save, redisplay, refused=(InvalidInput,), rename=lambda messages: messages):
+    """Send the form's ``values`` with ``save`` unless reading the form found ``errors``.
+
+    Return ``(what save returned, None)``, or ``(None, redisplay(summary))``: the page again with what was
+    sent, and each problem (the service's too, keys renamed by ``rename``) beside its input.
+    """
+    if not errors:
+        try:
+            return save(values), None
+        except refused as error:
+            errors = rename(problems_of(error))
+    show_submitted(inputs, request.form)
+    return None, redisplay(attach_errors(inputs, errors))
 
 
 def problems_of(error):

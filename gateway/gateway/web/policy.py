@@ -4,6 +4,8 @@ from urllib.parse import urlsplit
 
 from flask import Response, render_template, request
 
+from shared.errors import Unauthenticated
+
 # Pages load only their own stylesheets and scripts; Pico draws checkboxes and select arrows
 # with data: SVG images, hence img-src data:.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -63,6 +65,26 @@ def sign_in_notice():
     if request.args.get("signed_out"):
         return "You are signed out."
     return None
+
+
+def has_session(cookie_name, authenticate):
+    """True when the browser carries a session cookie that ``authenticate()`` still accepts."""
+    if cookie_name not in request.cookies:
+        return False
+    try:
+        authenticate()
+    except Unauthenticated:
+        return False
+    return True
+
+
+def end_session(authenticate, sign_out):
+    """Sign out the browser's session, if it still has one; ``authenticate()`` also checks the form's CSRF token."""
+    try:
+        authenticate()
+    except Unauthenticated:
+        return  # already signed out: the caller just forgets the cookie
+    sign_out()
 
 
 def email_document(html):

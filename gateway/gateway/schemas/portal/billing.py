@@ -2,7 +2,8 @@
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from gateway.schemas.billing import (INVOICE_STATUS_FILTERS, BillingPaymentSchema, InvoiceFilterArgsSchema,
-                                     NewPaymentMethodSchema, PaymentMethodSchema, PortalInvoiceSchema)
+                                     NewPaymentMethodSchema, PaymentMethodSchema, PaymentTakenSchema,
+                                     PortalInvoiceSchema)
 from shared.fields import StrictBoolean, money_field
 
 # Shapes only: billing applies the business's rules (limits, partial payments, credit) and names
@@ -41,16 +42,13 @@ class PortalInvoiceListSchema(Schema):
     items = fields.List(fields.Nested(PortalInvoiceSchema))
 
 
-class BillingFeaturesSchema(Schema):
-    show_invoices = fields.Boolean()
-    online_payments_enabled = fields.Boolean()
-    allow_partial_payments = fields.Boolean()
-    allow_credit_at_checkout = fields.Boolean()
-    allow_card_changes = fields.Boolean()
-    allow_bank_account_changes = fields.Boolean()
-    autopay_enabled = fields.Boolean()
-    prepayments_enabled = fields.Boolean()
-    show_billing_history = fields.Boolean()
+# The parts of the Billing tab the business turns on or off.
+BILLING_SWITCHES = ("show_invoices", "online_payments_enabled", "allow_partial_payments", "allow_credit_at_checkout",
+                    "allow_card_changes", "allow_bank_account_changes", "autopay_enabled", "prepayments_enabled",
+                    "show_billing_history")
+
+
+class BillingFeaturesSchema(Schema.from_dict({switch: fields.Boolean() for switch in BILLING_SWITCHES})):
     over_limit_action = fields.String(metadata={"description": "`warn` (confirm to pay) or `block`."})
     card_max_payment = fields.Integer(metadata={"description": "Integer cents; 0 means no limit."})
     ach_max_payment = fields.Integer(metadata={"description": "Integer cents; 0 means no limit."})
@@ -91,18 +89,6 @@ class PaymentQuoteSchema(Schema):
     over_limit = fields.Boolean()
     blocked = fields.Boolean(metadata={"description": "Over the limit, and the business refuses such payments."})
     message = fields.String(allow_none=True, metadata={"description": "The warning to show when over the limit."})
-
-
-class PaymentTakenSchema(Schema):
-    id = fields.Integer()
-    kind = fields.String(metadata={"description": "`payment` or `prepayment`."})
-    source = fields.String()
-    amount = fields.Integer(metadata={"description": "Charged to the method, integer cents."})
-    amount_display = fields.String()
-    status = fields.String()
-    method = fields.String(metadata={"description": "Such as \"Visa ending 4242\", or \"Account credit\"."})
-    unapplied = fields.Integer(metadata={"description": "Credit left over, integer cents."})
-    created_at = fields.String()
 
 
 class PaymentResultSchema(Schema):

@@ -1,6 +1,8 @@
 """Client portal API schemas: the business's portal details, signing in in all its forms, and the session."""
 from marshmallow import Schema, fields, validate
 
+from gateway.schemas.common import BusinessSchema
+
 # Limits here only bound what reaches the services; accounts applies the tenant's own rules.
 LOGIN = validate.Length(min=1, max=254)
 PASSWORD = validate.Length(min=1, max=1000)
@@ -8,11 +10,7 @@ SIX_DIGITS = validate.Regexp(r"^[0-9]{6}$", error="Enter the 6-digit code.")
 SECRET = validate.Length(min=1, max=200)
 
 
-class PortalConfigSchema(Schema):
-    slug = fields.String()
-    display_name = fields.String()
-    contact_email = fields.String(allow_none=True)
-    contact_phone = fields.String(allow_none=True)
+class PortalConfigSchema(BusinessSchema):
     facebook_page = fields.String(allow_none=True)
     twitter_handle = fields.String(allow_none=True)
     linkedin_slug = fields.String(allow_none=True)

@@ -1,8 +1,8 @@
 """Staff API schemas: invoices, jobs, a client's billing, prepayments, autopay locks and charge runs."""
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from gateway.schemas.billing import (AutopayStatusSchema, BillingPaymentSchema, INVOICE_STATUS_FILTERS,
-                                     InvoiceFilterArgsSchema, PaymentMethodSchema, StaffInvoiceSchema)
+from gateway.schemas.billing import (INVOICE_STATUS_FILTERS, AutopayStatusSchema, BillingPaymentSchema,
+                                     InvoiceFilterArgsSchema, PaymentMethodSchema, PaymentSchema, StaffInvoiceSchema)
 from shared.fields import StrictBoolean, money_field
 from shared.money import MAX_MINOR_UNITS, format_money
 
@@ -50,12 +50,7 @@ class StaffInvoiceListSchema(Schema):
     items = fields.List(fields.Nested(StaffInvoiceSchema))
 
 
-class StaffInvoicePaymentSchema(Schema):
-    id = fields.Integer()
-    kind = fields.String(metadata={"description": "`payment` or `prepayment`."})
-    source = fields.String()
-    method = fields.String()
-    created_at = fields.String()
+class StaffInvoicePaymentSchema(PaymentSchema):
     applied = fields.Integer(metadata={"description": "Put towards this invoice, integer cents."})
     released = fields.Integer(metadata={"description": "Put towards this invoice, then returned to the client's "
                                                        "credit when it was voided, integer cents."})

@@ -1,6 +1,8 @@
 """Staff API schemas: signing in and the signed-in staff member."""
 from marshmallow import Schema, fields, validate
 
+from gateway.schemas.common import BusinessSchema
+
 
 class StaffSignInSchema(Schema):
     email = fields.String(required=True, validate=validate.Length(min=1, max=254))
@@ -14,12 +16,8 @@ class StaffUserSchema(Schema):
     role = fields.String()
 
 
-class TenantSchema(Schema):
+class TenantSchema(BusinessSchema):
     id = fields.Integer()
-    slug = fields.String()
-    display_name = fields.String()
-    contact_email = fields.String(allow_none=True)
-    contact_phone = fields.String(allow_none=True)
 
 
 class StaffSessionSchema(Schema):

@@ -90,16 +90,19 @@ def render_review(checkout, problems=None, status=200):
                 form=request.form)
 
 
+def correct(checkout, problems):
+    """Show the Billing tab again with the pay form as sent and its ``problems``."""
+    return render_billing(checkout=checkout, problems=problems, status=400)
+
+
 @blueprint.post("/billing/review")
 @client_required
 def review_payment():
     checkout, problems = checkout_request(request.form)
-    if problems:
-        return render_billing(checkout=checkout, problems=problems, status=400)
     try:
-        return render_review(checkout)
+        return correct(checkout, problems) if problems else render_review(checkout)
     except InvalidInput as error:
-        return render_billing(checkout=checkout, problems=form_problems(error), status=400)
+        return correct(checkout, form_problems(error))
 
 
 @blueprint.post("/billing/pay")
@@ -107,7 +110,7 @@ def review_payment():
 def pay():
     checkout, problems = checkout_request(request.form)
     if problems:
-        return render_billing(checkout=checkout, problems=problems, status=400)
+        return correct(checkout, problems)
     try:
         paid = payments.pay_invoices(request.form.get("idempotency_key", ""), checkout)
     except PaymentDeclined as error:
@@ -118,7 +121,7 @@ def pay():
     except InvalidInput as error:
         if "confirm_over_limit" in (error.fields or {}):
             return render_review(checkout, form_problems(error), status=400)
-        return render_billing(checkout=checkout, problems=form_problems(error), status=400)
+        return correct(checkout, form_problems(error))
     return page("paid.html", tab="billing", paid=paid, receipt_to=payments.receipt_address())
 
 

@@ -6,8 +6,9 @@ from flask import Blueprint, g, make_response, redirect, request
 from gateway.features import business, sign_in as sessions
 from gateway.features.home import home_panels
 from gateway.portal_auth import authenticate_client, clear_client_cookie, client_required
+from gateway.web import policy
 from gateway.web.portal.base import go, local_page, page
-from shared.errors import InvalidInput, NotFound, Unauthenticated
+from shared.errors import InvalidInput, NotFound
 
 blueprint = Blueprint("home", __name__)
 
@@ -39,12 +40,7 @@ def switch():
 
 @blueprint.post("/sign-out")
 def sign_out():
-    try:
-        authenticate_client()  # also checks the form's CSRF token
-    except Unauthenticated:
-        pass  # already signed out: just forget the cookie
-    else:
-        sessions.sign_out_client(g.client_token)
+    policy.end_session(authenticate_client, lambda: sessions.sign_out_client(g.client_token))
     return clear_client_cookie(go("portal.sign_in.sign_in", signed_out=1))
 
 

@@ -1,4 +1,6 @@
 """Client portal pages reached by a link in an email: accepting an invitation, and resetting a password."""
+import functools
+
 from flask import Blueprint, request
 
 from gateway.errors import status_of
@@ -13,8 +15,20 @@ from shared.errors import NotFound
 blueprint = Blueprint("links", __name__)
 
 
-def link_no_longer_valid(error, kind):
-    return page("link_invalid.html", 404, message=error.message, kind=kind)
+def link_page(kind):
+    """Run a ``kind`` link's view; a link that names nothing (used, replaced or expired) gets a page saying so."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(token):
+            try:
+                return view(token)
+            except NotFound as error:
+                return page("link_invalid.html", 404, message=error.message, kind=kind)
+
+        return wrapper
+
+    return decorate
 
 
 def invitation_inputs(invitation):
@@ -33,20 +47,15 @@ def render_invitation(token, invitation, inputs=None, summary=(), status=200):
 
 
 @blueprint.get("/invitation/<token>")
+@link_page("invitation")
 def invitation(token):
-    try:
-        found = sessions.check_invitation(token)
-    except NotFound as error:
-        return link_no_longer_valid(error, "invitation")
-    return render_invitation(token, found)
+    return render_invitation(token, sessions.check_invitation(token))
 
 
 @blueprint.post("/invitation/<token>")
+@link_page("invitation")
 def accept_invitation(token):
-    try:
-        found = sessions.check_invitation(token)
-    except NotFound as error:
-        return link_no_longer_valid(error, "invitation")
+    found = sessions.check_invitation(token)
     inputs = show_submitted(invitation_inputs(found))
     if policy.from_another_site():
         return render_invitation(token, found, inputs, FROM_ELSEWHERE, 403)
@@ -58,8 +67,6 @@ def accept_invitation(token):
         registration["username"] = request.form.get("username", "").strip()
     try:
         session = sessions.accept_invitation(token, registration)
-    except NotFound as error:
-        return link_no_longer_valid(error, "invitation")
     except FORM_ERRORS as error:
         return render_invitation(token, found, inputs, problem_of(error, inputs, "password"), status_of(error))
     return signed_in(session)
@@ -103,20 +110,16 @@ def render_reset(token, questions, inputs=None, summary=(), status=200):
 
 
 @blueprint.get("/reset/<token>")
+@link_page("reset")
 def reset(token):
-    try:
-        questions = sessions.check_reset(token)["security_questions"]
-    except NotFound as error:
-        return link_no_longer_valid(error, "reset")
+    questions = sessions.check_reset(token)["security_questions"]
     return render_reset(token, questions)
 
 
 @blueprint.post("/reset/<token>")
+@link_page("reset")
 def submit_reset(token):
-    try:
-        questions = sessions.check_reset(token)["security_questions"]
-    except NotFound as error:
-        return link_no_longer_valid(error, "reset")
+    questions = sessions.check_reset(token)["security_questions"]
     inputs = show_submitted(reset_inputs(questions))
     if policy.from_another_site():
         return render_reset(token, questions, inputs, FROM_ELSEWHERE, 403)
@@ -129,8 +132,6 @@ def submit_reset(token):
         reset_request_body["answers"] = [item.value for item in inputs[1:]]
     try:
         session = sessions.reset_password(token, reset_request_body)
-    except NotFound as error:
-        return link_no_longer_valid(error, "reset")
     except FORM_ERRORS as error:
         return render_reset(token, questions, inputs, problem_of(error, inputs, "password"), status_of(error))
     return signed_in(session)

@@ -53,19 +53,9 @@ def render_sign_in(inputs=None, summary=(), status=200):
                 notice=policy.sign_in_notice(), next_page=request.values.get("next", ""))
 
 
-def already_signed_in():
-    if CLIENT_COOKIE not in request.cookies:
-        return False
-    try:
-        authenticate_client()
-    except Unauthenticated:
-        return False
-    return True
-
-
 @blueprint.get("/sign-in")
 def sign_in():
-    if already_signed_in():
+    if policy.has_session(CLIENT_COOKIE, authenticate_client):
         return redirect(local_page(request.args.get("next")), 303)
     return render_sign_in()
 

@@ -56,25 +56,15 @@ def render_sign_in(email="", field_errors=None, problem=None, status=200):
     summary = [("#email", problem)] if problem else []
     summary += [(f"#{name}", f"{SIGN_IN_LABELS.get(name, name)}: {text}")
                 for name in SIGN_IN_LABELS for text in field_errors.get(name, [])]
-    page = render_template("staff/sign_in.html", email=email, errors=field_errors, summary=summary,
-                           notice=policy.sign_in_notice(), next_page=local_page(request.values.get("next")))
-    return page, status
-
-
-def signed_in():
-    if STAFF_COOKIE not in request.cookies:
-        return False
-    try:
-        authenticate_staff()
-    except Unauthenticated:
-        return False
-    return True
+    return render_template("staff/sign_in.html", email=email, errors=field_errors, summary=summary,
+                           notice=policy.sign_in_notice(), next_page=local_page(request.values.get("next"))), status
 
 
 @blueprint.route("/staff/sign-in", methods=["GET", "POST"])
 def sign_in():
     if request.method == "GET":
-        return redirect(local_page(request.args.get("next"))) if signed_in() else render_sign_in()
+        signed_in = policy.has_session(STAFF_COOKIE, authenticate_staff)
+        return redirect(local_page(request.args.get("next"))) if signed_in else render_sign_in()
     if policy.from_another_site():
         return render_sign_in(problem="Sign in from this site's own sign-in page.", status=403)
     email = request.form.get("email", "").strip()
@@ -97,10 +87,5 @@ def sign_in():
 
 @blueprint.post("/staff/sign-out")
 def sign_out():
-    try:
-        authenticate_staff()  # also checks the form's CSRF token
-    except Unauthenticated:
-        pass  # already signed out: just forget the cookie
-    else:
-        sessions.sign_out_staff(g.session_token)
+    policy.end_session(authenticate_staff, lambda: sessions.sign_out_staff(g.session_token))
     return clear_staff_cookie(redirect(url_for("staff.sign_in", signed_out=1), 303))

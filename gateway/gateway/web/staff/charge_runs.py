@@ -15,9 +15,8 @@ def render_invoices_to_charge(summary=(), chosen=None, status=200):
     awaiting = charge_runs.invoices_to_charge()
     names = client_names({invoice["account_id"] for invoice in awaiting}, first_clients())
     chosen = {invoice["id"] for invoice in awaiting} if chosen is None else set(chosen)
-    page = render_template("staff/billing/invoices_to_charge.html", invoices=awaiting, names=names,
-                           chosen=chosen, summary=list(summary))
-    return page, status
+    return render_template("staff/billing/invoices_to_charge.html", invoices=awaiting, names=names,
+                           chosen=chosen, summary=list(summary)), status
 
 
 @blueprint.get("/invoices-to-charge")

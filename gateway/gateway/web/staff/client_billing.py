@@ -40,10 +40,9 @@ def render_client_billing(client_id, errors=None, status=200):
     if errors is not None:
         forms.show_submitted(allocation, request.form)
         summary = forms.attach_errors(allocation, errors)
-    page = render_template("staff/billing/client_billing.html", client=results["client"], account=account,
+    return render_template("staff/billing/client_billing.html", client=results["client"], account=account,
                            open_invoices=results["open"], credits=credits, allocation=allocation,
-                           summary=summary, notice=NOTICES.get(request.args.get("done", "")))
-    return page, status
+                           summary=summary, notice=NOTICES.get(request.args.get("done", ""))), status
 
 
 def read_allocations():

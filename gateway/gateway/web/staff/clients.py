@@ -79,10 +79,9 @@ def submitted(fields, prefix=""):
 def render_clients(new_client, summary=(), status=200):
     args = forms.query_values(ClientListArgsSchema)
     listing = clients.list_clients(args["q"], args["without_portal"], args["page"])
-    page = render_template("staff/clients.html", listing=listing, args=args,
+    return render_template("staff/clients.html", listing=listing, args=args,
                            pages_total=page_count(listing["total"], PER_PAGE), new_client=new_client,
-                           summary=list(summary))
-    return page, status
+                           summary=list(summary)), status
 
 
 @blueprint.get("/clients")
@@ -95,16 +94,9 @@ def client_list():
 @staff_page
 def create_client():
     fields = contact_fields()
-    values, errors = submitted(fields)
-    if not errors:
-        try:
-            client = clients.create_client(values)
-        except InvalidInput as error:
-            errors = forms.problems_of(error)
-        else:
-            return redirect(url_for(".client", client_id=client["id"], done="created"), 303)
-    forms.show_submitted(fields, request.form)
-    return render_clients(fields, forms.attach_errors(fields, errors), status=400)
+    client, problem = forms.save_form(fields, *submitted(fields), clients.create_client,
+                                      lambda summary: render_clients(fields, summary, status=400))
+    return problem or redirect(url_for(".client", client_id=client["id"], done="created"), 303)
 
 
 def client_forms(client):
@@ -120,9 +112,8 @@ def render_client(client_id, changed_forms=None, summary=(), status=200):
     client = clients.find_client(client_id)
     shown = client_forms(client)
     shown.update(changed_forms or {})
-    page = render_template("staff/client.html", client=client, forms=shown, summary=list(summary),
-                           notice=NOTICES.get(request.args.get("done", "")))
-    return page, status
+    return render_template("staff/client.html", client=client, forms=shown, summary=list(summary),
+                           notice=NOTICES.get(request.args.get("done", ""))), status
 
 
 @blueprint.get("/clients/<int:client_id>")
@@ -133,15 +124,11 @@ def client(client_id):
 
 def save_client_form(client_id, form_name, fields, save, prefix=""):
     """Send one of the client page's forms; on a problem return the page again with its messages."""
-    values, errors = submitted(fields, prefix)
-    if not errors:
-        try:
-            save(values)
-            return None
-        except (InvalidInput, Conflict) as error:
-            errors = with_prefix(forms.problems_of(error), prefix)
-    forms.show_submitted(fields, request.form)
-    return render_client(client_id, {form_name: fields}, forms.attach_errors(fields, errors), status=400)
+    _, problem = forms.save_form(fields, *submitted(fields, prefix), save,
+                                 lambda summary: render_client(client_id, {form_name: fields}, summary, status=400),
+                                 refused=(InvalidInput, Conflict),
+                                 rename=lambda messages: with_prefix(messages, prefix))
+    return problem
 
 
 def back_to_client(client_id, done, anchor=None):

@@ -25,10 +25,9 @@ def new_custom_field_inputs():
 
 
 def render_custom_fields(inputs, summary=(), status=200):
-    page = render_template("staff/custom_fields.html", custom_fields=custom_fields.list_custom_fields(),
+    return render_template("staff/custom_fields.html", custom_fields=custom_fields.list_custom_fields(),
                            inputs=inputs, type_names=TYPE_NAMES, summary=list(summary),
-                           notice=NOTICES.get(request.args.get("done", "")))
-    return page, status
+                           notice=NOTICES.get(request.args.get("done", ""))), status
 
 
 @blueprint.get("/custom-fields")
@@ -45,15 +44,10 @@ def create_custom_field():
     choices = [line.strip() for line in (values.pop("choices") or "").splitlines() if line.strip()]
     if values.get("type") == "choice":
         values["choices"] = choices
-    if not errors:
-        try:
-            custom_fields.create_custom_field(values)
-        except (InvalidInput, Conflict) as error:
-            errors = forms.problems_of(error)
-        else:
-            return redirect(url_for(".custom_field_list", done="field_added"), 303)
-    forms.show_submitted(inputs, request.form)
-    return render_custom_fields(inputs, forms.attach_errors(inputs, errors), status=400)
+    _, problem = forms.save_form(inputs, values, errors, custom_fields.create_custom_field,
+                                 lambda summary: render_custom_fields(inputs, summary, status=400),
+                                 refused=(InvalidInput, Conflict))
+    return problem or redirect(url_for(".custom_field_list", done="field_added"), 303)
 
 
 @blueprint.get("/custom-fields/<int:field_id>/delete")

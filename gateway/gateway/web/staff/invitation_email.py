@@ -6,7 +6,6 @@ from gateway.web import forms
 from gateway.web.forms import Field
 from gateway.web.policy import email_document
 from gateway.web.staff.base import staff_page
-from shared.errors import InvalidInput
 
 blueprint = Blueprint("invitation_email", __name__)
 
@@ -29,9 +28,8 @@ def render_invitation(inputs, summary=(), status=200):
     template = invitation_email.invitation_template()
     if not summary:
         forms.show_stored(inputs, template)
-    page = render_template("staff/invitation.html", template=template, inputs=inputs, summary=list(summary),
-                           notice=NOTICES.get(request.args.get("done", "")))
-    return page, status
+    return render_template("staff/invitation.html", template=template, inputs=inputs, summary=list(summary),
+                           notice=NOTICES.get(request.args.get("done", ""))), status
 
 
 @blueprint.get("/settings/invitation")
@@ -46,15 +44,9 @@ def save_invitation():
     inputs = template_inputs()
     values, errors = forms.parse(inputs, request.form)
     values["html"] = request.form.get("html", "")  # as typed: leading spaces matter in HTML
-    if not errors:
-        try:
-            invitation_email.change_invitation_template(values)
-        except InvalidInput as error:
-            errors = forms.problems_of(error)
-        else:
-            return redirect(url_for(".invitation", done="template_saved"), 303)
-    forms.show_submitted(inputs, request.form)
-    return render_invitation(inputs, forms.attach_errors(inputs, errors), status=400)
+    _, problem = forms.save_form(inputs, values, errors, invitation_email.change_invitation_template,
+                                 lambda summary: render_invitation(inputs, summary, status=400))
+    return problem or redirect(url_for(".invitation", done="template_saved"), 303)
 
 
 @blueprint.post("/settings/invitation/sample")

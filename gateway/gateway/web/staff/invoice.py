@@ -38,10 +38,9 @@ def read_void_reason(inputs):
 def invoice_page(invoice_id, voiding=None, summary=(), status=200):
     """Draw an invoice; ``voiding`` is the Void invoice form as sent, with its messages."""
     found, client = invoices.invoice_with_client(invoice_id)
-    page = render_template("staff/billing/invoice.html", invoice=found, client=client, payments=found["payments"],
+    return render_template("staff/billing/invoice.html", invoice=found, client=client, payments=found["payments"],
                            notice=NOTICES.get(request.args.get("done", "")), voidable=found["status"] in VOIDABLE,
-                           voiding=voiding or void_inputs(), summary=list(summary))
-    return page, status
+                           voiding=voiding or void_inputs(), summary=list(summary)), status
 
 
 def voiding_refused(invoice):

@@ -164,10 +164,9 @@ def render_invoices(new_invoice=None, lines=None, summary=(), status=200):
         new_invoice = invoice_inputs(listing, request.args.get("client", ""))
         lines = [line_inputs(0)]
     names = client_names({invoice["account_id"] for invoice in found}, listing)
-    page = render_template("staff/billing/invoices.html", invoices=found, names=names, filters=filters_shown,
+    return render_template("staff/billing/invoices.html", invoices=found, names=names, filters=filters_shown,
                            filtered=bool(filters), new_invoice=new_invoice, lines=lines, blank_line=line_inputs,
-                           summary=list(summary), notice=None)
-    return page, status
+                           summary=list(summary), notice=None), status
 
 
 @blueprint.get("/invoices")

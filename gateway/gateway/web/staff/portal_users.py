@@ -17,9 +17,8 @@ def render_portal_users(results=None, summary=(), chosen=(), status=200):
     args = forms.query_values(PortalUserListArgsSchema)
     rows = portal_users.list_portal_users_with_autopay(args["q"], args["without_portal"])
     names = {row["client_id"]: row["client_name"] for row in rows}
-    page = render_template("staff/portal_users.html", rows=rows, args=args, results=results,
-                           result_names=RESULT_NAMES, names=names, chosen=set(chosen), summary=list(summary))
-    return page, status
+    return render_template("staff/portal_users.html", rows=rows, args=args, results=results,
+                           result_names=RESULT_NAMES, names=names, chosen=set(chosen), summary=list(summary)), status
 
 
 @blueprint.get("/portal-users")

@@ -36,10 +36,9 @@ def load_form(tab):
 def render_settings(tab, profile, fields, summary=(), saved=False, status=200, has_logo=False,
                     logo_errors=()):
     tabs = [(name, name.capitalize()) for name in SETTINGS_TABS]
-    page = render_template("staff/settings.html", tab=tab, tab_title=tab.capitalize(), tabs=tabs,
+    return render_template("staff/settings.html", tab=tab, tab_title=tab.capitalize(), tabs=tabs,
                            profile=profile, fields=fields, summary=list(summary), saved=saved,
-                           has_logo=has_logo, logo_errors=list(logo_errors))
-    return page, status
+                           has_logo=has_logo, logo_errors=list(logo_errors)), status
 
 
 @blueprint.get("/settings", defaults={"tab": "general"})
@@ -60,17 +59,11 @@ def save_settings(tab):
     submitted, errors = forms.parse(every_field, request.form)
     # Only what differs is sent, so saving one setting does not rewrite (or announce) the rest.
     changes = {name: value for name, value in submitted.items() if stored.get(name) != value}
-    if not errors and changes:
-        try:
-            settings.change_tab(tab, changes)
-        except InvalidInput as error:
-            errors = forms.problems_of(error)
-    if not errors:
-        return redirect(url_for(".settings_tab", tab=tab, saved=1), 303)
-    forms.show_submitted(every_field, request.form)
-    summary = forms.attach_errors(every_field, errors)
-    return render_settings(tab, profile, fields, summary=summary, status=400,
-                           has_logo=stored.get("has_logo", False))
+    _, problem = forms.save_form(every_field, changes, errors,
+                                 lambda values: values and settings.change_tab(tab, values),
+                                 lambda summary: render_settings(tab, profile, fields, summary=summary, status=400,
+                                                                 has_logo=stored.get("has_logo", False)))
+    return problem or redirect(url_for(".settings_tab", tab=tab, saved=1), 303)
 
 
 @blueprint.post("/settings/logo")
