@@ -8,8 +8,8 @@ from gateway.portal_auth import client_required
 from gateway.schemas.portal.account import EmailChangeSchema
 from gateway.web.portal.account import (SECURITY_QUESTION_SLOTS, correct, email_code_inputs, email_inputs,
                                         password_inputs, security_inputs)
-from gateway.web.portal.base import blank_errors, go, show_submitted
-from gateway.web.portal.sign_in import FORM_ERRORS, SIX_DIGITS
+from gateway.web.portal.base import FORM_ERRORS, blank_errors, go, show_submitted
+from gateway.web.portal.sign_in import SIX_DIGITS
 
 blueprint = Blueprint("account_credentials", __name__)
 

@@ -5,7 +5,12 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from gateway.errors import status_of
 from gateway.portal_auth import CLIENT_COOKIE, clear_client_cookie, portal_path, scope_to_business
 from gateway.web import policy
-from shared.errors import PorticoError, Unauthenticated
+from shared.errors import InvalidInput, PermissionDenied, PorticoError, RateLimited, Unauthenticated
+
+# Errors a form shows beside itself; anything else gets the error page.
+FORM_ERRORS = (InvalidInput, Unauthenticated, PermissionDenied, RateLimited)
+# A sign-in form posted from another site (login CSRF) is refused with this summary.
+FROM_ELSEWHERE = [(None, "Use this site's own form to sign in.")]
 
 blueprint = scope_to_business(Blueprint("portal", __name__, url_prefix="/p/<slug>"))
 blueprint.after_request(policy.protect)
@@ -77,6 +82,23 @@ def blank_errors(inputs, messages):
     """Return a message for each required input left blank."""
     return {item.name: [messages[item.name]] for item in inputs
             if item.required and not request.form.get(item.name, "").strip()}
+
+
+def submit_form(inputs, render, blank_messages, send, default_input):
+    """Send a sign-in form with ``send()`` once it came from this site with nothing required left blank.
+
+    Return ``(what send returned, None)``, or ``(None, render(inputs, summary, status))``: the form again,
+    with accounts' problems beside the inputs (a problem without a field beside ``default_input``).
+    """
+    if policy.from_another_site():
+        return None, render(inputs, FROM_ELSEWHERE, 403)
+    blank = blank_errors(inputs, blank_messages)
+    if blank:
+        return None, render(inputs, show_errors(inputs, blank), 400)
+    try:
+        return send(), None
+    except FORM_ERRORS as error:
+        return None, render(inputs, problem_of(error, inputs, default_input), status_of(error))
 
 
 def problem_of(error, inputs, default_input):

@@ -3,13 +3,10 @@ import functools
 
 from flask import Blueprint, request
 
-from gateway.errors import status_of
 from gateway.features import business, sign_in as sessions
-from gateway.web import policy
 from gateway.web.forms import Field
-from gateway.web.portal.base import blank_errors, page, problem_of, show_errors, show_submitted
-from gateway.web.portal.sign_in import (FORM_ERRORS, FROM_ELSEWHERE, blank_login, login_inputs, password_hint,
-                                        signed_in)
+from gateway.web.portal.base import page, show_submitted, submit_form
+from gateway.web.portal.sign_in import blank_login, login_inputs, password_hint, signed_in
 from shared.errors import NotFound
 
 blueprint = Blueprint("links", __name__)
@@ -57,19 +54,13 @@ def invitation(token):
 def accept_invitation(token):
     found = sessions.check_invitation(token)
     inputs = show_submitted(invitation_inputs(found))
-    if policy.from_another_site():
-        return render_invitation(token, found, inputs, FROM_ELSEWHERE, 403)
-    blank = blank_errors(inputs, {"username": "Choose a username.", "password": "Choose a password."})
-    if blank:
-        return render_invitation(token, found, inputs, show_errors(inputs, blank), 400)
     registration = {"password": request.form.get("password", "")}
     if found["needs_username"]:
         registration["username"] = request.form.get("username", "").strip()
-    try:
-        session = sessions.accept_invitation(token, registration)
-    except FORM_ERRORS as error:
-        return render_invitation(token, found, inputs, problem_of(error, inputs, "password"), status_of(error))
-    return signed_in(session)
+    session, problem = submit_form(inputs, lambda *shown: render_invitation(token, found, *shown),
+                                   {"username": "Choose a username.", "password": "Choose a password."},
+                                   lambda: sessions.accept_invitation(token, registration), "password")
+    return problem or signed_in(session)
 
 
 def render_reset_request(inputs=None, summary=(), status=200):
@@ -84,16 +75,9 @@ def reset_request():
 @blueprint.post("/reset")
 def submit_reset_request():
     inputs = show_submitted(login_inputs())
-    if policy.from_another_site():
-        return render_reset_request(inputs, FROM_ELSEWHERE, 403)
-    blank = blank_errors(inputs, blank_login())
-    if blank:
-        return render_reset_request(inputs, show_errors(inputs, blank), 400)
-    try:
-        sessions.request_password_reset({"login": inputs[0].value})
-    except FORM_ERRORS as error:
-        return render_reset_request(inputs, problem_of(error, inputs, "login"), status_of(error))
-    return page("reset_sent.html")
+    _, problem = submit_form(inputs, render_reset_request, blank_login(),
+                             lambda: sessions.request_password_reset({"login": inputs[0].value}), "login")
+    return problem or page("reset_sent.html")
 
 
 def reset_inputs(questions):
@@ -121,17 +105,10 @@ def reset(token):
 def submit_reset(token):
     questions = sessions.check_reset(token)["security_questions"]
     inputs = show_submitted(reset_inputs(questions))
-    if policy.from_another_site():
-        return render_reset(token, questions, inputs, FROM_ELSEWHERE, 403)
-    blank = blank_errors(inputs, {item.name: "Enter your answer." for item in inputs}
-                         | {"password": "Choose a new password."})
-    if blank:
-        return render_reset(token, questions, inputs, show_errors(inputs, blank), 400)
     reset_request_body = {"password": request.form.get("password", "")}
     if questions:
         reset_request_body["answers"] = [item.value for item in inputs[1:]]
-    try:
-        session = sessions.reset_password(token, reset_request_body)
-    except FORM_ERRORS as error:
-        return render_reset(token, questions, inputs, problem_of(error, inputs, "password"), status_of(error))
-    return signed_in(session)
+    blanks = {item.name: "Enter your answer." for item in inputs} | {"password": "Choose a new password."}
+    session, problem = submit_form(inputs, lambda *shown: render_reset(token, questions, *shown), blanks,
+                                   lambda: sessions.reset_password(token, reset_request_body), "password")
+    return problem or signed_in(session)

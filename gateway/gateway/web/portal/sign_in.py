@@ -9,15 +9,11 @@ from gateway.portal_auth import (CLIENT_COOKIE, CODE_ATTEMPT_COOKIE, authenticat
                                  set_client_cookie, set_code_attempt_cookie)
 from gateway.web import policy
 from gateway.web.forms import Field
-from gateway.web.portal.base import blank_errors, go, local_page, page, problem_of, show_errors, show_submitted
-from shared.errors import InvalidInput, PermissionDenied, RateLimited, Unauthenticated
+from gateway.web.portal.base import (FORM_ERRORS, FROM_ELSEWHERE, go, local_page, page, problem_of, show_errors,
+                                     show_submitted, submit_form)
 
 blueprint = Blueprint("sign_in", __name__)
 
-# Errors a form shows beside itself; anything else gets the error page.
-FORM_ERRORS = (InvalidInput, Unauthenticated, PermissionDenied, RateLimited)
-# A sign-in form posted from another site (login CSRF) is refused with this summary.
-FROM_ELSEWHERE = [(None, "Use this site's own form to sign in.")]
 SIX_DIGITS = re.compile(r"[0-9]{6}")
 
 
@@ -63,17 +59,10 @@ def sign_in():
 @blueprint.post("/sign-in")
 def submit_sign_in():
     inputs = show_submitted(sign_in_inputs())
-    if policy.from_another_site():
-        return render_sign_in(inputs, FROM_ELSEWHERE, 403)
-    blank = blank_errors(inputs, {**blank_login(), "password": "Enter your password."})
-    if blank:
-        return render_sign_in(inputs, show_errors(inputs, blank), 400)
     credentials = {"login": inputs[0].value, "password": request.form.get("password", "")}
-    try:
-        session = sessions.sign_in_client(credentials)
-    except FORM_ERRORS as error:
-        return render_sign_in(inputs, problem_of(error, inputs, "login"), status_of(error))
-    return signed_in(session, request.form.get("next"))
+    session, problem = submit_form(inputs, render_sign_in, {**blank_login(), "password": "Enter your password."},
+                                   lambda: sessions.sign_in_client(credentials), "login")
+    return problem or signed_in(session, request.form.get("next"))
 
 
 def render_code_request(inputs=None, summary=(), status=200):
@@ -88,17 +77,10 @@ def code_request():
 @blueprint.post("/sign-in/code")
 def submit_code_request():
     inputs = show_submitted(login_inputs())
-    if policy.from_another_site():
-        return render_code_request(inputs, FROM_ELSEWHERE, 403)
-    blank = blank_errors(inputs, blank_login())
-    if blank:
-        return render_code_request(inputs, show_errors(inputs, blank), 400)
-    try:
-        answer = sessions.request_login_code({"login": inputs[0].value})
-    except FORM_ERRORS as error:
-        return render_code_request(inputs, problem_of(error, inputs, "login"), status_of(error))
+    answer, problem = submit_form(inputs, render_code_request, blank_login(),
+                                  lambda: sessions.request_login_code({"login": inputs[0].value}), "login")
     # The code works only with this attempt, which only this browser holds.
-    return set_code_attempt_cookie(go(".code_entry"), answer["attempt"])
+    return problem or set_code_attempt_cookie(go(".code_entry"), answer["attempt"])
 
 
 def code_inputs():
