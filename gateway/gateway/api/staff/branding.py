@@ -5,6 +5,7 @@ from gateway.api.blueprints import STAFF, ApiBlueprint
 from gateway.features import business, invitation_email
 from gateway.files import uploaded_logo
 from gateway.schemas.staff.branding import InvitationTemplateSchema, LogoStateSchema, SampleSentSchema
+from shared.errors import NotFound
 
 blueprint = ApiBlueprint("branding", __name__, tag="staff branding", caller=STAFF)
 IMAGE = {kind: {"schema": {"type": "string", "format": "binary"}}
@@ -16,7 +17,7 @@ LOGO_BODY = {"required": True, "content": {
 
 
 @blueprint.get("/logo")
-@blueprint.operation("The business's logo image (404 when there is none)",
+@blueprint.operation("The business's logo image (404 when there is none)", raises=[NotFound],
                      responses={200: {"description": "The image", "content": IMAGE}})
 def get_logo():
     data, content_type = business.logo()
