@@ -4,7 +4,6 @@ from gateway.features import my_account
 from gateway.schemas.portal.account import (ChangedEmailSchema, EmailChangeConfirmSchema, EmailChangeSchema,
                                             MyAccountChangesSchema, MyAccountSchema, PasswordChangeSchema,
                                             SecurityAnswersSchema)
-from shared.errors import RateLimited
 
 blueprint = ApiBlueprint("account", __name__, tag="portal account", caller=CLIENT)
 
@@ -25,8 +24,7 @@ def update_my_account(changes):
 
 
 @blueprint.post("/account/password")
-@blueprint.operation("Change the password, given the current one", body=PasswordChangeSchema, status=204,
-                     raises=[RateLimited])
+@blueprint.operation("Change the password, given the current one", body=PasswordChangeSchema, status=204)
 def change_password(change):
     my_account.change_password(change)
     return "", 204
@@ -34,7 +32,7 @@ def change_password(change):
 
 @blueprint.post("/account/email-change")
 @blueprint.operation("Send a code to a new email address; the change takes effect once it is confirmed",
-                     body=EmailChangeSchema, status=202, response={"type": "object"}, raises=[RateLimited])
+                     body=EmailChangeSchema, status=202, response={"type": "object"})
 def request_email_change(new_email):
     my_account.request_email_change(new_email)
     return {}, 202
@@ -42,7 +40,7 @@ def request_email_change(new_email):
 
 @blueprint.post("/account/email-change/confirm")
 @blueprint.operation("Confirm the new email address with the code sent to it", body=EmailChangeConfirmSchema,
-                     response=ChangedEmailSchema, dump=True, raises=[RateLimited])
+                     response=ChangedEmailSchema, dump=True)
 def confirm_email_change(confirmation):
     return my_account.confirm_email_change(confirmation)
 

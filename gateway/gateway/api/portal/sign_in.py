@@ -11,7 +11,8 @@ from gateway.schemas.portal.sign_in import (InvitationAcceptSchema, InvitationSc
 from shared.errors import PermissionDenied, RateLimited, Unauthenticated
 
 blueprint = ApiBlueprint("sign_in", __name__, tag="portal sign-in", caller=CLIENT)
-# The business may turn a way of signing in (or the portal) off, and failures are throttled per address.
+# The business may turn a way of signing in (or the portal) off; asking too often is throttled per login and
+# address; a wrong password or code is refused.
 REFUSALS = (PermissionDenied, RateLimited)
 SIGN_IN_ERRORS = (Unauthenticated, *REFUSALS)
 
@@ -48,7 +49,8 @@ def request_login_code(login):
 
 @blueprint.post("/login-codes/verify")
 @blueprint.operation("Sign in with the code sent for this attempt", body=LoginCodeVerifySchema, status=201,
-                     response=PortalSessionSchema, dump=True, raises=SIGN_IN_ERRORS, public=True)
+                     response=PortalSessionSchema, dump=True, raises=[Unauthenticated, PermissionDenied],
+                     public=True)
 def verify_login_code(answer):
     return sign_in.verify_login_code(answer["attempt"], answer["code"])
 
@@ -62,7 +64,7 @@ def check_invitation(token):
 
 @blueprint.post("/invitations/<token>")
 @blueprint.operation("Accept an invitation: set a password (and username) and sign in", body=InvitationAcceptSchema,
-                     status=201, response=PortalSessionSchema, dump=True, raises=SIGN_IN_ERRORS, public=True)
+                     status=201, response=PortalSessionSchema, dump=True, raises=[PermissionDenied], public=True)
 def accept_invitation(registration, token):
     return sign_in.accept_invitation(token, registration)
 
@@ -83,8 +85,8 @@ def check_reset(token):
 
 
 @blueprint.post("/password-resets/<token>")
-@blueprint.operation("Set a new password with a reset link and sign in", body=PasswordResetSchema, status=201,
-                     response=PortalSessionSchema, dump=True, raises=SIGN_IN_ERRORS, public=True)
+@blueprint.operation("Set a new password with a reset link (and the answers to its security questions) and sign in",
+                     body=PasswordResetSchema, status=201, response=PortalSessionSchema, dump=True, public=True)
 def reset_password(reset, token):
     return sign_in.reset_password(token, reset)
 
