@@ -17,6 +17,7 @@ from gateway.portal_auth import authenticate_client
 from shared.errors import InvalidInput
 from shared.validation import validation_error
 
+
 class RequestParser(FlaskParser):
     """webargs' Flask parser, refusing bad input with the gateway's own 400 body."""
 
