@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
-from billing import charge_runs, payments
+from billing import charge_runs, recovery, reservation
 from billing.invoices import void_invoice
 from billing.models import (Allocation, ChargeRunItem, IdempotencyRecord, Invoice, Payment, PaymentMethod,
                             platform)
@@ -534,12 +534,12 @@ def test_an_autopay_charge_waiting_for_a_checkouts_lock_sees_the_checkout_paid(f
     checkout = Session(faults.billing_engine, expire_on_commit=False)
     worker = Session(faults.billing_engine, expire_on_commit=False)
     try:
-        payments.reserve(checkout, tenant_id, business.account_id, f"portal-{uuid.uuid4()}",
+        reservation.reserve(checkout, tenant_id, business.account_id, f"portal-{uuid.uuid4()}",
                          {"invoice_ids": [invoice["id"]], "payment_method_id": method["id"], "new_method": None,
                           "amount": None, "credit": 0}, settings)  # holds the invoice's lock, uncommitted
         with ThreadPoolExecutor(max_workers=1) as pool:
             charging = pool.submit(charge_runs.charge_item, worker, outbox, processor, tenant_id, run_id,
-                                   invoice["id"], None)
+                                   invoice["id"])
             wait_for(lambda: waiting_for_a_lock(faults), timeout=10, message="the worker to wait for the lock")
             checkout.commit()
             state = charging.result(30)
@@ -617,7 +617,7 @@ def recover_pending_now(system):
     function here, with billing's real processor adapter, stands for "the grace period passed".
     """
     with Session(system.billing_engine, expire_on_commit=False) as session:
-        return payments.recover_pending(session, OutboxWriter(platform, {}, lambda: None),
+        return recovery.recover_pending(session, OutboxWriter(platform, {}, lambda: None),
                                         SandboxProcessor(system.processor_url, "sk_test_portico", timeout=5),
                                         datetime.now(timezone.utc) + timedelta(seconds=1))
 
@@ -711,7 +711,7 @@ def test_a_checkout_whose_charge_timed_out_is_settled_by_the_recovery_and_its_re
 
 CHECKOUT_SETTINGS = {"allow_partial_payments": False, "allow_credit_at_checkout": False, "over_limit_action": "warn",
                      "card_max_payment": 0, "ach_max_payment": 0}
-STAFF_ACTOR = {"kind": "staff", "id": 1}
+STAFF_ID = 1
 
 
 def test_a_void_waiting_for_a_checkouts_lock_sees_the_payment_and_refuses(faults):
@@ -723,11 +723,11 @@ def test_a_void_waiting_for_a_checkouts_lock_sees_the_payment_and_refuses(faults
     checkout = Session(faults.billing_engine, expire_on_commit=False)
     voider = Session(faults.billing_engine, expire_on_commit=False)
     try:
-        payments.reserve(checkout, tenant_id, business.account_id, f"portal-{uuid.uuid4()}",
+        reservation.reserve(checkout, tenant_id, business.account_id, f"portal-{uuid.uuid4()}",
                          {"invoice_ids": [invoice["id"]], "payment_method_id": method["id"], "new_method": None,
                           "amount": None, "credit": 0}, CHECKOUT_SETTINGS)  # holds the invoice's lock
         with ThreadPoolExecutor(max_workers=1) as pool:
-            voiding = pool.submit(void_invoice, voider, tenant_id, invoice["id"], {}, STAFF_ACTOR)
+            voiding = pool.submit(void_invoice, voider, tenant_id, invoice["id"], {}, STAFF_ID)
             wait_for(lambda: waiting_for_a_lock(faults), timeout=10, message="the void to wait for the lock")
             checkout.commit()
             with pytest.raises(Conflict, match="being processed"):
@@ -749,9 +749,9 @@ def test_a_checkout_waiting_for_a_voids_lock_finds_the_invoice_void(faults):
     voider = Session(faults.billing_engine, expire_on_commit=False)
     checkout = Session(faults.billing_engine, expire_on_commit=False)
     try:
-        void_invoice(voider, tenant_id, invoice["id"], {"reason": "race"}, STAFF_ACTOR)
+        void_invoice(voider, tenant_id, invoice["id"], {"reason": "race"}, STAFF_ID)
         with ThreadPoolExecutor(max_workers=1) as pool:
-            paying = pool.submit(payments.reserve, checkout, tenant_id, business.account_id, f"portal-{uuid.uuid4()}",
+            paying = pool.submit(reservation.reserve, checkout, tenant_id, business.account_id, f"portal-{uuid.uuid4()}",
                                  {"invoice_ids": [invoice["id"]], "payment_method_id": method["id"],
                                   "new_method": None, "amount": None, "credit": 0}, CHECKOUT_SETTINGS)
             wait_for(lambda: waiting_for_a_lock(faults), timeout=10, message="the checkout to wait for the lock")

@@ -8,7 +8,7 @@ from billing.models import (Allocation, Autopay, ChargeRun, ChargeRunItem, Invoi
                             Job, Payment)
 from billing.schemas import (MAX_MINOR_UNITS, InvoiceFiltersSchema, NewInvoiceSchema, NewJobSchema,
                              VoidInvoiceSchema)
-from shared.errors import Conflict, NotFound, PermissionDenied, invalid
+from shared.errors import Conflict, NotFound, invalid
 from shared.settings_store import validation_error
 from marshmallow import ValidationError
 
@@ -243,15 +243,13 @@ def cancel_queued_charges(session, invoice, now):
             run.finished_at = now
 
 
-def void_invoice(session, tenant_id, invoice_id, data, actor):
-    """Staff void an open invoice; return ``(invoice, credit released)``. The caller commits.
+def void_invoice(session, tenant_id, invoice_id, data, voided_by):
+    """Void an open invoice for the staff member ``voided_by``; return ``(invoice, credit released)``.
 
     Whatever was already paid on it is not lost: it goes back to the account as credit. The
     invoice's row lock is what a payment takes too, so a void and a payment of the same invoice
-    never both succeed: whichever comes second finds the other's outcome.
+    never both succeed: whichever comes second finds the other's outcome. The caller commits.
     """
-    if not isinstance(actor, dict) or actor.get("kind") != "staff":
-        raise PermissionDenied("Only staff can void an invoice.")
     values = load(VoidInvoiceSchema, data if data is not None else {})
     number = find_invoice(session, tenant_id, invoice_id).number  # another tenant's id: 404, nothing locked
     # A charge run's worker locks its item and then the invoice: take them in the same order.
@@ -266,7 +264,7 @@ def void_invoice(session, tenant_id, invoice_id, data, actor):
     now = utcnow()
     released = release_allocations(session, invoice, now)
     invoice.status, invoice.balance, invoice.autopay = "void", 0, False
-    invoice.voided_at, invoice.void_reason, invoice.voided_by = now, values["reason"], actor.get("id")
+    invoice.voided_at, invoice.void_reason, invoice.voided_by = now, values["reason"], voided_by
     cancel_queued_charges(session, invoice, now)
     session.flush()
     return invoice, released
