@@ -1,9 +1,9 @@
 """Autopay: enrolment with an explicit consent, cancelling, and the staff's lock."""
 from sqlalchemy import select, update
 
-from billing.invoices import utcnow
 from billing.models import Autopay, Invoice, Job
 from billing.methods import describe_method, find_method
+from shared.clock import utcnow
 from shared.errors import NotFound, PermissionDenied, invalid
 from shared.events import AUTOPAY_CANCELLED, AUTOPAY_ENROLLED
 

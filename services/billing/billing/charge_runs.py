@@ -8,10 +8,11 @@ import json
 
 from sqlalchemy import bindparam, func, insert, select, text, update
 
-from billing.invoices import describe, utcnow
+from billing.invoices import describe
 from billing.models import Autopay, ChargeRun, ChargeRunItem, Invoice, Payment, PaymentMethod
 from billing.reservation import reserve
 from billing.settlement import charge, settle
+from shared.clock import utcnow
 from shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from shared.events import INVOICE_CHARGE_REQUESTED
 from shared.messaging import OutboxWriter, envelope

@@ -17,13 +17,15 @@ holding credit, in id order; last, the idempotency record.
 from billing import idempotency
 from billing.credit import available_credit
 from billing.history import describe_payment
-from billing.invoices import find_invoice, load, refuse_void, refuse_void_ids, utcnow
+from billing.invoices import find_invoice, refuse_void, refuse_void_ids
 from billing.methods import kind_chosen, method_for
 from billing.money import check_limit, enforce_limit, plan_payment
 from billing.reservation import pending_payment, reserve
 from billing.schemas import PayInvoicesSchema, PrepaymentSchema
 from billing.settlement import charge, settle, settle_prepayment
+from shared.clock import utcnow
 from shared.errors import Conflict
+from shared.validation import load_or_raise
 
 DECLINE_MESSAGES = {
     "declined": "Your card was declined. Nothing was charged. Try another card or a bank account.",
@@ -42,7 +44,7 @@ def answer_for(payment, status, message, invoices, method):
 
 def quote(session, tenant_id, account_id, request, settings):
     """Say what a checkout of ``request`` would charge and whether it goes over the tenant's limit."""
-    values = load(PayInvoicesSchema, request)
+    values = load_or_raise(PayInvoicesSchema, request)
     rows = [find_invoice(session, tenant_id, invoice_id, account_id) for invoice_id in values["invoice_ids"]]
     refuse_void(rows)
     plan = plan_payment([(row.id, row.balance) for row in rows], values["amount"], values["credit"],
@@ -56,7 +58,7 @@ def quote(session, tenant_id, account_id, request, settings):
 
 def pay_invoices(session, outbox, processor, tenant_id, account_id, key, request, settings, actor=None):
     """Pay the selected invoices in one payment; the answer is stored under ``key`` and replayed to retries."""
-    values = load(PayInvoicesSchema, request)
+    values = load_or_raise(PayInvoicesSchema, request)
 
     def work(claim):
         payment, method = reserve_or_name_void(session, tenant_id, account_id, key, values, settings)
@@ -86,7 +88,7 @@ def reserve_or_name_void(session, tenant_id, account_id, key, values, settings):
 
 def make_prepayment(session, outbox, processor, tenant_id, account_id, key, request, settings, actor=None):
     """Take a payment ahead of any invoice as the account's credit; the answer is stored under ``key``."""
-    values = load(PrepaymentSchema, request)
+    values = load_or_raise(PrepaymentSchema, request)
 
     def work(claim):
         method = method_for(session, tenant_id, account_id, values)

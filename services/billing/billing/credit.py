@@ -4,10 +4,11 @@ Locks follow the order of checkout.py: invoices (in id order) before the payment
 """
 from sqlalchemy import func, or_, select
 
-from billing.invoices import find_invoice, utcnow
+from billing.invoices import find_invoice
 from billing.models import Allocation, Invoice, Payment
-from billing.money import format_money
+from shared.clock import utcnow
 from shared.errors import NotFound, invalid
+from shared.money import format_money
 
 
 def available_credit(session, tenant_id, account_id):

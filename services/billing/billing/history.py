@@ -1,11 +1,11 @@
 """Payments as the client and staff see them afterwards: one payment, and an account's history."""
 from sqlalchemy import select
 
-from billing.invoices import iso_utc
 from billing.methods import method_label, method_used
 from billing.models import Allocation, Invoice, Payment
-from billing.money import format_money
+from shared.clock import iso_utc
 from shared.errors import NotFound
+from shared.money import format_money
 
 
 def describe_payment(payment, method=None):

@@ -19,8 +19,8 @@ from datetime import timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from billing.invoices import utcnow
 from billing.models import IdempotencyRecord
+from shared.clock import utcnow
 from shared.errors import ALL as ERROR_CLASSES, Conflict, IdempotencyMismatch, PorticoError, invalid
 
 REPLAY_WAIT_SECONDS = 30  # how long a retry waits for the request holding its key

@@ -1,11 +1,12 @@
 """Cards and bank accounts on file: the processor's token and what may be shown, added, replaced, removed."""
 from sqlalchemy import select
 
-from billing.invoices import load, utcnow
 from billing.models import Autopay, PaymentMethod
 from billing.schemas import CardOnFileSchema
+from shared.clock import utcnow
 from shared.errors import NotFound, invalid
 from shared.events import PAYMENT_METHOD_REMOVED
+from shared.validation import load_or_raise
 
 
 def method_label(method):
@@ -22,7 +23,7 @@ def describe_method(method):
 
 def add_method(session, tenant_id, account_id, data):
     """Put a processor token on the account's file."""
-    values = load(CardOnFileSchema, data)
+    values = load_or_raise(CardOnFileSchema, data)
     method = PaymentMethod(tenant_id=tenant_id, account_id=account_id, created_at=utcnow(), **values)
     session.add(method)
     session.flush()

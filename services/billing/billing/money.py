@@ -5,6 +5,7 @@ Amounts are integer minor units (cents) everywhere; nothing here ever sees a flo
 from dataclasses import dataclass
 
 from shared.errors import invalid
+from shared.money import format_money
 
 
 def allocate(amount, dues):
@@ -101,11 +102,3 @@ def enforce_limit(method_kind, charge_amount, settings, confirmed):
         raise invalid("amount", limit.message)
     if limit.over_limit and not confirmed:
         raise invalid("confirm_over_limit", limit.message + " Confirm to pay anyway.")
-
-
-def format_money(minor_units, currency="USD"):
-    """Render minor units for people: 123456 -> "$1,234.56"."""
-    sign = "-" if minor_units < 0 else ""
-    whole, cents = divmod(abs(minor_units), 100)
-    symbol = "$" if currency == "USD" else f"{currency} "
-    return f"{sign}{symbol}{whole:,}.{cents:02d}"

@@ -3,7 +3,7 @@ import base64
 
 from fpdf import FPDF
 
-from billing.money import format_money
+from shared.money import format_money
 
 
 def _text(value):

@@ -5,12 +5,12 @@ from sqlalchemy import select
 
 from billing import idempotency
 from billing.checkout import answer_for
-from billing.invoices import utcnow
 from billing.methods import method_used
 from billing.models import Payment, platform
 from billing.processor import ProcessorError, ProcessorUnavailable
 from billing.settings import TABS
 from billing.settlement import settle, settle_prepayment
+from shared.clock import utcnow
 from shared.settings_store import read_settings
 
 PENDING_GRACE_SECONDS = 120  # longer than any charge takes, so a live request is never overtaken

@@ -7,11 +7,11 @@ what it reserved.
 from sqlalchemy import bindparam, select
 
 from billing.credit import credit_sources, take_credit
-from billing.invoices import utcnow
 from billing.methods import method_for
 from billing.models import Allocation, Invoice, Payment
 from billing.money import enforce_limit, plan_payment
-from shared.errors import Conflict, NotFound, invalid
+from shared.clock import utcnow
+from shared.errors import Conflict, NotFound
 
 # populate_existing: a locked read must see the row as it is now, not as this session cached it.
 # (Statements of the charge path are built once: building one costs more Python than running it.)
@@ -23,11 +23,8 @@ def lock_invoices(session, tenant_id, account_id, invoice_ids):
     """Lock the account's invoices in id order and return them in the order asked."""
     rows = session.scalars(LOCK_INVOICES, {"ids": list(invoice_ids)}).all()
     found = {row.id: row for row in rows if row.tenant_id == tenant_id and row.account_id == account_id}
-    missing = [invoice_id for invoice_id in invoice_ids if invoice_id not in found]
-    if missing:
+    if any(invoice_id not in found for invoice_id in invoice_ids):
         raise NotFound("No such invoice.")
-    if len(set(invoice_ids)) != len(invoice_ids):
-        raise invalid("invoice_ids", "List each invoice once.")
     return [found[invoice_id] for invoice_id in invoice_ids]
 
 

@@ -15,6 +15,7 @@ from shared.errors import invalid
 from shared.messaging import Outbox, ReliableEventHandler
 from shared.events import INVOICE_CHARGE_REQUESTED
 from shared.settings_store import read_settings
+from shared.validation import load_or_raise
 
 CLIENT_FEATURES = ("show_invoices", "online_payments_enabled", "allow_partial_payments", "allow_credit_at_checkout",
                    "allow_card_changes", "allow_bank_account_changes", "autopay_enabled", "prepayments_enabled",
@@ -87,7 +88,7 @@ class BillingService(StandardEntrypoints):
     @tenant_rpc
     def apply_prepayment(self, request):
         tenant_id = access.staff_tenant(self.ctx)
-        payment = credit.apply_prepayment_by_hand(self.db, tenant_id, invoices.load(ApplyCreditSchema, request))
+        payment = credit.apply_prepayment_by_hand(self.db, tenant_id, load_or_raise(ApplyCreditSchema, request))
         self.db.commit()
         return history.describe_payment(payment)
 

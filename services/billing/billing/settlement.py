@@ -7,10 +7,11 @@ from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import aliased
 
 from billing.credit import apply_credit_automatically
-from billing.invoices import describe, utcnow
+from billing.invoices import describe
 from billing.methods import method_label, method_used
 from billing.models import Allocation, Invoice, Payment
 from billing.processor import ProcessorError, ProcessorUnavailable
+from shared.clock import utcnow
 from shared.errors import ServiceUnavailable
 from shared.events import PAYMENT_FAILED, PAYMENT_SUCCEEDED, PREPAYMENT_MADE
 

@@ -3,7 +3,7 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 
-from shared.testing import Databases
+from portico_testing import Databases
 
 CREATED = "2030-01-05 10:00:00"
 
