@@ -3,17 +3,17 @@ from eventlet import tpool
 from nameko.timer import timer
 
 from billing import VERSION, access, autopay, charge_runs, checkout, credit, history, invoices, methods, recovery
+from billing.dependencies import PaymentProcessor
 from billing.models import platform
 from billing.pdf import invoice_file
-from billing.processor import processor_from_env
 from billing.schemas import ApplyCreditSchema
 from billing.settings import TABS
 from shared.context import CallContext, tenant_rpc
 from shared.db import Database
 from shared.entrypoints import StandardEntrypoints
 from shared.errors import invalid
-from shared.messaging import Outbox, ReliableEventHandler
 from shared.events import INVOICE_CHARGE_REQUESTED
+from shared.messaging import Outbox, ReliableEventHandler
 from shared.settings_store import read_settings
 from shared.validation import load_or_raise
 
@@ -31,7 +31,7 @@ class BillingService(StandardEntrypoints):
     db = Database()
     ctx = CallContext()
     outbox = Outbox(platform)
-    processor = processor_from_env()
+    processor = PaymentProcessor()
 
     def _settings(self):
         return read_settings(self.db, platform.tenant_settings, self.ctx.tenant_id, TABS, "billing")
