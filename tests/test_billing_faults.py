@@ -31,7 +31,7 @@ from billing.models import (Allocation, ChargeRunItem, IdempotencyRecord, Invoic
 from billing.processor import ChargeResult, SandboxProcessor
 from sandbox_processor.store import charges
 from shared.deadletters import list_dead_letters, replay_dead_letters
-from shared.errors import Conflict, IdempotencyMismatch, PaymentDeclined, ServiceUnavailable
+from shared.errors import Conflict, IdempotencyMismatch, PaymentDeclined, ServiceTimeout, ServiceUnavailable
 from shared.events import subscriber_queue
 from shared.messaging import OutboxWriter
 from portico_testing import ServiceProcess, free_port, wait_for
@@ -705,6 +705,43 @@ def test_a_checkout_whose_charge_timed_out_is_settled_by_the_recovery_and_its_re
     assert (balance, status) == (0, "paid")
     charged = processor_charges(faults, key_prefix=f"{business.tenant['id']}:")
     assert [(row["idempotency_key"], row["amount"]) for row in charged] == [(payment_key(business, key), 6_600)]
+
+
+def test_a_key_claimed_by_an_instance_killed_before_it_wrote_the_payment_is_taken_over_by_a_retry(faults):
+    """Billing claims the key, then waits for the invoice's lock (held here) and is killed: no payment written.
+
+    Once the dead request's lease on the key runs out, a retry with the key takes it over and
+    pays the invoice, once; before, the key stayed "being processed" for ever.
+    """
+    business = Business(faults)
+    method = business.add_method(card(CARDS["visa"]))
+    invoice = business.invoice(3_300)
+    key = f"killed-{uuid.uuid4()}"
+    request = {"invoice_ids": [invoice["id"]], "payment_method_id": method["id"]}
+    of_this_business = IdempotencyRecord.tenant_id == business.tenant["id"]
+    holder = Session(faults.billing_engine)
+    try:
+        holder.execute(select(Invoice.id).where(Invoice.id == invoice["id"]).with_for_update())
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            paying = pool.submit(business.pay, key, request, 5)
+            wait_for(lambda: waiting_for_a_lock(faults), timeout=10, message="billing to wait for the invoice")
+            faults.services["billing"].stop(kill=True)
+            with pytest.raises(ServiceTimeout):
+                paying.result(30)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert billing_rows(faults, select(IdempotencyRecord.state).where(of_this_business)) == [("claimed",)]
+    assert billing_rows(faults, select(Payment.id).where(Payment.account_id == business.account_id)) == []
+
+    faults.services["billing"].start()
+    faults.wait_until_up("billing")
+    answer = business.pay(key, request, timeout=60)
+
+    assert (answer["payment"]["amount"], answer["payment"]["status"]) == (3_300, "succeeded")
+    assert billing_rows(faults, select(IdempotencyRecord.state).where(of_this_business)) == [("done",)]
+    charged = processor_charges(faults, key_prefix=f"{business.tenant['id']}:")
+    assert [(row["idempotency_key"], row["amount"]) for row in charged] == [(payment_key(business, key), 3_300)]
 
 
 # --- voiding an invoice while it is being paid ---------------------------------------------------------
