@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pika
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select, text, update
 from sqlalchemy.orm import Session
 
 from billing import charge_runs, recovery, reservation
@@ -723,7 +723,7 @@ def test_a_key_claimed_by_an_instance_killed_before_it_wrote_the_payment_is_take
     try:
         holder.execute(select(Invoice.id).where(Invoice.id == invoice["id"]).with_for_update())
         with ThreadPoolExecutor(max_workers=1) as pool:
-            paying = pool.submit(business.pay, key, request, 5)
+            paying = pool.submit(business.pay, key, request, 2)
             wait_for(lambda: waiting_for_a_lock(faults), timeout=10, message="billing to wait for the invoice")
             faults.services["billing"].stop(kill=True)
             with pytest.raises(ServiceTimeout):
@@ -733,6 +733,9 @@ def test_a_key_claimed_by_an_instance_killed_before_it_wrote_the_payment_is_take
         holder.close()
     assert billing_rows(faults, select(IdempotencyRecord.state).where(of_this_business)) == [("claimed",)]
     assert billing_rows(faults, select(Payment.id).where(Payment.account_id == business.account_id)) == []
+    with faults.billing_engine.begin() as connection:  # stands for "the lease ran out" (20 s)
+        connection.execute(update(IdempotencyRecord).where(of_this_business).values(
+            lease_expires_at=datetime.now(timezone.utc) - timedelta(seconds=1)))
 
     faults.services["billing"].start()
     faults.wait_until_up("billing")

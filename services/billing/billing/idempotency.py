@@ -25,7 +25,8 @@ from shared.errors import ALL as ERROR_CLASSES, Conflict, IdempotencyMismatch, P
 
 REPLAY_WAIT_SECONDS = 30  # how long a retry waits for the request holding its key
 # Longer than writing a payment ever takes, shorter than a retry waits: a retry of a request
-# that died gets to proceed, and a live request is never overtaken.
+# that died gets to proceed. A live request overtaken after stalling this long is refused
+# before it charges anything (bind_to_payment).
 CLAIM_LEASE_SECONDS = 20
 POLL_SECONDS = 0.05
 CLAIMED, PAYING, DONE = "claimed", "paying", "done"
