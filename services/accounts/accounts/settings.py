@@ -6,6 +6,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from shared.fields import StrictBoolean
 
+GENERAL = "general"
 LOGIN_METHODS = ("password", "one_time_code")
 TRIMMED = validate.Regexp(r"^\S(?:.*\S)?$", error="Must not be blank or start or end with spaces.")
 
@@ -71,4 +72,4 @@ class GeneralSettingsSchema(Schema):
             raise ValidationError(errors)
 
 
-TABS = {"general": GeneralSettingsSchema}
+TABS = {GENERAL: GeneralSettingsSchema}
