@@ -15,10 +15,10 @@ down:
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: constraints.txt requirements-dev.txt shared/pyproject.toml gateway/pyproject.toml sandbox/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
+$(VENV)/.installed: constraints.txt requirements-dev.txt shared/pyproject.toml gateway/pyproject.toml sandbox/pyproject.toml testing/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
 	@command -v python3 >/dev/null || (apt-get update -qq && apt-get install -y -qq python3)
 	@python3 -m venv $(VENV) 2>/dev/null || (apt-get update -qq && apt-get install -y -qq python3-venv python3-dev && python3 -m venv $(VENV))
-	$(VENV)/bin/pip install -q -c constraints.txt --config-settings editable_mode=compat -e shared $(foreach s,$(SERVICES),-e services/$(s)) -e gateway -e sandbox -r requirements-dev.txt
+	$(VENV)/bin/pip install -q -c constraints.txt --config-settings editable_mode=compat -e shared $(foreach s,$(SERVICES),-e services/$(s)) -e gateway -e sandbox -e testing -r requirements-dev.txt
 	@touch $@
 
 rabbitmq:
@@ -34,9 +34,11 @@ test-tools:
 	if [ -n "$$missing" ]; then echo "Installing$$missing with apt-get..."; apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
-# Two pytest-xdist workers, one lane per database backend (tests/conftest.py, docs/architecture.md).
+# The architecture's import rules (.importlinter), then two pytest-xdist workers, one lane per
+# database backend (tests/conftest.py, docs/architecture.md).
 test: venv rabbitmq test-tools
 	@scripts/ensure-postgres.sh
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -n 2 --dist loadgroup --durations=20
 
 bench: venv rabbitmq

@@ -9,7 +9,7 @@ charging at the processor, settling - with one instance and with two, and the ra
                                           [--amqp-host 127.0.0.1] [--keep-logs]
 
 Everything is throw-away: a RabbitMQ vhost ``portico-bench-<hex>``, fresh PostgreSQL databases
-(shared.testing.Databases), the sandbox processor as its own process (so its HTTP work does not
+(portico_testing.Databases), the sandbox processor as its own process (so its HTTP work does not
 share a GIL with anything measured) answering every charge after ``--latency-ms``. Only billing
 runs; invoices, cards on file and autopay enrolments are written straight into its database.
 Each run has a tenant of its own, prepared before either run starts, so both runs meet the
@@ -40,7 +40,7 @@ from sqlalchemy import create_engine, func, insert, select  # noqa: E402
 from billing.models import Autopay, ChargeRun, ChargeRunItem, Invoice, PaymentMethod  # noqa: E402
 from gateway.rpc import RpcClient  # noqa: E402
 from shared.events import subscriber_queue  # noqa: E402
-from shared.testing import Databases, ServiceProcess, Vhost, free_port, wait_for  # noqa: E402
+from portico_testing import Databases, ServiceProcess, Vhost, free_port, wait_for  # noqa: E402
 
 CHARGE_QUEUE = subscriber_queue("billing", "invoice_charge_requested", "billing")
 NEXT_YEAR = date.today().year + 1

@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, select  # noqa: E402
 
 from gateway.rpc import RpcClient  # noqa: E402
-from shared.testing import Databases, ServiceProcess, Vhost, free_port, wait_for  # noqa: E402
+from portico_testing import Databases, ServiceProcess, Vhost, free_port, wait_for  # noqa: E402
 
 PASSWORD = "bench portal walnut lantern"
 GUNICORN_ARGS = ["-k", "gthread", "--workers", "2", "--threads", "8", "--no-control-socket"]

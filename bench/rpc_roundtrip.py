@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 import pika  # noqa: E402
 
 from gateway.rpc import RPC_EXCHANGE, RpcClient, connection_parameters  # noqa: E402
-from shared.testing import ServiceProcess, Vhost, wait_for  # noqa: E402
+from portico_testing import ServiceProcess, Vhost, wait_for  # noqa: E402
 
 SERVICE, METHOD = "bench_echo", "echo"
 TARGET = "bench.echo_service:EchoService"

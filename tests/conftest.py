@@ -12,7 +12,8 @@ Which backend a test's ``system`` runs on (docs/architecture.md, "Tests and back
 backend: each lane builds only its own backend's System, and runs the tests of that System in the
 usual order. A test without ``system`` runs in the sqlite lane unless its module names others with
 ``pytest.mark.lane(...)``; naming several lanes runs the test once in each (for checks of what
-their own process did, such as tests/test_zz_no_card_numbers.py).
+their own process did, such as tests/test_no_card_numbers.py). Tests marked ``after_all`` run after
+every other test of their process, whatever their names (they check what the others left behind).
 """
 import logging
 import os
@@ -25,7 +26,7 @@ from gateway.app import create_app
 from gateway.rpc import RpcClient
 from sandbox_processor.app import create_app as create_processor_app
 from sandbox_processor.testing import serving
-from shared.testing import SERVICES, Databases, ServiceProcess, Vhost, free_port, wait_for
+from portico_testing import SERVICES, Databases, ServiceProcess, Vhost, free_port, wait_for
 from tests.mail import mail_server  # noqa: F401  (a fixture: the SMTP server behind system.mail)
 
 BACKENDS = ("sqlite", "postgresql")
@@ -174,6 +175,11 @@ def pytest_generate_tests(metafunc):
             if not marker.args or set(marker.args) - set(BACKENDS):
                 raise pytest.UsageError(f"{metafunc.module.__name__}: lane must name some of {BACKENDS}")
             metafunc.parametrize("lane", marker.args, indirect=True)
+
+
+def pytest_collection_modifyitems(items):
+    """Move the tests marked ``after_all`` to the end, keeping every other order as collected."""
+    items.sort(key=lambda item: item.get_closest_marker("after_all") is not None)
 
 
 @pytest.fixture(autouse=True)

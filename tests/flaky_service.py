@@ -1,6 +1,6 @@
 """A test-only service whose event handler fails while a marker file exists.
 
-Run it with ``shared.testing.ServiceProcess("tests.flaky_service:FlakyService", env, tmp)``;
+Run it with ``portico_testing.ServiceProcess("tests.flaky_service:FlakyService", env, tmp)``;
 it reads its database from FLAKY_DATABASE_URL and the marker's path from FLAKY_MARKER.
 """
 import os
@@ -12,7 +12,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from shared.context import public_rpc
 from shared.db import Database
 from shared.events import TENANT_PROFILE_UPDATED
-from shared.messaging import Inbox, now, on_event
+from shared.clock import utcnow as now
+from shared.messaging import Inbox, on_event
 from shared.tables import PlatformTables
 
 

@@ -19,7 +19,7 @@ from email import policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from shared.testing import free_port
+from portico_testing import free_port
 
 LINK = re.compile(r"https?://[^\s<>\"')]+")
 CODE = re.compile(r"(?<!\d)\d{6}(?!\d)")

@@ -19,7 +19,7 @@ from nameko.standalone.events import get_event_exchange
 from billing.models import platform as billing_tables
 from shared.errors import InvalidInput, NotFound, PaymentDeclined, PermissionDenied
 from shared.messaging import broker_connection, publish_confirmed
-from shared.testing import Databases, wait_for
+from portico_testing import Databases, wait_for
 
 API = "/api/v1/staff"
 APPROVED_CARD = "4242424242424242"

@@ -3,7 +3,7 @@
 These tests build one PostgreSQL-backed System of their own (``faults``), whatever backends the
 shared ``system`` fixture runs, because what they check - row locks between concurrent
 payers, two billing instances sharing one work queue - only means something on PostgreSQL.
-The System stays up until the session ends, so tests/test_zz_no_card_numbers.py can scan what
+The System stays up until the session ends, so tests/test_no_card_numbers.py can scan what
 these tests left in its databases, logs and queues.
 
 Money moves through billing's RPC exactly as the gateway calls it (a client actor for payments,
@@ -34,7 +34,7 @@ from shared.deadletters import list_dead_letters, replay_dead_letters
 from shared.errors import Conflict, IdempotencyMismatch, PaymentDeclined, ServiceUnavailable
 from shared.events import subscriber_queue
 from shared.messaging import OutboxWriter
-from shared.testing import ServiceProcess, free_port, wait_for
+from portico_testing import ServiceProcess, free_port, wait_for
 from tests.conftest import System
 from tests.portal_helpers import create_client, staff_context
 

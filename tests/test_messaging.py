@@ -14,7 +14,7 @@ from gateway.app import create_app
 from shared.deadletters import list_dead_letters, replay_dead_letters
 from shared.events import TENANT_PROFILE_UPDATED, subscriber_queue
 from shared.messaging import broker_connection, envelope, publish_confirmed
-from shared.testing import ROOT, ServiceProcess, TcpLink, wait_for
+from portico_testing import ROOT, ServiceProcess, TcpLink, wait_for
 from tests.flaky_service import Base as FlakyBase
 from tests.flaky_service import HandledEvent
 

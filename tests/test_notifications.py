@@ -10,7 +10,7 @@ from shared.errors import InvalidInput, NotFound, PermissionDenied
 from shared.events import (EMAIL_CHANGE_CODE_ISSUED, LOGIN_CODE_ISSUED, PASSWORD_RESET_ISSUED,
                            PORTAL_INVITATION_ISSUED)
 from shared.messaging import broker_connection, envelope, publish_confirmed
-from shared.testing import free_port, wait_for
+from portico_testing import free_port, wait_for
 from tests.mail import MailServer
 
 BASE_URL = "http://127.0.0.1:8000"  # PORTICO_BASE_URL's default

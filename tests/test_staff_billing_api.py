@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import command
 
 from shared.errors import PermissionDenied
-from shared.testing import Databases, wait_for
+from portico_testing import Databases, wait_for
 from tests.portal_helpers import bearer, portal_api, registered_client
 
 # Backends (docs/architecture.md, "Tests and backends"): PostgreSQL; those in both also on SQLite.

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from shared.errors import NotFound
-from shared.testing import wait_for
+from portico_testing import wait_for
 
 # Backends (docs/architecture.md, "Tests and backends"): PostgreSQL; those in both also on SQLite.
 pytestmark = pytest.mark.backends("postgresql", both=(

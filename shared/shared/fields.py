@@ -1,5 +1,10 @@
-"""Marshmallow fields every service's schemas use."""
-from marshmallow import fields
+"""Marshmallow fields and validators every service's schemas use."""
+from marshmallow import ValidationError, fields, validate
+
+from shared.money import MAX_MINOR_UNITS
+
+# A name or label: no blank text, no spaces at either end.
+TRIMMED = validate.Regexp(r"^\S(?:.*\S)?$", error="Must not be blank or start or end with spaces.")
 
 
 class StrictBoolean(fields.Boolean):
@@ -13,3 +18,14 @@ class StrictBoolean(fields.Boolean):
         if not isinstance(value, bool):
             raise self.make_error("invalid", input=value)
         return value
+
+
+def money_field(minimum=0, **options):
+    """An amount in integer minor units, from ``minimum`` to MAX_MINOR_UNITS; floats and strings are refused."""
+    return fields.Integer(strict=True, validate=validate.Range(min=minimum, max=MAX_MINOR_UNITS), **options)
+
+
+def unique(values):
+    """Refuse a list that names a value twice."""
+    if len(set(values)) != len(values):
+        raise ValidationError("List each value only once.")

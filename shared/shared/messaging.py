@@ -11,10 +11,7 @@
 import functools
 import logging
 import uuid
-from datetime import datetime, timezone
 
-import eventlet
-from eventlet.queue import Empty, LightQueue
 from kombu import Connection, Exchange, Producer, Queue
 from nameko.events import SERVICE_POOL, EventHandler
 from nameko.extensions import DependencyProvider
@@ -26,8 +23,10 @@ from sqlalchemy.orm import Session
 
 from shared import config
 from shared.context import ACTOR_KEY, REQUEST_ID_KEY, TENANT_KEY
+from shared.clock import utcnow
 from shared.db import service_engine
 from shared.events import CONTRACTS, SERVICES, dead_letter_queue, subscriber_queue
+from shared.loops import BackgroundLoop
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +35,7 @@ QUEUE_HEADER = "x-portico-queue"
 ERROR_HEADER = "x-portico-error"
 
 
-def now():
-    return datetime.now(timezone.utc)
+now = utcnow  # the earlier name, until every caller uses shared.clock
 
 
 # --- topology -------------------------------------------------------------------------
@@ -112,7 +110,7 @@ def envelope(contract, tenant_id, data):
         "event_id": str(uuid.uuid4()),
         "event_type": contract.name,
         "source": contract.source,
-        "occurred_at": now().isoformat(),
+        "occurred_at": utcnow().isoformat(),
         "tenant_id": tenant_id,
         "data": schema.dump(data),
     }
@@ -145,7 +143,7 @@ class OutboxWriter:
         tenant_id = tenant_id if tenant_id is not None else self.context_data.get(TENANT_KEY)
         first = envelope(contract, tenant_id, payloads[0])
         bodies = [first] + [{**first, "event_id": str(uuid.uuid4()), "data": dict(data)} for data in payloads[1:]]
-        headers, created_at = self.headers(tenant_id), now()
+        headers, created_at = self.headers(tenant_id), utcnow()
         session.execute(insert(self.tables.outbox), [
             {"event_id": body["event_id"], "event_type": contract.name, "tenant_id": tenant_id, "body": body,
              "headers": headers, "created_at": created_at, "attempts": 0} for body in bodies])
@@ -204,7 +202,7 @@ class Relay:
                 raise
             finally:
                 if sent:
-                    session.execute(update(outbox).where(outbox.c.id.in_(sent)).values(sent_at=now()))
+                    session.execute(update(outbox).where(outbox.c.id.in_(sent)).values(sent_at=utcnow()))
                     session.commit()
             return len(sent)
 
@@ -215,53 +213,22 @@ class Relay:
                 select(outbox.c.id).where(outbox.c.sent_at.is_(None))).all())
 
 
-class Outbox(DependencyProvider):
+class Outbox(BackgroundLoop):
     """Write events with the worker's transaction; relay them to the broker in the background."""
 
     def __init__(self, tables, poll_seconds=1.0):
+        super().__init__(poll_seconds=poll_seconds)
         self.tables = tables
-        self.poll_seconds = poll_seconds
-        self.wakeups = LightQueue(maxsize=1)
         self.relay = None
-        self.running = False
 
     def setup(self):
         self.relay = Relay(service_engine(self.container), self.tables,
                            self.container.service_name, self.container.config.get("AMQP_URI"))
 
-    def start(self):
-        self.running = True
-        self.container.spawn_managed_thread(self._run)
+    def work_once(self):
+        return self.relay.publish_pending()
 
-    def stop(self):
-        self.running = False
-        self.wake()
-
-    def kill(self):
-        self.stop()
-
-    def wake(self):
-        try:
-            self.wakeups.put_nowait(True)
-        except Exception:
-            pass  # a wake-up is already pending
-
-    def _run(self):
-        backoff = 0.5
-        while self.running:
-            try:
-                while self.relay.publish_pending():
-                    pass
-                backoff = 0.5
-            except Exception as exc:
-                log.warning("outbox relay cannot publish yet (%s); retrying in %.1fs", exc, backoff)
-                eventlet.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
-                continue
-            try:
-                self.wakeups.get(timeout=self.poll_seconds)
-            except Empty:
-                pass
+    def finish(self):
         self.relay.close()
 
     def get_dependency(self, worker_ctx):
@@ -335,7 +302,7 @@ class Inbox(DependencyProvider):
 
     def claim(self, session, consumer, event_id):
         session.execute(insert(self.tables.processed_events).values(
-            consumer=consumer, event_id=event_id, processed_at=now()))
+            consumer=consumer, event_id=event_id, processed_at=utcnow()))
 
     def seen(self, session, consumer, event_id):
         table = self.tables.processed_events

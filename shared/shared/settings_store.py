@@ -5,7 +5,8 @@ from marshmallow import EXCLUDE, RAISE, ValidationError
 from sqlalchemy import insert, select, update
 
 from shared.errors import InvalidInput, NotFound
-from shared.messaging import now
+from shared.clock import utcnow
+from shared.validation import validation_error
 
 
 def _schema(tabs, tab):
@@ -40,28 +41,11 @@ def update_settings(session, table, tenant_id, tabs, tab, changes):
         loaded = schema(partial=True, unknown=RAISE).load(changes)
         merged = schema(unknown=RAISE).load(schema().dump({**current, **loaded}))
     except ValidationError as error:
-        raise InvalidInput("Some settings are not valid.", _flatten(error.messages)) from None
+        raise validation_error(error, "Some settings are not valid.") from None
     values = schema().dump(merged)
     exists = session.execute(select(table.c.tenant_id).where(
         table.c.tenant_id == tenant_id, table.c.tab == tab)).first()
     statement = (update(table).where(table.c.tenant_id == tenant_id, table.c.tab == tab)
                  if exists else insert(table).values(tenant_id=tenant_id, tab=tab))
-    session.execute(statement.values(values=values, updated_at=now()))
+    session.execute(statement.values(values=values, updated_at=utcnow()))
     return merged
-
-
-def _flatten(messages):
-    """Turn marshmallow's nested messages into ``{"field": ["message", ...]}``."""
-    flat = {}
-    for field, value in messages.items():
-        if isinstance(value, dict):
-            for inner, inner_messages in _flatten(value).items():
-                flat[f"{field}.{inner}"] = inner_messages
-        else:
-            flat[str(field)] = [str(message) for message in value]
-    return flat
-
-
-def validation_error(error):
-    """Map a marshmallow ValidationError to InvalidInput with per-field messages."""
-    return InvalidInput("Some fields are not valid.", _flatten(error.messages))

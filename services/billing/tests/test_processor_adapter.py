@@ -12,7 +12,7 @@ from billing.processor import (ChargeResult, ProcessorError, ProcessorUnavailabl
 from sandbox_processor.app import create_app
 from sandbox_processor.testing import serving
 from shared.errors import ServiceUnavailable
-from shared.testing import free_port, wait_for
+from portico_testing import free_port, wait_for
 
 SECRET = "sk_test_adapter"
 NEXT_YEAR = datetime.date.today().year + 1

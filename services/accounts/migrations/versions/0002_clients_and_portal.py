@@ -16,12 +16,21 @@ TZ = sa.DateTime(timezone=True)
 
 
 def upgrade():
+    add_profile_columns()
+    create_clients_and_custom_fields()
+    create_portal_users_and_sign_in()
+
+
+def add_profile_columns():
     with op.batch_alter_table("tenants") as batch:
         batch.add_column(sa.Column("facebook_page", sa.String(100)))
         batch.add_column(sa.Column("twitter_handle", sa.String(15)))
         batch.add_column(sa.Column("linkedin_slug", sa.String(100)))
         batch.add_column(sa.Column("logo", sa.LargeBinary))
         batch.add_column(sa.Column("logo_content_type", sa.String(40)))
+
+
+def create_clients_and_custom_fields():
     op.create_table(
         "client_accounts",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -35,6 +44,24 @@ def upgrade():
         sa.Column("created_at", TZ, nullable=False),
         sa.Column("updated_at", TZ, nullable=False),
     )
+    op.create_table(
+        "custom_fields",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("tenant_id", sa.Integer, sa.ForeignKey("tenants.id"), nullable=False, index=True),
+        sa.Column("key", sa.String(64), nullable=False),
+        sa.Column("label", sa.String(120), nullable=False),
+        sa.Column("type", sa.String(10), nullable=False),
+        sa.Column("choices", sa.JSON),
+        sa.UniqueConstraint("tenant_id", "key"),
+    )
+    op.create_table(
+        "custom_field_values",
+        sa.Column("account_id", sa.Integer, sa.ForeignKey("client_accounts.id"), primary_key=True),
+        sa.Column("field_id", sa.Integer, sa.ForeignKey("custom_fields.id"), primary_key=True),
+        sa.Column("value", sa.String(1000), nullable=False),
+    )
+
+def create_portal_users_and_sign_in():
     op.create_table(
         "portal_users",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -55,22 +82,6 @@ def upgrade():
         sa.Column("account_id", sa.Integer, sa.ForeignKey("client_accounts.id"), primary_key=True,
                   index=True),
         sa.Column("rights", sa.String(10), nullable=False),
-    )
-    op.create_table(
-        "custom_fields",
-        sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("tenant_id", sa.Integer, sa.ForeignKey("tenants.id"), nullable=False, index=True),
-        sa.Column("key", sa.String(64), nullable=False),
-        sa.Column("label", sa.String(120), nullable=False),
-        sa.Column("type", sa.String(10), nullable=False),
-        sa.Column("choices", sa.JSON),
-        sa.UniqueConstraint("tenant_id", "key"),
-    )
-    op.create_table(
-        "custom_field_values",
-        sa.Column("account_id", sa.Integer, sa.ForeignKey("client_accounts.id"), primary_key=True),
-        sa.Column("field_id", sa.Integer, sa.ForeignKey("custom_fields.id"), primary_key=True),
-        sa.Column("value", sa.String(1000), nullable=False),
     )
     op.create_table(
         "sign_in_tokens",

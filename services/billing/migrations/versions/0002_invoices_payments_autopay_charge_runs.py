@@ -14,7 +14,20 @@ branch_labels = None
 depends_on = None
 
 
+def index(table, *columns):
+    """Index each of ``columns`` of ``table`` on its own."""
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        for column in columns:
+            batch_op.create_index(batch_op.f(f"ix_{table}_{column}"), [column], unique=False)
+
+
 def upgrade():
+    create_tables_without_references()
+    create_methods_autopay_and_invoices()
+    create_payments_allocations_and_lines()
+
+
+def create_tables_without_references():
     op.create_table('charge_runs',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
@@ -24,8 +37,7 @@ def upgrade():
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
-    with op.batch_alter_table('charge_runs', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_charge_runs_tenant_id'), ['tenant_id'], unique=False)
+    index('charge_runs', 'tenant_id')
 
     op.create_table('idempotency_records',
     sa.Column('tenant_id', sa.Integer(), nullable=False),
@@ -36,11 +48,13 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('tenant_id', 'key')
     )
+
     op.create_table('invoice_counters',
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('last_number', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('tenant_id')
     )
+
     op.create_table('jobs',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
@@ -51,10 +65,10 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
-    with op.batch_alter_table('jobs', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_jobs_account_id'), ['account_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_jobs_tenant_id'), ['tenant_id'], unique=False)
+    index('jobs', 'account_id', 'tenant_id')
 
+
+def create_methods_autopay_and_invoices():
     op.create_table('payment_methods',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
@@ -69,9 +83,7 @@ def upgrade():
     sa.Column('removed_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
-    with op.batch_alter_table('payment_methods', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_payment_methods_account_id'), ['account_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_payment_methods_tenant_id'), ['tenant_id'], unique=False)
+    index('payment_methods', 'account_id', 'tenant_id')
 
     op.create_table('autopay',
     sa.Column('tenant_id', sa.Integer(), nullable=False),
@@ -85,8 +97,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['payment_method_id'], ['payment_methods.id'], ),
     sa.PrimaryKeyConstraint('account_id')
     )
-    with op.batch_alter_table('autopay', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_autopay_tenant_id'), ['tenant_id'], unique=False)
+    index('autopay', 'tenant_id')
 
     op.create_table('invoices',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -107,12 +118,10 @@ def upgrade():
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('tenant_id', 'number')
     )
-    with op.batch_alter_table('invoices', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_invoices_account_id'), ['account_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_invoices_autopay'), ['autopay'], unique=False)
-        batch_op.create_index(batch_op.f('ix_invoices_status'), ['status'], unique=False)
-        batch_op.create_index(batch_op.f('ix_invoices_tenant_id'), ['tenant_id'], unique=False)
+    index('invoices', 'account_id', 'autopay', 'status', 'tenant_id')
 
+
+def create_payments_allocations_and_lines():
     op.create_table('payments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
@@ -133,10 +142,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('idempotency_key')
     )
-    with op.batch_alter_table('payments', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_payments_account_id'), ['account_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_payments_status'), ['status'], unique=False)
-        batch_op.create_index(batch_op.f('ix_payments_tenant_id'), ['tenant_id'], unique=False)
+    index('payments', 'account_id', 'status', 'tenant_id')
 
     op.create_table('allocations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -151,11 +157,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['payment_id'], ['payments.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
-    with op.batch_alter_table('allocations', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_allocations_checkout_payment_id'), ['checkout_payment_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_allocations_invoice_id'), ['invoice_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_allocations_payment_id'), ['payment_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_allocations_tenant_id'), ['tenant_id'], unique=False)
+    index('allocations', 'checkout_payment_id', 'invoice_id', 'payment_id', 'tenant_id')
 
     op.create_table('charge_run_items',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -171,10 +173,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('run_id', 'invoice_id')
     )
-    with op.batch_alter_table('charge_run_items', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_charge_run_items_invoice_id'), ['invoice_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_charge_run_items_run_id'), ['run_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_charge_run_items_state'), ['state'], unique=False)
+    index('charge_run_items', 'invoice_id', 'run_id', 'state')
 
     op.create_table('invoice_lines',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -187,59 +186,10 @@ def upgrade():
     sa.ForeignKeyConstraint(['invoice_id'], ['invoices.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
-    with op.batch_alter_table('invoice_lines', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_invoice_lines_invoice_id'), ['invoice_id'], unique=False)
-
+    index('invoice_lines', 'invoice_id')
 
 
 def downgrade():
-    with op.batch_alter_table('invoice_lines', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_invoice_lines_invoice_id'))
-
-    op.drop_table('invoice_lines')
-    with op.batch_alter_table('charge_run_items', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_charge_run_items_state'))
-        batch_op.drop_index(batch_op.f('ix_charge_run_items_run_id'))
-        batch_op.drop_index(batch_op.f('ix_charge_run_items_invoice_id'))
-
-    op.drop_table('charge_run_items')
-    with op.batch_alter_table('allocations', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_allocations_checkout_payment_id'))
-        batch_op.drop_index(batch_op.f('ix_allocations_tenant_id'))
-        batch_op.drop_index(batch_op.f('ix_allocations_payment_id'))
-        batch_op.drop_index(batch_op.f('ix_allocations_invoice_id'))
-
-    op.drop_table('allocations')
-    with op.batch_alter_table('payments', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_payments_tenant_id'))
-        batch_op.drop_index(batch_op.f('ix_payments_status'))
-        batch_op.drop_index(batch_op.f('ix_payments_account_id'))
-
-    op.drop_table('payments')
-    with op.batch_alter_table('invoices', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_invoices_tenant_id'))
-        batch_op.drop_index(batch_op.f('ix_invoices_status'))
-        batch_op.drop_index(batch_op.f('ix_invoices_autopay'))
-        batch_op.drop_index(batch_op.f('ix_invoices_account_id'))
-
-    op.drop_table('invoices')
-    with op.batch_alter_table('autopay', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_autopay_tenant_id'))
-
-    op.drop_table('autopay')
-    with op.batch_alter_table('payment_methods', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_payment_methods_tenant_id'))
-        batch_op.drop_index(batch_op.f('ix_payment_methods_account_id'))
-
-    op.drop_table('payment_methods')
-    with op.batch_alter_table('jobs', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_jobs_tenant_id'))
-        batch_op.drop_index(batch_op.f('ix_jobs_account_id'))
-
-    op.drop_table('jobs')
-    op.drop_table('invoice_counters')
-    op.drop_table('idempotency_records')
-    with op.batch_alter_table('charge_runs', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_charge_runs_tenant_id'))
-
-    op.drop_table('charge_runs')
+    # Dropping a table drops its indexes with it, on SQLite and PostgreSQL alike.
+    for table in ('invoice_lines', 'charge_run_items', 'allocations', 'payments', 'invoices', 'autopay', 'payment_methods', 'jobs', 'invoice_counters', 'idempotency_records', 'charge_runs'):
+        op.drop_table(table)

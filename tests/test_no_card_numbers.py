@@ -1,8 +1,8 @@
 """No card or bank account number is kept anywhere Portico writes: databases, logs, queues, mail.
 
-Named to sort last: it scans what every other test of the session left behind in the same
-``system`` (both backends), and in the PostgreSQL System of tests/test_billing_faults.py when
-that module ran in this session. Each test card and account number the tests use is looked
+Marked ``after_all``, so tests/conftest.py runs it after every other test of the session: it scans
+what they left behind in the same ``system`` (both backends), and in the PostgreSQL System of
+tests/test_billing_faults.py when that module ran in this session. Each test card and account number the tests use is looked
 for as its digits run together or grouped with spaces or dashes ("4242 4242 4242 4242").
 
 Where it looks:
@@ -29,7 +29,7 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 
 # Under pytest-xdist these run in each lane's process, after all else there (tests/conftest.py).
-pytestmark = pytest.mark.lane("sqlite", "postgresql")
+pytestmark = [pytest.mark.lane("sqlite", "postgresql"), pytest.mark.after_all]
 
 NUMBERS = ("4242424242424242", "4000000000000002", "4000000000009995", "4000000000000119",
            "5555555555554444", "000123456789", "000111111113", "000111111116")

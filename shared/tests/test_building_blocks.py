@@ -1,4 +1,4 @@
-"""Unit tests of the shared building blocks that need no broker."""
+"""The shared building blocks that need no broker: errors on the wire, settings tabs, event envelopes, config."""
 import pytest
 from marshmallow import Schema, fields, validate
 from nameko.exceptions import deserialize, serialize

@@ -1,4 +1,4 @@
-"""Test helpers: isolated broker vhosts and databases, service processes and a cuttable TCP link."""
+"""Test support: isolated broker vhosts and databases, service processes and a cuttable TCP link."""
 import os
 import secrets
 import socket
