@@ -2,8 +2,8 @@
 from accounts.models import ClientSession, PortalUser
 from accounts.portal_users import linked_accounts
 from accounts.sessions import SESSION_ENDED, WRONG_CREDENTIALS, live_session, open_session, revoke
-from accounts.clock import utcnow
 from accounts.tokens import token_hash
+from shared.clock import utcnow
 from shared.errors import NotFound, Unauthenticated
 
 

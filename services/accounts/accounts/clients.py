@@ -1,9 +1,9 @@
 """Clients and their related properties, as the staff create, change, find and list them."""
 from sqlalchemy import func, or_, select
 
-from accounts.clock import utcnow
 from accounts.custom_fields import custom_field_values
 from accounts.models import ClientAccount, PortalLink, PortalUser
+from shared.clock import utcnow
 from shared.errors import NotFound, invalid
 
 

@@ -7,7 +7,8 @@ from accounts.settings import GENERAL, TABS
 from accounts.tenants import announce_profile
 from shared.errors import InvalidInput
 from shared.schema_description import describe
-from shared.settings_store import read_settings, update_settings, validation_error
+from shared.settings_store import read_settings, update_settings
+from shared.validation import validation_error
 
 PORTAL_CONFIG_KEYS = ("enable_logins", "login_methods", "use_usernames", "min_password_length",
                       "security_questions_enabled")

@@ -5,11 +5,11 @@ from sqlalchemy import func, select
 
 from accounts import client_sessions, tokens
 from accounts.clients import bulk_refusal, find_client
-from accounts.clock import utcnow
 from accounts.models import ClientAccount, PortalLink, PortalUser, SignInToken, Tenant
 from accounts.passwords import hash_client_password
 from accounts.portal_users import greeting_name, set_username
 from accounts.sign_in import require_logins_on
+from shared.clock import utcnow
 from shared.errors import NotFound
 from shared.events import PORTAL_INVITATION_ISSUED
 

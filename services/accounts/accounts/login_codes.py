@@ -2,10 +2,10 @@
 from sqlalchemy import select
 
 from accounts import client_sessions, throttling, tokens
-from accounts.clock import utcnow
 from accounts.models import PortalUser, SignInToken
 from accounts.portal_users import find_by_login, linked_accounts
 from accounts.sign_in import require_method
+from shared.clock import utcnow
 from shared.errors import Unauthenticated
 from shared.events import LOGIN_CODE_ISSUED
 

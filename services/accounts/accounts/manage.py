@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from accounts.models import platform
 from accounts.schemas import NewTenantSchema
 from accounts.tenants import create_tenant
-from accounts.validation import load_or_raise
 from shared.config import database_url
 from shared.db import make_engine
 from shared.errors import PorticoError
 from shared.messaging import OutboxWriter
+from shared.validation import load_or_raise
 
 
 def main(argv=None):

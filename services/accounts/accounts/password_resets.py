@@ -3,11 +3,11 @@ from datetime import timedelta
 
 from accounts import client_sessions, throttling, tokens
 from accounts.clients import bulk_refusal, find_client, portal_user_of
-from accounts.clock import utcnow
 from accounts.models import PortalUser, Tenant
 from accounts.passwords import hash_client_password
 from accounts.portal_users import find_by_login, greeting_name
 from accounts.security_questions import check_answers, questions_of
+from shared.clock import utcnow
 from shared.errors import NotFound
 from shared.events import PASSWORD_RESET_ISSUED
 

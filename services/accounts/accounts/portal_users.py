@@ -2,8 +2,8 @@
 from sqlalchemy import func, or_, select
 
 from accounts.clients import find_client, portal_user_of
-from accounts.clock import as_utc
 from accounts.models import ClientAccount, PortalLink, PortalUser, SignInToken
+from shared.clock import as_utc
 from shared.errors import NotFound, invalid
 
 

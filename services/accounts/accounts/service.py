@@ -11,11 +11,11 @@ from accounts.schemas import (AcceptInvitationSchema, ChangePasswordSchema, Clie
                               PasswordSignInSchema, ResetPasswordSchema, SecurityAnswersSchema,
                               StaffSignInSchema, StaffUserSchema, TenantSchema)
 from accounts.settings import GENERAL, TABS
-from accounts.validation import load_or_raise
 from shared.context import CallContext, public_rpc, tenant_rpc
 from shared.db import Database
 from shared.entrypoints import StandardEntrypoints
 from shared.messaging import Outbox
+from shared.validation import load_or_raise
 
 passwords.run_cpu_bound = tpool.execute  # argon2 off the event loop, so heartbeats keep flowing
 

@@ -3,8 +3,8 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from accounts.clock import as_utc, utcnow
 from accounts.tokens import new_token, token_hash
+from shared.clock import as_utc, utcnow
 from shared.errors import Unauthenticated
 
 SESSION_IDLE = timedelta(minutes=30)

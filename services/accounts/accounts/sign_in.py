@@ -1,9 +1,9 @@
 """Client sign-in with a password, and the General tab's switches that allow signing in at all."""
 from accounts import client_sessions, throttling
-from accounts.clock import utcnow
 from accounts.passwords import verify_password
 from accounts.portal_users import find_by_login, linked_accounts
 from accounts.sessions import WRONG_CREDENTIALS
+from shared.clock import utcnow
 from shared.errors import PermissionDenied, Unauthenticated
 
 LOGINS_OFF = "Signing in to this portal is turned off. Please contact the business."

@@ -2,12 +2,12 @@
 from sqlalchemy import select
 
 from accounts import throttling
-from accounts.clock import utcnow
 from accounts.models import StaffSession, StaffUser, Tenant
 from accounts.passwords import verify_password
 from accounts.schemas import StaffUserSchema, TenantSchema
 from accounts.sessions import WRONG_CREDENTIALS, live_session, open_session, revoke
 from accounts.tokens import token_hash
+from shared.clock import utcnow
 from shared.errors import Unauthenticated
 
 TOO_MANY_FAILURES = "Too many failed attempts. Wait 15 minutes, then try again."

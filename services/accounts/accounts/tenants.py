@@ -1,10 +1,10 @@
 """Tenants and their staff: creating them, finding them, and announcing a changed profile."""
 from sqlalchemy import select
 
-from accounts.clock import utcnow
 from accounts.models import StaffUser, Tenant
 from accounts.passwords import hash_password, length_problem
 from accounts.schemas import TenantSchema
+from shared.clock import utcnow
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events import TENANT_PROFILE_UPDATED
 

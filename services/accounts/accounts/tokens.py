@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from accounts.clock import as_utc, utcnow
 from accounts.models import SignInToken
+from shared.clock import as_utc, utcnow
 from shared.errors import NotFound, Unauthenticated
 
 CODE_TTL = timedelta(minutes=10)

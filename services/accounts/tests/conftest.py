@@ -1,22 +1,14 @@
 """The accounts service in-process: its entrypoints called directly, on a real SQLite database."""
 import pytest
 from argon2 import PasswordHasher, profiles
-from nameko.testing.services import worker_factory
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from accounts import passwords
 from accounts.models import Base, platform
 from accounts.service import AccountsService
-from shared.context import Context
-from shared.db import make_engine
-from shared.messaging import OutboxWriter
+from portico_testing.inprocess import outbox_writer, service_worker, sqlite_session
 
 PASSWORD = "a fine long passphrase"
-
-
-def service_worker(service_cls, session, context=None, **dependencies):
-    return worker_factory(service_cls, db=session, ctx=Context(context or {}), **dependencies)
 
 
 class Accounts:
@@ -26,8 +18,7 @@ class Accounts:
         self.db = session
 
     def called_by(self, context):
-        outbox = OutboxWriter(platform, context, on_added=lambda: None)
-        return service_worker(AccountsService, self.db, context, outbox=outbox)
+        return service_worker(AccountsService, self.db, context, outbox=outbox_writer(platform, context))
 
     def operator(self):
         return self.called_by({})
@@ -62,12 +53,9 @@ def cheapest_argon2(monkeypatch):
 
 
 @pytest.fixture
-def db(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'accounts.db'}")
-    Base.metadata.create_all(engine)
-    with Session(engine, expire_on_commit=False) as session:
+def db():
+    with sqlite_session(Base.metadata) as session:
         yield session
-    engine.dispose()
 
 
 @pytest.fixture
