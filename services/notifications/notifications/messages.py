@@ -1,14 +1,13 @@
 """Which message each event becomes (sign-in messages, payment receipts): channel, recipient, rendered content."""
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 from marshmallow import EXCLUDE
 
 from notifications import rendering
 from notifications.rendering import (CODE_LIFETIME, INVITATION_LIFETIME, RESET_LIFETIME,
-                                     SAMPLE_CLIENT_NAME, describe_lifetime)
+                                     SAMPLE_CLIENT_NAME, describe_lifetime, parse_moment)
 from notifications.tenants import branding_for, invitation_template
-from shared.messaging import now
+from shared.clock import utcnow
 
 # Used only until the tenant's profile event has been handled (see tenants.branding_for).
 UNKNOWN_BUSINESS = "Client portal"
@@ -38,10 +37,9 @@ def load_event(contract, event):
 def occurred_at(event):
     """When the event's producer made the change (now, if the envelope does not say)."""
     try:
-        moment = datetime.fromisoformat(event["occurred_at"])
+        return parse_moment(event["occurred_at"])
     except (KeyError, TypeError, ValueError):
-        return now()
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        return utcnow()
 
 
 def _email_draft(tenant_id, kind, recipient, rendered, branding, source_event_id=None):

@@ -1,12 +1,9 @@
 """Settings of the Alerts tab, owned by notifications: which staff hear about which client action."""
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
+
+from shared.fields import unique
 
 MAX_RECIPIENTS = 100
-
-
-def unique(values):
-    if len(set(values)) != len(values):
-        raise ValidationError("List each value only once.")
 
 
 def recipients(label, help_text):
