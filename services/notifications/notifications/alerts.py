@@ -43,7 +43,7 @@ def _mine(tenant_id, staff_id):
 
 
 def list_alerts(session, tenant_id, staff_id, unread_only, limit):
-    """The staff member's alerts, newest first."""
+    """Return the staff member's alerts, newest first."""
     query = select(StaffAlert).where(*_mine(tenant_id, staff_id))
     if unread_only:
         query = query.where(StaffAlert.read_at.is_(None))

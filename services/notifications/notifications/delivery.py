@@ -174,7 +174,7 @@ def sms_provider(name):
 # --- retries ----------------------------------------------------------------------------
 
 def is_permanent(error):
-    """True when retrying cannot help: the server refused the message or recipient for good."""
+    """Tell whether retrying cannot help: the server refused the message or recipient for good."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _ in error.recipients.values())
     if isinstance(error, smtplib.SMTPResponseException):

@@ -35,7 +35,7 @@ def load_event(contract, event):
 
 
 def occurred_at(event):
-    """When the event's producer made the change (now, if the envelope does not say)."""
+    """Return when the event's producer made the change (now, if the envelope does not say)."""
     try:
         return parse_moment(event["occurred_at"])
     except (KeyError, TypeError, ValueError):
@@ -60,7 +60,7 @@ def portal_invitation(session, event, data, base_url):
 
 
 def sample_invitation(session, tenant_id, to_email):
-    """The tenant's invitation exactly as clients get it, but with no working link."""
+    """Draft the tenant's invitation exactly as clients get it, but with no working link."""
     branding = branding_for(session, tenant_id, UNKNOWN_BUSINESS)
     rendered = rendering.render_invitation(
         branding, invitation_template(session, tenant_id), SAMPLE_CLIENT_NAME, None,
@@ -78,7 +78,7 @@ def password_reset(session, event, data, base_url):
 
 
 def login_code(session, event, data):
-    """By SMS when the event says so, else by email."""
+    """Draft a sign-in code: by SMS when the event says so, else by email."""
     tenant_id = event["tenant_id"]
     branding = branding_for(session, tenant_id, UNKNOWN_BUSINESS)
     lifetime = describe_lifetime(event.get("occurred_at"), data["expires_at"], CODE_LIFETIME)
@@ -91,7 +91,7 @@ def login_code(session, event, data):
 
 
 def email_change_code(session, event, data):
-    """Always by email, to the new address: receiving it is what proves the address."""
+    """Draft an email-change code to the new address: receiving it is what proves the address."""
     tenant_id = event["tenant_id"]
     branding = branding_for(session, tenant_id, UNKNOWN_BUSINESS)
     rendered = rendering.render_email_change_code(
@@ -101,7 +101,7 @@ def email_change_code(session, event, data):
 
 
 def payment_receipt(session, event, data):
-    """The receipt of a payment or prepayment that went through, to ``receipt_to``."""
+    """Draft the receipt of a payment or prepayment that went through, to ``receipt_to``."""
     tenant_id = event["tenant_id"]
     branding = branding_for(session, tenant_id, UNKNOWN_BUSINESS)
     rendered = rendering.render_payment_receipt(
@@ -113,7 +113,7 @@ def payment_receipt(session, event, data):
 
 
 def payment_failed(session, event, data):
-    """A short "your payment did not go through; nothing was charged" email, to ``receipt_to``."""
+    """Draft a short "your payment did not go through; nothing was charged" email, to ``receipt_to``."""
     tenant_id = event["tenant_id"]
     branding = branding_for(session, tenant_id, UNKNOWN_BUSINESS)
     rendered = rendering.render_payment_failed(

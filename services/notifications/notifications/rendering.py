@@ -238,7 +238,7 @@ def format_day(moment):
 
 
 def invoice_numbers(numbers):
-    """ "#1001", "#1001 and #1002", "#1001, #1002 and #1003"."""
+    """Join invoice numbers: "#1001", "#1001 and #1002", "#1001, #1002 and #1003"."""
     labels = [f"#{number}" for number in numbers]
     if len(labels) <= 2:
         return " and ".join(labels)
@@ -252,7 +252,7 @@ class PaidInvoice:
 
 
 def render_payment_receipt(branding, *, kind, amount, method_label, invoices, day, reference):
-    """The receipt sent right after a payment (or a prepayment) went through.
+    """Render the receipt sent right after a payment (or a prepayment) went through.
 
     ``invoices`` are ``{number, applied}`` in minor units; ``kind`` is "payment" or "prepayment".
     """
@@ -265,6 +265,6 @@ def render_payment_receipt(branding, *, kind, amount, method_label, invoices, da
 
 
 def render_payment_failed(branding, *, amount, method_label, day):
-    """A short notice that a payment was declined or could not be processed: nothing was charged."""
+    """Render a short notice that a payment was declined or could not be processed: nothing was charged."""
     return _email("payment_failed", f"Your payment to {branding.display_name} did not go through", branding,
                   amount=format_money(amount), method_label=method_label, day=day)

@@ -7,7 +7,7 @@ MAX_RECIPIENTS = 100
 
 
 def recipients(label, help_text):
-    """A list of staff user ids alerted for one client action, empty by default."""
+    """Declare the list of staff user ids alerted for one client action, empty by default."""
     return fields.List(
         fields.Integer(strict=True, validate=validate.Range(min=1)),
         load_default=list,
