@@ -2,16 +2,12 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.tables import PlatformTables
-
-
-class Base(DeclarativeBase):
-    pass
+from shared.tables import service_base
 
 
-platform = PlatformTables(Base.metadata)
+Base, platform = service_base()
 
 
 class Tenant(Base):

@@ -11,8 +11,7 @@ from accounts.schemas import (AcceptInvitationSchema, ChangePasswordSchema, Clie
                               PasswordSignInSchema, ResetPasswordSchema, SecurityAnswersSchema,
                               StaffSignInSchema, StaffUserSchema, TenantSchema)
 from accounts.settings import GENERAL, TABS
-from shared.context import CallContext, public_rpc, tenant_rpc
-from shared.db import Database
+from shared.context import public_rpc, tenant_rpc
 from shared.entrypoints import StandardEntrypoints
 from shared.messaging import Outbox
 from shared.validation import load_or_raise
@@ -26,8 +25,6 @@ class AccountsService(StandardEntrypoints):
     tables = platform
     settings_tabs = TABS
 
-    db = Database()
-    ctx = CallContext()
     outbox = Outbox(platform)
 
     # --- tenants ----------------------------------------------------------------------------------

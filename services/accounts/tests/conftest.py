@@ -11,26 +11,6 @@ from portico_testing.inprocess import outbox_writer, service_worker, sqlite_sess
 PASSWORD = "a fine long passphrase"
 
 
-class EndsItsTransaction:
-    """A worker whose every call ends its transaction as a worker's does: what it did not commit is undone.
-
-    It also makes the next call read from the database rather than from objects loaded before.
-    """
-
-    def __init__(self, worker):
-        self.worker = worker
-
-    def __getattr__(self, name):
-        entrypoint = getattr(self.worker, name)
-
-        def call(*args, **kwargs):
-            try:
-                return entrypoint(*args, **kwargs)
-            finally:
-                self.worker.db.rollback()
-
-        return call
-
 
 class Accounts:
     """Call the accounts service's entrypoints as one caller or another, and read what it published."""
@@ -39,8 +19,8 @@ class Accounts:
         self.db = session
 
     def called_by(self, context):
-        return EndsItsTransaction(service_worker(AccountsService, self.db, context,
-                                                 outbox=outbox_writer(platform, context)))
+        return service_worker(AccountsService, self.db, context,
+                                                 outbox=outbox_writer(platform, context))
 
     def operator(self):
         return self.called_by({})

@@ -6,8 +6,7 @@ from notifications.schemas import (AlertListArgsSchema, InvitationTemplateSchema
                                    OutboxItemSchema, OutboxMessageSchema, OutboxPageSchema,
                                    SampleInvitationSchema, StaffAlertSchema)
 from notifications.settings import TABS
-from shared.context import CallContext, tenant_rpc
-from shared.db import Database
+from shared.context import tenant_rpc
 from shared.entrypoints import StandardEntrypoints
 from shared.events import (AUTOPAY_CANCELLED, AUTOPAY_ENROLLED, EMAIL_CHANGE_CODE_ISSUED, LOGIN_CODE_ISSUED,
                            PASSWORD_RESET_ISSUED, PAYMENT_FAILED, PAYMENT_METHOD_REMOVED, PAYMENT_SUCCEEDED,
@@ -22,8 +21,6 @@ class NotificationsService(StandardEntrypoints):
     tables = platform
     settings_tabs = TABS
 
-    db = Database()
-    ctx = CallContext()
     inbox = Inbox(platform)
     outbox = Outbox(platform)
     mail = Mailroom()

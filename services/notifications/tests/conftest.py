@@ -12,26 +12,6 @@ TENANT = 1
 OTHER_TENANT = 2
 
 
-class EndsItsTransaction:
-    """A worker whose every call ends its transaction as a worker's does: what it did not commit is undone.
-
-    It also makes the next call read from the database rather than from objects loaded before.
-    """
-
-    def __init__(self, worker):
-        self.worker = worker
-
-    def __getattr__(self, name):
-        entrypoint = getattr(self.worker, name)
-
-        def call(*args, **kwargs):
-            try:
-                return entrypoint(*args, **kwargs)
-            finally:
-                self.worker.db.rollback()
-
-        return call
-
 
 class Notifications:
     """Call the notifications service as one caller or another, and hand it events as the broker would."""
@@ -40,9 +20,9 @@ class Notifications:
         self.db = session
 
     def called_by(self, context):
-        return EndsItsTransaction(service_worker(
+        return service_worker(
             NotificationsService, self.db, context, inbox=Inbox(platform), outbox=outbox_writer(platform, context),
-            mail=Postbox(DeliverySettings())))
+            mail=Postbox(DeliverySettings()))
 
     def staff(self, staff_id=1, tenant_id=TENANT):
         return self.called_by({"tenant_id": tenant_id, "actor": {"kind": "staff", "id": staff_id}})

@@ -6,26 +6,6 @@ from tickets.models import Base, platform
 from tickets.service import TicketsService
 
 
-class EndsItsTransaction:
-    """A worker whose every call ends its transaction as a worker's does: what it did not commit is undone.
-
-    It also makes the next call read from the database rather than from objects loaded before.
-    """
-
-    def __init__(self, worker):
-        self.worker = worker
-
-    def __getattr__(self, name):
-        entrypoint = getattr(self.worker, name)
-
-        def call(*args, **kwargs):
-            try:
-                return entrypoint(*args, **kwargs)
-            finally:
-                self.worker.db.rollback()
-
-        return call
-
 
 @pytest.fixture
 def db():
@@ -37,4 +17,4 @@ def db():
 def staff(db):
     """The tickets service called by a staff member of tenant 1."""
     context = {"tenant_id": 1, "actor": {"kind": "staff", "id": 1}}
-    return EndsItsTransaction(service_worker(TicketsService, db, context, outbox=outbox_writer(platform, context)))
+    return service_worker(TicketsService, db, context, outbox=outbox_writer(platform, context))
