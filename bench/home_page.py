@@ -78,9 +78,9 @@ def baseline_app():
     from flask import Flask, abort, request
     from sqlalchemy import func, update
 
-    from accounts.auth import LAST_SEEN_STEP as seen_step, SESSION_ABSOLUTE as absolute, SESSION_IDLE as idle
     from accounts.models import ClientAccount, ClientSession, PortalLink, PortalUser, Tenant
     from accounts.models import platform as accounts_tables
+    from accounts.sessions import LAST_SEEN_STEP as seen_step, SESSION_ABSOLUTE as absolute, SESSION_IDLE as idle
     from billing.models import Invoice, Payment
     from billing.models import platform as billing_tables
     from shared.money import format_money

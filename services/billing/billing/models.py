@@ -3,18 +3,14 @@ from datetime import date, datetime
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String,
                         UniqueConstraint, text)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.tables import PlatformTables
+from shared.tables import service_base
 
 Money = BigInteger
 
 
-class Base(DeclarativeBase):
-    pass
-
-
-platform = PlatformTables(Base.metadata)
+Base, platform = service_base()
 
 
 class Job(Base):

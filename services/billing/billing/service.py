@@ -8,8 +8,7 @@ from billing.models import platform
 from billing.pdf import invoice_file
 from billing.schemas import ApplyCreditSchema
 from billing.settings import TABS
-from shared.context import CallContext, tenant_rpc
-from shared.db import Database
+from shared.context import tenant_rpc
 from shared.entrypoints import StandardEntrypoints
 from shared.errors import invalid
 from shared.events import INVOICE_CHARGE_REQUESTED
@@ -28,8 +27,6 @@ class BillingService(StandardEntrypoints):
     tables = platform
     settings_tabs = TABS
 
-    db = Database()
-    ctx = CallContext()
     outbox = Outbox(platform)
     processor = PaymentProcessor()
 

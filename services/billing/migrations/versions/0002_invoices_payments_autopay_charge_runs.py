@@ -26,7 +26,7 @@ def upgrade():
     create_methods_and_autopay()
     create_invoices()
     create_payments_and_allocations()
-    create_charge_run_items_and_lines()
+    create_run_items_and_invoice_lines()
 
 
 def create_tables_without_references():
@@ -164,7 +164,7 @@ def create_payments_and_allocations():
     index('allocations', 'checkout_payment_id', 'invoice_id', 'payment_id', 'tenant_id')
 
 
-def create_charge_run_items_and_lines():
+def create_run_items_and_invoice_lines():
     op.create_table('charge_run_items',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('run_id', sa.Integer(), nullable=False),
