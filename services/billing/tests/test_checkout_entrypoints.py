@@ -119,6 +119,10 @@ def test_credit_alone_pays_an_invoice_without_a_card(business, processor):
 
     assert (paid["payment"]["amount"], paid["payment"]["method"]) == (0, "Account credit")
     assert business.client().my_summary()["credit"] == 3_000 and len(processor.charged) == 1
+    # A card sent along is not needed, nor kept, when credit pays it all.
+    other = business.invoice(1_000)
+    paid = pay(business, "credit-0007", {"invoice_ids": [other["id"]], "credit": 1_000, "new_method": VISA})
+    assert paid["payment"]["amount"] == 0 and len(business.client().my_payment_methods()) == 1
 
 
 def test_a_business_without_credit_at_checkout_refuses_it(business):
