@@ -4,15 +4,10 @@ The display name, logo, social handles and contact info shown on the same tab ar
 """
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from shared.fields import StrictBoolean
+from shared.fields import TRIMMED, StrictBoolean, unique
 
+GENERAL = "general"
 LOGIN_METHODS = ("password", "one_time_code")
-TRIMMED = validate.Regexp(r"^\S(?:.*\S)?$", error="Must not be blank or start or end with spaces.")
-
-
-def unique(values):
-    if len(set(values)) != len(values):
-        raise ValidationError("List each value only once.")
 
 
 class GeneralSettingsSchema(Schema):
@@ -71,4 +66,4 @@ class GeneralSettingsSchema(Schema):
             raise ValidationError(errors)
 
 
-TABS = {"general": GeneralSettingsSchema}
+TABS = {GENERAL: GeneralSettingsSchema}

@@ -1,20 +1,16 @@
 """Settings of the Billing and Services tabs, owned by billing."""
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from shared.fields import StrictBoolean
+from shared.fields import StrictBoolean, money_field
 
 AUTOPAY_SCOPES = ("new_jobs", "all_scheduled_jobs")
 OVER_LIMIT_ACTIONS = ("warn", "block")
-# The settings page runs in a browser, whose JSON numbers stay exact only up to 2**53 - 1.
-MAX_MINOR_UNITS = 2**53 - 1
 MAX_CUTOFF_HOURS = 24 * 30
 
 
 def max_payment(label, method):
-    return fields.Integer(
-        strict=True,
+    return money_field(
         load_default=0,
-        validate=validate.Range(min=0, max=MAX_MINOR_UNITS),
         metadata={"label": label,
                   "help": f"Largest {method} payment in minor units (cents) before the over-limit rule applies; "
                           "0 means no limit."})

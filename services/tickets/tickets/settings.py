@@ -1,15 +1,9 @@
 """Settings of the Tickets tab, owned by tickets: tickets, chat and documents."""
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from shared.fields import StrictBoolean
+from shared.fields import TRIMMED, StrictBoolean, unique
 
-TRIMMED = validate.Regexp(r"^\S(?:.*\S)?$", error="Must not be blank or start or end with spaces.")
 CATEGORY_NAME = [validate.Length(min=1, max=100), TRIMMED]
-
-
-def unique(values):
-    if len(set(values)) != len(values):
-        raise ValidationError("List each value only once.")
 
 
 class TicketSettingsSchema(Schema):
