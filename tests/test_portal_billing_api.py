@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, select
 
 from billing.models import platform as billing_tables
 from gateway.app import create_app
-from gateway.web.portal_billing_pages import home_panels
+from gateway.features.home import home_panels
 from tests.portal_helpers import (CLIENT_PASSWORD, as_staff, bearer, new_address, portal_api, registered_client,
                                   staff_context)
 
