@@ -38,7 +38,7 @@ test-tools:
 # database backend (tests/conftest.py, docs/architecture.md).
 test: venv rabbitmq test-tools
 	@scripts/ensure-postgres.sh
-	$(VENV)/bin/lint-imports
+	$(VENV)/bin/lint-imports --no-logo --no-cache
 	$(PY) -m pytest -n 2 --dist loadgroup --durations=20
 
 bench: venv rabbitmq

@@ -78,12 +78,12 @@ def baseline_app():
     from flask import Flask, abort, request
     from sqlalchemy import func, update
 
-    from accounts.auth import LAST_SEEN_STEP as seen_step, SESSION_ABSOLUTE as absolute, SESSION_IDLE as idle
     from accounts.models import ClientAccount, ClientSession, PortalLink, PortalUser, Tenant
     from accounts.models import platform as accounts_tables
+    from accounts.sessions import LAST_SEEN_STEP as seen_step, SESSION_ABSOLUTE as absolute, SESSION_IDLE as idle
     from billing.models import Invoice, Payment
     from billing.models import platform as billing_tables
-    from billing.money import format_money
+    from shared.money import format_money
 
     app = Flask(__name__)
     page = app.jinja_env.from_string(BASELINE_PAGE)  # compiled once, as Flask caches a template file
@@ -151,7 +151,7 @@ def prepare(rpc, databases, clients, invoices_each):
     Returns the business's slug and one (session token, expected total due) per client.
     """
     from accounts.models import platform as accounts_tables
-    from billing.money import format_money
+    from shared.money import format_money
 
     slug = f"bench-{secrets.token_hex(3)}"
     tenant = rpc.call("accounts", "create_tenant", {"slug": slug, "display_name": "Bench Lawn Care", "owner": {

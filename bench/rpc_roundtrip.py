@@ -16,71 +16,22 @@ thread's CPU time per call for each client, and the ratio of the medians (projec
 the target is at most 1.5x - reported, never enforced).
 """
 import argparse
-import json
 import os
 import signal
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import pika  # noqa: E402
-
-from gateway.rpc import RPC_EXCHANGE, RpcClient, connection_parameters  # noqa: E402
+from gateway.rpc import ReplyChannel, RpcClient, connection_parameters  # noqa: E402
 from portico_testing import ServiceProcess, Vhost, wait_for  # noqa: E402
 
 SERVICE, METHOD = "bench_echo", "echo"
 TARGET = "bench.echo_service:EchoService"
 RATIO_TARGET = 1.5
-
-
-class RawPikaClient:
-    """The minimum a correct nameko RPC client over pika must do, and nothing more."""
-
-    def __init__(self, parameters):
-        self.connection = pika.BlockingConnection(parameters)
-        self.channel = self.connection.channel()
-        self.channel.confirm_delivery()
-        self.channel.exchange_declare(RPC_EXCHANGE, exchange_type="topic", durable=True)
-        self.reply_queue = self.channel.queue_declare("", exclusive=True, auto_delete=True).method.queue
-        self.routing_key = f"bench-raw-{uuid.uuid4()}"
-        self.channel.queue_bind(self.reply_queue, RPC_EXCHANGE, routing_key=self.routing_key)
-        self.channel.basic_consume(self.reply_queue, self._on_reply, auto_ack=True)
-        self.correlation_id = None
-        self.reply = None
-
-    def _on_reply(self, _channel, _method, properties, body):
-        if properties.correlation_id == self.correlation_id:
-            self.reply = body
-
-    def call(self, value, timeout=5.0):
-        self.correlation_id, self.reply = str(uuid.uuid4()), None
-        properties = pika.BasicProperties(
-            reply_to=self.routing_key, correlation_id=self.correlation_id, delivery_mode=2,
-            content_type="application/json", content_encoding="utf-8")
-        self.channel.basic_publish(RPC_EXCHANGE, f"{SERVICE}.{METHOD}",
-                                   json.dumps({"args": [value], "kwargs": {}}), properties,
-                                   mandatory=True)  # waits for the broker's confirm
-        deadline = time.monotonic() + timeout
-        while self.reply is None:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError("no reply in time")
-            self.connection.process_data_events(time_limit=remaining)
-        answer = json.loads(self.reply)
-        if answer.get("error"):
-            raise RuntimeError(answer["error"])
-        return answer["result"]
-
-    def close(self):
-        try:
-            self.connection.close()
-        except Exception:
-            pass
 
 
 def percentile(sorted_values, fraction):
@@ -139,11 +90,11 @@ def benchmark(args):
         service = start_service(vhost, log_dir.name, args.amqp_host)
         project = RpcClient(uri, timeout=5.0, pool_size=4)
         wait_until_up(service, project)
-        raw = RawPikaClient(connection_parameters(uri))
+        raw = ReplyChannel(connection_parameters(uri))
 
         clients = {
             "project": lambda value: project.call(SERVICE, METHOD, value),
-            "raw pika": lambda value: raw.call(value),
+            "raw pika": lambda value: raw.call(SERVICE, METHOD, [value], {}, {}, 5.0)["result"],
         }
         discard = {name: [] for name in clients}
         for name, call in clients.items():  # warm-up: connections, queues, caches

@@ -21,17 +21,17 @@ from datetime import date, datetime, timedelta, timezone
 
 import pika
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select, text, update
 from sqlalchemy.orm import Session
 
-from billing import charge_runs, payments
+from billing import charge_runs, recovery, reservation
 from billing.invoices import void_invoice
 from billing.models import (Allocation, ChargeRunItem, IdempotencyRecord, Invoice, Payment, PaymentMethod,
                             platform)
 from billing.processor import ChargeResult, SandboxProcessor
 from sandbox_processor.store import charges
 from shared.deadletters import list_dead_letters, replay_dead_letters
-from shared.errors import Conflict, IdempotencyMismatch, PaymentDeclined, ServiceUnavailable
+from shared.errors import Conflict, IdempotencyMismatch, PaymentDeclined, ServiceTimeout, ServiceUnavailable
 from shared.events import subscriber_queue
 from shared.messaging import OutboxWriter
 from portico_testing import ServiceProcess, free_port, wait_for
@@ -534,12 +534,12 @@ def test_an_autopay_charge_waiting_for_a_checkouts_lock_sees_the_checkout_paid(f
     checkout = Session(faults.billing_engine, expire_on_commit=False)
     worker = Session(faults.billing_engine, expire_on_commit=False)
     try:
-        payments.reserve(checkout, tenant_id, business.account_id, f"portal-{uuid.uuid4()}",
+        reservation.reserve(checkout, tenant_id, business.account_id, f"portal-{uuid.uuid4()}",
                          {"invoice_ids": [invoice["id"]], "payment_method_id": method["id"], "new_method": None,
                           "amount": None, "credit": 0}, settings)  # holds the invoice's lock, uncommitted
         with ThreadPoolExecutor(max_workers=1) as pool:
             charging = pool.submit(charge_runs.charge_item, worker, outbox, processor, tenant_id, run_id,
-                                   invoice["id"], None)
+                                   invoice["id"])
             wait_for(lambda: waiting_for_a_lock(faults), timeout=10, message="the worker to wait for the lock")
             checkout.commit()
             state = charging.result(30)
@@ -617,7 +617,7 @@ def recover_pending_now(system):
     function here, with billing's real processor adapter, stands for "the grace period passed".
     """
     with Session(system.billing_engine, expire_on_commit=False) as session:
-        return payments.recover_pending(session, OutboxWriter(platform, {}, lambda: None),
+        return recovery.recover_pending(session, OutboxWriter(platform, {}, lambda: None),
                                         SandboxProcessor(system.processor_url, "sk_test_portico", timeout=5),
                                         datetime.now(timezone.utc) + timedelta(seconds=1))
 
@@ -707,11 +707,51 @@ def test_a_checkout_whose_charge_timed_out_is_settled_by_the_recovery_and_its_re
     assert [(row["idempotency_key"], row["amount"]) for row in charged] == [(payment_key(business, key), 6_600)]
 
 
+def test_a_key_claimed_by_an_instance_killed_before_it_wrote_the_payment_is_taken_over_by_a_retry(faults):
+    """Billing claims the key, then waits for the invoice's lock (held here) and is killed: no payment written.
+
+    Once the dead request's lease on the key runs out, a retry with the key takes it over and
+    pays the invoice, once; before, the key stayed "being processed" for ever.
+    """
+    business = Business(faults)
+    method = business.add_method(card(CARDS["visa"]))
+    invoice = business.invoice(3_300)
+    key = f"killed-{uuid.uuid4()}"
+    request = {"invoice_ids": [invoice["id"]], "payment_method_id": method["id"]}
+    of_this_business = IdempotencyRecord.tenant_id == business.tenant["id"]
+    holder = Session(faults.billing_engine)
+    try:
+        holder.execute(select(Invoice.id).where(Invoice.id == invoice["id"]).with_for_update())
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            paying = pool.submit(business.pay, key, request, 2)
+            wait_for(lambda: waiting_for_a_lock(faults), timeout=10, message="billing to wait for the invoice")
+            faults.services["billing"].stop(kill=True)
+            with pytest.raises(ServiceTimeout):
+                paying.result(30)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert billing_rows(faults, select(IdempotencyRecord.state).where(of_this_business)) == [("claimed",)]
+    assert billing_rows(faults, select(Payment.id).where(Payment.account_id == business.account_id)) == []
+    with faults.billing_engine.begin() as connection:  # stands for "the lease ran out" (20 s)
+        connection.execute(update(IdempotencyRecord).where(of_this_business).values(
+            lease_expires_at=datetime.now(timezone.utc) - timedelta(seconds=1)))
+
+    faults.services["billing"].start()
+    faults.wait_until_up("billing")
+    answer = business.pay(key, request, timeout=60)
+
+    assert (answer["payment"]["amount"], answer["payment"]["status"]) == (3_300, "succeeded")
+    assert billing_rows(faults, select(IdempotencyRecord.state).where(of_this_business)) == [("done",)]
+    charged = processor_charges(faults, key_prefix=f"{business.tenant['id']}:")
+    assert [(row["idempotency_key"], row["amount"]) for row in charged] == [(payment_key(business, key), 3_300)]
+
+
 # --- voiding an invoice while it is being paid ---------------------------------------------------------
 
 CHECKOUT_SETTINGS = {"allow_partial_payments": False, "allow_credit_at_checkout": False, "over_limit_action": "warn",
                      "card_max_payment": 0, "ach_max_payment": 0}
-STAFF_ACTOR = {"kind": "staff", "id": 1}
+STAFF_ID = 1
 
 
 def test_a_void_waiting_for_a_checkouts_lock_sees_the_payment_and_refuses(faults):
@@ -723,11 +763,11 @@ def test_a_void_waiting_for_a_checkouts_lock_sees_the_payment_and_refuses(faults
     checkout = Session(faults.billing_engine, expire_on_commit=False)
     voider = Session(faults.billing_engine, expire_on_commit=False)
     try:
-        payments.reserve(checkout, tenant_id, business.account_id, f"portal-{uuid.uuid4()}",
+        reservation.reserve(checkout, tenant_id, business.account_id, f"portal-{uuid.uuid4()}",
                          {"invoice_ids": [invoice["id"]], "payment_method_id": method["id"], "new_method": None,
                           "amount": None, "credit": 0}, CHECKOUT_SETTINGS)  # holds the invoice's lock
         with ThreadPoolExecutor(max_workers=1) as pool:
-            voiding = pool.submit(void_invoice, voider, tenant_id, invoice["id"], {}, STAFF_ACTOR)
+            voiding = pool.submit(void_invoice, voider, tenant_id, invoice["id"], {}, STAFF_ID)
             wait_for(lambda: waiting_for_a_lock(faults), timeout=10, message="the void to wait for the lock")
             checkout.commit()
             with pytest.raises(Conflict, match="being processed"):
@@ -749,9 +789,9 @@ def test_a_checkout_waiting_for_a_voids_lock_finds_the_invoice_void(faults):
     voider = Session(faults.billing_engine, expire_on_commit=False)
     checkout = Session(faults.billing_engine, expire_on_commit=False)
     try:
-        void_invoice(voider, tenant_id, invoice["id"], {"reason": "race"}, STAFF_ACTOR)
+        void_invoice(voider, tenant_id, invoice["id"], {"reason": "race"}, STAFF_ID)
         with ThreadPoolExecutor(max_workers=1) as pool:
-            paying = pool.submit(payments.reserve, checkout, tenant_id, business.account_id, f"portal-{uuid.uuid4()}",
+            paying = pool.submit(reservation.reserve, checkout, tenant_id, business.account_id, f"portal-{uuid.uuid4()}",
                                  {"invoice_ids": [invoice["id"]], "payment_method_id": method["id"],
                                   "new_method": None, "amount": None, "credit": 0}, CHECKOUT_SETTINGS)
             wait_for(lambda: waiting_for_a_lock(faults), timeout=10, message="the checkout to wait for the lock")

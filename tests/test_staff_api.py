@@ -6,10 +6,9 @@ import pytest
 
 from portico_testing import wait_for
 
-# Backends (docs/architecture.md, "Tests and backends"): PostgreSQL; those in both also on SQLite.
-pytestmark = pytest.mark.backends("postgresql", both=(
-    "test_sign_in_is_throttled_after_five_failures_for_one_email",  # counted over a time window in SQL
-))
+# Backends (docs/architecture.md, "Tests and backends"): PostgreSQL. Throttling's time window on SQLite is
+# checked by the in-process tests of services/accounts/tests.
+pytestmark = pytest.mark.backends("postgresql")
 
 
 SESSIONS = "/api/v1/staff/sessions"

@@ -467,7 +467,7 @@ def test_the_new_invoice_form_reads_dollars_exactly(pages):
                                                                ("Edging", "2", "-3"), ("Raking", "x", "1")))
     body = refused.get_data(as_text=True)
     assert refused.status_code == 400
-    assert 'id="error-line-0-unit_price"' in body and "at most two decimal places" in body
+    assert 'id="error-line-0-unit_price"' in body and "at most 2 decimal places" in body
     assert 'id="error-line-1-unit_price"' in body and "zero or more" in body
     assert 'id="error-line-2-quantity"' in body
     assert 'value="12.345"' in body  # what was typed is shown again

@@ -7,9 +7,10 @@ import uuid
 from flask import Flask, g, request
 
 from gateway import errors
-from gateway.api import docs, health, portal, portal_billing, staff, staff_alerts, staff_billing, staff_clients
-from gateway.web import pages, portal_billing_pages, portal_pages, staff_alerts_pages, staff_billing_pages, staff_pages
+from gateway.api import docs, health, portal as portal_api, staff as staff_api
+from gateway.api.openapi import create_api
 from gateway.rpc import RpcClient
+from gateway.web import filters, portal as portal_pages, staff as staff_pages
 from shared.config import amqp_uri, env
 from shared.context import current_request_id
 from shared.logs import logging_config
@@ -31,6 +32,18 @@ def create_app(overrides=None):
         logging.config.dictConfig(logging_config("gateway"))
 
     app.extensions["rpc"] = RpcClient(app.config["AMQP_URI"], timeout=app.config["RPC_TIMEOUT_SECONDS"])
+    add_request_hooks(app)
+    api = app.extensions["api"] = create_api(app)
+    errors.register(app)
+    for blueprint in (health.blueprint, staff_api.blueprint, portal_api.blueprint):
+        api.register_blueprint(blueprint)
+    for blueprint in (docs.blueprint, filters.blueprint, staff_pages.blueprint, portal_pages.blueprint):
+        app.register_blueprint(blueprint)
+    return app
+
+
+def add_request_hooks(app):
+    """Give every request an id (the caller's X-Request-Id when sensible) and the headers every answer carries."""
 
     @app.before_request
     def start_request():
@@ -46,9 +59,3 @@ def create_app(overrides=None):
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
-
-    errors.register(app)
-    for module in (health, staff, staff_clients, staff_billing, staff_alerts, portal, portal_billing, docs, pages,
-                   staff_pages, staff_billing_pages, staff_alerts_pages, portal_pages, portal_billing_pages):
-        app.register_blueprint(module.blueprint)
-    return app

@@ -62,10 +62,6 @@ def authenticate_staff():
     return who
 
 
-# Run the view only for a signed-in staff member.
-staff_required = signed_in(authenticate_staff)
-
-
 def set_staff_cookie(response, token):
     response.set_cookie(STAFF_COOKIE, token, httponly=True, samesite="Lax",
                         secure=current_app.config["SECURE_COOKIES"], path="/")

@@ -27,7 +27,12 @@ STATUS = {
 
 
 def status_of(error):
-    for cls in type(error).__mro__:
+    return status_for(type(error))
+
+
+def status_for(error_class):
+    """Return the HTTP status of errors of ``error_class``."""
+    for cls in error_class.__mro__:
         if cls in STATUS:
             return STATUS[cls]
     return 500

@@ -7,7 +7,7 @@ business) and send a CSRF token with every state-changing form; API clients send
 import threading
 import time
 
-from flask import Blueprint, current_app, g
+from flask import current_app, g
 
 from gateway.auth import resolve_session, signed_in
 from gateway.services import rpc
@@ -48,12 +48,12 @@ def use_tenant(slug):
     return g.portal_tenant
 
 
-def portal_blueprint(name, import_name, url_prefix):
-    """A blueprint whose ``url_prefix`` holds ``<slug>``: every request is scoped to that business.
+def scope_to_business(blueprint):
+    """Scope every request of ``blueprint`` (and the blueprints nested in it) to the business its ``<slug>`` names.
 
-    Views take no ``slug`` argument; ``url_for`` fills it in from the current request.
+    The one place the portal's pages and API resolve the business: views take no ``slug`` argument, and
+    ``url_for`` fills it in from the current request.
     """
-    blueprint = Blueprint(name, import_name, url_prefix=url_prefix)
 
     @blueprint.url_value_preprocessor
     def take_slug(endpoint, values):
@@ -79,7 +79,7 @@ def authenticate_client():
     return session
 
 
-# Run the view only for a signed-in client of the business in the URL.
+# Run the page only for a signed-in client of the business in the URL.
 client_required = signed_in(authenticate_client)
 
 

@@ -40,8 +40,8 @@ class RemoteFailure(PorticoError):
     code = "internal_error"
 
 
-class _Channel:
-    """One connection with its reply queue; used by one thread at a time."""
+class ReplyChannel:
+    """One connection with its reply queue, confirms and mandatory publishes; used by one thread at a time."""
 
     def __init__(self, parameters):
         self.connection = pika.BlockingConnection(parameters)
@@ -145,7 +145,7 @@ class RpcClient:
         except queue.Empty:
             pass
         try:
-            return _Channel(self.parameters)
+            return ReplyChannel(self.parameters)
         except Exception as exc:
             log.warning("cannot open an rpc channel: %s", exc)
             raise ServiceUnavailable("The message broker is not reachable.") from None

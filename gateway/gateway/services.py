@@ -1,14 +1,8 @@
 """Calling the services from a request: the app's RPC client with the request's context."""
 from flask import current_app, g
 
-# Which service owns each settings tab.
-SETTINGS_TABS = {
-    "general": "accounts",
-    "billing": "billing",
-    "services": "billing",
-    "tickets": "tickets",
-    "alerts": "notifications",
-}
+from shared.errors import NotFound
+
 SERVICES = ("accounts", "billing", "tickets", "notifications")
 
 
@@ -28,6 +22,14 @@ class BoundClient:
 
 def rpc():
     return BoundClient(current_app.extensions["rpc"], g.rpc_context)
+
+
+def with_id(rows, row_id, not_found):
+    """Return the row of ``rows`` whose id is ``row_id``; raise NotFound(``not_found``) when there is none."""
+    for row in rows:
+        if row["id"] == row_id:
+            return row
+    raise NotFound(not_found)
 
 
 def first_error(results):

@@ -1,15 +1,17 @@
-"""Entrypoints every service exposes the same way: ``ping`` and its settings tabs.
+"""What every service has the same way: its database and caller, ``ping`` and its settings tabs.
 
-A service inheriting ``StandardEntrypoints`` declares ``db`` (Database), ``ctx`` (CallContext),
-``version``, ``tables`` (its PlatformTables) and ``settings_tabs`` ({tab: Schema}).
+A service inheriting ``StandardEntrypoints`` declares ``name``, ``version``, ``tables`` (its
+PlatformTables) and ``settings_tabs`` ({tab: Schema}); it gets ``db`` and ``ctx`` from here.
 """
-from shared.context import public_rpc, tenant_rpc
-from shared.db import is_reachable
+from shared.context import CallContext, public_rpc, tenant_rpc
+from shared.db import Database, is_reachable
 from shared.schema_description import describe
 from shared.settings_store import read_settings, update_settings
 
 
 class StandardEntrypoints:
+    db = Database()
+    ctx = CallContext()
 
     @public_rpc
     def ping(self):

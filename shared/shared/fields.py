@@ -20,6 +20,11 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
+def switch(default, label, help_text):
+    """A setting that is on or off, shown on its settings tab as a checkbox with ``label`` and ``help_text``."""
+    return StrictBoolean(load_default=default, metadata={"label": label, "help": help_text})
+
+
 def money_field(minimum=0, **options):
     """An amount in integer minor units, from ``minimum`` to MAX_MINOR_UNITS; floats and strings are refused."""
     return fields.Integer(strict=True, validate=validate.Range(min=minimum, max=MAX_MINOR_UNITS), **options)

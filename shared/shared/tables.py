@@ -1,6 +1,7 @@
 """Tables every service keeps in its own database: outbox, processed events, tenant settings."""
 from sqlalchemy import (JSON, BigInteger, Column, DateTime, Integer, MetaData, String, Table,
                         UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase
 
 
 class PlatformTables:
@@ -35,6 +36,15 @@ class PlatformTables:
             Column("values", JSON, nullable=False),
             Column("updated_at", DateTime(timezone=True), nullable=False),
         )
+
+
+def service_base():
+    """Return a new declarative base for one service's tables, and the shared tables on its metadata."""
+
+    class Base(DeclarativeBase):
+        pass
+
+    return Base, PlatformTables(Base.metadata)
 
 
 def create_platform_tables(op):

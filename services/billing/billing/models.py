@@ -3,18 +3,14 @@ from datetime import date, datetime
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String,
                         UniqueConstraint, text)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.tables import PlatformTables
+from shared.tables import service_base
 
 Money = BigInteger
 
 
-class Base(DeclarativeBase):
-    pass
-
-
-platform = PlatformTables(Base.metadata)
+Base, platform = service_base()
 
 
 class Job(Base):
@@ -117,6 +113,8 @@ class Payment(Base):
     processor_charge_id: Mapped[str | None] = mapped_column(String(100))
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     failure_message: Mapped[str | None] = mapped_column(String(300))
+    # Kept with the payment, so a payment settled by recovery still sends its receipt.
+    receipt_to: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     settled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -142,16 +140,18 @@ class Allocation(Base):
 
 
 class IdempotencyRecord(Base):
-    """The first answer to a money-moving request, replayed for any retry with the same key."""
+    """The first answer to a money-moving request, replayed for any retry with the same key (idempotency.py)."""
 
     __tablename__ = "idempotency_records"
 
     tenant_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     request_hash: Mapped[str] = mapped_column(String(64))
-    state: Mapped[str] = mapped_column(String(12))  # processing, done
+    state: Mapped[str] = mapped_column(String(12))  # claimed, paying, done
     response: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    claim_token: Mapped[str] = mapped_column(String(32))  # which request holds the claim
+    lease_expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # when a retry may take it over
 
 
 class Autopay(Base):

@@ -4,7 +4,8 @@ Amounts are integer minor units (cents) everywhere; nothing here ever sees a flo
 """
 from dataclasses import dataclass
 
-from shared.errors import InvalidInput, invalid
+from shared.errors import invalid
+from shared.money import format_money
 
 
 def allocate(amount, dues):
@@ -94,15 +95,10 @@ def check_limit(method_kind, charge_amount, settings, ach_available):
     return LimitCheck(True, blocked, message)
 
 
-def format_money(minor_units, currency="USD"):
-    """Render minor units for people: 123456 -> "$1,234.56"."""
-    sign = "-" if minor_units < 0 else ""
-    whole, cents = divmod(abs(minor_units), 100)
-    symbol = "$" if currency == "USD" else f"{currency} "
-    return f"{sign}{symbol}{whole:,}.{cents:02d}"
-
-
-def require_minor_units(value, field):
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise InvalidInput(f"{field}: use whole minor units (cents).", {field: ["Use whole cents, not a decimal."]})
-    return value
+def enforce_limit(method_kind, charge_amount, settings, confirmed):
+    """Refuse a charge over the tenant's limit when the tenant blocks it or the client has not confirmed it."""
+    limit = check_limit(method_kind, charge_amount, settings, ach_available=True)
+    if limit.blocked:
+        raise invalid("amount", limit.message)
+    if limit.over_limit and not confirmed:
+        raise invalid("confirm_over_limit", limit.message + " Confirm to pay anyway.")

@@ -1,7 +1,9 @@
 """Invoice PDFs with fpdf2: a plain, printable page per invoice."""
+import base64
+
 from fpdf import FPDF
 
-from billing.money import format_money
+from shared.money import format_money
 
 
 def _text(value):
@@ -65,3 +67,9 @@ def render_invoice(invoice, business_name, account_name=None):
         pdf.cell(sum(widths[:3]), 7, label, align="R")
         pdf.cell(widths[3], 7, format_money(amount), align="R", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def invoice_file(invoice, business_name, account_name=None):
+    """Return ``invoice``'s PDF as an RPC can carry it: ``{"filename", "content_base64"}``."""
+    data = render_invoice(invoice, business_name, account_name)
+    return {"filename": f"invoice-{invoice['number']}.pdf", "content_base64": base64.b64encode(data).decode()}

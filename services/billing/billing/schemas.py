@@ -1,18 +1,13 @@
 """Marshmallow schemas for the billing service's RPC inputs and outputs."""
 from marshmallow import Schema, fields, pre_load, validate, validates_schema, ValidationError
 
-MAX_MINOR_UNITS = 10 ** 12  # ten billion in major units: beyond any invoice, within JSON's exact range
-
-
-def money(minimum=0, **options):
-    """An amount in integer minor units; floats and strings are refused."""
-    return fields.Integer(strict=True, validate=validate.Range(min=minimum, max=MAX_MINOR_UNITS), **options)
+from shared.fields import money_field, unique
 
 
 class InvoiceLineInput(Schema):
     description = fields.String(required=True, validate=validate.Length(min=1, max=300))
     quantity = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1, max=100000))
-    unit_price = money(required=True)
+    unit_price = money_field(required=True)
 
 
 class NewInvoiceSchema(Schema):
@@ -33,8 +28,8 @@ class InvoiceFiltersSchema(Schema):
     number = fields.Integer(strict=True, allow_none=True, load_default=None)
     date_from = fields.Date(allow_none=True, load_default=None)
     date_to = fields.Date(allow_none=True, load_default=None)
-    amount_min = money(allow_none=True, load_default=None)
-    amount_max = money(allow_none=True, load_default=None)
+    amount_min = money_field(allow_none=True, load_default=None)
+    amount_max = money_field(allow_none=True, load_default=None)
     status = fields.String(allow_none=True, load_default=None,
                            validate=validate.OneOf(["unpaid", "open", "past_due", "paid", "void", "all"]))
     account_id = fields.Integer(strict=True, allow_none=True, load_default=None)
@@ -72,12 +67,12 @@ class CardOnFileSchema(Schema):
 
 class PayInvoicesSchema(Schema):
     invoice_ids = fields.List(fields.Integer(strict=True), required=True,
-                              validate=validate.Length(min=1, max=200))
+                              validate=[validate.Length(min=1, max=200), unique])
     payment_method_id = fields.Integer(strict=True, allow_none=True, load_default=None)
     new_method = fields.Nested(CardOnFileSchema, allow_none=True, load_default=None)
     save_method = fields.Boolean(load_default=False)
-    amount = money(allow_none=True, load_default=None)
-    credit = money(load_default=0)
+    amount = money_field(allow_none=True, load_default=None)
+    credit = money_field(load_default=0)
     confirm_over_limit = fields.Boolean(load_default=False)
     receipt_to = fields.Email(allow_none=True, load_default=None)
 
@@ -89,7 +84,7 @@ class PayInvoicesSchema(Schema):
 
 
 class PrepaymentSchema(Schema):
-    amount = money(minimum=1, required=True)
+    amount = money_field(minimum=1, required=True)
     payment_method_id = fields.Integer(strict=True, allow_none=True, load_default=None)
     new_method = fields.Nested(CardOnFileSchema, allow_none=True, load_default=None)
     confirm_over_limit = fields.Boolean(load_default=False)
@@ -105,7 +100,7 @@ class ApplyCreditSchema(Schema):
     payment_id = fields.Integer(strict=True, required=True)
     allocations = fields.List(fields.Nested(Schema.from_dict({
         "invoice_id": fields.Integer(strict=True, required=True),
-        "amount": money(minimum=1, required=True),
+        "amount": money_field(minimum=1, required=True),
     })), required=True, validate=validate.Length(min=1, max=200))
 
 

@@ -1,20 +1,16 @@
 """Settings of the Billing and Services tabs, owned by billing."""
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from shared.fields import StrictBoolean
+from shared.fields import money_field, switch
 
 AUTOPAY_SCOPES = ("new_jobs", "all_scheduled_jobs")
 OVER_LIMIT_ACTIONS = ("warn", "block")
-# The settings page runs in a browser, whose JSON numbers stay exact only up to 2**53 - 1.
-MAX_MINOR_UNITS = 2**53 - 1
 MAX_CUTOFF_HOURS = 24 * 30
 
 
 def max_payment(label, method):
-    return fields.Integer(
-        strict=True,
+    return money_field(
         load_default=0,
-        validate=validate.Range(min=0, max=MAX_MINOR_UNITS),
         metadata={"label": label,
                   "help": f"Largest {method} payment in minor units (cents) before the over-limit rule applies; "
                           "0 means no limit."})
@@ -26,22 +22,15 @@ class BillingSettingsSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    show_invoices = StrictBoolean(
-        load_default=True,
-        metadata={"label": "Show invoices",
-                  "help": "Clients see their unpaid invoices and can open each one as a PDF."})
-    online_payments_enabled = StrictBoolean(
-        load_default=True,
-        metadata={"label": "Pay invoices online",
-                  "help": "Clients pay the invoices they select in a single payment."})
-    allow_partial_payments = StrictBoolean(
-        load_default=False,
-        metadata={"label": "Partial payments",
-                  "help": "Clients may pay less than the full balance of a single invoice."})
-    allow_credit_at_checkout = StrictBoolean(
-        load_default=True,
-        metadata={"label": "Use credit at checkout",
-                  "help": "Clients may choose to put their available credit towards the invoices they pay."})
+    show_invoices = switch(True, "Show invoices",
+                           "Clients see their unpaid invoices and can open each one as a PDF.")
+    online_payments_enabled = switch(True, "Pay invoices online",
+                                     "Clients pay the invoices they select in a single payment.")
+    allow_partial_payments = switch(False, "Partial payments",
+                                    "Clients may pay less than the full balance of a single invoice.")
+    allow_credit_at_checkout = switch(True, "Use credit at checkout",
+                                      "Clients may choose to put their available credit towards the invoices they "
+                                      "pay.")
     card_max_payment = max_payment("Card max payment", "card")
     ach_max_payment = max_payment("ACH max payment", "bank account (ACH)")
     over_limit_action = fields.String(
@@ -49,44 +38,29 @@ class BillingSettingsSchema(Schema):
         validate=validate.OneOf(OVER_LIMIT_ACTIONS),
         metadata={"label": "Over the limit",
                   "help": "Warn the client and ask them to confirm, or refuse payments above the maximum."})
-    allow_card_changes = StrictBoolean(
-        load_default=True,
-        metadata={"label": "Update or remove cards",
-                  "help": "Clients may change or delete a card on file; adding one is always allowed."})
-    allow_bank_account_changes = StrictBoolean(
-        load_default=True,
-        metadata={"label": "Update or remove bank accounts",
-                  "help": "Clients may change or delete a bank account on file; needs ACH at your processor."})
-    autopay_enabled = StrictBoolean(
-        load_default=False,
-        metadata={"label": "Client autopay",
-                  "help": "Clients may enrol in autopay so their invoices are queued for you to charge."})
+    allow_card_changes = switch(True, "Update or remove cards",
+                                "Clients may change or delete a card on file; adding one is always allowed.")
+    allow_bank_account_changes = switch(True, "Update or remove bank accounts",
+                                        "Clients may change or delete a bank account on file; needs ACH at your "
+                                        "processor.")
+    autopay_enabled = switch(False, "Client autopay",
+                             "Clients may enrol in autopay so their invoices are queued for you to charge.")
     autopay_applies_to = fields.String(
         load_default="new_jobs",
         validate=validate.OneOf(AUTOPAY_SCOPES),
         metadata={"label": "Autopay applies to",
                   "help": "Only jobs created after enrolment, or also the jobs already scheduled."})
-    prepayments_enabled = StrictBoolean(
-        load_default=False,
-        metadata={"label": "View and make prepayments",
-                  "help": "Clients may pay ahead of any invoice and see those prepayments in their history."})
-    auto_apply_credits = StrictBoolean(
-        load_default=False,
-        metadata={"label": "Auto-apply prepayments and credits",
-                  "help": "Use prepayments and credits on new invoices automatically instead of applying them "
-                          "by hand."})
-    show_billing_history = StrictBoolean(
-        load_default=True,
-        metadata={"label": "Billing history",
-                  "help": "Clients see past payments and credits with the invoices each one paid."})
-    show_estimates = StrictBoolean(
-        load_default=True,
-        metadata={"label": "Show estimates",
-                  "help": "Clients see the estimates prepared for them."})
-    allow_estimate_decisions = StrictBoolean(
-        load_default=True,
-        metadata={"label": "Approve or decline estimates",
-                  "help": "Clients may accept or turn down an estimate, with an optional note."})
+    prepayments_enabled = switch(False, "View and make prepayments",
+                                 "Clients may pay ahead of any invoice and see those prepayments in their history.")
+    auto_apply_credits = switch(False, "Auto-apply prepayments and credits",
+                                "Use prepayments and credits on new invoices automatically instead of applying them "
+                                "by hand.")
+    show_billing_history = switch(True, "Billing history",
+                                  "Clients see past payments and credits with the invoices each one paid.")
+    show_estimates = switch(True, "Show estimates",
+                            "Clients see the estimates prepared for them.")
+    allow_estimate_decisions = switch(True, "Approve or decline estimates",
+                                      "Clients may accept or turn down an estimate, with an optional note.")
 
     @validates_schema
     def check_estimate_decisions(self, data, **kwargs):
@@ -101,48 +75,31 @@ class ServicesSettingsSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    show_scheduled_visits = StrictBoolean(
-        load_default=True,
-        metadata={"label": "Upcoming services",
-                  "help": "Clients see the visits scheduled for them."})
-    show_service_history = StrictBoolean(
-        load_default=True,
-        metadata={"label": "Service history",
-                  "help": "Clients see the visits already done."})
-    show_unscheduled_jobs = StrictBoolean(
-        load_default=True,
-        metadata={"label": "Waiting list",
-                  "help": "Clients see jobs on their account that have no date yet."})
-    show_paused_services = StrictBoolean(
-        load_default=False,
-        metadata={"label": "Paused services",
-                  "help": "Clients see paused recurring services and the pause reason exactly as staff typed it."})
-    show_job_status = StrictBoolean(
-        load_default=False,
-        metadata={"label": "Job status",
-                  "help": "Clients follow each job's progress through its client-facing status."})
-    show_service_notes = StrictBoolean(
-        load_default=False,
-        metadata={"label": "Service notes",
-                  "help": "Clients read the notes written on their visits."})
-    allow_reschedule_requests = StrictBoolean(
-        load_default=True,
-        metadata={"label": "Reschedule requests",
-                  "help": "Clients may ask to move a visit; the request arrives as a ticket."})
-    allow_cancel_requests = StrictBoolean(
-        load_default=True,
-        metadata={"label": "Cancel requests",
-                  "help": "Clients may ask to cancel a visit; the request arrives as a ticket."})
+    show_scheduled_visits = switch(True, "Upcoming services",
+                                   "Clients see the visits scheduled for them.")
+    show_service_history = switch(True, "Service history",
+                                  "Clients see the visits already done.")
+    show_unscheduled_jobs = switch(True, "Waiting list",
+                                   "Clients see jobs on their account that have no date yet.")
+    show_paused_services = switch(False, "Paused services",
+                                  "Clients see paused recurring services and the pause reason exactly as staff typed "
+                                  "it.")
+    show_job_status = switch(False, "Job status",
+                             "Clients follow each job's progress through its client-facing status.")
+    show_service_notes = switch(False, "Service notes",
+                                "Clients read the notes written on their visits.")
+    allow_reschedule_requests = switch(True, "Reschedule requests",
+                                       "Clients may ask to move a visit; the request arrives as a ticket.")
+    allow_cancel_requests = switch(True, "Cancel requests",
+                                   "Clients may ask to cancel a visit; the request arrives as a ticket.")
     request_cutoff_hours = fields.Integer(
         strict=True,
         load_default=0,
         validate=validate.Range(min=0, max=MAX_CUTOFF_HOURS),
         metadata={"label": "Request cut-off (hours)",
                   "help": "Refuse reschedule and cancel requests this close to the visit; 0 means no cut-off."})
-    allow_service_requests = StrictBoolean(
-        load_default=True,
-        metadata={"label": "Request a service",
-                  "help": "Clients may ask for new work from the portal."})
+    allow_service_requests = switch(True, "Request a service",
+                                    "Clients may ask for new work from the portal.")
 
 
 TABS = {"billing": BillingSettingsSchema, "services": ServicesSettingsSchema}

@@ -1,19 +1,17 @@
-"""Charge runs on their own (SQLite in memory, a stand-in processor): starting one, charging it, settling.
+"""Charge runs on their own (a real SQLite database, the processor played in-process): starting one, charging it, settling.
 
 The concurrency of a run (row locks, several instances, a killed one) is for tests/test_billing_faults.py
 on PostgreSQL; these check what one session does, and how much SQL it takes.
 """
-import uuid
 from datetime import date, datetime, timezone
 
 import pytest
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from billing import charge_runs, payments
-from billing.models import (Allocation, Autopay, Base, ChargeRun, ChargeRunItem, Invoice, Payment,
+from billing import charge_runs, credit, reservation, settlement
+from billing.models import (Allocation, Autopay, ChargeRun, ChargeRunItem, Invoice, Payment,
                             PaymentMethod, platform)
-from billing.processor import ChargeResult
 from shared.errors import Conflict, InvalidInput
 from shared.events import INVOICE_CHARGE_REQUESTED
 from shared.messaging import OutboxWriter
@@ -24,32 +22,7 @@ PORTAL = {"allow_partial_payments": True, "allow_credit_at_checkout": True, "ove
           "card_max_payment": 0, "ach_max_payment": 0}
 
 
-class Processor:
-    """Answers every charge with ``status``; remembers what it was asked."""
-
-    def __init__(self, status="succeeded"):
-        self.status, self.charged = status, []
-
-    def charge(self, token, amount, currency, idempotency_key, description=None):
-        self.charged.append((idempotency_key, amount))
-        return ChargeResult(self.status, f"ch_{uuid.uuid4().hex[:12]}", self.status)
-
-
-@pytest.fixture
-def engine():
-    engine = create_engine("sqlite://")
-    Base.metadata.create_all(engine)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def session(engine):
-    with Session(engine, expire_on_commit=False) as session:
-        yield session
-
-
-def outbox():
+def staff_outbox():
     return OutboxWriter(platform, {"actor": {"kind": "staff", "id": 3}}, lambda: None)
 
 
@@ -74,15 +47,14 @@ def invoices(session, account_id, *totals, autopay=True):
     return rows
 
 
-def charge_all(engine, run_id, processor=None):
-    processor = processor or Processor()
+def charge_all(engine, run_id, processor):
     with Session(engine, expire_on_commit=False) as setup:
         ids = setup.scalars(select(ChargeRunItem.invoice_id).where(ChargeRunItem.run_id == run_id)
                             .order_by(ChargeRunItem.id)).all()
     states = []
     for invoice_id in ids:
         with Session(engine, expire_on_commit=False) as worker:
-            states.append(charge_runs.charge_item(worker, outbox(), processor, TENANT, run_id, invoice_id, None))
+            states.append(charge_runs.charge_item(worker, staff_outbox(), processor, TENANT, run_id, invoice_id))
     return states
 
 
@@ -94,7 +66,7 @@ def test_a_run_writes_an_item_and_a_message_per_invoice_in_the_callers_transacti
     invoices(session, 7, 5_000, autopay=False)  # not on autopay
     session.commit()
 
-    run = charge_runs.start_run(session, outbox(), TENANT, requested_by=3)
+    run = charge_runs.start_run(session, staff_outbox(), TENANT, requested_by=3)
 
     items = session.execute(select(ChargeRunItem.invoice_id, ChargeRunItem.state).where(
         ChargeRunItem.run_id == run.id).order_by(ChargeRunItem.id)).all()
@@ -112,36 +84,35 @@ def test_a_run_writes_an_item_and_a_message_per_invoice_in_the_callers_transacti
     assert session.scalar(select(func.count()).select_from(platform.outbox)) == 0
 
 
-def test_an_invoice_in_a_run_still_to_charge_is_not_added_to_another(engine, session):
+def test_an_invoice_in_a_run_still_to_charge_is_not_added_to_another(engine, session, processor):
     account(session, 7)
     first, second = invoices(session, 7, 1_000, 2_000)
-    run = charge_runs.start_run(session, outbox(), TENANT, [first.id])
+    run_id = charge_runs.start_run(session, staff_outbox(), TENANT, [first.id]).id
     session.commit()
 
     assert [invoice.id for invoice in charge_runs.invoices_to_charge(session, TENANT)] == [second.id]
     with pytest.raises(InvalidInput):
-        charge_runs.start_run(session, outbox(), TENANT, [first.id])
+        charge_runs.start_run(session, staff_outbox(), TENANT, [first.id])
     session.rollback()
-    again = charge_runs.start_run(session, outbox(), TENANT)
+    again_id = charge_runs.start_run(session, staff_outbox(), TENANT).id
     session.commit()
-    assert session.scalars(select(ChargeRunItem.invoice_id).where(ChargeRunItem.run_id == again.id)).all() == [
+    assert session.scalars(select(ChargeRunItem.invoice_id).where(ChargeRunItem.run_id == again_id)).all() == [
         second.id]
     with pytest.raises(Conflict):
-        charge_runs.start_run(session, outbox(), TENANT)
+        charge_runs.start_run(session, staff_outbox(), TENANT)
     session.rollback()
 
-    assert charge_all(engine, run.id) == ["succeeded"]
-    assert charge_all(engine, again.id) == ["succeeded"]
+    assert charge_all(engine, run_id, processor) == ["succeeded"]
+    assert charge_all(engine, again_id, processor) == ["succeeded"]
     assert charge_runs.invoices_to_charge(session, TENANT) == []
 
 
-def test_a_run_charges_each_invoice_once_and_finishes(engine, session):
+def test_a_run_charges_each_invoice_once_and_finishes(engine, session, processor):
     account(session, 7)
     account(session, 9)
     rows = invoices(session, 7, 1_000, 2_345) + invoices(session, 9, 10_001)
-    run = charge_runs.start_run(session, outbox(), TENANT)
+    run = charge_runs.start_run(session, staff_outbox(), TENANT)
     session.commit()
-    processor = Processor()
 
     assert charge_all(engine, run.id, processor) == ["succeeded"] * 3
     assert charge_all(engine, run.id, processor) == ["succeeded"] * 3  # redelivered: nothing more happens
@@ -158,13 +129,14 @@ def test_a_run_charges_each_invoice_once_and_finishes(engine, session):
         assert (progress["done"], progress["succeeded"], progress["finished"]) == (3, 3, True)
 
 
-def test_a_declined_charge_gives_the_invoice_back_and_the_run_still_finishes(engine, session):
+def test_a_declined_charge_gives_the_invoice_back_and_the_run_still_finishes(engine, session, processor):
     account(session, 7)
     [invoice] = invoices(session, 7, 4_200)
-    run = charge_runs.start_run(session, outbox(), TENANT)
+    run = charge_runs.start_run(session, staff_outbox(), TENANT)
     session.commit()
 
-    assert charge_all(engine, run.id, Processor("declined")) == ["failed"]
+    processor.status = "declined"
+    assert charge_all(engine, run.id, processor) == ["failed"]
 
     with Session(engine) as check:
         assert check.execute(select(Invoice.balance, Invoice.status).where(Invoice.id == invoice.id)).one() == (
@@ -174,7 +146,7 @@ def test_a_declined_charge_gives_the_invoice_back_and_the_run_still_finishes(eng
     assert [row.id for row in charge_runs.invoices_to_charge(session, TENANT)] == [invoice.id]
 
 
-def test_a_charge_takes_few_statements_whatever_the_accounts_history(engine, session):
+def test_a_charge_takes_few_statements_whatever_the_accounts_history(engine, session, processor):
     """Each charge of a run: its item, the invoice, the payment and allocation, the settlement, the item's end.
 
     It reads no payments of the account (no credit is used), and asks whether the run is over
@@ -183,7 +155,7 @@ def test_a_charge_takes_few_statements_whatever_the_accounts_history(engine, ses
     account(session, 7)
     for index in range(2):
         invoices(session, 7, *[1_000 + n for n in range(20 * (index + 1))])
-        run = charge_runs.start_run(session, outbox(), TENANT)
+        run = charge_runs.start_run(session, staff_outbox(), TENANT)
         session.commit()
         statements = []
 
@@ -192,11 +164,11 @@ def test_a_charge_takes_few_statements_whatever_the_accounts_history(engine, ses
 
         event.listen(engine, "before_cursor_execute", record)
         try:
-            assert set(charge_all(engine, run.id)) == {"succeeded"}
+            assert set(charge_all(engine, run.id, processor)) == {"succeeded"}
         finally:
             event.remove(engine, "before_cursor_execute", record)
         statements = [statement for statement in statements  # charge_all() listing the run's items
-                      if not statement.startswith("SELECT charge_run_items.invoice_id")]
+                      if not statement.startswith(("SELECT charge_run_items.invoice_id", "BEGIN"))]
         per_charge = len(statements) / run.total
         assert per_charge <= 15, (per_charge, statements[:20])
         assert not any("FROM payments WHERE payments.tenant_id" in statement for statement in statements)
@@ -208,18 +180,18 @@ def test_settling_one_of_two_partial_payments_leaves_the_invoice_open_until_the_
     [invoice] = invoices(session, 7, 10_000, autopay=False)
     method = session.scalar(select(PaymentMethod))
     values = {"invoice_ids": [invoice.id], "payment_method_id": method.id, "new_method": None, "credit": 0}
-    first, _, _ = payments.reserve(session, TENANT, 7, "part-1", {**values, "amount": 4_000}, PORTAL)
-    second, _, _ = payments.reserve(session, TENANT, 7, "part-2", {**values, "amount": 6_000}, PORTAL)
+    first, _ = reservation.reserve(session, TENANT, 7, "part-1", {**values, "amount": 4_000}, PORTAL)
+    second, _ = reservation.reserve(session, TENANT, 7, "part-2", {**values, "amount": 6_000}, PORTAL)
     session.commit()
     assert invoice.balance == 0
 
-    payments.settle(session, outbox(), second, "succeeded", "ch_2", None)
+    settlement.settle(session, staff_outbox(), second, "succeeded", "ch_2", None)
     assert (invoice.status, invoice.balance) == ("open", 0)
-    payments.settle(session, outbox(), first, "declined", None, "Declined")
+    settlement.settle(session, staff_outbox(), first, "declined", None, "Declined")
     assert (invoice.status, invoice.balance) == ("open", 4_000)
 
-    third, _, _ = payments.reserve(session, TENANT, 7, "part-3", {**values, "amount": 4_000}, PORTAL)
-    payments.settle(session, outbox(), third, "succeeded", "ch_3", None)
+    third, _ = reservation.reserve(session, TENANT, 7, "part-3", {**values, "amount": 4_000}, PORTAL)
+    settlement.settle(session, staff_outbox(), third, "succeeded", "ch_3", None)
     assert (invoice.status, invoice.balance) == ("paid", 0)
     assert sum(session.scalars(select(Allocation.amount).where(Allocation.invoice_id == invoice.id))) == 10_000
 
@@ -237,15 +209,15 @@ def test_credit_at_a_checkout_is_read_once_and_given_back_when_the_charge_fails(
                "amount": None, "credit": 3_000}
 
     with pytest.raises(InvalidInput):
-        payments.reserve(session, TENANT, 7, "too-much", {**request, "credit": 4_001}, PORTAL)
+        reservation.reserve(session, TENANT, 7, "too-much", {**request, "credit": 4_001}, PORTAL)
     session.rollback()
-    payment, _, _ = payments.reserve(session, TENANT, 7, "with-credit", request, PORTAL)
+    payment, _ = reservation.reserve(session, TENANT, 7, "with-credit", request, PORTAL)
     session.commit()
     assert (payment.amount, old.unapplied, new.unapplied) == (5_000, 0, 1_000)  # oldest credit first
     assert (first.balance, second.balance) == (0, 0)
-    assert payments.available_credit(session, TENANT, 7) == 1_000
+    assert credit.available_credit(session, TENANT, 7) == 1_000
 
-    payments.settle(session, outbox(), payment, "declined", None, "Declined")
+    settlement.settle(session, staff_outbox(), payment, "declined", None, "Declined")
     session.commit()
     assert (old.unapplied, new.unapplied, first.balance, second.balance) == (1_500, 2_500, 3_000, 5_000)
     assert session.scalar(select(func.count()).select_from(Allocation)) == 0

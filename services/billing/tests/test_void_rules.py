@@ -1,15 +1,14 @@
-"""Voiding an invoice, on its own: who may, which invoices can be voided, and where paid money goes."""
+"""Voiding an invoice, on its own: which invoices can be voided, and where the money paid on them goes."""
 from datetime import date, datetime, timezone
 
 import pytest
-from sqlalchemy import create_engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
-from billing import invoices, payments
-from billing.models import Allocation, Base, ChargeRun, ChargeRunItem, Payment
-from shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from billing import credit, history, invoices
+from billing.models import Allocation, ChargeRun, ChargeRunItem, Payment
+from shared.errors import Conflict, InvalidInput, NotFound
 
-STAFF = {"kind": "staff", "id": 7}
+STAFF_ID = 7
 TENANT, ACCOUNT = 1, 42
 NOW = datetime(2030, 1, 5, tzinfo=timezone.utc)
 
@@ -34,15 +33,6 @@ def test_only_an_open_invoice_without_a_payment_under_way_can_be_voided(status, 
 
 # --- against a database -------------------------------------------------------------------------
 
-@pytest.fixture
-def session():
-    engine = create_engine("sqlite://")
-    Base.metadata.create_all(engine)
-    with Session(engine, expire_on_commit=False) as session:
-        yield session
-    engine.dispose()
-
-
 def new_invoice(session, *prices, account_id=ACCOUNT):
     return invoices.create_invoice(session, TENANT, {
         "account_id": account_id, "due_date": date(2031, 1, 31).isoformat(),
@@ -64,8 +54,8 @@ def paid(session, invoice, amount, status="succeeded", kind="payment", source=No
     return payment
 
 
-def void(session, invoice, reason=None, actor=STAFF):
-    return invoices.void_invoice(session, TENANT, invoice.id, {"reason": reason}, actor)
+def void(session, invoice, reason=None):
+    return invoices.void_invoice(session, TENANT, invoice.id, {"reason": reason}, STAFF_ID)
 
 
 def test_voiding_an_open_invoice_keeps_it_on_record_owing_nothing(session):
@@ -98,11 +88,11 @@ def test_what_was_paid_goes_back_to_the_payments_it_came_from_as_credit(session)
 
     assert released == 7_000 and voided.balance == 0
     assert (card.unapplied, prepayment.unapplied) == (3_000, 5_000)
-    assert payments.available_credit(session, TENANT, ACCOUNT) == 8_000
+    assert credit.available_credit(session, TENANT, ACCOUNT) == 8_000
     allocations = session.scalars(select(Allocation).where(Allocation.invoice_id == invoice.id)).all()
     assert len(allocations) == 2 and all(row.released_at is not None for row in allocations)
     assert session.scalar(select(Allocation).where(Allocation.invoice_id == other.id)).released_at is None
-    by_payment = {row["id"]: row for row in payments.history(session, TENANT, ACCOUNT)}
+    by_payment = {row["id"]: row for row in history.history(session, TENANT, ACCOUNT)}
     assert by_payment[card.id]["applied_to"] == []
     assert [(part["invoice_number"], part["amount"]) for part in by_payment[card.id]["released"]] == [
         (invoice.number, 3_000)]
@@ -128,15 +118,12 @@ def test_a_paid_or_void_invoice_or_one_being_paid_is_refused_and_unchanged(sessi
     assert once.void_reason == "first"
 
 
-def test_only_staff_may_void_and_only_their_own_business_invoices(session):
+def test_only_the_business_own_invoices_can_be_voided(session):
     invoice = new_invoice(session, 1_000)
-    for actor in ({"kind": "client", "id": 1, "account_id": ACCOUNT, "rights": "manage"}, {"kind": "system"}, None):
-        with pytest.raises(PermissionDenied):
-            void(session, invoice, actor=actor)
     with pytest.raises(NotFound):
-        invoices.void_invoice(session, TENANT + 1, invoice.id, {}, STAFF)
+        invoices.void_invoice(session, TENANT + 1, invoice.id, {}, STAFF_ID)
     with pytest.raises(NotFound):
-        invoices.void_invoice(session, TENANT, "1", {}, STAFF)
+        invoices.void_invoice(session, TENANT, "1", {}, STAFF_ID)
     assert invoice.status == "open"
 
 

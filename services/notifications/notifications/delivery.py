@@ -13,7 +13,7 @@ import re
 import smtplib
 import ssl
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from notifications.models import Message
+from shared.clock import utcnow
 from shared.config import env
 
 log = logging.getLogger(__name__)
@@ -34,10 +35,6 @@ SMTP_TIMEOUT_SECONDS = 30
 # Longer than one SMTP exchange can take, so a lease never runs out while its send is under way.
 CLAIM_LEASE = timedelta(seconds=SMTP_TIMEOUT_SECONDS * 4)
 KEPT_LOCALLY = "Kept in the local mailbox: no SMTP server is configured (set SMTP_URL to send email)."
-
-
-def now():
-    return datetime.now(timezone.utc)
 
 
 # --- settings ---------------------------------------------------------------------------
@@ -177,7 +174,7 @@ def sms_provider(name):
 # --- retries ----------------------------------------------------------------------------
 
 def is_permanent(error):
-    """True when retrying cannot help: the server refused the message or recipient for good."""
+    """Tell whether retrying cannot help: the server refused the message or recipient for good."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _ in error.recipients.values())
     if isinstance(error, smtplib.SMTPResponseException):
@@ -201,7 +198,7 @@ def describe_error(error):
 class Courier:
     """Claim due messages one at a time, send each through its channel, record the outcome."""
 
-    def __init__(self, engine, email, sms, retry_delays, clock=now):
+    def __init__(self, engine, email, sms, retry_delays, clock=utcnow):
         self.engine = engine
         self.email = email
         self.sms = sms

@@ -2,8 +2,8 @@
 from sqlalchemy import func, select
 
 from notifications.models import Message
-from shared.errors import NotFound
-from shared.messaging import now
+from shared.clock import utcnow
+from shared.errors import NotFound, invalid
 
 
 def queue(session, draft):
@@ -11,7 +11,7 @@ def queue(session, draft):
     if draft.source_event_id is not None and session.scalar(select(Message.id).where(
             Message.source_event_id == draft.source_event_id, Message.channel == draft.channel)):
         return None
-    moment = now()
+    moment = utcnow()
     message = Message(
         tenant_id=draft.tenant_id, kind=draft.kind, channel=draft.channel, recipient=draft.recipient,
         sender_name=draft.sender_name, reply_to=draft.reply_to, subject=draft.subject,
@@ -33,6 +33,8 @@ def list_messages(session, tenant_id, page, per_page):
 
 def get_message(session, tenant_id, message_id):
     """Return one of the tenant's messages; another tenant's id is as unknown as a made-up one."""
+    if not isinstance(message_id, int) or isinstance(message_id, bool):
+        raise invalid("message_id", "Not a valid integer.")
     message = session.scalar(select(Message).where(Message.id == message_id,
                                                    Message.tenant_id == tenant_id))
     if message is None:

@@ -1,14 +1,13 @@
 """Which message each event becomes (sign-in messages, payment receipts): channel, recipient, rendered content."""
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 from marshmallow import EXCLUDE
 
 from notifications import rendering
 from notifications.rendering import (CODE_LIFETIME, INVITATION_LIFETIME, RESET_LIFETIME,
-                                     SAMPLE_CLIENT_NAME, describe_lifetime)
+                                     SAMPLE_CLIENT_NAME, describe_lifetime, parse_moment)
 from notifications.tenants import branding_for, invitation_template
-from shared.messaging import now
+from shared.clock import utcnow
 
 # Used only until the tenant's profile event has been handled (see tenants.branding_for).
 UNKNOWN_BUSINESS = "Client portal"
@@ -36,12 +35,11 @@ def load_event(contract, event):
 
 
 def occurred_at(event):
-    """When the event's producer made the change (now, if the envelope does not say)."""
+    """Return when the event's producer made the change (now, if the envelope does not say)."""
     try:
-        moment = datetime.fromisoformat(event["occurred_at"])
+        return parse_moment(event["occurred_at"])
     except (KeyError, TypeError, ValueError):
-        return now()
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        return utcnow()
 
 
 def _email_draft(tenant_id, kind, recipient, rendered, branding, source_event_id=None):
@@ -62,7 +60,7 @@ def portal_invitation(session, event, data, base_url):
 
 
 def sample_invitation(session, tenant_id, to_email):
-    """The tenant's invitation exactly as clients get it, but with no working link."""
+    """Draft the tenant's invitation exactly as clients get it, but with no working link."""
     branding = branding_for(session, tenant_id, UNKNOWN_BUSINESS)
     rendered = rendering.render_invitation(
         branding, invitation_template(session, tenant_id), SAMPLE_CLIENT_NAME, None,
@@ -80,7 +78,7 @@ def password_reset(session, event, data, base_url):
 
 
 def login_code(session, event, data):
-    """By SMS when the event says so, else by email."""
+    """Draft a sign-in code: by SMS when the event says so, else by email."""
     tenant_id = event["tenant_id"]
     branding = branding_for(session, tenant_id, UNKNOWN_BUSINESS)
     lifetime = describe_lifetime(event.get("occurred_at"), data["expires_at"], CODE_LIFETIME)
@@ -93,7 +91,7 @@ def login_code(session, event, data):
 
 
 def email_change_code(session, event, data):
-    """Always by email, to the new address: receiving it is what proves the address."""
+    """Draft an email-change code to the new address: receiving it is what proves the address."""
     tenant_id = event["tenant_id"]
     branding = branding_for(session, tenant_id, UNKNOWN_BUSINESS)
     rendered = rendering.render_email_change_code(
@@ -103,7 +101,7 @@ def email_change_code(session, event, data):
 
 
 def payment_receipt(session, event, data):
-    """The receipt of a payment or prepayment that went through, to ``receipt_to``."""
+    """Draft the receipt of a payment or prepayment that went through, to ``receipt_to``."""
     tenant_id = event["tenant_id"]
     branding = branding_for(session, tenant_id, UNKNOWN_BUSINESS)
     rendered = rendering.render_payment_receipt(
@@ -115,7 +113,7 @@ def payment_receipt(session, event, data):
 
 
 def payment_failed(session, event, data):
-    """A short "your payment did not go through; nothing was charged" email, to ``receipt_to``."""
+    """Draft a short "your payment did not go through; nothing was charged" email, to ``receipt_to``."""
     tenant_id = event["tenant_id"]
     branding = branding_for(session, tenant_id, UNKNOWN_BUSINESS)
     rendered = rendering.render_payment_failed(

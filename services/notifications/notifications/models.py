@@ -3,19 +3,15 @@ from datetime import datetime
 
 from sqlalchemy import (Boolean, CheckConstraint, DateTime, Index, Integer, String, Text,
                         UniqueConstraint, false)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.tables import PlatformTables
+from shared.tables import service_base
 
 CHANNELS = ("email", "sms")
 STATUSES = ("pending", "sent", "failed")
 
 
-class Base(DeclarativeBase):
-    pass
-
-
-platform = PlatformTables(Base.metadata)
+Base, platform = service_base()
 
 
 class TenantBranding(Base):

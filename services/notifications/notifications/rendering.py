@@ -6,7 +6,7 @@ template: it is not passed through Jinja, so it cannot reach template code.
 """
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
@@ -14,6 +14,9 @@ from urllib.parse import quote
 import nh3
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
+
+from shared.clock import as_utc, utcnow
+from shared.money import format_money
 
 INVITATION_LIFETIME = timedelta(days=7)
 RESET_LIFETIME = timedelta(hours=1)
@@ -142,9 +145,9 @@ def reset_link(base_url, tenant_slug, token):
     return f"{base_url.rstrip('/')}/p/{_segment(tenant_slug)}/reset/{_segment(token)}"
 
 
-def _parse_moment(value):
-    moment = datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+def parse_moment(value):
+    """Read an event's ISO 8601 time; one without a zone is in UTC."""
+    return as_utc(datetime.fromisoformat(value))
 
 
 def describe_lifetime(issued_at, expires_at, usual):
@@ -154,7 +157,7 @@ def describe_lifetime(issued_at, expires_at, usual):
     a malformed timestamp never holds a sign-in message back.
     """
     try:
-        seconds = (_parse_moment(expires_at) - _parse_moment(issued_at)).total_seconds()
+        seconds = (parse_moment(expires_at) - parse_moment(issued_at)).total_seconds()
     except (TypeError, ValueError):
         seconds = usual.total_seconds()
     # Rounded to the nearest unit: the event is written a moment after the secret is made.
@@ -225,24 +228,17 @@ def render_email_change_code(branding, code, lifetime):
 
 # --- payments -----------------------------------------------------------------------------
 
-def format_money(minor_units):
-    """Show integer cents as dollars: 123456 -> "$1,234.56" (amounts travel as minor units)."""
-    sign = "-" if minor_units < 0 else ""
-    whole, cents = divmod(abs(minor_units), 100)
-    return f"{sign}${whole:,}.{cents:02d}"
-
-
 def format_day(moment):
     """Show an ISO timestamp's date as "March 5, 2026"; today's date when it cannot be read."""
     try:
-        day = _parse_moment(moment).astimezone(timezone.utc)
+        day = parse_moment(moment)
     except (TypeError, ValueError):
-        day = datetime.now(timezone.utc)
+        day = utcnow()
     return f"{day:%B} {day.day}, {day.year}"
 
 
 def invoice_numbers(numbers):
-    """ "#1001", "#1001 and #1002", "#1001, #1002 and #1003"."""
+    """Join invoice numbers: "#1001", "#1001 and #1002", "#1001, #1002 and #1003"."""
     labels = [f"#{number}" for number in numbers]
     if len(labels) <= 2:
         return " and ".join(labels)
@@ -256,7 +252,7 @@ class PaidInvoice:
 
 
 def render_payment_receipt(branding, *, kind, amount, method_label, invoices, day, reference):
-    """The receipt sent right after a payment (or a prepayment) went through.
+    """Render the receipt sent right after a payment (or a prepayment) went through.
 
     ``invoices`` are ``{number, applied}`` in minor units; ``kind`` is "payment" or "prepayment".
     """
@@ -269,6 +265,6 @@ def render_payment_receipt(branding, *, kind, amount, method_label, invoices, da
 
 
 def render_payment_failed(branding, *, amount, method_label, day):
-    """A short notice that a payment was declined or could not be processed: nothing was charged."""
+    """Render a short notice that a payment was declined or could not be processed: nothing was charged."""
     return _email("payment_failed", f"Your payment to {branding.display_name} did not go through", branding,
                   amount=format_money(amount), method_label=method_label, day=day)

@@ -1,9 +1,9 @@
 """Marshmallow schemas for the notifications service's RPC inputs and outputs."""
 import re
-from datetime import timezone
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from shared.clock import as_utc
 from shared.fields import StrictBoolean
 
 SUBJECT_MAX = 150
@@ -37,9 +37,7 @@ class UtcDateTime(fields.DateTime):
     """An ISO 8601 time with its UTC offset (SQLite returns naive datetimes stored in UTC)."""
 
     def _serialize(self, value, attr, obj, **kwargs):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return super()._serialize(value, attr, obj, **kwargs)
+        return super()._serialize(as_utc(value), attr, obj, **kwargs)
 
 
 class OutboxItemSchema(Schema):

@@ -1,16 +1,13 @@
 """Settings of the Alerts tab, owned by notifications: which staff hear about which client action."""
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
+
+from shared.fields import unique
 
 MAX_RECIPIENTS = 100
 
 
-def unique(values):
-    if len(set(values)) != len(values):
-        raise ValidationError("List each value only once.")
-
-
 def recipients(label, help_text):
-    """A list of staff user ids alerted for one client action, empty by default."""
+    """Declare the list of staff user ids alerted for one client action, empty by default."""
     return fields.List(
         fields.Integer(strict=True, validate=validate.Range(min=1)),
         load_default=list,

@@ -1,19 +1,13 @@
 """This service's copy of each tenant's branding, and the tenant's invitation template."""
-from datetime import timezone
-
 from sqlalchemy import select
 
 from notifications.models import InvitationTemplate, TenantBranding
 from notifications.rendering import Branding, default_invitation_template, sanitise_html
-from shared.messaging import now
+from shared.clock import as_utc, utcnow
+from shared.errors import NotFound
 
 PROFILE_FIELDS = ("slug", "display_name", "contact_email", "contact_phone", "facebook_page",
                   "twitter_handle", "linkedin_slug", "has_logo")
-
-
-def _aware(moment):
-    """SQLite hands back naive datetimes; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def save_branding(session, profile, profile_at):
@@ -23,7 +17,7 @@ def save_branding(session, profile, profile_at):
     one can arrive after a newer one; it must not undo it.
     """
     row = session.get(TenantBranding, profile["tenant_id"])
-    if row is not None and _aware(row.updated_at) > profile_at:
+    if row is not None and as_utc(row.updated_at) > profile_at:
         return row
     row = row or TenantBranding(tenant_id=profile["tenant_id"])
     for key in PROFILE_FIELDS:
@@ -31,6 +25,14 @@ def save_branding(session, profile, profile_at):
     row.updated_at = profile_at
     session.add(row)
     return row
+
+
+def describe_branding(session, tenant_id):
+    """Return the tenant's branding as the gateway shows it, or NotFound before its profile arrived."""
+    row = session.get(TenantBranding, tenant_id)
+    if row is None:
+        raise NotFound("No branding known for this business yet.")
+    return {"tenant_id": row.tenant_id, **{key: getattr(row, key) for key in PROFILE_FIELDS}}
 
 
 def branding_for(session, tenant_id, fallback_name):
@@ -57,6 +59,6 @@ def save_invitation_template(session, tenant_id, template, staff_id):
     row.subject = template["subject"]
     row.html = sanitise_html(template["html"])
     row.updated_by = staff_id
-    row.updated_at = now()
+    row.updated_at = utcnow()
     session.add(row)
     return {"subject": row.subject, "html": row.html}

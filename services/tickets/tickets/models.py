@@ -1,11 +1,5 @@
 """Tables private to the tickets service."""
-from sqlalchemy.orm import DeclarativeBase
-
-from shared.tables import PlatformTables
+from shared.tables import service_base
 
 
-class Base(DeclarativeBase):
-    pass
-
-
-platform = PlatformTables(Base.metadata)
+Base, platform = service_base()

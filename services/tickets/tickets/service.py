@@ -2,8 +2,6 @@
 from tickets import VERSION
 from tickets.models import platform
 from tickets.settings import TABS
-from shared.context import CallContext
-from shared.db import Database
 from shared.entrypoints import StandardEntrypoints
 from shared.messaging import Outbox
 
@@ -14,6 +12,4 @@ class TicketsService(StandardEntrypoints):
     tables = platform
     settings_tabs = TABS
 
-    db = Database()
-    ctx = CallContext()
     outbox = Outbox(platform)

@@ -1,15 +1,9 @@
 """Settings of the Tickets tab, owned by tickets: tickets, chat and documents."""
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from shared.fields import StrictBoolean
+from shared.fields import TRIMMED, switch, unique
 
-TRIMMED = validate.Regexp(r"^\S(?:.*\S)?$", error="Must not be blank or start or end with spaces.")
 CATEGORY_NAME = [validate.Length(min=1, max=100), TRIMMED]
-
-
-def unique(values):
-    if len(set(values)) != len(values):
-        raise ValidationError("List each value only once.")
 
 
 class TicketSettingsSchema(Schema):
@@ -18,18 +12,12 @@ class TicketSettingsSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    tickets_enabled = StrictBoolean(
-        load_default=True,
-        metadata={"label": "Clients can open tickets",
-                  "help": "Shows the open-a-ticket button and lets clients raise a ticket, also from a visit."})
-    show_open_tickets = StrictBoolean(
-        load_default=True,
-        metadata={"label": "View open tickets",
-                  "help": "Clients see unresolved tickets (open, pending or on hold, all shown as open)."})
-    show_closed_tickets = StrictBoolean(
-        load_default=True,
-        metadata={"label": "View closed tickets",
-                  "help": "Clients see the tickets that have been closed."})
+    tickets_enabled = switch(True, "Clients can open tickets",
+                             "Shows the open-a-ticket button and lets clients raise a ticket, also from a visit.")
+    show_open_tickets = switch(True, "View open tickets",
+                               "Clients see unresolved tickets (open, pending or on hold, all shown as open).")
+    show_closed_tickets = switch(True, "View closed tickets",
+                                 "Clients see the tickets that have been closed.")
     ticket_categories = fields.List(
         fields.String(validate=CATEGORY_NAME),
         # Clients need a category to pick; the tickets service must seed General, Reschedule and Cancel per tenant.
@@ -54,26 +42,16 @@ class TicketSettingsSchema(Schema):
         validate=CATEGORY_NAME,
         metadata={"label": "Cancel request category",
                   "help": "Category given to tickets created when a client asks to cancel a visit."})
-    allow_new_chat_threads = StrictBoolean(
-        load_default=True,
-        metadata={"label": "Clients can start chats",
-                  "help": "When off, clients can only reply in chat threads your team started."})
-    documents_enabled = StrictBoolean(
-        load_default=True,
-        metadata={"label": "Documents",
-                  "help": "Clients see and download the documents you share with them."})
-    allow_client_uploads = StrictBoolean(
-        load_default=True,
-        metadata={"label": "Client uploads",
-                  "help": "Clients may send you files."})
-    done_uploading_button = StrictBoolean(
-        load_default=False,
-        metadata={"label": "Done uploading button",
-                  "help": "Clients can press a button to tell you they have sent everything you asked for."})
-    done_uploading_checkbox = StrictBoolean(
-        load_default=False,
-        metadata={"label": "Completely done uploading checkbox",
-                  "help": "Clients can tick a box in the upload window to say this is their last file."})
+    allow_new_chat_threads = switch(True, "Clients can start chats",
+                                    "When off, clients can only reply in chat threads your team started.")
+    documents_enabled = switch(True, "Documents",
+                               "Clients see and download the documents you share with them.")
+    allow_client_uploads = switch(True, "Client uploads",
+                                  "Clients may send you files.")
+    done_uploading_button = switch(False, "Done uploading button",
+                                   "Clients can press a button to tell you they have sent everything you asked for.")
+    done_uploading_checkbox = switch(False, "Completely done uploading checkbox",
+                                     "Clients can tick a box in the upload window to say this is their last file.")
 
     @validates_schema
     def check_consistency(self, data, **kwargs):

@@ -18,7 +18,8 @@ TZ = sa.DateTime(timezone=True)
 def upgrade():
     add_profile_columns()
     create_clients_and_custom_fields()
-    create_portal_users_and_sign_in()
+    create_portal_users_and_links()
+    create_sign_in_tokens_and_client_sessions()
 
 
 def add_profile_columns():
@@ -61,7 +62,8 @@ def create_clients_and_custom_fields():
         sa.Column("value", sa.String(1000), nullable=False),
     )
 
-def create_portal_users_and_sign_in():
+
+def create_portal_users_and_links():
     op.create_table(
         "portal_users",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -83,6 +85,9 @@ def create_portal_users_and_sign_in():
                   index=True),
         sa.Column("rights", sa.String(10), nullable=False),
     )
+
+
+def create_sign_in_tokens_and_client_sessions():
     op.create_table(
         "sign_in_tokens",
         sa.Column("id", sa.Integer, primary_key=True),

@@ -23,8 +23,10 @@ def index(table, *columns):
 
 def upgrade():
     create_tables_without_references()
-    create_methods_autopay_and_invoices()
-    create_payments_allocations_and_lines()
+    create_methods_and_autopay()
+    create_invoices()
+    create_payments_and_allocations()
+    create_run_items_and_invoice_lines()
 
 
 def create_tables_without_references():
@@ -68,7 +70,7 @@ def create_tables_without_references():
     index('jobs', 'account_id', 'tenant_id')
 
 
-def create_methods_autopay_and_invoices():
+def create_methods_and_autopay():
     op.create_table('payment_methods',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
@@ -99,6 +101,8 @@ def create_methods_autopay_and_invoices():
     )
     index('autopay', 'tenant_id')
 
+
+def create_invoices():
     op.create_table('invoices',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
@@ -121,7 +125,7 @@ def create_methods_autopay_and_invoices():
     index('invoices', 'account_id', 'autopay', 'status', 'tenant_id')
 
 
-def create_payments_allocations_and_lines():
+def create_payments_and_allocations():
     op.create_table('payments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
@@ -159,6 +163,8 @@ def create_payments_allocations_and_lines():
     )
     index('allocations', 'checkout_payment_id', 'invoice_id', 'payment_id', 'tenant_id')
 
+
+def create_run_items_and_invoice_lines():
     op.create_table('charge_run_items',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('run_id', sa.Integer(), nullable=False),

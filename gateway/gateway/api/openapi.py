@@ -1,0 +1,83 @@
+"""The OpenAPI document: flask-smorest builds it from the API blueprints; the errors a route's shape implies
+are derived here, and the settings tabs' JSON Schemas are added as their services describe them."""
+import copy
+import http
+
+from apispec import BasePlugin
+from flask_smorest import Api
+
+from gateway import VERSION, errors
+from gateway.api.blueprints import IdConverter, id_parameter
+from gateway.schemas.common import ErrorSchema
+
+DESCRIPTION = ("Client-portal and staff API. Errors share one body: `{\"error\": {\"code\", \"message\", "
+               "\"fields\"}}`; `fields` maps each field (or header) at fault to its messages.")
+SETTINGS_PATH = "/api/v1/staff/settings/{tab}"
+# Any route calls a service, and any service can be down (503) or too slow (504).
+ALWAYS = (http.HTTPStatus.SERVICE_UNAVAILABLE, http.HTTPStatus.GATEWAY_TIMEOUT)
+
+
+def implied_statuses(path, operation):
+    """Return the error statuses an operation can give by its shape alone."""
+    statuses = list(ALWAYS)
+    if "{" in path:  # an id or slug that names nothing
+        statuses.append(http.HTTPStatus.NOT_FOUND)
+    if "security" in operation:  # no session, or a cookie without its CSRF token or the rights
+        statuses += [http.HTTPStatus.UNAUTHORIZED, http.HTTPStatus.FORBIDDEN]
+    if "requestBody" in operation:
+        statuses += [http.HTTPStatus.BAD_REQUEST, http.HTTPStatus.REQUEST_ENTITY_TOO_LARGE]
+    if any(parameter.get("in") in ("query", "header") for parameter in operation.get("parameters", [])):
+        statuses.append(http.HTTPStatus.BAD_REQUEST)
+    return statuses
+
+
+class ImpliedErrors(BasePlugin):
+    """Document, on every operation, the errors its shape implies (see ``implied_statuses``)."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status in implied_statuses(path, operation):
+                if status.value not in responses and str(status.value) not in responses:
+                    responses[status.value] = status.name
+
+
+class PorticoApi(Api):
+    """flask-smorest's Api with the gateway's error body; gateway/errors.py answers every error."""
+
+    ERROR_SCHEMA = ErrorSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def handle_http_exception(self, error):
+        return errors.handle_http_error(error)
+
+
+def create_api(app):
+    """Return the app's Api; register the API blueprints with its ``register_blueprint``."""
+    app.config.setdefault("OPENAPI_URL_PREFIX", None)  # gateway.api.docs serves the document
+    api = PorticoApi(app, spec_kwargs={
+        "title": "Portico API", "version": VERSION, "openapi_version": "3.0.3",
+        "info": {"description": DESCRIPTION}, "extra_plugins": [ImpliedErrors()]})
+    app.url_map.converters["id"] = IdConverter
+    api.register_converter(IdConverter, id_parameter)
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    api.spec.components.security_scheme("cookie", {
+        "type": "apiKey", "in": "cookie", "name": "portico_staff",
+        "description": "The staff pages' session; a state-changing call also sends X-CSRF-Token."})
+    return api
+
+
+def document(api, settings_descriptions):
+    """Return the OpenAPI document with ``settings_descriptions`` (tab -> JSON Schema) as the settings bodies."""
+    spec = copy.deepcopy(api.spec.to_dict())
+    schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+    for tab, description in settings_descriptions.items():
+        schemas[settings_schema_name(tab)] = description
+    settings_body = {"oneOf": [{"$ref": f"#/components/schemas/{settings_schema_name(tab)}"}
+                               for tab in settings_descriptions]}
+    spec["paths"][SETTINGS_PATH]["patch"]["requestBody"]["content"]["application/json"]["schema"] = settings_body
+    return spec
+
+
+def settings_schema_name(tab):
+    return f"{tab.capitalize()}Settings"

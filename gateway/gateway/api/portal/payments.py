@@ -1,0 +1,41 @@
+"""Client portal API, Billing tab: paying several invoices in one payment, and paying ahead (prepayments).
+
+billing decides everything (the business's settings, the client's rights, limits and idempotency);
+these views read the request and answer.
+"""
+from gateway.api.blueprints import CLIENT, ApiBlueprint
+from gateway.features import payments
+from gateway.schemas.portal.billing import (IdempotencyKeySchema, PaymentQuoteSchema, PaymentRequestSchema,
+                                            PaymentResultSchema, PrepaymentRequestSchema)
+from shared.errors import Conflict, IdempotencyMismatch, NotFound, PaymentDeclined
+
+blueprint = ApiBlueprint("payments", __name__, tag="portal billing", caller=CLIENT)
+# A payment can be declined (402), clash with another under way (409), reuse a key for another body (422)
+# or name an invoice or method that is not the client's (404).
+PAYMENT_ERRORS = (PaymentDeclined, Conflict, IdempotencyMismatch, NotFound)
+
+
+@blueprint.post("/payments/quote")
+@blueprint.operation("Say what paying these invoices would charge, and whether it is over the business's limit "
+                     "(with the warning to show)", body=PaymentRequestSchema, response=PaymentQuoteSchema,
+                     dump=True, raises=[NotFound])
+def quote_payment(payment_request):
+    return payments.quote(payment_request)
+
+
+@blueprint.post("/payments")
+@blueprint.operation("Pay the selected invoices in one payment. Needs an Idempotency-Key header: a retry with the "
+                     "same key gets the first answer (never a second charge); the same key with another body is "
+                     "refused (422). A declined card answers 402 and changes nothing. The receipt goes to the "
+                     "client's email", headers=IdempotencyKeySchema, body=PaymentRequestSchema, status=201,
+                     response=PaymentResultSchema, dump=True, raises=PAYMENT_ERRORS)
+def pay_invoices(headers, payment_request):
+    return payments.pay_invoices(headers["key"], payment_request)
+
+
+@blueprint.post("/prepayments")
+@blueprint.operation("Pay ahead of any invoice, as credit on the account. Needs an Idempotency-Key header, as "
+                     "payments do", headers=IdempotencyKeySchema, body=PrepaymentRequestSchema, status=201,
+                     response=PaymentResultSchema, dump=True, raises=PAYMENT_ERRORS)
+def make_prepayment(headers, prepayment):
+    return payments.make_prepayment(headers["key"], prepayment)

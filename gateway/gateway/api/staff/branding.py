@@ -1,0 +1,63 @@
+"""Staff API: the business's logo and the invitation email."""
+from flask import Response, g
+
+from gateway.api.blueprints import STAFF, ApiBlueprint
+from gateway.features import business, invitation_email
+from gateway.files import uploaded_logo
+from gateway.schemas.staff.branding import InvitationTemplateSchema, LogoStateSchema, SampleSentSchema
+from shared.errors import NotFound
+
+blueprint = ApiBlueprint("branding", __name__, tag="staff branding", caller=STAFF)
+IMAGE = {kind: {"schema": {"type": "string", "format": "binary"}}
+         for kind in ("image/png", "image/jpeg", "image/gif", "image/webp")}
+LOGO_BODY = {"required": True, "content": {
+    "multipart/form-data": {"schema": {"type": "object", "required": ["logo"],
+                                       "properties": {"logo": {"type": "string", "format": "binary"}}}},
+    **IMAGE}}
+
+
+@blueprint.get("/logo")
+@blueprint.operation("The business's logo image (404 when there is none)", raises=[NotFound],
+                     responses={200: {"description": "The image", "content": IMAGE}})
+def get_logo():
+    data, content_type = business.logo()
+    response = Response(data, mimetype=content_type)
+    # An image only: never run or frame it, whatever it claims to be.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@blueprint.put("/logo")
+@blueprint.operation("Upload the logo: multipart field \"logo\" or a raw image body; PNG, JPEG, GIF or WebP, at "
+                     "most 512 KB and 2000 x 2000 pixels", requestBody=LOGO_BODY, response=LogoStateSchema)
+def put_logo():
+    return business.store_logo(*uploaded_logo())
+
+
+@blueprint.delete("/logo")
+@blueprint.operation("Remove the logo; the portal shows the business name instead", status=204)
+def delete_logo():
+    business.remove_logo()
+    return "", 204
+
+
+@blueprint.get("/invitation-template")
+@blueprint.operation("The invitation email as stored (sanitised HTML)", response=InvitationTemplateSchema)
+def get_invitation_template():
+    return invitation_email.invitation_template()
+
+
+@blueprint.put("/invitation-template")
+@blueprint.operation("Replace the invitation email; the HTML is sanitised and the stored version returned",
+                     body=InvitationTemplateSchema, response=InvitationTemplateSchema)
+def put_invitation_template(template):
+    return invitation_email.change_invitation_template(template)
+
+
+@blueprint.post("/invitation-template/sample")
+@blueprint.operation("Send the stored invitation email to yourself; its link does not work", status=202,
+                     response=SampleSentSchema)
+def send_sample_invitation():
+    invitation_email.send_sample(g.staff["email"])
+    return {"sent_to": g.staff["email"]}, 202

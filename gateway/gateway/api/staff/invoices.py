@@ -1,0 +1,54 @@
+"""Staff API: invoices, their PDFs and voiding them.
+
+Amounts are integer cents; invoices are numbered per business from 1001.
+"""
+from flask import url_for
+
+from gateway.api.blueprints import PDF_ANSWER, STAFF, ApiBlueprint
+from gateway.features import invoices
+from gateway.files import pdf_response
+from gateway.schemas.staff.billing import (StaffInvoiceDetailSchema, StaffInvoiceListArgsSchema,
+                                           StaffInvoiceListSchema, StaffNewInvoiceSchema, StaffVoidedInvoiceSchema,
+                                           StaffVoidInvoiceSchema)
+from shared.errors import Conflict, NotFound
+
+blueprint = ApiBlueprint("invoices", __name__, tag="staff invoices", caller=STAFF)
+
+
+@blueprint.post("/invoices")
+@blueprint.operation("Create an invoice for a client (404 when there is no such client); amounts are integer cents, "
+                     "numbered per business from 1001", body=StaffNewInvoiceSchema, status=201,
+                     response=StaffInvoiceDetailSchema, raises=[NotFound])
+def post_invoice(invoice):
+    created = invoices.create_invoice(invoice)
+    return {**created, "payments": []}, 201, {"Location": url_for(".get_invoice", invoice_id=created["id"])}
+
+
+@blueprint.get("/invoices")
+@blueprint.operation("List invoices, at most 500, filtered by number, issue dates, total (cents), status, client "
+                     "and autopay", query=StaffInvoiceListArgsSchema, response=StaffInvoiceListSchema)
+def list_invoices(filters):
+    return {"items": invoices.list_invoices(filters)}
+
+
+@blueprint.get("/invoices/<id:invoice_id>")
+@blueprint.operation("One invoice with its lines and the payments applied to it", response=StaffInvoiceDetailSchema)
+def get_invoice(invoice_id):
+    return invoices.invoice_with_payments(invoice_id)
+
+
+@blueprint.post("/invoices/<id:invoice_id>/void")
+@blueprint.operation("Void an open or past-due invoice, with an optional reason (staff see it, clients do not). It "
+                     "stays on record with status void, owes nothing and is never charged; whatever was paid on it "
+                     "becomes the client's credit (credit_released). The body may be left out. 409 when the "
+                     "invoice is paid or already void, or while a payment of it is being processed",
+                     body=StaffVoidInvoiceSchema, optional_body=True, response=StaffVoidedInvoiceSchema,
+                     raises=[Conflict])
+def post_invoice_void(body, invoice_id):
+    return invoices.void_invoice(invoice_id, body.get("reason"))
+
+
+@blueprint.get("/invoices/<id:invoice_id>/pdf")
+@blueprint.operation("The invoice as a PDF document (application/pdf)", responses=PDF_ANSWER)
+def get_invoice_pdf(invoice_id):
+    return pdf_response(invoices.invoice_pdf(invoice_id), inline=True)

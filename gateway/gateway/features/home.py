@@ -1,0 +1,28 @@
+"""The client's Home tab: the business's branding and the billing panels."""
+import logging
+
+from flask import g
+
+from gateway.services import first_error, rpc
+
+log = logging.getLogger(__name__)
+PAYING_RIGHTS = ("pay", "manage")
+
+
+def may_pay():
+    return g.client_session["account"]["rights"] in PAYING_RIGHTS
+
+
+def home_panels():
+    """Ask accounts (the business's branding) and billing (the client's summary) at once for the Home tab.
+
+    A failing billing service leaves out the billing panels instead of the whole page.
+    """
+    results = rpc().call_parallel({"business": ("accounts", "get_portal_config", ()),
+                                   "billing": ("billing", "my_summary", ())})
+    summary = results.pop("billing")
+    g.business = first_error(results)["business"]
+    if isinstance(summary, Exception):
+        log.warning("home page without billing panels: %s", summary)
+        summary = None
+    return {"billing_summary": summary, "billing_may_pay": may_pay()}

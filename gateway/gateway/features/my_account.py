@@ -1,0 +1,41 @@
+"""The client's Account tab: contact details, username, custom fields, password, email and security answers."""
+from flask import g
+
+from gateway.services import first_error, rpc
+
+
+def accounts(method, *args):
+    return rpc().call("accounts", method, *args)
+
+
+def my_account():
+    return accounts("get_my_account")
+
+
+def my_account_with_business():
+    """Return the client's Account tab, asking accounts for it and the business's settings at once."""
+    results = first_error(rpc().call_parallel({"business": ("accounts", "get_portal_config", ()),
+                                               "mine": ("accounts", "get_my_account", ())}))
+    g.business = results["business"]
+    return results["mine"]
+
+
+def change_my_account(changes):
+    accounts("update_my_account", changes)
+
+
+def change_password(change):
+    accounts("change_my_password", change)
+
+
+def request_email_change(new_email):
+    """Send a code to the new address; the change takes effect once it is confirmed."""
+    accounts("request_email_change", new_email)
+
+
+def confirm_email_change(confirmation):
+    return accounts("confirm_email_change", confirmation)
+
+
+def set_security_answers(answers):
+    accounts("set_security_answers", answers)

@@ -1,0 +1,64 @@
+"""The settings tabs: each owned by one service, read and changed through it."""
+from gateway.services import SERVICES, first_error, rpc
+from shared.errors import NotFound
+
+# Which service owns each settings tab.
+SETTINGS_TABS = {
+    "general": "accounts",
+    "billing": "billing",
+    "services": "billing",
+    "tickets": "tickets",
+    "alerts": "notifications",
+}
+# Alerts map each client action to the staff to alert; tickets name one assignee.
+TABS_NAMING_STAFF = {"alerts", "tickets"}
+
+
+def owner_of(tab):
+    """Return the service that owns ``tab``; raise NotFound for a tab that does not exist."""
+    try:
+        return SETTINGS_TABS[tab]
+    except KeyError:
+        raise NotFound(f"There is no settings tab named {tab!r}.") from None
+
+
+def every_tab():
+    """Return every tab's settings, each asked of its owner at once."""
+    return first_error(rpc().call_parallel({tab: (service, "get_settings", (tab,))
+                                            for tab, service in SETTINGS_TABS.items()}))
+
+
+def one_tab(tab):
+    return rpc().call(owner_of(tab), "get_settings", tab)
+
+
+def change_tab(tab, changes):
+    """Change some settings of ``tab``; the owner refuses invalid values and changes nothing then."""
+    return rpc().call(owner_of(tab), "update_settings", tab, changes)
+
+
+def descriptions():
+    """Return each tab's JSON Schema, asked of every service at once; a silent service is left out."""
+    results = rpc().call_parallel({name: (name, "describe_settings", ()) for name in SERVICES})
+    tabs = {}
+    for result in results.values():
+        if not isinstance(result, Exception):
+            tabs.update(result)
+    return tabs
+
+
+def form_data(tab):
+    """Return the tab's JSON Schema, its stored values and the staff to offer by name (None if unknown)."""
+    owner = owner_of(tab)
+    calls = {"descriptions": (owner, "describe_settings", ()),
+             "values": (owner, "get_settings", (tab,))}
+    if tab in TABS_NAMING_STAFF:
+        calls["staff"] = ("accounts", "list_staff_users", ())
+    results = rpc().call_parallel(calls)
+    staff = results.pop("staff", None)
+    first_error(results)
+    description = results["descriptions"].get(tab)
+    if description is None:
+        raise NotFound(f"There is no settings tab named {tab!r}.")
+    # Without the staff list, staff ids can still be typed as numbers.
+    return description, results["values"], None if isinstance(staff, Exception) else staff

@@ -1,0 +1,1 @@
+"""Client portal API schemas, one module per feature."""

@@ -1,0 +1,52 @@
+"""Client portal API schemas: the Account tab."""
+from marshmallow import Schema, fields, validate
+
+from gateway.schemas.common import CustomFieldValueSchema, json_scalar_or_null
+from gateway.schemas.portal.sign_in import PASSWORD, SIX_DIGITS
+
+
+class MyAccountSchema(Schema):
+    email = fields.String()
+    username = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    mobile_phone = fields.String(allow_none=True)
+    use_usernames = fields.Boolean()
+    security_questions_enabled = fields.Boolean()
+    security_questions = fields.List(fields.String())
+    custom_fields = fields.List(fields.Nested(CustomFieldValueSchema))
+
+
+class MyAccountChangesSchema(Schema):
+    username = fields.String(validate=validate.Length(min=1, max=40))
+    phone = fields.String(allow_none=True, validate=validate.Length(max=32))
+    mobile_phone = fields.String(allow_none=True, validate=validate.Length(max=32))
+    custom_fields = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=64)),
+                                values=fields.Raw(allow_none=True, validate=json_scalar_or_null),
+                                metadata={"description": "Field key to its new value; null clears it."})
+
+
+class PasswordChangeSchema(Schema):
+    current_password = fields.String(required=True, validate=PASSWORD)
+    new_password = fields.String(required=True, validate=PASSWORD)
+
+
+class EmailChangeSchema(Schema):
+    new_email = fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class EmailChangeConfirmSchema(Schema):
+    code = fields.String(required=True, validate=SIX_DIGITS)
+
+
+class ChangedEmailSchema(Schema):
+    email = fields.String()
+
+
+class SecurityAnswerSchema(Schema):
+    question = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    answer = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class SecurityAnswersSchema(Schema):
+    answers = fields.List(fields.Nested(SecurityAnswerSchema), required=True,
+                          validate=validate.Length(min=2, max=3))

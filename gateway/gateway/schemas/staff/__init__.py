@@ -1,0 +1,1 @@
+"""Staff API schemas, one module per feature."""

@@ -1,0 +1,35 @@
+"""Staff API schemas: the signed-in staff member's alerts about client actions."""
+from marshmallow import Schema, fields, validate
+
+from gateway.features.alerts import LIMIT_MAX
+
+ALERT_IDS_MAX = 500
+
+
+class StaffAlertListArgsSchema(Schema):
+    unread_only = fields.Boolean(load_default=False)
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=LIMIT_MAX))
+
+
+class StaffAlertSchema(Schema):
+    id = fields.Integer()
+    action = fields.String(metadata={"description": "The client action, as named on the Alerts tab."})
+    text = fields.String(metadata={"description": "What happened, in plain words."})
+    account_id = fields.Integer(allow_none=True)
+    created_at = fields.String(metadata={"description": "ISO 8601 with its UTC offset."})
+    read = fields.Boolean()
+
+
+class StaffAlertListSchema(Schema):
+    items = fields.List(fields.Nested(StaffAlertSchema))
+    unread = fields.Integer(metadata={"description": "How many of your alerts are unread in all."})
+
+
+class StaffAlertsReadSchema(Schema):
+    alert_ids = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1)), required=True,
+                            validate=validate.Length(min=1, max=ALERT_IDS_MAX))
+
+
+class StaffAlertsReadResultSchema(Schema):
+    marked = fields.Integer(metadata={"description": "How many were unread until now."})
+    unread = fields.Integer()

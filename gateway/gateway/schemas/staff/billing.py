@@ -1,0 +1,165 @@
+"""Staff API schemas: invoices, jobs, a client's billing, prepayments, autopay locks and charge runs."""
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+
+from gateway.schemas.billing import (INVOICE_STATUS_FILTERS, AutopayStatusSchema, BillingPaymentSchema,
+                                     InvoiceFilterArgsSchema, PaymentMethodSchema, PaymentSchema, StaffInvoiceSchema)
+from shared.fields import StrictBoolean, money_field
+from shared.money import MAX_MINOR_UNITS, format_money
+
+JOB_STATUSES = ("unscheduled", "scheduled", "completed", "paused")
+
+
+class StaffInvoiceLineInputSchema(Schema):
+    description = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    quantity = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1, max=100_000))
+    unit_price = money_field(required=True,
+                             metadata={"description": "Price of one unit in integer cents (1250 is $12.50)."})
+
+
+class StaffNewInvoiceSchema(Schema):
+    account_id = fields.Integer(strict=True, required=True, metadata={"description": "The client's id."})
+    job_id = fields.Integer(strict=True, allow_none=True, load_default=None)
+    issue_date = fields.Date(allow_none=True, load_default=None,
+                             metadata={"description": "YYYY-MM-DD; today when left out."})
+    due_date = fields.Date(required=True, metadata={"description": "YYYY-MM-DD, not before the issue date."})
+    lines = fields.List(fields.Nested(StaffInvoiceLineInputSchema), required=True,
+                        validate=validate.Length(min=1, max=200))
+
+    @validates_schema
+    def check_dates_and_total(self, data, **kwargs):
+        if data.get("issue_date") and data.get("due_date") and data["due_date"] < data["issue_date"]:
+            raise ValidationError("The due date cannot be before the issue date.", "due_date")
+        if sum(line["quantity"] * line["unit_price"] for line in data.get("lines", [])) > MAX_MINOR_UNITS:
+            raise ValidationError(f"The invoice total cannot be above {format_money(MAX_MINOR_UNITS)}.", "lines")
+
+
+class StaffInvoiceListArgsSchema(InvoiceFilterArgsSchema):
+    status = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(INVOICE_STATUS_FILTERS))
+    account_id = fields.Integer(allow_none=True, load_default=None)
+    autopay = fields.Boolean(allow_none=True, load_default=None)
+
+
+class StaffInvoiceLineSchema(Schema):
+    description = fields.String()
+    quantity = fields.Integer()
+    unit_price = fields.Integer(metadata={"description": "Integer cents."})
+    amount = fields.Integer(metadata={"description": "quantity × unit_price, integer cents."})
+
+
+class StaffInvoiceListSchema(Schema):
+    items = fields.List(fields.Nested(StaffInvoiceSchema))
+
+
+class StaffInvoicePaymentSchema(PaymentSchema):
+    applied = fields.Integer(metadata={"description": "Put towards this invoice, integer cents."})
+    released = fields.Integer(metadata={"description": "Put towards this invoice, then returned to the client's "
+                                                       "credit when it was voided, integer cents."})
+
+
+class StaffInvoiceDetailSchema(StaffInvoiceSchema):
+    lines = fields.List(fields.Nested(StaffInvoiceLineSchema))
+    payments = fields.List(fields.Nested(StaffInvoicePaymentSchema),
+                           metadata={"description": "Payments and credit applied to this invoice (or, once void, "
+                                                    "returned from it to credit)."})
+    void_reason = fields.String(allow_none=True, metadata={"description": "Why staff voided it (staff only)."})
+    voided_by = fields.Integer(allow_none=True, metadata={"description": "The staff user who voided it."})
+
+VOID_REASON_LENGTH = 200
+
+
+class StaffVoidInvoiceSchema(Schema):
+    reason = fields.String(allow_none=True, load_default=None,
+                           validate=validate.Length(max=VOID_REASON_LENGTH,
+                                                    error=f"Use at most {VOID_REASON_LENGTH} characters."),
+                           metadata={"description": "Optional: why the invoice is voided, one line of at most "
+                                                    f"{VOID_REASON_LENGTH} characters. Staff see it; clients do not."})
+
+    @pre_load
+    def trim(self, data, **kwargs):
+        if isinstance(data, dict) and isinstance(data.get("reason"), str):
+            data = {**data, "reason": data["reason"].strip() or None}
+        return data
+
+
+class StaffVoidedInvoiceSchema(StaffInvoiceDetailSchema):
+    credit_released = fields.Integer(metadata={"description": "What had been paid on the invoice and is now the "
+                                                              "client's credit, integer cents."})
+
+
+class StaffNewJobSchema(Schema):
+    account_id = fields.Integer(strict=True, required=True)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    status = fields.String(validate=validate.OneOf(JOB_STATUSES))
+
+
+class StaffJobSchema(Schema):
+    id = fields.Integer()
+    account_id = fields.Integer()
+    title = fields.String()
+    status = fields.String()
+    autopay = fields.Boolean(metadata={"description": "Fixed when the job is created: on when the account "
+                                                      "is enrolled in autopay."})
+
+
+class AccountSummarySchema(Schema):
+    total_due = fields.Integer(metadata={"description": "Integer cents."})
+    open_count = fields.Integer()
+    past_due = fields.List(fields.Nested(StaffInvoiceSchema))
+
+
+class AccountBillingSchema(Schema):
+    summary = fields.Nested(AccountSummarySchema)
+    history = fields.List(fields.Nested(BillingPaymentSchema))
+    payment_methods = fields.List(fields.Nested(PaymentMethodSchema))
+    credit = fields.Integer(metadata={"description": "Unapplied prepayments and credits, integer cents."})
+    autopay = fields.Nested(AutopayStatusSchema)
+
+
+class PrepaymentAllocationSchema(Schema):
+    invoice_id = fields.Integer(strict=True, required=True)
+    amount = money_field(minimum=1, required=True, metadata={"description": "Integer cents."})
+
+
+class ApplyPrepaymentSchema(Schema):
+    payment_id = fields.Integer(strict=True, required=True)
+    allocations = fields.List(fields.Nested(PrepaymentAllocationSchema), required=True,
+                              validate=validate.Length(min=1, max=200))
+
+
+class AutopayLockSchema(Schema):
+    locked = StrictBoolean(required=True, metadata={"description": "true keeps the client from cancelling autopay."})
+
+
+class AutopayLockStateSchema(Schema):
+    account_id = fields.Integer()
+    locked = fields.Boolean()
+    enrolled = fields.Boolean()
+
+
+class ChargeRunRequestSchema(Schema):
+    invoice_ids = fields.List(fields.Integer(strict=True), validate=validate.Length(min=1, max=500),
+                              metadata={"description": "Invoices from Invoices to charge; all of them when left out."})
+
+
+class ChargeRunItemSchema(Schema):
+    invoice_id = fields.Integer()
+    invoice_number = fields.Integer()
+    account_id = fields.Integer()
+    state = fields.String(metadata={"description": "`queued`, `charging`, `succeeded` or `failed`."})
+    message = fields.String(allow_none=True, metadata={"description": "Why a charge failed."})
+
+
+class ChargeRunSchema(Schema):
+    id = fields.Integer()
+    total = fields.Integer()
+    done = fields.Integer()
+    succeeded = fields.Integer()
+    failed = fields.Integer()
+    percent = fields.Integer()
+    finished = fields.Boolean()
+    created_at = fields.String()
+    items = fields.List(fields.Nested(ChargeRunItemSchema), metadata={"description": "Left out with with_items=0."})
+
+
+class ChargeRunArgsSchema(Schema):
+    with_items = fields.Boolean(load_default=True)

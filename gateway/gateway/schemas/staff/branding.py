@@ -1,0 +1,19 @@
+"""Staff API schemas: the business's logo and the invitation email."""
+from marshmallow import Schema, fields, validate
+
+
+class LogoStateSchema(Schema):
+    has_logo = fields.Boolean()
+    content_type = fields.String(metadata={"description": "The image type found in the file itself."})
+
+
+class InvitationTemplateSchema(Schema):
+    subject = fields.String(required=True, validate=validate.Length(max=1000))
+    html = fields.String(required=True, validate=validate.Length(max=100_000),
+                         metadata={"description": "The message between the greeting and the invitation "
+                                                  "button. Sanitised when stored: only basic formatting "
+                                                  "and http, https or mailto links are kept."})
+
+
+class SampleSentSchema(Schema):
+    sent_to = fields.String(metadata={"description": "The signed-in staff member's own email address."})

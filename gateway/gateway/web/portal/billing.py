@@ -1,0 +1,127 @@
+"""Client portal pages, Billing tab: unpaid invoices paid in one payment (review, then pay), the billing history
+and the cards and bank accounts on file; invoice PDFs.
+
+Everything works without JavaScript but typing card or bank details, which the processor's hosted form takes.
+"""
+from flask import Blueprint, request
+
+from gateway.features import payments
+from gateway.features.invoices import my_invoice_pdf
+from gateway.features.home import may_pay
+from gateway.files import pdf_response
+from gateway.portal_auth import client_required
+from gateway.web.portal.billing_forms import (DONE, checkout_request, error_summary, form_problems, invoice_filters,
+                                              may_manage, new_idempotency_key, page)
+from gateway.web.portal.hosted_forms import hosted_forms, uses_hosted_forms
+from shared.errors import Conflict, InvalidInput, PaymentDeclined
+
+blueprint = uses_hosted_forms(Blueprint("billing", __name__))
+
+
+def render_billing(filters=None, filter_errors=None, checkout=None, problems=None, alert=None,
+                   alert_title="Nothing was paid", status=200):
+    """Draw the Billing tab; ``checkout`` is a pay form being corrected (what was sent), else a fresh one."""
+    if filters is None:
+        filters, filter_errors = invoice_filters(request.args)
+    data = payments.billing_tab(filters)
+    invoices = data["invoices"] or []
+    if checkout is not None:
+        selected = set(checkout["invoice_ids"])
+    elif request.args.getlist("select"):
+        selected = {int(value) for value in request.args.getlist("select") if value.isdigit()}
+    else:
+        selected = {invoice["id"] for invoice in invoices}
+    problems = {**(filter_errors or {}), **(problems or {})}
+    return page("billing.html", status, tab="billing", data=data, features=data["summary"]["features"],
+                invoices=invoices, selected=selected,
+                selected_total=sum(invoice["balance"] for invoice in invoices if invoice["id"] in selected),
+                filter_values=request.args if request.method == "GET" else {}, filtered=len(filters) > 1,
+                checkout=checkout_form_values(checkout, data["methods"]), problems=problems,
+                summary=error_summary(problems), alert=alert, alert_title=alert_title, may_pay=may_pay(),
+                may_manage=may_manage(),
+                hosted=hosted_forms(), done=DONE.get(request.args.get("done", "")))
+
+
+def checkout_form_values(checkout, methods):
+    """What the pay form shows: as sent when it is being corrected, else the first method on file."""
+    if checkout is None:
+        return {"method": str(methods[0]["id"]) if methods else "new-card", "new_method": None,
+                "save_method": False, "amount": "", "use_credit": False, "credit": "",
+                "confirm_over_limit": False}
+    new_method = checkout["new_method"]
+    return {"method": f"new-{new_method['kind']}" if new_method else request.form.get("method", ""),
+            "new_method": new_method, "save_method": checkout["save_method"],
+            "amount": request.form.get("amount", ""), "use_credit": bool(request.form.get("use_credit")),
+            "credit": request.form.get("credit", ""), "confirm_over_limit": checkout["confirm_over_limit"]}
+
+
+@blueprint.get("/billing")
+@client_required
+def billing_tab():
+    return render_billing()
+
+
+@blueprint.get("/billing/invoices/<int:invoice_id>.pdf")
+@client_required
+def invoice_pdf(invoice_id):
+    return pdf_response(my_invoice_pdf(invoice_id))
+
+
+def method_label(checkout, methods):
+    if checkout["new_method"]:
+        new = checkout["new_method"]
+        return (f"New card: {new['brand'].title()} ending {new['last4']}" if new["kind"] == "card"
+                else f"New bank account ending {new['last4']}")
+    for method in methods:
+        if method["id"] == checkout["payment_method_id"]:
+            return method["label"]
+    return "Account credit"
+
+
+def render_review(checkout, problems=None, status=200):
+    """Show what paying would do (billing's quote) before anything is charged, with a new Idempotency-Key."""
+    results = payments.review(checkout)
+    by_id = {invoice["id"]: invoice for invoice in results["invoices"]}
+    paying = [by_id[invoice_id] for invoice_id in checkout["invoice_ids"] if invoice_id in by_id]
+    problems = problems or {}
+    return page("review.html", status, tab="billing", quote=results["quote"], checkout=checkout,
+                paying=paying, method=method_label(checkout, results["methods"]), problems=problems,
+                summary=error_summary(problems), idempotency_key=new_idempotency_key(),
+                form=request.form)
+
+
+def correct(checkout, problems):
+    """Show the Billing tab again with the pay form as sent and its ``problems``."""
+    return render_billing(checkout=checkout, problems=problems, status=400)
+
+
+@blueprint.post("/billing/review")
+@client_required
+def review_payment():
+    checkout, problems = checkout_request(request.form)
+    try:
+        return correct(checkout, problems) if problems else render_review(checkout)
+    except InvalidInput as error:
+        return correct(checkout, form_problems(error))
+
+
+@blueprint.post("/billing/pay")
+@client_required
+def pay():
+    checkout, problems = checkout_request(request.form)
+    if problems:
+        return correct(checkout, problems)
+    try:
+        paid = payments.pay_invoices(request.form.get("idempotency_key", ""), checkout)
+    except PaymentDeclined as error:
+        # Nothing was charged: start again with the same invoices, and another card.
+        return render_billing(checkout={**checkout, "new_method": None}, alert=error.message, status=402)
+    except Conflict as error:
+        return render_billing(alert=error.message, status=409)
+    except InvalidInput as error:
+        if "confirm_over_limit" in (error.fields or {}):
+            return render_review(checkout, form_problems(error), status=400)
+        return correct(checkout, form_problems(error))
+    return page("paid.html", tab="billing", paid=paid, receipt_to=payments.receipt_address())
+
+

@@ -1,0 +1,56 @@
+"""Client portal pages: Home, switching between linked accounts, signing out, and the business's logo."""
+import hashlib
+
+from flask import Blueprint, g, make_response, redirect, request
+
+from gateway.features import business, sign_in as sessions
+from gateway.features.home import home_panels
+from gateway.portal_auth import authenticate_client, clear_client_cookie, client_required
+from gateway.web import policy
+from gateway.web.portal.base import go, local_page, page
+from shared.errors import InvalidInput, NotFound
+
+blueprint = Blueprint("home", __name__)
+
+LOGO_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+LOGO_MAX_AGE = 300
+RIGHTS = {
+    "view": "You can see this account.",
+    "pay": "You can see this account and pay its bills.",
+    "manage": "You can see this account, pay its bills and manage it.",
+}
+
+
+@blueprint.get("/")
+@client_required
+def home():
+    rights = RIGHTS.get(g.client_session["account"]["rights"], "")
+    return page("home.html", tab="home", rights=rights, **home_panels())
+
+
+@blueprint.post("/switch")
+@client_required
+def switch():
+    account_id = request.form.get("account_id", "")
+    if not account_id.isdigit():
+        raise InvalidInput("Choose one of your accounts.", {"account_id": ["Choose one of your accounts."]})
+    sessions.switch_account(g.client_token, int(account_id))
+    return redirect(local_page(request.form.get("next")), 303)
+
+
+@blueprint.post("/sign-out")
+def sign_out():
+    policy.end_session(authenticate_client, lambda: sessions.sign_out_client(g.client_token))
+    return clear_client_cookie(go("portal.sign_in.sign_in", signed_out=1))
+
+
+@blueprint.get("/logo")
+def logo():
+    content, content_type = business.logo()
+    if content_type not in LOGO_TYPES:
+        raise NotFound("This business has no logo.")
+    response = make_response(content)
+    response.content_type = content_type
+    response.headers["Cache-Control"] = f"public, max-age={LOGO_MAX_AGE}"
+    response.set_etag(hashlib.sha256(content).hexdigest())
+    return response.make_conditional(request)

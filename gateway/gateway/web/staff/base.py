@@ -1,0 +1,91 @@
+"""The staff pages' base: their headers, the sign-in redirect, ``staff_page``, and signing in and out."""
+import functools
+
+from flask import Blueprint, g, redirect, render_template, request, url_for
+from marshmallow import ValidationError
+
+from gateway.auth import STAFF_COOKIE, authenticate_staff, clear_staff_cookie, set_staff_cookie
+from gateway.features import sign_in as sessions
+from gateway.schemas.staff.sessions import StaffSignInSchema
+from gateway.web import policy
+from shared.errors import InvalidInput, RateLimited, Unauthenticated
+
+blueprint = Blueprint("staff", __name__)
+blueprint.after_request(policy.protect)
+
+WRONG_CREDENTIALS = "The email or password is not correct."
+SIGN_IN_LABELS = {"email": "Email address", "password": "Password"}
+BLANK_SIGN_IN = {"email": "Enter your email address.", "password": "Enter your password."}
+HOME = "/staff/settings"
+
+
+def local_page(target):
+    """Return ``target`` when it is one of this site's staff pages, else the settings page."""
+    return policy.local_page(target, "/staff/", HOME)
+
+
+def redirect_to_sign_in():
+    """Send the browser to the sign-in page, to come back here afterwards."""
+    had_session = STAFF_COOKIE in request.cookies
+    arguments = {"next": policy.here()} if policy.here() != HOME else {}
+    response = redirect(url_for("staff.sign_in", ended=1 if had_session else None, **arguments), 303)
+    return clear_staff_cookie(response) if had_session else response
+
+
+def staff_page(view):
+    """Run ``view`` for a signed-in staff member; send anyone else to the sign-in page."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            authenticate_staff()
+        except Unauthenticated:
+            return redirect_to_sign_in()
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@blueprint.get("/")
+def home():
+    return redirect(HOME)
+
+
+def render_sign_in(email="", field_errors=None, problem=None, status=200):
+    field_errors = field_errors or {}
+    summary = [("#email", problem)] if problem else []
+    summary += [(f"#{name}", f"{SIGN_IN_LABELS.get(name, name)}: {text}")
+                for name in SIGN_IN_LABELS for text in field_errors.get(name, [])]
+    return render_template("staff/sign_in.html", email=email, errors=field_errors, summary=summary,
+                           notice=policy.sign_in_notice(), next_page=local_page(request.values.get("next"))), status
+
+
+@blueprint.route("/staff/sign-in", methods=["GET", "POST"])
+def sign_in():
+    if request.method == "GET":
+        signed_in = policy.has_session(STAFF_COOKIE, authenticate_staff)
+        return redirect(local_page(request.args.get("next"))) if signed_in else render_sign_in()
+    if policy.from_another_site():
+        return render_sign_in(problem="Sign in from this site's own sign-in page.", status=403)
+    email = request.form.get("email", "").strip()
+    try:
+        credentials = StaffSignInSchema().load({"email": email, "password": request.form.get("password", "")})
+    except ValidationError as error:
+        messages = {name: [BLANK_SIGN_IN[name]] if not request.form.get(name, "").strip() else texts
+                    for name, texts in error.messages.items() if name in BLANK_SIGN_IN}
+        return render_sign_in(email, field_errors=messages, status=400)
+    try:
+        session = sessions.sign_in_staff(credentials)
+    except Unauthenticated:
+        return render_sign_in(email, problem=WRONG_CREDENTIALS, status=401)
+    except RateLimited as error:
+        return render_sign_in(email, problem=error.message, status=429)
+    except InvalidInput as error:
+        return render_sign_in(email, field_errors=error.fields, status=400)
+    return set_staff_cookie(redirect(local_page(request.form.get("next")), 303), session["token"])
+
+
+@blueprint.post("/staff/sign-out")
+def sign_out():
+    policy.end_session(authenticate_staff, lambda: sessions.sign_out_staff(g.session_token))
+    return clear_staff_cookie(redirect(url_for("staff.sign_in", signed_out=1), 303))

@@ -1,0 +1,48 @@
+"""Staff pages: Invoices to charge (open invoices of clients on autopay) and the charge runs that charge them."""
+from flask import Blueprint, redirect, render_template, url_for
+
+from gateway.features import charge_runs
+from gateway.features.clients import client_names, first_clients
+from gateway.web.staff.base import staff_page
+from gateway.web.staff.billing_inputs import chosen_ids
+from shared.errors import Conflict, InvalidInput
+
+blueprint = Blueprint("charge_runs", __name__)
+NO_LONGER_AWAITING = "Some of the ticked invoices no longer await a charge; the list is up to date now."
+
+
+def render_invoices_to_charge(summary=(), chosen=None, status=200):
+    awaiting = charge_runs.invoices_to_charge()
+    names = client_names({invoice["account_id"] for invoice in awaiting}, first_clients())
+    chosen = {invoice["id"] for invoice in awaiting} if chosen is None else set(chosen)
+    return render_template("staff/billing/invoices_to_charge.html", invoices=awaiting, names=names,
+                           chosen=chosen, summary=list(summary)), status
+
+
+@blueprint.get("/invoices-to-charge")
+@staff_page
+def invoices_to_charge():
+    return render_invoices_to_charge()
+
+
+@blueprint.post("/charge-runs")
+@staff_page
+def start_charge_run():
+    chosen = chosen_ids("invoice_ids")
+    if not chosen:
+        return render_invoices_to_charge([("#charge-first", "Tick at least one invoice to charge.")], chosen, 400)
+    try:
+        run = charge_runs.start_charge_run(chosen)
+    except InvalidInput:
+        return render_invoices_to_charge([(None, NO_LONGER_AWAITING)], chosen, 400)
+    except Conflict as error:
+        return render_invoices_to_charge([(None, error.message)], chosen, 409)
+    return redirect(url_for(".charge_run", run_id=run["id"]), 303)
+
+
+@blueprint.get("/charge-runs/<int:run_id>")
+@staff_page
+def charge_run(run_id):
+    run = charge_runs.charge_run(run_id, with_items=True)
+    names = client_names({item["account_id"] for item in run["items"]}) if run["finished"] else {}
+    return render_template("staff/billing/charge_run.html", run=run, names=names)

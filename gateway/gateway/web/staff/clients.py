@@ -1,0 +1,182 @@
+"""Staff pages: clients and their related properties, custom field values, and one client's portal access."""
+import math
+
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from gateway.features import clients, portal_users
+from gateway.features.clients import PER_PAGE
+from gateway.schemas.staff.clients import ClientListArgsSchema
+from gateway.web import forms
+from gateway.web.forms import Field
+from gateway.web.staff.base import staff_page
+from shared.errors import Conflict, InvalidInput
+
+blueprint = Blueprint("clients", __name__)
+
+CUSTOM_FIELD_KINDS = {"text": "text", "number": "number", "date": "date", "choice": "select"}
+NUMBER_HINT = "A number, such as 12 or 3.5."
+NOTICES = {
+    "created": "Client added.",
+    "saved": "Contact details saved.",
+    "property_added": "Related property added.",
+    "fields_saved": "Custom fields saved.",
+    "invited": "Invitation sent. The link in it works for 7 days.",
+    "resent": "Invitation sent again. The link in the earlier one no longer works.",
+    "reset_sent": "Password reset link sent.",
+}
+# What each one-client portal action is called after it is done.
+PORTAL_ACTIONS = {"invite": (portal_users.invite, lambda result: "resent" if result["status"] == "resent"
+                             else "invited"),
+                  "reset": (portal_users.send_password_resets, lambda result: "reset_sent")}
+
+
+def page_count(total, per_page):
+    return max(1, math.ceil((total or 0) / per_page))
+
+
+def with_prefix(messages, prefix):
+    return {(key if key == "_schema" else prefix + key): texts for key, texts in messages.items()}
+
+
+def contact_fields():
+    """Return the inputs of a client's contact details."""
+    return [
+        Field("name", "text", "Name", required=True),
+        Field("email", "email", "Email address", "Invitations, receipts and sign-in codes go here.",
+              nullable=True),
+        Field("phone", "tel", "Phone", "Such as +1 555 010 0199.", nullable=True),
+        Field("mobile_phone", "tel", "Mobile phone", "Sign-in codes go here by text message.", nullable=True),
+        Field("address", "text", "Address", nullable=True),
+    ]
+
+
+def property_fields():
+    """Return the inputs of a new related property; the prefix keeps them apart from the contact form's."""
+    return [
+        Field("property_name", "text", "Property name", "Such as the street address or “Lake house”.",
+              required=True),
+        Field("property_address", "text", "Property address", nullable=True),
+        Field("property_email", "email", "Property email address",
+              "Only when someone else looks after this property; leave empty otherwise.", nullable=True),
+        Field("property_phone", "tel", "Property phone", nullable=True),
+    ]
+
+
+def custom_field_inputs(custom_fields):
+    """Return one input per custom field, drawn by its type."""
+    return [Field(f"custom_{custom['key']}", CUSTOM_FIELD_KINDS.get(custom["type"], "text"), custom["label"],
+                  NUMBER_HINT if custom["type"] == "number" else "", nullable=True,
+                  options=[("", "Not set")] + [(choice, choice) for choice in custom.get("choices") or []])
+            for custom in custom_fields]
+
+
+def submitted(fields, prefix=""):
+    """Parse a form into ``(values for the service, errors)``, the names without ``prefix``."""
+    values, errors = forms.parse(fields, request.form)
+    return ({name[len(prefix):]: value for name, value in values.items()}, errors)
+
+
+def render_clients(new_client, summary=(), status=200):
+    args = forms.query_values(ClientListArgsSchema)
+    listing = clients.list_clients(args["q"], args["without_portal"], args["page"])
+    return render_template("staff/clients.html", listing=listing, args=args,
+                           pages_total=page_count(listing["total"], PER_PAGE), new_client=new_client,
+                           summary=list(summary)), status
+
+
+@blueprint.get("/clients")
+@staff_page
+def client_list():
+    return render_clients(contact_fields())
+
+
+@blueprint.post("/clients")
+@staff_page
+def create_client():
+    fields = contact_fields()
+    client, problem = forms.save_form(fields, *submitted(fields), clients.create_client,
+                                      lambda summary: render_clients(fields, summary, status=400))
+    return problem or redirect(url_for(".client", client_id=client["id"], done="created"), 303)
+
+
+def client_forms(client):
+    """Return the contact, related property and custom field forms of one client's page."""
+    contact = contact_fields()
+    forms.show_stored(contact, client)
+    custom = custom_field_inputs(client.get("custom_fields", []))
+    forms.show_stored(custom, {f"custom_{item['key']}": item["value"] for item in client.get("custom_fields", [])})
+    return {"contact": contact, "property": property_fields(), "custom": custom}
+
+
+def render_client(client_id, changed_forms=None, summary=(), status=200):
+    client = clients.find_client(client_id)
+    shown = client_forms(client)
+    shown.update(changed_forms or {})
+    return render_template("staff/client.html", client=client, forms=shown, summary=list(summary),
+                           notice=NOTICES.get(request.args.get("done", ""))), status
+
+
+@blueprint.get("/clients/<int:client_id>")
+@staff_page
+def client(client_id):
+    return render_client(client_id)
+
+
+def save_client_form(client_id, form_name, fields, save, prefix=""):
+    """Send one of the client page's forms; on a problem return the page again with its messages."""
+    _, problem = forms.save_form(fields, *submitted(fields, prefix), save,
+                                 lambda summary: render_client(client_id, {form_name: fields}, summary, status=400),
+                                 refused=(InvalidInput, Conflict),
+                                 rename=lambda messages: with_prefix(messages, prefix))
+    return problem
+
+
+def back_to_client(client_id, done, anchor=None):
+    return redirect(url_for(".client", client_id=client_id, done=done, _anchor=anchor), 303)
+
+
+@blueprint.post("/clients/<int:client_id>")
+@staff_page
+def update_client(client_id):
+    problem = save_client_form(client_id, "contact", contact_fields(),
+                               lambda values: clients.change_client(client_id, values))
+    return problem or back_to_client(client_id, "saved")
+
+
+@blueprint.post("/clients/<int:client_id>/properties")
+@staff_page
+def add_property(client_id):
+    problem = save_client_form(client_id, "property", property_fields(),
+                               lambda values: clients.add_property(client_id, values), prefix="property_")
+    return problem or back_to_client(client_id, "property_added", "properties-heading")
+
+
+@blueprint.post("/clients/<int:client_id>/custom-fields")
+@staff_page
+def save_custom_fields(client_id):
+    custom = clients.find_client(client_id).get("custom_fields", [])
+    problem = save_client_form(client_id, "custom", custom_field_inputs(custom),
+                               lambda values: clients.set_custom_field_values(client_id, values), prefix="custom_")
+    return problem or back_to_client(client_id, "fields_saved", "custom-heading")
+
+
+def portal_action(client_id, action):
+    """Run a one-client portal action; show its error, or confirm it after a redirect."""
+    send, done = PORTAL_ACTIONS[action]
+    result = send([client_id])[0]
+    if result["status"] == "error":
+        return render_client(client_id, summary=[("#portal-heading", result.get("message") or "Not sent.")],
+                             status=400)
+    return back_to_client(client_id, done(result), "portal-heading")
+
+
+@blueprint.post("/clients/<int:client_id>/invitation")
+@staff_page
+def invite_client(client_id):
+    return portal_action(client_id, "invite")
+
+
+@blueprint.post("/clients/<int:client_id>/password-reset")
+@staff_page
+def send_password_reset(client_id):
+    return portal_action(client_id, "reset")

@@ -1,0 +1,84 @@
+"""Staff pages: one invoice with the payments applied to it, voiding it (in two steps, no script needed),
+and its PDF."""
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from gateway.features import invoices
+from gateway.features.clients import find_client
+from gateway.features.invoices import VOIDABLE
+from gateway.files import pdf_response
+from gateway.schemas.staff.billing import VOID_REASON_LENGTH
+from gateway.web import forms
+from gateway.web.forms import Field
+from gateway.web.staff.base import staff_page
+from shared.errors import Conflict, InvalidInput
+
+blueprint = Blueprint("invoice", __name__)
+
+NOTICES = {"created": "Invoice created.",
+           "voided": "Invoice voided. Anything paid on it is now credit on the client's account."}
+
+
+def void_inputs(reason=""):
+    return [Field("reason", "text", "Reason (optional)",
+                  f"Why it is voided, such as \"Duplicate of #1042\": at most {VOID_REASON_LENGTH} characters. "
+                  "Staff see it; the client does not.", value=reason)]
+
+
+def read_void_reason(inputs):
+    """Return the reason typed in the Void invoice form: ``(reason or None, errors)``."""
+    reason = request.form.get("reason", "").strip()
+    inputs[0].value = reason
+    if len(reason) > VOID_REASON_LENGTH:
+        return None, {"reason": [f"Use at most {VOID_REASON_LENGTH} characters; this is {len(reason)}."]}
+    if not reason.isprintable():
+        return None, {"reason": ["Use one line of plain text."]}
+    return reason or None, {}
+
+
+def invoice_page(invoice_id, voiding=None, summary=(), status=200):
+    """Draw an invoice; ``voiding`` is the Void invoice form as sent, with its messages."""
+    found, client = invoices.invoice_with_client(invoice_id)
+    return render_template("staff/billing/invoice.html", invoice=found, client=client, payments=found["payments"],
+                           notice=NOTICES.get(request.args.get("done", "")), voidable=found["status"] in VOIDABLE,
+                           voiding=voiding or void_inputs(), summary=list(summary)), status
+
+
+def voiding_refused(invoice):
+    if invoice["status"] == "void":
+        return f"Invoice #{invoice['number']} is already void."
+    return f"Invoice #{invoice['number']} is paid, so it cannot be voided."
+
+
+@blueprint.get("/invoices/<int:invoice_id>")
+@staff_page
+def invoice(invoice_id):
+    return invoice_page(invoice_id)
+
+
+@blueprint.post("/invoices/<int:invoice_id>/void")
+@staff_page
+def void_invoice(invoice_id):
+    """Ask first (a page says what voiding does), then void on the second press."""
+    inputs = void_inputs()
+    reason, errors = read_void_reason(inputs)
+    if errors:
+        return invoice_page(invoice_id, inputs, forms.attach_errors(inputs, errors), 400)
+    if request.form.get("confirm") != "yes":
+        found = invoices.find_invoice(invoice_id)
+        if found["status"] not in VOIDABLE:
+            return invoice_page(invoice_id, inputs, [(None, voiding_refused(found))], 409)
+        return render_template("staff/billing/void_invoice.html", invoice=found, reason=reason,
+                               client=find_client(found["account_id"]))
+    try:
+        invoices.void_invoice(invoice_id, reason)
+    except InvalidInput as error:
+        return invoice_page(invoice_id, inputs, forms.attach_errors(inputs, forms.problems_of(error)), 400)
+    except Conflict as error:
+        return invoice_page(invoice_id, inputs, [(None, error.message)], 409)
+    return redirect(url_for(".invoice", invoice_id=invoice_id, done="voided"), 303)
+
+
+@blueprint.get("/invoices/<int:invoice_id>/pdf")
+@staff_page
+def invoice_pdf(invoice_id):
+    return pdf_response(invoices.invoice_pdf(invoice_id), inline=True)

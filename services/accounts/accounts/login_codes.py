@@ -1,0 +1,43 @@
+"""One-time sign-in codes: sent by text (else email), good for ten minutes and five guesses."""
+from sqlalchemy import select
+
+from accounts import client_sessions, throttling, tokens
+from accounts.models import PortalUser, SignInToken
+from accounts.portal_users import find_by_login, linked_accounts
+from accounts.sign_in import require_method
+from shared.clock import utcnow
+from shared.errors import Unauthenticated
+from shared.events import LOGIN_CODE_ISSUED
+
+
+def request_code(session, outbox, tenant_id, values, address, settings):
+    """Send a code to the login's phone (else email); answer the same whether or not the login exists."""
+    require_method(settings, "one_time_code")
+    now = utcnow()
+    keys = throttling.portal_keys(tenant_id, values["login"], address, purpose="code")
+    throttling.refuse_when_throttled(session, keys, now)
+    throttling.count_failure(session, keys, now)  # every request counts: codes cost money to send
+    user = find_by_login(session, tenant_id, values["login"], settings)
+    if user is not None and not linked_accounts(session, user):
+        user = None
+    attempt, _ = tokens.new_token()
+    code = tokens.new_code()
+    row = tokens.issue(session, tenant_id, user, "login_code", tokens.CODE_TTL, code, attempt=attempt)
+    if user is not None:
+        channel, to = ("sms", user.phone) if user.phone else ("email", user.email)
+        outbox.add(session, LOGIN_CODE_ISSUED, {
+            "portal_user_id": user.id, "channel": channel, "to": to, "code": code,
+            "expires_at": row.expires_at.isoformat()}, tenant_id=tenant_id)
+    return {"attempt": attempt}
+
+
+def sign_in_with_code(session, tenant_id, attempt, values, settings):
+    """Open a session when ``values`` hold the code sent for ``attempt``, spending a guess otherwise."""
+    require_method(settings, "one_time_code")
+    row = session.scalar(select(SignInToken).where(
+        SignInToken.tenant_id == tenant_id, SignInToken.purpose == "login_code",
+        SignInToken.attempt_hash == tokens.token_hash(attempt or "")))
+    tokens.check_code(session, row, values["code"])
+    if row.portal_user_id is None:  # never sent: no code can match, but stay on the safe side
+        raise Unauthenticated(tokens.SPENT_CODE)
+    return client_sessions.start(session, session.get(PortalUser, row.portal_user_id))

@@ -1,0 +1,74 @@
+"""The client's Account tab: contact details, username, custom fields, password and email address."""
+from sqlalchemy import func, select
+
+from accounts import access, tokens
+from accounts.custom_fields import custom_field_values, set_custom_field_values
+from accounts.models import ClientAccount, PortalUser, SignInToken
+from accounts.passwords import hash_client_password, verify_password
+from accounts.portal_users import set_username
+from accounts.security_questions import questions_of
+from shared.errors import Unauthenticated, invalid
+from shared.events import EMAIL_CHANGE_CODE_ISSUED
+
+
+def describe(session, user, account_id, settings):
+    """Return the Account tab of ``user`` acting for ``account_id``."""
+    return {
+        "email": user.email, "username": user.username, "phone": user.phone,
+        "mobile_phone": session.get(ClientAccount, account_id).mobile_phone,
+        "use_usernames": settings["use_usernames"],
+        "security_questions_enabled": settings["security_questions_enabled"],
+        "security_questions": questions_of(user, settings),
+        "custom_fields": custom_field_values(session, user.tenant_id, account_id,
+                                             settings["custom_fields_visible"]),
+    }
+
+
+def update(session, user, account_id, rights, values, settings):
+    """Apply the Account tab's changes; custom fields need the right to manage the account."""
+    if "custom_fields" in values:
+        access.require_manage_rights(rights)
+        set_custom_field_values(session, user.tenant_id, account_id, values["custom_fields"],
+                                settings["custom_fields_visible"])
+    if "username" in values:
+        set_username(session, user, values["username"], required=settings["use_usernames"])
+    if "phone" in values:
+        user.phone = values["phone"]
+    if "mobile_phone" in values:
+        session.get(ClientAccount, account_id).mobile_phone = values["mobile_phone"]
+
+
+def change_password(user, values, settings):
+    """Replace the client's password, given the current one."""
+    if not verify_password(user.password_hash, values["current_password"]):
+        raise invalid("current_password", "That is not your current password.")
+    user.password_hash = hash_client_password(values["new_password"], settings, "new_password")
+
+
+def request_email_change(session, outbox, user, values):
+    """Send a code to the new address; answer the same whether or not another user has it."""
+    new_email = values["new_email"].lower()
+    taken = session.scalar(select(PortalUser.id).where(
+        PortalUser.tenant_id == user.tenant_id, func.lower(PortalUser.email) == new_email,
+        PortalUser.id != user.id))
+    code = tokens.new_code()
+    row = tokens.issue(session, user.tenant_id, user, "email_change", tokens.CODE_TTL, code, new_email=new_email)
+    if not taken:  # the answer is the same either way; only a free address gets a code
+        outbox.add(session, EMAIL_CHANGE_CODE_ISSUED, {
+            "portal_user_id": user.id, "channel": "email", "to": new_email, "code": code,
+            "expires_at": row.expires_at.isoformat()}, tenant_id=user.tenant_id)
+    return {}
+
+
+def confirm_email_change(session, user, values):
+    """Move the client to the new address when ``values`` hold the code sent there."""
+    row = session.scalar(select(SignInToken).where(
+        SignInToken.portal_user_id == user.id, SignInToken.purpose == "email_change",
+        SignInToken.used_at.is_(None), SignInToken.revoked_at.is_(None))
+        .order_by(SignInToken.id.desc()))
+    try:
+        tokens.check_code(session, row, values["code"])
+    except Unauthenticated as error:  # the client is signed in: this is a form error, not a 401
+        raise invalid("code", error.message) from None
+    user.email = row.new_email
+    return {"email": user.email}

@@ -1,0 +1,72 @@
+"""Passwords: argon2id hashing kept off the event loop, and which new passwords are acceptable."""
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+from shared.errors import invalid
+
+COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])
+SEQUENCES = ("01234567890123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjklzxcvbnm")
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Verified against when the login is unknown, so both answers take the same time.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def run_cpu_bound(function, *args):
+    """Run argon2's CPU-heavy work; the service swaps in a thread pool so its loop keeps running."""
+    return function(*args)
+
+
+def hash_password(password):
+    """Hash ``password`` with argon2id."""
+    return run_cpu_bound(_hasher.hash, password)
+
+
+def _verify(password_hash, password):
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def verify_password(password_hash, password):
+    """Tell whether ``password`` matches, spending as long on an absent hash as on a wrong one."""
+    return run_cpu_bound(_verify, password_hash or _DUMMY_HASH, password) and password_hash is not None
+
+
+def length_problem(password, min_length=12, max_length=128):
+    """Say why ``password`` has the wrong length, or return None (no composition rules)."""
+    if len(password) < min_length:
+        return f"Use at least {min_length} characters."
+    if len(password) > max_length:
+        return f"Use at most {max_length} characters."
+    return None
+
+
+def is_predictable(password):
+    """Tell whether ``password`` is common (give or take digits and symbols around it), a run or a sequence."""
+    lowered = password.lower()
+    core = lowered.strip("0123456789!@#$%^&*()-_=+.,?/ ")
+    return (lowered in COMMON_PASSWORDS or core in COMMON_PASSWORDS or len(set(lowered)) <= 2
+            or any(lowered in sequence or lowered in sequence[::-1] for sequence in SEQUENCES))
+
+
+def client_password_problem(password, settings):
+    """Say what is wrong with a new client password under the General tab ``settings``, or return None."""
+    problem = length_problem(password, settings["min_password_length"])
+    if problem:
+        return problem
+    if is_predictable(password):
+        return "This password is too common or predictable. Choose another."
+    return None
+
+
+def hash_client_password(password, settings, field="password"):
+    """Hash a new client password, or raise InvalidInput on ``field`` saying what is wrong with it."""
+    problem = client_password_problem(password, settings)
+    if problem:
+        raise invalid(field, problem)
+    return hash_password(password)

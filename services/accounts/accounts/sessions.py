@@ -1,0 +1,52 @@
+"""Session lifetime, the same for staff and client sessions: opening, 30 idle minutes, 12 hours, revoking."""
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from accounts.tokens import new_token, token_hash
+from shared.clock import as_utc, utcnow
+from shared.errors import Unauthenticated
+
+SESSION_IDLE = timedelta(minutes=30)
+SESSION_ABSOLUTE = timedelta(hours=12)
+# The idle timer moves in steps: most page views then read the session without writing it.
+LAST_SEEN_STEP = timedelta(minutes=1)
+SESSION_ENDED = "Your session has ended. Please sign in again."
+WRONG_CREDENTIALS = "The email or password is not correct."
+
+
+def session_expired(created_at, last_seen_at, now):
+    """Tell whether a session has been idle or open for too long at ``now``."""
+    return now - last_seen_at > SESSION_IDLE or now - created_at > SESSION_ABSOLUTE
+
+
+def mark_seen(row, now):
+    """Restart a session's idle timer, at most once per LAST_SEEN_STEP."""
+    if now - as_utc(row.last_seen_at) >= LAST_SEEN_STEP:
+        row.last_seen_at = now
+
+
+def open_session(session, model, **owner):
+    """Add a new ``model`` session for ``owner``; return its token and its CSRF token."""
+    token, hashed = new_token()
+    csrf_token, _ = new_token()
+    now = utcnow()
+    session.add(model(token_hash=hashed, csrf_token=csrf_token, created_at=now, last_seen_at=now, **owner))
+    return token, csrf_token
+
+
+def live_session(session, model, token, tenant_id=None):
+    """Return the live ``model`` session of ``token`` (in ``tenant_id`` when given), its idle timer restarted."""
+    row = session.scalar(select(model).where(model.token_hash == token_hash(token or ""),
+                                             model.revoked_at.is_(None)))
+    now = utcnow()
+    if row is None or (tenant_id is not None and row.tenant_id != tenant_id) or session_expired(
+            as_utc(row.created_at), as_utc(row.last_seen_at), now):
+        raise Unauthenticated(SESSION_ENDED)
+    mark_seen(row, now)
+    return row
+
+
+def revoke(session, model, *conditions):
+    """Revoke every live ``model`` session that meets ``conditions``."""
+    session.execute(update(model).where(*conditions, model.revoked_at.is_(None)).values(revoked_at=utcnow()))

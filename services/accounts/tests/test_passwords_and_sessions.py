@@ -1,0 +1,50 @@
+"""Sign-in building blocks: password policy and hashing, tokens, session lifetime, throttling keys."""
+from datetime import datetime, timedelta, timezone
+
+from accounts import passwords, sessions, throttling, tokens
+from accounts.settings import GeneralSettingsSchema
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+SETTINGS = GeneralSettingsSchema().load({})
+
+
+def test_staff_password_policy_is_length_only():
+    assert passwords.length_problem("short") == "Use at least 12 characters."
+    assert passwords.length_problem("x" * 129) == "Use at most 128 characters."
+    assert passwords.length_problem("all lowercase words") is None
+    assert passwords.length_problem("x" * 20, min_length=24) == "Use at least 24 characters."
+
+
+def test_client_passwords_need_length_and_must_not_be_common():
+    assert passwords.client_password_problem("short", SETTINGS) == "Use at least 12 characters."
+    for predictable in ("123456789012", "password1234", "qwertyuiopas", "zzzzzzzzzzzz", "!!iloveyou2026"):
+        assert "too common" in passwords.client_password_problem(predictable, SETTINGS), predictable
+    assert passwords.client_password_problem("a fine long passphrase", SETTINGS) is None
+
+
+def test_argon2id_hashes_verify_only_the_right_password():
+    hashed = passwords.hash_password("a long enough secret")
+    assert hashed.startswith("$argon2id$")
+    assert passwords.verify_password(hashed, "a long enough secret")
+    assert not passwords.verify_password(hashed, "another secret value")
+    assert not passwords.verify_password(None, "a long enough secret")
+    assert not passwords.verify_password("not a hash", "a long enough secret")
+
+
+def test_tokens_are_stored_only_as_hashes():
+    token, token_hash = tokens.new_token()
+    assert len(token) >= 43 and token not in token_hash
+    assert tokens.token_hash(token) == token_hash
+
+
+def test_sessions_end_after_30_idle_minutes_or_12_hours():
+    assert not sessions.session_expired(NOW, NOW, NOW + timedelta(minutes=29))
+    assert sessions.session_expired(NOW, NOW, NOW + timedelta(minutes=31))
+    created = NOW - timedelta(hours=12, minutes=1)
+    assert sessions.session_expired(created, NOW - timedelta(minutes=1), NOW)
+
+
+def test_throttling_counts_per_login_and_per_address():
+    assert throttling.staff_keys("Ann@Example.com", "10.0.0.1") == ["email:ann@example.com", "address:10.0.0.1"]
+    assert throttling.portal_keys(7, " Ann@Example.com", None, purpose="code") == [
+        "code:portal:7:ann@example.com", "code:address:unknown"]

@@ -1,0 +1,51 @@
+"""Recovery: settle payments a crash or an outage left pending, by asking the processor what became of each."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from billing import idempotency
+from billing.checkout import answer_for
+from billing.methods import method_used
+from billing.models import Payment, platform
+from billing.processor import ProcessorError, ProcessorUnavailable
+from billing.settings import TABS
+from billing.settlement import settle, settle_prepayment
+from shared.clock import utcnow
+from shared.settings_store import read_settings
+
+PENDING_GRACE_SECONDS = 120  # longer than any charge takes, so a live request is never overtaken
+BATCH = 100
+NOT_CHARGED = "The payment did not go through. Nothing was charged."
+
+
+def recover_pending(session, outbox, processor, older_than=None):
+    """Settle the payments pending since before ``older_than`` (by default, the grace period ago); return how many."""
+    older_than = older_than or utcnow() - timedelta(seconds=PENDING_GRACE_SECONDS)
+    query = select(Payment).where(Payment.status == "pending", Payment.created_at < older_than) \
+        .order_by(Payment.id).limit(BATCH)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)  # every instance recovers at once, each its own rows
+    settled = 0
+    for payment in session.scalars(query).all():
+        try:
+            found = processor.find_charge(payment.idempotency_key)
+        except (ProcessorUnavailable, ProcessorError):
+            continue  # still unknown: try again on the next round
+        outcome = (found.status, found.charge_id, found.message) if found else ("failed", None, NOT_CHARGED)
+        settle_recovered(session, outbox, payment, *outcome)
+        settled += 1
+    session.commit()
+    return settled
+
+
+def settle_recovered(session, outbox, payment, status, charge_id, message):
+    """Settle ``payment`` as the processor says it went, as its request would have, and answer its key."""
+    if payment.kind == "prepayment":
+        settings = read_settings(session, platform.tenant_settings, payment.tenant_id, TABS, "billing")
+        settle_prepayment(session, outbox, payment, status, charge_id, message, settings["auto_apply_credits"])
+        invoices = []
+    else:
+        invoices = settle(session, outbox, payment, status, charge_id, message)
+    tenant_id, key = payment.idempotency_key.split(":", 1)
+    idempotency.store_answer(session, int(tenant_id), key,
+                             answer_for(payment, status, message, invoices, method_used(session, payment)))

@@ -1,0 +1,131 @@
+"""Steps 2 and 3 of taking money (checkout.py): charge a pending payment once, then record what happened.
+
+A succeeded payment pays what it reserved and a failed one gives it back; either way the
+payment's event goes into the outbox in the same transaction, for the receipt and the alerts.
+"""
+from sqlalchemy import bindparam, or_, select
+from sqlalchemy.orm import aliased
+
+from billing.credit import apply_credit_automatically
+from billing.invoices import describe
+from billing.methods import method_label, method_used
+from billing.models import Allocation, Invoice, Payment
+from billing.processor import ProcessorError, ProcessorUnavailable
+from shared.clock import utcnow
+from shared.errors import ServiceUnavailable
+from shared.events import PAYMENT_FAILED, PAYMENT_SUCCEEDED, PREPAYMENT_MADE
+
+
+def charge(processor, payment, method, description):
+    """Charge ``payment`` once, whatever happens to this process; return (status, charge id, message)."""
+    if payment.amount == 0:
+        return "succeeded", None, None
+    try:
+        result = processor.charge(method.token, payment.amount, "usd", payment.idempotency_key, description)
+    except ProcessorError as error:  # refused outright (say, a detached token): nothing was charged
+        return "failed", None, error.message
+    except ProcessorUnavailable:
+        raise ServiceUnavailable("The payment service did not answer. We are checking whether the "
+                                 "payment went through; it will never be charged twice.") from None
+    return result.status, result.charge_id, result.message
+
+
+def payment_event(session, payment, covered=(), message=None, actor=None):
+    """The payload of a payment's event: what was paid, how, towards which invoices, and who gets the receipt."""
+    method = method_used(session, payment)
+    return {"payment_id": payment.id, "account_id": payment.account_id, "kind": payment.kind,
+            "source": payment.source, "amount": payment.amount, "method_kind": payment.method_kind,
+            "method_label": method_label(method) if method else "Account credit", "invoices": list(covered),
+            "message": message, "receipt_to": payment.receipt_to, "actor": actor}
+
+
+THE_PAYMENTS_ALLOCATIONS = or_(Allocation.payment_id == bindparam("payment_id"),
+                               Allocation.checkout_payment_id == bindparam("payment_id"))
+# The invoices a payment covers, locked in id order as reservation.lock_invoices() does, and read afresh.
+LOCK_COVERED_INVOICES = (
+    select(Invoice).where(Invoice.id.in_(select(Allocation.invoice_id).where(THE_PAYMENTS_ALLOCATIONS)))
+    .order_by(Invoice.id).with_for_update().execution_options(populate_existing=True))
+# Every allocation on some invoices, with the status of its payment and of the checkout that spent it.
+PAYER, CHECKOUT = aliased(Payment, name="payer"), aliased(Payment, name="checkout")
+ALLOCATIONS_WITH_STATUS = (
+    select(Allocation, PAYER.status, CHECKOUT.status)
+    .join(PAYER, PAYER.id == Allocation.payment_id)
+    .outerjoin(CHECKOUT, CHECKOUT.id == Allocation.checkout_payment_id)
+    .where(Allocation.invoice_id.in_(bindparam("invoice_ids", expanding=True))).order_by(Allocation.id))
+
+
+def settle(session, outbox, payment, status, charge_id, message, actor=None):
+    """Record a checkout's outcome: a succeeded one pays its invoices, a failed one gives the reservation back.
+
+    Return the invoices it covers, as they are now.
+    """
+    # The payment first: recovery (recovery.py) may be settling it at this very moment.
+    session.refresh(payment, with_for_update=True)
+    # The invoices were loaded by reserve() and may have changed since (another partial payment):
+    # lock them and read them afresh.
+    invoices = {row.id: row for row in session.scalars(LOCK_COVERED_INVOICES, {"payment_id": payment.id})}
+    if payment.status != "pending":  # settled already: a payment is settled once
+        return [describe(invoice) for invoice in invoices.values()]
+    # Every allocation on those invoices and whether its payment, or the checkout that spent its
+    # credit, is still pending - in one read, once the invoices are locked: another payment of
+    # them settles under the same locks, so none can change meanwhile.
+    rows = session.execute(ALLOCATIONS_WITH_STATUS, {"invoice_ids": list(invoices)}).all()
+    allocations = [allocation for allocation, _, _ in rows
+                   if payment.id in (allocation.payment_id, allocation.checkout_payment_id)]
+    payment.processor_charge_id, payment.settled_at = charge_id, utcnow()
+    if status == "succeeded":
+        payment.status = "succeeded"
+        mark_paid(invoices, held_by_others(payment, rows), payment.settled_at)
+        covered = [{"number": invoices[allocation.invoice_id].number, "applied": allocation.amount}
+                   for allocation in allocations]
+        outbox.add(session, PAYMENT_SUCCEEDED, payment_event(session, payment, covered, message, actor),
+                   tenant_id=payment.tenant_id)
+    else:
+        payment.status, payment.failure_message = "failed", message
+        give_back(session, payment, invoices, allocations)
+        outbox.add(session, PAYMENT_FAILED, payment_event(session, payment, (), message, actor),
+                   tenant_id=payment.tenant_id)
+    return [describe(invoice) for invoice in invoices.values()]
+
+
+def held_by_others(payment, rows):
+    """The invoices (of ALLOCATIONS_WITH_STATUS ``rows``) that another pending checkout still holds part of.
+
+    A balance of zero is not "paid" while such a checkout may still be declined and give its
+    part back; the last of them to succeed marks the invoice paid.
+    """
+    return {allocation.invoice_id for allocation, payer_status, checkout_status in rows
+            if (allocation.payment_id != payment.id and payer_status == "pending")
+            or (allocation.checkout_payment_id not in (None, payment.id) and checkout_status == "pending")}
+
+
+def mark_paid(invoices, held, now):
+    """Mark paid each of ``invoices`` (id -> invoice) with nothing left due and not ``held`` by another checkout."""
+    for invoice in invoices.values():
+        if invoice.balance == 0 and invoice.id not in held:
+            invoice.status, invoice.paid_at, invoice.autopay = "paid", now, False
+
+
+def give_back(session, payment, invoices, allocations):
+    """Undo a failed checkout's ``allocations``: the invoices owe them again, spent credit returns to its payment."""
+    for allocation in allocations:
+        invoices[allocation.invoice_id].balance += allocation.amount
+        if allocation.payment_id != payment.id:
+            session.get(Payment, allocation.payment_id, with_for_update=True,
+                        populate_existing=True).unapplied += allocation.amount
+        session.delete(allocation)
+
+
+def settle_prepayment(session, outbox, payment, status, charge_id, message, auto_apply, actor=None):
+    """Record a prepayment's outcome: a succeeded one becomes credit, applied to open invoices when ``auto_apply``."""
+    session.refresh(payment, with_for_update=True)  # recovery may be settling it at this very moment
+    if payment.status != "pending":
+        return
+    payment.processor_charge_id, payment.settled_at = charge_id, utcnow()
+    if status != "succeeded":
+        payment.status, payment.failure_message = "failed", message
+        return
+    payment.status, payment.unapplied = "succeeded", payment.amount
+    outbox.add(session, PREPAYMENT_MADE, payment_event(session, payment, actor=actor), tenant_id=payment.tenant_id)
+    if auto_apply:
+        apply_credit_automatically(session, payment.tenant_id, payment.account_id, payment)

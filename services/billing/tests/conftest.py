@@ -1,0 +1,101 @@
+"""What billing's own tests share: a real SQLite database, the processor played in-process, the service's workers."""
+from datetime import date
+
+import pytest
+
+from billing.models import Base, platform
+from billing.processor import ChargeResult, ProcessorUnavailable
+from billing.service import BillingService
+from portico_testing.inprocess import outbox_writer, service_worker, sqlite_session
+
+TENANT, ACCOUNT, STAFF_ID = 1, 42, 7
+VISA = {"token": "tok_visa_4242", "kind": "card", "brand": "visa", "last4": "4242", "exp_month": 12,
+        "exp_year": 2031}
+MASTERCARD = {**VISA, "token": "tok_mastercard_4444", "brand": "mastercard", "last4": "4444"}
+BANK = {"token": "tok_bank_6789", "kind": "ach", "brand": "bank", "last4": "6789", "exp_month": None,
+        "exp_year": None}
+
+
+class Processor:
+    """The payment processor, played in this process: one charge per idempotency key, as the real one.
+
+    ``unreachable``: the processor makes the charge, but its answer never reaches billing.
+    """
+
+    def __init__(self, status="succeeded"):
+        self.status, self.unreachable = status, False
+        self.charged, self.results, self.detached = [], {}, []
+
+    def charge(self, token, amount, currency, idempotency_key, description=None):
+        if idempotency_key not in self.results:
+            self.charged.append((idempotency_key, amount))
+            self.results[idempotency_key] = ChargeResult(self.status, f"ch_{len(self.charged)}",
+                                                         f"The charge {self.status}.")
+        if self.unreachable:
+            raise ProcessorUnavailable("The payment processor did not answer.")
+        return self.results[idempotency_key]
+
+    def find_charge(self, idempotency_key):
+        return self.results.get(idempotency_key)
+
+    def detach(self, token):
+        self.detached.append(token)
+
+
+class Business:
+    """One tenant's billing, its entrypoints called in this process as the gateway calls them over RPC."""
+
+    def __init__(self, session, processor, tenant_id=TENANT):
+        self.session, self.processor, self.tenant_id = session, processor, tenant_id
+
+    def worker(self, actor):
+        context = {"tenant_id": self.tenant_id, "actor": actor}
+        return service_worker(BillingService, self.session, context, outbox=outbox_writer(platform, context),
+                              processor=self.processor)
+
+    def staff(self):
+        return self.worker({"kind": "staff", "id": STAFF_ID})
+
+    def client(self, account_id=ACCOUNT, rights="manage"):
+        return self.worker({"kind": "client", "id": 1, "account_id": account_id, "rights": rights})
+
+    def settings(self, **changes):
+        return self.staff().update_settings("billing", changes)
+
+    def invoice(self, *prices, account_id=ACCOUNT, due=date(2031, 1, 31)):
+        return self.staff().create_invoice({
+            "account_id": account_id, "due_date": due.isoformat(),
+            "lines": [{"description": f"Visit {index + 1}", "unit_price": price} for index, price in enumerate(prices)]})
+
+    def events(self, event_type=None):
+        """The events billing wrote to its outbox: [(type, data)], oldest first."""
+        outbox = platform.outbox
+        rows = self.session.execute(outbox.select().order_by(outbox.c.id)).mappings().all()
+        return [(row["event_type"], row["body"]["data"]) for row in rows
+                if event_type in (None, row["event_type"])]
+
+
+@pytest.fixture
+def session():
+    with sqlite_session(Base.metadata) as session:
+        yield session
+
+
+@pytest.fixture
+def engine(session):
+    return session.get_bind()
+
+
+@pytest.fixture
+def processor():
+    return Processor()
+
+
+@pytest.fixture
+def outbox():
+    return outbox_writer(platform)
+
+
+@pytest.fixture
+def business(session, processor):
+    return Business(session, processor)

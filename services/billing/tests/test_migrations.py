@@ -1,0 +1,54 @@
+"""Billing's migrations on both backends: the schema they make, and what they do to rows already there."""
+import pytest
+import sqlalchemy as sa
+from alembic import command
+
+from portico_testing import Databases
+
+CREATED = "2030-01-05 10:00:00"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def billing_database(request, tmp_path):
+    databases = Databases(request.param, tmp_path, services=("billing",))
+    engine = sa.create_engine(databases.urls["billing"])
+    yield databases.alembic_config("billing"), engine
+    engine.dispose()
+    databases.drop()
+
+
+def columns(engine, table):
+    with engine.connect() as connection:
+        return {column["name"] for column in sa.inspect(connection).get_columns(table)}
+
+
+def test_claims_get_a_lease_and_keys_whose_payment_exists_wait_for_its_outcome(billing_database):
+    config, engine = billing_database
+    command.upgrade(config, "0004")
+    with engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO payments (tenant_id, account_id, kind, source, method_kind, amount, unapplied, status, "
+            "idempotency_key, created_at) VALUES (1, 5, 'payment', 'portal', 'card', 100, 0, 'pending', "
+            "'1:with-payment', :at)"), {"at": CREATED})
+        for key, state in (("with-payment", "processing"), ("died-early", "processing"), ("answered", "done")):
+            connection.execute(sa.text(
+                "INSERT INTO idempotency_records (tenant_id, key, request_hash, state, created_at) "
+                "VALUES (1, :key, 'h', :state, :at)"), {"key": key, "state": state, "at": CREATED})
+
+    command.upgrade(config, "head")
+
+    assert "receipt_to" in columns(engine, "payments")
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text(
+            "SELECT key, state, claim_token, lease_expires_at = created_at FROM idempotency_records ORDER BY key"
+        )).all()
+    assert [tuple(row) for row in rows] == [("answered", "done", "", True), ("died-early", "claimed", "", True),
+                                            ("with-payment", "paying", "", True)]
+    command.downgrade(config, "0004")
+    assert not {"claim_token", "lease_expires_at"} & columns(engine, "idempotency_records")
+    assert "receipt_to" not in columns(engine, "payments")
+    with engine.connect() as connection:
+        states = connection.execute(sa.text("SELECT key, state FROM idempotency_records ORDER BY key")).all()
+    assert [tuple(row) for row in states] == [("answered", "done"), ("died-early", "processing"),
+                                              ("with-payment", "processing")]
+    command.upgrade(config, "head")

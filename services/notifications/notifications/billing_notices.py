@@ -1,0 +1,94 @@
+"""What billing's events become: the client's receipt or failure notice, and alerts for the staff chosen for them.
+
+The account's name is not in billing's events, so alerts name the account by its number.
+"""
+from notifications import alerts, messages
+from notifications.rendering import invoice_numbers
+from shared.events import (AUTOPAY_CANCELLED, AUTOPAY_ENROLLED, PAYMENT_FAILED, PAYMENT_METHOD_REMOVED,
+                           PAYMENT_SUCCEEDED, PREPAYMENT_MADE)
+from shared.money import format_money
+
+SCOPES = {"new_jobs": "new jobs only", "all_scheduled_jobs": "all scheduled jobs"}
+METHOD_KINDS = {"card": ("card_removed", "a card"), "ach": ("bank_account_removed", "a bank account")}
+
+
+def _by_whom(actor):
+    """Say who acted when it was not the client: staff, or autopay's charge run."""
+    kind = (actor or {}).get("kind")
+    if kind == "staff":
+        staff_id = actor.get("id")
+        return f" (done by staff member {staff_id})" if staff_id else " (done by staff)"
+    return ""
+
+
+def _with(method_label):
+    return f" with {method_label}" if method_label else ""
+
+
+def payment_made(data):
+    """Word the alert of a payment that went through."""
+    account, amount = data["account_id"], format_money(data["amount"])
+    numbers = [item.get("number") for item in data["invoices"] if item.get("number") is not None]
+    towards = f" for invoice{'s' if len(numbers) > 1 else ''} {invoice_numbers(numbers)}" if numbers else ""
+    if data["source"] == "autopay":
+        return f"Autopay charged account {account} {amount}{_with(data['method_label'])}{towards}."
+    return f"Account {account} paid {amount}{_with(data['method_label'])}{towards}{_by_whom(data['actor'])}."
+
+
+def payment_failed(data):
+    """Word the alert of a payment that was declined or could not be processed."""
+    account, amount = data["account_id"], format_money(data["amount"])
+    if data["source"] == "autopay":
+        text = f"Autopay could not charge account {account} {amount}{_with(data['method_label'])}."
+    else:
+        text = (f"A payment of {amount} by account {account}{_with(data['method_label'])} did not go "
+                f"through{_by_whom(data['actor'])}.")
+    reason = (data.get("message") or "").strip()
+    if reason and reason[-1] not in ".!?":
+        reason += "."
+    return text + " Nothing was charged." + (f" Reason: {reason}" if reason else "")
+
+
+def prepayment_made(data):
+    """Word the alert of a prepayment."""
+    return (f"Account {data['account_id']} made a prepayment of {format_money(data['amount'])}"
+            f"{_with(data['method_label'])}{_by_whom(data['actor'])}.")
+
+
+def autopay_changed(data, turned):
+    """Word the alert of autopay ``turned`` "on" or "off"."""
+    scope = SCOPES.get(data.get("scope"))
+    detail = f" ({scope})" if scope else ""
+    actor = data.get("actor") or {}
+    if actor.get("kind") == "staff":
+        who = f"Staff member {actor['id']}" if actor.get("id") else "Staff"
+        return f"{who} turned {turned} autopay for account {data['account_id']}{detail}."
+    return f"Account {data['account_id']} turned {turned} autopay{detail}."
+
+
+def method_removed(data):
+    """Return (action, text) of a removed card or bank account."""
+    action, what = METHOD_KINDS.get(data["kind"], METHOD_KINDS["card"])
+    return action, f"Account {data['account_id']} removed {what} on file: {data['label']}{_by_whom(data['actor'])}."
+
+
+# The email each event sends to the address billing names in ``receipt_to``, when it names one.
+CLIENT_MESSAGES = {PAYMENT_SUCCEEDED.name: messages.payment_receipt,
+                   PAYMENT_FAILED.name: messages.payment_failed,
+                   PREPAYMENT_MADE.name: messages.payment_receipt}
+ALERTS = {PAYMENT_SUCCEEDED.name: lambda data: ("payment_made", payment_made(data)),
+          PAYMENT_FAILED.name: lambda data: ("payment_failed", payment_failed(data)),
+          PREPAYMENT_MADE.name: lambda data: ("prepayment_made", prepayment_made(data)),
+          AUTOPAY_ENROLLED.name: lambda data: ("autopay_enrolled", autopay_changed(data, "on")),
+          AUTOPAY_CANCELLED.name: lambda data: ("autopay_cancelled", autopay_changed(data, "off")),
+          PAYMENT_METHOD_REMOVED.name: method_removed}
+
+
+def notify(session, postbox, contract, event):
+    """Queue the client's email for a billing ``event`` of ``contract``, if any, and raise the staff's alerts."""
+    data = messages.load_event(contract, event)
+    client_message = CLIENT_MESSAGES.get(contract.name)
+    if client_message is not None and data["receipt_to"]:
+        postbox.queue(session, client_message(session, event, data))
+    action, text = ALERTS[contract.name](data)
+    alerts.raise_alerts(session, event["tenant_id"], action, text, data["account_id"], event["event_id"])
