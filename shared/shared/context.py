@@ -71,13 +71,20 @@ class Context:
 
     def check_deadline(self):
         """Refuse a call whose caller has stopped waiting: nobody would see its answer."""
-        deadline = self.data.get(DEADLINE_KEY)
-        if isinstance(deadline, (int, float)) and not isinstance(deadline, bool) and deadline < time.time():
+        deadline = self.data.get(DEADLINE_KEY)  # epoch milliseconds: AMQP headers carry integers, not floats
+        if isinstance(deadline, int) and not isinstance(deadline, bool) and deadline < time.time() * 1000:
             raise CallExpired("The caller stopped waiting before this call could run; nothing was done.")
 
 
+def staff_tenant(ctx):
+    """Return the caller's tenant id, refusing anyone but that business's staff."""
+    if ctx.claims.actor_kind != "staff":
+        raise PermissionDenied("Only staff can do this.")
+    return ctx.tenant_id
+
+
 def outgoing(passport=None, deadline=None, request_id=None):
-    """The context a caller sends: its passport, the absolute deadline (epoch seconds) and its request id."""
+    """The context a caller sends: its passport, the absolute deadline (epoch milliseconds) and its request id."""
     data = {PASSPORT_KEY: passport, DEADLINE_KEY: deadline, REQUEST_ID_KEY: request_id}
     return {key: value for key, value in data.items() if value is not None}
 
@@ -113,8 +120,8 @@ class CallContext(DependencyProvider):
                  worker_ctx.entrypoint.method_name, outcome, elapsed_ms)
 
 
-def _guarded(check):
-    """Expose a method over RPC behind ``check(ctx)``, run after the deadline check."""
+def _guarded(check, callers):
+    """Expose a method over RPC behind ``check(ctx)``, run after the deadline check; ``callers`` names who may call."""
 
     def decorate(fn):
         @functools.wraps(fn)
@@ -123,6 +130,7 @@ def _guarded(check):
             check(self.ctx)
             return fn(self, *args, **kwargs)
 
+        guarded.callers = callers  # read by the tests that call every entrypoint with every kind of passport
         return rpc(expected_exceptions=PorticoError)(guarded)
 
     return decorate
@@ -138,8 +146,8 @@ def _operator(ctx):
 
 
 # Anyone may call these (health, sign-in, public portal details): they read no identity from the call.
-public_rpc = _guarded(lambda ctx: None)
+public_rpc = _guarded(lambda ctx: None, "public")
 # The caller's passport must be valid and name a business; the rules then decide from its claims.
-tenant_rpc = _guarded(_tenant)
+tenant_rpc = _guarded(_tenant, "tenant")
 # Installation-wide work (creating a business) for operators, whose passports only accounts' key can sign.
-operator_rpc = _guarded(_operator)
+operator_rpc = _guarded(_operator, "operator")

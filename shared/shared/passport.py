@@ -25,7 +25,8 @@ ALGORITHM = "EdDSA"
 ISSUER = "portico-accounts"
 # Longer than any request with its calls takes, short enough that a copied passport soon dies.
 LIFETIME_SECONDS = 120
-ACTOR_KINDS = ("staff", "client", "operator")
+# A visitor is anyone at a business's portal before signing in: public pages and the sign-in calls only.
+ACTOR_KINDS = ("staff", "client", "visitor", "operator")
 RIGHTS = ("view", "pay", "manage")
 
 

@@ -66,7 +66,7 @@ def test_keys_rotate_by_listing_old_and_new_public_keys():
         verified(PassportSigner(new_private).issue(STAFF), PUBLIC)
 
 
-@pytest.mark.parametrize("text", ["", "k1", "k1:abc", ":" + PUBLIC.split(":")[1]])
+@pytest.mark.parametrize("text", ["", "k1", "k1:abc", ":" + "A" * 43 + "="], ids=["empty", "no key", "short", "no id"])
 def test_a_malformed_key_is_a_configuration_error(text):
     with pytest.raises(ValueError):
         PassportVerifier(text)
@@ -88,6 +88,7 @@ def test_an_operator_passport_names_no_business():
 
 
 def test_a_call_past_its_deadline_is_refused():
-    Context(outgoing(deadline=time.time() + 5)).check_deadline()
+    now_ms = int(time.time() * 1000)
+    Context(outgoing(deadline=now_ms + 5000)).check_deadline()
     with pytest.raises(CallExpired):
-        Context(outgoing(deadline=time.time() - 0.01)).check_deadline()
+        Context(outgoing(deadline=now_ms - 10)).check_deadline()
