@@ -130,9 +130,9 @@ class AccountsService(StandardEntrypoints):
         return clients.describe_client(self.db, clients.find_client(self.db, access.staff_tenant(self.ctx), client_id))
 
     @tenant_rpc
-    def list_clients(self, query=None, without_portal=False, page=1, per_page=50):
+    def list_clients(self, query=None, without_portal=False, page=1, per_page=50, brief=False):
         return clients.list_clients(self.db, access.staff_tenant(self.ctx), query, bool(without_portal), page,
-                                    per_page)
+                                    per_page, bool(brief))
 
     @tenant_rpc
     def list_custom_fields(self):
