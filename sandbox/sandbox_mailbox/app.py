@@ -1,0 +1,57 @@
+"""The mailbox's page: every email and text message received, newest first, each readable in full."""
+from datetime import datetime, timezone
+
+from flask import Flask, abort, jsonify, render_template, request
+
+from sandbox_mailbox.store import MailboxStore
+
+# An email's HTML is shown in a frame that may style itself but run nothing and reach nothing.
+EMAIL_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
+PAGE_POLICY = "default-src 'none'; style-src 'self' 'unsafe-inline'; frame-src 'self'; frame-ancestors 'none'"
+LONGEST_SMS = 1600
+
+
+def create_app(folder):
+    app = Flask(__name__)
+    store = MailboxStore(folder)
+    app.extensions["mailbox"] = store
+
+    @app.template_filter("moment")
+    def moment(epoch):
+        return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+    @app.after_request
+    def protect(response):
+        response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.get("/")
+    def inbox():
+        return render_template("inbox.html", items=store.items())
+
+    @app.get("/items/<item_id>")
+    def item(item_id):
+        found = store.get(item_id) or abort(404)
+        return render_template("item.html", item=found)
+
+    @app.get("/items/<item_id>/html")
+    def item_html(item_id):
+        found = store.get(item_id) or abort(404)
+        return found.html, 200, {"Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": EMAIL_POLICY}
+
+    @app.post("/sms")
+    def receive_sms():
+        """Take a text message as an SMS gateway would: ``{"to": "+15550100199", "text": "..."}``."""
+        body = request.get_json(silent=True) or {}
+        to, text = body.get("to"), body.get("text")
+        if not isinstance(to, str) or not 0 < len(to) <= 32 or not isinstance(text, str) or len(text) > LONGEST_SMS:
+            return jsonify({"error": "Send {\"to\": a phone number, \"text\": at most 1600 characters}."}), 400
+        return jsonify({"id": store.add_sms(to, text)}), 201
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify({"status": "ok"})
+
+    return app

@@ -1,0 +1,56 @@
+"""The development mailbox keeps what Portico sends while running locally and shows it on its own page."""
+import smtplib
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from portico_testing import free_port
+from sandbox_mailbox.__main__ import Keeper
+from sandbox_mailbox.app import create_app
+
+
+@pytest.fixture
+def mailbox(tmp_path):
+    app = create_app(tmp_path / "mailbox")
+    smtp = Controller(Keeper(app.extensions["mailbox"]), hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    yield app.test_client(), smtp.port
+    smtp.stop()
+
+
+def send(port, html=None):
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "portico@example.com", "jordan@example.com", "Your code"
+    message.set_content("Your sign-in code is 123456.")
+    if html:
+        message.add_alternative(html, subtype="html")
+    with smtplib.SMTP("127.0.0.1", port) as smtp:
+        smtp.send_message(message)
+
+
+def test_an_email_sent_over_smtp_is_listed_and_readable(mailbox):
+    client, port = mailbox
+    send(port, "<p>Your sign-in code is <b>123456</b>.</p><script>alert(1)</script>")
+    inbox = client.get("/").get_data(as_text=True)
+    assert "jordan@example.com" in inbox and "Your code" in inbox
+    item_id = client.application.extensions["mailbox"].items()[0].id
+    page = client.get(f"/items/{item_id}").get_data(as_text=True)
+    assert "Your sign-in code is 123456." in page and "<script>" not in page
+    html = client.get(f"/items/{item_id}/html")
+    assert "sandbox" in html.headers["Content-Security-Policy"] and "script-src" not in html.headers[
+        "Content-Security-Policy"]
+
+
+def test_a_text_message_arrives_over_http(mailbox):
+    client, _ = mailbox
+    assert client.post("/sms", json={"to": "+15550100199", "text": "Code 654321"}).status_code == 201
+    assert "+15550100199" in client.get("/").get_data(as_text=True)
+    assert client.post("/sms", json={"to": "", "text": "x"}).status_code == 400
+    assert client.post("/sms", json={"to": "+1555", "text": "x" * 1601}).status_code == 400
+
+
+def test_an_unknown_or_malformed_id_is_not_found(mailbox):
+    client, _ = mailbox
+    assert client.get("/items/../../etc/passwd").status_code == 404
+    assert client.get("/items/0000000000000-deadbeef").status_code == 404
