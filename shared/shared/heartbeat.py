@@ -13,18 +13,19 @@ from shared.db import is_reachable, service_engine
 from shared.loops import BackgroundLoop
 
 INTERVAL_SECONDS = 2.0
+FIRST_BEAT_POLL_SECONDS = 0.2  # until the first beat, so whoever waits for the instance learns it is up soon
 STALE_AFTER_SECONDS = 15.0
 
 
-def heartbeat_file(service):
-    """Where ``service``'s instance keeps its heartbeat: ``PORTICO_HEARTBEAT_DIR`` (one per container) or var/run."""
-    return Path(env("PORTICO_HEARTBEAT_DIR") or var_dir() / "run") / f"{service}.heartbeat"
+def heartbeat_file(service, folder=None):
+    """Where ``service``'s instance keeps its heartbeat: ``folder``, ``PORTICO_HEARTBEAT_DIR`` or var/run."""
+    return Path(folder or env("PORTICO_HEARTBEAT_DIR") or var_dir() / "run") / f"{service}.heartbeat"
 
 
-def beat_age(service, since=0.0):
+def beat_age(service, since=0.0, folder=None):
     """Seconds since ``service``'s last heartbeat written after ``since`` (epoch seconds); None if there is none."""
     try:
-        written = heartbeat_file(service).stat().st_mtime
+        written = heartbeat_file(service, folder).stat().st_mtime
     except FileNotFoundError:
         return None
     return time.time() - written if written >= since else None
@@ -43,7 +44,8 @@ class Heartbeat(BackgroundLoop):
     """Touch the instance's heartbeat file every few seconds while it consumes and its database answers."""
 
     def __init__(self, interval=INTERVAL_SECONDS):
-        super().__init__(poll_seconds=interval, max_backoff=interval)
+        super().__init__(poll_seconds=FIRST_BEAT_POLL_SECONDS, max_backoff=interval)
+        self.interval = interval
         self.path = None
 
     def setup(self):
@@ -54,6 +56,7 @@ class Heartbeat(BackgroundLoop):
     def work_once(self):
         if consuming(self.container) and is_reachable(service_engine(self.container)):
             self.path.touch()
+            self.poll_seconds = self.interval
         return False
 
     def finish(self):
