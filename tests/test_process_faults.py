@@ -19,6 +19,9 @@ from shared.heartbeat import beat_age
 from shared.supervisor import Program, Supervisor
 from tests.ledger_service import Base, Entry, Run
 
+# No System of its own backend: it runs in the postgresql lane, the shorter one (tests/conftest.py).
+pytestmark = pytest.mark.lane("postgresql")
+
 
 @pytest.fixture
 def vhost():
