@@ -40,7 +40,8 @@ from sqlalchemy import create_engine, func, insert, select  # noqa: E402
 from billing.models import Autopay, ChargeRun, ChargeRunItem, Invoice, PaymentMethod  # noqa: E402
 from gateway.rpc import RpcClient  # noqa: E402
 from shared.events import subscriber_queue  # noqa: E402
-from portico_testing import Databases, ServiceProcess, Vhost, free_port, wait_for  # noqa: E402
+from portico_testing import Databases, Passports, ServiceProcess, Vhost, free_port, wait_for  # noqa: E402
+from portico_testing.inprocess import staff  # noqa: E402
 
 CHARGE_QUEUE = subscriber_queue("billing", "invoice_charge_requested", "billing")
 NEXT_YEAR = date.today().year + 1
@@ -130,9 +131,9 @@ def consumers(amqp_uri):
         connection.close()
 
 
-def run_once(label, rpc, engine, tenant_id, count, instances, sandbox):
+def run_once(label, rpc, engine, tenant_id, count, instances, sandbox, passports):
     """Start a charge run for the tenant's invoices and wait for its end; return its figures."""
-    context = {"tenant_id": tenant_id, "actor": {"kind": "staff", "id": 1}}
+    context = passports.context(staff(tenant_id, 1))
     cpu_before = [cpu_seconds(service.process.pid) for service in instances]
     sandbox_before = cpu_seconds(sandbox.process.pid)
     load_before = os.getloadavg()[0]
@@ -190,8 +191,9 @@ def benchmark(args):
               f"processor latency {args.latency_ms} ms, "
               f"vhost {vhost.name} (set-up {time.perf_counter() - started:.1f} s)", flush=True)
 
+        passports = Passports()
         env = {**os.environ, "AMQP_URI": amqp_uri, "BILLING_DATABASE_URL": billing_url,
-               "PAYMENT_PROCESSOR_URL": sandbox.url, "PORTICO_VAR_DIR": log_dir.name}
+               "PAYMENT_PROCESSOR_URL": sandbox.url, "PORTICO_VAR_DIR": log_dir.name, **passports.env}
         rpc = RpcClient(amqp_uri, timeout=10)
         results = []
         for count, tenant_id in ((1, 1), (2, 2)):
@@ -205,7 +207,7 @@ def benchmark(args):
             wait_for(lambda: consumers(amqp_uri) == count, timeout=60, interval=0.2,
                      message=f"{count} billing instance(s) on the charge queue")
             label = f"{count} instance{'s' if count > 1 else ''}"
-            results.append(run_once(label, rpc, engine, tenant_id, args.invoices, instances, sandbox))
+            results.append(run_once(label, rpc, engine, tenant_id, args.invoices, instances, sandbox, passports))
             print(f"  {label}: done in {results[-1]['wall']:.1f} s", flush=True)
         report(results, args)
     finally:

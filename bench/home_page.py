@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, select  # noqa: E402
 
 from gateway.rpc import RpcClient  # noqa: E402
-from portico_testing import Databases, ServiceProcess, Vhost, free_port, wait_for  # noqa: E402
+from portico_testing import Databases, Passports, ServiceProcess, Vhost, free_port, wait_for  # noqa: E402
 
 PASSWORD = "bench portal walnut lantern"
 GUNICORN_ARGS = ["-k", "gthread", "--workers", "2", "--threads", "8", "--no-control-socket"]
@@ -145,7 +145,7 @@ def baseline_app():
 
 # --- setting up a business with signed-in clients ------------------------------------------------
 
-def prepare(rpc, databases, clients, invoices_each):
+def prepare(rpc, databases, passports, clients, invoices_each):
     """A business with ``clients`` signed-in portal users, each with their own account and invoices.
 
     Returns the business's slug and one (session token, expected total due) per client.
@@ -154,11 +154,12 @@ def prepare(rpc, databases, clients, invoices_each):
     from shared.money import format_money
 
     slug = f"bench-{secrets.token_hex(3)}"
+    from portico_testing.inprocess import operator, staff as staff_member, visitor
+
     tenant = rpc.call("accounts", "create_tenant", {"slug": slug, "display_name": "Bench Lawn Care", "owner": {
-        "email": f"owner@{slug}.example", "name": "Olive Owner", "password": PASSWORD}})
-    system = {"tenant_id": tenant["id"], "actor": {"kind": "system", "id": None}}
-    owner = rpc.call("accounts", "list_staff_users", context=system)[0]
-    staff = {"tenant_id": tenant["id"], "actor": {"kind": "staff", "id": owner["id"]}}
+        "email": f"owner@{slug}.example", "name": "Olive Owner", "password": PASSWORD}},
+        context=passports.context(operator()))
+    staff = passports.context(staff_member(tenant["id"], tenant["owner"]["id"]))
     engine = create_engine(databases.urls["accounts"])
     signed_in = []
     try:
@@ -169,7 +170,7 @@ def prepare(rpc, databases, clients, invoices_each):
             rpc.call("accounts", "invite_clients", [client["id"]], context=staff)
             token = invitation_token(engine, accounts_tables.outbox, email)
             session = rpc.call("accounts", "accept_invitation", token, {"password": PASSWORD},
-                               context={"tenant_id": tenant["id"]})
+                               context=passports.context(visitor(tenant["id"])))
             total = 0
             for index in range(invoices_each):
                 due = date.today() + timedelta(days=20 if index % 3 else -10 - index)  # a third past due
@@ -326,8 +327,9 @@ def benchmark(args):
         vhost.create()
         databases = Databases("postgresql", log_dir.name)
         databases.migrate()
+        passports = Passports()
         env = {**os.environ, "AMQP_URI": vhost.uri(), "PORTICO_VAR_DIR": log_dir.name,
-               "PORTICO_SECRET_KEY": secrets.token_hex(32),
+               "PORTICO_SECRET_KEY": secrets.token_hex(32), **passports.env,
                **{f"{service.upper()}_DATABASE_URL": url for service, url in databases.urls.items()}}
         rpc = RpcClient(vhost.uri(), timeout=10)
         for name in ("accounts", "billing"):
@@ -336,7 +338,7 @@ def benchmark(args):
             services.append(service)
         for name in ("accounts", "billing"):
             wait_for(lambda: rpc.call(name, "ping", timeout=1)["database"], timeout=60, message=f"{name}")
-        slug, signed_in = prepare(rpc, databases, args.clients, args.invoices)
+        slug, signed_in = prepare(rpc, databases, passports, args.clients, args.invoices)
 
         ports = {"portal": free_port(), "baseline": free_port()}
         portal = gunicorn("gateway.app:create_app()", ports["portal"], env, logs / "gateway.log")

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from gateway.rpc import ReplyChannel, RpcClient, connection_parameters  # noqa: E402
-from portico_testing import ServiceProcess, Vhost, wait_for  # noqa: E402
+from portico_testing import Passports, ServiceProcess, Vhost, wait_for  # noqa: E402
 
 SERVICE, METHOD = "bench_echo", "echo"
 TARGET = "bench.echo_service:EchoService"
@@ -66,7 +66,7 @@ def run_block(call, calls, sink):
 
 
 def start_service(vhost, log_dir, amqp_host):
-    env = {**os.environ, "AMQP_URI": vhost.uri(host=amqp_host), "LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "AMQP_URI": vhost.uri(host=amqp_host), "LOG_LEVEL": "WARNING", **Passports().env}
     service = ServiceProcess(TARGET, env, log_dir)
     service.start()
     return service

@@ -6,26 +6,16 @@ process, the sandbox processor's secret and the passport key pair (Ed25519). An 
 left alone unless ``--force`` is given: its passwords are already inside the volumes.
 """
 import argparse
-import base64
 import secrets
 import sys
 from datetime import date
 from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
 from shared.broker_users import PROCESSES
 from shared.events import SERVICES
+from shared.passport import new_key
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def new_passport_key(key_id):
-    """Return ``(private, public)`` key texts ``<key id>:<base64 of the raw 32 bytes>`` (shared.passport's form)."""
-    private = Ed25519PrivateKey.generate()
-    public = private.public_key()
-    return (f"{key_id}:{base64.b64encode(private.private_bytes_raw()).decode()}",
-            f"{key_id}:{base64.b64encode(public.public_bytes_raw()).decode()}")
 
 
 def password():
@@ -33,7 +23,7 @@ def password():
     return secrets.token_hex(24)
 
 
-def settings(make_key=new_passport_key):
+def settings(make_key=new_key):
     """Every variable docker-compose.yml requires, with new random values."""
     private_key, public_key = make_key(f"k{date.today():%Y%m%d}")
     return {

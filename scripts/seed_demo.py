@@ -1,11 +1,13 @@
 """Seed the demo business over RPC (idempotent): ``python scripts/seed_demo.py``.
 
-It goes through the same doors as people do: staff calls create the clients and invoices, the
-invitation email (read from the business's outbox) gives the demo client their password, and the
-sandbox processor's hosted form endpoint turns a test card into a token.
+It goes through the same doors as people do: only creating the business takes an operator's
+passport (signed with accounts' key, as an operator's tools are); then the owner signs in and creates
+the clients and invoices, the invitation email (read from the business's outbox) gives the demo
+clients their passwords, and the sandbox processor's hosted form endpoint turns a test card into a token.
 """
 import json
 import re
+import secrets
 import sys
 import time
 import urllib.request
@@ -14,6 +16,7 @@ from datetime import date, timedelta
 from gateway.rpc import RpcClient
 from shared.config import amqp_uri, env
 from shared.errors import NotFound
+from shared.passport import Claims, PassportSigner
 
 DEMO_SLUG = "demo"
 DEMO_STAFF = {"email": "owner@greenacres.example", "name": "Gwen Green", "password": "green-acres-demo"}
@@ -54,17 +57,29 @@ def invoice(client, staff, account_id, description, cents, due_in_days):
         "lines": [{"description": description, "quantity": 1, "unit_price": cents}]}, context=staff)
 
 
+def accept(client, staff, visitor, email, password):
+    """Accept the invitation sent to ``email`` with ``password``; return the new client's call context."""
+    session = client.call("accounts", "accept_invitation", invitation_token(client, staff, email),
+                          {"password": password}, context=visitor)
+    return {"passport": client.call("accounts", "resolve_client_session", session["token"],
+                                    context=visitor)["passport"]}
+
+
 def seed(client):
     """Create the demo business, its clients, portal users and invoices unless they exist."""
     try:
         return client.call("accounts", "find_tenant", DEMO_SLUG)
     except NotFound:
         pass
-    tenant = client.call("accounts", "create_tenant", {
+    operator = {"passport": PassportSigner(env("PASSPORT_PRIVATE_KEY")).issue(Claims(None, "operator"))}
+    client.call("accounts", "create_tenant", {
         "slug": DEMO_SLUG, "display_name": "Green Acres Lawn Care",
         "contact_email": "hello@greenacres.example", "contact_phone": "+1 555 010 0199",
-        "owner": DEMO_STAFF})
-    staff = {"tenant_id": tenant["id"], "actor": {"kind": "staff", "id": 1}}
+        "owner": DEMO_STAFF}, context=operator)
+    tenant = client.call("accounts", "find_tenant", DEMO_SLUG)
+    visitor = {"passport": tenant.pop("passport")}
+    session = client.call("accounts", "sign_in_staff", {key: DEMO_STAFF[key] for key in ("email", "password")})
+    staff = {"passport": client.call("accounts", "resolve_staff_session", session["token"])["passport"]}
     client.call("accounts", "update_settings", "general", {
         "facebook_page": "greenacreslawn", "twitter_handle": "greenacres", "custom_fields_visible": ["gate_code"]},
         context=staff)
@@ -83,16 +98,13 @@ def seed(client):
                 context=staff)
 
     client.call("accounts", "invite_clients", [jordan["id"], sam["id"]], context=staff)
-    anonymous = {"tenant_id": tenant["id"]}
-    client.call("accounts", "accept_invitation", invitation_token(client, staff, DEMO_CLIENT["email"]),
-                {"password": DEMO_CLIENT["password"]}, context=anonymous)
+    accept(client, staff, visitor, DEMO_CLIENT["email"], DEMO_CLIENT["password"])
+    sam_client = accept(client, staff, visitor, "sam@example.com", secrets.token_urlsafe(16))
 
     invoice(client, staff, jordan["id"], "Spring aeration", 8500, -20)
     invoice(client, staff, jordan["id"], "Weekly mowing, October", 16000, -5)
     invoice(client, staff, jordan["id"], "Leaf clean-up", 12500, 14)
     invoice(client, staff, lake["id"], "Dock-side trimming", 6000, -3)
-    sam_client = {"tenant_id": tenant["id"],
-                  "actor": {"kind": "client", "id": 0, "account_id": sam["id"], "rights": "manage"}}
     method = client.call("billing", "add_payment_method", card_token(), context=sam_client)
     client.call("billing", "enroll_autopay", method["id"], True, context=sam_client)
     for description, cents in (("Weekly mowing, week 44", 4500), ("Weekly mowing, week 45", 4500)):

@@ -20,6 +20,7 @@ from seed_demo import logins, seed_over_broker  # noqa: E402
 from shared.broker_users import PROCESSES, ensure_local_users  # noqa: E402
 from shared.config import DEFAULT_AMQP_URI, env, var_dir  # noqa: E402
 from shared.heartbeat import beat_age  # noqa: E402
+from shared.passport import new_key  # noqa: E402
 from shared.supervisor import Program, Supervisor  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -131,6 +132,10 @@ def main():
         return stop_from_pid_file()
 
     began = time.monotonic()
+    # A signing key for this run's passports (accounts signs, every service verifies); a new one at each start
+    # is enough, since a passport lives two minutes, and no key is left on disk.
+    if not os.environ.get("PASSPORT_PRIVATE_KEY"):
+        os.environ["PASSPORT_PRIVATE_KEY"], os.environ["PASSPORT_PUBLIC_KEYS"] = new_key("make-up")
     host, port = env("PORTICO_HOST", "127.0.0.1"), env("PORTICO_PORT", "8000")
     log_dir = var_dir() / "log"
     log_dir.mkdir(exist_ok=True)

@@ -26,7 +26,8 @@ from gateway.app import create_app
 from gateway.rpc import RpcClient
 from sandbox_processor.app import create_app as create_processor_app
 from sandbox_processor.testing import serving
-from portico_testing import SERVICES, Databases, ServiceProcess, Vhost, free_port, wait_for
+from portico_testing import SERVICES, Databases, Passports, ServiceProcess, Vhost, free_port, wait_for
+from portico_testing.inprocess import client, operator, staff, visitor
 from shared.broker_users import PROCESSES
 from tests.mail import mail_server  # noqa: F401  (a fixture: the SMTP server behind system.mail)
 
@@ -57,8 +58,10 @@ class System:
             {"DATABASE_URL": f"sqlite:///{tmp_path}/sandbox-processor.db"})
         self._processor = serving(self.processor_app)
         self.processor_url = self._processor.__enter__()
+        self.passports = Passports()
         self.env = {
             **os.environ,
+            **self.passports.env,
             "AMQP_URI": self.amqp_uri,
             "PORTICO_VAR_DIR": str(tmp_path),
             "EVENT_RETRY_DELAYS_MS": "200,400",
@@ -97,7 +100,8 @@ class System:
         slug = slug or f"tenant-{self._tenants}"
         owner = {"email": f"owner@{slug}.example", "name": "Olive Owner", "password": DEMO_PASSWORD}
         tenant = self.rpc.call("accounts", "create_tenant",
-                               {"slug": slug, "display_name": display_name, "owner": owner})
+                               {"slug": slug, "display_name": display_name, "owner": owner},
+                               context=self.passports.context(operator()))
         return tenant, {"email": owner["email"], "password": DEMO_PASSWORD}
 
     def staff_token(self, credentials):
@@ -106,7 +110,15 @@ class System:
         return response.get_json()["token"]
 
     def context(self, tenant):
-        return {"tenant_id": tenant["id"], "actor": {"kind": "system", "id": None}}
+        """The call context of ``tenant``'s owner (``tenant`` as ``new_tenant`` returns it)."""
+        return self.passports.context(staff(tenant["id"], tenant["owner"]["id"], "owner"))
+
+    def client_context(self, tenant, portal_user_id, account_id, rights="manage", other_accounts=None):
+        """The call context of a portal user acting for ``account_id`` of ``tenant``."""
+        return self.passports.context(client(tenant["id"], portal_user_id, account_id, rights, other_accounts))
+
+    def visitor_context(self, tenant):
+        return self.passports.context(visitor(tenant["id"]))
 
     @property
     def base_url(self):

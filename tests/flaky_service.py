@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.context import public_rpc
+from shared.context import CallContext, public_rpc
 from shared.db import Database
 from shared.events import TENANT_PROFILE_UPDATED
 from shared.clock import utcnow as now
@@ -38,6 +38,7 @@ class FlakyService:
     name = "flaky"
 
     db = Database()
+    ctx = CallContext()
     inbox = Inbox(tables)
 
     @public_rpc

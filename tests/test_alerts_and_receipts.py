@@ -76,20 +76,18 @@ class Business:
         wait_for(lambda: self.rpc("notifications", "get_branding")["display_name"] == "Green Acres Lawn Care",
                  message="notifications to know the business's branding")
 
-    def rpc(self, service, method, *args, actor=None, **kwargs):
-        actor = actor or {"kind": "staff", "id": self.owner.id}
+    def rpc(self, service, method, *args, context=None, **kwargs):
         return self.system.rpc.call(service, method, *args, **kwargs,
-                                    context={"tenant_id": self.tenant["id"], "actor": actor})
+                                    context=context or self.system.context(self.tenant))
 
     def as_client(self, method, *args):
-        return self.rpc("billing", method, *args, actor={
-            "kind": "client", "id": 1, "account_id": self.account_id, "rights": "manage"})
+        return self.rpc("billing", method, *args,
+                        context=self.system.client_context(self.tenant, 1, self.account_id, "manage"))
 
     def invoice(self, cents):
         return self.rpc("billing", "create_invoice", {
             "account_id": self.account_id, "due_date": (date.today() + timedelta(days=14)).isoformat(),
-            "lines": [{"description": "Lawn mowing", "quantity": 1, "unit_price": cents}]},
-            actor={"kind": "staff", "id": 1})
+            "lines": [{"description": "Lawn mowing", "quantity": 1, "unit_price": cents}]})
 
     def new_card(self, number=APPROVED_CARD):
         """Tokenise a card at the sandbox processor, as its hosted fields would."""
@@ -268,10 +266,10 @@ def test_removing_a_card_or_cancelling_autopay_alerts_the_chosen_staff(system, b
 
 
 def test_alert_calls_are_for_staff_and_only_their_own(system, business):
-    client = {"kind": "client", "id": 1, "account_id": business.account_id, "rights": "manage"}
+    client = system.client_context(business.tenant, 1, business.account_id, "manage")
     for method, args in (("list_my_alerts", ()), ("count_my_unread_alerts", ()), ("mark_alerts_read", ([1],))):
         with pytest.raises(PermissionDenied):
-            business.rpc("notifications", method, *args, actor=client)
+            business.rpc("notifications", method, *args, context=client)
     assert business.rpc("notifications", "count_my_unread_alerts") == 0
     with pytest.raises(NotFound):
         business.rpc("notifications", "mark_alerts_read", [999_999])

@@ -33,6 +33,7 @@ from sandbox_processor.store import charges
 from shared.deadletters import list_dead_letters, replay_dead_letters
 from shared.errors import Conflict, IdempotencyMismatch, PaymentDeclined, ServiceTimeout, ServiceUnavailable
 from shared.events import subscriber_queue
+from shared.context import Context
 from shared.messaging import OutboxWriter
 from portico_testing import ServiceProcess, free_port, wait_for
 from tests.conftest import System
@@ -74,8 +75,7 @@ class Business:
         self.tenant, _ = system.new_tenant(slug=f"faults-{uuid.uuid4().hex[:8]}")
         self.staff = staff_context(system, self.tenant)
         self.account_id = create_client(system, self.tenant)["id"]
-        self.client = {"tenant_id": self.tenant["id"], "actor": {
-            "kind": "client", "id": 1, "account_id": self.account_id, "rights": "manage"}}
+        self.client = system.client_context(self.tenant, 1, self.account_id, "manage")
         if autopay:
             self.billing("update_settings", "billing", {"autopay_enabled": True})
 
@@ -522,7 +522,7 @@ def test_an_autopay_charge_waiting_for_a_checkouts_lock_sees_the_checkout_paid(f
     invoice = business.invoice(9_900)
     # A run without its messages: the item is queued, and this test plays the worker.
     tenant_id = business.tenant["id"]
-    outbox = OutboxWriter(platform, {}, lambda: None)
+    outbox = OutboxWriter(platform, Context.system(), lambda: None)
     with Session(faults.billing_engine, expire_on_commit=False) as setup:
         run = charge_runs.start_run(setup, _Discard(), tenant_id, [invoice["id"]])
         setup.commit()
@@ -617,7 +617,7 @@ def recover_pending_now(system):
     function here, with billing's real processor adapter, stands for "the grace period passed".
     """
     with Session(system.billing_engine, expire_on_commit=False) as session:
-        return recovery.recover_pending(session, OutboxWriter(platform, {}, lambda: None),
+        return recovery.recover_pending(session, OutboxWriter(platform, Context.system(), lambda: None),
                                         SandboxProcessor(system.processor_url, "sk_test_portico", timeout=5),
                                         datetime.now(timezone.utc) + timedelta(seconds=1))
 

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.backends("sqlite")
 
 CODES_QUEUE = "evt-accounts-login_code_issued--notifications"
 REPLY_KEY = f"portico-gateway-{uuid.uuid4()}"
+REPLY_UUID = uuid.uuid4()
 
 
 def publish(exchange, routing_key):
@@ -30,9 +31,9 @@ def consume(queue):
     return act
 
 
-def bind_reply_queue(routing_key):
+def bind_reply_queue(routing_key, name=""):
     def act(channel):
-        queue = channel.queue_declare("", exclusive=True, auto_delete=True).queue
+        queue = channel.queue_declare(name, exclusive=True, auto_delete=True).queue
         channel.queue_bind(queue, "nameko-rpc", routing_key)
     return act
 
@@ -43,13 +44,17 @@ CASES = {
     "notifications reads its own queue": ("notifications", True, consume(CODES_QUEUE)),
     "the gateway listens for its replies": ("gateway", True, bind_reply_queue(REPLY_KEY)),
     "the operator reads dead letters": ("operator", True, consume("dead-letters.notifications")),
+    "billing listens for accounts' answers": ("billing", True, bind_reply_queue(
+        str(REPLY_UUID), f"rpc.reply-billing-{REPLY_UUID}")),
     # what none may do
     "billing publishes as accounts": ("billing", False, publish("accounts.events", "login_code_issued")),
     "billing publishes to a queue directly": ("billing", False, publish("", CODES_QUEUE)),
     "billing slips an event into notifications' retries": (
         "billing", False, publish("portico.retry.notifications.200ms", CODES_QUEUE)),
     "billing redelivers to notifications": ("billing", False, publish("portico.direct.notifications", CODES_QUEUE)),
-    "billing calls accounts": ("billing", False, publish("nameko-rpc", "accounts.create_tenant")),
+    "billing calls accounts for more than a client": ("billing", False, publish("nameko-rpc", "accounts.create_tenant")),
+    "tickets calls accounts": ("tickets", False, publish("nameko-rpc", "accounts.get_client")),
+    "tickets listens as billing": ("tickets", False, bind_reply_queue(str(REPLY_UUID), f"rpc.reply-billing-{REPLY_UUID}")),
     "billing reads notifications' queue": ("billing", False, consume(CODES_QUEUE)),
     "billing takes accounts' calls": ("billing", False, consume("rpc-accounts")),
     "tickets publishes as billing": ("tickets", False, publish("billing.events", "payment_succeeded")),

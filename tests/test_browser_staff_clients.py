@@ -20,8 +20,7 @@ def png_bytes():
 
 
 def rpc(system, tenant, method, *args):
-    return system.rpc.call("accounts", method, *args, context={
-        "tenant_id": tenant["id"], "actor": {"kind": "staff", "id": None}})
+    return system.rpc.call("accounts", method, *args, context=system.context(tenant))
 
 
 @pytest.fixture

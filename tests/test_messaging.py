@@ -24,7 +24,7 @@ from .conftest import DEMO_PASSWORD
 # --- helpers --------------------------------------------------------------------------
 
 def branding_name(system, tenant_id):
-    branding = system.rpc.call("notifications", "get_branding", context={"tenant_id": tenant_id})
+    branding = system.rpc.call("notifications", "get_branding", context=system.visitor_context({"id": tenant_id}))
     return branding["display_name"]
 
 

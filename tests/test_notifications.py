@@ -17,14 +17,12 @@ from portico_testing import free_port, wait_for
 from tests.mail import MailServer
 
 BASE_URL = "http://127.0.0.1:8000"  # PORTICO_BASE_URL's default
-STAFF = {"kind": "staff", "id": 1}
 
 
 # --- helpers --------------------------------------------------------------------------
 
-def call(system, tenant, method, *args, actor=STAFF, **kwargs):
-    return system.rpc.call("notifications", method, *args,
-                           context={"tenant_id": tenant["id"], "actor": actor}, **kwargs)
+def call(system, tenant, method, *args, **kwargs):
+    return system.rpc.call("notifications", method, *args, context=system.context(tenant), **kwargs)
 
 
 def new_address():

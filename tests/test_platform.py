@@ -1,7 +1,9 @@
 """RPC across services, the tenant guard and settings isolation, through the real broker."""
 import pytest
 
-from shared.errors import InvalidInput, PermissionDenied
+from portico_testing import Passports
+from portico_testing.inprocess import staff
+from shared.errors import InvalidInput, PermissionDenied, Unauthenticated
 
 
 def test_every_service_answers_ping_with_version_and_database(system):
@@ -10,13 +12,19 @@ def test_every_service_answers_ping_with_version_and_database(system):
         assert answer == {"service": name, "version": "0.1.0", "database": True}
 
 
-def test_tenant_scoped_call_without_tenant_context_is_refused(system, tenant):
+def test_a_tenant_scoped_call_without_a_passport_or_with_a_forged_one_is_refused(system, tenant):
+    tenant, _ = tenant
+    forged = Passports().context(staff(tenant["id"], tenant["owner"]["id"], "owner"))  # another key
+    plain = {"tenant_id": tenant["id"], "actor": {"kind": "staff", "id": tenant["owner"]["id"]}}
     for service, tab in (("accounts", "general"), ("billing", "billing"),
                          ("tickets", "tickets"), ("notifications", "alerts")):
+        for context in (None, plain, forged):
+            with pytest.raises(Unauthenticated):
+                system.rpc.call(service, "get_settings", tab, context=context)
+            with pytest.raises(Unauthenticated):
+                system.rpc.call(service, "update_settings", tab, {}, context=context)
         with pytest.raises(PermissionDenied):
-            system.rpc.call(service, "get_settings", tab)
-        with pytest.raises(PermissionDenied):
-            system.rpc.call(service, "update_settings", tab, {})
+            system.rpc.call(service, "update_settings", tab, {}, context=system.visitor_context(tenant))
 
 
 def test_invalid_settings_give_field_errors_and_change_nothing(system, tenant):

@@ -694,7 +694,7 @@ def test_the_home_panels_ask_accounts_and_billing_at_once():
     app.extensions["rpc"] = services = SlowServices(0.4)
     try:
         with app.test_request_context("/p/slow/"):
-            g.rpc_context = {"tenant_id": 1}
+            g.rpc_context = {}
             g.client_session = {"account": {"id": 7, "rights": "view"}}
             started = time.monotonic()
             panels = home_panels()

@@ -58,8 +58,8 @@ class Staff:
         return response.get_json()
 
     def new_client(self, name="Pat Client"):
-        return self.system.rpc.call("accounts", "create_client", {"name": name}, context={
-            "tenant_id": self.tenant["id"], "actor": {"kind": "staff", "id": 1}})
+        return self.system.rpc.call("accounts", "create_client", {"name": name},
+                                    context=self.system.context(self.tenant))
 
     def invoice(self, account_id, *unit_prices, due=DUE, **fields):
         lines = [line(f"Visit {index + 1}", 1, price) for index, price in enumerate(unit_prices or (4500,))]
@@ -71,9 +71,8 @@ class Staff:
 
     def as_client(self, account_id, method, *args, rights="manage"):
         """Call billing as the client of ``account_id`` (a portal user with ``rights``)."""
-        return self.system.rpc.call("billing", method, *args, context={
-            "tenant_id": self.tenant["id"],
-            "actor": {"kind": "client", "id": 1, "account_id": account_id, "rights": rights}})
+        return self.system.rpc.call("billing", method, *args,
+                                    context=self.system.client_context(self.tenant, 1, account_id, rights))
 
     def card_on_file(self, account_id, number=APPROVED_CARD):
         """Give the processor a card number (as its hosted fields would) and keep only its token on file."""

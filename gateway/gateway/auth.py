@@ -57,8 +57,8 @@ def authenticate_staff():
     g.session_token, who = resolve_session(STAFF_COOKIE, "resolve_staff_session")
     g.staff = who["user"]
     g.tenant = who["tenant"]
-    g.rpc_context.update(tenant_id=who["tenant"]["id"],
-                         actor={"kind": "staff", "id": who["user"]["id"]})
+    # Every further call of this request carries the passport accounts signed for this staff member.
+    g.rpc_context["passport"] = who["passport"]
     return who
 
 

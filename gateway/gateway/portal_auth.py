@@ -27,24 +27,27 @@ class TenantCache:
         self.lock = threading.Lock()
 
     def find(self, slug):
-        """Return the business with ``slug``; raise NotFound when there is none (never cached)."""
+        """Return the business with ``slug`` and a visitor's passport for it; raise NotFound when there is none.
+
+        A passport lives far longer than the few seconds an answer is kept, so a cached one is still good.
+        """
         now = time.monotonic()
         with self.lock:
             cached = self.found.get(slug)
         if cached and cached[0] > now:
             return cached[1]
         tenant = rpc().call("accounts", "find_tenant", slug)
+        found = ({key: value for key, value in tenant.items() if key != "passport"}, tenant["passport"])
         with self.lock:
-            self.found[slug] = (now + self.seconds, tenant)
-        return tenant
+            self.found[slug] = (now + self.seconds, found)
+        return found
 
 
 def use_tenant(slug):
     """Resolve the business named in the URL and scope every further call of the request to it."""
     cache = current_app.extensions.setdefault("portal_tenants", TenantCache())
     g.portal_slug = slug
-    g.portal_tenant = cache.find(slug)
-    g.rpc_context["tenant_id"] = g.portal_tenant["id"]
+    g.portal_tenant, g.rpc_context["passport"] = cache.find(slug)
     return g.portal_tenant
 
 
@@ -74,8 +77,7 @@ def authenticate_client():
     """Resolve the caller's client session into ``g``; raise Unauthenticated when there is none."""
     g.client_token, session = resolve_session(CLIENT_COOKIE, "resolve_client_session")
     g.client_session = session
-    g.rpc_context["actor"] = {"kind": "client", "id": session["portal_user"]["id"],
-                              "account_id": session["account"]["id"], "rights": session["account"]["rights"]}
+    g.rpc_context["passport"] = session["passport"]
     return session
 
 

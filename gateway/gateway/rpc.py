@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, unquote
 import pika
 import pika.exceptions
 
+from shared.context import DEADLINE_KEY
 from shared.errors import PorticoError, ServiceTimeout, ServiceUnavailable, from_remote
 
 log = logging.getLogger(__name__)
@@ -62,9 +63,12 @@ class ReplyChannel:
     def call(self, service, method, args, kwargs, headers, timeout):
         correlation_id = str(uuid.uuid4())
         self.awaiting, self.reply = correlation_id, None
+        # The broker drops a request nobody will wait for; the service checks the deadline header too,
+        # for a request it had already taken off the queue.
         properties = pika.BasicProperties(
             reply_to=self.routing_key, correlation_id=correlation_id, delivery_mode=2,
-            content_type="application/json", content_encoding="utf-8", headers=headers)
+            content_type="application/json", content_encoding="utf-8", expiration=str(max(1, int(timeout * 1000))),
+            headers={**headers, f"nameko.{DEADLINE_KEY}": int((time.time() + timeout) * 1000)})
         body = json.dumps({"args": args, "kwargs": kwargs})
         try:
             self.channel.basic_publish(RPC_EXCHANGE, f"{service}.{method}", body, properties,

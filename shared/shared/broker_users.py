@@ -35,6 +35,8 @@ UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 SERVER_NAMED = r"amq\.gen-[A-Za-z0-9_-]+"
 GATEWAY_REPLY_KEY = f"portico-gateway-{UUID}"
 METHOD = "[A-Za-z_][A-Za-z0-9_]*"
+# The only calls one service makes to another (nameko's RpcProxy, with a reply queue of its own).
+SERVICE_CALLS = {"billing": ("accounts.get_client",)}
 
 
 @dataclass(frozen=True)
@@ -66,14 +68,17 @@ def service_grant(service, contracts=CONTRACTS):
     sources = [events_exchange(contract.source) for contract in subscribed]
     failures = [direct_exchange(service), dead_letter_queue(service)] if subscribed else []
     retries = [rf"portico\.retry\.{service}\.[0-9]+ms"] if subscribed else []
+    calls = SERVICE_CALLS.get(service, ())
+    # nameko's RpcProxy listens on rpc.reply-<service>-<uuid>, bound with the bare uuid.
+    patterns = retries + ([rf"rpc\.reply-{service}-{UUID}"] if calls else [])
     rpc = [RPC_EXCHANGE, f"rpc-{service}"]
     return Grant(
-        configure=_either(rpc + own_exchange + outgoing + sources + incoming + failures, retries),
-        write=_either(rpc + own_exchange + outgoing + incoming + failures, retries),
-        read=_either(rpc + own_exchange + sources + incoming + failures[:1], retries),
-        # Replies only: to the gateway's reply keys and to nameko's own clients' (a bare uuid).
-        rpc_publish_keys=f"^(portico-gateway-)?{UUID}$",
-        rpc_bind_keys=rf"^{service}\.\*$",
+        configure=_either(rpc + own_exchange + outgoing + sources + incoming + failures, patterns),
+        write=_either(rpc + own_exchange + outgoing + incoming + failures, patterns),
+        read=_either(rpc + own_exchange + sources + incoming + failures[:1], patterns),
+        # Replies (to the gateway's keys and to nameko's own callers', a bare uuid), and its own few calls.
+        rpc_publish_keys=_either(calls, [f"(portico-gateway-)?{UUID}"]),
+        rpc_bind_keys=_either(patterns=[rf"{service}\.\*"] + ([UUID] if calls else [])),
     )
 
 

@@ -1,7 +1,8 @@
-"""Tenant and actor context carried on every RPC and event, and the guard that demands it.
+"""Who is calling and for which business, from the verified passport; the call's deadline; the entrypoint guards.
 
-Callers put ``tenant_id``, ``actor`` and ``request_id`` in the call's context; nameko sends
-them as ``nameko.*`` message headers and passes them on to any further call a worker makes.
+A caller sends its passport (shared.passport), its deadline and its request id as ``nameko.*``
+message headers; nameko hands them on to any further call a worker makes. Nothing else in a
+message says who the caller is: a tenant or actor sent as a plain header is not read at all.
 """
 import contextvars
 import functools
@@ -11,11 +12,14 @@ import time
 from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
 
-from shared.errors import PermissionDenied, PorticoError
+from shared.config import env
+from shared.errors import CallExpired, PermissionDenied, PorticoError, Unauthenticated
+from shared.passport import Claims, PassportVerifier
 
-TENANT_KEY = "tenant_id"
-ACTOR_KEY = "actor"
+PASSPORT_KEY = "passport"
+DEADLINE_KEY = "deadline"
 REQUEST_ID_KEY = "request_id"
+SYSTEM = "system"
 
 log = logging.getLogger(__name__)
 
@@ -24,39 +28,85 @@ current_request_id = contextvars.ContextVar("request_id", default=None)
 
 
 class Context:
-    """What a worker knows about who is calling and for which tenant."""
+    """What a worker knows about its caller: verified claims (on first use), deadline and request id."""
 
-    def __init__(self, data):
+    def __init__(self, data, verifier=None, claims=None):
         self.data = data
+        self._verifier = verifier
+        self._claims = claims
+
+    @classmethod
+    def of(cls, claims, request_id=None):
+        """A context whose claims are known without a passport: system work, and tests in-process."""
+        return cls({REQUEST_ID_KEY: request_id} if request_id else {}, claims=claims)
+
+    @classmethod
+    def system(cls, tenant_id=None):
+        """The explicit identity of a service's own work: event handlers, timers, queued jobs."""
+        return cls.of(Claims(tenant_id=tenant_id, actor_kind=SYSTEM))
+
+    @property
+    def claims(self):
+        if self._claims is None:
+            if self._verifier is None:
+                raise Unauthenticated("This call carries no valid passport.")
+            self._claims = self._verifier.verify(self.data.get(PASSPORT_KEY))
+        return self._claims
 
     @property
     def tenant_id(self):
-        tenant_id = self.data.get(TENANT_KEY)
-        if not isinstance(tenant_id, int) or isinstance(tenant_id, bool):
-            raise PermissionDenied("This call needs a tenant context.")
+        tenant_id = self.claims.tenant_id
+        if tenant_id is None:
+            raise PermissionDenied("This call needs a business.")
         return tenant_id
 
     @property
     def actor(self):
-        return self.data.get(ACTOR_KEY) or {"kind": "system", "id": None}
+        """The caller as events and audit records name it: ``{"kind", "id"}``."""
+        return {"kind": self.claims.actor_kind, "id": self.claims.actor_id}
 
     @property
     def request_id(self):
         return self.data.get(REQUEST_ID_KEY)
 
+    def check_deadline(self):
+        """Refuse a call whose caller has stopped waiting: nobody would see its answer."""
+        deadline = self.data.get(DEADLINE_KEY)  # epoch milliseconds: AMQP headers carry integers, not floats
+        if isinstance(deadline, int) and not isinstance(deadline, bool) and deadline < time.time() * 1000:
+            raise CallExpired("The caller stopped waiting before this call could run; nothing was done.")
+
+
+def staff_tenant(ctx):
+    """Return the caller's tenant id, refusing anyone but that business's staff."""
+    if ctx.claims.actor_kind != "staff":
+        raise PermissionDenied("Only staff can do this.")
+    return ctx.tenant_id
+
+
+def outgoing(passport=None, deadline=None, request_id=None):
+    """The context a caller sends: its passport, the absolute deadline (epoch milliseconds) and its request id."""
+    data = {PASSPORT_KEY: passport, DEADLINE_KEY: deadline, REQUEST_ID_KEY: request_id}
+    return {key: value for key, value in data.items() if value is not None}
+
 
 class CallContext(DependencyProvider):
-    """Inject the caller's context into a worker and tag its log lines with the request id.
+    """Give a worker its caller's Context and tag its log lines with the request id.
 
-    Each worker ends with one INFO line naming its entrypoint, outcome and duration (never
-    its arguments), so a request id can be followed through the services' logs.
+    The passport is verified with ``PASSPORT_PUBLIC_KEYS`` (accounts' public keys); a service
+    without them refuses to start rather than trust unverified callers. Each worker ends with one
+    INFO line naming its entrypoint, outcome and duration (never its arguments).
     """
 
     def __init__(self):
+        self.verifier = None
         self.started = {}
 
+    def setup(self):
+        keys = self.container.config.get("PASSPORT_PUBLIC_KEYS") or env("PASSPORT_PUBLIC_KEYS")
+        self.verifier = PassportVerifier(keys)
+
     def get_dependency(self, worker_ctx):
-        return Context(worker_ctx.data)
+        return Context(worker_ctx.data, self.verifier)
 
     def worker_setup(self, worker_ctx):
         current_request_id.set(worker_ctx.data.get(REQUEST_ID_KEY))
@@ -70,17 +120,34 @@ class CallContext(DependencyProvider):
                  worker_ctx.entrypoint.method_name, outcome, elapsed_ms)
 
 
-def public_rpc(fn):
-    """Expose ``fn`` over RPC without requiring a tenant (health, sign-in look-ups)."""
-    return rpc(expected_exceptions=PorticoError)(fn)
+def _guarded(check, callers):
+    """Expose a method over RPC behind ``check(ctx)``, run after the deadline check; ``callers`` names who may call."""
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def guarded(self, *args, **kwargs):
+            self.ctx.check_deadline()
+            check(self.ctx)
+            return fn(self, *args, **kwargs)
+
+        guarded.callers = callers  # read by the tests that call every entrypoint with every kind of passport
+        return rpc(expected_exceptions=PorticoError)(guarded)
+
+    return decorate
 
 
-def tenant_rpc(fn):
-    """Expose ``fn`` over RPC, refusing any call that does not carry a tenant."""
+def _tenant(ctx):
+    ctx.tenant_id  # verifies the passport; raises when it is missing, forged, expired or has no business
 
-    @functools.wraps(fn)
-    def guarded(self, *args, **kwargs):
-        self.ctx.tenant_id  # raises PermissionDenied when absent
-        return fn(self, *args, **kwargs)
 
-    return rpc(expected_exceptions=PorticoError)(guarded)
+def _operator(ctx):
+    if ctx.claims.actor_kind != "operator":
+        raise PermissionDenied("Only an operator of this installation can do this.")
+
+
+# Anyone may call these (health, sign-in, public portal details): they read no identity from the call.
+public_rpc = _guarded(lambda ctx: None, "public")
+# The caller's passport must be valid and name a business; the rules then decide from its claims.
+tenant_rpc = _guarded(_tenant, "tenant")
+# Installation-wide work (creating a business) for operators, whose passports only accounts' key can sign.
+operator_rpc = _guarded(_operator, "operator")

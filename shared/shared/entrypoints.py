@@ -3,7 +3,7 @@
 A service inheriting ``StandardEntrypoints`` declares ``name``, ``version``, ``tables`` (its
 PlatformTables) and ``settings_tabs`` ({tab: Schema}); it gets ``db`` and ``ctx`` from here.
 """
-from shared.context import CallContext, public_rpc, tenant_rpc
+from shared.context import CallContext, public_rpc, staff_tenant, tenant_rpc
 from shared.db import Database, is_reachable
 from shared.heartbeat import Heartbeat
 from shared.schema_description import describe
@@ -22,12 +22,12 @@ class StandardEntrypoints:
 
     @tenant_rpc
     def get_settings(self, tab):
-        return read_settings(self.db, self.tables.tenant_settings, self.ctx.tenant_id,
+        return read_settings(self.db, self.tables.tenant_settings, staff_tenant(self.ctx),
                              self.settings_tabs, tab)
 
     @tenant_rpc
     def update_settings(self, tab, changes):
-        values = update_settings(self.db, self.tables.tenant_settings, self.ctx.tenant_id,
+        values = update_settings(self.db, self.tables.tenant_settings, staff_tenant(self.ctx),
                                  self.settings_tabs, tab, changes)
         self.db.commit()
         return values

@@ -81,9 +81,16 @@ class ServiceTimeout(PorticoError):
     code = "service_timeout"
 
 
+@deserialize_to_instance
+class CallExpired(ServiceTimeout):
+    """The caller's deadline passed before the call ran, so nothing was done."""
+
+    code = "call_expired"
+
+
 ALL = {cls.__name__: cls for cls in (
     NotFound, InvalidInput, PermissionDenied, Unauthenticated, Conflict, PaymentDeclined,
-    IdempotencyMismatch, RateLimited, ServiceUnavailable, ServiceTimeout,
+    IdempotencyMismatch, RateLimited, ServiceUnavailable, ServiceTimeout, CallExpired,
 )}
 
 

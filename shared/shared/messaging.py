@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shared import config
-from shared.context import ACTOR_KEY, REQUEST_ID_KEY, TENANT_KEY
+from shared.context import REQUEST_ID_KEY
 from shared.clock import utcnow
 from shared.db import service_engine
 from shared.events import CONTRACTS, dead_letter_queue, direct_exchange, retry_tier, subscriber_queue
@@ -129,20 +129,24 @@ def envelope(contract, tenant_id, data):
 
 
 class OutboxWriter:
-    """Per-worker handle: add events to the worker's own transaction."""
+    """Per-worker handle: add events to the worker's own transaction.
 
-    def __init__(self, tables, context_data, on_added):
+    An event's tenant is the caller's (from its verified passport) unless the writer names one;
+    it travels with the request id only, never the caller's passport.
+    """
+
+    def __init__(self, tables, context, on_added):
         self.tables = tables
-        self.context_data = context_data
+        self._context = context  # the worker's Context, or a function that returns it
         self.on_added = on_added
 
-    def headers(self, tenant_id):
-        """The headers an event of ``tenant_id`` travels with: its tenant, actor and request."""
-        return {f"nameko.{key}": value for key, value in {
-            TENANT_KEY: tenant_id,
-            ACTOR_KEY: self.context_data.get(ACTOR_KEY),
-            REQUEST_ID_KEY: self.context_data.get(REQUEST_ID_KEY),
-        }.items() if value is not None}
+    @property
+    def context(self):
+        return self._context() if callable(self._context) else self._context
+
+    def headers(self):
+        request_id = self.context.request_id
+        return {f"nameko.{REQUEST_ID_KEY}": request_id} if request_id else {}
 
     def add(self, session, contract, data, tenant_id=None):
         return self.add_many(session, contract, [data], tenant_id)[0]
@@ -152,10 +156,10 @@ class OutboxWriter:
 
         The payloads share one shape, so the first, checked against the contract, stands for all.
         """
-        tenant_id = tenant_id if tenant_id is not None else self.context_data.get(TENANT_KEY)
+        tenant_id = tenant_id if tenant_id is not None else self.context.tenant_id
         first = envelope(contract, tenant_id, payloads[0])
         bodies = [first] + [{**first, "event_id": str(uuid.uuid4()), "data": dict(data)} for data in payloads[1:]]
-        headers, created_at = self.headers(tenant_id), utcnow()
+        headers, created_at = self.headers(), utcnow()
         session.execute(insert(self.tables.outbox), [
             {"event_id": body["event_id"], "event_type": contract.name, "tenant_id": tenant_id, "body": body,
              "headers": headers, "created_at": created_at, "attempts": 0} for body in bodies])
@@ -245,7 +249,7 @@ class Outbox(BackgroundLoop):
         self.relay.close()
 
     def get_dependency(self, worker_ctx):
-        return OutboxWriter(self.tables, worker_ctx.data, self.wake)
+        return OutboxWriter(self.tables, lambda: worker_ctx.service.ctx, self.wake)
 
 
 # --- consuming ------------------------------------------------------------------------

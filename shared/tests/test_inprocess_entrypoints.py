@@ -3,11 +3,11 @@ import pytest
 from marshmallow import Schema
 from sqlalchemy.orm import DeclarativeBase
 
-from portico_testing.inprocess import postgresql_session, service_worker, sqlite_session
+from portico_testing.inprocess import client, postgresql_session, service_worker, sqlite_session, staff
 from shared.context import CallContext
 from shared.db import Database
 from shared.entrypoints import StandardEntrypoints
-from shared.errors import InvalidInput, NotFound, PermissionDenied
+from shared.errors import InvalidInput, NotFound, PermissionDenied, Unauthenticated
 from shared.fields import StrictBoolean
 from shared.tables import PlatformTables
 
@@ -37,19 +37,24 @@ def session(request):
 
 
 def test_settings_belong_to_the_calling_tenant(session):
-    first = service_worker(ExampleService, session, {"tenant_id": 1})
+    first = service_worker(ExampleService, session, staff(1))
     assert first.update_settings("example", {"enabled": False}) == {"enabled": False}
     assert first.get_settings("example") == {"enabled": False}
-    assert service_worker(ExampleService, session, {"tenant_id": 2}).get_settings("example") == {"enabled": True}
+    assert service_worker(ExampleService, session, staff(2)).get_settings("example") == {"enabled": True}
 
 
-def test_a_call_without_a_tenant_is_refused(session):
-    with pytest.raises(PermissionDenied):
+def test_a_call_without_a_passport_is_refused(session):
+    with pytest.raises(Unauthenticated):
         service_worker(ExampleService, session).get_settings("example")
 
 
+def test_settings_are_for_staff_only(session):
+    with pytest.raises(PermissionDenied):
+        service_worker(ExampleService, session, client(1, 5, 9)).update_settings("example", {"enabled": False})
+
+
 def test_bad_settings_change_nothing(session):
-    service = service_worker(ExampleService, session, {"tenant_id": 1})
+    service = service_worker(ExampleService, session, staff(1))
     with pytest.raises(InvalidInput) as refused:
         service.update_settings("example", {"enabled": "yes"})
     assert list(refused.value.fields) == ["enabled"]

@@ -209,3 +209,25 @@ class TcpLink:
     def close(self):
         self.cut()
         self.server.close()
+
+
+class Passports:
+    """A signing key of the test run's own, as accounts holds one: its services verify what it signs.
+
+    ``env`` goes to every service process; ``context(claims)`` is the call context of a caller
+    accounts would vouch for, for tests that call a service over RPC directly.
+    """
+
+    def __init__(self, key_id="test-run", lifetime=3600):
+        from shared.passport import PassportSigner, new_key
+
+        self.private_key, self.public_key = new_key(key_id)
+        # Long-lived, so a test may keep a context for its whole run; expiry itself is tested where it is decided.
+        self.signer = PassportSigner(self.private_key, lifetime=lifetime)
+
+    @property
+    def env(self):
+        return {"PASSPORT_PRIVATE_KEY": self.private_key, "PASSPORT_PUBLIC_KEYS": self.public_key}
+
+    def context(self, claims):
+        return {"passport": self.signer.issue(claims)}

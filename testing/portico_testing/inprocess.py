@@ -15,6 +15,7 @@ from portico_testing import Databases
 from shared.context import Context
 from shared.db import make_engine
 from shared.messaging import OutboxWriter
+from shared.passport import Claims
 
 
 class InProcessWorker:
@@ -41,14 +42,39 @@ class InProcessWorker:
         return call
 
 
-def service_worker(service_cls, session, context=None, **dependencies):
-    """Return ``service_cls`` ready to call, with ``session`` as its database and ``context`` as the caller."""
-    return InProcessWorker(worker_factory(service_cls, db=session, ctx=Context(context or {}), **dependencies))
+def caller_context(caller=None):
+    """The call context of ``caller`` (Claims, as a verified passport would state them); None calls with none."""
+    return Context.of(caller) if caller is not None else Context({})
 
 
-def outbox_writer(tables, context=None):
+def service_worker(service_cls, session, caller=None, **dependencies):
+    """Return ``service_cls`` ready to call, with ``session`` as its database, called by ``caller`` (Claims)."""
+    return InProcessWorker(worker_factory(service_cls, db=session, ctx=caller_context(caller), **dependencies))
+
+
+def outbox_writer(tables, caller=None):
     """An outbox that writes event rows into the worker's transaction, as the service's own does."""
-    return OutboxWriter(tables, context or {}, on_added=lambda: None)
+    return OutboxWriter(tables, caller_context(caller), on_added=lambda: None)
+
+
+# --- callers, as accounts would vouch for them -------------------------------------------------
+
+def staff(tenant_id, staff_id=1, role="owner"):
+    return Claims(tenant_id=tenant_id, actor_kind="staff", actor_id=staff_id, role=role)
+
+
+def client(tenant_id, portal_user_id, account_id, rights="pay", other_accounts=None):
+    """A portal user acting for ``account_id`` with ``rights``; ``other_accounts`` maps more linked ids to rights."""
+    return Claims(tenant_id=tenant_id, actor_kind="client", actor_id=portal_user_id, account_id=account_id,
+                  rights={account_id: rights, **(other_accounts or {})})
+
+
+def visitor(tenant_id):
+    return Claims(tenant_id=tenant_id, actor_kind="visitor")
+
+
+def operator():
+    return Claims(tenant_id=None, actor_kind="operator")
 
 
 @contextlib.contextmanager

@@ -17,6 +17,7 @@ from accounts.tenants import create_tenant
 from shared.config import database_url
 from shared.db import make_engine
 from shared.errors import PorticoError
+from shared.context import Context
 from shared.messaging import OutboxWriter
 from shared.validation import load_or_raise
 
@@ -33,7 +34,7 @@ def main(argv=None):
 
     engine = make_engine(database_url("accounts"), pool_size=1)
     with Session(engine) as session:
-        outbox = OutboxWriter(platform, {}, on_added=lambda: None)
+        outbox = OutboxWriter(platform, Context.system(), on_added=lambda: None)
         try:
             tenant = create_tenant(session, outbox, load_or_raise(NewTenantSchema, {
                 "slug": args.slug, "display_name": args.display_name,

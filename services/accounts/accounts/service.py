@@ -2,8 +2,9 @@
 from eventlet import tpool
 
 from accounts import (VERSION, access, client_sessions, clients, custom_fields, general_tab, invitations,
-                      login_codes, logo, my_account, password_resets, passwords, portal_users,
+                      login_codes, logo, my_account, password_resets, passports, passwords, portal_users,
                       security_questions, sign_in, staff_sessions, tenants)
+from accounts.dependencies import PassportIssuer
 from accounts.models import platform
 from accounts.schemas import (AcceptInvitationSchema, ChangePasswordSchema, ClientChangesSchema, ClientIdsSchema,
                               CodeSchema, EmailChangeSchema, LinkSchema, LoginSchema, MyAccountChangesSchema,
@@ -11,7 +12,7 @@ from accounts.schemas import (AcceptInvitationSchema, ChangePasswordSchema, Clie
                               PasswordSignInSchema, ResetPasswordSchema, SecurityAnswersSchema,
                               StaffSignInSchema, StaffUserSchema, TenantSchema)
 from accounts.settings import GENERAL, TABS
-from shared.context import public_rpc, tenant_rpc
+from shared.context import operator_rpc, public_rpc, tenant_rpc
 from shared.entrypoints import StandardEntrypoints
 from shared.messaging import Outbox
 from shared.validation import load_or_raise
@@ -26,19 +27,22 @@ class AccountsService(StandardEntrypoints):
     settings_tabs = TABS
 
     outbox = Outbox(platform)
+    passport = PassportIssuer()
 
     # --- tenants ----------------------------------------------------------------------------------
 
-    @public_rpc
+    @operator_rpc
     def create_tenant(self, tenant):
-        """Create a tenant with its owner (an operator's or the seed's call, never a client's)."""
+        """Create a tenant with its owner: an operator's call, whose passport only accounts' key signs."""
         created = tenants.create_tenant(self.db, self.outbox, load_or_raise(NewTenantSchema, tenant))
         self.db.commit()
         return created
 
     @public_rpc
     def find_tenant(self, slug):
-        return TenantSchema().dump(tenants.find_by_slug(self.db, slug))
+        """Return the business at ``slug`` and a visitor's passport for its public portal calls."""
+        tenant = TenantSchema().dump(tenants.find_by_slug(self.db, slug))
+        return {**tenant, "passport": self.passport.issue(passports.for_visitor(tenant))}
 
     @tenant_rpc
     def get_tenant(self):
@@ -70,14 +74,14 @@ class AccountsService(StandardEntrypoints):
 
     @tenant_rpc
     def add_staff_user(self, user):
-        tenant_id = access.staff_tenant(self.ctx)
+        tenant_id = access.owner_tenant(self.ctx)
         row = tenants.add_staff_user(self.db, tenant_id, load_or_raise(NewStaffUserSchema, user))
         self.db.commit()
         return StaffUserSchema().dump(row)
 
     @tenant_rpc
     def list_staff_users(self):
-        return StaffUserSchema(many=True).dump(tenants.list_staff(self.db, self.ctx.tenant_id))
+        return StaffUserSchema(many=True).dump(tenants.list_staff(self.db, access.staff_tenant(self.ctx)))
 
     @public_rpc
     def sign_in_staff(self, credentials, address=None):
@@ -88,10 +92,10 @@ class AccountsService(StandardEntrypoints):
 
     @public_rpc
     def resolve_staff_session(self, token):
-        """Return who a session token belongs to, refreshing its idle timer."""
+        """Return who a session token belongs to, with their passport, refreshing its idle timer."""
         answer = staff_sessions.resolve(self.db, token)
         self.db.commit()
-        return answer
+        return {**answer, "passport": self.passport.issue(passports.for_staff(answer["user"]))}
 
     @public_rpc
     def sign_out_staff(self, token):
@@ -249,9 +253,10 @@ class AccountsService(StandardEntrypoints):
 
     @tenant_rpc
     def resolve_client_session(self, token):
+        """Return whose portal session ``token`` is, with their passport for this request's calls."""
         answer = client_sessions.resolve(self.db, self.ctx.tenant_id, token)
         self.db.commit()
-        return answer
+        return {**answer, "passport": self.passport.issue(passports.for_client(self.ctx.tenant_id, answer))}
 
     @tenant_rpc
     def switch_account(self, token, account_id):
@@ -315,7 +320,7 @@ class AccountsService(StandardEntrypoints):
 
     @tenant_rpc
     def get_settings(self, tab=GENERAL):
-        return general_tab.read_tab(self.db, tenants.get_tenant(self.db, self.ctx.tenant_id), tab)
+        return general_tab.read_tab(self.db, tenants.get_tenant(self.db, access.staff_tenant(self.ctx)), tab)
 
     @public_rpc
     def describe_settings(self):
@@ -324,7 +329,7 @@ class AccountsService(StandardEntrypoints):
 
     @tenant_rpc
     def update_settings(self, tab, changes):
-        tenant = tenants.get_tenant(self.db, self.ctx.tenant_id)
+        tenant = tenants.get_tenant(self.db, access.staff_tenant(self.ctx))
         general_tab.update_tab(self.db, self.outbox, tenant, tab, changes)
         self.db.commit()
         return general_tab.read_tab(self.db, tenant, tab)

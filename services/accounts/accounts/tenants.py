@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from accounts.models import StaffUser, Tenant
 from accounts.passwords import hash_password, length_problem
-from accounts.schemas import TenantSchema
+from accounts.schemas import StaffUserSchema, TenantSchema
 from shared.clock import utcnow
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events import TENANT_PROFILE_UPDATED
@@ -18,9 +18,9 @@ def create_tenant(session, outbox, values):
     row = Tenant(created_at=utcnow(), **values)
     session.add(row)
     session.flush()
-    add_staff_user(session, row.id, {**owner, "role": "owner"})
+    owner_row = add_staff_user(session, row.id, {**owner, "role": "owner"})
     announce_profile(outbox, session, row)
-    return TenantSchema().dump(row)
+    return {**TenantSchema().dump(row), "owner": StaffUserSchema().dump(owner_row)}
 
 
 def add_staff_user(session, tenant_id, values):

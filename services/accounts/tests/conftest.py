@@ -6,10 +6,12 @@ from sqlalchemy import select
 from accounts import passwords
 from accounts.models import Base, platform
 from accounts.service import AccountsService
+from portico_testing import inprocess
 from portico_testing.inprocess import outbox_writer, service_worker, sqlite_session
+from shared.passport import PassportSigner, PassportVerifier, new_key
 
 PASSWORD = "a fine long passphrase"
-
+SIGNING_KEY, PUBLIC_KEY = new_key("accounts-test")
 
 
 class Accounts:
@@ -18,25 +20,30 @@ class Accounts:
     def __init__(self, session):
         self.db = session
 
-    def called_by(self, context):
-        return service_worker(AccountsService, self.db, context,
-                                                 outbox=outbox_writer(platform, context))
+    def called_by(self, caller):
+        return service_worker(AccountsService, self.db, caller, outbox=outbox_writer(platform, caller),
+                              passport=PassportSigner(SIGNING_KEY))
 
     def operator(self):
-        return self.called_by({})
+        return self.called_by(inprocess.operator())
 
     def anonymous(self, tenant_id):
-        return self.called_by({"tenant_id": tenant_id})
+        return self.called_by(inprocess.visitor(tenant_id))
 
-    def staff(self, tenant_id, staff_id=1):
-        return self.called_by({"tenant_id": tenant_id, "actor": {"kind": "staff", "id": staff_id}})
+    def staff(self, tenant_id, staff_id=1, role="owner"):
+        return self.called_by(inprocess.staff(tenant_id, staff_id, role))
 
     def client(self, tenant_id, session):
         """Act as the client of a portal ``session`` (as sign-in returns it), on its current account."""
         account = session["account"]
-        return self.called_by({"tenant_id": tenant_id, "actor": {
-            "kind": "client", "id": session["portal_user"]["id"], "account_id": account["id"],
-            "rights": account["rights"]}})
+        return self.called_by(inprocess.client(tenant_id, session["portal_user"]["id"], account["id"],
+                                               account["rights"],
+                                               {item["id"]: item["rights"] for item in session["accounts"]}))
+
+    @staticmethod
+    def claims_of(passport):
+        """What a passport accounts signed says, as every service reads it."""
+        return PassportVerifier(PUBLIC_KEY).verify(passport)
 
     def published(self, event_type):
         """Return the payloads of the events of ``event_type`` in the outbox, oldest first."""

@@ -110,7 +110,7 @@ def queue_in_postgresql(session, outbox, tenant_id, run_id, ids, now):
     body = envelope(INVOICE_CHARGE_REQUESTED, tenant_id, {"run_id": run_id, "invoice_id": ids[0]})
     session.execute(ITEMS_FROM_IDS, {"run_id": run_id, "now": now, "ids": list(ids)})
     session.execute(MESSAGES_FROM_IDS, {"event_type": INVOICE_CHARGE_REQUESTED.name, "tenant_id": tenant_id,
-                                        "body": json.dumps(body), "headers": json.dumps(outbox.headers(tenant_id)), "now": now,
+                                        "body": json.dumps(body), "headers": json.dumps(outbox.headers()), "now": now,
                                         "ids": list(ids)})
     outbox.on_added()
 

@@ -194,3 +194,13 @@ class ChargeRunItem(Base):
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
     message: Mapped[str | None] = mapped_column(String(300))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class KnownAccount(Base):
+    """A client account of a business that accounts confirmed to billing (known_accounts.py)."""
+
+    __tablename__ = "known_accounts"
+
+    tenant_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    confirmed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,8 +1,11 @@
 """The billing service's entrypoints: invoices, payments, cards on file, autopay, charge runs."""
+import eventlet
 from eventlet import tpool
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
-from billing import VERSION, access, autopay, charge_runs, checkout, credit, history, invoices, methods, recovery
+from billing import (VERSION, access, autopay, charge_runs, checkout, credit, history, invoices, known_accounts,
+                     methods, recovery)
 from billing.dependencies import PaymentProcessor
 from billing.models import platform
 from billing.pdf import invoice_file
@@ -10,7 +13,7 @@ from billing.schemas import ApplyCreditSchema
 from billing.settings import TABS
 from shared.context import tenant_rpc
 from shared.entrypoints import StandardEntrypoints
-from shared.errors import invalid
+from shared.errors import ServiceTimeout, invalid
 from shared.events import INVOICE_CHARGE_REQUESTED
 from shared.messaging import Outbox, ReliableEventHandler
 from shared.settings_store import read_settings
@@ -19,6 +22,12 @@ from shared.validation import load_or_raise
 CLIENT_FEATURES = ("show_invoices", "online_payments_enabled", "allow_partial_payments", "allow_credit_at_checkout",
                    "allow_card_changes", "allow_bank_account_changes", "autopay_enabled", "prepayments_enabled",
                    "show_billing_history", "over_limit_action", "card_max_payment", "ach_max_payment")
+ACCOUNTS_TIMEOUT_SECONDS = 3  # nameko's own proxy would wait for ever
+
+
+def dict_get(value, key):
+    """``value[key]`` of a request that may not even be an object (its schema will say so)."""
+    return value.get(key) if isinstance(value, dict) else None
 
 
 class BillingService(StandardEntrypoints):
@@ -29,22 +38,36 @@ class BillingService(StandardEntrypoints):
 
     outbox = Outbox(platform)
     processor = PaymentProcessor()
+    accounts = RpcProxy("accounts")  # carries the caller's passport, so accounts answers as it would them
 
     def _settings(self):
         return read_settings(self.db, platform.tenant_settings, self.ctx.tenant_id, TABS, "billing")
 
     # --- staff: jobs and invoices -----------------------------------------------------------------
 
+    def _known_account(self, tenant_id, account_id):
+        """Make sure ``account_id`` is a client of the caller's business, asking accounts as the caller."""
+        def confirm(account):
+            with eventlet.Timeout(ACCOUNTS_TIMEOUT_SECONDS,
+                                  ServiceTimeout("The accounts service did not answer in time.")):
+                return self.accounts.get_client(account)
+
+        known_accounts.ensure_known(self.db, tenant_id, account_id, confirm)
+        return tenant_id
+
     @tenant_rpc
     def create_job(self, job):
-        row = invoices.create_job(self.db, access.staff_tenant(self.ctx), job)
+        tenant_id = access.staff_tenant(self.ctx)
+        row = invoices.create_job(self.db, self._known_account(tenant_id, dict_get(job, "account_id")), job)
         self.db.commit()
         return {"id": row.id, "account_id": row.account_id, "title": row.title, "status": row.status,
                 "autopay": row.autopay}
 
     @tenant_rpc
     def create_invoice(self, invoice):
-        row = invoices.create_invoice(self.db, access.staff_tenant(self.ctx), invoice)
+        tenant_id = access.staff_tenant(self.ctx)
+        row = invoices.create_invoice(self.db, self._known_account(tenant_id, dict_get(invoice, "account_id")),
+                                      invoice)
         self.db.commit()
         return invoices.describe(row, invoices.lines_of(self.db, row))
 
@@ -75,7 +98,7 @@ class BillingService(StandardEntrypoints):
     @tenant_rpc
     def account_billing(self, account_id):
         """Staff view of one account: summary, history, cards, autopay."""
-        tenant_id = access.staff_tenant(self.ctx)
+        tenant_id = self._known_account(access.staff_tenant(self.ctx), account_id)
         return {"summary": invoices.account_summary(self.db, tenant_id, account_id),
                 "history": history.history(self.db, tenant_id, account_id),
                 "payment_methods": methods.list_methods(self.db, tenant_id, account_id),
@@ -91,7 +114,8 @@ class BillingService(StandardEntrypoints):
 
     @tenant_rpc
     def set_autopay_lock(self, account_id, locked):
-        row = autopay.set_lock(self.db, access.staff_tenant(self.ctx), account_id, locked)
+        tenant_id = self._known_account(access.staff_tenant(self.ctx), account_id)
+        row = autopay.set_lock(self.db, tenant_id, account_id, locked)
         self.db.commit()
         return {"account_id": row.account_id, "locked": row.locked, "enrolled": row.enrolled}
 

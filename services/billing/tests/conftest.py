@@ -6,9 +6,12 @@ import pytest
 from billing.models import Base, platform
 from billing.processor import ChargeResult, ProcessorUnavailable
 from billing.service import BillingService
+from portico_testing import inprocess
 from portico_testing.inprocess import outbox_writer, service_worker, sqlite_session
+from shared.errors import NotFound
 
 TENANT, ACCOUNT, STAFF_ID = 1, 42, 7
+OTHER_BUSINESS_ACCOUNT = 9_999  # a client of another business: accounts does not confirm it
 VISA = {"token": "tok_visa_4242", "kind": "card", "brand": "visa", "last4": "4242", "exp_month": 12,
         "exp_year": 2031}
 MASTERCARD = {**VISA, "token": "tok_mastercard_4444", "brand": "mastercard", "last4": "4444"}
@@ -42,22 +45,35 @@ class Processor:
         self.detached.append(token)
 
 
+class Clients:
+    """Stands in for the accounts service: every client is this business's but OTHER_BUSINESS_ACCOUNT."""
+
+    def __init__(self):
+        self.asked = []
+
+    def get_client(self, account_id):
+        self.asked.append(account_id)
+        if account_id == OTHER_BUSINESS_ACCOUNT:
+            raise NotFound("No such client.")
+        return {"id": account_id}
+
+
 class Business:
     """One tenant's billing, its entrypoints called in this process as the gateway calls them over RPC."""
 
     def __init__(self, session, processor, tenant_id=TENANT):
         self.session, self.processor, self.tenant_id = session, processor, tenant_id
+        self.clients = Clients()
 
-    def worker(self, actor):
-        context = {"tenant_id": self.tenant_id, "actor": actor}
-        return service_worker(BillingService, self.session, context, outbox=outbox_writer(platform, context),
-                              processor=self.processor)
+    def worker(self, caller):
+        return service_worker(BillingService, self.session, caller, outbox=outbox_writer(platform, caller),
+                              processor=self.processor, accounts=self.clients)
 
     def staff(self):
-        return self.worker({"kind": "staff", "id": STAFF_ID})
+        return self.worker(inprocess.staff(self.tenant_id, STAFF_ID))
 
     def client(self, account_id=ACCOUNT, rights="manage"):
-        return self.worker({"kind": "client", "id": 1, "account_id": account_id, "rights": rights})
+        return self.worker(inprocess.client(self.tenant_id, 1, account_id, rights))
 
     def settings(self, **changes):
         return self.staff().update_settings("billing", changes)

@@ -1,7 +1,9 @@
 """Cards on file, autopay, voiding and the staff's own entrypoints, in-process on a real database."""
 import pytest
+from sqlalchemy import func, select
 
-from shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from billing.models import Invoice, Job, KnownAccount
+from shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Unauthenticated
 
 VISA = {"token": "tok_visa_4242", "kind": "card", "brand": "visa", "last4": "4242", "exp_month": 12,
         "exp_year": 2031}
@@ -132,9 +134,28 @@ def test_staff_entrypoints_refuse_a_client(business, call):
         call(business.client())
 
 
-def test_a_client_entrypoint_refuses_staff_and_a_call_without_a_tenant(business):
+def test_a_client_entrypoint_refuses_staff_a_call_without_a_business_and_one_without_a_passport(business):
     with pytest.raises(PermissionDenied, match="signed-in client"):
         business.staff().my_summary()
     no_tenant = type(business)(business.session, business.processor, tenant_id=None)
-    with pytest.raises(PermissionDenied, match="tenant"):
+    with pytest.raises(PermissionDenied, match="business"):
         no_tenant.client().my_summary()
+    with pytest.raises(Unauthenticated):
+        business.worker(None).my_summary()
+
+
+def test_staff_bill_only_the_clients_accounts_confirms_are_their_business(business, session):
+    foreign = 9_999  # the accounts stand-in (conftest.Clients) says it belongs to another business
+    staff = business.staff()
+    for call in (lambda: business.invoice(1_000, account_id=foreign),
+                 lambda: staff.create_job({"account_id": foreign, "title": "Mowing"}),
+                 lambda: staff.account_billing(foreign),
+                 lambda: staff.set_autopay_lock(foreign, True)):
+        with pytest.raises(NotFound):
+            call()
+    assert session.scalar(select(func.count()).select_from(Invoice)) == 0
+    assert session.scalar(select(func.count()).select_from(Job)) == 0
+    business.invoice(1_000)
+    business.invoice(2_000)
+    assert business.clients.asked.count(42) == 1  # confirmed once, then known
+    assert session.scalars(select(KnownAccount.account_id)).all() == [42]

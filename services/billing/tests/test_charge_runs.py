@@ -14,6 +14,8 @@ from billing.models import (Allocation, Autopay, ChargeRun, ChargeRunItem, Invoi
                             PaymentMethod, platform)
 from shared.errors import Conflict, InvalidInput
 from shared.events import INVOICE_CHARGE_REQUESTED
+from portico_testing.inprocess import staff
+from shared.context import Context
 from shared.messaging import OutboxWriter
 
 TENANT = 1
@@ -23,7 +25,7 @@ PORTAL = {"allow_partial_payments": True, "allow_credit_at_checkout": True, "ove
 
 
 def staff_outbox():
-    return OutboxWriter(platform, {"actor": {"kind": "staff", "id": 3}}, lambda: None)
+    return OutboxWriter(platform, Context.of(staff(TENANT, 3), request_id="req-1"), lambda: None)
 
 
 def account(session, account_id, autopay=True):
@@ -77,7 +79,7 @@ def test_a_run_writes_an_item_and_a_message_per_invoice_in_the_callers_transacti
     assert {row["event_type"] for row in messages} == {INVOICE_CHARGE_REQUESTED.name}
     assert len({row["event_id"] for row in messages}) == 3
     assert all(row["body"]["event_id"] == row["event_id"] and row["body"]["tenant_id"] == TENANT
-               and row["headers"] == {"nameko.tenant_id": TENANT, "nameko.actor": {"kind": "staff", "id": 3}}
+               and row["headers"] == {"nameko.request_id": "req-1"}
                for row in messages)
     session.rollback()  # nothing of it stays
     assert session.scalar(select(func.count()).select_from(ChargeRunItem)) == 0

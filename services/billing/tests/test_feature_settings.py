@@ -11,24 +11,24 @@ ALLOWED, REFUSED = 42, 43
 
 
 def use_show_invoices(business, client):
-    invoice = business.invoice(1_000, account_id=client.ctx.actor["account_id"])
+    invoice = business.invoice(1_000, account_id=client.ctx.claims.account_id)
     return [client.my_invoices, lambda: client.my_invoice_pdf(invoice["id"], "Green Acres Lawn Care")]
 
 
 def use_online_payments(business, client):
-    invoice = business.invoice(1_000, account_id=client.ctx.actor["account_id"])
+    invoice = business.invoice(1_000, account_id=client.ctx.claims.account_id)
     request = {"invoice_ids": [invoice["id"]], "new_method": VISA}
     return [lambda: client.quote_payment(request), lambda: client.pay_invoices(f"payment-{invoice['id']}", request)]
 
 
 def use_partial_payments(business, client):
-    invoice = business.invoice(10_000, account_id=client.ctx.actor["account_id"])
+    invoice = business.invoice(10_000, account_id=client.ctx.claims.account_id)
     return [lambda: client.pay_invoices(f"partial-{invoice['id']}", {
         "invoice_ids": [invoice["id"]], "new_method": VISA, "amount": 4_000})]
 
 
 def use_credit_at_checkout(business, client):
-    invoice = business.invoice(10_000, account_id=client.ctx.actor["account_id"])
+    invoice = business.invoice(10_000, account_id=client.ctx.claims.account_id)
     return [lambda: client.pay_invoices(f"credit-{invoice['id']}", {
         "invoice_ids": [invoice["id"]], "new_method": VISA, "credit": 3_000})]
 
@@ -47,7 +47,7 @@ def use_autopay(business, client):
 
 
 def use_prepayments(business, client):
-    return [lambda: client.make_prepayment(f"prepay-{client.ctx.actor['account_id']}",
+    return [lambda: client.make_prepayment(f"prepay-{client.ctx.claims.account_id}",
                                            {"amount": 2_500, "new_method": VISA})]
 
 
@@ -76,7 +76,7 @@ def test_each_billing_setting_switched_off_removes_its_feature(business, process
     if setting == "allow_credit_at_checkout":
         business.settings(prepayments_enabled=True)
         for client in (allowed, refused):
-            client.make_prepayment(f"credit-{client.ctx.actor['account_id']}", {"amount": 3_000, "new_method": VISA})
+            client.make_prepayment(f"credit-{client.ctx.claims.account_id}", {"amount": 3_000, "new_method": VISA})
 
     business.settings(**{setting: True})
     for call in use(business, allowed):

@@ -1,17 +1,12 @@
-"""Who may do what: every access decision of the notifications service, over the call context.
-
-The context is what the caller says about itself; once it carries verified signed claims,
-this module is the one place that changes.
-"""
+"""Who may do what: every access decision of the notifications service, from the caller's verified passport."""
 from shared.errors import PermissionDenied
 
 
 def staff_member(ctx):
     """Return the calling staff member's id (None when staff act without one); refuse any other caller."""
-    actor = ctx.actor
-    if actor.get("kind") != "staff":
+    if ctx.claims.actor_kind != "staff":
         raise PermissionDenied("Only the business's staff can do this.")
-    return actor.get("id")
+    return ctx.claims.actor_id
 
 
 def signed_in_staff_member(ctx):

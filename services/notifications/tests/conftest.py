@@ -5,12 +5,12 @@ from notifications.delivery import DeliverySettings
 from notifications.dependencies import Postbox
 from notifications.models import Base, platform
 from notifications.service import NotificationsService
+from portico_testing import inprocess
 from portico_testing.inprocess import outbox_writer, service_worker, sqlite_session
 from shared.messaging import Inbox, envelope
 
 TENANT = 1
 OTHER_TENANT = 2
-
 
 
 class Notifications:
@@ -19,22 +19,22 @@ class Notifications:
     def __init__(self, session):
         self.db = session
 
-    def called_by(self, context):
+    def called_by(self, caller):
         return service_worker(
-            NotificationsService, self.db, context, inbox=Inbox(platform), outbox=outbox_writer(platform, context),
+            NotificationsService, self.db, caller, inbox=Inbox(platform), outbox=outbox_writer(platform, caller),
             mail=Postbox(DeliverySettings()))
 
     def staff(self, staff_id=1, tenant_id=TENANT):
-        return self.called_by({"tenant_id": tenant_id, "actor": {"kind": "staff", "id": staff_id}})
+        return self.called_by(inprocess.staff(tenant_id, staff_id))
 
     def client(self, tenant_id=TENANT):
-        return self.called_by({"tenant_id": tenant_id, "actor": {"kind": "client", "id": 1, "account_id": 1}})
+        return self.called_by(inprocess.client(tenant_id, 1, 1))
 
     def deliver(self, contract, data, tenant_id=TENANT, event_id=None):
         """Hand an event of ``contract`` to its handler; return its envelope."""
         body = envelope(contract, tenant_id, data)
         body["event_id"] = event_id or body["event_id"]
-        getattr(self.called_by({"tenant_id": tenant_id}), f"handle_{contract.name}")(body)
+        getattr(self.called_by(None), f"handle_{contract.name}")(body)
         return body
 
     def messages(self, tenant_id=TENANT):

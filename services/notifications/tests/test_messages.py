@@ -3,6 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from portico_testing import inprocess
 from shared.errors import InvalidInput, NotFound, PermissionDenied
 from shared.events import (EMAIL_CHANGE_CODE_ISSUED, LOGIN_CODE_ISSUED, PASSWORD_RESET_ISSUED,
                            PAYMENT_FAILED, PAYMENT_SUCCEEDED, PORTAL_INVITATION_ISSUED, TENANT_PROFILE_UPDATED)
@@ -113,7 +114,7 @@ def test_the_staff_html_is_stored_sanitised_and_the_sample_has_no_working_link(n
 
 
 def test_the_template_the_sample_and_the_outbox_are_for_staff_only(notifications):
-    for caller in (notifications.client(), notifications.called_by({"tenant_id": 1})):
+    for caller in (notifications.client(), notifications.called_by(inprocess.visitor(1))):
         for method, args in (("get_invitation_template", ()), ("list_outbox", ()), ("get_outbox_message", (1,)),
                              ("update_invitation_template", ({"subject": "x", "html": ""},)),
                              ("send_sample_invitation", ("someone@client.example",))):

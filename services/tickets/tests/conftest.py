@@ -1,10 +1,10 @@
 """The tickets service in-process: its entrypoints called directly, on a real SQLite database."""
 import pytest
 
+from portico_testing import inprocess
 from portico_testing.inprocess import outbox_writer, service_worker, sqlite_session
 from tickets.models import Base, platform
 from tickets.service import TicketsService
-
 
 
 @pytest.fixture
@@ -16,5 +16,5 @@ def db():
 @pytest.fixture
 def staff(db):
     """The tickets service called by a staff member of tenant 1."""
-    context = {"tenant_id": 1, "actor": {"kind": "staff", "id": 1}}
-    return service_worker(TicketsService, db, context, outbox=outbox_writer(platform, context))
+    caller = inprocess.staff(1)
+    return service_worker(TicketsService, db, caller, outbox=outbox_writer(platform, caller))

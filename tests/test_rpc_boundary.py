@@ -1,0 +1,272 @@
+"""Every RPC entrypoint of every service decides who calls from a verified passport, and from nothing else.
+
+The entrypoints come from the service classes themselves, so a new one is covered (or this test
+fails until it is given arguments below). Each is called over the real broker:
+- with no passport, a forged one (another key) and an expired one: refused as unauthenticated;
+- with a valid passport of another business (its owner, its client) but business A's ids: refused, or
+  answered without a trace of A;
+- as a visitor of A (before signing in): refused, unless it is one of the sign-in calls visitors make;
+and afterwards A's rows in every service's database are as they were.
+"""
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import MetaData, create_engine, select
+
+from accounts.service import AccountsService
+from billing.service import BillingService
+from notifications.service import NotificationsService
+from portico_testing import Passports, wait_for
+from portico_testing.inprocess import client as client_claims, staff as staff_claims
+from shared.errors import InvalidInput, NotFound, PermissionDenied, PorticoError, Unauthenticated
+from shared.passport import PassportSigner
+from tests.portal_helpers import (as_staff, create_client, invite, new_email, registered_client, reset_token)
+from tests.test_deadlines import card_token
+from tickets.service import TicketsService
+
+pytestmark = pytest.mark.backends("postgresql")
+
+SERVICES = {"accounts": AccountsService, "billing": BillingService, "notifications": NotificationsService,
+            "tickets": TicketsService}
+# Entrypoints anyone may call: they read no identity (a credential in the arguments is what they check).
+PUBLIC = {("accounts", name) for name in ("find_tenant", "sign_in_staff", "resolve_staff_session",
+                                          "sign_out_staff", "describe_settings")} | {
+    (service, name) for service in SERVICES for name in ("ping", "describe_settings")}
+# What a visitor (anyone at the portal before signing in) calls; every other entrypoint refuses them.
+FOR_VISITORS = {("accounts", name) for name in (
+    "get_tenant", "get_portal_config", "get_logo", "sign_in_client", "request_login_code", "verify_login_code",
+    "check_invitation", "accept_invitation", "request_password_reset", "check_reset", "reset_password",
+    "resolve_client_session", "switch_account", "sign_out_client")} | {("notifications", "get_branding")}
+MARKERS = ("Alpha Lawn", "Alpha Client", "alpha-hedge")  # A's own words: none may reach another caller
+REFUSED = (PermissionDenied, NotFound, InvalidInput, Unauthenticated)
+STRONG = "a brand new passphrase of mine"
+
+
+def rpc_entrypoints():
+    """``(service, method, callers)`` of every RPC entrypoint, read from the service classes."""
+    for service, cls in SERVICES.items():
+        for name in dir(cls):
+            callers = getattr(getattr(cls, name), "callers", None)
+            if callers is not None:
+                yield service, name, callers
+
+
+def arguments(a):
+    """Arguments for each entrypoint that name business A's things wherever an entrypoint takes an id."""
+    due = (date.today() + timedelta(days=9)).isoformat()
+    line = [{"description": "Intruder", "unit_price": 100}]
+    pay = {"invoice_ids": [a.invoice_id], "payment_method_id": a.method_id, "receipt_to": "x@intruder.example"}
+    return {
+        ("accounts", "get_tenant"): (), ("accounts", "get_portal_config"): (), ("accounts", "get_logo"): (),
+        ("accounts", "set_logo"): (a.png, "image/png"), ("accounts", "remove_logo"): (),
+        ("accounts", "add_staff_user"): ({"email": new_email(), "name": "Ivy Intruder", "password": STRONG},),
+        ("accounts", "list_staff_users"): (), ("accounts", "list_clients"): (), ("accounts", "list_custom_fields"): (),
+        ("accounts", "create_client"): ({"name": "Intruder", "parent_id": a.client_id},),
+        ("accounts", "update_client"): (a.client_id, {"name": "Renamed"}), ("accounts", "get_client"): (a.client_id,),
+        ("accounts", "create_custom_field"): ({"key": "intruder", "label": "Intruder", "type": "text"},),
+        ("accounts", "delete_custom_field"): (a.field_id,),
+        ("accounts", "set_custom_field_values"): (a.client_id, {"gate_code": "0000"}),
+        ("accounts", "list_portal_users"): (), ("accounts", "invite_clients"): ([a.client_id],),
+        ("accounts", "send_password_resets"): ([a.client_id],),
+        ("accounts", "link_portal_user"): (a.portal_user_id, a.client_id, "manage"),
+        ("accounts", "sign_in_client"): ({"login": a.email, "password": a.password},),
+        ("accounts", "request_login_code"): ({"login": a.email},),
+        ("accounts", "verify_login_code"): ("no-such-attempt", "123456"),
+        ("accounts", "check_invitation"): (a.invitation,), ("accounts", "accept_invitation"): (a.invitation,
+                                                                                            {"password": STRONG}),
+        ("accounts", "request_password_reset"): ({"login": a.email},), ("accounts", "check_reset"): (a.reset,),
+        ("accounts", "reset_password"): (a.reset, {"password": STRONG}),
+        ("accounts", "resolve_client_session"): (a.session,), ("accounts", "switch_account"): (a.session, a.client_id),
+        ("accounts", "sign_out_client"): (a.session,), ("accounts", "get_my_account"): (),
+        ("accounts", "update_my_account"): ({"phone": "+1 555 010 0111"},),
+        ("accounts", "change_my_password"): ({"current_password": a.password, "new_password": STRONG},),
+        ("accounts", "request_email_change"): ({"email": new_email()},),
+        ("accounts", "confirm_email_change"): ({"code": "123456"},),
+        ("accounts", "set_security_answers"): ({"answers": []},),
+        ("accounts", "get_settings"): ("general",), ("accounts", "update_settings"): ("general", {"home_tab_enabled":
+                                                                                                 False}),
+        ("accounts", "create_tenant"): ({"slug": "intruders", "display_name": "Intruders", "owner": {
+            "email": new_email(), "name": "Ivy", "password": STRONG}},),
+        ("billing", "create_job"): ({"account_id": a.client_id, "title": "Intruder"},),
+        ("billing", "create_invoice"): ({"account_id": a.client_id, "due_date": due, "lines": line},),
+        ("billing", "list_invoices"): (), ("billing", "get_invoice"): (a.invoice_id,),
+        ("billing", "void_invoice"): (a.invoice_id,), ("billing", "invoice_pdf"): (a.invoice_id, "Intruders"),
+        ("billing", "account_billing"): (a.client_id,), ("billing", "set_autopay_lock"): (a.client_id, True),
+        ("billing", "apply_prepayment"): ({"payment_id": a.payment_id, "allocations": [
+            {"invoice_id": a.invoice_id, "amount": 100}]},),
+        ("billing", "autopay_statuses"): ([a.client_id],), ("billing", "invoices_to_charge"): (),
+        ("billing", "start_charge_run"): ([a.invoice_id],), ("billing", "get_charge_run"): (a.run_id,),
+        ("billing", "my_summary"): (), ("billing", "my_invoices"): (), ("billing", "my_history"): (),
+        ("billing", "my_invoice_pdf"): (a.invoice_id, "Intruders"), ("billing", "quote_payment"): (pay,),
+        ("billing", "pay_invoices"): ("intruder-key-1", pay),
+        ("billing", "make_prepayment"): ("intruder-key-2", {"amount": 1_000, "payment_method_id": a.method_id,
+                                                            "receipt_to": "x@intruder.example"}),
+        ("billing", "find_payment"): (a.payment_id,), ("billing", "my_payment_methods"): (),
+        ("billing", "add_payment_method"): (a.spare_card,), ("billing", "remove_payment_method"): (a.method_id,),
+        ("billing", "replace_payment_method"): (a.method_id, a.spare_card), ("billing", "my_autopay"): (),
+        ("billing", "enroll_autopay"): (a.method_id, True), ("billing", "cancel_autopay"): (),
+        ("billing", "get_settings"): ("billing",), ("billing", "update_settings"): ("billing", {"show_estimates":
+                                                                                               False}),
+        ("notifications", "list_my_alerts"): (), ("notifications", "count_my_unread_alerts"): (),
+        ("notifications", "mark_alerts_read"): ([a.alert_id],), ("notifications", "get_branding"): (),
+        ("notifications", "get_invitation_template"): (), ("notifications", "list_outbox"): (),
+        ("notifications", "update_invitation_template"): ({"subject": "Intruder", "html": "<p>Hi</p>"},),
+        ("notifications", "send_sample_invitation"): ("x@intruder.example",),
+        ("notifications", "get_outbox_message"): (a.message_id,),
+        ("notifications", "get_settings"): ("alerts",), ("notifications", "update_settings"): ("alerts", {}),
+        ("tickets", "get_settings"): ("tickets",), ("tickets", "update_settings"): ("tickets", {}),
+    }
+
+
+class Objects:
+    """Business A's things, one of each kind an entrypoint can name."""
+
+
+class _Any:
+    """Stands for A's objects when only the table's keys matter."""
+
+    def __getattr__(self, name):
+        return 1
+
+
+def png_base64():
+    import base64
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (10, 120, 40)).save(buffer, "PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def business_a(system):
+    """A business with a registered client, an invoice, a card, a payment, a charge run, an alert, a message."""
+    tenant, _ = system.new_tenant(slug="alpha-boundary", display_name="Alpha Lawn Care")
+    a = Objects()
+    a.tenant, a.png, a.password = tenant, png_base64(), "lemon meadow quietly orbits"
+    client, session = registered_client(system, tenant, name="Alpha Client One")
+    a.client_id, a.email, a.session = client["id"], client["email"], session["token"]
+    a.portal_user_id = session["portal_user"]["id"]
+    a.field_id = as_staff(system, tenant, "create_custom_field",
+                          {"key": "gate_code", "label": "Gate code", "type": "text"})["id"]
+    a.invitation = invite(system, tenant, create_client(system, tenant, name="Alpha Client Two"))
+    as_staff(system, tenant, "send_password_resets", [a.client_id])
+    a.reset = reset_token(system, a.email)
+    money_and_alerts(system, a)
+    return a
+
+
+def money_and_alerts(system, a):
+    staff, client = system.context(a.tenant), system.client_context(a.tenant, a.portal_user_id, a.client_id)
+    billing = lambda method, *args, context=staff: system.rpc.call("billing", method, *args, context=context)  # noqa
+    system.rpc.call("notifications", "update_settings", "alerts", {"payment_made": [a.tenant["owner"]["id"]]},
+                    context=staff)
+    billing("update_settings", "billing", {"autopay_enabled": True})
+    a.method_id = billing("add_payment_method", card_token(system), context=client)["id"]
+    a.spare_card = card_token(system)
+    due = (date.today() + timedelta(days=9)).isoformat()
+    invoice = lambda description: billing("create_invoice", {  # noqa: E731
+        "account_id": a.client_id, "due_date": due, "lines": [{"description": description, "unit_price": 4_200}]})
+    a.invoice_id = invoice("alpha-hedge trimming")["id"]
+    paid = billing("pay_invoices", "alpha-paid-1", {"invoice_ids": [invoice("alpha-hedge edging")["id"]],
+                                                    "payment_method_id": a.method_id, "receipt_to": a.email},
+                   context=client)
+    a.payment_id = paid["payment"]["id"]
+    billing("enroll_autopay", a.method_id, True, context=client)
+    a.run_id = billing("start_charge_run", [invoice("alpha-hedge autopay")["id"]])["id"]
+    a.alert_id = wait_for(lambda: system.rpc.call("notifications", "list_my_alerts", context=staff),
+                          message="the payment's alert")[0]["id"]
+    a.message_id = system.rpc.call("notifications", "list_outbox", context=staff)["items"][0]["id"]
+
+
+@pytest.fixture(scope="module")
+def alpha(system):
+    return business_a(system)
+
+
+@pytest.fixture(scope="module")
+def bravo(system):
+    """Another business's owner and client: valid passports, none of them A's."""
+    tenant, _ = system.new_tenant(slug="bravo-boundary", display_name="Bravo Pools")
+    client, session = registered_client(system, tenant, name="Bravo Client")
+    return {"owner": system.context(tenant),
+            "client": system.client_context(tenant, session["portal_user"]["id"], client["id"])}
+
+
+# --- what business A holds, table by table ------------------------------------------------------------
+
+# Failure counters are keyed by login and address, not by business (the throttling of each business's
+# own sign-in buckets is checked where it is decided); processed events are the services' own bookkeeping.
+NOT_A_BUSINESS_ROWS = {"sign_in_failures", "processed_events", "alembic_version"}
+
+
+def rows_of(system, tenant_id):
+    """Every row of every service database that belongs to ``tenant_id`` (all rows of a table without one)."""
+    found = {}
+    for service, url in system.databases.urls.items():
+        engine = create_engine(url)
+        try:
+            metadata = MetaData()
+            metadata.reflect(engine)
+            with engine.connect() as connection:
+                for table in metadata.sorted_tables:
+                    if table.name in NOT_A_BUSINESS_ROWS:
+                        continue
+                    query = select(table)
+                    if "tenant_id" in table.c:
+                        query = query.where(table.c.tenant_id == tenant_id)
+                    found[f"{service}.{table.name}"] = sorted(map(repr, connection.execute(query).all()))
+        finally:
+            engine.dispose()
+    return found
+
+
+def call(system, service, method, args, context):
+    """Return the answer or the error of one call."""
+    try:
+        return system.rpc.call(service, method, *args, context=context)
+    except PorticoError as error:
+        return error
+
+
+# --- the tests ----------------------------------------------------------------------------------------
+
+def test_every_entrypoint_is_named_public_or_given_arguments_here():
+    public = {(service, name) for service, name, callers in rpc_entrypoints() if callers == "public"}
+    guarded = {(service, name) for service, name, callers in rpc_entrypoints() if callers != "public"}
+    assert public == PUBLIC
+    assert guarded == set(arguments(_Any()))
+
+
+def test_no_passport_a_forged_one_or_an_expired_one_is_refused_everywhere(system, alpha):
+    owner = staff_claims(alpha.tenant["id"], alpha.tenant["owner"]["id"])
+    forged = Passports().context(owner)
+    expired = {"passport": PassportSigner(system.passports.private_key, lifetime=-1).issue(owner)}
+    plain = {"tenant_id": alpha.tenant["id"], "actor": {"kind": "staff", "id": owner.actor_id}}
+    for (service, method), args in arguments(alpha).items():
+        for context in (None, plain, forged, expired):
+            answer = call(system, service, method, args, context)
+            assert isinstance(answer, Unauthenticated), (service, method, context, answer)
+
+
+def test_another_business_reaches_nothing_of_a_and_changes_nothing(system, alpha, bravo):
+    before = rows_of(system, alpha.tenant["id"])
+    for (service, method), args in arguments(alpha).items():
+        for who, context in bravo.items():
+            answer = call(system, service, method, args, context)
+            if isinstance(answer, PorticoError):
+                assert isinstance(answer, REFUSED), (service, method, who, answer)
+            else:
+                text = repr(answer)
+                assert not any(marker in text for marker in MARKERS), (service, method, who, answer)
+    assert rows_of(system, alpha.tenant["id"]) == before
+
+
+def test_a_visitor_makes_only_the_calls_of_someone_signing_in(system, alpha):
+    visitor = system.visitor_context(alpha.tenant)
+    for (service, method), args in arguments(alpha).items():
+        if (service, method) in FOR_VISITORS:
+            continue
+        answer = call(system, service, method, args, visitor)
+        assert isinstance(answer, PermissionDenied), (service, method, answer)
