@@ -5,13 +5,17 @@ PY := $(VENV)/bin/python
 SERVICES := accounts billing tickets notifications
 export PORTICO_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: up down test venv rabbitmq migrate test-tools bench
+.PHONY: up down test venv rabbitmq migrate test-tools bench env
 
 up: venv rabbitmq migrate
 	@$(PY) scripts/up.py
 
 down:
 	@$(PY) scripts/up.py --stop
+
+# A .env with fresh secrets for docker-compose (docs/docker.md); an existing one is kept.
+env: venv
+	@$(PY) scripts/new_env.py
 
 venv: $(VENV)/.installed
 

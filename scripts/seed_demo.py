@@ -117,9 +117,9 @@ def logins():
             ("Client (portal)", DEMO_CLIENT["email"], DEMO_CLIENT["password"])]
 
 
-def seed_over_broker():
-    """Seed through a client of its own at AMQP_URI; return the demo tenant."""
-    client = RpcClient(amqp_uri(), timeout=15)
+def seed_over_broker(broker_uri=None):
+    """Seed through a client of its own at ``broker_uri`` (default AMQP_URI); return the demo tenant."""
+    client = RpcClient(broker_uri or amqp_uri(), timeout=15)
     try:
         return seed(client)
     finally:

@@ -1,13 +1,13 @@
 """Run the whole system in the foreground: ``make up`` (Ctrl-C or ``make down`` stops it).
 
-Starts the four services, the sandbox payment processor and the gateway as child processes,
-waits until /healthz is green, seeds the demo business and prints the URL and the demo logins.
-Logs go to var/log/.
+Starts the four services, the sandbox payment processor, the development mailbox and the gateway
+under a supervisor (``shared.supervisor``) that restarts whatever exits, each on a broker user of
+its own; waits until /healthz is green, seeds the demo business and prints the URLs and the demo
+logins. Logs go to var/log/.
 """
 import argparse
 import os
 import signal
-import subprocess
 import sys
 import time
 import urllib.request
@@ -17,22 +17,70 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from seed_demo import logins, seed_over_broker  # noqa: E402
 
-from shared.config import env, var_dir  # noqa: E402
+from shared.broker_users import PROCESSES, ensure_local_users  # noqa: E402
+from shared.config import DEFAULT_AMQP_URI, env, var_dir  # noqa: E402
+from shared.heartbeat import beat_age  # noqa: E402
 from shared.passport import new_key  # noqa: E402
+from shared.supervisor import Program, Supervisor  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("accounts", "billing", "tickets", "notifications")
 PID_FILE = var_dir() / "portico.pids"
 
 
-def start(name, command, log_dir):
-    log = open(log_dir / f"{name}.log", "ab")
-    return subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+def broker_uris():
+    """Each process's AMQP URI: its own user on the local broker, or AMQP_URI for all when that is set."""
+    if env("AMQP_URI"):
+        print("AMQP_URI is set: every process uses that one broker user.")
+        return dict.fromkeys(PROCESSES, env("AMQP_URI"))
+    try:
+        return ensure_local_users(DEFAULT_AMQP_URI)
+    except Exception as exc:  # e.g. not root, so rabbitmqctl cannot reach the node
+        print(f"Could not create the broker users with rabbitmqctl ({exc}); every process uses guest.",
+              file=sys.stderr)
+        return dict.fromkeys(PROCESSES, DEFAULT_AMQP_URI)
 
 
-def wait_healthy(url, deadline):
-    while time.monotonic() < deadline:
+def mailbox_settings():
+    host = "127.0.0.1"
+    return {"MAILBOX_HOST": host, "MAILBOX_SMTP_PORT": env("MAILBOX_SMTP_PORT", "1025"),
+            "MAILBOX_HTTP_PORT": env("MAILBOX_HTTP_PORT", "8025"), "MAILBOX_DIR": str(var_dir() / "mailbox")}
+
+
+def delivery_settings(mailbox):
+    """Send notifications' mail and texts to the development mailbox, unless real ones are configured."""
+    settings = {}
+    if not env("SMTP_URL"):
+        settings["SMTP_URL"] = f"smtp://{mailbox['MAILBOX_HOST']}:{mailbox['MAILBOX_SMTP_PORT']}"
+    if not env("SMS_PROVIDER"):
+        settings.update(SMS_PROVIDER="http",
+                        SMS_URL=f"http://{mailbox['MAILBOX_HOST']}:{mailbox['MAILBOX_HTTP_PORT']}/sms")
+    return settings
+
+
+def programs(uris, mailbox, log_dir, host, port):
+    python, base = sys.executable, dict(os.environ)
+
+    def program(name, command, ready=None, **extra):
+        return Program(name, command, env={**base, **extra}, cwd=ROOT, log_path=log_dir / f"{name}.log", ready=ready)
+
+    def beating(service):
+        return lambda started: beat_age(service, since=started) is not None
+
+    services = [program(name, [python, "-W", "ignore", "-m", "shared.run", name], beating(name), AMQP_URI=uris[name],
+                        **(delivery_settings(mailbox) if name == "notifications" else {}))
+                for name in SERVICES]
+    return services + [
+        program("sandbox-processor", [python, "-m", "sandbox_processor"]),
+        program("mailbox", [python, "-m", "sandbox_mailbox"], **mailbox),
+        program("gateway", [str(Path(python).parent / "gunicorn"), "-k", "gthread", "--threads", "8", "--workers",
+                            "2", "--no-control-socket", "-b", f"{host}:{port}", "gateway.app:create_app()"],
+                AMQP_URI=uris["gateway"]),
+    ]
+
+
+def wait_healthy(url, supervisor, deadline):
+    while time.monotonic() < deadline and supervisor.failure is None:
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
@@ -41,20 +89,6 @@ def wait_healthy(url, deadline):
             pass
         time.sleep(0.3)
     return False
-
-
-def stop(processes, grace=15):
-    """Ask each process to stop once (a second SIGTERM would cut nameko's shutdown short)."""
-    for process in processes:
-        if process.poll() is None:
-            process.terminate()
-    deadline = time.monotonic() + grace
-    for process in processes:
-        try:
-            process.wait(max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            process.kill()
-    PID_FILE.unlink(missing_ok=True)
 
 
 def stop_from_pid_file():
@@ -75,6 +109,22 @@ def stop_from_pid_file():
     return 0
 
 
+def print_welcome(url, tenant, mailbox, began, log_dir):
+    print(f"\nPortico is up in {time.monotonic() - began:.1f} s: {url}")
+    print(f"  Demo business: {tenant['display_name']}")
+    print(f"  Staff sign-in: {url}/staff/sign-in")
+    print(f"  Client portal: {url}/p/{tenant['slug']}/")
+    for role, email, password in logins():
+        print(f"  {role}: {email} / {password}")
+    print(f"  API docs:      {url}/api/docs      Health: {url}/healthz")
+    print(f"  Payments:      http://{env('SANDBOX_PROCESSOR_HOST', '127.0.0.1')}:"
+          f"{env('SANDBOX_PROCESSOR_PORT', '8100')}  (sandbox; test card 4242 4242 4242 4242)")
+    kept = "texts only; mail goes to SMTP_URL" if env("SMTP_URL") else "every email and text Portico sends"
+    print(f"  Mailbox:       http://{mailbox['MAILBOX_HOST']}:{mailbox['MAILBOX_HTTP_PORT']}  ({kept})")
+    print(f"  Logs:          {log_dir}/")
+    print("Press Ctrl-C to stop.")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stop", action="store_true", help="stop a system started by make up")
@@ -89,51 +139,36 @@ def main():
     host, port = env("PORTICO_HOST", "127.0.0.1"), env("PORTICO_PORT", "8000")
     log_dir = var_dir() / "log"
     log_dir.mkdir(exist_ok=True)
-    python = sys.executable
-    processes = [start(name, [python, "-W", "ignore", "-m", "shared.run", name], log_dir)
-                 for name in SERVICES]
-    processes.append(start("sandbox-processor", [python, "-m", "sandbox_processor"], log_dir))
-    processes.append(start("gateway", [
-        str(Path(python).parent / "gunicorn"), "-k", "gthread", "--threads", "8", "--workers", "2",
-        "--no-control-socket", "-b", f"{host}:{port}", "gateway.app:create_app()"], log_dir))
+    uris, mailbox = broker_uris(), mailbox_settings()
+    supervisor = Supervisor(programs(uris, mailbox, log_dir, host, port),
+                            report=lambda line: print(f"[{time.strftime('%H:%M:%S')}] {line}", file=sys.stderr))
+    supervisor.start()
     PID_FILE.write_text(str(os.getpid()))
 
     def shut_down(*_):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         print("\nStopping Portico...")
-        stop(processes)
+        supervisor.stop()
+        PID_FILE.unlink(missing_ok=True)
         sys.exit(0)
 
     signal.signal(signal.SIGINT, shut_down)
     signal.signal(signal.SIGTERM, shut_down)
 
     url = f"http://{host}:{port}"
-    if not wait_healthy(f"{url}/healthz", time.monotonic() + 60):
-        print(f"Portico did not become healthy within 60 s; see {log_dir}/*.log", file=sys.stderr)
-        stop(processes)
+    if not wait_healthy(f"{url}/healthz", supervisor, time.monotonic() + 60):
+        if supervisor.failure is None:
+            print(f"Portico did not become healthy within 60 s; see {log_dir}/*.log", file=sys.stderr)
+        supervisor.stop()
+        PID_FILE.unlink(missing_ok=True)
         return 1
-    tenant = seed_over_broker()
-
-    print(f"\nPortico is up in {time.monotonic() - began:.1f} s: {url}")
-    print(f"  Demo business: {tenant['display_name']}")
-    print(f"  Staff sign-in: {url}/staff/sign-in")
-    print(f"  Client portal: {url}/p/{tenant['slug']}/")
-    for role, email, password in logins():
-        print(f"  {role}: {email} / {password}")
-    print(f"  API docs:      {url}/api/docs      Health: {url}/healthz")
-    print(f"  Payments:      http://{env('SANDBOX_PROCESSOR_HOST', '127.0.0.1')}:"
-          f"{env('SANDBOX_PROCESSOR_PORT', '8100')}  (sandbox; test card 4242 4242 4242 4242)")
-    print(f"  Logs:          {log_dir}/")
-    print("Press Ctrl-C to stop.")
-    while True:
-        for process in processes:
-            if process.poll() is not None:
-                print(f"A Portico process exited (pid {process.pid}); stopping. See {log_dir}/",
-                      file=sys.stderr)
-                stop(processes)
-                return 1
-        time.sleep(1)
+    print_welcome(url, seed_over_broker(uris["operator"]), mailbox, began, log_dir)
+    supervisor.wait()  # returns only once it gave up on a process, which it has reported
+    print("Stopping Portico.", file=sys.stderr)
+    supervisor.stop()
+    PID_FILE.unlink(missing_ok=True)
+    return 1
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from sandbox_processor.app import create_app as create_processor_app
 from sandbox_processor.testing import serving
 from portico_testing import SERVICES, Databases, Passports, ServiceProcess, Vhost, free_port, wait_for
 from portico_testing.inprocess import client, operator, staff, visitor
+from shared.broker_users import PROCESSES
 from tests.mail import mail_server  # noqa: F401  (a fixture: the SMTP server behind system.mail)
 
 BACKENDS = ("sqlite", "postgresql")
@@ -38,13 +39,17 @@ DEMO_PASSWORD = "correct horse battery staple"
 
 
 class System:
-    """Four services as processes, a gateway app in-process, and a client to call either."""
+    """Four services as processes, a gateway app in-process, and a client to call either.
+
+    Each service and the gateway use their own broker user, as in production; the tests' own
+    client (``rpc``, ``amqp_uri``, ``env``) is guest, who may do anything in the vhost.
+    """
 
     def __init__(self, backend, tmp_path, mail=None):
         self.backend = backend
         self.tmp_path = tmp_path
         self.mail = mail
-        self.vhost = Vhost().create()
+        self.vhost = Vhost(users=PROCESSES).create()
         self.databases = Databases(backend, tmp_path)
         self.databases.migrate()
         self.amqp_uri = self.vhost.uri()
@@ -66,17 +71,21 @@ class System:
             **({"SMTP_URL": mail.url} if mail else {}),
             **{f"{service.upper()}_DATABASE_URL": url for service, url in self.databases.urls.items()},
         }
-        self.services = {name: ServiceProcess(name, self.env, tmp_path) for name in SERVICES}
+        self.services = {name: ServiceProcess(name, self.env_of(name), tmp_path) for name in SERVICES}
         self.rpc = RpcClient(self.amqp_uri, timeout=10)
         for service in self.services.values():
             service.start()
         for name in SERVICES:
             self.wait_until_up(name)
-        self.app = create_app({"TESTING": True, "AMQP_URI": self.amqp_uri, "RPC_TIMEOUT_SECONDS": 5,
-                               "BLOB_STORE_URL": self.blob_store_url})
+        self.app = create_app({"TESTING": True, "AMQP_URI": self.vhost.uri(process="gateway"),
+                               "RPC_TIMEOUT_SECONDS": 5, "BLOB_STORE_URL": self.blob_store_url})
         self.http = self.app.test_client()
         self._server = None
         self._tenants = 0
+
+    def env_of(self, name):
+        """The environment of service ``name``: the System's, with the service's own broker user."""
+        return {**self.env, "AMQP_URI": self.vhost.uri(process=name)}
 
     def wait_until_up(self, name, timeout=30):
         wait_for(lambda: self.rpc.call(name, "ping", timeout=1)["database"], timeout=timeout,

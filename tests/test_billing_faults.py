@@ -353,7 +353,7 @@ def test_killing_a_billing_instance_during_a_charge_run_charges_every_invoice_on
 
     log_dir = faults.tmp_path / "billing-2"
     log_dir.mkdir(exist_ok=True)
-    second = ServiceProcess("billing", faults.env, log_dir)
+    second = ServiceProcess("billing", faults.env_of("billing"), log_dir)
     second.start()
     first = faults.services["billing"]
     faults.processor_app.config["LATENCY_MS"] = 20

@@ -189,7 +189,7 @@ def test_dead_letters_command_lists_a_dead_letter(system, flaky):
 def test_events_wait_in_the_outbox_while_the_broker_is_unreachable(system):
     link = TcpLink("127.0.0.1", 5672)
     try:
-        system.restart("accounts", AMQP_URI=system.vhost.uri(port=link.port))
+        system.restart("accounts", AMQP_URI=system.vhost.uri(port=link.port, process="accounts"))
         # nameko kills a service whose reply cannot be sent: let the pings that queued up
         # during the restart be answered before the link goes.
         wait_for(lambda: no_call_in_flight(system, "accounts"), message="accounts to answer every ping")

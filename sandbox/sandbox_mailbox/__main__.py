@@ -1,13 +1,12 @@
 """Run the development mailbox: ``python -m sandbox_mailbox`` (SMTP on 1025, its page on 8025, this machine only)."""
 import os
-import signal
-import sys
 
 from aiosmtpd.controller import Controller
 from werkzeug.serving import make_server
 
 from sandbox_mailbox.app import create_app
 from sandbox_mailbox.store import MailboxStore
+from sandbox_processor.serving import serve_until_stopped
 
 
 class Keeper:
@@ -28,15 +27,8 @@ def main():
     smtp = Controller(Keeper(MailboxStore(folder)), hostname=host, port=int(os.environ.get("MAILBOX_SMTP_PORT") or 1025))
     smtp.start()
     web = make_server(host, int(os.environ.get("MAILBOX_HTTP_PORT") or 8025), app, threaded=True)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print(f"Development mailbox: SMTP on {host}:{smtp.port}, page on http://{host}:{web.port}", flush=True)
-    try:
-        web.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        web.server_close()
-        smtp.stop()
+    serve_until_stopped(web, f"Development mailbox: SMTP on {host}:{smtp.port}, page on http://{host}:{web.port}",
+                        on_stop=smtp.stop)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,10 @@
 """Run the sandbox processor: ``python -m sandbox_processor`` (threaded, one thread per request)."""
 import os
-import signal
-import sys
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from sandbox_processor.app import create_app
+from sandbox_processor.serving import serve_until_stopped
 
 
 class PathOnlyRequestLog(WSGIRequestHandler):
@@ -26,15 +25,7 @@ def main():
     port = int(os.environ.get("SANDBOX_PROCESSOR_PORT") or 8100)
     server = make_server(host, port, create_app(), threaded=True,
                          request_handler=PathOnlyRequestLog)
-    # As PID 1 in a container SIGTERM is ignored unless handled.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print(f"Sandbox payment processor (test mode) on http://{host}:{server.port}", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve_until_stopped(server, f"Sandbox payment processor (test mode) on http://{host}:{server.port}")
 
 
 if __name__ == "__main__":

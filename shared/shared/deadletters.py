@@ -1,14 +1,16 @@
 """List and replay dead-lettered events: ``python -m shared.deadletters list|replay SERVICE [EVENT_ID]``.
 
 A dead letter keeps its body and headers, including the queue it failed on, how many times
-it was tried and the last error. Replaying sends it back to that queue with a fresh count.
+it was tried and the last error. Replaying sends it back to that queue, through the service's
+direct exchange, with a fresh count.
 """
 import argparse
 import json
 import sys
 
 from shared.events import dead_letter_queue
-from shared.messaging import ATTEMPTS_HEADER, ERROR_HEADER, QUEUE_HEADER, broker_connection, publish_confirmed
+from shared.messaging import (ATTEMPTS_HEADER, ERROR_HEADER, QUEUE_HEADER, broker_connection, publish_confirmed,
+                              redelivery_exchange)
 
 
 def _drain(connection, service):
@@ -57,8 +59,8 @@ def replay_dead_letters(service, event_id=None, amqp_uri=None):
                     continue
                 headers = {key: value for key, value in (message.headers or {}).items()
                            if key not in (ATTEMPTS_HEADER, ERROR_HEADER, "x-death")}
-                publish_confirmed(connection, body, "", message.headers[QUEUE_HEADER], headers,
-                                  message_id=body.get("event_id"))
+                publish_confirmed(connection, body, redelivery_exchange(service), message.headers[QUEUE_HEADER],
+                                  headers, message_id=body.get("event_id"))
                 channel.basic_ack(message.delivery_tag)
                 replayed += 1
         finally:

@@ -1,10 +1,11 @@
-"""What every service has the same way: its database and caller, ``ping`` and its settings tabs.
+"""What every service has the same way: its database, caller and heartbeat, ``ping`` and its settings tabs.
 
 A service inheriting ``StandardEntrypoints`` declares ``name``, ``version``, ``tables`` (its
 PlatformTables) and ``settings_tabs`` ({tab: Schema}); it gets ``db`` and ``ctx`` from here.
 """
 from shared.context import CallContext, public_rpc, staff_tenant, tenant_rpc
 from shared.db import Database, is_reachable
+from shared.heartbeat import Heartbeat
 from shared.schema_description import describe
 from shared.settings_store import read_settings, update_settings
 
@@ -12,6 +13,7 @@ from shared.settings_store import read_settings, update_settings
 class StandardEntrypoints:
     db = Database()
     ctx = CallContext()
+    heartbeat = Heartbeat()
 
     @public_rpc
     def ping(self):

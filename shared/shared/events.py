@@ -121,3 +121,18 @@ def subscriber_queue(source, event_type, service):
 
 def dead_letter_queue(service):
     return f"dead-letters.{service}"
+
+
+def events_exchange(source):
+    """Name of ``source``'s events exchange (nameko's own naming)."""
+    return f"{source}.events"
+
+
+def direct_exchange(service):
+    """Name of the exchange that routes, by queue name, to ``service``'s own event and dead-letter queues."""
+    return f"portico.direct.{service}"
+
+
+def retry_tier(service, delay_ms):
+    """Name of the exchange and queue where ``service``'s failed events wait ``delay_ms`` before redelivery."""
+    return f"portico.retry.{service}.{delay_ms}ms"

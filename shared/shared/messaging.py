@@ -6,7 +6,7 @@
 - ``on_event``: a handler sees each event id once (a ``processed_events`` row is committed
   with the handler's own changes); a handler that raises is redelivered after a back-off,
   then parked in the service's dead-letter queue (see ``shared.deadletters``).
-- ``declare_topology``: exchanges and every subscriber queue, declared before publishing.
+- ``declare_topology``: a source's exchange and its subscribers' queues, declared before publishing.
 """
 import functools
 import logging
@@ -25,7 +25,7 @@ from shared import config
 from shared.context import REQUEST_ID_KEY
 from shared.clock import utcnow
 from shared.db import service_engine
-from shared.events import CONTRACTS, SERVICES, dead_letter_queue, subscriber_queue
+from shared.events import CONTRACTS, dead_letter_queue, direct_exchange, retry_tier, subscriber_queue
 from shared.loops import BackgroundLoop
 from shared.message_size import encoded_size, refuse_oversize
 
@@ -40,19 +40,32 @@ now = utcnow  # the earlier name, until every caller uses shared.clock
 
 
 # --- topology -------------------------------------------------------------------------
+# Each service's retries and dead letters stay among its own queues: a failed event waits in
+# one of the service's retry tiers, then RabbitMQ dead-letters it to the service's direct
+# exchange, which routes it by queue name back to the queue it came from. Nothing goes through
+# the default exchange, so no service needs the right to send to every queue (docs/security.md).
 
-def retry_exchange(delay_ms):
-    return Exchange(f"portico.retry.{delay_ms}ms", type="fanout", durable=True)
-
-
-def retry_queue(delay_ms):
-    # Messages wait out the delay here, then RabbitMQ dead-letters them through the
-    # default exchange with their routing key: the name of the queue they came from.
-    return Queue(f"portico.retry.{delay_ms}ms", exchange=retry_exchange(delay_ms), durable=True,
-                 queue_arguments={"x-message-ttl": delay_ms, "x-dead-letter-exchange": ""})
+def retry_exchange(service, delay_ms):
+    return Exchange(retry_tier(service, delay_ms), type="fanout", durable=True)
 
 
-def subscriber_queues(contracts=CONTRACTS):
+def retry_queue(service, delay_ms):
+    return Queue(retry_tier(service, delay_ms), exchange=retry_exchange(service, delay_ms), durable=True,
+                 queue_arguments={"x-message-ttl": delay_ms, "x-dead-letter-exchange": direct_exchange(service)})
+
+
+def redelivery_exchange(service):
+    """``service``'s direct exchange: it routes a message to the service's queue named by its routing key."""
+    return Exchange(direct_exchange(service), type="direct", durable=True)
+
+
+def routed_by_name(service, queue_name):
+    """``queue_name`` bound to ``service``'s direct exchange with its own name as the key."""
+    return Queue(queue_name, exchange=redelivery_exchange(service), routing_key=queue_name, durable=True,
+                 auto_delete=False)
+
+
+def subscriber_queues(contracts):
     for contract in contracts:
         exchange = get_event_exchange(contract.source, {})
         for service in contract.subscribers:
@@ -60,25 +73,24 @@ def subscriber_queues(contracts=CONTRACTS):
                         routing_key=contract.name, durable=True, auto_delete=False)
 
 
-def declare_topology(connection, contracts=CONTRACTS):
-    """Declare event exchanges, subscriber queues, retry tiers and dead-letter queues."""
+def declare_topology(connection, source):
+    """Declare ``source``'s events exchange and its subscribers' queues, so no event waits for a consumer."""
+    contracts = [contract for contract in CONTRACTS if contract.source == source]
     channel = connection.channel()
     try:
-        for contract in contracts:
-            get_event_exchange(contract.source, {})(channel).declare()
+        get_event_exchange(source, {})(channel).declare()
         for queue in subscriber_queues(contracts):
             queue(channel).declare()
-        declare_failure_queues(channel, SERVICES)
     finally:
         channel.close()
 
 
-def declare_failure_queues(channel, services):
-    """Declare the retry tiers and the dead-letter queue of each of ``services``."""
+def declare_failure_queues(channel, service, queue_name):
+    """Declare ``service``'s retry tiers and dead-letter queue, and route ``queue_name``'s redeliveries back."""
     for delay in config.retry_delays_ms():
-        retry_queue(delay)(channel).declare()
-    for service in services:
-        Queue(dead_letter_queue(service), durable=True)(channel).declare()
+        retry_queue(service, delay)(channel).declare()
+    routed_by_name(service, dead_letter_queue(service))(channel).declare()
+    routed_by_name(service, queue_name)(channel).declare()
 
 
 def publish_confirmed(connection, body, exchange, routing_key, headers, message_id=None):
@@ -165,6 +177,7 @@ class Relay:
     def __init__(self, engine, tables, source, amqp_uri=None):
         self.engine = engine
         self.tables = tables
+        self.source = source
         self.exchange = get_event_exchange(source, {})
         self.amqp_uri = amqp_uri
         self.connection = None
@@ -173,7 +186,7 @@ class Relay:
         if self.connection is None:
             connection = broker_connection(self.amqp_uri)
             connection.ensure_connection(max_retries=1)
-            declare_topology(connection)
+            declare_topology(connection, self.source)
             self.connection = connection
         return self.connection
 
@@ -263,7 +276,7 @@ class ReliableEventHandler(EventHandler):
                            routing_key=self.event_type, durable=True, auto_delete=False)
         with broker_connection(self.container.config.get("AMQP_URI")) as connection:
             channel = connection.channel()
-            declare_failure_queues(channel, [service])
+            declare_failure_queues(channel, service, self.queue.name)
             channel.close()
         Consumer.setup(self)
 
@@ -287,15 +300,14 @@ class ReliableEventHandler(EventHandler):
                         ERROR_HEADER: f"{type(error).__name__}: {error}"[:500]})
         headers.pop("x-death", None)
         delays = config.retry_delays_ms()
-        body = message.payload
+        body, service = message.payload, self.container.service_name
         with broker_connection(self.container.config.get("AMQP_URI")) as connection:
             if attempts <= len(delays):
-                publish_confirmed(connection, body, retry_exchange(delays[attempts - 1]),
+                publish_confirmed(connection, body, retry_exchange(service, delays[attempts - 1]),
                                   queue_name, headers)
             else:
-                log.error("event moved to %s after %d attempts: %s",
-                          dead_letter_queue(self.container.service_name), attempts, error)
-                publish_confirmed(connection, body, "", dead_letter_queue(self.container.service_name),
+                log.error("event moved to %s after %d attempts: %s", dead_letter_queue(service), attempts, error)
+                publish_confirmed(connection, body, redelivery_exchange(service), dead_letter_queue(service),
                                   headers)
 
 

@@ -12,11 +12,35 @@ import logging.config  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+from amqp.exceptions import ConnectionError as AmqpConnectionError  # noqa: E402
 from nameko.cli.run import run  # noqa: E402
+from nameko.messaging import QueueConsumer  # noqa: E402
 
 from shared.config import amqp_uri, load_service_config  # noqa: E402
 from shared.logs import logging_config  # noqa: E402
 
+
+def _settle_quietly(action):
+    """``QueueConsumer.ack_message``/``requeue_message`` that let a lost connection be.
+
+    nameko 2.x ignores amqp's ConnectionError here but not the socket's own (BrokenPipeError,
+    ConnectionResetError): a requeue on a dead socket then raised inside the RPC consumer, which
+    answered the caller with that error although the broker redelivers the call and runs it.
+    Either way the broker takes back what was not acknowledged, so there is nothing to do.
+    """
+
+    def settle(self, message):
+        if message.channel.connection:
+            try:
+                getattr(message, action)()
+            except (AmqpConnectionError, OSError):
+                pass
+
+    return settle
+
+
+QueueConsumer.ack_message = _settle_quietly("ack")
+QueueConsumer.requeue_message = _settle_quietly("requeue")
 
 
 def service_class(target):

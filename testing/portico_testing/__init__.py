@@ -7,10 +7,11 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
+
+from shared.broker_users import amqp_uri, definitions, import_with_rabbitmqctl
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("accounts", "billing", "tickets", "notifications")
@@ -18,32 +19,42 @@ POSTGRES_ADMIN_URL = os.environ.get("PORTICO_TEST_POSTGRES_URL",
                                     "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
 
 
-def rabbitmqctl(*args, check=True):
-    # A session of its own: a Ctrl-C meant for the tests must not kill it half-way.
-    subprocess.run(["rabbitmqctl", "-q", *args], check=check, capture_output=True, timeout=60,
-                   start_new_session=True)
-
-
 class Vhost:
     """A throw-away RabbitMQ virtual host, so tests never meet a running system's queues.
 
-    The name is chosen before anything is created, so ``delete`` can always clean up.
+    ``guest`` may do anything in it (the tests' own calls and checks); with ``users``, each
+    Portico process named also gets a user of its own with the grants ``make up`` and compose
+    give it (``shared.broker_users``), created in the same import. The names are chosen before
+    anything is created, so ``delete`` can always clean up.
     """
 
-    def __init__(self, host="127.0.0.1", port=5672, prefix="portico-test"):
+    def __init__(self, host="127.0.0.1", port=5672, prefix="portico-test", users=()):
         self.name = f"{prefix}-{secrets.token_hex(4)}"
         self.host, self.port = host, port
+        self.passwords = {process: secrets.token_urlsafe(16) for process in users}
+
+    def user_name(self, process):
+        return f"{self.name}-{process}"
 
     def create(self):
-        rabbitmqctl("add_vhost", self.name)
-        rabbitmqctl("set_permissions", "-p", self.name, "guest", ".*", ".*", ".*")
+        document = definitions(self.name, self.passwords, self.user_name)
+        document["permissions"].append({"user": "guest", "vhost": self.name, "configure": ".*", "write": ".*",
+                                        "read": ".*"})
+        import_with_rabbitmqctl(document)
         return self
 
-    def uri(self, host=None, port=None):
-        return f"pyamqp://guest:guest@{host or self.host}:{port or self.port}/{quote(self.name, safe='')}"
+    def uri(self, host=None, port=None, process=None):
+        """The vhost's URI as guest, or as ``process``'s own user."""
+        user, password = (self.user_name(process), self.passwords[process]) if process else ("guest", "guest")
+        return amqp_uri(user, password, host or self.host, port or self.port, self.name)
 
     def delete(self):
-        rabbitmqctl("delete_vhost", self.name, check=False)
+        deleting = [subprocess.Popen(["rabbitmqctl", "-q", *command], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, start_new_session=True)
+                    for command in [("delete_vhost", self.name)] + [
+                        ("delete_user", self.user_name(process)) for process in self.passwords]]
+        for process in deleting:
+            process.wait(60)
 
 
 class Databases:

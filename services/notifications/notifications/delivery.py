@@ -1,4 +1,4 @@
-"""Sending queued messages: SMTP or the local mailbox for email, a provider adapter for SMS.
+"""Sending queued messages: SMTP or the local mailbox for email, a provider adapter (HTTP) for SMS.
 
 ``Courier.deliver_next`` claims one due message, sends it outside any transaction and records
 the outcome; a failure is retried after each of ``retry_delays`` and then marked failed.
@@ -8,10 +8,13 @@ the claim also skips rows another instance is claiming (``FOR UPDATE SKIP LOCKED
 
 Nothing here logs a message's body, code, link or recipient: only its id and the error class.
 """
+import json
 import logging
 import re
 import smtplib
 import ssl
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from datetime import timedelta
 from email.headerregistry import Address
@@ -32,6 +35,7 @@ DEFAULT_RETRY_DELAYS_SECONDS = "5,30,120,600"
 DEFAULT_MAIL_FROM = "no-reply@portico.localhost"
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 SMTP_TIMEOUT_SECONDS = 30
+SMS_TIMEOUT_SECONDS = 15
 # Longer than one SMTP exchange can take, so a lease never runs out while its send is under way.
 CLAIM_LEASE = timedelta(seconds=SMTP_TIMEOUT_SECONDS * 4)
 KEPT_LOCALLY = "Kept in the local mailbox: no SMTP server is configured (set SMTP_URL to send email)."
@@ -74,6 +78,7 @@ class DeliverySettings:
     mail_from: str = DEFAULT_MAIL_FROM
     smtp: SmtpSettings | None = None
     sms_provider: str = "outbox"
+    sms_url: str | None = None
     retry_delays: tuple = (5, 30, 120, 600)
 
     @classmethod
@@ -83,7 +88,7 @@ class DeliverySettings:
         return cls(base_url=env("PORTICO_BASE_URL", DEFAULT_BASE_URL).rstrip("/"),
                    mail_from=env("MAIL_FROM", DEFAULT_MAIL_FROM),
                    smtp=SmtpSettings.from_url(smtp_url) if smtp_url else None,
-                   sms_provider=env("SMS_PROVIDER", "outbox"),
+                   sms_provider=env("SMS_PROVIDER", "outbox"), sms_url=env("SMS_URL"),
                    retry_delays=tuple(float(delay) for delay in delays.split(",")))
 
 
@@ -161,20 +166,41 @@ class OutboxSmsProvider(SmsProvider):
         return "Kept in the local mailbox: the SMS provider is 'outbox', which sends nothing."
 
 
-SMS_PROVIDERS = {"outbox": OutboxSmsProvider}
+class HttpSmsProvider(SmsProvider):
+    """Post each text as JSON ``{"to", "text"}`` to ``SMS_URL``: the development mailbox, or a gateway taking the same."""
+
+    def __init__(self, url):
+        if not url or urlsplit(url).scheme not in ("http", "https"):
+            raise ValueError("SMS_PROVIDER 'http' needs SMS_URL, e.g. http://127.0.0.1:8025/sms")
+        self.url = url
+
+    def send(self, to, text):
+        request = urllib.request.Request(self.url, data=json.dumps({"to": to, "text": text}).encode(),
+                                         headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(request, timeout=SMS_TIMEOUT_SECONDS):
+            pass  # any 2xx; urlopen raises HTTPError for the rest
+        return f"Sent to the SMS gateway at {urlsplit(self.url).hostname}."
+
+    def __repr__(self):  # the URL may carry a token
+        return "HttpSmsProvider()"
 
 
-def sms_provider(name):
-    try:
-        return SMS_PROVIDERS[name]()
-    except KeyError:
-        raise ValueError(f"SMS_PROVIDER must be one of {sorted(SMS_PROVIDERS)}, not {name!r}") from None
+SMS_PROVIDERS = {"outbox": OutboxSmsProvider, "http": HttpSmsProvider}
+
+
+def sms_provider(name, url=None):
+    """The SMS adapter called ``name`` (``SMS_PROVIDER``); the ``http`` one posts to ``url``."""
+    if name not in SMS_PROVIDERS:
+        raise ValueError(f"SMS_PROVIDER must be one of {sorted(SMS_PROVIDERS)}, not {name!r}")
+    return HttpSmsProvider(url) if name == "http" else SMS_PROVIDERS[name]()
 
 
 # --- retries ----------------------------------------------------------------------------
 
 def is_permanent(error):
     """Tell whether retrying cannot help: the server refused the message or recipient for good."""
+    if isinstance(error, urllib.error.HTTPError):  # the SMS gateway refused it; 408 and 429 mean "later"
+        return 400 <= error.code < 500 and error.code not in (408, 429)
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _ in error.recipients.values())
     if isinstance(error, smtplib.SMTPResponseException):

@@ -41,7 +41,8 @@ class Mailroom(BackgroundLoop):
     def setup(self):
         self.settings = DeliverySettings.from_env()
         self.courier = Courier(service_engine(self.container), email_transport(self.settings),
-                               sms_provider(self.settings.sms_provider), self.settings.retry_delays)
+                               sms_provider(self.settings.sms_provider, self.settings.sms_url),
+                               self.settings.retry_delays)
 
     def work_once(self):
         return self.courier.deliver_next()

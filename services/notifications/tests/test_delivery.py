@@ -1,4 +1,5 @@
 """Delivery rules on a real SQLite mailbox: claiming, retries with back-off, giving up, dedupe."""
+import logging
 import smtplib
 from datetime import datetime, timedelta, timezone
 
@@ -6,11 +7,14 @@ import pytest
 from sqlalchemy.orm import Session
 
 from notifications import mailbox
-from notifications.delivery import (CLAIM_LEASE, KEPT_LOCALLY, Courier, DeliverySettings, LocalMailbox,
-                                    OutboxSmsProvider, SmtpSettings, build_email, is_permanent,
+from notifications.delivery import (CLAIM_LEASE, KEPT_LOCALLY, Courier, DeliverySettings, HttpSmsProvider,
+                                    LocalMailbox, OutboxSmsProvider, SmtpSettings, build_email, is_permanent,
                                     next_attempt, sms_provider)
 from notifications.messages import Draft
 from notifications.models import Base, Message
+from portico_testing import free_port
+from sandbox_mailbox.app import create_app as create_mailbox_app
+from sandbox_processor.testing import serving
 from shared.db import make_engine
 
 DELAYS = (5, 30, 120, 600)
@@ -204,8 +208,38 @@ def test_settings_from_the_environment(monkeypatch):
 
 def test_sms_providers_are_chosen_by_name():
     assert isinstance(sms_provider("outbox"), OutboxSmsProvider)
+    assert isinstance(sms_provider("http", "http://127.0.0.1:8025/sms"), HttpSmsProvider)
     with pytest.raises(ValueError):
         sms_provider("carrier-pigeon")
+    with pytest.raises(ValueError):
+        sms_provider("http")  # no SMS_URL
+
+
+def test_a_text_is_posted_to_the_sms_gateway_and_its_refusals_and_outages_are_told_apart(engine, tmp_path, caplog):
+    """Against the development mailbox: sent, refused for good (400), or retried while nobody listens."""
+    caplog.set_level(logging.DEBUG)
+    code = "Your sign-in code is 482913."
+    sent = queue(engine, email_draft(channel="sms", recipient="+15550100199", subject=None, html=None, text=code))
+    refused = queue(engine, email_draft(channel="sms", recipient="+15550100199", subject=None, html=None,
+                                        text="x" * 1601, source_event_id="event-2"))
+    app = create_mailbox_app(tmp_path / "mailbox")
+    with serving(app) as url:
+        courier = Courier(engine, LocalMailbox(), sms_provider("http", f"{url}/sms"), DELAYS, clock=Clock())
+        while courier.deliver_next():
+            pass
+    [kept] = app.extensions["mailbox"].items()
+    assert (kept.kind, kept.to, kept.text) == ("sms", "+15550100199", code)
+    assert message(engine, sent).status == "sent"
+    assert (message(engine, refused).status, message(engine, refused).last_error) == (
+        "failed", "HTTPError: HTTP Error 400: BAD REQUEST")
+
+    unanswered = queue(engine, email_draft(channel="sms", recipient="+15550100199", subject=None, html=None,
+                                           text=code, source_event_id="event-3"))
+    courier = Courier(engine, LocalMailbox(), sms_provider("http", f"http://127.0.0.1:{free_port()}/sms"), DELAYS,
+                      clock=Clock())
+    assert courier.deliver_next()
+    assert (message(engine, unanswered).status, message(engine, unanswered).attempts) == ("pending", 1)
+    assert code not in caplog.text
 
 
 def test_built_email_has_both_parts_and_single_line_headers():
