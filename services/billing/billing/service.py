@@ -142,7 +142,8 @@ class BillingService(StandardEntrypoints):
 
     @tenant_rpc
     def invoices_to_charge(self):
-        return charge_runs.describe_awaiting(charge_runs.invoices_to_charge(self.db, access.staff_tenant(self.ctx)))
+        return charge_runs.describe_awaiting(charge_runs.invoices_to_charge(
+            self.db, access.staff_tenant(self.ctx), limit=charge_runs.SHOWN_AT_MOST))
 
     @tenant_rpc
     def start_charge_run(self, invoice_ids=None):
