@@ -25,7 +25,7 @@ COPY services/${SERVICE}/ ./services/${SERVICE}/
 
 RUN pip install --no-cache-dir -c constraints.txt ./shared ./services/${SERVICE} \
  && rm -rf shared/build services/${SERVICE}/build shared/*.egg-info services/${SERVICE}/*.egg-info \
- && mkdir -p var && chown portico:portico var
+ && mkdir -p var blobs && chown portico:portico var blobs
 
 USER portico
 

@@ -59,11 +59,13 @@ class System:
         self._processor = serving(self.processor_app)
         self.processor_url = self._processor.__enter__()
         self.passports = Passports()
+        self.blob_store_url = f"file://{tmp_path}/blobs"  # one store for the services and the gateway
         self.env = {
             **os.environ,
             **self.passports.env,
             "AMQP_URI": self.amqp_uri,
             "PORTICO_VAR_DIR": str(tmp_path),
+            "BLOB_STORE_URL": self.blob_store_url,
             "EVENT_RETRY_DELAYS_MS": "200,400",
             "PAYMENT_PROCESSOR_URL": self.processor_url,
             **({"SMTP_URL": mail.url} if mail else {}),
@@ -76,7 +78,7 @@ class System:
         for name in SERVICES:
             self.wait_until_up(name)
         self.app = create_app({"TESTING": True, "AMQP_URI": self.vhost.uri(process="gateway"),
-                               "RPC_TIMEOUT_SECONDS": 5})
+                               "RPC_TIMEOUT_SECONDS": 5, "BLOB_STORE_URL": self.blob_store_url})
         self.http = self.app.test_client()
         self._server = None
         self._tenants = 0

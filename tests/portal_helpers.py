@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import create_engine, select, update
 
 from accounts.models import SignInToken, platform
+from shared.blobs import blob_store
 CLIENT_PASSWORD = "lemon meadow quietly orbits"
 _addresses = (f"10.77.{n // 250}.{n % 250 + 1}" for n in itertools.count())
 _emails = (f"client{n}@clients.example" for n in itertools.count(1))
@@ -39,6 +40,16 @@ def staff_context(system, tenant):
 
 def as_staff(system, tenant, method, *args):
     return system.rpc.call("accounts", method, *args, context=staff_context(system, tenant))
+
+
+def uploaded(system, data):
+    """Put ``data`` into the System's blob store as the gateway puts an upload; return its id."""
+    return blob_store(system.blob_store_url).put(data, "application/octet-stream")
+
+
+def set_logo(system, tenant, data):
+    """Make ``data`` the business's logo as the gateway does: uploaded, then handed to accounts by id."""
+    return as_staff(system, tenant, "set_logo", uploaded(system, data))
 
 
 def change_general_settings(system, tenant, **changes):

@@ -4,13 +4,12 @@ from playwright.sync_api import expect
 
 pytest.register_assert_rewrite("tests.browser")  # before the import, so its assertions explain failures
 from tests.browser import PHONE, axe_violations, horizontal_overflow
+from portico_testing import images
 from tests.portal_helpers import (CLIENT_PASSWORD, as_staff, change_general_settings, create_client, invite,
-                                  login_code, registered_client)
+                                  login_code, registered_client, set_logo)
 
 pytest_plugins = ("tests.browser",)  # the chromium, site and page fixtures
 pytestmark = [pytest.mark.browser, pytest.mark.backends("sqlite")]  # docs/architecture.md, "Tests and backends"
-
-PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 
 
 @pytest.fixture
@@ -24,7 +23,7 @@ def business(system):
     as_staff(system, tenant, "create_custom_field", {"key": "gate_code", "label": "Gate code", "type": "text"})
     as_staff(system, tenant, "create_custom_field", {"key": "visits", "label": "Preferred day", "type": "choice",
                                                      "choices": ["Monday", "Friday"]})
-    as_staff(system, tenant, "set_logo", PNG, "image/png")
+    set_logo(system, tenant, images.image("PNG", size=(1, 1)))
     return tenant
 
 

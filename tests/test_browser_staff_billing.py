@@ -70,7 +70,7 @@ def test_staff_create_an_invoice_with_the_form(system, page, site, staff):
     expect(page.locator(".facts")).to_contain_text("$72.32")
     [invoice] = staff.ok("GET", "/invoices")["items"]
     assert (invoice["account_id"], invoice["total"]) == (customer["id"], 3 * 1999 + 1235)
-    pdf_link = page.get_by_role("button", name="Open PDF of invoice #1001").get_attribute("href")
+    pdf_link = page.get_by_role("button", name="Download PDF of invoice #1001").get_attribute("href")
     pdf = page.request.get(f"{site}{pdf_link}")  # with the page's session cookie
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
 

@@ -1,9 +1,8 @@
 """Staff client pages in a real browser: the main flows, accessibility (axe) and the phone layout."""
-import io
-
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
+
+from portico_testing import images
 
 pytest.register_assert_rewrite("tests.browser")  # before the import, so its assertions explain failures
 from tests.browser import PHONE, axe_violations, horizontal_overflow
@@ -11,12 +10,6 @@ from tests.test_browser_staff import sign_in, submit
 
 pytest_plugins = ("tests.browser",)  # the chromium, site and page fixtures
 pytestmark = [pytest.mark.browser, pytest.mark.backends("sqlite")]  # docs/architecture.md, "Tests and backends"
-
-
-def png_bytes():
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 20), (20, 120, 40)).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 def rpc(system, tenant, method, *args):
@@ -82,11 +75,13 @@ def test_bulk_invitations_show_a_result_per_client(system, page, site, signed_in
     assert axe_violations(page) == []
 
 
-def test_a_logo_that_is_not_an_image_is_refused_in_place(system, page, site, signed_in, tmp_path):
+def test_a_logo_that_is_not_an_image_is_refused_in_place_and_one_served_back_runs_nothing(
+        system, page, site, signed_in, tmp_path):
     text_file = tmp_path / "logo.png"
     text_file.write_text("not really a picture")
-    picture = tmp_path / "real.png"
-    picture.write_bytes(png_bytes())
+    picture = tmp_path / "real.png"  # a real picture, with a page hidden after its end
+    picture.write_bytes(images.with_trailing(images.image("PNG", size=(40, 20)),
+                                             b"<html><script>document.title = 'ran'; alert(1)</script></html>"))
     page.goto(f"{site}/staff/settings/general")
 
     page.get_by_label("Logo image").set_input_files(str(text_file))
@@ -99,7 +94,15 @@ def test_a_logo_that_is_not_an_image_is_refused_in_place(system, page, site, sig
     page.get_by_label("Logo image").set_input_files(str(picture))
     submit(page, "Upload logo")
     expect(page.get_by_role("status")).to_contain_text("Logo uploaded.")
-    expect(page.get_by_role("img", name="Current logo")).to_be_visible()
+    logo = page.get_by_role("img", name="Current logo")
+    expect(logo).to_be_visible()
+    assert logo.evaluate("image => image.complete && image.naturalWidth") == 40
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    opened = page.goto(site + logo.get_attribute("src"))  # the logo opened as a page of its own
+    assert opened.headers["content-type"] == "image/png" and opened.headers["x-content-type-options"] == "nosniff"
+    assert dialogs == [] and page.title() != "ran"
+    page.go_back()
     submit(page, "Remove logo")
     expect(page.get_by_role("status")).to_contain_text("Logo removed.")
 

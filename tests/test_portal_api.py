@@ -4,10 +4,11 @@ import re
 
 import pytest
 
+from portico_testing import images
 from tests.portal_helpers import (CLIENT_PASSWORD, accept, as_staff, bearer, change_general_settings,
                                   create_client, email_change_code, events_count, expire_secrets, invite,
                                   latest_event, login_code, new_address, new_email, portal_api, registered_client,
-                                  reset_token, sign_in)
+                                  reset_token, set_logo, sign_in)
 
 # Backends (docs/architecture.md, "Tests and backends"): PostgreSQL. What SQLite does differently here (times
 # handed back without a zone, time windows counted in SQL, JSON columns) is checked by the in-process tests of
@@ -17,8 +18,6 @@ pytestmark = pytest.mark.backends("postgresql")
 NEW_PASSWORD = "seven brisk otters paddle home"
 NOT_CORRECT = "That code is not correct."
 NO_LONGER_USABLE = "This code can no longer be used. Ask for a new one."
-# A 1×1 transparent PNG.
-PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
 
 
 @pytest.fixture
@@ -730,7 +729,7 @@ def test_the_home_page_switches_between_linked_properties(system, browser, busin
 
 def test_the_logo_is_served_with_caching_headers(system, browser, business):
     assert browser.get(page_path(business, "logo")).status_code == 404
-    as_staff(system, business, "set_logo", PNG, "image/png")
+    set_logo(system, business, images.image("PNG", size=(1, 1)))
 
     response = browser.get(page_path(business, "logo"))
 

@@ -333,7 +333,10 @@ def test_an_invoice_pdf_downloads(system, client):
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
-    assert f'filename="invoice-{invoice["number"]}.pdf"' in response.headers["Content-Disposition"]
+    assert response.headers["Content-Disposition"] == f'attachment; filename="invoice-{invoice["number"]}.pdf"'
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Cache-Control"] == "private, no-store"
 
 
 # --- a Billing tab setting switched off removes its feature ---------------------------------------------

@@ -16,11 +16,11 @@ from sqlalchemy import MetaData, create_engine, select
 from accounts.service import AccountsService
 from billing.service import BillingService
 from notifications.service import NotificationsService
-from portico_testing import Passports, wait_for
+from portico_testing import Passports, images, wait_for
 from portico_testing.inprocess import client as client_claims, staff as staff_claims
 from shared.errors import InvalidInput, NotFound, PermissionDenied, PorticoError, Unauthenticated
 from shared.passport import PassportSigner
-from tests.portal_helpers import (as_staff, create_client, invite, new_email, registered_client, reset_token)
+from tests.portal_helpers import as_staff, create_client, invite, new_email, registered_client, reset_token, uploaded
 from tests.test_deadlines import card_token
 from tickets.service import TicketsService
 
@@ -58,7 +58,7 @@ def arguments(a):
     pay = {"invoice_ids": [a.invoice_id], "payment_method_id": a.method_id, "receipt_to": "x@intruder.example"}
     return {
         ("accounts", "get_tenant"): (), ("accounts", "get_portal_config"): (), ("accounts", "get_logo"): (),
-        ("accounts", "set_logo"): (a.png, "image/png"), ("accounts", "remove_logo"): (),
+        ("accounts", "set_logo"): (a.upload,), ("accounts", "remove_logo"): (),
         ("accounts", "add_staff_user"): ({"email": new_email(), "name": "Ivy Intruder", "password": STRONG},),
         ("accounts", "list_staff_users"): (), ("accounts", "list_clients"): (), ("accounts", "list_custom_fields"): (),
         ("accounts", "create_client"): ({"name": "Intruder", "parent_id": a.client_id},),
@@ -129,22 +129,11 @@ class _Any:
         return 1
 
 
-def png_base64():
-    import base64
-    import io
-
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), (10, 120, 40)).save(buffer, "PNG")
-    return base64.b64encode(buffer.getvalue()).decode()
-
-
 def business_a(system):
     """A business with a registered client, an invoice, a card, a payment, a charge run, an alert, a message."""
     tenant, _ = system.new_tenant(slug="alpha-boundary", display_name="Alpha Lawn Care")
     a = Objects()
-    a.tenant, a.png, a.password = tenant, png_base64(), "lemon meadow quietly orbits"
+    a.tenant, a.upload, a.password = tenant, uploaded(system, images.image("PNG")), "lemon meadow quietly orbits"
     client, session = registered_client(system, tenant, name="Alpha Client One")
     a.client_id, a.email, a.session = client["id"], client["email"], session["token"]
     a.portal_user_id = session["portal_user"]["id"]

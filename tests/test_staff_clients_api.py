@@ -6,11 +6,13 @@ import re
 import pytest
 from PIL import Image
 
+from portico_testing import images, wait_for
+from shared.blobs import blob_store
 from shared.errors import NotFound
-from portico_testing import wait_for
+from shared.message_size import MAX_MESSAGE_BYTES
 
 # Backends (docs/architecture.md, "Tests and backends"): PostgreSQL. What SQLite does differently here
-# (lower() and LIKE, values of each custom field type, foreign keys, max() of a time, the logo's binary column)
+# (lower() and LIKE, values of each custom field type, foreign keys, max() of a time)
 # is checked by the in-process tests of services/accounts/tests.
 pytestmark = pytest.mark.backends("postgresql")
 
@@ -401,34 +403,60 @@ def has_logo(staff):
     return staff.ok("GET", "/settings/general").get("has_logo")
 
 
-def test_a_small_png_logo_is_stored_served_and_removed(staff):
-    image = png_bytes()
+def blob_ids(system):
+    """The ids of the blobs in the System's store (the services' and the gateway's)."""
+    return {path.name for path in blob_store(system.blob_store_url).root.iterdir() if "." not in path.name}
 
-    assert staff.ok("PUT", "/logo", **upload(image))["has_logo"] is True
 
+def pixels(data):
+    with Image.open(io.BytesIO(data)) as image:
+        return image.format, image.size, image.convert("RGB").getpixel((0, 0))
+
+
+def assert_served_safely(response, content_type):
+    """A file served back: its checked type, never sniffed, under a policy that runs and frames nothing."""
+    assert response.mimetype == content_type
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "sandbox" in policy and "frame-ancestors 'none'" in policy
+
+
+def test_a_small_png_logo_is_stored_by_reference_served_and_removed(system, staff):
+    before = blob_ids(system)
+
+    assert staff.ok("PUT", "/logo", **upload(png_bytes()))["has_logo"] is True
+
+    [kept] = blob_ids(system) - before  # the re-encoded copy only: the upload itself is gone
     served = staff.call("GET", "/logo")
-    assert served.status_code == 200
-    assert served.mimetype == "image/png" and served.get_data() == image
+    assert served.status_code == 200 and pixels(served.get_data()) == ("PNG", (8, 8), (20, 120, 40))
+    assert_served_safely(served, "image/png")
+    assert served.headers["Content-Disposition"] == 'inline; filename="logo.png"'
+    assert kept not in served.headers["ETag"]  # the blob's id stays inside
+    assert staff.system.http.get(f"{API}/logo", headers={**staff.headers, "If-None-Match": served.headers["ETag"]}
+                                 ).status_code == 304
     assert has_logo(staff) is True
     assert staff.call("DELETE", "/logo").status_code == 204
     assert staff.call("GET", "/logo").status_code == 404
     assert has_logo(staff) is False
+    assert kept not in blob_ids(system)
 
 
 def test_a_logo_may_be_sent_as_the_raw_body(staff):
-    image = png_bytes(colour=(200, 10, 10))
+    staff.ok("PUT", "/logo", data=png_bytes(colour=(200, 10, 10)), content_type="image/png")
 
-    staff.ok("PUT", "/logo", data=image, content_type="image/png")
-
-    assert staff.call("GET", "/logo").get_data() == image
+    assert pixels(staff.call("GET", "/logo").get_data()) == ("PNG", (8, 8), (200, 10, 10))
 
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 BAD_LOGOS = {
     "text file": lambda: upload(b"just some words, not a picture", "notes.txt", "text/plain"),
     "text named .png": lambda: upload(b"just some words, with a .png name", "logo.png", "image/png"),
+    "HTML named .png": lambda: upload(images.HTML, "logo.png", "image/png"),
+    "SVG": lambda: upload(images.SVG, "logo.svg", "image/svg+xml"),
+    "SVG named .png": lambda: upload(images.SVG, "logo.png", "image/png"),
     "over 512 KB": lambda: upload(PNG_SIGNATURE + b"\0" * (600 * 1024)),
     "over 1 MB": lambda: upload(PNG_SIGNATURE + b"\0" * (1024 * 1024)),
+    "over 2000 pixels wide": lambda: upload(images.image("PNG", size=(2100, 10))),
     "empty": lambda: upload(b""),
     "wrong field name": lambda: upload(png_bytes(), field="picture"),
     "raw text body": lambda: {"data": b"plain words", "content_type": "text/plain"},
@@ -437,14 +465,42 @@ BAD_LOGOS = {
 
 
 @pytest.mark.parametrize("bad_logo", BAD_LOGOS.values(), ids=BAD_LOGOS.keys())
-def test_a_bad_logo_is_refused_on_the_logo_field_and_changes_nothing(staff, bad_logo):
-    image = png_bytes()
-    staff.ok("PUT", "/logo", **upload(image))
+def test_a_bad_logo_is_refused_on_the_logo_field_and_changes_nothing(system, staff, bad_logo):
+    staff.ok("PUT", "/logo", **upload(png_bytes()))
+    served, before = staff.call("GET", "/logo").get_data(), blob_ids(system)
 
     response = staff.call("PUT", "/logo", **bad_logo())
 
     assert set(field_errors(response)) == {"logo"}
-    assert staff.call("GET", "/logo").get_data() == image
+    assert staff.call("GET", "/logo").get_data() == served
+    assert blob_ids(system) == before  # no upload is left behind
+
+
+DISGUISED = {
+    "PNG with an HTML page after its end": (images.with_trailing(images.image("PNG")), "image/png"),
+    "PNG with an HTML page in a text chunk": (images.png_with_text(), "image/png"),
+    "JPEG with HTML in its comment and EXIF": (images.jpeg_with_metadata(), "image/jpeg"),
+    "GIF with an HTML page after its end": (images.with_trailing(images.image("GIF")), "image/gif"),
+}
+
+
+@pytest.mark.parametrize("data, content_type", DISGUISED.values(), ids=DISGUISED.keys())
+def test_a_page_hidden_in_a_real_image_is_not_served(staff, data, content_type):
+    staff.ok("PUT", "/logo", **upload(data, "logo.png", "image/png"))
+
+    for served in (staff.call("GET", "/logo"), staff.system.http.get(f"/p/{staff.tenant['slug']}/logo")):
+        assert served.status_code == 200 and b"<script" not in served.get_data()
+        assert_served_safely(served, content_type)
+
+
+def test_a_request_too_large_for_a_message_is_refused_with_413(staff):
+    before = staff.ok("GET", "/invitation-template")
+    html = "<p>" + "x" * (MAX_MESSAGE_BYTES + 1) + "</p>"  # within the field's own limit
+
+    response = staff.call("PUT", "/invitation-template", json={"subject": "Welcome", "html": html})
+
+    assert response.status_code == 413 and response.get_json()["error"]["code"] == "message_too_large"
+    assert staff.ok("GET", "/invitation-template") == before
 
 
 # --- the invitation email and the outbox --------------------------------------------------------

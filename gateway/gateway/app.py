@@ -11,6 +11,7 @@ from gateway.api import docs, health, portal as portal_api, staff as staff_api
 from gateway.api.openapi import create_api
 from gateway.rpc import RpcClient
 from gateway.web import filters, portal as portal_pages, staff as staff_pages
+from shared.blobs import blob_store
 from shared.config import amqp_uri, env
 from shared.context import current_request_id
 from shared.logs import logging_config
@@ -26,12 +27,14 @@ def create_app(overrides=None):
         HEALTH_TIMEOUT_SECONDS=env("HEALTH_TIMEOUT_SECONDS", 2.0, float),
         SECURE_COOKIES=env("SECURE_COOKIES", "false").lower() == "true",
         MAX_CONTENT_LENGTH=env("MAX_REQUEST_BYTES", 10 * 1024 * 1024, int),
+        BLOB_STORE_URL=env("BLOB_STORE_URL"),
     )
     app.config.update(overrides or {})
     if not app.testing and os.environ.get("PORTICO_LOG_JSON", "true") == "true":
         logging.config.dictConfig(logging_config("gateway"))
 
     app.extensions["rpc"] = RpcClient(app.config["AMQP_URI"], timeout=app.config["RPC_TIMEOUT_SECONDS"])
+    app.extensions["blobs"] = blob_store(app.config["BLOB_STORE_URL"])
     add_request_hooks(app)
     api = app.extensions["api"] = create_api(app)
     errors.register(app)

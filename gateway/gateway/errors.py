@@ -5,8 +5,8 @@ from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from gateway.rpc import RemoteFailure
-from shared.errors import (Conflict, IdempotencyMismatch, InvalidInput, NotFound, PaymentDeclined,
-                           PermissionDenied, PorticoError, RateLimited, ServiceTimeout,
+from shared.errors import (AnswerTooLarge, Conflict, IdempotencyMismatch, InvalidInput, MessageTooLarge, NotFound,
+                           PaymentDeclined, PermissionDenied, PorticoError, RateLimited, ServiceTimeout,
                            ServiceUnavailable, Unauthenticated)
 
 log = logging.getLogger(__name__)
@@ -18,9 +18,11 @@ STATUS = {
     PermissionDenied: 403,
     NotFound: 404,
     Conflict: 409,
+    MessageTooLarge: 413,  # the request (or the event it would cause) is too large to pass on
     IdempotencyMismatch: 422,
     RateLimited: 429,
     RemoteFailure: 500,
+    AnswerTooLarge: 500,  # a service's answer outgrew a message: the service must page it
     ServiceUnavailable: 503,
     ServiceTimeout: 504,
 }

@@ -3,6 +3,7 @@
 Each pooled channel owns one connection, an exclusive reply queue and publisher confirms.
 A request thread borrows a channel for one call; a channel that errs is thrown away. Calls
 to a service with no queue fail at once (mandatory publish); a silent service times out.
+A request body over the message limit is refused before it is published (MessageTooLarge).
 """
 import json
 import logging
@@ -18,6 +19,7 @@ import pika.exceptions
 
 from shared.context import DEADLINE_KEY
 from shared.errors import PorticoError, ServiceTimeout, ServiceUnavailable, from_remote
+from shared.message_size import refuse_oversize
 
 log = logging.getLogger(__name__)
 RPC_EXCHANGE = "nameko-rpc"
@@ -33,6 +35,13 @@ def connection_parameters(amqp_uri):
                                           unquote(parts.password or "guest")),
         heartbeat=0, connection_attempts=1, socket_timeout=3, blocked_connection_timeout=10,
         stack_timeout=5)
+
+
+def request_body(service, args, kwargs):
+    """Return the JSON body of a call to ``service``; raise MessageTooLarge when it is over the limit."""
+    body = json.dumps({"args": args, "kwargs": kwargs})  # ASCII: as many bytes as characters
+    refuse_oversize(len(body), f"This request to the {service} service")
+    return body
 
 
 class RemoteFailure(PorticoError):
@@ -61,6 +70,10 @@ class ReplyChannel:
             self.reply = body
 
     def call(self, service, method, args, kwargs, headers, timeout):
+        return self.send(service, method, request_body(service, args, kwargs), headers, timeout)
+
+    def send(self, service, method, body, headers, timeout):
+        """Publish the request ``body`` (JSON) to ``service.method`` and return its decoded reply."""
         correlation_id = str(uuid.uuid4())
         self.awaiting, self.reply = correlation_id, None
         # The broker drops a request nobody will wait for; the service checks the deadline header too,
@@ -69,7 +82,6 @@ class ReplyChannel:
             reply_to=self.routing_key, correlation_id=correlation_id, delivery_mode=2,
             content_type="application/json", content_encoding="utf-8", expiration=str(max(1, int(timeout * 1000))),
             headers={**headers, f"nameko.{DEADLINE_KEY}": int((time.time() + timeout) * 1000)})
-        body = json.dumps({"args": args, "kwargs": kwargs})
         try:
             self.channel.basic_publish(RPC_EXCHANGE, f"{service}.{method}", body, properties,
                                        mandatory=True)
@@ -105,12 +117,13 @@ class RpcClient:
         """Call ``service.method`` and return its result, or raise the error it raised."""
         timeout = self.timeout if timeout is None else timeout
         headers = {f"nameko.{key}": value for key, value in (context or {}).items() if value is not None}
+        body = request_body(service, list(args), kwargs)  # refused before a channel is even borrowed
         if not self.slots.acquire(timeout=timeout):
             raise ServiceTimeout("The gateway is too busy to call the services right now.")
         try:
             channel = self._borrow()
             try:
-                answer = channel.call(service, method, list(args), kwargs, headers, timeout)
+                answer = channel.send(service, method, body, headers, timeout)
             except ServiceTimeout:
                 channel.close()  # its reply queue may still receive the late answer
                 raise

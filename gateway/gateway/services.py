@@ -24,6 +24,11 @@ def rpc():
     return BoundClient(current_app.extensions["rpc"], g.rpc_context)
 
 
+def blobs():
+    """Return the blob store the services share (shared.blobs): files go by id, never inside a message."""
+    return current_app.extensions["blobs"]
+
+
 def with_id(rows, row_id, not_found):
     """Return the row of ``rows`` whose id is ``row_id``; raise NotFound(``not_found``) when there is none."""
     for row in rows:

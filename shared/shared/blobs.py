@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from nameko.extensions import DependencyProvider
+
 from shared.config import env, var_dir
 from shared.errors import NotFound
 
@@ -101,3 +103,16 @@ def blob_store(url=None):
                    if name in ("endpoint_url", "region_name")}
         return S3BlobStore(parts.netloc, **options)
     raise ValueError(f"BLOB_STORE_URL must be file:///folder or s3://bucket, not {url!r}.")
+
+
+class BlobStore(DependencyProvider):
+    """Give a service's workers the blob store its config's ``BLOB_STORE_URL`` (or the environment's) names."""
+
+    def __init__(self):
+        self.store = None
+
+    def setup(self):
+        self.store = blob_store(self.container.config.get("BLOB_STORE_URL"))
+
+    def get_dependency(self, worker_ctx):
+        return self.store

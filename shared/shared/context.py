@@ -13,7 +13,8 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
 
 from shared.config import env
-from shared.errors import CallExpired, PermissionDenied, PorticoError, Unauthenticated
+from shared.errors import AnswerTooLarge, CallExpired, PermissionDenied, PorticoError, Unauthenticated
+from shared.message_size import encoded_size, refuse_oversize
 from shared.passport import Claims, PassportVerifier
 
 PASSPORT_KEY = "passport"
@@ -120,15 +121,30 @@ class CallContext(DependencyProvider):
                  worker_ctx.entrypoint.method_name, outcome, elapsed_ms)
 
 
+def refuse_oversize_answer(service, method, result):
+    """Raise AnswerTooLarge when ``result`` would be a reply over the message limit."""
+    try:
+        size = encoded_size({"result": result, "error": None})  # the reply nameko would publish
+    except (TypeError, ValueError):
+        return  # not JSON at all: nameko reports that itself
+    refuse_oversize(size, f"The answer of {service}.{method}", AnswerTooLarge)
+
+
 def _guarded(check, callers):
-    """Expose a method over RPC behind ``check(ctx)``, run after the deadline check; ``callers`` names who may call."""
+    """Expose a method over RPC behind ``check(ctx)``, run after the deadline check; ``callers`` names who may call.
+
+    The answer is measured before it is sent: one over the message limit is refused, whatever the
+    entrypoint committed, so a list that outgrows its page shows up as an error rather than a stalled broker.
+    """
 
     def decorate(fn):
         @functools.wraps(fn)
         def guarded(self, *args, **kwargs):
             self.ctx.check_deadline()
             check(self.ctx)
-            return fn(self, *args, **kwargs)
+            result = fn(self, *args, **kwargs)
+            refuse_oversize_answer(self.name, fn.__name__, result)
+            return result
 
         guarded.callers = callers  # read by the tests that call every entrypoint with every kind of passport
         return rpc(expected_exceptions=PorticoError)(guarded)

@@ -88,9 +88,24 @@ class CallExpired(ServiceTimeout):
     code = "call_expired"
 
 
+@deserialize_to_instance
+class MessageTooLarge(PorticoError):
+    """A request or event would be a message over the limit (shared.message_size): its sender refused to publish it."""
+
+    code = "message_too_large"
+
+
+@deserialize_to_instance
+class AnswerTooLarge(MessageTooLarge):
+    """A service's answer would be a message over the limit: the service, not the caller, must page or shrink it."""
+
+    code = "answer_too_large"
+
+
 ALL = {cls.__name__: cls for cls in (
     NotFound, InvalidInput, PermissionDenied, Unauthenticated, Conflict, PaymentDeclined,
-    IdempotencyMismatch, RateLimited, ServiceUnavailable, ServiceTimeout, CallExpired,
+    IdempotencyMismatch, RateLimited, ServiceUnavailable, ServiceTimeout, CallExpired, MessageTooLarge,
+    AnswerTooLarge,
 )}
 
 

@@ -27,6 +27,7 @@ from shared.clock import utcnow
 from shared.db import service_engine
 from shared.events import CONTRACTS, dead_letter_queue, direct_exchange, retry_tier, subscriber_queue
 from shared.loops import BackgroundLoop
+from shared.message_size import encoded_size, refuse_oversize
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,8 @@ class OutboxWriter:
     """Per-worker handle: add events to the worker's own transaction.
 
     An event's tenant is the caller's (from its verified passport) unless the writer names one;
-    it travels with the request id only, never the caller's passport.
+    it travels with the request id only, never the caller's passport. An event whose body would
+    be over the message limit is refused (MessageTooLarge) before anything is written.
     """
 
     def __init__(self, tables, context, on_added):
@@ -159,6 +161,8 @@ class OutboxWriter:
         tenant_id = tenant_id if tenant_id is not None else self.context.tenant_id
         first = envelope(contract, tenant_id, payloads[0])
         bodies = [first] + [{**first, "event_id": str(uuid.uuid4()), "data": dict(data)} for data in payloads[1:]]
+        for body in bodies:  # refused here, in the writer's transaction, rather than stuck in the relay
+            refuse_oversize(encoded_size(body), f"The {contract.name} event")
         headers, created_at = self.headers(), utcnow()
         session.execute(insert(self.tables.outbox), [
             {"event_id": body["event_id"], "event_type": contract.name, "tenant_id": tenant_id, "body": body,

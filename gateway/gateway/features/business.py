@@ -1,9 +1,9 @@
 """The business itself: its portal details and its logo."""
-import base64
-
 from flask import g
 
-from gateway.services import rpc
+from gateway.files import LOGO_TYPES
+from gateway.services import blobs, rpc
+from shared.errors import NotFound
 
 
 def portal_config():
@@ -14,14 +14,25 @@ def portal_config():
 
 
 def logo():
-    """Return ``(image bytes, content type)`` of the business's logo; raise NotFound when there is none."""
-    image = rpc().call("accounts", "get_logo")
-    return base64.b64decode(image["content_base64"]), image["content_type"]
+    """Return the logo's ``{"blob_id", "content_type"}``; raise NotFound when there is none."""
+    found = rpc().call("accounts", "get_logo")
+    if found.get("content_type") not in LOGO_TYPES:
+        raise NotFound("This business has no logo.")
+    return found
 
 
-def store_logo(data, content_type):
-    """Hand the image to accounts, which checks it really is a small PNG, JPEG, GIF or WebP."""
-    return rpc().call("accounts", "set_logo", base64.b64encode(data).decode("ascii"), content_type)
+def logo_bytes(found):
+    """Return the image bytes of the logo ``found`` names, from the blob store."""
+    return blobs().get(found["blob_id"]).data
+
+
+def store_logo(data):
+    """Hand the upload to accounts by reference: it checks the bytes, re-encodes them and keeps a copy of its own."""
+    upload_id = blobs().put(data, "application/octet-stream")  # unchecked: served to nobody
+    try:
+        return rpc().call("accounts", "set_logo", upload_id)
+    finally:
+        blobs().delete(upload_id)  # the upload is the gateway's; accounts never deletes a blob it is given
 
 
 def remove_logo():

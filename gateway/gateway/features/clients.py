@@ -19,8 +19,8 @@ def list_clients(query="", without_portal=False, page=1):
 
 
 def first_clients():
-    """Return the business's clients in name order, at most as many as a list can show."""
-    return accounts("list_clients", page=1, per_page=CLIENTS_IN_A_LIST)
+    """Return the business's clients in name order (ids and names), at most as many as a list can show."""
+    return accounts("list_clients", page=1, per_page=CLIENTS_IN_A_LIST, brief=True)
 
 
 def find_client(client_id):

@@ -8,7 +8,8 @@ from datetime import date
 from flask import g
 
 from gateway.features.clients import find_client
-from gateway.services import first_error, rpc
+from gateway.services import blobs, first_error, rpc
+from shared.errors import NotFound
 
 VOIDABLE = ("open", "past_due")
 
@@ -80,11 +81,26 @@ def void_invoice(invoice_id, reason=None):
     return with_payments(billing("void_invoice", invoice_id, reason))
 
 
+def read_document(render):
+    """Return ``{"filename", "data"}`` of the PDF billing ``render``s into the blob store.
+
+    A change to the invoice between billing's answer and this read replaces that PDF: asked again,
+    billing names the new one.
+    """
+    document = render()
+    try:
+        data = blobs().get(document["blob_id"]).data
+    except NotFound:
+        document = render()
+        data = blobs().get(document["blob_id"]).data
+    return {"filename": document["filename"], "data": data}
+
+
 def invoice_pdf(invoice_id):
     """Return the invoice as a PDF document, headed with the business's and the client's names."""
     invoice = find_invoice(invoice_id)
     client = find_client(invoice["account_id"])
-    return billing("invoice_pdf", invoice_id, g.tenant["display_name"], client["name"])
+    return read_document(lambda: billing("invoice_pdf", invoice_id, g.tenant["display_name"], client["name"]))
 
 
 # --- clients ----------------------------------------------------------------------------------
@@ -94,7 +110,7 @@ def my_invoices(filters):
 
 
 def my_invoice_pdf(invoice_id):
-    return billing("my_invoice_pdf", invoice_id, g.portal_tenant["display_name"])
+    return read_document(lambda: billing("my_invoice_pdf", invoice_id, g.portal_tenant["display_name"]))
 
 
 def my_summary():

@@ -66,12 +66,22 @@ def describe_client(session, client, with_custom_fields=True):
     return answer
 
 
-def list_clients(session, tenant_id, query=None, without_portal=False, page=1, per_page=50):
-    """Return one page of the tenant's clients matching ``query``, and how many match."""
+# A full row is about 0.5 KB and a brief one (id and names, for a choice of clients) a sixth of that:
+# either page stays well under a message's 64 KiB (tests/test_message_sizes.py).
+MAX_PER_PAGE = {False: 50, True: 200}
+
+
+def brief_client(session, client):
+    parent = session.get(ClientAccount, client.parent_id) if client.parent_id else None
+    return {"id": client.id, "name": client.name, "parent_name": parent.name if parent else None}
+
+
+def list_clients(session, tenant_id, query=None, without_portal=False, page=1, per_page=50, brief=False):
+    """Return one page of the tenant's clients matching ``query`` (``brief``: only ids and names), and how many match."""
     if not isinstance(page, int) or page < 1:
         raise invalid("page", "Must be a whole number of at least 1.")
-    if not isinstance(per_page, int) or not 1 <= per_page <= 200:
-        raise invalid("per_page", "Must be between 1 and 200.")
+    if not isinstance(per_page, int) or not 1 <= per_page <= MAX_PER_PAGE[bool(brief)]:
+        raise invalid("per_page", f"Must be between 1 and {MAX_PER_PAGE[bool(brief)]}.")
     statement = select(ClientAccount).where(ClientAccount.tenant_id == tenant_id)
     if query:
         if not isinstance(query, str) or len(query) > 100:
@@ -87,8 +97,9 @@ def list_clients(session, tenant_id, query=None, without_portal=False, page=1, p
     total = session.scalar(select(func.count()).select_from(statement.subquery()))
     rows = session.scalars(statement.order_by(ClientAccount.name, ClientAccount.id)
                            .offset((page - 1) * per_page).limit(per_page)).all()
-    return {"items": [describe_client(session, row, with_custom_fields=False) for row in rows],
-            "total": total, "page": page, "per_page": per_page}
+    items = [brief_client(session, row) if brief else describe_client(session, row, with_custom_fields=False)
+             for row in rows]
+    return {"items": items, "total": total, "page": page, "per_page": per_page}
 
 
 def bulk_refusal(client_id, message):

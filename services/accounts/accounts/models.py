@@ -1,7 +1,7 @@
 """Tables private to the accounts service."""
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.tables import service_base
@@ -21,7 +21,7 @@ class Tenant(Base):
     facebook_page: Mapped[str | None] = mapped_column(String(100))
     twitter_handle: Mapped[str | None] = mapped_column(String(15))
     linkedin_slug: Mapped[str | None] = mapped_column(String(100))
-    logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    logo_blob_id: Mapped[str | None] = mapped_column(String(34))  # the re-encoded image, in the blob store
     logo_content_type: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

@@ -12,12 +12,14 @@ from accounts.schemas import (AcceptInvitationSchema, ChangePasswordSchema, Clie
                               PasswordSignInSchema, ResetPasswordSchema, SecurityAnswersSchema,
                               StaffSignInSchema, StaffUserSchema, TenantSchema)
 from accounts.settings import GENERAL, TABS
+from shared.blobs import BlobStore
 from shared.context import operator_rpc, public_rpc, tenant_rpc
 from shared.entrypoints import StandardEntrypoints
 from shared.messaging import Outbox
 from shared.validation import load_or_raise
 
 passwords.run_cpu_bound = tpool.execute  # argon2 off the event loop, so heartbeats keep flowing
+logo.run_cpu_bound = tpool.execute  # so is decoding and encoding an image
 
 
 class AccountsService(StandardEntrypoints):
@@ -28,6 +30,7 @@ class AccountsService(StandardEntrypoints):
 
     outbox = Outbox(platform)
     passport = PassportIssuer()
+    blobs = BlobStore()
 
     # --- tenants ----------------------------------------------------------------------------------
 
@@ -53,17 +56,20 @@ class AccountsService(StandardEntrypoints):
         return general_tab.portal_config(self.db, tenants.get_tenant(self.db, self.ctx.tenant_id))
 
     @tenant_rpc
-    def set_logo(self, content_base64, content_type=None):
+    def set_logo(self, upload_id):
+        """Check the image uploaded as blob ``upload_id``; keep a re-encoded copy as the business's logo."""
         tenant = tenants.get_tenant(self.db, access.staff_tenant(self.ctx))
-        answer = logo.set_logo(self.db, self.outbox, tenant, content_base64)
+        answer, replaced = logo.set_logo(self.db, self.outbox, self.blobs, tenant, upload_id)
         self.db.commit()
+        logo.discard(self.blobs, replaced)
         return answer
 
     @tenant_rpc
     def remove_logo(self):
         tenant = tenants.get_tenant(self.db, access.staff_tenant(self.ctx))
-        answer = logo.remove_logo(self.db, self.outbox, tenant)
+        answer, removed = logo.remove_logo(self.db, self.outbox, tenant)
         self.db.commit()
+        logo.discard(self.blobs, removed)
         return answer
 
     @tenant_rpc
@@ -124,9 +130,9 @@ class AccountsService(StandardEntrypoints):
         return clients.describe_client(self.db, clients.find_client(self.db, access.staff_tenant(self.ctx), client_id))
 
     @tenant_rpc
-    def list_clients(self, query=None, without_portal=False, page=1, per_page=50):
+    def list_clients(self, query=None, without_portal=False, page=1, per_page=50, brief=False):
         return clients.list_clients(self.db, access.staff_tenant(self.ctx), query, bool(without_portal), page,
-                                    per_page)
+                                    per_page, bool(brief))
 
     @tenant_rpc
     def list_custom_fields(self):

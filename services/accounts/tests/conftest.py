@@ -8,6 +8,7 @@ from accounts.models import Base, platform
 from accounts.service import AccountsService
 from portico_testing import inprocess
 from portico_testing.inprocess import outbox_writer, service_worker, sqlite_session
+from shared.blobs import blob_store
 from shared.passport import PassportSigner, PassportVerifier, new_key
 
 PASSWORD = "a fine long passphrase"
@@ -17,12 +18,13 @@ SIGNING_KEY, PUBLIC_KEY = new_key("accounts-test")
 class Accounts:
     """Call the accounts service's entrypoints as one caller or another, and read what it published."""
 
-    def __init__(self, session):
+    def __init__(self, session, blobs):
         self.db = session
+        self.blobs = blobs
 
     def called_by(self, caller):
         return service_worker(AccountsService, self.db, caller, outbox=outbox_writer(platform, caller),
-                              passport=PassportSigner(SIGNING_KEY))
+                              passport=PassportSigner(SIGNING_KEY), blobs=self.blobs)
 
     def operator(self):
         return self.called_by(inprocess.operator())
@@ -68,8 +70,14 @@ def db():
 
 
 @pytest.fixture
-def accounts(db):
-    return Accounts(db)
+def blobs(tmp_path):
+    """The blob store in a folder of the test's own, as the embedded default keeps it."""
+    return blob_store(f"file://{tmp_path}/blobs")
+
+
+@pytest.fixture
+def accounts(db, blobs):
+    return Accounts(db, blobs)
 
 
 @pytest.fixture

@@ -1,9 +1,5 @@
-"""The staff's clients: search and paging, custom fields, portal users and their links, the logo."""
-import base64
-import io
-
+"""The staff's clients: search and paging, custom fields, portal users and their links."""
 import pytest
-from PIL import Image
 
 from shared.errors import InvalidInput, NotFound, PermissionDenied
 
@@ -92,27 +88,3 @@ def test_a_portal_user_is_linked_to_one_more_account(staff, invited):
         staff.link_portal_user(portal_user_id, other["id"], "own")
     with pytest.raises(NotFound):
         staff.link_portal_user(portal_user_id + 1, other["id"], "view")
-
-
-def png_base64(size=(8, 8)):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (20, 120, 40)).save(buffer, "PNG")
-    return base64.b64encode(buffer.getvalue()).decode()
-
-
-def test_a_logo_is_stored_served_and_removed_and_announced(accounts, staff):
-    image = png_base64()
-    assert staff.set_logo(image) == {"has_logo": True, "content_type": "image/png"}
-    assert staff.get_logo() == {"content_type": "image/png", "content_base64": image}
-    assert accounts.published("tenant_profile_updated")[-1]["has_logo"] is True
-    assert staff.remove_logo() == {"has_logo": False}
-    with pytest.raises(NotFound):
-        staff.get_logo()
-    assert staff.get_settings("general")["has_logo"] is False
-
-
-def test_a_bad_logo_is_refused_on_the_logo_field(staff):
-    for bad in ("not base64!", base64.b64encode(b"GIF89a but not really").decode(), png_base64((2100, 10))):
-        with pytest.raises(InvalidInput) as error:
-            staff.set_logo(bad)
-        assert set(error.value.fields) == {"logo"}

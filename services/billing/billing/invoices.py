@@ -113,7 +113,11 @@ def lines_of(session, invoice):
                            .order_by(InvoiceLine.position)).all()
 
 
-def list_invoices(session, tenant_id, filters, account_id=None, limit=500):
+# About 0.25 KB an invoice: the list stays under a message's 64 KiB (tests/test_message_sizes.py).
+LIST_LIMIT = 200
+
+
+def list_invoices(session, tenant_id, filters, account_id=None, limit=LIST_LIMIT):
     """Invoices matching ``filters``; ``account_id`` pins a client's own account."""
     values = load_or_raise(InvoiceFiltersSchema, filters or {})
     statement = select(Invoice).where(Invoice.tenant_id == tenant_id)

@@ -204,3 +204,18 @@ class KnownAccount(Base):
     tenant_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     account_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     confirmed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class InvoiceDocument(Base):
+    """The PDF of an invoice as one audience sees it, kept in the blob store while what it shows is unchanged."""
+
+    __tablename__ = "invoice_documents"
+    __table_args__ = (UniqueConstraint("tenant_id", "invoice_id", "audience"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(Integer)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"))
+    audience: Mapped[str] = mapped_column(String(10))  # staff (names the client) or client
+    fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of everything drawn on it
+    blob_id: Mapped[str] = mapped_column(String(34))
+    rendered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,6 +1,4 @@
 """Invoice PDFs with fpdf2: a plain, printable page per invoice."""
-import base64
-
 from fpdf import FPDF
 
 from shared.money import format_money
@@ -68,8 +66,3 @@ def render_invoice(invoice, business_name, account_name=None):
         pdf.cell(widths[3], 7, format_money(amount), align="R", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
-
-def invoice_file(invoice, business_name, account_name=None):
-    """Return ``invoice``'s PDF as an RPC can carry it: ``{"filename", "content_base64"}``."""
-    data = render_invoice(invoice, business_name, account_name)
-    return {"filename": f"invoice-{invoice['number']}.pdf", "content_base64": base64.b64encode(data).decode()}

@@ -4,13 +4,13 @@ from eventlet import tpool
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
-from billing import (VERSION, access, autopay, charge_runs, checkout, credit, history, invoices, known_accounts,
-                     methods, recovery)
+from billing import (VERSION, access, autopay, charge_runs, checkout, credit, documents, history, invoices,
+                     known_accounts, methods, recovery)
 from billing.dependencies import PaymentProcessor
 from billing.models import platform
-from billing.pdf import invoice_file
 from billing.schemas import ApplyCreditSchema
 from billing.settings import TABS
+from shared.blobs import BlobStore
 from shared.context import tenant_rpc
 from shared.entrypoints import StandardEntrypoints
 from shared.errors import ServiceTimeout, invalid
@@ -23,6 +23,7 @@ CLIENT_FEATURES = ("show_invoices", "online_payments_enabled", "allow_partial_pa
                    "allow_card_changes", "allow_bank_account_changes", "autopay_enabled", "prepayments_enabled",
                    "show_billing_history", "over_limit_action", "card_max_payment", "ach_max_payment")
 ACCOUNTS_TIMEOUT_SECONDS = 3  # nameko's own proxy would wait for ever
+documents.run_cpu_bound = tpool.execute  # rendering a PDF is CPU work: off the event loop, so heartbeats flow
 
 
 def dict_get(value, key):
@@ -39,6 +40,7 @@ class BillingService(StandardEntrypoints):
     outbox = Outbox(platform)
     processor = PaymentProcessor()
     accounts = RpcProxy("accounts")  # carries the caller's passport, so accounts answers as it would them
+    blobs = BlobStore()
 
     def _settings(self):
         return read_settings(self.db, platform.tenant_settings, self.ctx.tenant_id, TABS, "billing")
@@ -89,11 +91,20 @@ class BillingService(StandardEntrypoints):
         self.db.commit()
         return {**invoices.describe_for_staff(row, invoices.lines_of(self.db, row)), "credit_released": released}
 
+    def _document(self, row, audience, business_name, account_name=None):
+        """Name the PDF of invoice ``row`` for ``audience`` in the blob store, rendering it if it changed."""
+        described = invoices.describe(row, invoices.lines_of(self.db, row))
+        answer, replaced = documents.invoice_document(self.db, self.blobs, row.tenant_id, described, audience,
+                                                      business_name, account_name)
+        self.db.commit()
+        documents.discard(self.blobs, replaced)
+        return answer
+
     @tenant_rpc
     def invoice_pdf(self, invoice_id, business_name, account_name=None):
+        """Return ``{"filename", "blob_id"}`` of the invoice's PDF as staff see it (naming the client)."""
         row = invoices.find_invoice(self.db, access.staff_tenant(self.ctx), invoice_id)
-        described = invoices.describe(row, invoices.lines_of(self.db, row))
-        return tpool.execute(invoice_file, described, business_name, account_name)  # CPU-heavy: off the hub
+        return self._document(row, "staff", business_name, account_name)
 
     @tenant_rpc
     def account_billing(self, account_id):
@@ -131,7 +142,8 @@ class BillingService(StandardEntrypoints):
 
     @tenant_rpc
     def invoices_to_charge(self):
-        return charge_runs.describe_awaiting(charge_runs.invoices_to_charge(self.db, access.staff_tenant(self.ctx)))
+        return charge_runs.describe_awaiting(charge_runs.invoices_to_charge(
+            self.db, access.staff_tenant(self.ctx), limit=charge_runs.SHOWN_AT_MOST))
 
     @tenant_rpc
     def start_charge_run(self, invoice_ids=None):
@@ -172,9 +184,8 @@ class BillingService(StandardEntrypoints):
     def my_invoice_pdf(self, invoice_id, business_name):
         tenant_id, account_id = access.client_account(self.ctx)
         access.require_setting(self._settings(), "show_invoices", "Invoices are not shown in this portal.")
-        row = invoices.find_invoice(self.db, tenant_id, invoice_id, account_id)
-        described = invoices.describe(row, invoices.lines_of(self.db, row))
-        return tpool.execute(invoice_file, described, business_name, None)  # CPU-heavy: off the hub
+        return self._document(invoices.find_invoice(self.db, tenant_id, invoice_id, account_id), "client",
+                              business_name)
 
     @tenant_rpc
     def quote_payment(self, request):

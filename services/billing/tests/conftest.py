@@ -8,6 +8,7 @@ from billing.processor import ChargeResult, ProcessorUnavailable
 from billing.service import BillingService
 from portico_testing import inprocess
 from portico_testing.inprocess import outbox_writer, service_worker, sqlite_session
+from shared.blobs import blob_store
 from shared.errors import NotFound
 
 TENANT, ACCOUNT, STAFF_ID = 1, 42, 7
@@ -61,13 +62,13 @@ class Clients:
 class Business:
     """One tenant's billing, its entrypoints called in this process as the gateway calls them over RPC."""
 
-    def __init__(self, session, processor, tenant_id=TENANT):
-        self.session, self.processor, self.tenant_id = session, processor, tenant_id
+    def __init__(self, session, processor, blobs, tenant_id=TENANT):
+        self.session, self.processor, self.blobs, self.tenant_id = session, processor, blobs, tenant_id
         self.clients = Clients()
 
     def worker(self, caller):
         return service_worker(BillingService, self.session, caller, outbox=outbox_writer(platform, caller),
-                              processor=self.processor, accounts=self.clients)
+                              processor=self.processor, accounts=self.clients, blobs=self.blobs)
 
     def staff(self):
         return self.worker(inprocess.staff(self.tenant_id, STAFF_ID))
@@ -113,5 +114,17 @@ def outbox():
 
 
 @pytest.fixture
-def business(session, processor):
-    return Business(session, processor)
+def blobs(tmp_path):
+    """The blob store in a folder of the test's own, as the embedded default keeps it."""
+    return blob_store(f"file://{tmp_path}/blobs")
+
+
+@pytest.fixture
+def business(session, processor, blobs):
+    return Business(session, processor, blobs)
+
+
+@pytest.fixture
+def business_on(processor, blobs):
+    """Return a maker of the Business whose workers use a given session: two requests in two transactions."""
+    return lambda session: Business(session, processor, blobs)

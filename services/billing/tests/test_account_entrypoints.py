@@ -115,7 +115,7 @@ def test_only_staff_of_the_business_void_an_invoice(business, session, processor
     invoice = business.invoice(1_000)
     with pytest.raises(PermissionDenied):
         business.client().void_invoice(invoice["id"])
-    other = type(business)(session, processor, tenant_id=2)
+    other = type(business)(session, processor, business.blobs, tenant_id=2)
     with pytest.raises(NotFound):
         other.staff().void_invoice(invoice["id"])
     assert business.staff().get_invoice(invoice["id"])["status"] == "open"
@@ -137,7 +137,7 @@ def test_staff_entrypoints_refuse_a_client(business, call):
 def test_a_client_entrypoint_refuses_staff_a_call_without_a_business_and_one_without_a_passport(business):
     with pytest.raises(PermissionDenied, match="signed-in client"):
         business.staff().my_summary()
-    no_tenant = type(business)(business.session, business.processor, tenant_id=None)
+    no_tenant = type(business)(business.session, business.processor, business.blobs, tenant_id=None)
     with pytest.raises(PermissionDenied, match="business"):
         no_tenant.client().my_summary()
     with pytest.raises(Unauthenticated):

@@ -1,9 +1,9 @@
 """Staff API: the business's logo and the invitation email."""
-from flask import Response, g
+from flask import g
 
 from gateway.api.blueprints import STAFF, ApiBlueprint
 from gateway.features import business, invitation_email
-from gateway.files import uploaded_logo
+from gateway.files import logo_response, uploaded_logo
 from gateway.schemas.staff.branding import InvitationTemplateSchema, LogoStateSchema, SampleSentSchema
 from shared.errors import NotFound
 
@@ -20,19 +20,14 @@ LOGO_BODY = {"required": True, "content": {
 @blueprint.operation("The business's logo image (404 when there is none)", raises=[NotFound],
                      responses={200: {"description": "The image", "content": IMAGE}})
 def get_logo():
-    data, content_type = business.logo()
-    response = Response(data, mimetype=content_type)
-    # An image only: never run or frame it, whatever it claims to be.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return logo_response(business.logo(), business.logo_bytes, "private, no-cache")
 
 
 @blueprint.put("/logo")
 @blueprint.operation("Upload the logo: multipart field \"logo\" or a raw image body; PNG, JPEG, GIF or WebP, at "
                      "most 512 KB and 2000 x 2000 pixels", requestBody=LOGO_BODY, response=LogoStateSchema)
 def put_logo():
-    return business.store_logo(*uploaded_logo())
+    return business.store_logo(uploaded_logo())
 
 
 @blueprint.delete("/logo")

@@ -51,4 +51,4 @@ def post_invoice_void(body, invoice_id):
 @blueprint.get("/invoices/<id:invoice_id>/pdf")
 @blueprint.operation("The invoice as a PDF document (application/pdf)", responses=PDF_ANSWER)
 def get_invoice_pdf(invoice_id):
-    return pdf_response(invoices.invoice_pdf(invoice_id), inline=True)
+    return pdf_response(invoices.invoice_pdf(invoice_id))

@@ -1,18 +1,16 @@
 """Client portal pages: Home, switching between linked accounts, signing out, and the business's logo."""
-import hashlib
-
-from flask import Blueprint, g, make_response, redirect, request
+from flask import Blueprint, g, redirect, request
 
 from gateway.features import business, sign_in as sessions
 from gateway.features.home import home_panels
+from gateway.files import logo_response
 from gateway.portal_auth import authenticate_client, clear_client_cookie, client_required
 from gateway.web import policy
 from gateway.web.portal.base import go, local_page, page
-from shared.errors import InvalidInput, NotFound
+from shared.errors import InvalidInput
 
 blueprint = Blueprint("home", __name__)
 
-LOGO_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 LOGO_MAX_AGE = 300
 RIGHTS = {
     "view": "You can see this account.",
@@ -46,11 +44,4 @@ def sign_out():
 
 @blueprint.get("/logo")
 def logo():
-    content, content_type = business.logo()
-    if content_type not in LOGO_TYPES:
-        raise NotFound("This business has no logo.")
-    response = make_response(content)
-    response.content_type = content_type
-    response.headers["Cache-Control"] = f"public, max-age={LOGO_MAX_AGE}"
-    response.set_etag(hashlib.sha256(content).hexdigest())
-    return response.make_conditional(request)
+    return logo_response(business.logo(), business.logo_bytes, f"public, max-age={LOGO_MAX_AGE}")

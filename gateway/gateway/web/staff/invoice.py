@@ -81,4 +81,4 @@ def void_invoice(invoice_id):
 @blueprint.get("/invoices/<int:invoice_id>/pdf")
 @staff_page
 def invoice_pdf(invoice_id):
-    return pdf_response(invoices.invoice_pdf(invoice_id), inline=True)
+    return pdf_response(invoices.invoice_pdf(invoice_id))

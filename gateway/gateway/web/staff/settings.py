@@ -70,7 +70,7 @@ def save_settings(tab):
 @staff_page
 def upload_logo():
     try:
-        business.store_logo(*uploaded_logo())
+        business.store_logo(uploaded_logo())
     except InvalidInput as error:
         messages = error.fields.get("logo") or [error.message]
         profile, fields, values = load_form("general")
