@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("accounts", "billing", "tickets", "notifications")
 # The only variables allowed a default: none of them is a secret.
 DEFAULTED = {"PORTICO_IMAGE_TAG", "PAYMENT_PROCESSOR_URL", "SANDBOX_ALLOWED_ORIGINS", "SMTP_URL", "SMS_PROVIDER",
-             "SMS_URL"}
+             "SMS_URL", "BLOB_STORE_URL"}
 
 
 def compose():
@@ -85,14 +85,18 @@ def test_stand_ins_and_the_broker_ui_listen_on_this_machine_only():
         assert all(port.startswith("127.0.0.1:") for port in services[name]["ports"]), name
 
 
-def test_no_volume_is_shared_between_services():
+# Files by reference: the blob store, which only what reads or writes files mounts.
+SHARED_VOLUMES = {"portico-blobs": {"accounts", "billing", "gateway"}}
+
+
+def test_no_volume_is_shared_between_services_but_the_blob_store():
     owners = {}
     for name, service in compose()["services"].items():
         for volume in service.get("volumes", []):
             source = volume.split(":", 1)[0]
             if not source.startswith("."):  # a file of the repository, mounted read-only
                 owners.setdefault(source, set()).add(name)
-    assert {source: names for source, names in owners.items() if len(names) > 1} == {}
+    assert {source: names for source, names in owners.items() if len(names) > 1} == SHARED_VOLUMES
 
 
 def test_billing_can_be_scaled():
