@@ -1,7 +1,7 @@
 """The one place that maps errors to HTTP: status codes and the JSON error body."""
 import logging
 
-from flask import jsonify, render_template, request
+from flask import jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from gateway.rpc import RemoteFailure
@@ -57,7 +57,12 @@ def handle_portico_error(error):
     status = status_of(error)
     if status >= 500:
         log.warning("answering %s: %s", status, error.message)
-    return error_response(error.code, error.message, error.fields, status)
+    response, status = error_response(error.code, error.message, error.fields, status)
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after:  # e.g. RequestInProgress: the same request, asked again then, gets its answer
+        response = make_response(response, status)
+        response.headers["Retry-After"] = str(retry_after)
+    return response, status
 
 
 def handle_http_error(error):

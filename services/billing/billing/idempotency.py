@@ -8,6 +8,11 @@ A key's record moves claimed -> paying -> done:
 A claim whose lease ran out is the claim of a request that died before it wrote a payment: a
 retry takes it over. The owner's move to paying and a retry's take-over both change the same
 row, each only when the other has not, so one of them wins; and a payment is unique per key.
+
+A request that finds its key held by a live request waits briefly for the answer - polling,
+holding no database connection between polls - then answers RequestInProgress (409 with
+Retry-After): asked again, it replays the answer. A request overtaken by a retry answers as a
+waiting one does, never with an answer of its own, so every final answer to a key is the same.
 """
 import hashlib
 import json
@@ -21,9 +26,14 @@ from sqlalchemy.exc import IntegrityError
 
 from billing.models import IdempotencyRecord
 from shared.clock import utcnow
-from shared.errors import ALL as ERROR_CLASSES, Conflict, IdempotencyMismatch, PorticoError, invalid
+from shared.errors import (ALL as ERROR_CLASSES, Conflict, IdempotencyMismatch, PorticoError, RequestInProgress,
+                           invalid)
 
-REPLAY_WAIT_SECONDS = 30  # how long a retry waits for the request holding its key
+# How long a request waits for the one holding its key before answering "in progress": long
+# enough for a charge at a prompt processor, short enough that waiters do not hold billing's
+# workers (a storm of retries would otherwise keep everyone else waiting).
+REPLAY_WAIT_SECONDS = 0.5
+IN_PROGRESS = "A payment with this Idempotency-Key is still being processed. Ask again in a moment."
 # Longer than writing a payment ever takes, shorter than a retry waits: a retry of a request
 # that died gets to proceed. A live request overtaken after stalling this long is refused
 # before it charges anything (bind_to_payment).
@@ -89,6 +99,7 @@ def read_record(session, tenant_id, key):
     """The key's record as plain values (with whether its lease ran out), or None; ends the read."""
     row = session.execute(select(
         IdempotencyRecord.request_hash, IdempotencyRecord.state, IdempotencyRecord.response,
+        IdempotencyRecord.claim_token,
         (IdempotencyRecord.lease_expires_at < utcnow()).label("lease_expired")).where(
         *the_record(tenant_id, key))).first()
     session.rollback()  # end the read, so the next poll sees the other request's commit
@@ -115,7 +126,7 @@ def claim_key(session, tenant_id, key, fingerprint):
             claim = take_over(session, tenant_id, key)
             continue
         if time.monotonic() > deadline:
-            raise Conflict("A request with this Idempotency-Key is still being processed.")
+            raise RequestInProgress(IN_PROGRESS)
         time.sleep(POLL_SECONDS)
     return claim, None
 
@@ -145,6 +156,20 @@ def release(session, claim):
     session.commit()
 
 
+def answer_of_the_overtaker(session, claim):
+    """After ``claim``'s request failed: the answer owed when a retry holds the key now, else None.
+
+    A retry that took the key over answers for it: its stored answer is replayed, and until
+    there is one this request says "in progress" rather than give an answer of its own.
+    """
+    record = read_record(session, claim.tenant_id, claim.key)
+    if record is None or record.claim_token == claim.token:
+        return None
+    if record.state == DONE:
+        return record.response
+    raise RequestInProgress(IN_PROGRESS)
+
+
 def replay(answer):
     """Return a stored success, or raise the stored error again, identically."""
     if answer.get("error"):
@@ -164,4 +189,7 @@ def idempotent(session, tenant_id, key, request, work):
     except Exception:
         session.rollback()
         release(session, claim)
-        raise
+        overtaken = answer_of_the_overtaker(session, claim)
+        if overtaken is None:
+            raise
+        return replay(overtaken)

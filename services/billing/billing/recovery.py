@@ -19,22 +19,27 @@ NOT_CHARGED = "The payment did not go through. Nothing was charged."
 
 
 def recover_pending(session, outbox, processor, older_than=None):
-    """Settle the payments pending since before ``older_than`` (by default, the grace period ago); return how many."""
+    """Settle the payments pending since before ``older_than`` (by default, the grace period ago); return how many.
+
+    No transaction is open while the processor is asked: the pending payments are read and the
+    read ended, then each is settled in a transaction of its own, which locks it and settles it
+    only if it is still pending (settlement.settle) - so instances recovering at once, or the
+    payment's own request finishing meanwhile, settle it once.
+    """
     older_than = older_than or utcnow() - timedelta(seconds=PENDING_GRACE_SECONDS)
-    query = select(Payment).where(Payment.status == "pending", Payment.created_at < older_than) \
-        .order_by(Payment.id).limit(BATCH)
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)  # every instance recovers at once, each its own rows
+    pending = session.execute(select(Payment.id, Payment.idempotency_key).where(
+        Payment.status == "pending", Payment.created_at < older_than).order_by(Payment.id).limit(BATCH)).all()
+    session.rollback()
     settled = 0
-    for payment in session.scalars(query).all():
+    for payment_id, key in pending:
         try:
-            found = processor.find_charge(payment.idempotency_key)
+            found = processor.find_charge(key)
         except (ProcessorUnavailable, ProcessorError):
             continue  # still unknown: try again on the next round
         outcome = (found.status, found.charge_id, found.message) if found else ("failed", None, NOT_CHARGED)
-        settle_recovered(session, outbox, payment, *outcome)
+        settle_recovered(session, outbox, session.get(Payment, payment_id), *outcome)
+        session.commit()
         settled += 1
-    session.commit()
     return settled
 
 
