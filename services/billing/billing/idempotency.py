@@ -184,6 +184,11 @@ def idempotent(session, tenant_id, key, request, work):
     claim, answer = claim_key(session, tenant_id, key, request_hash(request))
     if claim is None:
         return replay(answer)
+    return run_claimed(session, claim, work)
+
+
+def run_claimed(session, claim, work):
+    """Run ``work(claim)``; when it fails, free the key - or, overtaken by a retry, answer as the key does."""
     try:
         return work(claim)
     except Exception:
