@@ -34,8 +34,8 @@ from shared.errors import (ALL as ERROR_CLASSES, Conflict, IdempotencyMismatch, 
 # workers (a storm of retries would otherwise keep everyone else waiting).
 REPLAY_WAIT_SECONDS = 0.5
 IN_PROGRESS = "A payment with this Idempotency-Key is still being processed. Ask again in a moment."
-# Longer than writing a payment ever takes, shorter than a retry waits: a retry of a request
-# that died gets to proceed. A live request overtaken after stalling this long is refused
+# Longer than writing a payment ever takes: once it ran out, a retry of a request that died
+# before writing its payment gets to proceed. A live request overtaken after stalling this long is refused
 # before it charges anything (bind_to_payment).
 CLAIM_LEASE_SECONDS = 20
 POLL_SECONDS = 0.05
@@ -149,11 +149,12 @@ def store_answer(session, tenant_id, key, answer):
 
 
 def release(session, claim):
-    """Let the key go when this request wrote no payment, so a retry starts afresh."""
-    session.execute(delete(IdempotencyRecord).where(
+    """Let the key go when this request wrote no payment, so a retry starts afresh; True if it held the key."""
+    released = session.execute(delete(IdempotencyRecord).where(
         *the_record(claim.tenant_id, claim.key), IdempotencyRecord.state == CLAIMED,
         IdempotencyRecord.claim_token == claim.token).execution_options(synchronize_session=False))
     session.commit()
+    return released.rowcount == 1
 
 
 def answer_of_the_overtaker(session, claim):
@@ -193,8 +194,7 @@ def run_claimed(session, claim, work):
         return work(claim)
     except Exception:
         session.rollback()
-        release(session, claim)
-        overtaken = answer_of_the_overtaker(session, claim)
+        overtaken = None if release(session, claim) else answer_of_the_overtaker(session, claim)
         if overtaken is None:
             raise
         return replay(overtaken)
