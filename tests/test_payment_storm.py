@@ -12,6 +12,7 @@ Requests go over real HTTP to the gateway, which calls billing's processes over 
 charges are counted in the sandbox processor's own database.
 """
 import json
+import re
 import threading
 import time
 import urllib.error
@@ -27,7 +28,7 @@ from werkzeug.serving import make_server
 from gateway.app import create_app
 from portico_testing import free_port
 from sandbox_processor.store import charges
-from tests.portal_helpers import portal_api, registered_client, staff_context
+from tests.portal_helpers import CLIENT_PASSWORD, new_address, portal_api, registered_client, staff_context
 
 IN_PROGRESS = "request_in_progress"
 STORM = 100
@@ -50,6 +51,7 @@ class Payer:
         self.tenant, _ = system.new_tenant(slug=f"storm-{uuid.uuid4().hex[:8]}")
         record, session = registered_client(system, self.tenant)
         self.account_id, self.token = record["id"], session["token"]
+        self.email = session["portal_user"]["email"]
         card = processor_token(system, kind="card", number="4242424242424242", exp_month=12,
                                exp_year=date.today().year + 3, cvc="123")
         status, _, method = self.call("POST", "/payment-methods", card)
@@ -203,3 +205,41 @@ def test_a_retry_after_a_gateway_timeout_gets_the_first_answer(system, slow_proc
     assert payer.charges() == [(f"{payer.tenant['id']}:{key}", 2_500)]
     status, _, history = payer.call("GET", "/billing/history")
     assert [(entry["amount"], entry["status"]) for entry in history["items"]] == [(2_500, "succeeded")]
+
+
+def signed_in_pages(system, tenant, email):
+    """A test client of its own signed in to the business's pages; return it and its CSRF token."""
+    pages = system.app.test_client()
+    response = pages.post(f"/p/{tenant['slug']}/sign-in", data={"login": email, "password": CLIENT_PASSWORD},
+                          environ_base=new_address())
+    assert response.status_code == 303
+    html = pages.get(f"/p/{tenant['slug']}/account").get_data(as_text=True)
+    return pages, re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_the_pay_page_sent_twice_says_the_payment_is_processing_then_shows_it(system, slow_processor):
+    """A double submission of the pay form: the second is told the payment is being processed, with a
+    form that sends the same thing again; sent once the first is done, it shows the payment, charged once."""
+    payer = Payer(system)
+    invoice = payer.invoice(3_100)
+    email = payer.email
+    form = {"idempotency_key": str(uuid.uuid4()), "invoice_ids": str(invoice["id"]), "method": str(payer.method_id)}
+    first_tab, first_csrf = signed_in_pages(system, payer.tenant, email)
+    second_tab, second_csrf = signed_in_pages(system, payer.tenant, email)
+    path = f"/p/{payer.tenant['slug']}/billing/pay"
+    slow_processor(2_000)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        first = pool.submit(first_tab.post, path, data={**form, "csrf_token": first_csrf})
+        time.sleep(0.5)
+        second = second_tab.post(path, data={**form, "csrf_token": second_csrf})
+        html = second.get_data(as_text=True)
+        assert second.status_code == 409 and second.headers["Retry-After"] == "1", html
+        assert "Your payment is being processed" in html and "Check again" in html
+        assert first.result(30).status_code == 200
+
+    again = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html))
+    assert again["idempotency_key"] == form["idempotency_key"] and again["csrf_token"] == second_csrf
+    shown = second_tab.post(path, data=again)
+    assert shown.status_code == 200 and "$31.00" in shown.get_data(as_text=True)
+    assert payer.charges() == [(f"{payer.tenant['id']}:{form['idempotency_key']}", 3_100)]
