@@ -137,8 +137,10 @@ def impatient_gateway(system):
     app.extensions["rpc"].close()
 
 
-def test_a_hundred_requests_with_one_key_make_one_charge_and_get_one_answer(system):
+@pytest.mark.parametrize("latency_ms", [0, 1_500], ids=["prompt processor", "slow processor"])
+def test_a_hundred_requests_with_one_key_make_one_charge_and_get_one_answer(system, slow_processor, latency_ms):
     payer = Payer(system)
+    slow_processor(latency_ms)
     invoices = [payer.invoice(2_500), payer.invoice(4_000)]
     body = {"invoice_ids": [invoice["id"] for invoice in invoices], "payment_method_id": payer.method_id}
     key = f"storm-{uuid.uuid4()}"
@@ -158,7 +160,7 @@ def test_a_hundred_requests_with_one_key_make_one_charge_and_get_one_answer(syst
     assert answer["payment"]["amount"] == 6_500 and answer["payment"]["status"] == "succeeded"
     assert sorted(invoice["status"] for invoice in answer["invoices"]) == ["paid", "paid"]
     assert payer.charges() == [(f"{payer.tenant['id']}:{key}", 6_500)]
-    print(f"{system.backend}: {sum(1 for s, _, _ in first if s == 201)} of {STORM} answered at once, "
+    print(f"{system.backend}, {latency_ms} ms: {sum(1 for s, _, _ in first if s == 201)} of {STORM} answered at once, "
           f"the storm took {elapsed:.1f} s")
 
     # Later, the same key still replays the answer, and the portal reads the payment as settled.

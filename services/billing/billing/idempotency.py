@@ -33,6 +33,10 @@ from shared.errors import (ALL as ERROR_CLASSES, Conflict, IdempotencyMismatch, 
 # enough for a charge at a prompt processor, short enough that waiters do not hold billing's
 # workers (a storm of retries would otherwise keep everyone else waiting).
 REPLAY_WAIT_SECONDS = 0.5
+# At most this many requests of a process wait on keys at once (a worker each); more are told at
+# once to ask again, so a storm of retries leaves billing's other workers to everyone else.
+MAX_WAITING = 4
+_waiting = [0]  # how many wait now (the green threads of one process: no lock needed)
 IN_PROGRESS = "A payment with this Idempotency-Key is still being processed. Ask again in a moment."
 # Longer than writing a payment ever takes: once it ran out, a retry of a request that died
 # before writing its payment gets to proceed. A live request overtaken after stalling this long is refused
@@ -109,26 +113,40 @@ def read_record(session, tenant_id, key):
 def claim_key(session, tenant_id, key, fingerprint):
     """Claim ``key`` and return ``(claim, None)``, or ``(None, answer)`` when a request with it was answered.
 
-    While another live request holds the key, wait for its answer, up to REPLAY_WAIT_SECONDS.
+    While another live request holds the key, wait for its answer up to REPLAY_WAIT_SECONDS - if
+    fewer than MAX_WAITING requests of this process wait already - then raise RequestInProgress.
     """
-    deadline = time.monotonic() + REPLAY_WAIT_SECONDS
-    claim = insert_claim(session, tenant_id, key, fingerprint)
-    while claim is None:
-        record = read_record(session, tenant_id, key)
-        if record is None:  # the request holding it failed before writing anything and let it go
-            claim = insert_claim(session, tenant_id, key, fingerprint)
-            continue
-        if record.request_hash != fingerprint:
-            raise IdempotencyMismatch("This Idempotency-Key was already used for a different request.")
-        if record.state == DONE:
-            return None, record.response
-        if record.state == CLAIMED and record.lease_expired:
-            claim = take_over(session, tenant_id, key)
-            continue
-        if time.monotonic() > deadline:
-            raise RequestInProgress(IN_PROGRESS)
-        time.sleep(POLL_SECONDS)
-    return claim, None
+    deadline, waiting = time.monotonic() + REPLAY_WAIT_SECONDS, False
+    try:
+        claim = insert_claim(session, tenant_id, key, fingerprint)
+        while claim is None:
+            record = read_record(session, tenant_id, key)
+            if record is None:  # the request holding it failed before writing anything and let it go
+                claim = insert_claim(session, tenant_id, key, fingerprint)
+                continue
+            if record.request_hash != fingerprint:
+                raise IdempotencyMismatch("This Idempotency-Key was already used for a different request.")
+            if record.state == DONE:
+                return None, record.response
+            if record.state == CLAIMED and record.lease_expired:
+                claim = take_over(session, tenant_id, key)
+                continue
+            if time.monotonic() > deadline or not (waiting or take_a_waiting_place()):
+                raise RequestInProgress(IN_PROGRESS)
+            waiting = True
+            time.sleep(POLL_SECONDS)
+        return claim, None
+    finally:
+        if waiting:
+            _waiting[0] -= 1
+
+
+def take_a_waiting_place():
+    """Count one more request of this process waiting on a key; False when MAX_WAITING wait already."""
+    if _waiting[0] >= MAX_WAITING:
+        return False
+    _waiting[0] += 1
+    return True
 
 
 def bind_to_payment(session, claim):

@@ -118,3 +118,14 @@ def test_a_request_overtaken_by_a_retry_answers_with_the_retrys_answer(session, 
 
     assert idempotency.run_claimed(session, slow, refused_as_the_slow_one_is) == answer
     assert processor.charged == [(f"{TENANT}:overtaken-0001", 4_200)]
+
+
+def test_when_enough_requests_wait_already_another_is_told_at_once(session, outbox, processor, checkout_request,
+                                                                    monkeypatch):
+    claim(session, "busy-0002", checkout_request)
+    monkeypatch.setattr(idempotency, "_waiting", [idempotency.MAX_WAITING])  # that many workers wait already
+    started = time.monotonic()
+    with pytest.raises(RequestInProgress):
+        pay(session, outbox, processor, "busy-0002", checkout_request)
+    assert time.monotonic() - started < idempotency.REPLAY_WAIT_SECONDS / 2
+    assert idempotency._waiting == [idempotency.MAX_WAITING]  # it took no place, so it gave none back
