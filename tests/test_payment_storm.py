@@ -152,7 +152,8 @@ def test_a_hundred_requests_with_one_key_make_one_charge_and_get_one_answer(syst
     # Each request is answered (no 504: billing never stalls), either with the payment or "ask again".
     assert {status for status, _, _ in first} <= {201, 409}, sorted({(s, a.get("error", {}).get("message"))
                                                                       for s, _, a in first if s != 201})
-    finals = [until_answered(payer, key, body, response) for response in first]
+    finals = at_once([lambda response=response: until_answered(payer, key, body, response) for response in first],
+                     workers=STORM)  # each told to ask again does, after Retry-After
     statuses = [status for status, _ in finals]
     assert statuses == [201] * STORM
     answer = finals[0][1]
