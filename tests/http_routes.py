@@ -63,11 +63,20 @@ class Route:
         return bool(self.path_ids or self.body_ids or self.query_ids or self.nested_ids)
 
     @property
+    def slots(self):
+        """Every place an id goes, as ``(where, name)``."""
+        return [("path", name) for name in self.path_ids] + [("body", name) for name in self.body_ids] + \
+            [("query", name) for name in self.query_ids] + [("nested", name) for name in self.nested_ids]
+
+    @property
     def name(self):
         return f"{self.method} {self.rule}"
 
 
-def kind_of(name, rule):
+def kind_of(slot, rule):
+    """The kind of thing a slot names: ``invoice_id``, ``allocations[].invoice_id`` and ``apply-<invoice_id>``
+    all name an invoice."""
+    name = [word for word in re.findall(r"[a-z][a-z_]*", slot) if word in ID_ARGUMENTS][-1]
     kind = ID_ARGUMENTS[name]
     return kind(rule) if callable(kind) else kind
 
@@ -140,7 +149,7 @@ def form_fields_read(view, sources, depth=3):
             return
         seen.add(function)
         for node in ast.walk(ast.parse(textwrap.dedent(inspect.getsource(function)))):
-            if isinstance(node, ast.Call) and reads_form(node, sources):
+            if isinstance(node, ast.Call) and reads_form(node, sources, function.__globals__):
                 found.add(node.args[0].value)
             if depth and isinstance(node, ast.Name) and node.id in function.__globals__:
                 visit(function.__globals__[node.id], depth - 1)
@@ -153,12 +162,12 @@ def form_fields_read(view, sources, depth=3):
     return found
 
 
-def reads_form(call, sources):
+def reads_form(call, sources, names):
     if not (call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)
             and ID_LIKE.search(call.args[0].value) and call.args[0].value not in NOT_ID_FIELDS):
         return False
     if isinstance(call.func, ast.Name):  # a helper reading the form, such as chosen_ids("invoice_ids")
-        return True
+        return inspect.isfunction(names.get(call.func.id))  # not a class, such as Field("payment_id", ...)
     if isinstance(call.func, ast.Attribute) and call.func.attr in ("get", "getlist"):
         receiver = call.func.value
         name = receiver.attr if isinstance(receiver, ast.Attribute) else getattr(receiver, "id", None)

@@ -33,6 +33,14 @@ ORIGIN = "http://localhost"
 CSRF_REFUSAL = "The form has expired"
 
 
+class Body:
+    """A valid body built by ``build(ids, victim)``: ``ids`` maps each of ``slots`` (places an id goes that the
+    generator cannot fill by name, such as a nested list's) to the id chosen for it; ``victim`` holds extras."""
+
+    def __init__(self, build, slots=()):
+        self.build, self.slots = build, slots
+
+
 def new_card_form(card):
     return {"method": "new-card", **{f"card_{part}": str(card[part]) for part in
                                      ("token", "brand", "last4", "exp_month", "exp_year")}}
@@ -44,7 +52,7 @@ BODIES = {
     "portal_api.autopay.enroll_autopay": {"consent": True},
     "portal_api.sign_in.accept_invitation": {"password": STRONG},
     "portal_api.sign_in.reset_password": {"password": STRONG},
-    "portal_api.payment_methods.replace_payment_method": lambda v: v["new_card"],
+    "portal_api.payment_methods.replace_payment_method": Body(lambda ids, v: v["new_card"]),
     "portal_api.payments.pay_invoices": {}, "portal_api.payments.quote_payment": {},
     "portal_api.payments.make_prepayment": {"amount": 1_000},
     "portal_api.sign_in.switch_account": {},
@@ -57,20 +65,22 @@ BODIES = {
     "staff_api.invoices.post_invoice_void": {}, "staff_api.client_billing.post_job": {"title": "Intruder job"},
     "staff_api.portal_users.invite_clients": {}, "staff_api.portal_users.send_password_resets": {},
     "staff_api.portal_users.link_portal_user": {"rights": "manage"},
-    "staff_api.client_billing.apply_prepayment": lambda v: {"allocations": [{"invoice_id": v["invoice"],
-                                                                             "amount": 100}]},
+    "staff_api.client_billing.apply_prepayment": Body(lambda ids, v: {"allocations": [
+        {"invoice_id": ids["allocations[].invoice_id"], "amount": 100}]}, slots=["allocations[].invoice_id"]),
     "portal.autopay.enroll_autopay": {"consent": "yes"},
-    "portal.methods.remove_method": {}, "portal.methods.replace_method": lambda v: new_card_form(v["new_card"]),
-    "portal.billing.pay": lambda v: {"idempotency_key": uuid.uuid4().hex},
+    "portal.methods.remove_method": {}, "portal.methods.replace_method": Body(lambda ids, v: new_card_form(v["new_card"])),
+    "portal.billing.pay": Body(lambda ids, v: {"idempotency_key": uuid.uuid4().hex}),
     "portal.billing.review_payment": {},
-    "portal.prepayment.make_prepayment": lambda v: {"amount": "10.00", "idempotency_key": uuid.uuid4().hex},
+    "portal.prepayment.make_prepayment": Body(lambda ids, v: {"amount": "10.00",
+                                                              "idempotency_key": uuid.uuid4().hex}),
     "portal.links.accept_invitation": {"password": STRONG}, "portal.links.submit_reset": {"password": STRONG},
     "portal.home.switch": {},
     "staff.alerts.mark_all_read": {}, "staff.charge_runs.start_charge_run": {},
     "staff.clients.update_client": {"name": "Renamed by an intruder"},
     "staff.client_billing.autopay_lock": {"locked": "true"},
     # The Apply prepayment form names each invoice in its inputs' names: apply-<invoice id>.
-    "staff.client_billing.apply_prepayment": lambda v: {f"apply-{v['invoice']}": "1.00"},
+    "staff.client_billing.apply_prepayment": Body(lambda ids, v: {f"apply-{ids['apply-<invoice_id>']}": "1.00"},
+                                                  slots=["apply-<invoice_id>"]),
     "staff.clients.save_custom_fields": {}, "staff.clients.invite_client": {},
     "staff.clients.send_password_reset": {},
     "staff.clients.add_property": {"property_name": "Intruder's lake house"},
@@ -167,15 +177,23 @@ def world(system):
 
 
 class Caller:
-    """One signed-in caller: API headers, and a browser-like test client with its cookie and CSRF token."""
+    """One signed-in caller: API headers, and a browser-like test client with its cookie and CSRF token; the
+    caller's ``own`` objects and the ``victim``'s, and words of the victim's that must not reach the caller."""
 
-    def __init__(self, system, name, audience, slug, token, csrf, victim, markers):
-        self.name, self.audience, self.slug, self.victim, self.markers = name, audience, slug, victim, markers
+    def __init__(self, system, name, audience, slug, session, own, victim, markers):
+        self.name, self.audience, self.slug, self.markers = name, audience, slug, markers
+        self.own, self.victim = own, victim
+        token, self.csrf = session["token"], session["csrf_token"]
         self.api_headers = {"Authorization": f"Bearer {token}"}
         self.api, self.browser = system.app.test_client(), system.app.test_client()
         cookie, path = (STAFF_COOKIE, "/") if audience == "staff" else (CLIENT_COOKIE, f"/p/{slug}/")
         self.browser.set_cookie(cookie, token, path=path)
-        self.csrf = csrf
+
+    def aiming_at(self, victim):
+        """The same caller, aiming at other objects."""
+        other = Caller.__new__(Caller)
+        other.__dict__.update(self.__dict__, victim=victim)
+        return other
 
 
 @pytest.fixture(scope="module")
@@ -183,50 +201,56 @@ def callers(system, world):
     response = system.http.post("/api/v1/staff/sessions", json=world["bravo credentials"],
                                 environ_base=new_address())
     assert response.status_code == 201, response.get_json()
-    owner = response.get_json()
-    one, bravo_client = world["one"]["session"], world["bravo client"]["session"]
-    alpha = world["victims"]["alpha"]
+    one, bravo_client, alpha = world["one"], world["bravo client"], world["victims"]["alpha"]
     return [
-        Caller(system, "B's owner", "staff", None, owner["token"], owner["csrf_token"], alpha, ["Alpha Matrix"]),
-        Caller(system, "A's client one", "portal", "alpha-matrix", one["token"], one["csrf_token"],
+        Caller(system, "B's owner", "staff", None, response.get_json(), bravo_client, alpha, ["Alpha Matrix"]),
+        Caller(system, "A's client one", "portal", "alpha-matrix", one["session"], one,
                world["victims"]["client two"], ["Alpha Matrix Two"]),
-        Caller(system, "B's client", "portal", "bravo-matrix", bravo_client["token"], bravo_client["csrf_token"],
-               alpha, ["Alpha Matrix"]),
+        Caller(system, "B's client", "portal", "bravo-matrix", bravo_client["session"], bravo_client, alpha,
+               ["Alpha Matrix"]),
     ]
 
 
 # --- the requests ------------------------------------------------------------------------------------------
 
-def value_of(name, route, victim):
-    """The victim's id for argument or field ``name`` of ``route`` (a list for a field of several)."""
-    key = kind_of(name.split(".")[-1], route.rule)
-    if key not in victim:
-        raise LookupError(f"{route.name}: the victim has no {key!r} for {name!r}; teach world() to make one")
-    value = victim[key]
-    return [value] if name.endswith("_ids") else value
+def slots_of(route):
+    """Every place ``route`` takes an id: the generator's, and those a body in BODIES declares."""
+    template = BODIES.get(route.endpoint)
+    declared = [("body", slot) for slot in template.slots] if isinstance(template, Body) else []
+    return [slot for slot in route.slots if slot[0] != "nested"] + declared
 
 
-def request_for(app, route, caller):
-    """The keyword arguments of the test client's ``open`` for ``route`` called by ``caller`` with the victim's
-    ids; None when the victim has no such thing for this caller (a link token within one business)."""
-    victim = caller.victim
-    values = {name: value_of(name, route, victim) for name in route.path_ids}
-    if any(value is None for value in values.values()):
+def value_of(slot, route, objects):
+    """The id ``objects`` hold for ``slot`` of ``route`` (a list for a field of several)."""
+    key = kind_of(slot, route.rule)
+    if key not in objects:
+        raise LookupError(f"{route.name}: no {key!r} for {slot!r}; teach world() to make one")
+    value = objects[key]
+    return [value] if slot.endswith("_ids") and value is not None else value
+
+
+def request_for(app, route, caller, foreign):
+    """``(path, keyword arguments of the test client's open)`` for ``route`` called by ``caller`` with the
+    victim's id in slot ``foreign`` and the caller's own ids in any other; None when the victim has no such
+    thing for this caller (a link token within one business)."""
+    ids = {name: value_of(name, route, caller.victim if (where, name) == foreign else caller.own)
+           for where, name in slots_of(route)}
+    if ids[foreign[1]] is None:
         return None
     rule = next(rule for rule in app.url_map.iter_rules(route.endpoint) if rule.rule == route.rule)
+    values = {name: ids[name] for name in route.path_ids}
     if "slug" in rule.arguments:
         values["slug"] = caller.slug
     path = rule.build(values, append_unknown=False)[1]
-    query = {name: value_of(name, route, victim) for name in route.query_ids}
     body = {}
     if route.has_body:
         template = BODIES[route.endpoint]  # a KeyError here: teach BODIES this route's valid body
-        body = dict(template(victim) if callable(template) else template)
-        body.update({name: value_of(name, route, victim) for name in route.body_ids})
-    headers = {"Origin": ORIGIN, "Sec-Fetch-Site": "same-origin"} if route.method not in ("GET",) else {}
+        body = template.build(ids, caller.victim) if isinstance(template, Body) else dict(template)
+        body.update({name: ids[name] for name in route.body_ids})
+    headers = {"Origin": ORIGIN, "Sec-Fetch-Site": "same-origin"} if route.method != "GET" else {}
     headers.update({name: uuid.uuid4().hex for name in route.headers})
-    arguments = {"method": route.method, "query_string": query, "headers": headers,
-                 "environ_base": new_address()}
+    arguments = {"method": route.method, "query_string": {name: ids[name] for name in route.query_ids},
+                 "headers": headers, "environ_base": new_address()}
     if route.api:
         headers.update(caller.api_headers)
         if route.has_body:
@@ -239,14 +263,16 @@ def request_for(app, route, caller):
 
 
 def matrix(app, callers):
-    """``(route, caller)`` of every route that takes an id, for each caller of its audience."""
+    """``(route, caller, slot)`` for every route that takes an id, each caller of its audience, and each place
+    the route takes an id (the victim's id there, the caller's own everywhere else)."""
     found, problems = routes(app)
     assert not problems, "Teach tests/http_routes.py these ids:\n" + "\n".join(problems)
     for route in found:
         if route.takes_ids:
             for caller in callers:
                 if caller.audience == route.audience:
-                    yield route, caller
+                    for slot in slots_of(route):
+                        yield route, caller, slot
 
 
 def send(caller, path, arguments):
@@ -306,23 +332,25 @@ def test_every_route_that_takes_an_id_is_known_and_can_be_filled(system, callers
     assert len(taking) >= 60, [route.name for route in taking]  # the generator still sees the routes
     missing = [route.name for route in taking if route.has_body and route.endpoint not in BODIES]
     assert not missing, f"Teach BODIES a valid body for {missing}"
-    for route, caller in matrix(system.app, callers):
-        request_for(system.app, route, caller)
+    unfilled = [(route.name, name) for route in taking for where, name in route.slots
+                if where == "nested" and ("body", name) not in slots_of(route)]
+    assert not unfilled, f"Teach BODIES to fill these nested ids (a Body naming them in slots): {unfilled}"
+    for route, caller, slot in matrix(system.app, callers):
+        request_for(system.app, route, caller, slot)
 
 
 def test_the_rightful_callers_reach_what_the_intruders_are_refused(system, world, callers):
     """The same generated reads, by A's owner and by client two, answer 200: the ids and URLs are right."""
     owner = system.http.post("/api/v1/staff/sessions", json=world["alpha credentials"],
                              environ_base=new_address()).get_json()
-    two = world["two"]["session"]
-    rightful = {"B's owner": Caller(system, "A's owner", "staff", None, owner["token"], owner["csrf_token"],
-                                    callers[0].victim, []),
-                "A's client one": Caller(system, "A's client two", "portal", "alpha-matrix", two["token"],
-                                         two["csrf_token"], callers[1].victim, [])}
+    alpha, two = callers[0].victim, callers[1].victim
+    rightful = {"B's owner": Caller(system, "A's owner", "staff", None, owner, alpha, alpha, []),
+                "A's client one": Caller(system, "A's client two", "portal", "alpha-matrix", two["session"], two,
+                                         two, [])}
     checked = 0
-    for route, caller in matrix(system.app, callers):
-        if route.method == "GET" and caller.name in rightful and not route.rule.startswith("/static"):
-            built = request_for(system.app, route, rightful[caller.name])
+    for route, caller, slot in matrix(system.app, callers):
+        if route.method == "GET" and caller.name in rightful:
+            built = request_for(system.app, route, rightful[caller.name], slot)
             if built is not None:
                 response = send(rightful[caller.name], *built)
                 assert response.status_code == 200, (route.name, response.get_data(as_text=True)[:300])
@@ -330,7 +358,7 @@ def test_the_rightful_callers_reach_what_the_intruders_are_refused(system, world
     assert checked >= 15
 
 
-def verdict(system, route, caller, response):
+def verdict(system, route, caller, slot, response):
     """Why ``response`` is not a refusal of the foreign id, or None when it is one."""
     status, text = response.status_code, response.get_data(as_text=True)
     if CSRF_REFUSAL in text or status == 401:
@@ -342,10 +370,9 @@ def verdict(system, route, caller, response):
         return None
     if (status, route.endpoint) in {(400, name) for name in REFUSED_AS_INPUT} | \
             {(200, name) for name in ANSWERED_AS_NOTHING}:
-        nowhere = Caller.__new__(Caller)
-        nowhere.__dict__.update(caller.__dict__, victim={key: NOWHERE if type(value) is int else value
-                                                         for key, value in caller.victim.items()})
-        other = send(nowhere, *request_for(system.app, route, nowhere))
+        nowhere = caller.aiming_at({key: NOWHERE if type(value) is int else value
+                                    for key, value in caller.victim.items()})
+        other = send(nowhere, *request_for(system.app, route, nowhere, slot))
         if (other.status_code, normal(other)) == (status, normal(response)):
             return None
         return f"{status}: differs from the answer to ids that name nothing ({other.status_code}): " \
@@ -376,14 +403,16 @@ def gist(response):
 def test_every_id_of_another_account_or_business_is_refused_and_nothing_changes(system, world, callers):
     before = settled(system)
     failures, calls = [], 0
-    for route, caller in matrix(system.app, callers):
-        built = request_for(system.app, route, caller)
+    for route, caller, slot in matrix(system.app, callers):
+        built = request_for(system.app, route, caller, slot)
         if built is None:
             continue
         calls += 1
-        problem = verdict(system, route, caller, send(caller, *built))
+        response = send(caller, *built)
+        print("MATRIX", caller.name, route.name, slot, response.status_code, gist(response)[:140].replace("\n", " "))
+        problem = verdict(system, route, caller, slot, response)
         if problem:
-            failures.append(f"{caller.name}: {route.name} ({built[0]}) -> {problem}")
+            failures.append(f"{caller.name}: {route.name} ({built[0]}), another's {slot[1]} -> {problem}")
     changed = changes(before, snapshot(system))
     assert not failures and not changed, f"{len(failures)} of {calls} calls were not refused:\n" + \
         "\n".join(failures) + f"\nchanged rows (before, after) by table: {changed}"
