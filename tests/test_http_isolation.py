@@ -329,6 +329,13 @@ def changes(before, after):
 
 # --- the answers ------------------------------------------------------------------------------------------
 
+# What a refusal of each kind of id says, so that it is known to refuse the foreign id and not another.
+REFUSAL_WORDS = {"invoice": "invoice", "method": "payment method", "account": ("client", "account"),
+                 "portal_user": "portal user", "payment": "payment", "job": "job", "alert": "alert",
+                 "run": "charge run", "field": "custom field", "message": "message", "invitation": "link",
+                 "reset": "link"}
+
+
 def verdict(system, route, caller, slot, response):
     """Why ``response`` is not a refusal of the foreign id, or None when it is one."""
     status, text = response.status_code, response.get_data(as_text=True)
@@ -337,6 +344,10 @@ def verdict(system, route, caller, slot, response):
     leaked = [marker for marker in caller.markers if marker in text]
     if leaked:
         return f"{status}: the answer shows {leaked}"
+    words = REFUSAL_WORDS[kind_of(slot[1], route.rule)]
+    if status in (400, 403, 404) and not any(word in text.lower() for word in (
+            (words,) if isinstance(words, str) else words)):
+        return f"{status}, but not about the {slot[1]} sent: {gist(response)}"
     if status in (403, 404):
         return None
     if (status, route.endpoint) in {(400, name) for name in REFUSED_AS_INPUT} | \
