@@ -25,11 +25,11 @@ ID_ARGUMENTS = {
     "portal_user_id": "portal_user", "payment_id": "payment", "job_id": "job", "alert_ids": "alert",
     "run_id": "run", "field_id": "field", "message_id": "message",
     "token": lambda rule: "invitation" if "/invitation" in rule else "reset",  # a link's secret
+    "method": "method",  # the pay forms' choice of a card or bank account on file (FORM_IDS)
 }
-# The pay forms of the pages name the card or bank account on file as "method".
+# Page forms that read an id under a name that does not look like one.
 FORM_IDS = {"portal.billing.pay": ["method"], "portal.billing.review_payment": ["method"],
             "portal.prepayment.make_prepayment": ["method"]}
-ID_ARGUMENTS["method"] = "method"
 # URL arguments and fields whose names look like ids but name no object of a business, and why.
 NOT_IDS = {"slug": "the business of a portal URL: the caller's own", "tab": "a settings tab's name",
            "filename": "a static file's path"}

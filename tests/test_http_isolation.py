@@ -4,10 +4,13 @@ The routes come from the gateway's own route table (tests/http_routes.py): every
 and every API operation or page form that reads an id, is called, with every method it answers:
 - as business B's owner, with business A's ids (staff API and pages);
 - as A's client one, with A's client two's ids (portal API and pages of A);
-- as B's client, with A's ids, at B's portal (a link token of A's included).
-Each call carries a valid session, CSRF token, Origin and Idempotency-Key, so what refuses it is the owner's
-check of the id. The answer is 403 or 404 (a 400 only where ``REFUSED_AS_INPUT`` says why), never a success, a
-redirect or a server error; and afterwards every row of every service's database is as it was.
+- as B's client, with A's ids, at B's portal (a link token of A's included);
+once for each place the route takes an id, with the other's id there and the caller's own everywhere else.
+Each call carries a valid session, CSRF token, Origin and Idempotency-Key, and every feature is turned on, so
+what refuses it is the check of that id. The answer is 403 or 404 and speaks of the kind of thing sent
+("No such invoice."); never a success, a redirect or a server error. A few routes answer otherwise by design
+(``REFUSED_AS_INPUT``: 400, ``ANSWERED_AS_NOTHING``: 200, each with its reason), and then their answer must be
+exactly the one an id that names nothing gets. Afterwards every row of every service's database is as it was.
 """
 import re
 import time
@@ -22,9 +25,8 @@ from gateway.app import create_app
 from gateway.auth import STAFF_COOKIE
 from gateway.portal_auth import CLIENT_COOKIE
 from portico_testing import wait_for
-from tests.http_routes import WRITES, kind_of, routes
-from tests.portal_helpers import CLIENT_PASSWORD, as_staff, create_client, invite, new_address, registered_client
-from tests.portal_helpers import reset_token
+from tests.http_routes import kind_of, routes
+from tests.portal_helpers import as_staff, create_client, invite, new_address, registered_client, reset_token
 from tests.test_deadlines import card_token
 
 pytestmark = pytest.mark.backends("postgresql")
