@@ -459,3 +459,24 @@ def test_every_id_of_another_account_or_business_is_refused_and_nothing_changes(
     assert not failures and not changed, f"{len(failures)} of {calls} calls were not refused:\n" + \
         "\n".join(failures) + f"\nchanged rows (before, after) by table: {changed}"
     assert calls >= 80
+
+
+def test_without_a_session_every_route_that_takes_an_id_asks_to_sign_in_and_nothing_changes(system, callers):
+    """No session at all: the API answers 401, a page sends to its sign-in page, a link of A's at B's portal is
+    not found; nothing changes."""
+    before = settled(system)
+    failures = []
+    for route, caller, slot in matrix(system.app, callers):
+        if caller.name == "A's client one":
+            continue  # a visitor of A's portal holding A's link is whom the link is for
+        visitor = caller.aiming_at(caller.victim)
+        visitor.api_headers, visitor.csrf = {}, ""
+        visitor.api, visitor.browser = system.app.test_client(), system.app.test_client()
+        built = request_for(system.app, route, visitor, slot)
+        response = visitor.browser.open(built[0], **built[1])
+        sign_in = "/staff/sign-in" if caller.audience == "staff" else f"/p/{caller.slug}/sign-in"
+        expected = 404 if slot[1] == "token" else 401 if route.api else 303
+        if response.status_code != expected or (expected == 303 and not response.location.startswith(sign_in)):
+            failures.append(f"{route.name}, {slot[1]}: {response.status_code} {gist(response)}")
+    assert not failures, "\n".join(failures)
+    assert changes(before, snapshot(system)) == {}
