@@ -484,3 +484,25 @@ def test_without_a_session_every_route_that_takes_an_id_asks_to_sign_in_and_noth
             failures.append(f"{route.name}, {slot[1]}: {response.status_code} {gist(response)}")
     assert not failures, "\n".join(failures)
     assert changes(before, snapshot(system)) == {}
+
+
+def test_a_client_session_of_a_is_no_session_at_bs_portal(system, world, callers):
+    """A's client one's token, sent to B's portal (bearer, or the cookie copied to B's path) with B's client's
+    ids: the API answers 401 and a page sends to B's sign-in page; nothing changes."""
+    one = world["one"]
+    bravo = {**world["bravo client"], "invitation": None, "reset": None, "new_card": world["victims"]["alpha"][
+        "new_card"]}
+    stray = Caller(system, "A's client one at B", "portal", SLUGS[1], one["session"], bravo, bravo, ["Bravo Matrix"])
+    before = settled(system)
+    failures = []
+    for route, caller, slot in matrix(system.app, [stray]):
+        built = request_for(system.app, route, stray, slot)
+        if built is None:
+            continue
+        response = send(stray, *built)
+        expected = 401 if route.api else 303
+        if response.status_code != expected or (
+                expected == 303 and not response.location.startswith(f"/p/{SLUGS[1]}/sign-in")):
+            failures.append(f"{route.name}, {slot[1]}: {response.status_code} {gist(response)}")
+    assert not failures, "\n".join(failures)
+    assert changes(before, snapshot(system)) == {}
