@@ -68,7 +68,14 @@ class IdempotencyMismatch(PorticoError):
 
 @deserialize_to_instance
 class RateLimited(PorticoError):
+    """Too many requests of a kind; ``retry_after`` is the number of seconds until another is taken."""
+
     code = "rate_limited"
+
+    def __init__(self, message="", fields=None, retry_after=None):
+        super().__init__(message, fields)
+        self.retry_after = retry_after
+        self.args = (message, self.fields, retry_after)  # what crosses the RPC boundary
 
 
 @deserialize_to_instance
@@ -117,7 +124,7 @@ def from_remote(error):
     args = list(error.get("exc_args") or [])
     message = args[0] if args else error.get("value", "")
     fields = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
-    return cls(message, fields)
+    return cls(message, fields, *args[2:3]) if cls is RateLimited else cls(message, fields)
 
 
 def invalid(field, message):

@@ -95,4 +95,5 @@ def test_staff_sign_in_is_throttled_per_email_and_a_success_forgets_the_failures
             operator.sign_in_staff({"email": "boss@acme.example", "password": "wrong guess"}, f"10.9.2.{attempt}")
     with pytest.raises(RateLimited) as error:
         operator.sign_in_staff({"email": "boss@acme.example", "password": PASSWORD}, "10.9.3.1")
-    assert error.value.message == "Too many failed attempts. Wait 15 minutes, then try again."
+    assert error.value.message == "Too many attempts. Wait 15 minutes, then try again."
+    assert error.value.fields == {"password": [error.value.message]} and 890 < error.value.retry_after <= 900
