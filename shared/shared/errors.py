@@ -74,8 +74,9 @@ class RateLimited(PorticoError):
 
     def __init__(self, message="", fields=None, retry_after=None):
         super().__init__(message, fields)
-        self.retry_after = retry_after
-        self.args = (message, self.fields, retry_after)  # what crosses the RPC boundary
+        # nameko sends the number as text: keep it a number whichever side this is
+        self.retry_after = int(retry_after) if retry_after not in (None, "") else None
+        self.args = (message, self.fields, self.retry_after)  # what crosses the RPC boundary
 
 
 @deserialize_to_instance
