@@ -13,6 +13,7 @@ Two ways to count:
 - ``with attempt(session, check, buckets): <verify>``: only a failed guess counts (the block raising
   Unauthenticated or InvalidInput); a success gives its try back and forgets the identity's failures.
 """
+import ipaddress
 import math
 import os
 import time
@@ -60,7 +61,18 @@ def client_buckets(tenant_id, identity, address=None, by_address=True):
 
 def _buckets(audience, identity, address, by_address):
     buckets = [f"{audience}:who:{str(identity).strip().lower()}"]
-    return buckets + [f"{audience}:from:{address or 'unknown'}"] if by_address else buckets
+    return buckets + [f"{audience}:from:{network_of(address)}"] if by_address else buckets
+
+
+def network_of(address):
+    """Return what an address counts as: itself for IPv4, its /64 for IPv6 (one subscriber's usual share)."""
+    try:
+        parsed = ipaddress.ip_address(address or "")
+    except ValueError:
+        return address or "unknown"
+    if parsed.version == 6 and parsed.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed.ipv4_mapped or parsed)
 
 
 @lru_cache(maxsize=8)

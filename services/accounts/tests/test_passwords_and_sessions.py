@@ -52,6 +52,13 @@ def test_throttling_buckets_part_staff_from_each_business_s_clients():
     assert throttling.client_buckets(7, "user:3", by_address=False) == ["client:7:who:user:3"]
 
 
+def test_an_ipv6_caller_counts_as_its_64_network():
+    assert throttling.network_of("2001:db8:1:2:aaaa::1") == throttling.network_of("2001:db8:1:2:bbbb::9") == (
+        "2001:db8:1:2::/64")
+    assert throttling.network_of("::ffff:10.0.0.1") == "10.0.0.1"
+    assert throttling.network_of("10.0.0.1") != throttling.network_of("10.0.0.2")
+
+
 def test_the_wait_is_told_in_seconds_then_minutes():
     assert [throttling.wait_text(s) for s in (1, 2, 89, 90, 900)] == [
         "1 second", "2 seconds", "89 seconds", "2 minutes", "15 minutes"]
