@@ -6,6 +6,7 @@ a right password included, until its window ends. Accounts runs here with a 3-se
 apart, and the caller's address is read through as many proxies as the gateway trusts.
 """
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -15,7 +16,8 @@ from tests.portal_helpers import (CLIENT_PASSWORD, bearer, change_general_settin
 
 # The counters' SQL differs between the backends: the sign-in tests run on both, the rest on the embedded default.
 pytestmark = pytest.mark.backends("sqlite", both=("test_staff_sign_in_locks_after_five_failures_then_lifts",
-                                                  "test_client_sign_in_locks_after_five_failures_then_lifts"))
+                                                  "test_client_sign_in_locks_after_five_failures_then_lifts",
+                                                  "test_guesses_sent_at_once_through_two_gateways_get_five_tries"))
 
 WINDOW = "5 per 3 seconds"
 STAFF_SESSIONS = "/api/v1/staff/sessions"
@@ -217,3 +219,19 @@ def test_with_no_trusted_proxy_the_forwarded_header_is_ignored(system):
     proxy, one, two = new_address(), new_address(), new_address()
     fail_five(system, system.app, tenant, behind_proxy(proxy, one))
     assert sign_in_as(system, system.app, tenant, client, behind_proxy(proxy, two)) == 429
+
+
+def test_guesses_sent_at_once_through_two_gateways_get_five_tries(system):
+    """Two gateway instances count in one place: together they let five failures through, not five each."""
+    _, owner = new_business(system)
+    wrong = {**owner, "password": "not the password at all"}
+    other = gateway_trusting(system, 0)  # a second gateway instance: the counts are accounts', not a process's
+    addresses = [new_address() for _ in range(12)]
+    try:
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            answers = list(pool.map(lambda n: post(system, STAFF_SESSIONS, wrong, address=addresses[n],
+                                                   app=(system.app, other)[n % 2]).status_code, range(12)))
+    finally:
+        other.extensions["rpc"].close()
+    assert sorted(answers) == [401] * 5 + [429] * 7
+    assert post(system, STAFF_SESSIONS, owner).status_code == 429
