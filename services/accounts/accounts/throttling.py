@@ -118,6 +118,7 @@ def count(session, check, buckets):
     for done, bucket in enumerate(buckets):
         if not limiter.hit(limit, check.name, bucket):  # a request running at the same time took the last one
             _give_back(storage, limit, check, buckets[:done + 1])
+            refuse_when_throttled(session, check, buckets)  # says how long to wait
             raise too_many(check, limit.get_expiry())
     storage.prune()
 
@@ -139,7 +140,8 @@ def attempt(session, check, buckets):
     except FAILURES:
         session.commit()  # the failure counts even though the call fails
         raise
-    except Exception:
+    except Exception:  # not a wrong guess (a setting refused it, or a fault): it does not count
+        session.rollback()
         _give_back(storage, limit, check, buckets)
         session.commit()
         raise
@@ -151,7 +153,3 @@ def _give_back(storage, limit, check, buckets):
     for bucket in buckets:
         storage.decr(limit.key_for(check.name, bucket))
 
-
-def forget(session, check, bucket):
-    """Forget the counts of ``check`` in ``bucket``."""
-    DatabaseStorage(session).clear(current_limit().key_for(check.name, bucket))
