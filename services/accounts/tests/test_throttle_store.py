@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from accounts import throttling
 from accounts.models import Base, ThrottleCounter
 from portico_testing.inprocess import postgresql_session, sqlite_session
-from shared.errors import RateLimited, Unauthenticated
+from shared.errors import PermissionDenied, RateLimited, Unauthenticated
 
 BUCKETS = throttling.client_buckets(7, "ann@example.com", "10.0.0.1")
 
@@ -40,6 +40,14 @@ def test_a_success_gives_its_try_back_and_forgets_the_identity_only(session):
         pass
     session.commit()
     assert sorted(session.scalars(select(ThrottleCounter.hits))) == [4]  # the address's failures stay
+
+
+def test_a_try_refused_for_another_reason_does_not_count(session):
+    fail(session)
+    with pytest.raises(PermissionDenied):
+        with throttling.attempt(session, throttling.SIGN_IN, BUCKETS):
+            raise PermissionDenied("Signing in is turned off.")
+    assert sorted(session.scalars(select(ThrottleCounter.hits))) == [1, 1]
 
 
 def test_the_sixth_try_is_refused_with_the_wait(session):
