@@ -1,5 +1,6 @@
 """The throttle's counts in accounts' database: one row per bucket, no login kept, atomic between instances."""
 import threading
+import time
 
 import pytest
 from sqlalchemy import select
@@ -57,6 +58,19 @@ def test_the_sixth_try_is_refused_with_the_wait(session):
         with throttling.attempt(session, throttling.SIGN_IN, BUCKETS):
             pass
     assert 890 < error.value.retry_after <= 900
+
+
+def test_a_lock_lifts_when_its_window_ends_by_the_clock(session, monkeypatch):
+    monkeypatch.setenv("THROTTLE_LIMIT", "2 per 2 seconds")
+    fail(session)
+    fail(session)
+    with pytest.raises(RateLimited) as error:
+        with throttling.attempt(session, throttling.SIGN_IN, BUCKETS):
+            pass  # a right password, refused all the same
+    assert error.value.retry_after <= 2 and " second" in error.value.message
+    time.sleep(error.value.retry_after)
+    with throttling.attempt(session, throttling.SIGN_IN, BUCKETS):
+        pass
 
 
 def test_instances_counting_at_once_let_exactly_five_through(session):
