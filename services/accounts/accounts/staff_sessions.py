@@ -9,6 +9,7 @@ from accounts.sessions import WRONG_CREDENTIALS, live_session, open_session, rev
 from accounts.tokens import token_hash
 from shared.errors import Unauthenticated
 
+
 def sign_in(session, values, address):
     """Check a staff email and password; open a session and return its token, CSRF token and who it is."""
     email = values["email"].strip().lower()
