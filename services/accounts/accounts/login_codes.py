@@ -12,9 +12,9 @@ from shared.events import LOGIN_CODE_ISSUED
 def request_code(session, outbox, tenant_id, values, address, settings):
     """Send a code to the login's phone (else email); answer the same whether or not the login exists."""
     require_method(settings, "one_time_code")
-    # every request counts: codes cost money to send
-    throttling.count(session, throttling.CODE_SEND, throttling.client_buckets(tenant_id, values["login"], address))
     user = find_by_login(session, tenant_id, values["login"], settings)
+    who = throttling.login_identity(user, values["login"])  # every request counts: codes cost money to send
+    throttling.count(session, throttling.CODE_SEND, throttling.client_buckets(tenant_id, who, address))
     if user is not None and not linked_accounts(session, user):
         user = None
     attempt, _ = tokens.new_token()

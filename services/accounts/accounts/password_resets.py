@@ -16,8 +16,9 @@ RESET_TTL = timedelta(hours=1)
 
 def request_reset(session, outbox, tenant_id, values, address, settings):
     """Send a reset link to the login's email; answer the same whether or not the login exists."""
-    throttling.count(session, throttling.PASSWORD_RESET, throttling.client_buckets(tenant_id, values["login"], address))
     user = find_by_login(session, tenant_id, values["login"], settings)
+    who = throttling.login_identity(user, values["login"])
+    throttling.count(session, throttling.PASSWORD_RESET, throttling.client_buckets(tenant_id, who, address))
     if user is not None and settings["enable_logins"]:
         send_link(session, outbox, tenant_id, user)
     return {}

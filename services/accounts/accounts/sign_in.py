@@ -24,9 +24,9 @@ def require_method(settings, method):
 def with_password(session, tenant_id, values, address, settings):
     """Open a session for the login and password in ``values``; the same refusal for every wrong pair."""
     require_method(settings, "password")
-    with throttling.attempt(session, throttling.SIGN_IN,
-                            throttling.client_buckets(tenant_id, values["login"], address)):
-        user = find_by_login(session, tenant_id, values["login"], settings)
+    user = find_by_login(session, tenant_id, values["login"], settings)
+    who = throttling.login_identity(user, values["login"])
+    with throttling.attempt(session, throttling.SIGN_IN, throttling.client_buckets(tenant_id, who, address)):
         hash_ = user.password_hash if user else None
         if not verify_password(hash_, values["password"]) or not linked_accounts(session, user):
             raise Unauthenticated(WRONG_CREDENTIALS)

@@ -59,6 +59,12 @@ def client_buckets(tenant_id, identity, address=None, by_address=True):
     return _buckets(f"client:{tenant_id}", identity, address, by_address)
 
 
+def login_identity(user, login):
+    """Return who a client's login names: the portal user when there is one (so their email and their username
+    share a bucket), else the login as typed."""
+    return f"user:{user.id}" if user is not None else f"login:{login.strip().lower()}"
+
+
 def _buckets(audience, identity, address, by_address):
     buckets = [f"{audience}:who:{str(identity).strip().lower()}"]
     return buckets + [f"{audience}:from:{network_of(address)}"] if by_address else buckets
