@@ -290,7 +290,7 @@ def send(caller, path, arguments):
 
 # Failure counters and processed events are bookkeeping of sign-in and delivery; a session's last-seen time
 # moves on every request by design.
-NOT_COMPARED = {"sign_in_failures", "processed_events"}
+NOT_COMPARED = {"throttle_counters", "processed_events"}
 MOVING_COLUMNS = {"last_seen_at"}
 
 
