@@ -1,13 +1,13 @@
 """The one place that maps errors to HTTP: status codes and the JSON error body."""
 import logging
 
-from flask import jsonify, make_response, render_template, request
+from flask import g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from gateway.rpc import RemoteFailure
 from shared.errors import (AnswerTooLarge, Conflict, IdempotencyMismatch, InvalidInput, MessageTooLarge, NotFound,
-                           PaymentDeclined, PermissionDenied, PorticoError, RateLimited, ServiceTimeout,
-                           ServiceUnavailable, Unauthenticated)
+                           PaymentDeclined, PermissionDenied, PorticoError, RateLimited, RequestInProgress,
+                           ServiceTimeout, ServiceUnavailable, Unauthenticated)
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,13 @@ STATUS = {
 
 
 def status_of(error):
+    """Return the HTTP status of ``error``; a refusal that says when to ask again also sets the answer's Retry-After.
+
+    (RateLimited: 429 until the window lets another in; RequestInProgress: 409 while the first request
+    with the same Idempotency-Key is under way - asked again then, the same request gets its answer.)
+    """
+    if isinstance(error, (RateLimited, RequestInProgress)) and error.retry_after:
+        g.retry_after = error.retry_after
     return status_for(type(error))
 
 
@@ -57,12 +64,7 @@ def handle_portico_error(error):
     status = status_of(error)
     if status >= 500:
         log.warning("answering %s: %s", status, error.message)
-    response, status = error_response(error.code, error.message, error.fields, status)
-    retry_after = getattr(error, "retry_after", None)
-    if retry_after:  # e.g. RequestInProgress: the same request, asked again then, gets its answer
-        response = make_response(response, status)
-        response.headers["Retry-After"] = str(retry_after)
-    return response, status
+    return error_response(error.code, error.message, error.fields, status)
 
 
 def handle_http_error(error):
@@ -75,7 +77,15 @@ def handle_unexpected(error):
     return error_response("internal_error", "Something went wrong on our side.", {}, 500)
 
 
+def add_retry_after(response):
+    """Tell a client refused with 429 or 409 (page or API) how many seconds to wait before asking again."""
+    if response.status_code in (409, 429) and g.get("retry_after"):
+        response.headers["Retry-After"] = str(int(g.retry_after))
+    return response
+
+
 def register(app):
+    app.after_request(add_retry_after)
     app.register_error_handler(PorticoError, handle_portico_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)
