@@ -34,22 +34,22 @@ class NotificationsService(StandardEntrypoints):
 
     @on_event(PORTAL_INVITATION_ISSUED)
     def handle_portal_invitation_issued(self, event):
-        data = messages.load_event(PORTAL_INVITATION_ISSUED, event)
+        data = messages.load_event(PORTAL_INVITATION_ISSUED, event, self.mail.box)
         self.mail.queue(self.db, messages.portal_invitation(self.db, event, data, self.mail.base_url))
 
     @on_event(PASSWORD_RESET_ISSUED)
     def handle_password_reset_issued(self, event):
-        data = messages.load_event(PASSWORD_RESET_ISSUED, event)
+        data = messages.load_event(PASSWORD_RESET_ISSUED, event, self.mail.box)
         self.mail.queue(self.db, messages.password_reset(self.db, event, data, self.mail.base_url))
 
     @on_event(LOGIN_CODE_ISSUED)
     def handle_login_code_issued(self, event):
-        data = messages.load_event(LOGIN_CODE_ISSUED, event)
+        data = messages.load_event(LOGIN_CODE_ISSUED, event, self.mail.box)
         self.mail.queue(self.db, messages.login_code(self.db, event, data))
 
     @on_event(EMAIL_CHANGE_CODE_ISSUED)
     def handle_email_change_code_issued(self, event):
-        data = messages.load_event(EMAIL_CHANGE_CODE_ISSUED, event)
+        data = messages.load_event(EMAIL_CHANGE_CODE_ISSUED, event, self.mail.box)
         self.mail.queue(self.db, messages.email_change_code(self.db, event, data))
 
     # --- billing's events: receipts to the client, alerts to the staff chosen on the Alerts tab -----
