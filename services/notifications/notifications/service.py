@@ -1,5 +1,5 @@
 """The notifications service's entrypoints: sign-in messages, receipts, alerts, the invitation editor, the mailbox."""
-from notifications import VERSION, access, alerts, billing_notices, mailbox, messages, tenants
+from notifications import VERSION, access, alerts, billing_notices, mailbox, messages, retention, tenants
 from notifications.dependencies import Mailroom
 from notifications.models import platform
 from notifications.schemas import (AlertListArgsSchema, InvitationTemplateSchema, MarkAlertsReadSchema,
@@ -20,6 +20,7 @@ class NotificationsService(StandardEntrypoints):
     version = VERSION
     tables = platform
     settings_tabs = TABS
+    retention_rules = retention.RULES
 
     inbox = Inbox(platform)
     outbox = Outbox(platform)
