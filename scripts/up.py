@@ -21,6 +21,7 @@ from shared.broker_users import PROCESSES, ensure_local_users  # noqa: E402
 from shared.config import DEFAULT_AMQP_URI, env, var_dir  # noqa: E402
 from shared.heartbeat import beat_age  # noqa: E402
 from shared.passport import new_key  # noqa: E402
+from shared.sealing import new_key as new_sealing_key  # noqa: E402
 from shared.supervisor import Program, Supervisor  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -136,6 +137,10 @@ def main():
     # is enough, since a passport lives two minutes, and no key is left on disk.
     if not os.environ.get("PASSPORT_PRIVATE_KEY"):
         os.environ["PASSPORT_PRIVATE_KEY"], os.environ["PASSPORT_PUBLIC_KEYS"] = new_key("make-up")
+    # Likewise the key that seals one-time codes and links in events and messages: a message still waiting
+    # when make up stops cannot be opened by the next run's key, and fails; the client asks again.
+    if not os.environ.get("MESSAGE_SECRETS_KEYS"):
+        os.environ["MESSAGE_SECRETS_KEYS"] = new_sealing_key()
     host, port = env("PORTICO_HOST", "127.0.0.1"), env("PORTICO_PORT", "8000")
     log_dir = var_dir() / "log"
     log_dir.mkdir(exist_ok=True)
