@@ -168,7 +168,8 @@ def main():
         supervisor.stop()
         PID_FILE.unlink(missing_ok=True)
         return 1
-    print_welcome(url, seed_over_broker(uris["operator"]), mailbox, began, log_dir)
+    mailbox_url = f"http://{mailbox['MAILBOX_HOST']}:{mailbox['MAILBOX_HTTP_PORT']}"
+    print_welcome(url, seed_over_broker(uris["operator"], mailbox_url), mailbox, began, log_dir)
     supervisor.wait()  # returns only once it gave up on a process, which it has reported
     print("Stopping Portico.", file=sys.stderr)
     supervisor.stop()

@@ -74,8 +74,9 @@ def latest_event(system, event_type, **match):
         bodies = connection.execute(select(outbox.c.body).where(outbox.c.event_type == event_type)
                                     .order_by(outbox.c.id.desc()).limit(500)).scalars()
         for body in bodies:
-            if all(body["data"].get(key) == value for key, value in match.items()):
-                return open_secrets(system.secret_box, contract, body, body["data"])
+            data = open_secrets(system.secret_box, contract, body, body["data"])
+            if all(data.get(key) == value for key, value in match.items()):
+                return data
     raise AssertionError(f"no {event_type} event with {match}")
 
 
