@@ -5,15 +5,21 @@ Each secret reaches the client's real mail (the test SMTP server); the staff out
 detail, the pages and the email frame) shows each message as sent with the secret hidden; and a scan
 of every table of accounts and notifications finds none of them.
 """
+import hashlib
 import json
 import re
 import uuid
 
 import sqlalchemy as sa
+from kombu import Queue
 
+from accounts.models import SignInToken
 from gateway.auth import STAFF_COOKIE
 from portico_testing import wait_for
-from tests.portal_helpers import CLIENT_PASSWORD, bearer, new_address
+from shared.events import PORTAL_INVITATION_ISSUED, subscriber_queue
+from shared.messaging import broker_connection
+from shared.sealing import open_secrets
+from tests.portal_helpers import CLIENT_PASSWORD, as_staff, bearer, create_client, new_address
 
 STAFF_API = "/api/v1/staff"
 HIDDEN = {"invitation": "•••• (hidden: invitation link)", "password_reset": "•••• (hidden: password reset link)",
@@ -113,3 +119,37 @@ def test_staff_see_sign_in_messages_with_their_secrets_hidden_and_no_database_ke
         assert values, service
         for kind, _, secret in sent:
             assert not [value for value in values if appears(secret, value)], f"{service} keeps the {kind}"
+
+
+def waiting_invitation(system, email):
+    """The body of the invitation event to ``email`` waiting in notifications' queue (left in it)."""
+    queue = Queue(subscriber_queue("accounts", PORTAL_INVITATION_ISSUED.name, "notifications"))
+    with broker_connection(system.amqp_uri) as connection:
+        def taken():
+            message = queue(connection.channel()).get(no_ack=False)
+            if message is None:
+                return None
+            message.requeue()
+            return message.payload if message.payload["data"]["email"] == email else None
+        return wait_for(taken, message="the invitation event in notifications' queue")
+
+
+def test_an_event_waiting_on_the_bus_carries_its_link_sealed(system):
+    tenant, _ = system.new_tenant(slug=f"bus-{uuid.uuid4().hex[:8]}")
+    client = create_client(system, tenant)
+    system.services["notifications"].stop()  # the event waits in its queue, as a retry or a dead letter would
+    try:
+        as_staff(system, tenant, "invite_clients", [client["id"]])
+        body = waiting_invitation(system, client["email"])
+    finally:
+        system.services["notifications"].start()
+        system.wait_until_up("notifications")
+
+    token = open_secrets(system.secret_box, PORTAL_INVITATION_ISSUED, body, body["data"])["token"]
+    assert token not in json.dumps(body)
+    engine = sa.create_engine(system.databases.urls["accounts"])
+    with engine.connect() as connection:
+        assert connection.scalar(sa.select(sa.func.count()).select_from(SignInToken).where(
+            SignInToken.token_hash == hashlib.sha256(token.encode()).hexdigest())) == 1  # the real link's token
+    engine.dispose()
+    assert LINK_TOKEN.search(system.mail.wait_for_message(client["email"]).link("/invitation/")).group(1) == token
