@@ -239,6 +239,8 @@ def as_sent(message, box):
     fields = {name: getattr(message, name) for name in (
         "id", "kind", "channel", "recipient", "sender_name", "reply_to", "subject", "text", "html")}
     if message.sealed_secret is not None:
+        if box is None:
+            raise Unsealable("no key to open the secret with")
         secret, label = box.open(message.sealed_secret, secret_binding(message)), message.secret_label
         fields["text"] = fields["text"].replace(label, secret)
         if fields["html"]:
