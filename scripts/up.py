@@ -59,8 +59,12 @@ def delivery_settings(mailbox):
     return settings
 
 
+SEALING_SERVICES = ("accounts", "notifications")  # the only ones given MESSAGE_SECRETS_KEYS
+
+
 def programs(uris, mailbox, log_dir, host, port):
     python, base = sys.executable, dict(os.environ)
+    sealing = {"MESSAGE_SECRETS_KEYS": base.pop("MESSAGE_SECRETS_KEYS")}
 
     def program(name, command, ready=None, **extra):
         return Program(name, command, env={**base, **extra}, cwd=ROOT, log_path=log_dir / f"{name}.log", ready=ready)
@@ -69,7 +73,8 @@ def programs(uris, mailbox, log_dir, host, port):
         return lambda started: beat_age(service, since=started) is not None
 
     services = [program(name, [python, "-W", "ignore", "-m", "shared.run", name], beating(name), AMQP_URI=uris[name],
-                        **(delivery_settings(mailbox) if name == "notifications" else {}))
+                        **(delivery_settings(mailbox) if name == "notifications" else {}),
+                        **(sealing if name in SEALING_SERVICES else {}))
                 for name in SERVICES]
     return services + [
         program("sandbox-processor", [python, "-m", "sandbox_processor"]),
