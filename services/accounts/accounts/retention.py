@@ -1,8 +1,9 @@
-"""What accounts deletes once it has served (shared.retention): spent sign-in secrets, old sessions, old failures.
+"""What accounts deletes once it has served (shared.retention): spent sign-in secrets and old sessions.
 
-Sign-in secrets are stored as hashes only; these rules bound how long even those are kept.
+Sign-in secrets are stored as hashes only; these rules bound how long even those are kept. Throttling
+counters go when their window ends (accounts/throttling.py prunes them).
 """
-from accounts.models import ClientSession, SignInFailure, SignInToken, StaffSession
+from accounts.models import ClientSession, SignInToken, StaffSession
 from shared.retention import Rule
 
 RULES = (
@@ -11,6 +12,4 @@ RULES = (
     # Days after a session was last used: past its idle and absolute limits long before.
     Rule("staff sessions", StaffSession.__table__, "last_seen_at", "SESSION_RETENTION_DAYS", 30),
     Rule("client sessions", ClientSession.__table__, "last_seen_at", "SESSION_RETENTION_DAYS", 30),
-    # Throttling counts failures over minutes; a day is ample.
-    Rule("failed sign-ins", SignInFailure.__table__, "at", "SIGN_IN_FAILURE_RETENTION_DAYS", 1),
 )

@@ -7,24 +7,16 @@ from accounts.passwords import verify_password
 from accounts.schemas import StaffUserSchema, TenantSchema
 from accounts.sessions import WRONG_CREDENTIALS, live_session, open_session, revoke
 from accounts.tokens import token_hash
-from shared.clock import utcnow
 from shared.errors import Unauthenticated
-
-TOO_MANY_FAILURES = "Too many failed attempts. Wait 15 minutes, then try again."
 
 
 def sign_in(session, values, address):
     """Check a staff email and password; open a session and return its token, CSRF token and who it is."""
     email = values["email"].strip().lower()
-    now = utcnow()
-    keys = throttling.staff_keys(email, address)
-    throttling.refuse_when_throttled(session, keys, now, TOO_MANY_FAILURES)
-    user = session.scalar(select(StaffUser).where(StaffUser.email == email))
-    if not verify_password(user.password_hash if user else None, values["password"]):
-        throttling.count_failure(session, keys, now)
-        session.commit()  # the failure counts even though the call fails
-        raise Unauthenticated(WRONG_CREDENTIALS)
-    throttling.forget_failures(session, keys[0])
+    with throttling.attempt(session, throttling.SIGN_IN, throttling.staff_buckets(email, address)):
+        user = session.scalar(select(StaffUser).where(StaffUser.email == email))
+        if not verify_password(user.password_hash if user else None, values["password"]):
+            raise Unauthenticated(WRONG_CREDENTIALS)
     token, csrf_token = open_session(session, StaffSession, user_id=user.id, tenant_id=user.tenant_id)
     return {"token": token, "csrf_token": csrf_token, **describe(session, user)}
 

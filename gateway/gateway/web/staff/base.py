@@ -5,6 +5,7 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
 from gateway.auth import STAFF_COOKIE, authenticate_staff, clear_staff_cookie, set_staff_cookie
+from gateway.errors import status_of
 from gateway.features import sign_in as sessions
 from gateway.schemas.staff.sessions import StaffSignInSchema
 from gateway.web import policy
@@ -79,7 +80,7 @@ def sign_in():
     except Unauthenticated:
         return render_sign_in(email, problem=WRONG_CREDENTIALS, status=401)
     except RateLimited as error:
-        return render_sign_in(email, problem=error.message, status=429)
+        return render_sign_in(email, problem=error.message, status=status_of(error))
     except InvalidInput as error:
         return render_sign_in(email, field_errors=error.fields, status=400)
     return set_staff_cookie(redirect(local_page(request.form.get("next")), 303), session["token"])
