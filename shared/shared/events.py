@@ -2,6 +2,10 @@
 
 Every service declares this whole topology at start-up, so a subscriber's queue exists
 (and keeps events) before that subscriber has ever run. Payloads only ever gain fields.
+
+A contract's ``secret_fields`` (one-time codes, link tokens) never travel or rest in plain text:
+the outbox seals them when it writes the event (``shared.sealing``), and the subscriber opens them
+with ``shared.messaging.open_secrets`` just before it uses them.
 """
 from dataclasses import dataclass
 
@@ -14,6 +18,7 @@ class EventContract:
     name: str
     schema: type
     subscribers: tuple = ()
+    secret_fields: tuple = ()
 
 
 class PortalLinkIssuedSchema(Schema):
@@ -23,7 +28,7 @@ class PortalLinkIssuedSchema(Schema):
     email = fields.String(required=True)
     name = fields.String(required=True)
     tenant_slug = fields.String(required=True)
-    token = fields.String(required=True)
+    token = fields.String(required=True)  # sealed on the bus and in the outbox (secret_fields)
     expires_at = fields.String(required=True)
 
 
@@ -33,7 +38,7 @@ class CodeIssuedSchema(Schema):
     portal_user_id = fields.Integer(required=True)
     channel = fields.String(required=True)
     to = fields.String(required=True)
-    code = fields.String(required=True)
+    code = fields.String(required=True)  # sealed on the bus and in the outbox (secret_fields)
     expires_at = fields.String(required=True)
 
 
@@ -52,13 +57,16 @@ class TenantProfileSchema(Schema):
 TENANT_PROFILE_UPDATED = EventContract(
     "accounts", "tenant_profile_updated", TenantProfileSchema, subscribers=("notifications",))
 PORTAL_INVITATION_ISSUED = EventContract(
-    "accounts", "portal_invitation_issued", PortalLinkIssuedSchema, subscribers=("notifications",))
+    "accounts", "portal_invitation_issued", PortalLinkIssuedSchema, subscribers=("notifications",),
+    secret_fields=("token",))
 PASSWORD_RESET_ISSUED = EventContract(
-    "accounts", "password_reset_issued", PortalLinkIssuedSchema, subscribers=("notifications",))
+    "accounts", "password_reset_issued", PortalLinkIssuedSchema, subscribers=("notifications",),
+    secret_fields=("token",))
 LOGIN_CODE_ISSUED = EventContract(
-    "accounts", "login_code_issued", CodeIssuedSchema, subscribers=("notifications",))
+    "accounts", "login_code_issued", CodeIssuedSchema, subscribers=("notifications",), secret_fields=("code",))
 EMAIL_CHANGE_CODE_ISSUED = EventContract(
-    "accounts", "email_change_code_issued", CodeIssuedSchema, subscribers=("notifications",))
+    "accounts", "email_change_code_issued", CodeIssuedSchema, subscribers=("notifications",),
+    secret_fields=("code",))
 
 
 

@@ -3,7 +3,7 @@ from eventlet import tpool
 
 from accounts import (VERSION, access, client_sessions, clients, custom_fields, general_tab, invitations,
                       login_codes, logo, my_account, password_resets, passports, passwords, portal_users,
-                      security_questions, sign_in, staff_sessions, tenants)
+                      retention, security_questions, sign_in, staff_sessions, tenants)
 from accounts.dependencies import PassportIssuer
 from accounts.models import platform
 from accounts.schemas import (AcceptInvitationSchema, ChangePasswordSchema, ClientChangesSchema, ClientIdsSchema,
@@ -27,6 +27,7 @@ class AccountsService(StandardEntrypoints):
     version = VERSION
     tables = platform
     settings_tabs = TABS
+    retention_rules = retention.RULES
 
     outbox = Outbox(platform)
     passport = PassportIssuer()

@@ -7,7 +7,7 @@ from accounts import passwords
 from accounts.models import Base, platform
 from accounts.service import AccountsService
 from portico_testing import inprocess
-from portico_testing.inprocess import outbox_writer, service_worker, sqlite_session
+from portico_testing.inprocess import opened_payload, outbox_writer, service_worker, sqlite_session
 from shared.blobs import blob_store
 from shared.passport import PassportSigner, PassportVerifier, new_key
 
@@ -48,11 +48,11 @@ class Accounts:
         return PassportVerifier(PUBLIC_KEY).verify(passport)
 
     def published(self, event_type):
-        """Return the payloads of the events of ``event_type`` in the outbox, oldest first."""
+        """Return the payloads of the events of ``event_type`` in the outbox, oldest first, secrets opened."""
         outbox = platform.outbox
         rows = self.db.execute(select(outbox.c.body).where(outbox.c.event_type == event_type)
                                .order_by(outbox.c.id)).all()
-        return [row.body["data"] for row in rows]
+        return [opened_payload(row.body) for row in rows]
 
 
 @pytest.fixture(autouse=True)

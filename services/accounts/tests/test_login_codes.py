@@ -1,10 +1,12 @@
 """One-time sign-in codes: one use, one attempt, five guesses, ten minutes."""
 from datetime import datetime, timedelta, timezone
 
-import pytest
-from sqlalchemy import update
+import json
 
-from accounts.models import SignInToken
+import pytest
+from sqlalchemy import select, update
+
+from accounts.models import SignInToken, platform
 from accounts.tokens import SPENT_CODE, WRONG_CODE
 from shared.errors import RateLimited, Unauthenticated
 
@@ -23,6 +25,20 @@ def test_a_code_signs_in_once(accounts, tenant, signed_in):
     assert portal.verify_login_code(attempt, code)["token"]
     with pytest.raises(Unauthenticated):
         portal.verify_login_code(attempt, code)
+
+
+def test_no_code_or_link_rests_in_plain_text_in_the_outbox(accounts, tenant, signed_in):
+    _, code = ask_code(accounts, tenant)
+    accounts.anonymous(tenant).request_password_reset({"login": "ann@example.com"}, "10.0.0.9")
+    token = accounts.published("password_reset_issued")[-1]["token"]
+    accounts.client(tenant, signed_in).request_email_change({"new_email": "ann.new@example.com"})
+    change_code = accounts.published("email_change_code_issued")[-1]["code"]
+
+    rows = json.dumps([list(row) for row in accounts.db.execute(
+        select(platform.outbox.c.body, platform.outbox.c.headers)).all()], default=str)
+
+    assert code and token and change_code
+    assert code not in rows and token not in rows and change_code not in rows
 
 
 def test_a_code_goes_by_text_to_a_phone_else_by_email(accounts, tenant, signed_in):

@@ -4,13 +4,13 @@ The old rows counted each failure under two keys that one query added up (so eve
 twice); they are dropped, which forgets the failures of the last 15 minutes.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
