@@ -1,0 +1,127 @@
+"""Two-step sign-in for staff: a TOTP secret set up from an authenticator app, and single-use recovery codes.
+
+The secret is shown only while it is being set up; once confirmed no call returns it. A code is taken at
+most once: the time step it was accepted for is kept, and a code of that step or an earlier one is refused.
+Wrong codes count against the staff member and the address (accounts/throttling.py).
+"""
+import hashlib
+import secrets
+
+import pyotp
+from sqlalchemy import delete, select
+
+from accounts import throttling
+from accounts.models import StaffRecoveryCode
+from accounts.passwords import verify_password
+from shared.clock import utcnow
+from shared.errors import Conflict, PermissionDenied, Unauthenticated, invalid
+
+ISSUER = "Portico"
+RECOVERY_CODES = 10
+WRONG_CODE = "That code is not correct."
+TOO_MANY = "Too many wrong codes. Wait 15 minutes, then try again."
+
+
+def enabled(user):
+    return user.totp_secret is not None
+
+
+def begin(user):
+    """Return the secret being set up for ``user`` (a new one if none is), as text and as an otpauth URI."""
+    if enabled(user):
+        raise Conflict("Two-step sign-in is already on.")
+    user.totp_pending_secret = user.totp_pending_secret or pyotp.random_base32()
+    totp = pyotp.TOTP(user.totp_pending_secret)
+    return {"secret": user.totp_pending_secret,
+            "otpauth_uri": totp.provisioning_uri(name=user.email, issuer_name=ISSUER)}
+
+
+def confirm(session, user, code, address):
+    """Turn two-step sign-in on when ``code`` comes from the secret being set up; return new recovery codes."""
+    if enabled(user) or not user.totp_pending_secret:
+        raise Conflict("Start setting up two-step sign-in first.")
+    keys = _keys(user, address)
+    throttling.refuse_when_throttled(session, keys, utcnow(), TOO_MANY)
+    step = accepted_step(user.totp_pending_secret, code, None)
+    if step is None:
+        _count_wrong(session, keys)
+        raise invalid("code", WRONG_CODE)
+    user.totp_secret, user.totp_pending_secret, user.totp_last_step = user.totp_pending_secret, None, step
+    return new_recovery_codes(session, user)
+
+
+def check(session, user, code, address):
+    """Accept a code from the app or an unused recovery code at sign-in; raise Unauthenticated otherwise."""
+    keys = _keys(user, address)
+    throttling.refuse_when_throttled(session, keys, utcnow(), TOO_MANY)
+    code = (code or "").strip().replace(" ", "")
+    step = accepted_step(user.totp_secret, code, user.totp_last_step) if code.isdigit() else None
+    if step is not None:
+        user.totp_last_step = step
+    elif not use_recovery_code(session, user, code):
+        _count_wrong(session, keys)
+        raise Unauthenticated(WRONG_CODE)
+    throttling.forget_failures(session, keys[0])
+
+
+def disable(session, user, password, required):
+    """Turn two-step sign-in off, given the password; refused while the business requires it."""
+    if required:
+        raise PermissionDenied("Your business requires two-step sign-in for staff.")
+    if not verify_password(user.password_hash, password):
+        raise invalid("password", "That is not your current password.")
+    user.totp_secret = user.totp_pending_secret = user.totp_last_step = None
+    session.execute(delete(StaffRecoveryCode).where(StaffRecoveryCode.user_id == user.id))
+
+
+def accepted_step(secret, code, last_step, now=None):
+    """Return the time step ``code`` belongs to (now, or one step either side), if later than ``last_step``."""
+    if not secret or not code or len(code) != 6 or not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now or utcnow())
+    for step in (current - 1, current, current + 1):
+        if (last_step is None or step > last_step) and secrets.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def new_recovery_codes(session, user):
+    """Replace ``user``'s recovery codes with RECOVERY_CODES new ones; return them (the only time they are shown)."""
+    session.execute(delete(StaffRecoveryCode).where(StaffRecoveryCode.user_id == user.id))
+    codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODES)]
+    session.add_all(StaffRecoveryCode(user_id=user.id, code_hash=_hash(code)) for code in codes)
+    return codes
+
+
+def recovery_codes_left(session, user):
+    return len(session.scalars(select(StaffRecoveryCode.id).where(
+        StaffRecoveryCode.user_id == user.id, StaffRecoveryCode.used_at.is_(None))).all())
+
+
+def use_recovery_code(session, user, code):
+    """Spend one of ``user``'s unused recovery codes if ``code`` is one; tell whether it was."""
+    normalised = code.strip().lower().replace("-", "")
+    if len(normalised) != 16:
+        return False
+    wanted = _hash(f"{normalised[:8]}-{normalised[8:]}")
+    row = session.scalar(select(StaffRecoveryCode).where(
+        StaffRecoveryCode.user_id == user.id, StaffRecoveryCode.used_at.is_(None),
+        StaffRecoveryCode.code_hash == wanted))
+    if row is None:
+        return False
+    row.used_at = utcnow()
+    return True
+
+
+def _hash(code):
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def _keys(user, address):
+    return [f"totp:{key}" for key in throttling.staff_keys(user.email, address)]
+
+
+def _count_wrong(session, keys):
+    throttling.count_failure(session, keys, utcnow())
+    session.commit()  # the wrong code counts even though the call fails
