@@ -77,6 +77,16 @@ def password_reset(session, event, data, base_url):
     return _email_draft(tenant_id, "password_reset", data["email"], rendered, branding, event["event_id"])
 
 
+def staff_password_reset(session, event, data, base_url):
+    """Draft a staff member's reset link: to the staff sign-in pages, not a portal."""
+    tenant_id = event["tenant_id"]
+    branding = branding_for(session, tenant_id, UNKNOWN_BUSINESS)
+    rendered = rendering.render_staff_password_reset(
+        branding, data["name"], rendering.staff_reset_link(base_url, data["token"]),
+        describe_lifetime(event.get("occurred_at"), data["expires_at"], RESET_LIFETIME))
+    return _email_draft(tenant_id, "staff_password_reset", data["email"], rendered, branding, event["event_id"])
+
+
 def login_code(session, event, data):
     """Draft a sign-in code: by SMS when the event says so, else by email."""
     tenant_id = event["tenant_id"]

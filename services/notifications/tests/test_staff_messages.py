@@ -1,0 +1,17 @@
+"""A staff member's password reset link: queued by email, to the staff pages, branded as the business."""
+from datetime import datetime, timedelta, timezone
+
+from shared.events import STAFF_PASSWORD_RESET_ISSUED, TENANT_PROFILE_UPDATED
+
+
+def test_a_staff_reset_link_goes_to_the_staff_pages(notifications):
+    notifications.deliver(TENANT_PROFILE_UPDATED, {"tenant_id": 1, "slug": "green", "display_name": "Green Acres"})
+    notifications.deliver(STAFF_PASSWORD_RESET_ISSUED, {
+        "staff_user_id": 3, "email": "sam@green.example", "name": "Sam Staff", "token": "tok-9",
+        "expires_at": (datetime.now(timezone.utc) + timedelta(hours=1)).isoformat()})
+    [message] = notifications.messages()
+    assert (message["kind"], message["channel"], message["to"]) == ("staff_password_reset", "email",
+                                                                   "sam@green.example")
+    assert message["subject"] == "Reset your Green Acres staff password"
+    assert "http://127.0.0.1:8000/staff/reset/tok-9" in message["text"] and "Hello Sam Staff," in message["text"]
+    assert "expires in 1 hour" in message["text"] and "/p/" not in message["text"]
