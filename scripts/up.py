@@ -75,7 +75,9 @@ def programs(uris, mailbox, log_dir, host, port):
         program("mailbox", [python, "-m", "sandbox_mailbox"], **mailbox),
         program("gateway", [str(Path(python).parent / "gunicorn"), "-k", "gthread", "--threads", "8", "--workers",
                             "2", "--no-control-socket", "-b", f"{host}:{port}", "gateway.app:create_app()"],
-                AMQP_URI=uris["gateway"]),
+                AMQP_URI=uris["gateway"],
+                # Plain http on this machine: cookies without Secure and the __Host- prefix (docs/configuration.md).
+                SECURE_COOKIES=os.environ.get("SECURE_COOKIES", "false")),
     ]
 
 
