@@ -8,6 +8,8 @@ import pyotp
 import pytest
 
 from gateway.app import create_app
+from tests.portal_helpers import CLIENT_PASSWORD, latest_event, portal_api, registered_client
+from tests.portal_helpers import sign_in as portal_sign_in
 
 # Backends: the embedded default (SQLite), which make up runs; nothing here differs on PostgreSQL.
 pytestmark = pytest.mark.backends("sqlite")
@@ -240,3 +242,30 @@ def test_when_the_owner_requires_it_staff_set_it_up_before_anything_else(system,
     assert shown.status_code == 200 and len(re.findall(r"<code>[0-9a-f-]{17}</code>", shown.get_data(as_text=True)))
     assert browser.get("/staff/settings").status_code == 200
     assert system.http.post(SESSIONS, json=credentials, environ_base=new_address()).get_json()["second_step"] == "code"
+
+
+# --- clients: a new password or email address ends their other sessions -----------------------------------
+
+def test_a_clients_new_password_or_email_ends_their_other_portal_sessions(system, owner):
+    tenant, _ = owner
+    client, here = registered_client(system, tenant)
+    api = portal_api(tenant)
+
+    def session_alive(token):
+        return system.http.get(f"{api}/me", headers=bearer(token)).status_code == 200
+
+    other = portal_sign_in(system, tenant, client["email"]).get_json()["token"]
+    changed = system.http.post(f"{api}/account/password", headers=bearer(here["token"]), json={
+        "current_password": CLIENT_PASSWORD, "new_password": NEW_PASSWORD})
+    assert changed.status_code == 204
+    assert session_alive(here["token"]) and not session_alive(other)
+
+    other = portal_sign_in(system, tenant, client["email"], NEW_PASSWORD).get_json()["token"]
+    new_email = f"moved-{tenant['slug']}@clients.example"
+    asked = system.http.post(f"{api}/account/email-change", headers=bearer(here["token"]), json={"new_email": new_email})
+    assert asked.status_code == 202
+    code = latest_event(system, "email_change_code_issued", to=new_email)["code"]
+    confirmed = system.http.post(f"{api}/account/email-change/confirm", headers=bearer(here["token"]),
+                                 json={"code": code})
+    assert confirmed.status_code == 200
+    assert session_alive(here["token"]) and not session_alive(other)
