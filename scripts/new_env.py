@@ -2,7 +2,7 @@
 
 Every secret docker-compose.yml requires gets a random value: the gateway's signing key, the
 PostgreSQL and per-service database passwords, RabbitMQ's administrator and one broker user per
-process, the sandbox processor's secret and the passport key pair (Ed25519). An existing file is
+process, the sandbox processor's secret, the passport key pair (Ed25519) and accounts' data key (Fernet). An existing file is
 left alone unless ``--force`` is given: its passwords are already inside the volumes.
 """
 import argparse
@@ -10,6 +10,8 @@ import secrets
 import sys
 from datetime import date
 from pathlib import Path
+
+from cryptography.fernet import Fernet
 
 from shared.broker_users import PROCESSES
 from shared.events import SERVICES
@@ -35,6 +37,7 @@ def settings(make_key=new_key):
         "SANDBOX_PROCESSOR_SECRET": f"sk_test_{secrets.token_hex(16)}",
         "PASSPORT_PRIVATE_KEY": private_key,
         "PASSPORT_PUBLIC_KEYS": public_key,
+        "ACCOUNTS_DATA_KEYS": Fernet.generate_key().decode(),
     }
 
 

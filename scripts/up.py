@@ -17,6 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from seed_demo import logins, seed_over_broker  # noqa: E402
 
+from cryptography.fernet import Fernet  # noqa: E402
+
 from shared.broker_users import PROCESSES, ensure_local_users  # noqa: E402
 from shared.config import DEFAULT_AMQP_URI, env, var_dir  # noqa: E402
 from shared.heartbeat import beat_age  # noqa: E402
@@ -39,6 +41,18 @@ def broker_uris():
         print(f"Could not create the broker users with rabbitmqctl ({exc}); every process uses guest.",
               file=sys.stderr)
         return dict.fromkeys(PROCESSES, DEFAULT_AMQP_URI)
+
+
+def accounts_data_keys():
+    """accounts' key for the secrets it keeps encrypted (staff TOTP secrets): ACCOUNTS_DATA_KEYS when set, else
+    one made at the first start and kept in var/accounts-data-keys (0600), since what it seals must open later."""
+    if env("ACCOUNTS_DATA_KEYS"):
+        return env("ACCOUNTS_DATA_KEYS")
+    path = var_dir() / "accounts-data-keys"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(Fernet.generate_key().decode() + "\n")
+    return path.read_text().strip()
 
 
 def mailbox_settings():
@@ -68,7 +82,8 @@ def programs(uris, mailbox, log_dir, host, port):
         return lambda started: beat_age(service, since=started) is not None
 
     services = [program(name, [python, "-W", "ignore", "-m", "shared.run", name], beating(name), AMQP_URI=uris[name],
-                        **(delivery_settings(mailbox) if name == "notifications" else {}))
+                        **(delivery_settings(mailbox) if name == "notifications" else {}),
+                        **({"ACCOUNTS_DATA_KEYS": accounts_data_keys()} if name == "accounts" else {}))
                 for name in SERVICES]
     return services + [
         program("sandbox-processor", [python, "-m", "sandbox_processor"]),

@@ -36,10 +36,10 @@ class StaffUser(Base):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    # Two-step sign-in (accounts/staff_totp.py): the secret being set up, the one in use once confirmed,
-    # and the last time step a code was accepted for (a code is never taken twice).
-    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Two-step sign-in (accounts/staff_totp.py): the secret being set up, the one in use once confirmed (both
+    # sealed with ACCOUNTS_DATA_KEYS), and the last time step a code was accepted for (never taken twice).
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(200))
+    totp_secret: Mapped[str | None] = mapped_column(String(200))
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
 

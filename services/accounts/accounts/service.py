@@ -4,7 +4,7 @@ from eventlet import tpool
 from accounts import (VERSION, access, client_sessions, clients, custom_fields, general_tab, invitations,
                       login_codes, logo, my_account, password_resets, passports, passwords, portal_users,
                       security_questions, sign_in, staff_sessions, tenants)
-from accounts.dependencies import PassportIssuer
+from accounts.dependencies import DataKeys, PassportIssuer
 from accounts.staff_entrypoints import StaffCredentialEntrypoints
 from accounts.models import platform
 from accounts.schemas import (AcceptInvitationSchema, ChangePasswordSchema, ClientChangesSchema, ClientIdsSchema,
@@ -31,6 +31,7 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
 
     outbox = Outbox(platform)
     passport = PassportIssuer()
+    data_keys = DataKeys()
     blobs = BlobStore()
 
     # --- tenants ----------------------------------------------------------------------------------

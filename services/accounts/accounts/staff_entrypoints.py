@@ -1,6 +1,6 @@
 """The accounts service's entrypoints for a staff member's own credentials: password, reset, two-step sign-in.
 
-A mixin of AccountsService (accounts/service.py), which provides ``db``, ``ctx``, ``outbox`` and ``passport``.
+A mixin of AccountsService (accounts/service.py), which provides ``db``, ``ctx``, ``outbox`` and ``data_keys``.
 Calls that carry a session token check the token itself, as ``resolve_staff_session`` does: a session waiting
 for its second step can take that step and nothing else.
 """
@@ -20,7 +20,7 @@ class StaffCredentialEntrypoints:
     def verify_staff_code(self, token, code, address=None):
         """Complete a two-step sign-in: the code from the app (or a recovery code) for a pending session."""
         values = load_or_raise(TwoStepCodeSchema, {"code": code})
-        answer = staff_sessions.verify_code(self.db, token, values["code"], address)
+        answer = staff_sessions.verify_code(self.db, token, values["code"], address, self.data_keys)
         self.db.commit()
         return answer
 
@@ -28,7 +28,7 @@ class StaffCredentialEntrypoints:
     def begin_staff_totp(self, token):
         """Start setting up two-step sign-in (signed in, or made to at sign-in): the secret to enter in an app."""
         _, user = staff_sessions.pending(self.db, token, {SIGNED_IN, ENROLLING})
-        answer = staff_totp.begin(user)
+        answer = staff_totp.begin(user, self.data_keys)
         self.db.commit()
         return answer
 
@@ -37,7 +37,7 @@ class StaffCredentialEntrypoints:
         """Turn two-step sign-in on with a first code; return the recovery codes (and, at sign-in, the session)."""
         values = load_or_raise(TwoStepCodeSchema, {"code": code})
         row, user = staff_sessions.pending(self.db, token, {SIGNED_IN, ENROLLING})
-        codes = staff_totp.confirm(self.db, user, values["code"].strip(), address)
+        codes = staff_totp.confirm(self.db, user, values["code"].strip(), address, self.data_keys)
         answer = {"recovery_codes": codes}
         if row.pending_step == ENROLLING:
             answer["session"] = staff_sessions.finish_pending(self.db, row, user)

@@ -68,10 +68,10 @@ def finish_pending(session, row, user):
     return start(session, user)
 
 
-def verify_code(session, token, code, address):
+def verify_code(session, token, code, address, box):
     """Complete a two-step sign-in with a code from the app or a recovery code; return the new session."""
     row, user = pending(session, token, {CODE})
-    staff_totp.check(session, user, code, address)
+    staff_totp.check(session, user, code, address, box)
     return finish_pending(session, row, user)
 
 

@@ -1,6 +1,7 @@
 """Two-step sign-in for staff: a TOTP secret set up from an authenticator app, and single-use recovery codes.
 
-The secret is shown only while it is being set up; once confirmed no call returns it. A code is taken at
+The secret is shown only while it is being set up; once confirmed no call returns it. It rests encrypted
+(``box``: accounts/secret_box.py). A code is taken at
 most once: the time step it was accepted for is kept, and a code of that step or an earlier one is refused.
 Wrong codes count against the staff member and the address (accounts/throttling.py).
 """
@@ -26,23 +27,26 @@ def enabled(user):
     return user.totp_secret is not None
 
 
-def begin(user):
+def begin(user, box):
     """Return the secret being set up for ``user`` (a new one if none is), as text and as an otpauth URI."""
     if enabled(user):
         raise Conflict("Two-step sign-in is already on.")
-    user.totp_pending_secret = user.totp_pending_secret or pyotp.random_base32()
-    totp = pyotp.TOTP(user.totp_pending_secret)
-    return {"secret": user.totp_pending_secret,
-            "otpauth_uri": totp.provisioning_uri(name=user.email, issuer_name=ISSUER)}
+    if user.totp_pending_secret:
+        secret = box.open(user.totp_pending_secret)
+    else:
+        secret = pyotp.random_base32()
+        user.totp_pending_secret = box.seal(secret)
+    totp = pyotp.TOTP(secret)
+    return {"secret": secret, "otpauth_uri": totp.provisioning_uri(name=user.email, issuer_name=ISSUER)}
 
 
-def confirm(session, user, code, address):
+def confirm(session, user, code, address, box):
     """Turn two-step sign-in on when ``code`` comes from the secret being set up; return new recovery codes."""
     if enabled(user) or not user.totp_pending_secret:
         raise Conflict("Start setting up two-step sign-in first.")
     keys = _keys(user, address)
     throttling.refuse_when_throttled(session, keys, utcnow(), TOO_MANY)
-    step = accepted_step(user.totp_pending_secret, code, None)
+    step = accepted_step(box.open(user.totp_pending_secret), code, None)
     if step is None:
         _count_wrong(session, keys)
         raise invalid("code", WRONG_CODE)
@@ -50,12 +54,12 @@ def confirm(session, user, code, address):
     return new_recovery_codes(session, user)
 
 
-def check(session, user, code, address):
+def check(session, user, code, address, box):
     """Accept a code from the app or an unused recovery code at sign-in; raise Unauthenticated otherwise."""
     keys = _keys(user, address)
     throttling.refuse_when_throttled(session, keys, utcnow(), TOO_MANY)
     code = (code or "").strip().replace(" ", "")
-    step = accepted_step(user.totp_secret, code, user.totp_last_step) if code.isdigit() else None
+    step = accepted_step(box.open(user.totp_secret), code, user.totp_last_step) if code.isdigit() else None
     if step is not None:
         user.totp_last_step = step
     elif not use_recovery_code(session, user, code):

@@ -6,8 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from accounts import staff_totp
+from accounts.secret_box import SecretBox, new_key
 from accounts.models import StaffRecoveryCode, StaffUser
-from shared.errors import Conflict, InvalidInput, PermissionDenied, RateLimited, Unauthenticated
+from shared.errors import (Conflict, InvalidInput, PermissionDenied, RateLimited, ServiceUnavailable,
+                           Unauthenticated)
 
 PASSWORD = "a fine long passphrase"
 BOSS = {"email": "boss@acme.example", "password": PASSWORD}
@@ -45,7 +47,7 @@ def test_setting_up_shows_the_secret_until_a_first_code_confirms_it(accounts, te
     with pytest.raises(Conflict):
         operator.begin_staff_totp(token)  # the secret is never shown again
     stored = db.get(StaffUser, 1)
-    assert stored.totp_pending_secret is None
+    assert stored.totp_pending_secret is None and begun["secret"] not in stored.totp_secret  # sealed at rest
     stored_codes = db.scalars(select(StaffRecoveryCode.code_hash)).all()
     assert len(stored_codes) == 10 and not set(answer["recovery_codes"]) & set(stored_codes)  # hashes only
 
@@ -143,3 +145,14 @@ def test_codes_of_the_steps_around_now_are_accepted_once_each():
     assert staff_totp.accepted_step(secret, totp.generate_otp(step + 2), None, now) is None
     assert staff_totp.accepted_step(secret, totp.generate_otp(step), step, now) is None
     assert staff_totp.accepted_step(secret, "12345", None, now) is None
+
+
+def test_secrets_rest_sealed_and_open_under_a_rotated_key_list():
+    old, new = new_key(), new_key()
+    sealed = SecretBox(old).seal("JBSWY3DPEHPK3PXP")
+    assert "JBSWY3DPEHPK3PXP" not in sealed
+    assert SecretBox(f"{new},{old}").open(sealed) == "JBSWY3DPEHPK3PXP"  # a new key in front; the old still opens
+    with pytest.raises(ServiceUnavailable):
+        SecretBox(new).open(sealed)
+    with pytest.raises(ServiceUnavailable):
+        SecretBox("").seal("anything")  # no keys: two-step sign-in is unavailable, nothing is stored in plain

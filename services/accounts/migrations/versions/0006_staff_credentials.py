@@ -15,8 +15,8 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table("staff_users") as batch:
-        batch.add_column(sa.Column("totp_pending_secret", sa.String(64)))
-        batch.add_column(sa.Column("totp_secret", sa.String(64)))
+        batch.add_column(sa.Column("totp_pending_secret", sa.String(200)))
+        batch.add_column(sa.Column("totp_secret", sa.String(200)))
         batch.add_column(sa.Column("totp_last_step", sa.Integer))
     with op.batch_alter_table("staff_sessions") as batch:
         batch.add_column(sa.Column("pending_step", sa.String(10)))
