@@ -4,8 +4,8 @@ import functools
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from gateway.auth import (PENDING_SECONDS, STAFF_COOKIE, STAFF_PENDING_COOKIE, authenticate_staff, clear_staff_cookie,
-                          read_cookie, set_cookie, set_staff_cookie)
+from gateway.auth import (PENDING_SECONDS, STAFF_COOKIE, STAFF_PENDING_COOKIE, authenticate_staff, clear_cookie,
+                          clear_staff_cookie, read_cookie, set_cookie, set_staff_cookie)
 from gateway.features import sign_in as sessions
 from gateway.schemas.staff.sessions import StaffSignInSchema
 from gateway.web import policy
@@ -96,4 +96,5 @@ def start_second_step(answer, next_page):
 @blueprint.post("/staff/sign-out")
 def sign_out():
     policy.end_session(authenticate_staff, lambda: sessions.sign_out_staff(g.session_token))
-    return clear_staff_cookie(redirect(url_for("staff.sign_in", signed_out=1), 303))
+    response = clear_staff_cookie(redirect(url_for("staff.sign_in", signed_out=1), 303))
+    return clear_cookie(response, STAFF_PENDING_COOKIE) if read_cookie(STAFF_PENDING_COOKIE) else response

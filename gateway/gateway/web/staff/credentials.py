@@ -11,6 +11,7 @@ from shared.errors import InvalidInput, NotFound, RateLimited, Unauthenticated
 blueprint = Blueprint("credentials", __name__)
 
 STARTED_OVER = "staff.sign_in"
+WRONG_CODE = "That code is not correct."  # accounts' answer to a wrong code (any other 401: the step is over)
 
 
 def next_page():
@@ -42,8 +43,8 @@ def second_step():
     try:
         session = staff_account.verify_code(pending_token(), code)
     except (Unauthenticated, RateLimited, InvalidInput) as error:
-        if isinstance(error, Unauthenticated) and error.message != "That code is not correct.":
-            return start_over()  # the pending sign-in expired
+        if isinstance(error, Unauthenticated) and error.message != WRONG_CODE:
+            return start_over()  # the pending sign-in expired or was used
         return render_code(error.fields or {"code": [error.message]}, status_of(error))
     response = set_staff_cookie(redirect(next_page(), 303), session["token"])
     return clear_cookie(response, STAFF_PENDING_COOKIE)
