@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("accounts", "billing", "tickets", "notifications")
 # The only variables allowed a default: none of them is a secret.
 DEFAULTED = {"PORTICO_IMAGE_TAG", "PAYMENT_PROCESSOR_URL", "SANDBOX_ALLOWED_ORIGINS", "SMTP_URL", "SMS_PROVIDER",
-             "SMS_URL", "BLOB_STORE_URL"}
+             "SMS_URL", "BLOB_STORE_URL", "TRUSTED_PROXIES"}
 
 
 def compose():

@@ -189,9 +189,9 @@ def bravo(system):
 
 # --- what business A holds, table by table ------------------------------------------------------------
 
-# Failure counters are keyed by login and address, not by business (the throttling of each business's
+# Throttling counters are keyed by a hash of their bucket, not by business (the throttling of each business's
 # own sign-in buckets is checked where it is decided); processed events are the services' own bookkeeping.
-NOT_A_BUSINESS_ROWS = {"sign_in_failures", "processed_events", "alembic_version"}
+NOT_A_BUSINESS_ROWS = {"throttle_counters", "processed_events", "alembic_version"}
 
 
 def rows_of(system, tenant_id):

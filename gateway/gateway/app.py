@@ -5,6 +5,7 @@ import secrets
 import uuid
 
 from flask import Flask, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gateway import errors, origin
 from gateway.api import docs, health, portal as portal_api, staff as staff_api
@@ -29,8 +30,11 @@ def create_app(overrides=None):
         SECURE_COOKIES=env("SECURE_COOKIES", "true").lower() != "false",
         MAX_CONTENT_LENGTH=env("MAX_REQUEST_BYTES", 10 * 1024 * 1024, int),
         BLOB_STORE_URL=env("BLOB_STORE_URL"),
+        TRUSTED_PROXIES=env("TRUSTED_PROXIES", 0, int),
     )
     app.config.update(overrides or {})
+    if app.config["TRUSTED_PROXIES"] > 0:  # the caller's address is the one the nearest trusted proxy saw
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
     if not app.testing and os.environ.get("PORTICO_LOG_JSON", "true") == "true":
         logging.config.dictConfig(logging_config("gateway"))
 

@@ -58,6 +58,10 @@ def create_api(app):
     api = PorticoApi(app, spec_kwargs={
         "title": "Portico API", "version": VERSION, "openapi_version": "3.0.3",
         "info": {"description": DESCRIPTION}, "extra_plugins": [ImpliedErrors()]})
+    # Every 429 says when to ask again (flask-smorest registers each status's answer lazily).
+    too_many = api.spec.components.responses_lazy[http.HTTPStatus.TOO_MANY_REQUESTS.name]
+    too_many.setdefault("headers", {})["Retry-After"] = {
+        "description": "Seconds to wait before asking again.", "schema": {"type": "integer", "minimum": 1}}
     app.url_map.converters["id"] = IdConverter
     api.register_converter(IdConverter, id_parameter)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})

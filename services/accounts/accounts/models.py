@@ -1,7 +1,7 @@
 """Tables private to the accounts service."""
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.tables import service_base
@@ -88,14 +88,14 @@ class StaffSession(SessionColumns, Base):
     pending_step: Mapped[str | None] = mapped_column(String(10))
 
 
-class SignInFailure(Base):
-    """One failed sign-in, counted per email and per address to throttle guessing."""
+class ThrottleCounter(Base):
+    """One throttling bucket's count (accounts/throttling.py), kept where every accounts instance sees it."""
 
-    __tablename__ = "sign_in_failures"
+    __tablename__ = "throttle_counters"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(300), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the bucket: no login kept
+    hits: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)  # seconds since the epoch, as ``limits`` counts
 
 
 class ClientAccount(Base):

@@ -1,7 +1,7 @@
 """The client's Account tab: contact details, username, custom fields, password and email address."""
 from sqlalchemy import func, select
 
-from accounts import access, client_sessions, tokens
+from accounts import access, client_sessions, throttling, tokens
 from accounts.custom_fields import custom_field_values, set_custom_field_values
 from accounts.models import ClientAccount, PortalUser, SignInToken
 from accounts.passwords import hash_client_password, verify_password
@@ -54,6 +54,7 @@ def credentials_changed(session, user, keep_token):
 
 def request_email_change(session, outbox, user, values):
     """Send a code to the new address; answer the same whether or not another user has it."""
+    throttling.count(session, throttling.EMAIL_CODE_SEND, _own_bucket(user))
     new_email = values["new_email"].lower()
     taken = session.scalar(select(PortalUser.id).where(
         PortalUser.tenant_id == user.tenant_id, func.lower(PortalUser.email) == new_email,
@@ -73,10 +74,16 @@ def confirm_email_change(session, user, values, keep_token=None):
         SignInToken.portal_user_id == user.id, SignInToken.purpose == "email_change",
         SignInToken.used_at.is_(None), SignInToken.revoked_at.is_(None))
         .order_by(SignInToken.id.desc()))
-    try:
-        tokens.check_code(session, row, values["code"])
-    except Unauthenticated as error:  # the client is signed in: this is a form error, not a 401
-        raise invalid("code", error.message) from None
+    with throttling.attempt(session, throttling.EMAIL_CODE_CHECK, _own_bucket(user)):
+        try:
+            tokens.check_code(session, row, values["code"])
+        except Unauthenticated as error:  # the client is signed in: this is a form error, not a 401
+            raise invalid("code", error.message) from None
     user.email = row.new_email
     credentials_changed(session, user, keep_token)
     return {"email": user.email}
+
+
+def _own_bucket(user):
+    """The signed-in client's own bucket: their requests count against them, wherever they come from."""
+    return throttling.client_buckets(user.tenant_id, f"user:{user.id}", by_address=False)

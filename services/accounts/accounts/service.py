@@ -221,7 +221,8 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
     @tenant_rpc
     def verify_login_code(self, attempt, code, address=None):
         values = load_or_raise(CodeSchema, {"code": code})
-        answer = login_codes.sign_in_with_code(self.db, self.ctx.tenant_id, attempt, values, self._general())
+        answer = login_codes.sign_in_with_code(self.db, self.ctx.tenant_id, attempt, values, self._general(),
+                                               address)
         self.db.commit()
         return answer
 
@@ -252,10 +253,10 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
         return password_resets.describe(self.db, reset, self._general())
 
     @tenant_rpc
-    def reset_password(self, token, data):
+    def reset_password(self, token, data, address=None):
         reset = password_resets.live_reset(self.db, self.ctx.tenant_id, token)
         values = load_or_raise(ResetPasswordSchema, data)
-        answer = password_resets.reset_password(self.db, reset, values, self._general())
+        answer = password_resets.reset_password(self.db, reset, values, self._general(), address)
         self.db.commit()
         return answer
 

@@ -36,10 +36,10 @@ def password_changed(session, user, keep_token=None):
 def request_reset(session, outbox, values, address):
     """Email a reset link to the staff member with that address; answer the same whether or not there is one."""
     now = utcnow()
-    keys = [f"staff-reset:{key}" for key in throttling.staff_keys(values["email"].strip(), address)]
-    throttling.refuse_when_throttled(session, keys, now)
-    throttling.count_failure(session, keys, now)  # every request counts: each one sends an email
-    user = session.scalar(select(StaffUser).where(StaffUser.email == values["email"].strip().lower()))
+    email = values["email"].strip().lower()
+    # Every request counts, whether or not anyone has the address: each one may send an email.
+    throttling.count(session, throttling.PASSWORD_RESET, throttling.staff_buckets(email, address))
+    user = session.scalar(select(StaffUser).where(StaffUser.email == email))
     if user is None:
         return {}
     token, hashed = tokens.new_token()

@@ -13,7 +13,6 @@ from accounts.tokens import token_hash
 from shared.clock import as_utc, utcnow
 from shared.errors import Unauthenticated
 
-TOO_MANY_FAILURES = "Too many failed attempts. Wait 15 minutes, then try again."
 # A session waiting for its second step lasts this long; it grants nothing but that step.
 PENDING_TTL = timedelta(minutes=10)
 CODE, ENROL = "code", "enrol"
@@ -22,15 +21,10 @@ CODE, ENROL = "code", "enrol"
 def sign_in(session, values, address):
     """Check a staff email and password; open a session and return its token, CSRF token and who it is."""
     email = values["email"].strip().lower()
-    now = utcnow()
-    keys = throttling.staff_keys(email, address)
-    throttling.refuse_when_throttled(session, keys, now, TOO_MANY_FAILURES)
-    user = session.scalar(select(StaffUser).where(StaffUser.email == email))
-    if not verify_password(user.password_hash if user else None, values["password"]):
-        throttling.count_failure(session, keys, now)
-        session.commit()  # the failure counts even though the call fails
-        raise Unauthenticated(WRONG_CREDENTIALS)
-    throttling.forget_failures(session, keys[0])
+    with throttling.attempt(session, throttling.SIGN_IN, throttling.staff_buckets(email, address)):
+        user = session.scalar(select(StaffUser).where(StaffUser.email == email))
+        if not verify_password(user.password_hash if user else None, values["password"]):
+            raise Unauthenticated(WRONG_CREDENTIALS)
     step = second_step(session, user)
     if step:
         token, _ = open_session(session, StaffSession, user_id=user.id, tenant_id=user.tenant_id, pending_step=step)

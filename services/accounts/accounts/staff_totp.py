@@ -3,7 +3,7 @@
 The secret is shown only while it is being set up; once confirmed no call returns it. It rests encrypted
 (``box``: accounts/secret_box.py). A code is taken at
 most once: the time step it was accepted for is kept, and a code of that step or an earlier one is refused.
-Wrong codes count against the staff member and the address (accounts/throttling.py).
+Wrong codes count against the staff member and the address (accounts/throttling.py, the code-check buckets).
 """
 import hashlib
 import secrets
@@ -20,7 +20,6 @@ from shared.errors import Conflict, PermissionDenied, Unauthenticated, invalid
 ISSUER = "Portico"
 RECOVERY_CODES = 10
 WRONG_CODE = "That code is not correct."
-TOO_MANY = "Too many wrong codes. Wait 15 minutes, then try again."
 
 
 def enabled(user):
@@ -44,28 +43,23 @@ def confirm(session, user, code, address, box):
     """Turn two-step sign-in on when ``code`` comes from the secret being set up; return new recovery codes."""
     if enabled(user) or not user.totp_pending_secret:
         raise Conflict("Start setting up two-step sign-in first.")
-    keys = _keys(user, address)
-    throttling.refuse_when_throttled(session, keys, utcnow(), TOO_MANY)
-    step = accepted_step(box.open(user.totp_pending_secret), code, None)
-    if step is None:
-        _count_wrong(session, keys)
-        raise invalid("code", WRONG_CODE)
+    with throttling.attempt(session, throttling.CODE_CHECK, _buckets(user, address)):
+        step = accepted_step(box.open(user.totp_pending_secret), code, None)
+        if step is None:
+            raise invalid("code", WRONG_CODE)
     user.totp_secret, user.totp_pending_secret, user.totp_last_step = user.totp_pending_secret, None, step
     return new_recovery_codes(session, user)
 
 
 def check(session, user, code, address, box):
     """Accept a code from the app or an unused recovery code at sign-in; raise Unauthenticated otherwise."""
-    keys = _keys(user, address)
-    throttling.refuse_when_throttled(session, keys, utcnow(), TOO_MANY)
     code = (code or "").strip().replace(" ", "")
-    step = accepted_step(box.open(user.totp_secret), code, user.totp_last_step) if code.isdigit() else None
-    if step is not None:
-        user.totp_last_step = step
-    elif not use_recovery_code(session, user, code):
-        _count_wrong(session, keys)
-        raise Unauthenticated(WRONG_CODE)
-    throttling.forget_failures(session, keys[0])
+    with throttling.attempt(session, throttling.CODE_CHECK, _buckets(user, address)):
+        step = accepted_step(box.open(user.totp_secret), code, user.totp_last_step) if code.isdigit() else None
+        if step is not None:
+            user.totp_last_step = step
+        elif not use_recovery_code(session, user, code):
+            raise Unauthenticated(WRONG_CODE)
 
 
 def disable(session, user, password, required):
@@ -122,10 +116,6 @@ def _hash(code):
     return hashlib.sha256(code.encode()).hexdigest()
 
 
-def _keys(user, address):
-    return [f"totp:{key}" for key in throttling.staff_keys(user.email, address)]
-
-
-def _count_wrong(session, keys):
-    throttling.count_failure(session, keys, utcnow())
-    session.commit()  # the wrong code counts even though the call fails
+def _buckets(user, address):
+    """A staff member's code checks count against them (wherever they come from) and against the address."""
+    return throttling.staff_buckets(f"user:{user.id}", address)

@@ -53,7 +53,8 @@ def test_a_code_works_only_for_the_attempt_that_asked_for_it(accounts, tenant, s
     assert portal.verify_login_code(second_attempt, second_code)["token"]
 
 
-def test_five_wrong_guesses_spend_the_code(accounts, tenant, signed_in):
+def test_five_wrong_guesses_spend_the_code(accounts, tenant, signed_in, monkeypatch):
+    monkeypatch.setenv("THROTTLE_LIMIT", "10 per 15 minutes")  # the code's own limit, before the throttle's
     attempt, code = ask_code(accounts, tenant)
     wrong = f"{(int(code) + 1) % 10 ** 6:06d}"
     portal = accounts.anonymous(tenant)
@@ -80,3 +81,14 @@ def test_every_code_request_counts_towards_the_throttle(accounts, tenant, signed
         ask_code(accounts, tenant, address=f"10.7.0.{request}")
     with pytest.raises(RateLimited):
         ask_code(accounts, tenant, address="10.7.1.1")
+
+
+def test_five_wrong_codes_for_one_client_lock_out_every_code_of_theirs(accounts, tenant, signed_in):
+    portal = accounts.anonymous(tenant)
+    for guess in range(5):  # a fresh code each time, from a new address each time
+        attempt, code = ask_code(accounts, tenant, address=f"10.8.0.{guess}")
+        with pytest.raises(Unauthenticated):
+            portal.verify_login_code(attempt, f"{(int(code) + 1) % 10 ** 6:06d}", f"10.8.1.{guess}")
+    with pytest.raises(RateLimited) as error:
+        portal.verify_login_code(attempt, code, "10.8.2.1")
+    assert error.value.fields == {"code": [error.value.message]}

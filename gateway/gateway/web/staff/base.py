@@ -6,6 +6,7 @@ from marshmallow import ValidationError
 
 from gateway.auth import (PENDING_SECONDS, STAFF_COOKIE, STAFF_PENDING_COOKIE, authenticate_staff, clear_cookie,
                           clear_staff_cookie, read_cookie, set_cookie, set_staff_cookie)
+from gateway.errors import status_of
 from gateway.features import sign_in as sessions
 from gateway.schemas.staff.sessions import StaffSignInSchema
 from gateway.web import policy
@@ -78,7 +79,7 @@ def sign_in():
     except Unauthenticated:
         return render_sign_in(email, problem=WRONG_CREDENTIALS, status=401)
     except RateLimited as error:
-        return render_sign_in(email, problem=error.message, status=429)
+        return render_sign_in(email, problem=error.message, status=status_of(error))
     except InvalidInput as error:
         return render_sign_in(email, field_errors=error.fields, status=400)
     if "second_step" in session:
