@@ -95,10 +95,11 @@ def forgot_password():
     return render_template("staff/forgot_password.html", email="", errors={}, sent=True)
 
 
-@blueprint.route("/reset/<token>", methods=["GET", "POST"])
-def reset_password(token):
+@blueprint.route("/reset/<reset_link>", methods=["GET", "POST"])
+def reset_password(reset_link):
+    """Choose a new password through the link emailed to a staff member (its secret is the whole credential)."""
     try:
-        described = staff_account.check_reset(token)
+        described = staff_account.check_reset(reset_link)
     except NotFound:
         return render_template("staff/reset_password.html", dead=True, errors={}), 404
     errors = {}
@@ -108,10 +109,10 @@ def reset_password(token):
             errors = {"password": ["Choose a new password."]}
         else:
             try:
-                staff_account.reset_password(token, password)
+                staff_account.reset_password(reset_link, password)
             except InvalidInput as error:
                 errors = error.fields
             else:
                 return redirect(url_for("staff.sign_in", password_reset=1), 303)
-    return render_template("staff/reset_password.html", dead=False, token=token, errors=errors,
+    return render_template("staff/reset_password.html", dead=False, reset_link=reset_link, errors=errors,
                            min_length=described["min_password_length"]), 400 if errors else 200
