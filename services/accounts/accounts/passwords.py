@@ -54,19 +54,36 @@ def is_predictable(password):
             or any(lowered in sequence or lowered in sequence[::-1] for sequence in SEQUENCES))
 
 
-def client_password_problem(password, settings):
-    """Say what is wrong with a new client password under the General tab ``settings``, or return None."""
-    problem = length_problem(password, settings["min_password_length"])
+STAFF_MIN_LENGTH = 12
+PREDICTABLE = "This password is too common or predictable. Choose another."
+
+
+def password_problem(password, min_length=STAFF_MIN_LENGTH):
+    """Say what is wrong with a new password, staff's or client's, or return None: the one password rule.
+
+    Long enough (``min_length``, a business may ask more of its clients) and not common or predictable.
+    """
+    problem = length_problem(password, min_length)
     if problem:
         return problem
     if is_predictable(password):
-        return "This password is too common or predictable. Choose another."
+        return PREDICTABLE
     return None
+
+
+def hash_new_password(password, min_length=STAFF_MIN_LENGTH, field="password"):
+    """Hash a new password, or raise InvalidInput on ``field`` saying what is wrong with it."""
+    problem = password_problem(password, min_length)
+    if problem:
+        raise invalid(field, problem)
+    return hash_password(password)
+
+
+def client_password_problem(password, settings):
+    """Say what is wrong with a new client password under the General tab ``settings``, or return None."""
+    return password_problem(password, settings["min_password_length"])
 
 
 def hash_client_password(password, settings, field="password"):
     """Hash a new client password, or raise InvalidInput on ``field`` saying what is wrong with it."""
-    problem = client_password_problem(password, settings)
-    if problem:
-        raise invalid(field, problem)
-    return hash_password(password)
+    return hash_new_password(password, settings["min_password_length"], field)
