@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from accounts import access, client_sessions, throttling, tokens
 from accounts.custom_fields import custom_field_values, set_custom_field_values
 from accounts.models import ClientAccount, PortalUser, SignInToken
-from accounts.passwords import hash_client_password, verify_password
+from accounts.passwords import hash_client_password, require_current_password
 from accounts.portal_users import set_username
 from accounts.security_questions import questions_of
 from shared.errors import Unauthenticated, invalid
@@ -40,9 +40,10 @@ def update(session, user, account_id, rights, values, settings):
 
 def change_password(session, user, values, settings, keep_token=None):
     """Replace the client's password, given the current one; end their other sessions and reset links."""
-    if not verify_password(user.password_hash, values["current_password"]):
-        raise invalid("current_password", "That is not your current password.")
-    user.password_hash = hash_client_password(values["new_password"], settings, "new_password")
+    new_hash = hash_client_password(values["new_password"], settings, "new_password")  # a weak one is no guess
+    require_current_password(session, user, values["current_password"],
+                             throttling.client_buckets(user.tenant_id, f"user:{user.id}", by_address=False))
+    user.password_hash = new_hash
     credentials_changed(session, user, keep_token)
 
 

@@ -5,6 +5,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
+from accounts import throttling
 from shared.errors import invalid
 
 COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])
@@ -35,6 +36,14 @@ def _verify(password_hash, password):
 def verify_password(password_hash, password):
     """Tell whether ``password`` matches, spending as long on an absent hash as on a wrong one."""
     return run_cpu_bound(_verify, password_hash or _DUMMY_HASH, password) and password_hash is not None
+
+
+def require_current_password(session, user, password, buckets, field="current_password"):
+    """Refuse (on ``field``) unless ``password`` is ``user``'s current one. A signed-in person confirming a
+    change still guesses: each wrong password counts (throttling.CURRENT_PASSWORD, the person's own bucket)."""
+    with throttling.attempt(session, throttling.CURRENT_PASSWORD, buckets):
+        if not verify_password(user.password_hash, password):
+            raise invalid(field, "That is not your current password.")
 
 
 def length_problem(password, min_length=12, max_length=128):

@@ -8,10 +8,10 @@ from sqlalchemy import func, select, update
 
 from accounts import throttling, tokens
 from accounts.models import StaffPasswordReset, StaffSession, StaffUser
-from accounts.passwords import STAFF_MIN_LENGTH, hash_new_password, verify_password
+from accounts.passwords import STAFF_MIN_LENGTH, hash_new_password, require_current_password
 from accounts.sessions import revoke_all_but
 from shared.clock import as_utc, utcnow
-from shared.errors import NotFound, invalid
+from shared.errors import NotFound
 from shared.events import STAFF_PASSWORD_RESET_ISSUED
 
 RESET_TTL = timedelta(hours=1)
@@ -20,9 +20,10 @@ DEAD_LINK = tokens.DEAD_LINK
 
 def change_password(session, user, values, keep_token):
     """Replace ``user``'s password given the current one; end their sessions but the one of ``keep_token``."""
-    if not verify_password(user.password_hash, values["current_password"]):
-        raise invalid("current_password", "That is not your current password.")
-    user.password_hash = hash_new_password(values["new_password"], field="new_password")
+    new_hash = hash_new_password(values["new_password"], field="new_password")  # a weak one is no guess
+    require_current_password(session, user, values["current_password"],
+                             throttling.staff_buckets(user.id, by_address=False))
+    user.password_hash = new_hash
     password_changed(session, user, keep_token)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 
 from accounts import throttling
 from accounts.models import StaffRecoveryCode
-from accounts.passwords import verify_password
+from accounts.passwords import require_current_password
 from shared.clock import utcnow
 from shared.errors import Conflict, PermissionDenied, Unauthenticated, invalid
 
@@ -71,8 +71,8 @@ def disable(session, user, password, required):
     """Turn two-step sign-in off, given the password; refused while the business requires it."""
     if required:
         raise PermissionDenied("Your business requires two-step sign-in for staff.")
-    if not verify_password(user.password_hash, password):
-        raise invalid("password", "That is not your current password.")
+    require_current_password(session, user, password, throttling.staff_buckets(user.id, by_address=False),
+                             field="password")
     user.totp_secret = user.totp_pending_secret = user.totp_last_step = None
     session.execute(delete(StaffRecoveryCode).where(StaffRecoveryCode.user_id == user.id))
 

@@ -122,3 +122,14 @@ def test_a_clients_new_email_ends_their_other_sessions_and_reset_links(accounts,
         portal.resolve_client_session(other["token"])
     with pytest.raises(NotFound):
         portal.check_reset(reset)
+
+
+def test_wrong_current_passwords_are_throttled_when_changing_it_or_turning_two_step_off(accounts, tenant, staff):
+    for _ in range(3):
+        with pytest.raises(InvalidInput):
+            staff.change_staff_password({"current_password": "not my password", "new_password": NEW_PASSWORD})
+    for _ in range(2):
+        with pytest.raises(InvalidInput):
+            staff.disable_staff_totp({"password": "not my password"})
+    with pytest.raises(RateLimited):
+        staff.change_staff_password({"current_password": PASSWORD, "new_password": NEW_PASSWORD})
