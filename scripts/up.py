@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from seed_demo import logins, seed_over_broker  # noqa: E402
 
+
 from shared.broker_users import PROCESSES, ensure_local_users  # noqa: E402
 from shared.config import DEFAULT_AMQP_URI, env, var_dir  # noqa: E402
 from shared.heartbeat import beat_age  # noqa: E402
@@ -40,6 +41,18 @@ def broker_uris():
         print(f"Could not create the broker users with rabbitmqctl ({exc}); every process uses guest.",
               file=sys.stderr)
         return dict.fromkeys(PROCESSES, DEFAULT_AMQP_URI)
+
+
+def accounts_data_keys():
+    """accounts' key for the secrets it keeps encrypted (staff TOTP secrets): ACCOUNTS_DATA_KEYS when set, else
+    one made at the first start and kept in var/accounts-data-keys (0600), since what it seals must open later."""
+    if env("ACCOUNTS_DATA_KEYS"):
+        return env("ACCOUNTS_DATA_KEYS")
+    path = var_dir() / "accounts-data-keys"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(new_sealing_key() + "\n")
+    return path.read_text().strip()
 
 
 def mailbox_settings():
@@ -74,14 +87,17 @@ def programs(uris, mailbox, log_dir, host, port):
 
     services = [program(name, [python, "-W", "ignore", "-m", "shared.run", name], beating(name), AMQP_URI=uris[name],
                         **(delivery_settings(mailbox) if name == "notifications" else {}),
-                        **(sealing if name in SEALING_SERVICES else {}))
+                        **(sealing if name in SEALING_SERVICES else {}),
+                        **({"ACCOUNTS_DATA_KEYS": accounts_data_keys()} if name == "accounts" else {}))
                 for name in SERVICES]
     return services + [
         program("sandbox-processor", [python, "-m", "sandbox_processor"]),
         program("mailbox", [python, "-m", "sandbox_mailbox"], **mailbox),
         program("gateway", [str(Path(python).parent / "gunicorn"), "-k", "gthread", "--threads", "8", "--workers",
                             "2", "--no-control-socket", "-b", f"{host}:{port}", "gateway.app:create_app()"],
-                AMQP_URI=uris["gateway"]),
+                AMQP_URI=uris["gateway"],
+                # Plain http on this machine: cookies without Secure and the __Host- prefix (docs/configuration.md).
+                SECURE_COOKIES=os.environ.get("SECURE_COOKIES", "false")),
     ]
 
 

@@ -22,6 +22,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from accounts.secret_box import new_key as new_data_key
 from gateway.app import create_app
 from gateway.rpc import RpcClient
 from sandbox_processor.app import create_app as create_processor_app
@@ -70,6 +71,7 @@ class System:
             "AMQP_URI": self.amqp_uri,
             "PORTICO_VAR_DIR": str(tmp_path),
             "BLOB_STORE_URL": self.blob_store_url,
+            "ACCOUNTS_DATA_KEYS": new_data_key(),
             "EVENT_RETRY_DELAYS_MS": "200,400",
             "PAYMENT_PROCESSOR_URL": self.processor_url,
             **({"SMTP_URL": mail.url} if mail else {}),

@@ -32,8 +32,12 @@ FORM_IDS = {"portal.billing.pay": ["method"], "portal.billing.review_payment": [
             "portal.prepayment.make_prepayment": ["method"]}
 # URL arguments and fields whose names look like ids but name no object of a business, and why.
 NOT_IDS = {"slug": "the business of a portal URL: the caller's own", "tab": "a settings tab's name",
-           "filename": "a static file's path"}
-NOT_ID_FIELDS = {"token": "a card or bank account the processor's hosted form just tokenised: nothing stored yet"}
+           "filename": "a static file's path",
+           "reset_link": "the secret of a staff password reset link (/staff/reset/...): the whole credential, good for "
+                         "whoever holds it (it proves the staff member's mailbox) and tied to no business in the URL; "
+                         "tests/test_staff_credentials.py checks it is single-use, the latest only, and 404 otherwise"}
+NOT_ID_FIELDS = {"token": "a card or bank account the processor's hosted form just tokenised (nothing stored yet), "
+                          "or the pending token of a staff sign-in's second step (the credential itself)"}
 ID_LIKE = re.compile(r"(^|_)(id|ids|token)$")
 # Form reads of a page: ``request.form.get("x")``, ``form.getlist("x")``, ``values.get("x")``, ``chosen_ids("x")``;
 # a page drawn for GET reads its query only (what it reads from the form is for drawing a posted form again).

@@ -22,8 +22,6 @@ from marshmallow import Schema, fields
 from sqlalchemy import MetaData, create_engine, select
 
 from gateway.app import create_app
-from gateway.auth import STAFF_COOKIE
-from gateway.portal_auth import CLIENT_COOKIE
 from portico_testing import wait_for
 from tests.http_routes import kind_of, routes
 from tests.portal_helpers import as_staff, create_client, invite, new_address, registered_client, reset_token
@@ -192,8 +190,9 @@ class Caller:
         token, self.csrf = session["token"], session["csrf_token"]
         self.api_headers = {"Authorization": f"Bearer {token}"}
         self.api, self.browser = system.app.test_client(), system.app.test_client()
-        cookie, path = (STAFF_COOKIE, "/") if audience == "staff" else (CLIENT_COOKIE, f"/p/{slug}/")
-        self.browser.set_cookie(cookie, token, path=path)
+        # The cookies as a browser keeps them (Secure, __Host-): the staff's, or the one named for this portal.
+        cookie = "__Host-portico_staff" if audience == "staff" else f"__Host-portico_client_{slug}"
+        self.browser.set_cookie(cookie, token)
 
     def aiming_at(self, victim):
         """The same caller, aiming at other objects."""

@@ -30,7 +30,9 @@ SERVICES = {"accounts": AccountsService, "billing": BillingService, "notificatio
             "tickets": TicketsService}
 # Entrypoints anyone may call: they read no identity (a credential in the arguments is what they check).
 PUBLIC = {("accounts", name) for name in ("find_tenant", "sign_in_staff", "resolve_staff_session",
-                                          "sign_out_staff", "describe_settings")} | {
+                                          "sign_out_staff", "describe_settings", "verify_staff_code",
+                                          "begin_staff_totp", "confirm_staff_totp", "request_staff_password_reset",
+                                          "check_staff_reset", "reset_staff_password")} | {
     (service, name) for service in SERVICES for name in ("ping", "describe_settings")}
 # What a visitor (anyone at the portal before signing in) calls; every other entrypoint refuses them.
 FOR_VISITORS = {("accounts", name) for name in (
@@ -83,6 +85,8 @@ def arguments(a):
         ("accounts", "request_email_change"): ({"email": new_email()},),
         ("accounts", "confirm_email_change"): ({"code": "123456"},),
         ("accounts", "set_security_answers"): ({"answers": []},),
+        ("accounts", "get_staff_security"): (), ("accounts", "disable_staff_totp"): ({"password": a.password},),
+        ("accounts", "change_staff_password"): ({"current_password": a.password, "new_password": STRONG},),
         ("accounts", "get_settings"): ("general",), ("accounts", "update_settings"): ("general", {"home_tab_enabled":
                                                                                                  False}),
         ("accounts", "create_tenant"): ({"slug": "intruders", "display_name": "Intruders", "owner": {

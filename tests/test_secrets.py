@@ -1,6 +1,7 @@
 """Staff never hold a client's way in, and no database keeps one in plain text (both backends).
 
-A client is invited, accepts, asks for a password reset, a sign-in code and an email-change code.
+A client is invited, accepts, asks for a password reset, a sign-in code and an email-change code; the
+owner asks for a staff password reset (sent, like the rest, through the business's outbox).
 Each secret reaches the client's real mail (the test SMTP server); the staff outbox (API list and
 detail, the pages and the email frame) shows each message as sent with the secret hidden; and a scan
 of every table of accounts and notifications finds none of them.
@@ -14,7 +15,7 @@ import sqlalchemy as sa
 from kombu import Queue
 
 from accounts.models import SignInToken
-from gateway.auth import STAFF_COOKIE
+from gateway.auth import STAFF_COOKIE  # the base name; Secure cookies (the default) add __Host-
 from portico_testing import wait_for
 from shared.events import PORTAL_INVITATION_ISSUED, subscriber_queue
 from shared.messaging import broker_connection
@@ -23,9 +24,10 @@ from tests.portal_helpers import CLIENT_PASSWORD, as_staff, bearer, create_clien
 
 STAFF_API = "/api/v1/staff"
 HIDDEN = {"invitation": "•••• (hidden: invitation link)", "password_reset": "•••• (hidden: password reset link)",
-          "login_code": "•••• (hidden: one-time code)", "email_change_code": "•••• (hidden: one-time code)"}
+          "login_code": "•••• (hidden: one-time code)", "email_change_code": "•••• (hidden: one-time code)",
+          "staff_password_reset": "•••• (hidden: password reset link)"}
 SUBJECT = {"invitation": "invitation", "password_reset": "reset", "login_code": "sign-in code",
-           "email_change_code": "confirm your new email"}
+           "email_change_code": "confirm your new email", "staff_password_reset": "staff password"}
 LINK_TOKEN = re.compile(r"/(?:invitation|reset)/([A-Za-z0-9_-]+)")
 
 
@@ -42,7 +44,7 @@ def mailed_secret(system, address, kind):
     mail = system.mail.wait_for_message(address)
     if kind in ("login_code", "email_change_code"):
         return mail.code()
-    return LINK_TOKEN.search(mail.link("/p/")).group(1)
+    return LINK_TOKEN.search(mail.link("/staff/reset/" if kind == "staff_password_reset" else "/p/")).group(1)
 
 
 def send_every_sign_in_message(system, tenant, staff_token):
@@ -65,6 +67,10 @@ def send_every_sign_in_message(system, tenant, staff_token):
                                 headers=bearer(accepted.get_json()["token"]))
     assert response.status_code == 202, response.get_json()
     sent.append(("email_change_code", new_email, mailed_secret(system, new_email, "email_change_code")))
+    owner = f"owner@{tenant['slug']}.example"
+    response = system.http.post(f"{STAFF_API}/password-resets", json={"email": owner}, environ_base=new_address())
+    assert response.status_code == 202, response.get_json()
+    sent.append(("staff_password_reset", owner, mailed_secret(system, owner, "staff_password_reset")))
     return sent
 
 
@@ -77,7 +83,7 @@ def staff_views(system, staff_token, address, kind):
         system.http.get(f"{STAFF_API}/outbox/{item['id']}", headers=staff).get_json()),
         message=f"the {kind} to show as sent")
     browser = system.app.test_client()
-    browser.set_cookie(STAFF_COOKIE, staff_token)
+    browser.set_cookie(f"__Host-{STAFF_COOKIE}", staff_token)
     pages = [browser.get(path) for path in ("/staff/outbox", f"/staff/outbox/{item['id']}",
                                             f"/staff/outbox/{item['id']}/html")]
     assert [page.status_code for page in pages] == [200, 200, 200]
@@ -109,7 +115,8 @@ def test_staff_see_sign_in_messages_with_their_secrets_hidden_and_no_database_ke
 
     sent = send_every_sign_in_message(system, tenant, staff_token)
 
-    assert [kind for kind, _, _ in sent] == ["invitation", "password_reset", "login_code", "email_change_code"]
+    assert [kind for kind, _, _ in sent] == ["invitation", "password_reset", "login_code", "email_change_code",
+                                             "staff_password_reset"]
     for kind, address, secret in sent:
         detail, views = staff_views(system, staff_token, address, kind)
         assert HIDDEN[kind] in detail["text"], kind

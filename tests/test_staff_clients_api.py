@@ -579,7 +579,7 @@ def test_every_route_needs_a_signed_in_staff_member(system, method, path):
 
 def test_a_cookie_session_must_send_its_csrf_token(system, staff):
     browser = system.app.test_client()
-    browser.set_cookie("portico_staff", staff.session["token"])
+    browser.set_cookie("__Host-portico_staff", staff.session["token"])
 
     refused = browser.post(f"{API}/clients", json={"name": "Forged"})
     accepted = browser.post(f"{API}/clients", json={"name": "Genuine"},
@@ -669,7 +669,7 @@ def test_another_tenants_ids_are_not_found_on_every_route(two_tenants):
 def browser(system, staff):
     """A test client signed in by cookie, as a browser is; returns (client, csrf token, staff)."""
     client = system.app.test_client()
-    client.set_cookie("portico_staff", staff.session["token"])
+    client.set_cookie("__Host-portico_staff", staff.session["token"])
     return client, staff.session["csrf_token"], staff
 
 

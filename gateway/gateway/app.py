@@ -7,7 +7,7 @@ import uuid
 from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gateway import errors
+from gateway import errors, origin
 from gateway.api import docs, health, portal as portal_api, staff as staff_api
 from gateway.api.openapi import create_api
 from gateway.rpc import RpcClient
@@ -26,7 +26,8 @@ def create_app(overrides=None):
         AMQP_URI=amqp_uri(),
         RPC_TIMEOUT_SECONDS=env("RPC_TIMEOUT_SECONDS", 5.0, float),
         HEALTH_TIMEOUT_SECONDS=env("HEALTH_TIMEOUT_SECONDS", 2.0, float),
-        SECURE_COOKIES=env("SECURE_COOKIES", "false").lower() == "true",
+        # Secure, __Host- cookies unless a plain-http local run (make up) turns them off explicitly.
+        SECURE_COOKIES=env("SECURE_COOKIES", "true").lower() != "false",
         MAX_CONTENT_LENGTH=env("MAX_REQUEST_BYTES", 10 * 1024 * 1024, int),
         BLOB_STORE_URL=env("BLOB_STORE_URL"),
         TRUSTED_PROXIES=env("TRUSTED_PROXIES", 0, int),
@@ -58,6 +59,8 @@ def add_request_hooks(app):
         g.request_id = incoming if 0 < len(incoming) <= 100 and incoming.isprintable() else uuid.uuid4().hex
         current_request_id.set(g.request_id)
         g.rpc_context = {"request_id": g.request_id}
+
+    app.before_request(origin.refuse_cross_site_changes)  # after the request id, before any view
 
     @app.after_request
     def finish_request(response):

@@ -42,6 +42,16 @@ class CodeIssuedSchema(Schema):
     expires_at = fields.String(required=True)
 
 
+class StaffLinkIssuedSchema(Schema):
+    """A single-use link (a staff password reset) to deliver to a staff member by email."""
+
+    staff_user_id = fields.Integer(required=True)
+    email = fields.String(required=True)
+    name = fields.String(required=True)
+    token = fields.String(required=True)
+    expires_at = fields.String(required=True)
+
+
 class TenantProfileSchema(Schema):
     tenant_id = fields.Integer(required=True)
     slug = fields.String(required=True)
@@ -61,6 +71,9 @@ PORTAL_INVITATION_ISSUED = EventContract(
     secret_fields=("token",))
 PASSWORD_RESET_ISSUED = EventContract(
     "accounts", "password_reset_issued", PortalLinkIssuedSchema, subscribers=("notifications",),
+    secret_fields=("token",))
+STAFF_PASSWORD_RESET_ISSUED = EventContract(
+    "accounts", "staff_password_reset_issued", StaffLinkIssuedSchema, subscribers=("notifications",),
     secret_fields=("token",))
 LOGIN_CODE_ISSUED = EventContract(
     "accounts", "login_code_issued", CodeIssuedSchema, subscribers=("notifications",), secret_fields=("code",))
@@ -118,7 +131,7 @@ INVOICE_CHARGE_REQUESTED = EventContract("billing", "invoice_charge_requested", 
 CONTRACTS = (TENANT_PROFILE_UPDATED, PORTAL_INVITATION_ISSUED, PASSWORD_RESET_ISSUED,
              LOGIN_CODE_ISSUED, EMAIL_CHANGE_CODE_ISSUED, PAYMENT_SUCCEEDED, PAYMENT_FAILED,
              PREPAYMENT_MADE, AUTOPAY_ENROLLED, AUTOPAY_CANCELLED, PAYMENT_METHOD_REMOVED,
-             INVOICE_CHARGE_REQUESTED)
+             INVOICE_CHARGE_REQUESTED, STAFF_PASSWORD_RESET_ISSUED)
 SERVICES = ("accounts", "billing", "tickets", "notifications")
 
 

@@ -29,16 +29,18 @@ def new_key():
 
 
 class SecretBox:
-    """Seal and open secrets with the keys of ``keys_text`` (comma-separated; the first seals)."""
+    """Seal and open secrets with the keys of ``keys_text`` (comma-separated; the first seals), which come
+    from the environment variable ``variable`` (named in errors)."""
 
-    def __init__(self, keys_text):
+    def __init__(self, keys_text, variable=KEYS_VARIABLE):
+        self.variable = variable
         keys = [key.strip() for key in (keys_text or "").split(",") if key.strip()]
         if not keys:
-            raise ValueError(f"{KEYS_VARIABLE} holds no key (scripts/new_env.py writes one)")
+            raise ValueError(f"{variable} holds no key (scripts/new_env.py writes one)")
         try:
             self._fernet = MultiFernet([Fernet(key) for key in keys])
         except ValueError:
-            raise ValueError(f"{KEYS_VARIABLE} must hold Fernet keys (32 url-safe base64 bytes each)") from None
+            raise ValueError(f"{variable} must hold Fernet keys (32 url-safe base64 bytes each)") from None
 
     @classmethod
     def from_env(cls):
@@ -58,7 +60,7 @@ class SecretBox:
         try:
             content = json.loads(self._fernet.decrypt((sealed or "").encode()))
         except (InvalidToken, ValueError, TypeError):
-            raise Unsealable("the sealed secret does not open with any key of " + KEYS_VARIABLE) from None
+            raise Unsealable("the sealed secret does not open with any key of " + self.variable) from None
         if content.get("for") != json.loads(json.dumps(binding)):
             raise Unsealable("the sealed secret was sealed for something else")
         return content["value"]

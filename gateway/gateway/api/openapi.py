@@ -72,7 +72,8 @@ def create_api(app):
     api.register_converter(IdConverter, id_parameter)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.components.security_scheme("cookie", {
-        "type": "apiKey", "in": "cookie", "name": "portico_staff",
+        "type": "apiKey", "in": "cookie",
+        "name": "__Host-portico_staff" if app.config["SECURE_COOKIES"] else "portico_staff",
         "description": "The staff pages' session; a state-changing call also sends X-CSRF-Token."})
     return api
 

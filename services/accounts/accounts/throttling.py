@@ -47,6 +47,7 @@ PASSWORD_RESET = Check("password_reset", "login")
 EMAIL_CODE_SEND = Check("email_code_send", "new_email")
 EMAIL_CODE_CHECK = Check("email_code_check", "code")
 SECURITY_ANSWER = Check("security_answer", "answers")
+CURRENT_PASSWORD = Check("current_password", "current_password")  # confirming a change, once signed in
 
 
 def staff_buckets(identity, address=None, by_address=True):

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from accounts import passwords
 from accounts.models import Base, platform
+from accounts.secret_box import DataBox, new_key as new_data_key
 from accounts.service import AccountsService
 from portico_testing import inprocess
 from portico_testing.inprocess import opened_payload, outbox_writer, service_worker, sqlite_session
@@ -13,6 +14,7 @@ from shared.passport import PassportSigner, PassportVerifier, new_key
 
 PASSWORD = "a fine long passphrase"
 SIGNING_KEY, PUBLIC_KEY = new_key("accounts-test")
+DATA_KEYS = new_data_key()
 
 
 class Accounts:
@@ -24,7 +26,8 @@ class Accounts:
 
     def called_by(self, caller):
         return service_worker(AccountsService, self.db, caller, outbox=outbox_writer(platform, caller),
-                              passport=PassportSigner(SIGNING_KEY), blobs=self.blobs)
+                              passport=PassportSigner(SIGNING_KEY), blobs=self.blobs,
+                              data_keys=DataBox(DATA_KEYS))
 
     def operator(self):
         return self.called_by(inprocess.operator())

@@ -97,6 +97,17 @@ def password_reset(session, event, data, base_url):
                         secret_label=HIDDEN_RESET_LINK)
 
 
+def staff_password_reset(session, event, data, base_url):
+    """Draft a staff member's reset link: to the staff sign-in pages, not a portal."""
+    tenant_id = event["tenant_id"]
+    branding = branding_for(session, tenant_id, UNKNOWN_BUSINESS)
+    rendered = rendering.render_staff_password_reset(
+        branding, data["name"], HIDDEN_RESET_LINK,
+        describe_lifetime(event.get("occurred_at"), data["expires_at"], RESET_LIFETIME))
+    return _email_draft(tenant_id, "staff_password_reset", data["email"], rendered, branding, event["event_id"],
+                        secret=rendering.staff_reset_link(base_url, data["token"]), secret_label=HIDDEN_RESET_LINK)
+
+
 def login_code(session, event, data):
     """Draft a sign-in code: by SMS when the event says so, else by email."""
     tenant_id = event["tenant_id"]

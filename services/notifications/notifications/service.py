@@ -10,7 +10,8 @@ from shared.context import tenant_rpc
 from shared.entrypoints import StandardEntrypoints
 from shared.events import (AUTOPAY_CANCELLED, AUTOPAY_ENROLLED, EMAIL_CHANGE_CODE_ISSUED, LOGIN_CODE_ISSUED,
                            PASSWORD_RESET_ISSUED, PAYMENT_FAILED, PAYMENT_METHOD_REMOVED, PAYMENT_SUCCEEDED,
-                           PORTAL_INVITATION_ISSUED, PREPAYMENT_MADE, TENANT_PROFILE_UPDATED)
+                           PORTAL_INVITATION_ISSUED, PREPAYMENT_MADE, STAFF_PASSWORD_RESET_ISSUED,
+                           TENANT_PROFILE_UPDATED)
 from shared.messaging import Inbox, Outbox, on_event
 from shared.validation import load_or_raise
 
@@ -42,6 +43,11 @@ class NotificationsService(StandardEntrypoints):
     def handle_password_reset_issued(self, event):
         data = messages.load_event(PASSWORD_RESET_ISSUED, event, self.mail.box)
         self.mail.queue(self.db, messages.password_reset(self.db, event, data, self.mail.base_url))
+
+    @on_event(STAFF_PASSWORD_RESET_ISSUED)
+    def handle_staff_password_reset_issued(self, event):
+        data = messages.load_event(STAFF_PASSWORD_RESET_ISSUED, event, self.mail.box)
+        self.mail.queue(self.db, messages.staff_password_reset(self.db, event, data, self.mail.base_url))
 
     @on_event(LOGIN_CODE_ISSUED)
     def handle_login_code_issued(self, event):
