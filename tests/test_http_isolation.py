@@ -13,16 +13,14 @@ what refuses it is the check of that id. The answer is 403 or 404 and speaks of 
 exactly the one an id that names nothing gets. Afterwards every row of every service's database is as it was.
 """
 import re
-import time
 import uuid
 from datetime import date, timedelta
 
 import pytest
 from marshmallow import Schema, fields
-from sqlalchemy import MetaData, create_engine, select
 
 from gateway.app import create_app
-from portico_testing import wait_for
+from portico_testing import row_changes, wait_for
 from tests.http_routes import kind_of, routes
 from tests.portal_helpers import as_staff, create_client, invite, new_address, registered_client, reset_token
 from tests.test_deadlines import card_token
@@ -293,43 +291,13 @@ NOT_COMPARED = {"throttle_counters", "processed_events"}
 MOVING_COLUMNS = {"last_seen_at"}
 
 
-def snapshot(system):
+def snapshot(system, settle=False):
     """Every row of every table of every service database; of a table with a business column, the rows of the
-    two businesses here (the System is shared with other modules, whose late events are theirs)."""
-    found, tenants = {}, [system.rpc.call("accounts", "find_tenant", slug)["id"] for slug in SLUGS]
-    for service, url in system.databases.urls.items():
-        engine = create_engine(url)
-        try:
-            metadata = MetaData()
-            metadata.reflect(engine)
-            with engine.connect() as connection:
-                for table in metadata.sorted_tables:
-                    if table.name not in NOT_COMPARED:
-                        query = select(*[column for column in table.c if column.name not in MOVING_COLUMNS])
-                        if "tenant_id" in table.c:
-                            query = query.where(table.c.tenant_id.in_(tenants))
-                        found[f"{service}.{table.name}"] = sorted(map(repr, connection.execute(query)))
-        finally:
-            engine.dispose()
-    return found
-
-
-def settled(system, timeout=30):
-    """A snapshot once the events of setting up have run their course (two equal snapshots in a row)."""
-    deadline, last = time.monotonic() + timeout, None
-    while True:
-        current = snapshot(system)
-        if current == last:
-            return current
-        assert time.monotonic() < deadline, f"the databases still change: {changes(last, current)}"
-        last = current
-        time.sleep(0.5)
-
-
-def changes(before, after):
-    return {table: (sorted(set(before.get(table, [])) - set(after.get(table, []))),
-                    sorted(set(after.get(table, [])) - set(before.get(table, []))))
-            for table in set(before) | set(after) if before.get(table) != after.get(table)}
+    two businesses here (the System is shared with other modules, whose late events are theirs). With
+    ``settle``, once the events of setting up have run their course."""
+    tenants = [system.rpc.call("accounts", "find_tenant", slug)["id"] for slug in SLUGS]
+    read = system.databases.settled_rows if settle else system.databases.rows
+    return read(tenants, skip_tables=NOT_COMPARED, skip_columns=MOVING_COLUMNS)
 
 
 # --- the answers ------------------------------------------------------------------------------------------
@@ -447,7 +415,7 @@ def test_the_rightful_callers_reach_what_the_intruders_are_refused(system, world
 
 
 def test_every_id_of_another_account_or_business_is_refused_and_nothing_changes(system, world, callers):
-    before = settled(system)
+    before = snapshot(system, settle=True)
     failures, calls = [], 0
     for route, caller, slot in matrix(system.app, callers):
         built = request_for(system.app, route, caller, slot)
@@ -458,7 +426,7 @@ def test_every_id_of_another_account_or_business_is_refused_and_nothing_changes(
         problem = verdict(system, route, caller, slot, response)
         if problem:
             failures.append(f"{caller.name}: {route.name} ({built[0]}), another's {slot[1]} -> {problem}")
-    changed = changes(before, snapshot(system))
+    changed = row_changes(before, snapshot(system))
     assert not failures and not changed, f"{len(failures)} of {calls} calls were not refused:\n" + \
         "\n".join(failures) + f"\nchanged rows (before, after) by table: {changed}"
     assert calls >= 80
@@ -467,7 +435,7 @@ def test_every_id_of_another_account_or_business_is_refused_and_nothing_changes(
 def test_without_a_session_every_route_that_takes_an_id_asks_to_sign_in_and_nothing_changes(system, callers):
     """No session at all: the API answers 401, a page sends to its sign-in page, a link of A's at B's portal is
     not found; nothing changes."""
-    before = settled(system)
+    before = snapshot(system, settle=True)
     failures = []
     for route, caller, slot in matrix(system.app, callers):
         if caller.name == "A's client one":
@@ -482,7 +450,7 @@ def test_without_a_session_every_route_that_takes_an_id_asks_to_sign_in_and_noth
         if response.status_code != expected or (expected == 303 and not response.location.startswith(sign_in)):
             failures.append(f"{route.name}, {slot[1]}: {response.status_code} {gist(response)}")
     assert not failures, "\n".join(failures)
-    assert changes(before, snapshot(system)) == {}
+    assert row_changes(before, snapshot(system)) == {}
 
 
 def test_a_client_session_of_a_is_no_session_at_bs_portal(system, world, callers):
@@ -492,7 +460,7 @@ def test_a_client_session_of_a_is_no_session_at_bs_portal(system, world, callers
     bravo = {**world["bravo client"], "invitation": None, "reset": None, "new_card": world["victims"]["alpha"][
         "new_card"]}
     stray = Caller(system, "A's client one at B", "portal", SLUGS[1], one["session"], bravo, bravo, ["Bravo Matrix"])
-    before = settled(system)
+    before = snapshot(system, settle=True)
     failures = []
     for route, caller, slot in matrix(system.app, [stray]):
         built = request_for(system.app, route, stray, slot)
@@ -504,4 +472,4 @@ def test_a_client_session_of_a_is_no_session_at_bs_portal(system, world, callers
                 expected == 303 and not response.location.startswith(f"/p/{SLUGS[1]}/sign-in")):
             failures.append(f"{route.name}, {slot[1]}: {response.status_code} {gist(response)}")
     assert not failures, "\n".join(failures)
-    assert changes(before, snapshot(system)) == {}
+    assert row_changes(before, snapshot(system)) == {}

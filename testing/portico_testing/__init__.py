@@ -57,6 +57,14 @@ class Vhost:
             process.wait(60)
 
 
+def row_changes(before, after):
+    """Of two ``Databases.rows`` readings, the tables that differ: (rows gone, rows come) for each."""
+    before = before or {}
+    return {table: (sorted(set(before.get(table, [])) - set(after.get(table, []))),
+                    sorted(set(after.get(table, [])) - set(before.get(table, []))))
+            for table in set(before) | set(after) if before.get(table) != after.get(table)}
+
+
 class Databases:
     """One fresh database per service, on SQLite files or on the local PostgreSQL."""
 
@@ -65,6 +73,39 @@ class Databases:
         self.prefix = f"portico_test_{secrets.token_hex(4)}"
         self.directory = Path(directory)
         self.urls = {service: self._create(service) for service in services}
+
+    def rows(self, tenants=None, skip_tables=(), skip_columns=()):
+        """Every row of every table of every service database, as sorted reprs keyed ``<service>.<table>``;
+        of a table with a business column (``tenant_id``), only the rows of ``tenants`` when they are given."""
+        from sqlalchemy import MetaData, create_engine, select
+        found = {}
+        for service, url in self.urls.items():
+            engine = create_engine(url)
+            try:
+                metadata = MetaData()
+                metadata.reflect(engine)
+                with engine.connect() as connection:
+                    for table in metadata.sorted_tables:
+                        if table.name in skip_tables:
+                            continue
+                        query = select(*[column for column in table.c if column.name not in skip_columns])
+                        if tenants is not None and "tenant_id" in table.c:
+                            query = query.where(table.c.tenant_id.in_(tenants))
+                        found[f"{service}.{table.name}"] = sorted(map(repr, connection.execute(query)))
+            finally:
+                engine.dispose()
+        return found
+
+    def settled_rows(self, *args, timeout=30, **kwargs):
+        """``rows(...)`` once events still on their way have run their course (two equal readings in a row)."""
+        deadline, last = time.monotonic() + timeout, None
+        while True:
+            current = self.rows(*args, **kwargs)
+            if current == last:
+                return current
+            assert time.monotonic() < deadline, f"the databases still change: {row_changes(last, current)}"
+            last = current
+            time.sleep(0.5)
 
     def _create(self, service):
         if self.backend == "sqlite":
