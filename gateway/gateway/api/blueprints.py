@@ -15,6 +15,7 @@ from gateway.auth import authenticate_staff, signed_in
 from gateway.errors import status_for
 from gateway.portal_auth import authenticate_client
 from shared.errors import InvalidInput
+from shared.fields import MAX_ID
 from shared.validation import validation_error
 
 
@@ -44,7 +45,8 @@ class RequestParser(FlaskParser):
 
 
 class IdConverter(BaseConverter):
-    """An id in a URL: up to 18 digits, given to the view as a number; anything else names nothing (404)."""
+    """An id in a URL: 1 to 18 digits (at most MAX_ID), given to the view as a number; anything else names
+    nothing (404)."""
 
     regex = "[0-9]{1,18}"
 
@@ -57,7 +59,7 @@ class IdConverter(BaseConverter):
 
 def id_parameter(converter):
     """Document an ``<id:...>`` path parameter."""
-    return {"type": "integer", "minimum": 0, "maximum": 10 ** 18 - 1}
+    return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
 
 class ApiBlueprint(Blueprint):

@@ -25,6 +25,10 @@ class HealthSchema(Schema):
     services = fields.Dict(keys=fields.String(), values=fields.Nested(ServiceHealthSchema))
 
 
+# How the document shows one custom field value (null too: ``nullable`` comes from ``allow_none``).
+CUSTOM_FIELD_VALUE = {"oneOf": [{"type": "string", "maxLength": 1000}, {"type": "number"}]}
+
+
 def json_scalar_or_null(value):
     """Accept a custom field value: text, a number or null (accounts checks it against the field's type)."""
     if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):

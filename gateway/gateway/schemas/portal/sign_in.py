@@ -2,11 +2,11 @@
 from marshmallow import Schema, fields, validate
 
 from gateway.schemas.common import BusinessSchema
+from shared.fields import SIX_DIGITS, USERNAME, id_field
 
 # Limits here only bound what reaches the services; accounts applies the tenant's own rules.
 LOGIN = validate.Length(min=1, max=254)
 PASSWORD = validate.Length(min=1, max=1000)
-SIX_DIGITS = validate.Regexp(r"^[0-9]{6}$", error="Enter the 6-digit code.")
 SECRET = validate.Length(min=1, max=200)
 
 
@@ -51,7 +51,7 @@ class InvitationSchema(Schema):
 
 class InvitationAcceptSchema(Schema):
     password = fields.String(required=True, validate=PASSWORD)
-    username = fields.String(validate=validate.Length(min=1, max=40))
+    username = fields.String(validate=USERNAME)
 
 
 class ResetCheckSchema(Schema):
@@ -91,4 +91,4 @@ class PortalSessionSchema(PortalMeSchema):
 
 
 class SwitchAccountSchema(Schema):
-    account_id = fields.Integer(required=True, strict=True)
+    account_id = id_field(required=True)

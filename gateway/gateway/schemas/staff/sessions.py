@@ -18,6 +18,10 @@ class StaffUserSchema(Schema):
 
 class TenantSchema(BusinessSchema):
     id = fields.Integer()
+    facebook_page = fields.String(allow_none=True)
+    twitter_handle = fields.String(allow_none=True)
+    linkedin_slug = fields.String(allow_none=True)
+    has_logo = fields.Boolean()
 
 
 class StaffSessionSchema(Schema):
