@@ -17,10 +17,6 @@ class Pattern(validate.Regexp):
         return value
 
 
-# A name or label: no blank text, no spaces at either end.
-TRIMMED = Pattern(r"^\S(?:.*\S)?$", error="Must not be blank or start or end with spaces.")
-
-
 class StrictBoolean(fields.Boolean):
     """A boolean that accepts only true or false, not 1, 0 or strings."""
 
@@ -69,18 +65,20 @@ def id_field(*, strict=True, **options):
 
 
 def id_list(maximum, *, distinct=False, **options):
-    """A list of 1 to ``maximum`` ids; ``distinct`` refuses (and documents) an id named twice."""
+    """A list of 1 to ``maximum`` ids; ``distinct`` refuses an id named twice (documented as ``uniqueItems``)."""
     rules = [validate.Length(min=1, max=maximum)] + ([unique] if distinct else [])
-    metadata = {**options.pop("metadata", {}), **({"uniqueItems": True} if distinct else {})}
-    return fields.List(id_field(), validate=rules, metadata=metadata, **options)
+    return fields.List(id_field(), validate=rules, **options)
 
 
 # Text rules the services enforce and the gateway's API documents, kept here so the two cannot drift.
 _CONTROL = r"\x00-\x1f\x7f-\x9f\u2028\u2029"  # control characters and the Unicode line separators
 ONE_LINE_ERROR = "Use one line of plain text, without line breaks or control characters."
 ONE_LINE = Pattern(rf"^[^{_CONTROL}]*$", error=ONE_LINE_ERROR)
+# A name or label: one line, not blank, no spaces at either end (\ufeff counts as a space in JSON Schema's \s).
+_EDGE = rf"[^\s\ufeff{_CONTROL}]"
+TRIMMED = Pattern(rf"^{_EDGE}(?:[^{_CONTROL}]*{_EDGE})?$", error="Must not be blank or start or end with spaces.")
 # One line with something besides spaces in it.
-NOT_BLANK_LINE = Pattern(rf"^[^{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$", error=ONE_LINE_ERROR)
+NOT_BLANK_LINE = Pattern(rf"^[^{_CONTROL}]*{_EDGE}[^{_CONTROL}]*$", error=ONE_LINE_ERROR)
 PHONE = Pattern(r"^\+?[0-9 ().-]{7,20}$", error="Enter a phone number such as +1 555 010 0199.")
 SIX_DIGITS = Pattern(r"^[0-9]{6}$", error="Enter the 6-digit code.")
 CUSTOM_FIELD_KEY = Pattern(r"^[a-z][a-z0-9_]{0,63}$",

@@ -1,8 +1,18 @@
 """Describe a marshmallow schema as JSON Schema, for OpenAPI and for forms built from it."""
 from apispec.ext.marshmallow.openapi import OpenAPIConverter
+from marshmallow import fields
+
+from shared.fields import unique
+
+
+def distinct_items(converter, field, **kwargs):
+    """An apispec attribute function: a list that ``shared.fields.unique`` checks is documented ``uniqueItems``."""
+    return {"uniqueItems": True} if isinstance(field, fields.List) and unique in field.validators else {}
+
 
 _converter = OpenAPIConverter(openapi_version="3.0.3", schema_name_resolver=lambda schema: None,
                               spec=None)
+_converter.add_attribute_function(distinct_items)
 
 
 def describe(schema_class):

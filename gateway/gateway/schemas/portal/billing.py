@@ -100,6 +100,12 @@ class PrepaymentRequestSchema(Schema):
     confirm_over_limit = StrictBoolean(load_default=False)
 
 
+# Exactly one of a method on file and a new one: the document states it with oneOf, beyond what marshmallow declares.
+ONE_METHOD = {"oneOf": [{"required": ["payment_method_id"], "properties": {"payment_method_id": {"type": "integer"}}},
+                        {"required": ["new_method"], "properties": {"new_method": {"type": "object"}}}]}
+PREPAYMENT_BODY = {"allOf": [PrepaymentRequestSchema, ONE_METHOD]}
+
+
 class BillingHistorySchema(Schema):
     items = fields.List(fields.Nested(BillingPaymentSchema),
                         metadata={"description": "Payments and prepayments, newest first, with the invoices each "
