@@ -130,6 +130,40 @@ def test_every_operation_answers_as_documented(system, callers):
     assert not failures, "\n\n".join(failures)
 
 
+def integers_in(node, spec, where, seen=()):
+    """Yield ``(where, schema)`` for every integer schema in ``node``, following $refs (each once per branch)."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if ref is not None and ref not in seen:
+            target = spec
+            for part in ref.lstrip("#/").split("/"):
+                target = target[part]
+            yield from integers_in(target, spec, f"{where} -> {ref.rsplit('/', 1)[-1]}", (*seen, ref))
+        if node.get("type") == "integer":
+            yield where, node
+        for key, value in node.items():
+            if key != "$ref":
+                yield from integers_in(value, spec, f"{where}.{key}", seen)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from integers_in(value, spec, f"{where}[{index}]", seen)
+
+
+def test_every_integer_a_request_carries_is_bounded(system):
+    """Path, query and header parameters and bodies: a minimum and a maximum that a 64-bit integer holds."""
+    spec = system.http.get("/api/v1/openapi.json").get_json()
+    found, unbounded = 0, []
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            request = {"parameters": item.get("parameters", []) + operation.get("parameters", []),
+                       "body": operation.get("requestBody", {})} if method != "parameters" else {}
+            for where, schema in integers_in(request, spec, f"{method.upper()} {path}"):
+                found += 1
+                if not -2 ** 63 <= schema.get("minimum", -2 ** 64) <= schema.get("maximum", 2 ** 64) < 2 ** 63:
+                    unbounded.append(where)
+    assert found > 50 and unbounded == []
+
+
 def test_a_method_a_path_does_not_take_answers_405_with_allow(system):
     spec = system.http.get("/api/v1/openapi.json").get_json()
     for path, item in spec["paths"].items():

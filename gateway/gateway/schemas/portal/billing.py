@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, pre_load, validate
 from gateway.schemas.billing import (INVOICE_STATUS_FILTERS, BillingPaymentSchema, InvoiceFilterArgsSchema,
                                      NewPaymentMethodSchema, PaymentMethodSchema, PaymentTakenSchema,
                                      PortalInvoiceSchema)
-from shared.fields import Pattern, StrictBoolean, id_field, id_list, money_field
+from shared.fields import MAX_ID, Pattern, StrictBoolean, id_field, id_list, money_field
 
 # Shapes only: billing applies the business's rules (limits, partial payments, credit) and names
 # the field at fault. Defaults are filled in here so that two requests meaning the same thing
@@ -101,8 +101,10 @@ class PrepaymentRequestSchema(Schema):
 
 
 # Exactly one of a method on file and a new one: the document states it with oneOf, beyond what marshmallow declares.
-ONE_METHOD = {"oneOf": [{"required": ["payment_method_id"], "properties": {"payment_method_id": {"type": "integer"}}},
-                        {"required": ["new_method"], "properties": {"new_method": {"type": "object"}}}]}
+ONE_METHOD = {"oneOf": [
+    {"required": ["payment_method_id"], "properties": {"payment_method_id": {"type": "integer", "minimum": 1,
+                                                                             "maximum": MAX_ID}}},
+    {"required": ["new_method"], "properties": {"new_method": {"type": "object"}}}]}
 PREPAYMENT_BODY = {"allOf": [PrepaymentRequestSchema, ONE_METHOD]}
 
 
