@@ -9,7 +9,7 @@ from flask_smorest import Api
 from gateway import VERSION, errors
 from gateway.api.blueprints import IdConverter, id_parameter
 from gateway.schemas.common import ErrorSchema
-from shared.schema_description import distinct_items
+from shared.schema_description import distinct_items, text_without_nul
 
 DESCRIPTION = ("Client-portal and staff API. Errors share one body: `{\"error\": {\"code\", \"message\", "
                "\"fields\"}}`; `fields` maps each field (or header) at fault to its messages.")
@@ -60,6 +60,7 @@ def create_api(app):
         "title": "Portico API", "version": VERSION, "openapi_version": "3.0.3",
         "info": {"description": DESCRIPTION}, "extra_plugins": [ImpliedErrors()]})
     api.ma_plugin.converter.add_attribute_function(distinct_items)
+    api.ma_plugin.converter.add_attribute_function(text_without_nul)
     app.url_map.converters["id"] = IdConverter
     api.register_converter(IdConverter, id_parameter)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})

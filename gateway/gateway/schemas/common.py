@@ -1,6 +1,8 @@
 """Shapes every part of the API shares: the error body, health, the business and custom field values."""
 from marshmallow import Schema, ValidationError, fields
 
+from shared.schema_description import NO_NUL
+
 
 class ErrorDetailSchema(Schema):
     code = fields.String(required=True)
@@ -26,7 +28,7 @@ class HealthSchema(Schema):
 
 
 # How the document shows one custom field value (null too: ``nullable`` comes from ``allow_none``).
-CUSTOM_FIELD_VALUE = {"oneOf": [{"type": "string", "maxLength": 1000}, {"type": "number"}]}
+CUSTOM_FIELD_VALUE = {"oneOf": [{"type": "string", "maxLength": 1000, "pattern": NO_NUL}, {"type": "number"}]}
 
 
 def json_scalar_or_null(value):
