@@ -43,6 +43,8 @@ from sqlalchemy import create_engine, select  # noqa: E402
 
 from gateway.rpc import RpcClient  # noqa: E402
 from portico_testing import Databases, Passports, ServiceProcess, Vhost, free_port, wait_for  # noqa: E402
+from shared.events import PORTAL_INVITATION_ISSUED  # noqa: E402
+from shared.sealing import SecretBox, new_key, open_secrets  # noqa: E402
 
 PASSWORD = "bench portal walnut lantern"
 GUNICORN_ARGS = ["-k", "gthread", "--workers", "2", "--threads", "8", "--no-control-socket"]
@@ -186,13 +188,17 @@ def prepare(rpc, databases, passports, clients, invoices_each):
     return slug, signed_in
 
 
+SECRETS_KEY = new_key()  # MESSAGE_SECRETS_KEYS of the run's accounts
+SECRET_BOX = SecretBox(SECRETS_KEY)
+
+
 def invitation_token(engine, outbox, email):
     def find():
         with engine.connect() as connection:
             for body in connection.execute(select(outbox.c.body).where(
                     outbox.c.event_type == "portal_invitation_issued").order_by(outbox.c.id.desc())).scalars():
-                if body["data"]["email"] == email:
-                    return body["data"]["token"]
+                if body["data"]["email"] == email:  # its token is sealed, as on the bus
+                    return open_secrets(SECRET_BOX, PORTAL_INVITATION_ISSUED, body, body["data"])["token"]
     return wait_for(find, timeout=10, message=f"the invitation of {email}")
 
 
@@ -329,7 +335,7 @@ def benchmark(args):
         databases.migrate()
         passports = Passports()
         env = {**os.environ, "AMQP_URI": vhost.uri(), "PORTICO_VAR_DIR": log_dir.name,
-               "PORTICO_SECRET_KEY": secrets.token_hex(32), **passports.env,
+               "PORTICO_SECRET_KEY": secrets.token_hex(32), **passports.env, "MESSAGE_SECRETS_KEYS": SECRETS_KEY,
                **{f"{service.upper()}_DATABASE_URL": url for service, url in databases.urls.items()}}
         rpc = RpcClient(vhost.uri(), timeout=10)
         for name in ("accounts", "billing"):

@@ -2,7 +2,8 @@
 
 Every secret docker-compose.yml requires gets a random value: the gateway's signing key, the
 PostgreSQL and per-service database passwords, RabbitMQ's administrator and one broker user per
-process, the sandbox processor's secret and the passport key pair (Ed25519). An existing file is
+process, the sandbox processor's secret, the passport key pair (Ed25519), the key that seals
+one-time codes and links (MESSAGE_SECRETS_KEYS, Fernet) and accounts' data key (Fernet). An existing file is
 left alone unless ``--force`` is given: its passwords are already inside the volumes.
 """
 import argparse
@@ -11,9 +12,11 @@ import sys
 from datetime import date
 from pathlib import Path
 
+
 from shared.broker_users import PROCESSES
 from shared.events import SERVICES
 from shared.passport import new_key
+from shared.sealing import new_key as new_sealing_key
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,6 +38,8 @@ def settings(make_key=new_key):
         "SANDBOX_PROCESSOR_SECRET": f"sk_test_{secrets.token_hex(16)}",
         "PASSPORT_PRIVATE_KEY": private_key,
         "PASSPORT_PUBLIC_KEYS": public_key,
+        "MESSAGE_SECRETS_KEYS": new_sealing_key(),
+        "ACCOUNTS_DATA_KEYS": new_sealing_key(),
     }
 
 

@@ -17,10 +17,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from seed_demo import logins, seed_over_broker  # noqa: E402
 
+
 from shared.broker_users import PROCESSES, ensure_local_users  # noqa: E402
 from shared.config import DEFAULT_AMQP_URI, env, var_dir  # noqa: E402
 from shared.heartbeat import beat_age  # noqa: E402
 from shared.passport import new_key  # noqa: E402
+from shared.sealing import new_key as new_sealing_key  # noqa: E402
 from shared.supervisor import Program, Supervisor  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,6 +43,18 @@ def broker_uris():
         return dict.fromkeys(PROCESSES, DEFAULT_AMQP_URI)
 
 
+def accounts_data_keys():
+    """accounts' key for the secrets it keeps encrypted (staff TOTP secrets): ACCOUNTS_DATA_KEYS when set, else
+    one made at the first start and kept in var/accounts-data-keys (0600), since what it seals must open later."""
+    if env("ACCOUNTS_DATA_KEYS"):
+        return env("ACCOUNTS_DATA_KEYS")
+    path = var_dir() / "accounts-data-keys"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(new_sealing_key() + "\n")
+    return path.read_text().strip()
+
+
 def mailbox_settings():
     host = "127.0.0.1"
     return {"MAILBOX_HOST": host, "MAILBOX_SMTP_PORT": env("MAILBOX_SMTP_PORT", "1025"),
@@ -58,8 +72,12 @@ def delivery_settings(mailbox):
     return settings
 
 
+SEALING_SERVICES = ("accounts", "notifications")  # the only ones given MESSAGE_SECRETS_KEYS
+
+
 def programs(uris, mailbox, log_dir, host, port):
     python, base = sys.executable, dict(os.environ)
+    sealing = {"MESSAGE_SECRETS_KEYS": base.pop("MESSAGE_SECRETS_KEYS")}
 
     def program(name, command, ready=None, **extra):
         return Program(name, command, env={**base, **extra}, cwd=ROOT, log_path=log_dir / f"{name}.log", ready=ready)
@@ -68,14 +86,18 @@ def programs(uris, mailbox, log_dir, host, port):
         return lambda started: beat_age(service, since=started) is not None
 
     services = [program(name, [python, "-W", "ignore", "-m", "shared.run", name], beating(name), AMQP_URI=uris[name],
-                        **(delivery_settings(mailbox) if name == "notifications" else {}))
+                        **(delivery_settings(mailbox) if name == "notifications" else {}),
+                        **(sealing if name in SEALING_SERVICES else {}),
+                        **({"ACCOUNTS_DATA_KEYS": accounts_data_keys()} if name == "accounts" else {}))
                 for name in SERVICES]
     return services + [
         program("sandbox-processor", [python, "-m", "sandbox_processor"]),
         program("mailbox", [python, "-m", "sandbox_mailbox"], **mailbox),
         program("gateway", [str(Path(python).parent / "gunicorn"), "-k", "gthread", "--threads", "8", "--workers",
                             "2", "--no-control-socket", "-b", f"{host}:{port}", "gateway.app:create_app()"],
-                AMQP_URI=uris["gateway"]),
+                AMQP_URI=uris["gateway"],
+                # Plain http on this machine: cookies without Secure and the __Host- prefix (docs/configuration.md).
+                SECURE_COOKIES=os.environ.get("SECURE_COOKIES", "false")),
     ]
 
 
@@ -136,6 +158,10 @@ def main():
     # is enough, since a passport lives two minutes, and no key is left on disk.
     if not os.environ.get("PASSPORT_PRIVATE_KEY"):
         os.environ["PASSPORT_PRIVATE_KEY"], os.environ["PASSPORT_PUBLIC_KEYS"] = new_key("make-up")
+    # Likewise the key that seals one-time codes and links in events and messages: a message still waiting
+    # when make up stops cannot be opened by the next run's key, and fails; the client asks again.
+    if not os.environ.get("MESSAGE_SECRETS_KEYS"):
+        os.environ["MESSAGE_SECRETS_KEYS"] = new_sealing_key()
     host, port = env("PORTICO_HOST", "127.0.0.1"), env("PORTICO_PORT", "8000")
     log_dir = var_dir() / "log"
     log_dir.mkdir(exist_ok=True)
@@ -163,7 +189,8 @@ def main():
         supervisor.stop()
         PID_FILE.unlink(missing_ok=True)
         return 1
-    print_welcome(url, seed_over_broker(uris["operator"]), mailbox, began, log_dir)
+    mailbox_url = f"http://{mailbox['MAILBOX_HOST']}:{mailbox['MAILBOX_HTTP_PORT']}"
+    print_welcome(url, seed_over_broker(uris["operator"], mailbox_url), mailbox, began, log_dir)
     supervisor.wait()  # returns only once it gave up on a process, which it has reported
     print("Stopping Portico.", file=sys.stderr)
     supervisor.stop()

@@ -22,6 +22,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from accounts.secret_box import new_key as new_data_key
 from gateway.app import create_app
 from gateway.rpc import RpcClient
 from sandbox_processor.app import create_app as create_processor_app
@@ -29,6 +30,7 @@ from sandbox_processor.testing import serving
 from portico_testing import SERVICES, Databases, Passports, ServiceProcess, Vhost, free_port, wait_for
 from portico_testing.inprocess import client, operator, staff, visitor
 from shared.broker_users import PROCESSES
+from shared.sealing import SecretBox, new_key
 from tests.mail import mail_server  # noqa: F401  (a fixture: the SMTP server behind system.mail)
 
 BACKENDS = ("sqlite", "postgresql")
@@ -59,13 +61,17 @@ class System:
         self._processor = serving(self.processor_app)
         self.processor_url = self._processor.__enter__()
         self.passports = Passports()
+        secrets_key = new_key()  # MESSAGE_SECRETS_KEYS: seals one-time codes and links
+        self.secret_box = SecretBox(secrets_key)
         self.blob_store_url = f"file://{tmp_path}/blobs"  # one store for the services and the gateway
         self.env = {
             **os.environ,
             **self.passports.env,
+            "MESSAGE_SECRETS_KEYS": secrets_key,
             "AMQP_URI": self.amqp_uri,
             "PORTICO_VAR_DIR": str(tmp_path),
             "BLOB_STORE_URL": self.blob_store_url,
+            "ACCOUNTS_DATA_KEYS": new_data_key(),
             "EVENT_RETRY_DELAYS_MS": "200,400",
             "PAYMENT_PROCESSOR_URL": self.processor_url,
             **({"SMTP_URL": mail.url} if mail else {}),

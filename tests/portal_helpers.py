@@ -1,7 +1,8 @@
 """Client portal test helpers: clients and invitations made through accounts, secrets read from its outbox.
 
 Invitation links and sign-in codes are delivered by notifications; tests read them where accounts
-wrote them, the outbox row of the event that announces them.
+wrote them, the outbox row of the event that announces them, opened with the System's key as
+notifications opens it (the row itself holds them sealed).
 """
 import itertools
 from datetime import datetime, timedelta, timezone
@@ -10,6 +11,8 @@ from sqlalchemy import create_engine, select, update
 
 from accounts.models import SignInToken, platform
 from shared.blobs import blob_store
+from shared.events import CONTRACTS
+from shared.sealing import open_secrets
 CLIENT_PASSWORD = "lemon meadow quietly orbits"
 _addresses = (f"10.77.{n // 250}.{n % 250 + 1}" for n in itertools.count())
 _emails = (f"client{n}@clients.example" for n in itertools.count(1))
@@ -64,14 +67,16 @@ def _engine(system):
 
 
 def latest_event(system, event_type, **match):
-    """Return the data of the newest outbox event of ``event_type`` whose data holds ``match``."""
+    """Return the data of the newest outbox event of ``event_type`` whose data holds ``match``, secrets opened."""
     outbox = platform.outbox
+    contract = next(contract for contract in CONTRACTS if contract.name == event_type)
     with _engine(system).connect() as connection:
         bodies = connection.execute(select(outbox.c.body).where(outbox.c.event_type == event_type)
                                     .order_by(outbox.c.id.desc()).limit(500)).scalars()
         for body in bodies:
-            if all(body["data"].get(key) == value for key, value in match.items()):
-                return body["data"]
+            data = open_secrets(system.secret_box, contract, body, body["data"])
+            if all(data.get(key) == value for key, value in match.items()):
+                return data
     raise AssertionError(f"no {event_type} event with {match}")
 
 

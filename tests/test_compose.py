@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("accounts", "billing", "tickets", "notifications")
 # The only variables allowed a default: none of them is a secret.
 DEFAULTED = {"PORTICO_IMAGE_TAG", "PAYMENT_PROCESSOR_URL", "SANDBOX_ALLOWED_ORIGINS", "SMTP_URL", "SMS_PROVIDER",
-             "SMS_URL", "BLOB_STORE_URL"}
+             "SMS_URL", "BLOB_STORE_URL", "TRUSTED_PROXIES", "MAILBOX_URL"}
 
 
 def compose():
@@ -52,6 +52,12 @@ def test_every_variable_is_required_except_the_few_that_are_no_secret(env_file):
     generated = {line.split("=", 1)[0] for line in env_file.read_text().splitlines() if not line.startswith("#")}
     required = set(re.findall(r"\$\{([A-Z_]+):\?", text))
     assert required == generated
+
+
+def test_only_accounts_and_notifications_hold_the_key_that_seals_codes_and_links():
+    services = compose()["services"]
+    holders = {name for name, service in services.items() if "MESSAGE_SECRETS_KEYS" in service.get("environment", {})}
+    assert holders == {"accounts", "notifications"}
 
 
 def test_every_service_waits_for_its_broker_user_and_database_and_is_checked_by_its_own_heartbeat():

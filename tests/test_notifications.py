@@ -13,6 +13,7 @@ from nameko.standalone.events import get_event_exchange
 from shared.events import (EMAIL_CHANGE_CODE_ISSUED, LOGIN_CODE_ISSUED, PASSWORD_RESET_ISSUED,
                            PORTAL_INVITATION_ISSUED)
 from shared.messaging import broker_connection, envelope, publish_confirmed
+from shared.sealing import seal_secrets
 from portico_testing import free_port, wait_for
 from tests.mail import MailServer
 
@@ -30,9 +31,10 @@ def new_address():
 
 
 def publish(system, contract, tenant, data, event_id=None):
-    """Publish an event straight to the accounts exchange, as accounts' relay would; return its id."""
+    """Publish an event straight to the accounts exchange, as accounts' relay would (secrets sealed); return its id."""
     body = envelope(contract, tenant["id"], data)
     body["event_id"] = event_id or body["event_id"]
+    body = seal_secrets(system.secret_box, contract, body)
     with broker_connection(system.amqp_uri) as connection:
         publish_confirmed(connection, body, get_event_exchange("accounts", {}), contract.name,
                           {"nameko.tenant_id": tenant["id"]}, message_id=body["event_id"])
@@ -99,8 +101,10 @@ def test_invitation_is_emailed_through_smtp_with_the_tenants_branding(system, br
     item = wait_for_outbox_item(system, branded, address, lambda item: item["status"] == "sent",
                                 "the invitation to show as sent")
     assert item["channel"] == "email" and item["attempts"] == 1 and item["sent_at"]
-    detail = call(system, branded, "get_outbox_message", item["id"])
-    assert detail["text"] == mail.text.replace("\r\n", "\n") and link in detail["html"]
+    detail = call(system, branded, "get_outbox_message", item["id"])  # as staff see it: the link hidden
+    hidden = "•••• (hidden: invitation link)"
+    assert detail["text"] == mail.text.replace("\r\n", "\n").replace(link, hidden)
+    assert token not in detail["text"] + detail["html"] and f'href="{hidden}"' in detail["html"]
 
 
 def test_password_reset_and_email_change_code_are_emailed(system, branded):
@@ -130,7 +134,8 @@ def test_login_code_goes_by_email_unless_the_channel_is_sms(system, branded):
                                "the SMS to be kept in the outbox")
     assert sms["channel"] == "sms" and sms["subject"] is None
     detail = call(system, branded, "get_outbox_message", sms["id"])
-    assert detail["text"] == f"Your Green Acres Lawn Care sign-in code is {sms_code}. It expires in 10 minutes."
+    assert detail["text"] == ("Your Green Acres Lawn Care sign-in code is •••• (hidden: one-time code). "
+                              "It expires in 10 minutes.")
     assert detail["html"] is None and "outbox" in detail["note"]
     assert not [mail for mail in system.mail.received if sms_code in mail.text]
 

@@ -623,8 +623,9 @@ def test_signing_in_by_form_sets_a_cookie_for_this_business_only(system, browser
 
     assert response.status_code == 303
     assert response.headers["Location"] == page_path(business)
-    cookie = set_cookie_header(response, "portico_client")
-    assert f"Path={page_path(business)}" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    cookie = set_cookie_header(response, f"__Host-portico_client_{business['slug']}")  # one cookie per business
+    for part in ("Path=/;", "Secure", "HttpOnly", "SameSite=Lax"):
+        assert part in cookie, part
     home = browser.get(page_path(business))
     html = home.get_data(as_text=True)
     assert home.status_code == 200
@@ -636,13 +637,14 @@ def test_signing_in_by_form_sets_a_cookie_for_this_business_only(system, browser
 def test_a_session_cookie_of_one_business_is_refused_by_anothers_pages(system, browser, business):
     _, session = registered_client(system, business)
     other_business, _ = system.new_tenant()
-    browser.set_cookie("portico_client", session["token"], path=page_path(other_business))
+    browser.set_cookie(f"__Host-portico_client_{other_business['slug']}", session["token"])
 
     response = browser.get(page_path(other_business, "account"))
 
     assert response.status_code == 303
     assert response.headers["Location"].startswith(page_path(other_business, "sign-in?"))
-    assert "portico_client=;" in set_cookie_header(response, "portico_client")
+    assert set_cookie_header(response, f"__Host-portico_client_{other_business['slug']}").startswith(
+        f"__Host-portico_client_{other_business['slug']}=;")
     assert get(system, business, "/me", session["token"]).status_code == 200
 
 
@@ -676,8 +678,8 @@ def test_code_sign_in_pages_bind_the_code_to_this_browser(system, browser, busin
     asked = form_post(browser, business, "sign-in/code", {"login": client["email"]})
 
     assert asked.status_code == 303
-    cookie = set_cookie_header(asked, "portico_code_attempt")
-    assert f"Path={page_path(business)}" in cookie and "HttpOnly" in cookie and "Max-Age=600" in cookie
+    cookie = set_cookie_header(asked, f"__Host-portico_code_attempt_{business['slug']}")
+    assert "Path=/;" in cookie and "Secure" in cookie and "HttpOnly" in cookie and "Max-Age=600" in cookie
     form = browser.get(page_path(business, "sign-in/code/enter")).get_data(as_text=True)
     assert 'inputmode="numeric"' in form and 'autocomplete="one-time-code"' in form
     code = login_code(system, session["portal_user"]["id"])
@@ -689,7 +691,7 @@ def test_code_sign_in_pages_bind_the_code_to_this_browser(system, browser, busin
     signed_in = form_post(browser, business, "sign-in/code/enter", {"code": code})
 
     assert signed_in.status_code == 303
-    assert set_cookie_header(signed_in, "portico_client")
+    assert set_cookie_header(signed_in, f"__Host-portico_client_{business['slug']}")
     assert browser.get(page_path(business)).status_code == 200
 
 

@@ -30,7 +30,9 @@ SERVICES = {"accounts": AccountsService, "billing": BillingService, "notificatio
             "tickets": TicketsService}
 # Entrypoints anyone may call: they read no identity (a credential in the arguments is what they check).
 PUBLIC = {("accounts", name) for name in ("find_tenant", "sign_in_staff", "resolve_staff_session",
-                                          "sign_out_staff", "describe_settings")} | {
+                                          "sign_out_staff", "describe_settings", "verify_staff_code",
+                                          "begin_staff_totp", "confirm_staff_totp", "request_staff_password_reset",
+                                          "check_staff_reset", "reset_staff_password")} | {
     (service, name) for service in SERVICES for name in ("ping", "describe_settings")}
 # What a visitor (anyone at the portal before signing in) calls; every other entrypoint refuses them.
 FOR_VISITORS = {("accounts", name) for name in (
@@ -83,6 +85,8 @@ def arguments(a):
         ("accounts", "request_email_change"): ({"email": new_email()},),
         ("accounts", "confirm_email_change"): ({"code": "123456"},),
         ("accounts", "set_security_answers"): ({"answers": []},),
+        ("accounts", "get_staff_security"): (), ("accounts", "disable_staff_totp"): ({"password": a.password},),
+        ("accounts", "change_staff_password"): ({"current_password": a.password, "new_password": STRONG},),
         ("accounts", "get_settings"): ("general",), ("accounts", "update_settings"): ("general", {"home_tab_enabled":
                                                                                                  False}),
         ("accounts", "create_tenant"): ({"slug": "intruders", "display_name": "Intruders", "owner": {
@@ -185,9 +189,9 @@ def bravo(system):
 
 # --- what business A holds, table by table ------------------------------------------------------------
 
-# Failure counters are keyed by login and address, not by business (the throttling of each business's
+# Throttling counters are keyed by a hash of their bucket, not by business (the throttling of each business's
 # own sign-in buckets is checked where it is decided); processed events are the services' own bookkeeping.
-NOT_A_BUSINESS_ROWS = {"sign_in_failures", "processed_events", "alembic_version"}
+NOT_A_BUSINESS_ROWS = {"throttle_counters", "processed_events", "alembic_version"}
 
 
 def rows_of(system, tenant_id):

@@ -142,7 +142,7 @@ def cookie_client(system):
     _, credentials = system.new_tenant()
     session = system.http.post(SESSIONS, json=credentials).get_json()
     client = system.app.test_client()
-    client.set_cookie("portico_staff", session["token"])
+    client.set_cookie("__Host-portico_staff", session["token"])
     return client, session["csrf_token"]
 
 

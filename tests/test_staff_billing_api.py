@@ -449,7 +449,7 @@ def test_the_billing_routes_are_in_the_openapi_document(system):
 def pages(system, staff):
     """A test client carrying the staff member's session cookie, its CSRF token and the staff member."""
     client = system.app.test_client()
-    client.set_cookie("portico_staff", staff.session["token"])
+    client.set_cookie("__Host-portico_staff", staff.session["token"])
     return client, staff.session["csrf_token"], staff
 
 

@@ -5,8 +5,9 @@ import secrets
 import uuid
 
 from flask import Flask, abort, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gateway import errors
+from gateway import errors, origin
 from gateway.api import docs, health, portal as portal_api, staff as staff_api
 from gateway.api.openapi import create_api
 from gateway.rpc import RpcClient
@@ -25,11 +26,15 @@ def create_app(overrides=None):
         AMQP_URI=amqp_uri(),
         RPC_TIMEOUT_SECONDS=env("RPC_TIMEOUT_SECONDS", 5.0, float),
         HEALTH_TIMEOUT_SECONDS=env("HEALTH_TIMEOUT_SECONDS", 2.0, float),
-        SECURE_COOKIES=env("SECURE_COOKIES", "false").lower() == "true",
+        # Secure, __Host- cookies unless a plain-http local run (make up) turns them off explicitly.
+        SECURE_COOKIES=env("SECURE_COOKIES", "true").lower() != "false",
         MAX_CONTENT_LENGTH=env("MAX_REQUEST_BYTES", 10 * 1024 * 1024, int),
         BLOB_STORE_URL=env("BLOB_STORE_URL"),
+        TRUSTED_PROXIES=env("TRUSTED_PROXIES", 0, int),
     )
     app.config.update(overrides or {})
+    if app.config["TRUSTED_PROXIES"] > 0:  # the caller's address is the one the nearest trusted proxy saw
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
     if not app.testing and os.environ.get("PORTICO_LOG_JSON", "true") == "true":
         logging.config.dictConfig(logging_config("gateway"))
 
@@ -56,6 +61,8 @@ def add_request_hooks(app):
         g.rpc_context = {"request_id": g.request_id}
         if "\x00" in request.path:  # a NUL (%00) names nothing, and no database could look it up
             abort(404)
+
+    app.before_request(origin.refuse_cross_site_changes)  # after the request id, before any view
 
     @app.after_request
     def finish_request(response):

@@ -1,4 +1,8 @@
-"""Who is calling: staff sessions by bearer token (API clients) or cookie (pages), with CSRF."""
+"""Who is calling: staff sessions by bearer token (API clients) or cookie (pages), with CSRF; the cookies.
+
+Every cookie is HttpOnly, SameSite=Lax, Path=/ and, unless SECURE_COOKIES is turned off for a plain-http
+local run, Secure with the ``__Host-`` prefix (so no other host or path can set or shadow it).
+"""
 import functools
 import hmac
 
@@ -8,6 +12,8 @@ from gateway.services import rpc
 from shared.errors import PermissionDenied, Unauthenticated
 
 STAFF_COOKIE = "portico_staff"
+STAFF_PENDING_COOKIE = "portico_staff_pending"  # a sign-in waiting for its second step
+PENDING_SECONDS = 10 * 60
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -26,7 +32,7 @@ def resolve_session(cookie_name, accounts_method):
     token = bearer_token()
     from_cookie = token is None
     if from_cookie:
-        token = request.cookies.get(cookie_name)
+        token = read_cookie(cookie_name)
     if not token:
         raise Unauthenticated("Please sign in.")
     session = rpc().call("accounts", accounts_method, token)
@@ -62,12 +68,33 @@ def authenticate_staff():
     return who
 
 
-def set_staff_cookie(response, token):
-    response.set_cookie(STAFF_COOKIE, token, httponly=True, samesite="Lax",
+def cookie_name(name):
+    """The name a cookie goes by: ``__Host-<name>`` when cookies are Secure, as they are but on plain http."""
+    return f"__Host-{name}" if current_app.config["SECURE_COOKIES"] else name
+
+
+def read_cookie(name):
+    return request.cookies.get(cookie_name(name))
+
+
+def set_cookie(response, name, value, max_age=None):
+    """Set the cookie ``name`` as every Portico cookie is set (see the module's docstring)."""
+    # SameSite=Lax, not Strict: a link to a page from an email or another site must arrive signed in;
+    # Lax still keeps the cookie off every cross-site POST, and the origin check and CSRF token stand behind it.
+    response.set_cookie(cookie_name(name), value, max_age=max_age, httponly=True, samesite="Lax",
                         secure=current_app.config["SECURE_COOKIES"], path="/")
     return response
 
 
-def clear_staff_cookie(response):
-    response.delete_cookie(STAFF_COOKIE, path="/")
+def clear_cookie(response, name):
+    response.delete_cookie(cookie_name(name), path="/", httponly=True, samesite="Lax",
+                           secure=current_app.config["SECURE_COOKIES"])
     return response
+
+
+def set_staff_cookie(response, token):
+    return set_cookie(response, STAFF_COOKIE, token)
+
+
+def clear_staff_cookie(response):
+    return clear_cookie(response, STAFF_COOKIE)

@@ -1,7 +1,7 @@
 """The one place that maps errors to HTTP: status codes and the JSON error body."""
 import logging
 
-from flask import jsonify, render_template, request
+from flask import g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from gateway.rpc import RemoteFailure
@@ -29,6 +29,9 @@ STATUS = {
 
 
 def status_of(error):
+    """Return the HTTP status of ``error``; a refusal to take more requests also sets the answer's Retry-After."""
+    if isinstance(error, RateLimited) and error.retry_after:
+        g.retry_after = error.retry_after
     return status_for(type(error))
 
 
@@ -72,7 +75,15 @@ def handle_unexpected(error):
     return error_response("internal_error", "Something went wrong on our side.", {}, 500)
 
 
+def add_retry_after(response):
+    """Tell a client refused with 429 (page or API) how many seconds to wait before asking again."""
+    if response.status_code == 429 and g.get("retry_after"):
+        response.headers["Retry-After"] = str(int(g.retry_after))
+    return response
+
+
 def register(app):
+    app.after_request(add_retry_after)
     app.register_error_handler(PorticoError, handle_portico_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

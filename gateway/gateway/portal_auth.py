@@ -1,7 +1,8 @@
 """Who is calling the client portal: the business from the URL's slug, and the client's session.
 
-Pages carry the session in an HttpOnly cookie scoped to ``/p/<slug>/`` (so it belongs to one
-business) and send a CSRF token with every state-changing form; API clients send
+Pages carry the session in an HttpOnly cookie named for the business (``__Host-portico_client_<slug>``:
+the ``__Host-`` prefix needs Path=/, so the name, not the path, keeps one business's session apart from
+another's) and send a CSRF token with every state-changing form; API clients send
 ``Authorization: Bearer <token>``. accounts refuses a session of another business.
 """
 import threading
@@ -9,11 +10,9 @@ import time
 
 from flask import current_app, g
 
-from gateway.auth import resolve_session, signed_in
+from gateway.auth import clear_cookie, resolve_session, set_cookie, signed_in
 from gateway.services import rpc
 
-CLIENT_COOKIE = "portico_client"
-CODE_ATTEMPT_COOKIE = "portico_code_attempt"
 CODE_ATTEMPT_SECONDS = 10 * 60
 TENANT_CACHE_SECONDS = 5.0
 
@@ -75,7 +74,7 @@ def scope_to_business(blueprint):
 
 def authenticate_client():
     """Resolve the caller's client session into ``g``; raise Unauthenticated when there is none."""
-    g.client_token, session = resolve_session(CLIENT_COOKIE, "resolve_client_session")
+    g.client_token, session = resolve_session(client_cookie(), "resolve_client_session")
     g.client_session = session
     g.rpc_context["passport"] = session["passport"]
     return session
@@ -89,26 +88,27 @@ def portal_path(slug):
     return f"/p/{slug}/"
 
 
+def client_cookie():
+    """The (unprefixed) name of the session cookie of the business in the URL."""
+    return f"portico_client_{g.portal_slug}"
+
+
+def code_attempt_cookie():
+    """The (unprefixed) name of the cookie that ties a one-time code to the browser that asked for it."""
+    return f"portico_code_attempt_{g.portal_slug}"
+
+
 def set_client_cookie(response, token):
-    response.set_cookie(CLIENT_COOKIE, token, httponly=True, samesite="Lax",
-                        secure=current_app.config["SECURE_COOKIES"], path=portal_path(g.portal_slug))
-    return response
+    return set_cookie(response, client_cookie(), token)
 
 
 def clear_client_cookie(response):
-    response.delete_cookie(CLIENT_COOKIE, path=portal_path(g.portal_slug), httponly=True, samesite="Lax",
-                           secure=current_app.config["SECURE_COOKIES"])
-    return response
+    return clear_cookie(response, client_cookie())
 
 
 def set_code_attempt_cookie(response, attempt):
-    response.set_cookie(CODE_ATTEMPT_COOKIE, attempt, max_age=CODE_ATTEMPT_SECONDS, httponly=True,
-                        samesite="Lax", secure=current_app.config["SECURE_COOKIES"],
-                        path=portal_path(g.portal_slug))
-    return response
+    return set_cookie(response, code_attempt_cookie(), attempt, max_age=CODE_ATTEMPT_SECONDS)
 
 
 def clear_code_attempt_cookie(response):
-    response.delete_cookie(CODE_ATTEMPT_COOKIE, path=portal_path(g.portal_slug), httponly=True,
-                           samesite="Lax", secure=current_app.config["SECURE_COOKIES"])
-    return response
+    return clear_cookie(response, code_attempt_cookie())

@@ -31,6 +31,14 @@ def create_app(folder):
     def inbox():
         return render_template("inbox.html", items=store.items())
 
+    @app.get("/items.json")
+    def listing():
+        """Everything received (``?to=`` one address), newest first, as JSON: what scripts such as the demo seed read."""
+        to = (request.args.get("to") or "").lower()
+        return jsonify([{"id": item.id, "kind": item.kind, "to": item.to, "subject": item.subject, "text": item.text,
+                         "received_at": item.received_at}
+                        for item in store.items() if not to or to in item.to.lower().split(", ")])
+
     @app.get("/items/<item_id>")
     def item(item_id):
         found = store.get(item_id) or abort(404)

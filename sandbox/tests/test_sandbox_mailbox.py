@@ -54,3 +54,17 @@ def test_an_unknown_or_malformed_id_is_not_found(mailbox):
     client, _ = mailbox
     assert client.get("/items/../../etc/passwd").status_code == 404
     assert client.get("/items/0000000000000-deadbeef").status_code == 404
+
+
+def test_scripts_read_what_arrived_as_json_newest_first_by_address(mailbox):
+    client, port = mailbox
+    send(port)
+    client.post("/sms", json={"to": "+15550100199", "text": "Code 654321"})
+
+    everything = client.get("/items.json").get_json()
+    jordans = client.get("/items.json", query_string={"to": "Jordan@Example.com"}).get_json()
+
+    assert sorted(item["kind"] for item in everything) == ["email", "sms"]
+    assert [(item["to"], item["subject"], item["text"].strip()) for item in jordans] == [
+        ("jordan@example.com", "Your code", "Your sign-in code is 123456.")]
+    assert client.get("/items.json", query_string={"to": "nobody@example.com"}).get_json() == []

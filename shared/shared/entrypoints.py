@@ -1,11 +1,13 @@
-"""What every service has the same way: its database, caller and heartbeat, ``ping`` and its settings tabs.
+"""What every service has the same way: its database, caller, heartbeat and retention, ``ping``, its settings tabs.
 
 A service inheriting ``StandardEntrypoints`` declares ``name``, ``version``, ``tables`` (its
-PlatformTables) and ``settings_tabs`` ({tab: Schema}); it gets ``db`` and ``ctx`` from here.
+PlatformTables) and ``settings_tabs`` ({tab: Schema}), and may declare ``retention_rules`` (its own
+rows to prune, shared.retention); it gets ``db`` and ``ctx`` from here.
 """
 from shared.context import CallContext, public_rpc, staff_tenant, tenant_rpc
 from shared.db import Database, is_reachable
 from shared.heartbeat import Heartbeat
+from shared.retention import Retention
 from shared.schema_description import describe
 from shared.settings_store import read_settings, update_settings
 
@@ -14,6 +16,8 @@ class StandardEntrypoints:
     db = Database()
     ctx = CallContext()
     heartbeat = Heartbeat()
+    retention = Retention()
+    retention_rules = ()
 
     @public_rpc
     def ping(self):

@@ -68,7 +68,15 @@ class IdempotencyMismatch(PorticoError):
 
 @deserialize_to_instance
 class RateLimited(PorticoError):
+    """Too many requests of a kind; ``retry_after`` is the number of seconds until another is taken."""
+
     code = "rate_limited"
+
+    def __init__(self, message="", fields=None, retry_after=None):
+        super().__init__(message, fields)
+        # nameko sends the number as text: keep it a number whichever side this is
+        self.retry_after = int(retry_after) if retry_after not in (None, "") else None
+        self.args = (message, self.fields, self.retry_after)  # what crosses the RPC boundary
 
 
 @deserialize_to_instance
@@ -117,7 +125,7 @@ def from_remote(error):
     args = list(error.get("exc_args") or [])
     message = args[0] if args else error.get("value", "")
     fields = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
-    return cls(message, fields)
+    return cls(message, fields, *args[2:3]) if cls is RateLimited else cls(message, fields)
 
 
 def invalid(field, message):

@@ -2,6 +2,10 @@
 
 Every service declares this whole topology at start-up, so a subscriber's queue exists
 (and keeps events) before that subscriber has ever run. Payloads only ever gain fields.
+
+A contract's ``secret_fields`` (one-time codes, link tokens) never travel or rest in plain text:
+the outbox seals them when it writes the event (``shared.sealing``), and the subscriber opens them
+with ``shared.messaging.open_secrets`` just before it uses them.
 """
 from dataclasses import dataclass
 
@@ -14,6 +18,7 @@ class EventContract:
     name: str
     schema: type
     subscribers: tuple = ()
+    secret_fields: tuple = ()
 
 
 class PortalLinkIssuedSchema(Schema):
@@ -23,7 +28,7 @@ class PortalLinkIssuedSchema(Schema):
     email = fields.String(required=True)
     name = fields.String(required=True)
     tenant_slug = fields.String(required=True)
-    token = fields.String(required=True)
+    token = fields.String(required=True)  # sealed on the bus and in the outbox (secret_fields)
     expires_at = fields.String(required=True)
 
 
@@ -33,7 +38,17 @@ class CodeIssuedSchema(Schema):
     portal_user_id = fields.Integer(required=True)
     channel = fields.String(required=True)
     to = fields.String(required=True)
-    code = fields.String(required=True)
+    code = fields.String(required=True)  # sealed on the bus and in the outbox (secret_fields)
+    expires_at = fields.String(required=True)
+
+
+class StaffLinkIssuedSchema(Schema):
+    """A single-use link (a staff password reset) to deliver to a staff member by email."""
+
+    staff_user_id = fields.Integer(required=True)
+    email = fields.String(required=True)
+    name = fields.String(required=True)
+    token = fields.String(required=True)
     expires_at = fields.String(required=True)
 
 
@@ -52,13 +67,19 @@ class TenantProfileSchema(Schema):
 TENANT_PROFILE_UPDATED = EventContract(
     "accounts", "tenant_profile_updated", TenantProfileSchema, subscribers=("notifications",))
 PORTAL_INVITATION_ISSUED = EventContract(
-    "accounts", "portal_invitation_issued", PortalLinkIssuedSchema, subscribers=("notifications",))
+    "accounts", "portal_invitation_issued", PortalLinkIssuedSchema, subscribers=("notifications",),
+    secret_fields=("token",))
 PASSWORD_RESET_ISSUED = EventContract(
-    "accounts", "password_reset_issued", PortalLinkIssuedSchema, subscribers=("notifications",))
+    "accounts", "password_reset_issued", PortalLinkIssuedSchema, subscribers=("notifications",),
+    secret_fields=("token",))
+STAFF_PASSWORD_RESET_ISSUED = EventContract(
+    "accounts", "staff_password_reset_issued", StaffLinkIssuedSchema, subscribers=("notifications",),
+    secret_fields=("token",))
 LOGIN_CODE_ISSUED = EventContract(
-    "accounts", "login_code_issued", CodeIssuedSchema, subscribers=("notifications",))
+    "accounts", "login_code_issued", CodeIssuedSchema, subscribers=("notifications",), secret_fields=("code",))
 EMAIL_CHANGE_CODE_ISSUED = EventContract(
-    "accounts", "email_change_code_issued", CodeIssuedSchema, subscribers=("notifications",))
+    "accounts", "email_change_code_issued", CodeIssuedSchema, subscribers=("notifications",),
+    secret_fields=("code",))
 
 
 
@@ -110,7 +131,7 @@ INVOICE_CHARGE_REQUESTED = EventContract("billing", "invoice_charge_requested", 
 CONTRACTS = (TENANT_PROFILE_UPDATED, PORTAL_INVITATION_ISSUED, PASSWORD_RESET_ISSUED,
              LOGIN_CODE_ISSUED, EMAIL_CHANGE_CODE_ISSUED, PAYMENT_SUCCEEDED, PAYMENT_FAILED,
              PREPAYMENT_MADE, AUTOPAY_ENROLLED, AUTOPAY_CANCELLED, PAYMENT_METHOD_REMOVED,
-             INVOICE_CHARGE_REQUESTED)
+             INVOICE_CHARGE_REQUESTED, STAFF_PASSWORD_RESET_ISSUED)
 SERVICES = ("accounts", "billing", "tickets", "notifications")
 
 

@@ -28,6 +28,7 @@ from shared.db import service_engine
 from shared.events import CONTRACTS, dead_letter_queue, direct_exchange, retry_tier, subscriber_queue
 from shared.loops import BackgroundLoop
 from shared.message_size import encoded_size, refuse_oversize
+from shared.sealing import SecretBox, publishes_secrets, seal_secrets
 
 log = logging.getLogger(__name__)
 
@@ -134,13 +135,15 @@ class OutboxWriter:
 
     An event's tenant is the caller's (from its verified passport) unless the writer names one;
     it travels with the request id only, never the caller's passport. An event whose body would
-    be over the message limit is refused (MessageTooLarge) before anything is written.
+    be over the message limit is refused (MessageTooLarge) before anything is written. The
+    contract's secret fields are sealed with ``box`` before the row is written.
     """
 
-    def __init__(self, tables, context, on_added):
+    def __init__(self, tables, context, on_added, box=None):
         self.tables = tables
         self._context = context  # the worker's Context, or a function that returns it
         self.on_added = on_added
+        self.box = box
 
     @property
     def context(self):
@@ -161,6 +164,10 @@ class OutboxWriter:
         tenant_id = tenant_id if tenant_id is not None else self.context.tenant_id
         first = envelope(contract, tenant_id, payloads[0])
         bodies = [first] + [{**first, "event_id": str(uuid.uuid4()), "data": dict(data)} for data in payloads[1:]]
+        if contract.secret_fields:
+            if self.box is None:
+                raise RuntimeError(f"{contract.name} carries secrets, but this outbox has no key to seal them")
+            bodies = [seal_secrets(self.box, contract, body) for body in bodies]
         for body in bodies:  # refused here, in the writer's transaction, rather than stuck in the relay
             refuse_oversize(encoded_size(body), f"The {contract.name} event")
         headers, created_at = self.headers(), utcnow()
@@ -241,10 +248,13 @@ class Outbox(BackgroundLoop):
         super().__init__(poll_seconds=poll_seconds)
         self.tables = tables
         self.relay = None
+        self.box = None
 
     def setup(self):
         self.relay = Relay(service_engine(self.container), self.tables,
                            self.container.service_name, self.container.config.get("AMQP_URI"))
+        if publishes_secrets(self.container.service_name):  # refuse to start without the key
+            self.box = SecretBox.from_env()
 
     def work_once(self):
         return self.relay.publish_pending()
@@ -253,7 +263,7 @@ class Outbox(BackgroundLoop):
         self.relay.close()
 
     def get_dependency(self, worker_ctx):
-        return OutboxWriter(self.tables, lambda: worker_ctx.service.ctx, self.wake)
+        return OutboxWriter(self.tables, lambda: worker_ctx.service.ctx, self.wake, self.box)
 
 
 # --- consuming ------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from sqlalchemy import MetaData, create_engine
 from sqlalchemy.orm import Session
 
 from shared.config import load_service_config
-from shared.errors import InvalidInput, NotFound, from_remote
+from shared.errors import InvalidInput, NotFound, RateLimited, from_remote
 from shared.events import TENANT_PROFILE_UPDATED
 from shared.fields import StrictBoolean
 from shared.messaging import envelope
@@ -43,6 +43,13 @@ def test_gateway_side_rebuilds_errors_from_the_wire_form():
     rebuilt = from_remote(serialize(InvalidInput("bad", {"limit": ["Too big."]})))
     assert isinstance(rebuilt, InvalidInput) and rebuilt.fields == {"limit": ["Too big."]}
     assert from_remote({"exc_type": "KeyError", "exc_path": "builtins.KeyError"}) is None
+
+
+def test_a_refusal_to_take_more_requests_keeps_its_wait_across_the_wire():
+    refusal = RateLimited("Too many attempts.", {"code": ["Too many attempts."]}, retry_after=42)
+    for rebuilt in (deserialize(serialize(refusal)), from_remote(serialize(refusal))):
+        assert isinstance(rebuilt, RateLimited) and rebuilt.fields == {"code": ["Too many attempts."]}
+        assert rebuilt.retry_after == 42
 
 
 def test_settings_start_from_defaults_and_merge_partial_changes(store):

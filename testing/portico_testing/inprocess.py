@@ -14,8 +14,13 @@ from sqlalchemy.orm import Session
 from portico_testing import Databases
 from shared.context import Context
 from shared.db import make_engine
+from shared.events import CONTRACTS
 from shared.messaging import OutboxWriter
 from shared.passport import Claims
+from shared.sealing import SecretBox, new_key, open_secrets
+
+# The key that seals one-time secrets in events in-process (MESSAGE_SECRETS_KEYS in a service).
+SECRET_BOX = SecretBox(new_key())
 
 
 class InProcessWorker:
@@ -52,9 +57,15 @@ def service_worker(service_cls, session, caller=None, **dependencies):
     return InProcessWorker(worker_factory(service_cls, db=session, ctx=caller_context(caller), **dependencies))
 
 
-def outbox_writer(tables, caller=None):
+def outbox_writer(tables, caller=None, box=SECRET_BOX):
     """An outbox that writes event rows into the worker's transaction, as the service's own does."""
-    return OutboxWriter(tables, caller_context(caller), on_added=lambda: None)
+    return OutboxWriter(tables, caller_context(caller), on_added=lambda: None, box=box)
+
+
+def opened_payload(body, box=SECRET_BOX):
+    """The payload of the event ``body`` (an outbox row's) with its secret fields opened, as its subscriber sees it."""
+    contract = next(contract for contract in CONTRACTS if contract.name == body["event_type"])
+    return open_secrets(box, contract, body, body["data"])
 
 
 # --- callers, as accounts would vouch for them -------------------------------------------------

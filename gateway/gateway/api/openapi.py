@@ -61,11 +61,16 @@ def create_api(app):
         "info": {"description": DESCRIPTION}, "extra_plugins": [ImpliedErrors()]})
     api.ma_plugin.converter.add_attribute_function(distinct_items)
     api.ma_plugin.converter.add_attribute_function(text_without_nul)
+    # Every 429 says when to ask again (flask-smorest registers each status's answer lazily).
+    too_many = api.spec.components.responses_lazy[http.HTTPStatus.TOO_MANY_REQUESTS.name]
+    too_many.setdefault("headers", {})["Retry-After"] = {
+        "description": "Seconds to wait before asking again.", "schema": {"type": "integer", "minimum": 1}}
     app.url_map.converters["id"] = IdConverter
     api.register_converter(IdConverter, id_parameter)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.components.security_scheme("cookie", {
-        "type": "apiKey", "in": "cookie", "name": "portico_staff",
+        "type": "apiKey", "in": "cookie",
+        "name": "__Host-portico_staff" if app.config["SECURE_COOKIES"] else "portico_staff",
         "description": "The staff pages' session; a state-changing call also sends X-CSRF-Token."})
     return api
 

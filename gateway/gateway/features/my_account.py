@@ -25,7 +25,8 @@ def change_my_account(changes):
 
 
 def change_password(change):
-    accounts("change_my_password", change)
+    """Change the password; the client's other sessions end, this one (``g.client_token``) stays."""
+    accounts("change_my_password", change, g.client_token)
 
 
 def request_email_change(new_email):
@@ -34,7 +35,8 @@ def request_email_change(new_email):
 
 
 def confirm_email_change(confirmation):
-    return accounts("confirm_email_change", confirmation)
+    """Confirm the new address; the client's other sessions end, this one stays."""
+    return accounts("confirm_email_change", confirmation, g.client_token)
 
 
 def set_security_answers(answers):

@@ -55,7 +55,7 @@ def check_reset(token):
 
 
 def reset_password(token, reset):
-    return accounts("reset_password", token, reset)
+    return accounts("reset_password", token, reset, request.remote_addr)
 
 
 def switch_account(token, account_id):

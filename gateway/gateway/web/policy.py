@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Response, render_template, request
 
+from gateway.auth import read_cookie
 from shared.errors import Unauthenticated
 
 # Pages load only their own stylesheets and scripts; Pico draws checkboxes and select arrows
@@ -38,12 +39,6 @@ def protect(response, policy=CONTENT_SECURITY_POLICY):
     return response
 
 
-def from_another_site():
-    """True when the browser says the form was posted from another origin (login CSRF)."""
-    origin = request.headers.get("Origin")
-    return origin not in (None, "null") and origin.rstrip("/") != request.host_url.rstrip("/")
-
-
 def local_page(target, prefix, fallback):
     """Return ``target`` when it is a page of this site under ``prefix``, else ``fallback``."""
     target = target or ""
@@ -64,12 +59,14 @@ def sign_in_notice():
         return "Your session has ended. Please sign in again."
     if request.args.get("signed_out"):
         return "You are signed out."
+    if request.args.get("password_reset"):
+        return "Your password is changed. Sign in with the new one."
     return None
 
 
 def has_session(cookie_name, authenticate):
     """True when the browser carries a session cookie that ``authenticate()`` still accepts."""
-    if cookie_name not in request.cookies:
+    if read_cookie(cookie_name) is None:
         return False
     try:
         authenticate()

@@ -3,7 +3,7 @@
 The claims say who calls; this service's own tables say what that person may still do (a link
 removed since the passport was signed no longer counts).
 """
-from accounts.models import PortalUser
+from accounts.models import PortalUser, StaffUser
 from accounts.portal_users import linked_accounts
 from accounts.schemas import RIGHTS
 from shared.context import staff_tenant
@@ -34,3 +34,12 @@ def require_manage_rights(rights):
     """Refuse a change to the account unless the caller's link lets them manage it (manage > pay > view)."""
     if RIGHTS.index(rights) < RIGHTS.index("manage"):
         raise PermissionDenied("You may view this account but not change it.")
+
+
+def signed_in_staff(session, ctx):
+    """Return the calling staff member's row; refuse anyone else."""
+    tenant_id = staff_tenant(ctx)
+    user = session.get(StaffUser, ctx.claims.actor_id)
+    if user is None or user.tenant_id != tenant_id:
+        raise PermissionDenied("Only a signed-in staff member can do this.")
+    return user

@@ -1,7 +1,7 @@
 """Client sessions: opened at sign-in, resolved on each request, moved between linked accounts, ended."""
 from accounts.models import ClientSession, PortalUser
 from accounts.portal_users import linked_accounts
-from accounts.sessions import SESSION_ENDED, WRONG_CREDENTIALS, live_session, open_session, revoke
+from accounts.sessions import SESSION_ENDED, WRONG_CREDENTIALS, live_session, open_session, revoke, revoke_all_but
 from accounts.tokens import token_hash
 from shared.clock import utcnow
 from shared.errors import NotFound, Unauthenticated
@@ -61,3 +61,8 @@ def sign_out(session, tenant_id, token):
 def end_all(session, user):
     """End every session of ``user``."""
     revoke(session, ClientSession, ClientSession.portal_user_id == user.id)
+
+
+def end_others(session, user, keep_token):
+    """End every session of ``user`` but the one of ``keep_token`` (their password or email changed)."""
+    revoke_all_but(session, ClientSession, keep_token, ClientSession.portal_user_id == user.id)

@@ -5,7 +5,6 @@ from accounts import client_sessions, throttling, tokens
 from accounts.models import PortalUser, SignInToken
 from accounts.portal_users import find_by_login, linked_accounts
 from accounts.sign_in import require_method
-from shared.clock import utcnow
 from shared.errors import Unauthenticated
 from shared.events import LOGIN_CODE_ISSUED
 
@@ -13,11 +12,9 @@ from shared.events import LOGIN_CODE_ISSUED
 def request_code(session, outbox, tenant_id, values, address, settings):
     """Send a code to the login's phone (else email); answer the same whether or not the login exists."""
     require_method(settings, "one_time_code")
-    now = utcnow()
-    keys = throttling.portal_keys(tenant_id, values["login"], address, purpose="code")
-    throttling.refuse_when_throttled(session, keys, now)
-    throttling.count_failure(session, keys, now)  # every request counts: codes cost money to send
     user = find_by_login(session, tenant_id, values["login"], settings)
+    who = throttling.login_identity(user, values["login"])  # every request counts: codes cost money to send
+    throttling.count(session, throttling.CODE_SEND, throttling.client_buckets(tenant_id, who, address))
     if user is not None and not linked_accounts(session, user):
         user = None
     attempt, _ = tokens.new_token()
@@ -31,13 +28,17 @@ def request_code(session, outbox, tenant_id, values, address, settings):
     return {"attempt": attempt}
 
 
-def sign_in_with_code(session, tenant_id, attempt, values, settings):
+def sign_in_with_code(session, tenant_id, attempt, values, settings, address=None):
     """Open a session when ``values`` hold the code sent for ``attempt``, spending a guess otherwise."""
     require_method(settings, "one_time_code")
+    attempt_hash = tokens.token_hash(attempt or "")
     row = session.scalar(select(SignInToken).where(
         SignInToken.tenant_id == tenant_id, SignInToken.purpose == "login_code",
-        SignInToken.attempt_hash == tokens.token_hash(attempt or "")))
-    tokens.check_code(session, row, values["code"])
-    if row.portal_user_id is None:  # never sent: no code can match, but stay on the safe side
-        raise Unauthenticated(tokens.SPENT_CODE)
+        SignInToken.attempt_hash == attempt_hash))
+    # the identity tried is the portal user the code went to (an unknown login's attempt stands for it)
+    who = f"user:{row.portal_user_id}" if row is not None and row.portal_user_id else f"attempt:{attempt_hash}"
+    with throttling.attempt(session, throttling.CODE_CHECK, throttling.client_buckets(tenant_id, who, address)):
+        tokens.check_code(session, row, values["code"])
+        if row.portal_user_id is None:  # never sent: no code can match, but stay on the safe side
+            raise Unauthenticated(tokens.SPENT_CODE)
     return client_sessions.start(session, session.get(PortalUser, row.portal_user_id))

@@ -1,7 +1,7 @@
 """Tables private to the accounts service."""
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.tables import service_base
@@ -36,6 +36,35 @@ class StaffUser(Base):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Two-step sign-in (accounts/staff_totp.py): the secret being set up, the one in use once confirmed (both
+    # sealed with ACCOUNTS_DATA_KEYS), and the last time step a code was accepted for (never taken twice).
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(200))
+    totp_secret: Mapped[str | None] = mapped_column(String(200))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+
+
+class StaffRecoveryCode(Base):
+    """A single-use code that stands in for a two-step code, stored as a hash."""
+
+    __tablename__ = "staff_recovery_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StaffPasswordReset(Base):
+    """A single-use link that lets a staff member choose a new password, stored as a hash."""
+
+    __tablename__ = "staff_password_resets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class SessionColumns:
@@ -54,16 +83,19 @@ class StaffSession(SessionColumns, Base):
     __tablename__ = "staff_sessions"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    # None once signed in; "code" while the two-step code is awaited, "enrol" while two-step sign-in must
+    # be set up first. A session in either step grants nothing but that step.
+    pending_step: Mapped[str | None] = mapped_column(String(10))
 
 
-class SignInFailure(Base):
-    """One failed sign-in, counted per email and per address to throttle guessing."""
+class ThrottleCounter(Base):
+    """One throttling bucket's count (accounts/throttling.py), kept where every accounts instance sees it."""
 
-    __tablename__ = "sign_in_failures"
+    __tablename__ = "throttle_counters"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(300), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the bucket: no login kept
+    hits: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)  # seconds since the epoch, as ``limits`` counts
 
 
 class ClientAccount(Base):

@@ -1,10 +1,10 @@
 """The client's Account tab: contact details, username, custom fields, password and email address."""
 from sqlalchemy import func, select
 
-from accounts import access, tokens
+from accounts import access, client_sessions, throttling, tokens
 from accounts.custom_fields import custom_field_values, set_custom_field_values
 from accounts.models import ClientAccount, PortalUser, SignInToken
-from accounts.passwords import hash_client_password, verify_password
+from accounts.passwords import hash_client_password, require_current_password
 from accounts.portal_users import set_username
 from accounts.security_questions import questions_of
 from shared.errors import Unauthenticated, invalid
@@ -38,15 +38,24 @@ def update(session, user, account_id, rights, values, settings):
         session.get(ClientAccount, account_id).mobile_phone = values["mobile_phone"]
 
 
-def change_password(user, values, settings):
-    """Replace the client's password, given the current one."""
-    if not verify_password(user.password_hash, values["current_password"]):
-        raise invalid("current_password", "That is not your current password.")
-    user.password_hash = hash_client_password(values["new_password"], settings, "new_password")
+def change_password(session, user, values, settings, keep_token=None):
+    """Replace the client's password, given the current one; end their other sessions and reset links."""
+    new_hash = hash_client_password(values["new_password"], settings, "new_password")  # a weak one is no guess
+    require_current_password(session, user, values["current_password"],
+                             throttling.client_buckets(user.tenant_id, f"user:{user.id}", by_address=False))
+    user.password_hash = new_hash
+    credentials_changed(session, user, keep_token)
+
+
+def credentials_changed(session, user, keep_token):
+    """After a new password or email: only the session of ``keep_token`` stays, no reset link still works."""
+    client_sessions.end_others(session, user, keep_token)
+    tokens.revoke_unused(session, user, "reset")
 
 
 def request_email_change(session, outbox, user, values):
     """Send a code to the new address; answer the same whether or not another user has it."""
+    throttling.count(session, throttling.EMAIL_CODE_SEND, _own_bucket(user))
     new_email = values["new_email"].lower()
     taken = session.scalar(select(PortalUser.id).where(
         PortalUser.tenant_id == user.tenant_id, func.lower(PortalUser.email) == new_email,
@@ -60,15 +69,22 @@ def request_email_change(session, outbox, user, values):
     return {}
 
 
-def confirm_email_change(session, user, values):
+def confirm_email_change(session, user, values, keep_token=None):
     """Move the client to the new address when ``values`` hold the code sent there."""
     row = session.scalar(select(SignInToken).where(
         SignInToken.portal_user_id == user.id, SignInToken.purpose == "email_change",
         SignInToken.used_at.is_(None), SignInToken.revoked_at.is_(None))
         .order_by(SignInToken.id.desc()))
-    try:
-        tokens.check_code(session, row, values["code"])
-    except Unauthenticated as error:  # the client is signed in: this is a form error, not a 401
-        raise invalid("code", error.message) from None
+    with throttling.attempt(session, throttling.EMAIL_CODE_CHECK, _own_bucket(user)):
+        try:
+            tokens.check_code(session, row, values["code"])
+        except Unauthenticated as error:  # the client is signed in: this is a form error, not a 401
+            raise invalid("code", error.message) from None
     user.email = row.new_email
+    credentials_changed(session, user, keep_token)
     return {"email": user.email}
+
+
+def _own_bucket(user):
+    """The signed-in client's own bucket: their requests count against them, wherever they come from."""
+    return throttling.client_buckets(user.tenant_id, f"user:{user.id}", by_address=False)

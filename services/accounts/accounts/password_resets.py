@@ -16,11 +16,9 @@ RESET_TTL = timedelta(hours=1)
 
 def request_reset(session, outbox, tenant_id, values, address, settings):
     """Send a reset link to the login's email; answer the same whether or not the login exists."""
-    now = utcnow()
-    keys = throttling.portal_keys(tenant_id, values["login"], address, purpose="reset")
-    throttling.refuse_when_throttled(session, keys, now)
-    throttling.count_failure(session, keys, now)
     user = find_by_login(session, tenant_id, values["login"], settings)
+    who = throttling.login_identity(user, values["login"])
+    throttling.count(session, throttling.PASSWORD_RESET, throttling.client_buckets(tenant_id, who, address))
     if user is not None and settings["enable_logins"]:
         send_link(session, outbox, tenant_id, user)
     return {}
@@ -60,10 +58,12 @@ def describe(session, reset, settings):
             "min_password_length": settings["min_password_length"]}
 
 
-def reset_password(session, reset, values, settings):
+def reset_password(session, reset, values, settings, address=None):
     """Check the answers, set the new password, spend the link, end every other session and open one."""
     user = session.get(PortalUser, reset.portal_user_id)
-    check_answers(user, values["answers"], settings)
+    with throttling.attempt(session, throttling.SECURITY_ANSWER,
+                            throttling.client_buckets(user.tenant_id, f"user:{user.id}", address)):
+        check_answers(user, values["answers"], settings)
     user.password_hash = hash_client_password(values["password"], settings)
     user.activated_at = user.activated_at or utcnow()
     reset.used_at = utcnow()

@@ -5,6 +5,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
+from accounts import throttling
 from shared.errors import invalid
 
 COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])
@@ -37,6 +38,14 @@ def verify_password(password_hash, password):
     return run_cpu_bound(_verify, password_hash or _DUMMY_HASH, password) and password_hash is not None
 
 
+def require_current_password(session, user, password, buckets, field="current_password"):
+    """Refuse (on ``field``) unless ``password`` is ``user``'s current one. A signed-in person confirming a
+    change still guesses: each wrong password counts (throttling.CURRENT_PASSWORD, the person's own bucket)."""
+    with throttling.attempt(session, throttling.CURRENT_PASSWORD, buckets):
+        if not verify_password(user.password_hash, password):
+            raise invalid(field, "That is not your current password.")
+
+
 def length_problem(password, min_length=12, max_length=128):
     """Say why ``password`` has the wrong length, or return None (no composition rules)."""
     if len(password) < min_length:
@@ -54,19 +63,36 @@ def is_predictable(password):
             or any(lowered in sequence or lowered in sequence[::-1] for sequence in SEQUENCES))
 
 
-def client_password_problem(password, settings):
-    """Say what is wrong with a new client password under the General tab ``settings``, or return None."""
-    problem = length_problem(password, settings["min_password_length"])
+STAFF_MIN_LENGTH = 12
+PREDICTABLE = "This password is too common or predictable. Choose another."
+
+
+def password_problem(password, min_length=STAFF_MIN_LENGTH):
+    """Say what is wrong with a new password, staff's or client's, or return None: the one password rule.
+
+    Long enough (``min_length``, a business may ask more of its clients) and not common or predictable.
+    """
+    problem = length_problem(password, min_length)
     if problem:
         return problem
     if is_predictable(password):
-        return "This password is too common or predictable. Choose another."
+        return PREDICTABLE
     return None
+
+
+def hash_new_password(password, min_length=STAFF_MIN_LENGTH, field="password"):
+    """Hash a new password, or raise InvalidInput on ``field`` saying what is wrong with it."""
+    problem = password_problem(password, min_length)
+    if problem:
+        raise invalid(field, problem)
+    return hash_password(password)
+
+
+def client_password_problem(password, settings):
+    """Say what is wrong with a new client password under the General tab ``settings``, or return None."""
+    return password_problem(password, settings["min_password_length"])
 
 
 def hash_client_password(password, settings, field="password"):
     """Hash a new client password, or raise InvalidInput on ``field`` saying what is wrong with it."""
-    problem = client_password_problem(password, settings)
-    if problem:
-        raise invalid(field, problem)
-    return hash_password(password)
+    return hash_new_password(password, settings["min_password_length"], field)

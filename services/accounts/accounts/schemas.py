@@ -164,3 +164,21 @@ class SecurityAnswerSchema(Schema):
 class SecurityAnswersSchema(Schema):
     answers = fields.List(fields.Nested(SecurityAnswerSchema), required=True,
                           validate=validate.Length(min=2, max=3))
+
+
+class StaffEmailSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+
+
+class PasswordSchema(Schema):
+    password = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class NewPasswordSchema(Schema):
+    password = fields.String(required=True, validate=validate.Length(max=1000))
+
+
+class TwoStepCodeSchema(Schema):
+    """A 6-digit code from an authenticator app, or a recovery code (8 + 8 hex digits, the hyphen optional)."""
+
+    code = fields.String(required=True, validate=validate.Length(min=1, max=40))

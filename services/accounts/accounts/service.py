@@ -3,15 +3,16 @@ from eventlet import tpool
 
 from accounts import (VERSION, access, client_sessions, clients, custom_fields, general_tab, invitations,
                       login_codes, logo, my_account, password_resets, passports, passwords, portal_users,
-                      security_questions, sign_in, staff_sessions, tenants)
-from accounts.dependencies import PassportIssuer
+                      retention, security_questions, sign_in, staff_sessions, tenants)
+from accounts.dependencies import DataKeys, PassportIssuer
+from accounts.staff_entrypoints import StaffCredentialEntrypoints
 from accounts.models import platform
 from accounts.schemas import (AcceptInvitationSchema, ChangePasswordSchema, ClientChangesSchema, ClientIdsSchema,
                               CodeSchema, EmailChangeSchema, LinkSchema, LoginSchema, MyAccountChangesSchema,
                               NewClientSchema, NewCustomFieldSchema, NewStaffUserSchema, NewTenantSchema,
                               PasswordSignInSchema, ResetPasswordSchema, SecurityAnswersSchema,
                               StaffSignInSchema, StaffUserSchema, TenantSchema)
-from accounts.settings import GENERAL, TABS
+from accounts.settings import GENERAL, OWNER_ONLY, TABS
 from shared.blobs import BlobStore
 from shared.context import operator_rpc, public_rpc, tenant_rpc
 from shared.entrypoints import StandardEntrypoints
@@ -22,14 +23,16 @@ passwords.run_cpu_bound = tpool.execute  # argon2 off the event loop, so heartbe
 logo.run_cpu_bound = tpool.execute  # so is decoding and encoding an image
 
 
-class AccountsService(StandardEntrypoints):
+class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
     name = "accounts"
     version = VERSION
     tables = platform
     settings_tabs = TABS
+    retention_rules = retention.RULES
 
     outbox = Outbox(platform)
     passport = PassportIssuer()
+    data_keys = DataKeys()
     blobs = BlobStore()
 
     # --- tenants ----------------------------------------------------------------------------------
@@ -219,7 +222,8 @@ class AccountsService(StandardEntrypoints):
     @tenant_rpc
     def verify_login_code(self, attempt, code, address=None):
         values = load_or_raise(CodeSchema, {"code": code})
-        answer = login_codes.sign_in_with_code(self.db, self.ctx.tenant_id, attempt, values, self._general())
+        answer = login_codes.sign_in_with_code(self.db, self.ctx.tenant_id, attempt, values, self._general(),
+                                               address)
         self.db.commit()
         return answer
 
@@ -250,10 +254,10 @@ class AccountsService(StandardEntrypoints):
         return password_resets.describe(self.db, reset, self._general())
 
     @tenant_rpc
-    def reset_password(self, token, data):
+    def reset_password(self, token, data, address=None):
         reset = password_resets.live_reset(self.db, self.ctx.tenant_id, token)
         values = load_or_raise(ResetPasswordSchema, data)
-        answer = password_resets.reset_password(self.db, reset, values, self._general())
+        answer = password_resets.reset_password(self.db, reset, values, self._general(), address)
         self.db.commit()
         return answer
 
@@ -293,9 +297,11 @@ class AccountsService(StandardEntrypoints):
         return my_account.describe(self.db, user, account_id, general)
 
     @tenant_rpc
-    def change_my_password(self, data):
+    def change_my_password(self, data, keep_session=None):
+        """Change the client's password; every session but ``keep_session`` (the caller's token) ends."""
         user, _, _ = access.signed_in_client(self.db, self.ctx)
-        my_account.change_password(user, load_or_raise(ChangePasswordSchema, data), self._general())
+        my_account.change_password(self.db, user, load_or_raise(ChangePasswordSchema, data), self._general(),
+                                   keep_session)
         self.db.commit()
         return {}
 
@@ -307,9 +313,10 @@ class AccountsService(StandardEntrypoints):
         return answer
 
     @tenant_rpc
-    def confirm_email_change(self, data):
+    def confirm_email_change(self, data, keep_session=None):
+        """Move the client to the new address; every session but ``keep_session`` (the caller's token) ends."""
         user, _, _ = access.signed_in_client(self.db, self.ctx)
-        answer = my_account.confirm_email_change(self.db, user, load_or_raise(CodeSchema, data))
+        answer = my_account.confirm_email_change(self.db, user, load_or_raise(CodeSchema, data), keep_session)
         self.db.commit()
         return answer
 
@@ -336,6 +343,9 @@ class AccountsService(StandardEntrypoints):
     @tenant_rpc
     def update_settings(self, tab, changes):
         tenant = tenants.get_tenant(self.db, access.staff_tenant(self.ctx))
+        if tab == GENERAL and isinstance(changes, dict) and any(
+                changes[key] != self._general()[key] for key in OWNER_ONLY & set(changes)):
+            access.owner_tenant(self.ctx)  # a form that sends the tab as it is may still be saved by any staff
         general_tab.update_tab(self.db, self.outbox, tenant, tab, changes)
         self.db.commit()
         return general_tab.read_tab(self.db, tenant, tab)

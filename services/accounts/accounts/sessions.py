@@ -50,3 +50,14 @@ def live_session(session, model, token, tenant_id=None):
 def revoke(session, model, *conditions):
     """Revoke every live ``model`` session that meets ``conditions``."""
     session.execute(update(model).where(*conditions, model.revoked_at.is_(None)).values(revoked_at=utcnow()))
+
+
+def revoke_all_but(session, model, keep_token, *conditions):
+    """Revoke every live ``model`` session that meets ``conditions`` except the one of ``keep_token``.
+
+    Run when a credential changes: whoever held another session with the old one is signed out,
+    the person making the change stays signed in. With no ``keep_token``, every session ends.
+    """
+    if keep_token:
+        conditions += (model.token_hash != token_hash(keep_token),)
+    revoke(session, model, *conditions)

@@ -43,6 +43,10 @@ class GeneralSettingsSchema(Schema):
                   "help": "Custom fields clients can see and edit on their Account tab."})
     home_tab_enabled = switch(True, "Show Home tab",
                               "Open the portal on a dashboard of what is due and coming up.")
+    require_staff_two_step = switch(False, "Require two-step sign-in for staff",
+                                    "Staff enter a code from an authenticator app after their password; those "
+                                    "who have not set it up are asked to at their next sign-in. Only the owner "
+                                    "can change this.")
 
     @validates_schema
     def check_password_dependants(self, data, **kwargs):
@@ -60,3 +64,5 @@ class GeneralSettingsSchema(Schema):
 
 
 TABS = {GENERAL: GeneralSettingsSchema}
+
+OWNER_ONLY = {"require_staff_two_step"}  # General tab settings only the business's owner may change

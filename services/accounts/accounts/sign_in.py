@@ -3,7 +3,6 @@ from accounts import client_sessions, throttling
 from accounts.passwords import verify_password
 from accounts.portal_users import find_by_login, linked_accounts
 from accounts.sessions import WRONG_CREDENTIALS
-from shared.clock import utcnow
 from shared.errors import PermissionDenied, Unauthenticated
 
 LOGINS_OFF = "Signing in to this portal is turned off. Please contact the business."
@@ -25,13 +24,10 @@ def require_method(settings, method):
 def with_password(session, tenant_id, values, address, settings):
     """Open a session for the login and password in ``values``; the same refusal for every wrong pair."""
     require_method(settings, "password")
-    now = utcnow()
-    keys = throttling.portal_keys(tenant_id, values["login"], address)
-    throttling.refuse_when_throttled(session, keys, now)
     user = find_by_login(session, tenant_id, values["login"], settings)
-    hash_ = user.password_hash if user else None
-    if not verify_password(hash_, values["password"]) or not linked_accounts(session, user):
-        throttling.count_failure(session, keys, now)
-        session.commit()  # the failure counts even though the call fails
-        raise Unauthenticated(WRONG_CREDENTIALS)
+    who = throttling.login_identity(user, values["login"])
+    with throttling.attempt(session, throttling.SIGN_IN, throttling.client_buckets(tenant_id, who, address)):
+        hash_ = user.password_hash if user else None
+        if not verify_password(hash_, values["password"]) or not linked_accounts(session, user):
+            raise Unauthenticated(WRONG_CREDENTIALS)
     return client_sessions.start(session, user)

@@ -1,38 +1,78 @@
-"""Staff sessions: signing in with email and password, resolving a session's token, signing out."""
+"""Staff sessions: signing in with email and password (then a two-step code), resolving a token, signing out."""
+from datetime import timedelta
+
 from sqlalchemy import select
 
-from accounts import throttling
+from accounts import staff_totp, throttling
+from accounts.general_tab import general_settings
 from accounts.models import StaffSession, StaffUser, Tenant
 from accounts.passwords import verify_password
 from accounts.schemas import StaffUserSchema, TenantSchema
-from accounts.sessions import WRONG_CREDENTIALS, live_session, open_session, revoke
+from accounts.sessions import SESSION_ENDED, WRONG_CREDENTIALS, live_session, open_session, revoke
 from accounts.tokens import token_hash
-from shared.clock import utcnow
+from shared.clock import as_utc, utcnow
 from shared.errors import Unauthenticated
 
-TOO_MANY_FAILURES = "Too many failed attempts. Wait 15 minutes, then try again."
+# A session waiting for its second step lasts this long; it grants nothing but that step.
+PENDING_TTL = timedelta(minutes=10)
+CODE, ENROL = "code", "enrol"
 
 
 def sign_in(session, values, address):
     """Check a staff email and password; open a session and return its token, CSRF token and who it is."""
     email = values["email"].strip().lower()
-    now = utcnow()
-    keys = throttling.staff_keys(email, address)
-    throttling.refuse_when_throttled(session, keys, now, TOO_MANY_FAILURES)
-    user = session.scalar(select(StaffUser).where(StaffUser.email == email))
-    if not verify_password(user.password_hash if user else None, values["password"]):
-        throttling.count_failure(session, keys, now)
-        session.commit()  # the failure counts even though the call fails
-        raise Unauthenticated(WRONG_CREDENTIALS)
-    throttling.forget_failures(session, keys[0])
+    with throttling.attempt(session, throttling.SIGN_IN, throttling.staff_buckets(email, address)):
+        user = session.scalar(select(StaffUser).where(StaffUser.email == email))
+        if not verify_password(user.password_hash if user else None, values["password"]):
+            raise Unauthenticated(WRONG_CREDENTIALS)
+    step = second_step(session, user)
+    if step:
+        token, _ = open_session(session, StaffSession, user_id=user.id, tenant_id=user.tenant_id, pending_step=step)
+        return {"token": token, "second_step": step}
+    return start(session, user)
+
+
+def second_step(session, user):
+    """What ``user`` must do after the password: enter a code, set two-step sign-in up first, or nothing."""
+    if staff_totp.enabled(user):
+        return CODE
+    if general_settings(session, user.tenant_id)["require_staff_two_step"]:
+        return ENROL
+    return None
+
+
+def start(session, user):
+    """Open a signed-in session for ``user``; return its token, CSRF token and who it is."""
     token, csrf_token = open_session(session, StaffSession, user_id=user.id, tenant_id=user.tenant_id)
     return {"token": token, "csrf_token": csrf_token, **describe(session, user)}
 
 
+def pending(session, token, steps):
+    """Return the session of ``token`` and its user when it waits for one of ``steps`` (None: signed in)."""
+    row = live_session(session, StaffSession, token)
+    if row.pending_step not in steps or (
+            row.pending_step and utcnow() - as_utc(row.created_at) > PENDING_TTL):
+        raise Unauthenticated(SESSION_ENDED)
+    return row, session.get(StaffUser, row.user_id)
+
+
+def finish_pending(session, row, user):
+    """Replace the pending session ``row`` with a signed-in one (a new token: the old one stops working)."""
+    row.revoked_at = utcnow()
+    return start(session, user)
+
+
+def verify_code(session, token, code, address, box):
+    """Complete a two-step sign-in with a code from the app or a recovery code; return the new session."""
+    row, user = pending(session, token, {CODE})
+    staff_totp.check(session, user, code, address, box)
+    return finish_pending(session, row, user)
+
+
 def resolve(session, token):
     """Return who the session of ``token`` belongs to, restarting its idle timer."""
-    row = live_session(session, StaffSession, token)
-    return {"csrf_token": row.csrf_token, **describe(session, session.get(StaffUser, row.user_id))}
+    row, user = pending(session, token, {None})
+    return {"csrf_token": row.csrf_token, **describe(session, user)}
 
 
 def sign_out(session, token):

@@ -2,10 +2,10 @@
 from sqlalchemy import select
 
 from accounts.models import StaffUser, Tenant
-from accounts.passwords import hash_password, length_problem
+from accounts.passwords import hash_new_password
 from accounts.schemas import StaffUserSchema, TenantSchema
 from shared.clock import utcnow
-from shared.errors import Conflict, InvalidInput, NotFound
+from shared.errors import Conflict, NotFound
 from shared.events import TENANT_PROFILE_UPDATED
 
 
@@ -25,15 +25,13 @@ def create_tenant(session, outbox, values):
 
 def add_staff_user(session, tenant_id, values):
     """Add a staff member to a tenant; emails are unique across tenants."""
-    problem = length_problem(values["password"])
-    if problem:
-        raise InvalidInput(problem, {"password": [problem]})
+    password_hash = hash_new_password(values["password"])  # the same rule as clients' passwords
     email = values["email"].lower()
     if session.scalar(select(StaffUser.id).where(StaffUser.email == email)):
         raise Conflict("A staff member already uses that email.",
                        {"email": ["A staff member already uses that email."]})
     row = StaffUser(tenant_id=tenant_id, email=email, name=values["name"], role=values["role"],
-                    password_hash=hash_password(values["password"]), created_at=utcnow())
+                    password_hash=password_hash, created_at=utcnow())
     session.add(row)
     session.flush()
     return row

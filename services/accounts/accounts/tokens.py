@@ -36,15 +36,20 @@ def issue(session, tenant_id, user, purpose, ttl, secret, attempt=None, new_emai
     """Store a fresh single-use secret, revoking the user's earlier ones of the same purpose."""
     now = utcnow()
     if user is not None:
-        session.execute(update(SignInToken).where(
-            SignInToken.portal_user_id == user.id, SignInToken.purpose == purpose,
-            SignInToken.used_at.is_(None), SignInToken.revoked_at.is_(None)).values(revoked_at=now))
+        revoke_unused(session, user, purpose)
     row = SignInToken(tenant_id=tenant_id, portal_user_id=user.id if user else None, purpose=purpose,
                       token_hash=token_hash(secret),
                       attempt_hash=token_hash(attempt) if attempt else None,
                       new_email=new_email, guesses=0, created_at=now, expires_at=now + ttl)
     session.add(row)
     return row
+
+
+def revoke_unused(session, user, purpose):
+    """Revoke ``user``'s unused secrets of ``purpose``."""
+    session.execute(update(SignInToken).where(
+        SignInToken.portal_user_id == user.id, SignInToken.purpose == purpose,
+        SignInToken.used_at.is_(None), SignInToken.revoked_at.is_(None)).values(revoked_at=utcnow()))
 
 
 def _spent(row):

@@ -5,14 +5,16 @@ from sqlalchemy import select
 
 from accounts import passwords
 from accounts.models import Base, platform
+from accounts.secret_box import DataBox, new_key as new_data_key
 from accounts.service import AccountsService
 from portico_testing import inprocess
-from portico_testing.inprocess import outbox_writer, service_worker, sqlite_session
+from portico_testing.inprocess import opened_payload, outbox_writer, service_worker, sqlite_session
 from shared.blobs import blob_store
 from shared.passport import PassportSigner, PassportVerifier, new_key
 
 PASSWORD = "a fine long passphrase"
 SIGNING_KEY, PUBLIC_KEY = new_key("accounts-test")
+DATA_KEYS = new_data_key()
 
 
 class Accounts:
@@ -24,7 +26,8 @@ class Accounts:
 
     def called_by(self, caller):
         return service_worker(AccountsService, self.db, caller, outbox=outbox_writer(platform, caller),
-                              passport=PassportSigner(SIGNING_KEY), blobs=self.blobs)
+                              passport=PassportSigner(SIGNING_KEY), blobs=self.blobs,
+                              data_keys=DataBox(DATA_KEYS))
 
     def operator(self):
         return self.called_by(inprocess.operator())
@@ -48,11 +51,11 @@ class Accounts:
         return PassportVerifier(PUBLIC_KEY).verify(passport)
 
     def published(self, event_type):
-        """Return the payloads of the events of ``event_type`` in the outbox, oldest first."""
+        """Return the payloads of the events of ``event_type`` in the outbox, oldest first, secrets opened."""
         outbox = platform.outbox
         rows = self.db.execute(select(outbox.c.body).where(outbox.c.event_type == event_type)
                                .order_by(outbox.c.id)).all()
-        return [row.body["data"] for row in rows]
+        return [opened_payload(row.body) for row in rows]
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,12 @@
 """One-time sign-in codes: one use, one attempt, five guesses, ten minutes."""
 from datetime import datetime, timedelta, timezone
 
-import pytest
-from sqlalchemy import update
+import json
 
-from accounts.models import SignInToken
+import pytest
+from sqlalchemy import select, update
+
+from accounts.models import SignInToken, platform
 from accounts.tokens import SPENT_CODE, WRONG_CODE
 from shared.errors import RateLimited, Unauthenticated
 
@@ -23,6 +25,20 @@ def test_a_code_signs_in_once(accounts, tenant, signed_in):
     assert portal.verify_login_code(attempt, code)["token"]
     with pytest.raises(Unauthenticated):
         portal.verify_login_code(attempt, code)
+
+
+def test_no_code_or_link_rests_in_plain_text_in_the_outbox(accounts, tenant, signed_in):
+    _, code = ask_code(accounts, tenant)
+    accounts.anonymous(tenant).request_password_reset({"login": "ann@example.com"}, "10.0.0.9")
+    token = accounts.published("password_reset_issued")[-1]["token"]
+    accounts.client(tenant, signed_in).request_email_change({"new_email": "ann.new@example.com"})
+    change_code = accounts.published("email_change_code_issued")[-1]["code"]
+
+    rows = json.dumps([list(row) for row in accounts.db.execute(
+        select(platform.outbox.c.body, platform.outbox.c.headers)).all()], default=str)
+
+    assert code and token and change_code
+    assert code not in rows and token not in rows and change_code not in rows
 
 
 def test_a_code_goes_by_text_to_a_phone_else_by_email(accounts, tenant, signed_in):
@@ -53,7 +69,8 @@ def test_a_code_works_only_for_the_attempt_that_asked_for_it(accounts, tenant, s
     assert portal.verify_login_code(second_attempt, second_code)["token"]
 
 
-def test_five_wrong_guesses_spend_the_code(accounts, tenant, signed_in):
+def test_five_wrong_guesses_spend_the_code(accounts, tenant, signed_in, monkeypatch):
+    monkeypatch.setenv("THROTTLE_LIMIT", "10 per 15 minutes")  # the code's own limit, before the throttle's
     attempt, code = ask_code(accounts, tenant)
     wrong = f"{(int(code) + 1) % 10 ** 6:06d}"
     portal = accounts.anonymous(tenant)
@@ -80,3 +97,14 @@ def test_every_code_request_counts_towards_the_throttle(accounts, tenant, signed
         ask_code(accounts, tenant, address=f"10.7.0.{request}")
     with pytest.raises(RateLimited):
         ask_code(accounts, tenant, address="10.7.1.1")
+
+
+def test_five_wrong_codes_for_one_client_lock_out_every_code_of_theirs(accounts, tenant, signed_in):
+    portal = accounts.anonymous(tenant)
+    for guess in range(5):  # a fresh code each time, from a new address each time
+        attempt, code = ask_code(accounts, tenant, address=f"10.8.0.{guess}")
+        with pytest.raises(Unauthenticated):
+            portal.verify_login_code(attempt, f"{(int(code) + 1) % 10 ** 6:06d}", f"10.8.1.{guess}")
+    with pytest.raises(RateLimited) as error:
+        portal.verify_login_code(attempt, code, "10.8.2.1")
+    assert error.value.fields == {"code": [error.value.message]}

@@ -1,7 +1,7 @@
 """The client's Account tab: details, custom fields the client may see, rights, password and email changes."""
 import pytest
 
-from shared.errors import InvalidInput, NotFound, PermissionDenied
+from shared.errors import InvalidInput, NotFound, PermissionDenied, RateLimited
 
 PASSWORD = "a fine long passphrase"
 FIELDS = ({"key": "gate_code", "label": "Gate code", "type": "text"},
@@ -94,3 +94,15 @@ def test_no_code_goes_to_an_address_another_client_has(accounts, staff, client):
     before = len(accounts.published("email_change_code_issued"))
     assert client.request_email_change({"new_email": "bo@example.com"}) == {}
     assert len(accounts.published("email_change_code_issued")) == before
+
+
+def test_wrong_current_passwords_are_throttled_but_a_weak_new_one_is_not_counted(client):
+    for _ in range(5):
+        with pytest.raises(InvalidInput):
+            client.change_my_password({"current_password": PASSWORD, "new_password": "short"})  # not a guess
+    for _ in range(5):
+        with pytest.raises(InvalidInput):
+            client.change_my_password({"current_password": "not my password", "new_password": "seven brisk otters"})
+    with pytest.raises(RateLimited) as refused:
+        client.change_my_password({"current_password": PASSWORD, "new_password": "seven brisk otters"})
+    assert refused.value.retry_after > 0 and set(refused.value.fields) == {"current_password"}

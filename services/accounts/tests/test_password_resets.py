@@ -1,7 +1,7 @@
 """Password resets: asked for by the client or sent by the staff, single use, guarded by security questions."""
 import pytest
 
-from shared.errors import InvalidInput, NotFound, PermissionDenied, Unauthenticated
+from shared.errors import InvalidInput, NotFound, PermissionDenied, RateLimited, Unauthenticated
 
 PASSWORD = "a fine long passphrase"
 NEW_PASSWORD = "another fine passphrase"
@@ -29,6 +29,15 @@ def test_a_reset_link_sets_a_new_password_once_and_ends_other_sessions(accounts,
     with pytest.raises(Unauthenticated):
         portal.sign_in_client({"login": "ann@example.com", "password": PASSWORD}, "10.0.0.2")
     assert portal.sign_in_client({"login": "ann@example.com", "password": NEW_PASSWORD}, "10.0.0.3")["token"]
+
+
+def test_every_reset_request_counts_towards_the_throttle(accounts, tenant, signed_in):
+    portal = accounts.anonymous(tenant)
+    for request in range(5):
+        assert portal.request_password_reset({"login": "Ann@example.com"}, f"10.9.0.{request}") == {}
+    with pytest.raises(RateLimited) as error:
+        portal.request_password_reset({"login": "ann@example.com"}, "10.9.1.1")
+    assert error.value.fields == {"login": [error.value.message]}
 
 
 def test_no_reset_is_sent_while_logins_are_off(accounts, staff, tenant, signed_in):

@@ -44,7 +44,21 @@ def test_sessions_end_after_30_idle_minutes_or_12_hours():
     assert sessions.session_expired(created, NOW - timedelta(minutes=1), NOW)
 
 
-def test_throttling_counts_per_login_and_per_address():
-    assert throttling.staff_keys("Ann@Example.com", "10.0.0.1") == ["email:ann@example.com", "address:10.0.0.1"]
-    assert throttling.portal_keys(7, " Ann@Example.com", None, purpose="code") == [
-        "code:portal:7:ann@example.com", "code:address:unknown"]
+def test_throttling_buckets_part_staff_from_each_business_s_clients():
+    assert throttling.staff_buckets("Ann@Example.com", "10.0.0.1") == ["staff:who:ann@example.com",
+                                                                      "staff:from:10.0.0.1"]
+    assert throttling.client_buckets(7, " Ann@Example.com", None) == ["client:7:who:ann@example.com",
+                                                                     "client:7:from:unknown"]
+    assert throttling.client_buckets(7, "user:3", by_address=False) == ["client:7:who:user:3"]
+
+
+def test_an_ipv6_caller_counts_as_its_64_network():
+    assert throttling.network_of("2001:db8:1:2:aaaa::1") == throttling.network_of("2001:db8:1:2:bbbb::9") == (
+        "2001:db8:1:2::/64")
+    assert throttling.network_of("::ffff:10.0.0.1") == "10.0.0.1"
+    assert throttling.network_of("10.0.0.1") != throttling.network_of("10.0.0.2")
+
+
+def test_the_wait_is_told_in_seconds_then_minutes():
+    assert [throttling.wait_text(s) for s in (1, 2, 89, 90, 900)] == [
+        "1 second", "2 seconds", "89 seconds", "2 minutes", "15 minutes"]

@@ -40,6 +40,17 @@ def test_failed_sign_ins_are_throttled_per_address(accounts, tenant, signed_in):
     assert sign_in(accounts, tenant, address="10.3.2.2")["token"]
 
 
+def test_a_client_s_email_and_username_share_one_bucket(accounts, staff, tenant, invited):
+    _, token = invited
+    staff.update_settings("general", {"use_usernames": True})
+    accounts.anonymous(tenant).accept_invitation(token, {"password": PASSWORD, "username": "ann.lee"})
+    for attempt, login in enumerate(["ann@example.com", "ANN.LEE", "ann.lee", "Ann@Example.com ", "ann.lee"]):
+        with pytest.raises(Unauthenticated):
+            sign_in(accounts, tenant, login=login, password="wrong guess", address=f"10.3.5.{attempt}")
+    with pytest.raises(RateLimited):
+        sign_in(accounts, tenant, login="ann.lee", address="10.3.6.1")
+
+
 def test_logins_off_means_nobody_signs_in(accounts, staff, tenant, signed_in):
     staff.update_settings("general", {"enable_logins": False})
     with pytest.raises(PermissionDenied):
@@ -95,4 +106,5 @@ def test_staff_sign_in_is_throttled_per_email_and_a_success_forgets_the_failures
             operator.sign_in_staff({"email": "boss@acme.example", "password": "wrong guess"}, f"10.9.2.{attempt}")
     with pytest.raises(RateLimited) as error:
         operator.sign_in_staff({"email": "boss@acme.example", "password": PASSWORD}, "10.9.3.1")
-    assert error.value.message == "Too many failed attempts. Wait 15 minutes, then try again."
+    assert error.value.message == "Too many attempts. Wait 15 minutes, then try again."
+    assert error.value.fields == {"password": [error.value.message]} and 890 < error.value.retry_after <= 900

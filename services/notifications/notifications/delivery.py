@@ -6,6 +6,10 @@ A claim pushes the message's ``next_attempt_at`` a lease ahead, so a second inst
 restart after a crash mid-send) picks it up only once the lease has run out; on PostgreSQL
 the claim also skips rows another instance is claiming (``FOR UPDATE SKIP LOCKED``).
 
+A sign-in message is stored with a label where its one-time code or link goes and the secret
+sealed beside it (mailbox.py): the courier opens the secret and puts it in place of the label in
+the copy it sends only, and drops the sealed secret once the message is sent or has failed for good.
+
 Nothing here logs a message's body, code, link or recipient: only its id and the error class.
 """
 import json
@@ -20,14 +24,18 @@ from datetime import timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from types import SimpleNamespace
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from notifications.mailbox import secret_binding
 from notifications.models import Message
 from shared.clock import utcnow
 from shared.config import env
+from shared.sealing import Unsealable
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +47,8 @@ SMS_TIMEOUT_SECONDS = 15
 # Longer than one SMTP exchange can take, so a lease never runs out while its send is under way.
 CLAIM_LEASE = timedelta(seconds=SMTP_TIMEOUT_SECONDS * 4)
 KEPT_LOCALLY = "Kept in the local mailbox: no SMTP server is configured (set SMTP_URL to send email)."
+UNSEALABLE = ("Unsealable: its one-time code or link does not open with MESSAGE_SECRETS_KEYS (was the key "
+              "changed?). The client can ask for a new one.")
 
 
 # --- settings ---------------------------------------------------------------------------
@@ -219,16 +229,36 @@ def describe_error(error):
     return f"{type(error).__name__}: {error}"[:500]
 
 
+# --- the secret, at send time -----------------------------------------------------------
+
+def as_sent(message, box):
+    """The copy of ``message`` that goes out: its one-time secret opened and put in place of its label.
+
+    Only this copy, which lives as long as the send, ever holds the secret in plain text.
+    """
+    fields = {name: getattr(message, name) for name in (
+        "id", "kind", "channel", "recipient", "sender_name", "reply_to", "subject", "text", "html")}
+    if message.sealed_secret is not None:
+        if box is None:
+            raise Unsealable("no key to open the secret with")
+        secret, label = box.open(message.sealed_secret, secret_binding(message)), message.secret_label
+        fields["text"] = fields["text"].replace(label, secret)
+        if fields["html"]:
+            fields["html"] = fields["html"].replace(str(escape(label)), str(escape(secret)))
+    return SimpleNamespace(**fields)
+
+
 # --- the courier ------------------------------------------------------------------------
 
 class Courier:
     """Claim due messages one at a time, send each through its channel, record the outcome."""
 
-    def __init__(self, engine, email, sms, retry_delays, clock=utcnow):
+    def __init__(self, engine, email, sms, retry_delays, box=None, clock=utcnow):
         self.engine = engine
         self.email = email
         self.sms = sms
         self.retry_delays = retry_delays
+        self.box = box
         self.clock = clock
         self.locking = engine.dialect.name == "postgresql"
 
@@ -238,10 +268,15 @@ class Courier:
         if message is None:
             return False
         try:
-            if message.channel == "sms":
-                note = self.sms.send(message.recipient, message.text)
+            outgoing = as_sent(message, self.box)
+        except Unsealable:
+            self._record_unsealable(message)
+            return True
+        try:
+            if outgoing.channel == "sms":
+                note = self.sms.send(outgoing.recipient, outgoing.text)
             else:
-                note = self.email.send(message)
+                note = self.email.send(outgoing)
         except Exception as error:  # any failure of the transport is the message's to retry
             self._record_failure(message, error)
         else:
@@ -265,6 +300,7 @@ class Courier:
         with Session(self.engine) as session, session.begin():
             row = session.get(Message, message.id)
             row.status, row.sent_at, row.note, row.last_error = "sent", self.clock(), note, None
+            row.sealed_secret = None  # sent: nothing needs the secret any more
         log.info("message %s sent (%s, attempt %d)", message.id, message.channel, message.attempts)
 
     def _record_failure(self, message, error):
@@ -274,8 +310,14 @@ class Courier:
             row = session.get(Message, message.id)
             row.last_error = describe_error(error)
             if retry_at is None:
-                row.status = "failed"
+                row.status, row.sealed_secret = "failed", None
             else:
                 row.next_attempt_at = retry_at
         log.warning("message %s not sent (attempt %d, %s); %s", message.id, message.attempts,
                     type(error).__name__, "giving up" if retry_at is None else "will retry")
+
+    def _record_unsealable(self, message):
+        with Session(self.engine) as session, session.begin():
+            row = session.get(Message, message.id)
+            row.status, row.last_error, row.sealed_secret = "failed", UNSEALABLE, None
+        log.warning("message %s not sent: its secret does not open with MESSAGE_SECRETS_KEYS", message.id)

@@ -3,13 +3,18 @@ from notifications import mailbox
 from notifications.delivery import Courier, DeliverySettings, email_transport, sms_provider
 from shared.db import service_engine
 from shared.loops import BackgroundLoop
+from shared.sealing import SecretBox
 
 
 class Postbox:
-    """Per-worker handle: queue drafts in the worker's transaction; the courier wakes after it."""
+    """Per-worker handle: queue drafts in the worker's transaction; the courier wakes after it.
 
-    def __init__(self, settings):
+    ``box`` opens the secrets of accounts' events and seals them into the messages.
+    """
+
+    def __init__(self, settings, box):
         self.settings = settings
+        self.box = box
         self.queued = False
 
     @property
@@ -17,7 +22,7 @@ class Postbox:
         return self.settings.base_url
 
     def queue(self, session, draft):
-        message = mailbox.queue(session, draft)
+        message = mailbox.queue(session, draft, self.box)
         self.queued = self.queued or message is not None
         return message
 
@@ -37,18 +42,20 @@ class Mailroom(BackgroundLoop):
         self.postboxes = {}
         self.settings = None
         self.courier = None
+        self.box = None
 
     def setup(self):
         self.settings = DeliverySettings.from_env()
+        self.box = SecretBox.from_env()  # refuse to start without the key
         self.courier = Courier(service_engine(self.container), email_transport(self.settings),
                                sms_provider(self.settings.sms_provider, self.settings.sms_url),
-                               self.settings.retry_delays)
+                               self.settings.retry_delays, self.box)
 
     def work_once(self):
         return self.courier.deliver_next()
 
     def get_dependency(self, worker_ctx):
-        postbox = Postbox(self.settings)
+        postbox = Postbox(self.settings, self.box)
         self.postboxes[worker_ctx] = postbox
         return postbox
 

@@ -1,4 +1,8 @@
-"""The mailbox: queue drafts as messages, and list a tenant's messages for its staff."""
+"""The mailbox: queue drafts as messages, and list a tenant's messages for its staff.
+
+A draft's one-time secret is stored sealed (``sealed_secret``), bound to the message's kind,
+recipient and event; the courier opens it as it sends and drops it once the message is sent or failed.
+"""
 from sqlalchemy import func, select
 
 from notifications.models import Message
@@ -6,8 +10,16 @@ from shared.clock import utcnow
 from shared.errors import NotFound, invalid
 
 
-def queue(session, draft):
-    """Add ``draft`` as a pending message due now; return it, or None if its event already queued one."""
+def secret_binding(message):
+    """What a message's secret is sealed for (``message``: a draft or a stored message)."""
+    return ["message", message.kind, message.recipient, message.source_event_id]
+
+
+def queue(session, draft, box=None):
+    """Add ``draft`` as a pending message due now; return it, or None if its event already queued one.
+
+    A draft with a secret needs ``box``, which seals it.
+    """
     if draft.source_event_id is not None and session.scalar(select(Message.id).where(
             Message.source_event_id == draft.source_event_id, Message.channel == draft.channel)):
         return None
@@ -16,7 +28,8 @@ def queue(session, draft):
         tenant_id=draft.tenant_id, kind=draft.kind, channel=draft.channel, recipient=draft.recipient,
         sender_name=draft.sender_name, reply_to=draft.reply_to, subject=draft.subject,
         text=draft.text, html=draft.html, status="pending", attempts=0, next_attempt_at=moment,
-        source_event_id=draft.source_event_id, created_at=moment)
+        source_event_id=draft.source_event_id, created_at=moment, secret_label=draft.secret_label,
+        sealed_secret=box.seal(draft.secret, secret_binding(draft)) if draft.secret is not None else None)
     session.add(message)
     session.flush()
     return message

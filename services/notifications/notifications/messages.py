@@ -1,4 +1,10 @@
-"""Which message each event becomes (sign-in messages, payment receipts): channel, recipient, rendered content."""
+"""Which message each event becomes (sign-in messages, payment receipts): channel, recipient, rendered content.
+
+A sign-in message's one-time secret (its code, or its link) is never part of what is stored and
+shown: the templates are rendered with a label such as "•••• (hidden: one-time code)" in its place,
+and the draft carries the secret apart (``secret``), to be sealed by the mailbox and put in place of
+the label only by the courier, as it sends (delivery.py). Staff see the message as stored.
+"""
 from dataclasses import dataclass
 
 from marshmallow import EXCLUDE
@@ -8,9 +14,14 @@ from notifications.rendering import (CODE_LIFETIME, INVITATION_LIFETIME, RESET_L
                                      SAMPLE_CLIENT_NAME, describe_lifetime, parse_moment)
 from notifications.tenants import branding_for, invitation_template
 from shared.clock import utcnow
+from shared.sealing import open_secrets
 
 # Used only until the tenant's profile event has been handled (see tenants.branding_for).
 UNKNOWN_BUSINESS = "Client portal"
+# What a message shows, wherever it is stored or displayed, in place of its one-time secret.
+HIDDEN_CODE = "•••• (hidden: one-time code)"
+HIDDEN_INVITATION_LINK = "•••• (hidden: invitation link)"
+HIDDEN_RESET_LINK = "•••• (hidden: password reset link)"
 
 
 @dataclass(frozen=True)
@@ -27,11 +38,17 @@ class Draft:
     sender_name: str | None = None
     reply_to: str | None = None
     source_event_id: str | None = None
+    secret: str | None = None  # the one-time code or link, sent in place of ``secret_label``
+    secret_label: str | None = None
 
 
-def load_event(contract, event):
-    """Return the event's payload loaded by its contract (fields added later are ignored)."""
-    return contract.schema(unknown=EXCLUDE).load(event["data"])
+def load_event(contract, event, box=None):
+    """Return the event's payload loaded by its contract (fields added later are ignored).
+
+    Its secret fields (``contract.secret_fields``) are opened with ``box``.
+    """
+    data = contract.schema(unknown=EXCLUDE).load(event["data"])
+    return open_secrets(box, contract, event, data) if contract.secret_fields else data
 
 
 def occurred_at(event):
@@ -42,21 +59,22 @@ def occurred_at(event):
         return utcnow()
 
 
-def _email_draft(tenant_id, kind, recipient, rendered, branding, source_event_id=None):
+def _email_draft(tenant_id, kind, recipient, rendered, branding, source_event_id=None, **secret):
     return Draft(tenant_id=tenant_id, kind=kind, channel="email", recipient=recipient,
                  subject=rendered.subject, text=rendered.text, html=rendered.html,
                  sender_name=branding.display_name, reply_to=branding.contact_email,
-                 source_event_id=source_event_id)
+                 source_event_id=source_event_id, **secret)
 
 
 def portal_invitation(session, event, data, base_url):
     tenant_id = event["tenant_id"]
     branding = branding_for(session, tenant_id, data["tenant_slug"])
     rendered = rendering.render_invitation(
-        branding, invitation_template(session, tenant_id), data["name"],
-        rendering.invitation_link(base_url, data["tenant_slug"], data["token"]),
+        branding, invitation_template(session, tenant_id), data["name"], HIDDEN_INVITATION_LINK,
         describe_lifetime(event.get("occurred_at"), data["expires_at"], INVITATION_LIFETIME))
-    return _email_draft(tenant_id, "invitation", data["email"], rendered, branding, event["event_id"])
+    return _email_draft(tenant_id, "invitation", data["email"], rendered, branding, event["event_id"],
+                        secret=rendering.invitation_link(base_url, data["tenant_slug"], data["token"]),
+                        secret_label=HIDDEN_INVITATION_LINK)
 
 
 def sample_invitation(session, tenant_id, to_email):
@@ -72,9 +90,22 @@ def password_reset(session, event, data, base_url):
     tenant_id = event["tenant_id"]
     branding = branding_for(session, tenant_id, data["tenant_slug"])
     rendered = rendering.render_password_reset(
-        branding, data["name"], rendering.reset_link(base_url, data["tenant_slug"], data["token"]),
+        branding, data["name"], HIDDEN_RESET_LINK,
         describe_lifetime(event.get("occurred_at"), data["expires_at"], RESET_LIFETIME))
-    return _email_draft(tenant_id, "password_reset", data["email"], rendered, branding, event["event_id"])
+    return _email_draft(tenant_id, "password_reset", data["email"], rendered, branding, event["event_id"],
+                        secret=rendering.reset_link(base_url, data["tenant_slug"], data["token"]),
+                        secret_label=HIDDEN_RESET_LINK)
+
+
+def staff_password_reset(session, event, data, base_url):
+    """Draft a staff member's reset link: to the staff sign-in pages, not a portal."""
+    tenant_id = event["tenant_id"]
+    branding = branding_for(session, tenant_id, UNKNOWN_BUSINESS)
+    rendered = rendering.render_staff_password_reset(
+        branding, data["name"], HIDDEN_RESET_LINK,
+        describe_lifetime(event.get("occurred_at"), data["expires_at"], RESET_LIFETIME))
+    return _email_draft(tenant_id, "staff_password_reset", data["email"], rendered, branding, event["event_id"],
+                        secret=rendering.staff_reset_link(base_url, data["token"]), secret_label=HIDDEN_RESET_LINK)
 
 
 def login_code(session, event, data):
@@ -82,12 +113,13 @@ def login_code(session, event, data):
     tenant_id = event["tenant_id"]
     branding = branding_for(session, tenant_id, UNKNOWN_BUSINESS)
     lifetime = describe_lifetime(event.get("occurred_at"), data["expires_at"], CODE_LIFETIME)
+    secret = {"secret": data["code"], "secret_label": HIDDEN_CODE}
     if data["channel"] == "sms":
         return Draft(tenant_id=tenant_id, kind="login_code", channel="sms", recipient=data["to"],
-                     text=rendering.render_login_code_sms(branding, data["code"], lifetime),
-                     source_event_id=event["event_id"])
-    rendered = rendering.render_login_code_email(branding, data["code"], lifetime)
-    return _email_draft(tenant_id, "login_code", data["to"], rendered, branding, event["event_id"])
+                     text=rendering.render_login_code_sms(branding, HIDDEN_CODE, lifetime),
+                     source_event_id=event["event_id"], **secret)
+    rendered = rendering.render_login_code_email(branding, HIDDEN_CODE, lifetime)
+    return _email_draft(tenant_id, "login_code", data["to"], rendered, branding, event["event_id"], **secret)
 
 
 def email_change_code(session, event, data):
@@ -95,9 +127,9 @@ def email_change_code(session, event, data):
     tenant_id = event["tenant_id"]
     branding = branding_for(session, tenant_id, UNKNOWN_BUSINESS)
     rendered = rendering.render_email_change_code(
-        branding, data["code"],
-        describe_lifetime(event.get("occurred_at"), data["expires_at"], CODE_LIFETIME))
-    return _email_draft(tenant_id, "email_change_code", data["to"], rendered, branding, event["event_id"])
+        branding, HIDDEN_CODE, describe_lifetime(event.get("occurred_at"), data["expires_at"], CODE_LIFETIME))
+    return _email_draft(tenant_id, "email_change_code", data["to"], rendered, branding, event["event_id"],
+                        secret=data["code"], secret_label=HIDDEN_CODE)
 
 
 def payment_receipt(session, event, data):

@@ -66,6 +66,10 @@ class Message(Base):
     subject: Mapped[str | None] = mapped_column(String(300))
     text: Mapped[str] = mapped_column(Text)
     html: Mapped[str | None] = mapped_column(Text)
+    # A sign-in message's one-time code or link, sealed (shared.sealing) until it is sent, then dropped;
+    # ``text`` and ``html`` hold ``secret_label`` in its place, and so does every copy staff can see.
+    sealed_secret: Mapped[str | None] = mapped_column(Text)
+    secret_label: Mapped[str | None] = mapped_column(String(60))
     status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

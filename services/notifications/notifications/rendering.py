@@ -145,6 +145,10 @@ def reset_link(base_url, tenant_slug, token):
     return f"{base_url.rstrip('/')}/p/{_segment(tenant_slug)}/reset/{_segment(token)}"
 
 
+def staff_reset_link(base_url, token):
+    return f"{base_url.rstrip('/')}/staff/reset/{_segment(token)}"
+
+
 def parse_moment(value):
     """Read an event's ISO 8601 time; one without a zone is in UTC."""
     return as_utc(datetime.fromisoformat(value))
@@ -209,6 +213,11 @@ def render_invitation(branding, template, name, link, lifetime):
 
 def render_password_reset(branding, name, link, lifetime):
     return _email("password_reset", f"Reset your {branding.display_name} portal password", branding,
+                  name=name, link=link, lifetime=lifetime)
+
+
+def render_staff_password_reset(branding, name, link, lifetime):
+    return _email("staff_password_reset", f"Reset your {branding.display_name} staff password", branding,
                   name=name, link=link, lifetime=lifetime)
 
 

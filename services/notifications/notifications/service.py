@@ -1,5 +1,5 @@
 """The notifications service's entrypoints: sign-in messages, receipts, alerts, the invitation editor, the mailbox."""
-from notifications import VERSION, access, alerts, billing_notices, mailbox, messages, tenants
+from notifications import VERSION, access, alerts, billing_notices, mailbox, messages, retention, tenants
 from notifications.dependencies import Mailroom
 from notifications.models import platform
 from notifications.schemas import (AlertListArgsSchema, InvitationTemplateSchema, MarkAlertsReadSchema,
@@ -10,7 +10,8 @@ from shared.context import tenant_rpc
 from shared.entrypoints import StandardEntrypoints
 from shared.events import (AUTOPAY_CANCELLED, AUTOPAY_ENROLLED, EMAIL_CHANGE_CODE_ISSUED, LOGIN_CODE_ISSUED,
                            PASSWORD_RESET_ISSUED, PAYMENT_FAILED, PAYMENT_METHOD_REMOVED, PAYMENT_SUCCEEDED,
-                           PORTAL_INVITATION_ISSUED, PREPAYMENT_MADE, TENANT_PROFILE_UPDATED)
+                           PORTAL_INVITATION_ISSUED, PREPAYMENT_MADE, STAFF_PASSWORD_RESET_ISSUED,
+                           TENANT_PROFILE_UPDATED)
 from shared.messaging import Inbox, Outbox, on_event
 from shared.validation import load_or_raise
 
@@ -20,6 +21,7 @@ class NotificationsService(StandardEntrypoints):
     version = VERSION
     tables = platform
     settings_tabs = TABS
+    retention_rules = retention.RULES
 
     inbox = Inbox(platform)
     outbox = Outbox(platform)
@@ -34,22 +36,27 @@ class NotificationsService(StandardEntrypoints):
 
     @on_event(PORTAL_INVITATION_ISSUED)
     def handle_portal_invitation_issued(self, event):
-        data = messages.load_event(PORTAL_INVITATION_ISSUED, event)
+        data = messages.load_event(PORTAL_INVITATION_ISSUED, event, self.mail.box)
         self.mail.queue(self.db, messages.portal_invitation(self.db, event, data, self.mail.base_url))
 
     @on_event(PASSWORD_RESET_ISSUED)
     def handle_password_reset_issued(self, event):
-        data = messages.load_event(PASSWORD_RESET_ISSUED, event)
+        data = messages.load_event(PASSWORD_RESET_ISSUED, event, self.mail.box)
         self.mail.queue(self.db, messages.password_reset(self.db, event, data, self.mail.base_url))
+
+    @on_event(STAFF_PASSWORD_RESET_ISSUED)
+    def handle_staff_password_reset_issued(self, event):
+        data = messages.load_event(STAFF_PASSWORD_RESET_ISSUED, event, self.mail.box)
+        self.mail.queue(self.db, messages.staff_password_reset(self.db, event, data, self.mail.base_url))
 
     @on_event(LOGIN_CODE_ISSUED)
     def handle_login_code_issued(self, event):
-        data = messages.load_event(LOGIN_CODE_ISSUED, event)
+        data = messages.load_event(LOGIN_CODE_ISSUED, event, self.mail.box)
         self.mail.queue(self.db, messages.login_code(self.db, event, data))
 
     @on_event(EMAIL_CHANGE_CODE_ISSUED)
     def handle_email_change_code_issued(self, event):
-        data = messages.load_event(EMAIL_CHANGE_CODE_ISSUED, event)
+        data = messages.load_event(EMAIL_CHANGE_CODE_ISSUED, event, self.mail.box)
         self.mail.queue(self.db, messages.email_change_code(self.db, event, data))
 
     # --- billing's events: receipts to the client, alerts to the staff chosen on the Alerts tab -----

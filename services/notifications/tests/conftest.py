@@ -6,8 +6,9 @@ from notifications.dependencies import Postbox
 from notifications.models import Base, platform
 from notifications.service import NotificationsService
 from portico_testing import inprocess
-from portico_testing.inprocess import outbox_writer, service_worker, sqlite_session
+from portico_testing.inprocess import SECRET_BOX, outbox_writer, service_worker, sqlite_session
 from shared.messaging import Inbox, envelope
+from shared.sealing import seal_secrets
 
 TENANT = 1
 OTHER_TENANT = 2
@@ -22,7 +23,7 @@ class Notifications:
     def called_by(self, caller):
         return service_worker(
             NotificationsService, self.db, caller, inbox=Inbox(platform), outbox=outbox_writer(platform, caller),
-            mail=Postbox(DeliverySettings()))
+            mail=Postbox(DeliverySettings(), SECRET_BOX))
 
     def staff(self, staff_id=1, tenant_id=TENANT):
         return self.called_by(inprocess.staff(tenant_id, staff_id))
@@ -31,9 +32,10 @@ class Notifications:
         return self.called_by(inprocess.client(tenant_id, 1, 1))
 
     def deliver(self, contract, data, tenant_id=TENANT, event_id=None):
-        """Hand an event of ``contract`` to its handler; return its envelope."""
+        """Hand an event of ``contract`` to its handler, its secrets sealed as accounts' outbox seals them."""
         body = envelope(contract, tenant_id, data)
         body["event_id"] = event_id or body["event_id"]
+        body = seal_secrets(SECRET_BOX, contract, body)
         getattr(self.called_by(None), f"handle_{contract.name}")(body)
         return body
 

@@ -3,7 +3,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from notifications.delivery import as_sent
+from notifications.models import Message
 from portico_testing import inprocess
+from portico_testing.inprocess import SECRET_BOX
 from shared.errors import InvalidInput, NotFound, PermissionDenied
 from shared.events import (EMAIL_CHANGE_CODE_ISSUED, LOGIN_CODE_ISSUED, PASSWORD_RESET_ISSUED,
                            PAYMENT_FAILED, PAYMENT_SUCCEEDED, PORTAL_INVITATION_ISSUED, TENANT_PROFILE_UPDATED)
@@ -47,24 +50,36 @@ def test_the_branding_copy_follows_the_profile_events(notifications):
         "Green Acres", "greenacres", False)
 
 
+def as_the_client_gets_it(notifications, message_id):
+    """The message as the courier sends it: its sealed secret opened and put in place."""
+    return as_sent(notifications.db.get(Message, message_id), SECRET_BOX)
+
+
 def test_an_invitation_is_queued_with_the_tenants_branding_and_link(notifications, branded):
     notifications.deliver(PORTAL_INVITATION_ISSUED, link("tok-1"))
     [message] = notifications.messages()
     assert (message["kind"], message["channel"], message["to"], message["status"]) == (
         "invitation", "email", "ann@client.example", "pending")
-    assert f"{BASE_URL}/p/green/invitation/tok-1" in message["text"]
+    assert "tok-1" not in message["text"] + message["html"]
+    assert "Set up your account: •••• (hidden: invitation link)" in message["text"]
     assert "Hello Ann Client," in message["text"] and "expires in 7 days" in message["text"]
     assert "office@green.example" in message["html"] and "x.com/greenacres" in message["html"]
+    sent = as_the_client_gets_it(notifications, message["id"])
+    assert f"{BASE_URL}/p/green/invitation/tok-1" in sent.text and "hidden" not in sent.text
+    assert f'href="{BASE_URL}/p/green/invitation/tok-1"' in sent.html and "hidden" not in sent.html
 
 
 def test_sign_in_messages_go_out_before_the_branding_arrives(notifications):
     notifications.deliver(PASSWORD_RESET_ISSUED, link("tok-2", timedelta(hours=1)))
     notifications.deliver(EMAIL_CHANGE_CODE_ISSUED, code("email", "new@client.example", "482913"))
     reset, change = notifications.messages()
-    assert reset["kind"] == "password_reset" and f"{BASE_URL}/p/green/reset/tok-2" in reset["text"]
-    assert "expires in 1 hour" in reset["text"]
+    assert reset["kind"] == "password_reset" and "•••• (hidden: password reset link)" in reset["text"]
+    assert "expires in 1 hour" in reset["text"] and "tok-2" not in reset["text"] + reset["html"]
+    assert f"{BASE_URL}/p/green/reset/tok-2" in as_the_client_gets_it(notifications, reset["id"]).text
     assert (change["kind"], change["to"]) == ("email_change_code", "new@client.example")
-    assert "482913" in change["text"] and "expires in 10 minutes" in change["text"]
+    assert "•••• (hidden: one-time code)" in change["text"] and "expires in 10 minutes" in change["text"]
+    assert "482913" not in change["text"] + change["html"]
+    assert "482913" in as_the_client_gets_it(notifications, change["id"]).html
 
 
 def test_a_login_code_goes_by_email_unless_the_channel_is_sms(notifications, branded):
@@ -73,7 +88,10 @@ def test_a_login_code_goes_by_email_unless_the_channel_is_sms(notifications, bra
     email, sms = notifications.messages()
     assert (email["channel"], email["subject"]) == ("email", "Your Green Acres sign-in code")
     assert (sms["channel"], sms["to"], sms["subject"], sms["html"]) == ("sms", "+1 555 010 0199", None, None)
-    assert sms["text"] == "Your Green Acres sign-in code is 246810. It expires in 10 minutes."
+    assert sms["text"] == "Your Green Acres sign-in code is •••• (hidden: one-time code). It expires in 10 minutes."
+    assert as_the_client_gets_it(notifications, sms["id"]).text == (
+        "Your Green Acres sign-in code is 246810. It expires in 10 minutes.")
+    assert "135790" not in email["text"] + email["html"]
 
 
 def test_the_same_event_delivered_twice_queues_one_message(notifications, branded):

@@ -4,6 +4,7 @@ from gateway.features import my_account
 from gateway.schemas.portal.account import (ChangedEmailSchema, EmailChangeConfirmSchema, EmailChangeSchema,
                                             MyAccountChangesSchema, MyAccountSchema, PasswordChangeSchema,
                                             SecurityAnswersSchema)
+from shared.errors import RateLimited
 
 blueprint = ApiBlueprint("account", __name__, tag="portal account", caller=CLIENT)
 
@@ -32,7 +33,7 @@ def change_password(change):
 
 @blueprint.post("/account/email-change")
 @blueprint.operation("Send a code to a new email address; the change takes effect once it is confirmed",
-                     body=EmailChangeSchema, status=202, response={"type": "object"})
+                     body=EmailChangeSchema, status=202, response={"type": "object"}, raises=[RateLimited])
 def request_email_change(new_email):
     my_account.request_email_change(new_email)
     return {}, 202
@@ -40,7 +41,7 @@ def request_email_change(new_email):
 
 @blueprint.post("/account/email-change/confirm")
 @blueprint.operation("Confirm the new email address with the code sent to it", body=EmailChangeConfirmSchema,
-                     response=ChangedEmailSchema, dump=True)
+                     response=ChangedEmailSchema, dump=True, raises=[RateLimited])
 def confirm_email_change(confirmation):
     return my_account.confirm_email_change(confirmation)
 

@@ -49,8 +49,7 @@ def request_login_code(login):
 
 @blueprint.post("/login-codes/verify")
 @blueprint.operation("Sign in with the code sent for this attempt", body=LoginCodeVerifySchema, status=201,
-                     response=PortalSessionSchema, dump=True, raises=[Unauthenticated, PermissionDenied],
-                     public=True)
+                     response=PortalSessionSchema, dump=True, raises=SIGN_IN_ERRORS, public=True)
 def verify_login_code(answer):
     return sign_in.verify_login_code(answer["attempt"], answer["code"])
 
@@ -86,7 +85,8 @@ def check_reset(token):
 
 @blueprint.post("/password-resets/<token>")
 @blueprint.operation("Set a new password with a reset link (and the answers to its security questions) and sign in",
-                     body=PasswordResetSchema, status=201, response=PortalSessionSchema, dump=True, public=True)
+                     body=PasswordResetSchema, status=201, response=PortalSessionSchema, dump=True,
+                     raises=[RateLimited], public=True)
 def reset_password(reset, token):
     return sign_in.reset_password(token, reset)
 

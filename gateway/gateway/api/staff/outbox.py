@@ -14,6 +14,7 @@ def list_outbox(args):
 
 
 @blueprint.get("/outbox/<id:message_id>")
-@blueprint.operation("One message with its text and HTML parts", response=OutboxMessageDetailSchema)
+@blueprint.operation("One message with its text and HTML parts; a one-time code or link in it is hidden "
+                     "(\"•••• (hidden: one-time code)\"): only the client receives it", response=OutboxMessageDetailSchema)
 def get_outbox_message(message_id):
     return outbox.outbox_message(message_id)

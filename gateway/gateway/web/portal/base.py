@@ -2,15 +2,14 @@
 business's branding in templates, one way to show errors or ask to sign in, and the forms' error messages."""
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
+from gateway.auth import read_cookie
 from gateway.errors import status_of
-from gateway.portal_auth import CLIENT_COOKIE, clear_client_cookie, portal_path, scope_to_business
+from gateway.portal_auth import clear_client_cookie, client_cookie, portal_path, scope_to_business
 from gateway.web import policy
 from shared.errors import InvalidInput, PermissionDenied, PorticoError, RateLimited, Unauthenticated
 
 # Errors a form shows beside itself; anything else gets the error page.
 FORM_ERRORS = (InvalidInput, Unauthenticated, PermissionDenied, RateLimited)
-# A sign-in form posted from another site (login CSRF) is refused with this summary.
-FROM_ELSEWHERE = [(None, "Use this site's own form to sign in.")]
 
 blueprint = scope_to_business(Blueprint("portal", __name__, url_prefix="/p/<slug>"))
 blueprint.after_request(policy.protect)
@@ -33,7 +32,7 @@ def portal_error(error):
 
 def redirect_to_sign_in():
     """Send the browser to the sign-in page, to come back here afterwards."""
-    had_session = CLIENT_COOKIE in request.cookies
+    had_session = read_cookie(client_cookie()) is not None
     arguments = {} if policy.here() == url_for("portal.home.home") else {"next": policy.here()}
     response = redirect(url_for("portal.sign_in.sign_in", ended=1 if had_session else None, **arguments), 303)
     return clear_client_cookie(response) if had_session else response
@@ -85,13 +84,13 @@ def blank_errors(inputs, messages):
 
 
 def submit_form(inputs, render, blank_messages, send, default_input):
-    """Send a sign-in form with ``send()`` once it came from this site with nothing required left blank.
+    """Send a sign-in form with ``send()`` once nothing required is left blank.
+
+    (A form posted from another site never gets here: gateway/origin.py refuses it first.)
 
     Return ``(what send returned, None)``, or ``(None, render(inputs, summary, status))``: the form again,
     with accounts' problems beside the inputs (a problem without a field beside ``default_input``).
     """
-    if policy.from_another_site():
-        return None, render(inputs, FROM_ELSEWHERE, 403)
     blank = blank_errors(inputs, blank_messages)
     if blank:
         return None, render(inputs, show_errors(inputs, blank), 400)

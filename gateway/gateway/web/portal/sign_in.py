@@ -3,13 +3,14 @@ import re
 
 from flask import Blueprint, redirect, request
 
+from gateway.auth import read_cookie
 from gateway.errors import status_of
 from gateway.features import business, sign_in as sessions
-from gateway.portal_auth import (CLIENT_COOKIE, CODE_ATTEMPT_COOKIE, authenticate_client, clear_code_attempt_cookie,
+from gateway.portal_auth import (authenticate_client, clear_code_attempt_cookie, client_cookie, code_attempt_cookie,
                                  set_client_cookie, set_code_attempt_cookie)
 from gateway.web import policy
 from gateway.web.forms import Field
-from gateway.web.portal.base import (FORM_ERRORS, FROM_ELSEWHERE, go, local_page, page, problem_of, show_errors,
+from gateway.web.portal.base import (FORM_ERRORS, go, local_page, page, problem_of, show_errors,
                                      show_submitted, submit_form)
 
 blueprint = Blueprint("sign_in", __name__)
@@ -51,7 +52,7 @@ def render_sign_in(inputs=None, summary=(), status=200):
 
 @blueprint.get("/sign-in")
 def sign_in():
-    if policy.has_session(CLIENT_COOKIE, authenticate_client):
+    if policy.has_session(client_cookie(), authenticate_client):
         return redirect(local_page(request.args.get("next")), 303)
     return render_sign_in()
 
@@ -94,7 +95,7 @@ def render_code_entry(inputs=None, summary=(), status=200):
 
 @blueprint.get("/sign-in/code/enter")
 def code_entry():
-    if CODE_ATTEMPT_COOKIE not in request.cookies:
+    if read_cookie(code_attempt_cookie()) is None:
         return go(".code_request")
     return render_code_entry()
 
@@ -102,9 +103,7 @@ def code_entry():
 @blueprint.post("/sign-in/code/enter")
 def submit_code():
     inputs = show_submitted(code_inputs())
-    attempt = request.cookies.get(CODE_ATTEMPT_COOKIE)
-    if policy.from_another_site():
-        return render_code_entry(inputs, FROM_ELSEWHERE, 403)
+    attempt = read_cookie(code_attempt_cookie())
     if not attempt:
         return render_code_entry(inputs, show_errors(inputs, {"code": [
             "This code can no longer be used. Ask for a new one."]}), 401)

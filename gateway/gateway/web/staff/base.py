@@ -4,7 +4,9 @@ import functools
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from gateway.auth import STAFF_COOKIE, authenticate_staff, clear_staff_cookie, set_staff_cookie
+from gateway.auth import (PENDING_SECONDS, STAFF_COOKIE, STAFF_PENDING_COOKIE, authenticate_staff, clear_cookie,
+                          clear_staff_cookie, read_cookie, set_cookie, set_staff_cookie)
+from gateway.errors import status_of
 from gateway.features import sign_in as sessions
 from gateway.schemas.staff.sessions import StaffSignInSchema
 from gateway.web import policy
@@ -26,7 +28,7 @@ def local_page(target):
 
 def redirect_to_sign_in():
     """Send the browser to the sign-in page, to come back here afterwards."""
-    had_session = STAFF_COOKIE in request.cookies
+    had_session = read_cookie(STAFF_COOKIE) is not None
     arguments = {"next": policy.here()} if policy.here() != HOME else {}
     response = redirect(url_for("staff.sign_in", ended=1 if had_session else None, **arguments), 303)
     return clear_staff_cookie(response) if had_session else response
@@ -65,8 +67,6 @@ def sign_in():
     if request.method == "GET":
         signed_in = policy.has_session(STAFF_COOKIE, authenticate_staff)
         return redirect(local_page(request.args.get("next"))) if signed_in else render_sign_in()
-    if policy.from_another_site():
-        return render_sign_in(problem="Sign in from this site's own sign-in page.", status=403)
     email = request.form.get("email", "").strip()
     try:
         credentials = StaffSignInSchema().load({"email": email, "password": request.form.get("password", "")})
@@ -79,13 +79,23 @@ def sign_in():
     except Unauthenticated:
         return render_sign_in(email, problem=WRONG_CREDENTIALS, status=401)
     except RateLimited as error:
-        return render_sign_in(email, problem=error.message, status=429)
+        return render_sign_in(email, problem=error.message, status=status_of(error))
     except InvalidInput as error:
         return render_sign_in(email, field_errors=error.fields, status=400)
+    if "second_step" in session:
+        return start_second_step(session, local_page(request.form.get("next")))
     return set_staff_cookie(redirect(local_page(request.form.get("next")), 303), session["token"])
+
+
+def start_second_step(answer, next_page):
+    """After the password: on to the code (or to set two-step sign-in up), the pending session in a cookie."""
+    step = "staff.credentials.second_step" if answer["second_step"] == "code" else "staff.credentials.set_up"
+    response = redirect(url_for(step, next=None if next_page == HOME else next_page), 303)
+    return set_cookie(response, STAFF_PENDING_COOKIE, answer["token"], max_age=PENDING_SECONDS)
 
 
 @blueprint.post("/staff/sign-out")
 def sign_out():
     policy.end_session(authenticate_staff, lambda: sessions.sign_out_staff(g.session_token))
-    return clear_staff_cookie(redirect(url_for("staff.sign_in", signed_out=1), 303))
+    response = clear_staff_cookie(redirect(url_for("staff.sign_in", signed_out=1), 303))
+    return clear_cookie(response, STAFF_PENDING_COOKIE) if read_cookie(STAFF_PENDING_COOKIE) else response

@@ -1,0 +1,46 @@
+"""Notifications' migrations on both backends: messages that held a plain secret lose it."""
+import pytest
+import sqlalchemy as sa
+from alembic import command
+
+from portico_testing import Databases
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    databases = Databases(request.param, tmp_path, services=("notifications",))
+    request.addfinalizer(databases.drop)
+    engine = sa.create_engine(databases.urls["notifications"])
+    yield databases.alembic_config("notifications"), engine
+    engine.dispose()
+
+
+def add_message(connection, kind, status, text, html):
+    connection.execute(sa.text(
+        "INSERT INTO messages (tenant_id, kind, channel, recipient, subject, text, html, status, attempts, "
+        "next_attempt_at, created_at) VALUES (1, :kind, 'email', 'ann@client.example', 'Hi', :text, :html, "
+        ":status, 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+        {"kind": kind, "status": status, "text": text, "html": html})
+
+
+def test_messages_with_a_plain_secret_lose_it_and_the_waiting_ones_fail(database):
+    config, engine = database
+    command.upgrade(config, "0003")
+    with engine.begin() as connection:
+        add_message(connection, "invitation", "sent", "Set up: http://x/p/a/invitation/tok-sent", "<a>tok-sent</a>")
+        add_message(connection, "login_code", "pending", "Your code is 246810.", None)
+        add_message(connection, "payment_receipt", "sent", "Thank you for paying $25.00.", "<p>Thanks</p>")
+
+    command.upgrade(config, "head")
+
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text(
+            "SELECT kind, status, text, html, last_error, sealed_secret FROM messages ORDER BY id")).all()
+    invitation, code, receipt = rows
+    assert "tok-sent" not in str(rows) and "246810" not in str(rows)
+    assert (invitation.status, invitation.html, invitation.sealed_secret) == ("sent", None, None)
+    assert code.status == "failed" and "Ask for a new one" in code.last_error
+    assert (receipt.text, receipt.html) == ("Thank you for paying $25.00.", "<p>Thanks</p>")
+    command.downgrade(config, "0003")
+    with engine.connect() as connection:
+        assert "sealed_secret" not in {column["name"] for column in sa.inspect(connection).get_columns("messages")}
