@@ -47,6 +47,7 @@ STATE_RULES = {
     # The current password must be the client's; the new one must meet the business's minimum length and
     # not be a common password.
     "POST /api/v1/portal/{slug}/account/password": {"current_password", "new_password"},
+    "POST /api/v1/staff/me/password": {"current_password", "new_password"},
     # A method is needed unless the credit sent covers the amount (a sum across fields); the amount is checked
     # against the invoices' balances and the business's settings.
     "POST /api/v1/portal/{slug}/payments": {"payment_method_id", "amount", "credit", "invoice_ids"},
@@ -59,8 +60,8 @@ STATE_RULES = {
     "GET /api/v1/portal/{slug}/invoices": {"amount_min", "date_from"},
     # The due date must not be before the issue date, and the lines' total must stay under the cap.
     "POST /api/v1/staff/invoices": {"due_date", "lines"},
-    # Usernames need the password sign-in method.
-    "PATCH /api/v1/staff/settings/general": {"use_usernames"},
+    # Usernames and security questions need the password sign-in method.
+    "PATCH /api/v1/staff/settings/general": {"use_usernames", "security_questions_enabled"},
     # Clients can decide on estimates only when they are shown.
     "PATCH /api/v1/staff/settings/billing": {"allow_estimate_decisions"},
     # Finished-uploading controls need client uploads on; categories are needed while tickets are on.

@@ -85,4 +85,6 @@ CUSTOM_FIELD_KEY = Pattern(r"^[a-z][a-z0-9_]{0,63}$",
                            error="Use lowercase letters, digits and underscores, starting with a letter.")
 USERNAME = Pattern(r"^[A-Za-z0-9._-]{3,40}$", error="Use 3 to 40 letters, digits, dots, hyphens or underscores.")
 PAYMENT_TOKEN = Pattern(r"^tok_[A-Za-z0-9_]{6,90}$", error="Not a payment token.")
+# A new password's length, whoever sets it (a business may ask its clients for more than the least).
+NEW_PASSWORD_LENGTH = validate.Length(min=12, max=128)
 LAST4 = Pattern(r"^[0-9]{4}$", error="Four digits.")

@@ -3,7 +3,7 @@ from marshmallow import Schema, fields, validate
 
 from gateway.schemas.common import CUSTOM_FIELD_VALUE, CustomFieldValueSchema, json_scalar_or_null
 from gateway.schemas.portal.sign_in import PASSWORD
-from shared.fields import PHONE, SIX_DIGITS, USERNAME
+from shared.fields import NEW_PASSWORD_LENGTH, PHONE, SIX_DIGITS, USERNAME
 
 
 class MyAccountSchema(Schema):
@@ -29,7 +29,7 @@ class MyAccountChangesSchema(Schema):
 
 class PasswordChangeSchema(Schema):
     current_password = fields.String(required=True, validate=PASSWORD)
-    new_password = fields.String(required=True, validate=PASSWORD)
+    new_password = fields.String(required=True, validate=NEW_PASSWORD_LENGTH)
 
 
 class EmailChangeSchema(Schema):

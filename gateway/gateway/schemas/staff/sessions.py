@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from gateway.schemas.common import BusinessSchema
+from shared.fields import NEW_PASSWORD_LENGTH
 
 
 class StaffSignInSchema(Schema):
@@ -45,7 +46,7 @@ class SecondStepSchema(Schema):
 
 class StaffPasswordChangeSchema(Schema):
     current_password = fields.String(required=True, validate=validate.Length(min=1, max=1000))
-    new_password = fields.String(required=True, validate=validate.Length(min=1, max=1000), metadata={
+    new_password = fields.String(required=True, validate=NEW_PASSWORD_LENGTH, metadata={
         "description": "At least 12 characters, and not a common or predictable password."})
 
 
