@@ -2,7 +2,8 @@
 
 Each operation is called with Schemathesis' generated requests, schema-valid ("positive") and schema-invalid
 ("negative"), as a staff owner (staff operations) or as a signed-in client (portal operations) of a business
-made for this test. Every answer must be: no 5xx; a status, content type, headers and body the document
+made for this test; an operation whose path names ids is also called with ids of things the business has
+(its client, an invoice, a custom field, an outbox message), since a generated id almost never names one. Every answer must be: no 5xx; a status, content type, headers and body the document
 states for the operation; a 4xx for a request the document says is invalid; and, for a request the document
 says is valid, no 400 unless the refusal is one of STATE_RULES (a rule over the business's data or across
 fields, which JSON Schema cannot state).
@@ -31,6 +32,7 @@ pytestmark = pytest.mark.backends("sqlite", both=("test_every_operation_answers_
                                                   "test_text_with_nul_is_refused_before_any_database"))
 
 EXAMPLES = 15
+REAL_ID_EXAMPLES = 5
 CHECKS = [schemathesis.checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
           checks.response_schema_conformance, checks.response_headers_conformance, checks.negative_data_rejection]
 # Signing out ends the session every later call uses: those operations run last (nothing is left out).
@@ -79,6 +81,20 @@ def callers(system):
     return tenant, bearer(system.staff_token(owner)), bearer(session["token"])
 
 
+def real_ids(system, staff, client):
+    """Ids of things the business has, by path parameter: a generated id almost never names one, and an
+    answer about a real one must match the document too."""
+    account = system.http.get("/api/v1/portal/fuzzed-business/me", headers=client).get_json()["account"]["id"]
+    invoice = system.http.post("/api/v1/staff/invoices", headers=staff, json={
+        "account_id": account, "due_date": "2030-01-31", "lines": [{"description": "Mowing", "unit_price": 4500}]})
+    field = system.http.post("/api/v1/staff/custom-fields", headers=staff, json={
+        "key": "gate_code", "label": "Gate code", "type": "text"})
+    [message, *_] = system.http.get("/api/v1/staff/outbox", headers=staff).get_json()["items"]
+    assert invoice.status_code == 201 and field.status_code == 201, (invoice.get_json(), field.get_json())
+    return {"account_id": account, "client_id": account, "invoice_id": invoice.get_json()["id"],
+            "field_id": field.get_json()["id"], "message_id": message["id"]}
+
+
 def refused_fields(response):
     try:
         return set(json.loads(response.content)["error"]["fields"])
@@ -98,11 +114,12 @@ def check_valid_request_accepted(case, response):
             f"schema-valid request refused on {sorted(unexplained) or 'no field'}: {response.content[:500]!r}")
 
 
-def run_operation(schema, operation, mode, tenant, headers):
-    fixed = {"slug": tenant["slug"]} if "{slug}" in operation.path else None
+def run_operation(schema, operation, mode, tenant, headers, ids=None, examples=EXAMPLES):
+    """Run ``examples`` requests of ``operation`` in ``mode``; ``ids`` fixes its path ids to real ones."""
+    fixed = {"slug": tenant["slug"], **(ids or {})} if "{slug}" in operation.path or ids else None
 
-    @seed(zlib.crc32(f"{operation.label} {mode.value}".encode()))
-    @settings(max_examples=EXAMPLES, database=None, deadline=None, phases=[Phase.explicit, Phase.generate],
+    @seed(zlib.crc32(f"{operation.label} {mode.value} {sorted(ids or {})}".encode()))
+    @settings(max_examples=examples, database=None, deadline=None, phases=[Phase.explicit, Phase.generate],
               suppress_health_check=list(HealthCheck))
     @given(case=operation.as_strategy(generation_mode=mode, path_parameters=fixed))
     def run(case):
@@ -121,6 +138,7 @@ def run_operation(schema, operation, mode, tenant, headers):
 
 def test_every_operation_answers_as_documented(system, callers):
     tenant, staff, client = callers
+    known = real_ids(system, staff, client)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", system.app)
     operations = [result.ok() for result in schema.get_all_operations()]
     operations.sort(key=lambda operation: bool(SIGN_OUT.search(operation.path)))
@@ -128,11 +146,15 @@ def test_every_operation_answers_as_documented(system, callers):
     failures = []
     for operation in operations:
         headers = client if operation.path.startswith("/api/v1/portal/") else staff
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        names = set(re.findall(r"\{(\w+)\}", operation.path)) - {"slug"}
+        runs = [(mode, None, EXAMPLES) for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)]
+        if names and names <= set(known):  # and a few valid requests about things the business has
+            runs.append((GenerationMode.POSITIVE, {name: known[name] for name in names}, REAL_ID_EXAMPLES))
+        for mode, ids, examples in runs:
             try:
-                run_operation(schema, operation, mode, tenant, headers)
+                run_operation(schema, operation, mode, tenant, headers, ids, examples)
             except (Exception, BaseExceptionGroup) as error:  # every operation's failures, not the first only
-                failures.append(f"=== {operation.label} ({mode.value})\n{error}")
+                failures.append(f"=== {operation.label} ({mode.value}{', real ids' if ids else ''})\n{error}")
     assert not failures, "\n\n".join(failures)
 
 
