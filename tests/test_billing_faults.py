@@ -1,10 +1,11 @@
-"""Billing under faults, on a real broker and a real PostgreSQL: races, retries, a killed instance, outages.
+"""Billing under faults, on a real broker and each database: races, retries, a killed instance, outages.
 
-These tests build one PostgreSQL-backed System of their own (``faults``), whatever backends the
-shared ``system`` fixture runs, because what they check - row locks between concurrent
-payers, two billing instances sharing one work queue - only means something on PostgreSQL.
-The System stays up until the session ends, so tests/test_no_card_numbers.py can scan what
-these tests left in its databases, logs and queues.
+These tests build a System of their own per backend (``faults``), apart from the shared
+``system`` fixture, because they stop, kill and reconfigure billing and slow the processor.
+Each runs on the embedded default (SQLite, as ``make up`` runs it) and on PostgreSQL, except
+the few marked ``postgresql_only``, each with the reason its promise means something only
+there. The Systems stay up until the session ends, so tests/test_no_card_numbers.py can scan
+what these tests left in their databases, logs and queues.
 
 Money moves through billing's RPC exactly as the gateway calls it (a client actor for payments,
 a staff actor for invoices and charge runs); the processor is the sandbox, over HTTP; what was
@@ -30,13 +31,15 @@ from billing.models import (Allocation, ChargeRunItem, IdempotencyRecord, Invoic
                             platform)
 from billing.processor import ChargeResult, SandboxProcessor
 from sandbox_processor.store import charges
+from shared.db import make_engine
 from shared.deadletters import list_dead_letters, replay_dead_letters
-from shared.errors import Conflict, IdempotencyMismatch, PaymentDeclined, ServiceTimeout, ServiceUnavailable
+from shared.errors import (Conflict, IdempotencyMismatch, PaymentDeclined, RequestInProgress, ServiceTimeout,
+                           ServiceUnavailable)
 from shared.events import subscriber_queue
 from shared.context import Context
 from shared.messaging import OutboxWriter
 from portico_testing import ServiceProcess, free_port, wait_for
-from tests.conftest import System
+from tests.conftest import BACKENDS, System
 from tests.portal_helpers import create_client, staff_context
 
 NEXT_YEAR = date.today().year + 1
@@ -51,14 +54,35 @@ BANK_ACCOUNT = "000123456789"
 TEST_ROUTING_NUMBER = "110000000"
 CHARGE_QUEUE = subscriber_queue("billing", "invoice_charge_requested", "billing")
 REGISTRY = "portico_fault_systems"  # on pytest's config: where the no-card-numbers scan finds us
+ROW_LOCKS = ("it holds a row lock in one transaction while another waits for it: on SQLite a writer takes the "
+             "whole database at BEGIN IMMEDIATE, so the second transaction waits before it reads anything and "
+             "the interleaving it checks cannot happen")
+
+
+def postgresql_only(reason):
+    """Run a test on PostgreSQL only, saying why its promise means nothing on SQLite."""
+    def mark(test):
+        test.postgresql_only = reason
+        return test
+    return mark
+
+
+def pytest_generate_tests(metafunc):
+    """``faults`` on every backend, or on PostgreSQL for a test marked ``postgresql_only``.
+
+    The test ids name the backend, so each runs in that backend's lane (tests/conftest.py).
+    """
+    if "faults" in metafunc.fixturenames:
+        only = getattr(metafunc.function, "postgresql_only", None)
+        metafunc.parametrize("faults", ("postgresql",) if only else BACKENDS, indirect=True, scope="session")
 
 
 @pytest.fixture(scope="session")
 def faults(request, tmp_path_factory, mail_server):
-    system = System("postgresql", tmp_path_factory.mktemp("faults"), mail_server)
+    system = System(request.param, tmp_path_factory.mktemp(f"faults-{request.param}"), mail_server)
     systems = request.config.__dict__.setdefault(REGISTRY, [])
     systems.append(system)
-    system.billing_engine = create_engine(system.databases.urls["billing"])
+    system.billing_engine = create_engine(system.databases.urls["billing"])  # to read, and lock on PostgreSQL
     yield system
     systems.remove(system)
     system.billing_engine.dispose()
@@ -166,6 +190,16 @@ class BalanceWatch:
         self.thread.join(10)
 
 
+def until_answered(business, key, request, tries=60):
+    """Pay as a client does: told the key is in progress, ask again after Retry-After; return the answer."""
+    for _ in range(tries):
+        try:
+            return business.pay(key, request, timeout=10)
+        except RequestInProgress as told:
+            time.sleep(told.retry_after)
+    raise AssertionError("the key stayed in progress")
+
+
 def run_all(calls, workers):
     """Call each of ``calls`` at once from its own thread; return [(result, error)] in order."""
     barrier = threading.Barrier(min(len(calls), workers))
@@ -231,7 +265,7 @@ def test_a_hundred_retries_with_one_key_make_one_charge_and_get_one_answer(fault
     key = f"retry-{uuid.uuid4()}"
     request = {"invoice_ids": [invoice["id"] for invoice in invoices], "payment_method_id": method["id"]}
 
-    outcomes = run_all([lambda: business.pay(key, request, timeout=60)] * 100, workers=100)
+    outcomes = run_all([lambda: until_answered(business, key, request)] * 100, workers=100)
 
     errors = [error for _, error in outcomes if error is not None]
     assert errors == []
@@ -343,6 +377,9 @@ def create_invoices(business, totals, workers=8):
 
 
 def test_killing_a_billing_instance_during_a_charge_run_charges_every_invoice_once(faults):
+    """On PostgreSQL two instances share the run and one is killed; on SQLite the one instance of the
+    embedded default is killed and started again (two processes on one SQLite file would wait for its
+    lock inside C, stalling each other's every request)."""
     business = Business(faults, autopay=True)
     method = business.add_method(card(CARDS["visa"]))
     business.billing("enroll_autopay", method["id"], True, context=business.client)
@@ -351,37 +388,40 @@ def test_killing_a_billing_instance_during_a_charge_run_charges_every_invoice_on
     assert all(invoice["autopay"] for invoice in invoices)
     assert len(business.billing("invoices_to_charge", timeout=30)) == 200  # listed at most; the run takes all
 
+    instances = 2 if faults.backend == "postgresql" else 1
     log_dir = faults.tmp_path / "billing-2"
     log_dir.mkdir(exist_ok=True)
     second = ServiceProcess("billing", faults.env_of("billing"), log_dir)
-    second.start()
+    if instances == 2:
+        second.start()
     first = faults.services["billing"]
     faults.processor_app.config["LATENCY_MS"] = 20
     try:
-        wait_for(lambda: charge_queue_consumers(faults) == 2, timeout=30, interval=0.25,
-                 message="two billing instances")
+        wait_for(lambda: charge_queue_consumers(faults) == instances, timeout=30, interval=0.25,
+                 message="the billing instances")
         run = business.billing("start_charge_run", timeout=30)
         started = time.monotonic()
         assert run["total"] == 1_000
 
         def progress():
-            return business.billing("get_charge_run", run["id"], False)
+            return business.billing("get_charge_run", run["id"], False, timeout=30)
 
         with BalanceWatch(faults, tenant_id=business.tenant["id"]) as watch:
             wait_for(lambda: progress()["done"] >= 200, timeout=60, interval=0.1, message="20% of the run")
             [(charging,)] = billing_rows(faults, select(func.count()).where(
                 ChargeRunItem.run_id == run["id"], ChargeRunItem.state == "charging"))
             first.stop(kill=True)  # SIGKILL: no clean-up, its unacked messages go back to the queue
-            killed_at = progress()["done"]
+            killed_at = progress()["done"] if instances == 2 else "?"
             first.start()
             faults.wait_until_up("billing")
-            wait_for(lambda: charge_queue_consumers(faults) == 2, timeout=30, interval=0.25,
+            wait_for(lambda: charge_queue_consumers(faults) == instances, timeout=30, interval=0.25,
                      message="the restarted instance")
             finished = wait_for(lambda: (lambda p: p if p["finished"] else None)(progress()), timeout=240,
                                 interval=0.25, message="the charge run to finish")
     finally:
         faults.processor_app.config["LATENCY_MS"] = 0
-        second.stop()
+        if instances == 2:
+            second.stop()
     print(f"killed a billing instance at {killed_at}/1000 charged ({charging} charging); "
           f"the run took {time.monotonic() - started:.0f} s")
 
@@ -509,6 +549,7 @@ class RecordingProcessor:
         return ChargeResult("succeeded", f"ch_{uuid.uuid4().hex[:12]}", "The charge succeeded.")
 
 
+@postgresql_only(ROW_LOCKS)
 def test_an_autopay_charge_waiting_for_a_checkouts_lock_sees_the_checkout_paid(faults):
     """Drive billing's own functions with two sessions so the interleaving is certain.
 
@@ -616,10 +657,14 @@ def recover_pending_now(system):
     The timer (every 30 s, for payments pending over 120 s) is billing's own; calling its
     function here, with billing's real processor adapter, stands for "the grace period passed".
     """
-    with Session(system.billing_engine, expire_on_commit=False) as session:
-        return recovery.recover_pending(session, OutboxWriter(platform, Context.system(), lambda: None),
-                                        SandboxProcessor(system.processor_url, "sk_test_portico", timeout=5),
-                                        datetime.now(timezone.utc) + timedelta(seconds=1))
+    engine = make_engine(system.databases.urls["billing"])  # on SQLite, writes take the lock as billing's do
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            return recovery.recover_pending(session, OutboxWriter(platform, Context.system(), lambda: None),
+                                            SandboxProcessor(system.processor_url, "sk_test_portico", timeout=5),
+                                            datetime.now(timezone.utc) + timedelta(seconds=1))
+    finally:
+        engine.dispose()
 
 
 def test_charges_parked_while_the_processor_was_unreachable_and_recovered_are_not_charged_on_replay(faults):
@@ -707,6 +752,9 @@ def test_a_checkout_whose_charge_timed_out_is_settled_by_the_recovery_and_its_re
     assert [(row["idempotency_key"], row["amount"]) for row in charged] == [(payment_key(business, key), 6_600)]
 
 
+@postgresql_only("billing is stopped between claiming the key and writing the payment by an invoice row lock held "
+                 "here; on SQLite that would be the whole database's lock (the take-over itself is checked on "
+                 "SQLite in services/billing/tests/test_idempotency.py)")
 def test_a_key_claimed_by_an_instance_killed_before_it_wrote_the_payment_is_taken_over_by_a_retry(faults):
     """Billing claims the key, then waits for the invoice's lock (held here) and is killed: no payment written.
 
@@ -754,6 +802,7 @@ CHECKOUT_SETTINGS = {"allow_partial_payments": False, "allow_credit_at_checkout"
 STAFF_ID = 1
 
 
+@postgresql_only(ROW_LOCKS)
 def test_a_void_waiting_for_a_checkouts_lock_sees_the_payment_and_refuses(faults):
     """A checkout has reserved the invoice, uncommitted; the void waits for the lock, then finds the payment."""
     business = Business(faults)
@@ -780,6 +829,7 @@ def test_a_void_waiting_for_a_checkouts_lock_sees_the_payment_and_refuses(faults
     assert (balance, status) == (0, "open")  # reserved for the payment, which settles it
 
 
+@postgresql_only(ROW_LOCKS)
 def test_a_checkout_waiting_for_a_voids_lock_finds_the_invoice_void(faults):
     """The void holds the invoice's lock, uncommitted; the checkout waits, then finds nothing to pay."""
     business = Business(faults)

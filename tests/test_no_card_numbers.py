@@ -1,8 +1,8 @@
 """No card or bank account number is kept anywhere Portico writes: databases, logs, queues, mail.
 
 Marked ``after_all``, so tests/conftest.py runs it after every other test of the session: it scans
-what they left behind in the same ``system`` (both backends), and in the PostgreSQL System of
-tests/test_billing_faults.py when that module ran in this session. Each test card and account number the tests use is looked
+what they left behind in the same ``system`` (both backends), and in the Systems of
+tests/test_billing_faults.py (one per backend) that ran in this process. Each test card and account number the tests use is looked
 for as its digits run together or grouped with spaces or dashes ("4242 4242 4242 4242").
 
 Where it looks:
@@ -37,7 +37,7 @@ NUMBERS = ("4242424242424242", "4000000000000002", "4000000000009995", "40000000
 PATTERN = "|".join("(?<![0-9])" + "[ -]?".join(number) + "(?![0-9])" for number in NUMBERS)
 TEXT = re.compile(PATTERN)
 BYTES = re.compile(PATTERN.encode())
-REGISTRY = "portico_fault_systems"  # where tests/test_billing_faults.py leaves its System
+REGISTRY = "portico_fault_systems"  # where tests/test_billing_faults.py leaves its Systems
 
 
 class _Captured(logging.Handler):

@@ -25,6 +25,10 @@ pytestmark = pytest.mark.backends("postgresql", both=(
     "test_a_retry_with_the_same_key_replays_the_first_answer_and_charges_once",  # idempotency records
     "test_invoices_are_filtered_by_number_date_and_amount",  # date and amount comparisons in SQL
     "test_a_prepayment_becomes_credit_that_the_client_may_use_at_checkout",  # credit rows taken with locks
+    # Paying, as the embedded default takes it (tests/test_payment_storm.py has the storm of retries):
+    "test_two_invoices_are_paid_in_one_payment_with_a_new_card",  # reserve, charge, settle, one transaction each
+    "test_a_declined_card_is_a_clear_402_and_changes_nothing",  # the reservation given back
+    "test_paying_invoices_already_paid_is_a_conflict",  # the invoices' locks, taken in id order
 ))
 
 APPROVED_CARD = "4242424242424242"

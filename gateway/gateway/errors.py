@@ -6,8 +6,8 @@ from werkzeug.exceptions import HTTPException
 
 from gateway.rpc import RemoteFailure
 from shared.errors import (AnswerTooLarge, Conflict, IdempotencyMismatch, InvalidInput, MessageTooLarge, NotFound,
-                           PaymentDeclined, PermissionDenied, PorticoError, RateLimited, ServiceTimeout,
-                           ServiceUnavailable, Unauthenticated)
+                           PaymentDeclined, PermissionDenied, PorticoError, RateLimited, RequestInProgress,
+                           ServiceTimeout, ServiceUnavailable, Unauthenticated)
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +29,12 @@ STATUS = {
 
 
 def status_of(error):
-    """Return the HTTP status of ``error``; a refusal to take more requests also sets the answer's Retry-After."""
-    if isinstance(error, RateLimited) and error.retry_after:
+    """Return the HTTP status of ``error``; a refusal that says when to ask again also sets the answer's Retry-After.
+
+    (RateLimited: 429 until the window lets another in; RequestInProgress: 409 while the first request
+    with the same Idempotency-Key is under way - asked again then, the same request gets its answer.)
+    """
+    if isinstance(error, (RateLimited, RequestInProgress)) and error.retry_after:
         g.retry_after = error.retry_after
     return status_for(type(error))
 
@@ -76,8 +80,8 @@ def handle_unexpected(error):
 
 
 def add_retry_after(response):
-    """Tell a client refused with 429 (page or API) how many seconds to wait before asking again."""
-    if response.status_code == 429 and g.get("retry_after"):
+    """Tell a client refused with 429 or 409 (page or API) how many seconds to wait before asking again."""
+    if response.status_code in (409, 429) and g.get("retry_after"):
         response.headers["Retry-After"] = str(int(g.retry_after))
     return response
 

@@ -53,6 +53,17 @@ class Conflict(PorticoError):
 
 
 @deserialize_to_instance
+class RequestInProgress(Conflict):
+    """A request with the same Idempotency-Key is still being processed: ask again after ``retry_after`` seconds.
+
+    Not an answer of its own: asked again once the first request is done, the key replays its answer.
+    """
+
+    code = "request_in_progress"
+    retry_after = 1
+
+
+@deserialize_to_instance
 class PaymentDeclined(PorticoError):
     """The payment processor refused the charge; nothing was taken."""
 
@@ -111,7 +122,7 @@ class AnswerTooLarge(MessageTooLarge):
 
 
 ALL = {cls.__name__: cls for cls in (
-    NotFound, InvalidInput, PermissionDenied, Unauthenticated, Conflict, PaymentDeclined,
+    NotFound, InvalidInput, PermissionDenied, Unauthenticated, Conflict, RequestInProgress, PaymentDeclined,
     IdempotencyMismatch, RateLimited, ServiceUnavailable, ServiceTimeout, CallExpired, MessageTooLarge,
     AnswerTooLarge,
 )}

@@ -65,6 +65,12 @@ def create_api(app):
     too_many = api.spec.components.responses_lazy[http.HTTPStatus.TOO_MANY_REQUESTS.name]
     too_many.setdefault("headers", {})["Retry-After"] = {
         "description": "Seconds to wait before asking again.", "schema": {"type": "integer", "minimum": 1}}
+    # A 409 that asking again clears (request_in_progress: the same Idempotency-Key's first request is
+    # still under way) says when; other conflicts carry no Retry-After.
+    conflict = api.spec.components.responses_lazy[http.HTTPStatus.CONFLICT.name]
+    conflict.setdefault("headers", {})["Retry-After"] = {
+        "description": "With request_in_progress: seconds to wait before sending the same request again.",
+        "schema": {"type": "integer", "minimum": 1}}
     app.url_map.converters["id"] = IdConverter
     api.register_converter(IdConverter, id_parameter)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})

@@ -197,8 +197,11 @@ def charge_item(session, outbox, processor, tenant_id, run_id, invoice_id):
             return finish(session, run_id, invoice_id, "succeeded" if state == "succeeded" else "failed",
                           None if state == "succeeded" else message)
         method = session.get(PaymentMethod, payment.payment_method_id)
-        # No commit: the payment stays locked while it is charged, so recovery (which skips
-        # locked rows) cannot settle it half-way.
+        # Stamped, then committed: no transaction (on SQLite, the one connection) is held while the
+        # processor answers, and recovery leaves a payment whose item was stamped within its grace
+        # period to this delivery (recovery.being_charged), so it cannot settle it half-way.
+        item.updated_at = utcnow()
+        session.commit()
     status, charge_id, message = charge(processor, payment, method, "Autopay invoice charge")
     item = lock_item(session, run_id, invoice_id)  # first, as every delivery of this item does
     settle(session, outbox, payment, status, charge_id, message, actor={"kind": "system", "id": None})

@@ -37,6 +37,9 @@ def invoice_document(session, store, tenant_id, invoice, audience, business_name
     kept = session.execute(select(InvoiceDocument.fingerprint, InvoiceDocument.blob_id).where(*where)).first()
     if kept is not None and kept.fingerprint == drawn_from:
         return document(invoice, kept.blob_id), None
+    # End the read: no transaction (on SQLite, the service's one connection) is held while the PDF
+    # is rendered and stored; recording it afterwards checks that nobody recorded another meanwhile.
+    session.rollback()
     data = run_cpu_bound(render_invoice, invoice, business_name, account_name)
     blob_id = store.put(data, "application/pdf")
     values = {"fingerprint": drawn_from, "blob_id": blob_id, "rendered_at": utcnow()}

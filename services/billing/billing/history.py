@@ -24,14 +24,16 @@ def find_payment(session, tenant_id, account_id, payment_id):
 
 
 def history(session, tenant_id, account_id):
-    """Payments and prepayments that succeeded, newest first, each with what it was applied to.
+    """Payments and prepayments that succeeded or are still being charged, newest first, with what they pay.
 
+    A pending payment is listed (status "pending"): its allocations already count against the
+    invoices' balances, so an invoice it reserved never reads "paid" with no payment to show for it.
     ``applied_to`` is where the money is now; ``released`` is what was applied to an invoice
     later voided and came back as credit (part of ``unapplied`` unless applied again since).
     """
     payments = session.scalars(select(Payment).where(
-        Payment.tenant_id == tenant_id, Payment.account_id == account_id, Payment.status == "succeeded")
-        .order_by(Payment.created_at.desc(), Payment.id.desc())).all()
+        Payment.tenant_id == tenant_id, Payment.account_id == account_id,
+        Payment.status.in_(("succeeded", "pending"))).order_by(Payment.created_at.desc(), Payment.id.desc())).all()
     rows = []
     for payment in payments:
         parts = session.execute(select(Invoice.number, Allocation.amount, Allocation.released_at).join(

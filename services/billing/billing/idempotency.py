@@ -8,6 +8,11 @@ A key's record moves claimed -> paying -> done:
 A claim whose lease ran out is the claim of a request that died before it wrote a payment: a
 retry takes it over. The owner's move to paying and a retry's take-over both change the same
 row, each only when the other has not, so one of them wins; and a payment is unique per key.
+
+A request that finds its key held by a live request waits briefly for the answer - polling,
+holding no database connection between polls - then answers RequestInProgress (409 with
+Retry-After): asked again, it replays the answer. A request overtaken by a retry answers as a
+waiting one does, never with an answer of its own, so every final answer to a key is the same.
 """
 import hashlib
 import json
@@ -21,11 +26,20 @@ from sqlalchemy.exc import IntegrityError
 
 from billing.models import IdempotencyRecord
 from shared.clock import utcnow
-from shared.errors import ALL as ERROR_CLASSES, Conflict, IdempotencyMismatch, PorticoError, invalid
+from shared.errors import (ALL as ERROR_CLASSES, Conflict, IdempotencyMismatch, PorticoError, RequestInProgress,
+                           invalid)
 
-REPLAY_WAIT_SECONDS = 30  # how long a retry waits for the request holding its key
-# Longer than writing a payment ever takes, shorter than a retry waits: a retry of a request
-# that died gets to proceed. A live request overtaken after stalling this long is refused
+# How long a request waits for the one holding its key before answering "in progress": long
+# enough for a charge at a prompt processor, short enough that waiters do not hold billing's
+# workers (a storm of retries would otherwise keep everyone else waiting).
+REPLAY_WAIT_SECONDS = 0.5
+# At most this many requests of a process wait on keys at once (a worker each); more are told at
+# once to ask again, so a storm of retries leaves billing's other workers to everyone else.
+MAX_WAITING = 4
+_waiting = [0]  # how many wait now (the green threads of one process: no lock needed)
+IN_PROGRESS = "A payment with this Idempotency-Key is still being processed. Ask again in a moment."
+# Longer than writing a payment ever takes: once it ran out, a retry of a request that died
+# before writing its payment gets to proceed. A live request overtaken after stalling this long is refused
 # before it charges anything (bind_to_payment).
 CLAIM_LEASE_SECONDS = 20
 POLL_SECONDS = 0.05
@@ -89,6 +103,7 @@ def read_record(session, tenant_id, key):
     """The key's record as plain values (with whether its lease ran out), or None; ends the read."""
     row = session.execute(select(
         IdempotencyRecord.request_hash, IdempotencyRecord.state, IdempotencyRecord.response,
+        IdempotencyRecord.claim_token,
         (IdempotencyRecord.lease_expires_at < utcnow()).label("lease_expired")).where(
         *the_record(tenant_id, key))).first()
     session.rollback()  # end the read, so the next poll sees the other request's commit
@@ -98,26 +113,40 @@ def read_record(session, tenant_id, key):
 def claim_key(session, tenant_id, key, fingerprint):
     """Claim ``key`` and return ``(claim, None)``, or ``(None, answer)`` when a request with it was answered.
 
-    While another live request holds the key, wait for its answer, up to REPLAY_WAIT_SECONDS.
+    While another live request holds the key, wait for its answer up to REPLAY_WAIT_SECONDS - if
+    fewer than MAX_WAITING requests of this process wait already - then raise RequestInProgress.
     """
-    deadline = time.monotonic() + REPLAY_WAIT_SECONDS
-    claim = insert_claim(session, tenant_id, key, fingerprint)
-    while claim is None:
-        record = read_record(session, tenant_id, key)
-        if record is None:  # the request holding it failed before writing anything and let it go
-            claim = insert_claim(session, tenant_id, key, fingerprint)
-            continue
-        if record.request_hash != fingerprint:
-            raise IdempotencyMismatch("This Idempotency-Key was already used for a different request.")
-        if record.state == DONE:
-            return None, record.response
-        if record.state == CLAIMED and record.lease_expired:
-            claim = take_over(session, tenant_id, key)
-            continue
-        if time.monotonic() > deadline:
-            raise Conflict("A request with this Idempotency-Key is still being processed.")
-        time.sleep(POLL_SECONDS)
-    return claim, None
+    deadline, waiting = time.monotonic() + REPLAY_WAIT_SECONDS, False
+    try:
+        claim = insert_claim(session, tenant_id, key, fingerprint)
+        while claim is None:
+            record = read_record(session, tenant_id, key)
+            if record is None:  # the request holding it failed before writing anything and let it go
+                claim = insert_claim(session, tenant_id, key, fingerprint)
+                continue
+            if record.request_hash != fingerprint:
+                raise IdempotencyMismatch("This Idempotency-Key was already used for a different request.")
+            if record.state == DONE:
+                return None, record.response
+            if record.state == CLAIMED and record.lease_expired:
+                claim = take_over(session, tenant_id, key)
+                continue
+            if time.monotonic() > deadline or not (waiting or take_a_waiting_place()):
+                raise RequestInProgress(IN_PROGRESS)
+            waiting = True
+            time.sleep(POLL_SECONDS)
+        return claim, None
+    finally:
+        if waiting:
+            _waiting[0] -= 1
+
+
+def take_a_waiting_place():
+    """Count one more request of this process waiting on a key; False when MAX_WAITING wait already."""
+    if _waiting[0] >= MAX_WAITING:
+        return False
+    _waiting[0] += 1
+    return True
 
 
 def bind_to_payment(session, claim):
@@ -138,11 +167,26 @@ def store_answer(session, tenant_id, key, answer):
 
 
 def release(session, claim):
-    """Let the key go when this request wrote no payment, so a retry starts afresh."""
-    session.execute(delete(IdempotencyRecord).where(
+    """Let the key go when this request wrote no payment, so a retry starts afresh; True if it held the key."""
+    released = session.execute(delete(IdempotencyRecord).where(
         *the_record(claim.tenant_id, claim.key), IdempotencyRecord.state == CLAIMED,
         IdempotencyRecord.claim_token == claim.token).execution_options(synchronize_session=False))
     session.commit()
+    return released.rowcount == 1
+
+
+def answer_of_the_overtaker(session, claim):
+    """After ``claim``'s request failed: the answer owed when a retry holds the key now, else None.
+
+    A retry that took the key over answers for it: its stored answer is replayed, and until
+    there is one this request says "in progress" rather than give an answer of its own.
+    """
+    record = read_record(session, claim.tenant_id, claim.key)
+    if record is None or record.claim_token == claim.token:
+        return None
+    if record.state == DONE:
+        return record.response
+    raise RequestInProgress(IN_PROGRESS)
 
 
 def replay(answer):
@@ -159,9 +203,16 @@ def idempotent(session, tenant_id, key, request, work):
     claim, answer = claim_key(session, tenant_id, key, request_hash(request))
     if claim is None:
         return replay(answer)
+    return run_claimed(session, claim, work)
+
+
+def run_claimed(session, claim, work):
+    """Run ``work(claim)``; when it fails, free the key - or, overtaken by a retry, answer as the key does."""
     try:
         return work(claim)
     except Exception:
         session.rollback()
-        release(session, claim)
-        raise
+        overtaken = None if release(session, claim) else answer_of_the_overtaker(session, claim)
+        if overtaken is None:
+            raise
+        return replay(overtaken)

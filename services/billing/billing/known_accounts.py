@@ -20,6 +20,9 @@ def ensure_known(session, tenant_id, account_id, confirm):
         return
     if session.get(KnownAccount, (tenant_id, account_id)) is not None:
         return
+    # Called before the request writes anything: end the read, so no transaction (on SQLite, the
+    # service's one connection) waits on accounts' answer.
+    session.rollback()
     confirm(account_id)
     try:
         with session.begin_nested():  # two first uses at once: one insert wins, both are confirmed

@@ -1,4 +1,5 @@
 """Idempotency keys: one charge per key, a stored answer for every retry, and no key stuck behind a dead request."""
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from billing import checkout, idempotency, invoices, methods
 from billing.invoices import utcnow
 from billing.models import IdempotencyRecord, Payment
 from billing.settings import BillingSettingsSchema
-from shared.errors import Conflict, InvalidInput, ServiceUnavailable
+from shared.errors import Conflict, InvalidInput, RequestInProgress, ServiceUnavailable
 
 TENANT, ACCOUNT = 1, 42
 SETTINGS = BillingSettingsSchema().load({})
@@ -91,3 +92,40 @@ def test_a_request_refused_before_any_payment_frees_its_key(session, outbox, pro
     with pytest.raises(InvalidInput):
         pay(session, outbox, processor, "refused-0001", {**checkout_request, "amount": 1})
     assert session.scalars(select(IdempotencyRecord)).all() == []
+
+
+def test_a_request_finding_its_key_in_progress_is_told_to_ask_again_soon(session, outbox, processor,
+                                                                         checkout_request):
+    claim(session, "busy-0001", checkout_request)  # a live request holds the key, still charging
+    started = time.monotonic()
+    with pytest.raises(RequestInProgress) as told:
+        pay(session, outbox, processor, "busy-0001", checkout_request)
+    assert time.monotonic() - started < idempotency.REPLAY_WAIT_SECONDS + 0.5
+    assert told.value.retry_after >= 1 and not session.in_transaction()
+    assert processor.charged == []
+
+
+def test_a_request_overtaken_by_a_retry_answers_with_the_retrys_answer(session, outbox, processor, checkout_request):
+    """The slow request stalled past its lease; a retry took the key over and paid. The slow one, failing
+    to reserve what the retry paid, does not answer with its own refusal but with the key's answer."""
+    slow = claim(session, "overtaken-0001", checkout_request)
+    let_the_lease_run_out(session, "overtaken-0001")
+    answer = pay(session, outbox, processor, "overtaken-0001", checkout_request)
+
+    def refused_as_the_slow_one_is(claimed):
+        assert claimed is not None
+        raise Conflict("Some of these invoices are already paid or being paid. Reload to see them.")
+
+    assert idempotency.run_claimed(session, slow, refused_as_the_slow_one_is) == answer
+    assert processor.charged == [(f"{TENANT}:overtaken-0001", 4_200)]
+
+
+def test_when_enough_requests_wait_already_another_is_told_at_once(session, outbox, processor, checkout_request,
+                                                                    monkeypatch):
+    claim(session, "busy-0002", checkout_request)
+    monkeypatch.setattr(idempotency, "_waiting", [idempotency.MAX_WAITING])  # that many workers wait already
+    started = time.monotonic()
+    with pytest.raises(RequestInProgress):
+        pay(session, outbox, processor, "busy-0002", checkout_request)
+    assert time.monotonic() - started < idempotency.REPLAY_WAIT_SECONDS / 2
+    assert idempotency._waiting == [idempotency.MAX_WAITING]  # it took no place, so it gave none back

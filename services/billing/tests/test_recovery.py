@@ -122,3 +122,22 @@ def test_a_payment_the_processor_never_made_is_recorded_failed_and_gives_its_inv
     assert [event_type for event_type, _ in events(session)] == ["payment_failed"]
     session.refresh(invoice)
     assert (invoice.status, invoice.balance) == ("open", 1_500)
+
+
+def test_recovery_asks_the_processor_with_no_transaction_open(session, outbox, processor):
+    """Asking the processor may take seconds: no database connection (on SQLite, the write lock) is held meanwhile."""
+    settings = billing_settings(session)
+    invoice, method = open_invoice(session, 1_700), card_on_file(session)
+    processor.unreachable = True
+    with pytest.raises(ServiceUnavailable):
+        checkout.pay_invoices(session, outbox, processor, TENANT, ACCOUNT, "checkout-0003",
+                              {"invoice_ids": [invoice.id], "payment_method_id": method.id}, settings)
+    asked = []
+    find_charge = processor.find_charge
+    processor.find_charge = lambda key: asked.append(session.in_transaction()) or find_charge(key)
+
+    assert recover_now(session, outbox, processor) == 1
+
+    assert asked == [False]
+    session.refresh(invoice)
+    assert (invoice.status, invoice.balance) == ("paid", 0)

@@ -10,7 +10,8 @@ from gateway.schemas.portal.billing import (PREPAYMENT_BODY, IdempotencyKeySchem
 from shared.errors import Conflict, IdempotencyMismatch, NotFound, PaymentDeclined
 
 blueprint = ApiBlueprint("payments", __name__, tag="portal billing", caller=CLIENT)
-# A payment can be declined (402), clash with another under way (409), reuse a key for another body (422)
+# A payment can be declined (402), clash with another under way (409; with Retry-After when it is the same
+# key's first request, still charging), reuse a key for another body (422)
 # or name an invoice or method that is not the client's (404).
 PAYMENT_ERRORS = (PaymentDeclined, Conflict, IdempotencyMismatch, NotFound)
 
@@ -26,8 +27,9 @@ def quote_payment(payment_request):
 @blueprint.post("/payments")
 @blueprint.operation("Pay the selected invoices in one payment. Needs an Idempotency-Key header: a retry with the "
                      "same key gets the first answer (never a second charge); the same key with another body is "
-                     "refused (422). A declined card answers 402 and changes nothing. The receipt goes to the "
-                     "client's email", headers=IdempotencyKeySchema, body=PaymentRequestSchema, status=201,
+                     "refused (422); while the first request with the key is still charging, another may answer 409 "
+                     "request_in_progress with Retry-After, then the first answer when asked again. A declined card "
+                     "answers 402 and changes nothing. The receipt goes to the client's email", headers=IdempotencyKeySchema, body=PaymentRequestSchema, status=201,
                      response=PaymentResultSchema, dump=True, raises=PAYMENT_ERRORS)
 def pay_invoices(headers, payment_request):
     return payments.pay_invoices(headers["key"], payment_request)

@@ -3,7 +3,7 @@ and the cards and bank accounts on file; invoice PDFs.
 
 Everything works without JavaScript but typing card or bank details, which the processor's hosted form takes.
 """
-from flask import Blueprint, request
+from flask import Blueprint, request, url_for
 
 from gateway.features import payments
 from gateway.features.invoices import my_invoice_pdf
@@ -11,9 +11,9 @@ from gateway.features.home import may_pay
 from gateway.files import pdf_response
 from gateway.portal_auth import client_required
 from gateway.web.portal.billing_forms import (DONE, checkout_request, error_summary, form_problems, invoice_filters,
-                                              may_manage, new_idempotency_key, page)
+                                              may_manage, new_idempotency_key, page, still_processing)
 from gateway.web.portal.hosted_forms import hosted_forms, uses_hosted_forms
-from shared.errors import Conflict, InvalidInput, PaymentDeclined
+from shared.errors import Conflict, InvalidInput, PaymentDeclined, RequestInProgress
 
 blueprint = uses_hosted_forms(Blueprint("billing", __name__))
 
@@ -116,6 +116,8 @@ def pay():
     except PaymentDeclined as error:
         # Nothing was charged: start again with the same invoices, and another card.
         return render_billing(checkout={**checkout, "new_method": None}, alert=error.message, status=402)
+    except RequestInProgress as error:
+        return still_processing(error, url_for("portal.billing.pay"))
     except Conflict as error:
         return render_billing(alert=error.message, status=409)
     except InvalidInput as error:

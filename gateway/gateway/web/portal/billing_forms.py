@@ -3,7 +3,7 @@ billing's messages put back beside the forms' inputs."""
 import uuid
 from datetime import date
 
-from flask import g, render_template
+from flask import g, make_response, render_template, request
 
 from shared.money import MAX_MINOR_UNITS, parse_money
 
@@ -20,6 +20,18 @@ DONE = {
 
 def page(template, status=200, **context):
     return render_template(f"portal/billing/{template}", **context), status
+
+
+def still_processing(error, action):
+    """The page of a payment whose first request (same form, same key) is still being processed.
+
+    It sends the very same form again on request, so the client sees the payment's result; the
+    key makes sure that can never charge twice.
+    """
+    response = make_response(page("processing.html", 409, tab="billing", message=error.message, action=action,
+                                  form=request.form))
+    response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def may_manage():

@@ -1,13 +1,13 @@
 """Client portal pages, Billing tab: paying ahead of any invoice (a prepayment), as credit on the account."""
-from flask import Blueprint, request
+from flask import Blueprint, request, url_for
 
 from gateway.features import payments
 from gateway.features.home import may_pay
 from gateway.portal_auth import client_required
 from gateway.web.portal.billing_forms import (error_summary, form_problems, new_idempotency_key, page,
-                                              prepayment_request)
+                                              prepayment_request, still_processing)
 from gateway.web.portal.hosted_forms import hosted_forms, uses_hosted_forms
-from shared.errors import InvalidInput, PaymentDeclined
+from shared.errors import InvalidInput, PaymentDeclined, RequestInProgress
 
 blueprint = uses_hosted_forms(Blueprint("prepayment", __name__))
 
@@ -42,6 +42,8 @@ def make_prepayment():
         paid = payments.make_prepayment(request.form.get("idempotency_key", ""), prepayment_values)
     except PaymentDeclined as error:
         return render_prepayment({**prepayment_values, "new_method": None}, alert=error.message, status=402)
+    except RequestInProgress as error:
+        return still_processing(error, url_for("portal.prepayment.make_prepayment"))
     except InvalidInput as error:
         over_limit = (error.fields or {}).get("confirm_over_limit")
         return render_prepayment(prepayment_values, {} if over_limit else form_problems(error),
