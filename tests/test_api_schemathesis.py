@@ -3,7 +3,9 @@
 Each operation is called with Schemathesis' generated requests, schema-valid ("positive") and schema-invalid
 ("negative"), as a staff owner (staff operations) or as a signed-in client (portal operations) of a business
 made for this test; an operation whose path names ids is also called with ids of things the business has
-(its client, an invoice, a custom field, an outbox message), since a generated id almost never names one. Every answer must be: no 5xx; a status, content type, headers and body the document
+(its client, an invoice, a custom field, an outbox message), since a generated id almost never names one.
+Every operation is also called a couple of times with the other audience's credentials (a client's token on
+staff operations, the staff owner's on portal ones). Every answer must be: no 5xx; a status, content type, headers and body the document
 states for the operation; a 4xx for a request the document says is invalid; and, for a request the document
 says is valid, no 400 unless the refusal is one of STATE_RULES (a rule over the business's data or across
 fields, which JSON Schema cannot state).
@@ -33,6 +35,7 @@ pytestmark = pytest.mark.backends("sqlite", both=("test_every_operation_answers_
 
 EXAMPLES = 15
 REAL_ID_EXAMPLES = 5
+OTHER_CALLER_EXAMPLES = 2
 CHECKS = [schemathesis.checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
           checks.response_schema_conformance, checks.response_headers_conformance, checks.negative_data_rejection]
 # Signing out ends the session every later call uses: those operations run last (nothing is left out).
@@ -114,11 +117,11 @@ def check_valid_request_accepted(case, response):
             f"schema-valid request refused on {sorted(unexplained) or 'no field'}: {response.content[:500]!r}")
 
 
-def run_operation(schema, operation, mode, tenant, headers, ids=None, examples=EXAMPLES):
+def run_operation(schema, operation, mode, tenant, headers, ids=None, examples=EXAMPLES, caller=""):
     """Run ``examples`` requests of ``operation`` in ``mode``; ``ids`` fixes its path ids to real ones."""
     fixed = {"slug": tenant["slug"], **(ids or {})} if "{slug}" in operation.path or ids else None
 
-    @seed(zlib.crc32(f"{operation.label} {mode.value} {sorted(ids or {})}".encode()))
+    @seed(zlib.crc32(f"{operation.label} {mode.value} {sorted(ids or {})} {caller}".encode()))
     @settings(max_examples=examples, database=None, deadline=None, phases=[Phase.explicit, Phase.generate],
               suppress_health_check=list(HealthCheck))
     @given(case=operation.as_strategy(generation_mode=mode, path_parameters=fixed))
@@ -145,16 +148,19 @@ def test_every_operation_answers_as_documented(system, callers):
     assert len(operations) > 70
     failures = []
     for operation in operations:
-        headers = client if operation.path.startswith("/api/v1/portal/") else staff
+        own, other = (client, staff) if operation.path.startswith("/api/v1/portal/") else (staff, client)
         names = set(re.findall(r"\{(\w+)\}", operation.path)) - {"slug"}
-        runs = [(mode, None, EXAMPLES) for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)]
+        runs = [(mode, own, None, EXAMPLES, "") for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)]
         if names and names <= set(known):  # and a few valid requests about things the business has
-            runs.append((GenerationMode.POSITIVE, {name: known[name] for name in names}, REAL_ID_EXAMPLES))
-        for mode, ids, examples in runs:
+            ids = {name: known[name] for name in names}
+            runs.append((GenerationMode.POSITIVE, own, ids, REAL_ID_EXAMPLES, "real ids"))
+        # The other audience's credentials open nothing here, and the refusal is documented too.
+        runs.append((GenerationMode.POSITIVE, other, None, OTHER_CALLER_EXAMPLES, "the other audience"))
+        for mode, headers, ids, examples, variant in runs:
             try:
-                run_operation(schema, operation, mode, tenant, headers, ids, examples)
+                run_operation(schema, operation, mode, tenant, headers, ids, examples, variant)
             except (Exception, BaseExceptionGroup) as error:  # every operation's failures, not the first only
-                failures.append(f"=== {operation.label} ({mode.value}{', real ids' if ids else ''})\n{error}")
+                failures.append(f"=== {operation.label} ({mode.value} {variant})\n{error}")
     assert not failures, "\n\n".join(failures)
 
 
