@@ -494,13 +494,15 @@ def test_a_page_hidden_in_a_real_image_is_not_served(staff, data, content_type):
 
 
 def test_a_request_too_large_for_a_message_is_refused_with_413(staff):
-    before = staff.ok("GET", "/invitation-template")
-    html = "<p>" + "x" * (MAX_MESSAGE_BYTES + 1) + "</p>"  # within the field's own limit
+    client = staff.new_client()
+    before = staff.ok("GET", f"/clients/{client['id']}")
+    # Each value within the field's own limit of 1000 characters; together more than a message holds.
+    values = {f"field_{n}": "x" * 1000 for n in range(MAX_MESSAGE_BYTES // 1000 + 1)}
 
-    response = staff.call("PUT", "/invitation-template", json={"subject": "Welcome", "html": html})
+    response = staff.call("PUT", f"/clients/{client['id']}/custom-fields", json=values)
 
     assert response.status_code == 413 and response.get_json()["error"]["code"] == "message_too_large"
-    assert staff.ok("GET", "/invitation-template") == before
+    assert staff.ok("GET", f"/clients/{client['id']}") == before
 
 
 # --- the invitation email and the outbox --------------------------------------------------------

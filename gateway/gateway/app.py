@@ -4,7 +4,7 @@ import os
 import secrets
 import uuid
 
-from flask import Flask, g, request
+from flask import Flask, abort, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gateway import errors, origin
@@ -59,6 +59,8 @@ def add_request_hooks(app):
         g.request_id = incoming if 0 < len(incoming) <= 100 and incoming.isprintable() else uuid.uuid4().hex
         current_request_id.set(g.request_id)
         g.rpc_context = {"request_id": g.request_id}
+        if "\x00" in request.path:  # a NUL (%00) names nothing, and no database could look it up
+            abort(404)
 
     app.before_request(origin.refuse_cross_site_changes)  # after the request id, before any view
 

@@ -69,7 +69,9 @@ def handle_portico_error(error):
 
 def handle_http_error(error):
     code = (error.name or "error").lower().replace(" ", "_")
-    return error_response(code, error.description or error.name, {}, error.code)
+    response, status = error_response(code, error.description or error.name, {}, error.code)
+    # The error's own headers go out too: a 405's Allow lists the methods the URL takes.
+    return response, status, [(name, value) for name, value in error.get_headers() if name.lower() == "allow"]
 
 
 def handle_unexpected(error):

@@ -3,8 +3,18 @@ from marshmallow import ValidationError, fields, validate
 
 from shared.money import MAX_MINOR_UNITS
 
-# A name or label: no blank text, no spaces at either end.
-TRIMMED = validate.Regexp(r"^\S(?:.*\S)?$", error="Must not be blank or start or end with spaces.")
+
+class Pattern(validate.Regexp):
+    """A regular expression the whole value must match (``re.fullmatch``: a final newline does not slip by).
+
+    apispec writes it into the OpenAPI document as the field's ``pattern``, so write it in the syntax
+    Python and JSON Schema share, anchored with ``^`` and ``$``.
+    """
+
+    def __call__(self, value):
+        if self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
 
 
 class StrictBoolean(fields.Boolean):
@@ -34,3 +44,47 @@ def unique(values):
     """Refuse a list that names a value twice."""
     if len(set(values)) != len(values):
         raise ValidationError("List each value only once.")
+
+
+# Ids in requests: a row's id, 1 to 18 digits, which every backend's 64-bit integer holds. A larger
+# number names nothing and must not reach a database driver (SQLite cannot even bind it).
+MAX_ID = 10 ** 18 - 1
+
+
+def integer_field(minimum, maximum, *, strict=True, **options):
+    """An integer from ``minimum`` to ``maximum``; every integer a request carries is one of these (or an id).
+
+    ``strict`` refuses floats and strings in a JSON body; query parameters, which arrive as text, pass False.
+    """
+    return fields.Integer(strict=strict, validate=validate.Range(min=minimum, max=maximum), **options)
+
+
+def id_field(*, strict=True, **options):
+    """The id of a row, from 1 to MAX_ID."""
+    return integer_field(1, MAX_ID, strict=strict, **options)
+
+
+def id_list(maximum, *, distinct=False, **options):
+    """A list of 1 to ``maximum`` ids; ``distinct`` refuses an id named twice (documented as ``uniqueItems``)."""
+    rules = [validate.Length(min=1, max=maximum)] + ([unique] if distinct else [])
+    return fields.List(id_field(), validate=rules, **options)
+
+
+# Text rules the services enforce and the gateway's API documents, kept here so the two cannot drift.
+_CONTROL = r"\x00-\x1f\x7f-\x9f\u2028\u2029"  # control characters and the Unicode line separators
+ONE_LINE_ERROR = "Use one line of plain text, without line breaks or control characters."
+ONE_LINE = Pattern(rf"^[^{_CONTROL}]*$", error=ONE_LINE_ERROR)
+# A name or label: one line, not blank, no spaces at either end (\ufeff counts as a space in JSON Schema's \s).
+_EDGE = rf"[^\s\ufeff{_CONTROL}]"
+TRIMMED = Pattern(rf"^{_EDGE}(?:[^{_CONTROL}]*{_EDGE})?$", error="Must not be blank or start or end with spaces.")
+# One line with something besides spaces in it.
+NOT_BLANK_LINE = Pattern(rf"^[^{_CONTROL}]*{_EDGE}[^{_CONTROL}]*$", error=ONE_LINE_ERROR)
+PHONE = Pattern(r"^\+?[0-9 ().-]{7,20}$", error="Enter a phone number such as +1 555 010 0199.")
+SIX_DIGITS = Pattern(r"^[0-9]{6}$", error="Enter the 6-digit code.")
+CUSTOM_FIELD_KEY = Pattern(r"^[a-z][a-z0-9_]{0,63}$",
+                           error="Use lowercase letters, digits and underscores, starting with a letter.")
+USERNAME = Pattern(r"^[A-Za-z0-9._-]{3,40}$", error="Use 3 to 40 letters, digits, dots, hyphens or underscores.")
+PAYMENT_TOKEN = Pattern(r"^tok_[A-Za-z0-9_]{6,90}$", error="Not a payment token.")
+# A new password's length, whoever sets it (a business may ask its clients for more than the least).
+NEW_PASSWORD_LENGTH = validate.Length(min=12, max=128)
+LAST4 = Pattern(r"^[0-9]{4}$", error="Four digits.")

@@ -1,8 +1,31 @@
 """Describe a marshmallow schema as JSON Schema, for OpenAPI and for forms built from it."""
 from apispec.ext.marshmallow.openapi import OpenAPIConverter
+from marshmallow import fields
+
+from shared.fields import unique
+
+
+def distinct_items(converter, field, **kwargs):
+    """An apispec attribute function: a list that ``shared.fields.unique`` checks is documented ``uniqueItems``."""
+    return {"uniqueItems": True} if isinstance(field, fields.List) and unique in field.validators else {}
+
+
+# Text without NUL (see shared.validation.refuse_nul), in the syntax Python and JSON Schema share.
+NO_NUL = "^[^\\x00]*$"
+
+
+def text_without_nul(converter, field, ret=None, **kwargs):
+    """An apispec attribute function: a string field with no pattern of its own is documented as NUL-free.
+
+    Every pattern of its own (shared/fields.py) already leaves NUL out.
+    """
+    return {"pattern": NO_NUL} if isinstance(field, fields.String) and "pattern" not in (ret or {}) else {}
+
 
 _converter = OpenAPIConverter(openapi_version="3.0.3", schema_name_resolver=lambda schema: None,
                               spec=None)
+_converter.add_attribute_function(distinct_items)
+_converter.add_attribute_function(text_without_nul)
 
 
 def describe(schema_class):

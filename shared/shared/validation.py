@@ -23,8 +23,39 @@ def validation_error(error, message="Some fields are not valid."):
     return InvalidInput(message, flatten_messages(error.messages))
 
 
+NUL_MESSAGE = "Text must not contain NUL characters."
+
+
+def nul_fields(data, path=""):
+    """Return the dotted names of the strings in ``data`` (values or keys) that hold a NUL character.
+
+    No database stores one in text (PostgreSQL's driver refuses it outright), so input never carries one.
+    """
+    if isinstance(data, str):
+        return [path or "_schema"] if "\x00" in data else []
+    if isinstance(data, dict):
+        items = data.items()
+    elif isinstance(data, (list, tuple)):
+        items = enumerate(data)
+    else:
+        return []
+    found = []
+    for key, value in items:
+        name = f"{path}.{key}" if path else str(key)
+        found += [name] if isinstance(key, str) and "\x00" in key else nul_fields(value, name)
+    return found
+
+
+def refuse_nul(data):
+    """Raise InvalidInput naming every field of ``data`` whose text holds a NUL character."""
+    found = nul_fields(data)
+    if found:
+        raise InvalidInput("Some fields are not valid.", {name: [NUL_MESSAGE] for name in found})
+
+
 def load_or_raise(schema_class, data, **schema_options):
     """Load ``data`` with a new ``schema_class(**schema_options)``; raise InvalidInput when it is not valid."""
+    refuse_nul(data)
     try:
         return schema_class(**schema_options).load(data)
     except ValidationError as error:

@@ -15,7 +15,8 @@ from gateway.auth import authenticate_staff, signed_in
 from gateway.errors import status_for
 from gateway.portal_auth import authenticate_client
 from shared.errors import InvalidInput
-from shared.validation import validation_error
+from shared.fields import MAX_ID
+from shared.validation import refuse_nul, validation_error
 
 
 class RequestParser(FlaskParser):
@@ -26,12 +27,21 @@ class RequestParser(FlaskParser):
     __location_map__ = {**FlaskParser.__location_map__, "optional_json": "load_optional_json"}
 
     def load_json(self, req, schema):
-        """Return the request's JSON body, which must be an object."""
+        """Return the request's JSON body, which must be an object without NUL characters in its text."""
         body = req.get_json(silent=True)
         if not isinstance(body, dict):
             raise InvalidInput("The request body must be a JSON object.",
                                {"_schema": ["Send a JSON object with Content-Type: application/json."]})
+        refuse_nul(body)
         return body
+
+    def load_querystring(self, req, schema):
+        refuse_nul({name: "".join(req.args.getlist(name)) for name in req.args})
+        return super().load_querystring(req, schema)
+
+    def load_form(self, req, schema):
+        refuse_nul({name: "".join(req.form.getlist(name)) for name in req.form})
+        return super().load_form(req, schema)
 
     def load_optional_json(self, req, schema):
         """Return the JSON body as ``load_json`` does, or nothing when the request has no body."""
@@ -44,7 +54,8 @@ class RequestParser(FlaskParser):
 
 
 class IdConverter(BaseConverter):
-    """An id in a URL: up to 18 digits, given to the view as a number; anything else names nothing (404)."""
+    """An id in a URL: 1 to 18 digits (at most MAX_ID), given to the view as a number; anything else names
+    nothing (404)."""
 
     regex = "[0-9]{1,18}"
 
@@ -57,7 +68,7 @@ class IdConverter(BaseConverter):
 
 def id_parameter(converter):
     """Document an ``<id:...>`` path parameter."""
-    return {"type": "integer", "minimum": 0, "maximum": 10 ** 18 - 1}
+    return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
 
 class ApiBlueprint(Blueprint):

@@ -9,6 +9,7 @@ from flask_smorest import Api
 from gateway import VERSION, errors
 from gateway.api.blueprints import IdConverter, id_parameter
 from gateway.schemas.common import ErrorSchema
+from shared.schema_description import distinct_items, text_without_nul
 
 DESCRIPTION = ("Client-portal and staff API. Errors share one body: `{\"error\": {\"code\", \"message\", "
                "\"fields\"}}`; `fields` maps each field (or header) at fault to its messages.")
@@ -58,6 +59,8 @@ def create_api(app):
     api = PorticoApi(app, spec_kwargs={
         "title": "Portico API", "version": VERSION, "openapi_version": "3.0.3",
         "info": {"description": DESCRIPTION}, "extra_plugins": [ImpliedErrors()]})
+    api.ma_plugin.converter.add_attribute_function(distinct_items)
+    api.ma_plugin.converter.add_attribute_function(text_without_nul)
     # Every 429 says when to ask again (flask-smorest registers each status's answer lazily).
     too_many = api.spec.components.responses_lazy[http.HTTPStatus.TOO_MANY_REQUESTS.name]
     too_many.setdefault("headers", {})["Retry-After"] = {
@@ -80,14 +83,43 @@ def create_api(app):
 
 def document(api, settings_descriptions):
     """Return the OpenAPI document with ``settings_descriptions`` (tab -> JSON Schema) as the settings bodies."""
-    spec = copy.deepcopy(api.spec.to_dict())
+    spec = only_null(copy.deepcopy(api.spec.to_dict()))
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     for tab, description in settings_descriptions.items():
         schemas[settings_schema_name(tab)] = description
-    settings_body = {"oneOf": [{"$ref": f"#/components/schemas/{settings_schema_name(tab)}"}
-                               for tab in settings_descriptions]}
-    spec["paths"][SETTINGS_PATH]["patch"]["requestBody"]["content"]["application/json"]["schema"] = settings_body
+    one_path_per_tab(spec, sorted(settings_descriptions))
     return spec
+
+
+def one_path_per_tab(spec, tabs):
+    """Document ``/settings/{tab}`` as one path per tab, each with that tab's schema as its body.
+
+    One path with a body of "any tab's schema" would let a client send one tab's settings to another, which
+    the owner refuses as unknown fields: the document would promise what the server does not take.
+    """
+    item = spec["paths"].pop(SETTINGS_PATH)
+    for tab in tabs:
+        schema = {"$ref": f"#/components/schemas/{settings_schema_name(tab)}"}
+        operations = copy.deepcopy({method: operation for method, operation in item.items() if method != "parameters"})
+        operations["patch"]["requestBody"]["content"]["application/json"]["schema"] = schema
+        spec["paths"][SETTINGS_PATH.replace("{tab}", tab)] = operations
+
+
+def only_null(node):
+    """Make apispec's ``{"type": "object", "nullable": true}`` branch of a nullable nested object accept null only.
+
+    apispec 6 writes an optional nested object as ``anyOf: [{$ref}, {type: object, nullable: true}]``, whose second
+    branch would take any object at all, ``{}`` included; ``enum: [null]`` keeps it to null, as the server reads it.
+    """
+    if isinstance(node, dict):
+        if node.get("nullable") is True and node.get("type") == "object" and set(node) == {"type", "nullable"}:
+            node["enum"] = [None]
+        for value in node.values():
+            only_null(value)
+    elif isinstance(node, list):
+        for value in node:
+            only_null(value)
+    return node
 
 
 def settings_schema_name(tab):

@@ -1,6 +1,7 @@
 """Billing shapes both audiences share: invoices and their filters, payments, payment methods and autopay."""
 from marshmallow import Schema, fields, validate
 
+from shared.fields import LAST4, PAYMENT_TOKEN, id_field, integer_field
 from shared.money import MAX_MINOR_UNITS
 
 INVOICE_STATUS_FILTERS = ("unpaid", "open", "past_due", "paid", "void", "all")
@@ -8,14 +9,14 @@ INVOICE_STATUS_FILTERS = ("unpaid", "open", "past_due", "paid", "void", "all")
 
 class InvoiceFilterArgsSchema(Schema):
     """The filters of both invoice lists, the staff's and the client's."""
-    number = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1, max=10 ** 12),
-                            metadata={"description": "The invoice number."})
+    number = integer_field(1, 10 ** 12, strict=False, allow_none=True, load_default=None,
+                           metadata={"description": "The invoice number."})
     date_from = fields.Date(allow_none=True, load_default=None, metadata={"description": "Issued on or after."})
     date_to = fields.Date(allow_none=True, load_default=None, metadata={"description": "Issued on or before."})
-    amount_min = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=MAX_MINOR_UNITS),
-                                metadata={"description": "Smallest total, integer cents."})
-    amount_max = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=MAX_MINOR_UNITS),
-                                metadata={"description": "Largest total, integer cents."})
+    amount_min = integer_field(0, MAX_MINOR_UNITS, strict=False, allow_none=True, load_default=None,
+                               metadata={"description": "Smallest total, integer cents."})
+    amount_max = integer_field(0, MAX_MINOR_UNITS, strict=False, allow_none=True, load_default=None,
+                               metadata={"description": "Largest total, integer cents."})
 
 
 class PortalInvoiceSchema(Schema):
@@ -51,12 +52,12 @@ class PaymentMethodSchema(Schema):
 class NewPaymentMethodSchema(Schema):
     """What the processor's hosted form posts to the page: a token and what may be shown."""
 
-    token = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    token = fields.String(required=True, validate=PAYMENT_TOKEN)
     kind = fields.String(required=True, validate=validate.OneOf(["card", "ach"]))
     brand = fields.String(required=True, validate=validate.Length(min=1, max=30))
-    last4 = fields.String(required=True, validate=validate.Length(equal=4))
-    exp_month = fields.Integer(strict=True, allow_none=True, load_default=None)
-    exp_year = fields.Integer(strict=True, allow_none=True, load_default=None)
+    last4 = fields.String(required=True, validate=LAST4)
+    exp_month = integer_field(1, 12, allow_none=True, load_default=None)
+    exp_year = integer_field(2000, 2100, allow_none=True, load_default=None)
 
 
 class AppliedToSchema(Schema):

@@ -1,6 +1,8 @@
 """Shapes every part of the API shares: the error body, health, the business and custom field values."""
 from marshmallow import Schema, ValidationError, fields
 
+from shared.schema_description import NO_NUL
+
 
 class ErrorDetailSchema(Schema):
     code = fields.String(required=True)
@@ -23,6 +25,10 @@ class ServiceHealthSchema(Schema):
 class HealthSchema(Schema):
     status = fields.String()
     services = fields.Dict(keys=fields.String(), values=fields.Nested(ServiceHealthSchema))
+
+
+# How the document shows one custom field value (null too: ``nullable`` comes from ``allow_none``).
+CUSTOM_FIELD_VALUE = {"oneOf": [{"type": "string", "maxLength": 1000, "pattern": NO_NUL}, {"type": "number"}]}
 
 
 def json_scalar_or_null(value):

@@ -7,6 +7,7 @@ from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from accounts import throttling
 from shared.errors import invalid
+from shared.fields import NEW_PASSWORD_LENGTH
 
 COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])
 SEQUENCES = ("01234567890123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjklzxcvbnm")
@@ -46,7 +47,7 @@ def require_current_password(session, user, password, buckets, field="current_pa
             raise invalid(field, "That is not your current password.")
 
 
-def length_problem(password, min_length=12, max_length=128):
+def length_problem(password, min_length=NEW_PASSWORD_LENGTH.min, max_length=NEW_PASSWORD_LENGTH.max):
     """Say why ``password`` has the wrong length, or return None (no composition rules)."""
     if len(password) < min_length:
         return f"Use at least {min_length} characters."

@@ -1,9 +1,10 @@
 """Marshmallow schemas for the accounts service's RPC inputs and outputs."""
 from marshmallow import Schema, fields, post_load, validate
 
-SLUG = validate.Regexp(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$",
-                       error="Use 1-40 lowercase letters, digits or hyphens.")
-PHONE = validate.Regexp(r"^\+?[0-9 ().-]{7,20}$", error="Enter a phone number such as +1 555 010 0199.")
+from shared.fields import CUSTOM_FIELD_KEY, PHONE, SIX_DIGITS, USERNAME, Pattern, id_field, id_list
+
+SLUG = Pattern(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$",
+               error="Use 1-40 lowercase letters, digits or hyphens.")
 
 
 class ProfileSchema(Schema):
@@ -21,18 +22,18 @@ class ProfileSchema(Schema):
                                             "help": "The number clients can call."})
     facebook_page = fields.String(
         allow_none=True, load_default=None,
-        validate=validate.Regexp(r"^[A-Za-z0-9.\-]{1,100}$",
-                                 error="Use the part of your page's address after facebook.com/."),
+        validate=Pattern(r"^[A-Za-z0-9.\-]{1,100}$",
+                         error="Use the part of your page's address after facebook.com/."),
         metadata={"label": "Facebook page", "help": "The end of your page's address, after facebook.com/."})
     twitter_handle = fields.String(
         allow_none=True, load_default=None,
-        validate=validate.Regexp(r"^@?[A-Za-z0-9_]{1,15}$",
-                                 error="Use up to 15 letters, digits or underscores."),
+        validate=Pattern(r"^@?[A-Za-z0-9_]{1,15}$",
+                         error="Use up to 15 letters, digits or underscores."),
         metadata={"label": "Twitter handle", "help": "Your handle, with or without the @."})
     linkedin_slug = fields.String(
         allow_none=True, load_default=None,
-        validate=validate.Regexp(r"^[A-Za-z0-9\-_%]{1,100}$",
-                                 error="Use the last part of your LinkedIn page's address."),
+        validate=Pattern(r"^[A-Za-z0-9\-_%]{1,100}$",
+                         error="Use the last part of your LinkedIn page's address."),
         metadata={"label": "LinkedIn page", "help": "The last part of your company page's address."})
 
     @post_load
@@ -85,7 +86,7 @@ class NewClientSchema(Schema):
     phone = fields.String(allow_none=True, load_default=None, validate=PHONE)
     mobile_phone = fields.String(allow_none=True, load_default=None, validate=PHONE)
     address = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=300))
-    parent_id = fields.Integer(strict=True, allow_none=True, load_default=None)
+    parent_id = id_field(allow_none=True, load_default=None)
 
 
 class ClientChangesSchema(NewClientSchema):
@@ -97,8 +98,7 @@ CUSTOM_FIELD_TYPES = ("text", "number", "date", "choice")
 
 
 class NewCustomFieldSchema(Schema):
-    key = fields.String(required=True, validate=validate.Regexp(
-        r"^[a-z][a-z0-9_]{0,63}$", error="Use lowercase letters, digits and underscores, starting with a letter."))
+    key = fields.String(required=True, validate=CUSTOM_FIELD_KEY)
     label = fields.String(required=True, validate=validate.Length(min=1, max=120))
     type = fields.String(required=True, validate=validate.OneOf(CUSTOM_FIELD_TYPES))
     choices = fields.List(fields.String(validate=validate.Length(min=1, max=100)),
@@ -106,16 +106,15 @@ class NewCustomFieldSchema(Schema):
 
 
 class ClientIdsSchema(Schema):
-    client_ids = fields.List(fields.Integer(strict=True), required=True,
-                             validate=validate.Length(min=1, max=500))
+    client_ids = id_list(500, required=True)
 
 
 RIGHTS = ("view", "pay", "manage")
 
 
 class LinkSchema(Schema):
-    portal_user_id = fields.Integer(strict=True, required=True)
-    account_id = fields.Integer(strict=True, required=True)
+    portal_user_id = id_field(required=True)
+    account_id = id_field(required=True)
     rights = fields.String(required=True, validate=validate.OneOf(RIGHTS))
 
 
@@ -129,8 +128,7 @@ class PasswordSignInSchema(LoginSchema):
 
 class AcceptInvitationSchema(Schema):
     password = fields.String(required=True, validate=validate.Length(max=1000))
-    username = fields.String(allow_none=True, load_default=None, validate=validate.Regexp(
-        r"^[A-Za-z0-9._-]{3,40}$", error="Use 3 to 40 letters, digits, dots, hyphens or underscores."))
+    username = fields.String(allow_none=True, load_default=None, validate=USERNAME)
 
 
 class ResetPasswordSchema(Schema):
@@ -155,7 +153,7 @@ class EmailChangeSchema(Schema):
 
 
 class CodeSchema(Schema):
-    code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$", error="Enter the 6-digit code."))
+    code = fields.String(required=True, validate=SIX_DIGITS)
 
 
 class SecurityAnswerSchema(Schema):

@@ -1,18 +1,18 @@
 """Marshmallow schemas for the billing service's RPC inputs and outputs."""
 from marshmallow import Schema, fields, pre_load, validate, validates_schema, ValidationError
 
-from shared.fields import money_field, unique
+from shared.fields import LAST4, ONE_LINE, PAYMENT_TOKEN, id_field, id_list, integer_field, money_field
 
 
 class InvoiceLineInput(Schema):
     description = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    quantity = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1, max=100000))
+    quantity = integer_field(1, 100_000, load_default=1)
     unit_price = money_field(required=True)
 
 
 class NewInvoiceSchema(Schema):
-    account_id = fields.Integer(strict=True, required=True)
-    job_id = fields.Integer(strict=True, allow_none=True, load_default=None)
+    account_id = id_field(required=True)
+    job_id = id_field(allow_none=True, load_default=None)
     issue_date = fields.Date(load_default=None, allow_none=True)
     due_date = fields.Date(required=True)
     lines = fields.List(fields.Nested(InvoiceLineInput), required=True,
@@ -25,14 +25,14 @@ class NewInvoiceSchema(Schema):
 
 
 class InvoiceFiltersSchema(Schema):
-    number = fields.Integer(strict=True, allow_none=True, load_default=None)
+    number = id_field(allow_none=True, load_default=None)
     date_from = fields.Date(allow_none=True, load_default=None)
     date_to = fields.Date(allow_none=True, load_default=None)
     amount_min = money_field(allow_none=True, load_default=None)
     amount_max = money_field(allow_none=True, load_default=None)
     status = fields.String(allow_none=True, load_default=None,
                            validate=validate.OneOf(["unpaid", "open", "past_due", "paid", "void", "all"]))
-    account_id = fields.Integer(strict=True, allow_none=True, load_default=None)
+    account_id = id_field(allow_none=True, load_default=None)
     autopay = fields.Boolean(allow_none=True, load_default=None)
 
     @validates_schema
@@ -45,7 +45,7 @@ class InvoiceFiltersSchema(Schema):
 
 
 class NewJobSchema(Schema):
-    account_id = fields.Integer(strict=True, required=True)
+    account_id = id_field(required=True)
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     status = fields.String(load_default="scheduled",
                            validate=validate.OneOf(["unscheduled", "scheduled", "completed", "paused"]))
@@ -54,11 +54,10 @@ class NewJobSchema(Schema):
 class CardOnFileSchema(Schema):
     """What the processor's hosted form hands back: a token and what may be shown."""
 
-    token = fields.String(required=True, validate=validate.Regexp(r"^tok_[A-Za-z0-9_]{6,90}$",
-                                                                  error="Not a payment token."))
+    token = fields.String(required=True, validate=PAYMENT_TOKEN)
     kind = fields.String(required=True, validate=validate.OneOf(["card", "ach"]))
     brand = fields.String(required=True, validate=validate.Length(min=1, max=30))
-    last4 = fields.String(required=True, validate=validate.Regexp(r"^\d{4}$", error="Four digits."))
+    last4 = fields.String(required=True, validate=LAST4)
     exp_month = fields.Integer(strict=True, allow_none=True, load_default=None,
                                validate=validate.Range(min=1, max=12))
     exp_year = fields.Integer(strict=True, allow_none=True, load_default=None,
@@ -66,9 +65,8 @@ class CardOnFileSchema(Schema):
 
 
 class PayInvoicesSchema(Schema):
-    invoice_ids = fields.List(fields.Integer(strict=True), required=True,
-                              validate=[validate.Length(min=1, max=200), unique])
-    payment_method_id = fields.Integer(strict=True, allow_none=True, load_default=None)
+    invoice_ids = id_list(200, distinct=True, required=True)
+    payment_method_id = id_field(allow_none=True, load_default=None)
     new_method = fields.Nested(CardOnFileSchema, allow_none=True, load_default=None)
     save_method = fields.Boolean(load_default=False)
     amount = money_field(allow_none=True, load_default=None)
@@ -85,7 +83,7 @@ class PayInvoicesSchema(Schema):
 
 class PrepaymentSchema(Schema):
     amount = money_field(minimum=1, required=True)
-    payment_method_id = fields.Integer(strict=True, allow_none=True, load_default=None)
+    payment_method_id = id_field(allow_none=True, load_default=None)
     new_method = fields.Nested(CardOnFileSchema, allow_none=True, load_default=None)
     confirm_over_limit = fields.Boolean(load_default=False)
     receipt_to = fields.Email(allow_none=True, load_default=None)
@@ -97,9 +95,9 @@ class PrepaymentSchema(Schema):
 
 
 class ApplyCreditSchema(Schema):
-    payment_id = fields.Integer(strict=True, required=True)
+    payment_id = id_field(required=True)
     allocations = fields.List(fields.Nested(Schema.from_dict({
-        "invoice_id": fields.Integer(strict=True, required=True),
+        "invoice_id": id_field(required=True),
         "amount": money_field(minimum=1, required=True),
     })), required=True, validate=validate.Length(min=1, max=200))
 
@@ -107,16 +105,11 @@ class ApplyCreditSchema(Schema):
 VOID_REASON_MAX = 200
 
 
-def one_line_text(value):
-    if not value.isprintable():
-        raise ValidationError("Use one line of plain text, without line breaks or control characters.")
-
-
 class VoidInvoiceSchema(Schema):
     """Why staff void an invoice: optional, one short line (blank means no reason)."""
 
     reason = fields.String(allow_none=True, load_default=None,
-                           validate=[validate.Length(max=VOID_REASON_MAX), one_line_text])
+                           validate=[validate.Length(max=VOID_REASON_MAX), ONE_LINE])
 
     @pre_load
     def trim(self, data, **kwargs):

@@ -1,26 +1,17 @@
 """Marshmallow schemas for the notifications service's RPC inputs and outputs."""
-import re
-
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 
 from shared.clock import as_utc
-from shared.fields import StrictBoolean
+from shared.fields import NOT_BLANK_LINE, StrictBoolean, id_field, integer_field
 
 SUBJECT_MAX = 150
 TEMPLATE_HTML_MAX = 20000
 PER_PAGE_MAX = 100
 
 
-def single_line(value):
-    if not value.strip():
-        raise ValidationError("Enter a subject.")
-    if re.search(r"[\x00-\x1f\x7f]", value):
-        raise ValidationError("Use a single line without control characters.")
-
-
 class InvitationTemplateSchema(Schema):
     subject = fields.String(required=True,
-                            validate=[validate.Length(min=1, max=SUBJECT_MAX), single_line])
+                            validate=[validate.Length(min=1, max=SUBJECT_MAX), NOT_BLANK_LINE])
     html = fields.String(required=True, validate=validate.Length(max=TEMPLATE_HTML_MAX))
 
 
@@ -29,8 +20,8 @@ class SampleInvitationSchema(Schema):
 
 
 class OutboxPageSchema(Schema):
-    page = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(strict=True, load_default=50, validate=validate.Range(min=1, max=PER_PAGE_MAX))
+    page = integer_field(1, 100_000, load_default=1)
+    per_page = integer_field(1, PER_PAGE_MAX, load_default=50)
 
 
 class UtcDateTime(fields.DateTime):
@@ -66,12 +57,11 @@ ALERT_IDS_MAX = 500
 
 class AlertListArgsSchema(Schema):
     unread_only = StrictBoolean(load_default=False)
-    limit = fields.Integer(strict=True, load_default=50, validate=validate.Range(min=1, max=ALERTS_LIMIT_MAX))
+    limit = integer_field(1, ALERTS_LIMIT_MAX, load_default=50)
 
 
 class MarkAlertsReadSchema(Schema):
-    alert_ids = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1)), required=True,
-                            validate=validate.Length(max=ALERT_IDS_MAX))
+    alert_ids = fields.List(id_field(), required=True, validate=validate.Length(max=ALERT_IDS_MAX))
 
 
 class StaffAlertSchema(Schema):

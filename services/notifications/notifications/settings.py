@@ -1,7 +1,7 @@
 """Settings of the Alerts tab, owned by notifications: which staff hear about which client action."""
 from marshmallow import RAISE, Schema, fields, validate
 
-from shared.fields import unique
+from shared.fields import id_field, unique
 
 MAX_RECIPIENTS = 100
 
@@ -9,7 +9,7 @@ MAX_RECIPIENTS = 100
 def recipients(label, help_text):
     """Declare the list of staff user ids alerted for one client action, empty by default."""
     return fields.List(
-        fields.Integer(strict=True, validate=validate.Range(min=1)),
+        id_field(),
         load_default=list,
         validate=[validate.Length(max=MAX_RECIPIENTS), unique],
         metadata={"label": label, "help": help_text})

@@ -1,7 +1,7 @@
 """Settings of the Tickets tab, owned by tickets: tickets, chat and documents."""
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from shared.fields import TRIMMED, switch, unique
+from shared.fields import TRIMMED, id_field, switch, unique
 
 CATEGORY_NAME = [validate.Length(min=1, max=100), TRIMMED]
 
@@ -25,11 +25,9 @@ class TicketSettingsSchema(Schema):
         validate=[validate.Length(max=50), unique],
         metadata={"label": "Ticket categories shown to clients",
                   "help": "Categories a client picks from when opening a ticket."})
-    ticket_assignee_id = fields.Integer(
-        strict=True,
+    ticket_assignee_id = id_field(
         allow_none=True,
         load_default=None,
-        validate=validate.Range(min=1),
         metadata={"label": "Ticket assignment",
                   "help": "Staff member who receives every new client ticket; empty leaves them unassigned."})
     reschedule_category = fields.String(

@@ -25,7 +25,8 @@ def update_my_account(changes):
 
 
 @blueprint.post("/account/password")
-@blueprint.operation("Change the password, given the current one", body=PasswordChangeSchema, status=204)
+@blueprint.operation("Change the password, given the current one (429 after too many wrong ones)",
+                     body=PasswordChangeSchema, status=204, raises=[RateLimited])
 def change_password(change):
     my_account.change_password(change)
     return "", 204

@@ -5,8 +5,8 @@ these views read the request and answer.
 """
 from gateway.api.blueprints import CLIENT, ApiBlueprint
 from gateway.features import payments
-from gateway.schemas.portal.billing import (IdempotencyKeySchema, PaymentQuoteSchema, PaymentRequestSchema,
-                                            PaymentResultSchema, PrepaymentRequestSchema)
+from gateway.schemas.portal.billing import (PREPAYMENT_BODY, IdempotencyKeySchema, PaymentQuoteSchema,
+                                            PaymentRequestSchema, PaymentResultSchema, PrepaymentRequestSchema)
 from shared.errors import Conflict, IdempotencyMismatch, NotFound, PaymentDeclined
 
 blueprint = ApiBlueprint("payments", __name__, tag="portal billing", caller=CLIENT)
@@ -38,6 +38,7 @@ def pay_invoices(headers, payment_request):
 @blueprint.post("/prepayments")
 @blueprint.operation("Pay ahead of any invoice, as credit on the account. Needs an Idempotency-Key header, as "
                      "payments do", headers=IdempotencyKeySchema, body=PrepaymentRequestSchema, status=201,
-                     response=PaymentResultSchema, dump=True, raises=PAYMENT_ERRORS)
+                     response=PaymentResultSchema, dump=True, raises=PAYMENT_ERRORS,
+                     requestBody={"content": {"application/json": {"schema": PREPAYMENT_BODY}}})
 def make_prepayment(headers, prepayment):
     return payments.make_prepayment(headers["key"], prepayment)

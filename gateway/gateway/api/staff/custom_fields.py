@@ -1,7 +1,8 @@
 """Staff API: the custom fields kept for every client."""
 from gateway.api.blueprints import STAFF, ApiBlueprint
 from gateway.features import custom_fields
-from gateway.schemas.staff.clients import CustomFieldListSchema, CustomFieldSchema, NewCustomFieldSchema
+from gateway.schemas.staff.clients import (NEW_CUSTOM_FIELD_BODY, CustomFieldListSchema, CustomFieldSchema,
+                                           NewCustomFieldSchema)
 from shared.errors import Conflict
 
 blueprint = ApiBlueprint("custom_fields", __name__, tag="staff custom fields", caller=STAFF)
@@ -15,7 +16,8 @@ def list_custom_fields():
 
 @blueprint.post("/custom-fields")
 @blueprint.operation("Define a custom field: text, number, date or choice (409 when its key is taken)",
-                     body=NewCustomFieldSchema, status=201, response=CustomFieldSchema, raises=[Conflict])
+                     body=NewCustomFieldSchema, status=201, response=CustomFieldSchema, raises=[Conflict],
+                     requestBody={"content": {"application/json": {"schema": NEW_CUSTOM_FIELD_BODY}}})
 def create_custom_field(definition):
     return custom_fields.create_custom_field(definition), 201
 

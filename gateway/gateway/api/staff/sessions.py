@@ -38,7 +38,7 @@ def request_password_reset(request_body):
 
 @blueprint.post("/me/password")
 @blueprint.operation("Change the password, given the current one; every other session of this staff member ends",
-                     body=StaffPasswordChangeSchema, status=204, raises=(InvalidInput,))
+                     body=StaffPasswordChangeSchema, status=204, raises=(InvalidInput, RateLimited))
 def change_password(change):
     staff_account.change_password(change)
     return "", 204

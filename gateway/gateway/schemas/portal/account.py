@@ -1,8 +1,9 @@
 """Client portal API schemas: the Account tab."""
 from marshmallow import Schema, fields, validate
 
-from gateway.schemas.common import CustomFieldValueSchema, json_scalar_or_null
-from gateway.schemas.portal.sign_in import PASSWORD, SIX_DIGITS
+from gateway.schemas.common import CUSTOM_FIELD_VALUE, CustomFieldValueSchema, json_scalar_or_null
+from gateway.schemas.portal.sign_in import PASSWORD
+from shared.fields import NEW_PASSWORD_LENGTH, PHONE, SIX_DIGITS, USERNAME
 
 
 class MyAccountSchema(Schema):
@@ -17,17 +18,18 @@ class MyAccountSchema(Schema):
 
 
 class MyAccountChangesSchema(Schema):
-    username = fields.String(validate=validate.Length(min=1, max=40))
-    phone = fields.String(allow_none=True, validate=validate.Length(max=32))
-    mobile_phone = fields.String(allow_none=True, validate=validate.Length(max=32))
+    username = fields.String(validate=USERNAME)
+    phone = fields.String(allow_none=True, validate=PHONE)
+    mobile_phone = fields.String(allow_none=True, validate=PHONE)
     custom_fields = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=64)),
-                                values=fields.Raw(allow_none=True, validate=json_scalar_or_null),
+                                values=fields.Raw(allow_none=True, validate=json_scalar_or_null,
+                                                  metadata=CUSTOM_FIELD_VALUE),
                                 metadata={"description": "Field key to its new value; null clears it."})
 
 
 class PasswordChangeSchema(Schema):
     current_password = fields.String(required=True, validate=PASSWORD)
-    new_password = fields.String(required=True, validate=PASSWORD)
+    new_password = fields.String(required=True, validate=NEW_PASSWORD_LENGTH)
 
 
 class EmailChangeSchema(Schema):
@@ -43,8 +45,8 @@ class ChangedEmailSchema(Schema):
 
 
 class SecurityAnswerSchema(Schema):
-    question = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    answer = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    question = fields.String(required=True, validate=validate.Length(min=5, max=200))
+    answer = fields.String(required=True, validate=validate.Length(min=2, max=200))
 
 
 class SecurityAnswersSchema(Schema):

@@ -1,30 +1,27 @@
 """Client portal API schemas: the Billing tab (invoices, payments, cards and bank accounts) and autopay."""
-from marshmallow import Schema, ValidationError, fields, pre_load, validate
+from marshmallow import Schema, fields, pre_load, validate
 
 from gateway.schemas.billing import (INVOICE_STATUS_FILTERS, BillingPaymentSchema, InvoiceFilterArgsSchema,
                                      NewPaymentMethodSchema, PaymentMethodSchema, PaymentTakenSchema,
                                      PortalInvoiceSchema)
-from shared.fields import StrictBoolean, money_field
+from shared.fields import MAX_ID, Pattern, StrictBoolean, id_field, id_list, money_field
 
 # Shapes only: billing applies the business's rules (limits, partial payments, credit) and names
 # the field at fault. Defaults are filled in here so that two requests meaning the same thing
 # reach billing identically and a retry with the same Idempotency-Key is recognised as one.
-IDEMPOTENCY_HELP = "Send an Idempotency-Key header of 8 to 200 characters, new for each payment."
-
-
-def printable_key(key):
-    """Refuse a key with control characters: it names one payment in billing's records."""
-    if not key.isprintable():
-        raise ValidationError(IDEMPOTENCY_HELP)
+IDEMPOTENCY_HELP = ("Send an Idempotency-Key header of 8 to 200 visible ASCII characters (no spaces), new for "
+                    "each payment.")
+# It names one payment in billing's records: visible ASCII, as a header carries it unchanged.
+IDEMPOTENCY_KEY = Pattern(r"^[!-~]{8,200}$", error=IDEMPOTENCY_HELP)
 
 
 class IdempotencyKeySchema(Schema):
     """The header every payment carries: a retry with the same key gets the first answer, never a second charge."""
 
     key = fields.String(required=True, data_key="Idempotency-Key",
-                        validate=[validate.Length(min=8, max=200, error=IDEMPOTENCY_HELP), printable_key],
-                        error_messages={"required": IDEMPOTENCY_HELP},
-                        metadata={"description": "8 to 200 characters, new for each payment."})
+                        validate=IDEMPOTENCY_KEY, error_messages={"required": IDEMPOTENCY_HELP},
+                        metadata={"description": "8 to 200 visible ASCII characters, new for each payment: "
+                                                 "a retry with the same key gets the first answer."})
 
     @pre_load
     def strip(self, data, **kwargs):
@@ -67,9 +64,9 @@ class PaymentMethodListSchema(Schema):
 
 
 class PaymentRequestSchema(Schema):
-    invoice_ids = fields.List(fields.Integer(strict=True), required=True, validate=validate.Length(min=1, max=200))
-    payment_method_id = fields.Integer(strict=True, allow_none=True, load_default=None,
-                                       metadata={"description": "A card or bank account on file."})
+    invoice_ids = id_list(200, distinct=True, required=True)
+    payment_method_id = id_field(allow_none=True, load_default=None,
+                                 metadata={"description": "A card or bank account on file."})
     new_method = fields.Nested(NewPaymentMethodSchema, allow_none=True, load_default=None,
                                metadata={"description": "Or a new one, from the processor's hosted form."})
     save_method = StrictBoolean(load_default=False, metadata={"description": "Keep the new method on file."})
@@ -97,10 +94,18 @@ class PaymentResultSchema(Schema):
 
 
 class PrepaymentRequestSchema(Schema):
-    amount = money_field(required=True, metadata={"description": "Integer cents, above zero."})
-    payment_method_id = fields.Integer(strict=True, allow_none=True, load_default=None)
+    amount = money_field(minimum=1, required=True, metadata={"description": "Integer cents, above zero."})
+    payment_method_id = id_field(allow_none=True, load_default=None)
     new_method = fields.Nested(NewPaymentMethodSchema, allow_none=True, load_default=None)
     confirm_over_limit = StrictBoolean(load_default=False)
+
+
+# Exactly one of a method on file and a new one: the document states it with oneOf, beyond what marshmallow declares.
+ONE_METHOD = {"oneOf": [
+    {"required": ["payment_method_id"], "properties": {"payment_method_id": {"type": "integer", "minimum": 1,
+                                                                             "maximum": MAX_ID}}},
+    {"required": ["new_method"], "properties": {"new_method": {"type": "object"}}}]}
+PREPAYMENT_BODY = {"allOf": [PrepaymentRequestSchema, ONE_METHOD]}
 
 
 class BillingHistorySchema(Schema):
@@ -110,5 +115,5 @@ class BillingHistorySchema(Schema):
 
 
 class AutopayEnrolmentSchema(Schema):
-    payment_method_id = fields.Integer(strict=True, required=True)
+    payment_method_id = id_field(required=True)
     consent = StrictBoolean(required=True, metadata={"description": "true: the client agrees to `consent_text`."})

@@ -2,11 +2,11 @@
 from marshmallow import Schema, fields, validate
 
 from gateway.schemas.common import BusinessSchema
+from shared.fields import NEW_PASSWORD_LENGTH, SIX_DIGITS, USERNAME, id_field
 
 # Limits here only bound what reaches the services; accounts applies the tenant's own rules.
 LOGIN = validate.Length(min=1, max=254)
-PASSWORD = validate.Length(min=1, max=1000)
-SIX_DIGITS = validate.Regexp(r"^[0-9]{6}$", error="Enter the 6-digit code.")
+PASSWORD = validate.Length(min=1, max=1000)  # a password tried; a new one is NEW_PASSWORD_LENGTH
 SECRET = validate.Length(min=1, max=200)
 
 
@@ -50,8 +50,8 @@ class InvitationSchema(Schema):
 
 
 class InvitationAcceptSchema(Schema):
-    password = fields.String(required=True, validate=PASSWORD)
-    username = fields.String(validate=validate.Length(min=1, max=40))
+    password = fields.String(required=True, validate=NEW_PASSWORD_LENGTH)
+    username = fields.String(validate=USERNAME)
 
 
 class ResetCheckSchema(Schema):
@@ -60,7 +60,7 @@ class ResetCheckSchema(Schema):
 
 
 class PasswordResetSchema(Schema):
-    password = fields.String(required=True, validate=PASSWORD)
+    password = fields.String(required=True, validate=NEW_PASSWORD_LENGTH)
     answers = fields.List(fields.String(validate=validate.Length(min=1, max=200)),
                           validate=validate.Length(max=3),
                           metadata={"description": "Answers to `security_questions`, in the same order."})
@@ -91,4 +91,4 @@ class PortalSessionSchema(PortalMeSchema):
 
 
 class SwitchAccountSchema(Schema):
-    account_id = fields.Integer(required=True, strict=True)
+    account_id = id_field(required=True)

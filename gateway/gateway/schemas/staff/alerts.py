@@ -1,14 +1,15 @@
 """Staff API schemas: the signed-in staff member's alerts about client actions."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from gateway.features.alerts import LIMIT_MAX
+from shared.fields import id_list, integer_field
 
 ALERT_IDS_MAX = 500
 
 
 class StaffAlertListArgsSchema(Schema):
     unread_only = fields.Boolean(load_default=False)
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=LIMIT_MAX))
+    limit = integer_field(1, LIMIT_MAX, strict=False, load_default=50)
 
 
 class StaffAlertSchema(Schema):
@@ -26,8 +27,7 @@ class StaffAlertListSchema(Schema):
 
 
 class StaffAlertsReadSchema(Schema):
-    alert_ids = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1)), required=True,
-                            validate=validate.Length(min=1, max=ALERT_IDS_MAX))
+    alert_ids = id_list(ALERT_IDS_MAX, required=True)
 
 
 class StaffAlertsReadResultSchema(Schema):

@@ -3,7 +3,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 
 from gateway.schemas.billing import (INVOICE_STATUS_FILTERS, AutopayStatusSchema, BillingPaymentSchema,
                                      InvoiceFilterArgsSchema, PaymentMethodSchema, PaymentSchema, StaffInvoiceSchema)
-from shared.fields import StrictBoolean, money_field
+from shared.fields import ONE_LINE, StrictBoolean, id_field, id_list, integer_field, money_field
 from shared.money import MAX_MINOR_UNITS, format_money
 
 JOB_STATUSES = ("unscheduled", "scheduled", "completed", "paused")
@@ -11,14 +11,14 @@ JOB_STATUSES = ("unscheduled", "scheduled", "completed", "paused")
 
 class StaffInvoiceLineInputSchema(Schema):
     description = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    quantity = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1, max=100_000))
+    quantity = integer_field(1, 100_000, load_default=1)
     unit_price = money_field(required=True,
                              metadata={"description": "Price of one unit in integer cents (1250 is $12.50)."})
 
 
 class StaffNewInvoiceSchema(Schema):
-    account_id = fields.Integer(strict=True, required=True, metadata={"description": "The client's id."})
-    job_id = fields.Integer(strict=True, allow_none=True, load_default=None)
+    account_id = id_field(required=True, metadata={"description": "The client's id."})
+    job_id = id_field(allow_none=True, load_default=None)
     issue_date = fields.Date(allow_none=True, load_default=None,
                              metadata={"description": "YYYY-MM-DD; today when left out."})
     due_date = fields.Date(required=True, metadata={"description": "YYYY-MM-DD, not before the issue date."})
@@ -35,7 +35,7 @@ class StaffNewInvoiceSchema(Schema):
 
 class StaffInvoiceListArgsSchema(InvoiceFilterArgsSchema):
     status = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(INVOICE_STATUS_FILTERS))
-    account_id = fields.Integer(allow_none=True, load_default=None)
+    account_id = id_field(strict=False, allow_none=True, load_default=None)
     autopay = fields.Boolean(allow_none=True, load_default=None)
 
 
@@ -69,8 +69,8 @@ VOID_REASON_LENGTH = 200
 
 class StaffVoidInvoiceSchema(Schema):
     reason = fields.String(allow_none=True, load_default=None,
-                           validate=validate.Length(max=VOID_REASON_LENGTH,
-                                                    error=f"Use at most {VOID_REASON_LENGTH} characters."),
+                           validate=[validate.Length(max=VOID_REASON_LENGTH,
+                                                     error=f"Use at most {VOID_REASON_LENGTH} characters."), ONE_LINE],
                            metadata={"description": "Optional: why the invoice is voided, one line of at most "
                                                     f"{VOID_REASON_LENGTH} characters. Staff see it; clients do not."})
 
@@ -87,7 +87,7 @@ class StaffVoidedInvoiceSchema(StaffInvoiceDetailSchema):
 
 
 class StaffNewJobSchema(Schema):
-    account_id = fields.Integer(strict=True, required=True)
+    account_id = id_field(required=True)
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     status = fields.String(validate=validate.OneOf(JOB_STATUSES))
 
@@ -116,12 +116,12 @@ class AccountBillingSchema(Schema):
 
 
 class PrepaymentAllocationSchema(Schema):
-    invoice_id = fields.Integer(strict=True, required=True)
+    invoice_id = id_field(required=True)
     amount = money_field(minimum=1, required=True, metadata={"description": "Integer cents."})
 
 
 class ApplyPrepaymentSchema(Schema):
-    payment_id = fields.Integer(strict=True, required=True)
+    payment_id = id_field(required=True)
     allocations = fields.List(fields.Nested(PrepaymentAllocationSchema), required=True,
                               validate=validate.Length(min=1, max=200))
 
@@ -137,8 +137,7 @@ class AutopayLockStateSchema(Schema):
 
 
 class ChargeRunRequestSchema(Schema):
-    invoice_ids = fields.List(fields.Integer(strict=True), validate=validate.Length(min=1, max=500),
-                              metadata={"description": "Invoices from Invoices to charge; all of them when left out."})
+    invoice_ids = id_list(500, metadata={"description": "Invoices from Invoices to charge; all of them when left out."})
 
 
 class ChargeRunItemSchema(Schema):

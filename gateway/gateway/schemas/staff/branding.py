@@ -1,6 +1,8 @@
 """Staff API schemas: the business's logo and the invitation email."""
 from marshmallow import Schema, fields, validate
 
+from shared.fields import NOT_BLANK_LINE
+
 
 class LogoStateSchema(Schema):
     has_logo = fields.Boolean()
@@ -8,8 +10,8 @@ class LogoStateSchema(Schema):
 
 
 class InvitationTemplateSchema(Schema):
-    subject = fields.String(required=True, validate=validate.Length(max=1000))
-    html = fields.String(required=True, validate=validate.Length(max=100_000),
+    subject = fields.String(required=True, validate=[validate.Length(min=1, max=150), NOT_BLANK_LINE])
+    html = fields.String(required=True, validate=validate.Length(max=20_000),
                          metadata={"description": "The message between the greeting and the invitation "
                                                   "button. Sanitised when stored: only basic formatting "
                                                   "and http, https or mailto links are kept."})

@@ -1,10 +1,11 @@
 """Staff API schemas: clients and their properties, custom fields and portal users."""
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from gateway.schemas.common import CustomFieldValueSchema, json_scalar_or_null
+from gateway.schemas.common import CUSTOM_FIELD_VALUE, CustomFieldValueSchema, json_scalar_or_null
+from shared.fields import CUSTOM_FIELD_KEY, PHONE, id_field, id_list, integer_field
 
-# Shapes and column sizes only; accounts and notifications apply the rules (phone formats,
-# key syntax, image checks, HTML sanitising) and report their own field messages.
+# Shapes, sizes and formats (the rules in shared/fields.py that accounts applies too); accounts and
+# notifications apply the rules that depend on their data (which keys exist, image checks, HTML sanitising).
 CUSTOM_FIELD_TYPES = ("text", "number", "date", "choice")
 PORTAL_RIGHTS = ("view", "pay", "manage")
 SEARCH = validate.Length(max=100)
@@ -54,7 +55,7 @@ class ClientListArgsSchema(Schema):
     q = fields.String(load_default="", validate=SEARCH,
                       metadata={"description": "Part of a name, email address or phone number."})
     without_portal = fields.Boolean(load_default=False)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    page = integer_field(1, 100_000, strict=False, load_default=1)
 
 
 class ClientChangesSchema(Schema):
@@ -62,15 +63,15 @@ class ClientChangesSchema(Schema):
 
     name = fields.String(validate=validate.Length(min=1, max=120))
     email = fields.Email(allow_none=True, validate=validate.Length(max=254))
-    phone = fields.String(allow_none=True, validate=validate.Length(max=32))
-    mobile_phone = fields.String(allow_none=True, validate=validate.Length(max=32))
+    phone = fields.String(allow_none=True, validate=PHONE)
+    mobile_phone = fields.String(allow_none=True, validate=PHONE)
     address = fields.String(allow_none=True, validate=validate.Length(max=300))
 
 
 class NewClientSchema(ClientChangesSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    parent_id = fields.Integer(strict=True, allow_none=True,
-                               metadata={"description": "Make the new client a related property of this account."})
+    parent_id = id_field(allow_none=True,
+                         metadata={"description": "Make the new client a related property of this account."})
 
 
 class CustomFieldSchema(Schema):
@@ -87,13 +88,20 @@ class CustomFieldListSchema(Schema):
 
 
 class NewCustomFieldSchema(Schema):
-    key = fields.String(required=True, validate=validate.Length(min=1, max=64),
+    key = fields.String(required=True, validate=CUSTOM_FIELD_KEY,
                         metadata={"description": "Lowercase letters, digits and underscores, starting with a letter."})
     label = fields.String(required=True, validate=validate.Length(min=1, max=120))
     type = fields.String(required=True, validate=validate.OneOf(CUSTOM_FIELD_TYPES))
     choices = fields.List(fields.String(validate=validate.Length(min=1, max=100)), allow_none=True,
                           validate=validate.Length(max=50),
                           metadata={"description": "The options of a `choice` field."})
+
+
+# A `choice` field needs its choices: the document states it with anyOf, which a marshmallow schema cannot declare.
+NEW_CUSTOM_FIELD_BODY = {"allOf": [NewCustomFieldSchema, {"anyOf": [
+    {"properties": {"type": {"type": "string", "enum": [kind for kind in CUSTOM_FIELD_TYPES if kind != "choice"]}}},
+    {"properties": {"type": {"type": "string", "enum": ["choice"]}, "choices": {"type": "array", "minItems": 1}},
+     "required": ["choices"]}]}]}
 
 class CustomFieldValuesSchema(Schema):
     """Field key to its new value: text, a number or null (accounts checks each against its field's type)."""
@@ -120,7 +128,7 @@ CUSTOM_FIELD_VALUES_BODY = {
     "type": "object",
     "description": "Field key to its new value (text, a number, a YYYY-MM-DD date or one of the choices); "
                    "null clears it. Keys not sent are left as they are.",
-    "additionalProperties": {"nullable": True, "oneOf": [{"type": "string"}, {"type": "number"}]},
+    "additionalProperties": {"nullable": True, **CUSTOM_FIELD_VALUE},
 }
 
 
@@ -144,8 +152,7 @@ class PortalUserListArgsSchema(Schema):
 
 
 class ClientIdsSchema(Schema):
-    client_ids = fields.List(fields.Integer(strict=True), required=True,
-                             validate=validate.Length(min=1, max=500))
+    client_ids = id_list(500, required=True)
 
 
 class ClientResultSchema(Schema):
@@ -159,6 +166,6 @@ class ClientResultsSchema(Schema):
 
 
 class PortalLinkSchema(Schema):
-    portal_user_id = fields.Integer(strict=True, required=True)
-    account_id = fields.Integer(strict=True, required=True)
+    portal_user_id = id_field(required=True)
+    account_id = id_field(required=True)
     rights = fields.String(required=True, validate=validate.OneOf(PORTAL_RIGHTS))

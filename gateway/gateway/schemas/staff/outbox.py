@@ -1,9 +1,11 @@
 """Staff API schemas: the outbox of emails and text messages."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
+
+from shared.fields import integer_field
 
 
 class OutboxArgsSchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    page = integer_field(1, 100_000, strict=False, load_default=1)
 
 
 class OutboxMessageSchema(Schema):
@@ -18,8 +20,12 @@ class OutboxMessageSchema(Schema):
 
 
 class OutboxMessageDetailSchema(OutboxMessageSchema):
+    kind = fields.String(metadata={"description": "What the message is, such as `invitation` or `receipt`."})
     text = fields.String(allow_none=True)
     html = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    last_error = fields.String(allow_none=True, metadata={"description": "Why the last attempt failed."})
+    next_attempt_at = fields.String(allow_none=True, metadata={"description": "When delivery is tried again."})
 
 
 class OutboxPageSchema(Schema):

@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from gateway.schemas.common import BusinessSchema
+from shared.fields import NEW_PASSWORD_LENGTH
 
 
 class StaffSignInSchema(Schema):
@@ -18,6 +19,10 @@ class StaffUserSchema(Schema):
 
 class TenantSchema(BusinessSchema):
     id = fields.Integer()
+    facebook_page = fields.String(allow_none=True)
+    twitter_handle = fields.String(allow_none=True)
+    linkedin_slug = fields.String(allow_none=True)
+    has_logo = fields.Boolean()
 
 
 class StaffSessionSchema(Schema):
@@ -41,7 +46,7 @@ class SecondStepSchema(Schema):
 
 class StaffPasswordChangeSchema(Schema):
     current_password = fields.String(required=True, validate=validate.Length(min=1, max=1000))
-    new_password = fields.String(required=True, validate=validate.Length(min=1, max=1000), metadata={
+    new_password = fields.String(required=True, validate=NEW_PASSWORD_LENGTH, metadata={
         "description": "At least 12 characters, and not a common or predictable password."})
 
 

@@ -10,6 +10,7 @@ from gateway.web.forms import Field
 from gateway.web.staff.base import staff_page
 from gateway.web.staff.billing_inputs import client_input, read_date, read_fields, whole_number
 from shared.errors import InvalidInput, NotFound
+from shared.fields import MAX_ID
 from shared.money import parse_money
 
 blueprint = Blueprint("invoices", __name__)
@@ -23,7 +24,7 @@ STATUS_FILTERS = [("", "Any status"), ("unpaid", "Unpaid"), ("past_due", "Past d
 AUTOPAY_FILTERS = [("", "Either"), ("true", "On autopay"), ("false", "Not on autopay")]
 FILTER_READERS = {
     "number": lambda text: whole_number(text, "Enter an invoice number, such as 1001.", largest=10 ** 12),
-    "client": lambda text: whole_number(text, "Enter the client's number, such as 42.", largest=10 ** 18),
+    "client": lambda text: whole_number(text, "Enter the client's number, such as 42.", largest=MAX_ID),
     "status": lambda text: text if text in dict(STATUS_FILTERS) else "all",
     "issued_from": lambda text: read_date(text, "first issue date"),
     "issued_to": lambda text: read_date(text, "last issue date"),
@@ -115,7 +116,7 @@ def read_lines(lines, errors):
 def read_invoice(inputs, lines):
     """Read the new invoice form: ``(invoice for billing, errors, form index of each line sent)``."""
     values, errors = read_fields(inputs, {
-        "account_id": lambda text: whole_number(text, "Choose a client.", largest=10 ** 18),
+        "account_id": lambda text: whole_number(text, "Choose a client.", largest=MAX_ID),
         "issue_date": lambda text: read_date(text, "issue date"),
         "due_date": lambda text: read_date(text, "due date"),
     })
