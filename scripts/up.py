@@ -22,7 +22,7 @@ from shared.broker_users import PROCESSES, ensure_local_users  # noqa: E402
 from shared.config import DEFAULT_AMQP_URI, env, var_dir  # noqa: E402
 from shared.heartbeat import beat_age  # noqa: E402
 from shared.passport import new_key  # noqa: E402
-from shared.sealing import new_key as new_sealing_key  # noqa: E402
+from shared.sealing import holds_secrets, new_key as new_sealing_key  # noqa: E402
 from shared.supervisor import Program, Supervisor  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,7 +72,7 @@ def delivery_settings(mailbox):
     return settings
 
 
-SEALING_SERVICES = ("accounts", "notifications")  # the only ones given MESSAGE_SECRETS_KEYS
+SEALING_SERVICES = tuple(filter(holds_secrets, SERVICES))  # the only ones given MESSAGE_SECRETS_KEYS
 
 
 def programs(uris, mailbox, log_dir, host, port):

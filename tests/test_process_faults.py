@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 import threading
+import time
 
 import pytest
 from sqlalchemy import create_engine, func, select
@@ -97,13 +98,18 @@ def test_broker_connection_reset_every_few_seconds_loses_nothing_and_records_not
     burst = RpcBurst(vhost.uri())  # the caller's own link stays up: its reply queue must outlive the resets
     sent, resets, calm = calls(2_000), [], threading.Event()
 
-    def reset_every(seconds):
-        while not calm.wait(seconds):
-            link.cut()
-            link.restore()
-            resets.append(len(burst.answers))
+    def reset_every(seconds, answers):
+        """Cut the link every ``seconds``, or sooner once ``answers`` more calls were answered since the last
+        cut: however fast the ledger runs, the link drops several times while calls wait."""
+        last_cut, last_count = time.monotonic(), 0
+        while not calm.wait(0.05):
+            if time.monotonic() - last_cut >= seconds or len(burst.answers) - last_count >= answers:
+                link.cut()
+                link.restore()
+                last_cut, last_count = time.monotonic(), len(burst.answers)
+                resets.append(last_count)
 
-    resetter = threading.Thread(target=reset_every, args=(2.0,), daemon=True)
+    resetter = threading.Thread(target=reset_every, args=(2.0, 400), daemon=True)
     try:
         resetter.start()
         burst.send("ledger", "record", sent)

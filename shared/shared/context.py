@@ -84,6 +84,28 @@ def staff_tenant(ctx):
     return ctx.tenant_id
 
 
+CLIENT_RIGHTS = ("view", "pay", "manage")  # a client's rights on a linked account, weakest first
+
+
+def client_account(ctx, needs="view"):
+    """Return ``(tenant_id, account_id)`` of a signed-in client acting for an account on which their link
+    gives at least the ``needs`` right; refuse anyone else."""
+    claims = ctx.claims
+    if claims.actor_kind != "client" or claims.account_id is None:
+        raise PermissionDenied("Only a signed-in client can do this.")
+    rights = claims.rights.get(claims.account_id)
+    if rights not in CLIENT_RIGHTS or CLIENT_RIGHTS.index(rights) < CLIENT_RIGHTS.index(needs):
+        raise PermissionDenied("Your access to this account does not allow this.")
+    return ctx.tenant_id, claims.account_id
+
+
+def require_setting(settings, setting, message):
+    """Return ``settings`` when the business turned ``setting`` on; refuse the call with ``message`` otherwise."""
+    if not settings[setting]:
+        raise PermissionDenied(message)
+    return settings
+
+
 def outgoing(passport=None, deadline=None, request_id=None):
     """The context a caller sends: its passport, the absolute deadline (epoch milliseconds) and its request id."""
     data = {PASSPORT_KEY: passport, DEADLINE_KEY: deadline, REQUEST_ID_KEY: request_id}

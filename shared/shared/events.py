@@ -83,6 +83,55 @@ EMAIL_CHANGE_CODE_ISSUED = EventContract(
 
 
 
+class TicketOpenedSchema(Schema):
+    """A ticket opened: by a client in the portal, by staff for a client, or by a client's mail."""
+
+    ticket_id = fields.Integer(required=True)
+    number = fields.Integer(required=True)  # the business's own ticket number, shown to people
+    account_id = fields.Integer(required=True)
+    category = fields.String(required=True)
+    subject = fields.String(required=True)
+    assignee_id = fields.Integer(allow_none=True, load_default=None)  # the staff member it went to
+    opened_by = fields.String(required=True)  # client, staff, email
+    reference = fields.Dict(allow_none=True, load_default=None)  # {kind, id, label}: what it is about
+    actor = fields.Dict(allow_none=True, load_default=None)
+
+
+class TicketMessageSchema(Schema):
+    """A message added to a ticket (not its opening one): a staff reply emails the client, a client's
+    reply alerts the assigned staff member."""
+
+    ticket_id = fields.Integer(required=True)
+    number = fields.Integer(required=True)
+    account_id = fields.Integer(required=True)
+    subject = fields.String(required=True)
+    message_id = fields.Integer(required=True)
+    author_kind = fields.String(required=True)  # client, staff
+    author_id = fields.Integer(allow_none=True, load_default=None)
+    assignee_id = fields.Integer(allow_none=True, load_default=None)
+    excerpt = fields.String(required=True)  # the message's first few hundred characters
+    attachments = fields.Integer(load_default=0)  # how many files came with it
+    reply_token = fields.String(allow_none=True, load_default=None)  # the ticket's reply address; sealed
+    actor = fields.Dict(allow_none=True, load_default=None)
+
+
+class InboundTicketMailSchema(Schema):
+    """A client's email to a ticket's reply address, received by notifications' SMTP endpoint."""
+
+    reply_token = fields.String(required=True)  # sealed on the bus and in the outbox (secret_fields)
+    from_address = fields.String(required=True)
+    text = fields.String(required=True)  # the new part of the mail, quoted history removed
+    attachments = fields.List(fields.Dict(), load_default=list)  # [{blob_id, filename, content_type, size}]
+    mail_id = fields.String(required=True)  # the mail's Message-ID: one mail adds one message
+
+
+TICKET_OPENED = EventContract("tickets", "ticket_opened", TicketOpenedSchema, subscribers=("notifications",))
+TICKET_MESSAGE_ADDED = EventContract("tickets", "ticket_message_added", TicketMessageSchema,
+                                     subscribers=("notifications",), secret_fields=("reply_token",))
+INBOUND_TICKET_MAIL = EventContract("notifications", "inbound_ticket_mail", InboundTicketMailSchema,
+                                    subscribers=("tickets",), secret_fields=("reply_token",))
+
+
 class PaymentSchema(Schema):
     """A payment or prepayment that succeeded or failed; ``receipt_to`` gets the receipt."""
 
@@ -131,7 +180,8 @@ INVOICE_CHARGE_REQUESTED = EventContract("billing", "invoice_charge_requested", 
 CONTRACTS = (TENANT_PROFILE_UPDATED, PORTAL_INVITATION_ISSUED, PASSWORD_RESET_ISSUED,
              LOGIN_CODE_ISSUED, EMAIL_CHANGE_CODE_ISSUED, PAYMENT_SUCCEEDED, PAYMENT_FAILED,
              PREPAYMENT_MADE, AUTOPAY_ENROLLED, AUTOPAY_CANCELLED, PAYMENT_METHOD_REMOVED,
-             INVOICE_CHARGE_REQUESTED, STAFF_PASSWORD_RESET_ISSUED)
+             INVOICE_CHARGE_REQUESTED, STAFF_PASSWORD_RESET_ISSUED, TICKET_OPENED, TICKET_MESSAGE_ADDED,
+             INBOUND_TICKET_MAIL)
 SERVICES = ("accounts", "billing", "tickets", "notifications")
 
 

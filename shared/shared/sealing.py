@@ -92,3 +92,9 @@ def open_secrets(box, contract, event, data):
 
 def publishes_secrets(service):
     return any(contract.secret_fields for contract in CONTRACTS if contract.source == service)
+
+
+def holds_secrets(service):
+    """Whether ``service`` seals or opens secrets of events, so needs ``MESSAGE_SECRETS_KEYS``."""
+    return any(contract.secret_fields for contract in CONTRACTS
+               if service == contract.source or service in contract.subscribers)
