@@ -1,5 +1,6 @@
 """The notifications service's entrypoints: sign-in messages, receipts, alerts, the invitation editor, the mailbox."""
-from notifications import VERSION, access, alerts, billing_notices, mailbox, messages, retention, tenants
+from notifications import (VERSION, access, alerts, billing_notices, mailbox, messages, retention, tenants,
+                           ticket_notices)
 from notifications.dependencies import Mailroom
 from notifications.models import platform
 from notifications.schemas import (AlertListArgsSchema, InvitationTemplateSchema, MarkAlertsReadSchema,
@@ -11,7 +12,7 @@ from shared.entrypoints import StandardEntrypoints
 from shared.events import (AUTOPAY_CANCELLED, AUTOPAY_ENROLLED, EMAIL_CHANGE_CODE_ISSUED, LOGIN_CODE_ISSUED,
                            PASSWORD_RESET_ISSUED, PAYMENT_FAILED, PAYMENT_METHOD_REMOVED, PAYMENT_SUCCEEDED,
                            PORTAL_INVITATION_ISSUED, PREPAYMENT_MADE, STAFF_PASSWORD_RESET_ISSUED,
-                           TENANT_PROFILE_UPDATED)
+                           TENANT_PROFILE_UPDATED, TICKET_MESSAGE_ADDED, TICKET_OPENED)
 from shared.messaging import Inbox, Outbox, on_event
 from shared.validation import load_or_raise
 
@@ -84,6 +85,17 @@ class NotificationsService(StandardEntrypoints):
     @on_event(PAYMENT_METHOD_REMOVED)
     def handle_payment_method_removed(self, event):
         billing_notices.notify(self.db, self.mail, PAYMENT_METHOD_REMOVED, event)
+
+    # --- tickets' events: a staff reply emails the client, a client's ticket or reply alerts staff ---
+
+    @on_event(TICKET_OPENED)
+    def handle_ticket_opened(self, event):
+        ticket_notices.ticket_opened(self.db, event, messages.load_event(TICKET_OPENED, event))
+
+    @on_event(TICKET_MESSAGE_ADDED)
+    def handle_ticket_message_added(self, event):
+        data = messages.load_event(TICKET_MESSAGE_ADDED, event, self.mail.box)
+        ticket_notices.message_added(self.db, self.mail, event, data)
 
     # --- the signed-in staff member's alerts ------------------------------------------------
 
