@@ -8,7 +8,8 @@ The new text of a reply is the text above the quoted history. The rule, line by 
 cut at the first line that is our reply marker ("Reply above this line", see rendering.REPLY_MARKER),
 an "On <date>, <someone> wrote:" line (also when "wrote:" ends the next line, as mail programs wrap it),
 a line starting with ">" (a quoted block), or an "-----Original Message-----" line. What is above,
-trimmed, is the text; a mail with nothing above is kept whole.
+trimmed, is the text; a mail with nothing above is kept whole. A mail with no plain-text part is read from
+its HTML, cut first at its first ``<blockquote>`` (or Gmail's quote block).
 
 Attachments: images (PNG, JPEG, GIF, WebP) and PDF files up to ``ATTACHMENT_MAX_BYTES`` each, at most
 ``ATTACHMENTS_MAX`` per mail, whose bytes start as their type says, go to the blob store; the event
@@ -39,6 +40,7 @@ QUOTE_START = re.compile(
     r"^\s*(?:>|-{2,}\s*Original Message\s*-{2,}|[—-]*\s*Reply above this line)", re.IGNORECASE)
 ON_WROTE = re.compile(r"^\s*On\s.+", re.IGNORECASE)
 WROTE = re.compile(r"wrote:\s*$", re.IGNORECASE)
+HTML_QUOTE = re.compile(r"<blockquote|<div[^>]*gmail_quote", re.IGNORECASE)  # an HTML-only mail's quoted history
 
 
 def reply_token(address, domain):
@@ -86,7 +88,9 @@ def _body_text(message):
     if body is None:
         return ""
     content = body.get_content()
-    return html_to_text(content) if body.get_content_type() == "text/html" else content
+    if body.get_content_type() != "text/html":
+        return content
+    return html_to_text(HTML_QUOTE.split(content, maxsplit=1)[0]) or html_to_text(content)
 
 
 def _accepted(content_type, data):

@@ -138,3 +138,20 @@ def test_only_reply_addresses_of_the_domain_carry_a_token():
     assert inbound.reply_token(f"<reply+{TOKEN}@IN.portal.example>", DOMAIN) == TOKEN
     assert inbound.reply_token(f"reply+{TOKEN}@{DOMAIN}.evil.example", DOMAIN) is None
     assert inbound.reply_token(f"reply+{TOKEN}@{DOMAIN}", None) is None
+
+
+def raw_mail(*headers, body="Content-Type: text/plain\n\nHello"):
+    return ("\n".join(["From: Ann <ann@client.example>", *headers]) + "\n" + body).encode()
+
+
+def test_an_html_only_mail_is_read_as_text_and_a_mail_without_message_id_is_named_by_its_bytes():
+    raw = raw_mail(body="Content-Type: text/html\n\n<p>Yes <b>please</b></p><blockquote>old</blockquote>")
+    mail = inbound.parse(raw, TOKEN)
+    assert mail.text == "Yes please" and mail.from_address == "ann@client.example"
+    assert mail.mail_id.startswith("sha256:") and inbound.parse(raw, TOKEN).mail_id == mail.mail_id
+
+
+def test_an_attachment_whose_bytes_are_not_its_type_is_dropped_with_a_note():
+    message = reply(attach=[("photo.png", "image", "png", b"<svg onload=alert(1)>")])
+    mail = inbound.parse(message.as_bytes(), TOKEN)
+    assert mail.attachments == [] and '"photo.png" was not kept' in mail.text
