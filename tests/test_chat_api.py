@@ -1,0 +1,94 @@
+"""Chat threads over HTTP: a client and the business's staff talk in threads; the new-chats setting.
+
+Also the server-drawn chat pages of both audiences, through the test client with a session cookie.
+"""
+import itertools
+
+import pytest
+
+from tests.portal_helpers import bearer, portal_api, registered_client
+
+pytestmark = pytest.mark.backends("postgresql", both=(
+    "test_a_client_and_staff_talk_in_a_thread_with_unread_counts_and_polling",
+))
+
+API = "/api/v1/staff"
+_addresses = (f"198.51.101.{n % 250 + 1}" for n in itertools.count())
+
+
+class Business:
+    """One business's signed-in owner (staff API) and one of its clients signed in to the portal API."""
+
+    def __init__(self, system):
+        self.system = system
+        self.tenant, credentials = system.new_tenant(display_name="Chatty Lawn Care")
+        response = system.http.post(f"{API}/sessions", json=credentials, environ_base={"REMOTE_ADDR": next(_addresses)})
+        assert response.status_code == 201, response.get_json()
+        self.staff_headers = bearer(response.get_json()["token"])
+        self.client, session = registered_client(system, self.tenant, name="Chris Chatter")
+        self.client_headers = bearer(session["token"])
+
+    def staff(self, method, path, status=200, **kwargs):
+        response = self.system.http.open(f"{API}{path}", method=method, headers=self.staff_headers, **kwargs)
+        assert response.status_code == status, (response.status_code, response.get_data(as_text=True))
+        return response.get_json()
+
+    def portal(self, method, path, status=200, **kwargs):
+        response = self.system.http.open(f"{portal_api(self.tenant)}{path}", method=method,
+                                         headers=self.client_headers, **kwargs)
+        assert response.status_code == status, (response.status_code, response.get_data(as_text=True))
+        return response.get_json()
+
+
+@pytest.fixture
+def business(system):
+    return Business(system)
+
+
+def test_a_client_and_staff_talk_in_a_thread_with_unread_counts_and_polling(business):
+    started = business.portal("POST", "/chat/threads", 201, json={"subject": "Gate", "body": "New code: 4411"})
+    thread_id, first = started["thread"]["id"], started["messages"][0]["id"]
+    assert business.staff("GET", "/chat/threads?unread_only=true")["unread"] == 1
+    listing = business.staff("GET", f"/chat/threads?account_id={business.client['id']}")
+    assert [(t["id"], t["unread"]) for t in listing["threads"]] == [(thread_id, 1)]
+    assert business.staff("GET", f"/chat/threads/{thread_id}")["messages"][0]["body"] == "New code: 4411"
+    assert business.staff("GET", "/chat/threads")["unread"] == 0
+    reply = business.staff("POST", f"/chat/threads/{thread_id}/messages", 201, json={"body": "Thanks!\nNoted."})
+    assert reply["author_kind"] == "staff"
+    assert business.portal("GET", "/chat/threads")["unread"] == 1
+    since = business.portal("GET", f"/chat/threads/{thread_id}/messages?after_id={first}")
+    assert [m["body"] for m in since["messages"]] == ["Thanks!\nNoted."]
+    assert business.portal("GET", "/chat/threads")["unread"] == 0
+
+
+def test_staff_start_threads_only_with_their_own_clients(business, system):
+    other_tenant, _ = system.new_tenant(display_name="Elsewhere Pools")
+    stranger, _ = registered_client(system, other_tenant, name="Sam Stranger")
+    error = business.staff("POST", "/chat/threads", 404, json={"account_id": stranger["id"], "subject": "Hi",
+                                                               "body": "Hello"})
+    assert error["error"]["code"] == "not_found"
+    started = business.staff("POST", "/chat/threads", 201, json={"account_id": business.client["id"],
+                                                                 "subject": "Spring", "body": "May 3?"})
+    assert business.portal("GET", "/chat/threads")["threads"][0]["id"] == started["thread"]["id"]
+
+
+def test_bad_input_is_a_400_naming_the_field(business):
+    thread_id = business.portal("POST", "/chat/threads", 201, json={"subject": "Hi", "body": "One"})["thread"]["id"]
+    for body, field in (({"body": ""}, "body"), ({"body": "x" * 4001}, "body"), ({"body": "a\x07"}, "body"),
+                        ({"body": "Hi", "blob_id": "b_1"}, "blob_id")):
+        error = business.portal("POST", f"/chat/threads/{thread_id}/messages", 400, json=body)
+        assert field in error["error"]["fields"]
+    error = business.portal("POST", "/chat/threads", 400, json={"subject": "two\nlines", "body": "Hi"})
+    assert "subject" in error["error"]["fields"]
+    assert len(business.staff("GET", f"/chat/threads/{thread_id}")["messages"]) == 1
+
+
+def test_with_new_chats_off_clients_cannot_start_one_but_still_reply(business):
+    business.staff("PATCH", "/settings/tickets", json={"allow_new_chat_threads": False})
+    assert business.portal("GET", "/chat/threads")["can_start"] is False
+    error = business.portal("POST", "/chat/threads", 403, json={"subject": "Hi", "body": "Hello"})
+    assert error["error"]["code"] == "permission_denied"
+    assert business.staff("GET", "/chat/threads")["threads"] == []
+    thread_id = business.staff("POST", "/chat/threads", 201, json={
+        "account_id": business.client["id"], "subject": "Visit", "body": "May 3?"})["thread"]["id"]
+    business.portal("POST", f"/chat/threads/{thread_id}/messages", 201, json={"body": "Yes please"})
