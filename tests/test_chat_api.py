@@ -3,6 +3,7 @@
 Also the server-drawn chat pages of both audiences, through the test client with a session cookie.
 """
 import itertools
+import re
 
 import pytest
 
@@ -27,6 +28,18 @@ class Business:
         self.staff_headers = bearer(response.get_json()["token"])
         self.client, session = registered_client(system, self.tenant, name="Chris Chatter")
         self.client_headers = bearer(session["token"])
+        self.staff_session, self.client_session = response.get_json(), session
+
+    def staff_browser(self):
+        """A test client with the staff member's cookie, as a browser; and the CSRF token of their session."""
+        browser = self.system.app.test_client()
+        browser.set_cookie("__Host-portico_staff", self.staff_session["token"])
+        return browser, self.staff_session["csrf_token"]
+
+    def client_browser(self):
+        browser = self.system.app.test_client()
+        browser.set_cookie(f"__Host-portico_client_{self.tenant['slug']}", self.client_session["token"])
+        return browser, self.client_session["csrf_token"]
 
     def staff(self, method, path, status=200, **kwargs):
         response = self.system.http.open(f"{API}{path}", method=method, headers=self.staff_headers, **kwargs)
@@ -56,7 +69,7 @@ def test_a_client_and_staff_talk_in_a_thread_with_unread_counts_and_polling(busi
     reply = business.staff("POST", f"/chat/threads/{thread_id}/messages", 201, json={"body": "Thanks!\nNoted."})
     assert reply["author_kind"] == "staff"
     assert business.portal("GET", "/chat/threads")["unread"] == 1
-    since = business.portal("GET", f"/chat/threads/{thread_id}/messages?after_id={first}")
+    since = business.portal("GET", f"/chat/threads/{thread_id}/messages?after={first}")
     assert [m["body"] for m in since["messages"]] == ["Thanks!\nNoted."]
     assert business.portal("GET", "/chat/threads")["unread"] == 0
 
@@ -92,3 +105,46 @@ def test_with_new_chats_off_clients_cannot_start_one_but_still_reply(business):
     thread_id = business.staff("POST", "/chat/threads", 201, json={
         "account_id": business.client["id"], "subject": "Visit", "body": "May 3?"})["thread"]["id"]
     business.portal("POST", f"/chat/threads/{thread_id}/messages", 201, json={"body": "Yes please"})
+
+
+# --- the server-drawn pages ------------------------------------------------------------------------------------
+
+def test_the_pages_start_a_thread_reply_and_count_unread_in_both_navigations(business):
+    browser, csrf = business.client_browser()
+    slug = business.tenant["slug"]
+    page = browser.get(f"/p/{slug}/chat").get_data(as_text=True)
+    assert "Start a conversation" in page and 'action="/p/%s/chat"' % slug in page
+    started = browser.post(f"/p/{slug}/chat", data={"csrf_token": csrf, "subject": "Gate", "body": "Code <4411>"})
+    assert started.status_code == 303
+    thread_path = started.headers["Location"]
+    html = browser.get(thread_path).get_data(as_text=True)
+    assert "Code &lt;4411&gt;" in html and "data-chat-poll" in html and "chat.js" in html
+    staff, staff_csrf = business.staff_browser()
+    inbox = staff.get("/staff/chat").get_data(as_text=True)
+    assert "Gate" in inbox and "Chris Chatter" in inbox
+    assert re.search(r'Chat <span class="nav-count">1<span class="visually-hidden"> unread', inbox)
+    thread_id = int(thread_path.rstrip("/").rsplit("/", 1)[-1])
+    assert "Code &lt;4411&gt;" in staff.get(f"/staff/chat/{thread_id}").get_data(as_text=True)
+    assert staff.post(f"/staff/chat/{thread_id}", data={"csrf_token": staff_csrf, "body": "Thanks"}).status_code == 303
+    home = browser.get(f"/p/{slug}/").get_data(as_text=True)
+    assert re.search(r'Messages <span class="nav-count">1<span class="visually-hidden"> unread', home)
+    polled = browser.get(f"{thread_path}/messages?after=0").get_json()
+    assert [(m["body"], m["own"]) for m in polled["messages"]] == [("Code <4411>", True), ("Thanks", False)]
+    blank = browser.post(thread_path, data={"csrf_token": csrf, "body": "  "})
+    assert blank.status_code == 400 and "There is a problem" in blank.get_data(as_text=True)
+
+
+def test_with_new_chats_off_the_start_form_is_hidden_and_refused_but_replies_go_through(business):
+    business.staff("PATCH", "/settings/tickets", json={"allow_new_chat_threads": False})
+    browser, csrf = business.client_browser()
+    slug = business.tenant["slug"]
+    page = browser.get(f"/p/{slug}/chat").get_data(as_text=True)
+    assert "Start a conversation" not in page and 'name="subject"' not in page
+    refused = browser.post(f"/p/{slug}/chat", data={"csrf_token": csrf, "subject": "Hi", "body": "Hello"})
+    assert refused.status_code == 403
+    assert business.staff("GET", "/chat/threads")["threads"] == []
+    thread_id = business.staff("POST", "/chat/threads", 201, json={
+        "account_id": business.client["id"], "subject": "Visit", "body": "May 3?"})["thread"]["id"]
+    replied = browser.post(f"/p/{slug}/chat/{thread_id}", data={"csrf_token": csrf, "body": "Yes"})
+    assert replied.status_code == 303
+    assert [m["body"] for m in business.staff("GET", f"/chat/threads/{thread_id}")["messages"]] == ["May 3?", "Yes"]

@@ -39,7 +39,7 @@ def reply(body, thread_id):
 
 
 @blueprint.get("/chat/threads/<id:thread_id>/messages")
-@blueprint.operation("The thread's messages after after_id, oldest first, for polling; you have now read them",
+@blueprint.operation("The thread's messages after the message `after`, oldest first, for polling; you have now read them",
                      query=ChatSinceArgsSchema, response=ChatThreadDetailSchema, dump=True)
 def messages_since(args, thread_id):
-    return chat.my_messages_since(thread_id, args["after_id"])
+    return chat.my_messages_since(thread_id, args["after"])

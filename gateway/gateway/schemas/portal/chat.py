@@ -49,7 +49,7 @@ class ChatReplySchema(Schema):
 
 
 class ChatSinceArgsSchema(Schema):
-    after_id = integer_field(0, MAX_ID, strict=False, required=True,
-                             metadata={"description": "The last message id you have; 0 for all."})
+    after = integer_field(0, MAX_ID, strict=False, required=True,
+                          metadata={"description": "The id of the last message you have; 0 for all of them."})
 
 
