@@ -148,3 +148,16 @@ def test_with_new_chats_off_the_start_form_is_hidden_and_refused_but_replies_go_
     replied = browser.post(f"/p/{slug}/chat/{thread_id}", data={"csrf_token": csrf, "body": "Yes"})
     assert replied.status_code == 303
     assert [m["body"] for m in business.staff("GET", f"/chat/threads/{thread_id}")["messages"]] == ["May 3?", "Yes"]
+
+
+def test_the_demo_chat_seeds_a_thread_with_messages_both_ways(business, system):
+    from scripts.seed_demo import seed_chat  # the demo of make up, so it keeps working
+    jordan = system.client_context(business.tenant, 1, business.client["id"])
+    seed_chat(system.rpc, system.context(business.tenant), jordan, business.client["id"])
+    mine = business.portal("GET", "/chat/threads")
+    assert [(t["subject"], t["unread"]) for t in mine["threads"]] == [("Lake House dock", 0),
+                                                                       ("Spring aeration visit", 1)]
+    staff = business.staff("GET", "/chat/threads")
+    assert staff["unread"] == 1
+    thread = business.staff("GET", f"/chat/threads/{mine['threads'][1]['id']}")
+    assert [m["author_kind"] for m in thread["messages"]] == ["staff", "client", "staff"]
