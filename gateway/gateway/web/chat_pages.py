@@ -28,8 +28,8 @@ def submitted(inputs):
 
 
 def after_argument():
-    """The ``after`` query argument: the id of the last message the page shows."""
-    text = request.args.get("after", "")
+    """The ``after`` query argument: the id of the last message the page shows (0, all of them, when left out)."""
+    text = request.args.get("after", "0")
     if not text.isdigit() or len(text) > 18 or int(text) > MAX_ID:
         raise InvalidInput("Say after which message.", {"after": ["Not a message number."]})
     return int(text)

@@ -49,7 +49,7 @@ class ChatReplySchema(Schema):
 
 
 class ChatSinceArgsSchema(Schema):
-    after = integer_field(0, MAX_ID, strict=False, required=True,
-                          metadata={"description": "The id of the last message you have; 0 for all of them."})
+    after = integer_field(0, MAX_ID, strict=False, load_default=0,
+                          metadata={"description": "The id of the last message you have; 0 (the default) for all."})
 
 
