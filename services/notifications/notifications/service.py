@@ -1,5 +1,6 @@
 """The notifications service's entrypoints: sign-in messages, receipts, alerts, the invitation editor, the mailbox."""
 from notifications import VERSION, access, alerts, billing_notices, mailbox, messages, retention, tenants
+from notifications.chat_alerts import ChatAlertHandlers
 from notifications.dependencies import Mailroom
 from notifications.models import platform
 from notifications.schemas import (AlertListArgsSchema, InvitationTemplateSchema, MarkAlertsReadSchema,
@@ -16,7 +17,7 @@ from shared.messaging import Inbox, Outbox, on_event
 from shared.validation import load_or_raise
 
 
-class NotificationsService(StandardEntrypoints):
+class NotificationsService(ChatAlertHandlers, StandardEntrypoints):
     name = "notifications"
     version = VERSION
     tables = platform

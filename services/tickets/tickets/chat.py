@@ -65,15 +65,17 @@ def refuse_client_start(settings):
 
 
 def _mark_read(thread, side, message_id):
-    if side == CLIENT:
-        thread.client_read_id = max(thread.client_read_id or 0, message_id)
-    else:
-        thread.staff_read_id = max(thread.staff_read_id or 0, message_id)
+    """Move ``side``'s read marker up to ``message_id``; return whether it moved."""
+    name = "client_read_id" if side == CLIENT else "staff_read_id"
+    if (getattr(thread, name) or 0) >= message_id:
+        return False
+    setattr(thread, name, message_id)
+    return True
 
 
 def mark_read(thread, side):
-    """``side`` has now seen everything in ``thread``."""
-    _mark_read(thread, side, thread.last_message_id)
+    """``side`` has now seen everything in ``thread``; return whether that is news (something to commit)."""
+    return _mark_read(thread, side, thread.last_message_id)
 
 
 def messages(session, thread, after_id=0, limit=MESSAGES_PER_PAGE):

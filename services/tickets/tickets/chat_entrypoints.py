@@ -31,11 +31,12 @@ class ChatEntrypoints:
         self.outbox.add(self.db, CHAT_MESSAGE_ADDED, chat.event_data(thread, message, new_thread, self.ctx.actor),
                         tenant_id=thread.tenant_id)
 
-    def _chat_open(self, thread, side, after_id=0):
-        """The thread with its messages after ``after_id``, now read by ``side``."""
+    def _chat_open(self, thread, side, after_id=0, started=False):
+        """The thread with its messages after ``after_id``, now read by ``side`` (committed with a thread just
+        ``started``)."""
         rows = chat.messages(self.db, thread, after_id)
-        chat.mark_read(thread, side)
-        self.db.commit()
+        if chat.mark_read(thread, side) or started:
+            self.db.commit()  # a poll that finds nothing new writes nothing
         return {"thread": chat.describe_thread(thread, 0), "messages": [chat.describe_message(row) for row in rows]}
 
     # --- clients ------------------------------------------------------------------------------------
@@ -60,7 +61,7 @@ class ChatEntrypoints:
         row, message = chat.start_thread(self.db, tenant_id, account_id, chat.CLIENT, self.ctx.claims.actor_id,
                                          data["subject"], data["body"])
         self._chat_publish(row, message, True)
-        return self._chat_open(row, chat.CLIENT)
+        return self._chat_open(row, chat.CLIENT, started=True)
 
     @tenant_rpc
     def get_my_chat_thread(self, thread_id):
@@ -108,7 +109,7 @@ class ChatEntrypoints:
         row, message = chat.start_thread(self.db, tenant_id, data["account_id"], chat.STAFF,
                                          self.ctx.claims.actor_id, data["subject"], data["body"])
         self._chat_publish(row, message, True)
-        return self._chat_open(row, chat.STAFF)
+        return self._chat_open(row, chat.STAFF, started=True)
 
     @tenant_rpc
     def get_chat_thread(self, thread_id):
