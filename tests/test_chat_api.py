@@ -7,10 +7,13 @@ import re
 
 import pytest
 
+from portico_testing import wait_for
+
 from tests.portal_helpers import bearer, portal_api, registered_client
 
 pytestmark = pytest.mark.backends("postgresql", both=(
     "test_a_client_and_staff_talk_in_a_thread_with_unread_counts_and_polling",
+    "test_a_clients_chat_message_alerts_the_staff_chosen_on_the_alerts_tab",  # the event between two services
 ))
 
 API = "/api/v1/staff"
@@ -72,6 +75,16 @@ def test_a_client_and_staff_talk_in_a_thread_with_unread_counts_and_polling(busi
     since = business.portal("GET", f"/chat/threads/{thread_id}/messages?after={first}")
     assert [m["body"] for m in since["messages"]] == ["Thanks!\nNoted."]
     assert business.portal("GET", "/chat/threads")["unread"] == 0
+
+
+def test_a_clients_chat_message_alerts_the_staff_chosen_on_the_alerts_tab(business):
+    owner = business.tenant["owner"]["id"]
+    business.staff("PATCH", "/settings/alerts", json={"chat_thread_started": [owner]})
+    business.portal("POST", "/chat/threads", 201, json={"subject": "Hedge", "body": "Please trim the hedge."})
+    alerts = wait_for(lambda: business.staff("GET", "/alerts")["items"], message="the chat alert")
+    assert [(alert["action"], alert["account_id"]) for alert in alerts] == [("chat_thread_started",
+                                                                             business.client["id"])]
+    assert "Please trim the hedge." in alerts[0]["text"]
 
 
 def test_staff_start_threads_only_with_their_own_clients(business, system):
