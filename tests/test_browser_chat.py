@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 pytest.register_assert_rewrite("tests.browser")  # before the import, so its assertions explain failures
 from tests.browser import PHONE, axe_violations, horizontal_overflow
 from tests.portal_helpers import CLIENT_PASSWORD, registered_client
+from tests.test_browser_staff import sign_in as staff_sign_in
 
 pytest_plugins = ("tests.browser",)  # the chromium, site and page fixtures
 pytestmark = [pytest.mark.browser, pytest.mark.backends("sqlite")]  # docs/architecture.md, "Tests and backends"
@@ -42,4 +43,28 @@ def test_a_staff_message_appears_on_the_clients_open_thread_without_a_reload(sys
     assert horizontal_overflow(page) == 0
     page.get_by_role("link", name="All messages").click()
     assert axe_violations(page) == []
+    assert horizontal_overflow(page) == 0
+
+
+def test_staff_start_a_chat_from_the_inbox_and_see_the_clients_answer_arrive(system, page, site):
+    tenant, owner = system.new_tenant(display_name="Brookside Pool Care")
+    client, session = registered_client(system, tenant, name="Robin Reader")
+    staff_sign_in(page, site, owner)
+    staff_nav = page.get_by_role("navigation", name="Staff")
+    staff_nav.get_by_role("link", name="Chat").click()
+    expect(page.get_by_role("heading", name="Chat", exact=True)).to_be_visible()
+    assert axe_violations(page) == []
+    start = page.get_by_role("region", name="Start a conversation with a client")
+    start.get_by_label("Client").select_option(label="Robin Reader")
+    start.get_by_label("Subject").fill("Filter change")
+    start.get_by_label("Message").fill("We will change the filter on Monday.")
+    start.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("heading", name="Filter change")).to_be_visible()
+    thread_id = int(page.url.rstrip("/").rsplit("/", 1)[-1])
+
+    me = system.client_context(tenant, session["portal_user"]["id"], client["id"])
+    system.rpc.call("tickets", "reply_my_chat_thread", thread_id, {"body": "Monday is great, thanks."}, context=me)
+    expect(page.get_by_role("list", name="Messages").get_by_text("Monday is great, thanks.")).to_be_visible()
+    assert axe_violations(page) == []
+    page.set_viewport_size(PHONE)
     assert horizontal_overflow(page) == 0
