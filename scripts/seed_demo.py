@@ -113,7 +113,7 @@ def seed(client, mailbox_url):
                 context=staff)
 
     client.call("accounts", "invite_clients", [jordan["id"], sam["id"]], context=staff)
-    accept(client, mailbox_url, visitor, DEMO_CLIENT["email"], DEMO_CLIENT["password"])
+    jordan_client = accept(client, mailbox_url, visitor, DEMO_CLIENT["email"], DEMO_CLIENT["password"])
     sam_client = accept(client, mailbox_url, visitor, "sam@example.com", secrets.token_urlsafe(16))
 
     invoice(client, staff, jordan["id"], "Spring aeration", 8500, -20)
@@ -124,7 +124,26 @@ def seed(client, mailbox_url):
     client.call("billing", "enroll_autopay", method["id"], True, context=sam_client)
     for description, cents in (("Weekly mowing, week 44", 4500), ("Weekly mowing, week 45", 4500)):
         invoice(client, staff, sam["id"], description, cents, 7)
+    seed_chat(client, staff, jordan_client, jordan["id"])
     return tenant
+
+
+def seed_chat(client, staff, jordan_client, jordan_id):
+    """A chat thread the business started with Jordan, a few messages each way, the last one unread by Jordan;
+    and one Jordan started that the business has not read yet."""
+    thread = client.call("tickets", "start_chat_thread", {
+        "account_id": jordan_id, "subject": "Spring aeration visit",
+        "body": "Hi Jordan, we would like to aerate the front lawn next week. Does Tuesday morning suit you?"},
+        context=staff)["thread"]
+    client.call("tickets", "get_my_chat_thread", thread["id"], context=jordan_client)
+    client.call("tickets", "reply_my_chat_thread", thread["id"], {
+        "body": "Tuesday works. The side gate will be open; please mind the new flower bed by the fence."},
+        context=jordan_client)
+    client.call("tickets", "reply_chat_thread", thread["id"], {
+        "body": "Thanks! We will keep clear of the flower bed.\nThe crew should arrive around 9."}, context=staff)
+    client.call("tickets", "start_my_chat_thread", {
+        "subject": "Lake House dock", "body": "Could you also look at the hedge by the dock at the Lake House?"},
+        context=jordan_client)
 
 
 def logins():

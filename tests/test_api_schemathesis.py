@@ -93,9 +93,13 @@ def real_ids(system, staff, client):
     field = system.http.post("/api/v1/staff/custom-fields", headers=staff, json={
         "key": "gate_code", "label": "Gate code", "type": "text"})
     [message, *_] = system.http.get("/api/v1/staff/outbox", headers=staff).get_json()["items"]
+    thread = system.http.post("/api/v1/staff/chat/threads", headers=staff, json={
+        "account_id": account, "subject": "Mowing", "body": "Does Friday suit you?"})
     assert invoice.status_code == 201 and field.status_code == 201, (invoice.get_json(), field.get_json())
+    assert thread.status_code == 201, thread.get_json()
     return {"account_id": account, "client_id": account, "invoice_id": invoice.get_json()["id"],
-            "field_id": field.get_json()["id"], "message_id": message["id"]}
+            "field_id": field.get_json()["id"], "message_id": message["id"],
+            "thread_id": thread.get_json()["thread"]["id"]}
 
 
 def refused_fields(response):

@@ -46,6 +46,8 @@ CASES = {
     "the operator reads dead letters": ("operator", True, consume("dead-letters.notifications")),
     "billing listens for accounts' answers": ("billing", True, bind_reply_queue(
         str(REPLY_UUID), f"rpc.reply-billing-{REPLY_UUID}")),
+    "tickets listens for accounts' answers": ("tickets", True, bind_reply_queue(
+        str(REPLY_UUID), f"rpc.reply-tickets-{REPLY_UUID}")),
     # what none may do
     "billing publishes as accounts": ("billing", False, publish("accounts.events", "login_code_issued")),
     "billing publishes to a queue directly": ("billing", False, publish("", CODES_QUEUE)),
@@ -53,7 +55,7 @@ CASES = {
         "billing", False, publish("portico.retry.notifications.200ms", CODES_QUEUE)),
     "billing redelivers to notifications": ("billing", False, publish("portico.direct.notifications", CODES_QUEUE)),
     "billing calls accounts for more than a client": ("billing", False, publish("nameko-rpc", "accounts.create_tenant")),
-    "tickets calls accounts": ("tickets", False, publish("nameko-rpc", "accounts.get_client")),
+    "tickets calls accounts for more than a client": ("tickets", False, publish("nameko-rpc", "accounts.list_clients")),
     "tickets listens as billing": ("tickets", False, bind_reply_queue(str(REPLY_UUID), f"rpc.reply-billing-{REPLY_UUID}")),
     "billing reads notifications' queue": ("billing", False, consume(CODES_QUEUE)),
     "billing takes accounts' calls": ("billing", False, consume("rpc-accounts")),

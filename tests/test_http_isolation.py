@@ -90,6 +90,10 @@ BODIES = {
     "staff.invoices.create_invoice": {"due_date": DUE, "line-0-description": "Intruder", "line-0-quantity": "1",
                                       "line-0-unit_price": "1.00"},
     "staff.invoice.void_invoice": {}, "staff.portal_users.bulk_portal_action": {"action": "invite"},
+    "portal_api.chat.reply": {"body": "Intruder"}, "portal.chat.reply": {"body": "Intruder"},
+    "staff_api.chat.reply": {"body": "Intruder"}, "staff.chat.reply": {"body": "Intruder"},
+    "staff_api.chat.start_thread": {"subject": "Intruder", "body": "Intruder"},
+    "staff.chat.start_thread": {"subject": "Intruder", "body": "Intruder"},
 }
 # Routes whose answer to a foreign id is not 403/404, and why. Their answer must be exactly the one the same
 # request gets with ids that name nothing at all (NOWHERE): it tells the caller nothing about the other's data.
@@ -104,6 +108,8 @@ REFUSED_AS_INPUT = {  # 400: the id is a value of a form or body, refused with a
 ANSWERED_AS_NOTHING = {  # 200 that acts on nothing
     "staff_api.invoices.list_invoices": "a filter of one's own invoices by client: another's client finds none",
     "staff.invoices.invoice_list": "the page's twin of the above",
+    "staff_api.chat.list_threads": "a filter of one's own chat threads by client: another's client has none",
+    "staff.chat.inbox": "the chat inbox, whose start form names a client: the page is drawn as for any id",
     "staff_api.portal_users.invite_clients": "a bulk action answered client by client: a foreign id's row "
                                              "says 'No such client.', as for one that was deleted",
     "staff_api.portal_users.send_password_resets": "the same for password resets",
@@ -132,6 +138,8 @@ def client_with_money(system, tenant, name):
         "amount": 5_000, "payment_method_id": found["method"], "receipt_to": client["email"]},
         context=me)["payment"]["id"]
     found["job"] = billing("create_job", {"account_id": client["id"], "title": f"{name} weekly mowing"})["id"]
+    found["chat_thread"] = system.rpc.call("tickets", "start_chat_thread", {
+        "account_id": client["id"], "subject": f"{name} chat", "body": f"{name}, hello"}, context=staff)["thread"]["id"]
     return found
 
 
@@ -305,7 +313,7 @@ def snapshot(system, settle=False):
 # What a refusal of each kind of id says, so that it is known to refuse the foreign id and not another.
 REFUSAL_WORDS = {"invoice": "invoice", "method": "payment method", "account": ("client", "account"),
                  "portal_user": "portal user", "payment": "payment", "job": "job", "alert": "alert",
-                 "run": "charge run", "field": "custom field", "message": "message", "invitation": "link",
+                 "run": "charge run", "field": "custom field", "message": "message", "invitation": "link", "chat_thread": "chat thread",
                  "reset": "link"}
 
 
@@ -372,11 +380,11 @@ def test_a_route_taking_an_id_the_generator_does_not_know_fails_the_matrix(tmp_p
             return ""
 
         answer._apidoc = {"arguments": {"parameters": [{"in": "json", "schema": TicketSchema}]}}
-        app.add_url_rule("/staff/tickets/<int:thread_id>", "staff.tickets.thread", answer)
+        app.add_url_rule("/staff/tickets/<int:widget_id>", "staff.tickets.widget", answer)
         app.add_url_rule("/api/v1/staff/tickets", "staff_api.tickets.post_ticket", answer, methods=["POST"])
         assert routes(app)[1] == [
             "POST /api/v1/staff/tickets: id field 'ticket_id' is not in ID_ARGUMENTS",
-            "GET /staff/tickets/<int:thread_id>: URL argument 'thread_id' is neither in ID_ARGUMENTS nor NOT_IDS"]
+            "GET /staff/tickets/<int:widget_id>: URL argument 'widget_id' is neither in ID_ARGUMENTS nor NOT_IDS"]
     finally:
         app.extensions["rpc"].close()
 

@@ -118,7 +118,20 @@ def arguments(a):
         ("notifications", "get_outbox_message"): (a.message_id,),
         ("notifications", "get_settings"): ("alerts",), ("notifications", "update_settings"): ("alerts", {}),
         ("tickets", "get_settings"): ("tickets",), ("tickets", "update_settings"): ("tickets", {}),
+        **chat_arguments(a),
     }
+
+
+def chat_arguments(a):
+    message, thread = {"body": "Intruder"}, {"subject": "Intruder", "body": "Intruder"}
+    return {("tickets", "list_my_chat_threads"): (), ("tickets", "count_my_unread_chat"): (),
+            ("tickets", "start_my_chat_thread"): (thread,), ("tickets", "get_my_chat_thread"): (a.thread_id,),
+            ("tickets", "reply_my_chat_thread"): (a.thread_id, message),
+            ("tickets", "my_chat_messages_since"): (a.thread_id, 0),
+            ("tickets", "list_chat_threads"): ({"account_id": a.client_id},), ("tickets", "count_unread_chat"): (),
+            ("tickets", "start_chat_thread"): ({"account_id": a.client_id, **thread},),
+            ("tickets", "get_chat_thread"): (a.thread_id,), ("tickets", "reply_chat_thread"): (a.thread_id, message),
+            ("tickets", "chat_messages_since"): (a.thread_id, 0)}
 
 
 class Objects:
@@ -146,6 +159,9 @@ def business_a(system):
     as_staff(system, tenant, "send_password_resets", [a.client_id])
     a.reset = reset_token(system, a.email)
     money_and_alerts(system, a)
+    a.thread_id = system.rpc.call("tickets", "start_chat_thread", {
+        "account_id": a.client_id, "subject": "alpha-hedge chat", "body": "Alpha Lawn Care says hello"},
+        context=system.context(tenant))["thread"]["id"]
     return a
 
 

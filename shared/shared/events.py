@@ -137,6 +137,24 @@ INBOUND_TICKET_MAIL = EventContract("notifications", "inbound_ticket_mail", Inbo
                                     subscribers=("tickets",), secret_fields=("reply_token",))
 
 
+class ChatMessageSchema(Schema):
+    """A message in a chat thread: a client's alerts the staff chosen on the Alerts tab, a staff member's
+    may tell the client there is something new in their portal (never the text itself by email)."""
+
+    thread_id = fields.Integer(required=True)
+    message_id = fields.Integer(required=True)
+    account_id = fields.Integer(required=True)
+    subject = fields.String(required=True)
+    author_kind = fields.String(required=True)  # client, staff
+    author_id = fields.Integer(allow_none=True, load_default=None)
+    excerpt = fields.String(required=True)  # the message's first few hundred characters
+    new_thread = fields.Boolean(load_default=False)  # the thread's first message
+    actor = fields.Dict(allow_none=True, load_default=None)
+
+
+CHAT_MESSAGE_ADDED = EventContract("tickets", "chat_message_added", ChatMessageSchema, subscribers=("notifications",))
+
+
 class PaymentSchema(Schema):
     """A payment or prepayment that succeeded or failed; ``receipt_to`` gets the receipt."""
 
@@ -186,7 +204,7 @@ CONTRACTS = (TENANT_PROFILE_UPDATED, PORTAL_INVITATION_ISSUED, PASSWORD_RESET_IS
              LOGIN_CODE_ISSUED, EMAIL_CHANGE_CODE_ISSUED, PAYMENT_SUCCEEDED, PAYMENT_FAILED,
              PREPAYMENT_MADE, AUTOPAY_ENROLLED, AUTOPAY_CANCELLED, PAYMENT_METHOD_REMOVED,
              INVOICE_CHARGE_REQUESTED, STAFF_PASSWORD_RESET_ISSUED, TICKET_OPENED, TICKET_MESSAGE_ADDED,
-             INBOUND_TICKET_MAIL)
+             INBOUND_TICKET_MAIL, CHAT_MESSAGE_ADDED)
 SERVICES = ("accounts", "billing", "tickets", "notifications")
 
 

@@ -88,3 +88,7 @@ PAYMENT_TOKEN = Pattern(r"^tok_[A-Za-z0-9_]{6,90}$", error="Not a payment token.
 # A new password's length, whoever sets it (a business may ask its clients for more than the least).
 NEW_PASSWORD_LENGTH = validate.Length(min=12, max=128)
 LAST4 = Pattern(r"^[0-9]{4}$", error="Four digits.")
+# A message someone writes (a chat message): lines and tabs allowed, other control characters not, not blank.
+_CONTROL_BUT_LINES = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029"
+MESSAGE_TEXT = Pattern(rf"^[^{_CONTROL_BUT_LINES}]*{_EDGE}[^{_CONTROL_BUT_LINES}]*$",
+                       error="Write a message in plain text (line breaks are fine).")

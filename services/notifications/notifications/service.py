@@ -1,6 +1,7 @@
 """The notifications service's entrypoints: sign-in messages, receipts, alerts, the invitation editor, the mailbox."""
 from notifications import (VERSION, access, alerts, billing_notices, inbound, mailbox, messages, retention,
                            tenants, ticket_notices)
+from notifications.chat_alerts import ChatAlertHandlers
 from notifications.dependencies import Mailroom
 from notifications.inbound_smtp import inbound_mail
 from notifications.models import platform
@@ -19,7 +20,7 @@ from shared.messaging import Inbox, Outbox, on_event
 from shared.validation import load_or_raise
 
 
-class NotificationsService(StandardEntrypoints):
+class NotificationsService(ChatAlertHandlers, StandardEntrypoints):
     name = "notifications"
     version = VERSION
     tables = platform

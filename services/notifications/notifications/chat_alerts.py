@@ -1,0 +1,33 @@
+"""Staff alerts for chat: a client's new thread or message alerts the staff chosen on the Alerts tab
+(chat_thread_started, chat_message_sent). A staff member's message alerts no one."""
+from notifications import alerts, messages
+from shared.events import CHAT_MESSAGE_ADDED
+from shared.messaging import on_event
+
+EXCERPT = 200  # what of the message the alert quotes
+
+
+def alert_text(data):
+    excerpt = " ".join(data["excerpt"].split())
+    if len(excerpt) > EXCERPT:
+        excerpt = excerpt[:EXCERPT - 1] + "…"
+    if data["new_thread"]:
+        return f"Account {data['account_id']} started a chat, \u201c{data['subject']}\u201d: {excerpt}"
+    return f"Account {data['account_id']} wrote in the chat \u201c{data['subject']}\u201d: {excerpt}"
+
+
+def raise_chat_alerts(session, event):
+    data = messages.load_event(CHAT_MESSAGE_ADDED, event)
+    if data["author_kind"] != "client":
+        return 0
+    action = "chat_thread_started" if data["new_thread"] else "chat_message_sent"
+    return alerts.raise_alerts(session, event["tenant_id"], action, alert_text(data), data["account_id"],
+                               event["event_id"], link=f"/staff/chat/{data['thread_id']}")
+
+
+class ChatAlertHandlers:
+    """The handler notifications' service inherits, so its module stays small."""
+
+    @on_event(CHAT_MESSAGE_ADDED)
+    def handle_chat_message_added(self, event):
+        raise_chat_alerts(self.db, event)

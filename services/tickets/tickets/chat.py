@@ -1,0 +1,137 @@
+"""Chat threads: a conversation on one topic between a client account and the business.
+
+Plain rules over a session, no nameko. A thread belongs to one account of one business; every query
+filters by both (a client) or by the business (its staff). Each side has a read marker: the id of the
+last message it has seen; the other side's messages after it are that side's unread ones.
+"""
+from sqlalchemy import func, select
+
+from shared.clock import utcnow
+from shared.errors import NotFound, PermissionDenied
+from shared.fields import MAX_ID
+from tickets.models import ChatMessage, ChatThread
+
+CLIENT, STAFF = "client", "staff"
+EXCERPT_LENGTH = 300
+MESSAGES_PER_PAGE = 200  # the newest messages shown with a thread; older ones are rarely read again
+SINCE_LIMIT = 100
+
+
+def _other(side):
+    return STAFF if side == CLIENT else CLIENT
+
+
+def _unread_filter(side):
+    """Messages of the other side after ``side``'s read marker."""
+    marker = ChatThread.client_read_id if side == CLIENT else ChatThread.staff_read_id
+    return (ChatMessage.thread_id == ChatThread.id, ChatMessage.author_kind == _other(side), ChatMessage.id > marker)
+
+
+def find_thread(session, tenant_id, thread_id, account_id=None):
+    """The business's thread ``thread_id`` (for a client: only one of their account); NotFound otherwise."""
+    valid = isinstance(thread_id, int) and not isinstance(thread_id, bool) and 0 < thread_id <= MAX_ID
+    thread = session.get(ChatThread, thread_id) if valid else None
+    if thread is None or thread.tenant_id != tenant_id or (account_id is not None and thread.account_id != account_id):
+        raise NotFound("No such chat thread.")
+    return thread
+
+
+def start_thread(session, tenant_id, account_id, side, author_id, subject, body):
+    """Open a thread for ``account_id`` with its first message; return ``(thread, message)``."""
+    moment = utcnow()
+    thread = ChatThread(tenant_id=tenant_id, account_id=account_id, subject=subject, started_by=side,
+                        created_at=moment, last_message_id=0, last_message_at=moment, client_read_id=0,
+                        staff_read_id=0)
+    session.add(thread)
+    session.flush()
+    return thread, add_message(session, thread, side, author_id, body)
+
+
+def add_message(session, thread, side, author_id, body):
+    """Add ``body`` to ``thread`` by ``side``; the author has read everything up to their own message."""
+    message = ChatMessage(tenant_id=thread.tenant_id, thread_id=thread.id, author_kind=side, author_id=author_id,
+                          body=body, created_at=utcnow())
+    session.add(message)
+    session.flush()
+    thread.last_message_id, thread.last_message_at = message.id, message.created_at
+    _mark_read(thread, side, message.id)
+    return message
+
+
+def refuse_client_start(settings):
+    if not settings["allow_new_chat_threads"]:
+        raise PermissionDenied("This business does not take new chats; reply in a conversation its team started.",
+                               {"subject": ["New chats are turned off; reply in an existing conversation."]})
+
+
+def _mark_read(thread, side, message_id):
+    """Move ``side``'s read marker up to ``message_id``; return whether it moved."""
+    name = "client_read_id" if side == CLIENT else "staff_read_id"
+    if (getattr(thread, name) or 0) >= message_id:
+        return False
+    setattr(thread, name, message_id)
+    return True
+
+
+def mark_read(thread, side):
+    """``side`` has now seen everything in ``thread``; return whether that is news (something to commit)."""
+    return _mark_read(thread, side, thread.last_message_id)
+
+
+def messages(session, thread, after_id=0, limit=MESSAGES_PER_PAGE):
+    """Messages of ``thread`` after ``after_id``, oldest first (at most ``limit``; the newest when more)."""
+    rows = session.scalars(select(ChatMessage).where(ChatMessage.thread_id == thread.id, ChatMessage.id > after_id)
+                           .order_by(ChatMessage.id.desc()).limit(limit)).all()
+    return list(reversed(rows))
+
+
+def unread_counts(session, thread_ids, side):
+    """``{thread_id: unread}`` for ``side`` over ``thread_ids`` (threads with none are left out)."""
+    if not thread_ids:
+        return {}
+    rows = session.execute(select(ChatMessage.thread_id, func.count(ChatMessage.id)).join(
+        ChatThread, ChatThread.id == ChatMessage.thread_id).where(
+        ChatThread.id.in_(thread_ids), *_unread_filter(side)).group_by(ChatMessage.thread_id))
+    return dict(rows.all())
+
+
+def total_unread(session, tenant_id, side, account_id=None):
+    """How many of the other side's messages ``side`` has not seen, over all the threads it sees."""
+    query = select(func.count(ChatMessage.id)).join(ChatThread, ChatThread.id == ChatMessage.thread_id).where(
+        ChatThread.tenant_id == tenant_id, *_unread_filter(side))
+    if account_id is not None:
+        query = query.where(ChatThread.account_id == account_id)
+    return session.scalar(query) or 0
+
+
+def list_threads(session, tenant_id, side, account_id=None, unread_only=False, page=1, per_page=50):
+    """Threads newest activity first, each with its unread count for ``side``; and the total there are."""
+    query = select(ChatThread).where(ChatThread.tenant_id == tenant_id)
+    if account_id is not None:
+        query = query.where(ChatThread.account_id == account_id)
+    if unread_only:
+        query = query.where(select(ChatMessage.id).where(*_unread_filter(side)).exists())
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    threads = session.scalars(query.order_by(ChatThread.last_message_id.desc(), ChatThread.id.desc())
+                              .offset((page - 1) * per_page).limit(per_page)).all()
+    unread = unread_counts(session, [thread.id for thread in threads], side)
+    return [describe_thread(thread, unread.get(thread.id, 0)) for thread in threads], total
+
+
+def describe_thread(thread, unread):
+    return {"id": thread.id, "account_id": thread.account_id, "subject": thread.subject,
+            "started_by": thread.started_by, "created_at": thread.created_at.isoformat(),
+            "last_message_at": thread.last_message_at.isoformat(), "last_message_id": thread.last_message_id,
+            "unread": unread}
+
+
+def describe_message(message):
+    return {"id": message.id, "author_kind": message.author_kind, "author_id": message.author_id,
+            "body": message.body, "created_at": message.created_at.isoformat()}
+
+
+def event_data(thread, message, new_thread, actor):
+    return {"thread_id": thread.id, "message_id": message.id, "account_id": thread.account_id,
+            "subject": thread.subject, "author_kind": message.author_kind, "author_id": message.author_id,
+            "excerpt": message.body[:EXCERPT_LENGTH], "new_thread": new_thread, "actor": actor}
+

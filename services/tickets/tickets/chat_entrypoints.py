@@ -1,0 +1,133 @@
+"""The tickets service's chat entrypoints, for clients (their current account's threads) and staff (all of them).
+
+A client acts on the account their passport names, with at least the view right; staff on any account of
+their business, which accounts confirms before a thread is started with it. Opening a thread marks it read
+for the side that opened it; so does asking for its new messages while the page is open.
+"""
+import eventlet
+from nameko.rpc import RpcProxy
+
+from shared.context import tenant_rpc
+from shared.errors import ServiceTimeout
+from shared.events import CHAT_MESSAGE_ADDED
+from shared.settings_store import read_settings
+from shared.validation import load_or_raise
+from tickets import access, chat
+from tickets.chat_schemas import (ChatMessageInput, NewClientThreadInput, NewStaffThreadInput, SinceInput,
+                                  ThreadFiltersInput)
+from tickets.models import platform
+from tickets.settings import TABS
+
+ACCOUNTS_TIMEOUT_SECONDS = 3  # nameko's own proxy would wait for ever
+
+
+class ChatEntrypoints:
+    accounts = RpcProxy("accounts")  # carries the caller's passport, so accounts answers as it would them
+
+    def _chat_settings(self, tenant_id):
+        return read_settings(self.db, platform.tenant_settings, tenant_id, TABS, "tickets")
+
+    def _chat_publish(self, thread, message, new_thread):
+        self.outbox.add(self.db, CHAT_MESSAGE_ADDED, chat.event_data(thread, message, new_thread, self.ctx.actor),
+                        tenant_id=thread.tenant_id)
+
+    def _chat_open(self, thread, side, after_id=0, started=False):
+        """The thread with its messages after ``after_id``, now read by ``side`` (committed with a thread just
+        ``started``)."""
+        rows = chat.messages(self.db, thread, after_id)
+        if chat.mark_read(thread, side) or started:
+            self.db.commit()  # a poll that finds nothing new writes nothing
+        return {"thread": chat.describe_thread(thread, 0), "messages": [chat.describe_message(row) for row in rows]}
+
+    # --- clients ------------------------------------------------------------------------------------
+
+    @tenant_rpc
+    def list_my_chat_threads(self):
+        tenant_id, account_id = access.client_account(self.ctx, "view")
+        threads, _ = chat.list_threads(self.db, tenant_id, chat.CLIENT, account_id=account_id, per_page=100)
+        return {"threads": threads, "unread": chat.total_unread(self.db, tenant_id, chat.CLIENT, account_id),
+                "can_start": bool(self._chat_settings(tenant_id)["allow_new_chat_threads"])}
+
+    @tenant_rpc
+    def count_my_unread_chat(self):
+        tenant_id, account_id = access.client_account(self.ctx, "view")
+        return chat.total_unread(self.db, tenant_id, chat.CLIENT, account_id)
+
+    @tenant_rpc
+    def start_my_chat_thread(self, thread):
+        tenant_id, account_id = access.client_account(self.ctx, "view")
+        chat.refuse_client_start(self._chat_settings(tenant_id))
+        data = load_or_raise(NewClientThreadInput, thread)
+        row, message = chat.start_thread(self.db, tenant_id, account_id, chat.CLIENT, self.ctx.claims.actor_id,
+                                         data["subject"], data["body"])
+        self._chat_publish(row, message, True)
+        return self._chat_open(row, chat.CLIENT, started=True)
+
+    @tenant_rpc
+    def get_my_chat_thread(self, thread_id):
+        tenant_id, account_id = access.client_account(self.ctx, "view")
+        return self._chat_open(chat.find_thread(self.db, tenant_id, thread_id, account_id), chat.CLIENT)
+
+    @tenant_rpc
+    def reply_my_chat_thread(self, thread_id, message):
+        tenant_id, account_id = access.client_account(self.ctx, "view")
+        thread = chat.find_thread(self.db, tenant_id, thread_id, account_id)
+        row = chat.add_message(self.db, thread, chat.CLIENT, self.ctx.claims.actor_id,
+                               load_or_raise(ChatMessageInput, message)["body"])
+        self._chat_publish(thread, row, False)
+        self.db.commit()
+        return chat.describe_message(row)
+
+    @tenant_rpc
+    def my_chat_messages_since(self, thread_id, after_id):
+        tenant_id, account_id = access.client_account(self.ctx, "view")
+        thread = chat.find_thread(self.db, tenant_id, thread_id, account_id)
+        return self._chat_open(thread, chat.CLIENT, load_or_raise(SinceInput, {"after_id": after_id})["after_id"])
+
+    # --- staff --------------------------------------------------------------------------------------
+
+    @tenant_rpc
+    def list_chat_threads(self, filters=None):
+        tenant_id = access.staff_tenant(self.ctx)
+        data = load_or_raise(ThreadFiltersInput, filters or {})
+        threads, total = chat.list_threads(self.db, tenant_id, chat.STAFF, data["account_id"], data["unread_only"],
+                                           data["page"], data["per_page"])
+        return {"threads": threads, "total": total, "page": data["page"], "per_page": data["per_page"],
+                "unread": chat.total_unread(self.db, tenant_id, chat.STAFF)}
+
+    @tenant_rpc
+    def count_unread_chat(self):
+        return chat.total_unread(self.db, access.staff_tenant(self.ctx), chat.STAFF)
+
+    @tenant_rpc
+    def start_chat_thread(self, thread):
+        tenant_id = access.staff_tenant(self.ctx)
+        data = load_or_raise(NewStaffThreadInput, thread)
+        self.db.rollback()  # no transaction (on SQLite, the service's one connection) waits on accounts
+        with eventlet.Timeout(ACCOUNTS_TIMEOUT_SECONDS, ServiceTimeout("The accounts service did not answer in time.")):
+            self.accounts.get_client(data["account_id"])  # NotFound unless it is this business's client
+        row, message = chat.start_thread(self.db, tenant_id, data["account_id"], chat.STAFF,
+                                         self.ctx.claims.actor_id, data["subject"], data["body"])
+        self._chat_publish(row, message, True)
+        return self._chat_open(row, chat.STAFF, started=True)
+
+    @tenant_rpc
+    def get_chat_thread(self, thread_id):
+        tenant_id = access.staff_tenant(self.ctx)
+        return self._chat_open(chat.find_thread(self.db, tenant_id, thread_id), chat.STAFF)
+
+    @tenant_rpc
+    def reply_chat_thread(self, thread_id, message):
+        tenant_id = access.staff_tenant(self.ctx)
+        thread = chat.find_thread(self.db, tenant_id, thread_id)
+        row = chat.add_message(self.db, thread, chat.STAFF, self.ctx.claims.actor_id,
+                               load_or_raise(ChatMessageInput, message)["body"])
+        self._chat_publish(thread, row, False)
+        self.db.commit()
+        return chat.describe_message(row)
+
+    @tenant_rpc
+    def chat_messages_since(self, thread_id, after_id):
+        tenant_id = access.staff_tenant(self.ctx)
+        thread = chat.find_thread(self.db, tenant_id, thread_id)
+        return self._chat_open(thread, chat.STAFF, load_or_raise(SinceInput, {"after_id": after_id})["after_id"])
