@@ -80,8 +80,8 @@ def inbox(filters):
     return page
 
 
-def counts():
-    return tickets("ticket_counts")
+def counts(timeout=None):
+    return rpc().call("tickets", "ticket_counts", timeout=timeout)
 
 
 def ticket(ticket_id):
