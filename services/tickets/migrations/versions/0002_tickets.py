@@ -13,6 +13,12 @@ depends_on = None
 
 
 def upgrade():
+    create_category_tables()
+    create_ticket_table()
+    create_conversation_tables()
+
+
+def create_category_tables():
     op.create_table(
         "ticket_categories",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -27,6 +33,9 @@ def upgrade():
         sa.Column("tenant_id", sa.Integer(), primary_key=True, autoincrement=False),
         sa.Column("last_number", sa.Integer(), nullable=False),
     )
+
+
+def create_ticket_table():
     op.create_table(
         "tickets",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -48,6 +57,9 @@ def upgrade():
         sa.UniqueConstraint("tenant_id", "number"),
     )
     op.create_index("ix_tickets_tenant_status", "tickets", ["tenant_id", "status"])
+
+
+def create_conversation_tables():
     op.create_table(
         "ticket_messages",
         sa.Column("id", sa.Integer(), primary_key=True),
