@@ -20,9 +20,10 @@ import pytest
 from marshmallow import Schema, fields
 
 from gateway.app import create_app
-from portico_testing import row_changes, wait_for
+from portico_testing import images, row_changes, wait_for
 from tests.http_routes import kind_of, routes
-from tests.portal_helpers import as_staff, create_client, invite, new_address, registered_client, reset_token
+from tests.portal_helpers import (as_staff, create_client, invite, new_address, registered_client, reset_token,
+                                  uploaded)
 from tests.test_deadlines import card_token
 
 pytestmark = pytest.mark.backends("postgresql")
@@ -90,6 +91,13 @@ BODIES = {
     "staff.invoices.create_invoice": {"due_date": DUE, "line-0-description": "Intruder", "line-0-quantity": "1",
                                       "line-0-unit_price": "1.00"},
     "staff.invoice.void_invoice": {}, "staff.portal_users.bulk_portal_action": {"action": "invite"},
+    "staff_api.tickets.assign": {}, "staff_api.tickets.set_status": {"status": "closed"},
+    "staff_api.tickets.change_category": {"name": "Renamed by an intruder"},
+    "staff.tickets.assign": {}, "staff.tickets.set_status": {"status": "closed"},
+    "staff.tickets.reply": {"body": "An intruder's reply"}, "portal.tickets.reply": {"body": "An intruder's reply"},
+    # The open-a-ticket form is read by gateway.ticket_files (the API's reader too), out of the generator's sight.
+    "portal.tickets.open_ticket": Body(lambda ids, v: {"category_id": ids["category_id"], "body": "Intruder"},
+                                       slots=["category_id"]),
 }
 # Routes whose answer to a foreign id is not 403/404, and why. Their answer must be exactly the one the same
 # request gets with ids that name nothing at all (NOWHERE): it tells the caller nothing about the other's data.
@@ -100,6 +108,9 @@ REFUSED_AS_INPUT = {  # 400: the id is a value of a form or body, refused with a
     "staff.charge_runs.start_charge_run": "the page's twin of the above, the list drawn again with the message",
     "staff.invoices.create_invoice": "the New invoice form's client chooser: 'There is no such client', the "
                                      "form drawn again (its API twin answers 404)",
+    "staff_api.tickets.assign": "assignee_id: 'Choose a member of your staff', as for an id that is no one's",
+    "staff.tickets.assign": "the page's twin of the above, the ticket drawn again with the message",
+    "portal.tickets.open_ticket": "category_id: 'Choose one of the categories offered', the form drawn again",
 }
 ANSWERED_AS_NOTHING = {  # 200 that acts on nothing
     "staff_api.invoices.list_invoices": "a filter of one's own invoices by client: another's client finds none",
@@ -108,6 +119,8 @@ ANSWERED_AS_NOTHING = {  # 200 that acts on nothing
                                              "says 'No such client.', as for one that was deleted",
     "staff_api.portal_users.send_password_resets": "the same for password resets",
     "staff.portal_users.bulk_portal_action": "the page's twin of both",
+    "staff_api.tickets.inbox": "a filter of one's own tickets by category, assignee or client: another's finds none",
+    "staff.tickets.inbox": "the page's twin of the above",
 }
 
 
@@ -132,7 +145,19 @@ def client_with_money(system, tenant, name):
         "amount": 5_000, "payment_method_id": found["method"], "receipt_to": client["email"]},
         context=me)["payment"]["id"]
     found["job"] = billing("create_job", {"account_id": client["id"], "title": f"{name} weekly mowing"})["id"]
-    return found
+    return {**found, **ticket_of(system, tenant, me, name)}
+
+
+def ticket_of(system, tenant, me, name):
+    """The client's ticket with a photo, the business's category it is under, and its owner (a staff member)."""
+    options = system.rpc.call("tickets", "my_ticket_options", context=me)
+    category = options["categories"][0]["id"]
+    opened = system.rpc.call("tickets", "open_my_ticket", {
+        "category_id": category, "body": f"{name} gate left open",
+        "attachments": [{"blob_id": uploaded(system, images.image("PNG")), "filename": "gate.png"}]}, context=me)
+    ticket = system.rpc.call("tickets", "my_ticket", opened["id"], context=me)
+    return {"ticket": opened["id"], "attachment": ticket["messages"][0]["attachments"][0]["id"],
+            "category": category, "staff_member": tenant["owner"]["id"]}
 
 
 def business(system, slug, name):
@@ -172,7 +197,9 @@ def world(system):
     victims = {"alpha": {**one, **shared, "new_card": new_card},
                # A link's token is itself the credential: whoever holds it may use it, so a client of the
                # same business gets no other client's links to try.
-               "client two": {**two, "invitation": None, "reset": None, "new_card": new_card}}
+               "client two": {**two, "invitation": None, "reset": None, "new_card": new_card,
+                              # The business's categories and staff are client one's as much as two's.
+                              "category": None, "staff_member": None}}
     return {"alpha": tenant, "alpha credentials": credentials, "bravo": bravo,
             "bravo credentials": bravo_credentials, "one": one, "two": two, "bravo client": bravo_client,
             "victims": victims}
@@ -306,7 +333,8 @@ def snapshot(system, settle=False):
 REFUSAL_WORDS = {"invoice": "invoice", "method": "payment method", "account": ("client", "account"),
                  "portal_user": "portal user", "payment": "payment", "job": "job", "alert": "alert",
                  "run": "charge run", "field": "custom field", "message": "message", "invitation": "link",
-                 "reset": "link"}
+                 "reset": "link", "ticket": "ticket", "attachment": "file", "category": "categor",
+                 "staff_member": "staff"}
 
 
 def verdict(system, route, caller, slot, response):

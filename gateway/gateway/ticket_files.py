@@ -1,10 +1,14 @@
-"""Reading a ticket message from a request, for the API and the pages alike: JSON, or a multipart form with
-its files (field ``attachments``, up to five photos or PDFs of at most 10 MB each)."""
+"""Reading a ticket message from a request, for the API and the pages alike: JSON, or a form (multipart with its
+files, field ``attachments``: up to five photos or PDFs of at most 10 MB each).
+
+The message is passed on as sent: tickets judges it (after checking the caller may use the ticket it names, so a
+foreign ticket is "not found" whatever the body) and names the field at fault; the gateway's schemas document it.
+"""
 from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from shared.errors import invalid
-from shared.validation import load_or_raise
+from shared.validation import refuse_nul
 
 MAX_FILES = 5
 REQUEST_LIMIT = MAX_FILES * 10 * 1024 * 1024 + 256 * 1024  # five files at the cap, and the form around them
@@ -29,13 +33,14 @@ def form_fields(form, names):
     return data
 
 
-def read_message(schema_class, names, numbers=()):
-    """Return ``(data, files)``: the message loaded by ``schema_class`` and its files as [(filename, bytes)]."""
+def read_message(names, numbers=()):
+    """Return ``(data, files)``: the message as sent (a form's fields ``names``, those in ``numbers`` as integers)
+    and its files as [(filename, bytes)]."""
     if (request.content_length or 0) > REQUEST_LIMIT:
         raise invalid("attachments", TOO_LARGE)
     request.max_content_length = REQUEST_LIMIT
     try:
-        if request.mimetype == "multipart/form-data":
+        if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
             data = form_fields(request.form, names)
             for name in numbers:
                 if name in data:
@@ -46,10 +51,10 @@ def read_message(schema_class, names, numbers=()):
                      if upload.filename]
         else:
             data, files = request.get_json(silent=True), []
-            if not isinstance(data, dict):
-                raise invalid("body", "Send a JSON object or a multipart form.")
+            data = data if isinstance(data, dict) else {}
     except RequestEntityTooLarge:
         raise invalid("attachments", TOO_LARGE) from None
     if len(files) > MAX_FILES:
         raise invalid("attachments", f"Send at most {MAX_FILES} files.")
-    return load_or_raise(schema_class, data), files
+    refuse_nul(data)
+    return data, files

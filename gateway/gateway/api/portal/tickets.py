@@ -36,7 +36,7 @@ def list_tickets(args):
                      status=201, response=TicketOpenedSchema, dump=True, raises=[PermissionDenied],
                      requestBody=multipart_body(OpenTicketRequestSchema))
 def open_ticket():
-    data, files = read_message(OpenTicketRequestSchema, OPEN_FIELDS, numbers=("category_id",))
+    data, files = read_message(OPEN_FIELDS, numbers=("category_id",))
     return tickets.open_my_ticket(data, files), 201
 
 
@@ -52,7 +52,7 @@ def get_ticket(ticket_id):
                      status=201, response=ReplyAddedSchema, dump=True, raises=[PermissionDenied],
                      requestBody=multipart_body(ReplyRequestSchema))
 def reply(ticket_id):
-    data, files = read_message(ReplyRequestSchema, ("body",))
+    data, files = read_message(("body",))
     return tickets.reply_to_my_ticket(ticket_id, data, files), 201
 
 

@@ -38,7 +38,7 @@ def get_ticket(ticket_id):
 @blueprint.operation("Reply to the client (they are emailed): JSON, or a multipart form with files",
                      status=201, response=ReplyAddedSchema, dump=True, requestBody=multipart_body(ReplyRequestSchema))
 def reply(ticket_id):
-    data, files = read_message(ReplyRequestSchema, ("body",))
+    data, files = read_message(("body",))
     return tickets.reply(ticket_id, data, files), 201
 
 

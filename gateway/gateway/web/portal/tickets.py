@@ -6,7 +6,6 @@ from gateway.errors import status_of
 from gateway.features import tickets
 from gateway.files import file_response
 from gateway.portal_auth import client_required
-from gateway.schemas.portal.tickets import OpenTicketRequestSchema, ReplyRequestSchema
 from gateway.ticket_files import read_message
 from gateway.web.forms import Field
 from gateway.web.portal.base import FORM_ERRORS, go, page, show_errors
@@ -32,14 +31,14 @@ def tickets_tab():
 
 def render_new(options, inputs, summary=(), status=200):
     return page("ticket_new.html", tab="tickets", options=options, inputs=inputs, summary=summary,
-                reference=reference_of(request.values), status=status)
+                reference=reference_of(), status=status)
 
 
-def reference_of(values):
-    """A ticket about a visit or an invoice, as a visit card's link names it."""
-    if values.get("reference_kind") in ("visit", "invoice") and values.get("reference_id", "").isdigit():
-        return {"kind": values["reference_kind"], "id": values["reference_id"],
-                "label": values.get("reference_label", "")[:200]}
+def reference_of():
+    """A ticket about a visit or an invoice, as a visit card's link names it (the client's own words)."""
+    kind, number = request.values.get("reference_kind"), request.values.get("reference_id", "")
+    if kind in ("visit", "invoice") and number.isdigit() and len(number) <= 18:
+        return {"kind": kind, "id": number, "label": request.values.get("reference_label", "")[:200]}
     return None
 
 
@@ -60,7 +59,7 @@ def open_ticket():
     for item in inputs:
         item.value = request.form.get(item.name, "")
     try:
-        data, files = read_message(OpenTicketRequestSchema, OPEN_FIELDS, numbers=("category_id",))
+        data, files = read_message(OPEN_FIELDS, numbers=("category_id",))
         opened = tickets.open_my_ticket(data, files)
     except FORM_ERRORS as error:
         return render_new(options, inputs, show_errors(inputs, error.fields or {"body": [error.message]}),
@@ -90,7 +89,7 @@ def reply(ticket_id):
     inputs = reply_inputs()
     inputs[0].value = request.form.get("body", "")
     try:
-        data, files = read_message(ReplyRequestSchema, ("body",))
+        data, files = read_message(("body",))
         tickets.reply_to_my_ticket(ticket_id, data, files)
     except FORM_ERRORS as error:
         return render_ticket(ticket_id, inputs, show_errors(inputs, error.fields or {"body": [error.message]}),

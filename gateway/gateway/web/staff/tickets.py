@@ -7,7 +7,6 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from gateway.errors import status_of
 from gateway.features import tickets
 from gateway.files import file_response
-from gateway.schemas.staff.tickets import ReplyRequestSchema
 from gateway.ticket_files import read_message
 from gateway.web.forms import Field
 from gateway.web.staff.base import staff_page
@@ -40,11 +39,12 @@ def read_filters():
     status = args.get("status", "active")
     if status in dict(STATUS_FILTERS) and status:
         filters["status"] = status
-    for name in ("category_id", "assignee_id", "account_id", "page"):
-        value = args.get(name, "")
+    read = {"category_id": args.get("category_id", ""), "assignee_id": args.get("assignee_id", ""),
+            "account_id": args.get("account_id", ""), "page": args.get("page", "")}
+    for name, value in read.items():
         if value.isdigit() and 0 < len(value) <= 18 and int(value) > 0:
             filters[name] = int(value) if name != "page" else min(int(value), 10_000)
-    if args.get("assignee_id") == "none":
+    if read["assignee_id"] == "none":
         filters["unassigned"] = True
     if args.get("unread") == "true":
         filters["unread"] = True
@@ -85,7 +85,7 @@ def ticket(ticket_id):
 @staff_page
 def reply(ticket_id):
     try:
-        data, files = read_message(ReplyRequestSchema, ("body",))
+        data, files = read_message(("body",))
         tickets.reply(ticket_id, data, files)
     except (InvalidInput, PermissionDenied) as error:
         return render_ticket(ticket_id, error.fields or {"body": [error.message]}, request.form.get("body", ""),
