@@ -315,7 +315,9 @@ def send(caller, path, arguments):
 # Failure counters and processed events are bookkeeping of sign-in and delivery; a session's last-seen time
 # moves on every request by design.
 NOT_COMPARED = {"throttle_counters", "processed_events"}
-MOVING_COLUMNS = {"last_seen_at"}
+# A ticket's unread markers are cleared whenever its own side is shown it, as a form drawn again with a message
+# (another's staff member named as assignee) shows the caller's own ticket.
+MOVING_COLUMNS = {"last_seen_at", "staff_unread", "client_unread"}
 
 
 def snapshot(system, settle=False):
@@ -385,8 +387,8 @@ def gist(response):
 
 # --- the tests ---------------------------------------------------------------------------------------------
 
-class TicketSchema(Schema):
-    ticket_id = fields.Integer()
+class WidgetSchema(Schema):
+    widget_id = fields.Integer()
 
 
 def test_a_route_taking_an_id_the_generator_does_not_know_fails_the_matrix(tmp_path):
@@ -399,12 +401,12 @@ def test_a_route_taking_an_id_the_generator_does_not_know_fails_the_matrix(tmp_p
         def answer(**_):
             return ""
 
-        answer._apidoc = {"arguments": {"parameters": [{"in": "json", "schema": TicketSchema}]}}
-        app.add_url_rule("/staff/tickets/<int:thread_id>", "staff.tickets.thread", answer)
-        app.add_url_rule("/api/v1/staff/tickets", "staff_api.tickets.post_ticket", answer, methods=["POST"])
+        answer._apidoc = {"arguments": {"parameters": [{"in": "json", "schema": WidgetSchema}]}}
+        app.add_url_rule("/staff/widgets/<int:gizmo_id>", "staff.widgets.gizmo", answer)
+        app.add_url_rule("/api/v1/staff/widgets", "staff_api.widgets.post_widget", answer, methods=["POST"])
         assert routes(app)[1] == [
-            "POST /api/v1/staff/tickets: id field 'ticket_id' is not in ID_ARGUMENTS",
-            "GET /staff/tickets/<int:thread_id>: URL argument 'thread_id' is neither in ID_ARGUMENTS nor NOT_IDS"]
+            "POST /api/v1/staff/widgets: id field 'widget_id' is not in ID_ARGUMENTS",
+            "GET /staff/widgets/<int:gizmo_id>: URL argument 'gizmo_id' is neither in ID_ARGUMENTS nor NOT_IDS"]
     finally:
         app.extensions["rpc"].close()
 
