@@ -196,3 +196,15 @@ def test_staff_open_a_ticket_for_their_own_client_only(business):
         business.staff().open_ticket_for_client({"account_id": 9_999, "category_id": business.category(),
                                                  "body": "x"})
     assert business.staff().list_tickets()["total"] == 2
+
+
+def test_a_long_conversation_is_sent_newest_first_within_the_message_cap(business):
+    import json
+    opened = business.open()
+    for n in range(20):
+        business.staff().reply_to_ticket(opened["id"], {"body": f"{n} " + "🌿" * 4_990})
+    for answer in (business.staff().get_ticket(opened["id"]), business.client().my_ticket(opened["id"])):
+        assert len(json.dumps(answer).encode()) < 64 * 1024
+        assert answer["earlier_messages"] > 0
+        assert answer["messages"][-1]["body"].startswith("19 ")
+        assert len(answer["messages"]) + answer["earlier_messages"] == 21

@@ -93,8 +93,8 @@ class StaffTicketEntrypoints:
         ticket = self._staff_ticket(ticket_id)
         ticket_messages.mark_read(ticket, "staff")
         name = categories.get(self.db, ticket.tenant_id, ticket.category_id).name
-        answer = {**ticketing.summary(ticket, name, "staff"),
-                  "messages": ticket_messages.conversation(self.db, ticket, "staff")}
+        messages, earlier = ticket_messages.conversation(self.db, ticket)
+        answer = {**ticketing.summary(ticket, name, "staff"), "messages": messages, "earlier_messages": earlier}
         self.db.commit()
         return answer
 

@@ -88,8 +88,8 @@ class TicketEntrypoints:
         ticket = self._viewable(self._ticket_settings(), ticketing.get(self.db, tenant_id, ticket_id, account_id))
         ticket_messages.mark_read(ticket, "client")
         name = categories.get(self.db, tenant_id, ticket.category_id).name
-        answer = {**ticketing.summary(ticket, name, "client"),
-                  "messages": ticket_messages.conversation(self.db, ticket, "client")}
+        messages, earlier = ticket_messages.conversation(self.db, ticket)
+        answer = {**ticketing.summary(ticket, name, "client"), "messages": messages, "earlier_messages": earlier}
         self.db.commit()
         return answer
 

@@ -45,11 +45,28 @@ def announce(outbox, session, ticket, message, attachment_count):
         tenant_id=ticket.tenant_id)
 
 
-def conversation(session, ticket, audience):
-    """The ticket's messages, oldest first, each with its attachments (by id: their blobs are fetched
-    through ``attachment``, which checks the caller may see the ticket)."""
+# An answer must stay under the 64 KiB message cap: the newest messages that fit in this many bytes of text are
+# sent (counted as JSON escapes them, up to three times their UTF-8 size), and how many earlier ones were left out.
+CONVERSATION_BUDGET = 40_000
+PER_MESSAGE_OVERHEAD = 400
+
+
+def _cost(message):
+    return len(message.body.encode("utf-8")) * 3 + PER_MESSAGE_OVERHEAD  # an emoji, escaped in JSON: 12 bytes
+
+
+def conversation(session, ticket):
+    """``(messages, earlier)``: the ticket's newest messages that fit the budget, oldest first, each with its
+    attachments (by id: their blobs are fetched through ``attachment``); ``earlier`` counts those left out."""
     messages = session.scalars(select(TicketMessage).where(TicketMessage.ticket_id == ticket.id)
-                               .order_by(TicketMessage.id)).all()
+                               .order_by(TicketMessage.id.desc())).all()
+    kept, spent = [], 0
+    for message in messages:
+        spent += _cost(message)
+        if kept and spent > CONVERSATION_BUDGET:
+            break
+        kept.append(message)
+    kept.reverse()
     files = session.scalars(select(TicketAttachment).where(TicketAttachment.ticket_id == ticket.id)
                             .order_by(TicketAttachment.id)).all()
     by_message = {}
@@ -57,13 +74,10 @@ def conversation(session, ticket, audience):
         by_message.setdefault(attachment.message_id, []).append(
             {"id": attachment.id, "filename": attachment.filename, "content_type": attachment.content_type,
              "size": attachment.size})
-    shown = []
-    for message in messages:
-        item = {"id": message.id, "author_kind": message.author_kind, "author_id": message.author_id,
-                "body": message.body, "via": message.via, "created_at": message.created_at.isoformat(),
-                "attachments": by_message.get(message.id, [])}
-        shown.append(item)
-    return shown
+    shown = [{"id": message.id, "author_kind": message.author_kind, "author_id": message.author_id,
+              "body": message.body, "via": message.via, "created_at": message.created_at.isoformat(),
+              "attachments": by_message.get(message.id, [])} for message in kept]
+    return shown, len(messages) - len(kept)
 
 
 def mark_read(ticket, audience):

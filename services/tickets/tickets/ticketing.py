@@ -18,6 +18,7 @@ from tickets.ticket_schemas import PAGE_SIZE
 
 CLIENT_STATUS = {"open": "open", "pending": "open", "on_hold": "open", "closed": "closed"}
 SUBJECT_LENGTH = 80
+CLIENT_LIST_LIMIT = 50  # the most recently active: a list stays well under the 64 KiB message cap
 
 
 def new_reply_token():
@@ -91,7 +92,7 @@ def client_list(session, tenant_id, account_id, which):
     closed = Ticket.status == "closed"
     query = (select(Ticket).where(Ticket.tenant_id == tenant_id, Ticket.account_id == account_id,
                                   closed if which == "closed" else ~closed)
-             .order_by(Ticket.updated_at.desc(), Ticket.id.desc()).limit(200))
+             .order_by(Ticket.updated_at.desc(), Ticket.id.desc()).limit(CLIENT_LIST_LIMIT))
     return [summary(ticket, name, "client") for ticket, name in _with_categories(session, query)]
 
 

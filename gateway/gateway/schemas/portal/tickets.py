@@ -83,7 +83,8 @@ class TicketListSchema(Schema):
 
 
 class TicketSchema(TicketSummarySchema):
-    messages = fields.List(fields.Nested(TicketMessageSchema))
+    messages = fields.List(fields.Nested(TicketMessageSchema), metadata={"description": "The newest that fit."})
+    earlier_messages = fields.Integer(metadata={"description": "How many earlier messages are not sent."})
 
 
 class TicketOpenedSchema(Schema):

@@ -66,7 +66,8 @@ class StaffMessageSchema(Schema):
 
 
 class StaffTicketSchema(StaffTicketSummarySchema):
-    messages = fields.List(fields.Nested(StaffMessageSchema))
+    messages = fields.List(fields.Nested(StaffMessageSchema), metadata={"description": "The newest that fit."})
+    earlier_messages = fields.Integer(metadata={"description": "How many earlier messages are not sent."})
 
 
 class CountsSchema(Schema):
