@@ -6,6 +6,7 @@ the clients and invoices, the invitation email (read from the development mailbo
 their mail: the business's outbox shows the link hidden) gives the demo clients their passwords, and
 the sandbox processor's hosted form endpoint turns a test card into a token.
 """
+import io
 import json
 import re
 import secrets
@@ -16,6 +17,7 @@ import urllib.request
 from datetime import date, timedelta
 
 from gateway.rpc import RpcClient
+from shared.blobs import blob_store
 from shared.config import amqp_uri, env
 from shared.errors import NotFound
 from shared.passport import Claims, PassportSigner
@@ -124,6 +126,7 @@ def seed(client, mailbox_url):
     client.call("billing", "enroll_autopay", method["id"], True, context=sam_client)
     for description, cents in (("Weekly mowing, week 44", 4500), ("Weekly mowing, week 45", 4500)):
         invoice(client, staff, sam["id"], description, cents, 7)
+    seed_tickets(client, staff, jordan_client)
     seed_chat(client, staff, jordan_client, jordan["id"])
     return tenant
 
@@ -144,6 +147,43 @@ def seed_chat(client, staff, jordan_client, jordan_id):
     client.call("tickets", "start_my_chat_thread", {
         "subject": "Lake House dock", "body": "Could you also look at the hedge by the dock at the Lake House?"},
         context=jordan_client)
+
+
+def demo_photo():
+    """A small JPEG, as a client's phone would send (the tickets service re-encodes it)."""
+    from PIL import Image, ImageDraw
+    image = Image.new("RGB", (320, 240), (96, 160, 72))
+    ImageDraw.Draw(image).rectangle((40, 150, 280, 200), fill=(120, 84, 50))
+    output = io.BytesIO()
+    image.save(output, format="JPEG", quality=80)
+    return output.getvalue()
+
+
+def seed_tickets(client, staff, jordan):
+    """Categories and Jordan's tickets in each state: open with a photo and a reply, pending, on hold, closed."""
+    # A category the Tickets tab offers clients is created with the three every business starts with.
+    client.call("tickets", "update_settings", "tickets", {"ticket_categories": ["General", "Reschedule", "Lawn care"]},
+                context=staff)
+    options = client.call("tickets", "my_ticket_options", context=jordan)
+    category = {row["name"]: row["id"] for row in options["categories"]}
+    store = blob_store()
+    upload = store.put(demo_photo(), "application/octet-stream")
+    try:
+        gate = client.call("tickets", "open_my_ticket", {
+            "category_id": category["Lawn care"], "body": "There is a bare patch by the side gate after the last "
+            "mowing. Photo attached.", "attachments": [{"blob_id": upload, "filename": "side-gate.jpg"}]},
+            context=jordan)
+    finally:
+        store.delete(upload)
+    client.call("tickets", "reply_to_ticket", gate["id"], {
+        "body": "Thanks Jordan, we will reseed it on Thursday's visit."}, context=staff)
+    stories = [("Reschedule", "Could next week's visit move to Friday?", "pending"),
+               ("General", "Please leave the side gate latched, the dog gets out.", "on_hold"),
+               ("General", "Is leaf clean-up included in the autumn plan?", "closed")]
+    for name, body, status in stories:
+        ticket = client.call("tickets", "open_my_ticket", {"category_id": category[name], "body": body}, context=jordan)
+        client.call("tickets", "reply_to_ticket", ticket["id"], {"body": "Thanks, noted."}, context=staff)
+        client.call("tickets", "set_ticket_status", ticket["id"], {"status": status}, context=staff)
 
 
 def logins():

@@ -24,6 +24,7 @@ ID_ARGUMENTS = {
     "account_id": "account", "client_id": "account", "client_ids": "account", "parent_id": "account",
     "portal_user_id": "portal_user", "payment_id": "payment", "job_id": "job", "alert_ids": "alert",
     "run_id": "run", "field_id": "field", "message_id": "message", "thread_id": "chat_thread",
+    "ticket_id": "ticket", "attachment_id": "attachment", "category_id": "category", "assignee_id": "staff_member",
     "token": lambda rule: "invitation" if "/invitation" in rule else "reset",  # a link's secret
     "method": "method",  # the pay forms' choice of a card or bank account on file (FORM_IDS)
 }
@@ -36,7 +37,9 @@ NOT_IDS = {"slug": "the business of a portal URL: the caller's own", "tab": "a s
            "reset_link": "the secret of a staff password reset link (/staff/reset/...): the whole credential, good for "
                          "whoever holds it (it proves the staff member's mailbox) and tied to no business in the URL; "
                          "tests/test_staff_credentials.py checks it is single-use, the latest only, and 404 otherwise"}
-NOT_ID_FIELDS = {"token": "a card or bank account the processor's hosted form just tokenised (nothing stored yet), "
+NOT_ID_FIELDS = {"reference_id": "what a client says a new ticket is about (a visit or invoice, from the link of its "
+                                "card): kept with the ticket as the client's own words beside its label, never looked up",
+                 "token": "a card or bank account the processor's hosted form just tokenised (nothing stored yet), "
                           "or the pending token of a staff sign-in's second step (the credential itself)"}
 ID_LIKE = re.compile(r"(^|_)(id|ids|token)$")
 # Form reads of a page: ``request.form.get("x")``, ``form.getlist("x")``, ``values.get("x")``, ``chosen_ids("x")``;

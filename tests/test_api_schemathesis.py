@@ -73,6 +73,15 @@ STATE_RULES = {
     "PATCH /api/v1/staff/settings/tickets": {"done_uploading_button", "done_uploading_checkbox", "ticket_categories"},
     # The file must be an image by its content.
     "PUT /api/v1/staff/logo": {"logo"},
+    # A ticket's category must be one the business offers clients; a message must not be blank and is counted
+    # as a reader counts characters (an emoji is one), under 500 when it opens a ticket; files by their content.
+    "POST /api/v1/portal/{slug}/tickets": {"category_id", "body", "attachments"},
+    "POST /api/v1/portal/{slug}/tickets/{ticket_id}/messages": {"body", "attachments"},
+    "POST /api/v1/staff/tickets/{ticket_id}/messages": {"body", "attachments"},
+    # A category's name is the business's only once; an assignee must be one of its staff.
+    "POST /api/v1/staff/ticket-categories": {"name"},
+    "PATCH /api/v1/staff/ticket-categories/{category_id}": {"name"},
+    "PUT /api/v1/staff/tickets/{ticket_id}/assignee": {"assignee_id"},
 }
 
 
@@ -97,9 +106,13 @@ def real_ids(system, staff, client):
         "account_id": account, "subject": "Mowing", "body": "Does Friday suit you?"})
     assert invoice.status_code == 201 and field.status_code == 201, (invoice.get_json(), field.get_json())
     assert thread.status_code == 201, thread.get_json()
+    category = system.http.get("/api/v1/staff/ticket-categories", headers=staff).get_json()["items"][0]["id"]
+    ticket = system.http.post("/api/v1/portal/fuzzed-business/tickets", headers=client, json={
+        "category_id": category, "body": "The gate was left open."})
+    assert ticket.status_code == 201, ticket.get_json()
     return {"account_id": account, "client_id": account, "invoice_id": invoice.get_json()["id"],
-            "field_id": field.get_json()["id"], "message_id": message["id"],
-            "thread_id": thread.get_json()["thread"]["id"]}
+            "field_id": field.get_json()["id"], "message_id": message["id"], "category_id": category,
+            "ticket_id": ticket.get_json()["id"], "thread_id": thread.get_json()["thread"]["id"]}
 
 
 def refused_fields(response):

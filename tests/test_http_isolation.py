@@ -20,9 +20,10 @@ import pytest
 from marshmallow import Schema, fields
 
 from gateway.app import create_app
-from portico_testing import row_changes, wait_for
+from portico_testing import images, row_changes, wait_for
 from tests.http_routes import kind_of, routes
-from tests.portal_helpers import as_staff, create_client, invite, new_address, registered_client, reset_token
+from tests.portal_helpers import (as_staff, create_client, invite, new_address, registered_client, reset_token,
+                                  uploaded)
 from tests.test_deadlines import card_token
 
 pytestmark = pytest.mark.backends("postgresql")
@@ -94,6 +95,13 @@ BODIES = {
     "staff_api.chat.reply": {"body": "Intruder"}, "staff.chat.reply": {"body": "Intruder"},
     "staff_api.chat.start_thread": {"subject": "Intruder", "body": "Intruder"},
     "staff.chat.start_thread": {"subject": "Intruder", "body": "Intruder"},
+    "staff_api.tickets.assign": {}, "staff_api.tickets.set_status": {"status": "closed"},
+    "staff_api.tickets.change_category": {"name": "Renamed by an intruder"},
+    "staff.tickets.assign": {}, "staff.tickets.set_status": {"status": "closed"},
+    "staff.tickets.reply": {"body": "An intruder's reply"}, "portal.tickets.reply": {"body": "An intruder's reply"},
+    # The open-a-ticket form is read by gateway.ticket_files (the API's reader too), out of the generator's sight.
+    "portal.tickets.open_ticket": Body(lambda ids, v: {"category_id": ids["category_id"], "body": "Intruder"},
+                                       slots=["category_id"]),
 }
 # Routes whose answer to a foreign id is not 403/404, and why. Their answer must be exactly the one the same
 # request gets with ids that name nothing at all (NOWHERE): it tells the caller nothing about the other's data.
@@ -104,6 +112,9 @@ REFUSED_AS_INPUT = {  # 400: the id is a value of a form or body, refused with a
     "staff.charge_runs.start_charge_run": "the page's twin of the above, the list drawn again with the message",
     "staff.invoices.create_invoice": "the New invoice form's client chooser: 'There is no such client', the "
                                      "form drawn again (its API twin answers 404)",
+    "staff_api.tickets.assign": "assignee_id: 'Choose a member of your staff', as for an id that is no one's",
+    "staff.tickets.assign": "the page's twin of the above, the ticket drawn again with the message",
+    "portal.tickets.open_ticket": "category_id: 'Choose one of the categories offered', the form drawn again",
 }
 ANSWERED_AS_NOTHING = {  # 200 that acts on nothing
     "staff_api.invoices.list_invoices": "a filter of one's own invoices by client: another's client finds none",
@@ -114,6 +125,8 @@ ANSWERED_AS_NOTHING = {  # 200 that acts on nothing
                                              "says 'No such client.', as for one that was deleted",
     "staff_api.portal_users.send_password_resets": "the same for password resets",
     "staff.portal_users.bulk_portal_action": "the page's twin of both",
+    "staff_api.tickets.inbox": "a filter of one's own tickets by category, assignee or client: another's finds none",
+    "staff.tickets.inbox": "the page's twin of the above",
 }
 
 
@@ -140,7 +153,19 @@ def client_with_money(system, tenant, name):
     found["job"] = billing("create_job", {"account_id": client["id"], "title": f"{name} weekly mowing"})["id"]
     found["chat_thread"] = system.rpc.call("tickets", "start_chat_thread", {
         "account_id": client["id"], "subject": f"{name} chat", "body": f"{name}, hello"}, context=staff)["thread"]["id"]
-    return found
+    return {**found, **ticket_of(system, tenant, me, name)}
+
+
+def ticket_of(system, tenant, me, name):
+    """The client's ticket with a photo, the business's category it is under, and its owner (a staff member)."""
+    options = system.rpc.call("tickets", "my_ticket_options", context=me)
+    category = options["categories"][0]["id"]
+    opened = system.rpc.call("tickets", "open_my_ticket", {
+        "category_id": category, "body": f"{name} gate left open",
+        "attachments": [{"blob_id": uploaded(system, images.image("PNG")), "filename": "gate.png"}]}, context=me)
+    ticket = system.rpc.call("tickets", "my_ticket", opened["id"], context=me)
+    return {"ticket": opened["id"], "attachment": ticket["messages"][0]["attachments"][0]["id"],
+            "category": category, "staff_member": tenant["owner"]["id"]}
 
 
 def business(system, slug, name):
@@ -180,7 +205,9 @@ def world(system):
     victims = {"alpha": {**one, **shared, "new_card": new_card},
                # A link's token is itself the credential: whoever holds it may use it, so a client of the
                # same business gets no other client's links to try.
-               "client two": {**two, "invitation": None, "reset": None, "new_card": new_card}}
+               "client two": {**two, "invitation": None, "reset": None, "new_card": new_card,
+                              # The business's categories and staff are client one's as much as two's.
+                              "category": None, "staff_member": None}}
     return {"alpha": tenant, "alpha credentials": credentials, "bravo": bravo,
             "bravo credentials": bravo_credentials, "one": one, "two": two, "bravo client": bravo_client,
             "victims": victims}
@@ -296,7 +323,9 @@ def send(caller, path, arguments):
 # Failure counters and processed events are bookkeeping of sign-in and delivery; a session's last-seen time
 # moves on every request by design.
 NOT_COMPARED = {"throttle_counters", "processed_events"}
-MOVING_COLUMNS = {"last_seen_at"}
+# A ticket's unread markers are cleared whenever its own side is shown it, as a form drawn again with a message
+# (another's staff member named as assignee) shows the caller's own ticket.
+MOVING_COLUMNS = {"last_seen_at", "staff_unread", "client_unread"}
 
 
 def snapshot(system, settle=False):
@@ -313,8 +342,10 @@ def snapshot(system, settle=False):
 # What a refusal of each kind of id says, so that it is known to refuse the foreign id and not another.
 REFUSAL_WORDS = {"invoice": "invoice", "method": "payment method", "account": ("client", "account"),
                  "portal_user": "portal user", "payment": "payment", "job": "job", "alert": "alert",
-                 "run": "charge run", "field": "custom field", "message": "message", "invitation": "link", "chat_thread": "chat thread",
-                 "reset": "link"}
+                 "run": "charge run", "field": "custom field", "message": "message", "invitation": "link",
+                 "chat_thread": "chat thread",
+                 "reset": "link", "ticket": "ticket", "attachment": "file", "category": "categor",
+                 "staff_member": "staff"}
 
 
 def verdict(system, route, caller, slot, response):
@@ -365,8 +396,8 @@ def gist(response):
 
 # --- the tests ---------------------------------------------------------------------------------------------
 
-class TicketSchema(Schema):
-    ticket_id = fields.Integer()
+class WidgetSchema(Schema):
+    widget_id = fields.Integer()
 
 
 def test_a_route_taking_an_id_the_generator_does_not_know_fails_the_matrix(tmp_path):
@@ -379,12 +410,12 @@ def test_a_route_taking_an_id_the_generator_does_not_know_fails_the_matrix(tmp_p
         def answer(**_):
             return ""
 
-        answer._apidoc = {"arguments": {"parameters": [{"in": "json", "schema": TicketSchema}]}}
-        app.add_url_rule("/staff/tickets/<int:widget_id>", "staff.tickets.widget", answer)
-        app.add_url_rule("/api/v1/staff/tickets", "staff_api.tickets.post_ticket", answer, methods=["POST"])
+        answer._apidoc = {"arguments": {"parameters": [{"in": "json", "schema": WidgetSchema}]}}
+        app.add_url_rule("/staff/widgets/<int:gizmo_id>", "staff.widgets.gizmo", answer)
+        app.add_url_rule("/api/v1/staff/widgets", "staff_api.widgets.post_widget", answer, methods=["POST"])
         assert routes(app)[1] == [
-            "POST /api/v1/staff/tickets: id field 'ticket_id' is not in ID_ARGUMENTS",
-            "GET /staff/tickets/<int:widget_id>: URL argument 'widget_id' is neither in ID_ARGUMENTS nor NOT_IDS"]
+            "POST /api/v1/staff/widgets: id field 'widget_id' is not in ID_ARGUMENTS",
+            "GET /staff/widgets/<int:gizmo_id>: URL argument 'gizmo_id' is neither in ID_ARGUMENTS nor NOT_IDS"]
     finally:
         app.extensions["rpc"].close()
 

@@ -685,7 +685,8 @@ class SlowServices:
         self.calls.append((service, method))
         time.sleep(self.seconds)
         return {"get_portal_config": {"display_name": "Slow Lawns"},
-                "my_summary": {"total_due": 0, "features": {}}}[method]
+                "my_summary": {"total_due": 0, "features": {}},
+                "my_ticket_options": {"tickets_enabled": True}, "my_tickets": []}[method]
 
     def call_parallel(self, calls, context=None, timeout=None):
         futures = {key: self.executor.submit(self.call, *call[:2]) for key, call in calls.items()}
@@ -695,7 +696,7 @@ class SlowServices:
         self.executor.shutdown()
 
 
-def test_the_home_panels_ask_accounts_and_billing_at_once():
+def test_the_home_panels_ask_accounts_billing_and_tickets_at_once():
     app = create_app({"TESTING": True})
     app.extensions["rpc"].close()
     app.extensions["rpc"] = services = SlowServices(0.4)
@@ -710,8 +711,10 @@ def test_the_home_panels_ask_accounts_and_billing_at_once():
     finally:
         services.close()
 
-    assert sorted(services.calls) == [("accounts", "get_portal_config"), ("billing", "my_summary")]
-    assert panels == {"billing_summary": {"total_due": 0, "features": {}}, "billing_may_pay": False}
+    assert sorted(services.calls) == [("accounts", "get_portal_config"), ("billing", "my_summary"),
+                                      ("tickets", "my_ticket_options"), ("tickets", "my_tickets")]
+    assert panels == {"billing_summary": {"total_due": 0, "features": {}}, "billing_may_pay": False,
+                      "may_open_ticket": True, "open_tickets": []}
     assert elapsed < 0.7, f"{elapsed:.2f} s: the calls ran one after the other"
 
 

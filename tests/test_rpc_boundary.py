@@ -119,6 +119,25 @@ def arguments(a):
         ("notifications", "get_settings"): ("alerts",), ("notifications", "update_settings"): ("alerts", {}),
         ("tickets", "get_settings"): ("tickets",), ("tickets", "update_settings"): ("tickets", {}),
         **chat_arguments(a),
+        **ticket_arguments(a),
+    }
+
+
+def ticket_arguments(a):
+    intruder = {"body": "Intruder"}
+    return {
+        ("tickets", "my_ticket_options"): (), ("tickets", "my_tickets"): ("open",),
+        ("tickets", "my_ticket"): (a.ticket_id,), ("tickets", "reply_to_my_ticket"): (a.ticket_id, intruder),
+        ("tickets", "open_my_ticket"): ({"category_id": a.category_id, **intruder},),
+        ("tickets", "my_ticket_attachment"): (a.ticket_id, a.attachment_id),
+        ("tickets", "ticket_categories"): (), ("tickets", "create_ticket_category"): ({"name": "Intruder"},),
+        ("tickets", "update_ticket_category"): (a.category_id, {"name": "Intruder"}),
+        ("tickets", "list_tickets"): (), ("tickets", "ticket_counts"): (), ("tickets", "get_ticket"): (a.ticket_id,),
+        ("tickets", "reply_to_ticket"): (a.ticket_id, intruder),
+        ("tickets", "assign_ticket"): (a.ticket_id, {"assignee_id": a.owner_id}),
+        ("tickets", "set_ticket_status"): (a.ticket_id, {"status": "closed"}),
+        ("tickets", "open_ticket_for_client"): ({"account_id": a.client_id, "category_id": a.category_id, **intruder},),
+        ("tickets", "ticket_attachment"): (a.ticket_id, a.attachment_id),
     }
 
 
@@ -162,7 +181,21 @@ def business_a(system):
     a.thread_id = system.rpc.call("tickets", "start_chat_thread", {
         "account_id": a.client_id, "subject": "alpha-hedge chat", "body": "Alpha Lawn Care says hello"},
         context=system.context(tenant))["thread"]["id"]
+    a_ticket(system, a)
     return a
+
+
+def a_ticket(system, a):
+    """A's ticket, opened by its client with a photo, its category, and the photo's id."""
+    client = system.client_context(a.tenant, a.portal_user_id, a.client_id)
+    a.owner_id = a.tenant["owner"]["id"]
+    a.category_id = system.rpc.call("tickets", "my_ticket_options", context=client)["categories"][0]["id"]
+    opened = system.rpc.call("tickets", "open_my_ticket", {
+        "category_id": a.category_id, "body": "alpha-hedge gate left open",
+        "attachments": [{"blob_id": uploaded(system, images.image("PNG")), "filename": "gate.png"}]}, context=client)
+    a.ticket_id = opened["id"]
+    a.attachment_id = system.rpc.call("tickets", "my_ticket", a.ticket_id, context=client)["messages"][0][
+        "attachments"][0]["id"]
 
 
 def money_and_alerts(system, a):

@@ -19,10 +19,23 @@ def home_panels():
     A failing billing service leaves out the billing panels instead of the whole page.
     """
     results = rpc().call_parallel({"business": ("accounts", "get_portal_config", ()),
-                                   "billing": ("billing", "my_summary", ())})
+                                   "billing": ("billing", "my_summary", ()),
+                                   "ticket_options": ("tickets", "my_ticket_options", ()),
+                                   "open_tickets": ("tickets", "my_tickets", ("open",))})
     summary = results.pop("billing")
+    tickets = ticket_panels(results.pop("ticket_options"), results.pop("open_tickets"))
     g.business = first_error(results)["business"]
     if isinstance(summary, Exception):
         log.warning("home page without billing panels: %s", summary)
         summary = None
-    return {"billing_summary": summary, "billing_may_pay": may_pay()}
+    return {"billing_summary": summary, "billing_may_pay": may_pay(), **tickets}
+
+
+def ticket_panels(options, open_tickets):
+    """The floating open-a-ticket button when clients may open tickets; the Open tickets panel when they may see
+    them. A failing tickets service leaves both out."""
+    if isinstance(options, Exception):
+        log.warning("home page without ticket panels: %s", options)
+        return {"may_open_ticket": False, "open_tickets": None}
+    return {"may_open_ticket": options["tickets_enabled"],
+            "open_tickets": None if isinstance(open_tickets, Exception) else open_tickets[:5]}

@@ -1,8 +1,17 @@
-"""The tickets service in-process: its entrypoints called directly, on a real SQLite database."""
+"""The tickets service in-process: its entrypoints called directly, on a real SQLite database, with the blob
+store in a folder and accounts played in this process."""
+import io
+
 import pytest
+from PIL import Image
 
 from portico_testing import inprocess
-from portico_testing.inprocess import outbox_writer, service_worker, sqlite_session
+from portico_testing.inprocess import SECRET_BOX, opened_payload, outbox_writer, service_worker, sqlite_session
+from shared.blobs import blob_store
+from shared.errors import NotFound
+from shared.events import INBOUND_TICKET_MAIL
+from shared.messaging import Inbox, envelope
+from shared.sealing import seal_secrets
 from tickets.models import Base, platform
 from tickets.service import TicketsService
 
@@ -18,3 +27,115 @@ def staff(db):
     """The tickets service called by a staff member of tenant 1."""
     caller = inprocess.staff(1)
     return service_worker(TicketsService, db, caller, outbox=outbox_writer(platform, caller))
+
+
+# --- tickets ------------------------------------------------------------------------------------------
+
+TENANT, ACCOUNT, OTHER_ACCOUNT, STAFF_ID, PORTAL_USER = 1, 42, 43, 7, 11
+STAFF_MEMBERS = (7, 8)
+NOT_OUR_CLIENT = 9_999
+
+
+class Accounts:
+    """Stands in for accounts: every client is the business's but NOT_OUR_CLIENT; staff are STAFF_MEMBERS."""
+
+    def __init__(self):
+        self.asked = []
+
+    def get_client(self, account_id):
+        self.asked.append(account_id)
+        if account_id == NOT_OUR_CLIENT:
+            raise NotFound("No such client.")
+        return {"id": account_id}
+
+    def list_staff_users(self):
+        return [{"id": member, "name": f"Staff {member}"} for member in STAFF_MEMBERS]
+
+
+class Business:
+    def __init__(self, session, blobs, tenant_id=TENANT):
+        self.session, self.blobs, self.tenant_id = session, blobs, tenant_id
+        self.accounts = Accounts()
+
+    def worker(self, caller):
+        return service_worker(TicketsService, self.session, caller, outbox=outbox_writer(platform, caller),
+                              blobs=self.blobs, accounts=self.accounts, inbox=inprocess_inbox())
+
+    def staff(self, staff_id=STAFF_ID):
+        return self.worker(inprocess.staff(self.tenant_id, staff_id))
+
+    def client(self, account_id=ACCOUNT, rights="view"):
+        return self.worker(inprocess.client(self.tenant_id, PORTAL_USER, account_id, rights))
+
+    def system(self):
+        return self.worker(None)
+
+    def settings(self, **changes):
+        return self.staff().update_settings("tickets", changes)
+
+    def category(self, name="General"):
+        return next(row["id"] for row in self.staff().ticket_categories() if row["name"] == name)
+
+    def open(self, body="The gate was left open.", client=None, **request):
+        client = client or self.client()
+        return client.open_my_ticket({"category_id": self.category(), "body": body, **request})
+
+    def upload(self, data, content_type="application/octet-stream"):
+        return self.blobs.put(data, content_type)
+
+    def events(self, event_type=None):
+        """The events tickets wrote to its outbox, secrets opened: [(type, data)], oldest first."""
+        outbox = platform.outbox
+        rows = self.session.execute(outbox.select().order_by(outbox.c.id)).mappings().all()
+        return [(row["event_type"], opened_payload(row["body"])) for row in rows
+                if event_type in (None, row["event_type"])]
+
+
+def inprocess_inbox():
+    return Inbox(platform)
+
+
+def inbound_mail(token, mail_id="<m1@client.example>", text="Thanks, see the photo.", attachments=(),
+                 tenant_id=TENANT):
+    """The envelope notifications publishes for a client's mail to a reply address, its token sealed."""
+    body = envelope(INBOUND_TICKET_MAIL, tenant_id, {
+        "reply_token": token, "from_address": "client@example.com", "text": text,
+        "attachments": list(attachments), "mail_id": mail_id})
+    return seal_secrets(SECRET_BOX, INBOUND_TICKET_MAIL, body)
+
+
+def photo(size=(40, 30), image_format="JPEG", **options):
+    output = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(output, format=image_format, **options)
+    return output.getvalue()
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def blobs(tmp_path):
+    """The blob store in a folder of the test's own, as the embedded default keeps it."""
+    return blob_store(f"file://{tmp_path}/blobs")
+
+
+@pytest.fixture
+def business(db, blobs):
+    return Business(db, blobs)
+
+
+@pytest.fixture
+def files():
+    """Makers of uploads: a real photo, a PDF."""
+    return {"photo": photo, "pdf": PDF}
+
+
+@pytest.fixture
+def mail():
+    return inbound_mail
+
+
+@pytest.fixture
+def other_business(db, blobs):
+    """Another business on the same database: its tickets are never the first one's."""
+    return Business(db, blobs, tenant_id=2)

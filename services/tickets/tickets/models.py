@@ -1,16 +1,102 @@
-"""Tables private to the tickets service."""
+"""Tables private to the tickets service: tickets and their conversation, chat threads, documents."""
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
 from shared.tables import service_base
 
 
 Base, platform = service_base()
 
 
+# --- tickets and their conversation (ticketing.py, ticket_messages.py, attachments.py) ---------------
+
+class TicketCategory(Base):
+    """A business's ticket category; ``hidden`` ones are kept for old tickets but offered to nobody."""
+
+    __tablename__ = "ticket_categories"
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(Integer, index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    hidden: Mapped[bool] = mapped_column(default=False)
+
+
+class TicketCounter(Base):
+    """The last ticket number handed out per business."""
+
+    __tablename__ = "ticket_counters"
+
+    tenant_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (UniqueConstraint("tenant_id", "number"), Index("ix_tickets_tenant_status", "tenant_id", "status"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(Integer, index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    account_id: Mapped[int] = mapped_column(Integer, index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("ticket_categories.id"))
+    subject: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10))  # open, pending, on_hold, closed
+    assignee_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    opened_by: Mapped[str] = mapped_column(String(10))  # client, staff, email
+    reference: Mapped[dict | None] = mapped_column(JSON)  # {kind: visit|invoice, id, label}
+    reply_token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    client_unread: Mapped[bool] = mapped_column(default=False)  # a staff message the client has not seen
+    staff_unread: Mapped[bool] = mapped_column(default=True)  # a client message no staff member has seen
+
+
+class TicketMessage(Base):
+    __tablename__ = "ticket_messages"
+    __table_args__ = (UniqueConstraint("ticket_id", "mail_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(Integer, index=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    author_kind: Mapped[str] = mapped_column(String(10))  # client, staff
+    author_id: Mapped[int | None] = mapped_column(Integer)  # portal user or staff member
+    body: Mapped[str] = mapped_column(Text)
+    via: Mapped[str] = mapped_column(String(10))  # portal, email
+    mail_id: Mapped[str | None] = mapped_column(String(300))  # an inbound mail's Message-ID
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TicketAttachment(Base):
+    """A checked copy of a file sent with a message, kept in the blob store under tickets' own id."""
+
+    __tablename__ = "ticket_attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(Integer, index=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("ticket_messages.id"), index=True)
+    blob_id: Mapped[str] = mapped_column(String(40))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(50))
+    size: Mapped[int] = mapped_column(Integer)
+
+
+class TicketAccount(Base):
+    """A client account accounts confirmed as the business's, before staff opened a ticket for it."""
+
+    __tablename__ = "ticket_known_accounts"
+
+    tenant_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    confirmed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 # --- chat threads (chat.py) -------------------------------------------------------------------------
-from datetime import datetime  # noqa: E402  (each feature appends its tables; imports stay with them)
-
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text  # noqa: E402
-from sqlalchemy.orm import Mapped, mapped_column  # noqa: E402
-
 
 class ChatThread(Base):
     """A conversation on one topic between a client account and the business.

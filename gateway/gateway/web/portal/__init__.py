@@ -1,7 +1,8 @@
 """The client portal's pages under /p/<slug>: the base (business, headers, errors) with one blueprint per feature."""
 from gateway.web.portal import (account, account_credentials, autopay, base, billing, chat, home, links, methods,
-                                prepayment, sign_in)
+                                prepayment, sign_in, tickets)
 
 blueprint = base.blueprint
-for feature in (sign_in, links, home, account, account_credentials, billing, prepayment, methods, autopay, chat):
+for feature in (sign_in, links, home, account, account_credentials, billing, prepayment, methods, autopay, tickets,
+                chat):
     blueprint.register_blueprint(feature.blueprint)

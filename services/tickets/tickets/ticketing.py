@@ -1,0 +1,163 @@
+"""Tickets: opening one, what each side sees of it, the staff inbox, assignment and status.
+
+A ticket has a business-wide number, the client account it belongs to, a category, a status (open,
+pending, on hold, closed: clients see the first three as "open"), the staff member it is assigned to, an
+optional reference to what it is about ({kind: visit|invoice, id, label}) and a reply token: a random
+per-ticket secret that a staff reply's email carries as its reply address (sealed on the bus).
+"""
+import secrets
+
+from sqlalchemy import func, or_, select
+
+from shared.clock import utcnow
+from shared.errors import NotFound, invalid
+from shared.events import TICKET_OPENED
+from tickets import categories, text
+from tickets.models import Ticket, TicketCategory, TicketCounter, TicketMessage
+from tickets.ticket_schemas import PAGE_SIZE
+
+CLIENT_STATUS = {"open": "open", "pending": "open", "on_hold": "open", "closed": "closed"}
+SUBJECT_LENGTH = 80
+CLIENT_LIST_LIMIT = 50  # the most recently active: a list stays well under the 64 KiB message cap
+
+
+def new_reply_token():
+    return secrets.token_urlsafe(24)
+
+
+def _next_number(session, tenant_id):
+    counter = session.get(TicketCounter, tenant_id, with_for_update=True)
+    if counter is None:
+        counter = TicketCounter(tenant_id=tenant_id, last_number=0)
+        session.add(counter)
+    counter.last_number += 1
+    session.flush()
+    return counter.last_number
+
+
+def subject_of(data):
+    if data.get("subject"):
+        return data["subject"]
+    first_line = " ".join(data["body"].strip().splitlines()[0].split())
+    return text.shorten(first_line, SUBJECT_LENGTH) or "Ticket"
+
+
+def create(session, tenant_id, account_id, category, data, opened_by, assignee_id):
+    """Write a ticket (without its opening message) and return it."""
+    now = utcnow()
+    ticket = Ticket(tenant_id=tenant_id, number=_next_number(session, tenant_id), account_id=account_id,
+                    category_id=category.id, subject=subject_of(data), status="open", assignee_id=assignee_id,
+                    opened_by=opened_by, reference=data.get("reference"), reply_token=new_reply_token(),
+                    created_at=now, updated_at=now, client_unread=opened_by == "staff",
+                    staff_unread=opened_by != "staff")
+    session.add(ticket)
+    session.flush()
+    return ticket
+
+
+def announce_opened(outbox, session, ticket, category_name):
+    outbox.add(session, TICKET_OPENED, {
+        "ticket_id": ticket.id, "number": ticket.number, "account_id": ticket.account_id,
+        "category": category_name, "subject": ticket.subject, "assignee_id": ticket.assignee_id,
+        "opened_by": ticket.opened_by, "reference": ticket.reference}, tenant_id=ticket.tenant_id)
+
+
+def get(session, tenant_id, ticket_id, account_id=None):
+    """The business's ticket ``ticket_id``; for a client, only one of ``account_id``'s."""
+    ticket = session.get(Ticket, ticket_id) if isinstance(ticket_id, int) else None
+    if ticket is None or ticket.tenant_id != tenant_id or account_id not in (None, ticket.account_id):
+        raise NotFound("No such ticket.")
+    return ticket
+
+
+def summary(ticket, category_name, audience):
+    """What a list shows of a ticket, for ``audience`` (client or staff)."""
+    shown = {"id": ticket.id, "number": ticket.number, "subject": ticket.subject, "category": category_name,
+             "reference": ticket.reference, "created_at": ticket.created_at.isoformat(),
+             "updated_at": ticket.updated_at.isoformat()}
+    if audience == "client":
+        return {**shown, "status": CLIENT_STATUS[ticket.status], "unread": ticket.client_unread}
+    return {**shown, "status": ticket.status, "unread": ticket.staff_unread, "account_id": ticket.account_id,
+            "assignee_id": ticket.assignee_id, "category_id": ticket.category_id, "opened_by": ticket.opened_by,
+            "closed_at": ticket.closed_at.isoformat() if ticket.closed_at else None}
+
+
+def _with_categories(session, query):
+    return session.execute(query.add_columns(TicketCategory.name)
+                           .join(TicketCategory, TicketCategory.id == Ticket.category_id)).all()
+
+
+def client_list(session, tenant_id, account_id, which):
+    """The account's tickets that are ``which`` (open or closed) as a client sees them, newest first."""
+    closed = Ticket.status == "closed"
+    query = (select(Ticket).where(Ticket.tenant_id == tenant_id, Ticket.account_id == account_id,
+                                  closed if which == "closed" else ~closed)
+             .order_by(Ticket.updated_at.desc(), Ticket.id.desc()).limit(CLIENT_LIST_LIMIT))
+    return [summary(ticket, name, "client") for ticket, name in _with_categories(session, query)]
+
+
+def _filtered(query, tenant_id, filters, staff_id):
+    query = query.where(Ticket.tenant_id == tenant_id)
+    status = filters.get("status")
+    if status == "active":
+        query = query.where(Ticket.status != "closed")
+    elif status:
+        query = query.where(Ticket.status == status)
+    for name in ("category_id", "assignee_id", "account_id"):
+        if filters.get(name) is not None:
+            query = query.where(getattr(Ticket, name) == filters[name])
+    if filters.get("unassigned"):
+        query = query.where(Ticket.assignee_id.is_(None))
+    if filters.get("unread"):
+        query = query.where(Ticket.staff_unread.is_(True))
+    if filters.get("text"):
+        pattern = "%" + filters["text"].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        in_messages = select(TicketMessage.ticket_id).where(TicketMessage.tenant_id == tenant_id,
+                                                            func.lower(TicketMessage.body).like(pattern, escape="\\"))
+        query = query.where(or_(func.lower(Ticket.subject).like(pattern, escape="\\"), Ticket.id.in_(in_messages)))
+    return query
+
+
+def staff_list(session, tenant_id, filters, staff_id=None):
+    """One page of the business's tickets matching ``filters``, most recently active first."""
+    page = filters.get("page", 1)
+    base = _filtered(select(Ticket), tenant_id, filters, staff_id)
+    total = session.scalar(_filtered(select(func.count(Ticket.id)), tenant_id, filters, staff_id))
+    rows = _with_categories(session, base.order_by(Ticket.updated_at.desc(), Ticket.id.desc())
+                            .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+    return {"items": [summary(ticket, name, "staff") for ticket, name in rows], "page": page,
+            "page_size": PAGE_SIZE, "total": total, "has_more": page * PAGE_SIZE < total}
+
+
+def counts(session, tenant_id, staff_id):
+    """What the staff navigation shows: open tickets, unread ones, and those assigned to the caller."""
+    active = select(func.count(Ticket.id)).where(Ticket.tenant_id == tenant_id, Ticket.status != "closed")
+    return {"open": session.scalar(active),
+            "unread": session.scalar(active.where(Ticket.staff_unread.is_(True))),
+            "mine": session.scalar(active.where(Ticket.assignee_id == staff_id))}
+
+
+def set_status(ticket, status):
+    if ticket.status == status:
+        return ticket
+    ticket.status = status
+    ticket.closed_at = utcnow() if status == "closed" else None
+    ticket.updated_at = utcnow()
+    return ticket
+
+
+def assign(ticket, assignee_id):
+    ticket.assignee_id = assignee_id
+    ticket.updated_at = utcnow()
+    return ticket
+
+
+def category_for_client(session, tenant_id, category_id, listed):
+    """The category a client chose, refused unless it is offered to clients."""
+    try:
+        category = categories.get(session, tenant_id, category_id)
+    except NotFound:
+        category = None
+    if category is None or category.hidden or category.name not in listed:
+        raise invalid("category_id", "Choose one of the categories offered.")
+    return category

@@ -1,0 +1,80 @@
+"""A ticket in real browsers: a client on a phone opens one with a photo from Home's floating button, staff reply
+from the inbox, the client reads the reply, staff close the ticket and it moves to the client's closed tickets."""
+import io
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+pytest.register_assert_rewrite("tests.browser")  # before the import, so its assertions explain failures
+from tests.browser import AXE_SCRIPT, AXE_URL_PATH, PHONE, Problems, axe_violations, horizontal_overflow
+from tests.portal_helpers import CLIENT_PASSWORD, registered_client
+from tests.test_browser_staff import sign_in as staff_sign_in
+from tests.test_browser_staff import submit
+
+pytest_plugins = ("tests.browser",)  # the chromium, site and page fixtures
+pytestmark = [pytest.mark.browser, pytest.mark.backends("sqlite")]  # docs/architecture.md, "Tests and backends"
+
+
+def photo():
+    output = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 140, 60)).save(output, format="JPEG")
+    return output.getvalue()
+
+
+@pytest.fixture
+def staff_page(chromium):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    context.route(f"**{AXE_URL_PATH}", lambda route: route.fulfill(
+        path=AXE_SCRIPT, content_type="application/javascript"))
+    page = context.new_page()
+    problems = Problems(page)
+    yield page
+    context.close()
+    assert problems.seen == [], problems.seen
+
+
+def test_a_client_on_a_phone_opens_a_ticket_with_a_photo_and_follows_it_to_closed(system, page, site, staff_page):
+    tenant, owner = system.new_tenant(display_name="Tidy Hedges")
+    record, session = registered_client(system, tenant, name="Robin Client")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{site}/p/{tenant['slug']}/sign-in")
+    page.get_by_label("Email", exact=True).fill(session["portal_user"]["email"])
+    page.get_by_label("Password", exact=True).fill(CLIENT_PASSWORD)
+    submit(page, "Sign in")
+
+    page.locator("a.open-ticket-button").click()
+    expect(page.get_by_role("heading", name="Open a ticket")).to_be_visible()
+    assert axe_violations(page) == [] and horizontal_overflow(page) == 0
+    page.get_by_label("Category").select_option(label="General")
+    page.get_by_label("What can we help with?").fill("The hedge by the gate was missed 🌿")
+    page.get_by_label("Photos or PDFs (optional)").set_input_files(
+        [{"name": "hedge.jpg", "mimeType": "image/jpeg", "buffer": photo()}])
+    submit(page, "Send ticket")
+    expect(page.get_by_text("Your ticket is sent.")).to_be_visible()
+    expect(page.get_by_role("link", name="hedge.jpg")).to_be_visible()
+    assert axe_violations(page) == [] and horizontal_overflow(page) == 0
+    ticket_url = page.url.split("?")[0]
+
+    staff_sign_in(staff_page, site, owner)
+    staff_page.goto(f"{site}/staff/tickets")
+    expect(staff_page.locator(".staff-nav .nav-count").last).to_contain_text("1")
+    staff_page.get_by_role("link", name="The hedge by the gate was missed 🌿").click()
+    expect(staff_page.get_by_role("link", name="Robin Client")).to_be_visible()
+    assert axe_violations(staff_page) == []
+    staff_page.get_by_label("Reply to the client").fill("Sorry! We will trim it tomorrow.")
+    submit(staff_page, "Send reply")
+    expect(staff_page.get_by_text("Your reply is sent")).to_be_visible()
+
+    page.goto(ticket_url)
+    expect(page.get_by_text("Sorry! We will trim it tomorrow.")).to_be_visible()
+
+    submit(staff_page, "Close ticket")
+    expect(staff_page.get_by_text("The status is changed.")).to_be_visible()
+    page.goto(f"{site}/p/{tenant['slug']}/tickets")
+    closed = page.locator("section", has=page.get_by_role("heading", name="Closed tickets"))
+    expect(closed.get_by_role("link", name="The hedge by the gate was missed 🌿")).to_be_visible()
+    expect(page.locator("section", has=page.get_by_role("heading", name="Open tickets"))).to_contain_text(
+        "No open tickets.")
+    assert axe_violations(page) == [] and horizontal_overflow(page) == 0
