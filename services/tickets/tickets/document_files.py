@@ -7,7 +7,7 @@ The allow-list is what a service business and its clients exchange, and nothing 
 - Word, Excel and PowerPoint files of the Open XML kind (.docx, .xlsx, .pptx): a ZIP whose
   ``[Content_Types].xml`` names the document; macro-enabled ones, and ZIPs that would unpack to more
   than ``MAX_UNPACKED`` bytes, are refused;
-- plain text and CSV (UTF-8, no NUL), served as ``text/plain``.
+- plain text and CSV (UTF-8, no NUL, nothing that reads as HTML, SVG or XML), served as ``text/plain``.
 Refused: SVG and HTML (they carry script), the old binary Office formats (macros, and no cheap check of
 what is inside), archives, executables and anything else. Every file is at most ``MAX_BYTES``, and is
 always served as a download with ``nosniff`` and the content type decided here.
@@ -116,7 +116,8 @@ def _text(data):
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise invalid(FIELD, NOT_ALLOWED) from None
-    if "\x00" in text:
+    # Markup passes for text; a browser that ignored the declared type would run it, so it is not text here.
+    if "\x00" in text or HTML_MARKERS.search(data[:4096]) or text.lstrip().startswith("<?xml"):
         raise invalid(FIELD, NOT_ALLOWED)
     return data, "text/plain; charset=utf-8", "txt"
 

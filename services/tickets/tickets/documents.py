@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from shared.blobs import BLOB_ID
-from shared.clock import utcnow
+from shared.clock import iso_utc, utcnow
 from shared.errors import NotFound, invalid
 from shared.events import DOCUMENT_UPLOADED, DONE_UPLOADING
 from shared.fields import ONE_LINE, TRIMMED
@@ -36,7 +36,7 @@ class NewDocumentSchema(Schema):
 
 def describe(row, for_staff=False):
     described = {"id": row.id, "title": row.title, "folder": row.folder, "filename": row.filename,
-                 "content_type": row.content_type, "size": row.size, "uploaded_at": row.uploaded_at.isoformat(),
+                 "content_type": row.content_type, "size": row.size, "uploaded_at": iso_utc(row.uploaded_at),
                  "shared_by": "business" if row.uploaded_by_kind == "staff" else "client"}
     if for_staff:
         described.update(account_id=row.account_id, uploaded_by={"kind": row.uploaded_by_kind,
@@ -123,7 +123,7 @@ def done_state(session, tenant_id, account_id):
     known = session.get(DocumentAccount, (tenant_id, account_id))
     if known is None or known.done_uploading_at is None:
         return None
-    return {"at": known.done_uploading_at.isoformat(), "portal_user_id": known.done_uploading_by}
+    return {"at": iso_utc(known.done_uploading_at), "portal_user_id": known.done_uploading_by}
 
 
 def client_uploads(session, tenant_id, account_id):
