@@ -36,7 +36,7 @@ SERVER_NAMED = r"amq\.gen-[A-Za-z0-9_-]+"
 GATEWAY_REPLY_KEY = f"portico-gateway-{UUID}"
 METHOD = "[A-Za-z_][A-Za-z0-9_]*"
 # The only calls one service makes to another (nameko's RpcProxy, with a reply queue of its own).
-SERVICE_CALLS = {"billing": ("accounts.get_client",)}
+SERVICE_CALLS = {"billing": ("accounts.get_client",), "tickets": ("accounts.get_client",)}
 
 
 @dataclass(frozen=True)
