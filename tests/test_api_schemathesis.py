@@ -14,6 +14,7 @@ Cost: EXAMPLES requests per operation and mode (about 80 operations, two modes, 
 with a seed per operation, so a run makes the same requests every time: 35 to 70 seconds per backend on two
 cores (the two backends run in their own lanes). 50 examples per operation found nothing more than 15 did.
 """
+import io
 import json
 import re
 import zlib
@@ -73,6 +74,9 @@ STATE_RULES = {
     "PATCH /api/v1/staff/settings/tickets": {"done_uploading_button", "done_uploading_checkbox", "ticket_categories"},
     # The file must be an image by its content.
     "PUT /api/v1/staff/logo": {"logo"},
+    # A document must be one of the kinds allowed, by its content, and within the size cap.
+    "POST /api/v1/staff/accounts/{account_id}/documents": {"file"},
+    "POST /api/v1/portal/{slug}/documents": {"file"},
 }
 
 
@@ -94,8 +98,12 @@ def real_ids(system, staff, client):
         "key": "gate_code", "label": "Gate code", "type": "text"})
     [message, *_] = system.http.get("/api/v1/staff/outbox", headers=staff).get_json()["items"]
     assert invoice.status_code == 201 and field.status_code == 201, (invoice.get_json(), field.get_json())
+    document = system.http.post(f"/api/v1/staff/accounts/{account}/documents", headers=staff,
+                                data={"file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "letter.pdf"), "title": "Letter"},
+                                content_type="multipart/form-data")
+    assert document.status_code == 201, document.get_json()
     return {"account_id": account, "client_id": account, "invoice_id": invoice.get_json()["id"],
-            "field_id": field.get_json()["id"], "message_id": message["id"]}
+            "field_id": field.get_json()["id"], "message_id": message["id"], "document_id": document.get_json()["id"]}
 
 
 def refused_fields(response):

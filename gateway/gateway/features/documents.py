@@ -4,19 +4,24 @@ An upload goes into the blob store and only its id to tickets, which checks the 
 own and answers with what it kept; the upload itself is deleted here once tickets answered. A download
 reads, by the id tickets names, the copy it checked, served as an attachment with ``nosniff``.
 """
+import re
+
 from flask import request
 from marshmallow import RAISE, Schema, fields, validate
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from gateway.services import blobs, rpc
 from shared.errors import invalid
-from shared.fields import ONE_LINE, TRIMMED
+from shared.fields import TRIMMED, Pattern
 from shared.validation import load_or_raise
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # tickets' own cap (tickets/document_files.py)
 REQUEST_LIMIT = MAX_FILE_BYTES + 64 * 1024  # room for the form's other fields and the multipart framing
 TOO_LARGE = "The file must be at most 10 MB."
 DONE_VALUES = {"true": True, "on": True, "1": True, "false": False, "": False}
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Empty (no folder) or text without spaces around it.
+FOLDER = Pattern(rf"^(?:{TRIMMED.regex.pattern[1:-1]})?$", error=TRIMMED.error)
 
 
 class DocumentFormSchema(Schema):
@@ -26,7 +31,7 @@ class DocumentFormSchema(Schema):
         unknown = RAISE
 
     title = fields.String(required=True, validate=[validate.Length(min=1, max=200), TRIMMED])
-    folder = fields.String(allow_none=True, load_default=None, validate=[validate.Length(max=100), ONE_LINE])
+    folder = fields.String(allow_none=True, load_default=None, validate=[validate.Length(max=100), FOLDER])
     done = fields.String(load_default="", validate=validate.OneOf(list(DONE_VALUES)))
 
 
@@ -48,7 +53,7 @@ def uploaded_document(allow_done=False):
         raise invalid("file", TOO_LARGE) from None
     if not allow_done:
         form.pop("done", None)  # only a client says they are done
-    form.setdefault("title", (upload.filename or "").rsplit(".", 1)[0].strip() if upload is not None else "")
+    form.setdefault("title", default_title(upload))
     values = load_or_raise(DocumentFormSchema, form)
     if upload is None or not upload.filename:
         raise invalid("file", "Choose a file to upload.")
@@ -58,8 +63,14 @@ def uploaded_document(allow_done=False):
     if not data:
         raise invalid("file", "The file is empty.")
     document = {"title": values["title"], "folder": values["folder"] or None,
-                "filename": upload.filename[-255:], "done": DONE_VALUES[values["done"]]}
+                "filename": CONTROL.sub("", upload.filename)[-255:] or None, "done": DONE_VALUES[values["done"]]}
     return document, data
+
+
+def default_title(upload):
+    """The file's name without its extension, when no title was sent."""
+    name = CONTROL.sub("", (upload.filename or "") if upload is not None else "")
+    return (name.rsplit(".", 1)[0] if "." in name else name).strip()[:200].strip() or "Document"
 
 
 def _handed_over(method, first, document, data):

@@ -1,16 +1,18 @@
 """Documents API schemas, for staff and clients: what a document looks like and what an upload sends."""
 from marshmallow import Schema, fields
 
-from shared.fields import integer_field
+from gateway.features.documents import FOLDER
+from shared.fields import TRIMMED, integer_field
 
 UPLOAD_FIELDS = {
     "file": {"type": "string", "format": "binary",
              "description": "The file, at most 10 MB: a PDF, a PNG, JPEG, GIF or WebP image (re-encoded), a Word, "
                             "Excel or PowerPoint file (.docx, .xlsx, .pptx, no macros) or plain text (UTF-8). "
                             "Its content decides, never its name."},
-    "title": {"type": "string", "minLength": 1, "maxLength": 200,
+    "title": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": TRIMMED.regex.pattern,
               "description": "What the document is called; no spaces around it. Defaults to the file's name."},
-    "folder": {"type": "string", "maxLength": 100, "description": "An optional folder to file it under."},
+    "folder": {"type": "string", "maxLength": 100, "pattern": FOLDER.regex.pattern,
+               "description": "An optional folder to file it under; no spaces around it."},
 }
 DONE_FIELD = {"done": {"type": "string", "enum": ["true", "on", "1", "false", ""],
                        "description": "\"I'm completely done uploading\": only when the business offers the box."}}
@@ -19,13 +21,17 @@ DONE_FIELD = {"done": {"type": "string", "enum": ["true", "on", "1", "false", ""
 def upload_body(with_done):
     properties = {**UPLOAD_FIELDS, **(DONE_FIELD if with_done else {})}
     return {"required": True, "content": {"multipart/form-data": {"schema": {
-        "type": "object", "required": ["file"], "properties": properties}}}}
+        "type": "object", "required": ["file"], "properties": properties, "additionalProperties": False}}}}
 
 
-# Any file a document can be, always sent as an attachment with nosniff.
+# Every kind a document can be (tickets/document_files.py), always sent as an attachment with nosniff.
+FILE_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "text/plain",
+              "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+              "application/vnd.openxmlformats-officedocument.presentationml.presentation")
 FILE_ANSWER = {200: {"description": "The file, as an attachment (Content-Disposition) with X-Content-Type-Options: "
                                     "nosniff and the content type its content showed",
-                     "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}
+                     "content": {kind: {"schema": {"type": "string", "format": "binary"}} for kind in FILE_TYPES}}}
 
 
 class UploaderSchema(Schema):
