@@ -23,7 +23,7 @@ ID_ARGUMENTS = {
     "invoice_id": "invoice", "invoice_ids": "invoice", "method_id": "method", "payment_method_id": "method",
     "account_id": "account", "client_id": "account", "client_ids": "account", "parent_id": "account",
     "portal_user_id": "portal_user", "payment_id": "payment", "job_id": "job", "alert_ids": "alert",
-    "run_id": "run", "field_id": "field", "message_id": "message",
+    "run_id": "run", "field_id": "field", "message_id": "message", "document_id": "document",
     "token": lambda rule: "invitation" if "/invitation" in rule else "reset",  # a link's secret
     "method": "method",  # the pay forms' choice of a card or bank account on file (FORM_IDS)
 }

@@ -21,8 +21,10 @@ from marshmallow import Schema, fields
 
 from gateway.app import create_app
 from portico_testing import row_changes, wait_for
+from portico_testing.documents import PDF
 from tests.http_routes import kind_of, routes
-from tests.portal_helpers import as_staff, create_client, invite, new_address, registered_client, reset_token
+from tests.portal_helpers import (as_staff, create_client, invite, new_address, registered_client, reset_token,
+                                  uploaded)
 from tests.test_deadlines import card_token
 
 pytestmark = pytest.mark.backends("postgresql")
@@ -132,6 +134,8 @@ def client_with_money(system, tenant, name):
         "amount": 5_000, "payment_method_id": found["method"], "receipt_to": client["email"]},
         context=me)["payment"]["id"]
     found["job"] = billing("create_job", {"account_id": client["id"], "title": f"{name} weekly mowing"})["id"]
+    found["document"] = system.rpc.call("tickets", "share_document", client["id"], {
+        "upload_id": uploaded(system, PDF), "title": f"{name} engagement letter"}, context=staff)["id"]
     return found
 
 
@@ -306,6 +310,7 @@ def snapshot(system, settle=False):
 REFUSAL_WORDS = {"invoice": "invoice", "method": "payment method", "account": ("client", "account"),
                  "portal_user": "portal user", "payment": "payment", "job": "job", "alert": "alert",
                  "run": "charge run", "field": "custom field", "message": "message", "invitation": "link",
+                 "document": "document",
                  "reset": "link"}
 
 

@@ -10,6 +10,7 @@ from flask import request
 from marshmallow import RAISE, Schema, fields, validate
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from gateway.features.clients import find_client
 from gateway.services import blobs, rpc
 from shared.errors import invalid
 from shared.fields import TRIMMED, Pattern
@@ -89,6 +90,11 @@ def file_of(found):
 
 
 # --- staff ------------------------------------------------------------------------------------
+
+def check_account(account_id):
+    """Raise NotFound unless ``account_id`` is this business's client."""
+    find_client(account_id)
+
 
 def account_documents(account_id):
     return tickets("account_documents", account_id)

@@ -20,6 +20,7 @@ def list_documents(account_id):
 @blueprint.operation("Share a file with a client (404 when there is no such client)", raises=[NotFound],
                      requestBody=upload_body(with_done=False), status=201, response=StaffDocumentSchema)
 def share_document(account_id):
+    documents.check_account(account_id)  # another business's client is refused before any file is read
     document, data = documents.uploaded_document()
     return documents.share_document(account_id, document, data), 201
 
