@@ -6,13 +6,13 @@ reads, by the id tickets names, the copy it checked, served as an attachment wit
 """
 import re
 
-from flask import request
+from flask import g, request
 from marshmallow import RAISE, Schema, fields, validate
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from gateway.features.clients import find_client
 from gateway.services import blobs, rpc
-from shared.errors import invalid
+from shared.errors import PorticoError, invalid
 from shared.fields import TRIMMED, Pattern
 from shared.validation import load_or_raise
 
@@ -49,7 +49,7 @@ def uploaded_document(allow_done=False):
         raise invalid("file", "Send the file as the multipart/form-data field \"file\", with a \"title\".")
     try:
         upload = request.files.get("file")
-        form = {name: request.form[name] for name in request.form}
+        form = {name: request.form[name] for name in request.form if name != "csrf_token"}  # the pages' token
     except RequestEntityTooLarge:
         raise invalid("file", TOO_LARGE) from None
     if not allow_done:
@@ -117,6 +117,17 @@ def delete_document(document_id):
 
 def my_documents(limit=200):
     return tickets("my_documents", limit)
+
+
+def documents_shown():
+    """Whether the client's Documents tab is shown (asked once per request): off, or tickets down, hides it."""
+    if "documents_shown" not in g:
+        try:
+            my_documents(1)
+            g.documents_shown = True
+        except PorticoError:
+            g.documents_shown = False
+    return g.documents_shown
 
 
 def my_document_file(document_id):

@@ -7,6 +7,7 @@ from gateway.services import first_error, rpc
 
 log = logging.getLogger(__name__)
 PAYING_RIGHTS = ("pay", "manage")
+HOME_DOCUMENTS = 3  # the newest few, in the Documents panel
 
 
 def may_pay():
@@ -19,10 +20,14 @@ def home_panels():
     A failing billing service leaves out the billing panels instead of the whole page.
     """
     results = rpc().call_parallel({"business": ("accounts", "get_portal_config", ()),
-                                   "billing": ("billing", "my_summary", ())})
+                                   "billing": ("billing", "my_summary", ()),
+                                   "documents": ("tickets", "my_documents", (HOME_DOCUMENTS,))})
+    documents = results.pop("documents")
+    g.documents_shown = not isinstance(documents, Exception)  # off (403) or tickets down: no panel, no tab
     summary = results.pop("billing")
     g.business = first_error(results)["business"]
     if isinstance(summary, Exception):
         log.warning("home page without billing panels: %s", summary)
         summary = None
-    return {"billing_summary": summary, "billing_may_pay": may_pay()}
+    return {"billing_summary": summary, "billing_may_pay": may_pay(),
+            "documents_panel": documents if g.documents_shown else None}

@@ -1,7 +1,8 @@
 """The client portal's pages under /p/<slug>: the base (business, headers, errors) with one blueprint per feature."""
-from gateway.web.portal import (account, account_credentials, autopay, base, billing, home, links, methods,
-                                prepayment, sign_in)
+from gateway.web.portal import (account, account_credentials, autopay, base, billing, documents, home, links,
+                                methods, prepayment, sign_in)
 
 blueprint = base.blueprint
-for feature in (sign_in, links, home, account, account_credentials, billing, prepayment, methods, autopay):
+for feature in (sign_in, links, home, account, account_credentials, billing, prepayment, methods, autopay,
+                documents):
     blueprint.register_blueprint(feature.blueprint)
