@@ -108,3 +108,25 @@ def test_the_done_box_and_button_show_only_when_on(portal):
     response = portal.post("documents/done", {})
     assert response.status_code == 303 and "notice=done" in response.headers["Location"]
     assert re.search(r"You told us you were done on", portal.html("documents"))
+
+
+def test_staff_share_a_file_and_see_who_sent_what(system, portal):
+    tenant, credentials = portal.tenant, {"email": portal.tenant["owner"]["email"],
+                                          "password": "correct horse battery staple"}
+    session = system.http.post("/api/v1/staff/sessions", json=credentials, environ_base=new_address()).get_json()
+    staff = system.app.test_client()
+    staff.set_cookie("__Host-portico_staff", session["token"])
+    page = f"/staff/clients/{portal.client['id']}/documents"
+    assert "No documents yet." in staff.get(page).get_data(as_text=True)
+    shared = staff.post(page, data={"file": (io.BytesIO(PDF), "letter.pdf"), "title": "Letter", "folder": "2026",
+                                    "csrf_token": session["csrf_token"]},
+                        content_type="multipart/form-data", headers=ORIGIN_HEADERS, environ_base=new_address())
+    assert shared.status_code == 303
+    portal.post("documents/upload", {"file": (io.BytesIO(PDF), "w2.pdf"), "title": "My W-2"},
+                content_type="multipart/form-data")
+    html = staff.get(page).get_data(as_text=True)
+    assert "Letter" in html and "My W-2" in html and "Client (portal user #" in html
+    refused = staff.post(page, data={"file": (io.BytesIO(HTML), "photo.png"), "csrf_token": session["csrf_token"]},
+                         content_type="multipart/form-data", headers=ORIGIN_HEADERS, environ_base=new_address())
+    assert refused.status_code == 400 and 'href="#share-file"' in refused.get_data(as_text=True)
+    assert tenant["slug"] in portal.path()

@@ -1,8 +1,9 @@
 """The staff pages: the base (sign-in, headers) with one blueprint per feature nested under /staff."""
 from gateway.web.staff import (account, alerts, base, charge_runs, client_billing, clients, credentials,
-                               custom_fields, invitation_email, invoice, invoices, outbox, portal_users, settings)
+                               custom_fields, documents, invitation_email, invoice, invoices, outbox, portal_users,
+                               settings)
 
 blueprint = base.blueprint
 for feature in (credentials, account, settings, clients, custom_fields, portal_users, invitation_email, outbox, alerts,
-                invoices, invoice, charge_runs, client_billing):
+                invoices, invoice, charge_runs, client_billing, documents):
     blueprint.register_blueprint(feature.blueprint, url_prefix="/staff")
