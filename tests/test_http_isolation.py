@@ -92,6 +92,7 @@ BODIES = {
     "staff.invoices.create_invoice": {"due_date": DUE, "line-0-description": "Intruder", "line-0-quantity": "1",
                                       "line-0-unit_price": "1.00"},
     "staff.invoice.void_invoice": {}, "staff.portal_users.bulk_portal_action": {"action": "invite"},
+    "staff.documents.share": {"title": "Intruder"}, "staff.documents.delete": {},
 }
 # Routes whose answer to a foreign id is not 403/404, and why. Their answer must be exactly the one the same
 # request gets with ids that name nothing at all (NOWHERE): it tells the caller nothing about the other's data.
