@@ -16,6 +16,7 @@ import urllib.request
 from datetime import date, timedelta
 
 from gateway.rpc import RpcClient
+from shared.blobs import blob_store
 from shared.config import amqp_uri, env
 from shared.errors import NotFound
 from shared.passport import Claims, PassportSigner
@@ -109,7 +110,7 @@ def seed(client, mailbox_url):
                 context=staff)
 
     client.call("accounts", "invite_clients", [jordan["id"], sam["id"]], context=staff)
-    accept(client, mailbox_url, visitor, DEMO_CLIENT["email"], DEMO_CLIENT["password"])
+    jordan_client = accept(client, mailbox_url, visitor, DEMO_CLIENT["email"], DEMO_CLIENT["password"])
     sam_client = accept(client, mailbox_url, visitor, "sam@example.com", secrets.token_urlsafe(16))
 
     invoice(client, staff, jordan["id"], "Spring aeration", 8500, -20)
@@ -120,7 +121,41 @@ def seed(client, mailbox_url):
     client.call("billing", "enroll_autopay", method["id"], True, context=sam_client)
     for description, cents in (("Weekly mowing, week 44", 4500), ("Weekly mowing, week 45", 4500)):
         invoice(client, staff, sam["id"], description, cents, 7)
+    documents(client, staff, jordan["id"], jordan_client)
     return tenant
+
+
+def demo_pdf(text):
+    """A one-page PDF showing ``text``."""
+    stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    body, offsets = b"%PDF-1.4\n", []
+    for number, content in enumerate(objects, 1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % number + content + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return body + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
+def documents(client, staff, account_id, client_context):
+    """Documents shared with Jordan, one Jordan sent back, and the Done uploading button on."""
+    store = blob_store()
+    client.call("tickets", "update_settings", "tickets", {"done_uploading_button": True,
+                                                          "done_uploading_checkbox": True}, context=staff)
+    for title, folder in (("Service agreement 2026", "Contracts"), ("Lawn care guide", None),
+                          ("Irrigation checklist", "Checklists")):
+        client.call("tickets", "share_document", account_id, {
+            "upload_id": store.put(demo_pdf(title), "application/octet-stream"), "title": title, "folder": folder,
+            "filename": f"{title.lower().replace(' ', '-')}.pdf"}, context=staff)
+    client.call("tickets", "upload_my_document", {
+        "upload_id": store.put(demo_pdf("Gate code and access notes"), "application/octet-stream"),
+        "title": "Access notes", "filename": "access-notes.pdf"}, context=client_context)
 
 
 def logins():
