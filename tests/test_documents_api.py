@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, select
 
 from portico_testing.documents import CSV, HTML, PDF, PDF_HTML_POLYGLOT, SVG_WITH_SCRIPT, png
 from shared.message_size import MAX_MESSAGE_BYTES, encoded_size
+from portico_testing import wait_for
 from tests.portal_helpers import bearer, portal_api, registered_client
 from tickets.models import platform as tickets_tables
 
@@ -118,6 +119,9 @@ def test_an_image_and_text_are_served_only_as_downloads(business):
 
 def test_uploads_then_done_uploading_alert_the_business(business):
     business.settings(done_uploading_button=True, done_uploading_checkbox=True)
+    owner = business.tenant["owner"]["id"]
+    assert business.staff("PATCH", "/settings/alerts", json={"document_uploaded": [owner],
+                                                              "upload_done": [owner]}).status_code == 200
     assert business.upload(name="w2.pdf").status_code == 201
     assert business.upload(png(), "receipt.png", title="Receipt", done="true").status_code == 201
     assert business.portal("POST", "/documents/done-uploading").status_code == 200
@@ -126,6 +130,9 @@ def test_uploads_then_done_uploading_alert_the_business(business):
     assert listed["done_uploading"] is not None
     assert [event["data"]["via"] for event in business.events("done_uploading")] == ["checkbox", "button"]
     assert [event["data"]["done"] for event in business.events("document_uploaded")] == [False, True]
+    alerts = wait_for(lambda: len(found := business.staff("GET", "/alerts").get_json()["items"]) == 4 and found,
+                      message="an alert per upload and per done")
+    assert sorted(alert["action"] for alert in alerts) == ["document_uploaded"] * 2 + ["upload_done"] * 2
 
 
 def test_a_client_cannot_reach_another_accounts_document(system, business):

@@ -1,6 +1,7 @@
 """The notifications service's entrypoints: sign-in messages, receipts, alerts, the invitation editor, the mailbox."""
 from notifications import VERSION, access, alerts, billing_notices, mailbox, messages, retention, tenants
 from notifications.dependencies import Mailroom
+from notifications.document_alerts import DocumentAlertHandlers
 from notifications.models import platform
 from notifications.schemas import (AlertListArgsSchema, InvitationTemplateSchema, MarkAlertsReadSchema,
                                    OutboxItemSchema, OutboxMessageSchema, OutboxPageSchema,
@@ -16,7 +17,7 @@ from shared.messaging import Inbox, Outbox, on_event
 from shared.validation import load_or_raise
 
 
-class NotificationsService(StandardEntrypoints):
+class NotificationsService(DocumentAlertHandlers, StandardEntrypoints):
     name = "notifications"
     version = VERSION
     tables = platform
