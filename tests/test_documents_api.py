@@ -7,9 +7,9 @@ import itertools
 import pytest
 from sqlalchemy import create_engine, select
 
+from portico_testing import wait_for
 from portico_testing.documents import CSV, HTML, PDF, PDF_HTML_POLYGLOT, SVG_WITH_SCRIPT, png
 from shared.message_size import MAX_MESSAGE_BYTES, encoded_size
-from portico_testing import wait_for
 from tests.portal_helpers import bearer, portal_api, registered_client
 from tickets.models import platform as tickets_tables
 
