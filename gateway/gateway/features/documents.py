@@ -40,8 +40,12 @@ def tickets(method, *args):
     return rpc().call("tickets", method, *args)
 
 
-def uploaded_document(allow_done=False):
-    """Return ``(fields, file name, bytes)`` of a multipart upload; raise InvalidInput on the field at fault."""
+def uploaded_document(allow_done=False, from_page=False):
+    """Return ``(document, bytes)`` of a multipart upload; raise InvalidInput on the field at fault.
+
+    A page's form always sends its title and folder inputs, empty when left so: ``from_page`` reads an empty
+    one as not sent (the API refuses an empty title, as its document says).
+    """
     if (request.content_length or 0) > REQUEST_LIMIT:
         raise invalid("file", TOO_LARGE)
     request.max_content_length = REQUEST_LIMIT
@@ -54,6 +58,8 @@ def uploaded_document(allow_done=False):
         raise invalid("file", TOO_LARGE) from None
     if not allow_done:
         form.pop("done", None)  # only a client says they are done
+    if from_page:
+        form = {name: value for name, value in form.items() if value.strip() or name not in ("title", "folder")}
     form.setdefault("title", default_title(upload))
     values = load_or_raise(DocumentFormSchema, form)
     if upload is None or not upload.filename:

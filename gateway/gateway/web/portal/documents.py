@@ -55,7 +55,7 @@ def document_file(document_id):
 @client_required
 def upload():
     try:
-        document, data = documents.uploaded_document(allow_done=True)
+        document, data = documents.uploaded_document(allow_done=True, from_page=True)
         documents.upload_my_document(document, data)
     except InvalidInput as error:
         fields = {name.split(".")[0]: texts for name, texts in (error.fields or {"file": [error.message]}).items()}

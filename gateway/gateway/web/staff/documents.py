@@ -38,7 +38,7 @@ def client_documents(client_id):
 def share(client_id):
     documents.check_account(client_id)
     try:
-        document, data = documents.uploaded_document()
+        document, data = documents.uploaded_document(from_page=True)
         documents.share_document(client_id, document, data)
     except InvalidInput as error:
         fields = {name.split(".")[0]: texts for name, texts in (error.fields or {"file": [error.message]}).items()}
