@@ -60,8 +60,12 @@ class DoneUploadingStateSchema(Schema):
     portal_user_id = fields.Integer(allow_none=True)
 
 
+MORE = "True when older documents were left out to keep the answer short."
+
+
 class AccountDocumentsSchema(Schema):
     documents = fields.List(fields.Nested(StaffDocumentSchema), metadata={"description": "Newest first."})
+    more = fields.Boolean(metadata={"description": MORE})
     done_uploading = fields.Nested(DoneUploadingStateSchema, allow_none=True)
 
 
@@ -73,6 +77,7 @@ class DocumentFeaturesSchema(Schema):
 
 class MyDocumentsSchema(Schema):
     documents = fields.List(fields.Nested(DocumentSchema), metadata={"description": "Newest first."})
+    more = fields.Boolean(metadata={"description": MORE})
     done_uploading = fields.Nested(DoneUploadingStateSchema, allow_none=True)
     features = fields.Nested(DocumentFeaturesSchema, metadata={"description": "What the business allows."})
 

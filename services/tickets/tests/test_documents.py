@@ -122,3 +122,15 @@ def test_an_upload_that_is_gone_is_refused(documents):
     with pytest.raises(InvalidInput) as error:
         documents.staff().share_document(ACCOUNT, {"upload_id": "b_" + "0" * 32, "title": "Letter"})
     assert "upload_id" in error.value.fields
+
+
+def test_the_longest_lists_stay_under_three_quarters_of_a_message(documents):
+    from shared.message_size import MAX_MESSAGE_BYTES, encoded_size
+    from tickets.documents import LISTED_AT_MOST
+    for _ in range(30):
+        documents.share(title="\U0001F600" * 200, folder="\U0001F4C1" * 100, filename="\U0001F600" * 200 + ".pdf")
+    staff, client = documents.staff().account_documents(ACCOUNT), documents.client().my_documents()
+    for answer in (staff, client):
+        assert answer["more"] is True and 5 < len(answer["documents"]) < 30
+        assert encoded_size(answer) < MAX_MESSAGE_BYTES * 3 // 4
+    assert documents.client().my_documents(2)["more"] is False and LISTED_AT_MOST == 200

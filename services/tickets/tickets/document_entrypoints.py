@@ -43,8 +43,9 @@ class DocumentEntrypoints:
         tenant_id = access.staff_tenant(self.ctx)
         self._document_account(tenant_id, account_id)
         rows = documents.list_documents(self.db, tenant_id, account_id)
-        return {"documents": [documents.describe(row, for_staff=True) for row in rows],
-                "done_uploading": documents.done_state(self.db, tenant_id, account_id)}
+        listed, more = documents.fitting([documents.describe(row, for_staff=True) for row in rows])
+        return {"documents": listed, "more": more, "done_uploading": documents.done_state(self.db, tenant_id,
+                                                                                          account_id)}
 
     @tenant_rpc
     def share_document(self, account_id, document):
@@ -80,7 +81,8 @@ class DocumentEntrypoints:
         if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= documents.LISTED_AT_MOST:
             raise InvalidInput("Ask for 1 to 200 documents.", {"limit": ["Must be between 1 and 200."]})
         rows = documents.list_documents(self.db, tenant_id, account_id, limit)
-        return {"documents": [documents.describe(row) for row in rows],
+        listed, more = documents.fitting([documents.describe(row) for row in rows])
+        return {"documents": listed, "more": more,
                 "done_uploading": documents.done_state(self.db, tenant_id, account_id),
                 "features": {key: settings[key] for key in CLIENT_FEATURES}}
 

@@ -14,11 +14,15 @@ from shared.clock import iso_utc, utcnow
 from shared.errors import NotFound, invalid
 from shared.events import DOCUMENT_UPLOADED, DONE_UPLOADING
 from shared.fields import ONE_LINE, TRIMMED
+from shared.message_size import MAX_MESSAGE_BYTES, encoded_size
 from shared.validation import load_or_raise
 from tickets import document_files
 from tickets.models import Document, DocumentAccount
 
 LISTED_AT_MOST = 200
+# A list answer stays within three quarters of a message whatever the titles hold (200 emoji take 2,400 bytes
+# as JSON): the newest documents that fit, and ``more`` when older ones were left out.
+LIST_BUDGET = MAX_MESSAGE_BYTES * 3 // 4 - 2_048
 
 
 class NewDocumentSchema(Schema):
@@ -89,6 +93,17 @@ def list_documents(session, tenant_id, account_id, limit=LISTED_AT_MOST):
     """The account's documents, newest first."""
     return session.scalars(select(Document).where(Document.tenant_id == tenant_id, Document.account_id == account_id)
                            .order_by(Document.uploaded_at.desc(), Document.id.desc()).limit(limit)).all()
+
+
+def fitting(described):
+    """``(the newest of the described documents that fit LIST_BUDGET, whether any were left out)``."""
+    kept, used = [], 0
+    for item in described:
+        used += encoded_size(item) + 2
+        if used > LIST_BUDGET:
+            return kept, True
+        kept.append(item)
+    return kept, False
 
 
 def find_document(session, tenant_id, document_id, account_id=None):
