@@ -167,3 +167,17 @@ def test_the_done_uploading_button_off_is_refused_by_the_api(business):
 def test_the_completely_done_box_off_is_refused_by_the_api(business):
     assert business.upload(done="true").status_code == 403
     assert business.events("document_uploaded") == [] and business.events("done_uploading") == []
+
+
+def test_the_demo_seed_shares_documents_and_sends_one_back(system, business, monkeypatch):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("seed_demo", "scripts/seed_demo.py")
+    seed_demo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(seed_demo)
+    monkeypatch.setenv("BLOB_STORE_URL", system.blob_store_url)
+    client_context = system.client_context(business.tenant, 1, business.account_id, "manage")
+    seed_demo.documents(system.rpc, system.context(business.tenant), business.account_id, client_context)
+    listed = business.staff("GET", f"/accounts/{business.account_id}/documents").get_json()["documents"]
+    assert sorted((item["title"], item["uploaded_by"]["kind"]) for item in listed) == [
+        ("Access notes", "client"), ("Irrigation checklist", "staff"), ("Lawn care guide", "staff"),
+        ("Service agreement 2026", "staff")]
