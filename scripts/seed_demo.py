@@ -91,7 +91,8 @@ def seed(client, mailbox_url):
     tenant = client.call("accounts", "find_tenant", DEMO_SLUG)
     visitor = {"passport": tenant.pop("passport")}
     session = client.call("accounts", "sign_in_staff", {key: DEMO_STAFF[key] for key in ("email", "password")})
-    staff = {"passport": client.call("accounts", "resolve_staff_session", session["token"])["passport"]}
+    resolved = client.call("accounts", "resolve_staff_session", session["token"])
+    staff = {"passport": resolved["passport"]}
     client.call("accounts", "update_settings", "general", {
         "facebook_page": "greenacreslawn", "twitter_handle": "greenacres", "custom_fields_visible": ["gate_code"]},
         context=staff)
@@ -100,6 +101,9 @@ def seed(client, mailbox_url):
     client.call("billing", "update_settings", "billing", {
         "autopay_enabled": True, "prepayments_enabled": True, "allow_partial_payments": True,
         "card_max_payment": 50000}, context=staff)
+    # The owner hears of clients' new tickets and replies (the Alerts tab).
+    client.call("notifications", "update_settings", "alerts", {
+        "ticket_opened": [resolved["user"]["id"]], "ticket_replied": [resolved["user"]["id"]]}, context=staff)
 
     jordan = client.call("accounts", "create_client", {
         "name": "Jordan Rivera", "email": DEMO_CLIENT["email"], "address": "12 Birch Lane"}, context=staff)

@@ -69,7 +69,14 @@ def delivery_settings(mailbox):
     if not env("SMS_PROVIDER"):
         settings.update(SMS_PROVIDER="http",
                         SMS_URL=f"http://{mailbox['MAILBOX_HOST']}:{mailbox['MAILBOX_HTTP_PORT']}/sms")
-    return settings
+    return {**settings, **inbound_settings()}
+
+
+def inbound_settings():
+    """Where notifications takes clients' emailed replies to tickets: this machine only, by default."""
+    return {"INBOUND_SMTP_HOST": env("INBOUND_SMTP_HOST", "127.0.0.1"),
+            "INBOUND_SMTP_PORT": env("INBOUND_SMTP_PORT", "2525"),
+            "INBOUND_MAIL_DOMAIN": env("INBOUND_MAIL_DOMAIN", "reply.portico.localhost")}
 
 
 SEALING_SERVICES = tuple(filter(holds_secrets, SERVICES))  # the only ones given MESSAGE_SECRETS_KEYS
@@ -143,6 +150,9 @@ def print_welcome(url, tenant, mailbox, began, log_dir):
           f"{env('SANDBOX_PROCESSOR_PORT', '8100')}  (sandbox; test card 4242 4242 4242 4242)")
     kept = "texts only; mail goes to SMTP_URL" if env("SMTP_URL") else "every email and text Portico sends"
     print(f"  Mailbox:       http://{mailbox['MAILBOX_HOST']}:{mailbox['MAILBOX_HTTP_PORT']}  ({kept})")
+    inbound = inbound_settings()
+    print(f"  Inbound mail:  smtp://{inbound['INBOUND_SMTP_HOST']}:{inbound['INBOUND_SMTP_PORT']}  "
+          f"(ticket replies to reply+<token>@{inbound['INBOUND_MAIL_DOMAIN']})")
     print(f"  Logs:          {log_dir}/")
     print("Press Ctrl-C to stop.")
 

@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("accounts", "billing", "tickets", "notifications")
 # The only variables allowed a default: none of them is a secret.
 DEFAULTED = {"PORTICO_IMAGE_TAG", "PAYMENT_PROCESSOR_URL", "SANDBOX_ALLOWED_ORIGINS", "SMTP_URL", "SMS_PROVIDER",
-             "SMS_URL", "BLOB_STORE_URL", "TRUSTED_PROXIES", "MAILBOX_URL"}
+             "SMS_URL", "BLOB_STORE_URL", "TRUSTED_PROXIES", "MAILBOX_URL", "INBOUND_MAIL_DOMAIN",
+             "INBOUND_MAIL_MAX_BYTES", "INBOUND_SMTP_BIND", "INBOUND_SMTP_PUBLISHED_PORT"}
 
 
 def compose():
@@ -94,7 +95,7 @@ def test_stand_ins_and_the_broker_ui_listen_on_this_machine_only():
 
 
 # Files by reference: the blob store, which only what reads or writes files mounts.
-SHARED_VOLUMES = {"portico-blobs": {"accounts", "billing", "tickets", "gateway", "seed"}}
+SHARED_VOLUMES = {"portico-blobs": {"accounts", "billing", "tickets", "gateway", "notifications", "seed"}}
 
 
 def test_no_volume_is_shared_between_services_but_the_blob_store():

@@ -95,6 +95,7 @@ class TicketOpenedSchema(Schema):
     opened_by = fields.String(required=True)  # client, staff, email
     reference = fields.Dict(allow_none=True, load_default=None)  # {kind, id, label}: what it is about
     actor = fields.Dict(allow_none=True, load_default=None)
+    client_name = fields.String(allow_none=True, load_default=None)  # the account's name, for staff alerts
 
 
 class TicketMessageSchema(Schema):
@@ -113,6 +114,10 @@ class TicketMessageSchema(Schema):
     attachments = fields.Integer(load_default=0)  # how many files came with it
     reply_token = fields.String(allow_none=True, load_default=None)  # the ticket's reply address; sealed
     actor = fields.Dict(allow_none=True, load_default=None)
+    client_name = fields.String(allow_none=True, load_default=None)  # the account's name, for staff alerts
+    # Where a staff reply is emailed (the client's contact email); none: no email is sent.
+    notify_email = fields.String(allow_none=True, load_default=None)
+    tenant_slug = fields.String(allow_none=True, load_default=None)  # for the portal link in that email
 
 
 class InboundTicketMailSchema(Schema):

@@ -153,15 +153,18 @@ class OutboxWriter:
         request_id = self.context.request_id
         return {f"nameko.{REQUEST_ID_KEY}": request_id} if request_id else {}
 
-    def add(self, session, contract, data, tenant_id=None):
-        return self.add_many(session, contract, [data], tenant_id)[0]
+    def add(self, session, contract, data, tenant_id=None, tenantless=False):
+        return self.add_many(session, contract, [data], tenant_id, tenantless)[0]
 
-    def add_many(self, session, contract, payloads, tenant_id=None):
+    def add_many(self, session, contract, payloads, tenant_id=None, tenantless=False):
         """Add events of one contract in one insert; return their envelopes.
 
         The payloads share one shape, so the first, checked against the contract, stands for all.
+        ``tenantless``: no business is known for the event (its subscriber finds it, e.g. from a mail's
+        reply token), so its ``tenant_id`` is None.
         """
-        tenant_id = tenant_id if tenant_id is not None else self.context.tenant_id
+        if not tenantless:
+            tenant_id = tenant_id if tenant_id is not None else self.context.tenant_id
         first = envelope(contract, tenant_id, payloads[0])
         bodies = [first] + [{**first, "event_id": str(uuid.uuid4()), "data": dict(data)} for data in payloads[1:]]
         if contract.secret_fields:

@@ -15,12 +15,13 @@ def recipients(session, tenant_id, action):
     return read_settings(session, platform.tenant_settings, tenant_id, TABS, "alerts").get(action) or []
 
 
-def raise_alerts(session, tenant_id, action, text, account_id, source_event_id):
-    """Add one unread alert per staff member chosen for ``action``; return how many were added.
+def raise_alerts(session, tenant_id, action, text, account_id, source_event_id, link=None, also=()):
+    """Add one unread alert per staff member chosen for ``action`` and per one of ``also`` (staff user ids
+    alerted whatever the tab says, e.g. a ticket's assignee); return how many were added.
 
     Someone already alerted for this event (a redelivery) is not alerted again.
     """
-    staff_ids = recipients(session, tenant_id, action)
+    staff_ids = list(dict.fromkeys([*recipients(session, tenant_id, action), *(i for i in also if i)]))
     if not staff_ids:
         return 0
     already = set(session.scalars(select(StaffAlert.staff_user_id).where(
@@ -31,7 +32,7 @@ def raise_alerts(session, tenant_id, action, text, account_id, source_event_id):
         if staff_id in already:
             continue
         session.add(StaffAlert(tenant_id=tenant_id, staff_user_id=staff_id, action=action,
-                               text=text[:TEXT_MAX], account_id=account_id,
+                               text=text[:TEXT_MAX], account_id=account_id, link=link,
                                source_event_id=source_event_id, created_at=moment))
         added += 1
     session.flush()

@@ -90,6 +90,7 @@ class DeliverySettings:
     sms_provider: str = "outbox"
     sms_url: str | None = None
     retry_delays: tuple = (5, 30, 120, 600)
+    inbound_domain: str | None = None  # INBOUND_MAIL_DOMAIN: ticket emails get reply+<token>@ this domain
 
     @classmethod
     def from_env(cls):
@@ -99,7 +100,8 @@ class DeliverySettings:
                    mail_from=env("MAIL_FROM", DEFAULT_MAIL_FROM),
                    smtp=SmtpSettings.from_url(smtp_url) if smtp_url else None,
                    sms_provider=env("SMS_PROVIDER", "outbox"), sms_url=env("SMS_URL"),
-                   retry_delays=tuple(float(delay) for delay in delays.split(",")))
+                   retry_delays=tuple(float(delay) for delay in delays.split(",")),
+                   inbound_domain=env("INBOUND_MAIL_DOMAIN") or None)
 
 
 # --- email ------------------------------------------------------------------------------
@@ -232,7 +234,10 @@ def describe_error(error):
 # --- the secret, at send time -----------------------------------------------------------
 
 def as_sent(message, box):
-    """The copy of ``message`` that goes out: its one-time secret opened and put in place of its label.
+    """The copy of ``message`` that goes out: its secret opened and put in place of its label.
+
+    The label stands in its text and HTML (a one-time code or link), or is its whole reply-to (a
+    ticket's reply address, which lets whoever holds it write on the ticket).
 
     Only this copy, which lives as long as the send, ever holds the secret in plain text.
     """
@@ -243,6 +248,8 @@ def as_sent(message, box):
             raise Unsealable("no key to open the secret with")
         secret, label = box.open(message.sealed_secret, secret_binding(message)), message.secret_label
         fields["text"] = fields["text"].replace(label, secret)
+        if fields["reply_to"] == label:
+            fields["reply_to"] = secret
         if fields["html"]:
             fields["html"] = fields["html"].replace(str(escape(label)), str(escape(secret)))
     return SimpleNamespace(**fields)

@@ -96,6 +96,7 @@ class StaffAlert(Base):
     action: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(String(500))
     account_id: Mapped[int | None] = mapped_column(Integer)
+    link: Mapped[str | None] = mapped_column(String(200))  # a staff page about it, e.g. /staff/tickets/12
     source_event_id: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

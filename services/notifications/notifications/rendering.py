@@ -277,3 +277,20 @@ def render_payment_failed(branding, *, amount, method_label, day):
     """Render a short notice that a payment was declined or could not be processed: nothing was charged."""
     return _email("payment_failed", f"Your payment to {branding.display_name} did not go through", branding,
                   amount=format_money(amount), method_label=method_label, day=day)
+
+
+# --- tickets ------------------------------------------------------------------------------
+
+# The line above which a client's emailed reply is read (inbound.py cuts there); outgoing ticket
+# emails that can be answered by email open with it.
+REPLY_MARKER = "— Reply above this line —"
+
+
+def ticket_link(base_url, tenant_slug, ticket_id):
+    return f"{base_url.rstrip('/')}/p/{_segment(tenant_slug)}/tickets/{int(ticket_id)}"
+
+
+def render_ticket_reply(branding, *, number, subject, excerpt, link, can_reply):
+    """Render the email of a staff reply on a ticket: an excerpt and a link to the ticket in the portal."""
+    return _email("ticket_reply", f"Re: {subject} [ticket #{number}]", branding, number=number,
+                  ticket_subject=subject, excerpt=excerpt, link=link, can_reply=can_reply, marker=REPLY_MARKER)

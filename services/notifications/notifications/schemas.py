@@ -69,5 +69,6 @@ class StaffAlertSchema(Schema):
     action = fields.String()
     text = fields.String()
     account_id = fields.Integer(allow_none=True)
+    link = fields.String(allow_none=True)
     created_at = UtcDateTime()
     read = fields.Function(lambda alert: alert.read_at is not None)

@@ -1,18 +1,21 @@
 """The notifications service's entrypoints: sign-in messages, receipts, alerts, the invitation editor, the mailbox."""
-from notifications import VERSION, access, alerts, billing_notices, mailbox, messages, retention, tenants
+from notifications import (VERSION, access, alerts, billing_notices, inbound, mailbox, messages, retention,
+                           tenants, ticket_notices)
 from notifications.dependencies import Mailroom
 from notifications.document_alerts import DocumentAlertHandlers
+from notifications.inbound_smtp import inbound_mail
 from notifications.models import platform
 from notifications.schemas import (AlertListArgsSchema, InvitationTemplateSchema, MarkAlertsReadSchema,
                                    OutboxItemSchema, OutboxMessageSchema, OutboxPageSchema,
                                    SampleInvitationSchema, StaffAlertSchema)
 from notifications.settings import TABS
+from shared.blobs import BlobStore
 from shared.context import tenant_rpc
 from shared.entrypoints import StandardEntrypoints
 from shared.events import (AUTOPAY_CANCELLED, AUTOPAY_ENROLLED, EMAIL_CHANGE_CODE_ISSUED, LOGIN_CODE_ISSUED,
                            PASSWORD_RESET_ISSUED, PAYMENT_FAILED, PAYMENT_METHOD_REMOVED, PAYMENT_SUCCEEDED,
                            PORTAL_INVITATION_ISSUED, PREPAYMENT_MADE, STAFF_PASSWORD_RESET_ISSUED,
-                           TENANT_PROFILE_UPDATED)
+                           TENANT_PROFILE_UPDATED, TICKET_MESSAGE_ADDED, TICKET_OPENED)
 from shared.messaging import Inbox, Outbox, on_event
 from shared.validation import load_or_raise
 
@@ -27,6 +30,7 @@ class NotificationsService(DocumentAlertHandlers, StandardEntrypoints):
     inbox = Inbox(platform)
     outbox = Outbox(platform)
     mail = Mailroom()
+    blobs = BlobStore()
 
     # --- accounts' events: the branding copy and sign-in messages ---------------------------
 
@@ -85,6 +89,24 @@ class NotificationsService(DocumentAlertHandlers, StandardEntrypoints):
     @on_event(PAYMENT_METHOD_REMOVED)
     def handle_payment_method_removed(self, event):
         billing_notices.notify(self.db, self.mail, PAYMENT_METHOD_REMOVED, event)
+
+    # --- tickets' events: a staff reply emails the client, a client's ticket or reply alerts staff ---
+
+    @on_event(TICKET_OPENED)
+    def handle_ticket_opened(self, event):
+        ticket_notices.ticket_opened(self.db, event, messages.load_event(TICKET_OPENED, event))
+
+    @on_event(TICKET_MESSAGE_ADDED)
+    def handle_ticket_message_added(self, event):
+        data = messages.load_event(TICKET_MESSAGE_ADDED, event, self.mail.box)
+        ticket_notices.message_added(self.db, self.mail, event, data)
+
+    @inbound_mail
+    def receive_inbound_mail(self, mail):
+        """A client's email to a ticket's reply address (inbound_smtp.py): its INBOUND_TICKET_MAIL, once."""
+        outcome = inbound.receive(self.db, self.inbox, self.outbox, self.blobs, mail)
+        self.db.commit()
+        return outcome
 
     # --- the signed-in staff member's alerts ------------------------------------------------
 

@@ -17,13 +17,15 @@ OTHER_TENANT = 2
 class Notifications:
     """Call the notifications service as one caller or another, and hand it events as the broker would."""
 
-    def __init__(self, session):
+    def __init__(self, session, settings=None):
         self.db = session
+        self.settings = settings or DeliverySettings()
+        self.blobs = None  # a blob store, for the tests of inbound mail
 
     def called_by(self, caller):
         return service_worker(
             NotificationsService, self.db, caller, inbox=Inbox(platform), outbox=outbox_writer(platform, caller),
-            mail=Postbox(DeliverySettings(), SECRET_BOX))
+            mail=Postbox(self.settings, SECRET_BOX), blobs=self.blobs)
 
     def staff(self, staff_id=1, tenant_id=TENANT):
         return self.called_by(inprocess.staff(tenant_id, staff_id))

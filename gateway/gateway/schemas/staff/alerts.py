@@ -17,6 +17,7 @@ class StaffAlertSchema(Schema):
     action = fields.String(metadata={"description": "The client action, as named on the Alerts tab."})
     text = fields.String(metadata={"description": "What happened, in plain words."})
     account_id = fields.Integer(allow_none=True)
+    link = fields.String(allow_none=True, metadata={"description": "The staff page about it (a path), if any."})
     created_at = fields.String(metadata={"description": "ISO 8601 with its UTC offset."})
     read = fields.Boolean()
 

@@ -1,0 +1,192 @@
+"""The SMTP endpoint for clients' emailed replies: aiosmtpd in a real OS thread, mails handed to service workers.
+
+nameko runs on eventlet, whose green threads all share one OS thread; asyncio's loop (aiosmtpd)
+must not run there. ``InboundSmtpServer`` runs its own asyncio loop in an OS thread of its own
+(``threading`` as it was before monkey patching) and parses each mail there (CPU work off the hub).
+``HandOver`` crosses between the two sides through queues of the unpatched ``queue`` module: the
+SMTP thread puts a parsed mail and waits for its outcome; on the service's side a green thread
+takes mails through ``eventlet.tpool`` (so the hub never blocks) and spawns one worker per mail, whose
+result is put back. The SMTP thread handles one mail's DATA at a time (a reply volume, not a list
+server's), each waiting at most ``OUTCOME_TIMEOUT_SECONDS``.
+
+Nothing here logs a recipient address: it holds the ticket's reply token.
+"""
+import asyncio
+import logging
+import os
+
+from aiosmtpd.smtp import SMTP
+from eventlet import patcher, tpool
+from nameko.extensions import Entrypoint
+
+from notifications import inbound
+
+log = logging.getLogger(__name__)
+_threading = patcher.original("threading")
+_queue = patcher.original("queue")
+
+OUTCOME_TIMEOUT_SECONDS = 60
+START_TIMEOUT_SECONDS = 10
+REFUSED = "550 5.1.1 No such mailbox here"
+ONE_RECIPIENT = "452 4.5.3 One reply address per email"
+ACCEPTED = "250 2.0.0 Received"
+LATER = "451 4.3.0 Could not take the email now; try again later"
+_STOP = object()
+
+
+class HandOver:
+    """Mails from the SMTP thread to whoever serves them (a green thread, or a test's thread), outcomes back."""
+
+    def __init__(self):
+        self.mails = _queue.Queue()
+
+    def submit(self, mail):
+        """Called in the SMTP thread: hand ``mail`` over and wait for its outcome ("accepted", "duplicate")."""
+        outcomes = _queue.Queue(maxsize=1)
+        self.mails.put((mail, outcomes.put))
+        try:
+            return outcomes.get(timeout=OUTCOME_TIMEOUT_SECONDS)
+        except _queue.Empty:
+            return None
+
+    def take(self, timeout=None):
+        """Return the next (mail, settle) handed over, or None when stopped (or after ``timeout``)."""
+        try:
+            item = self.mails.get(timeout=timeout)
+        except _queue.Empty:
+            return None
+        return None if item is _STOP else item
+
+    def stop(self):
+        self.mails.put(_STOP)
+
+
+class ReplyHandler:
+    """aiosmtpd's hooks: only reply addresses of our domain as recipients; each mail parsed and handed over."""
+
+    def __init__(self, domain, hand_over):
+        self.domain = domain
+        self.hand_over = hand_over
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if inbound.reply_token(address, self.domain) is None:
+            return REFUSED
+        if envelope.rcpt_tos:
+            return ONE_RECIPIENT
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        token = inbound.reply_token(envelope.rcpt_tos[0], self.domain)
+        try:
+            mail = inbound.parse(envelope.original_content or envelope.content, token)
+        except Exception:  # a mail the email package cannot read: refuse it for good
+            log.warning("inbound mail could not be parsed")
+            return "554 5.6.0 Could not read this email"
+        outcome = self.hand_over.submit(mail)
+        return ACCEPTED if outcome in ("accepted", "duplicate") else LATER
+
+
+class InboundSmtpServer:
+    """An SMTP server on ``host``:``port`` in an OS thread of its own; ``start`` returns once it listens."""
+
+    def __init__(self, host, port, domain, hand_over, max_bytes=inbound.MAIL_MAX_BYTES):
+        self.host, self.port, self.max_bytes = host, port, max_bytes
+        self.handler = ReplyHandler(domain, hand_over)
+        self.loop = None
+        self.thread = None
+
+    def _smtp(self):
+        return SMTP(self.handler, data_size_limit=self.max_bytes, enable_SMTPUTF8=True,
+                    hostname=self.host, ident="Portico inbound mail")
+
+    def _serve(self, ready):
+        loop = asyncio.new_event_loop()
+        try:
+            server = loop.run_until_complete(loop.create_server(self._smtp, self.host, self.port))
+        except Exception as error:
+            loop.close()
+            ready.put(error)
+            return
+        self.loop = loop
+        ready.put(None)
+        loop.run_forever()
+        server.close()
+        loop.run_until_complete(server.wait_closed())
+        loop.close()
+
+    def start(self, wait=None):
+        """Start listening; ``wait`` runs the blocking wait for the thread to be ready (tpool.execute under eventlet)."""
+        ready = _queue.Queue(maxsize=1)
+        self.thread = _threading.Thread(target=self._serve, args=(ready,), name="inbound-smtp", daemon=True)
+        self.thread.start()
+        error = (wait or (lambda fn, *args: fn(*args)))(ready.get, True, START_TIMEOUT_SECONDS)
+        if error is not None:
+            raise error
+        return self
+
+    def stop(self, wait=None):
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            (wait or (lambda fn, *args: fn(*args)))(self.thread.join, START_TIMEOUT_SECONDS)
+            self.loop = None
+
+
+def listen_settings(config):
+    """(host, port, domain, max bytes) from the config or environment; None when inbound mail is off."""
+    def read(name, default=None):
+        return config.get(name) or os.environ.get(name) or default
+
+    port, domain = read("INBOUND_SMTP_PORT"), read("INBOUND_MAIL_DOMAIN")
+    if not port or not domain:
+        return None
+    return (read("INBOUND_SMTP_HOST", "127.0.0.1"), int(port), domain,
+            int(read("INBOUND_MAIL_MAX_BYTES", inbound.MAIL_MAX_BYTES)))
+
+
+class InboundMailEntrypoint(Entrypoint):
+    """Run the decorated method, in a worker of its own, for each mail the SMTP endpoint accepts.
+
+    The endpoint runs when ``INBOUND_SMTP_PORT`` and ``INBOUND_MAIL_DOMAIN`` are set; else nothing listens.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.hand_over = HandOver()
+        self.server = None
+
+    def start(self):
+        listen = listen_settings(self.container.config)
+        if listen is None:
+            return
+        host, port, domain, max_bytes = listen
+        self.server = InboundSmtpServer(host, port, domain, self.hand_over, max_bytes).start(wait=tpool.execute)
+        self.container.spawn_managed_thread(self._pump)
+        log.info("inbound mail: listening on %s:%s", host, port)
+
+    def _pump(self):
+        while True:
+            item = tpool.execute(self.hand_over.take)
+            if item is None:
+                return
+            mail, settle = item
+            self.container.spawn_worker(self, (mail,), {}, handle_result=self._settler(settle))
+
+    @staticmethod
+    def _settler(settle):
+        def handle_result(worker_ctx, result, exc_info):
+            settle(result if exc_info is None else None)
+            return result, exc_info
+        return handle_result
+
+    def stop(self):
+        if self.server is not None:
+            self.server.stop(wait=tpool.execute)
+            self.hand_over.stop()
+            self.server = None
+
+    def kill(self):
+        self.stop()
+
+
+inbound_mail = InboundMailEntrypoint.decorator

@@ -1,0 +1,73 @@
+"""What tickets' events become: a staff reply emails the client; a client's ticket or reply alerts staff.
+
+A staff reply's email can be answered by email: its Reply-To is ``reply+<token>@<INBOUND_MAIL_DOMAIN>``,
+and whoever holds that address can write on the ticket, so it is a secret like a sign-in link. The
+message is stored with a label as its reply-to and the address sealed beside it (``Draft.secret``);
+only the copy the courier sends holds the address (delivery.as_sent). Staff see the label.
+"""
+from notifications import alerts, messages, rendering
+from notifications.messages import UNKNOWN_BUSINESS, Draft
+from notifications.models import TenantBranding
+from notifications.tenants import branding_for
+
+HIDDEN_REPLY_ADDRESS = "•••• (hidden: ticket reply address)"
+CLIENT_OPENERS = ("client", "email")
+
+
+def staff_link(ticket_id):
+    return f"/staff/tickets/{int(ticket_id)}"
+
+
+def _client(data):
+    return data.get("client_name") or f"Account {data['account_id']}"
+
+
+def ticket_opened(session, event, data):
+    """Alert the staff chosen for "Ticket opened" when a client opened one (in the portal or by email)."""
+    if data["opened_by"] not in CLIENT_OPENERS:
+        return
+    how = " by email" if data["opened_by"] == "email" else ""
+    text = f"{_client(data)} opened ticket #{data['number']}{how}: {data['subject']}"
+    alerts.raise_alerts(session, event["tenant_id"], "ticket_opened", text, data["account_id"],
+                        event["event_id"], link=staff_link(data["ticket_id"]))
+
+
+def client_replied(session, event, data):
+    """Alert the staff chosen for "Ticket reply", and the ticket's assignee whatever the tab says."""
+    text = f"{_client(data)} replied on ticket #{data['number']} ({data['subject']}): {data['excerpt']}"
+    alerts.raise_alerts(session, event["tenant_id"], "ticket_replied", text, data["account_id"],
+                        event["event_id"], link=staff_link(data["ticket_id"]), also=[data["assignee_id"]])
+
+
+def reply_address(token, domain):
+    return f"reply+{token}@{domain}"
+
+
+def staff_reply_email(session, event, data, settings):
+    """Draft the client's email of a staff reply, or None when tickets named no address to notify."""
+    if not data["notify_email"]:
+        return None
+    tenant_id = event["tenant_id"]
+    branding = branding_for(session, tenant_id, UNKNOWN_BUSINESS)
+    row = session.get(TenantBranding, tenant_id)
+    slug = data["tenant_slug"] or (row.slug if row is not None else None)
+    can_reply = bool(data["reply_token"] and settings.inbound_domain)
+    rendered = rendering.render_ticket_reply(
+        branding, number=data["number"], subject=data["subject"], excerpt=data["excerpt"],
+        link=rendering.ticket_link(settings.base_url, slug or "", data["ticket_id"]), can_reply=can_reply)
+    secret = ({"reply_to": HIDDEN_REPLY_ADDRESS, "secret_label": HIDDEN_REPLY_ADDRESS,
+               "secret": reply_address(data["reply_token"], settings.inbound_domain)}
+              if can_reply else {"reply_to": branding.contact_email})
+    return Draft(tenant_id=tenant_id, kind="ticket_reply", channel="email", recipient=data["notify_email"],
+                 subject=rendered.subject, text=rendered.text, html=rendered.html,
+                 sender_name=branding.display_name, source_event_id=event["event_id"], **secret)
+
+
+def message_added(session, postbox, event, data):
+    """A staff reply emails the client; a client's reply alerts staff."""
+    if data["author_kind"] == "staff":
+        draft = staff_reply_email(session, event, data, postbox.settings)
+        if draft is not None:
+            postbox.queue(session, draft)
+    elif data["author_kind"] == "client":
+        client_replied(session, event, data)
