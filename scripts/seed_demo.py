@@ -128,6 +128,7 @@ def seed(client, mailbox_url):
         invoice(client, staff, sam["id"], description, cents, 7)
     seed_tickets(client, staff, jordan_client)
     seed_chat(client, staff, jordan_client, jordan["id"])
+    documents(client, staff, jordan["id"], jordan_client)
     return tenant
 
 
@@ -184,6 +185,39 @@ def seed_tickets(client, staff, jordan):
         ticket = client.call("tickets", "open_my_ticket", {"category_id": category[name], "body": body}, context=jordan)
         client.call("tickets", "reply_to_ticket", ticket["id"], {"body": "Thanks, noted."}, context=staff)
         client.call("tickets", "set_ticket_status", ticket["id"], {"status": status}, context=staff)
+
+
+def demo_pdf(text):
+    """A one-page PDF showing ``text``."""
+    stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    body, offsets = b"%PDF-1.4\n", []
+    for number, content in enumerate(objects, 1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % number + content + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return body + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
+def documents(client, staff, account_id, client_context):
+    """Documents shared with Jordan, one Jordan sent back, and the Done uploading button on."""
+    store = blob_store()
+    client.call("tickets", "update_settings", "tickets", {"done_uploading_button": True,
+                                                          "done_uploading_checkbox": True}, context=staff)
+    for title, folder in (("Service agreement 2026", "Contracts"), ("Lawn care guide", None),
+                          ("Irrigation checklist", "Checklists")):
+        client.call("tickets", "share_document", account_id, {
+            "upload_id": store.put(demo_pdf(title), "application/octet-stream"), "title": title, "folder": folder,
+            "filename": f"{title.lower().replace(' ', '-')}.pdf"}, context=staff)
+    client.call("tickets", "upload_my_document", {
+        "upload_id": store.put(demo_pdf("Gate code and access notes"), "application/octet-stream"),
+        "title": "Access notes", "filename": "access-notes.pdf"}, context=client_context)
 
 
 def logins():

@@ -14,6 +14,7 @@ Cost: EXAMPLES requests per operation and mode (about 80 operations, two modes, 
 with a seed per operation, so a run makes the same requests every time: 35 to 70 seconds per backend on two
 cores (the two backends run in their own lanes). 50 examples per operation found nothing more than 15 did.
 """
+import io
 import json
 import re
 import zlib
@@ -82,6 +83,9 @@ STATE_RULES = {
     "POST /api/v1/staff/ticket-categories": {"name"},
     "PATCH /api/v1/staff/ticket-categories/{category_id}": {"name"},
     "PUT /api/v1/staff/tickets/{ticket_id}/assignee": {"assignee_id"},
+    # A document must be one of the kinds allowed, by its content, and within the size cap.
+    "POST /api/v1/staff/accounts/{account_id}/documents": {"file"},
+    "POST /api/v1/portal/{slug}/documents": {"file"},
 }
 
 
@@ -105,6 +109,10 @@ def real_ids(system, staff, client):
     thread = system.http.post("/api/v1/staff/chat/threads", headers=staff, json={
         "account_id": account, "subject": "Mowing", "body": "Does Friday suit you?"})
     assert invoice.status_code == 201 and field.status_code == 201, (invoice.get_json(), field.get_json())
+    document = system.http.post(f"/api/v1/staff/accounts/{account}/documents", headers=staff,
+                                data={"file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "letter.pdf"), "title": "Letter"},
+                                content_type="multipart/form-data")
+    assert document.status_code == 201, document.get_json()
     assert thread.status_code == 201, thread.get_json()
     category = system.http.get("/api/v1/staff/ticket-categories", headers=staff).get_json()["items"][0]["id"]
     ticket = system.http.post("/api/v1/portal/fuzzed-business/tickets", headers=client, json={
@@ -112,7 +120,8 @@ def real_ids(system, staff, client):
     assert ticket.status_code == 201, ticket.get_json()
     return {"account_id": account, "client_id": account, "invoice_id": invoice.get_json()["id"],
             "field_id": field.get_json()["id"], "message_id": message["id"], "category_id": category,
-            "ticket_id": ticket.get_json()["id"], "thread_id": thread.get_json()["thread"]["id"]}
+            "ticket_id": ticket.get_json()["id"], "thread_id": thread.get_json()["thread"]["id"],
+            "document_id": document.get_json()["id"]}
 
 
 def refused_fields(response):

@@ -55,6 +55,8 @@ CASES = {
         "billing", False, publish("portico.retry.notifications.200ms", CODES_QUEUE)),
     "billing redelivers to notifications": ("billing", False, publish("portico.direct.notifications", CODES_QUEUE)),
     "billing calls accounts for more than a client": ("billing", False, publish("nameko-rpc", "accounts.create_tenant")),
+    "tickets listens for accounts' answers": ("tickets", True, bind_reply_queue(
+        str(REPLY_UUID), f"rpc.reply-tickets-{REPLY_UUID}")),
     "tickets calls accounts for more than a client or its staff": (
         "tickets", False, publish("nameko-rpc", "accounts.create_tenant")),
     "tickets listens as billing": ("tickets", False, bind_reply_queue(str(REPLY_UUID), f"rpc.reply-billing-{REPLY_UUID}")),

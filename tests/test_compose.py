@@ -95,7 +95,7 @@ def test_stand_ins_and_the_broker_ui_listen_on_this_machine_only():
 
 
 # Files by reference: the blob store, which only what reads or writes files mounts.
-SHARED_VOLUMES = {"portico-blobs": {"accounts", "billing", "gateway", "notifications"}}
+SHARED_VOLUMES = {"portico-blobs": {"accounts", "billing", "tickets", "gateway", "notifications", "seed"}}
 
 
 def test_no_volume_is_shared_between_services_but_the_blob_store():

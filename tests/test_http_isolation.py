@@ -21,6 +21,7 @@ from marshmallow import Schema, fields
 
 from gateway.app import create_app
 from portico_testing import images, row_changes, wait_for
+from portico_testing.documents import PDF
 from tests.http_routes import kind_of, routes
 from tests.portal_helpers import (as_staff, create_client, invite, new_address, registered_client, reset_token,
                                   uploaded)
@@ -102,6 +103,7 @@ BODIES = {
     # The open-a-ticket form is read by gateway.ticket_files (the API's reader too), out of the generator's sight.
     "portal.tickets.open_ticket": Body(lambda ids, v: {"category_id": ids["category_id"], "body": "Intruder"},
                                        slots=["category_id"]),
+    "staff.documents.share": {"title": "Intruder"}, "staff.documents.delete": {},
 }
 # Routes whose answer to a foreign id is not 403/404, and why. Their answer must be exactly the one the same
 # request gets with ids that name nothing at all (NOWHERE): it tells the caller nothing about the other's data.
@@ -151,6 +153,8 @@ def client_with_money(system, tenant, name):
         "amount": 5_000, "payment_method_id": found["method"], "receipt_to": client["email"]},
         context=me)["payment"]["id"]
     found["job"] = billing("create_job", {"account_id": client["id"], "title": f"{name} weekly mowing"})["id"]
+    found["document"] = system.rpc.call("tickets", "share_document", client["id"], {
+        "upload_id": uploaded(system, PDF), "title": f"{name} engagement letter"}, context=staff)["id"]
     found["chat_thread"] = system.rpc.call("tickets", "start_chat_thread", {
         "account_id": client["id"], "subject": f"{name} chat", "body": f"{name}, hello"}, context=staff)["thread"]["id"]
     return {**found, **ticket_of(system, tenant, me, name)}
@@ -343,7 +347,7 @@ def snapshot(system, settle=False):
 REFUSAL_WORDS = {"invoice": "invoice", "method": "payment method", "account": ("client", "account"),
                  "portal_user": "portal user", "payment": "payment", "job": "job", "alert": "alert",
                  "run": "charge run", "field": "custom field", "message": "message", "invitation": "link",
-                 "chat_thread": "chat thread",
+                 "chat_thread": "chat thread", "document": "document",
                  "reset": "link", "ticket": "ticket", "attachment": "file", "category": "categor",
                  "staff_member": "staff"}
 

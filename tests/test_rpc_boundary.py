@@ -16,6 +16,7 @@ from accounts.service import AccountsService
 from billing.service import BillingService
 from notifications.service import NotificationsService
 from portico_testing import Passports, images, wait_for
+from portico_testing.documents import PDF
 from portico_testing.inprocess import staff as staff_claims
 from shared.errors import InvalidInput, NotFound, PermissionDenied, PorticoError, Unauthenticated
 from shared.passport import PassportSigner
@@ -118,6 +119,11 @@ def arguments(a):
         ("notifications", "get_outbox_message"): (a.message_id,),
         ("notifications", "get_settings"): ("alerts",), ("notifications", "update_settings"): ("alerts", {}),
         ("tickets", "get_settings"): ("tickets",), ("tickets", "update_settings"): ("tickets", {}),
+        ("tickets", "account_documents"): (a.client_id,), ("tickets", "document_file"): (a.document_id,),
+        ("tickets", "share_document"): (a.client_id, {"upload_id": a.upload, "title": "Intruder"}),
+        ("tickets", "delete_document"): (a.document_id,), ("tickets", "my_documents"): (),
+        ("tickets", "my_document_file"): (a.document_id,), ("tickets", "done_uploading"): (),
+        ("tickets", "upload_my_document"): ({"upload_id": a.upload, "title": "Intruder"},),
         **chat_arguments(a),
         **ticket_arguments(a),
     }
@@ -177,6 +183,8 @@ def business_a(system):
     a.invitation = invite(system, tenant, create_client(system, tenant, name="Alpha Client Two"))
     as_staff(system, tenant, "send_password_resets", [a.client_id])
     a.reset = reset_token(system, a.email)
+    a.document_id = system.rpc.call("tickets", "share_document", a.client_id, {
+        "upload_id": uploaded(system, PDF), "title": "alpha-hedge letter"}, context=system.context(tenant))["id"]
     money_and_alerts(system, a)
     a.thread_id = system.rpc.call("tickets", "start_chat_thread", {
         "account_id": a.client_id, "subject": "alpha-hedge chat", "body": "Alpha Lawn Care says hello"},

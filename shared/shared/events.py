@@ -155,6 +155,33 @@ class ChatMessageSchema(Schema):
 CHAT_MESSAGE_ADDED = EventContract("tickets", "chat_message_added", ChatMessageSchema, subscribers=("notifications",))
 
 
+class DocumentUploadedSchema(Schema):
+    """A client uploaded a document to their account (never its bytes: staff download it from tickets)."""
+
+    document_id = fields.Integer(required=True)
+    account_id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    filename = fields.String(required=True)
+    portal_user_id = fields.Integer(allow_none=True, load_default=None)
+    done = fields.Boolean(load_default=False)  # sent with the "I'm completely done uploading" box ticked
+    actor = fields.Dict(allow_none=True, load_default=None)
+
+
+class DoneUploadingSchema(Schema):
+    """A client told the business they have sent every document asked for."""
+
+    account_id = fields.Integer(required=True)
+    portal_user_id = fields.Integer(allow_none=True, load_default=None)
+    via = fields.String(required=True)  # button, checkbox
+    documents = fields.Integer(load_default=0)  # how many documents the client has uploaded to the account
+    actor = fields.Dict(allow_none=True, load_default=None)
+
+
+DOCUMENT_UPLOADED = EventContract("tickets", "document_uploaded", DocumentUploadedSchema,
+                                  subscribers=("notifications",))
+DONE_UPLOADING = EventContract("tickets", "done_uploading", DoneUploadingSchema, subscribers=("notifications",))
+
+
 class PaymentSchema(Schema):
     """A payment or prepayment that succeeded or failed; ``receipt_to`` gets the receipt."""
 
@@ -204,7 +231,7 @@ CONTRACTS = (TENANT_PROFILE_UPDATED, PORTAL_INVITATION_ISSUED, PASSWORD_RESET_IS
              LOGIN_CODE_ISSUED, EMAIL_CHANGE_CODE_ISSUED, PAYMENT_SUCCEEDED, PAYMENT_FAILED,
              PREPAYMENT_MADE, AUTOPAY_ENROLLED, AUTOPAY_CANCELLED, PAYMENT_METHOD_REMOVED,
              INVOICE_CHARGE_REQUESTED, STAFF_PASSWORD_RESET_ISSUED, TICKET_OPENED, TICKET_MESSAGE_ADDED,
-             INBOUND_TICKET_MAIL, CHAT_MESSAGE_ADDED)
+             INBOUND_TICKET_MAIL, CHAT_MESSAGE_ADDED, DOCUMENT_UPLOADED, DONE_UPLOADING)
 SERVICES = ("accounts", "billing", "tickets", "notifications")
 
 

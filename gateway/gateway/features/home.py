@@ -7,6 +7,7 @@ from gateway.services import first_error, rpc
 
 log = logging.getLogger(__name__)
 PAYING_RIGHTS = ("pay", "manage")
+HOME_DOCUMENTS = 3  # the newest few, in the Documents panel
 
 
 def may_pay():
@@ -21,14 +22,18 @@ def home_panels():
     results = rpc().call_parallel({"business": ("accounts", "get_portal_config", ()),
                                    "billing": ("billing", "my_summary", ()),
                                    "ticket_options": ("tickets", "my_ticket_options", ()),
-                                   "open_tickets": ("tickets", "my_tickets", ("open",))})
+                                   "open_tickets": ("tickets", "my_tickets", ("open",)),
+                                   "documents": ("tickets", "my_documents", (HOME_DOCUMENTS,))})
+    documents = results.pop("documents")
+    g.documents_shown = not isinstance(documents, Exception)  # off (403) or tickets down: no panel, no tab
     summary = results.pop("billing")
     tickets = ticket_panels(results.pop("ticket_options"), results.pop("open_tickets"))
     g.business = first_error(results)["business"]
     if isinstance(summary, Exception):
         log.warning("home page without billing panels: %s", summary)
         summary = None
-    return {"billing_summary": summary, "billing_may_pay": may_pay(), **tickets}
+    return {"billing_summary": summary, "billing_may_pay": may_pay(), **tickets,
+            "documents_panel": documents if g.documents_shown else None}
 
 
 def ticket_panels(options, open_tickets):

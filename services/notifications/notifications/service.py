@@ -3,6 +3,7 @@ from notifications import (VERSION, access, alerts, billing_notices, inbound, ma
                            tenants, ticket_notices)
 from notifications.chat_alerts import ChatAlertHandlers
 from notifications.dependencies import Mailroom
+from notifications.document_alerts import DocumentAlertHandlers
 from notifications.inbound_smtp import inbound_mail
 from notifications.models import platform
 from notifications.schemas import (AlertListArgsSchema, InvitationTemplateSchema, MarkAlertsReadSchema,
@@ -20,7 +21,7 @@ from shared.messaging import Inbox, Outbox, on_event
 from shared.validation import load_or_raise
 
 
-class NotificationsService(ChatAlertHandlers, StandardEntrypoints):
+class NotificationsService(ChatAlertHandlers, DocumentAlertHandlers, StandardEntrypoints):
     name = "notifications"
     version = VERSION
     tables = platform

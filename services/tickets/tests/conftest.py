@@ -6,6 +6,7 @@ import pytest
 from PIL import Image
 
 from portico_testing import inprocess
+from portico_testing.documents import PDF
 from portico_testing.inprocess import SECRET_BOX, opened_payload, outbox_writer, service_worker, sqlite_session
 from shared.blobs import blob_store
 from shared.errors import NotFound
@@ -29,11 +30,12 @@ def staff(db):
     return service_worker(TicketsService, db, caller, outbox=outbox_writer(platform, caller))
 
 
-# --- tickets ------------------------------------------------------------------------------------------
+# --- a business, its entrypoints called as the gateway calls them ------------------------------------
 
 TENANT, ACCOUNT, OTHER_ACCOUNT, STAFF_ID, PORTAL_USER = 1, 42, 43, 7, 11
 STAFF_MEMBERS = (7, 8)
-NOT_OUR_CLIENT = 9_999
+NOT_OUR_CLIENT = 9_999  # another business's client
+DOCUMENTS_PORTAL_USER = 5
 
 
 class Accounts:
@@ -53,19 +55,23 @@ class Accounts:
 
 
 class Business:
+    portal_user, client_rights = PORTAL_USER, "view"
+    events_table = platform.outbox
+
     def __init__(self, session, blobs, tenant_id=TENANT):
         self.session, self.blobs, self.tenant_id = session, blobs, tenant_id
-        self.accounts = Accounts()
+        self.accounts = self.clients = Accounts()
 
     def worker(self, caller):
         return service_worker(TicketsService, self.session, caller, outbox=outbox_writer(platform, caller),
-                              blobs=self.blobs, accounts=self.accounts, inbox=inprocess_inbox())
+                              blobs=self.blobs, accounts=self.accounts, inbox=Inbox(platform))
 
-    def staff(self, staff_id=STAFF_ID):
-        return self.worker(inprocess.staff(self.tenant_id, staff_id))
+    def staff(self, staff_id=STAFF_ID, tenant_id=None):
+        return self.worker(inprocess.staff(tenant_id or self.tenant_id, staff_id))
 
-    def client(self, account_id=ACCOUNT, rights="view"):
-        return self.worker(inprocess.client(self.tenant_id, PORTAL_USER, account_id, rights))
+    def client(self, account_id=ACCOUNT, rights=None, tenant_id=None):
+        return self.worker(inprocess.client(tenant_id or self.tenant_id, self.portal_user, account_id,
+                                            rights or self.client_rights))
 
     def system(self):
         return self.worker(None)
@@ -81,7 +87,12 @@ class Business:
         return client.open_my_ticket({"category_id": self.category(), "body": body, **request})
 
     def upload(self, data, content_type="application/octet-stream"):
+        """What the gateway does with a file it received: put it in the blob store."""
         return self.blobs.put(data, content_type)
+
+    def share(self, data=PDF, account_id=ACCOUNT, **document):
+        return self.staff().share_document(account_id, {"upload_id": self.upload(data), "title": "Engagement letter",
+                                                        **document})
 
     def events(self, event_type=None):
         """The events tickets wrote to its outbox, secrets opened: [(type, data)], oldest first."""
@@ -91,8 +102,9 @@ class Business:
                 if event_type in (None, row["event_type"])]
 
 
-def inprocess_inbox():
-    return Inbox(platform)
+class DocumentsBusiness(Business):
+    """The documents tests' business: its client may pay (uploading needs it) and is another portal user."""
+    portal_user, client_rights = DOCUMENTS_PORTAL_USER, "pay"
 
 
 def inbound_mail(token, mail_id="<m1@client.example>", text="Thanks, see the photo.", attachments=(),
@@ -110,9 +122,6 @@ def photo(size=(40, 30), image_format="JPEG", **options):
     return output.getvalue()
 
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
 @pytest.fixture
 def blobs(tmp_path):
     """The blob store in a folder of the test's own, as the embedded default keeps it."""
@@ -122,6 +131,12 @@ def blobs(tmp_path):
 @pytest.fixture
 def business(db, blobs):
     return Business(db, blobs)
+
+
+@pytest.fixture
+def documents(db, blobs):
+    """One business's documents, its entrypoints called as the gateway calls them, accounts played here."""
+    return DocumentsBusiness(db, blobs)
 
 
 @pytest.fixture

@@ -5,28 +5,19 @@ their business, which accounts confirms before a thread is started with it. Open
 for the side that opened it; so does asking for its new messages while the page is open.
 """
 import eventlet
-from nameko.rpc import RpcProxy
 
 from shared.context import tenant_rpc
 from shared.errors import ServiceTimeout
 from shared.events import CHAT_MESSAGE_ADDED
-from shared.settings_store import read_settings
 from shared.validation import load_or_raise
 from tickets import access, chat
 from tickets.chat_schemas import (ChatMessageInput, NewClientThreadInput, NewStaffThreadInput, SinceInput,
                                   ThreadFiltersInput)
-from tickets.models import platform
-from tickets.settings import TABS
 
 ACCOUNTS_TIMEOUT_SECONDS = 3  # nameko's own proxy would wait for ever
 
 
 class ChatEntrypoints:
-    accounts = RpcProxy("accounts")  # carries the caller's passport, so accounts answers as it would them
-
-    def _chat_settings(self, tenant_id):
-        return read_settings(self.db, platform.tenant_settings, tenant_id, TABS, "tickets")
-
     def _chat_publish(self, thread, message, new_thread):
         self.outbox.add(self.db, CHAT_MESSAGE_ADDED, chat.event_data(thread, message, new_thread, self.ctx.actor),
                         tenant_id=thread.tenant_id)
@@ -46,7 +37,7 @@ class ChatEntrypoints:
         tenant_id, account_id = access.client_account(self.ctx, "view")
         threads, _ = chat.list_threads(self.db, tenant_id, chat.CLIENT, account_id=account_id, per_page=100)
         return {"threads": threads, "unread": chat.total_unread(self.db, tenant_id, chat.CLIENT, account_id),
-                "can_start": bool(self._chat_settings(tenant_id)["allow_new_chat_threads"])}
+                "can_start": bool(self._tickets_settings(tenant_id)["allow_new_chat_threads"])}
 
     @tenant_rpc
     def count_my_unread_chat(self):
@@ -56,7 +47,7 @@ class ChatEntrypoints:
     @tenant_rpc
     def start_my_chat_thread(self, thread):
         tenant_id, account_id = access.client_account(self.ctx, "view")
-        chat.refuse_client_start(self._chat_settings(tenant_id))
+        chat.refuse_client_start(self._tickets_settings(tenant_id))
         data = load_or_raise(NewClientThreadInput, thread)
         row, message = chat.start_thread(self.db, tenant_id, account_id, chat.CLIENT, self.ctx.claims.actor_id,
                                          data["subject"], data["body"])

@@ -5,7 +5,6 @@ member) before tickets stores it: a ticket is only ever opened for the business'
 to one of its own staff.
 """
 import eventlet
-from nameko.rpc import RpcProxy
 
 from shared.context import tenant_rpc
 from shared.errors import ServiceTimeout, invalid
@@ -23,7 +22,6 @@ ACCOUNTS_TIMEOUT_SECONDS = 3
 class StaffTicketEntrypoints:
     """Mixed into TicketsService with TicketEntrypoints: needs ``accounts`` besides."""
 
-    accounts = RpcProxy("accounts")  # carries the caller's passport, so accounts answers as it would them
 
     def _ask_accounts(self, method, *args):
         with eventlet.Timeout(ACCOUNTS_TIMEOUT_SECONDS, ServiceTimeout("The accounts service did not answer in time.")):
@@ -45,7 +43,7 @@ class StaffTicketEntrypoints:
     @tenant_rpc
     def ticket_categories(self):
         tenant_id = access.staff_tenant(self.ctx)
-        listed = self._ticket_settings()["ticket_categories"]
+        listed = self._tickets_settings()["ticket_categories"]
         categories.ensure(self.db, tenant_id, listed)
         self.db.commit()
         return [categories.describe(row, listed) for row in categories.all_of(self.db, tenant_id)]
@@ -54,7 +52,7 @@ class StaffTicketEntrypoints:
     def create_ticket_category(self, category):
         tenant_id = access.staff_tenant(self.ctx)
         data = load_or_raise(CategorySchema, category)
-        listed = self._ticket_settings()["ticket_categories"]
+        listed = self._tickets_settings()["ticket_categories"]
         categories.ensure(self.db, tenant_id, listed)
         row = categories.create(self.db, tenant_id, data)
         answer = categories.describe(row, listed)
@@ -66,7 +64,7 @@ class StaffTicketEntrypoints:
         """Rename, reorder or hide a category; a rename carries over to the categories offered to clients."""
         tenant_id = access.staff_tenant(self.ctx)
         data = load_or_raise(CategoryChangeSchema, changes)
-        listed = self._ticket_settings()["ticket_categories"]
+        listed = self._tickets_settings()["ticket_categories"]
         row, old_name = categories.update(self.db, tenant_id, category_id, data)
         renamed = categories.renamed_in(listed, old_name, row.name)
         if renamed is not None:
@@ -142,7 +140,7 @@ class StaffTicketEntrypoints:
         data = load_or_raise(StaffOpenTicketSchema, request)
         known_accounts.ensure_known(self.db, tenant_id, data["account_id"],
                                     lambda account: self._ask_accounts("get_client", account))
-        settings = self._ticket_settings()
+        settings = self._tickets_settings()
         categories.ensure(self.db, tenant_id, settings["ticket_categories"])
         self.db.commit()
         category = categories.get(self.db, tenant_id, data["category_id"])

@@ -7,21 +7,15 @@ A client acts for the account their passport names, with at least the view right
 """
 import logging
 
-from eventlet import tpool
-
 from shared.context import tenant_rpc
 from shared.events import INBOUND_TICKET_MAIL
 from shared.messaging import on_event
 from shared.sealing import open_secrets
-from shared.settings_store import read_settings
 from shared.validation import load_or_raise
 from tickets import access, attachments, categories, ticket_messages, ticketing
-from tickets.models import platform
-from tickets.settings import TABS
 from tickets.ticket_schemas import OpenTicketSchema, ReplySchema
 
 log = logging.getLogger(__name__)
-attachments.run_cpu_bound = tpool.execute  # decoding a photo is CPU work: off the event loop
 VIEW_SETTING = {"open": "show_open_tickets", "closed": "show_closed_tickets"}
 VIEW_REFUSED = {"open": "This business does not show open tickets.",
                 "closed": "This business does not show closed tickets."}
@@ -29,10 +23,6 @@ VIEW_REFUSED = {"open": "This business does not show open tickets.",
 
 class TicketEntrypoints:
     """Mixed into TicketsService: needs ``db``, ``ctx``, ``outbox``, ``blobs`` and ``inbox``."""
-
-    def _ticket_settings(self, tenant_id=None):
-        return read_settings(self.db, platform.tenant_settings,
-                             tenant_id if tenant_id is not None else self.ctx.tenant_id, TABS, "tickets")
 
     def _keep_files(self, files):
         """Check and keep the uploads ``files`` names, outside any transaction; return what was kept."""
@@ -65,7 +55,7 @@ class TicketEntrypoints:
     def my_ticket_options(self):
         """What the client's Tickets tab may show: which views, whether a ticket can be opened, the categories."""
         tenant_id, _ = access.client_account(self.ctx)
-        settings = self._ticket_settings()
+        settings = self._tickets_settings()
         categories.ensure(self.db, tenant_id, settings["ticket_categories"])
         self.db.commit()
         offered = categories.for_clients(self.db, tenant_id, settings["ticket_categories"])
@@ -78,14 +68,14 @@ class TicketEntrypoints:
         tenant_id, account_id = access.client_account(self.ctx)
         if which not in VIEW_SETTING:
             which = "open"
-        access.require_setting(self._ticket_settings(), VIEW_SETTING[which], VIEW_REFUSED[which])
+        access.require_setting(self._tickets_settings(), VIEW_SETTING[which], VIEW_REFUSED[which])
         return ticketing.client_list(self.db, tenant_id, account_id, which)
 
     @tenant_rpc
     def my_ticket(self, ticket_id):
         """The client's ticket with its conversation; reading it clears the client's unread marker."""
         tenant_id, account_id = access.client_account(self.ctx)
-        ticket = self._viewable(self._ticket_settings(), ticketing.get(self.db, tenant_id, ticket_id, account_id))
+        ticket = self._viewable(self._tickets_settings(), ticketing.get(self.db, tenant_id, ticket_id, account_id))
         ticket_messages.mark_read(ticket, "client")
         name = categories.get(self.db, tenant_id, ticket.category_id).name
         messages, earlier = ticket_messages.conversation(self.db, ticket)
@@ -97,7 +87,7 @@ class TicketEntrypoints:
     def open_my_ticket(self, request):
         """Open a ticket for the client's account, assigned as the Tickets tab says."""
         tenant_id, account_id = access.client_account(self.ctx)
-        settings = access.require_setting(self._ticket_settings(), "tickets_enabled",
+        settings = access.require_setting(self._tickets_settings(), "tickets_enabled",
                                           "This business does not take tickets in the portal.")
         data = load_or_raise(OpenTicketSchema, request)
         categories.ensure(self.db, tenant_id, settings["ticket_categories"])
@@ -120,7 +110,7 @@ class TicketEntrypoints:
     def reply_to_my_ticket(self, ticket_id, reply):
         """Add the client's message; a reply to a closed ticket (shown to them) opens it again."""
         tenant_id, account_id = access.client_account(self.ctx)
-        ticket = self._viewable(self._ticket_settings(), ticketing.get(self.db, tenant_id, ticket_id, account_id))
+        ticket = self._viewable(self._tickets_settings(), ticketing.get(self.db, tenant_id, ticket_id, account_id))
         data = load_or_raise(ReplySchema, reply)
         ticket_id = ticket.id
         kept = self._keep_files(data["attachments"])
@@ -141,7 +131,7 @@ class TicketEntrypoints:
     def my_ticket_attachment(self, ticket_id, attachment_id):
         """The blob of a file on the client's ticket, for the gateway to serve as a download."""
         tenant_id, account_id = access.client_account(self.ctx)
-        ticket = self._viewable(self._ticket_settings(), ticketing.get(self.db, tenant_id, ticket_id, account_id))
+        ticket = self._viewable(self._tickets_settings(), ticketing.get(self.db, tenant_id, ticket_id, account_id))
         return ticket_messages.attachment(self.db, ticket, attachment_id)
 
     @on_event(INBOUND_TICKET_MAIL)

@@ -1,0 +1,75 @@
+"""Client portal pages, Documents tab: what the business shared and what the client sent, downloads, the upload
+form (with the "completely done" box when offered) and the "Done uploading" button when offered."""
+from flask import Blueprint, request
+
+from gateway.features import documents
+from gateway.files import file_response
+from gateway.portal_auth import client_required
+from gateway.web.portal.base import go, page
+from shared.errors import InvalidInput
+
+blueprint = Blueprint("documents", __name__)
+INPUTS = {"file": ("File", "#document-file"), "title": ("Title", "#document-title"),
+          "folder": ("Folder", "#document-folder"), "done": ("Completely done", "#document-done")}
+NOTICES = {"sent": "Your file was sent. Thank you!", "done": "We let the business know you are done uploading."}
+
+
+@blueprint.app_context_processor
+def documents_tab():
+    return {"documents_shown": documents.documents_shown}
+
+
+def grouped(items):
+    """The documents by folder, those without one first, each folder in the order of its newest document."""
+    folders = {}
+    for item in items:
+        folders.setdefault(item["folder"] or "", []).append(item)
+    return sorted(folders.items(), key=lambda pair: pair[0] != "")
+
+
+def render_documents(problems=None, sent=None, status=200):
+    data = documents.my_documents()
+    summary = [(INPUTS.get(name, (None, None))[1], f"{INPUTS[name][0]}: {text}" if name in INPUTS else text)
+               for name, texts in (problems or {}).items() for text in texts]
+    return page("documents.html", status, tab="documents", data=data, folders=grouped(data["documents"]),
+                features=data["features"], problems=problems or {}, summary=summary, sent=sent or {},
+                notice=NOTICES.get(request.args.get("notice", "")))
+
+
+@blueprint.get("/documents")
+@client_required
+def documents_tab_page():
+    return render_documents()
+
+
+@blueprint.get("/documents/<int:document_id>/file")
+@client_required
+def document_file(document_id):
+    found = documents.my_document_file(document_id)
+    response = file_response(found["data"], found["content_type"], found["filename"], download=True)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@blueprint.post("/documents/upload")
+@client_required
+def upload():
+    try:
+        document, data = documents.uploaded_document(allow_done=True, from_page=True)
+        documents.upload_my_document(document, data)
+    except InvalidInput as error:
+        fields = {name.split(".")[0]: texts for name, texts in (error.fields or {"file": [error.message]}).items()}
+        if "upload_id" in fields:
+            fields["file"] = fields.pop("upload_id")
+        return render_documents(fields, {"title": request.form.get("title", ""),
+                                         "folder": request.form.get("folder", "")}, status=400)
+    return go("portal.documents.documents_tab_page", notice="sent")
+
+
+@blueprint.post("/documents/done")
+@client_required
+def done():
+    documents.done_uploading()
+    return go("portal.documents.documents_tab_page", notice="done")
+
+

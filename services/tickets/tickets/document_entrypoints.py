@@ -1,0 +1,118 @@
+"""The tickets service's entrypoints for documents: staff share them with an account, clients read and upload.
+
+A mixin of TicketsService (tickets/service.py), which provides ``db``, ``ctx``, ``outbox``, ``blobs``,
+``accounts`` and ``_tickets_settings``. Staff name an account, which accounts confirms as the business's
+client the first time; a client only ever reaches the account their passport names. With
+``documents_enabled`` off a client sees nothing; uploads, the "Done uploading" button and the "completely
+done" box each need their own setting.
+"""
+import eventlet
+
+from shared.context import tenant_rpc
+from shared.errors import InvalidInput, PermissionDenied, ServiceTimeout
+from tickets import access, documents
+
+ACCOUNTS_TIMEOUT_SECONDS = 3
+CLIENT_FEATURES = ("allow_client_uploads", "done_uploading_button", "done_uploading_checkbox")
+UPLOAD_RIGHT = "pay"  # a view-only link reads the account; sending files acts on it
+
+
+class DocumentEntrypoints:
+
+    def _document_account(self, tenant_id, account_id):
+        def confirm(account):
+            with eventlet.Timeout(ACCOUNTS_TIMEOUT_SECONDS,
+                                  ServiceTimeout("The accounts service did not answer in time.")):
+                return self.accounts.get_client(account)
+
+        documents.ensure_known(self.db, tenant_id, account_id, confirm)
+        return account_id
+
+    def _client_documents(self, needs="view"):
+        """The client's tenant, account and settings, once documents are on for clients."""
+        tenant_id, account_id = access.client_account(self.ctx, needs)
+        settings = access.require_setting(self._tickets_settings(), "documents_enabled",
+                                          "Documents are not shown in this portal.")
+        return tenant_id, account_id, settings
+
+    # --- staff ------------------------------------------------------------------------------
+
+    @tenant_rpc
+    def account_documents(self, account_id):
+        """Staff view of an account's documents: who shared or uploaded what and when, and the done mark."""
+        tenant_id = access.staff_tenant(self.ctx)
+        self._document_account(tenant_id, account_id)
+        rows = documents.list_documents(self.db, tenant_id, account_id)
+        listed, more = documents.fitting([documents.describe(row, for_staff=True) for row in rows])
+        return {"documents": listed, "more": more, "done_uploading": documents.done_state(self.db, tenant_id,
+                                                                                          account_id)}
+
+    @tenant_rpc
+    def share_document(self, account_id, document):
+        """Share a file (``document``: ``upload_id``, ``title``, optional ``folder`` and ``filename``)."""
+        tenant_id = access.staff_tenant(self.ctx)
+        self._document_account(tenant_id, account_id)
+        if isinstance(document, dict) and document.get("done"):
+            raise InvalidInput("Only a client says they are done uploading.", {"done": ["Unknown field."]})
+        row, _ = documents.new_document(self.db, self.blobs, tenant_id, account_id, document,
+                                        ("staff", self.ctx.claims.actor_id))
+        self.db.commit()
+        return documents.describe(row, for_staff=True)
+
+    @tenant_rpc
+    def document_file(self, document_id):
+        """``{"filename", "blob_id", "content_type"}`` of one of the business's documents, to download."""
+        return documents.file_of(documents.find_document(self.db, access.staff_tenant(self.ctx), document_id))
+
+    @tenant_rpc
+    def delete_document(self, document_id):
+        row = documents.find_document(self.db, access.staff_tenant(self.ctx), document_id)
+        blob_id = documents.delete_document(self.db, row)
+        self.db.commit()
+        documents.discard(self.blobs, blob_id)
+        return {}
+
+    # --- the client's Documents tab ---------------------------------------------------------------
+
+    @tenant_rpc
+    def my_documents(self, limit=documents.LISTED_AT_MOST):
+        """The client's account's documents, newest first, and which upload features are on."""
+        tenant_id, account_id, settings = self._client_documents()
+        if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= documents.LISTED_AT_MOST:
+            raise InvalidInput("Ask for 1 to 200 documents.", {"limit": ["Must be between 1 and 200."]})
+        rows = documents.list_documents(self.db, tenant_id, account_id, limit)
+        listed, more = documents.fitting([documents.describe(row) for row in rows])
+        return {"documents": listed, "more": more,
+                "done_uploading": documents.done_state(self.db, tenant_id, account_id),
+                "features": {key: settings[key] for key in CLIENT_FEATURES}}
+
+    @tenant_rpc
+    def my_document_file(self, document_id):
+        tenant_id, account_id, _ = self._client_documents()
+        return documents.file_of(documents.find_document(self.db, tenant_id, document_id, account_id))
+
+    @tenant_rpc
+    def upload_my_document(self, document):
+        """Send the business a file; ``done`` (when the tenant offers the box) says it is the last one."""
+        tenant_id, account_id, settings = self._client_documents(UPLOAD_RIGHT)
+        access.require_setting(settings, "allow_client_uploads", "Uploading documents is turned off.")
+        if isinstance(document, dict) and document.get("done") and not settings["done_uploading_checkbox"]:
+            raise PermissionDenied("The completely-done box is turned off.")
+        portal_user_id = self.ctx.claims.actor_id
+        row, done = documents.new_document(self.db, self.blobs, tenant_id, account_id, document,
+                                           ("client", portal_user_id))
+        documents.announce_upload(self.outbox, self.db, row, done)
+        if done:
+            documents.mark_done(self.db, self.outbox, tenant_id, account_id, portal_user_id, "checkbox")
+        self.db.commit()
+        return documents.describe(row)
+
+    @tenant_rpc
+    def done_uploading(self):
+        """Tell the business the client has sent every document asked for."""
+        tenant_id, account_id, settings = self._client_documents(UPLOAD_RIGHT)
+        access.require_setting(settings, "allow_client_uploads", "Uploading documents is turned off.")
+        access.require_setting(settings, "done_uploading_button", "The done-uploading button is turned off.")
+        state = documents.mark_done(self.db, self.outbox, tenant_id, account_id, self.ctx.claims.actor_id, "button")
+        self.db.commit()
+        return {"done_uploading": state}

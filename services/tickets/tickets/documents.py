@@ -1,0 +1,162 @@
+"""Documents shared with a client account: by staff (title, optional folder) and, when allowed, by the client.
+
+The gateway puts the bytes it received into the blob store and passes the blob's id; tickets reads them,
+judges them by content (document_files.py) and keeps a copy of its own under the content type it
+decided. The upload itself stays the gateway's: tickets never deletes a blob it was handed. Events name
+a document by id and title, never its bytes.
+"""
+from marshmallow import RAISE, Schema, fields, validate
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from shared.blobs import BLOB_ID
+from shared.clock import iso_utc, utcnow
+from shared.errors import NotFound, invalid
+from shared.events import DOCUMENT_UPLOADED, DONE_UPLOADING
+from shared.fields import ONE_LINE, TRIMMED
+from shared.message_size import MAX_MESSAGE_BYTES, encoded_size
+from shared.validation import load_or_raise
+from tickets import document_files
+from tickets.models import Document, DocumentAccount
+
+LISTED_AT_MOST = 200
+# A list answer stays within three quarters of a message whatever the titles hold (200 emoji take 2,400 bytes
+# as JSON): the newest documents that fit, and ``more`` when older ones were left out.
+LIST_BUDGET = MAX_MESSAGE_BYTES * 3 // 4 - 2_048
+
+
+class NewDocumentSchema(Schema):
+    """A document to keep: the blob the gateway stored, and what to call it."""
+
+    class Meta:
+        unknown = RAISE
+
+    upload_id = fields.String(required=True, validate=validate.Regexp(BLOB_ID.pattern + "$"))
+    title = fields.String(required=True, validate=[validate.Length(min=1, max=200), TRIMMED])
+    folder = fields.String(allow_none=True, load_default=None, validate=[validate.Length(min=1, max=100), TRIMMED])
+    filename = fields.String(allow_none=True, load_default=None, validate=[validate.Length(max=255), ONE_LINE])
+    done = fields.Boolean(load_default=False)
+
+
+def describe(row, for_staff=False):
+    described = {"id": row.id, "title": row.title, "folder": row.folder, "filename": row.filename,
+                 "content_type": row.content_type, "size": row.size, "uploaded_at": iso_utc(row.uploaded_at),
+                 "shared_by": "business" if row.uploaded_by_kind == "staff" else "client"}
+    if for_staff:
+        described.update(account_id=row.account_id, uploaded_by={"kind": row.uploaded_by_kind,
+                                                                   "id": row.uploaded_by_id})
+    return described
+
+
+def ensure_known(session, tenant_id, account_id, confirm):
+    """Return once ``account_id`` is a client of ``tenant_id``; ``confirm(account_id)`` asks accounts the first time
+    and raises NotFound for an id that is not the business's client."""
+    if not isinstance(account_id, int) or isinstance(account_id, bool) or not 0 < account_id < 2 ** 63:
+        raise NotFound("No such client.")
+    if session.get(DocumentAccount, (tenant_id, account_id)) is not None:
+        return
+    session.rollback()  # no transaction waits on accounts' answer
+    confirm(account_id)
+    _remember(session, tenant_id, account_id)
+
+
+def _remember(session, tenant_id, account_id):
+    try:
+        with session.begin_nested():
+            session.add(DocumentAccount(tenant_id=tenant_id, account_id=account_id, confirmed_at=utcnow()))
+    except IntegrityError:
+        pass
+    return session.get(DocumentAccount, (tenant_id, account_id))
+
+
+def new_document(session, store, tenant_id, account_id, request, uploader):
+    """Keep a checked copy of the upload ``request`` names as a document of the account; return the row.
+
+    ``uploader`` is ``(kind, id)``. A request or file that is refused changes nothing.
+    """
+    values = load_or_raise(NewDocumentSchema, request)
+    try:
+        upload = store.get(values["upload_id"])
+    except NotFound:
+        raise invalid("upload_id", "The upload was not found: send the file again.") from None
+    data, content_type, extension = document_files.run_cpu_bound(document_files.checked_file, upload.data)
+    row = Document(tenant_id=tenant_id, account_id=account_id, title=values["title"], folder=values["folder"],
+                   filename=document_files.download_name(values["filename"], values["title"], extension),
+                   content_type=content_type, size=len(data), blob_id=store.put(data, content_type),
+                   uploaded_by_kind=uploader[0], uploaded_by_id=uploader[1], uploaded_at=utcnow())
+    session.add(row)
+    session.flush()
+    return row, values["done"]
+
+
+def list_documents(session, tenant_id, account_id, limit=LISTED_AT_MOST):
+    """The account's documents, newest first."""
+    return session.scalars(select(Document).where(Document.tenant_id == tenant_id, Document.account_id == account_id)
+                           .order_by(Document.uploaded_at.desc(), Document.id.desc()).limit(limit)).all()
+
+
+def fitting(described):
+    """``(the newest of the described documents that fit LIST_BUDGET, whether any were left out)``."""
+    kept, used = [], 0
+    for item in described:
+        used += encoded_size(item) + 2
+        if used > LIST_BUDGET:
+            return kept, True
+        kept.append(item)
+    return kept, False
+
+
+def find_document(session, tenant_id, document_id, account_id=None):
+    """The document ``document_id`` of the business (and of ``account_id`` when given); NotFound otherwise."""
+    if not isinstance(document_id, int) or isinstance(document_id, bool):
+        raise NotFound("No such document.")
+    where = [Document.tenant_id == tenant_id, Document.id == document_id]
+    if account_id is not None:
+        where.append(Document.account_id == account_id)
+    row = session.scalar(select(Document).where(*where))
+    if row is None:
+        raise NotFound("No such document.")
+    return row
+
+
+def file_of(row):
+    return {"filename": row.filename, "blob_id": row.blob_id, "content_type": row.content_type}
+
+
+def delete_document(session, row):
+    """Delete the document; return its blob id, to delete once that is committed."""
+    session.delete(row)
+    return row.blob_id
+
+
+def discard(store, blob_id):
+    if blob_id:
+        store.delete(blob_id)
+
+
+def done_state(session, tenant_id, account_id):
+    known = session.get(DocumentAccount, (tenant_id, account_id))
+    if known is None or known.done_uploading_at is None:
+        return None
+    return {"at": iso_utc(known.done_uploading_at), "portal_user_id": known.done_uploading_by}
+
+
+def client_uploads(session, tenant_id, account_id):
+    return session.scalar(select(func.count(Document.id)).where(
+        Document.tenant_id == tenant_id, Document.account_id == account_id, Document.uploaded_by_kind == "client"))
+
+
+def announce_upload(outbox, session, row, done):
+    outbox.add(session, DOCUMENT_UPLOADED, {
+        "document_id": row.id, "account_id": row.account_id, "title": row.title, "filename": row.filename,
+        "portal_user_id": row.uploaded_by_id, "done": done}, tenant_id=row.tenant_id)
+
+
+def mark_done(session, outbox, tenant_id, account_id, portal_user_id, via):
+    """Record that the client has sent everything and tell the business (alerts)."""
+    known = session.get(DocumentAccount, (tenant_id, account_id)) or _remember(session, tenant_id, account_id)
+    known.done_uploading_at, known.done_uploading_by = utcnow(), portal_user_id
+    outbox.add(session, DONE_UPLOADING, {
+        "account_id": account_id, "portal_user_id": portal_user_id, "via": via,
+        "documents": client_uploads(session, tenant_id, account_id)}, tenant_id=tenant_id)
+    return done_state(session, tenant_id, account_id)
