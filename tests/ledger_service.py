@@ -4,6 +4,9 @@
 database is LEDGER_DATABASE_URL. Its call is plain nameko ``rpc`` with no call context, so what a fault
 test measures is the broker, the process and the supervisor, nothing else.
 """
+import os
+
+import eventlet
 from nameko.rpc import rpc
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -34,6 +37,11 @@ class Run(Base):
     key: Mapped[str] = mapped_column(String(64))
 
 
+# Each call's own work, in seconds (LEDGER_CALL_SECONDS): a test that stops the service needs calls that are
+# still running or waiting when the stop comes, however fast the machine is.
+CALL_SECONDS = float(os.environ.get("LEDGER_CALL_SECONDS", "0"))
+
+
 class LedgerService:
     name = "ledger"
 
@@ -43,6 +51,7 @@ class LedgerService:
     @rpc
     def record(self, key, amount):
         """Record ``amount`` under ``key`` once; a repeated call answers what the first recorded."""
+        eventlet.sleep(CALL_SECONDS)
         self.db.add(Run(key=key))
         entry = self.db.get(Entry, key)
         if entry is None:

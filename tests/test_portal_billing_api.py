@@ -686,7 +686,8 @@ class SlowServices:
         time.sleep(self.seconds)
         return {"get_portal_config": {"display_name": "Slow Lawns"},
                 "my_summary": {"total_due": 0, "features": {}},
-                "my_ticket_options": {"tickets_enabled": True}, "my_tickets": []}[method]
+                "my_ticket_options": {"tickets_enabled": True}, "my_tickets": [],
+                "my_documents": {"documents": [], "more": False}}[method]
 
     def call_parallel(self, calls, context=None, timeout=None):
         futures = {key: self.executor.submit(self.call, *call[:2]) for key, call in calls.items()}
@@ -712,9 +713,11 @@ def test_the_home_panels_ask_accounts_billing_and_tickets_at_once():
         services.close()
 
     assert sorted(services.calls) == [("accounts", "get_portal_config"), ("billing", "my_summary"),
-                                      ("tickets", "my_ticket_options"), ("tickets", "my_tickets")]
+                                      ("tickets", "my_documents"), ("tickets", "my_ticket_options"),
+                                      ("tickets", "my_tickets")]
     assert panels == {"billing_summary": {"total_due": 0, "features": {}}, "billing_may_pay": False,
-                      "may_open_ticket": True, "open_tickets": []}
+                      "may_open_ticket": True, "open_tickets": [],
+                      "documents_panel": {"documents": [], "more": False}}
     assert elapsed < 0.7, f"{elapsed:.2f} s: the calls ran one after the other"
 
 
