@@ -39,6 +39,8 @@ DEFAULT_LANE = "sqlite"
 logging.getLogger("pika").setLevel(logging.ERROR)
 DEMO_PASSWORD = "correct horse battery staple"
 
+INBOUND_DOMAIN = "reply.portico.test"
+
 
 class System:
     """Four services as processes, a gateway app in-process, and a client to call either.
@@ -64,6 +66,7 @@ class System:
         secrets_key = new_key()  # MESSAGE_SECRETS_KEYS: seals one-time codes and links
         self.secret_box = SecretBox(secrets_key)
         self.blob_store_url = f"file://{tmp_path}/blobs"  # one store for the services and the gateway
+        self.inbound_smtp_port = free_port()
         self.env = {
             **os.environ,
             **self.passports.env,
@@ -74,6 +77,9 @@ class System:
             "ACCOUNTS_DATA_KEYS": new_data_key(),
             "EVENT_RETRY_DELAYS_MS": "200,400",
             "PAYMENT_PROCESSOR_URL": self.processor_url,
+            # Notifications' SMTP endpoint for clients' emailed replies to tickets (reply+<token>@INBOUND_DOMAIN).
+            "INBOUND_SMTP_HOST": "127.0.0.1", "INBOUND_SMTP_PORT": str(self.inbound_smtp_port),
+            "INBOUND_MAIL_DOMAIN": INBOUND_DOMAIN,
             **({"SMTP_URL": mail.url} if mail else {}),
             **{f"{service.upper()}_DATABASE_URL": url for service, url in self.databases.urls.items()},
         }

@@ -48,7 +48,7 @@ class Accounts:
         self.asked.append(account_id)
         if account_id == NOT_OUR_CLIENT:
             raise NotFound("No such client.")
-        return {"id": account_id}
+        return {"id": account_id, "name": f"Client {account_id}", "email": f"client-{account_id}@example.com"}
 
     def list_staff_users(self):
         return [{"id": member, "name": f"Staff {member}"} for member in STAFF_MEMBERS]

@@ -1,7 +1,7 @@
 """Tickets: opening one, the conversation both ways, unread markers, the staff inbox, assignment and status."""
 import pytest
 
-from shared.errors import InvalidInput, NotFound, PermissionDenied
+from shared.errors import InvalidInput, NotFound, PermissionDenied, ServiceTimeout
 
 ACCOUNT, OTHER_ACCOUNT, STAFF_ID = 42, 43, 7
 
@@ -86,6 +86,16 @@ def test_a_staff_reply_carries_the_reply_token_and_a_client_reply_does_not(busin
     assert client_reply["reply_token"] is None and client_reply["excerpt"] == "Great."
     assert "reply_token" not in business.staff().get_ticket(opened["id"])
     assert "reply_token" not in business.client().my_ticket(opened["id"])
+
+
+def test_a_staff_reply_says_where_the_client_is_emailed_and_is_kept_when_accounts_cannot_say(business):
+    opened = business.open()
+    business.staff().reply_to_ticket(opened["id"], {"body": "On our way."})
+    business.accounts.get_client = lambda account_id: (_ for _ in ()).throw(ServiceTimeout("accounts is slow"))
+    business.staff().reply_to_ticket(opened["id"], {"body": "Still on our way."})
+    (_, told), (_, untold) = business.events("ticket_message_added")
+    assert (told["notify_email"], told["client_name"]) == (f"client-{ACCOUNT}@example.com", f"Client {ACCOUNT}")
+    assert untold["notify_email"] is None and untold["excerpt"] == "Still on our way."
 
 
 def test_clients_see_open_pending_and_on_hold_as_open(business):

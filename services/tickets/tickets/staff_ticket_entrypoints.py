@@ -4,10 +4,13 @@ An account id or a staff member's id that staff send is confirmed with accounts 
 member) before tickets stores it: a ticket is only ever opened for the business's own client and assigned
 to one of its own staff.
 """
+import logging
+
 import eventlet
+from nameko.exceptions import RemoteError
 
 from shared.context import tenant_rpc
-from shared.errors import ServiceTimeout, invalid
+from shared.errors import PorticoError, ServiceTimeout, invalid
 from shared.settings_store import update_settings
 from shared.validation import load_or_raise
 from tickets import access, categories, known_accounts, ticket_messages, ticketing
@@ -18,14 +21,25 @@ from tickets.ticket_schemas import (AssignSchema, CategoryChangeSchema, Category
 
 ACCOUNTS_TIMEOUT_SECONDS = 3
 
+log = logging.getLogger(__name__)
+
 
 class StaffTicketEntrypoints:
     """Mixed into TicketsService with TicketEntrypoints: needs ``accounts`` besides."""
 
-
     def _ask_accounts(self, method, *args):
         with eventlet.Timeout(ACCOUNTS_TIMEOUT_SECONDS, ServiceTimeout("The accounts service did not answer in time.")):
             return getattr(self.accounts, method)(*args)
+
+    def _client_to_tell(self, account_id):
+        """The client a staff reply is emailed to, as accounts knows them now; None when accounts cannot say (the
+        reply is kept and shown in the portal all the same)."""
+        try:
+            return self._ask_accounts("get_client", account_id)
+        except (PorticoError, RemoteError):  # a timeout, or accounts no longer knows the client
+            log.warning("a staff reply without its email: accounts could not name the client of account %s",
+                        account_id)
+            return None
 
     def _check_assignee(self, assignee_id):
         if assignee_id is None:
@@ -99,16 +113,18 @@ class StaffTicketEntrypoints:
     @tenant_rpc
     def reply_to_ticket(self, ticket_id, reply):
         """Add a staff message; the client is told by email (the event carries the reply token)."""
-        ticket_id = self._staff_ticket(ticket_id).id
+        ticket = self._staff_ticket(ticket_id)
+        ticket_id, account_id = ticket.id, ticket.account_id
         data = load_or_raise(ReplySchema, reply)
         kept = self._keep_files(data["attachments"])
         actor_id = self.ctx.claims.actor_id
+        client = self._client_to_tell(account_id)
 
         def write():
             ticket = self._staff_ticket(ticket_id)
             message = ticket_messages.add(self.db, ticket, "staff", actor_id, data["body"], kept)
             ticket_messages.mark_read(ticket, "staff")
-            ticket_messages.announce(self.outbox, self.db, ticket, message, len(kept))
+            ticket_messages.announce(self.outbox, self.db, ticket, message, len(kept), client)
             return {"id": message.id, "ticket_id": ticket.id, "status": ticket.status}
 
         return self._write_or_discard(kept, write)
