@@ -59,11 +59,16 @@ def file_response(data, content_type, filename, download):
     return response
 
 
-def pdf_response(document):
-    """Answer with a PDF ``document`` (``{"filename", "data"}``) as a download that no cache keeps."""
-    response = file_response(document["data"], "application/pdf", document["filename"], download=True)
+def private_download(data, content_type, filename):
+    """Answer with a client's or business's file as a download that no cache keeps."""
+    response = file_response(data, content_type, filename, download=True)
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def pdf_response(document):
+    """Answer with a PDF ``document`` (``{"filename", "data"}``) as a download that no cache keeps."""
+    return private_download(document["data"], "application/pdf", document["filename"])
 
 
 def logo_etag(logo):

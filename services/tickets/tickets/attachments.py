@@ -37,25 +37,37 @@ def _is_pdf(data):
     return data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]
 
 
+def identify_image(data):
+    """``(format, (width, height))`` of ``data`` when it is a PNG, JPEG, GIF or WebP image; UNREADABLE otherwise."""
+    with Image.open(io.BytesIO(data), formats=list(IMAGE_TYPES)) as image:
+        image_format, size = image.format, image.size
+        image.verify()
+    return image_format, size
+
+
+def reencode_image(data, image_format):
+    """``data`` decoded and saved again as ``image_format``: upright, with no metadata but transparency (so
+    nothing hidden in the file survives); UNREADABLE when it cannot be decoded."""
+    with Image.open(io.BytesIO(data), formats=[image_format]) as image:
+        image.seek(0)
+        clean = ImageOps.exif_transpose(image)
+        clean.info = {key: value for key, value in image.info.items() if key == "transparency"}
+        output = io.BytesIO()
+        clean.save(output, format=image_format, **SAVE_OPTIONS[image_format])
+    return output.getvalue()
+
+
 def _clean_image(data, field):
     try:
-        with Image.open(io.BytesIO(data), formats=list(IMAGE_TYPES)) as image:
-            image_format, (width, height) = image.format, image.size
-            image.verify()
+        image_format, (width, height) = identify_image(data)
     except UNREADABLE:
         raise invalid(field, NOT_ALLOWED) from None
     if width > MAX_SIDE or height > MAX_SIDE:
         raise invalid(field, f"A photo must be at most {MAX_SIDE} pixels on each side.")
     try:
-        with Image.open(io.BytesIO(data), formats=[image_format]) as image:
-            image.seek(0)
-            clean = ImageOps.exif_transpose(image)
-            clean.info = {key: value for key, value in image.info.items() if key == "transparency"}
-            output = io.BytesIO()
-            clean.save(output, format=image_format, **SAVE_OPTIONS[image_format])
+        return reencode_image(data, image_format), IMAGE_TYPES[image_format]
     except UNREADABLE:
         raise invalid(field, NOT_ALLOWED) from None
-    return output.getvalue(), IMAGE_TYPES[image_format]
 
 
 def clean_file(data, field="attachments"):

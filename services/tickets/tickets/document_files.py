@@ -16,9 +16,8 @@ import io
 import re
 import zipfile
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
 from shared.errors import invalid
+from tickets.attachments import UNREADABLE, identify_image, reencode_image
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -27,14 +26,12 @@ MAX_ZIP_ENTRIES = 5_000
 FIELD = "file"
 IMAGE_TYPES = {"PNG": ("image/png", "png"), "JPEG": ("image/jpeg", "jpg"), "GIF": ("image/gif", "gif"),
                "WEBP": ("image/webp", "webp")}
-SAVE_OPTIONS = {"PNG": {}, "JPEG": {"quality": 90}, "GIF": {}, "WEBP": {"quality": 90}}
 OFFICE_TYPES = {
     "word/": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
     "xl/": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     "ppt/": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"),
 }
 HTML_MARKERS = re.compile(rb"<\s*(html|script|body|head|iframe|svg|!doctype|meta|object|embed)\b", re.IGNORECASE)
-UNREADABLE = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError)
 NOT_ALLOWED = ("This kind of file cannot be shared here: send a PDF, an image (PNG, JPEG, GIF, WebP), "
                "a Word, Excel or PowerPoint file, or plain text.")
 
@@ -91,24 +88,17 @@ def _office(data):
 def _image(data):
     """The image re-encoded, or None when ``data`` is none of the four formats."""
     try:
-        with Image.open(io.BytesIO(data), formats=list(IMAGE_TYPES)) as image:
-            image_format, (width, height) = image.format, image.size
-            image.verify()
+        image_format, (width, height) = identify_image(data)
     except UNREADABLE:
         return None
     if width * height > MAX_PIXELS:
         raise invalid(FIELD, "The image is too large: at most 40 megapixels.")
     try:
-        with Image.open(io.BytesIO(data), formats=[image_format]) as image:
-            image.seek(0)
-            clean = ImageOps.exif_transpose(image)
-            clean.info = {key: value for key, value in image.info.items() if key == "transparency"}
-            output = io.BytesIO()
-            clean.save(output, format=image_format, **SAVE_OPTIONS[image_format])
+        clean = reencode_image(data, image_format)
     except UNREADABLE:
         raise invalid(FIELD, "The image could not be read.") from None
     content_type, extension = IMAGE_TYPES[image_format]
-    return output.getvalue(), content_type, extension
+    return clean, content_type, extension
 
 
 def _text(data):

@@ -1,7 +1,7 @@
 """Client portal API, Documents tab: the account's documents, downloads, uploads and "Done uploading"."""
 from gateway.api.blueprints import CLIENT, ApiBlueprint
 from gateway.features import documents
-from gateway.files import file_response
+from gateway.files import private_download
 from gateway.schemas.documents import (FILE_ANSWER, DocumentSchema, DoneUploadingSchema, MyDocumentsArgsSchema,
                                        MyDocumentsSchema, upload_body)
 from shared.errors import NotFound
@@ -22,9 +22,7 @@ def list_documents(args):
                      responses=FILE_ANSWER)
 def document_file(document_id):
     found = documents.my_document_file(document_id)
-    response = file_response(found["data"], found["content_type"], found["filename"], download=True)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(found["data"], found["content_type"], found["filename"])
 
 
 @blueprint.post("/documents")

@@ -1,7 +1,7 @@
 """Staff API: documents shared with a client account and those the client sent."""
 from gateway.api.blueprints import STAFF, ApiBlueprint
 from gateway.features import documents
-from gateway.files import file_response
+from gateway.files import private_download
 from gateway.schemas.documents import FILE_ANSWER, AccountDocumentsSchema, StaffDocumentSchema, upload_body
 from shared.errors import NotFound
 
@@ -29,9 +29,7 @@ def share_document(account_id):
 @blueprint.operation("Download a document, always as an attachment", raises=[NotFound], responses=FILE_ANSWER)
 def document_file(document_id):
     found = documents.document_file(document_id)
-    response = file_response(found["data"], found["content_type"], found["filename"], download=True)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(found["data"], found["content_type"], found["filename"])
 
 
 @blueprint.delete("/documents/<id:document_id>")

@@ -3,7 +3,7 @@ form (with the "completely done" box when offered) and the "Done uploading" butt
 from flask import Blueprint, request
 
 from gateway.features import documents
-from gateway.files import file_response
+from gateway.files import private_download
 from gateway.portal_auth import client_required
 from gateway.web.portal.base import go, page
 from shared.errors import InvalidInput
@@ -46,9 +46,7 @@ def documents_tab_page():
 @client_required
 def document_file(document_id):
     found = documents.my_document_file(document_id)
-    response = file_response(found["data"], found["content_type"], found["filename"], download=True)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(found["data"], found["content_type"], found["filename"])
 
 
 @blueprint.post("/documents/upload")

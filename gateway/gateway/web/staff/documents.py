@@ -4,7 +4,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from gateway.features import documents
 from gateway.features.clients import find_client
-from gateway.files import file_response
+from gateway.files import private_download
 from gateway.web.staff.base import staff_page
 from shared.errors import InvalidInput
 
@@ -53,9 +53,7 @@ def share(client_id):
 @staff_page
 def document_file(document_id):
     found = documents.document_file(document_id)
-    response = file_response(found["data"], found["content_type"], found["filename"], download=True)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(found["data"], found["content_type"], found["filename"])
 
 
 @blueprint.post("/clients/<int:client_id>/documents/<int:document_id>/delete")
