@@ -56,7 +56,8 @@ class Business:
         engine = create_engine(self.system.databases.urls["tickets"])
         outbox = tickets_tables.outbox
         with engine.connect() as connection:
-            rows = connection.execute(select(outbox.c.body).where(outbox.c.event_type == event_type)).scalars().all()
+            rows = connection.execute(select(outbox.c.body).where(outbox.c.event_type == event_type)
+                                      .order_by(outbox.c.id)).scalars().all()
         engine.dispose()
         return [body for body in rows if body["tenant_id"] == self.tenant["id"]]
 

@@ -3,17 +3,18 @@
 nameko runs on eventlet, whose green threads all share one OS thread; asyncio's loop (aiosmtpd)
 must not run there. ``InboundSmtpServer`` runs its own asyncio loop in an OS thread of its own
 (``threading`` as it was before monkey patching) and parses each mail there (CPU work off the hub).
-``HandOver`` crosses between the two sides through queues of the unpatched ``queue`` module: the
-SMTP thread puts a parsed mail and waits for its outcome; on the service's side a green thread
-takes mails through ``eventlet.tpool`` (so the hub never blocks) and spawns one worker per mail, whose
-result is put back. The SMTP thread handles one mail's DATA at a time (a reply volume, not a list
-server's), each waiting at most ``OUTCOME_TIMEOUT_SECONDS``.
-
-Nothing here logs a recipient address: it holds the ticket's reply token.
+That thread must never touch an eventlet primitive: a green lock waited on from a second OS thread
+crashes the hub ("Cannot switch to a different thread"). So its loop polls with the unpatched
+``selectors``, it never logs (logging's handler locks are green; aiosmtpd's own "mail.log" is
+silenced, and it would name the reply address, which holds the ticket's token), and ``HandOver``
+crosses between the sides through a queue of the unpatched ``queue`` module: a green thread takes
+mails through ``eventlet.tpool`` and spawns one worker per mail, whose outcome comes back to the
+loop by ``call_soon_threadsafe``. Mails in flight at once each wait at most ``OUTCOME_TIMEOUT_SECONDS``.
 """
 import asyncio
 import logging
 import os
+import sys
 
 from aiosmtpd.smtp import SMTP
 from eventlet import patcher, tpool
@@ -22,8 +23,16 @@ from nameko.extensions import Entrypoint
 from notifications import inbound
 
 log = logging.getLogger(__name__)
+AIOSMTPD_LOGGERS = ("mail.log", "mail.debug")  # aiosmtpd's per-command logs, written from the SMTP thread
 _threading = patcher.original("threading")
 _queue = patcher.original("queue")
+_select = patcher.original("select")
+
+
+class _UnpatchedSelector(patcher.original("selectors").SelectSelector):
+    """select(2) itself: the selectors module, even as "original", carries eventlet's green select."""
+    _select = staticmethod(_select.select)
+
 
 OUTCOME_TIMEOUT_SECONDS = 60
 START_TIMEOUT_SECONDS = 10
@@ -40,13 +49,17 @@ class HandOver:
     def __init__(self):
         self.mails = _queue.Queue()
 
-    def submit(self, mail):
-        """Called in the SMTP thread: hand ``mail`` over and wait for its outcome ("accepted", "duplicate")."""
-        outcomes = _queue.Queue(maxsize=1)
-        self.mails.put((mail, outcomes.put))
+    async def submit(self, mail):
+        """Awaited in the SMTP thread's loop: hand ``mail`` over; its outcome ("accepted", "duplicate"), or None."""
+        loop = asyncio.get_running_loop()
+        outcome = loop.create_future()
+
+        def settle(result):  # called on the serving side, in another thread
+            loop.call_soon_threadsafe(lambda: outcome.done() or outcome.set_result(result))
+        self.mails.put((mail, settle))
         try:
-            return outcomes.get(timeout=OUTCOME_TIMEOUT_SECONDS)
-        except _queue.Empty:
+            return await asyncio.wait_for(outcome, OUTCOME_TIMEOUT_SECONDS)
+        except asyncio.TimeoutError:
             return None
 
     def take(self, timeout=None):
@@ -80,10 +93,9 @@ class ReplyHandler:
         token = inbound.reply_token(envelope.rcpt_tos[0], self.domain)
         try:
             mail = inbound.parse(envelope.original_content or envelope.content, token)
-        except Exception:  # a mail the email package cannot read: refuse it for good
-            log.warning("inbound mail could not be parsed")
+        except Exception:  # a mail the email package cannot read: refuse it for good (no log: see above)
             return "554 5.6.0 Could not read this email"
-        outcome = self.hand_over.submit(mail)
+        outcome = await self.hand_over.submit(mail)
         return ACCEPTED if outcome in ("accepted", "duplicate") else LATER
 
 
@@ -101,7 +113,8 @@ class InboundSmtpServer:
                     hostname=self.host, ident="Portico inbound mail")
 
     def _serve(self, ready):
-        loop = asyncio.new_event_loop()
+        loop = asyncio.SelectorEventLoop(_UnpatchedSelector())
+        loop.set_exception_handler(_report_to_stderr)
         try:
             server = loop.run_until_complete(loop.create_server(self._smtp, self.host, self.port))
         except Exception as error:
@@ -117,6 +130,8 @@ class InboundSmtpServer:
 
     def start(self, wait=None):
         """Start listening; ``wait`` runs the blocking wait for the thread to be ready (tpool.execute under eventlet)."""
+        for name in AIOSMTPD_LOGGERS:  # here, not at import: a logging dictConfig re-enables loggers
+            logging.getLogger(name).disabled = True
         ready = _queue.Queue(maxsize=1)
         self.thread = _threading.Thread(target=self._serve, args=(ready,), name="inbound-smtp", daemon=True)
         self.thread.start()
@@ -130,6 +145,12 @@ class InboundSmtpServer:
             self.loop.call_soon_threadsafe(self.loop.stop)
             (wait or (lambda fn, *args: fn(*args)))(self.thread.join, START_TIMEOUT_SECONDS)
             self.loop = None
+
+
+def _report_to_stderr(loop, context):
+    """The loop's unexpected errors, written straight to stderr: logging's locks are green (see above)."""
+    error = context.get("exception")
+    sys.stderr.write(f"inbound SMTP: {context.get('message')}: {error!r}\n")
 
 
 def listen_settings(config):

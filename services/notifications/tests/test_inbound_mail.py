@@ -68,7 +68,7 @@ def endpoint(notifications, tmp_path):
 
 
 def published(db):
-    return [row.body for row in db.execute(select(platform.outbox)).all()]
+    return [row.body for row in db.execute(select(platform.outbox).order_by(platform.outbox.c.id)).all()]
 
 
 def reply(message_id="<r1@client.example>", text=REPLY, attach=(("gate.png", "image", "png", PNG),)):

@@ -47,7 +47,8 @@ def client(worker):
 
 
 def events(db):
-    rows = db.execute(select(platform.outbox.c.event_type, platform.outbox.c.body)).all()
+    rows = db.execute(select(platform.outbox.c.event_type, platform.outbox.c.body)
+                      .order_by(platform.outbox.c.id)).all()
     return [(row.event_type, row.body["data"]) for row in rows if row.event_type == "chat_message_added"]
 
 
