@@ -124,6 +124,8 @@ def arguments(a):
         ("tickets", "delete_document"): (a.document_id,), ("tickets", "my_documents"): (),
         ("tickets", "my_document_file"): (a.document_id,), ("tickets", "done_uploading"): (),
         ("tickets", "upload_my_document"): ({"upload_id": a.upload, "title": "Intruder"},),
+        ("tickets", "invitation_document"): (), ("tickets", "remove_invitation_document"): (),
+        ("tickets", "attach_invitation_document"): ({"upload_id": a.upload, "title": "Intruder"},),
         **chat_arguments(a),
         **ticket_arguments(a),
     }
@@ -185,6 +187,9 @@ def business_a(system):
     a.reset = reset_token(system, a.email)
     a.document_id = system.rpc.call("tickets", "share_document", a.client_id, {
         "upload_id": uploaded(system, PDF), "title": "alpha-hedge letter"}, context=system.context(tenant))["id"]
+    system.rpc.call("tickets", "attach_invitation_document", {"upload_id": uploaded(system, PDF),
+                                                              "title": "alpha-hedge welcome"},
+                    context=system.context(tenant))
     money_and_alerts(system, a)
     a.thread_id = system.rpc.call("tickets", "start_chat_thread", {
         "account_id": a.client_id, "subject": "alpha-hedge chat", "body": "Alpha Lawn Care says hello"},

@@ -182,6 +182,27 @@ DOCUMENT_UPLOADED = EventContract("tickets", "document_uploaded", DocumentUpload
 DONE_UPLOADING = EventContract("tickets", "done_uploading", DoneUploadingSchema, subscribers=("notifications",))
 
 
+class PortalUserActivatedSchema(Schema):
+    """A portal user set their first password (from an invitation or a reset link): their first sign-in."""
+
+    portal_user_id = fields.Integer(required=True)
+    account_ids = fields.List(fields.Integer(), required=True)  # the main accounts they are linked to
+    via = fields.String(required=True)  # invitation, password_reset
+
+
+class InvitationDocumentChangedSchema(Schema):
+    """What the invitation email should say awaits a new client in Documents: the welcome document's title, or
+    null for nothing (none attached, or documents off). The envelope's ``occurred_at`` orders the changes."""
+
+    title = fields.String(allow_none=True, required=True)
+
+
+PORTAL_USER_ACTIVATED = EventContract("accounts", "portal_user_activated", PortalUserActivatedSchema,
+                                      subscribers=("tickets",))
+INVITATION_DOCUMENT_CHANGED = EventContract("tickets", "invitation_document_changed",
+                                            InvitationDocumentChangedSchema, subscribers=("notifications",))
+
+
 class PaymentSchema(Schema):
     """A payment or prepayment that succeeded or failed; ``receipt_to`` gets the receipt."""
 
@@ -231,7 +252,8 @@ CONTRACTS = (TENANT_PROFILE_UPDATED, PORTAL_INVITATION_ISSUED, PASSWORD_RESET_IS
              LOGIN_CODE_ISSUED, EMAIL_CHANGE_CODE_ISSUED, PAYMENT_SUCCEEDED, PAYMENT_FAILED,
              PREPAYMENT_MADE, AUTOPAY_ENROLLED, AUTOPAY_CANCELLED, PAYMENT_METHOD_REMOVED,
              INVOICE_CHARGE_REQUESTED, STAFF_PASSWORD_RESET_ISSUED, TICKET_OPENED, TICKET_MESSAGE_ADDED,
-             INBOUND_TICKET_MAIL, CHAT_MESSAGE_ADDED, DOCUMENT_UPLOADED, DONE_UPLOADING)
+             INBOUND_TICKET_MAIL, CHAT_MESSAGE_ADDED, DOCUMENT_UPLOADED, DONE_UPLOADING,
+             PORTAL_USER_ACTIVATED, INVITATION_DOCUMENT_CHANGED)
 SERVICES = ("accounts", "billing", "tickets", "notifications")
 
 

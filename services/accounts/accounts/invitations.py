@@ -7,7 +7,7 @@ from accounts import client_sessions, tokens
 from accounts.clients import bulk_refusal, find_client
 from accounts.models import ClientAccount, PortalLink, PortalUser, SignInToken, Tenant
 from accounts.passwords import hash_client_password
-from accounts.portal_users import greeting_name, set_username
+from accounts.portal_users import activate, greeting_name, set_username
 from accounts.sign_in import require_logins_on
 from shared.clock import utcnow
 from shared.errors import NotFound
@@ -72,13 +72,13 @@ def describe(session, invitation, settings):
             "min_password_length": settings["min_password_length"]}
 
 
-def accept(session, invitation, values, settings):
+def accept(session, outbox, invitation, values, settings):
     """Set the invitee's password (and username), spend the link and open their first session."""
     require_logins_on(settings)
     user = session.get(PortalUser, invitation.portal_user_id)
     if settings["use_usernames"]:
         set_username(session, user, values.get("username"), required=True)
     user.password_hash = hash_client_password(values["password"], settings)
-    user.activated_at = user.activated_at or utcnow()
+    activate(session, outbox, user, "invitation")
     invitation.used_at = utcnow()
     return client_sessions.start(session, user)

@@ -5,7 +5,7 @@ from accounts import client_sessions, throttling, tokens
 from accounts.clients import bulk_refusal, find_client, portal_user_of
 from accounts.models import PortalUser, Tenant
 from accounts.passwords import hash_client_password
-from accounts.portal_users import find_by_login, greeting_name
+from accounts.portal_users import activate, find_by_login, greeting_name
 from accounts.security_questions import check_answers, questions_of
 from shared.clock import utcnow
 from shared.errors import NotFound
@@ -58,14 +58,14 @@ def describe(session, reset, settings):
             "min_password_length": settings["min_password_length"]}
 
 
-def reset_password(session, reset, values, settings, address=None):
+def reset_password(session, outbox, reset, values, settings, address=None):
     """Check the answers, set the new password, spend the link, end every other session and open one."""
     user = session.get(PortalUser, reset.portal_user_id)
     with throttling.attempt(session, throttling.SECURITY_ANSWER,
                             throttling.client_buckets(user.tenant_id, f"user:{user.id}", address)):
         check_answers(user, values["answers"], settings)
     user.password_hash = hash_client_password(values["password"], settings)
-    user.activated_at = user.activated_at or utcnow()
+    activate(session, outbox, user, "password_reset")
     reset.used_at = utcnow()
     client_sessions.end_all(session, user)
     return client_sessions.start(session, user)

@@ -3,8 +3,9 @@ from sqlalchemy import func, or_, select
 
 from accounts.clients import find_client, portal_user_of
 from accounts.models import ClientAccount, PortalLink, PortalUser, SignInToken
-from shared.clock import as_utc
+from shared.clock import as_utc, utcnow
 from shared.errors import NotFound, invalid
+from shared.events import PORTAL_USER_ACTIVATED
 
 
 def find_by_login(session, tenant_id, login, settings):
@@ -23,6 +24,19 @@ def linked_accounts(session, user):
                            .where(PortalLink.portal_user_id == user.id)
                            .order_by(ClientAccount.parent_id.is_not(None), ClientAccount.name)).all()
     return [{"id": account.id, "name": account.name, "rights": rights} for account, rights in rows]
+
+
+def activate(session, outbox, user, via):
+    """Mark ``user``'s first password set and, that first time only, announce it (tickets shares the welcome
+    document with their main accounts)."""
+    if user.activated_at is not None:
+        return
+    user.activated_at = utcnow()
+    main_accounts = session.scalars(select(ClientAccount.id).join(PortalLink, PortalLink.account_id == ClientAccount.id)
+                                    .where(PortalLink.portal_user_id == user.id, ClientAccount.parent_id.is_(None))
+                                    .order_by(ClientAccount.id)).all()
+    outbox.add(session, PORTAL_USER_ACTIVATED, {"portal_user_id": user.id, "account_ids": list(main_accounts),
+                                                "via": via}, tenant_id=user.tenant_id)
 
 
 def greeting_name(session, user):

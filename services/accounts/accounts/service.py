@@ -236,7 +236,7 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
     def accept_invitation(self, token, data):
         invitation = invitations.live_invitation(self.db, self.ctx.tenant_id, token)
         values = load_or_raise(AcceptInvitationSchema, data)
-        answer = invitations.accept(self.db, invitation, values, self._general())
+        answer = invitations.accept(self.db, self.outbox, invitation, values, self._general())
         self.db.commit()
         return answer
 
@@ -257,7 +257,7 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
     def reset_password(self, token, data, address=None):
         reset = password_resets.live_reset(self.db, self.ctx.tenant_id, token)
         values = load_or_raise(ResetPasswordSchema, data)
-        answer = password_resets.reset_password(self.db, reset, values, self._general(), address)
+        answer = password_resets.reset_password(self.db, self.outbox, reset, values, self._general(), address)
         self.db.commit()
         return answer
 

@@ -24,6 +24,20 @@ def test_the_bulk_invitation_reports_each_client_on_its_own(accounts, staff, ten
     assert staff.invite_clients([ann["id"]])[0]["message"].startswith("Already has a portal account")
 
 
+def test_accepting_announces_the_first_sign_in_once_with_the_main_accounts(accounts, staff, tenant):
+    ann = staff.create_client({"name": "Ann Lee", "email": "ann@example.com"})
+    staff.create_client({"name": "Ann's cabin", "parent_id": ann["id"]})
+    staff.invite_clients([ann["id"]])
+    token = accounts.published("portal_invitation_issued")[-1]["token"]
+    accounts.anonymous(tenant).accept_invitation(token, {"password": PASSWORD})
+    activated = accounts.published("portal_user_activated")
+    assert [(item["account_ids"], item["via"]) for item in activated] == [([ann["id"]], "invitation")]
+    staff.send_password_resets([ann["id"]])
+    reset = accounts.published("password_reset_issued")[-1]["token"]
+    accounts.anonymous(tenant).reset_password(reset, {"password": "another fine passphrase"})
+    assert len(accounts.published("portal_user_activated")) == 1  # a later password is no first sign-in
+
+
 def test_only_staff_invite(accounts, tenant, invited):
     client, _ = invited
     with pytest.raises(PermissionDenied):

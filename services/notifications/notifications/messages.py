@@ -12,7 +12,7 @@ from marshmallow import EXCLUDE
 from notifications import rendering
 from notifications.rendering import (CODE_LIFETIME, INVITATION_LIFETIME, RESET_LIFETIME,
                                      SAMPLE_CLIENT_NAME, describe_lifetime, parse_moment)
-from notifications.tenants import branding_for, invitation_template
+from notifications.tenants import branding_for, invitation_document, invitation_template
 from shared.clock import utcnow
 from shared.sealing import open_secrets
 
@@ -71,7 +71,8 @@ def portal_invitation(session, event, data, base_url):
     branding = branding_for(session, tenant_id, data["tenant_slug"])
     rendered = rendering.render_invitation(
         branding, invitation_template(session, tenant_id), data["name"], HIDDEN_INVITATION_LINK,
-        describe_lifetime(event.get("occurred_at"), data["expires_at"], INVITATION_LIFETIME))
+        describe_lifetime(event.get("occurred_at"), data["expires_at"], INVITATION_LIFETIME),
+        invitation_document(session, tenant_id))
     return _email_draft(tenant_id, "invitation", data["email"], rendered, branding, event["event_id"],
                         secret=rendering.invitation_link(base_url, data["tenant_slug"], data["token"]),
                         secret_label=HIDDEN_INVITATION_LINK)
@@ -82,7 +83,7 @@ def sample_invitation(session, tenant_id, to_email):
     branding = branding_for(session, tenant_id, UNKNOWN_BUSINESS)
     rendered = rendering.render_invitation(
         branding, invitation_template(session, tenant_id), SAMPLE_CLIENT_NAME, None,
-        describe_lifetime(None, None, INVITATION_LIFETIME))
+        describe_lifetime(None, None, INVITATION_LIFETIME), invitation_document(session, tenant_id))
     return _email_draft(tenant_id, "sample_invitation", to_email, rendered, branding)
 
 

@@ -43,6 +43,17 @@ class InvitationTemplate(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class InvitationDocumentNote(Base):
+    """What a tenant's invitation says awaits a new client in Documents (tickets owns the file): its title, or
+    null for nothing, as of ``changed_at``."""
+
+    __tablename__ = "invitation_document_notes"
+
+    tenant_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    title: Mapped[str | None] = mapped_column(String(200))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Message(Base):
     """One email or SMS in the mailbox: queued, then sent (or kept locally), retried or failed."""
 

@@ -198,16 +198,16 @@ def _email(template, subject, branding, **context):
                          html=_render(f"{template}.html", **context))
 
 
-def render_invitation(branding, template, name, link, lifetime):
-    """Render an invitation: greeting, the staff's text, the button; ``link=None`` for a sample."""
+def render_invitation(branding, template, name, link, lifetime, document_title=None):
+    """Render an invitation: greeting, the staff's text, the welcome document awaiting in Documents (its title,
+    when there is one), the button; ``link=None`` for a sample."""
     message = sanitise_html(template["html"])  # again, in case the allowed tags were narrowed
     subject = template["subject"] if link else SAMPLE_PREFIX + template["subject"]
+    context = {"branding": branding, "name": name, "link": link, "lifetime": lifetime, "document": document_title}
     return RenderedEmail(
         subject=subject,
-        text=_render("invitation.txt", branding=branding, name=name, link=link,
-                     lifetime=lifetime, message=html_to_text(message)),
-        html=_render("invitation.html", subject=subject, branding=branding, name=name, link=link,
-                     lifetime=lifetime, message=Markup(message)),
+        text=_render("invitation.txt", message=html_to_text(message), **context),
+        html=_render("invitation.html", subject=subject, message=Markup(message), **context),
     )
 
 

@@ -13,8 +13,8 @@ from notifications.settings import TABS
 from shared.blobs import BlobStore
 from shared.context import tenant_rpc
 from shared.entrypoints import StandardEntrypoints
-from shared.events import (AUTOPAY_CANCELLED, AUTOPAY_ENROLLED, EMAIL_CHANGE_CODE_ISSUED, LOGIN_CODE_ISSUED,
-                           PASSWORD_RESET_ISSUED, PAYMENT_FAILED, PAYMENT_METHOD_REMOVED, PAYMENT_SUCCEEDED,
+from shared.events import (AUTOPAY_CANCELLED, AUTOPAY_ENROLLED, EMAIL_CHANGE_CODE_ISSUED,
+                           INVITATION_DOCUMENT_CHANGED, LOGIN_CODE_ISSUED, PASSWORD_RESET_ISSUED, PAYMENT_FAILED, PAYMENT_METHOD_REMOVED, PAYMENT_SUCCEEDED,
                            PORTAL_INVITATION_ISSUED, PREPAYMENT_MADE, STAFF_PASSWORD_RESET_ISSUED,
                            TENANT_PROFILE_UPDATED, TICKET_MESSAGE_ADDED, TICKET_OPENED)
 from shared.messaging import Inbox, Outbox, on_event
@@ -44,6 +44,12 @@ class NotificationsService(ChatAlertHandlers, DocumentAlertHandlers, StandardEnt
     def handle_portal_invitation_issued(self, event):
         data = messages.load_event(PORTAL_INVITATION_ISSUED, event, self.mail.box)
         self.mail.queue(self.db, messages.portal_invitation(self.db, event, data, self.mail.base_url))
+
+    @on_event(INVITATION_DOCUMENT_CHANGED)
+    def handle_invitation_document_changed(self, event):
+        """Tickets' welcome document changed: the invitation mentions its title (or nothing) from now on."""
+        data = messages.load_event(INVITATION_DOCUMENT_CHANGED, event)
+        tenants.save_invitation_document(self.db, event["tenant_id"], data["title"], messages.occurred_at(event))
 
     @on_event(PASSWORD_RESET_ISSUED)
     def handle_password_reset_issued(self, event):

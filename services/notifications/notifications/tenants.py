@@ -1,7 +1,8 @@
-"""This service's copy of each tenant's branding, and the tenant's invitation template."""
+"""This service's copy of each tenant's branding, and the tenant's invitation template (with the title of the
+welcome document it mentions, tickets' copy)."""
 from sqlalchemy import select
 
-from notifications.models import InvitationTemplate, TenantBranding
+from notifications.models import InvitationDocumentNote, InvitationTemplate, TenantBranding
 from notifications.rendering import Branding, default_invitation_template, sanitise_html
 from shared.clock import as_utc, utcnow
 from shared.errors import NotFound
@@ -62,3 +63,19 @@ def save_invitation_template(session, tenant_id, template, staff_id):
     row.updated_at = utcnow()
     session.add(row)
     return {"subject": row.subject, "html": row.html}
+
+
+def save_invitation_document(session, tenant_id, title, changed_at):
+    """Store the welcome document's title (None: nothing awaits) as of ``changed_at``, unless a newer one is."""
+    row = session.get(InvitationDocumentNote, tenant_id)
+    if row is not None and as_utc(row.changed_at) > changed_at:
+        return
+    row = row or InvitationDocumentNote(tenant_id=tenant_id)
+    row.title, row.changed_at = title, changed_at
+    session.add(row)
+
+
+def invitation_document(session, tenant_id):
+    """The title of the document a new client finds in Documents, or None."""
+    row = session.get(InvitationDocumentNote, tenant_id)
+    return row.title if row is not None else None

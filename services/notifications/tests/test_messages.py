@@ -8,7 +8,8 @@ from notifications.models import Message
 from portico_testing import inprocess
 from portico_testing.inprocess import SECRET_BOX
 from shared.errors import InvalidInput, NotFound, PermissionDenied
-from shared.events import (EMAIL_CHANGE_CODE_ISSUED, LOGIN_CODE_ISSUED, PASSWORD_RESET_ISSUED,
+from shared.events import (EMAIL_CHANGE_CODE_ISSUED, INVITATION_DOCUMENT_CHANGED, LOGIN_CODE_ISSUED,
+                           PASSWORD_RESET_ISSUED,
                            PAYMENT_FAILED, PAYMENT_SUCCEEDED, PORTAL_INVITATION_ISSUED, TENANT_PROFILE_UPDATED)
 
 PROFILE = {"tenant_id": 1, "slug": "green", "display_name": "Green Acres", "contact_email": "office@green.example",
@@ -67,6 +68,19 @@ def test_an_invitation_is_queued_with_the_tenants_branding_and_link(notification
     sent = as_the_client_gets_it(notifications, message["id"])
     assert f"{BASE_URL}/p/green/invitation/tok-1" in sent.text and "hidden" not in sent.text
     assert f'href="{BASE_URL}/p/green/invitation/tok-1"' in sent.html and "hidden" not in sent.html
+
+
+def test_an_invitation_mentions_the_welcome_document_awaiting_in_documents(notifications, branded):
+    notifications.deliver(INVITATION_DOCUMENT_CHANGED, {"title": "Welcome <pack>"}, event_id="evt-doc-1")
+    notifications.deliver(PORTAL_INVITATION_ISSUED, link("tok-1"))
+    notifications.staff().send_sample_invitation("staff@green.example")
+    notifications.deliver(INVITATION_DOCUMENT_CHANGED, {"title": None}, event_id="evt-doc-2")
+    notifications.deliver(PORTAL_INVITATION_ISSUED, link("tok-2"))
+    mentioned, sample, plain = notifications.messages()
+    for message in (mentioned, sample):
+        assert "A document awaits you in Documents once you sign in: Welcome <pack>" in message["text"]
+        assert "<strong>Welcome &lt;pack&gt;</strong>" in message["html"]
+    assert "awaits" not in plain["text"] + plain["html"]
 
 
 def test_sign_in_messages_go_out_before_the_branding_arrives(notifications):

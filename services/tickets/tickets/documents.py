@@ -75,18 +75,23 @@ def new_document(session, store, tenant_id, account_id, request, uploader):
     ``uploader`` is ``(kind, id)``. A request or file that is refused changes nothing.
     """
     values = load_or_raise(NewDocumentSchema, request)
+    kept = checked_copy(store, values)
+    row = Document(tenant_id=tenant_id, account_id=account_id, title=values["title"], folder=values["folder"],
+                   uploaded_by_kind=uploader[0], uploaded_by_id=uploader[1], uploaded_at=utcnow(), **kept)
+    session.add(row)
+    session.flush()
+    return row, values["done"]
+
+
+def checked_copy(store, values):
+    """Check the upload ``values["upload_id"]`` names and keep a copy: ``{filename, content_type, size, blob_id}``."""
     try:
         upload = store.get(values["upload_id"])
     except NotFound:
         raise invalid("upload_id", "The upload was not found: send the file again.") from None
     data, content_type, extension = document_files.run_cpu_bound(document_files.checked_file, upload.data)
-    row = Document(tenant_id=tenant_id, account_id=account_id, title=values["title"], folder=values["folder"],
-                   filename=document_files.download_name(values["filename"], values["title"], extension),
-                   content_type=content_type, size=len(data), blob_id=store.put(data, content_type),
-                   uploaded_by_kind=uploader[0], uploaded_by_id=uploader[1], uploaded_at=utcnow())
-    session.add(row)
-    session.flush()
-    return row, values["done"]
+    return {"filename": document_files.download_name(values.get("filename"), values["title"], extension),
+            "content_type": content_type, "size": len(data), "blob_id": store.put(data, content_type)}
 
 
 def list_documents(session, tenant_id, account_id, limit=LISTED_AT_MOST):

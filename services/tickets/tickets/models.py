@@ -1,4 +1,5 @@
-"""Tables private to the tickets service: tickets and their conversation, chat threads, documents."""
+"""Tables private to the tickets service: tickets and their conversation, chat threads, documents (and the
+invitation email's welcome document)."""
 from datetime import datetime
 
 from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
@@ -168,3 +169,31 @@ class DocumentAccount(Base):
     # The last time a portal user of the account said they had sent everything, and who.
     done_uploading_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     done_uploading_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+# --- the invitation email's welcome document (invitation_documents.py) ------------------------------
+
+class InvitationDocument(Base):
+    """The file a business attached to its invitation email: each new client finds a copy in Documents."""
+
+    __tablename__ = "invitation_documents"
+
+    tenant_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(120))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    blob_id: Mapped[str] = mapped_column(String(40))
+    uploaded_by_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class InvitationDocumentShare(Base):
+    """An account that got its copy of the welcome document: shared once per account, whatever is redelivered."""
+
+    __tablename__ = "invitation_document_shares"
+
+    tenant_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    document_id: Mapped[int] = mapped_column(Integer)  # the copy made (the client or staff may delete it later)
+    shared_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

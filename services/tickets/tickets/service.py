@@ -1,12 +1,13 @@
 """The tickets service: tickets and their conversation, chat threads and documents, each feature's
 entrypoints in a mixin of its own (ticket_entrypoints, staff_ticket_entrypoints, chat_entrypoints,
-document_entrypoints); what they share is here."""
+document_entrypoints, invitation_document_entrypoints); what they share is here."""
 from eventlet import tpool
 from nameko.rpc import RpcProxy
 
 from tickets import VERSION, attachments, document_files
 from tickets.chat_entrypoints import ChatEntrypoints
 from tickets.document_entrypoints import DocumentEntrypoints
+from tickets.invitation_document_entrypoints import InvitationDocumentEntrypoints
 from tickets.models import platform
 from tickets.settings import TABS
 from tickets.staff_ticket_entrypoints import StaffTicketEntrypoints
@@ -21,7 +22,7 @@ attachments.run_cpu_bound = document_files.run_cpu_bound = tpool.execute
 
 
 class TicketsService(TicketEntrypoints, StaffTicketEntrypoints, ChatEntrypoints, DocumentEntrypoints,
-                     StandardEntrypoints):
+                     InvitationDocumentEntrypoints, StandardEntrypoints):
     name = "tickets"
     version = VERSION
     tables = platform
