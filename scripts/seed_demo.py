@@ -114,6 +114,7 @@ def seed(client, mailbox_url):
     client.call("accounts", "create_client", {"name": "Maple Street HOA", "email": "board@maplehoa.example"},
                 context=staff)
 
+    welcome_document(client, staff)  # before the invitations: Jordan and Sam find it in Documents
     client.call("accounts", "invite_clients", [jordan["id"], sam["id"]], context=staff)
     jordan_client = accept(client, mailbox_url, visitor, DEMO_CLIENT["email"], DEMO_CLIENT["password"])
     sam_client = accept(client, mailbox_url, visitor, "sam@example.com", secrets.token_urlsafe(16))
@@ -203,6 +204,13 @@ def demo_pdf(text):
     body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     return body + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
+def welcome_document(client, staff):
+    """The invitation email's welcome document, which each new client finds in Documents."""
+    client.call("tickets", "attach_invitation_document", {
+        "upload_id": blob_store().put(demo_pdf("Welcome to Green Acres"), "application/octet-stream"),
+        "title": "Welcome to Green Acres", "filename": "welcome-to-green-acres.pdf"}, context=staff)
 
 
 def documents(client, staff, account_id, client_context):

@@ -86,6 +86,7 @@ STATE_RULES = {
     # A document must be one of the kinds allowed, by its content, and within the size cap.
     "POST /api/v1/staff/accounts/{account_id}/documents": {"file"},
     "POST /api/v1/portal/{slug}/documents": {"file"},
+    "PUT /api/v1/staff/invitation-template/document": {"file"},
 }
 
 

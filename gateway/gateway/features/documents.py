@@ -80,7 +80,7 @@ def default_title(upload):
     return (name.rsplit(".", 1)[0] if "." in name else name).strip()[:200].strip() or "Document"
 
 
-def _handed_over(method, first, document, data):
+def hand_over(method, first, document, data):
     """Put ``data`` in the blob store and call tickets' ``method`` with its id; delete the upload afterwards."""
     upload_id = blobs().put(data, "application/octet-stream")  # unchecked: served to nobody
     try:
@@ -108,7 +108,7 @@ def account_documents(account_id):
 
 def share_document(account_id, document, data):
     document.pop("done", None)
-    return _handed_over("share_document", (account_id,), document, data)
+    return hand_over("share_document", (account_id,), document, data)
 
 
 def document_file(document_id):
@@ -141,7 +141,7 @@ def my_document_file(document_id):
 
 
 def upload_my_document(document, data):
-    return _handed_over("upload_my_document", (), document, data)
+    return hand_over("upload_my_document", (), document, data)
 
 
 def done_uploading():

@@ -1,11 +1,13 @@
-"""Staff API: the business's logo and the invitation email."""
+"""Staff API: the business's logo and the invitation email (with its welcome document)."""
 from flask import g
 
 from gateway.api.blueprints import STAFF, ApiBlueprint
 from gateway.features import business, invitation_email
 from gateway.files import logo_response, uploaded_logo
-from gateway.schemas.staff.branding import InvitationTemplateSchema, LogoStateSchema, SampleSentSchema
-from shared.errors import NotFound
+from gateway.schemas.documents import UPLOAD_FIELDS
+from gateway.schemas.staff.branding import (InvitationDocumentStateSchema, InvitationTemplateSchema, LogoStateSchema,
+                                            SampleSentSchema)
+from shared.errors import NotFound, PermissionDenied
 
 blueprint = ApiBlueprint("branding", __name__, tag="staff branding", caller=STAFF)
 IMAGE = {kind: {"schema": {"type": "string", "format": "binary"}}
@@ -14,6 +16,9 @@ LOGO_BODY = {"required": True, "content": {
     "multipart/form-data": {"schema": {"type": "object", "required": ["logo"],
                                        "properties": {"logo": {"type": "string", "format": "binary"}}}},
     **IMAGE}}
+WELCOME_DOCUMENT_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"], "additionalProperties": False,
+    "properties": {"file": UPLOAD_FIELDS["file"], "title": UPLOAD_FIELDS["title"]}}}}}
 
 
 @blueprint.get("/logo")
@@ -56,3 +61,27 @@ def put_invitation_template(template):
 def send_sample_invitation():
     invitation_email.send_sample(g.staff["email"])
     return {"sent_to": g.staff["email"]}, 202
+
+
+@blueprint.get("/invitation-template/document")
+@blueprint.operation("The welcome document attached to the invitation email (each new client finds a copy in "
+                     "Documents at their first sign-in), and whether the Documents setting is on",
+                     response=InvitationDocumentStateSchema)
+def get_invitation_document():
+    return invitation_email.invitation_document()
+
+
+@blueprint.put("/invitation-template/document")
+@blueprint.operation("Attach or replace the invitation email's welcome document; the file is checked as a shared "
+                     "document is (403 while the Documents setting is off)", raises=[PermissionDenied],
+                     requestBody=WELCOME_DOCUMENT_BODY, response=InvitationDocumentStateSchema)
+def put_invitation_document():
+    document, data = invitation_email.uploaded_invitation_document()
+    return invitation_email.attach_invitation_document(document, data)
+
+
+@blueprint.delete("/invitation-template/document")
+@blueprint.operation("Remove the welcome document; copies already shared stay in those clients' Documents",
+                     response=InvitationDocumentStateSchema)
+def delete_invitation_document():
+    return invitation_email.remove_invitation_document()

@@ -19,3 +19,19 @@ class InvitationTemplateSchema(Schema):
 
 class SampleSentSchema(Schema):
     sent_to = fields.String(metadata={"description": "The signed-in staff member's own email address."})
+
+
+class InvitationDocumentSchema(Schema):
+    title = fields.String()
+    filename = fields.String(metadata={"description": "The name it downloads as."})
+    content_type = fields.String(metadata={"description": "The type its content showed."})
+    size = fields.Integer(metadata={"description": "Bytes."})
+    uploaded_at = fields.String(metadata={"description": "ISO 8601, UTC."})
+    uploaded_by_id = fields.Integer(allow_none=True, metadata={"description": "The staff member who attached it."})
+
+
+class InvitationDocumentStateSchema(Schema):
+    documents_enabled = fields.Boolean(metadata={"description": "The Documents setting: while off, nothing can be "
+                                                                "attached and new clients get nothing."})
+    document = fields.Nested(InvitationDocumentSchema, allow_none=True,
+                             metadata={"description": "The welcome document, or null."})

@@ -1,4 +1,4 @@
-"""Staff pages: the invitation email, a preview of it, and a sample sent to oneself."""
+"""Staff pages: the invitation email, a preview of it, a sample sent to oneself, and its welcome document."""
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from gateway.features import invitation_email
@@ -6,11 +6,15 @@ from gateway.web import forms
 from gateway.web.forms import Field
 from gateway.web.policy import email_document
 from gateway.web.staff.base import staff_page
+from shared.errors import InvalidInput
 
 blueprint = Blueprint("invitation_email", __name__)
 
 NOTICES = {"template_saved": "Invitation email saved.",
-           "sample_sent": "Sample sent. Check your inbox in a minute or two."}
+           "sample_sent": "Sample sent. Check your inbox in a minute or two.",
+           "document_attached": "Welcome document attached: each new client finds it in Documents.",
+           "document_removed": "Welcome document removed."}
+DOCUMENT_INPUTS = {"file": ("File", "#welcome-file"), "title": ("Title", "#welcome-title")}
 
 
 def template_inputs():
@@ -24,12 +28,13 @@ def template_inputs():
     ]
 
 
-def render_invitation(inputs, summary=(), status=200):
+def render_invitation(inputs, summary=(), status=200, problems=None, sent=None):
     template = invitation_email.invitation_template()
     if not summary:
         forms.show_stored(inputs, template)
     return render_template("staff/invitation.html", template=template, inputs=inputs, summary=list(summary),
-                           notice=NOTICES.get(request.args.get("done", ""))), status
+                           welcome=invitation_email.invitation_document(), problems=problems or {},
+                           sent=sent or {}, notice=NOTICES.get(request.args.get("done", ""))), status
 
 
 @blueprint.get("/settings/invitation")
@@ -60,3 +65,28 @@ def send_sample():
 @staff_page
 def invitation_preview():
     return email_document(invitation_email.invitation_template()["html"])
+
+
+@blueprint.post("/settings/invitation/document")
+@staff_page
+def attach_document():
+    """Attach (or replace) the welcome document from the form's file and title."""
+    try:
+        document, data = invitation_email.uploaded_invitation_document(from_page=True)
+        invitation_email.attach_invitation_document(document, data)
+    except InvalidInput as error:
+        problems = {("file" if name == "upload_id" else name): texts
+                    for name, texts in (error.fields or {"file": [error.message]}).items()}
+        summary = [(target, f"{label}: {text}") for name, texts in problems.items()
+                   for label, target in [DOCUMENT_INPUTS.get(name, DOCUMENT_INPUTS["file"])] for text in texts]
+        inputs = template_inputs()
+        forms.show_stored(inputs, invitation_email.invitation_template())
+        return render_invitation(inputs, summary, 400, problems, {"title": request.form.get("title", "")})
+    return redirect(url_for(".invitation", done="document_attached", _anchor="welcome-heading"), 303)
+
+
+@blueprint.post("/settings/invitation/document/remove")
+@staff_page
+def remove_document():
+    invitation_email.remove_invitation_document()
+    return redirect(url_for(".invitation", done="document_removed", _anchor="welcome-heading"), 303)
