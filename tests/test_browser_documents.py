@@ -1,5 +1,6 @@
 """Documents in a real browser: staff share a document, the client (on a phone) downloads it, sends two files and
-presses "Done uploading", and staff see the alerts; every new page has no WCAG violation and fits a phone."""
+presses "Done uploading", and staff see the alerts; staff attach the invitation email's welcome document; every new
+page has no WCAG violation and fits a phone."""
 import pytest
 from playwright.sync_api import expect
 
@@ -79,3 +80,23 @@ def test_staff_share_the_client_downloads_sends_two_files_and_says_done(system, 
     page.goto(f"{site}/staff/alerts")
     expect(page.get_by_text("pressed Done uploading (2 files sent so far)")).to_be_visible()
     expect(page.get_by_text("sent a document: W-2 from my employer (w2.pdf)")).to_be_visible()
+
+
+def test_staff_attach_a_welcome_document_to_the_invitation_email(system, page, site):
+    _, owner = system.new_tenant()
+    staff_sign_in(page, site, owner)
+    page.goto(f"{site}/staff/settings/invitation")
+    expect(page.get_by_text("No document is attached.")).to_be_visible()
+    clean(page, "invitation email, no welcome document")
+    page.get_by_label("File", exact=True).set_input_files({"name": "page.html", "mimeType": "text/html",
+                                                           "buffer": b"<html><script>alert(1)</script></html>"})
+    submit(page, "Attach a welcome document")
+    expect(page.get_by_role("alert")).to_contain_text("File:")
+    clean(page, "invitation email, refused file")
+    page.get_by_label("File", exact=True).set_input_files({"name": "welcome.pdf", "mimeType": "application/pdf",
+                                                           "buffer": PDF})
+    page.get_by_label("Title").fill("Welcome pack")
+    submit(page, "Attach a welcome document")
+    expect(page.get_by_role("status")).to_contain_text("Welcome document attached")
+    expect(page.get_by_text("Attached: Welcome pack")).to_be_visible()
+    clean(page, "invitation email, welcome document attached")
