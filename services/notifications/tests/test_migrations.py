@@ -1,8 +1,12 @@
-"""Notifications' migrations on both backends: messages that held a plain secret lose it."""
+"""Notifications' migrations on both backends: messages that held a plain secret lose it; the invitation's
+welcome-document notes make the table the model describes."""
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 
+from notifications.models import Base
 from portico_testing import Databases
 
 
@@ -44,3 +48,14 @@ def test_messages_with_a_plain_secret_lose_it_and_the_waiting_ones_fail(database
     command.downgrade(config, "0003")
     with engine.connect() as connection:
         assert "sealed_secret" not in {column["name"] for column in sa.inspect(connection).get_columns("messages")}
+
+
+def test_the_invitation_document_notes_match_the_model_and_go_away_on_downgrade(database):
+    config, engine = database
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert [item for item in differences if "invitation_document_notes" in repr(item)] == []
+    command.downgrade(config, "0005")
+    with engine.connect() as connection:
+        assert "invitation_document_notes" not in sa.inspect(connection).get_table_names()

@@ -1,4 +1,4 @@
-"""The documents migration on both backends: it makes the tables the models describe, and undoes them."""
+"""The documents migrations on both backends: they make the tables the models describe, and undo them."""
 import pytest
 import sqlalchemy as sa
 from alembic import command
@@ -9,6 +9,7 @@ from portico_testing import Databases
 from tickets.models import Base
 
 DOCUMENT_TABLES = {"documents", "document_accounts"}
+INVITATION_TABLES = {"invitation_documents", "invitation_document_shares"}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -30,6 +31,17 @@ def test_the_documents_tables_match_the_models_and_go_away_on_downgrade(tickets_
     command.downgrade(config, "0001")
     with engine.connect() as connection:
         assert not DOCUMENT_TABLES & set(sa.inspect(connection).get_table_names())
+
+
+def test_the_welcome_document_tables_match_the_models_and_go_away_on_downgrade(tickets_database):
+    config, engine = tickets_database
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert [difference for difference in differences if INVITATION_TABLES & set(map(str, _tables(difference)))] == []
+    command.downgrade(config, "0004")
+    with engine.connect() as connection:
+        assert not INVITATION_TABLES & set(sa.inspect(connection).get_table_names())
 
 
 def _tables(difference):
