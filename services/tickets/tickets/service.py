@@ -1,6 +1,6 @@
 """The tickets service: tickets and their conversation, chat threads and documents, each feature's
-entrypoints in a mixin of its own (ticket_entrypoints, staff_ticket_entrypoints, chat_entrypoints,
-document_entrypoints); what they share is here."""
+entrypoints in a mixin of its own (ticket_entrypoints, staff_ticket_entrypoints, support_mail_entrypoints,
+chat_entrypoints, document_entrypoints); what they share is here."""
 from eventlet import tpool
 from nameko.rpc import RpcProxy
 
@@ -10,6 +10,7 @@ from tickets.document_entrypoints import DocumentEntrypoints
 from tickets.models import platform
 from tickets.settings import TABS
 from tickets.staff_ticket_entrypoints import StaffTicketEntrypoints
+from tickets.support_mail_entrypoints import SupportMailEntrypoints
 from tickets.ticket_entrypoints import TicketEntrypoints
 from shared.blobs import BlobStore
 from shared.entrypoints import StandardEntrypoints
@@ -20,8 +21,8 @@ from shared.settings_store import read_settings
 attachments.run_cpu_bound = document_files.run_cpu_bound = tpool.execute
 
 
-class TicketsService(TicketEntrypoints, StaffTicketEntrypoints, ChatEntrypoints, DocumentEntrypoints,
-                     StandardEntrypoints):
+class TicketsService(TicketEntrypoints, StaffTicketEntrypoints, SupportMailEntrypoints, ChatEntrypoints,
+                     DocumentEntrypoints, StandardEntrypoints):
     name = "tickets"
     version = VERSION
     tables = platform
