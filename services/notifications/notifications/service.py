@@ -1,6 +1,8 @@
 """The notifications service's entrypoints: sign-in messages, receipts, alerts, the invitation editor, the mailbox."""
+from nameko.rpc import RpcProxy
+
 from notifications import (VERSION, access, alerts, billing_notices, inbound, mailbox, messages, retention,
-                           tenants, ticket_notices)
+                           support_mail, tenants, ticket_notices)
 from notifications.chat_alerts import ChatAlertHandlers
 from notifications.dependencies import Mailroom
 from notifications.document_alerts import DocumentAlertHandlers
@@ -32,6 +34,7 @@ class NotificationsService(ChatAlertHandlers, DocumentAlertHandlers, StandardEnt
     outbox = Outbox(platform)
     mail = Mailroom()
     blobs = BlobStore()
+    tickets = RpcProxy("tickets")  # support-address mail: open_ticket_from_mail, which takes no passport
 
     # --- accounts' events: the branding copy and sign-in messages ---------------------------
 
@@ -104,10 +107,19 @@ class NotificationsService(ChatAlertHandlers, DocumentAlertHandlers, StandardEnt
 
     @inbound_mail
     def receive_inbound_mail(self, mail):
-        """A client's email to a ticket's reply address (inbound_smtp.py): its INBOUND_TICKET_MAIL, once."""
+        """A client's email (inbound_smtp.py): a reply's INBOUND_TICKET_MAIL, once; a support-address mail
+        handed to tickets. The outcome is the SMTP answer."""
+        if mail.support_slug is not None:
+            return support_mail.open_ticket(self.tickets, self.blobs, mail)
         outcome = inbound.receive(self.db, self.inbox, self.outbox, self.blobs, mail)
         self.db.commit()
         return outcome
+
+    @tenant_rpc
+    def support_address(self):
+        """The business's support address (``{address}``, None when inbound mail is off), for its staff."""
+        access.staff_member(self.ctx)
+        return support_mail.address_of(self.db, self.ctx.tenant_id, self.mail.settings.inbound_domain)
 
     # --- the signed-in staff member's alerts ------------------------------------------------
 
