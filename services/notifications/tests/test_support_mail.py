@@ -5,10 +5,11 @@ import smtplib
 from dataclasses import replace
 from email.message import EmailMessage
 
+import eventlet
 import pytest
 from sqlalchemy import select
 
-from notifications import inbound, tenants
+from notifications import inbound, service, tenants
 from notifications.models import platform
 from portico_testing import inprocess
 from shared.clock import utcnow
@@ -24,11 +25,13 @@ class Tickets:
     tickets by email; each Message-ID opens once. It reads each file from the blob store as it is called."""
 
     def __init__(self, blobs):
-        self.blobs, self.calls, self.seen, self.down = blobs, [], set(), False
+        self.blobs, self.calls, self.seen, self.down, self.slow = blobs, [], set(), False, False
 
     def open_ticket_from_mail(self, mail):
         if self.down:
             raise ServiceUnavailable("tickets is not answering")
+        if self.slow:
+            eventlet.sleep(5)  # as a call waits on a reply that does not come
         self.calls.append({**mail, "files": [self.blobs.get(item["blob_id"]).data for item in mail["attachments"]]})
         if mail["slug"] != "green-acres":
             return {"outcome": "no_business"}
@@ -95,6 +98,13 @@ def test_while_tickets_cannot_answer_the_sender_is_told_to_try_later(endpoint, t
     error = endpoint.send(support_mail(), [ADDRESS])["error"]
     assert isinstance(error, smtplib.SMTPDataError) and error.smtp_code == 451
     assert stored_blobs(notifications) == []
+
+
+def test_a_worker_waits_on_tickets_less_long_than_the_sender_and_answers_try_later(endpoint, tickets, monkeypatch):
+    monkeypatch.setattr(service, "OUTCOME_TIMEOUT_SECONDS", 10.3)  # the worker gives up after 0.3 s
+    tickets.slow = True
+    error = endpoint.send(support_mail(), [ADDRESS])["error"]
+    assert isinstance(error, smtplib.SMTPDataError) and error.smtp_code == 451
 
 
 def test_support_addresses_are_read_from_the_recipient():
