@@ -46,10 +46,16 @@ def test_a_client_s_mail_to_the_support_address_opens_a_ticket_in_the_staff_inbo
     assert address == f"support+{business.tenant['slug']}@{INBOUND_DOMAIN}"
     page = business.system.http.get("/staff/settings/tickets", headers=business.staff_headers)
     assert address in page.get_data(as_text=True)
+    owner_id = business.tenant["owner"]["id"]
+    business.settings(ticket_assignee_id=owner_id)
+    business.staff("PATCH", "/settings/alerts", json={"ticket_opened": [owner_id]})
     assert send(business, f"Casey <{business.client_record['email'].upper()}>") is None
     (item,) = wait_for(lambda: inbox(business) or None, timeout=20, message="the mailed ticket in the inbox")
-    assert (item["subject"], item["opened_by"], item["unread"], item["category"]) == (
-        "Sprinkler head broken", "email", True, "General")
+    assert (item["subject"], item["opened_by"], item["unread"], item["category"], item["assignee_id"]) == (
+        "Sprinkler head broken", "email", True, "General", owner_id)
+    (alert,) = wait_for(lambda: business.staff("GET", "/alerts")["items"] or None, timeout=20,
+                        message="the ticket-opened alert")
+    assert alert["action"] == "ticket_opened" and f"#{item['number']} by email" in alert["text"]
     assert item["client_name"] == business.client_record["name"]
     ticket = business.staff("GET", f"/tickets/{item['id']}")
     (message,) = ticket["messages"]
