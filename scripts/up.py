@@ -152,7 +152,8 @@ def print_welcome(url, tenant, mailbox, began, log_dir):
     print(f"  Mailbox:       http://{mailbox['MAILBOX_HOST']}:{mailbox['MAILBOX_HTTP_PORT']}  ({kept})")
     inbound = inbound_settings()
     print(f"  Inbound mail:  smtp://{inbound['INBOUND_SMTP_HOST']}:{inbound['INBOUND_SMTP_PORT']}  "
-          f"(ticket replies to reply+<token>@{inbound['INBOUND_MAIL_DOMAIN']})")
+          f"(ticket replies to reply+<token>@{inbound['INBOUND_MAIL_DOMAIN']}; a business's support address, "
+          f"support+<slug>@{inbound['INBOUND_MAIL_DOMAIN']}, is on its Tickets settings tab)")
     print(f"  Logs:          {log_dir}/")
     print("Press Ctrl-C to stop.")
 

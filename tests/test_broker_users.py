@@ -67,6 +67,10 @@ CASES = {
     "the gateway takes billing's calls": ("gateway", False, bind_reply_queue("billing.*")),
     "the gateway reads dead letters": ("gateway", False, consume("dead-letters.notifications")),
     "notifications reads billing's dead letters": ("notifications", False, consume("dead-letters.billing")),
+    "notifications listens for tickets' answers": ("notifications", True, bind_reply_queue(
+        str(REPLY_UUID), f"rpc.reply-notifications-{REPLY_UUID}")),
+    "notifications calls tickets for more than a support-address mail": (
+        "notifications", False, publish("nameko-rpc", "tickets.open_my_ticket")),
 }
 
 

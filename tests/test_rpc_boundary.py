@@ -32,8 +32,9 @@ SERVICES = {"accounts": AccountsService, "billing": BillingService, "notificatio
 PUBLIC = {("accounts", name) for name in ("find_tenant", "sign_in_staff", "resolve_staff_session",
                                           "sign_out_staff", "describe_settings", "verify_staff_code",
                                           "begin_staff_totp", "confirm_staff_totp", "request_staff_password_reset",
-                                          "check_staff_reset", "reset_staff_password")} | {
-    (service, name) for service in SERVICES for name in ("ping", "describe_settings")}
+                                          "check_staff_reset", "reset_staff_password", "find_mail_sender")} | {
+    (service, name) for service in SERVICES for name in ("ping", "describe_settings")} | {
+    ("tickets", "open_ticket_from_mail")}  # mail to a support address: tests/test_support_mail.py
 # What a visitor (anyone at the portal before signing in) calls; every other entrypoint refuses them.
 FOR_VISITORS = {("accounts", name) for name in (
     "get_tenant", "get_portal_config", "get_logo", "sign_in_client", "request_login_code", "verify_login_code",
@@ -116,7 +117,7 @@ def arguments(a):
         ("notifications", "get_invitation_template"): (), ("notifications", "list_outbox"): (),
         ("notifications", "update_invitation_template"): ({"subject": "Intruder", "html": "<p>Hi</p>"},),
         ("notifications", "send_sample_invitation"): ("x@intruder.example",),
-        ("notifications", "get_outbox_message"): (a.message_id,),
+        ("notifications", "get_outbox_message"): (a.message_id,), ("notifications", "support_address"): (),
         ("notifications", "get_settings"): ("alerts",), ("notifications", "update_settings"): ("alerts", {}),
         ("tickets", "get_settings"): ("tickets",), ("tickets", "update_settings"): ("tickets", {}),
         ("tickets", "account_documents"): (a.client_id,), ("tickets", "document_file"): (a.document_id,),

@@ -37,7 +37,9 @@ GATEWAY_REPLY_KEY = f"portico-gateway-{UUID}"
 METHOD = "[A-Za-z_][A-Za-z0-9_]*"
 # The only calls one service makes to another (nameko's RpcProxy, with a reply queue of its own).
 SERVICE_CALLS = {"billing": ("accounts.get_client",),
-                 "tickets": ("accounts.get_client", "accounts.list_staff_users")}  # staff-opened tickets, assignment
+                 # staff-opened tickets, assignment; the sender of a mail to a business's support address
+                 "tickets": ("accounts.get_client", "accounts.list_staff_users", "accounts.find_mail_sender"),
+                 "notifications": ("tickets.open_ticket_from_mail",)}  # a support-address mail, before answering
 
 
 @dataclass(frozen=True)

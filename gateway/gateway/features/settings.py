@@ -47,18 +47,27 @@ def descriptions():
     return tabs
 
 
+def support_address():
+    """Return ``{address}``: where the business forwards its support mailbox (notifications derives it)."""
+    return rpc().call("notifications", "support_address")
+
+
 def form_data(tab):
-    """Return the tab's JSON Schema, its stored values and the staff to offer by name (None if unknown)."""
+    """Return the tab's JSON Schema, its stored values, the staff to offer by name (None if unknown) and, for
+    the Tickets tab, the support address (None if unknown)."""
     owner = owner_of(tab)
     calls = {"descriptions": (owner, "describe_settings", ()),
              "values": (owner, "get_settings", (tab,))}
     if tab in TABS_NAMING_STAFF:
         calls["staff"] = ("accounts", "list_staff_users", ())
+    if tab == "tickets":
+        calls["support"] = ("notifications", "support_address", ())
     results = rpc().call_parallel(calls)
-    staff = results.pop("staff", None)
+    staff, support = results.pop("staff", None), results.pop("support", None)
     first_error(results)
     description = results["descriptions"].get(tab)
     if description is None:
         raise NotFound(f"There is no settings tab named {tab!r}.")
-    # Without the staff list, staff ids can still be typed as numbers.
-    return description, results["values"], None if isinstance(staff, Exception) else staff
+    # Without the staff list, staff ids can still be typed as numbers; without notifications, no address shows.
+    return (description, results["values"], None if isinstance(staff, Exception) else staff,
+            None if isinstance(support, Exception) or support is None else support["address"])

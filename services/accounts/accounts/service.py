@@ -2,8 +2,8 @@
 from eventlet import tpool
 
 from accounts import (VERSION, access, client_sessions, clients, custom_fields, general_tab, invitations,
-                      login_codes, logo, my_account, password_resets, passports, passwords, portal_users,
-                      retention, security_questions, sign_in, staff_sessions, tenants)
+                      login_codes, logo, mail_senders, my_account, password_resets, passports, passwords,
+                      portal_users, retention, security_questions, sign_in, staff_sessions, tenants)
 from accounts.dependencies import DataKeys, PassportIssuer
 from accounts.staff_entrypoints import StaffCredentialEntrypoints
 from accounts.models import platform
@@ -49,6 +49,11 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
         """Return the business at ``slug`` and a visitor's passport for its public portal calls."""
         tenant = TenantSchema().dump(tenants.find_by_slug(self.db, slug))
         return {**tenant, "passport": self.passport.issue(passports.for_visitor(tenant))}
+
+    @public_rpc
+    def find_mail_sender(self, slug, email):
+        """Return ``{tenant_id, account_id, portal_user_id}`` of the client ``email`` at ``slug`` (ids only)."""
+        return mail_senders.find_sender(self.db, slug, email)
 
     @tenant_rpc
     def get_tenant(self):

@@ -1,8 +1,9 @@
-"""Clients' emailed replies to tickets: which recipients are accepted, what of a mail is kept, and its event.
+"""Clients' mail to tickets: which recipients are accepted, what of a mail is kept, and a reply's event.
 
-Accepted: mail to ``reply+<token>@<INBOUND_MAIL_DOMAIN>`` only, one such recipient per mail. The token
-is opaque here; tickets resolves it (and so the tenant and ticket) when INBOUND_TICKET_MAIL arrives,
-so the event carries no tenant.
+Accepted: mail to ``reply+<token>@<INBOUND_MAIL_DOMAIN>`` (a reply on a ticket) or to
+``support+<slug>@<INBOUND_MAIL_DOMAIN>`` (a business's support address, support_mail.py), one such
+recipient per mail. The token is opaque here; tickets resolves it (and so the tenant and ticket) when
+INBOUND_TICKET_MAIL arrives, so the event carries no tenant.
 
 The new text of a reply is the text above the quoted history. The rule, line by line, top to bottom:
 cut at the first line that is our reply marker ("Reply above this line", see rendering.REPLY_MARKER),
@@ -32,6 +33,8 @@ ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENTS_MAX = 10
 TEXT_MAX = 20_000  # characters kept of the new text (the event stays far below the bus's limit)
 TOKEN = r"[A-Za-z0-9_-]{16,200}"
+SLUG = r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?"  # as accounts allows a business's slug
+SUBJECT_MAX = 1000
 CONSUMER = "notifications.inbound_mail"  # whose claims in processed_events make a Message-ID publish once
 # What the file's first bytes must be for each accepted type.
 MAGIC = {"image/png": (b"\x89PNG\r\n\x1a\n",), "image/jpeg": (b"\xff\xd8\xff",), "image/gif": (b"GIF87a", b"GIF89a"),
@@ -43,14 +46,39 @@ WROTE = re.compile(r"wrote:\s*$", re.IGNORECASE)
 HTML_QUOTE = re.compile(r"<blockquote|<div[^>]*gmail_quote", re.IGNORECASE)  # an HTML-only mail's quoted history
 
 
-def reply_token(address, domain):
-    """Return the token of ``reply+<token>@<domain>``, or None for any other address."""
+def _local_tag(address, domain, local, pattern):
     if not domain:
         return None
-    match = re.fullmatch(rf"reply\+({TOKEN})@([A-Za-z0-9.-]+)", (address or "").strip().strip("<>"))
+    match = re.fullmatch(rf"{local}\+({pattern})@([A-Za-z0-9.-]+)", (address or "").strip().strip("<>"),
+                         re.IGNORECASE)
     if match is None or match.group(2).lower() != domain.lower():
         return None
     return match.group(1)
+
+
+def reply_token(address, domain):
+    """Return the token of ``reply+<token>@<domain>``, or None for any other address."""
+    return _local_tag(address, domain, "reply", TOKEN)
+
+
+def support_slug(address, domain):
+    """Return the business slug of ``support+<slug>@<domain>`` (in lower case), or None for any other address."""
+    slug = _local_tag(address, domain, "support", SLUG)
+    return slug.lower() if slug else None
+
+
+def support_address(slug, domain):
+    """The support address of the business ``slug``: what it forwards its own support mailbox to."""
+    return f"support+{slug}@{domain}"
+
+
+def recipient(address, domain):
+    """Return ``{"token": ...}`` or ``{"support_slug": ...}`` for an address we take mail for, else None."""
+    token = reply_token(address, domain)
+    if token is not None:
+        return {"token": token}
+    slug = support_slug(address, domain)
+    return {"support_slug": slug} if slug is not None else None
 
 
 def new_text(text):
@@ -76,11 +104,13 @@ class Attachment:
 class InboundMail:
     """A mail as parsed at the SMTP endpoint: what the event needs, attachments still as bytes."""
 
-    token: str
+    token: str | None
     mail_id: str
     from_address: str
     text: str
     attachments: list = field(default_factory=list)
+    support_slug: str | None = None  # set for mail to a support address (then ``token`` is None)
+    subject: str = ""
 
 
 def _body_text(message):
@@ -98,8 +128,8 @@ def _accepted(content_type, data):
             and data.startswith(MAGIC[content_type]))
 
 
-def parse(raw, token):
-    """Parse the raw mail sent to ``token``'s reply address into an InboundMail."""
+def parse(raw, token, support_slug=None):
+    """Parse the raw mail sent to ``token``'s reply address (or the support address of ``support_slug``)."""
     message = message_from_bytes(raw, policy=policy.default)
     mail_id = (str(message.get("Message-ID") or "").strip()
                or "sha256:" + hashlib.sha256(raw).hexdigest())  # no Message-ID: the same bytes are the same mail
@@ -116,7 +146,8 @@ def parse(raw, token):
                          f"{ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB, {ATTACHMENTS_MAX} per email, are.)")
     text = "\n\n".join([new_text(_body_text(message))[:TEXT_MAX], *notes]).strip()
     return InboundMail(token=token, mail_id=mail_id[:300], from_address=from_address[:254],
-                       text=text or "(No text.)", attachments=kept)
+                       text=text or "(No text.)", attachments=kept, support_slug=support_slug,
+                       subject=str(message.get("Subject") or "")[:SUBJECT_MAX])
 
 
 def claim_key(mail_id):

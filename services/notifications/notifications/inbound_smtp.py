@@ -1,4 +1,4 @@
-"""The SMTP endpoint for clients' emailed replies: aiosmtpd in a real OS thread, mails handed to service workers.
+"""The SMTP endpoint for clients' mail to tickets: aiosmtpd in a real OS thread, mails handed to service workers.
 
 nameko runs on eventlet, whose green threads all share one OS thread; asyncio's loop (aiosmtpd)
 must not run there. ``InboundSmtpServer`` runs its own asyncio loop in an OS thread of its own
@@ -37,9 +37,14 @@ class _UnpatchedSelector(patcher.original("selectors").SelectSelector):
 OUTCOME_TIMEOUT_SECONDS = 60
 START_TIMEOUT_SECONDS = 10
 REFUSED = "550 5.1.1 No such mailbox here"
-ONE_RECIPIENT = "452 4.5.3 One reply address per email"
+ONE_RECIPIENT = "452 4.5.3 One recipient per email"
 ACCEPTED = "250 2.0.0 Received"
 LATER = "451 4.3.0 Could not take the email now; try again later"
+# A worker's outcome, as the sending server is answered (none of these is retried: the sender can use the portal).
+ANSWERS = {"accepted": ACCEPTED, "duplicate": ACCEPTED, "opened": ACCEPTED, "no_business": REFUSED,
+           "unknown_sender": "550 5.7.1 This address takes email from the business's clients only: write from"
+                             " the address your account uses, or use the client portal",
+           "not_taken": "550 5.7.1 This business does not take tickets by email now: please use the client portal"}
 _STOP = object()
 
 
@@ -75,14 +80,15 @@ class HandOver:
 
 
 class ReplyHandler:
-    """aiosmtpd's hooks: only reply addresses of our domain as recipients; each mail parsed and handed over."""
+    """aiosmtpd's hooks: only reply and support addresses of our domain as recipients; each mail parsed and
+    handed over, and answered as its worker's outcome says."""
 
     def __init__(self, domain, hand_over):
         self.domain = domain
         self.hand_over = hand_over
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if inbound.reply_token(address, self.domain) is None:
+        if inbound.recipient(address, self.domain) is None:
             return REFUSED
         if envelope.rcpt_tos:
             return ONE_RECIPIENT
@@ -90,13 +96,14 @@ class ReplyHandler:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        token = inbound.reply_token(envelope.rcpt_tos[0], self.domain)
+        to = inbound.recipient(envelope.rcpt_tos[0], self.domain)
         try:
-            mail = inbound.parse(envelope.original_content or envelope.content, token)
+            mail = inbound.parse(envelope.original_content or envelope.content, to.get("token"),
+                                 to.get("support_slug"))
         except Exception:  # a mail the email package cannot read: refuse it for good (no log: see above)
             return "554 5.6.0 Could not read this email"
         outcome = await self.hand_over.submit(mail)
-        return ACCEPTED if outcome in ("accepted", "duplicate") else LATER
+        return ANSWERS.get(outcome, LATER)
 
 
 class InboundSmtpServer:

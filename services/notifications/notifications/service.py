@@ -1,10 +1,13 @@
 """The notifications service's entrypoints: sign-in messages, receipts, alerts, the invitation editor, the mailbox."""
+import eventlet
+from nameko.rpc import RpcProxy
+
 from notifications import (VERSION, access, alerts, billing_notices, inbound, mailbox, messages, retention,
-                           tenants, ticket_notices)
+                           support_mail, tenants, ticket_notices)
 from notifications.chat_alerts import ChatAlertHandlers
 from notifications.dependencies import Mailroom
 from notifications.document_alerts import DocumentAlertHandlers
-from notifications.inbound_smtp import inbound_mail
+from notifications.inbound_smtp import OUTCOME_TIMEOUT_SECONDS, inbound_mail
 from notifications.models import platform
 from notifications.schemas import (AlertListArgsSchema, InvitationTemplateSchema, MarkAlertsReadSchema,
                                    OutboxItemSchema, OutboxMessageSchema, OutboxPageSchema,
@@ -12,6 +15,7 @@ from notifications.schemas import (AlertListArgsSchema, InvitationTemplateSchema
 from notifications.settings import TABS
 from shared.blobs import BlobStore
 from shared.context import tenant_rpc
+from shared.errors import ServiceTimeout
 from shared.entrypoints import StandardEntrypoints
 from shared.events import (AUTOPAY_CANCELLED, AUTOPAY_ENROLLED, EMAIL_CHANGE_CODE_ISSUED,
                            INVITATION_DOCUMENT_CHANGED, LOGIN_CODE_ISSUED, PASSWORD_RESET_ISSUED, PAYMENT_FAILED, PAYMENT_METHOD_REMOVED, PAYMENT_SUCCEEDED,
@@ -32,6 +36,7 @@ class NotificationsService(ChatAlertHandlers, DocumentAlertHandlers, StandardEnt
     outbox = Outbox(platform)
     mail = Mailroom()
     blobs = BlobStore()
+    tickets = RpcProxy("tickets")  # support-address mail: open_ticket_from_mail, which takes no passport
 
     # --- accounts' events: the branding copy and sign-in messages ---------------------------
 
@@ -110,10 +115,21 @@ class NotificationsService(ChatAlertHandlers, DocumentAlertHandlers, StandardEnt
 
     @inbound_mail
     def receive_inbound_mail(self, mail):
-        """A client's email to a ticket's reply address (inbound_smtp.py): its INBOUND_TICKET_MAIL, once."""
+        """A client's email (inbound_smtp.py): a reply's INBOUND_TICKET_MAIL, once; a support-address mail
+        handed to tickets. The outcome is the SMTP answer."""
+        if mail.support_slug is not None:
+            # Not waiting longer than the SMTP answer does: a worker never hangs on a tickets that is away.
+            with eventlet.Timeout(OUTCOME_TIMEOUT_SECONDS - 10, ServiceTimeout("Tickets did not answer.")):
+                return support_mail.open_ticket(self.tickets, self.blobs, mail)
         outcome = inbound.receive(self.db, self.inbox, self.outbox, self.blobs, mail)
         self.db.commit()
         return outcome
+
+    @tenant_rpc
+    def support_address(self):
+        """The business's support address (``{address}``, None when inbound mail is off), for its staff."""
+        access.staff_member(self.ctx)
+        return support_mail.address_of(self.db, self.ctx.tenant_id, self.mail.settings.inbound_domain)
 
     # --- the signed-in staff member's alerts ------------------------------------------------
 

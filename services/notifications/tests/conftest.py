@@ -1,17 +1,23 @@
 """The notifications service in-process: its handlers and RPCs called directly, on a real SQLite database."""
+import smtplib
+import threading
+
 import pytest
 
 from notifications.delivery import DeliverySettings
 from notifications.dependencies import Postbox
+from notifications.inbound_smtp import HandOver, InboundSmtpServer
 from notifications.models import Base, platform
 from notifications.service import NotificationsService
-from portico_testing import inprocess
+from portico_testing import free_port, inprocess
 from portico_testing.inprocess import SECRET_BOX, outbox_writer, service_worker, sqlite_session
+from shared.blobs import FolderBlobStore
 from shared.messaging import Inbox, envelope
 from shared.sealing import seal_secrets
 
 TENANT = 1
 OTHER_TENANT = 2
+DOMAIN = "in.portal.example"  # the inbound mail domain of the SMTP endpoint's tests
 
 
 class Notifications:
@@ -21,11 +27,12 @@ class Notifications:
         self.db = session
         self.settings = settings or DeliverySettings()
         self.blobs = None  # a blob store, for the tests of inbound mail
+        self.tickets = None  # tickets' entrypoints as seen over RPC, for the tests of support-address mail
 
     def called_by(self, caller):
         return service_worker(
             NotificationsService, self.db, caller, inbox=Inbox(platform), outbox=outbox_writer(platform, caller),
-            mail=Postbox(self.settings, SECRET_BOX), blobs=self.blobs)
+            mail=Postbox(self.settings, SECRET_BOX), blobs=self.blobs, tickets=self.tickets)
 
     def staff(self, staff_id=1, tenant_id=TENANT):
         return self.called_by(inprocess.staff(tenant_id, staff_id))
@@ -57,3 +64,49 @@ def db():
 @pytest.fixture
 def notifications(db):
     return Notifications(db)
+
+
+class Endpoint:
+    """The SMTP endpoint on a free port; ``send`` talks to it from a thread of its own while this thread
+    serves what it hands over with the service's in-process worker, as the service's green thread does."""
+
+    def __init__(self, notifications):
+        self.notifications = notifications
+        self.hand_over = HandOver()
+        self.port = free_port()
+        self.server = InboundSmtpServer("127.0.0.1", self.port, DOMAIN, self.hand_over, max_bytes=200_000)
+
+    def send(self, message, to):
+        outcome = {}
+
+        def talk():
+            try:
+                with smtplib.SMTP("127.0.0.1", self.port, timeout=20) as smtp:
+                    outcome["refused"] = smtp.send_message(message, to_addrs=to)
+            except smtplib.SMTPException as error:
+                outcome["error"] = error
+
+        client = threading.Thread(target=talk)
+        client.start()
+        while client.is_alive():
+            item = self.hand_over.take(timeout=0.05)
+            if item is not None:
+                mail, settle = item
+                settle(self._serve(mail))
+        client.join()
+        return outcome
+
+    def _serve(self, mail):
+        try:
+            return self.notifications.called_by(None).receive_inbound_mail(mail)
+        except Exception:  # noqa: BLE001 - as the entrypoint settles a worker that failed: no outcome
+            return None
+
+
+@pytest.fixture
+def endpoint(notifications, tmp_path):
+    notifications.blobs = FolderBlobStore(tmp_path / "blobs")
+    endpoint = Endpoint(notifications)
+    endpoint.server.start()
+    yield endpoint
+    endpoint.server.stop()

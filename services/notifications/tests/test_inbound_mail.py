@@ -1,20 +1,16 @@
 """Clients' emailed replies: a real SMTP client talks to the endpoint (aiosmtpd in its own thread), whose mails
 the service's worker turns into one INBOUND_TICKET_MAIL each, the reply token sealed, attachments by blob id."""
 import smtplib
-import threading
 from email.message import EmailMessage
 
 import pytest
 from sqlalchemy import select
 
 from notifications import inbound
-from notifications.inbound_smtp import HandOver, InboundSmtpServer
 from notifications.models import platform
-from portico_testing import free_port
 from portico_testing.inprocess import opened_payload
-from shared.blobs import FolderBlobStore
 
-DOMAIN = "in.portal.example"
+DOMAIN = "in.portal.example"  # the endpoint fixture's (conftest.py)
 TOKEN = "tok-REPLY-0123456789abcdef"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 REPLY = """Thanks, Tuesday works for us.
@@ -25,46 +21,6 @@ On Mon, 30 Nov 2026 at 09:12, Green Acres Lawn Care <no-reply@portal.example> wr
 > — Reply above this line —
 > We will use the side gate on Tuesday.
 """
-
-
-class Endpoint:
-    """The SMTP endpoint on a free port; ``send`` talks to it from a thread of its own while this thread
-    serves what it hands over with the service's in-process worker, as the service's green thread does."""
-
-    def __init__(self, notifications):
-        self.notifications = notifications
-        self.hand_over = HandOver()
-        self.port = free_port()
-        self.server = InboundSmtpServer("127.0.0.1", self.port, DOMAIN, self.hand_over, max_bytes=200_000)
-
-    def send(self, message, to):
-        outcome = {}
-
-        def talk():
-            try:
-                with smtplib.SMTP("127.0.0.1", self.port, timeout=20) as smtp:
-                    outcome["refused"] = smtp.send_message(message, to_addrs=to)
-            except smtplib.SMTPException as error:
-                outcome["error"] = error
-
-        client = threading.Thread(target=talk)
-        client.start()
-        while client.is_alive():
-            item = self.hand_over.take(timeout=0.05)
-            if item is not None:
-                mail, settle = item
-                settle(self.notifications.called_by(None).receive_inbound_mail(mail))
-        client.join()
-        return outcome
-
-
-@pytest.fixture
-def endpoint(notifications, tmp_path):
-    notifications.blobs = FolderBlobStore(tmp_path / "blobs")
-    endpoint = Endpoint(notifications)
-    endpoint.server.start()
-    yield endpoint
-    endpoint.server.stop()
 
 
 def published(db):
@@ -109,7 +65,8 @@ def test_a_mail_sent_again_with_the_same_message_id_is_published_once(endpoint, 
 
 
 def test_any_other_recipient_is_refused_at_rcpt(endpoint, db):
-    for address in ("support@" + DOMAIN, f"reply+{TOKEN}@elsewhere.example", "reply+short@" + DOMAIN):
+    for address in ("support@" + DOMAIN, f"reply+{TOKEN}@elsewhere.example", "reply+short@" + DOMAIN,
+                    "support+green-acres@elsewhere.example", "support+-not-a-slug@" + DOMAIN, "help+acme@" + DOMAIN):
         outcome = endpoint.send(reply(message_id=f"<{address}>"), [address])
         assert outcome["error"].recipients[address][0] == 550
     assert published(db) == []

@@ -50,8 +50,11 @@ def test_the_running_service_takes_a_reply_and_relays_its_event_once(service):
     with smtplib.SMTP("127.0.0.1", port, timeout=20) as smtp:
         smtp.send_message(message)
         smtp.send_message(message)  # the same Message-ID again
-        with pytest.raises(smtplib.SMTPRecipientsRefused):
+        with pytest.raises(smtplib.SMTPRecipientsRefused):  # no business's support address: no slug
             smtp.sendmail("ann@client.example", [f"support@{DOMAIN}"], message.as_bytes())
+        smtp.mail("ann@client.example")  # a business's support address passes RCPT (tickets decides at DATA)
+        assert smtp.rcpt(f"support+green-acres@{DOMAIN}")[0] == 250
+        smtp.rset()
 
     def relayed():
         with engine.connect() as connection:

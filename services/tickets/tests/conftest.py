@@ -1,6 +1,7 @@
 """The tickets service in-process: its entrypoints called directly, on a real SQLite database, with the blob
 store in a folder and accounts played in this process."""
 import io
+import re
 
 import pytest
 from PIL import Image
@@ -35,6 +36,7 @@ def staff(db):
 TENANT, ACCOUNT, OTHER_ACCOUNT, STAFF_ID, PORTAL_USER = 1, 42, 43, 7, 11
 STAFF_MEMBERS = (7, 8)
 NOT_OUR_CLIENT = 9_999  # another business's client
+SLUGS = {"green-acres": 1, "blue-sky": 2}
 DOCUMENTS_PORTAL_USER = 5
 
 
@@ -52,6 +54,18 @@ class Accounts:
 
     def list_staff_users(self):
         return [{"id": member, "name": f"Staff {member}"} for member in STAFF_MEMBERS]
+
+    def find_mail_sender(self, slug, email):
+        """Business 1 is "green-acres", 2 "blue-sky"; ``client-<account>@example.com`` is that account's client
+        (and PORTAL_USER's), of business 1 for accounts under 100, of business 2 from 100."""
+        tenant_id = SLUGS.get(slug)
+        if tenant_id is None:
+            raise NotFound("No such business.")
+        match = re.fullmatch(r"client-(\d+)@example\.com", email.lower())
+        account_id = int(match.group(1)) if match else None
+        if account_id is None or (account_id >= 100) != (tenant_id == 2):
+            return {"tenant_id": tenant_id, "account_id": None, "portal_user_id": None}
+        return {"tenant_id": tenant_id, "account_id": account_id, "portal_user_id": PORTAL_USER}
 
 
 class Business:

@@ -1,6 +1,6 @@
 """The tickets service: tickets and their conversation, chat threads and documents, each feature's
-entrypoints in a mixin of its own (ticket_entrypoints, staff_ticket_entrypoints, chat_entrypoints,
-document_entrypoints, invitation_document_entrypoints); what they share is here."""
+entrypoints in a mixin of its own (ticket_entrypoints, staff_ticket_entrypoints, support_mail_entrypoints,
+chat_entrypoints, document_entrypoints, invitation_document_entrypoints); what they share is here."""
 from eventlet import tpool
 from nameko.rpc import RpcProxy
 
@@ -11,6 +11,7 @@ from tickets.invitation_document_entrypoints import InvitationDocumentEntrypoint
 from tickets.models import platform
 from tickets.settings import TABS
 from tickets.staff_ticket_entrypoints import StaffTicketEntrypoints
+from tickets.support_mail_entrypoints import SupportMailEntrypoints
 from tickets.ticket_entrypoints import TicketEntrypoints
 from shared.blobs import BlobStore
 from shared.entrypoints import StandardEntrypoints
@@ -21,8 +22,8 @@ from shared.settings_store import read_settings
 attachments.run_cpu_bound = document_files.run_cpu_bound = tpool.execute
 
 
-class TicketsService(TicketEntrypoints, StaffTicketEntrypoints, ChatEntrypoints, DocumentEntrypoints,
-                     InvitationDocumentEntrypoints, StandardEntrypoints):
+class TicketsService(TicketEntrypoints, StaffTicketEntrypoints, SupportMailEntrypoints, ChatEntrypoints,
+                     DocumentEntrypoints, InvitationDocumentEntrypoints, StandardEntrypoints):
     name = "tickets"
     version = VERSION
     tables = platform

@@ -2,7 +2,7 @@
 from gateway.api.blueprints import STAFF, ApiBlueprint
 from gateway.features import settings
 from gateway.features.settings import SETTINGS_TABS
-from gateway.schemas.staff.settings import SettingsChangesSchema
+from gateway.schemas.staff.settings import SettingsChangesSchema, SupportAddressSchema
 
 blueprint = ApiBlueprint("settings", __name__, tag="staff settings", caller=STAFF)
 TAB = [{"in": "path", "name": "tab", "required": True, "schema": {"type": "string", "enum": sorted(SETTINGS_TABS)}}]
@@ -15,6 +15,14 @@ ONE_TAB = {"type": "object", "description": "The tab's settings: see the tab's s
                      response={"type": "object", "additionalProperties": ONE_TAB})
 def all_settings():
     return settings.every_tab()
+
+
+@blueprint.get("/settings/tickets/support-address")
+@blueprint.operation("The Tickets tab's support address: forward the business's support mailbox to it, and mail "
+                     "from a client's address opens a ticket (read-only, derived from the business's slug)",
+                     response=SupportAddressSchema, dump=True)
+def support_address():
+    return settings.support_address()
 
 
 @blueprint.get("/settings/<tab>", parameters=TAB)

@@ -1,5 +1,5 @@
-"""Staff API schemas: changes to a settings tab."""
-from marshmallow import INCLUDE, Schema
+"""Staff API schemas: changes to a settings tab; the Tickets tab's support address."""
+from marshmallow import INCLUDE, Schema, fields
 
 
 class SettingsChangesSchema(Schema):
@@ -7,3 +7,10 @@ class SettingsChangesSchema(Schema):
 
     class Meta:
         unknown = INCLUDE
+
+
+class SupportAddressSchema(Schema):
+    """The address the business forwards its support mailbox to; null while inbound mail is off."""
+
+    address = fields.String(allow_none=True, required=True, metadata={
+        "description": "support+<slug>@<INBOUND_MAIL_DOMAIN>: mail to it from a client's address opens a ticket"})

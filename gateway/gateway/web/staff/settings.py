@@ -21,8 +21,9 @@ def staff_settings(tab, description):
 
 
 def load_form(tab):
-    """Return the tab's profile inputs, its settings inputs and its stored values."""
-    description, values, staff = settings.form_data(tab)
+    """Return the tab's profile inputs, its settings inputs and its stored values (the support address among
+    them, as ``support_address``, on the Tickets tab)."""
+    description, values, staff, support = settings.form_data(tab)
     staff_options = None if staff is None else [(str(user["id"]), f"{user['name']} ({user['email']})")
                                                 for user in staff]
     profile = forms.profile_fields() if tab == "general" else []
@@ -30,15 +31,16 @@ def load_form(tab):
     profile_names = {item.name for item in profile}
     fields = [item for item in forms.settings_fields(description, staff_options, staff_settings(tab, description))
               if item.name not in profile_names]
-    return profile, fields, values
+    return profile, fields, {**values, "support_address": support} if tab == "tickets" else values
 
 
 def render_settings(tab, profile, fields, summary=(), saved=False, status=200, has_logo=False,
-                    logo_errors=()):
+                    logo_errors=(), support_address=None):
     tabs = [(name, name.capitalize()) for name in SETTINGS_TABS]
     return render_template("staff/settings.html", tab=tab, tab_title=tab.capitalize(), tabs=tabs,
                            profile=profile, fields=fields, summary=list(summary), saved=saved,
-                           has_logo=has_logo, logo_errors=list(logo_errors)), status
+                           has_logo=has_logo, logo_errors=list(logo_errors),
+                           support_address=support_address), status
 
 
 @blueprint.get("/settings", defaults={"tab": "general"})
@@ -48,7 +50,7 @@ def settings_tab(tab):
     profile, fields, values = load_form(tab)
     forms.show_stored(profile + fields, values)
     return render_settings(tab, profile, fields, saved=request.args.get("saved") == "1",
-                           has_logo=values.get("has_logo", False))
+                           has_logo=values.get("has_logo", False), support_address=values.get("support_address"))
 
 
 @blueprint.post("/settings/<tab>")
@@ -62,7 +64,8 @@ def save_settings(tab):
     _, problem = forms.save_form(every_field, changes, errors,
                                  lambda values: values and settings.change_tab(tab, values),
                                  lambda summary: render_settings(tab, profile, fields, summary=summary, status=400,
-                                                                 has_logo=stored.get("has_logo", False)))
+                                                                 has_logo=stored.get("has_logo", False),
+                                                                 support_address=stored.get("support_address")))
     return problem or redirect(url_for(".settings_tab", tab=tab, saved=1), 303)
 
 
