@@ -87,8 +87,12 @@ class System:
         self.rpc = RpcClient(self.amqp_uri, timeout=10)
         for service in self.services.values():
             service.start()
-        for name in SERVICES:
-            self.wait_until_up(name)
+        try:
+            for name in SERVICES:
+                self.wait_until_up(name)
+        except BaseException:  # a System that did not come up leaves no service running
+            self.stop_services()
+            raise
         self.app = create_app({"TESTING": True, "AMQP_URI": self.vhost.uri(process="gateway"),
                                "RPC_TIMEOUT_SECONDS": 5, "BLOB_STORE_URL": self.blob_store_url})
         self.http = self.app.test_client()

@@ -1,6 +1,8 @@
 """Test support: isolated broker vhosts and databases, service processes and a cuttable TCP link."""
+import ctypes
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -137,6 +139,18 @@ class Databases:
                 self._admin(f'DROP DATABASE IF EXISTS "{self.prefix}_{service}" WITH (FORCE)')
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent():
+    """In the child, before exec: SIGTERM it when the test process dies (Linux), so a killed or crashed
+    test run never leaves services behind holding database connections and CPU. The kernel follows the
+    thread that started the child: start services from a thread that outlives them (the main one)."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 class ServiceProcess:
     """One service running as ``python -m shared.run``, exactly as in production."""
 
@@ -150,7 +164,8 @@ class ServiceProcess:
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [sys.executable, "-W", "ignore", "-m", "shared.run", self.target],
-            env={**self.env, **env_overrides}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+            env={**self.env, **env_overrides}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent)
         log.close()
 
     def stop(self, kill=False):
