@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from portico_testing import Databases
 from tickets.models import Base
 
-DOCUMENT_TABLES = {"documents", "document_accounts"}
+DOCUMENT_TABLES = {"documents"}  # document_accounts is known_accounts now (0005)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
