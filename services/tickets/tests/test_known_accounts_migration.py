@@ -1,26 +1,15 @@
 """The migration that makes one table of the client accounts accounts confirmed, on both backends, up and down."""
 from datetime import datetime, timezone
 
-import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from portico_testing import Databases
 from tickets.models import Base
 
 OLD_TABLES = {"ticket_known_accounts", "document_accounts"}
 EARLY, LATE, DONE = (datetime(2026, 1, day, 9, tzinfo=timezone.utc) for day in (1, 2, 3))
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def tickets_database(request, tmp_path):
-    databases = Databases(request.param, tmp_path, services=("tickets",))
-    engine = sa.create_engine(databases.urls["tickets"])
-    yield databases.alembic_config("tickets"), engine
-    engine.dispose()
-    databases.drop()
 
 
 def table(connection, name):
