@@ -1,19 +1,30 @@
 """A ticket in real browsers: a client on a phone opens one with a photo from Home's floating button, staff reply
-from the inbox, the client reads the reply, staff close the ticket and it moves to the client's closed tickets."""
+from the inbox, the client reads the reply and gets it by email, answers that email and reads the answer in the
+ticket; staff close the ticket and it moves to the client's closed tickets."""
 import io
 
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from portico_testing import wait_for
+
 pytest.register_assert_rewrite("tests.browser")  # before the import, so its assertions explain failures
 from tests.browser import AXE_SCRIPT, AXE_URL_PATH, PHONE, Problems, axe_violations, horizontal_overflow
 from tests.portal_helpers import CLIENT_PASSWORD, registered_client
 from tests.test_browser_staff import sign_in as staff_sign_in
 from tests.test_browser_staff import submit
+from tests.ticket_mail import answer_by_email, staff_reply_mail
 
 pytest_plugins = ("tests.browser",)  # the chromium, site and page fixtures
 pytestmark = [pytest.mark.browser, pytest.mark.backends("sqlite")]  # docs/architecture.md, "Tests and backends"
+
+
+def reload_until_shown(page, text, timeout=20.0):
+    """Reload ``page`` until ``text`` is on it (the ticket page shows what was there when it was loaded)."""
+    wait_for(lambda: page.reload() and page.get_by_text(text).count(), timeout=timeout, interval=0.25,
+             message=f"{text!r} on {page.url}")
+    expect(page.get_by_text(text)).to_be_visible()
 
 
 def photo():
@@ -69,6 +80,12 @@ def test_a_client_on_a_phone_opens_a_ticket_with_a_photo_and_follows_it_to_close
 
     page.goto(ticket_url)
     expect(page.get_by_text("Sorry! We will trim it tomorrow.")).to_be_visible()
+    mail = staff_reply_mail(system, record["email"], "Sorry! We will trim it tomorrow.", ticket_url.rsplit("/", 1)[1])
+    answer_by_email(system, mail, record["email"], "Tomorrow suits me, thanks.", "<hedge-answer@client.example>")
+    reload_until_shown(page, "Tomorrow suits me, thanks.")
+    assert axe_violations(page) == [] and horizontal_overflow(page) == 0
+    staff_page.reload()
+    expect(staff_page.get_by_text("Tomorrow suits me, thanks.")).to_be_visible()
 
     submit(staff_page, "Close ticket")
     expect(staff_page.get_by_text("The status is changed.")).to_be_visible()

@@ -2,15 +2,13 @@
 each setting of the Tickets tab refused by the API; files served as downloads."""
 import io
 import itertools
-import smtplib
-from email.message import EmailMessage
 
 import pytest
 from PIL import Image
 
 from portico_testing import wait_for
-from tests.conftest import INBOUND_DOMAIN
 from tests.portal_helpers import bearer, portal_api, registered_client
+from tests.ticket_mail import answer_by_email, staff_reply_mail
 
 pytestmark = pytest.mark.backends("postgresql", both=("test_a_ticket_from_opening_to_closed",))
 API = "/api/v1/staff"
@@ -89,16 +87,9 @@ def test_a_staff_reply_is_emailed_and_the_client_s_emailed_answer_joins_the_tick
     opened = business.client("POST", "/tickets", 201, json={"category_id": business.general(),
                                                              "body": "The hose by the shed is leaking."})
     business.staff("POST", f"/tickets/{opened['id']}/messages", 201, json={"body": "We will fix it on Friday."})
-    mail = system.mail.wait_for_message(business.client_record["email"], matching=lambda m: "ticket" in m.subject)
-    assert "We will fix it on Friday." in mail.text and f"/tickets/{opened['id']}" in mail.text
-    reply_to = mail.message["Reply-To"].addresses[0].addr_spec
-    assert reply_to.startswith("reply+") and reply_to.endswith(f"@{INBOUND_DOMAIN}")
-    answer = EmailMessage()
-    answer["From"], answer["To"] = business.client_record["email"], reply_to
-    answer["Subject"], answer["Message-ID"] = f"Re: {mail.subject}", "<answer-1@client.example>"
-    answer.set_content("Friday is fine, thank you.\n\nOn Monday the business wrote:\n> We will fix it on Friday.")
-    with smtplib.SMTP("127.0.0.1", system.inbound_smtp_port, timeout=20) as smtp:
-        smtp.send_message(answer)
+    mail = staff_reply_mail(system, business.client_record["email"], "We will fix it on Friday.", opened["id"])
+    answer_by_email(system, mail, business.client_record["email"], "Friday is fine, thank you.",
+                    "<answer-1@client.example>")
 
     def answered():
         messages = business.staff("GET", f"/tickets/{opened['id']}")["messages"]

@@ -10,12 +10,12 @@ import logging
 import time
 
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc
 
 from shared.config import env
 from shared.errors import AnswerTooLarge, CallExpired, PermissionDenied, PorticoError, Unauthenticated
 from shared.message_size import encoded_size, refuse_oversize
 from shared.passport import Claims, PassportVerifier
+from shared.rpc_entrypoint import guarded_rpc
 
 PASSPORT_KEY = "passport"
 DEADLINE_KEY = "deadline"
@@ -169,7 +169,7 @@ def _guarded(check, callers):
             return result
 
         guarded.callers = callers  # read by the tests that call every entrypoint with every kind of passport
-        return rpc(expected_exceptions=PorticoError)(guarded)
+        return guarded_rpc(expected_exceptions=PorticoError)(guarded)
 
     return decorate
 

@@ -18,6 +18,7 @@ from nameko.messaging import QueueConsumer  # noqa: E402
 
 from shared.config import amqp_uri, load_service_config  # noqa: E402
 from shared.logs import logging_config  # noqa: E402
+from shared.rpc_entrypoint import drop_undecodable  # noqa: E402
 
 
 def _settle_quietly(action):
@@ -41,6 +42,7 @@ def _settle_quietly(action):
 
 QueueConsumer.ack_message = _settle_quietly("ack")
 QueueConsumer.requeue_message = _settle_quietly("requeue")
+QueueConsumer.on_decode_error = drop_undecodable
 
 
 def service_class(target):

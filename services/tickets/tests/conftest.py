@@ -4,9 +4,10 @@ import io
 import re
 
 import pytest
+import sqlalchemy as sa
 from PIL import Image
 
-from portico_testing import inprocess
+from portico_testing import Databases, inprocess
 from portico_testing.documents import PDF
 from portico_testing.inprocess import SECRET_BOX, opened_payload, outbox_writer, service_worker, sqlite_session
 from shared.blobs import blob_store
@@ -16,6 +17,16 @@ from shared.messaging import Inbox, envelope
 from shared.sealing import seal_secrets
 from tickets.models import Base, platform
 from tickets.service import TicketsService
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def tickets_database(request, tmp_path):
+    """An empty tickets database on each backend (the migrations' tests): its Alembic config and an engine."""
+    databases = Databases(request.param, tmp_path, services=("tickets",))
+    engine = sa.create_engine(databases.urls["tickets"])
+    yield databases.alembic_config("tickets"), engine
+    engine.dispose()
+    databases.drop()
 
 
 @pytest.fixture

@@ -1,24 +1,13 @@
 """The documents migrations on both backends: they make the tables the models describe, and undo them."""
-import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from portico_testing import Databases
 from tickets.models import Base
 
-DOCUMENT_TABLES = {"documents", "document_accounts"}
+DOCUMENT_TABLES = {"documents"}  # document_accounts is known_accounts now (0006)
 INVITATION_TABLES = {"invitation_documents", "invitation_document_shares"}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def tickets_database(request, tmp_path):
-    databases = Databases(request.param, tmp_path, services=("tickets",))
-    engine = sa.create_engine(databases.urls["tickets"])
-    yield databases.alembic_config("tickets"), engine
-    engine.dispose()
-    databases.drop()
 
 
 def test_the_documents_tables_match_the_models_and_go_away_on_downgrade(tickets_database):

@@ -4,17 +4,12 @@ A client acts on the account their passport names, with at least the view right;
 their business, which accounts confirms before a thread is started with it. Opening a thread marks it read
 for the side that opened it; so does asking for its new messages while the page is open.
 """
-import eventlet
-
 from shared.context import tenant_rpc
-from shared.errors import ServiceTimeout
 from shared.events import CHAT_MESSAGE_ADDED
 from shared.validation import load_or_raise
-from tickets import access, chat
+from tickets import access, chat, known_accounts
 from tickets.chat_schemas import (ChatMessageInput, NewClientThreadInput, NewStaffThreadInput, SinceInput,
                                   ThreadFiltersInput)
-
-ACCOUNTS_TIMEOUT_SECONDS = 3  # nameko's own proxy would wait for ever
 
 
 class ChatEntrypoints:
@@ -94,9 +89,7 @@ class ChatEntrypoints:
     def start_chat_thread(self, thread):
         tenant_id = access.staff_tenant(self.ctx)
         data = load_or_raise(NewStaffThreadInput, thread)
-        self.db.rollback()  # no transaction (on SQLite, the service's one connection) waits on accounts
-        with eventlet.Timeout(ACCOUNTS_TIMEOUT_SECONDS, ServiceTimeout("The accounts service did not answer in time.")):
-            self.accounts.get_client(data["account_id"])  # NotFound unless it is this business's client
+        known_accounts.ensure_known(self.db, self.accounts, tenant_id, data["account_id"])
         row, message = chat.start_thread(self.db, tenant_id, data["account_id"], chat.STAFF,
                                          self.ctx.claims.actor_id, data["subject"], data["body"])
         self._chat_publish(row, message, True)

@@ -6,27 +6,15 @@ client the first time; a client only ever reaches the account their passport nam
 ``documents_enabled`` off a client sees nothing; uploads, the "Done uploading" button and the "completely
 done" box each need their own setting.
 """
-import eventlet
-
 from shared.context import tenant_rpc
-from shared.errors import InvalidInput, PermissionDenied, ServiceTimeout
-from tickets import access, documents
+from shared.errors import InvalidInput, PermissionDenied
+from tickets import access, documents, known_accounts
 
-ACCOUNTS_TIMEOUT_SECONDS = 3
 CLIENT_FEATURES = ("allow_client_uploads", "done_uploading_button", "done_uploading_checkbox")
 UPLOAD_RIGHT = "pay"  # a view-only link reads the account; sending files acts on it
 
 
 class DocumentEntrypoints:
-
-    def _document_account(self, tenant_id, account_id):
-        def confirm(account):
-            with eventlet.Timeout(ACCOUNTS_TIMEOUT_SECONDS,
-                                  ServiceTimeout("The accounts service did not answer in time.")):
-                return self.accounts.get_client(account)
-
-        documents.ensure_known(self.db, tenant_id, account_id, confirm)
-        return account_id
 
     def _client_documents(self, needs="view"):
         """The client's tenant, account and settings, once documents are on for clients."""
@@ -41,7 +29,7 @@ class DocumentEntrypoints:
     def account_documents(self, account_id):
         """Staff view of an account's documents: who shared or uploaded what and when, and the done mark."""
         tenant_id = access.staff_tenant(self.ctx)
-        self._document_account(tenant_id, account_id)
+        known_accounts.ensure_known(self.db, self.accounts, tenant_id, account_id)
         rows = documents.list_documents(self.db, tenant_id, account_id)
         listed, more = documents.fitting([documents.describe(row, for_staff=True) for row in rows])
         return {"documents": listed, "more": more, "done_uploading": documents.done_state(self.db, tenant_id,
@@ -51,7 +39,7 @@ class DocumentEntrypoints:
     def share_document(self, account_id, document):
         """Share a file (``document``: ``upload_id``, ``title``, optional ``folder`` and ``filename``)."""
         tenant_id = access.staff_tenant(self.ctx)
-        self._document_account(tenant_id, account_id)
+        known_accounts.ensure_known(self.db, self.accounts, tenant_id, account_id)
         if isinstance(document, dict) and document.get("done"):
             raise InvalidInput("Only a client says they are done uploading.", {"done": ["Unknown field."]})
         row, _ = documents.new_document(self.db, self.blobs, tenant_id, account_id, document,

@@ -7,7 +7,6 @@ a document by id and title, never its bytes.
 """
 from marshmallow import RAISE, Schema, fields, validate
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from shared.blobs import BLOB_ID
 from shared.clock import iso_utc, utcnow
@@ -16,8 +15,8 @@ from shared.events import DOCUMENT_UPLOADED, DONE_UPLOADING
 from shared.fields import ONE_LINE, TRIMMED
 from shared.message_size import MAX_MESSAGE_BYTES, encoded_size
 from shared.validation import load_or_raise
-from tickets import document_files
-from tickets.models import Document, DocumentAccount
+from tickets import document_files, known_accounts
+from tickets.models import Document, KnownAccount
 
 LISTED_AT_MOST = 200
 # A list answer stays within three quarters of a message whatever the titles hold (200 emoji take 2,400 bytes
@@ -46,27 +45,6 @@ def describe(row, for_staff=False):
         described.update(account_id=row.account_id, uploaded_by={"kind": row.uploaded_by_kind,
                                                                    "id": row.uploaded_by_id})
     return described
-
-
-def ensure_known(session, tenant_id, account_id, confirm):
-    """Return once ``account_id`` is a client of ``tenant_id``; ``confirm(account_id)`` asks accounts the first time
-    and raises NotFound for an id that is not the business's client."""
-    if not isinstance(account_id, int) or isinstance(account_id, bool) or not 0 < account_id < 2 ** 63:
-        raise NotFound("No such client.")
-    if session.get(DocumentAccount, (tenant_id, account_id)) is not None:
-        return
-    session.rollback()  # no transaction waits on accounts' answer
-    confirm(account_id)
-    _remember(session, tenant_id, account_id)
-
-
-def _remember(session, tenant_id, account_id):
-    try:
-        with session.begin_nested():
-            session.add(DocumentAccount(tenant_id=tenant_id, account_id=account_id, confirmed_at=utcnow()))
-    except IntegrityError:
-        pass
-    return session.get(DocumentAccount, (tenant_id, account_id))
 
 
 def new_document(session, store, tenant_id, account_id, request, uploader):
@@ -140,7 +118,7 @@ def discard(store, blob_id):
 
 
 def done_state(session, tenant_id, account_id):
-    known = session.get(DocumentAccount, (tenant_id, account_id))
+    known = session.get(KnownAccount, (tenant_id, account_id))
     if known is None or known.done_uploading_at is None:
         return None
     return {"at": iso_utc(known.done_uploading_at), "portal_user_id": known.done_uploading_by}
@@ -159,7 +137,7 @@ def announce_upload(outbox, session, row, done):
 
 def mark_done(session, outbox, tenant_id, account_id, portal_user_id, via):
     """Record that the client has sent everything and tell the business (alerts)."""
-    known = session.get(DocumentAccount, (tenant_id, account_id)) or _remember(session, tenant_id, account_id)
+    known = known_accounts.remember(session, tenant_id, account_id)
     known.done_uploading_at, known.done_uploading_by = utcnow(), portal_user_id
     outbox.add(session, DONE_UPLOADING, {
         "account_id": account_id, "portal_user_id": portal_user_id, "via": via,

@@ -1,5 +1,5 @@
-"""Tables private to the tickets service: tickets and their conversation, chat threads, documents (and the
-invitation email's welcome document)."""
+"""Tables private to the tickets service: the client accounts it knows, tickets and their conversation, chat
+threads, documents (and the invitation email's welcome document)."""
 from datetime import datetime
 
 from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
@@ -9,6 +9,22 @@ from shared.tables import service_base
 
 
 Base, platform = service_base()
+
+
+# --- the client accounts accounts confirmed as the business's (known_accounts.py) --------------------
+
+class KnownAccount(Base):
+    """A client account accounts confirmed as the business's (asked by staff, or named by a client's passport),
+    remembered for tickets, chat and documents alike; and the account's "done uploading" mark (documents.py)."""
+
+    __tablename__ = "known_accounts"
+
+    tenant_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    confirmed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The last time a portal user of the account said they had sent everything, and who.
+    done_uploading_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    done_uploading_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 # --- tickets and their conversation (ticketing.py, ticket_messages.py, attachments.py) ---------------
@@ -87,16 +103,6 @@ class TicketAttachment(Base):
     size: Mapped[int] = mapped_column(Integer)
 
 
-class TicketAccount(Base):
-    """A client account accounts confirmed as the business's, before staff opened a ticket for it."""
-
-    __tablename__ = "ticket_known_accounts"
-
-    tenant_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    account_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    confirmed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
 # --- chat threads (chat.py) -------------------------------------------------------------------------
 
 class ChatThread(Base):
@@ -156,19 +162,6 @@ class Document(Base):
     uploaded_by_kind: Mapped[str] = mapped_column(String(10))  # staff, client
     uploaded_by_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class DocumentAccount(Base):
-    """A client account that accounts confirmed as the business's, before documents were shared with it."""
-
-    __tablename__ = "document_accounts"
-
-    tenant_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    account_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    confirmed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    # The last time a portal user of the account said they had sent everything, and who.
-    done_uploading_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    done_uploading_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 # --- the invitation email's welcome document (invitation_documents.py) ------------------------------

@@ -6,11 +6,10 @@ to one of its own staff.
 """
 import logging
 
-import eventlet
 from nameko.exceptions import RemoteError
 
 from shared.context import tenant_rpc
-from shared.errors import PorticoError, ServiceTimeout, invalid
+from shared.errors import PorticoError, invalid
 from shared.settings_store import update_settings
 from shared.validation import load_or_raise
 from tickets import access, categories, known_accounts, ticket_messages, ticketing
@@ -19,8 +18,6 @@ from tickets.settings import TABS
 from tickets.ticket_schemas import (AssignSchema, CategoryChangeSchema, CategorySchema, ReplySchema,
                                     StaffOpenTicketSchema, StatusSchema, TicketFilterSchema)
 
-ACCOUNTS_TIMEOUT_SECONDS = 3
-
 log = logging.getLogger(__name__)
 
 
@@ -28,8 +25,7 @@ class StaffTicketEntrypoints:
     """Mixed into TicketsService with TicketEntrypoints: needs ``accounts`` besides."""
 
     def _ask_accounts(self, method, *args):
-        with eventlet.Timeout(ACCOUNTS_TIMEOUT_SECONDS, ServiceTimeout("The accounts service did not answer in time.")):
-            return getattr(self.accounts, method)(*args)
+        return known_accounts.ask(self.accounts, method, *args)
 
     def _client_to_tell(self, account_id):
         """The client a staff reply is emailed to, as accounts knows them now; None when accounts cannot say (the
@@ -154,8 +150,7 @@ class StaffTicketEntrypoints:
         """Open a ticket on a client's behalf (a phone call): any category, the client confirmed by accounts."""
         tenant_id = access.staff_tenant(self.ctx)
         data = load_or_raise(StaffOpenTicketSchema, request)
-        known_accounts.ensure_known(self.db, tenant_id, data["account_id"],
-                                    lambda account: self._ask_accounts("get_client", account))
+        known_accounts.ensure_known(self.db, self.accounts, tenant_id, data["account_id"])
         settings = self._tickets_settings()
         categories.ensure(self.db, tenant_id, settings["ticket_categories"])
         self.db.commit()
