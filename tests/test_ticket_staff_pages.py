@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from tests.test_tickets_api import Business
 from tests.test_tickets_pages import Pages, csrf_of, jpeg
 
 pytestmark = pytest.mark.backends("sqlite")
@@ -161,3 +162,34 @@ def test_another_business_client_has_no_open_ticket_page(pages, system):
         "csrf_token": csrf_of(html), "category_id": str(pages.category_id("General")), "body": "Intruder"})
     assert response.status_code == 404
     assert "No tickets match." in other.staff_page("/staff/tickets?status=")
+
+
+def test_the_demo_seed_keeps_a_hidden_category_with_a_ticket_staff_opened(pages, system):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("seed_demo", "scripts/seed_demo.py")
+    seed_demo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(seed_demo)
+    seed_demo.staff_opened_ticket(system.rpc, system.context(pages.tenant), client_id(pages))
+    hidden = [row for row in pages.categories() if row["hidden"]]
+    assert [row["name"] for row in hidden] == ["Warranty claim"]
+    inbox = pages.staff_page(f"/staff/tickets?category_id={hidden[0]['id']}")
+    assert "Sprinkler head replaced under warranty" in inbox
+    assert "Sprinkler head replaced under warranty" in pages.client_page("tickets")
+
+
+def test_the_staff_api_opens_a_ticket_for_the_business_own_client_only(system):
+    business, other = Business(system), Business(system)
+    account = business.client_record["id"]
+    cancel = next(row["id"] for row in business.staff("GET", "/ticket-categories")["items"] if row["name"] == "Cancel")
+    opened = business.staff("POST", f"/clients/{account}/tickets", 201, content_type="multipart/form-data", data={
+        "category_id": str(cancel), "body": "Called to cancel Friday.", "attachments": [(io.BytesIO(jpeg()), "a.jpg")]})
+    ticket = business.staff("GET", f"/tickets/{opened['id']}")
+    assert ticket["opened_by"] == "staff" and ticket["opened_by_name"] == OWNER
+    assert ticket["account_id"] == account and ticket["messages"][0]["attachments"][0]["filename"] == "a.jpg"
+    assert business.client("GET", f"/tickets/{opened['id']}")["opened_by"] == "staff"
+    refused = business.staff("POST", f"/clients/{account}/tickets", 400, json={"category_id": cancel, "body": " "})
+    assert refused["error"]["fields"] == {"body": ["Write a message."]}
+    business.staff("POST", f"/clients/{other.client_record['id']}/tickets", 404,
+                   json={"category_id": cancel, "body": "Intruder"})
+    assert business.staff("GET", "/tickets?status=active")["total"] == 1
+    assert other.staff("GET", "/tickets?status=active")["total"] == 0
