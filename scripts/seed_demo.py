@@ -128,6 +128,7 @@ def seed(client, mailbox_url):
     for description, cents in (("Weekly mowing, week 44", 4500), ("Weekly mowing, week 45", 4500)):
         invoice(client, staff, sam["id"], description, cents, 7)
     seed_tickets(client, staff, jordan_client)
+    staff_opened_ticket(client, staff, jordan["id"])
     seed_chat(client, staff, jordan_client, jordan["id"])
     documents(client, staff, jordan["id"], jordan_client)
     return tenant
@@ -186,6 +187,16 @@ def seed_tickets(client, staff, jordan):
         ticket = client.call("tickets", "open_my_ticket", {"category_id": category[name], "body": body}, context=jordan)
         client.call("tickets", "reply_to_ticket", ticket["id"], {"body": "Thanks, noted."}, context=staff)
         client.call("tickets", "set_ticket_status", ticket["id"], {"status": status}, context=staff)
+
+
+def staff_opened_ticket(client, staff, account_id):
+    """A category kept for staff (hidden from clients) and a ticket staff opened under it for Jordan."""
+    hidden = client.call("tickets", "create_ticket_category", {"name": "Warranty claim", "hidden": True},
+                         context=staff)
+    client.call("tickets", "open_ticket_for_client", {
+        "account_id": account_id, "category_id": hidden["id"], "subject": "Sprinkler head replaced under warranty",
+        "body": "As agreed on the phone: we replace the broken sprinkler head by the drive at no charge."},
+        context=staff)
 
 
 def demo_pdf(text):

@@ -77,6 +77,7 @@ STATE_RULES = {
     # A ticket's category must be one the business offers clients; a message must not be blank and is counted
     # as a reader counts characters (an emoji is one), under 500 when it opens a ticket; files by their content.
     "POST /api/v1/portal/{slug}/tickets": {"category_id", "body", "attachments"},
+    "POST /api/v1/staff/clients/{client_id}/tickets": {"category_id", "body", "attachments"},
     "POST /api/v1/portal/{slug}/tickets/{ticket_id}/messages": {"body", "attachments"},
     "POST /api/v1/staff/tickets/{ticket_id}/messages": {"body", "attachments"},
     # A category's name is the business's only once; an assignee must be one of its staff.

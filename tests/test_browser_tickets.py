@@ -1,6 +1,7 @@
 """A ticket in real browsers: a client on a phone opens one with a photo from Home's floating button, staff reply
 from the inbox, the client reads the reply and gets it by email, answers that email and reads the answer in the
-ticket; staff close the ticket and it moves to the client's closed tickets."""
+ticket; staff close the ticket and it moves to the client's closed tickets. Staff add and reorder a category and
+open a ticket for a client."""
 import io
 
 import pytest
@@ -95,3 +96,37 @@ def test_a_client_on_a_phone_opens_a_ticket_with_a_photo_and_follows_it_to_close
     expect(page.locator("section", has=page.get_by_role("heading", name="Open tickets"))).to_contain_text(
         "No open tickets.")
     assert axe_violations(page) == [] and horizontal_overflow(page) == 0
+
+
+def test_staff_order_categories_and_open_a_ticket_for_a_client(system, site, staff_page):
+    tenant, owner = system.new_tenant(display_name="Tidy Hedges")
+    record, _ = registered_client(system, tenant, name="Robin Client")
+    staff_sign_in(staff_page, site, owner)
+    staff_page.goto(f"{site}/staff/tickets")
+    staff_page.get_by_role("link", name="Ticket categories").click()
+    expect(staff_page.get_by_role("heading", name="Ticket categories")).to_be_visible()
+    assert axe_violations(staff_page) == []
+
+    submit(staff_page, "Add category")  # no name
+    expect(staff_page.get_by_role("alert")).to_contain_text("Enter a name for the category.")
+    assert axe_violations(staff_page) == []
+    staff_page.get_by_label("Name").fill("Gate access")
+    submit(staff_page, "Add category")
+    expect(staff_page.get_by_role("status")).to_contain_text("Category added.")
+    submit(staff_page, "Move up Gate access")
+    expect(staff_page.locator("table.categories tbody th")).to_have_text(
+        ["General", "Reschedule", "Gate access", "Cancel"])
+    assert axe_violations(staff_page) == []
+
+    staff_page.goto(f"{site}/staff/clients/{record['id']}")
+    staff_page.get_by_role("link", name="Open a ticket for this client").click()
+    expect(staff_page.get_by_role("heading", name="Open a ticket for Robin Client")).to_be_visible()
+    assert axe_violations(staff_page) == []
+    staff_page.get_by_label("Category").select_option(label="Gate access")
+    staff_page.get_by_label("Opening message").fill("Robin called: the gate code changed to 4321.")
+    staff_page.get_by_label("Photos or PDFs (optional)").set_input_files(
+        [{"name": "gate.jpg", "mimeType": "image/jpeg", "buffer": photo()}])
+    submit(staff_page, "Open ticket")
+    expect(staff_page.get_by_role("status")).to_contain_text("The ticket is opened")
+    expect(staff_page.locator(".ticket-facts")).to_contain_text("Olive Owner, for the client")
+    expect(staff_page.get_by_role("link", name="gate.jpg")).to_be_visible()

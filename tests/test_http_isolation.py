@@ -104,6 +104,12 @@ BODIES = {
     "portal.tickets.open_ticket": Body(lambda ids, v: {"category_id": ids["category_id"], "body": "Intruder"},
                                        slots=["category_id"]),
     "staff.documents.share": {"title": "Intruder"}, "staff.documents.delete": {},
+    "staff.ticket_categories.rename_category": {"name": "Renamed by an intruder"},
+    "staff.ticket_categories.move_category": {"direction": "up"},
+    "staff.ticket_categories.set_visibility": {"hidden": "true"},
+    # The page reads the form through gateway.ticket_files, as the portal's does.
+    "staff.ticket_new.open_ticket": Body(lambda ids, v: {"category_id": ids["category_id"], "body": "Intruder"},
+                                        slots=["category_id"]),
 }
 # Routes whose answer to a foreign id is not 403/404, and why. Their answer must be exactly the one the same
 # request gets with ids that name nothing at all (NOWHERE): it tells the caller nothing about the other's data.

@@ -4,8 +4,9 @@ this composes its answers with the names accounts holds (clients, staff) and car
 Files: each upload goes into the blob store as the gateway's own, unchecked blob; tickets checks the bytes,
 keeps a clean copy of its own and the gateway deletes the upload once tickets answered.
 """
-from gateway.features.clients import client_names
+from gateway.features.clients import client_names, find_client
 from gateway.services import blobs, rpc
+from shared.errors import NotFound
 
 MAX_FILES = 5
 
@@ -91,7 +92,15 @@ def ticket(ticket_id):
     for message in found["messages"]:
         message["author_name"] = (staff.get(message["author_id"]) if message["author_kind"] == "staff"
                                   else found["client_name"])
+    found["opened_by_name"] = staff.get(found.get("opened_by_id"))
     return found
+
+
+def open_for_client(account_id, request, files=()):
+    """Open a ticket on the client's behalf; the client is looked up first, so another's is not found."""
+    find_client(account_id)
+    return with_uploads(files, lambda uploads: tickets("open_ticket_for_client", {
+        **request, "account_id": account_id, "attachments": uploads}))
 
 
 def reply(ticket_id, message, files=()):
@@ -121,3 +130,17 @@ def create_category(category):
 
 def change_category(category_id, changes):
     return tickets("update_ticket_category", category_id, changes)
+
+
+def move_category(category_id, direction):
+    """Move a category one place ``up`` or ``down``: the list is numbered afresh and what changed is saved."""
+    rows = categories()
+    index = next((at for at, row in enumerate(rows) if row["id"] == category_id), None)
+    if index is None:
+        raise NotFound("No such category.")
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(rows):
+        rows[index], rows[other] = rows[other], rows[index]
+    for position, row in enumerate(rows, start=1):
+        if row["position"] != position:
+            change_category(row["id"], {"position": position})

@@ -198,13 +198,18 @@ def test_staff_open_a_ticket_for_their_own_client_only(business):
     opened = business.staff().open_ticket_for_client({"account_id": ACCOUNT, "category_id": business.category("Cancel"),
                                                       "body": "Client called to cancel Tuesday."})
     assert business.client().my_tickets("open")[0]["unread"] is True
-    assert business.staff().get_ticket(opened["id"])["assignee_id"] == STAFF_ID
+    assert business.client().my_ticket(opened["id"])["opened_by"] == "staff"
+    staff_view = business.staff().get_ticket(opened["id"])
+    assert staff_view["assignee_id"] == STAFF_ID and staff_view["opened_by_id"] == STAFF_ID
     assert business.accounts.asked == [ACCOUNT]
     business.staff().open_ticket_for_client({"account_id": ACCOUNT, "category_id": business.category(), "body": "x"})
     assert business.accounts.asked == [ACCOUNT]  # confirmed once, remembered
     with pytest.raises(NotFound):
         business.staff().open_ticket_for_client({"account_id": 9_999, "category_id": business.category(),
                                                  "body": "x"})
+    with pytest.raises(NotFound):  # another business's category: refused before the account is asked about
+        business.staff().open_ticket_for_client({"account_id": 8_888, "category_id": 987_654, "body": "x"})
+    assert business.accounts.asked == [ACCOUNT, 9_999]
     assert business.staff().list_tickets()["total"] == 2
 
 

@@ -102,7 +102,8 @@ class StaffTicketEntrypoints:
         ticket_messages.mark_read(ticket, "staff")
         name = categories.get(self.db, ticket.tenant_id, ticket.category_id).name
         messages, earlier = ticket_messages.conversation(self.db, ticket)
-        answer = {**ticketing.summary(ticket, name, "staff"), "messages": messages, "earlier_messages": earlier}
+        answer = {**ticketing.summary(ticket, name, "staff"), "messages": messages, "earlier_messages": earlier,
+                  "opened_by_id": ticket_messages.opener_id(self.db, ticket)}
         self.db.commit()
         return answer
 
@@ -147,12 +148,15 @@ class StaffTicketEntrypoints:
 
     @tenant_rpc
     def open_ticket_for_client(self, request):
-        """Open a ticket on a client's behalf (a phone call): any category, the client confirmed by accounts."""
+        """Open a ticket on a client's behalf (a phone call): any category, the client confirmed by accounts.
+        The category is checked before the account is remembered, so a refused request writes nothing."""
         tenant_id = access.staff_tenant(self.ctx)
         data = load_or_raise(StaffOpenTicketSchema, request)
-        known_accounts.ensure_known(self.db, self.accounts, tenant_id, data["account_id"])
         settings = self._tickets_settings()
         categories.ensure(self.db, tenant_id, settings["ticket_categories"])
+        self.db.commit()
+        categories.get(self.db, tenant_id, data["category_id"])
+        known_accounts.ensure_known(self.db, self.accounts, tenant_id, data["account_id"])
         self.db.commit()
         category = categories.get(self.db, tenant_id, data["category_id"])
         kept = self._keep_files(data["attachments"])

@@ -84,6 +84,14 @@ def conversation(session, ticket):
     return shown, len(messages) - len(kept)
 
 
+def opener_id(session, ticket):
+    """The staff member who opened ``ticket`` for the client (the author of its first message), else None."""
+    if ticket.opened_by != "staff":
+        return None
+    return session.scalar(select(TicketMessage.author_id).where(TicketMessage.ticket_id == ticket.id)
+                          .order_by(TicketMessage.id).limit(1))
+
+
 def mark_read(ticket, audience):
     if audience == "client":
         ticket.client_unread = False

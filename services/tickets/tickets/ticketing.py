@@ -76,7 +76,8 @@ def summary(ticket, category_name, audience):
              "reference": ticket.reference, "created_at": ticket.created_at.isoformat(),
              "updated_at": ticket.updated_at.isoformat()}
     if audience == "client":
-        return {**shown, "status": CLIENT_STATUS[ticket.status], "unread": ticket.client_unread}
+        return {**shown, "status": CLIENT_STATUS[ticket.status], "unread": ticket.client_unread,
+                "opened_by": ticket.opened_by}
     return {**shown, "status": ticket.status, "unread": ticket.staff_unread, "account_id": ticket.account_id,
             "assignee_id": ticket.assignee_id, "category_id": ticket.category_id, "opened_by": ticket.opened_by,
             "closed_at": ticket.closed_at.isoformat() if ticket.closed_at else None}

@@ -1,12 +1,14 @@
-"""Staff API: the ticket inbox, a ticket, replies, assignment, status, files and categories."""
+"""Staff API: the ticket inbox, a ticket, opening one for a client, replies, assignment, status, files and
+categories."""
 from gateway.api.blueprints import STAFF, ApiBlueprint
-from gateway.api.portal.tickets import FILE_ANSWER
+from gateway.api.portal.tickets import FILE_ANSWER, OPEN_FIELDS
 from gateway.features import tickets
 from gateway.files import file_response
 from gateway.schemas.staff.tickets import (AssignedSchema, AssignRequestSchema, CategoryChangeSchema,
                                            CategoryListSchema, CategoryRequestSchema, CountsSchema, InboxArgsSchema,
                                            InboxSchema, ReplyAddedSchema, ReplyRequestSchema, StaffCategorySchema,
-                                           StaffTicketSchema, StatusRequestSchema, StatusSchema)
+                                           StaffOpenTicketRequestSchema, StaffTicketSchema, StatusRequestSchema,
+                                           StatusSchema, TicketOpenedSchema)
 from gateway.ticket_files import multipart_body, read_message
 
 blueprint = ApiBlueprint("tickets", __name__, tag="staff tickets", caller=STAFF)
@@ -25,6 +27,16 @@ def inbox(filters):
                      response=CountsSchema, dump=True)
 def counts():
     return tickets.counts()
+
+
+@blueprint.post("/clients/<id:client_id>/tickets")
+@blueprint.operation("Open a ticket on the client's behalf (any category, hidden ones too): JSON, or a multipart "
+                     "form with up to five photos or PDFs as `attachments`; the client sees it in their Tickets tab",
+                     status=201, response=TicketOpenedSchema, dump=True,
+                     requestBody=multipart_body(StaffOpenTicketRequestSchema))
+def open_ticket(client_id):
+    data, files = read_message(OPEN_FIELDS, numbers=("category_id",))
+    return tickets.open_for_client(client_id, data, files), 201
 
 
 @blueprint.get("/tickets/<id:ticket_id>")

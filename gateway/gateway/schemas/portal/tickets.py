@@ -74,6 +74,7 @@ class TicketSummarySchema(Schema):
     status = fields.String(metadata={"description": "`open` or `closed`."})
     unread = fields.Boolean(metadata={"description": "A reply the client has not read yet."})
     reference = fields.Nested(ReferenceSchema, allow_none=True)
+    opened_by = fields.String(metadata={"description": "`client`, `staff` (on the client's behalf) or `email`."})
     created_at = fields.String()
     updated_at = fields.String()
 

@@ -1,12 +1,13 @@
 """Staff API schemas: the ticket inbox, a ticket, replies, assignment, status, categories."""
 from marshmallow import RAISE, Schema, fields, validate
 
-from gateway.schemas.portal.tickets import AttachmentSchema, ReferenceSchema, ReplyAddedSchema, ReplyRequestSchema
+from gateway.schemas.portal.tickets import (AttachmentSchema, OpenTicketRequestSchema, ReferenceSchema,
+                                            ReplyAddedSchema, ReplyRequestSchema, TicketOpenedSchema)
 from shared.fields import TRIMMED, StrictBoolean, id_field, integer_field
 
 STATUSES = ["open", "pending", "on_hold", "closed"]
 
-__all__ = ["ReplyRequestSchema", "ReplyAddedSchema"]
+__all__ = ["ReplyRequestSchema", "ReplyAddedSchema", "TicketOpenedSchema"]
 
 
 class Strict(Schema):
@@ -68,6 +69,14 @@ class StaffMessageSchema(Schema):
 class StaffTicketSchema(StaffTicketSummarySchema):
     messages = fields.List(fields.Nested(StaffMessageSchema), metadata={"description": "The newest that fit."})
     earlier_messages = fields.Integer(metadata={"description": "How many earlier messages are not sent."})
+    opened_by_id = fields.Integer(allow_none=True, metadata={"description": "The staff member who opened it for "
+                                                                           "the client, else null."})
+    opened_by_name = fields.String(allow_none=True)
+
+
+class StaffOpenTicketRequestSchema(OpenTicketRequestSchema):
+    category_id = id_field(required=True, metadata={"description": "Any of the business's categories, hidden ones "
+                                                                   "included."})
 
 
 class CountsSchema(Schema):

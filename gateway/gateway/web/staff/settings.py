@@ -1,7 +1,7 @@
 """Staff pages: the settings tabs, and the General tab's logo."""
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from gateway.features import business, settings
+from gateway.features import business, settings, tickets
 from gateway.features.settings import SETTINGS_TABS
 from gateway.files import uploaded_logo
 from gateway.web import forms
@@ -31,7 +31,19 @@ def load_form(tab):
     profile_names = {item.name for item in profile}
     fields = [item for item in forms.settings_fields(description, staff_options, staff_settings(tab, description))
               if item.name not in profile_names]
-    return profile, fields, {**values, "support_address": support} if tab == "tickets" else values
+    if tab == "tickets":
+        offer_categories(fields)
+        return profile, fields, {**values, "support_address": support}
+    return profile, fields, values
+
+
+def offer_categories(fields):
+    """The categories clients may choose, ticked among the business's categories rather than typed by name."""
+    for item in fields:
+        if item.name == "ticket_categories":
+            item.kind, item.item_type = "choices", "string"
+            item.options = [(row["name"], row["name"] + (" (hidden: offered to no client)" if row["hidden"] else ""))
+                            for row in tickets.categories()]
 
 
 def render_settings(tab, profile, fields, summary=(), saved=False, status=200, has_logo=False,

@@ -18,7 +18,8 @@ COUNT_TIMEOUT_SECONDS = 1.0
 STATUSES = [("open", "Open"), ("pending", "Pending"), ("on_hold", "On hold"), ("closed", "Closed")]
 STATUS_FILTERS = [("active", "Not closed"), ("", "Any status")] + STATUSES
 NOTICES = {"replied": "Your reply is sent; the client gets it by email.", "assigned": "The ticket is reassigned.",
-           "status": "The status is changed."}
+           "status": "The status is changed.",
+           "opened": "The ticket is opened; the client sees it in their Tickets tab."}
 
 
 @blueprint.app_template_global()
