@@ -37,7 +37,8 @@ GATEWAY_REPLY_KEY = f"portico-gateway-{UUID}"
 METHOD = "[A-Za-z_][A-Za-z0-9_]*"
 # The only calls one service makes to another (nameko's RpcProxy, with a reply queue of its own).
 SERVICE_CALLS = {"billing": ("accounts.get_client",),
-                 "tickets": ("accounts.get_client", "accounts.list_staff_users")}  # staff-opened tickets, assignment
+                 # staff-opened tickets, assignment; the calling client's names for staff alerts
+                 "tickets": ("accounts.get_client", "accounts.list_staff_users", "accounts.get_my_names")}
 
 
 @dataclass(frozen=True)
