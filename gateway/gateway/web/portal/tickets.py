@@ -8,6 +8,7 @@ from gateway.files import file_response
 from gateway.portal_auth import client_required
 from gateway.ticket_files import read_message
 from gateway.web.forms import Field
+from gateway.web.paging import cursor_page
 from gateway.web.portal.base import FORM_ERRORS, go, page, show_errors
 from shared.errors import PermissionDenied
 
@@ -25,7 +26,8 @@ def open_inputs(options):
 @client_required
 def tickets_tab():
     options = tickets.my_options()
-    lists = {which: tickets.my_tickets(which) for which in ("open", "closed") if options[f"show_{which}_tickets"]}
+    lists = {which: tickets.my_tickets(which, cursor_page(f"{which}_cursor"))
+             for which in ("open", "closed") if options[f"show_{which}_tickets"]}
     return page("tickets.html", tab="tickets", options=options, lists=lists, opened=request.args.get("opened"))
 
 
