@@ -14,6 +14,7 @@ from shared.errors import PermissionDenied
 
 blueprint = Blueprint("tickets", __name__)
 OPEN_FIELDS = ("category_id", "subject", "body")
+PAGE_SIZE = 20  # tickets each list of the tab shows at once
 
 
 def open_inputs(options):
@@ -26,7 +27,7 @@ def open_inputs(options):
 @client_required
 def tickets_tab():
     options = tickets.my_options()
-    lists = {which: tickets.my_tickets(which, cursor_page(f"{which}_cursor"))
+    lists = {which: tickets.my_tickets(which, cursor_page(f"{which}_cursor", limit=PAGE_SIZE))
              for which in ("open", "closed") if options[f"show_{which}_tickets"]}
     return page("tickets.html", tab="tickets", options=options, lists=lists, opened=request.args.get("opened"))
 

@@ -16,6 +16,7 @@ from shared.errors import InvalidInput, PermissionDenied, PorticoError
 log = logging.getLogger(__name__)
 blueprint = Blueprint("tickets", __name__)
 COUNT_TIMEOUT_SECONDS = 1.0
+PAGE_SIZE = 25  # tickets an inbox page lists
 STATUSES = [("open", "Open"), ("pending", "Pending"), ("on_hold", "On hold"), ("closed", "Closed")]
 STATUS_FILTERS = [("active", "Not closed"), ("", "Any status")] + STATUSES
 NOTICES = {"replied": "Your reply is sent; the client gets it by email.", "assigned": "The ticket is reassigned.",
@@ -59,7 +60,7 @@ def read_filters():
 @staff_page
 def inbox():
     filters = read_filters()
-    page = tickets.inbox({**filters, **cursor_page()})
+    page = tickets.inbox({**filters, **cursor_page(limit=PAGE_SIZE)})
     return render_template("staff/tickets.html", page=page, filters=filters, statuses=STATUS_FILTERS,
                            categories=tickets.categories(), staff=sorted(tickets.staff_names().items()),
                            query=request.args)
