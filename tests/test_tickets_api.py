@@ -165,3 +165,11 @@ def test_ticket_lists_page_with_a_cursor_and_alerts_name_the_client(business):
         return texts if len(texts) == 3 else None
     texts = wait_for(named, timeout=20, message="three ticket alerts")
     assert all(text.startswith(f"{business.client_record['name']} opened ticket #") for text in texts)
+
+
+def test_the_demos_visit_notes_make_the_closed_views_page(business, system):
+    from scripts.seed_demo import visit_notes  # the demo of make up, so it keeps showing paging
+    visit_notes(system.rpc, system.context(business.tenant), business.client_record["id"])
+    inbox = business.staff("GET", "/tickets?status=closed")
+    assert len(inbox["items"]) == 25 and inbox["total"] == 26 and inbox["next"]
+    assert business.client("GET", "/tickets?status=closed&limit=20")["next"]
