@@ -62,13 +62,15 @@ class CustomFieldValueSchema(Schema):
 # --- paging: the lists of tickets, chat threads and messages, documents -------------------------------
 
 CURSOR_LENGTH = 120  # as tickets allows (tickets/paging.py)
+CURSOR_TEXT = validate.Regexp(r"^[A-Za-z0-9_-]+$", error="Send back the `next` of the page before.")
 NEXT = {"description": "The cursor of the following (older) page: send it back as `cursor`; null on the last page."}
 
 
 def cursor_field():
     """The ``cursor`` query parameter: the ``next`` of the page before (opaque), none for the newest page."""
-    return fields.String(validate=validate.Length(min=1, max=CURSOR_LENGTH), load_default=None, metadata={
-        "description": "Where the page starts: the `next` of the page before. Leave it out for the newest."})
+    return fields.String(validate=[validate.Length(min=1, max=CURSOR_LENGTH), CURSOR_TEXT], load_default=None,
+                         metadata={"description": "Where the page starts: the `next` of the page before. Leave it "
+                                                  "out for the newest."})
 
 
 def limit_field(default, maximum):
