@@ -113,3 +113,15 @@ def test_documents_page_for_the_client_and_for_staff(documents):
     assert {d["id"] for d in seen} <= set(shared)
     empty = documents.staff().account_documents(OTHER_ACCOUNT + 1)
     assert (empty["documents"], empty["next"]) == ([], None)
+
+
+def test_a_page_holds_only_what_fits_a_message_and_the_next_starts_after_it(business):
+    client = business.client()
+    thread = client.start_my_chat_thread({"subject": "Long", "body": "😀" * 4000})["thread"]["id"]
+    for _ in range(3):
+        client.reply_my_chat_thread(thread, {"body": "😀" * 4000})
+    first = business.staff().get_chat_thread(thread)
+    assert 0 < len(first["messages"]) < 4 and first["next"]
+    rest = business.staff().get_chat_thread(thread, {"cursor": first["next"]})
+    assert len(first["messages"]) + len(rest["messages"]) == 4 or rest["next"]
+    assert not {m["id"] for m in first["messages"]} & {m["id"] for m in rest["messages"]}

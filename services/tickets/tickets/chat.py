@@ -89,7 +89,7 @@ def messages(session, thread, after_id=0, limit=MESSAGES_PER_PAGE, cursor=None):
     rows = session.scalars(select(ChatMessage).where(ChatMessage.thread_id == thread.id, ChatMessage.id > after_id,
                                                      paging.before((ChatMessage.id,), key))
                            .order_by(ChatMessage.id.desc()).limit(limit + 1)).all()
-    shown, next_cursor = paging.cut(rows, limit, lambda row: (row.id,))
+    shown, next_cursor = paging.cut(rows, limit, lambda row: (row.id,), describe_message)
     return list(reversed(shown)), next_cursor
 
 
@@ -124,9 +124,10 @@ def list_threads(session, tenant_id, side, page, account_id=None, unread_only=Fa
     key = paging.decode(page["cursor"], (paging.ID, paging.ID))
     rows = session.scalars(query.where(paging.before(THREAD_ORDER, key))
                            .order_by(*(column.desc() for column in THREAD_ORDER)).limit(page["limit"] + 1)).all()
-    threads, next_cursor = paging.cut(rows, page["limit"], lambda row: (row.last_message_id, row.id))
-    unread = unread_counts(session, [thread.id for thread in threads], side)
-    return [describe_thread(thread, unread.get(thread.id, 0)) for thread in threads], total, next_cursor
+    unread = unread_counts(session, [thread.id for thread in rows[:page["limit"]]], side)
+    threads, next_cursor = paging.cut(rows, page["limit"], lambda row: (row.last_message_id, row.id),
+                                      lambda thread: describe_thread(thread, unread.get(thread.id, 0)))
+    return threads, total, next_cursor
 
 
 def describe_thread(thread, unread):

@@ -29,8 +29,7 @@ class ChatEntrypoints:
         rows, next_cursor = chat.messages(self.db, thread, after_id, wanted["limit"], wanted["cursor"])
         if chat.mark_read(thread, side) or started:
             self.db.commit()  # a poll that finds nothing new writes nothing
-        return {"thread": chat.describe_thread(thread, 0), "messages": [chat.describe_message(row) for row in rows],
-                "next": next_cursor}
+        return {"thread": chat.describe_thread(thread, 0), "messages": rows, "next": next_cursor}
 
     # --- clients ------------------------------------------------------------------------------------
 

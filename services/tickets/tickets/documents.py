@@ -14,17 +14,13 @@ from shared.clock import iso_utc, utcnow
 from shared.errors import NotFound, invalid
 from shared.events import DOCUMENT_UPLOADED, DONE_UPLOADING
 from shared.fields import ONE_LINE, TRIMMED
-from shared.message_size import MAX_MESSAGE_BYTES, encoded_size
 from shared.validation import load_or_raise
 from tickets import document_files, paging
 from tickets.models import Document, DocumentAccount
 
-LISTED_AT_MOST = 200
+LISTED_AT_MOST = 200  # a page of documents holds at most this many, and what fits paging.PAGE_BUDGET
 ORDER = (Document.uploaded_at, Document.id)  # newest first
 PageInput = paging.page_input(LISTED_AT_MOST, LISTED_AT_MOST)
-# A list answer stays within three quarters of a message whatever the titles hold (200 emoji take 2,400 bytes
-# as JSON): the newest documents that fit, and ``more`` when older ones were left out.
-LIST_BUDGET = MAX_MESSAGE_BYTES * 3 // 4 - 2_048
 
 
 class NewDocumentSchema(Schema):
@@ -96,19 +92,13 @@ def new_document(session, store, tenant_id, account_id, request, uploader):
 
 def list_documents(session, tenant_id, account_id, page, for_staff=False):
     """``(documents, next cursor)``: a page (``{cursor, limit}``) of the account's documents, newest first, as many
-    of them as fit LIST_BUDGET (the next page starts after the last one that fits)."""
+    of them as fit paging.PAGE_BUDGET (the next page starts after the last one that fits)."""
     key = paging.decode(page["cursor"], (paging.TIME, paging.ID))
     rows = session.scalars(select(Document).where(Document.tenant_id == tenant_id, Document.account_id == account_id,
                                                   paging.before(ORDER, key))
                            .order_by(*(column.desc() for column in ORDER)).limit(page["limit"] + 1)).all()
-    described, used = [], 0
-    for row in rows[:page["limit"]]:
-        used += encoded_size(item := describe(row, for_staff)) + 2
-        if used > LIST_BUDGET and described:
-            break
-        described.append(item)
-    _, next_cursor = paging.cut(rows, len(described), lambda row: (row.uploaded_at, row.id))
-    return described, next_cursor
+    return paging.cut(rows, page["limit"], lambda row: (row.uploaded_at, row.id),
+                      lambda row: describe(row, for_staff))
 
 
 def find_document(session, tenant_id, document_id, account_id=None):

@@ -17,7 +17,11 @@ from sqlalchemy import true, tuple_
 
 from shared.errors import invalid
 from shared.fields import MAX_ID, integer_field
+from shared.message_size import MAX_MESSAGE_BYTES, encoded_size
 
+# A page stays within three quarters of a message whatever its rows hold (a subject of 200 emoji takes 2,400 bytes
+# as JSON): the rows that fit, and the next page starts after the last of them.
+PAGE_BUDGET = MAX_MESSAGE_BYTES * 3 // 4 - 2_048
 CURSOR_LENGTH = 120  # a cursor is two values: a time and an id take about 70 characters
 TIME, ID = "time", "id"
 
@@ -78,7 +82,14 @@ def before(columns, key):
     return tuple_(*columns) < tuple_(*key)  # a row value: one range of an index on the key
 
 
-def cut(rows, limit, key_of):
-    """``(the page's rows, the next cursor or None)`` from ``limit + 1`` rows fetched."""
-    page = list(rows[:limit])
-    return page, (encode(key_of(page[-1])) if len(rows) > limit else None)
+def cut(rows, limit, key_of, describe, budget=PAGE_BUDGET):
+    """``(the page's rows described, the next cursor or None)`` from ``limit + 1`` rows fetched: at most ``limit``
+    of them, and no more than fit ``budget`` bytes once described (always one)."""
+    described, used = [], 0
+    for row in rows[:limit]:
+        used += encoded_size(item := describe(row)) + 2
+        if used > budget and described:
+            break
+        described.append(item)
+    more = len(rows) > len(described)
+    return described, (encode(key_of(rows[len(described) - 1])) if more else None)

@@ -17,7 +17,7 @@ from tickets.models import Ticket, TicketCategory, TicketCounter, TicketMessage
 
 CLIENT_STATUS = {"open": "open", "pending": "open", "on_hold": "open", "closed": "closed"}
 SUBJECT_LENGTH = 80
-# A list is ordered by this key, most recently active first; a page of at most 100 stays well under the message cap.
+# A list is ordered by this key, most recently active first (a page holds what fits paging.PAGE_BUDGET).
 ORDER = (Ticket.updated_at, Ticket.id)
 KEY_KINDS = (paging.TIME, paging.ID)
 
@@ -94,8 +94,8 @@ def _page(session, query, page, audience):
     key = paging.decode(page["cursor"], KEY_KINDS)
     rows = _with_categories(session, query.where(paging.before(ORDER, key))
                             .order_by(*(column.desc() for column in ORDER)).limit(page["limit"] + 1))
-    shown, next_cursor = paging.cut(rows, page["limit"], lambda row: (row[0].updated_at, row[0].id))
-    return [summary(ticket, name, audience) for ticket, name in shown], next_cursor
+    return paging.cut(rows, page["limit"], lambda row: (row[0].updated_at, row[0].id),
+                      lambda row: summary(row[0], row[1], audience))
 
 
 def client_list(session, tenant_id, account_id, which, page):
