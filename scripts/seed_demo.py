@@ -129,6 +129,7 @@ def seed(client, mailbox_url):
         invoice(client, staff, sam["id"], description, cents, 7)
     seed_tickets(client, staff, jordan_client)
     staff_opened_ticket(client, staff, jordan["id"])
+    visit_notes(client, staff, jordan["id"])
     seed_chat(client, staff, jordan_client, jordan["id"])
     documents(client, staff, jordan["id"], jordan_client)
     return tenant
@@ -197,6 +198,15 @@ def staff_opened_ticket(client, staff, account_id):
         "account_id": account_id, "category_id": hidden["id"], "subject": "Sprinkler head replaced under warranty",
         "body": "As agreed on the phone: we replace the broken sprinkler head by the drive at no charge."},
         context=staff)
+def visit_notes(client, staff, account_id, weeks=26):
+    """A season of closed visit-note tickets, so Jordan's closed tickets and the staff inbox's closed view page."""
+    general = next(row["id"] for row in client.call("tickets", "ticket_categories", context=staff)
+                   if row["name"] == "General")
+    for week in range(1, weeks + 1):
+        ticket = client.call("tickets", "open_ticket_for_client", {
+            "account_id": account_id, "category_id": general, "subject": f"Visit notes, week {week}",
+            "body": f"Week {week}: mowed, edged and blew the paths clear."}, context=staff)
+        client.call("tickets", "set_ticket_status", ticket["id"], {"status": "closed"}, context=staff)
 
 
 def demo_pdf(text):

@@ -88,6 +88,11 @@ STATE_RULES = {
     "POST /api/v1/staff/accounts/{account_id}/documents": {"file"},
     "POST /api/v1/portal/{slug}/documents": {"file"},
     "PUT /api/v1/staff/invitation-template/document": {"file"},
+    # A cursor is one a page of the same list answered (its `next`), not any text of its shape.
+    **{f"GET /api/v1/{path}": {"cursor"} for path in (
+        "portal/{slug}/tickets", "staff/tickets", "portal/{slug}/chat/threads", "portal/{slug}/chat/threads/{thread_id}",
+        "staff/chat/threads", "staff/chat/threads/{thread_id}", "portal/{slug}/documents",
+        "staff/accounts/{account_id}/documents")},
 }
 
 

@@ -76,10 +76,11 @@ def test_staff_share_the_client_downloads_sends_two_files_and_says_done(system, 
 
     page.reload()
     expect(page.get_by_text("W-2 from my employer")).to_be_visible()
-    expect(page.get_by_text("The client said they were done uploading")).to_be_visible()
+    expect(page.get_by_text("Robin Taxpayer said they were done uploading")).to_be_visible()
+    expect(page.get_by_role("cell", name="Uploaded by Robin Taxpayer").first).to_be_visible()
     page.goto(f"{site}/staff/alerts")
-    expect(page.get_by_text("pressed Done uploading (2 files sent so far)")).to_be_visible()
-    expect(page.get_by_text("sent a document: W-2 from my employer (w2.pdf)")).to_be_visible()
+    expect(page.get_by_text("Robin Taxpayer pressed Done uploading (2 files sent so far)")).to_be_visible()
+    expect(page.get_by_text("Robin Taxpayer sent a document: W-2 from my employer (w2.pdf)")).to_be_visible()
 
 
 def test_staff_attach_a_welcome_document_to_the_invitation_email(system, page, site):

@@ -125,7 +125,8 @@ def test_staff_share_a_file_and_see_who_sent_what(system, portal):
     portal.post("documents/upload", {"file": (io.BytesIO(PDF), "w2.pdf"), "title": "My W-2"},
                 content_type="multipart/form-data")
     html = staff.get(page).get_data(as_text=True)
-    assert "Letter" in html and "My W-2" in html and "Client (portal user #" in html
+    assert "Letter" in html and "My W-2" in html and f"Uploaded by {portal.client['name']}" in html
+    assert "Shared by " in html and "portal user #" not in html
     refused = staff.post(page, data={"file": (io.BytesIO(HTML), "photo.png"), "csrf_token": session["csrf_token"]},
                          content_type="multipart/form-data", headers=ORIGIN_HEADERS, environ_base=new_address())
     assert refused.status_code == 400 and 'href="#share-file"' in refused.get_data(as_text=True)

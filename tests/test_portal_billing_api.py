@@ -686,7 +686,7 @@ class SlowServices:
         time.sleep(self.seconds)
         return {"get_portal_config": {"display_name": "Slow Lawns"},
                 "my_summary": {"total_due": 0, "features": {}},
-                "my_ticket_options": {"tickets_enabled": True}, "my_tickets": [],
+                "my_ticket_options": {"tickets_enabled": True}, "my_tickets": {"items": [], "next": None},
                 "my_documents": {"documents": [], "more": False}}[method]
 
     def call_parallel(self, calls, context=None, timeout=None):

@@ -81,6 +81,7 @@ def arguments(a):
         ("accounts", "reset_password"): (a.reset, {"password": STRONG}),
         ("accounts", "resolve_client_session"): (a.session,), ("accounts", "switch_account"): (a.session, a.client_id),
         ("accounts", "sign_out_client"): (a.session,), ("accounts", "get_my_account"): (),
+        ("accounts", "get_my_names"): (),
         ("accounts", "update_my_account"): ({"phone": "+1 555 010 0111"},),
         ("accounts", "change_my_password"): ({"current_password": a.password, "new_password": STRONG},),
         ("accounts", "request_email_change"): ({"email": new_email()},),

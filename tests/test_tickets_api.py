@@ -133,3 +133,34 @@ def test_staff_manage_assign_and_filter(business, system):
     assert business.staff("GET", f"/tickets?assignee_id={staff_id}")["total"] == 1
     assert business.staff("GET", "/tickets?unassigned=true")["total"] == 0
     business.staff("PUT", f"/tickets/{ticket['id']}/assignee", 400, json={"assignee_id": 10 ** 17})
+
+
+def test_ticket_lists_page_with_a_cursor_and_alerts_name_the_client(business):
+    owner = business.staff("GET", "/me")["user"]["id"]
+    business.staff("PATCH", "/settings/alerts", json={"ticket_opened": [owner]})
+    opened = [business.client("POST", "/tickets", 201, json={"category_id": business.general(), "body": f"Q {n}"})
+              for n in range(3)]
+    first = business.client("GET", "/tickets?limit=2")
+    assert [t["id"] for t in first["items"]] == [opened[2]["id"], opened[1]["id"]] and first["next"]
+    rest = business.client("GET", "/tickets", query_string={"limit": 2, "cursor": first["next"]})
+    assert [t["id"] for t in rest["items"]] == [opened[0]["id"]] and rest["next"] is None
+    inbox = business.staff("GET", "/tickets", query_string={"status": "active", "limit": 1, "cursor": first["next"]})
+    assert [t["id"] for t in inbox["items"]] == [opened[0]["id"]] and inbox["total"] == 3 and inbox["next"] is None
+    for query, field in (({"cursor": "bm90IGEgY3Vyc29y"}, "cursor"), ({"limit": "0"}, "limit"),
+                         ({"limit": "101"}, "limit"), ({"cursor": "x" * 121}, "cursor")):
+        for call in (business.client, business.staff):
+            assert field in call("GET", "/tickets", 400, query_string=query)["error"]["fields"]
+
+    def named():
+        texts = [alert["text"] for alert in business.staff("GET", "/alerts")["items"]]
+        return texts if len(texts) == 3 else None
+    texts = wait_for(named, timeout=20, message="three ticket alerts")
+    assert all(text.startswith(f"{business.client_record['name']} opened ticket #") for text in texts)
+
+
+def test_the_demos_visit_notes_make_the_closed_views_page(business, system):
+    from scripts.seed_demo import visit_notes  # the demo of make up, so it keeps showing paging
+    visit_notes(system.rpc, system.context(business.tenant), business.client_record["id"])
+    inbox = business.staff("GET", "/tickets?status=closed")
+    assert len(inbox["items"]) == 25 and inbox["total"] == 26 and inbox["next"]
+    assert business.client("GET", "/tickets?status=closed&limit=20")["next"]

@@ -120,3 +120,24 @@ def test_show_closed_tickets_off_hides_the_closed_list(pages):
     assert 'id="closed-tickets"' in pages.client_page("tickets")
     pages.settings(show_closed_tickets=False)
     assert 'id="closed-tickets"' not in pages.client_page("tickets")
+
+
+def test_long_lists_page_with_older_links_that_keep_the_filters(pages, monkeypatch):
+    from gateway.web.portal import tickets as portal_tickets
+    from gateway.web.staff import tickets as staff_tickets
+    monkeypatch.setattr(staff_tickets, "PAGE_SIZE", 2)
+    monkeypatch.setattr(portal_tickets, "PAGE_SIZE", 2)
+    for n in range(3):
+        assert pages.open_ticket(f"Hedge question {n}").status_code == 303
+    inbox = pages.staff_page("/staff/tickets?status=active&text=hedge")
+    assert "Hedge question 2" in inbox and "Hedge question 0" not in inbox and "Newest" not in inbox
+    older = re.search(r'<a href="([^"]+)" rel="next">Older tickets</a>', inbox).group(1).replace("&amp;", "&")
+    assert "status=active" in older and "text=hedge" in older and "cursor=" in older
+    last = pages.staff_page(older)
+    assert "Hedge question 0" in last and "Hedge question 2" not in last
+    assert "Older tickets" not in last and ">Newest</a>" in last
+    tab = pages.client_page("tickets")
+    link = re.search(r'<a href="([^"]+)" rel="next">Older open tickets</a>', tab).group(1).replace("&amp;", "&")
+    assert "Hedge question 0" not in tab and "Hedge question 0" in pages.client.get(link).get_data(as_text=True)
+    pages.staff_page("/staff/tickets?cursor=not-a-cursor", status=400)
+    pages.client_page("tickets?open_cursor=not-a-cursor", status=400)

@@ -150,6 +150,7 @@ class ChatMessageSchema(Schema):
     excerpt = fields.String(required=True)  # the message's first few hundred characters
     new_thread = fields.Boolean(load_default=False)  # the thread's first message
     actor = fields.Dict(allow_none=True, load_default=None)
+    client_name = fields.String(allow_none=True, load_default=None)  # the account's name, for staff alerts
 
 
 CHAT_MESSAGE_ADDED = EventContract("tickets", "chat_message_added", ChatMessageSchema, subscribers=("notifications",))
@@ -165,6 +166,8 @@ class DocumentUploadedSchema(Schema):
     portal_user_id = fields.Integer(allow_none=True, load_default=None)
     done = fields.Boolean(load_default=False)  # sent with the "I'm completely done uploading" box ticked
     actor = fields.Dict(allow_none=True, load_default=None)
+    client_name = fields.String(allow_none=True, load_default=None)  # the account's name, for staff alerts
+    portal_user_name = fields.String(allow_none=True, load_default=None)  # the client's own name (accounts')
 
 
 class DoneUploadingSchema(Schema):
@@ -175,6 +178,8 @@ class DoneUploadingSchema(Schema):
     via = fields.String(required=True)  # button, checkbox
     documents = fields.Integer(load_default=0)  # how many documents the client has uploaded to the account
     actor = fields.Dict(allow_none=True, load_default=None)
+    client_name = fields.String(allow_none=True, load_default=None)  # the account's name, for staff alerts
+    portal_user_name = fields.String(allow_none=True, load_default=None)  # the client's own name (accounts')
 
 
 DOCUMENT_UPLOADED = EventContract("tickets", "document_uploaded", DocumentUploadedSchema,

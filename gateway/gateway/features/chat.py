@@ -4,10 +4,10 @@ from gateway.services import rpc
 # --- clients: the threads of the account they act for ---------------------------------------------
 
 
-def my_threads():
-    """The account's threads (newest activity first, each with its unread count), the total unread and whether
-    the client may start a thread."""
-    return rpc().call("tickets", "list_my_chat_threads")
+def my_threads(page=None):
+    """A page of the account's threads (newest activity first, each with its unread count), the total unread,
+    whether the client may start a thread, and ``next``, the cursor of the following page."""
+    return rpc().call("tickets", "list_my_chat_threads", page or {})
 
 
 def my_unread(timeout=None):
@@ -18,9 +18,9 @@ def start_my_thread(subject, body):
     return rpc().call("tickets", "start_my_chat_thread", {"subject": subject, "body": body})
 
 
-def my_thread(thread_id):
-    """The thread and its messages; the client has now read it."""
-    return rpc().call("tickets", "get_my_chat_thread", thread_id)
+def my_thread(thread_id, page=None):
+    """The thread and a page of its messages (the newest, or those before ``page["cursor"]``); read by the client."""
+    return rpc().call("tickets", "get_my_chat_thread", thread_id, page or {})
 
 
 def reply_mine(thread_id, body):
@@ -47,8 +47,8 @@ def start_thread(account_id, subject, body):
     return rpc().call("tickets", "start_chat_thread", {"account_id": account_id, "subject": subject, "body": body})
 
 
-def thread(thread_id):
-    return rpc().call("tickets", "get_chat_thread", thread_id)
+def thread(thread_id, page=None):
+    return rpc().call("tickets", "get_chat_thread", thread_id, page or {})
 
 
 def reply(thread_id, body):

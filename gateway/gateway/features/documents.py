@@ -102,8 +102,9 @@ def check_account(account_id):
     find_client(account_id)
 
 
-def account_documents(account_id):
-    return tickets("account_documents", account_id)
+def account_documents(account_id, page=None):
+    """A page (``{cursor?, limit?}``) of the account's documents, newest first; ``next`` names the following one."""
+    return tickets("account_documents", account_id, page or {})
 
 
 def share_document(account_id, document, data):
@@ -121,15 +122,15 @@ def delete_document(document_id):
 
 # --- clients ------------------------------------------------------------------------------------
 
-def my_documents(limit=200):
-    return tickets("my_documents", limit)
+def my_documents(page=None):
+    return tickets("my_documents", page or {})
 
 
 def documents_shown():
     """Whether the client's Documents tab is shown (asked once per request): off, or tickets down, hides it."""
     if "documents_shown" not in g:
         try:
-            my_documents(1)
+            my_documents({"limit": 1})
             g.documents_shown = True
         except PorticoError:
             g.documents_shown = False

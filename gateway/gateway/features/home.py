@@ -8,6 +8,7 @@ from gateway.services import first_error, rpc
 log = logging.getLogger(__name__)
 PAYING_RIGHTS = ("pay", "manage")
 HOME_DOCUMENTS = 3  # the newest few, in the Documents panel
+HOME_TICKETS = 5
 
 
 def may_pay():
@@ -22,8 +23,8 @@ def home_panels():
     results = rpc().call_parallel({"business": ("accounts", "get_portal_config", ()),
                                    "billing": ("billing", "my_summary", ()),
                                    "ticket_options": ("tickets", "my_ticket_options", ()),
-                                   "open_tickets": ("tickets", "my_tickets", ("open",)),
-                                   "documents": ("tickets", "my_documents", (HOME_DOCUMENTS,))})
+                                   "open_tickets": ("tickets", "my_tickets", ("open", {"limit": HOME_TICKETS})),
+                                   "documents": ("tickets", "my_documents", ({"limit": HOME_DOCUMENTS},))})
     documents = results.pop("documents")
     g.documents_shown = not isinstance(documents, Exception)  # off (403) or tickets down: no panel, no tab
     summary = results.pop("billing")
@@ -43,4 +44,4 @@ def ticket_panels(options, open_tickets):
         log.warning("home page without ticket panels: %s", options)
         return {"may_open_ticket": False, "open_tickets": None}
     return {"may_open_ticket": options["tickets_enabled"],
-            "open_tickets": None if isinstance(open_tickets, Exception) else open_tickets[:5]}
+            "open_tickets": None if isinstance(open_tickets, Exception) else open_tickets["items"]}

@@ -44,8 +44,9 @@ def my_options():
     return tickets("my_ticket_options")
 
 
-def my_tickets(which):
-    return tickets("my_tickets", which)
+def my_tickets(which, page=None):
+    """A page (``{cursor?, limit?}``) of the account's open or closed tickets: ``{items, next}``."""
+    return tickets("my_tickets", which, page or {})
 
 
 def my_ticket(ticket_id):

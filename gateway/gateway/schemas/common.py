@@ -1,6 +1,7 @@
 """Shapes every part of the API shares: the error body, health, the business and custom field values."""
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import Schema, ValidationError, fields, validate
 
+from shared.fields import integer_field
 from shared.schema_description import NO_NUL
 
 
@@ -56,3 +57,33 @@ class CustomFieldValueSchema(Schema):
     type = fields.String(metadata={"description": "`text`, `number`, `date` or `choice`."})
     choices = fields.List(fields.String(), allow_none=True)
     value = fields.Raw(allow_none=True)
+
+
+# --- paging: the lists of tickets, chat threads and messages, documents -------------------------------
+
+CURSOR_LENGTH = 120  # as tickets allows (tickets/paging.py)
+CURSOR_TEXT = validate.Regexp(r"^[A-Za-z0-9_-]+$", error="Send back the `next` of the page before.")
+NEXT = {"description": "The cursor of the following (older) page: send it back as `cursor`; null on the last page."}
+
+
+def cursor_field():
+    """The ``cursor`` query parameter: the ``next`` of the page before (opaque), none for the newest page."""
+    return fields.String(validate=[validate.Length(min=1, max=CURSOR_LENGTH), CURSOR_TEXT], load_default=None,
+                         metadata={"description": "Where the page starts: the `next` of the page before. Leave it "
+                                                  "out for the newest."})
+
+
+def limit_field(default, maximum):
+    return integer_field(1, maximum, strict=False, load_default=default,
+                         metadata={"description": f"At most this many (1 to {maximum}; {default} unless asked)."})
+
+
+def page_args(default, maximum):
+    """The query of one page of a list: ``cursor`` and ``limit``."""
+    return Schema.from_dict({"cursor": cursor_field(), "limit": limit_field(default, maximum)},
+                            name=f"PageArgs{default}of{maximum}")
+
+
+def page_of(args):
+    """What tickets is asked for a page: the cursor only when one was sent."""
+    return {"limit": args["limit"], **({"cursor": args["cursor"]} if args.get("cursor") else {})}

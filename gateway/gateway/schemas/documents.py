@@ -2,7 +2,8 @@
 from marshmallow import Schema, fields
 
 from gateway.features.documents import FOLDER
-from shared.fields import TRIMMED, integer_field
+from gateway.schemas.common import NEXT, page_args
+from shared.fields import TRIMMED
 
 UPLOAD_FIELDS = {
     "file": {"type": "string", "format": "binary",
@@ -37,6 +38,8 @@ FILE_ANSWER = {200: {"description": "The file, as an attachment (Content-Disposi
 class UploaderSchema(Schema):
     kind = fields.String(metadata={"description": "`staff` or `client`."})
     id = fields.Integer(allow_none=True, metadata={"description": "The staff member's or portal user's id."})
+    name = fields.String(allow_none=True, metadata={
+        "description": "Their name when they uploaded it, as the business's records had it; null for older ones."})
 
 
 class DocumentSchema(Schema):
@@ -58,14 +61,16 @@ class StaffDocumentSchema(DocumentSchema):
 class DoneUploadingStateSchema(Schema):
     at = fields.String(metadata={"description": "When the client said they had sent everything (ISO 8601, UTC)."})
     portal_user_id = fields.Integer(allow_none=True)
+    portal_user_name = fields.String(allow_none=True)
 
 
-MORE = "True when older documents were left out to keep the answer short."
+MORE = "True when there are older documents: ask for them with `next`."
 
 
 class AccountDocumentsSchema(Schema):
     documents = fields.List(fields.Nested(StaffDocumentSchema), metadata={"description": "Newest first."})
     more = fields.Boolean(metadata={"description": MORE})
+    next = fields.String(allow_none=True, metadata=NEXT)
     done_uploading = fields.Nested(DoneUploadingStateSchema, allow_none=True)
 
 
@@ -78,13 +83,12 @@ class DocumentFeaturesSchema(Schema):
 class MyDocumentsSchema(Schema):
     documents = fields.List(fields.Nested(DocumentSchema), metadata={"description": "Newest first."})
     more = fields.Boolean(metadata={"description": MORE})
+    next = fields.String(allow_none=True, metadata=NEXT)
     done_uploading = fields.Nested(DoneUploadingStateSchema, allow_none=True)
     features = fields.Nested(DocumentFeaturesSchema, metadata={"description": "What the business allows."})
 
 
-class MyDocumentsArgsSchema(Schema):
-    limit = integer_field(1, 200, strict=False, load_default=200,
-                          metadata={"description": "At most this many, newest first (1 to 200)."})
+MyDocumentsArgsSchema = page_args(200, 200)
 
 
 class DoneUploadingSchema(Schema):

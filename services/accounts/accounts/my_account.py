@@ -5,7 +5,7 @@ from accounts import access, client_sessions, throttling, tokens
 from accounts.custom_fields import custom_field_values, set_custom_field_values
 from accounts.models import ClientAccount, PortalUser, SignInToken
 from accounts.passwords import hash_client_password, require_current_password
-from accounts.portal_users import set_username
+from accounts.portal_users import greeting_name, set_username
 from accounts.security_questions import questions_of
 from shared.errors import Unauthenticated, invalid
 from shared.events import EMAIL_CHANGE_CODE_ISSUED
@@ -22,6 +22,12 @@ def describe(session, user, account_id, settings):
         "custom_fields": custom_field_values(session, user.tenant_id, account_id,
                                              settings["custom_fields_visible"]),
     }
+
+
+def names(session, user, account_id):
+    """How staff see who acts: ``{account_id, account_name, portal_user_id, portal_user_name}``."""
+    return {"account_id": account_id, "account_name": session.get(ClientAccount, account_id).name,
+            "portal_user_id": user.id, "portal_user_name": greeting_name(session, user)}
 
 
 def update(session, user, account_id, rights, values, settings):

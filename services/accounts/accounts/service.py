@@ -293,6 +293,12 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
         return my_account.describe(self.db, user, account_id, self._general())
 
     @tenant_rpc
+    def get_my_names(self):
+        """The signed-in client's name and the name of the account they act for (tickets names them to staff)."""
+        user, account_id, _ = access.signed_in_client(self.db, self.ctx)
+        return my_account.names(self.db, user, account_id)
+
+    @tenant_rpc
     def update_my_account(self, changes):
         user, account_id, rights = access.signed_in_client(self.db, self.ctx)
         values = load_or_raise(MyAccountChangesSchema, changes)

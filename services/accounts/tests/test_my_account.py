@@ -106,3 +106,20 @@ def test_wrong_current_passwords_are_throttled_but_a_weak_new_one_is_not_counted
     with pytest.raises(RateLimited) as refused:
         client.change_my_password({"current_password": PASSWORD, "new_password": "seven brisk otters"})
     assert refused.value.retry_after > 0 and set(refused.value.fields) == {"current_password"}
+
+
+def test_a_client_is_named_from_accounts_own_records_and_only_to_themselves(accounts, staff, tenant, invited,
+                                                                             signed_in):
+    main, _ = invited
+    shop = staff.create_client({"name": "Ann's shop"})
+    staff.link_portal_user(signed_in["portal_user"]["id"], shop["id"], "view")
+    names = accounts.client(tenant, signed_in).get_my_names()
+    assert names == {"account_id": main["id"], "account_name": main["name"],
+                     "portal_user_id": signed_in["portal_user"]["id"], "portal_user_name": main["name"]}
+    switched = accounts.anonymous(tenant).switch_account(signed_in["token"], shop["id"])
+    assert accounts.client(tenant, switched).get_my_names()["account_name"] == "Ann's shop"
+    with pytest.raises(PermissionDenied):
+        staff.get_my_names()
+    stranger = staff.create_client({"name": "Stranger"})
+    with pytest.raises(NotFound):
+        accounts.client(tenant, {**signed_in, "account": {**signed_in["account"], "id": stranger["id"]}}).get_my_names()

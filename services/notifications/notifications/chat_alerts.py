@@ -11,9 +11,10 @@ def alert_text(data):
     excerpt = " ".join(data["excerpt"].split())
     if len(excerpt) > EXCERPT:
         excerpt = excerpt[:EXCERPT - 1] + "…"
+    who = data["client_name"] or f"Account {data['account_id']}"  # an event from before names were sent has none
     if data["new_thread"]:
-        return f"Account {data['account_id']} started a chat, \u201c{data['subject']}\u201d: {excerpt}"
-    return f"Account {data['account_id']} wrote in the chat \u201c{data['subject']}\u201d: {excerpt}"
+        return f"{who} started a chat, \u201c{data['subject']}\u201d: {excerpt}"
+    return f"{who} wrote in the chat \u201c{data['subject']}\u201d: {excerpt}"
 
 
 def raise_chat_alerts(session, event):

@@ -33,3 +33,10 @@ def test_a_staff_message_or_a_redelivery_alerts_no_one_more(notifications):
     first = notifications.deliver(CHAT_MESSAGE_ADDED, chat_message())
     notifications.deliver(CHAT_MESSAGE_ADDED, chat_message(), event_id=first["event_id"])
     assert len(texts(notifications, OWNER)) == 1
+
+
+def test_an_alert_names_the_client_the_event_names_and_an_older_event_the_account(notifications):
+    notifications.staff().update_settings("alerts", {"chat_message_sent": [OWNER]})
+    notifications.deliver(CHAT_MESSAGE_ADDED, chat_message(client_name="Ann's household"), event_id="evt-named")
+    notifications.deliver(CHAT_MESSAGE_ADDED, chat_message(client_name=None), event_id="evt-unnamed")
+    assert [text.split(" wrote")[0] for _, text in texts(notifications, OWNER)] == ["Account 7", "Ann's household"]

@@ -27,3 +27,15 @@ def test_a_redelivered_event_alerts_once_and_nobody_chosen_means_no_alert(notifi
     notifications.deliver(DONE_UPLOADING, data, event_id="evt-done-2")
     notifications.deliver(DONE_UPLOADING, data, event_id="evt-done-2")
     assert len(texts(notifications, OWNER)) == 1
+
+
+def test_alerts_name_who_sent_and_for_which_account_when_the_event_says(notifications):
+    notifications.staff().update_settings("alerts", {"document_uploaded": [OWNER], "upload_done": [OWNER]})
+    notifications.deliver(DOCUMENT_UPLOADED, {"document_id": 5, "account_id": 7, "title": "W-2", "filename": "w2.pdf",
+                                              "portal_user_id": 3, "client_name": "Smith Household",
+                                              "portal_user_name": "Ann Smith"})
+    notifications.deliver(DONE_UPLOADING, {"account_id": 7, "portal_user_id": 3, "via": "button", "documents": 1,
+                                           "client_name": "Ann Smith", "portal_user_name": "Ann Smith"})
+    assert texts(notifications, OWNER) == [
+        ("upload_done", "Ann Smith pressed Done uploading (1 file sent so far)."),
+        ("document_uploaded", "Ann Smith for Smith Household sent a document: W-2 (w2.pdf).")]

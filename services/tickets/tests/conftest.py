@@ -11,7 +11,7 @@ from portico_testing import Databases, inprocess
 from portico_testing.documents import PDF
 from portico_testing.inprocess import SECRET_BOX, opened_payload, outbox_writer, service_worker, sqlite_session
 from shared.blobs import blob_store
-from shared.errors import NotFound
+from shared.errors import NotFound, ServiceTimeout
 from shared.events import INBOUND_TICKET_MAIL
 from shared.messaging import Inbox, envelope
 from shared.sealing import seal_secrets
@@ -56,6 +56,7 @@ class Accounts:
 
     def __init__(self):
         self.asked = []
+        self.names_down, self.names_asked = False, 0
 
     def get_client(self, account_id):
         self.asked.append(account_id)
@@ -77,6 +78,14 @@ class Accounts:
         if account_id is None or (account_id >= 100) != (tenant_id == 2):
             return {"tenant_id": tenant_id, "account_id": None, "portal_user_id": None}
         return {"tenant_id": tenant_id, "account_id": account_id, "portal_user_id": PORTAL_USER}
+
+    def get_my_names(self):
+        """What accounts answers a signed-in client (in-process there is no passport: the business's own client)."""
+        self.names_asked += 1
+        if self.names_down:
+            raise ServiceTimeout("accounts did not answer in time")
+        return {"account_id": ACCOUNT, "account_name": f"Client {ACCOUNT}", "portal_user_id": PORTAL_USER,
+                "portal_user_name": "Ann Client"}
 
 
 class Business:

@@ -21,7 +21,11 @@ class Clients:
         self.asked.append(account_id)
         if account_id == OTHER_BUSINESS_ACCOUNT:
             raise NotFound("No such client.")
-        return {"id": account_id}
+        return {"id": account_id, "name": f"Client {account_id}"}
+
+    def get_my_names(self):
+        return {"account_id": ACCOUNT, "account_name": "Ann's household", "portal_user_id": 11,
+                "portal_user_name": "Ann Client"}
 
 
 @pytest.fixture

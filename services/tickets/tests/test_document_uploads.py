@@ -19,7 +19,7 @@ def test_a_client_upload_is_listed_for_staff_with_who_sent_it_and_when(documents
     assert sent["shared_by"] == "client" and sent["filename"] == "w2 2026.pdf"
     listed = documents.staff().account_documents(ACCOUNT)["documents"]
     assert [(d["id"], d["uploaded_by"], d["uploaded_at"]) for d in listed] == [
-        (sent["id"], {"kind": "client", "id": PORTAL_USER}, sent["uploaded_at"])]
+        (sent["id"], {"kind": "client", "id": PORTAL_USER, "name": "Ann Client"}, sent["uploaded_at"])]
 
 
 def test_an_upload_tells_the_business_without_the_files_bytes(documents):
@@ -74,7 +74,8 @@ def test_the_done_uploading_button_needs_its_setting(documents):
     assert state["portal_user_id"] == PORTAL_USER
     assert documents.staff().account_documents(ACCOUNT)["done_uploading"] == state
     assert documents.events("done_uploading") == [("done_uploading", {
-        "account_id": ACCOUNT, "portal_user_id": PORTAL_USER, "via": "button", "documents": 2})]
+        "account_id": ACCOUNT, "portal_user_id": PORTAL_USER, "via": "button", "documents": 2,
+        "client_name": f"Client {ACCOUNT}", "portal_user_name": "Ann Client"})]
 
 
 def test_the_completely_done_box_needs_its_setting(documents):
@@ -97,11 +98,12 @@ def test_a_client_of_an_account_never_shared_with_can_still_say_done(documents):
 
 def test_the_list_limit_is_bounded(documents):
     for limit in (0, 201, "5", True):
-        with pytest.raises(InvalidInput):
-            documents.client().my_documents(limit)
+        with pytest.raises(InvalidInput) as error:
+            documents.client().my_documents({"limit": limit})
+        assert "limit" in error.value.fields
     documents.share()
     documents.share()
-    assert len(documents.client().my_documents(1)["documents"]) == 1
+    assert len(documents.client().my_documents({"limit": 1})["documents"]) == 1
 
 
 def test_events_carry_no_secret_to_open(documents):

@@ -22,7 +22,7 @@ def test_show_open_tickets_off_hides_open_tickets_from_clients(business):
         with pytest.raises(PermissionDenied):
             call(business.client())
     assert business.client().my_ticket_options()["show_open_tickets"] is False
-    assert business.client().my_tickets("closed") == []
+    assert business.client().my_tickets("closed")["items"] == []
     assert len(business.staff().get_ticket(opened["id"])["messages"]) == 1
 
 
@@ -35,7 +35,7 @@ def test_show_closed_tickets_off_hides_closed_tickets_from_clients(business):
         with pytest.raises(PermissionDenied):
             call(business.client())
     assert business.staff().get_ticket(opened["id"])["status"] == "closed"
-    assert business.client().my_tickets("open") == []
+    assert business.client().my_tickets("open")["items"] == []
 
 
 def test_ticket_categories_decides_what_a_client_may_choose(business):

@@ -66,10 +66,10 @@ def test_messages_go_both_ways_with_unread_markers_for_each_side(business):
     business.staff().get_ticket(opened["id"])
     assert business.staff().list_tickets()["items"][0]["unread"] is False
     business.staff().reply_to_ticket(opened["id"], {"body": "We will close it."})
-    assert business.client().my_tickets("open")[0]["unread"] is True
+    assert business.client().my_tickets("open")["items"][0]["unread"] is True
     seen = business.client().my_ticket(opened["id"])
     assert [m["author_kind"] for m in seen["messages"]] == ["client", "staff"]
-    assert business.client().my_tickets("open")[0]["unread"] is False
+    assert business.client().my_tickets("open")["items"][0]["unread"] is False
     business.client().reply_to_my_ticket(opened["id"], {"body": "Thank you!"})
     assert business.staff().ticket_counts() == {"open": 1, "unread": 1, "mine": 0}
 
@@ -109,20 +109,20 @@ def test_clients_see_open_pending_and_on_hold_as_open(business):
 def test_a_closed_ticket_moves_to_the_closed_view_and_a_client_reply_reopens_it(business):
     opened = business.open()
     business.staff().set_ticket_status(opened["id"], {"status": "closed"})
-    assert business.client().my_tickets("open") == []
-    assert [t["id"] for t in business.client().my_tickets("closed")] == [opened["id"]]
+    assert business.client().my_tickets("open")["items"] == []
+    assert [t["id"] for t in business.client().my_tickets("closed")["items"]] == [opened["id"]]
     assert business.staff().get_ticket(opened["id"])["closed_at"] is not None
     business.client().reply_to_my_ticket(opened["id"], {"body": "It is open again."})
     assert business.staff().get_ticket(opened["id"])["status"] == "open"
     business.staff().set_ticket_status(opened["id"], {"status": "closed"})
     business.staff().set_ticket_status(opened["id"], {"status": "open"})  # staff reopen
-    assert business.client().my_tickets("open")[0]["id"] == opened["id"]
+    assert business.client().my_tickets("open")["items"][0]["id"] == opened["id"]
 
 
 def test_a_client_sees_only_their_account_tickets(business):
     mine = business.open()
     theirs = business.open(client=business.client(OTHER_ACCOUNT))
-    assert [t["id"] for t in business.client().my_tickets("open")] == [mine["id"]]
+    assert [t["id"] for t in business.client().my_tickets("open")["items"]] == [mine["id"]]
     for call in (lambda c: c.my_ticket(theirs["id"]),
                  lambda c: c.reply_to_my_ticket(theirs["id"], {"body": "Mine now"}),
                  lambda c: c.my_ticket_attachment(theirs["id"], 1)):
@@ -188,8 +188,9 @@ def test_the_inbox_filters_and_pages(business):
     assert subjects(unread=True) == ["Hedge question"]
     for _ in range(30):
         business.open("More")
-    page = staff.list_tickets({"page": 2})
-    assert (page["total"], len(page["items"]), page["has_more"]) == (32, 7, False)
+    first = staff.list_tickets()
+    page = staff.list_tickets({"cursor": first["next"]})
+    assert (page["total"], len(page["items"]), page["next"]) == (32, 7, None)
     with pytest.raises(InvalidInput):
         staff.list_tickets({"status": "lost"})
 
@@ -197,7 +198,7 @@ def test_the_inbox_filters_and_pages(business):
 def test_staff_open_a_ticket_for_their_own_client_only(business):
     opened = business.staff().open_ticket_for_client({"account_id": ACCOUNT, "category_id": business.category("Cancel"),
                                                       "body": "Client called to cancel Tuesday."})
-    assert business.client().my_tickets("open")[0]["unread"] is True
+    assert business.client().my_tickets("open")["items"][0]["unread"] is True
     assert business.client().my_ticket(opened["id"])["opened_by"] == "staff"
     staff_view = business.staff().get_ticket(opened["id"])
     assert staff_view["assignee_id"] == STAFF_ID and staff_view["opened_by_id"] == STAFF_ID

@@ -9,11 +9,14 @@ from sqlalchemy import func, select
 from shared.clock import utcnow
 from shared.errors import NotFound, PermissionDenied
 from shared.fields import MAX_ID
+from tickets import paging
 from tickets.models import ChatMessage, ChatThread
 
 CLIENT, STAFF = "client", "staff"
 EXCERPT_LENGTH = 300
-MESSAGES_PER_PAGE = 200  # the newest messages shown with a thread; older ones are rarely read again
+MESSAGES_PER_PAGE = 200  # the newest messages shown with a thread; older ones a page at a time
+THREADS_PER_PAGE, THREADS_MAX = 50, 100
+THREAD_ORDER = (ChatThread.last_message_id, ChatThread.id)  # newest activity first
 SINCE_LIMIT = 100
 
 
@@ -36,12 +39,13 @@ def find_thread(session, tenant_id, thread_id, account_id=None):
     return thread
 
 
-def start_thread(session, tenant_id, account_id, side, author_id, subject, body):
-    """Open a thread for ``account_id`` with its first message; return ``(thread, message)``."""
+def start_thread(session, tenant_id, account_id, side, author_id, subject, body, client_name=None):
+    """Open a thread for ``account_id`` (named ``client_name`` by accounts) with its first message; return
+    ``(thread, message)``."""
     moment = utcnow()
     thread = ChatThread(tenant_id=tenant_id, account_id=account_id, subject=subject, started_by=side,
                         created_at=moment, last_message_id=0, last_message_at=moment, client_read_id=0,
-                        staff_read_id=0)
+                        staff_read_id=0, client_name=client_name)
     session.add(thread)
     session.flush()
     return thread, add_message(session, thread, side, author_id, body)
@@ -78,11 +82,15 @@ def mark_read(thread, side):
     return _mark_read(thread, side, thread.last_message_id)
 
 
-def messages(session, thread, after_id=0, limit=MESSAGES_PER_PAGE):
-    """Messages of ``thread`` after ``after_id``, oldest first (at most ``limit``; the newest when more)."""
-    rows = session.scalars(select(ChatMessage).where(ChatMessage.thread_id == thread.id, ChatMessage.id > after_id)
-                           .order_by(ChatMessage.id.desc()).limit(limit)).all()
-    return list(reversed(rows))
+def messages(session, thread, after_id=0, limit=MESSAGES_PER_PAGE, cursor=None):
+    """``(messages, next)``: the newest ``limit`` messages of ``thread`` after ``after_id`` and before ``cursor``,
+    oldest first, and the cursor of the page of older ones (None when there are none)."""
+    key = paging.decode(cursor, (paging.ID,))
+    rows = session.scalars(select(ChatMessage).where(ChatMessage.thread_id == thread.id, ChatMessage.id > after_id,
+                                                     paging.before((ChatMessage.id,), key))
+                           .order_by(ChatMessage.id.desc()).limit(limit + 1)).all()
+    shown, next_cursor = paging.cut(rows, limit, lambda row: (row.id,), describe_message)
+    return list(reversed(shown)), next_cursor
 
 
 def unread_counts(session, thread_ids, side):
@@ -104,18 +112,22 @@ def total_unread(session, tenant_id, side, account_id=None):
     return session.scalar(query) or 0
 
 
-def list_threads(session, tenant_id, side, account_id=None, unread_only=False, page=1, per_page=50):
-    """Threads newest activity first, each with its unread count for ``side``; and the total there are."""
+def list_threads(session, tenant_id, side, page, account_id=None, unread_only=False):
+    """A page (``{cursor, limit}``) of threads, newest activity first, each with its unread count for ``side``:
+    ``(threads, total there are, next cursor)``."""
     query = select(ChatThread).where(ChatThread.tenant_id == tenant_id)
     if account_id is not None:
         query = query.where(ChatThread.account_id == account_id)
     if unread_only:
         query = query.where(select(ChatMessage.id).where(*_unread_filter(side)).exists())
     total = session.scalar(select(func.count()).select_from(query.subquery()))
-    threads = session.scalars(query.order_by(ChatThread.last_message_id.desc(), ChatThread.id.desc())
-                              .offset((page - 1) * per_page).limit(per_page)).all()
-    unread = unread_counts(session, [thread.id for thread in threads], side)
-    return [describe_thread(thread, unread.get(thread.id, 0)) for thread in threads], total
+    key = paging.decode(page["cursor"], (paging.ID, paging.ID))
+    rows = session.scalars(query.where(paging.before(THREAD_ORDER, key))
+                           .order_by(*(column.desc() for column in THREAD_ORDER)).limit(page["limit"] + 1)).all()
+    unread = unread_counts(session, [thread.id for thread in rows[:page["limit"]]], side)
+    threads, next_cursor = paging.cut(rows, page["limit"], lambda row: (row.last_message_id, row.id),
+                                      lambda thread: describe_thread(thread, unread.get(thread.id, 0)))
+    return threads, total, next_cursor
 
 
 def describe_thread(thread, unread):
@@ -133,5 +145,6 @@ def describe_message(message):
 def event_data(thread, message, new_thread, actor):
     return {"thread_id": thread.id, "message_id": message.id, "account_id": thread.account_id,
             "subject": thread.subject, "author_kind": message.author_kind, "author_id": message.author_id,
-            "excerpt": message.body[:EXCERPT_LENGTH], "new_thread": new_thread, "actor": actor}
+            "excerpt": message.body[:EXCERPT_LENGTH], "new_thread": new_thread, "actor": actor,
+            "client_name": thread.client_name}
 

@@ -7,9 +7,9 @@ for the side that opened it; so does asking for its new messages while the page 
 from shared.context import tenant_rpc
 from shared.events import CHAT_MESSAGE_ADDED
 from shared.validation import load_or_raise
-from tickets import access, chat, known_accounts
-from tickets.chat_schemas import (ChatMessageInput, NewClientThreadInput, NewStaffThreadInput, SinceInput,
-                                  ThreadFiltersInput)
+from tickets import access, chat, known_accounts, names
+from tickets.chat_schemas import (ChatMessageInput, MessagePageInput, NewClientThreadInput, NewStaffThreadInput,
+                                  SinceInput, ThreadFiltersInput, ThreadPageInput)
 
 
 class ChatEntrypoints:
@@ -17,22 +17,24 @@ class ChatEntrypoints:
         self.outbox.add(self.db, CHAT_MESSAGE_ADDED, chat.event_data(thread, message, new_thread, self.ctx.actor),
                         tenant_id=thread.tenant_id)
 
-    def _chat_open(self, thread, side, after_id=0, started=False):
-        """The thread with its messages after ``after_id``, now read by ``side`` (committed with a thread just
-        ``started``)."""
-        rows = chat.messages(self.db, thread, after_id)
+    def _chat_open(self, thread, side, after_id=0, started=False, page=None):
+        """The thread with its messages after ``after_id`` (a ``page`` of them: ``{cursor?, limit?}``), now read by
+        ``side`` (committed with a thread just ``started``); ``next`` is the cursor of older messages."""
+        wanted = load_or_raise(MessagePageInput, page or {})
+        rows, next_cursor = chat.messages(self.db, thread, after_id, wanted["limit"], wanted["cursor"])
         if chat.mark_read(thread, side) or started:
             self.db.commit()  # a poll that finds nothing new writes nothing
-        return {"thread": chat.describe_thread(thread, 0), "messages": [chat.describe_message(row) for row in rows]}
+        return {"thread": chat.describe_thread(thread, 0), "messages": rows, "next": next_cursor}
 
     # --- clients ------------------------------------------------------------------------------------
 
     @tenant_rpc
-    def list_my_chat_threads(self):
+    def list_my_chat_threads(self, page=None):
         tenant_id, account_id = access.client_account(self.ctx, "view")
-        threads, _ = chat.list_threads(self.db, tenant_id, chat.CLIENT, account_id=account_id, per_page=100)
+        wanted = load_or_raise(ThreadPageInput, page or {})
+        threads, _, next_cursor = chat.list_threads(self.db, tenant_id, chat.CLIENT, wanted, account_id=account_id)
         return {"threads": threads, "unread": chat.total_unread(self.db, tenant_id, chat.CLIENT, account_id),
-                "can_start": bool(self._tickets_settings(tenant_id)["allow_new_chat_threads"])}
+                "can_start": bool(self._tickets_settings(tenant_id)["allow_new_chat_threads"]), "next": next_cursor}
 
     @tenant_rpc
     def count_my_unread_chat(self):
@@ -44,22 +46,25 @@ class ChatEntrypoints:
         tenant_id, account_id = access.client_account(self.ctx, "view")
         chat.refuse_client_start(self._tickets_settings(tenant_id))
         data = load_or_raise(NewClientThreadInput, thread)
+        client_name = names.of_calling_client(self.db, self.accounts)["account"]
         row, message = chat.start_thread(self.db, tenant_id, account_id, chat.CLIENT, self.ctx.claims.actor_id,
-                                         data["subject"], data["body"])
+                                         data["subject"], data["body"], client_name)
         self._chat_publish(row, message, True)
         return self._chat_open(row, chat.CLIENT, started=True)
 
     @tenant_rpc
-    def get_my_chat_thread(self, thread_id):
+    def get_my_chat_thread(self, thread_id, page=None):
         tenant_id, account_id = access.client_account(self.ctx, "view")
-        return self._chat_open(chat.find_thread(self.db, tenant_id, thread_id, account_id), chat.CLIENT)
+        return self._chat_open(chat.find_thread(self.db, tenant_id, thread_id, account_id), chat.CLIENT, page=page)
 
     @tenant_rpc
     def reply_my_chat_thread(self, thread_id, message):
         tenant_id, account_id = access.client_account(self.ctx, "view")
         thread = chat.find_thread(self.db, tenant_id, thread_id, account_id)
-        row = chat.add_message(self.db, thread, chat.CLIENT, self.ctx.claims.actor_id,
-                               load_or_raise(ChatMessageInput, message)["body"])
+        body = load_or_raise(ChatMessageInput, message)["body"]
+        if thread.client_name is None:  # a thread from before tickets kept names
+            thread.client_name = names.of_calling_client(self.db, self.accounts)["account"]
+        row = chat.add_message(self.db, thread, chat.CLIENT, self.ctx.claims.actor_id, body)
         self._chat_publish(thread, row, False)
         self.db.commit()
         return chat.describe_message(row)
@@ -76,9 +81,9 @@ class ChatEntrypoints:
     def list_chat_threads(self, filters=None):
         tenant_id = access.staff_tenant(self.ctx)
         data = load_or_raise(ThreadFiltersInput, filters or {})
-        threads, total = chat.list_threads(self.db, tenant_id, chat.STAFF, data["account_id"], data["unread_only"],
-                                           data["page"], data["per_page"])
-        return {"threads": threads, "total": total, "page": data["page"], "per_page": data["per_page"],
+        threads, total, next_cursor = chat.list_threads(self.db, tenant_id, chat.STAFF, data, data["account_id"],
+                                                        data["unread_only"])
+        return {"threads": threads, "total": total, "limit": data["limit"], "next": next_cursor,
                 "unread": chat.total_unread(self.db, tenant_id, chat.STAFF)}
 
     @tenant_rpc
@@ -91,14 +96,15 @@ class ChatEntrypoints:
         data = load_or_raise(NewStaffThreadInput, thread)
         known_accounts.ensure_known(self.db, self.accounts, tenant_id, data["account_id"])
         row, message = chat.start_thread(self.db, tenant_id, data["account_id"], chat.STAFF,
-                                         self.ctx.claims.actor_id, data["subject"], data["body"])
+                                         self.ctx.claims.actor_id, data["subject"], data["body"],
+                                         names.of_client(self.db, self.accounts, data["account_id"]))
         self._chat_publish(row, message, True)
         return self._chat_open(row, chat.STAFF, started=True)
 
     @tenant_rpc
-    def get_chat_thread(self, thread_id):
+    def get_chat_thread(self, thread_id, page=None):
         tenant_id = access.staff_tenant(self.ctx)
-        return self._chat_open(chat.find_thread(self.db, tenant_id, thread_id), chat.STAFF)
+        return self._chat_open(chat.find_thread(self.db, tenant_id, thread_id), chat.STAFF, page=page)
 
     @tenant_rpc
     def reply_chat_thread(self, thread_id, message):

@@ -2,6 +2,8 @@
 from marshmallow import RAISE, Schema, fields, validate
 
 from shared.fields import MESSAGE_TEXT, NOT_BLANK_LINE, id_field, integer_field
+from tickets import paging
+from tickets.chat import MESSAGES_PER_PAGE, THREADS_MAX, THREADS_PER_PAGE
 
 SUBJECT_MAX = 200
 BODY_MAX = 4000
@@ -29,8 +31,12 @@ class NewStaffThreadInput(NewClientThreadInput):
 class ThreadFiltersInput(_Strict):
     account_id = id_field(allow_none=True, load_default=None)
     unread_only = fields.Boolean(load_default=False)
-    page = integer_field(1, 10_000, load_default=1)
-    per_page = integer_field(1, 100, load_default=50)
+    cursor = paging.cursor_field()
+    limit = integer_field(1, THREADS_MAX, load_default=THREADS_PER_PAGE)
+
+
+ThreadPageInput = paging.page_input(THREADS_PER_PAGE, THREADS_MAX)
+MessagePageInput = paging.page_input(MESSAGES_PER_PAGE, MESSAGES_PER_PAGE)
 
 
 class SinceInput(_Strict):

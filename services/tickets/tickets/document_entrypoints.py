@@ -8,7 +8,8 @@ done" box each need their own setting.
 """
 from shared.context import tenant_rpc
 from shared.errors import InvalidInput, PermissionDenied
-from tickets import access, documents, known_accounts
+from shared.validation import load_or_raise
+from tickets import access, documents, known_accounts, names
 
 CLIENT_FEATURES = ("allow_client_uploads", "done_uploading_button", "done_uploading_checkbox")
 UPLOAD_RIGHT = "pay"  # a view-only link reads the account; sending files acts on it
@@ -26,24 +27,26 @@ class DocumentEntrypoints:
     # --- staff ------------------------------------------------------------------------------
 
     @tenant_rpc
-    def account_documents(self, account_id):
-        """Staff view of an account's documents: who shared or uploaded what and when, and the done mark."""
+    def account_documents(self, account_id, page=None):
+        """Staff view of a page (``{cursor?, limit?}``) of an account's documents: who shared or uploaded what and
+        when, and the done mark."""
         tenant_id = access.staff_tenant(self.ctx)
         known_accounts.ensure_known(self.db, self.accounts, tenant_id, account_id)
-        rows = documents.list_documents(self.db, tenant_id, account_id)
-        listed, more = documents.fitting([documents.describe(row, for_staff=True) for row in rows])
-        return {"documents": listed, "more": more, "done_uploading": documents.done_state(self.db, tenant_id,
-                                                                                          account_id)}
+        listed, next_cursor = documents.list_documents(self.db, tenant_id, account_id,
+                                                       load_or_raise(documents.PageInput, page or {}), for_staff=True)
+        return {"documents": listed, "more": next_cursor is not None, "next": next_cursor,
+                "done_uploading": documents.done_state(self.db, tenant_id, account_id)}
 
     @tenant_rpc
     def share_document(self, account_id, document):
         """Share a file (``document``: ``upload_id``, ``title``, optional ``folder`` and ``filename``)."""
-        tenant_id = access.staff_tenant(self.ctx)
+        tenant_id, staff_id = access.staff_tenant(self.ctx), self.ctx.claims.actor_id
+        staff_name = names.of_staff_member(self.db, self.accounts, staff_id)  # before a transaction begins
         known_accounts.ensure_known(self.db, self.accounts, tenant_id, account_id)
         if isinstance(document, dict) and document.get("done"):
             raise InvalidInput("Only a client says they are done uploading.", {"done": ["Unknown field."]})
         row, _ = documents.new_document(self.db, self.blobs, tenant_id, account_id, document,
-                                        ("staff", self.ctx.claims.actor_id))
+                                        ("staff", staff_id, staff_name))
         self.db.commit()
         return documents.describe(row, for_staff=True)
 
@@ -63,14 +66,13 @@ class DocumentEntrypoints:
     # --- the client's Documents tab ---------------------------------------------------------------
 
     @tenant_rpc
-    def my_documents(self, limit=documents.LISTED_AT_MOST):
-        """The client's account's documents, newest first, and which upload features are on."""
+    def my_documents(self, page=None):
+        """A page (``{cursor?, limit?}``) of the client's account's documents, newest first, and which upload
+        features are on."""
         tenant_id, account_id, settings = self._client_documents()
-        if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= documents.LISTED_AT_MOST:
-            raise InvalidInput("Ask for 1 to 200 documents.", {"limit": ["Must be between 1 and 200."]})
-        rows = documents.list_documents(self.db, tenant_id, account_id, limit)
-        listed, more = documents.fitting([documents.describe(row) for row in rows])
-        return {"documents": listed, "more": more,
+        wanted = load_or_raise(documents.PageInput, page or {})
+        listed, next_cursor = documents.list_documents(self.db, tenant_id, account_id, wanted)
+        return {"documents": listed, "more": next_cursor is not None, "next": next_cursor,
                 "done_uploading": documents.done_state(self.db, tenant_id, account_id),
                 "features": {key: settings[key] for key in CLIENT_FEATURES}}
 
@@ -87,11 +89,12 @@ class DocumentEntrypoints:
         if isinstance(document, dict) and document.get("done") and not settings["done_uploading_checkbox"]:
             raise PermissionDenied("The completely-done box is turned off.")
         portal_user_id = self.ctx.claims.actor_id
+        who = names.of_calling_client(self.db, self.accounts)
         row, done = documents.new_document(self.db, self.blobs, tenant_id, account_id, document,
-                                           ("client", portal_user_id))
-        documents.announce_upload(self.outbox, self.db, row, done)
+                                           ("client", portal_user_id, who["person"]))
+        documents.announce_upload(self.outbox, self.db, row, done, who["account"])
         if done:
-            documents.mark_done(self.db, self.outbox, tenant_id, account_id, portal_user_id, "checkbox")
+            documents.mark_done(self.db, self.outbox, tenant_id, account_id, portal_user_id, "checkbox", who)
         self.db.commit()
         return documents.describe(row)
 
@@ -101,6 +104,8 @@ class DocumentEntrypoints:
         tenant_id, account_id, settings = self._client_documents(UPLOAD_RIGHT)
         access.require_setting(settings, "allow_client_uploads", "Uploading documents is turned off.")
         access.require_setting(settings, "done_uploading_button", "The done-uploading button is turned off.")
-        state = documents.mark_done(self.db, self.outbox, tenant_id, account_id, self.ctx.claims.actor_id, "button")
+        who = names.of_calling_client(self.db, self.accounts)
+        state = documents.mark_done(self.db, self.outbox, tenant_id, account_id, self.ctx.claims.actor_id, "button",
+                                    who)
         self.db.commit()
         return {"done_uploading": state}

@@ -13,15 +13,13 @@ from shared.clock import iso_utc, utcnow
 from shared.errors import NotFound, invalid
 from shared.events import DOCUMENT_UPLOADED, DONE_UPLOADING
 from shared.fields import ONE_LINE, TRIMMED
-from shared.message_size import MAX_MESSAGE_BYTES, encoded_size
 from shared.validation import load_or_raise
-from tickets import document_files, known_accounts
+from tickets import document_files, known_accounts, paging
 from tickets.models import Document, KnownAccount
 
-LISTED_AT_MOST = 200
-# A list answer stays within three quarters of a message whatever the titles hold (200 emoji take 2,400 bytes
-# as JSON): the newest documents that fit, and ``more`` when older ones were left out.
-LIST_BUDGET = MAX_MESSAGE_BYTES * 3 // 4 - 2_048
+LISTED_AT_MOST = 200  # a page of documents holds at most this many, and what fits paging.PAGE_BUDGET
+ORDER = (Document.uploaded_at, Document.id)  # newest first
+PageInput = paging.page_input(LISTED_AT_MOST, LISTED_AT_MOST)
 
 
 class NewDocumentSchema(Schema):
@@ -43,19 +41,22 @@ def describe(row, for_staff=False):
                  "shared_by": "business" if row.uploaded_by_kind == "staff" else "client"}
     if for_staff:
         described.update(account_id=row.account_id, uploaded_by={"kind": row.uploaded_by_kind,
-                                                                   "id": row.uploaded_by_id})
+                                                                   "id": row.uploaded_by_id,
+                                                                   "name": row.uploaded_by_name})
     return described
 
 
 def new_document(session, store, tenant_id, account_id, request, uploader):
     """Keep a checked copy of the upload ``request`` names as a document of the account; return the row.
 
-    ``uploader`` is ``(kind, id)``. A request or file that is refused changes nothing.
+    ``uploader`` is ``(kind, id, name)``, the name as accounts told it. A request or file that is refused changes
+    nothing.
     """
     values = load_or_raise(NewDocumentSchema, request)
     kept = checked_copy(store, values)
     row = Document(tenant_id=tenant_id, account_id=account_id, title=values["title"], folder=values["folder"],
-                   uploaded_by_kind=uploader[0], uploaded_by_id=uploader[1], uploaded_at=utcnow(), **kept)
+                   uploaded_by_kind=uploader[0], uploaded_by_id=uploader[1], uploaded_by_name=uploader[2],
+                   uploaded_at=utcnow(), **kept)
     session.add(row)
     session.flush()
     return row, values["done"]
@@ -72,21 +73,15 @@ def checked_copy(store, values):
             "content_type": content_type, "size": len(data), "blob_id": store.put(data, content_type)}
 
 
-def list_documents(session, tenant_id, account_id, limit=LISTED_AT_MOST):
-    """The account's documents, newest first."""
-    return session.scalars(select(Document).where(Document.tenant_id == tenant_id, Document.account_id == account_id)
-                           .order_by(Document.uploaded_at.desc(), Document.id.desc()).limit(limit)).all()
-
-
-def fitting(described):
-    """``(the newest of the described documents that fit LIST_BUDGET, whether any were left out)``."""
-    kept, used = [], 0
-    for item in described:
-        used += encoded_size(item) + 2
-        if used > LIST_BUDGET:
-            return kept, True
-        kept.append(item)
-    return kept, False
+def list_documents(session, tenant_id, account_id, page, for_staff=False):
+    """``(documents, next cursor)``: a page (``{cursor, limit}``) of the account's documents, newest first, as many
+    of them as fit paging.PAGE_BUDGET (the next page starts after the last one that fits)."""
+    key = paging.decode(page["cursor"], (paging.TIME, paging.ID))
+    rows = session.scalars(select(Document).where(Document.tenant_id == tenant_id, Document.account_id == account_id,
+                                                  paging.before(ORDER, key))
+                           .order_by(*(column.desc() for column in ORDER)).limit(page["limit"] + 1)).all()
+    return paging.cut(rows, page["limit"], lambda row: (row.uploaded_at, row.id),
+                      lambda row: describe(row, for_staff))
 
 
 def find_document(session, tenant_id, document_id, account_id=None):
@@ -121,7 +116,8 @@ def done_state(session, tenant_id, account_id):
     known = session.get(KnownAccount, (tenant_id, account_id))
     if known is None or known.done_uploading_at is None:
         return None
-    return {"at": iso_utc(known.done_uploading_at), "portal_user_id": known.done_uploading_by}
+    return {"at": iso_utc(known.done_uploading_at), "portal_user_id": known.done_uploading_by,
+            "portal_user_name": known.done_uploading_name}
 
 
 def client_uploads(session, tenant_id, account_id):
@@ -129,17 +125,21 @@ def client_uploads(session, tenant_id, account_id):
         Document.tenant_id == tenant_id, Document.account_id == account_id, Document.uploaded_by_kind == "client"))
 
 
-def announce_upload(outbox, session, row, done):
+def announce_upload(outbox, session, row, done, client_name):
     outbox.add(session, DOCUMENT_UPLOADED, {
         "document_id": row.id, "account_id": row.account_id, "title": row.title, "filename": row.filename,
-        "portal_user_id": row.uploaded_by_id, "done": done}, tenant_id=row.tenant_id)
+        "portal_user_id": row.uploaded_by_id, "done": done, "client_name": client_name,
+        "portal_user_name": row.uploaded_by_name}, tenant_id=row.tenant_id)
 
 
-def mark_done(session, outbox, tenant_id, account_id, portal_user_id, via):
-    """Record that the client has sent everything and tell the business (alerts)."""
+def mark_done(session, outbox, tenant_id, account_id, portal_user_id, via, names):
+    """Record that the client has sent everything and tell the business (alerts); ``names`` ({account, person}) as
+    accounts told them."""
     known = known_accounts.remember(session, tenant_id, account_id)
     known.done_uploading_at, known.done_uploading_by = utcnow(), portal_user_id
+    known.done_uploading_name = names["person"]
     outbox.add(session, DONE_UPLOADING, {
         "account_id": account_id, "portal_user_id": portal_user_id, "via": via,
-        "documents": client_uploads(session, tenant_id, account_id)}, tenant_id=tenant_id)
+        "documents": client_uploads(session, tenant_id, account_id), "client_name": names["account"],
+        "portal_user_name": names["person"]}, tenant_id=tenant_id)
     return done_state(session, tenant_id, account_id)

@@ -25,6 +25,7 @@ class KnownAccount(Base):
     # The last time a portal user of the account said they had sent everything, and who.
     done_uploading_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     done_uploading_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    done_uploading_name: Mapped[str | None] = mapped_column(String(254), nullable=True)
 
 
 # --- tickets and their conversation (ticketing.py, ticket_messages.py, attachments.py) ---------------
@@ -53,7 +54,10 @@ class TicketCounter(Base):
 
 class Ticket(Base):
     __tablename__ = "tickets"
-    __table_args__ = (UniqueConstraint("tenant_id", "number"), Index("ix_tickets_tenant_status", "tenant_id", "status"))
+    # The lists' order (paging.py): the staff inbox by business, a client's list by account, most recently active first.
+    __table_args__ = (UniqueConstraint("tenant_id", "number"), Index("ix_tickets_tenant_status", "tenant_id", "status"),
+                      Index("ix_tickets_tenant_updated", "tenant_id", "updated_at", "id"),
+                      Index("ix_tickets_tenant_account_updated", "tenant_id", "account_id", "updated_at", "id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(Integer, index=True)
@@ -71,6 +75,7 @@ class Ticket(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     client_unread: Mapped[bool] = mapped_column(default=False)  # a staff message the client has not seen
     staff_unread: Mapped[bool] = mapped_column(default=True)  # a client message no staff member has seen
+    client_name: Mapped[str | None] = mapped_column(String(120))  # the account's name as accounts last told it
 
 
 class TicketMessage(Base):
@@ -113,7 +118,8 @@ class ChatThread(Base):
 
     __tablename__ = "chat_threads"
     __table_args__ = (Index("ix_chat_threads_tenant_account", "tenant_id", "account_id"),
-                      Index("ix_chat_threads_tenant_last", "tenant_id", "last_message_id"))
+                      Index("ix_chat_threads_tenant_last", "tenant_id", "last_message_id"),
+                      Index("ix_chat_threads_tenant_account_last", "tenant_id", "account_id", "last_message_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(Integer)
@@ -125,6 +131,7 @@ class ChatThread(Base):
     last_message_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     client_read_id: Mapped[int] = mapped_column(Integer, default=0)
     staff_read_id: Mapped[int] = mapped_column(Integer, default=0)
+    client_name: Mapped[str | None] = mapped_column(String(120))  # the account's name as accounts last told it
 
 
 class ChatMessage(Base):
@@ -148,7 +155,8 @@ class Document(Base):
     """A file shared with a client account: by staff, or uploaded by one of the account's portal users."""
 
     __tablename__ = "documents"
-    __table_args__ = (Index("ix_documents_tenant_account", "tenant_id", "account_id"),)
+    __table_args__ = (Index("ix_documents_tenant_account", "tenant_id", "account_id"),
+                      Index("ix_documents_tenant_account_uploaded", "tenant_id", "account_id", "uploaded_at", "id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(Integer)
@@ -161,6 +169,7 @@ class Document(Base):
     blob_id: Mapped[str] = mapped_column(String(40))
     uploaded_by_kind: Mapped[str] = mapped_column(String(10))  # staff, client
     uploaded_by_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    uploaded_by_name: Mapped[str | None] = mapped_column(String(254), nullable=True)  # as accounts told it then
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

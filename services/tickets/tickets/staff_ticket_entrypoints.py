@@ -12,7 +12,7 @@ from shared.context import tenant_rpc
 from shared.errors import PorticoError, invalid
 from shared.settings_store import update_settings
 from shared.validation import load_or_raise
-from tickets import access, categories, known_accounts, ticket_messages, ticketing
+from tickets import access, categories, known_accounts, names, ticket_messages, ticketing
 from tickets.models import platform
 from tickets.settings import TABS
 from tickets.ticket_schemas import (AssignSchema, CategoryChangeSchema, CategorySchema, ReplySchema,
@@ -119,6 +119,7 @@ class StaffTicketEntrypoints:
 
         def write():
             ticket = self._staff_ticket(ticket_id)
+            ticket.client_name = names.clip((client or {}).get("name")) or ticket.client_name
             message = ticket_messages.add(self.db, ticket, "staff", actor_id, data["body"], kept)
             ticket_messages.mark_read(ticket, "staff")
             ticket_messages.announce(self.outbox, self.db, ticket, message, len(kept), client)

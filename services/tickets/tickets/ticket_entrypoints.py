@@ -12,8 +12,8 @@ from shared.events import INBOUND_TICKET_MAIL
 from shared.messaging import on_event
 from shared.sealing import open_secrets
 from shared.validation import load_or_raise
-from tickets import access, attachments, categories, ticket_messages, ticketing
-from tickets.ticket_schemas import OpenTicketSchema, ReplySchema
+from tickets import access, attachments, categories, names, ticket_messages, ticketing
+from tickets.ticket_schemas import ClientPageSchema, OpenTicketSchema, ReplySchema
 
 log = logging.getLogger(__name__)
 VIEW_SETTING = {"open": "show_open_tickets", "closed": "show_closed_tickets"}
@@ -64,12 +64,14 @@ class TicketEntrypoints:
                 "show_closed_tickets": settings["show_closed_tickets"], "categories": offered}
 
     @tenant_rpc
-    def my_tickets(self, which="open"):
+    def my_tickets(self, which="open", page=None):
+        """A page (``{cursor?, limit?}``) of the account's open or closed tickets: ``{items, next}``."""
         tenant_id, account_id = access.client_account(self.ctx)
         if which not in VIEW_SETTING:
             which = "open"
         access.require_setting(self._tickets_settings(), VIEW_SETTING[which], VIEW_REFUSED[which])
-        return ticketing.client_list(self.db, tenant_id, account_id, which)
+        wanted = load_or_raise(ClientPageSchema, page or {})
+        return ticketing.client_list(self.db, tenant_id, account_id, which, wanted)
 
     @tenant_rpc
     def my_ticket(self, ticket_id):
@@ -96,10 +98,11 @@ class TicketEntrypoints:
                                                  settings["ticket_categories"])
         kept = self._keep_files(data["attachments"])
         actor_id = self.ctx.claims.actor_id
+        client_name = names.of_calling_client(self.db, self.accounts)["account"]
 
         def write():
             ticket = ticketing.create(self.db, tenant_id, account_id, category, data, "client",
-                                      settings["ticket_assignee_id"])
+                                      settings["ticket_assignee_id"], client_name)
             ticket_messages.add(self.db, ticket, "client", actor_id, data["body"], kept)
             ticketing.announce_opened(self.outbox, self.db, ticket, category.name)
             return {"id": ticket.id, "number": ticket.number, "status": "open"}
@@ -112,12 +115,14 @@ class TicketEntrypoints:
         tenant_id, account_id = access.client_account(self.ctx)
         ticket = self._viewable(self._tickets_settings(), ticketing.get(self.db, tenant_id, ticket_id, account_id))
         data = load_or_raise(ReplySchema, reply)
-        ticket_id = ticket.id
+        ticket_id, known_name = ticket.id, ticket.client_name
         kept = self._keep_files(data["attachments"])
         actor_id = self.ctx.claims.actor_id
+        client_name = known_name or names.of_calling_client(self.db, self.accounts)["account"]
 
         def write():
             ticket = ticketing.get(self.db, tenant_id, ticket_id, account_id)
+            ticket.client_name = client_name or ticket.client_name
             if ticket.status == "closed":
                 ticketing.set_status(ticket, "open")
             message = ticket_messages.add(self.db, ticket, "client", actor_id, data["body"], kept)

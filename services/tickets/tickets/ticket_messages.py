@@ -35,8 +35,9 @@ def add(session, ticket, author_kind, author_id, body, files, via="portal", mail
 
 
 def announce(outbox, session, ticket, message, attachment_count, client=None):
-    """Announce a message added after the opening one. A staff reply carries the reply token and, when accounts
-    told who the client is (``client``: its name and email), where notifications emails it."""
+    """Announce a message added after the opening one, naming the client as accounts last told tickets. A staff
+    reply carries the reply token and, when accounts told who the client is (``client``: its name and email), where
+    notifications emails it."""
     staff_reply = message.author_kind == "staff"
     outbox.add(session, TICKET_MESSAGE_ADDED, {
         "ticket_id": ticket.id, "number": ticket.number, "account_id": ticket.account_id,
@@ -44,7 +45,7 @@ def announce(outbox, session, ticket, message, attachment_count, client=None):
         "author_id": message.author_id, "assignee_id": ticket.assignee_id,
         "excerpt": text.shorten(message.body, EXCERPT_LENGTH), "attachments": attachment_count,
         "reply_token": ticket.reply_token if staff_reply else None,
-        "client_name": (client or {}).get("name"),
+        "client_name": ticket.client_name,
         "notify_email": (client or {}).get("email") if staff_reply else None},
         tenant_id=ticket.tenant_id)
 

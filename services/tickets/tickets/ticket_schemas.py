@@ -3,12 +3,13 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from shared.blobs import BLOB_ID
 from shared.fields import NOT_BLANK_LINE, TRIMMED, Pattern, StrictBoolean, id_field, integer_field
-from tickets import text
+from tickets import paging, text
 
 OPENING_LIMIT = 500  # the opening message must be under this many characters, as a reader counts them
 MESSAGE_LIMIT = 5000
 STATUSES = ("open", "pending", "on_hold", "closed")
-PAGE_SIZE = 25
+PAGE_SIZE, PAGE_MAX = 25, 100  # the staff inbox's tickets a page
+CLIENT_PAGE_SIZE = 50  # the client's list
 
 
 class Strict(Schema):
@@ -74,7 +75,11 @@ class TicketFilterSchema(Strict):
     account_id = id_field(load_default=None, allow_none=True)
     text = fields.String(load_default=None, allow_none=True, validate=[validate.Length(min=1, max=100), TRIMMED])
     unread = StrictBoolean(load_default=False)
-    page = integer_field(1, 10_000, load_default=1)
+    cursor = paging.cursor_field()
+    limit = integer_field(1, PAGE_MAX, load_default=PAGE_SIZE)
+
+
+ClientPageSchema = paging.page_input(CLIENT_PAGE_SIZE, PAGE_MAX)
 
 
 class StatusSchema(Strict):

@@ -12,13 +12,14 @@ from sqlalchemy import func, or_, select
 from shared.clock import utcnow
 from shared.errors import NotFound, invalid
 from shared.events import TICKET_OPENED
-from tickets import categories, text
+from tickets import categories, paging, text
 from tickets.models import Ticket, TicketCategory, TicketCounter, TicketMessage
-from tickets.ticket_schemas import PAGE_SIZE
 
 CLIENT_STATUS = {"open": "open", "pending": "open", "on_hold": "open", "closed": "closed"}
 SUBJECT_LENGTH = 80
-CLIENT_LIST_LIMIT = 50  # the most recently active: a list stays well under the 64 KiB message cap
+# A list is ordered by this key, most recently active first (a page holds what fits paging.PAGE_BUDGET).
+ORDER = (Ticket.updated_at, Ticket.id)
+KEY_KINDS = (paging.TIME, paging.ID)
 
 
 def new_reply_token():
@@ -42,14 +43,14 @@ def subject_of(data):
     return text.shorten(first_line, SUBJECT_LENGTH) or "Ticket"
 
 
-def create(session, tenant_id, account_id, category, data, opened_by, assignee_id):
-    """Write a ticket (without its opening message) and return it."""
+def create(session, tenant_id, account_id, category, data, opened_by, assignee_id, client_name=None):
+    """Write a ticket (without its opening message) and return it; ``client_name`` is accounts' name of the account."""
     now = utcnow()
     ticket = Ticket(tenant_id=tenant_id, number=_next_number(session, tenant_id), account_id=account_id,
                     category_id=category.id, subject=subject_of(data), status="open", assignee_id=assignee_id,
                     opened_by=opened_by, reference=data.get("reference"), reply_token=new_reply_token(),
                     created_at=now, updated_at=now, client_unread=opened_by == "staff",
-                    staff_unread=opened_by != "staff")
+                    staff_unread=opened_by != "staff", client_name=client_name)
     session.add(ticket)
     session.flush()
     return ticket
@@ -59,7 +60,8 @@ def announce_opened(outbox, session, ticket, category_name):
     outbox.add(session, TICKET_OPENED, {
         "ticket_id": ticket.id, "number": ticket.number, "account_id": ticket.account_id,
         "category": category_name, "subject": ticket.subject, "assignee_id": ticket.assignee_id,
-        "opened_by": ticket.opened_by, "reference": ticket.reference}, tenant_id=ticket.tenant_id)
+        "opened_by": ticket.opened_by, "reference": ticket.reference, "client_name": ticket.client_name},
+        tenant_id=ticket.tenant_id)
 
 
 def get(session, tenant_id, ticket_id, account_id=None):
@@ -88,13 +90,22 @@ def _with_categories(session, query):
                            .join(TicketCategory, TicketCategory.id == Ticket.category_id)).all()
 
 
-def client_list(session, tenant_id, account_id, which):
-    """The account's tickets that are ``which`` (open or closed) as a client sees them, newest first."""
+def _page(session, query, page, audience):
+    """``(summaries, next cursor)``: the page of ``query``'s tickets after ``page["cursor"]``."""
+    key = paging.decode(page["cursor"], KEY_KINDS)
+    rows = _with_categories(session, query.where(paging.before(ORDER, key))
+                            .order_by(*(column.desc() for column in ORDER)).limit(page["limit"] + 1))
+    return paging.cut(rows, page["limit"], lambda row: (row[0].updated_at, row[0].id),
+                      lambda row: summary(row[0], row[1], audience))
+
+
+def client_list(session, tenant_id, account_id, which, page):
+    """A page of the account's tickets that are ``which`` (open or closed) as a client sees them, newest first."""
     closed = Ticket.status == "closed"
-    query = (select(Ticket).where(Ticket.tenant_id == tenant_id, Ticket.account_id == account_id,
-                                  closed if which == "closed" else ~closed)
-             .order_by(Ticket.updated_at.desc(), Ticket.id.desc()).limit(CLIENT_LIST_LIMIT))
-    return [summary(ticket, name, "client") for ticket, name in _with_categories(session, query)]
+    query = select(Ticket).where(Ticket.tenant_id == tenant_id, Ticket.account_id == account_id,
+                                 closed if which == "closed" else ~closed)
+    items, next_cursor = _page(session, query, page, "client")
+    return {"items": items, "next": next_cursor}
 
 
 def _filtered(query, tenant_id, filters, staff_id):
@@ -120,14 +131,10 @@ def _filtered(query, tenant_id, filters, staff_id):
 
 
 def staff_list(session, tenant_id, filters, staff_id=None):
-    """One page of the business's tickets matching ``filters``, most recently active first."""
-    page = filters.get("page", 1)
-    base = _filtered(select(Ticket), tenant_id, filters, staff_id)
+    """One page of the business's tickets matching ``filters``, most recently active first, and how many match."""
     total = session.scalar(_filtered(select(func.count(Ticket.id)), tenant_id, filters, staff_id))
-    rows = _with_categories(session, base.order_by(Ticket.updated_at.desc(), Ticket.id.desc())
-                            .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
-    return {"items": [summary(ticket, name, "staff") for ticket, name in rows], "page": page,
-            "page_size": PAGE_SIZE, "total": total, "has_more": page * PAGE_SIZE < total}
+    items, next_cursor = _page(session, _filtered(select(Ticket), tenant_id, filters, staff_id), filters, "staff")
+    return {"items": items, "total": total, "limit": filters["limit"], "next": next_cursor}
 
 
 def counts(session, tenant_id, staff_id):

@@ -1,18 +1,21 @@
 """Client portal API, chat: the account's conversations with the business."""
 from gateway.api.blueprints import CLIENT, ApiBlueprint
 from gateway.features import chat
-from gateway.schemas.portal.chat import (ChatMessageSchema, ChatReplySchema, ChatSinceArgsSchema,
-                                         ChatThreadDetailSchema, NewChatThreadSchema, PortalChatThreadListSchema)
+from gateway.schemas.common import page_of
+from gateway.schemas.portal.chat import (ChatMessagePageArgsSchema, ChatMessageSchema, ChatReplySchema,
+                                         ChatSinceArgsSchema, ChatThreadDetailSchema, ChatThreadListArgsSchema,
+                                         NewChatThreadSchema, PortalChatThreadListSchema)
 from shared.errors import PermissionDenied
 
 blueprint = ApiBlueprint("chat", __name__, tag="portal chat", caller=CLIENT)
 
 
 @blueprint.get("/chat/threads")
-@blueprint.operation("The account's chat threads, newest activity first, with unread counts and whether you may "
-                     "start a new one", response=PortalChatThreadListSchema, dump=True)
-def list_threads():
-    return chat.my_threads()
+@blueprint.operation("A page of the account's chat threads, newest activity first (`next` is the cursor of the page "
+                     "after), with unread counts and whether you may start a new one",
+                     query=ChatThreadListArgsSchema, response=PortalChatThreadListSchema, dump=True)
+def list_threads(args):
+    return chat.my_threads(page_of(args))
 
 
 @blueprint.post("/chat/threads")
@@ -25,10 +28,11 @@ def start_thread(body):
 
 
 @blueprint.get("/chat/threads/<id:thread_id>")
-@blueprint.operation("One thread with its messages, oldest first; you have now read it",
-                     response=ChatThreadDetailSchema, dump=True)
-def get_thread(thread_id):
-    return chat.my_thread(thread_id)
+@blueprint.operation("One thread with a page of its messages, oldest first: the newest, or those before `cursor` "
+                     "(`next` is the cursor of earlier ones); you have now read it",
+                     query=ChatMessagePageArgsSchema, response=ChatThreadDetailSchema, dump=True)
+def get_thread(args, thread_id):
+    return chat.my_thread(thread_id, page_of(args))
 
 
 @blueprint.post("/chat/threads/<id:thread_id>/messages")

@@ -2,6 +2,7 @@
 from gateway.api.blueprints import CLIENT, ApiBlueprint
 from gateway.features import documents
 from gateway.files import private_download
+from gateway.schemas.common import page_of
 from gateway.schemas.documents import (FILE_ANSWER, DocumentSchema, DoneUploadingSchema, MyDocumentsArgsSchema,
                                        MyDocumentsSchema, upload_body)
 from shared.errors import NotFound
@@ -10,11 +11,12 @@ blueprint = ApiBlueprint("documents", __name__, tag="portal documents", caller=C
 
 
 @blueprint.get("/documents")
-@blueprint.operation("The documents the business shared with the account and those the client sent, newest first, "
-                     "with which upload features the business offers (403 when documents are off)",
+@blueprint.operation("A page of the documents the business shared with the account and those the client sent, "
+                     "newest first (`next` is the cursor of older ones), with which upload features the business "
+                     "offers (403 when documents are off)",
                      query=MyDocumentsArgsSchema, response=MyDocumentsSchema, dump=True)
 def list_documents(args):
-    return documents.my_documents(args["limit"])
+    return documents.my_documents(page_of(args))
 
 
 @blueprint.get("/documents/<id:document_id>/file")

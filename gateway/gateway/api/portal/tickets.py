@@ -1,6 +1,7 @@
 """Client portal API, Tickets tab: what it offers, the client's tickets, opening one, replying, files."""
 from gateway.api.blueprints import CLIENT, ApiBlueprint
 from gateway.features import tickets
+from gateway.schemas.common import page_of
 from gateway.files import file_response
 from gateway.schemas.portal.tickets import (OpenTicketRequestSchema, ReplyAddedSchema, ReplyRequestSchema,
                                             TicketListArgsSchema, TicketListSchema, TicketOpenedSchema,
@@ -24,11 +25,11 @@ def options():
 
 
 @blueprint.get("/tickets")
-@blueprint.operation("The account's open (open, pending, on hold) or closed tickets, each when the business shows "
-                     "them", query=TicketListArgsSchema, response=TicketListSchema, dump=True,
+@blueprint.operation("A page of the account's open (open, pending, on hold) or closed tickets, each when the "
+                     "business shows them; `next` is the cursor of the page after", query=TicketListArgsSchema, response=TicketListSchema, dump=True,
                      raises=[PermissionDenied])
 def list_tickets(args):
-    return {"items": tickets.my_tickets(args["status"])}
+    return tickets.my_tickets(args["status"], page_of(args))
 
 
 @blueprint.post("/tickets")

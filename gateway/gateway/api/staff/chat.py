@@ -1,7 +1,9 @@
 """Staff API, chat: every conversation of the business with its clients."""
 from gateway.api.blueprints import STAFF, ApiBlueprint
 from gateway.features import chat
-from gateway.schemas.portal.chat import ChatMessageSchema, ChatReplySchema, ChatSinceArgsSchema, ChatThreadDetailSchema
+from gateway.schemas.common import page_of
+from gateway.schemas.portal.chat import (ChatMessagePageArgsSchema, ChatMessageSchema, ChatReplySchema,
+                                         ChatSinceArgsSchema, ChatThreadDetailSchema)
 from gateway.schemas.staff.chat import StaffChatThreadListArgsSchema, StaffChatThreadListSchema, StaffNewChatThreadSchema
 from shared.errors import NotFound
 
@@ -9,8 +11,8 @@ blueprint = ApiBlueprint("chat", __name__, tag="staff chat", caller=STAFF)
 
 
 @blueprint.get("/chat/threads")
-@blueprint.operation("Chat threads, newest activity first, optionally one client's or only those with unread client "
-                     "messages", query=StaffChatThreadListArgsSchema, response=StaffChatThreadListSchema, dump=True)
+@blueprint.operation("A page of chat threads, newest activity first (`next` is the cursor of the page after), "
+                     "optionally one client's or only those with unread client messages", query=StaffChatThreadListArgsSchema, response=StaffChatThreadListSchema, dump=True)
 def list_threads(filters):
     return chat.threads(filters)
 
@@ -25,10 +27,11 @@ def start_thread(body):
 
 
 @blueprint.get("/chat/threads/<id:thread_id>")
-@blueprint.operation("One thread with its messages, oldest first; the business has now read it",
-                     response=ChatThreadDetailSchema, dump=True)
-def get_thread(thread_id):
-    return chat.thread(thread_id)
+@blueprint.operation("One thread with a page of its messages, oldest first: the newest, or those before `cursor` "
+                     "(`next` is the cursor of earlier ones); the business has now read it",
+                     query=ChatMessagePageArgsSchema, response=ChatThreadDetailSchema, dump=True)
+def get_thread(args, thread_id):
+    return chat.thread(thread_id, page_of(args))
 
 
 @blueprint.post("/chat/threads/<id:thread_id>/messages")

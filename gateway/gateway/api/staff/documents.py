@@ -2,18 +2,21 @@
 from gateway.api.blueprints import STAFF, ApiBlueprint
 from gateway.features import documents
 from gateway.files import private_download
-from gateway.schemas.documents import FILE_ANSWER, AccountDocumentsSchema, StaffDocumentSchema, upload_body
+from gateway.schemas.common import page_of
+from gateway.schemas.documents import (FILE_ANSWER, AccountDocumentsSchema, MyDocumentsArgsSchema, StaffDocumentSchema,
+                                       upload_body)
 from shared.errors import NotFound
 
 blueprint = ApiBlueprint("staff_documents", __name__, tag="staff documents", caller=STAFF)
 
 
 @blueprint.get("/accounts/<id:account_id>/documents")
-@blueprint.operation("A client's documents, newest first: who shared or sent each and when, and when the client "
-                     "last said they were done uploading (404 when there is no such client)",
-                     raises=[NotFound], response=AccountDocumentsSchema)
-def list_documents(account_id):
-    return documents.account_documents(account_id)
+@blueprint.operation("A page of a client's documents, newest first (`next` is the cursor of older ones): who "
+                     "shared or sent each and when, and when the client last said they were done uploading (404 "
+                     "when there is no such client)",
+                     raises=[NotFound], query=MyDocumentsArgsSchema, response=AccountDocumentsSchema)
+def list_documents(args, account_id):
+    return documents.account_documents(account_id, page_of(args))
 
 
 @blueprint.post("/accounts/<id:account_id>/documents")

@@ -15,8 +15,8 @@ blueprint = ApiBlueprint("tickets", __name__, tag="staff tickets", caller=STAFF)
 
 
 @blueprint.get("/tickets")
-@blueprint.operation("The ticket inbox, most recently active first, 25 a page, filtered by status, category, "
-                     "assignee, client account, text and unread", query=InboxArgsSchema, response=InboxSchema,
+@blueprint.operation("The ticket inbox, most recently active first, 25 a page (`next` is the cursor of the "
+                     "page after), filtered by status, category, assignee, client account, text and unread", query=InboxArgsSchema, response=InboxSchema,
                      dump=True)
 def inbox(filters):
     return tickets.inbox(filters)

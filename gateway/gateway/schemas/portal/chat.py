@@ -1,6 +1,7 @@
 """Shapes of chat threads, for clients and staff alike (the staff's list adds paging and filters)."""
 from marshmallow import Schema, fields, validate
 
+from gateway.schemas.common import NEXT, page_args
 from shared.fields import MAX_ID, MESSAGE_TEXT, NOT_BLANK_LINE, integer_field
 
 SUBJECT_MAX, BODY_MAX = 200, 4000  # as tickets allows
@@ -31,12 +32,19 @@ class ChatMessageSchema(Schema):
 class ChatThreadDetailSchema(Schema):
     thread = fields.Nested(ChatThreadSchema)
     messages = fields.List(fields.Nested(ChatMessageSchema), metadata={"description": "Oldest first."})
+    next = fields.String(allow_none=True, metadata={
+        "description": "The cursor of the page of earlier messages (send it as `cursor`); null when there are none."})
 
 
 class PortalChatThreadListSchema(Schema):
     threads = fields.List(fields.Nested(ChatThreadSchema))
     unread = fields.Integer(metadata={"description": "Unread messages over all the account's threads."})
     can_start = fields.Boolean(metadata={"description": "Whether the business lets clients start a thread."})
+    next = fields.String(allow_none=True, metadata=NEXT)
+
+
+ChatThreadListArgsSchema = page_args(50, 100)
+ChatMessagePageArgsSchema = page_args(200, 200)
 
 
 class NewChatThreadSchema(Schema):

@@ -1,6 +1,7 @@
 """Client portal API schemas: the Tickets tab."""
 from marshmallow import RAISE, Schema, fields, validate
 
+from gateway.schemas.common import NEXT, cursor_field, limit_field
 from shared.fields import TRIMMED, id_field
 
 # Shapes only: tickets applies the business's rules (categories offered, the 500-character limit as a
@@ -35,6 +36,8 @@ class ReplyRequestSchema(Strict):
 class TicketListArgsSchema(Strict):
     status = fields.String(load_default="open", validate=validate.OneOf(["open", "closed"]),
                            metadata={"description": "`open` (open, pending or on hold) or `closed`."})
+    cursor = cursor_field()
+    limit = limit_field(50, 100)
 
 
 class CategorySchema(Schema):
@@ -80,7 +83,8 @@ class TicketSummarySchema(Schema):
 
 
 class TicketListSchema(Schema):
-    items = fields.List(fields.Nested(TicketSummarySchema))
+    items = fields.List(fields.Nested(TicketSummarySchema), metadata={"description": "Most recently active first."})
+    next = fields.String(allow_none=True, metadata=NEXT)
 
 
 class TicketSchema(TicketSummarySchema):

@@ -1,8 +1,9 @@
 """Staff API shapes of chat threads (the thread and message shapes are the portal's)."""
 from marshmallow import Schema, fields
 
+from gateway.schemas.common import NEXT, cursor_field, limit_field
 from gateway.schemas.portal.chat import ChatThreadSchema, NewChatThreadSchema
-from shared.fields import id_field, integer_field
+from shared.fields import id_field
 
 PER_PAGE_MAX = 100  # as tickets allows
 
@@ -11,15 +12,15 @@ class StaffChatThreadListArgsSchema(Schema):
     account_id = id_field(strict=False, allow_none=True, load_default=None,
                           metadata={"description": "Only this client's threads."})
     unread_only = fields.Boolean(load_default=False)
-    page = integer_field(1, 10_000, strict=False, load_default=1)
-    per_page = integer_field(1, PER_PAGE_MAX, strict=False, load_default=50)
+    cursor = cursor_field()
+    limit = limit_field(50, PER_PAGE_MAX)
 
 
 class StaffChatThreadListSchema(Schema):
     threads = fields.List(fields.Nested(ChatThreadSchema))
     total = fields.Integer(metadata={"description": "Threads matching the filters, over all pages."})
-    page = fields.Integer()
-    per_page = fields.Integer()
+    limit = fields.Integer()
+    next = fields.String(allow_none=True, metadata=NEXT)
     unread = fields.Integer(metadata={"description": "Unread client messages over all the business's threads."})
 
 

@@ -1,6 +1,7 @@
 """Staff API schemas: the ticket inbox, a ticket, replies, assignment, status, categories."""
 from marshmallow import RAISE, Schema, fields, validate
 
+from gateway.schemas.common import NEXT, cursor_field, limit_field
 from gateway.schemas.portal.tickets import (AttachmentSchema, OpenTicketRequestSchema, ReferenceSchema,
                                             ReplyAddedSchema, ReplyRequestSchema, TicketOpenedSchema)
 from shared.fields import TRIMMED, StrictBoolean, id_field, integer_field
@@ -25,7 +26,8 @@ class InboxArgsSchema(Strict):
     text = fields.String(validate=[validate.Length(min=1, max=100), TRIMMED],
                          metadata={"description": "Found in the subject or any message."})
     unread = fields.Boolean(metadata={"description": "Only tickets with a client message no staff member read."})
-    page = integer_field(1, 10_000, strict=False, load_default=1)
+    cursor = cursor_field()
+    limit = limit_field(25, 100)
 
 
 class StaffTicketSummarySchema(Schema):
@@ -49,10 +51,9 @@ class StaffTicketSummarySchema(Schema):
 
 class InboxSchema(Schema):
     items = fields.List(fields.Nested(StaffTicketSummarySchema))
-    page = fields.Integer()
-    page_size = fields.Integer()
-    total = fields.Integer()
-    has_more = fields.Boolean()
+    limit = fields.Integer()
+    total = fields.Integer(metadata={"description": "Tickets matching the filters, over all pages."})
+    next = fields.String(allow_none=True, metadata=NEXT)
 
 
 class StaffMessageSchema(Schema):

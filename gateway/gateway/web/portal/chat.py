@@ -9,6 +9,7 @@ from gateway.errors import status_of
 from gateway.features import chat
 from gateway.portal_auth import client_required
 from gateway.web.chat_pages import after_argument, body_field, new_messages, subject_field, submitted
+from gateway.web.paging import cursor_page
 from gateway.web.portal.base import go, page, show_errors
 from shared.errors import InvalidInput, PermissionDenied, PorticoError
 
@@ -31,9 +32,10 @@ def unread_chat_count():
 
 
 def render_list(inputs=None, summary=(), status=200):
-    listing = chat.my_threads()
+    listing = chat.my_threads(cursor_page())
     g.unread_chat = listing["unread"]
     return page("chat.html", status, tab="chat", threads=listing["threads"], can_start=listing["can_start"],
+                next_cursor=listing["next"],
                 inputs=inputs or [subject_field(), body_field()], summary=list(summary))
 
 
@@ -61,13 +63,13 @@ def start_thread():
 def render_thread(opened, inputs=None, summary=(), status=200):
     g.pop("unread_chat", None)  # opening the thread read it: count again
     return page("chat_thread.html", status, tab="chat", thread=opened["thread"], messages=opened["messages"],
-                inputs=inputs or [body_field("Your reply")], summary=list(summary))
+                next_cursor=opened["next"], inputs=inputs or [body_field("Your reply")], summary=list(summary))
 
 
 @blueprint.get("/chat/<int:thread_id>")
 @client_required
 def thread(thread_id):
-    return render_thread(chat.my_thread(thread_id))
+    return render_thread(chat.my_thread(thread_id, cursor_page()))
 
 
 @blueprint.post("/chat/<int:thread_id>")

@@ -5,10 +5,12 @@ from flask import Blueprint, request
 from gateway.features import documents
 from gateway.files import private_download
 from gateway.portal_auth import client_required
+from gateway.web.paging import cursor_page
 from gateway.web.portal.base import go, page
 from shared.errors import InvalidInput
 
 blueprint = Blueprint("documents", __name__)
+PAGE_SIZE = 50  # documents a page shows; the API's answer holds up to 200
 INPUTS = {"file": ("File", "#document-file"), "title": ("Title", "#document-title"),
           "folder": ("Folder", "#document-folder"), "done": ("Completely done", "#document-done")}
 NOTICES = {"sent": "Your file was sent. Thank you!", "done": "We let the business know you are done uploading."}
@@ -28,7 +30,7 @@ def grouped(items):
 
 
 def render_documents(problems=None, sent=None, status=200):
-    data = documents.my_documents()
+    data = documents.my_documents(cursor_page(limit=PAGE_SIZE))
     summary = [(INPUTS.get(name, (None, None))[1], f"{INPUTS[name][0]}: {text}" if name in INPUTS else text)
                for name, texts in (problems or {}).items() for text in texts]
     return page("documents.html", status, tab="documents", data=data, folders=grouped(data["documents"]),

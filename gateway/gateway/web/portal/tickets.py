@@ -8,11 +8,13 @@ from gateway.files import file_response
 from gateway.portal_auth import client_required
 from gateway.ticket_files import read_message
 from gateway.web.forms import Field
+from gateway.web.paging import cursor_page
 from gateway.web.portal.base import FORM_ERRORS, go, page, show_errors
 from shared.errors import PermissionDenied
 
 blueprint = Blueprint("tickets", __name__)
 OPEN_FIELDS = ("category_id", "subject", "body")
+PAGE_SIZE = 20  # tickets each list of the tab shows at once
 
 
 def open_inputs(options):
@@ -25,7 +27,8 @@ def open_inputs(options):
 @client_required
 def tickets_tab():
     options = tickets.my_options()
-    lists = {which: tickets.my_tickets(which) for which in ("open", "closed") if options[f"show_{which}_tickets"]}
+    lists = {which: tickets.my_tickets(which, cursor_page(f"{which}_cursor", limit=PAGE_SIZE))
+             for which in ("open", "closed") if options[f"show_{which}_tickets"]}
     return page("tickets.html", tab="tickets", options=options, lists=lists, opened=request.args.get("opened"))
 
 

@@ -9,6 +9,7 @@ from gateway.errors import status_of
 from gateway.features import chat
 from gateway.features.clients import client_names, first_clients
 from gateway.web.chat_pages import after_argument, body_field, new_messages, subject_field, submitted
+from gateway.web.paging import cursor_page
 from gateway.web.staff.base import staff_page
 from gateway.web.staff.billing_inputs import client_input, whole_number
 from shared.errors import InvalidInput, NotFound, PorticoError
@@ -43,12 +44,13 @@ def filters_of(args):
 def render_inbox(start_inputs=None, summary=(), status=200):
     listing = first_clients()
     filters = filters_of(request.args)
-    found = chat.threads(filters)
+    found = chat.threads({**filters, **cursor_page()})
     g.unread_staff_chat = found["unread"]
     names = client_names({thread["account_id"] for thread in found["threads"]}, listing)
     chosen = request.args.get("client", "")
     inputs = start_inputs or [client_input("account_id", "Client", listing, chosen), subject_field(), body_field()]
     return render_template("staff/chat.html", threads=found["threads"], total=found["total"], names=names,
+                           next_cursor=found["next"],
                            filter_client=client_input("client", "Client", listing, chosen), filters=filters,
                            inputs=inputs, summary=list(summary)), status
 
@@ -97,6 +99,7 @@ def render_thread(opened, inputs=None, summary=(), status=200):
     g.pop("unread_staff_chat", None)  # opening the thread read it: count again
     names = client_names({opened["thread"]["account_id"]})
     return render_template("staff/chat_thread.html", thread=opened["thread"], messages=opened["messages"],
+                           next_cursor=opened["next"],
                            client_name=names.get(opened["thread"]["account_id"]),
                            inputs=inputs or [body_field("Your reply")], summary=list(summary)), status
 
@@ -104,7 +107,7 @@ def render_thread(opened, inputs=None, summary=(), status=200):
 @blueprint.get("/chat/<int:thread_id>")
 @staff_page
 def thread(thread_id):
-    return render_thread(chat.thread(thread_id))
+    return render_thread(chat.thread(thread_id, cursor_page()))
 
 
 @blueprint.post("/chat/<int:thread_id>")

@@ -9,12 +9,14 @@ from gateway.features import tickets
 from gateway.files import file_response
 from gateway.ticket_files import read_message
 from gateway.web.forms import Field
+from gateway.web.paging import cursor_page
 from gateway.web.staff.base import staff_page
 from shared.errors import InvalidInput, PermissionDenied, PorticoError
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("tickets", __name__)
 COUNT_TIMEOUT_SECONDS = 1.0
+PAGE_SIZE = 25  # tickets an inbox page lists
 STATUSES = [("open", "Open"), ("pending", "Pending"), ("on_hold", "On hold"), ("closed", "Closed")]
 STATUS_FILTERS = [("active", "Not closed"), ("", "Any status")] + STATUSES
 NOTICES = {"replied": "Your reply is sent; the client gets it by email.", "assigned": "The ticket is reassigned.",
@@ -41,10 +43,10 @@ def read_filters():
     if status in dict(STATUS_FILTERS) and status:
         filters["status"] = status
     read = {"category_id": args.get("category_id", ""), "assignee_id": args.get("assignee_id", ""),
-            "account_id": args.get("account_id", ""), "page": args.get("page", "")}
+            "account_id": args.get("account_id", "")}
     for name, value in read.items():
         if value.isdigit() and 0 < len(value) <= 18 and int(value) > 0:
-            filters[name] = int(value) if name != "page" else min(int(value), 10_000)
+            filters[name] = int(value)
     if read["assignee_id"] == "none":
         filters["unassigned"] = True
     if args.get("unread") == "true":
@@ -59,7 +61,7 @@ def read_filters():
 @staff_page
 def inbox():
     filters = read_filters()
-    page = tickets.inbox(filters)
+    page = tickets.inbox({**filters, **cursor_page(limit=PAGE_SIZE)})
     return render_template("staff/tickets.html", page=page, filters=filters, statuses=STATUS_FILTERS,
                            categories=tickets.categories(), staff=sorted(tickets.staff_names().items()),
                            query=request.args)
