@@ -34,7 +34,7 @@ def test_a_known_client_s_mail_opens_a_ticket_as_a_portal_ticket_would_be(busine
     assert [item["filename"] for item in message["attachments"]] == ["gate.jpg"]
     (_, opened), = business.events("ticket_opened")
     assert (opened["opened_by"], opened["assignee_id"], opened["account_id"]) == ("email", 8, 42)
-    assert [t["id"] for t in business.client().my_tickets("open")] == [answer["ticket_id"]]
+    assert [t["id"] for t in business.client().my_tickets("open")["items"]] == [answer["ticket_id"]]
 
 
 def test_the_same_message_id_twice_opens_one_ticket(business, db):

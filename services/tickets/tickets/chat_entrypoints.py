@@ -96,8 +96,7 @@ class ChatEntrypoints:
         data = load_or_raise(NewStaffThreadInput, thread)
         known_accounts.ensure_known(self.db, self.accounts, tenant_id, data["account_id"])
         row, message = chat.start_thread(self.db, tenant_id, data["account_id"], chat.STAFF,
-                                         self.ctx.claims.actor_id, data["subject"], data["body"],
-                                         names.of_client(self.db, self.accounts, data["account_id"]))
+                                         self.ctx.claims.actor_id, data["subject"], data["body"], None)
         self._chat_publish(row, message, True)
         return self._chat_open(row, chat.STAFF, started=True)
 

@@ -48,7 +48,3 @@ def of_staff_member(session, accounts, staff_id):
     found = next((member for member in members if member.get("id") == staff_id), {})
     return clip(found.get("name") or found.get("email"))
 
-
-def of_client(session, accounts, account_id):
-    """The name of the business's client account ``account_id``, asked as the calling staff member, or None."""
-    return clip(_asked(session, lambda: accounts.get_client(account_id), "a staff action").get("name"))
