@@ -184,7 +184,8 @@ def test_a_retry_after_a_gateway_timeout_gets_the_first_answer(system, slow_proc
     invoice = payer.invoice(2_500)
     body = {"invoice_ids": [invoice["id"]], "payment_method_id": payer.method_id}
     key = f"timeout-{uuid.uuid4()}"
-    slow_processor(7_000)  # under the 10 s processor timeout, long enough that the retries are all answered while it lasts, even on a busy machine
+    # Under the processor's 10 s timeout, and long enough that even a busy machine answers every retry meanwhile.
+    slow_processor(7_000)
 
     status, _, timed_out = payer.call("POST", "/payments", body, key, base_url=impatient_gateway)
     assert status == 504, timed_out
