@@ -165,7 +165,9 @@ def test_a_message_waits_while_smtp_is_down_and_is_sent_once_it_is_up(system, br
         item = wait_for_outbox_item(system, branded, address, lambda item: item["attempts"] > 0,
                                     "a first, failed attempt")
         assert item["status"] == "pending" and item["sent_at"] is None
-        assert call(system, branded, "get_outbox_message", item["id"])["last_error"]
+        # An attempt is counted when it is claimed, its error recorded once the connection fails.
+        wait_for(lambda: call(system, branded, "get_outbox_message", item["id"])["last_error"],
+                 message="the first attempt's error")
 
         late_server = MailServer(port).start()
         mail = late_server.wait_for_message(address, timeout=40)  # the first retry comes after 5 s
