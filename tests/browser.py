@@ -2,6 +2,7 @@
 
 A test module gets its fixtures (chromium, site, page) with ``pytest_plugins = ("tests.browser",)``.
 """
+import contextlib
 import threading
 from pathlib import Path
 
@@ -22,6 +23,7 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # own (from the documentation range) so its attempts and the API tests' never add up.
 BROWSER_ADDRESS = "192.0.2.10"
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="session")
@@ -79,18 +81,28 @@ class Problems:
             self.seen.append(f"{response.status} for {response.url}")
 
 
-@pytest.fixture
-def page(chromium):
-    """Open a fresh browser context and page; fail the test on any unnoticed page problem."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+@contextlib.contextmanager
+def checked_page(chromium, viewport=DESKTOP):
+    """A page in a browser context of its own (axe served locally); on leaving, the context closes and any
+    unnoticed page problem fails the test."""
+    context = chromium.new_context(viewport=viewport)
     context.set_default_timeout(10_000)
     context.route(f"**{AXE_URL_PATH}", lambda route: route.fulfill(
         path=AXE_SCRIPT, content_type="application/javascript"))
     page = context.new_page()
     problems = Problems(page)
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
     assert problems.seen == [], problems.seen
+
+
+@pytest.fixture
+def page(chromium):
+    """Open a fresh browser context and page; fail the test on any unnoticed page problem."""
+    with checked_page(chromium) as page:
+        yield page
 
 
 def axe_violations(page):

@@ -32,6 +32,7 @@ from portico_testing.inprocess import client, operator, staff, visitor
 from shared.broker_users import PROCESSES
 from shared.sealing import SecretBox, new_key
 from tests.mail import mail_server  # noqa: F401  (a fixture: the SMTP server behind system.mail)
+from tests.portal_helpers import new_address
 
 BACKENDS = ("sqlite", "postgresql")
 DEFAULT_LANE = "sqlite"
@@ -122,10 +123,14 @@ class System:
                                context=self.passports.context(operator()))
         return tenant, {"email": owner["email"], "password": DEMO_PASSWORD}
 
-    def staff_token(self, credentials):
-        response = self.http.post("/api/v1/staff/sessions", json=credentials)
+    def staff_session(self, credentials):
+        """Sign a staff member in over the staff API (from an address of its own); return the new session."""
+        response = self.http.post("/api/v1/staff/sessions", json=credentials, environ_base=new_address())
         assert response.status_code == 201, response.get_json()
-        return response.get_json()["token"]
+        return response.get_json()
+
+    def staff_token(self, credentials):
+        return self.staff_session(credentials)["token"]
 
     def context(self, tenant):
         """The call context of ``tenant``'s owner (``tenant`` as ``new_tenant`` returns it)."""

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 pytest.register_assert_rewrite("tests.browser")  # before the import, so its assertions explain failures
 from portico_testing.documents import PDF, png
-from tests.browser import PHONE, Problems, axe_violations, horizontal_overflow
+from tests.browser import PHONE, axe_violations, checked_page, horizontal_overflow
 from tests.portal_helpers import registered_client
 from tests.test_browser_portal import sign_in as client_sign_in
 from tests.test_browser_staff import sign_in as staff_sign_in, submit
@@ -41,14 +41,7 @@ def test_staff_share_the_client_downloads_sends_two_files_and_says_done(system, 
     expect(page.get_by_role("status")).to_contain_text("The document is shared with the client.")
     clean(page, "staff documents, one shared")
 
-    phone = chromium.new_context(viewport=PHONE)
-    phone.set_default_timeout(10_000)
-    from tests.browser import AXE_SCRIPT, AXE_URL_PATH
-    phone.route(f"**{AXE_URL_PATH}", lambda route: route.fulfill(path=AXE_SCRIPT,
-                                                                 content_type="application/javascript"))
-    client_page = phone.new_page()
-    problems = Problems(client_page)
-    try:
+    with checked_page(chromium, PHONE) as client_page:
         client_sign_in(client_page, site, tenant, client["email"])
         expect(client_page.get_by_role("heading", name="Documents")).to_be_visible()  # the Home panel
         client_page.get_by_role("navigation", name="Portal").get_by_role("link", name="Documents").click()
@@ -70,9 +63,6 @@ def test_staff_share_the_client_downloads_sends_two_files_and_says_done(system, 
         client_page.get_by_role("button", name="Done uploading").click()
         expect(client_page.get_by_role("status")).to_contain_text("We let the business know you are done")
         clean(client_page, "client documents after sending")
-    finally:
-        phone.close()
-    assert problems.seen == [], problems.seen
 
     page.reload()
     expect(page.get_by_text("W-2 from my employer")).to_be_visible()

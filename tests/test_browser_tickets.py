@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from portico_testing import wait_for
 
 pytest.register_assert_rewrite("tests.browser")  # before the import, so its assertions explain failures
-from tests.browser import AXE_SCRIPT, AXE_URL_PATH, PHONE, Problems, axe_violations, horizontal_overflow
+from tests.browser import PHONE, axe_violations, checked_page, horizontal_overflow
 from tests.portal_helpers import CLIENT_PASSWORD, registered_client
 from tests.test_browser_staff import sign_in as staff_sign_in
 from tests.test_browser_staff import submit
@@ -36,15 +36,9 @@ def photo():
 
 @pytest.fixture
 def staff_page(chromium):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    context.route(f"**{AXE_URL_PATH}", lambda route: route.fulfill(
-        path=AXE_SCRIPT, content_type="application/javascript"))
-    page = context.new_page()
-    problems = Problems(page)
-    yield page
-    context.close()
-    assert problems.seen == [], problems.seen
+    """The staff's browser, apart from the client's."""
+    with checked_page(chromium) as page:
+        yield page
 
 
 def test_a_client_on_a_phone_opens_a_ticket_with_a_photo_and_follows_it_to_closed(system, page, site, staff_page):

@@ -26,9 +26,7 @@ class Business:
     def __init__(self, system):
         self.system = system
         self.tenant, credentials = system.new_tenant()
-        response = system.http.post(f"{API}/sessions", json=credentials, environ_base=new_address())
-        assert response.status_code == 201, response.get_json()
-        self.session = response.get_json()
+        self.session = system.staff_session(credentials)
         self.headers = bearer(self.session["token"])
         self.browser = system.app.test_client()
         self.browser.set_cookie("__Host-portico_staff", self.session["token"])

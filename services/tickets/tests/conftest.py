@@ -157,6 +157,12 @@ def photo(size=(40, 30), image_format="JPEG", **options):
 
 
 @pytest.fixture
+def accounts():
+    """The accounts service as these tests play it (``Accounts``), for a worker wired by hand."""
+    return Accounts()
+
+
+@pytest.fixture
 def blobs(tmp_path):
     """The blob store in a folder of the test's own, as the embedded default keeps it."""
     return blob_store(f"file://{tmp_path}/blobs")

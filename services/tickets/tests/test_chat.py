@@ -8,35 +8,13 @@ from shared.errors import InvalidInput, NotFound, PermissionDenied
 from tickets.models import platform
 from tickets.service import TicketsService
 
-TENANT, ACCOUNT, OTHER_ACCOUNT, OTHER_BUSINESS_ACCOUNT = 1, 42, 43, 9_999
-
-
-class Clients:
-    """Stands in for accounts: every account is this business's client but OTHER_BUSINESS_ACCOUNT."""
-
-    def __init__(self):
-        self.asked = []
-
-    def get_client(self, account_id):
-        self.asked.append(account_id)
-        if account_id == OTHER_BUSINESS_ACCOUNT:
-            raise NotFound("No such client.")
-        return {"id": account_id, "name": f"Client {account_id}"}
-
-    def get_my_names(self):
-        return {"account_id": ACCOUNT, "account_name": "Ann's household", "portal_user_id": 11,
-                "portal_user_name": "Ann Client"}
+TENANT, ACCOUNT, OTHER_ACCOUNT, OTHER_BUSINESS_ACCOUNT = 1, 42, 43, 9_999  # conftest.Accounts: 9_999 is not ours
 
 
 @pytest.fixture
-def clients():
-    return Clients()
-
-
-@pytest.fixture
-def worker(db, clients):
+def worker(db, accounts):
     def make(caller):
-        return service_worker(TicketsService, db, caller, outbox=outbox_writer(platform, caller), accounts=clients)
+        return service_worker(TicketsService, db, caller, outbox=outbox_writer(platform, caller), accounts=accounts)
     return make
 
 
@@ -100,12 +78,12 @@ def test_new_messages_since_an_id_for_polling(client, desk):
         client.my_chat_messages_since(thread_id, -1)
 
 
-def test_staff_start_a_thread_only_with_a_client_of_their_business(desk, client, clients, db):
+def test_staff_start_a_thread_only_with_a_client_of_their_business(desk, client, accounts, db):
     with pytest.raises(NotFound):
         desk.start_chat_thread({"account_id": OTHER_BUSINESS_ACCOUNT, "subject": "Hi", "body": "Hello"})
     assert desk.list_chat_threads()["threads"] == [] and events(db) == []
     started = desk.start_chat_thread({"account_id": ACCOUNT, "subject": "Spring visit", "body": "Does May 3 suit?"})
-    assert clients.asked == [OTHER_BUSINESS_ACCOUNT, ACCOUNT]
+    assert accounts.asked == [OTHER_BUSINESS_ACCOUNT, ACCOUNT]
     assert started["thread"]["started_by"] == "staff" and started["messages"][0]["author_id"] == 7
     assert client.count_my_unread_chat() == 1
     assert [t["subject"] for t in client.list_my_chat_threads()["threads"]] == ["Spring visit"]
