@@ -242,6 +242,33 @@ class ChargeRequestedSchema(Schema):
     invoice_id = fields.Integer(required=True)
 
 
+class ServiceRequestSchema(Schema):
+    """A client's request (move or cancel a visit, or a new service), for tickets to open a ticket about it, or
+    its outcome (``status`` accepted or declined, with the staff's note) for tickets to add to that ticket."""
+
+    request_id = fields.Integer(required=True)
+    account_id = fields.Integer(required=True)
+    kind = fields.String(required=True)  # reschedule, cancel, new_service
+    status = fields.String(required=True)  # pending, accepted, declined
+    subject = fields.String(required=True)  # "Reschedule: Weekly mowing on Tue 8 Dec, 9:00-11:00"
+    body = fields.String(required=True)  # what the client asked, in words staff read as the ticket's message
+    visit_id = fields.Integer(allow_none=True, load_default=None)
+    decision_note = fields.String(allow_none=True, load_default=None)
+    actor = fields.Dict(allow_none=True, load_default=None)
+
+
+class EstimateDecidedSchema(Schema):
+    estimate_id = fields.Integer(required=True)
+    account_id = fields.Integer(required=True)
+    number = fields.Integer(required=True)
+    title = fields.String(required=True)
+    total = fields.Integer(required=True)
+    decision = fields.String(required=True)  # approved, declined
+    note = fields.String(allow_none=True, load_default=None)
+    job_id = fields.Integer(allow_none=True, load_default=None)
+    actor = fields.Dict(allow_none=True, load_default=None)
+
+
 PAYMENT_SUCCEEDED = EventContract("billing", "payment_succeeded", PaymentSchema, subscribers=("notifications",))
 PAYMENT_FAILED = EventContract("billing", "payment_failed", PaymentSchema, subscribers=("notifications",))
 PREPAYMENT_MADE = EventContract("billing", "prepayment_made", PaymentSchema, subscribers=("notifications",))
@@ -252,13 +279,20 @@ PAYMENT_METHOD_REMOVED = EventContract("billing", "payment_method_removed", Paym
 # Billing's own work queue: one message per invoice of a charge run, shared by every instance.
 INVOICE_CHARGE_REQUESTED = EventContract("billing", "invoice_charge_requested", ChargeRequestedSchema,
                                          subscribers=("billing",))
+# Field service: a client's request reaches staff as a ticket; its outcome is added to that ticket.
+SERVICE_REQUEST_MADE = EventContract("billing", "service_request_made", ServiceRequestSchema,
+                                     subscribers=("tickets", "notifications"))
+SERVICE_REQUEST_DECIDED = EventContract("billing", "service_request_decided", ServiceRequestSchema,
+                                        subscribers=("tickets",))
+ESTIMATE_DECIDED = EventContract("billing", "estimate_decided", EstimateDecidedSchema, subscribers=("notifications",))
 
 CONTRACTS = (TENANT_PROFILE_UPDATED, PORTAL_INVITATION_ISSUED, PASSWORD_RESET_ISSUED,
              LOGIN_CODE_ISSUED, EMAIL_CHANGE_CODE_ISSUED, PAYMENT_SUCCEEDED, PAYMENT_FAILED,
              PREPAYMENT_MADE, AUTOPAY_ENROLLED, AUTOPAY_CANCELLED, PAYMENT_METHOD_REMOVED,
              INVOICE_CHARGE_REQUESTED, STAFF_PASSWORD_RESET_ISSUED, TICKET_OPENED, TICKET_MESSAGE_ADDED,
              INBOUND_TICKET_MAIL, CHAT_MESSAGE_ADDED, DOCUMENT_UPLOADED, DONE_UPLOADING,
-             PORTAL_USER_ACTIVATED, INVITATION_DOCUMENT_CHANGED)
+             PORTAL_USER_ACTIVATED, INVITATION_DOCUMENT_CHANGED, SERVICE_REQUEST_MADE, SERVICE_REQUEST_DECIDED,
+             ESTIMATE_DECIDED)
 SERVICES = ("accounts", "billing", "tickets", "notifications")
 
 

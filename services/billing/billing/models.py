@@ -14,7 +14,9 @@ Base, platform = service_base()
 
 
 class Job(Base):
-    """Billable work for an account; ``autopay`` is fixed when the job is created."""
+    """Work for an account: one-off or recurring, from the business's service list or by hand (field_models.py
+    holds its visits). ``status``: unscheduled (the waiting list), scheduled, paused, completed, cancelled.
+    ``autopay`` is fixed when the job is created (or switched by an ``all_scheduled_jobs`` enrolment)."""
 
     __tablename__ = "jobs"
 
@@ -25,6 +27,17 @@ class Job(Base):
     status: Mapped[str] = mapped_column(String(20))
     autopay: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"), nullable=True)
+    price: Mapped[int] = mapped_column(Money, default=0)  # per visit, in minor units
+    recurrence: Mapped[str] = mapped_column(String(16), default="once")  # once, weekly, every_n_weeks, monthly
+    interval_weeks: Mapped[int | None] = mapped_column(Integer, nullable=True)  # for every_n_weeks
+    bills_per_visit: Mapped[bool] = mapped_column(Boolean, default=True)  # completing a visit raises its invoice
+    client_status: Mapped[str | None] = mapped_column(String(100), nullable=True)  # what the client reads
+    pause_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)  # shown verbatim when allowed
+    paused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    notes: Mapped[str | None] = mapped_column(String(1000), nullable=True)  # the job's description
+    origin: Mapped[str] = mapped_column(String(12), default="staff")  # staff, estimate, request
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class InvoiceCounter(Base):
@@ -219,3 +232,8 @@ class InvoiceDocument(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of everything drawn on it
     blob_id: Mapped[str] = mapped_column(String(34))
     rendered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# The field-service tables (services offered, visits, requests, estimates, calendar feeds, autopay cycles)
+# share this metadata; importing them here makes every user of ``Base.metadata`` see them.
+from billing import field_models  # noqa: E402,F401  (must follow Base)

@@ -1,4 +1,6 @@
 """Settings of the Billing and Services tabs, owned by billing."""
+from zoneinfo import available_timezones
+
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from shared.fields import money_field, switch
@@ -50,6 +52,13 @@ class BillingSettingsSchema(Schema):
         validate=validate.OneOf(AUTOPAY_SCOPES),
         metadata={"label": "Autopay applies to",
                   "help": "Only jobs created after enrolment, or also the jobs already scheduled."})
+    autopay_charge_hour = fields.Integer(
+        strict=True,
+        load_default=6,
+        validate=validate.Range(min=0, max=23),
+        metadata={"label": "Autopay charge hour",
+                  "help": "The hour of the day (0-23, your time zone on the Services tab) at which invoices due on "
+                          "autopay are charged, once a day."})
     prepayments_enabled = switch(False, "View and make prepayments",
                                  "Clients may pay ahead of any invoice and see those prepayments in their history.")
     auto_apply_credits = switch(False, "Auto-apply prepayments and credits",
@@ -100,6 +109,12 @@ class ServicesSettingsSchema(Schema):
                   "help": "Refuse reschedule and cancel requests this close to the visit; 0 means no cut-off."})
     allow_service_requests = switch(True, "Request a service",
                                     "Clients may ask for new work from the portal.")
+    time_zone = fields.String(
+        load_default="UTC",
+        validate=validate.OneOf(sorted(available_timezones())),
+        metadata={"label": "Time zone",
+                  "help": "Where your visits happen (an IANA name such as America/Chicago): visit times, the "
+                          "request cut-off and the autopay hour are read in it."})
 
 
 TABS = {"billing": BillingSettingsSchema, "services": ServicesSettingsSchema}

@@ -52,3 +52,25 @@ def test_claims_get_a_lease_and_keys_whose_payment_exists_wait_for_its_outcome(b
     assert [tuple(row) for row in states] == [("answered", "done"), ("died-early", "processing"),
                                               ("with-payment", "processing")]
     command.upgrade(config, "head")
+
+
+def test_the_field_service_tables_match_the_models_and_go_away_on_downgrade(billing_database):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from billing.models import Base
+
+    config, engine = billing_database
+    command.upgrade(config, "0007")
+    with engine.begin() as connection:
+        connection.execute(sa.text("INSERT INTO jobs (tenant_id, account_id, title, status, autopay, created_at) "
+                                   "VALUES (1, 5, 'Mowing', 'scheduled', false, :at)"), {"at": CREATED})
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        job = connection.execute(sa.text("SELECT price, recurrence, bills_per_visit, origin FROM jobs")).one()
+    assert differences == []
+    assert tuple(job) == (0, "once", True, "staff")
+    command.downgrade(config, "0007")
+    assert "visits" not in sa.inspect(engine).get_table_names()
+    assert "recurrence" not in columns(engine, "jobs")
