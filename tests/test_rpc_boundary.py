@@ -130,7 +130,22 @@ def arguments(a):
         ("tickets", "attach_invitation_document"): ({"upload_id": a.upload, "title": "Intruder"},),
         **chat_arguments(a),
         **ticket_arguments(a),
+        **job_arguments(a),
     }
+
+
+def job_arguments(a):
+    return {("billing", "list_services"): (), ("billing", "create_service"): ({"name": "Intruder", "price": 1},),
+            ("billing", "update_service"): (a.service_id, {"price": 1}),
+            ("billing", "list_jobs"): ({"account_id": a.client_id},), ("billing", "get_job"): (a.job_id,),
+            ("billing", "schedule_job"): (a.waiting_job_id, {"start_on": date.today().isoformat()}),
+            ("billing", "pause_job"): (a.job_id, {"reason": "Intruder"}), ("billing", "resume_job"): (a.job_id,),
+            ("billing", "cancel_job"): (a.job_id,),
+            ("billing", "set_job_client_status"): (a.job_id, {"client_status": "Intruder"}),
+            ("billing", "complete_visit"): (a.visit_id,), ("billing", "skip_visit"): (a.visit_id,),
+            ("billing", "cancel_visit"): (a.visit_id,),
+            ("billing", "move_visit"): (a.visit_id, {"scheduled_on": date.today().isoformat()}),
+            ("billing", "set_visit_notes"): (a.visit_id, {"notes": "Intruder"})}
 
 
 def ticket_arguments(a):
@@ -193,6 +208,7 @@ def business_a(system):
                                                               "title": "alpha-hedge welcome"},
                     context=system.context(tenant))
     money_and_alerts(system, a)
+    field_service(system, a)
     a.thread_id = system.rpc.call("tickets", "start_chat_thread", {
         "account_id": a.client_id, "subject": "alpha-hedge chat", "body": "Alpha Lawn Care says hello"},
         context=system.context(tenant))["thread"]["id"]
@@ -211,6 +227,17 @@ def a_ticket(system, a):
     a.ticket_id = opened["id"]
     a.attachment_id = system.rpc.call("tickets", "my_ticket", a.ticket_id, context=client)["messages"][0][
         "attachments"][0]["id"]
+
+
+def field_service(system, a):
+    """A's service list, a weekly job with its visits, and a job waiting on the list."""
+    billing = lambda method, *args: system.rpc.call("billing", method, *args, context=system.context(a.tenant))  # noqa
+    a.service_id = billing("create_service", {"name": "alpha-hedge mowing", "price": 4_000,
+                                              "recurrence": "weekly"})["id"]
+    job = billing("create_job", {"account_id": a.client_id, "service_id": a.service_id,
+                                 "schedule": {"start_on": (date.today() + timedelta(days=3)).isoformat()}})
+    a.job_id, a.visit_id = job["id"], job["visits"][0]["id"]
+    a.waiting_job_id = billing("create_job", {"account_id": a.client_id, "title": "alpha-hedge aeration"})["id"]
 
 
 def money_and_alerts(system, a):

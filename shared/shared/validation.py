@@ -60,3 +60,8 @@ def load_or_raise(schema_class, data, **schema_options):
         return schema_class(**schema_options).load(data)
     except ValidationError as error:
         raise validation_error(error) from None
+
+
+def dict_get(value, key):
+    """``value[key]`` of a request that may not even be an object (its schema will say so)."""
+    return value.get(key) if isinstance(value, dict) else None

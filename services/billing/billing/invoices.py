@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from billing.models import (Allocation, Autopay, ChargeRun, ChargeRunItem, Invoice, InvoiceCounter, InvoiceLine,
                             Job, Payment)
-from billing.schemas import InvoiceFiltersSchema, NewInvoiceSchema, NewJobSchema, VoidInvoiceSchema
+from billing.schemas import InvoiceFiltersSchema, NewInvoiceSchema, VoidInvoiceSchema
 from shared.clock import iso_utc, utcnow
 from shared.errors import Conflict, NotFound, invalid
 from shared.money import MAX_MINOR_UNITS
@@ -33,15 +33,6 @@ def next_number(session, tenant_id):
 def autopay_enrolled(session, tenant_id, account_id):
     row = session.get(Autopay, account_id)
     return bool(row and row.tenant_id == tenant_id and row.enrolled)
-
-
-def create_job(session, tenant_id, data):
-    values = load_or_raise(NewJobSchema, data)
-    job = Job(tenant_id=tenant_id, created_at=utcnow(),
-              autopay=autopay_enrolled(session, tenant_id, values["account_id"]), **values)
-    session.add(job)
-    session.flush()
-    return job
 
 
 def create_invoice(session, tenant_id, data):

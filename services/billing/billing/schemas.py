@@ -44,13 +44,6 @@ class InvoiceFiltersSchema(Schema):
             raise ValidationError("The smallest amount is above the largest.", "amount_min")
 
 
-class NewJobSchema(Schema):
-    account_id = id_field(required=True)
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    status = fields.String(load_default="scheduled",
-                           validate=validate.OneOf(["unscheduled", "scheduled", "completed", "paused"]))
-
-
 class CardOnFileSchema(Schema):
     """What the processor's hosted form hands back: a token and what may be shown."""
 

@@ -7,6 +7,7 @@ from nameko.timer import timer
 from billing import (VERSION, access, autopay, charge_runs, checkout, credit, documents, history, invoices,
                      known_accounts, methods, recovery)
 from billing.dependencies import PaymentProcessor
+from billing.job_entrypoints import JobEntrypoints
 from billing.models import platform
 from billing.schemas import ApplyCreditSchema
 from billing.settings import TABS
@@ -17,7 +18,7 @@ from shared.errors import ServiceTimeout, invalid
 from shared.events import INVOICE_CHARGE_REQUESTED
 from shared.messaging import Outbox, ReliableEventHandler
 from shared.settings_store import read_settings
-from shared.validation import load_or_raise
+from shared.validation import dict_get, load_or_raise
 
 CLIENT_FEATURES = ("show_invoices", "online_payments_enabled", "allow_partial_payments", "allow_credit_at_checkout",
                    "allow_card_changes", "allow_bank_account_changes", "autopay_enabled", "prepayments_enabled",
@@ -26,12 +27,7 @@ ACCOUNTS_TIMEOUT_SECONDS = 3  # nameko's own proxy would wait for ever
 documents.run_cpu_bound = tpool.execute  # rendering a PDF is CPU work: off the event loop, so heartbeats flow
 
 
-def dict_get(value, key):
-    """``value[key]`` of a request that may not even be an object (its schema will say so)."""
-    return value.get(key) if isinstance(value, dict) else None
-
-
-class BillingService(StandardEntrypoints):
+class BillingService(JobEntrypoints, StandardEntrypoints):
     name = "billing"
     version = VERSION
     tables = platform
@@ -45,7 +41,12 @@ class BillingService(StandardEntrypoints):
     def _settings(self):
         return read_settings(self.db, platform.tenant_settings, self.ctx.tenant_id, TABS, "billing")
 
-    # --- staff: jobs and invoices -----------------------------------------------------------------
+    def _services_settings(self, tenant_id=None):
+        """The Services tab of ``tenant_id`` (the caller's business by default)."""
+        return read_settings(self.db, platform.tenant_settings,
+                             self.ctx.tenant_id if tenant_id is None else tenant_id, TABS, "services")
+
+    # --- staff: invoices -----------------------------------------------------------------
 
     def _known_account(self, tenant_id, account_id):
         """Make sure ``account_id`` is a client of the caller's business, asking accounts as the caller."""
@@ -56,14 +57,6 @@ class BillingService(StandardEntrypoints):
 
         known_accounts.ensure_known(self.db, tenant_id, account_id, confirm)
         return tenant_id
-
-    @tenant_rpc
-    def create_job(self, job):
-        tenant_id = access.staff_tenant(self.ctx)
-        row = invoices.create_job(self.db, self._known_account(tenant_id, dict_get(job, "account_id")), job)
-        self.db.commit()
-        return {"id": row.id, "account_id": row.account_id, "title": row.title, "status": row.status,
-                "autopay": row.autopay}
 
     @tenant_rpc
     def create_invoice(self, invoice):

@@ -128,3 +128,9 @@ def business(session, processor, blobs):
 def business_on(processor, blobs):
     """Return a maker of the Business whose workers use a given session: two requests in two transactions."""
     return lambda session: Business(session, processor, blobs)
+
+
+@pytest.fixture
+def other_business(session, processor, blobs):
+    """Another business on the same database: none of the first one's rows are its."""
+    return Business(session, processor, blobs, tenant_id=2)

@@ -6,7 +6,6 @@ from gateway.schemas.billing import (INVOICE_STATUS_FILTERS, AutopayStatusSchema
 from shared.fields import ONE_LINE, StrictBoolean, id_field, id_list, integer_field, money_field
 from shared.money import MAX_MINOR_UNITS, format_money
 
-JOB_STATUSES = ("unscheduled", "scheduled", "completed", "paused")
 
 
 class StaffInvoiceLineInputSchema(Schema):
@@ -89,7 +88,6 @@ class StaffVoidedInvoiceSchema(StaffInvoiceDetailSchema):
 class StaffNewJobSchema(Schema):
     account_id = id_field(required=True)
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    status = fields.String(validate=validate.OneOf(JOB_STATUSES))
 
 
 class StaffJobSchema(Schema):

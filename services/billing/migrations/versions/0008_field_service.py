@@ -66,7 +66,7 @@ def create_services_and_visits():
     op.create_index("ix_visits_job_date", "visits", ["job_id", "scheduled_on"])
 
 
-def create_requests_and_estimates():
+def create_requests():
     op.create_table(
         "service_requests",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -86,6 +86,9 @@ def create_requests_and_estimates():
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_service_requests_account", "service_requests", ["tenant_id", "account_id", "created_at"])
+
+
+def create_estimates():
     op.create_table(
         "estimates",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -147,7 +150,8 @@ def create_feeds_and_cycles():
 
 def upgrade():
     create_services_and_visits()
-    create_requests_and_estimates()
+    create_requests()
+    create_estimates()
     create_feeds_and_cycles()
 
 

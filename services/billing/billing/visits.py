@@ -1,0 +1,184 @@
+"""Visits: the dates a job happens on, generated from its recurrence a few weeks ahead, and what staff do with
+each one (complete it, which raises its invoice when the job bills per visit; skip, cancel or move it; write
+service notes for the client). Plain functions over a session; the caller commits."""
+import calendar
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from billing import invoices
+from billing.field_models import Visit
+from billing.job_schemas import CompleteVisitInput, VisitMoveInput, VisitNotesInput
+from billing.models import Job
+from shared.clock import iso_utc, utcnow
+from shared.errors import Conflict, NotFound
+from shared.validation import load_or_raise
+
+HORIZON_DAYS = 84  # a recurring job always has its visits of the next twelve weeks on the calendar
+MAX_NEW_VISITS = 60
+PAYMENT_TERMS_DAYS = 0  # a visit's invoice is due the day the work is done
+
+
+def add_months(day, months, anchor_day):
+    """``day`` moved ``months`` on, on the job's own day of the month (the 31st becomes the month's last day)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(anchor_day, calendar.monthrange(year, month)[1]))
+
+
+def next_date(job, after, anchor_day):
+    if job.recurrence == "monthly":
+        return add_months(after, 1, anchor_day)
+    weeks = job.interval_weeks if job.recurrence == "every_n_weeks" else 1
+    return after + timedelta(weeks=weeks)
+
+
+def job_visits(session, job, statuses=None):
+    query = select(Visit).where(Visit.job_id == job.id)
+    if statuses:
+        query = query.where(Visit.status.in_(statuses))
+    return session.scalars(query.order_by(Visit.scheduled_on, Visit.id)).all()
+
+
+def new_visit(job, day, window_start=None, window_end=None):
+    return Visit(tenant_id=job.tenant_id, account_id=job.account_id, job_id=job.id, scheduled_on=day,
+                 window_start=window_start, window_end=window_end, status="scheduled", created_at=utcnow())
+
+
+def plan(session, job, first, window, today):
+    """Put ``job``'s visits on the calendar from ``first`` on: one for a one-off job, the next weeks' for a
+    recurring one (to the horizon, at least one)."""
+    visits = [new_visit(job, first, *window)]
+    if job.recurrence != "once":
+        anchor_day = first.day
+        while len(visits) < MAX_NEW_VISITS:
+            day = next_date(job, visits[-1].scheduled_on, anchor_day)
+            if day > max(today, first) + timedelta(days=HORIZON_DAYS):
+                break
+            visits.append(new_visit(job, day, *window))
+    session.add_all(visits)
+    return visits
+
+
+def top_up(session, job, today):
+    """Keep a recurring, scheduled job's calendar filled to the horizon, following its latest visit."""
+    if job.status != "scheduled" or job.recurrence == "once":
+        return []
+    dated = job_visits(session, job)
+    if not dated:
+        return []
+    latest, anchor_day = dated[-1], dated[0].scheduled_on.day
+    added = []
+    day = latest.scheduled_on
+    while len(added) < MAX_NEW_VISITS:
+        day = next_date(job, day, anchor_day)
+        if day > today + timedelta(days=HORIZON_DAYS):
+            break
+        added.append(new_visit(job, day, latest.window_start, latest.window_end))
+    session.add_all(added)
+    return added
+
+
+def find_visit(session, tenant_id, visit_id, account_id=None, lock=False):
+    query = select(Visit).where(Visit.id == visit_id)
+    visit = session.scalar(query.with_for_update() if lock else query)
+    if visit is None or visit.tenant_id != tenant_id or (account_id is not None and visit.account_id != account_id):
+        raise NotFound("No such visit.")
+    return visit
+
+
+def require_scheduled(visit, action):
+    if visit.status != "scheduled":
+        raise Conflict(f"This visit is {visit.status}; only a scheduled visit can be {action}.")
+
+
+def settle_one_off(session, job):
+    """A one-off job ends with its visit: done when it was completed, cancelled when it was cancelled."""
+    if job.recurrence == "once" and job.status == "scheduled":
+        left = session.scalar(select(func.count()).select_from(Visit)
+                              .where(Visit.job_id == job.id, Visit.status == "scheduled"))
+        if not left:
+            statuses = {visit.status for visit in job_visits(session, job)}
+            job.status = "completed" if "completed" in statuses else "cancelled"
+            job.updated_at = utcnow()
+
+
+def raise_invoice(session, job, visit, today):
+    """The invoice of a completed visit of a job billed per visit (nothing for a free one)."""
+    if not job.bills_per_visit or not job.price:
+        return None
+    invoice = invoices.create_invoice(session, job.tenant_id, {
+        "account_id": job.account_id, "job_id": job.id, "issue_date": today.isoformat(),
+        "due_date": (today + timedelta(days=PAYMENT_TERMS_DAYS)).isoformat(),
+        "lines": [{"description": f"{job.title} ({visit.scheduled_on:%d %b %Y})"[:300], "quantity": 1,
+                   "unit_price": job.price}]})
+    visit.invoice_id = invoice.id
+    return invoice
+
+
+def complete(session, tenant_id, visit_id, data, today):
+    values = load_or_raise(CompleteVisitInput, data or {})
+    visit = find_visit(session, tenant_id, visit_id, lock=True)
+    require_scheduled(visit, "completed")
+    job = session.get(Job, visit.job_id)
+    visit.status, visit.completed_at, visit.updated_at = "completed", utcnow(), utcnow()
+    if values["notes"] is not None:
+        visit.notes = values["notes"]
+    raise_invoice(session, job, visit, today)
+    top_up(session, job, today)
+    settle_one_off(session, job)
+    return visit
+
+
+def drop(session, tenant_id, visit_id, status, today):
+    """Skip (the date passes without the work) or cancel a visit. A one-off job whose visit is skipped goes back
+    to the waiting list; one whose visit is cancelled is cancelled."""
+    visit = find_visit(session, tenant_id, visit_id, lock=True)
+    require_scheduled(visit, "skipped" if status == "skipped" else "cancelled")
+    job = session.get(Job, visit.job_id)
+    visit.status, visit.updated_at = status, utcnow()
+    if job.recurrence == "once" and status == "skipped":
+        job.status, job.updated_at = "unscheduled", utcnow()
+    else:
+        top_up(session, job, today)
+        settle_one_off(session, job)
+    return visit
+
+
+def move(session, tenant_id, visit_id, data):
+    values = load_or_raise(VisitMoveInput, data)
+    visit = find_visit(session, tenant_id, visit_id, lock=True)
+    require_scheduled(visit, "moved")
+    visit.scheduled_on, visit.window_start, visit.window_end = (values["scheduled_on"], values["window_start"],
+                                                               values["window_end"])
+    visit.updated_at = utcnow()
+    return visit
+
+
+def write_notes(session, tenant_id, visit_id, data):
+    values = load_or_raise(VisitNotesInput, data)
+    visit = find_visit(session, tenant_id, visit_id)
+    visit.notes, visit.updated_at = values["notes"] or None, utcnow()
+    return visit
+
+
+def window_text(visit):
+    if visit.window_start is None:
+        return None
+    return f"{visit.window_start:%H:%M}-{visit.window_end:%H:%M}"
+
+
+def label(visit, job):
+    """How a visit is named on a ticket and a calendar: "Weekly mowing on Tue 8 Dec 2026, 09:00-11:00"."""
+    day = visit.scheduled_on
+    window = window_text(visit)
+    return f"{job.title} on {day:%a} {day.day} {day:%b %Y}" + (f", {window}" if window else "")
+
+
+def describe(visit, job, with_notes=True):
+    return {"id": visit.id, "job_id": visit.job_id, "account_id": visit.account_id, "title": job.title,
+            "scheduled_on": visit.scheduled_on.isoformat(),
+            "window_start": visit.window_start.strftime("%H:%M") if visit.window_start else None,
+            "window_end": visit.window_end.strftime("%H:%M") if visit.window_end else None,
+            "status": visit.status, "notes": visit.notes if with_notes else None, "invoice_id": visit.invoice_id,
+            "completed_at": iso_utc(visit.completed_at), "label": label(visit, job)}
