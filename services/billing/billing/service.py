@@ -6,6 +6,7 @@ from nameko.timer import timer
 
 from billing import (VERSION, access, autopay, charge_runs, checkout, credit, documents, history, invoices,
                      known_accounts, methods, recovery)
+from billing.autopay_cycle_entrypoints import AutopayCycleEntrypoints
 from billing.dependencies import PaymentProcessor
 from billing.models import platform
 from billing.schemas import ApplyCreditSchema
@@ -31,7 +32,7 @@ def dict_get(value, key):
     return value.get(key) if isinstance(value, dict) else None
 
 
-class BillingService(StandardEntrypoints):
+class BillingService(AutopayCycleEntrypoints, StandardEntrypoints):
     name = "billing"
     version = VERSION
     tables = platform
