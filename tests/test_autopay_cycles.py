@@ -186,3 +186,34 @@ def check_one_run_per_cycle(business, cycles):
     assert len(schedule["recent_cycles"]) == 5 and schedule["recent_cycles"][0]["cycle_date"] == \
         rows[-1].cycle_date.isoformat()
     assert schedule["next_charge_local"].endswith(f"09:00 ({ZONE})")
+
+
+@pytest.mark.parametrize("scope", ["new_jobs", "all_scheduled_jobs"])
+def test_the_scope_decides_whether_an_existing_jobs_invoices_are_charged(clocked, scope):
+    """Same data in each scope: a job scheduled before enrolment (an invoice raised before, one after) and a job
+    created after it. ``new_jobs`` charges the new job's invoice only; ``all_scheduled_jobs`` all three."""
+    business = Business(clocked, scope=scope, enroll=False)
+    day = clocked.clock.now().astimezone(ZoneInfo(ZONE)).date() + timedelta(days=1)
+    existing = business.job("Weekly mowing (scheduled before autopay)")
+    before = business.invoice(existing, day, day, 1_100)
+    consent = business.billing("my_autopay", context=business.client)["consent_text"]
+    business.enroll()
+    after = business.invoice(existing, day, day, 1_200)
+    new = business.job("Hedge trimming (after autopay)")
+    assert new["autopay"] is True and business.billing("get_invoice", before["id"])["autopay"] is (
+        scope == "all_scheduled_jobs")
+    fresh = business.invoice(new, day, day, 1_300)
+    if scope == "new_jobs":
+        assert "services created from today on" in consent and "already scheduled keep" in consent
+        charged, kept = [fresh], [before, after]
+    else:
+        assert "including services already scheduled today" in consent
+        charged, kept = [before, after, fresh], []
+    waiting = {invoice["id"] for invoice in business.billing("invoices_to_charge")}
+    assert waiting == {invoice["id"] for invoice in charged}
+
+    clocked.clock.set(local(day, CHARGE_HOUR, 30))
+    cycle = wait_for(lambda: cycle_done(business, day), timeout=60, interval=0.2, message="the day's cycle")
+    assert (cycle["invoices"], cycle["succeeded"]) == (len(charged), len(charged))
+    statuses = {invoice["id"]: business.billing("get_invoice", invoice["id"])["status"] for invoice in charged + kept}
+    assert statuses == {**{invoice["id"]: "paid" for invoice in charged}, **{invoice["id"]: "open" for invoice in kept}}
