@@ -16,7 +16,7 @@ from billing.field_models import AutopayCycle
 from billing.models import Allocation, ChargeRun, ChargeRunItem, Invoice, Payment
 from portico_testing import ServiceProcess, wait_for
 from portico_testing.clock import TestClock
-from tests.conftest import BACKENDS, System
+from tests.conftest import BACKENDS, DEMO_PASSWORD, System
 from tests.portal_helpers import create_client, staff_context
 from tests.test_billing_faults import CARDS, card, charge_queue_consumers, processor_charges, tokenize
 
@@ -217,3 +217,38 @@ def test_the_scope_decides_whether_an_existing_jobs_invoices_are_charged(clocked
     assert (cycle["invoices"], cycle["succeeded"]) == (len(charged), len(charged))
     statuses = {invoice["id"]: business.billing("get_invoice", invoice["id"])["status"] for invoice in charged + kept}
     assert statuses == {**{invoice["id"]: "paid" for invoice in charged}, **{invoice["id"]: "open" for invoice in kept}}
+
+
+def test_staff_see_when_the_next_automatic_charge_happens_and_the_last_cycles(clocked):
+    business = Business(clocked)
+    session = clocked.staff_session({"email": business.tenant["owner"]["email"], "password": DEMO_PASSWORD})
+    api = {"Authorization": f"Bearer {session['token']}"}
+    pages = clocked.app.test_client()
+    pages.set_cookie("__Host-portico_staff", session["token"])
+    day = clocked.clock.now().astimezone(ZoneInfo(ZONE)).date() + timedelta(days=1)
+    clocked.clock.set(local(day, 7))
+    invoice = business.invoice(business.job(), day, day, 4_200)
+
+    listed = clocked.http.get("/api/v1/staff/invoices-to-charge", headers=api).get_json()
+    next_charge = f"{day:%a} {day.day} {day:%b %Y}, 09:00 ({ZONE})"
+    assert [item["id"] for item in listed["items"]] == [invoice["id"]]
+    assert (listed["autopay"]["enabled"], listed["autopay"]["next_charge_local"]) == (True, next_charge)
+    assert listed["autopay"]["recent_cycles"] == []
+    assert next_charge in pages.get("/staff/invoices-to-charge").get_data(as_text=True)
+
+    clocked.clock.set(local(day, CHARGE_HOUR, 5))
+    cycle = wait_for(lambda: cycle_done(business, day), timeout=60, interval=0.2, message="the day's cycle")
+    run = clocked.http.get(f"/api/v1/staff/charge-runs/{cycle['run_id']}", headers=api).get_json()
+    assert (run["automatic"], run["requested_by"], run["succeeded"]) == (True, None, 1)
+    listed = clocked.http.get("/api/v1/staff/invoices-to-charge", headers=api).get_json()
+    assert listed["items"] == [] and listed["autopay"]["recent_cycles"][0]["status"] == "finished"
+    assert listed["autopay"]["next_charge_local"].startswith(f"{day + timedelta(days=1):%a} ")
+    page = pages.get("/staff/invoices-to-charge").get_data(as_text=True)
+    assert f'/staff/charge-runs/{cycle["run_id"]}">Finished: 1 charged, 0 failed</a>' in page
+    assert "Automatic: the daily autopay charge" in pages.get(f"/staff/charge-runs/{cycle['run_id']}").get_data(
+        as_text=True)
+
+    business.billing("update_settings", "billing", {"autopay_enabled": False})
+    off = clocked.http.get("/api/v1/staff/invoices-to-charge", headers=api).get_json()["autopay"]
+    assert (off["enabled"], off["next_charge_at"]) == (False, None)
+    assert "Client autopay is off" in pages.get("/staff/invoices-to-charge").get_data(as_text=True)
