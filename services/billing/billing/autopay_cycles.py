@@ -93,6 +93,7 @@ def tick(session, outbox, now=None):
             log.exception("The autopay cycle of tenant %s failed; the next tick tries again.", tenant_id)
             continue
         if cycle is not None:
+            log.info("Autopay cycle of tenant %s on %s: %s invoices due.", tenant_id, cycle_date, cycle.invoices)
             started.append(cycle)
     return started
 
