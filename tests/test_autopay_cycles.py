@@ -34,10 +34,9 @@ def local(day, hour, minute=0):
 def clocked(request, tmp_path_factory, mail_server):
     """A System whose billing runs as two instances on a test clock (the module's own: the clock moves)."""
     tmp_path = tmp_path_factory.mktemp(f"autopay-{request.param}")
-    first_day = datetime.now(ZoneInfo(ZONE)).date()
-    clock = TestClock(tmp_path / "test-clock", local(first_day, 6))
+    clock = TestClock(tmp_path / "test-clock", local(datetime.now(ZoneInfo(ZONE)).date(), 6))
     system = System(request.param, tmp_path, mail_server)
-    system.clock, system.first_day = clock, first_day
+    system.clock = clock
     system.billing_engine = create_engine(system.databases.urls["billing"])
     second = ServiceProcess("billing", {**system.env_of("billing"), **clock.env, **TICK}, tmp_path / "billing-2")
     (tmp_path / "billing-2").mkdir()
@@ -112,7 +111,7 @@ def one_day(business, day, number):
     if number % 4 == 0:
         raised.append(business.invoice(business.job(f"Hedge {number}"), day, day + timedelta(days=2), 2_500))
     if number % 6 == 0:
-        raised.append(business.invoice(job, day, business.system.first_day + timedelta(days=DAYS + 5), 999))
+        raised.append(business.invoice(job, day, business.first_day + timedelta(days=DAYS + 5), 999))
     assert cycle_done(business, day) is None  # not yet the hour
     clock.set(local(day, CHARGE_HOUR, 1) if number % 2 else local(day, 16))
     cycle = wait_for(lambda: cycle_done(business, day), timeout=60, interval=0.2, message=f"the cycle of {day}")
@@ -128,19 +127,21 @@ def by_hand(business, invoice):
 
 
 def test_24_daily_cycles_on_two_instances_charge_every_due_invoice_exactly_once(clocked):
+    first_day = clocked.clock.now().astimezone(ZoneInfo(ZONE)).date() + timedelta(days=1)
+    clocked.clock.set(local(first_day, 6))  # the clock only moves on: a new day, whatever ran before
     business = Business(clocked)
+    business.first_day = first_day
     bystander = create_client(clocked, business.tenant, name="Not On Autopay")  # its invoices stay put
-    theirs = business.invoice(business.job("Their visit", bystander["id"]), clocked.first_day, clocked.first_day,
-                              3_000)
+    theirs = business.invoice(business.job("Their visit", bystander["id"]), first_day, first_day, 3_000)
     raised, cycles, charged_by_hand = [], [], None
     for number in range(1, DAYS + 1):
-        invoices, cycle = one_day(business, clocked.first_day + timedelta(days=number - 1), number)
+        invoices, cycle = one_day(business, first_day + timedelta(days=number - 1), number)
         raised += invoices
         cycles.append(cycle)
         if number == 12:
             charged_by_hand = raised[-1]  # the one due after the last day, raised today
             by_hand(business, charged_by_hand)
-    last_day = (clocked.first_day + timedelta(days=DAYS - 1)).isoformat()
+    last_day = (first_day + timedelta(days=DAYS - 1)).isoformat()
     due = [invoice for invoice in raised if invoice["due_date"] <= last_day or invoice is charged_by_hand]
     later = [invoice for invoice in raised if invoice not in due]
     assert (len(due), len(later)) == (DAYS + 5 + 1, 3 + 1)
@@ -173,7 +174,7 @@ def check_one_run_per_cycle(business, cycles):
     tenant_id = business.tenant["id"]
     rows = business.rows(select(AutopayCycle.cycle_date, AutopayCycle.run_id, AutopayCycle.invoices)
                          .where(AutopayCycle.tenant_id == tenant_id).order_by(AutopayCycle.cycle_date))
-    first_day = business.system.first_day
+    first_day = business.first_day
     assert [row.cycle_date for row in rows] == [first_day + timedelta(days=day) for day in range(DAYS)]
     automatic = business.rows(select(ChargeRun.id, ChargeRun.total).where(
         ChargeRun.tenant_id == tenant_id, ChargeRun.requested_by.is_(None)).order_by(ChargeRun.id))
@@ -220,13 +221,13 @@ def test_the_scope_decides_whether_an_existing_jobs_invoices_are_charged(clocked
 
 
 def test_staff_see_when_the_next_automatic_charge_happens_and_the_last_cycles(clocked):
+    day = clocked.clock.now().astimezone(ZoneInfo(ZONE)).date() + timedelta(days=1)
+    clocked.clock.set(local(day, 7))  # before the business exists: the hour has not come on its first day
     business = Business(clocked)
     session = clocked.staff_session({"email": business.tenant["owner"]["email"], "password": DEMO_PASSWORD})
     api = {"Authorization": f"Bearer {session['token']}"}
     pages = clocked.app.test_client()
     pages.set_cookie("__Host-portico_staff", session["token"])
-    day = clocked.clock.now().astimezone(ZoneInfo(ZONE)).date() + timedelta(days=1)
-    clocked.clock.set(local(day, 7))
     invoice = business.invoice(business.job(), day, day, 4_200)
 
     listed = clocked.http.get("/api/v1/staff/invoices-to-charge", headers=api).get_json()
