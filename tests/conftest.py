@@ -77,6 +77,9 @@ class System:
             "BLOB_STORE_URL": self.blob_store_url,
             "ACCOUNTS_DATA_KEYS": new_data_key(),
             "EVENT_RETRY_DELAYS_MS": "200,400",
+            # Billing's daily autopay cycle waits a day here: tests that charge autopay invoices by hand must not
+            # be overtaken by it. tests/test_autopay_cycles.py runs it on a test clock with a short tick.
+            "BILLING_AUTOPAY_TICK_SECONDS": "86400",
             "PAYMENT_PROCESSOR_URL": self.processor_url,
             # Notifications' SMTP endpoint for clients' emailed replies to tickets (reply+<token>@INBOUND_DOMAIN).
             "INBOUND_SMTP_HOST": "127.0.0.1", "INBOUND_SMTP_PORT": str(self.inbound_smtp_port),

@@ -102,6 +102,7 @@ def arguments(a):
             {"invoice_id": a.invoice_id, "amount": 100}]},),
         ("billing", "autopay_statuses"): ([a.client_id],), ("billing", "invoices_to_charge"): (),
         ("billing", "start_charge_run"): ([a.invoice_id],), ("billing", "get_charge_run"): (a.run_id,),
+        ("billing", "autopay_schedule"): (),
         ("billing", "my_summary"): (), ("billing", "my_invoices"): (), ("billing", "my_history"): (),
         ("billing", "my_invoice_pdf"): (a.invoice_id, "Intruders"), ("billing", "quote_payment"): (pay,),
         ("billing", "pay_invoices"): ("intruder-key-1", pay),

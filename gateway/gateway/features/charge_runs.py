@@ -1,9 +1,18 @@
 """Charging autopay invoices: the invoices awaiting a charge, and runs that charge them."""
-from gateway.services import rpc
+from gateway.services import first_error, rpc
 
 
 def invoices_to_charge():
     return rpc().call("billing", "invoices_to_charge")
+
+
+def invoices_to_charge_and_schedule():
+    """Return ``(invoices awaiting a charge, the daily automatic charge's schedule)``, billing asked both at once."""
+    results = first_error(rpc().call_parallel({
+        "invoices": ("billing", "invoices_to_charge", ()),
+        "schedule": ("billing", "autopay_schedule", ()),
+    }))
+    return results["invoices"], results["schedule"]
 
 
 def start_charge_run(invoice_ids=None):

@@ -12,7 +12,7 @@ from billing.invoices import describe
 from billing.models import Autopay, ChargeRun, ChargeRunItem, Invoice, Payment, PaymentMethod
 from billing.reservation import reserve
 from billing.settlement import charge, settle
-from shared.clock import utcnow
+from shared.clock import iso_utc, utcnow
 from shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from shared.events import INVOICE_CHARGE_REQUESTED
 from shared.messaging import OutboxWriter, envelope
@@ -59,15 +59,21 @@ def lock_runs(session, tenant_id):
         session.execute(select(func.pg_advisory_xact_lock(func.hashtext("billing.charge_runs"), tenant_id)))
 
 
-def start_run(session, outbox, tenant_id, invoice_ids=None, requested_by=None):
+def start_run(session, outbox, tenant_id, invoice_ids=None, requested_by=None, due_by=None):
     """Queue a charge per invoice (all awaiting autopay, or the ones chosen); the caller commits.
+
+    ``requested_by`` None is an automatic run (the daily cycle, autopay_cycles.py), which passes ``due_by``:
+    only the invoices due on or before that date.
 
     Set-based: the invoices are read as ids, and the items and their messages are written by a
     handful of statements (not two per invoice) in the caller's transaction, so the run, its
     items and their messages commit together or not at all.
     """
     lock_runs(session, tenant_id)
-    ids = session.scalars(awaiting(select(Invoice.id), tenant_id)).all()
+    statement = awaiting(select(Invoice.id), tenant_id)
+    if due_by is not None:
+        statement = statement.where(Invoice.due_date <= due_by)
+    ids = session.scalars(statement).all()
     if invoice_ids is not None:
         chosen = set(invoice_ids)
         ids = [invoice_id for invoice_id in ids if invoice_id in chosen]
@@ -129,7 +135,8 @@ def progress(session, tenant_id, run_id, with_items=True):
     done = counts.get("succeeded", 0) + counts.get("failed", 0)
     answer = {"id": run.id, "total": run.total, "done": done, "succeeded": counts.get("succeeded", 0),
               "failed": counts.get("failed", 0), "percent": round(100 * done / run.total) if run.total else 100,
-              "finished": done == run.total, "created_at": run.created_at.isoformat()}
+              "finished": done == run.total, "created_at": iso_utc(run.created_at),
+              "requested_by": run.requested_by, "automatic": run.requested_by is None}
     if with_items:
         rows = session.execute(select(ChargeRunItem, Invoice.number, Invoice.account_id).join(
             Invoice, Invoice.id == ChargeRunItem.invoice_id).where(ChargeRunItem.run_id == run.id)

@@ -6,6 +6,7 @@ from nameko.timer import timer
 
 from billing import (VERSION, access, autopay, charge_runs, checkout, credit, documents, history, invoices,
                      known_accounts, methods, recovery)
+from billing.autopay_cycle_entrypoints import AutopayCycleEntrypoints
 from billing.dependencies import PaymentProcessor
 from billing.job_entrypoints import JobEntrypoints
 from billing.models import platform
@@ -27,7 +28,7 @@ ACCOUNTS_TIMEOUT_SECONDS = 3  # nameko's own proxy would wait for ever
 documents.run_cpu_bound = tpool.execute  # rendering a PDF is CPU work: off the event loop, so heartbeats flow
 
 
-class BillingService(JobEntrypoints, StandardEntrypoints):
+class BillingService(JobEntrypoints, AutopayCycleEntrypoints, StandardEntrypoints):
     name = "billing"
     version = VERSION
     tables = platform

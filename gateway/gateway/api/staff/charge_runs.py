@@ -4,16 +4,18 @@ from flask import url_for
 from gateway.api.blueprints import STAFF, ApiBlueprint
 from gateway.features import charge_runs
 from gateway.schemas.staff.billing import (ChargeRunArgsSchema, ChargeRunRequestSchema, ChargeRunSchema,
-                                           StaffInvoiceListSchema)
+                                           InvoicesToChargeSchema)
 from shared.errors import Conflict
 
 blueprint = ApiBlueprint("charge_runs", __name__, tag="staff charge runs", caller=STAFF)
 
 
 @blueprint.get("/invoices-to-charge")
-@blueprint.operation("Open invoices of clients enrolled in autopay, awaiting a charge", response=StaffInvoiceListSchema)
+@blueprint.operation("Open invoices of clients enrolled in autopay, awaiting a charge, and when the daily "
+                     "automatic charge takes the due ones next", response=InvoicesToChargeSchema)
 def invoices_to_charge():
-    return {"items": charge_runs.invoices_to_charge()}
+    items, schedule = charge_runs.invoices_to_charge_and_schedule()
+    return {"items": items, "autopay": schedule}
 
 
 @blueprint.post("/charge-runs")

@@ -155,7 +155,36 @@ class ChargeRunSchema(Schema):
     percent = fields.Integer()
     finished = fields.Boolean()
     created_at = fields.String()
+    requested_by = fields.Integer(allow_none=True, metadata={"description": "The staff member who started it; "
+                                                                         "null for the daily automatic run."})
+    automatic = fields.Boolean(metadata={"description": "true for the run the daily autopay cycle started."})
     items = fields.List(fields.Nested(ChargeRunItemSchema), metadata={"description": "Left out with with_items=0."})
+
+
+class AutopayCycleSchema(Schema):
+    cycle_date = fields.String(metadata={"description": "The business's local date of the daily cycle."})
+    invoices = fields.Integer(metadata={"description": "Invoices its run charges (0: nothing was due)."})
+    run_id = fields.Integer(allow_none=True)
+    status = fields.String(metadata={"description": "`charging`, `finished` or `nothing due`."})
+    succeeded = fields.Integer()
+    failed = fields.Integer()
+    started_at = fields.String()
+
+
+class AutopayScheduleSchema(Schema):
+    enabled = fields.Boolean(metadata={"description": "Whether autopay (and so the daily charge) is on."})
+    charge_hour = fields.Integer(metadata={"description": "The hour of the day of the automatic charge."})
+    time_zone = fields.String()
+    next_charge_at = fields.String(allow_none=True, metadata={"description": "UTC; null while autopay is off."})
+    next_charge_local = fields.String(allow_none=True, metadata={"description": "The same moment in the "
+                                                                                "business's time zone, as shown."})
+    recent_cycles = fields.List(fields.Nested(AutopayCycleSchema), metadata={"description": "Newest first."})
+
+
+class InvoicesToChargeSchema(Schema):
+    items = fields.List(fields.Nested(StaffInvoiceSchema))
+    autopay = fields.Nested(AutopayScheduleSchema, metadata={"description": "When autopay invoices are charged "
+                                                                           "next by themselves, and the last days."})
 
 
 class ChargeRunArgsSchema(Schema):

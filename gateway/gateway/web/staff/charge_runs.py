@@ -12,11 +12,11 @@ NO_LONGER_AWAITING = "Some of the ticked invoices no longer await a charge; the 
 
 
 def render_invoices_to_charge(summary=(), chosen=None, status=200):
-    awaiting = charge_runs.invoices_to_charge()
+    awaiting, schedule = charge_runs.invoices_to_charge_and_schedule()
     names = client_names({invoice["account_id"] for invoice in awaiting}, first_clients())
     chosen = {invoice["id"] for invoice in awaiting} if chosen is None else set(chosen)
     return render_template("staff/billing/invoices_to_charge.html", invoices=awaiting, names=names,
-                           chosen=chosen, summary=list(summary)), status
+                           chosen=chosen, summary=list(summary), schedule=schedule), status
 
 
 @blueprint.get("/invoices-to-charge")
