@@ -1,4 +1,5 @@
-"""The billing service's entrypoints: invoices, payments, cards on file, autopay, charge runs."""
+"""The billing service's entrypoints: invoices, payments, cards on file, autopay, charge runs (estimates in
+estimate_entrypoints.py)."""
 import eventlet
 from eventlet import tpool
 from nameko.rpc import RpcProxy
@@ -7,6 +8,7 @@ from nameko.timer import timer
 from billing import (VERSION, access, autopay, charge_runs, checkout, credit, documents, history, invoices,
                      known_accounts, methods, recovery)
 from billing.dependencies import PaymentProcessor
+from billing.estimate_entrypoints import EstimateEntrypoints
 from billing.job_entrypoints import JobEntrypoints
 from billing.models import platform
 from billing.schemas import ApplyCreditSchema
@@ -27,7 +29,7 @@ ACCOUNTS_TIMEOUT_SECONDS = 3  # nameko's own proxy would wait for ever
 documents.run_cpu_bound = tpool.execute  # rendering a PDF is CPU work: off the event loop, so heartbeats flow
 
 
-class BillingService(JobEntrypoints, StandardEntrypoints):
+class BillingService(JobEntrypoints, EstimateEntrypoints, StandardEntrypoints):
     name = "billing"
     version = VERSION
     tables = platform
