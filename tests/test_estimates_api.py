@@ -143,3 +143,16 @@ def test_decisions_turned_off_are_refused_and_estimates_hidden_are_refused_altog
                          ("GET", f"/estimates/{estimate['id']}/pdf")):
         assert business.portal(method, path).status_code == 403, path
     assert business.staff("GET", f"/estimates/{estimate['id']}").get_json()["status"] == "sent"
+
+
+def test_the_demo_seed_leaves_one_estimate_to_decide_and_one_approved(system, business):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("seed_demo", "scripts/seed_demo.py")
+    seed_demo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(seed_demo)
+    client_context = system.client_context(business.tenant, 1, business.client["id"], "manage")
+    seed_demo.part("seed_estimates").seed_estimates(system.rpc, system.context(business.tenant),
+                                                    business.client["id"], client_context)
+    listed = business.portal("GET", "/estimates").get_json()["items"]
+    assert [(item["title"], item["status"], item["job_id"] is not None) for item in listed] == [
+        ("Spring aeration and overseeding", "sent", False), ("Fall leaf removal", "approved", True)]
