@@ -69,20 +69,20 @@ class EstimateSchema(Schema):
     number = fields.Integer(metadata={"description": "Numbered per business from 1001."})
     account_id = fields.Integer(metadata={"description": "The client's id."})
     title = fields.String()
-    message = fields.String()
     status = fields.String(metadata={"description": "`draft` (staff only), `sent`, `approved`, `declined` or "
                                                     "`expired` (sent, and past valid_until)."})
     total = fields.Integer(metadata={"description": "Integer cents."})
     valid_until = fields.String(allow_none=True, metadata={"description": "YYYY-MM-DD, or null: no expiry."})
     sent_at = fields.String(allow_none=True)
     decided_at = fields.String(allow_none=True)
-    decision_note = fields.String(allow_none=True, metadata={"description": "The client's note with the decision."})
     job_id = fields.Integer(allow_none=True, metadata={"description": "The job on the waiting list an approval "
                                                                       "made."})
     created_at = fields.String()
 
 
 class EstimateDetailSchema(EstimateSchema):
+    message = fields.String(metadata={"description": "The business's words to the client."})
+    decision_note = fields.String(allow_none=True, metadata={"description": "The client's note with the decision."})
     lines = fields.List(fields.Nested(EstimateLineSchema))
 
 

@@ -5,10 +5,12 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from billing import estimates
 from billing.field_models import Estimate
 from billing.models import Job
 from portico_testing.pdfs import pdf_content
 from shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from shared.message_size import MAX_MESSAGE_BYTES, encoded_size
 
 BUSINESS = "Green Acres Lawn Care"
 ACCOUNT, OTHER_BUSINESS_ACCOUNT = 42, 9_999  # as conftest's Business and Clients play them
@@ -165,3 +167,12 @@ def test_the_pdf_says_estimate_its_lines_and_the_decision(business, blobs):
     client_pdf = business.client().my_estimate_pdf(estimate["id"], BUSINESS)
     content = pdf_content(blobs.get(client_pdf["blob_id"]).data)
     assert b"DECLINED by the client" in content and b"Too dear" in content and b"Prepared for" not in content
+
+
+def test_the_longest_lists_of_estimates_stay_under_three_quarters_of_a_message(business):
+    business.settings(show_estimates=True)
+    for _ in range(estimates.LIST_LIMIT + 3):
+        sent_estimate(business, title="T" * 200, message="M" * 2000)
+    listed, mine = business.staff().list_estimates(), business.client().my_estimates()
+    assert len(listed) == len(mine["items"]) == estimates.LIST_LIMIT
+    assert encoded_size(listed) < MAX_MESSAGE_BYTES * 3 // 4 and encoded_size(mine) < MAX_MESSAGE_BYTES * 3 // 4

@@ -21,7 +21,7 @@ def post_estimate(estimate):
 
 
 @blueprint.get("/estimates")
-@blueprint.operation("List estimates, newest first (at most 200), by client and status",
+@blueprint.operation("List estimates, newest first (at most 100), by client and status",
                      query=StaffEstimateListArgsSchema,
                      response=StaffEstimateListSchema)
 def list_estimates(filters):
