@@ -366,7 +366,7 @@ def snapshot(system, settle=False):
 REFUSAL_WORDS = {"invoice": "invoice", "method": "payment method", "account": ("client", "account"),
                  "portal_user": "portal user", "payment": "payment", "job": "job", "alert": "alert",
                  "run": "charge run", "field": "custom field", "message": "message", "invitation": "link",
-                 "chat_thread": "chat thread", "document": "document",
+                 "chat_thread": "chat thread", "document": "document", "estimate": "estimate",
                  "reset": "link", "ticket": "ticket", "attachment": "file", "category": "categor",
                  "staff_member": "staff"}
 
