@@ -6,8 +6,10 @@ the clients and invoices, the invitation email (read from the development mailbo
 their mail: the business's outbox shows the link hidden) gives the demo clients their passwords, and
 the sandbox processor's hosted form endpoint turns a test card into a token.
 """
+import importlib.util
 import io
 import json
+import pathlib
 import re
 import secrets
 import sys
@@ -62,6 +64,14 @@ def card_token():
     with urllib.request.urlopen(request, timeout=10) as response:
         answer = json.loads(response.read())
     return {key: answer[key] for key in ("token", "kind", "brand", "last4", "exp_month", "exp_year")}
+
+
+def part(name):
+    """The seed module of one part of the demo (scripts/<name>.py), however this script itself was loaded."""
+    spec = importlib.util.spec_from_file_location(name, pathlib.Path(__file__).with_name(f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def invoice(client, staff, account_id, description, cents, due_in_days):
@@ -132,6 +142,7 @@ def seed(client, mailbox_url):
     visit_notes(client, staff, jordan["id"])
     seed_chat(client, staff, jordan_client, jordan["id"])
     documents(client, staff, jordan["id"], jordan_client)
+    part("seed_estimates").seed_estimates(client, staff, jordan["id"], jordan_client)
     return tenant
 
 

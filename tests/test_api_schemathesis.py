@@ -67,6 +67,10 @@ STATE_RULES = {
     "GET /api/v1/portal/{slug}/invoices": {"amount_min", "date_from"},
     # The due date must not be before the issue date, and the lines' total must stay under the cap.
     "POST /api/v1/staff/invoices": {"due_date", "lines"},
+    # An estimate's validity date must not be already past (the business's today); the lines' total stays under
+    # the cap.
+    "POST /api/v1/staff/estimates": {"valid_until", "lines"},
+    "PATCH /api/v1/staff/estimates/{estimate_id}": {"valid_until", "lines"},
     # Usernames and security questions need the password sign-in method.
     "PATCH /api/v1/staff/settings/general": {"use_usernames", "security_questions_enabled"},
     # Clients can decide on estimates only when they are shown.
@@ -123,13 +127,18 @@ def real_ids(system, staff, client):
     assert document.status_code == 201, document.get_json()
     assert thread.status_code == 201, thread.get_json()
     category = system.http.get("/api/v1/staff/ticket-categories", headers=staff).get_json()["items"][0]["id"]
+    estimate = system.http.post("/api/v1/staff/estimates", headers=staff, json={
+        "account_id": account, "title": "Aeration", "lines": [{"description": "Aeration", "unit_price": 9900}]})
+    assert estimate.status_code == 201, estimate.get_json()
+    sent = system.http.post(f"/api/v1/staff/estimates/{estimate.get_json()['id']}/send", headers=staff)
+    assert sent.status_code == 200, sent.get_json()
     ticket = system.http.post("/api/v1/portal/fuzzed-business/tickets", headers=client, json={
         "category_id": category, "body": "The gate was left open."})
     assert ticket.status_code == 201, ticket.get_json()
     return {"account_id": account, "client_id": account, "invoice_id": invoice.get_json()["id"],
             "field_id": field.get_json()["id"], "message_id": message["id"], "category_id": category,
             "ticket_id": ticket.get_json()["id"], "thread_id": thread.get_json()["thread"]["id"],
-            "document_id": document.get_json()["id"]}
+            "document_id": document.get_json()["id"], "estimate_id": estimate.get_json()["id"]}
 
 
 def refused_fields(response):

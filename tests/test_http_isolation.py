@@ -104,6 +104,15 @@ BODIES = {
     "portal.tickets.open_ticket": Body(lambda ids, v: {"category_id": ids["category_id"], "body": "Intruder"},
                                        slots=["category_id"]),
     "staff.documents.share": {"title": "Intruder"}, "staff.documents.delete": {},
+    "staff_api.estimates.post_estimate": {"title": "Intruder", "lines": [{"description": "Intruder",
+                                                                           "unit_price": 100}]},
+    "staff_api.estimates.patch_estimate": {"title": "Renamed by an intruder"},
+    "staff_api.estimates.send_estimate": {},
+    "portal_api.estimates.decide": {"decision": "approved", "note": "Intruder"},
+    "portal.estimates.decide": {"decision": "approved", "note": "Intruder"},
+    "staff.estimates.create_estimate": {"title": "Intruder", "line-0-description": "Intruder",
+                                        "line-0-quantity": "1", "line-0-unit_price": "1.00"},
+    "staff.estimates.send_estimate": {},
     "staff.ticket_categories.rename_category": {"name": "Renamed by an intruder"},
     "staff.ticket_categories.move_category": {"direction": "up"},
     "staff.ticket_categories.set_visibility": {"hidden": "true"},
@@ -127,6 +136,7 @@ REFUSED_AS_INPUT = {  # 400: the id is a value of a form or body, refused with a
 ANSWERED_AS_NOTHING = {  # 200 that acts on nothing
     "staff_api.invoices.list_invoices": "a filter of one's own invoices by client: another's client finds none",
     "staff.invoices.invoice_list": "the page's twin of the above",
+    "staff_api.estimates.list_estimates": "a filter of one's own estimates by client: another's client has none",
     "staff_api.chat.list_threads": "a filter of one's own chat threads by client: another's client has none",
     "staff.chat.inbox": "the chat inbox, whose start form names a client: the page is drawn as for any id",
     "staff_api.portal_users.invite_clients": "a bulk action answered client by client: a foreign id's row "
@@ -159,6 +169,9 @@ def client_with_money(system, tenant, name):
         "amount": 5_000, "payment_method_id": found["method"], "receipt_to": client["email"]},
         context=me)["payment"]["id"]
     found["job"] = billing("create_job", {"account_id": client["id"], "title": f"{name} weekly mowing"})["id"]
+    found["estimate"] = billing("send_estimate", billing("create_estimate", {
+        "account_id": client["id"], "title": f"{name} aeration",
+        "lines": [{"description": f"{name} aeration", "unit_price": 9_900}]})["id"])["id"]
     found["document"] = system.rpc.call("tickets", "share_document", client["id"], {
         "upload_id": uploaded(system, PDF), "title": f"{name} engagement letter"}, context=staff)["id"]
     found["chat_thread"] = system.rpc.call("tickets", "start_chat_thread", {
@@ -353,7 +366,7 @@ def snapshot(system, settle=False):
 REFUSAL_WORDS = {"invoice": "invoice", "method": "payment method", "account": ("client", "account"),
                  "portal_user": "portal user", "payment": "payment", "job": "job", "alert": "alert",
                  "run": "charge run", "field": "custom field", "message": "message", "invitation": "link",
-                 "chat_thread": "chat thread", "document": "document",
+                 "chat_thread": "chat thread", "document": "document", "estimate": "estimate",
                  "reset": "link", "ticket": "ticket", "attachment": "file", "category": "categor",
                  "staff_member": "staff"}
 

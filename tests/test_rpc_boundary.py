@@ -112,6 +112,13 @@ def arguments(a):
         ("billing", "add_payment_method"): (a.spare_card,), ("billing", "remove_payment_method"): (a.method_id,),
         ("billing", "replace_payment_method"): (a.method_id, a.spare_card), ("billing", "my_autopay"): (),
         ("billing", "enroll_autopay"): (a.method_id, True), ("billing", "cancel_autopay"): (),
+        ("billing", "create_estimate"): ({"account_id": a.client_id, "title": "Intruder", "lines": line},),
+        ("billing", "update_estimate"): (a.estimate_id, {"title": "Intruder"}),
+        ("billing", "send_estimate"): (a.estimate_id,), ("billing", "list_estimates"): (),
+        ("billing", "get_estimate"): (a.estimate_id,), ("billing", "estimate_pdf"): (a.estimate_id, "Intruders"),
+        ("billing", "my_estimates"): (), ("billing", "get_my_estimate"): (a.estimate_id,),
+        ("billing", "my_estimate_pdf"): (a.estimate_id, "Intruders"),
+        ("billing", "decide_estimate"): (a.estimate_id, {"decision": "approved"}),
         ("billing", "get_settings"): ("billing",), ("billing", "update_settings"): ("billing", {"show_estimates":
                                                                                                False}),
         ("notifications", "list_my_alerts"): (), ("notifications", "count_my_unread_alerts"): (),
@@ -259,6 +266,9 @@ def money_and_alerts(system, a):
     a.payment_id = paid["payment"]["id"]
     billing("enroll_autopay", a.method_id, True, context=client)
     a.run_id = billing("start_charge_run", [invoice("alpha-hedge autopay")["id"]])["id"]
+    a.estimate_id = billing("send_estimate", billing("create_estimate", {
+        "account_id": a.client_id, "title": "alpha-hedge estimate", "lines": [{"description": "alpha-hedge",
+                                                                               "unit_price": 9_900}]})["id"])["id"]
     a.alert_id = wait_for(lambda: system.rpc.call("notifications", "list_my_alerts", context=staff),
                           message="the payment's alert")[0]["id"]
     a.message_id = system.rpc.call("notifications", "list_outbox", context=staff)["items"][0]["id"]

@@ -1,4 +1,4 @@
-"""Invoice PDFs in the blob store: rendered for what they show, kept while that stays the same.
+"""Invoice and estimate PDFs in the blob store: rendered for what they show, kept while that stays the same.
 
 One PDF is kept per invoice and audience (staff's names the client, a client's does not), with a
 fingerprint of everything it is drawn from: the invoice as described (status, amounts, lines, the
@@ -13,8 +13,9 @@ import json
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from billing.field_models import EstimateDocument
 from billing.models import InvoiceDocument
-from billing.pdf import render_invoice
+from billing.pdf import render_estimate, render_invoice
 from shared.clock import utcnow
 
 def run_cpu_bound(fn, *args):
@@ -28,44 +29,63 @@ def fingerprint(invoice, business_name, account_name):
     return hashlib.sha256(drawn.encode()).hexdigest()
 
 
+class Kind:
+    """What one kind of document is kept by: its table, the column naming what it shows, its renderer, its name."""
+
+    def __init__(self, table, key, render, filename):
+        self.table, self.key, self.render, self.filename = table, key, render, filename
+
+
+INVOICE = Kind(InvoiceDocument, "invoice_id", render_invoice, "invoice-{number}.pdf")
+ESTIMATE = Kind(EstimateDocument, "estimate_id", render_estimate, "estimate-{number}.pdf")
+
+
 def invoice_document(session, store, tenant_id, invoice, audience, business_name, account_name=None):
     """Return ``({"filename", "blob_id"}, replaced)``: ``invoice``'s PDF for ``audience``, and the blob id it
     replaces (to delete once committed) or None."""
-    drawn_from = fingerprint(invoice, business_name, account_name)
-    where = (InvoiceDocument.tenant_id == tenant_id, InvoiceDocument.invoice_id == invoice["id"],
-             InvoiceDocument.audience == audience)
-    kept = session.execute(select(InvoiceDocument.fingerprint, InvoiceDocument.blob_id).where(*where)).first()
+    return kept_document(session, store, INVOICE, tenant_id, invoice, audience, business_name, account_name)
+
+
+def estimate_document(session, store, tenant_id, estimate, audience, business_name, account_name=None):
+    """``invoice_document`` for an estimate (as estimates.describe gives it, with its lines)."""
+    return kept_document(session, store, ESTIMATE, tenant_id, estimate, audience, business_name, account_name)
+
+
+def kept_document(session, store, kind, tenant_id, shown, audience, business_name, account_name):
+    drawn_from = fingerprint(shown, business_name, account_name)
+    table = kind.table
+    where = (table.tenant_id == tenant_id, getattr(table, kind.key) == shown["id"], table.audience == audience)
+    kept = session.execute(select(table.fingerprint, table.blob_id).where(*where)).first()
     if kept is not None and kept.fingerprint == drawn_from:
-        return document(invoice, kept.blob_id), None
+        return document(kind, shown, kept.blob_id), None
     # End the read: no transaction (on SQLite, the service's one connection) is held while the PDF
     # is rendered and stored; recording it afterwards checks that nobody recorded another meanwhile.
     session.rollback()
-    data = run_cpu_bound(render_invoice, invoice, business_name, account_name)
+    data = run_cpu_bound(kind.render, shown, business_name, account_name)
     blob_id = store.put(data, "application/pdf")
     values = {"fingerprint": drawn_from, "blob_id": blob_id, "rendered_at": utcnow()}
-    if record(session, where, kept, values, {"tenant_id": tenant_id, "invoice_id": invoice["id"],
-                                               "audience": audience}):
-        return document(invoice, blob_id), kept.blob_id if kept is not None else None
-    store.delete(blob_id)  # another request recorded its PDF first: that one is the invoice's now
-    return document(invoice, session.execute(select(InvoiceDocument.blob_id).where(*where)).scalar_one()), None
+    if record(session, table, where, kept, values, {"tenant_id": tenant_id, kind.key: shown["id"],
+                                                      "audience": audience}):
+        return document(kind, shown, blob_id), kept.blob_id if kept is not None else None
+    store.delete(blob_id)  # another request recorded its PDF first: that one is the document's now
+    return document(kind, shown, session.execute(select(table.blob_id).where(*where)).scalar_one()), None
 
 
-def record(session, where, kept, values, key):
+def record(session, table, where, kept, values, key):
     """Record the new PDF in place of ``kept`` (or as the first); return False when another request did first."""
     if kept is not None:
-        changed = session.execute(update(InvoiceDocument).where(*where, InvoiceDocument.blob_id == kept.blob_id)
-                                  .values(**values))
+        changed = session.execute(update(table).where(*where, table.blob_id == kept.blob_id).values(**values))
         return changed.rowcount == 1
     try:
         with session.begin_nested():
-            session.execute(insert(InvoiceDocument).values(**key, **values))
+            session.execute(insert(table).values(**key, **values))
     except IntegrityError:
         return False
     return True
 
 
-def document(invoice, blob_id):
-    return {"filename": f"invoice-{invoice['number']}.pdf", "blob_id": blob_id}
+def document(kind, shown, blob_id):
+    return {"filename": kind.filename.format(number=shown["number"]), "blob_id": blob_id}
 
 
 def discard(store, blob_id):

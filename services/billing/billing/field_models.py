@@ -148,3 +148,19 @@ class AutopayCycle(Base):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("charge_runs.id"), nullable=True)
     invoices: Mapped[int] = mapped_column(Integer, default=0)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class EstimateDocument(Base):
+    """The PDF of an estimate as one audience sees it, kept in the blob store while what it shows is unchanged
+    (like InvoiceDocument)."""
+
+    __tablename__ = "estimate_documents"
+    __table_args__ = (UniqueConstraint("tenant_id", "estimate_id", "audience"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(Integer)
+    estimate_id: Mapped[int] = mapped_column(ForeignKey("estimates.id"))
+    audience: Mapped[str] = mapped_column(String(10))  # staff (names the client) or client
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    blob_id: Mapped[str] = mapped_column(String(34))
+    rendered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

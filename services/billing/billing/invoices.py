@@ -13,16 +13,17 @@ from shared.money import MAX_MINOR_UNITS
 from shared.validation import load_or_raise
 
 
-def next_number(session, tenant_id):
-    """Hand out the tenant's next invoice number (the counter row is locked until commit)."""
-    locked = select(InvoiceCounter).where(InvoiceCounter.tenant_id == tenant_id).with_for_update()
+def next_number(session, tenant_id, counter_table=InvoiceCounter):
+    """Hand out the tenant's next invoice number (or estimate number, from the EstimateCounter); the counter row is
+    locked until commit."""
+    locked = select(counter_table).where(counter_table.tenant_id == tenant_id).with_for_update()
     counter = session.scalar(locked)
     if counter is None:
         # A tenant's first invoices may be created at once: only one insert of its counter wins,
         # the others wait for it (PostgreSQL) and then lock the row it made.
         try:
             with session.begin_nested():
-                session.add(InvoiceCounter(tenant_id=tenant_id, last_number=1000))
+                session.add(counter_table(tenant_id=tenant_id, last_number=1000))
         except IntegrityError:
             pass
         counter = session.scalar(locked.execution_options(populate_existing=True))

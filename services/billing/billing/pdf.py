@@ -1,4 +1,4 @@
-"""Invoice PDFs with fpdf2: a plain, printable page per invoice."""
+"""Invoice and estimate PDFs with fpdf2: a plain, printable page each."""
 from fpdf import FPDF
 
 from shared.money import format_money
@@ -47,18 +47,7 @@ def render_invoice(invoice, business_name, account_name=None):
         pdf.cell(0, 7, _text(f"Bill to: {account_name}"), new_x="LMARGIN", new_y="NEXT")
     pdf.cell(0, 7, f"Issued {invoice['issue_date']}    Due {invoice['due_date']}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    widths = (100, 20, 35, 35)
-    pdf.set_font("Helvetica", "B", 11)
-    for width, heading in zip(widths, ("Description", "Qty", "Unit price", "Amount")):
-        pdf.cell(width, 8, heading, border="B", align="L" if heading == "Description" else "R")
-    pdf.ln()
-    pdf.set_font("Helvetica", "", 11)
-    for line in invoice["lines"]:
-        cells = (_text(line["description"])[:60], str(line["quantity"]), format_money(line["unit_price"]),
-                 format_money(line["amount"]))
-        for index, (width, value) in enumerate(zip(widths, cells)):
-            pdf.cell(width, 7, value, align="L" if index == 0 else "R")
-        pdf.ln()
+    widths = draw_lines(pdf, invoice["lines"])
     pdf.ln(3)
     pdf.set_font("Helvetica", "B", 11)
     for label, amount in (("Total", invoice["total"]), ("Paid", invoice["paid"]), ("Balance due", invoice["balance"])):
@@ -66,3 +55,75 @@ def render_invoice(invoice, business_name, account_name=None):
         pdf.cell(widths[3], 7, format_money(amount), align="R", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
+
+LINE_WIDTHS = (100, 20, 35, 35)
+
+
+def draw_lines(pdf, lines):
+    """The table of ``lines`` (description, quantity, unit price, amount); return its column widths."""
+    widths = LINE_WIDTHS
+    pdf.set_font("Helvetica", "B", 11)
+    for width, heading in zip(widths, ("Description", "Qty", "Unit price", "Amount")):
+        pdf.cell(width, 8, heading, border="B", align="L" if heading == "Description" else "R")
+    pdf.ln()
+    pdf.set_font("Helvetica", "", 11)
+    for line in lines:
+        cells = (_text(line["description"])[:60], str(line["quantity"]), format_money(line["unit_price"]),
+                 format_money(line["amount"]))
+        for index, (width, value) in enumerate(zip(widths, cells)):
+            pdf.cell(width, 7, value, align="L" if index == 0 else "R")
+        pdf.ln()
+    return widths
+
+
+DECISIONS = {"approved": "APPROVED", "declined": "DECLINED"}
+
+
+def _estimate_heading(pdf, estimate, business_name, account_name):
+    pdf.set_font("Helvetica", "B", 18)
+    pdf.cell(0, 10, _text(business_name), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.cell(0, 9, f"ESTIMATE #{estimate['number']}", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 11)
+    pdf.cell(0, 7, _text(estimate["title"]), new_x="LMARGIN", new_y="NEXT")
+    if account_name:
+        pdf.cell(0, 7, _text(f"Prepared for: {account_name}"), new_x="LMARGIN", new_y="NEXT")
+    sent = f"Sent {estimate['sent_at'][:10]}    " if estimate.get("sent_at") else ""
+    valid = f"Valid until {estimate['valid_until']}" if estimate.get("valid_until") else "No expiry date"
+    pdf.cell(0, 7, sent + valid, new_x="LMARGIN", new_y="NEXT")
+
+
+def _estimate_decision(pdf, estimate):
+    """Say what the client decided (and their note), or that the estimate expired undecided."""
+    status = estimate["status"]
+    if status in DECISIONS:
+        decided = f" on {estimate['decided_at'][:10]}" if estimate.get("decided_at") else ""
+        pdf.set_font("Helvetica", "B", 12)
+        pdf.cell(0, 8, f"{DECISIONS[status]} by the client{decided}", new_x="LMARGIN", new_y="NEXT")
+        if estimate.get("decision_note"):
+            pdf.set_font("Helvetica", "", 11)
+            pdf.multi_cell(0, 6, _text(f"Note: {estimate['decision_note']}"), new_x="LMARGIN", new_y="NEXT")
+    elif status == "expired":
+        pdf.set_font("Helvetica", "B", 12)
+        pdf.cell(0, 8, "EXPIRED: this estimate can no longer be approved.", new_x="LMARGIN", new_y="NEXT")
+
+
+def render_estimate(estimate, business_name, account_name=None):
+    """Return the PDF bytes of ``estimate`` (as produced by estimates.describe with lines)."""
+    pdf = FPDF(format="Letter")
+    pdf.set_title(f"Estimate {estimate['number']}")
+    pdf.set_author(_text(business_name))
+    pdf.add_page()
+    _estimate_heading(pdf, estimate, business_name, account_name)
+    if estimate.get("message"):
+        pdf.ln(2)
+        pdf.multi_cell(0, 6, _text(estimate["message"]), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    widths = draw_lines(pdf, estimate["lines"])
+    pdf.ln(3)
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.cell(sum(widths[:3]), 7, "Total", align="R")
+    pdf.cell(widths[3], 7, format_money(estimate["total"]), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    _estimate_decision(pdf, estimate)
+    return bytes(pdf.output())

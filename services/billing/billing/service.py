@@ -1,4 +1,5 @@
-"""The billing service's entrypoints: invoices, payments, cards on file, autopay, charge runs."""
+"""The billing service's entrypoints: invoices, payments, cards on file, autopay, charge runs (estimates in
+estimate_entrypoints.py)."""
 import eventlet
 from eventlet import tpool
 from nameko.rpc import RpcProxy
@@ -8,6 +9,7 @@ from billing import (VERSION, access, autopay, charge_runs, checkout, credit, do
                      known_accounts, methods, recovery)
 from billing.autopay_cycle_entrypoints import AutopayCycleEntrypoints
 from billing.dependencies import PaymentProcessor
+from billing.estimate_entrypoints import EstimateEntrypoints
 from billing.job_entrypoints import JobEntrypoints
 from billing.models import platform
 from billing.schemas import ApplyCreditSchema
@@ -28,7 +30,7 @@ ACCOUNTS_TIMEOUT_SECONDS = 3  # nameko's own proxy would wait for ever
 documents.run_cpu_bound = tpool.execute  # rendering a PDF is CPU work: off the event loop, so heartbeats flow
 
 
-class BillingService(JobEntrypoints, AutopayCycleEntrypoints, StandardEntrypoints):
+class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoints, StandardEntrypoints):
     name = "billing"
     version = VERSION
     tables = platform

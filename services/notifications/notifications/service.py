@@ -7,6 +7,7 @@ from notifications import (VERSION, access, alerts, billing_notices, inbound, ma
 from notifications.chat_alerts import ChatAlertHandlers
 from notifications.dependencies import Mailroom
 from notifications.document_alerts import DocumentAlertHandlers
+from notifications.estimate_alerts import EstimateAlertHandlers
 from notifications.inbound_smtp import OUTCOME_TIMEOUT_SECONDS, inbound_mail
 from notifications.models import platform
 from notifications.schemas import (AlertListArgsSchema, InvitationTemplateSchema, MarkAlertsReadSchema,
@@ -25,7 +26,7 @@ from shared.messaging import Inbox, Outbox, on_event
 from shared.validation import load_or_raise
 
 
-class NotificationsService(ChatAlertHandlers, DocumentAlertHandlers, StandardEntrypoints):
+class NotificationsService(ChatAlertHandlers, DocumentAlertHandlers, EstimateAlertHandlers, StandardEntrypoints):
     name = "notifications"
     version = VERSION
     tables = platform

@@ -1,0 +1,71 @@
+"""Client portal pages, Estimates: the estimates sent to the account, one with its lines and PDF, and the approve
+or decline form with a note (shown only when the business lets clients decide and the client manages the account).
+The tab is in the nav only while the business shows estimates."""
+from flask import Blueprint, g, request
+
+from gateway.features import estimates
+from gateway.files import pdf_response
+from gateway.portal_auth import client_required
+from gateway.web.portal.base import go, page
+from shared.errors import Conflict, InvalidInput
+
+blueprint = Blueprint("estimates", __name__)
+NOTICES = {"approved": "Thank you: you approved this estimate. The work is on our waiting list, and we will let "
+                       "you know when it is scheduled.",
+           "declined": "You declined this estimate. Thank you for letting us know."}
+STATUS_LABELS = {"sent": "Awaiting your answer", "approved": "Approved", "declined": "Declined",
+                 "expired": "Expired", "draft": "Draft"}
+
+
+@blueprint.app_context_processor
+def estimates_tab():
+    return {"estimates_awaiting": estimates.awaiting_decision, "estimate_status": STATUS_LABELS.get}
+
+
+def may_decide():
+    return g.client_session["account"]["rights"] == "manage"
+
+
+@blueprint.get("/estimates")
+@client_required
+def estimate_list():
+    data = estimates.my_estimates()
+    waiting = [item for item in data["items"] if item["status"] == "sent"]
+    others = [item for item in data["items"] if item["status"] != "sent"]
+    return page("estimates.html", tab="estimates", waiting=waiting, others=others)
+
+
+def render_estimate(estimate_id, problems=None, refusal=None, note="", status=200):
+    estimate = estimates.my_estimate(estimate_id)
+    summary = [("#decision-note", f"Note: {text}") for text in (problems or {}).get("note", [])]
+    summary += [(None, text) for name, texts in (problems or {}).items() if name != "note" for text in texts]
+    return page("estimate.html", status, tab="estimates", estimate=estimate, problems=problems or {},
+                summary=summary, refusal=refusal, note=note,
+                can_decide=estimate["can_decide"] and may_decide(),
+                notice=NOTICES.get(request.args.get("done", "")))
+
+
+@blueprint.get("/estimates/<int:estimate_id>")
+@client_required
+def estimate_page(estimate_id):
+    return render_estimate(estimate_id)
+
+
+@blueprint.get("/estimates/<int:estimate_id>/pdf")
+@client_required
+def estimate_pdf(estimate_id):
+    return pdf_response(estimates.my_estimate_pdf(estimate_id))
+
+
+@blueprint.post("/estimates/<int:estimate_id>/decision")
+@client_required
+def decide(estimate_id):
+    decision = request.form.get("decision", "")
+    note = request.form.get("note", "").strip()
+    try:
+        decided = estimates.decide(estimate_id, {"decision": decision, "note": note or None})
+    except InvalidInput as error:
+        return render_estimate(estimate_id, error.fields or {"decision": [error.message]}, note=note, status=400)
+    except Conflict as error:
+        return render_estimate(estimate_id, refusal=error.message, status=409)
+    return go("portal.estimates.estimate_page", estimate_id=estimate_id, done=decided["status"])
