@@ -8,6 +8,7 @@ the sandbox processor's hosted form endpoint turns a test card into a token.
 """
 import io
 import json
+import os
 import re
 import secrets
 import sys
@@ -21,6 +22,9 @@ from shared.blobs import blob_store
 from shared.config import amqp_uri, env
 from shared.errors import NotFound
 from shared.passport import Claims, PassportSigner
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the seed_<part> modules beside this one
+from seed_jobs import seed_jobs  # noqa: E402
 
 DEMO_SLUG = "demo"
 DEMO_STAFF = {"email": "owner@greenacres.example", "name": "Gwen Green", "password": "green-acres-demo"}
@@ -111,8 +115,8 @@ def seed(client, mailbox_url):
     lake = client.call("accounts", "create_client", {
         "name": "Rivera - Lake House", "address": "4 Shore Road", "parent_id": jordan["id"]}, context=staff)
     sam = client.call("accounts", "create_client", {"name": "Sam Patel", "email": "sam@example.com"}, context=staff)
-    client.call("accounts", "create_client", {"name": "Maple Street HOA", "email": "board@maplehoa.example"},
-                context=staff)
+    hoa = client.call("accounts", "create_client", {"name": "Maple Street HOA", "email": "board@maplehoa.example"},
+                      context=staff)
 
     welcome_document(client, staff)  # before the invitations: Jordan and Sam find it in Documents
     client.call("accounts", "invite_clients", [jordan["id"], sam["id"]], context=staff)
@@ -132,6 +136,8 @@ def seed(client, mailbox_url):
     visit_notes(client, staff, jordan["id"])
     seed_chat(client, staff, jordan_client, jordan["id"])
     documents(client, staff, jordan["id"], jordan_client)
+    seed_jobs(client, staff, jordan_client, {"jordan": jordan["id"], "lake": lake["id"], "sam": sam["id"],
+                                             "hoa": hoa["id"]}, card_token)
     return tenant
 
 
