@@ -5,7 +5,7 @@ accounts first, so another business's client is simply not found."""
 from datetime import date, time
 
 from gateway.features.clients import client_names, find_client
-from gateway.services import rpc
+from gateway.services import first_error, rpc
 
 
 def billing(method, *args):
@@ -93,3 +93,10 @@ def move_visit(visit_id, move):
 
 def set_visit_notes(visit_id, notes):
     return billing("set_visit_notes", visit_id, {"notes": notes})
+
+
+def client_panel(client_id):
+    """A client's jobs and the service list (for the New job form), asked at once; the caller confirmed the client."""
+    results = rpc().call_parallel({"jobs": ("billing", "list_jobs", ({"account_id": client_id},)),
+                                   "services": ("billing", "list_services", ())})
+    return first_error(results)
