@@ -5,6 +5,7 @@ changed, another business's ids are 404, an action in the wrong state is 409."""
 from datetime import date, timedelta
 
 import pytest
+import requests
 
 from tests.test_staff_billing_api import Staff, field_errors
 
@@ -232,3 +233,37 @@ def test_a_client_cannot_call_the_staff_job_routes(system, staff):
     job = weekly_job(staff, staff.new_client()["id"])
     response = system.http.post(f"/api/v1/staff/visits/{job['visits'][0]['id']}/complete")
     assert response.status_code == 401
+
+
+def test_the_demo_seed_of_services_and_jobs(system, staff):
+    """make up's demo (scripts/seed_jobs.py) on a business of its own: what the demo shows is there."""
+    from scripts.seed_jobs import seed_jobs
+
+    names = ("Jordan", "Lake House", "Sam", "HOA")
+    accounts = dict(zip(("jordan", "lake", "sam", "hoa"), (staff.new_client(name)["id"] for name in names)))
+    staff.billing_settings(autopay_enabled=True)
+    staff.enrol_in_autopay(accounts["sam"])
+
+    def card_token():
+        answer = requests.post(f"{system.processor_url}/v1/tokens", timeout=10, json={
+            "number": "4242424242424242", "exp_month": 12, "exp_year": 2030, "cvc": "123"}).json()
+        return {key: answer[key] for key in ("token", "kind", "brand", "last4", "exp_month", "exp_year")}
+
+    seed_jobs(system.rpc, system.context(staff.tenant), system.client_context(staff.tenant, 1, accounts["jordan"]),
+              accounts, card_token)
+
+    jordan = {job["title"]: job for job in staff.ok("GET", "/jobs", query_string={"account_id": accounts["jordan"]})[
+        "items"]}
+    assert jordan["Core aeration"]["status"] == "unscheduled"
+    assert (jordan["Pest control"]["status"], jordan["Pest control"]["pause_reason"]) == (
+        "paused", "Away until spring; gate locked")
+    assert jordan["Fertilisation"]["client_status"] == "Work in progress"
+    mowing = staff.ok("GET", f"/jobs/{jordan['Weekly mowing']['id']}")
+    done = [visit for visit in mowing["visits"] if visit["status"] == "completed"]
+    assert len(done) == 6 and all(visit["notes"] and visit["invoice_id"] for visit in done)
+    assert mowing["next_visit"]["window_start"] == "09:00"
+    invoices = staff.ok("GET", "/invoices", query_string={"account_id": accounts["jordan"], "status": "all"})["items"]
+    statuses = [invoice["status"] for invoice in invoices if invoice["job_id"] == mowing["id"]]
+    assert len(statuses) == 6 and statuses.count("paid") == 5  # Jordan paid all but the latest
+    assert {row["name"] for row in staff.ok("GET", "/services")["items"]} >= {"Weekly mowing", "Gutter cleaning"}
+    assert staff.ok("GET", "/jobs", query_string={"account_id": accounts["hoa"], "status": "unscheduled"})["items"]
