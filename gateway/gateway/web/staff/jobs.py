@@ -163,8 +163,8 @@ def resume(job_id):
     errors = {}
     text = request.form.get("resume_on", "").strip()
     found = read_window("resume_on", errors) if text else None
-    return act(job_id, "resume", {"resume_on": found and found["resume_on"]}, errors, lambda values: jobs.resume_job(job_id, values),
-               "resumed")
+    return act(job_id, "resume", {"resume_on": found and found["resume_on"]}, errors,
+               lambda values: jobs.resume_job(job_id, values), "resumed")
 
 
 @blueprint.post("/jobs/<int:job_id>/cancel")
