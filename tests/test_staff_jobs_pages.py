@@ -104,6 +104,8 @@ def test_a_job_from_the_client_page_dispatched_completed_paused_and_resumed(page
 
     job = pages.billing("get_job", job_id)
     first, second = job["visits"][:2]
+    job_page = pages.page(f"/staff/jobs/{job_id}")
+    assert "Later visits (" in job_page and job_page.index(f"visit-{second['id']}") < job_page.index("Later visits")
     done = pages.followed(pages.post(f"/staff/jobs/{job_id}/visits/{first['id']}/complete",
                                      notes="Mowed and edged; reseed the side gate."))
     assert "Visit completed." in done and "Mowed and edged; reseed the side gate." in done and "View invoice" in done

@@ -5,8 +5,6 @@ skip, cancel, move or write notes; pause with a reason, resume, cancel; the stat
 A form that billing refuses is drawn again, its messages beside its inputs (several forms share the job page, each
 input's id carries its form's name); a refusal of the job's or visit's state (409) is shown at the top.
 """
-from datetime import date
-
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from gateway.features import jobs
@@ -101,7 +99,6 @@ def job_forms(job):
 def render_job(job_id, failed=None, status=200):
     """A job's page; ``failed`` is ``(form name, errors)`` of the form to draw again as submitted."""
     job = jobs.job(job_id)
-    today = date.today().isoformat()
     shown = job_forms(job)
     summary = []
     if failed:
@@ -110,8 +107,9 @@ def render_job(job_id, failed=None, status=200):
             [(None, text) for texts in failed[1].values() for text in texts]
     upcoming = [visit for visit in job["visits"] if visit["status"] == "scheduled"]
     history = [visit for visit in reversed(job["visits"]) if visit["status"] != "scheduled"]
+    later_open = bool(failed) and any(failed[0].startswith(f"visit-{visit['id']}-") for visit in upcoming[4:])
     return render_template("staff/jobs/job.html", job=job, forms=shown, upcoming=upcoming, history=history,
-                           today=today, summary=summary, notice=notice()), status
+                           later_open=later_open, summary=summary, notice=notice()), status
 
 
 @blueprint.get("/jobs/<int:job_id>")
