@@ -24,6 +24,7 @@ from shared.config import amqp_uri, env
 from shared.errors import NotFound
 from shared.passport import Claims, PassportSigner
 
+
 DEMO_SLUG = "demo"
 DEMO_STAFF = {"email": "owner@greenacres.example", "name": "Gwen Green", "password": "green-acres-demo"}
 DEMO_CLIENT = {"email": "jordan@example.com", "password": "lawn-and-order-2026"}
@@ -121,8 +122,8 @@ def seed(client, mailbox_url):
     lake = client.call("accounts", "create_client", {
         "name": "Rivera - Lake House", "address": "4 Shore Road", "parent_id": jordan["id"]}, context=staff)
     sam = client.call("accounts", "create_client", {"name": "Sam Patel", "email": "sam@example.com"}, context=staff)
-    client.call("accounts", "create_client", {"name": "Maple Street HOA", "email": "board@maplehoa.example"},
-                context=staff)
+    hoa = client.call("accounts", "create_client", {"name": "Maple Street HOA", "email": "board@maplehoa.example"},
+                      context=staff)
 
     welcome_document(client, staff)  # before the invitations: Jordan and Sam find it in Documents
     client.call("accounts", "invite_clients", [jordan["id"], sam["id"]], context=staff)
@@ -142,6 +143,8 @@ def seed(client, mailbox_url):
     visit_notes(client, staff, jordan["id"])
     seed_chat(client, staff, jordan_client, jordan["id"])
     documents(client, staff, jordan["id"], jordan_client)
+    accounts = {"jordan": jordan["id"], "lake": lake["id"], "sam": sam["id"], "hoa": hoa["id"]}
+    part("seed_jobs").seed_jobs(client, staff, jordan_client, accounts, card_token)
     part("seed_estimates").seed_estimates(client, staff, jordan["id"], jordan_client)
     return tenant
 

@@ -24,7 +24,7 @@ ID_ARGUMENTS = {
     "account_id": "account", "client_id": "account", "client_ids": "account", "parent_id": "account",
     "portal_user_id": "portal_user", "payment_id": "payment", "job_id": "job", "alert_ids": "alert",
     "run_id": "run", "field_id": "field", "message_id": "message", "thread_id": "chat_thread",
-    "document_id": "document", "estimate_id": "estimate",
+    "document_id": "document", "estimate_id": "estimate", "service_id": "service", "visit_id": "visit",
     "ticket_id": "ticket", "attachment_id": "attachment", "category_id": "category", "assignee_id": "staff_member",
     "token": lambda rule: "invitation" if "/invitation" in rule else "reset",  # a link's secret
     "method": "method",  # the pay forms' choice of a card or bank account on file (FORM_IDS)

@@ -18,6 +18,7 @@ import io
 import json
 import re
 import zlib
+from datetime import date, timedelta
 
 import pytest
 import schemathesis
@@ -93,6 +94,15 @@ STATE_RULES = {
     "POST /api/v1/staff/accounts/{account_id}/documents": {"file"},
     "POST /api/v1/portal/{slug}/documents": {"file"},
     "PUT /api/v1/staff/invitation-template/document": {"file"},
+    # A service's name is the business's only once; an interval goes with (and only with) every_n_weeks; a job
+    # needs a service or a title; a time window ends after it starts; a visit's date is within a year before and
+    # two years after the business's today, and a paused job resumes today or later.
+    "POST /api/v1/staff/services": {"name", "interval_weeks"},
+    "PATCH /api/v1/staff/services/{service_id}": {"name", "interval_weeks"},
+    "POST /api/v1/staff/jobs": {"title", "interval_weeks", "schedule"},
+    "POST /api/v1/staff/jobs/{job_id}/schedule": {"start_on", "window_end"},
+    "POST /api/v1/staff/jobs/{job_id}/resume": {"resume_on"},
+    "PUT /api/v1/staff/visits/{visit_id}/date": {"scheduled_on", "window_end"},
     # A cursor is one a page of the same list answered (its `next`), not any text of its shape.
     **{f"GET /api/v1/{path}": {"cursor"} for path in (
         "portal/{slug}/tickets", "staff/tickets", "portal/{slug}/chat/threads", "portal/{slug}/chat/threads/{thread_id}",
@@ -126,6 +136,12 @@ def real_ids(system, staff, client):
                                 content_type="multipart/form-data")
     assert document.status_code == 201, document.get_json()
     assert thread.status_code == 201, thread.get_json()
+    service = system.http.post("/api/v1/staff/services", headers=staff, json={"name": "Mowing", "price": 4500,
+                                                                              "recurrence": "weekly"})
+    next_week = (date.today() + timedelta(days=7)).isoformat()
+    job = system.http.post("/api/v1/staff/jobs", headers=staff, json={
+        "account_id": account, "service_id": service.get_json()["id"], "schedule": {"start_on": next_week}})
+    assert job.status_code == 201, job.get_json()
     category = system.http.get("/api/v1/staff/ticket-categories", headers=staff).get_json()["items"][0]["id"]
     estimate = system.http.post("/api/v1/staff/estimates", headers=staff, json={
         "account_id": account, "title": "Aeration", "lines": [{"description": "Aeration", "unit_price": 9900}]})
@@ -138,7 +154,9 @@ def real_ids(system, staff, client):
     return {"account_id": account, "client_id": account, "invoice_id": invoice.get_json()["id"],
             "field_id": field.get_json()["id"], "message_id": message["id"], "category_id": category,
             "ticket_id": ticket.get_json()["id"], "thread_id": thread.get_json()["thread"]["id"],
-            "document_id": document.get_json()["id"], "estimate_id": estimate.get_json()["id"]}
+            "document_id": document.get_json()["id"], "estimate_id": estimate.get_json()["id"],
+            "service_id": service.get_json()["id"], "job_id": job.get_json()["id"],
+            "visit_id": job.get_json()["visits"][0]["id"]}
 
 
 def refused_fields(response):

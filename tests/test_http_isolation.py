@@ -31,6 +31,7 @@ pytestmark = pytest.mark.backends("postgresql")
 
 STRONG = "a brand new passphrase of mine"
 DUE = (date.today() + timedelta(days=9)).isoformat()
+SOON = (date.today() + timedelta(days=2)).isoformat()
 ORIGIN = "http://localhost"
 CSRF_REFUSAL = "The form has expired"
 SLUGS = ("alpha-matrix", "bravo-matrix")  # businesses A and B
@@ -65,7 +66,17 @@ BODIES = {
     "staff_api.clients.update_client": {"name": "Renamed by an intruder"},
     "staff_api.clients.set_custom_field_values": {},
     "staff_api.invoices.post_invoice": {"due_date": DUE, "lines": [{"description": "Intruder", "unit_price": 100}]},
-    "staff_api.invoices.post_invoice_void": {}, "staff_api.client_billing.post_job": {"title": "Intruder job"},
+    "staff_api.invoices.post_invoice_void": {}, "staff_api.jobs.post_job": {"title": "Intruder job"},
+    "staff_api.jobs.patch_service": {"price": 1}, "staff_api.jobs.schedule_job": {"start_on": SOON},
+    "staff_api.jobs.pause_job": {"reason": "Intruder"}, "staff_api.jobs.resume_job": {},
+    "staff_api.jobs.put_client_status": {"client_status": "Intruder"}, "staff_api.jobs.complete_visit": {},
+    "staff_api.jobs.put_visit_date": {"scheduled_on": SOON}, "staff_api.jobs.put_visit_notes": {"notes": "Intruder"},
+    "staff.jobs.schedule": {"start_on": SOON}, "staff.jobs.pause": {"reason": "Intruder"}, "staff.jobs.resume": {},
+    "staff.jobs.cancel": {}, "staff.jobs.client_status": {"status_choice": "Completed"},
+    "staff.jobs.complete_visit": {"notes": "Intruder"}, "staff.jobs.skip_visit": {}, "staff.jobs.cancel_visit": {},
+    "staff.jobs.move_visit": {"scheduled_on": SOON}, "staff.jobs.visit_notes": {"notes": "Intruder"},
+    "staff.service_list.save_changes": {"name": "Intruder", "price": "1.00", "recurrence": "once"},
+    "staff.service_list.set_active": {"active": "false"}, "staff.clients.add_job": {"title": "Intruder job"},
     "staff_api.portal_users.invite_clients": {}, "staff_api.portal_users.send_password_resets": {},
     "staff_api.portal_users.link_portal_user": {"rights": "manage"},
     "staff_api.client_billing.apply_prepayment": Body(lambda ids, v: {"allocations": [
@@ -168,7 +179,13 @@ def client_with_money(system, tenant, name):
     found["payment"] = billing("make_prepayment", uuid.uuid4().hex, {
         "amount": 5_000, "payment_method_id": found["method"], "receipt_to": client["email"]},
         context=me)["payment"]["id"]
-    found["job"] = billing("create_job", {"account_id": client["id"], "title": f"{name} weekly mowing"})["id"]
+    found["service"] = billing("create_service", {"name": f"{name} mowing", "price": 4_500,
+                                                  "recurrence": "weekly"})["id"]
+    job = billing("create_job", {"account_id": client["id"], "service_id": found["service"], "schedule": {
+        "start_on": SOON, "window_start": "09:00", "window_end": "11:00"}})
+    found["job"], found["visit"] = job["id"], job["visits"][0]["id"]
+    found["waiting_job"] = billing("create_job", {"account_id": client["id"], "title": f"{name} aeration",
+                                                  "price": 9_000})["id"]
     found["estimate"] = billing("send_estimate", billing("create_estimate", {
         "account_id": client["id"], "title": f"{name} aeration",
         "lines": [{"description": f"{name} aeration", "unit_price": 9_900}]})["id"])["id"]
@@ -366,7 +383,8 @@ def snapshot(system, settle=False):
 REFUSAL_WORDS = {"invoice": "invoice", "method": "payment method", "account": ("client", "account"),
                  "portal_user": "portal user", "payment": "payment", "job": "job", "alert": "alert",
                  "run": "charge run", "field": "custom field", "message": "message", "invitation": "link",
-                 "chat_thread": "chat thread", "document": "document", "estimate": "estimate",
+                 "chat_thread": "chat thread", "document": "document", "estimate": "estimate", "service": "service",
+                 "visit": "visit",
                  "reset": "link", "ticket": "ticket", "attachment": "file", "category": "categor",
                  "staff_member": "staff"}
 

@@ -105,7 +105,8 @@ class JobEntrypoints:
 
     @tenant_rpc
     def move_visit(self, visit_id, move):
-        return self._visit_answer(visits.move(self.db, access.staff_tenant(self.ctx), visit_id, move))
+        tenant_id, today = self._staff_today()
+        return self._visit_answer(visits.move(self.db, tenant_id, visit_id, move, today))
 
     @tenant_rpc
     def set_visit_notes(self, visit_id, notes):

@@ -50,6 +50,7 @@ def create_job(session, tenant_id, data, today, origin="staff"):
     session.add(job)
     session.flush()
     if values["schedule"]:
+        visits.check_date("schedule.start_on", values["schedule"]["start_on"], today)
         _dispatch(session, job, values["schedule"], today)
     return job
 
@@ -62,6 +63,7 @@ def _dispatch(session, job, schedule, today):
 def schedule_job(session, tenant_id, job_id, data, today):
     """Dispatch a job from the waiting list: its first visit on ``start_on``, the next ones by its recurrence."""
     schedule = load_or_raise(ScheduleInput, data)
+    visits.check_date("start_on", schedule["start_on"], today)
     job = find_job(session, tenant_id, job_id, lock=True)
     if job.status != "unscheduled":
         raise Conflict(f"This job is {job.status}; only a job on the waiting list can be scheduled.")
@@ -95,6 +97,7 @@ def resume(session, tenant_id, job_id, data, today):
     start = values["resume_on"] or today
     if start < today:
         raise invalid("resume_on", "Resume today or later.")
+    visits.check_date("resume_on", start, today)
     last = visits.job_visits(session, job)
     window = (last[-1].window_start, last[-1].window_end) if last else (None, None)
     job.status, job.pause_reason, job.paused_at, job.updated_at = "scheduled", None, None, utcnow()

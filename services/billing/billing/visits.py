@@ -11,12 +11,22 @@ from billing.field_models import Visit
 from billing.job_schemas import CompleteVisitInput, VisitMoveInput, VisitNotesInput
 from billing.models import Job
 from shared.clock import iso_utc, utcnow
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict, NotFound, invalid
 from shared.validation import load_or_raise
 
 HORIZON_DAYS = 84  # a recurring job always has its visits of the next twelve weeks on the calendar
 MAX_NEW_VISITS = 60
 PAYMENT_TERMS_DAYS = 0  # a visit's invoice is due the day the work is done
+# A visit's date is within a year before and two years after the business's today: further is a typing mistake
+# (and the calendar arithmetic of a recurrence must stay inside the years a date can hold).
+DAYS_BACK, DAYS_AHEAD = 366, 731
+
+
+def check_date(name, day, today):
+    """Refuse (on field ``name``) a visit date further than a year back or two years ahead of ``today``."""
+    if not today - timedelta(days=DAYS_BACK) <= day <= today + timedelta(days=DAYS_AHEAD):
+        raise invalid(name, "Choose a date between a year ago and two years from today.")
+    return day
 
 
 def add_months(day, months, anchor_day):
@@ -145,8 +155,9 @@ def drop(session, tenant_id, visit_id, status, today):
     return visit
 
 
-def move(session, tenant_id, visit_id, data):
+def move(session, tenant_id, visit_id, data, today):
     values = load_or_raise(VisitMoveInput, data)
+    check_date("scheduled_on", values["scheduled_on"], today)
     visit = find_visit(session, tenant_id, visit_id, lock=True)
     require_scheduled(visit, "moved")
     visit.scheduled_on, visit.window_start, visit.window_end = (values["scheduled_on"], values["window_start"],

@@ -144,3 +144,26 @@ def test_service_names_are_unique_and_another_business_sees_nothing(business, ot
         with pytest.raises(NotFound):
             call()
     assert other.list_jobs() == [] and other.list_services() == []
+
+
+@pytest.mark.parametrize("offset", [-367, 732, 2_900_000])
+def test_a_visit_date_far_from_today_is_refused_on_its_field(business, mowing, offset):
+    """Further than a year back or two years ahead is a typing mistake (and 9999-12-31 would overflow the
+    recurrence's arithmetic)."""
+    far = "9999-12-31" if offset > 1_000_000 else day(offset)
+    staff = business.staff()
+    job = new_job(business, service_id=mowing["id"], schedule={"start_on": day(1)})
+    waiting = new_job(business, service_id=mowing["id"])
+    calls = [(lambda: new_job(business, title="Far", schedule={"start_on": far}), "schedule.start_on"),
+             (lambda: staff.schedule_job(waiting["id"], {"start_on": far}), "start_on"),
+             (lambda: staff.move_visit(job["visits"][0]["id"], {"scheduled_on": far}), "scheduled_on")]
+    for call, field in calls:
+        with pytest.raises(InvalidInput) as refused:
+            call()
+        assert list(refused.value.fields) == [field]
+    staff.pause_job(job["id"], {"reason": "Away"})
+    if offset > 0:
+        with pytest.raises(InvalidInput) as refused:
+            staff.resume_job(job["id"], {"resume_on": far})
+        assert list(refused.value.fields) == ["resume_on"]
+    assert staff.get_job(waiting["id"])["status"] == "unscheduled"

@@ -1,13 +1,13 @@
-"""Staff API: a client's billing, their autopay lock, applying prepayments, and jobs.
+"""Staff API: a client's billing, their autopay lock and applying prepayments.
 
 Every call naming a client checks with accounts that the client is this business's before
 billing is asked, so another business's ids are simply not found.
 """
 from gateway.api.blueprints import STAFF, ApiBlueprint
-from gateway.features import autopay, client_billing, jobs
+from gateway.features import autopay, client_billing
 from gateway.schemas.billing import BillingPaymentSchema
 from gateway.schemas.staff.billing import (AccountBillingSchema, ApplyPrepaymentSchema, AutopayLockSchema,
-                                           AutopayLockStateSchema, StaffJobSchema, StaffNewJobSchema)
+                                           AutopayLockStateSchema)
 from shared.errors import NotFound
 
 blueprint = ApiBlueprint("client_billing", __name__, tag="staff client billing", caller=STAFF)
@@ -34,10 +34,3 @@ def put_autopay_lock(body, account_id):
 def apply_prepayment(application):
     return client_billing.apply_prepayment(application)
 
-
-@blueprint.post("/jobs")
-@blueprint.operation("Add a job to a client (404 when there is no such client); it is on autopay when the client is "
-                     "enrolled at that moment", body=StaffNewJobSchema, status=201, response=StaffJobSchema,
-                     raises=[NotFound])
-def post_job(job):
-    return jobs.create_job(job), 201

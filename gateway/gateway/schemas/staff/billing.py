@@ -85,20 +85,6 @@ class StaffVoidedInvoiceSchema(StaffInvoiceDetailSchema):
                                                               "client's credit, integer cents."})
 
 
-class StaffNewJobSchema(Schema):
-    account_id = id_field(required=True)
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-
-
-class StaffJobSchema(Schema):
-    id = fields.Integer()
-    account_id = fields.Integer()
-    title = fields.String()
-    status = fields.String()
-    autopay = fields.Boolean(metadata={"description": "Fixed when the job is created: on when the account "
-                                                      "is enrolled in autopay."})
-
-
 class AccountSummarySchema(Schema):
     total_due = fields.Integer(metadata={"description": "Integer cents."})
     open_count = fields.Integer()

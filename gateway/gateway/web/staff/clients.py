@@ -3,12 +3,13 @@ import math
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from gateway.features import clients, portal_users
+from gateway.features import clients, jobs, portal_users, service_list
 from gateway.features.clients import PER_PAGE
 from gateway.schemas.staff.clients import ClientListArgsSchema
 from gateway.web import forms
 from gateway.web.forms import Field
 from gateway.web.staff.base import staff_page
+from gateway.web.staff.job_inputs import new_job_inputs, read_new_job
 from shared.errors import Conflict, InvalidInput
 
 blueprint = Blueprint("clients", __name__)
@@ -110,10 +111,11 @@ def client_forms(client):
 
 def render_client(client_id, changed_forms=None, summary=(), status=200):
     client = clients.find_client(client_id)
-    shown = client_forms(client)
+    panel = jobs.client_panel(client_id)
+    shown = {**client_forms(client), "job": new_job_inputs(panel["services"])}
     shown.update(changed_forms or {})
     return render_template("staff/client.html", client=client, forms=shown, summary=list(summary),
-                           notice=NOTICES.get(request.args.get("done", ""))), status
+                           client_jobs=panel["jobs"], notice=NOTICES.get(request.args.get("done", ""))), status
 
 
 @blueprint.get("/clients/<int:client_id>")
@@ -180,3 +182,15 @@ def invite_client(client_id):
 @staff_page
 def send_password_reset(client_id):
     return portal_action(client_id, "reset")
+
+
+@blueprint.post("/clients/<int:client_id>/jobs")
+@staff_page
+def add_job(client_id):
+    """A new job for the client, from the service list or by hand; with a first date it is dispatched at once."""
+    inputs = new_job_inputs(service_list.list_services())
+    created, problem = forms.save_form(
+        inputs, *read_new_job(client_id), jobs.create_job,
+        lambda summary: render_client(client_id, {"job": inputs}, summary, status=400),
+        rename=lambda messages: {key.removeprefix("schedule."): texts for key, texts in messages.items()})
+    return problem or redirect(url_for("staff.jobs.job", job_id=created["id"], done="created"), 303)
