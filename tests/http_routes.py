@@ -24,7 +24,7 @@ ID_ARGUMENTS = {
     "account_id": "account", "client_id": "account", "client_ids": "account", "parent_id": "account",
     "portal_user_id": "portal_user", "payment_id": "payment", "job_id": "job", "alert_ids": "alert",
     "run_id": "run", "field_id": "field", "message_id": "message", "thread_id": "chat_thread",
-    "document_id": "document",
+    "document_id": "document", "visit_id": "visit",
     "ticket_id": "ticket", "attachment_id": "attachment", "category_id": "category", "assignee_id": "staff_member",
     "token": lambda rule: "invitation" if "/invitation" in rule else "reset",  # a link's secret
     "method": "method",  # the pay forms' choice of a card or bank account on file (FORM_IDS)
@@ -35,6 +35,10 @@ FORM_IDS = {"portal.billing.pay": ["method"], "portal.billing.review_payment": [
 # URL arguments and fields whose names look like ids but name no object of a business, and why.
 NOT_IDS = {"slug": "the business of a portal URL: the caller's own", "tab": "a settings tab's name",
            "filename": "a static file's path",
+           "feed_token": "the secret of a client's calendar address (/calendar/<token>.ics): the whole credential, read "
+                         "by calendar apps without a session, good for whoever holds it and tied to no business in the "
+                         "URL; tests/test_services_tab_api.py checks it opens only that client's visits, that a new "
+                         "address or a revocation ends it (404) and that a wrong shape is 404",
            "reset_link": "the secret of a staff password reset link (/staff/reset/...): the whole credential, good for "
                          "whoever holds it (it proves the staff member's mailbox) and tied to no business in the URL; "
                          "tests/test_staff_credentials.py checks it is single-use, the latest only, and 404 otherwise"}

@@ -159,6 +159,8 @@ def client_with_money(system, tenant, name):
         "amount": 5_000, "payment_method_id": found["method"], "receipt_to": client["email"]},
         context=me)["payment"]["id"]
     found["job"] = billing("create_job", {"account_id": client["id"], "title": f"{name} weekly mowing"})["id"]
+    found["visit"] = billing("create_job", {"account_id": client["id"], "title": f"{name} hedge trimming",
+                                            "recurrence": "weekly", "schedule": {"start_on": DUE}})["visits"][0]["id"]
     found["document"] = system.rpc.call("tickets", "share_document", client["id"], {
         "upload_id": uploaded(system, PDF), "title": f"{name} engagement letter"}, context=staff)["id"]
     found["chat_thread"] = system.rpc.call("tickets", "start_chat_thread", {
@@ -353,7 +355,7 @@ def snapshot(system, settle=False):
 REFUSAL_WORDS = {"invoice": "invoice", "method": "payment method", "account": ("client", "account"),
                  "portal_user": "portal user", "payment": "payment", "job": "job", "alert": "alert",
                  "run": "charge run", "field": "custom field", "message": "message", "invitation": "link",
-                 "chat_thread": "chat thread", "document": "document",
+                 "chat_thread": "chat thread", "document": "document", "visit": "visit",
                  "reset": "link", "ticket": "ticket", "attachment": "file", "category": "categor",
                  "staff_member": "staff"}
 
