@@ -21,7 +21,8 @@ from shared.errors import NotFound
 
 TOKEN_BYTES = 32
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")  # what secrets.token_urlsafe(32) makes
-FEED_LIMIT = 500  # visits in one feed (twelve weeks of every job)
+FEED_LIMIT = 60  # visits in one feed: twelve weeks of several jobs, under a message's size with every text long
+NOTES_IN_FEED = 300
 NOT_FOUND = "No such calendar."
 
 
@@ -51,8 +52,9 @@ def make(session, tenant_id, account_id, portal_user_id, business_name):
     """A new address for the account (the old one, if any, stops working); return its token, once."""
     revoke(session, tenant_id, account_id)
     token = secrets.token_urlsafe(TOKEN_BYTES)
+    name = business_name[:200] if isinstance(business_name, str) else ""
     feed = CalendarFeed(tenant_id=tenant_id, account_id=account_id, token_hash=token_hash(token),
-                        business_name=(business_name or "")[:200], created_by=portal_user_id, created_at=utcnow())
+                        business_name=name, created_by=portal_user_id, created_at=utcnow())
     session.add(feed)
     session.flush()
     return token, feed
@@ -80,7 +82,7 @@ def feed_event(visit, job, settings):
              "window_end": visit.window_end.strftime("%H:%M") if visit.window_end else None,
              "updated_at": iso_utc(visit.updated_at or visit.created_at)}
     if settings["show_service_notes"]:
-        event["notes"] = visit.notes
+        event["notes"] = visit.notes[:NOTES_IN_FEED] if visit.notes else None
     return event
 
 

@@ -21,9 +21,12 @@ DETAILS = {"job_status": "show_job_status", "service_notes": "show_service_notes
 HIDDEN = {"upcoming": "Upcoming visits are not shown in this portal.",
           "history": "Service history is not shown in this portal."}
 TAB_HIDDEN = "The Services tab is not shown in this portal."
-UPCOMING_LIMIT = 100
-HISTORY_LIMIT = 50
-JOBS_LIMIT = 100
+# Caps that keep the whole tab under three quarters of a message (64 KiB) with every text at its longest
+# (tests/test_services_tab.py): twelve weeks of a weekly job and more; the full notes on the visit's own card.
+UPCOMING_LIMIT = 20
+HISTORY_LIMIT = 10
+JOBS_LIMIT = 10
+NOTES_IN_LISTS = 300
 HISTORY_STATUSES = ("completed", "skipped")
 # What a client reads as a job's status when staff set none of their own.
 STATUS_WORDS = {"unscheduled": "Waiting to be scheduled", "scheduled": "Scheduled", "paused": "Paused",
@@ -58,12 +61,15 @@ def job_status(job):
     return job.client_status or STATUS_WORDS.get(job.status, job.status)
 
 
-def with_details(card, job, settings, visit=None):
-    """Add the job status and the visit's service notes to ``card`` when the business shows them."""
+def with_details(card, job, settings, visit=None, notes_cap=None):
+    """Add the job status and the visit's service notes (cut to ``notes_cap`` characters in a list, saying so) to
+    ``card`` when the business shows them."""
     if settings["show_job_status"]:
         card["job_status"] = job_status(job)
     if visit is not None and settings["show_service_notes"]:
-        card["notes"] = visit.notes
+        notes = visit.notes
+        card["notes_truncated"] = bool(notes and notes_cap and len(notes) > notes_cap)
+        card["notes"] = notes[:notes_cap] if card["notes_truncated"] else notes
     return card
 
 
@@ -77,15 +83,14 @@ def request_flags(visit, settings, now=None):
             "can_ask": True, "requests_until": iso_utc(deadline)}
 
 
-def visit_card(visit, job, settings, upcoming, now=None):
+def visit_card(visit, job, settings, upcoming, now=None, notes_cap=NOTES_IN_LISTS):
     card = {"id": visit.id, "job_id": job.id, "title": job.title, "scheduled_on": visit.scheduled_on.isoformat(),
             "window_start": visit.window_start.strftime("%H:%M") if visit.window_start else None,
             "window_end": visit.window_end.strftime("%H:%M") if visit.window_end else None,
-            "status": visit.status, "label": visits.label(visit, job),
-            "completed_at": iso_utc(visit.completed_at)}
+            "status": visit.status, "completed_at": iso_utc(visit.completed_at)}
     if upcoming:
         card.update(request_flags(visit, settings, now))
-    return with_details(card, job, settings, visit)
+    return with_details(card, job, settings, visit, notes_cap)
 
 
 def job_card(job, settings):
@@ -162,8 +167,8 @@ def my_visit(session, tenant_id, account_id, visit_id, settings, now=None):
         raise NotFound("No such visit.")
     require_part(settings, part)
     job = session.get(Job, visit.job_id)
-    return {**visit_card(visit, job, settings, part == "upcoming", now), "part": part,
-            "time_zone": settings["time_zone"]}
+    return {**visit_card(visit, job, settings, part == "upcoming", now, notes_cap=None), "part": part,
+            "label": visits.label(visit, job), "time_zone": settings["time_zone"]}
 
 
 def next_visit(session, tenant_id, account_id, settings, now=None):

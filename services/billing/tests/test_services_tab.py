@@ -216,3 +216,37 @@ def test_the_calendar_follows_the_upcoming_visits_setting(business, yard):
     with pytest.raises(NotFound):
         business.worker(None).calendar_feed(token)
     assert "calendar" not in business.client().my_services()
+
+
+def test_the_whole_tab_and_the_feed_at_their_caps_stay_under_three_quarters_of_a_message(business):
+    from billing.calendar_feeds import FEED_LIMIT
+    from billing.services_tab import HISTORY_LIMIT, JOBS_LIMIT, NOTES_IN_LISTS, UPCOMING_LIMIT
+    from shared.message_size import MAX_MESSAGE_BYTES, encoded_size
+
+    staff, long_notes = business.staff(), "n" * 4_000
+    services(business, show_paused_services=True, show_job_status=True, show_service_notes=True)
+    for index in range(HISTORY_LIMIT + 2 + max(UPCOMING_LIMIT, FEED_LIMIT) + 2):
+        job = staff.create_job({"account_id": ACCOUNT, "title": f"{index:03d}" + "t" * 197, "schedule": {
+            "start_on": day(index - HISTORY_LIMIT - 2), "window_start": "09:00", "window_end": "11:00"}})
+        staff.set_job_client_status(job["id"], {"client_status": "s" * 100})
+        visit = job["visits"][0]["id"]
+        if index < HISTORY_LIMIT + 2:
+            staff.complete_visit(visit, {"notes": long_notes})
+        else:
+            staff.set_visit_notes(visit, {"notes": long_notes})
+    for index in range(JOBS_LIMIT + 2):
+        staff.create_job({"account_id": ACCOUNT, "title": "w" * 200})
+        paused = staff.create_job({"account_id": ACCOUNT, "title": "p" * 200, "recurrence": "weekly",
+                                   "schedule": {"start_on": day(1)}})
+        staff.pause_job(paused["id"], {"reason": "r" * 500})
+
+    tab = business.client().my_services()
+    feed = business.worker(None).calendar_feed(business.client().make_my_calendar("b" * 200)["token"])
+
+    assert [len(tab[part]) for part in ("upcoming", "history", "waiting_list", "paused")] == [
+        UPCOMING_LIMIT, HISTORY_LIMIT, JOBS_LIMIT, JOBS_LIMIT]
+    assert len(tab["upcoming"][0]["notes"]) == NOTES_IN_LISTS and tab["upcoming"][0]["notes_truncated"]
+    assert len(business.client().my_visit(tab["upcoming"][0]["id"])["notes"]) == 4_000
+    assert len(feed["events"]) == FEED_LIMIT
+    assert encoded_size(tab) < MAX_MESSAGE_BYTES * 3 // 4, encoded_size(tab)
+    assert encoded_size(feed) < MAX_MESSAGE_BYTES * 3 // 4, encoded_size(feed)

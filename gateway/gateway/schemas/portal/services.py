@@ -13,10 +13,11 @@ class VisitCardSchema(Schema):
     window_start = fields.String(allow_none=True, metadata={"description": "HH:MM, or null without a time window."})
     window_end = fields.String(allow_none=True)
     status = fields.String(metadata={"description": "`scheduled`, `completed` or `skipped`."})
-    label = fields.String(metadata={"description": "The visit in words: title, date and window."})
     completed_at = fields.String(allow_none=True, metadata={"description": WHEN})
     job_status = fields.String(metadata={"description": "The job's status for the client (only when shown)."})
-    notes = fields.String(allow_none=True, metadata={"description": "Service notes (only when shown)."})
+    notes = fields.String(allow_none=True, metadata={"description": "Service notes (only when shown); in the tab's "
+                                                                    "lists the first 300 characters."})
+    notes_truncated = fields.Boolean(metadata={"description": "The notes go on: the visit's own card has them all."})
     can_reschedule = fields.Boolean(metadata={"description": "Upcoming only: a reschedule request is possible."})
     can_cancel = fields.Boolean(metadata={"description": "Upcoming only: a cancel request is possible."})
     can_ask = fields.Boolean(metadata={"description": "Upcoming only: a ticket about the visit may be opened when "
@@ -27,6 +28,7 @@ class VisitCardSchema(Schema):
 
 
 class VisitSchema(VisitCardSchema):
+    label = fields.String(metadata={"description": "The visit in words: title, date and window."})
     part = fields.String(metadata={"description": "`upcoming` or `history`."})
     time_zone = fields.String()
 
