@@ -35,6 +35,10 @@ FORM_IDS = {"portal.billing.pay": ["method"], "portal.billing.review_payment": [
 # URL arguments and fields whose names look like ids but name no object of a business, and why.
 NOT_IDS = {"slug": "the business of a portal URL: the caller's own", "tab": "a settings tab's name",
            "filename": "a static file's path",
+           "feed_token": "the secret of a client's calendar address (/calendar/<token>.ics): the whole credential, read "
+                         "by calendar apps without a session, good for whoever holds it and tied to no business in the "
+                         "URL; tests/test_services_tab_api.py checks it opens only that client's visits, that a new "
+                         "address or a revocation ends it (404) and that a wrong shape is 404",
            "reset_link": "the secret of a staff password reset link (/staff/reset/...): the whole credential, good for "
                          "whoever holds it (it proves the staff member's mailbox) and tied to no business in the URL; "
                          "tests/test_staff_credentials.py checks it is single-use, the latest only, and 404 otherwise"}

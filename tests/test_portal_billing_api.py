@@ -687,7 +687,8 @@ class SlowServices:
         return {"get_portal_config": {"display_name": "Slow Lawns"},
                 "my_summary": {"total_due": 0, "features": {}},
                 "my_ticket_options": {"tickets_enabled": True}, "my_tickets": {"items": [], "next": None},
-                "my_documents": {"documents": [], "more": False}}[method]
+                "my_documents": {"documents": [], "more": False},
+                "my_next_visit": {"tab_shown": True, "upcoming_shown": True, "visit": None, "time_zone": "UTC"}}[method]
 
     def call_parallel(self, calls, context=None, timeout=None):
         futures = {key: self.executor.submit(self.call, *call[:2]) for key, call in calls.items()}
@@ -698,6 +699,7 @@ class SlowServices:
 
 
 def test_the_home_panels_ask_accounts_billing_and_tickets_at_once():
+    """Branding, the billing summary, tickets, documents and the next visit (Services panel): all at once."""
     app = create_app({"TESTING": True})
     app.extensions["rpc"].close()
     app.extensions["rpc"] = services = SlowServices(0.4)
@@ -712,12 +714,13 @@ def test_the_home_panels_ask_accounts_billing_and_tickets_at_once():
     finally:
         services.close()
 
-    assert sorted(services.calls) == [("accounts", "get_portal_config"), ("billing", "my_summary"),
-                                      ("tickets", "my_documents"), ("tickets", "my_ticket_options"),
-                                      ("tickets", "my_tickets")]
+    assert sorted(services.calls) == [("accounts", "get_portal_config"), ("billing", "my_next_visit"),
+                                      ("billing", "my_summary"), ("tickets", "my_documents"),
+                                      ("tickets", "my_ticket_options"), ("tickets", "my_tickets")]
     assert panels == {"billing_summary": {"total_due": 0, "features": {}}, "billing_may_pay": False,
                       "may_open_ticket": True, "open_tickets": [],
-                      "documents_panel": {"documents": [], "more": False}}
+                      "documents_panel": {"documents": [], "more": False},
+                      "services_panel": {"tab_shown": True, "upcoming_shown": True, "visit": None, "time_zone": "UTC"}}
     assert elapsed < 0.7, f"{elapsed:.2f} s: the calls ran one after the other"
 
 

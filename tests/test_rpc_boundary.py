@@ -34,7 +34,10 @@ PUBLIC = {("accounts", name) for name in ("find_tenant", "sign_in_staff", "resol
                                           "begin_staff_totp", "confirm_staff_totp", "request_staff_password_reset",
                                           "check_staff_reset", "reset_staff_password", "find_mail_sender")} | {
     (service, name) for service in SERVICES for name in ("ping", "describe_settings")} | {
-    ("tickets", "open_ticket_from_mail")}  # mail to a support address: tests/test_support_mail.py
+    ("tickets", "open_ticket_from_mail"),  # mail to a support address: tests/test_support_mail.py
+    # A calendar app reading a client's secret address: the token is the credential (found by its hash, only that
+    # account's upcoming visits; unknown or revoked is NotFound): tests/test_services_tab_api.py.
+    ("billing", "calendar_feed")}
 # What a visitor (anyone at the portal before signing in) calls; every other entrypoint refuses them.
 FOR_VISITORS = {("accounts", name) for name in (
     "get_tenant", "get_portal_config", "get_logo", "sign_in_client", "request_login_code", "verify_login_code",
@@ -153,7 +156,9 @@ def job_arguments(a):
             ("billing", "complete_visit"): (a.visit_id,), ("billing", "skip_visit"): (a.visit_id,),
             ("billing", "cancel_visit"): (a.visit_id,),
             ("billing", "move_visit"): (a.visit_id, {"scheduled_on": date.today().isoformat()}),
-            ("billing", "set_visit_notes"): (a.visit_id, {"notes": "Intruder"})}
+            ("billing", "set_visit_notes"): (a.visit_id, {"notes": "Intruder"}),
+            ("billing", "my_services"): (), ("billing", "my_visit"): (a.visit_id,), ("billing", "my_next_visit"): (),
+            ("billing", "make_my_calendar"): ("Intruders",), ("billing", "revoke_my_calendar"): ()}
 
 
 def ticket_arguments(a):

@@ -11,7 +11,7 @@ from gateway import errors, origin
 from gateway.api import docs, health, portal as portal_api, staff as staff_api
 from gateway.api.openapi import create_api
 from gateway.rpc import RpcClient
-from gateway.web import filters, paging, portal as portal_pages, staff as staff_pages
+from gateway.web import calendar, filters, paging, portal as portal_pages, staff as staff_pages
 from shared.blobs import blob_store
 from shared.config import amqp_uri, env
 from shared.context import current_request_id
@@ -46,7 +46,7 @@ def create_app(overrides=None):
     for blueprint in (health.blueprint, staff_api.blueprint, portal_api.blueprint):
         api.register_blueprint(blueprint)
     for blueprint in (docs.blueprint, filters.blueprint, paging.blueprint, staff_pages.blueprint,
-                      portal_pages.blueprint):
+                      portal_pages.blueprint, calendar.blueprint):
         app.register_blueprint(blueprint)
     return app
 

@@ -1,4 +1,4 @@
-"""The client's Home tab: the business's branding and the billing panels."""
+"""The client's Home tab: the business's branding and the billing, tickets, documents and services panels."""
 import logging
 
 from flask import g
@@ -24,17 +24,31 @@ def home_panels():
                                    "billing": ("billing", "my_summary", ()),
                                    "ticket_options": ("tickets", "my_ticket_options", ()),
                                    "open_tickets": ("tickets", "my_tickets", ("open", {"limit": HOME_TICKETS})),
-                                   "documents": ("tickets", "my_documents", ({"limit": HOME_DOCUMENTS},))})
+                                   "documents": ("tickets", "my_documents", ({"limit": HOME_DOCUMENTS},)),
+                                   "services": ("billing", "my_next_visit", ())})
     documents = results.pop("documents")
     g.documents_shown = not isinstance(documents, Exception)  # off (403) or tickets down: no panel, no tab
     summary = results.pop("billing")
     tickets = ticket_panels(results.pop("ticket_options"), results.pop("open_tickets"))
+    services = services_panel(results.pop("services"))
     g.business = first_error(results)["business"]
     if isinstance(summary, Exception):
         log.warning("home page without billing panels: %s", summary)
         summary = None
     return {"billing_summary": summary, "billing_may_pay": may_pay(), **tickets,
-            "documents_panel": documents if g.documents_shown else None}
+            "documents_panel": documents if g.documents_shown else None,
+            "services_panel": services}
+
+
+def services_panel(services):
+    """The Services panel (the next visit) when the business shows upcoming visits; it also tells the tab bar
+    whether the Services tab is shown. A failing billing service leaves both out."""
+    if isinstance(services, Exception):
+        log.warning("home page without the services panel: %s", services)
+        g.services_shown = False
+        return None
+    g.services_shown = services["tab_shown"]
+    return services if services["upcoming_shown"] else None
 
 
 def ticket_panels(options, open_tickets):

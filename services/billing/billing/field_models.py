@@ -132,6 +132,7 @@ class CalendarFeed(Base):
     tenant_id: Mapped[int] = mapped_column(Integer)
     account_id: Mapped[int] = mapped_column(Integer, index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    business_name: Mapped[str] = mapped_column(String(200), default="")  # the calendar's name in the client's app
     created_by: Mapped[int | None] = mapped_column(Integer, nullable=True)  # portal user id
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -13,6 +13,7 @@ from billing.estimate_entrypoints import EstimateEntrypoints
 from billing.job_entrypoints import JobEntrypoints
 from billing.models import platform
 from billing.schemas import ApplyCreditSchema
+from billing.services_tab_entrypoints import ServicesTabEntrypoints
 from billing.settings import TABS
 from shared.blobs import BlobStore
 from shared.context import tenant_rpc
@@ -30,7 +31,8 @@ ACCOUNTS_TIMEOUT_SECONDS = 3  # nameko's own proxy would wait for ever
 documents.run_cpu_bound = tpool.execute  # rendering a PDF is CPU work: off the event loop, so heartbeats flow
 
 
-class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoints, StandardEntrypoints):
+class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoints,
+                     ServicesTabEntrypoints, StandardEntrypoints):
     name = "billing"
     version = VERSION
     tables = platform

@@ -1,12 +1,12 @@
 """Estimate PDFs kept in the blob store, one per estimate and audience (like invoice_documents).
 
-Revision ID: 0009_estimates
+Revision ID: 0009
 Revises: 0008
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_estimates"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
