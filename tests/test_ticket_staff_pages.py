@@ -50,7 +50,7 @@ def test_staff_add_reorder_rename_hide_and_show_categories(pages):
     assert names(pages) == ["General", "Reschedule", "Gate access", "Cancel"]
     assert pages.post(f"/staff/ticket-categories/{gate}/move", direction="down").status_code == 303
     pages.post(f"/staff/ticket-categories/{gate}/move", direction="down")  # already last: stays
-    assert names(pages) == ["General", "Reschedule", "Cancel", "Gate access"]
+    assert names(pages) == ["General", "Reschedule", "Cancel", "Service request", "Gate access"]
 
     pages.settings(ticket_categories=["General", "Reschedule"])
     general = pages.category_id("General")

@@ -9,6 +9,7 @@ from billing import (VERSION, access, autopay, charge_runs, checkout, credit, do
 from billing.dependencies import PaymentProcessor
 from billing.job_entrypoints import JobEntrypoints
 from billing.models import platform
+from billing.request_entrypoints import RequestEntrypoints
 from billing.schemas import ApplyCreditSchema
 from billing.settings import TABS
 from shared.blobs import BlobStore
@@ -27,7 +28,7 @@ ACCOUNTS_TIMEOUT_SECONDS = 3  # nameko's own proxy would wait for ever
 documents.run_cpu_bound = tpool.execute  # rendering a PDF is CPU work: off the event loop, so heartbeats flow
 
 
-class BillingService(JobEntrypoints, StandardEntrypoints):
+class BillingService(JobEntrypoints, RequestEntrypoints, StandardEntrypoints):
     name = "billing"
     version = VERSION
     tables = platform

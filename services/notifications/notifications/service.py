@@ -9,6 +9,7 @@ from notifications.dependencies import Mailroom
 from notifications.document_alerts import DocumentAlertHandlers
 from notifications.inbound_smtp import OUTCOME_TIMEOUT_SECONDS, inbound_mail
 from notifications.models import platform
+from notifications.request_alerts import RequestAlertHandlers
 from notifications.schemas import (AlertListArgsSchema, InvitationTemplateSchema, MarkAlertsReadSchema,
                                    OutboxItemSchema, OutboxMessageSchema, OutboxPageSchema,
                                    SampleInvitationSchema, StaffAlertSchema)
@@ -25,7 +26,7 @@ from shared.messaging import Inbox, Outbox, on_event
 from shared.validation import load_or_raise
 
 
-class NotificationsService(ChatAlertHandlers, DocumentAlertHandlers, StandardEntrypoints):
+class NotificationsService(ChatAlertHandlers, DocumentAlertHandlers, RequestAlertHandlers, StandardEntrypoints):
     name = "notifications"
     version = VERSION
     tables = platform
