@@ -41,6 +41,13 @@ class RequestEntrypoints:
         return service_requests.describe(self.db, row)
 
     @tenant_rpc
+    def my_visit_request_options(self, visit_id):
+        """What the client may ask about a visit of their account (for the request pages): ``{visit,
+        can_reschedule, can_cancel, requests_until, until_text, too_late, pending}``."""
+        tenant_id, account_id = access.client_account(self.ctx)
+        return service_requests.visit_options(self.db, tenant_id, account_id, visit_id, self._services_settings())
+
+    @tenant_rpc
     def my_visit_reference(self, visit_id):
         """``{kind: "visit", id, label}`` of a visit of the client's account, for a ticket about it (tickets asks
         as the client); a visit of another account is not found."""

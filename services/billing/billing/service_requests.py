@@ -130,6 +130,20 @@ def ask_for_service(session, outbox, tenant_id, account_id, data, settings, acto
         status="pending", requested_by=actor.get("id"), created_at=utcnow()), actor)
 
 
+def visit_options(session, tenant_id, account_id, visit_id, settings, now=None):
+    """What a client may ask about a visit of their account: whether to move or cancel it is taken, until when
+    (the cut-off), whether that moment has passed, and which requests are already pending."""
+    visit = visits.find_visit(session, tenant_id, visit_id, account_id)
+    deadline = local_time.request_deadline(visit, settings) or local_time.visit_starts_at(visit, settings)
+    pending = session.scalars(select(ServiceRequest.kind).where(ServiceRequest.visit_id == visit.id,
+                                                                ServiceRequest.status == "pending")).all()
+    return {"visit": visits.describe(visit, session.get(Job, visit.job_id), with_notes=False),
+            "can_reschedule": settings["allow_reschedule_requests"], "can_cancel": settings["allow_cancel_requests"],
+            "requests_until": iso_utc(deadline), "until_text": local_time.describe_moment(deadline, settings),
+            "too_late": visit.status != "scheduled" or as_utc(now or utcnow()) >= deadline,
+            "pending": sorted(set(pending))}
+
+
 def visit_reference(session, tenant_id, account_id, visit_id):
     """``{kind: "visit", id, label}`` of a visit of the client's account (another's is not found)."""
     visit = visits.find_visit(session, tenant_id, visit_id, account_id)
