@@ -132,6 +132,8 @@ def seed(client, mailbox_url):
     visit_notes(client, staff, jordan["id"])
     seed_chat(client, staff, jordan_client, jordan["id"])
     documents(client, staff, jordan["id"], jordan_client)
+    from seed_requests import seed_requests  # scripts/ is on the path when the demo is seeded
+    seed_requests(client, staff, jordan_client, jordan["id"], resolved["user"]["id"])
     return tenant
 
 

@@ -89,6 +89,12 @@ STATE_RULES = {
     "POST /api/v1/staff/accounts/{account_id}/documents": {"file"},
     "POST /api/v1/portal/{slug}/documents": {"file"},
     "PUT /api/v1/staff/invitation-template/document": {"file"},
+    # A visit request's dates: 1 to 3, each once, for a reschedule, none for a cancellation, today or later in the
+    # business's time zone; a requested service must be one the business offers.
+    "POST /api/v1/portal/{slug}/services/visits/{visit_id}/requests": {"preferred_dates"},
+    "POST /api/v1/portal/{slug}/services/requests": {"service_id", "preferred_dates"},
+    # Declining needs a reason that is not blank; a time window ends after it starts.
+    "POST /api/v1/staff/service-requests/{request_id}/decision": {"reason", "window_end", "scheduled_on"},
     # A cursor is one a page of the same list answered (its `next`), not any text of its shape.
     **{f"GET /api/v1/{path}": {"cursor"} for path in (
         "portal/{slug}/tickets", "staff/tickets", "portal/{slug}/chat/threads", "portal/{slug}/chat/threads/{thread_id}",
@@ -105,7 +111,20 @@ def callers(system):
     return tenant, bearer(system.staff_token(owner)), bearer(session["token"])
 
 
-def real_ids(system, staff, client):
+def field_service_ids(system, tenant, account):
+    """A scheduled visit of the client's and a pending request about another: ids the service request operations
+    name."""
+    call = lambda method, *args, context=None: system.rpc.call(  # noqa: E731
+        "billing", method, *args, context=context or system.context(tenant))
+    visits = call("create_job", {"account_id": account, "title": "Weekly mowing", "recurrence": "weekly",
+                                 "price": 4_500, "schedule": {"start_on": "2030-01-07"}})["visits"]
+    me = system.client_context(tenant, 1, account)
+    asked = call("request_visit_change", visits[1]["id"], {"kind": "reschedule", "preferred_dates": ["2030-01-20"]},
+                 context=me)
+    return {"visit_id": visits[0]["id"], "request_id": asked["id"]}
+
+
+def real_ids(system, staff, client, tenant=None):
     """Ids of things the business has, by path parameter: a generated id almost never names one, and an
     answer about a real one must match the document too."""
     account = system.http.get("/api/v1/portal/fuzzed-business/me", headers=client).get_json()["account"]["id"]
@@ -126,7 +145,8 @@ def real_ids(system, staff, client):
     ticket = system.http.post("/api/v1/portal/fuzzed-business/tickets", headers=client, json={
         "category_id": category, "body": "The gate was left open."})
     assert ticket.status_code == 201, ticket.get_json()
-    return {"account_id": account, "client_id": account, "invoice_id": invoice.get_json()["id"],
+    return {**(field_service_ids(system, tenant, account) if tenant else {}),
+            "account_id": account, "client_id": account, "invoice_id": invoice.get_json()["id"],
             "field_id": field.get_json()["id"], "message_id": message["id"], "category_id": category,
             "ticket_id": ticket.get_json()["id"], "thread_id": thread.get_json()["thread"]["id"],
             "document_id": document.get_json()["id"]}
@@ -185,7 +205,7 @@ def run_operation(schema, operation, mode, tenant, headers, ids=None, examples=E
 
 def test_every_operation_answers_as_documented(system, callers):
     tenant, staff, client = callers
-    known = real_ids(system, staff, client)
+    known = real_ids(system, staff, client, tenant)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", system.app)
     operations = [result.ok() for result in schema.get_all_operations()]
     operations.sort(key=lambda operation: bool(SIGN_OUT.search(operation.path)))

@@ -170,3 +170,14 @@ def test_the_chosen_staff_are_alerted_of_a_request(business):
         return [item for item in items if item["action"] in ("reschedule_requested", "cancel_requested")] or None
     [alert] = wait_for(alerted, timeout=20)
     assert alert["action"] == "reschedule_requested" and alert["text"].endswith(business.visit["label"])
+
+
+def test_the_demo_seed_leaves_a_pending_reschedule_ticket(business, system):
+    from scripts.seed_requests import seed_requests  # the demo of make up, so it keeps working
+    me = system.client_context(business.tenant, 1, business.client_record["id"])
+    seed_requests(system.rpc, system.context(business.tenant), me, business.client_record["id"],
+                  business.tenant["owner"]["id"])
+    assert business.staff("GET", "/settings/services")["request_cutoff_hours"] == 24
+    ticket = business.staff("GET", f"/tickets/{business.request_ticket('Reschedule')['id']}")
+    [pending] = business.staff("GET", "/service-requests")["items"]
+    assert ticket["service_request_id"] == pending["id"] and pending["kind"] == "reschedule"
