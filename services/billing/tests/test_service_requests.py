@@ -210,3 +210,17 @@ def test_only_staff_of_the_business_decide_and_list(business, other_business, vi
     with pytest.raises(NotFound):
         other_business.staff().decide_service_request(asked["id"], {"outcome": "accept"})
     assert other_business.staff().list_service_requests() == []
+
+
+def test_the_request_pages_learn_what_may_be_asked_and_until_when(business, visit):
+    client = business.client()
+    options = client.my_visit_request_options(visit["id"])
+    assert (options["can_reschedule"], options["can_cancel"], options["too_late"], options["pending"]) == (
+        True, True, False, [])
+    assert options["until_text"].endswith("09:00 (UTC)") and options["visit"]["label"] == visit["label"]
+    client.request_visit_change(visit["id"], {"kind": "cancel"})
+    services_tab(business, allow_reschedule_requests=False, request_cutoff_hours=24 * 7)
+    options = client.my_visit_request_options(visit["id"])
+    assert (options["can_reschedule"], options["too_late"], options["pending"]) == (False, True, ["cancel"])
+    with pytest.raises(NotFound):
+        business.client(account_id=OTHER_ACCOUNT).my_visit_request_options(visit["id"])

@@ -2,7 +2,9 @@
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from gateway.schemas.portal.service_requests import ServiceRequestSchema
-from shared.fields import id_field
+from shared.fields import Pattern, id_field
+
+HH_MM = Pattern(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Use HH:MM, such as 09:30.")
 
 
 class Strict(Schema):
@@ -16,8 +18,9 @@ class DecisionSchema(Strict):
                            metadata={"description": "Why you decline (needed then; the client reads it)."})
     scheduled_on = fields.Date(allow_none=True, metadata={
         "description": "A reschedule's new date (YYYY-MM-DD); the client's first preferred date by default."})
-    window_start = fields.Time(allow_none=True, metadata={"description": "HH:MM; the visit's window by default."})
-    window_end = fields.Time(allow_none=True, metadata={"description": "HH:MM, after the start."})
+    window_start = fields.String(allow_none=True, validate=HH_MM,
+                                 metadata={"description": "HH:MM; the visit's window by default."})
+    window_end = fields.String(allow_none=True, validate=HH_MM, metadata={"description": "HH:MM, after the start."})
 
     @validates_schema
     def window_in_order(self, data, **kwargs):
@@ -28,7 +31,7 @@ class DecisionSchema(Strict):
 
 class RequestListArgsSchema(Strict):
     status = fields.String(load_default="pending", validate=validate.OneOf(["pending", "accepted", "declined"]))
-    account_id = id_field(allow_none=True, load_default=None)
+    account_id = id_field(strict=False, load_default=None)
 
 
 class StaffServiceRequestSchema(ServiceRequestSchema):
