@@ -171,6 +171,7 @@ def client_with_money(system, tenant, name):
         "amount": 5_000, "payment_method_id": found["method"], "receipt_to": client["email"]},
         context=me)["payment"]["id"]
     found["job"] = billing("create_job", {"account_id": client["id"], "title": f"{name} weekly mowing"})["id"]
+    found["service"] = billing("create_service", {"name": f"{name} edging", "price": 3_000})["id"]
     found["visit"] = billing("create_job", {"account_id": client["id"], "title": f"{name} hedge trimming",
                                             "schedule": {"start_on": DUE}})["visits"][0]["id"]
     found["document"] = system.rpc.call("tickets", "share_document", client["id"], {
@@ -212,10 +213,7 @@ def world(system):
     autopay_invoice = system.rpc.call("billing", "create_invoice", {
         "account_id": one["account"], "due_date": DUE, "lines": [{"description": "Autopay", "unit_price": 900}]},
         context=staff)["id"]
-    service = system.rpc.call("billing", "create_service", {"name": "Alpha Matrix edging", "price": 3_000},
-                              context=staff)["id"]
     shared = {
-        "service": service,
         "service_request": system.rpc.call("billing", "request_visit_change", one["visit"], {
             "kind": "reschedule", "preferred_dates": [DUE]}, context=one["context"])["id"],
         "field": as_staff(system, tenant, "create_custom_field", {"key": "gate_code", "label": "Gate code",
