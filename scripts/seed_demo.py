@@ -146,6 +146,7 @@ def seed(client, mailbox_url):
     accounts = {"jordan": jordan["id"], "lake": lake["id"], "sam": sam["id"], "hoa": hoa["id"]}
     part("seed_jobs").seed_jobs(client, staff, jordan_client, accounts, card_token)
     part("seed_estimates").seed_estimates(client, staff, jordan["id"], jordan_client)
+    part("seed_requests").seed_requests(client, staff, jordan_client, jordan["id"], resolved["user"]["id"])
     return tenant
 
 

@@ -25,6 +25,7 @@ ID_ARGUMENTS = {
     "portal_user_id": "portal_user", "payment_id": "payment", "job_id": "job", "alert_ids": "alert",
     "run_id": "run", "field_id": "field", "message_id": "message", "thread_id": "chat_thread",
     "document_id": "document", "estimate_id": "estimate", "service_id": "service", "visit_id": "visit",
+    "request_id": "service_request",
     "ticket_id": "ticket", "attachment_id": "attachment", "category_id": "category", "assignee_id": "staff_member",
     "token": lambda rule: "invitation" if "/invitation" in rule else "reset",  # a link's secret
     "method": "method",  # the pay forms' choice of a card or bank account on file (FORM_IDS)
@@ -43,7 +44,8 @@ NOT_IDS = {"slug": "the business of a portal URL: the caller's own", "tab": "a s
                          "whoever holds it (it proves the staff member's mailbox) and tied to no business in the URL; "
                          "tests/test_staff_credentials.py checks it is single-use, the latest only, and 404 otherwise"}
 NOT_ID_FIELDS = {"reference_id": "what a client says a new ticket is about (a visit or invoice, from the link of its "
-                                "card): kept with the ticket as the client's own words beside its label, never looked up",
+                                "card): a visit is checked with billing as the client (another account's is not "
+                                "found: tests/test_service_requests.py), an invoice kept as the client's words",
                  "token": "a card or bank account the processor's hosted form just tokenised (nothing stored yet), "
                           "or the pending token of a staff sign-in's second step (the credential itself)"}
 ID_LIKE = re.compile(r"(^|_)(id|ids|token)$")

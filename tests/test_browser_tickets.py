@@ -109,7 +109,7 @@ def test_staff_order_categories_and_open_a_ticket_for_a_client(system, site, sta
     expect(staff_page.get_by_role("status")).to_contain_text("Category added.")
     submit(staff_page, "Move up Gate access")
     expect(staff_page.locator("table.categories tbody th")).to_have_text(
-        ["General", "Reschedule", "Gate access", "Cancel"])
+        ["General", "Reschedule", "Cancel", "Gate access", "Service request"])
     assert axe_violations(staff_page) == []
 
     staff_page.goto(f"{site}/staff/clients/{record['id']}")

@@ -130,6 +130,13 @@ BODIES = {
     # The page reads the form through gateway.ticket_files, as the portal's does.
     "staff.ticket_new.open_ticket": Body(lambda ids, v: {"category_id": ids["category_id"], "body": "Intruder"},
                                         slots=["category_id"]),
+    "portal_api.service_requests.ask_about_visit": {"kind": "cancel"},
+    "portal_api.service_requests.ask_for_service": {"preferred_dates": [DUE]},
+    "portal.service_requests.send_reschedule": {"preferred_date_1": DUE},
+    "portal.service_requests.send_cancel": {},
+    "portal.service_requests.send_service_request": {"preferred_date_1": DUE},
+    "staff_api.service_requests.decide": {"outcome": "decline", "reason": "An intruder's reason"},
+    "staff.service_requests.decide": {"outcome": "decline", "reason": "An intruder's reason"},
 }
 # Routes whose answer to a foreign id is not 403/404, and why. Their answer must be exactly the one the same
 # request gets with ids that name nothing at all (NOWHERE): it tells the caller nothing about the other's data.
@@ -143,6 +150,9 @@ REFUSED_AS_INPUT = {  # 400: the id is a value of a form or body, refused with a
     "staff_api.tickets.assign": "assignee_id: 'Choose a member of your staff', as for an id that is no one's",
     "staff.tickets.assign": "the page's twin of the above, the ticket drawn again with the message",
     "portal.tickets.open_ticket": "category_id: 'Choose one of the categories offered', the form drawn again",
+    "portal_api.service_requests.ask_for_service": "service_id: 'Choose one of the services offered', as for a "
+                                                   "service that is not offered",
+    "portal.service_requests.send_service_request": "the page's twin of the above, the form drawn again",
 }
 ANSWERED_AS_NOTHING = {  # 200 that acts on nothing
     "staff_api.invoices.list_invoices": "a filter of one's own invoices by client: another's client finds none",
@@ -156,6 +166,8 @@ ANSWERED_AS_NOTHING = {  # 200 that acts on nothing
     "staff.portal_users.bulk_portal_action": "the page's twin of both",
     "staff_api.tickets.inbox": "a filter of one's own tickets by category, assignee or client: another's finds none",
     "staff.tickets.inbox": "the page's twin of the above",
+    "staff_api.service_requests.list_requests": "a filter of one's own service requests by client: another's "
+                                                "client has none",
 }
 
 
@@ -229,6 +241,8 @@ def world(system):
         "account_id": one["account"], "due_date": DUE, "lines": [{"description": "Autopay", "unit_price": 900}]},
         context=staff)["id"]
     shared = {
+        "service_request": system.rpc.call("billing", "request_visit_change", one["visit"], {
+            "kind": "reschedule", "preferred_dates": [DUE]}, context=one["context"])["id"],
         "field": as_staff(system, tenant, "create_custom_field", {"key": "gate_code", "label": "Gate code",
                                                                   "type": "text"})["id"],
         "run": system.rpc.call("billing", "start_charge_run", [autopay_invoice], context=staff)["id"],
@@ -246,8 +260,8 @@ def world(system):
                # A link's token is itself the credential: whoever holds it may use it, so a client of the
                # same business gets no other client's links to try.
                "client two": {**two, "invitation": None, "reset": None, "new_card": new_card,
-                              # The business's categories and staff are client one's as much as two's.
-                              "category": None, "staff_member": None}}
+                              # The business's categories, staff and services are client one's as much as two's.
+                              "category": None, "staff_member": None, "service": None}}
     return {"alpha": tenant, "alpha credentials": credentials, "bravo": bravo,
             "bravo credentials": bravo_credentials, "one": one, "two": two, "bravo client": bravo_client,
             "victims": victims}
@@ -386,7 +400,7 @@ REFUSAL_WORDS = {"invoice": "invoice", "method": "payment method", "account": ("
                  "chat_thread": "chat thread", "document": "document", "estimate": "estimate", "service": "service",
                  "visit": "visit",
                  "reset": "link", "ticket": "ticket", "attachment": "file", "category": "categor",
-                 "staff_member": "staff"}
+                 "staff_member": "staff", "visit": "visit", "service_request": "request", "service": "service"}
 
 
 def verdict(system, route, caller, slot, response):

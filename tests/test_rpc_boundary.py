@@ -158,7 +158,18 @@ def job_arguments(a):
             ("billing", "move_visit"): (a.visit_id, {"scheduled_on": date.today().isoformat()}),
             ("billing", "set_visit_notes"): (a.visit_id, {"notes": "Intruder"}),
             ("billing", "my_services"): (), ("billing", "my_visit"): (a.visit_id,), ("billing", "my_next_visit"): (),
-            ("billing", "make_my_calendar"): ("Intruders",), ("billing", "revoke_my_calendar"): ()}
+            ("billing", "make_my_calendar"): ("Intruders",), ("billing", "revoke_my_calendar"): (),
+            **request_arguments(a)}
+
+
+def request_arguments(a):
+    later = (date.today() + timedelta(days=9)).isoformat()
+    return {("billing", "request_visit_change"): (a.visit_id, {"kind": "cancel"}),
+            ("billing", "my_offered_services"): (),
+            ("billing", "request_service"): ({"service_id": a.service_id, "preferred_dates": [later]},),
+            ("billing", "my_visit_reference"): (a.visit_id,), ("billing", "my_visit_request_options"): (a.visit_id,),
+            ("billing", "list_service_requests"): (), ("billing", "get_service_request"): (a.request_id,),
+            ("billing", "decide_service_request"): (a.request_id, {"outcome": "decline", "reason": "Intruder"})}
 
 
 def ticket_arguments(a):
@@ -251,6 +262,9 @@ def field_service(system, a):
                                  "schedule": {"start_on": (date.today() + timedelta(days=3)).isoformat()}})
     a.job_id, a.visit_id = job["id"], job["visits"][0]["id"]
     a.waiting_job_id = billing("create_job", {"account_id": a.client_id, "title": "alpha-hedge aeration"})["id"]
+    a.request_id = system.rpc.call("billing", "request_visit_change", job["visits"][1]["id"], {
+        "kind": "reschedule", "preferred_dates": [(date.today() + timedelta(days=12)).isoformat()]},
+        context=system.client_context(a.tenant, a.portal_user_id, a.client_id))["id"]
 
 
 def money_and_alerts(system, a):

@@ -47,10 +47,10 @@ def test_staff_add_reorder_rename_hide_and_show_categories(pages):
     assert added.status_code == 303 and "not ticked on the Tickets tab" in pages.staff_page(added.headers["Location"])
     gate = pages.category_id("Gate access")
     assert pages.post(f"/staff/ticket-categories/{gate}/move", direction="up").status_code == 303
-    assert names(pages) == ["General", "Reschedule", "Gate access", "Cancel"]
+    assert names(pages) == ["General", "Reschedule", "Cancel", "Gate access", "Service request"]
     assert pages.post(f"/staff/ticket-categories/{gate}/move", direction="down").status_code == 303
     pages.post(f"/staff/ticket-categories/{gate}/move", direction="down")  # already last: stays
-    assert names(pages) == ["General", "Reschedule", "Cancel", "Gate access"]
+    assert names(pages) == ["General", "Reschedule", "Cancel", "Service request", "Gate access"]
 
     pages.settings(ticket_categories=["General", "Reschedule"])
     general = pages.category_id("General")
@@ -100,7 +100,7 @@ def test_the_tickets_tab_ticks_the_categories_clients_may_choose(pages):
     assert "Cancel (hidden: offered to no client)" in html and "/staff/ticket-categories" in html
     form = {"csrf_token": csrf_of(html), "ticket_categories": ["General", "Reschedule"], "tickets_enabled": "true",
             "show_open_tickets": "true", "show_closed_tickets": "true", "reschedule_category": "Reschedule",
-            "cancel_category": "Cancel"}
+            "cancel_category": "Cancel", "service_request_category": "Service request"}
     assert pages.staff.post("/staff/settings/tickets", data=form).status_code == 303
     assert pages.offered_to_client() == ["General", "Reschedule"]
 

@@ -121,7 +121,7 @@ def test_staff_manage_assign_and_filter(business, system):
     created = business.staff("POST", "/ticket-categories", 201, json={"name": "Pool"})
     business.staff("PATCH", f"/ticket-categories/{created['id']}", json={"name": "Pool care"})
     assert [c["name"] for c in business.staff("GET", "/ticket-categories")["items"]] == [
-        "General", "Reschedule", "Cancel", "Pool care"]
+        "General", "Reschedule", "Cancel", "Service request", "Pool care"]
     ticket = business.client("POST", "/tickets", 201, json={"category_id": business.general(), "body": "hello"})
     staff_id = business.staff("GET", "/tickets/counts") and system.rpc.call(
         "accounts", "list_staff_users", context=system.context(business.tenant))[0]["id"]

@@ -38,9 +38,9 @@ METHOD = "[A-Za-z_][A-Za-z0-9_]*"
 # The only calls one service makes to another (nameko's RpcProxy, with a reply queue of its own).
 SERVICE_CALLS = {"billing": ("accounts.get_client",),
                  # staff-opened tickets, assignment; the calling client's names for staff alerts; the sender
-                 # of a mail to a business's support address
+                 # of a mail to a business's support address; a client's ticket about a visit (billing names it)
                  "tickets": ("accounts.get_client", "accounts.list_staff_users", "accounts.get_my_names",
-                             "accounts.find_mail_sender"),
+                             "accounts.find_mail_sender", "billing.my_visit_reference"),
                  "notifications": ("tickets.open_ticket_from_mail",)}  # a support-address mail, before answering
 
 

@@ -12,6 +12,7 @@ from billing.dependencies import PaymentProcessor
 from billing.estimate_entrypoints import EstimateEntrypoints
 from billing.job_entrypoints import JobEntrypoints
 from billing.models import platform
+from billing.request_entrypoints import RequestEntrypoints
 from billing.schemas import ApplyCreditSchema
 from billing.services_tab_entrypoints import ServicesTabEntrypoints
 from billing.settings import TABS
@@ -32,7 +33,7 @@ documents.run_cpu_bound = tpool.execute  # rendering a PDF is CPU work: off the 
 
 
 class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoints,
-                     ServicesTabEntrypoints, StandardEntrypoints):
+                     ServicesTabEntrypoints, RequestEntrypoints, StandardEntrypoints):
     name = "billing"
     version = VERSION
     tables = platform

@@ -10,6 +10,7 @@ from notifications.document_alerts import DocumentAlertHandlers
 from notifications.estimate_alerts import EstimateAlertHandlers
 from notifications.inbound_smtp import OUTCOME_TIMEOUT_SECONDS, inbound_mail
 from notifications.models import platform
+from notifications.request_alerts import RequestAlertHandlers
 from notifications.schemas import (AlertListArgsSchema, InvitationTemplateSchema, MarkAlertsReadSchema,
                                    OutboxItemSchema, OutboxMessageSchema, OutboxPageSchema,
                                    SampleInvitationSchema, StaffAlertSchema)
@@ -26,7 +27,8 @@ from shared.messaging import Inbox, Outbox, on_event
 from shared.validation import load_or_raise
 
 
-class NotificationsService(ChatAlertHandlers, DocumentAlertHandlers, EstimateAlertHandlers, StandardEntrypoints):
+class NotificationsService(ChatAlertHandlers, DocumentAlertHandlers, EstimateAlertHandlers, RequestAlertHandlers,
+                           StandardEntrypoints):
     name = "notifications"
     version = VERSION
     tables = platform

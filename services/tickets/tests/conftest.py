@@ -88,6 +88,22 @@ class Accounts:
                 "portal_user_name": "Ann Client"}
 
 
+class Billing:
+    """Stands in for billing: the client (ACCOUNT, in-process there is no passport) has visit OUR_VISIT only."""
+
+    def __init__(self):
+        self.asked = []
+
+    def my_visit_reference(self, visit_id):
+        self.asked.append(visit_id)
+        if visit_id != OUR_VISIT:
+            raise NotFound("No such visit.")
+        return {"kind": "visit", "id": OUR_VISIT, "label": OUR_VISIT_LABEL}
+
+
+OUR_VISIT, OUR_VISIT_LABEL = 31, "Lawn mowing on Sun 3 May 2026, 09:00-11:00"
+
+
 class Business:
     portal_user, client_rights = PORTAL_USER, "view"
     events_table = platform.outbox
@@ -95,10 +111,11 @@ class Business:
     def __init__(self, session, blobs, tenant_id=TENANT):
         self.session, self.blobs, self.tenant_id = session, blobs, tenant_id
         self.accounts = self.clients = Accounts()
+        self.billing = Billing()
 
     def worker(self, caller):
         return service_worker(TicketsService, self.session, caller, outbox=outbox_writer(platform, caller),
-                              blobs=self.blobs, accounts=self.accounts, inbox=Inbox(platform))
+                              blobs=self.blobs, accounts=self.accounts, billing=self.billing, inbox=Inbox(platform))
 
     def staff(self, staff_id=STAFF_ID, tenant_id=None):
         return self.worker(inprocess.staff(tenant_id or self.tenant_id, staff_id))

@@ -8,16 +8,16 @@ def names(rows):
     return [row["name"] for row in rows]
 
 
-def test_general_reschedule_and_cancel_exist_from_the_first_read_and_only_once(business):
-    assert names(business.staff().ticket_categories()) == ["General", "Reschedule", "Cancel"]
-    assert names(business.staff().ticket_categories()) == ["General", "Reschedule", "Cancel"]
+def test_general_reschedule_cancel_and_service_request_exist_from_the_first_read_and_only_once(business):
+    assert names(business.staff().ticket_categories()) == ["General", "Reschedule", "Cancel", "Service request"]
+    assert names(business.staff().ticket_categories()) == ["General", "Reschedule", "Cancel", "Service request"]
     offered = business.client().my_ticket_options()["categories"]
     assert names(offered) == ["General"]  # the setting's default offers General only
 
 
 def test_a_name_the_setting_lists_becomes_a_category(business):
     business.settings(ticket_categories=["General", "Lawn"])
-    assert names(business.staff().ticket_categories()) == ["General", "Reschedule", "Cancel", "Lawn"]
+    assert names(business.staff().ticket_categories()) == ["General", "Reschedule", "Cancel", "Service request", "Lawn"]
     assert names(business.client().my_ticket_options()["categories"]) == ["General", "Lawn"]
 
 
@@ -44,7 +44,7 @@ def test_a_bad_category_is_refused(business, request_, field):
     with pytest.raises(InvalidInput) as error:
         business.staff().create_ticket_category(request_)
     assert field in error.value.fields
-    assert len(business.staff().ticket_categories()) == 3
+    assert len(business.staff().ticket_categories()) == 4
 
 
 def test_a_rename_to_a_name_taken_is_refused(business):

@@ -25,10 +25,17 @@ def test_numbers_are_per_business(business, other_business):
     assert other_business.open()["number"] == 1
 
 
-def test_a_reference_says_what_the_ticket_is_about(business):
-    reference = {"kind": "visit", "id": 31, "label": "Lawn mowing, 3 May"}
-    opened = business.open(reference=reference)
-    assert business.client().my_ticket(opened["id"])["reference"] == reference
+def test_a_reference_says_what_the_ticket_is_about_as_billing_names_the_visit(business):
+    opened = business.open(reference={"kind": "visit", "id": 31, "label": "My own words"})
+    assert business.client().my_ticket(opened["id"])["reference"] == {
+        "kind": "visit", "id": 31, "label": "Lawn mowing on Sun 3 May 2026, 09:00-11:00"}
+    assert business.billing.asked == [31]
+
+
+def test_a_visit_of_another_account_is_not_found_and_no_ticket_is_opened(business):
+    with pytest.raises(NotFound):
+        business.open(reference={"kind": "visit", "id": 32, "label": "Someone else's visit"})
+    assert business.events("ticket_opened") == []
     with pytest.raises(InvalidInput) as error:
         business.open(reference={"kind": "estimate", "id": 1, "label": "x"})
     assert "reference.kind" in error.value.fields

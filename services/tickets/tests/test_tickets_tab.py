@@ -5,7 +5,8 @@ from shared.errors import InvalidInput, NotFound
 
 DEFAULTS = {"tickets_enabled": True, "show_open_tickets": True, "show_closed_tickets": True,
             "ticket_categories": ["General"], "ticket_assignee_id": None, "reschedule_category": "Reschedule",
-            "cancel_category": "Cancel", "allow_new_chat_threads": True, "documents_enabled": True,
+            "cancel_category": "Cancel", "service_request_category": "Service request",
+            "allow_new_chat_threads": True, "documents_enabled": True,
             "allow_client_uploads": True, "done_uploading_button": False, "done_uploading_checkbox": False}
 
 

@@ -2,8 +2,8 @@
 
 The category table is what exists: its names, order and whether a category is hidden. The Tickets tab's
 ``ticket_categories`` setting is which of them clients may choose. They are reconciled so:
-- General, Reschedule and Cancel exist from the start: they are created, with any name the setting lists,
-  the first time a business's categories are read or a ticket is opened (``ensure``);
+- General, Reschedule, Cancel and Service request exist from the start: they are created, with any name the
+  setting lists, the first time a business's categories are read or a ticket is opened (``ensure``);
 - a client is offered the categories that the setting lists, that are not hidden, in the table's order;
 - renaming a category renames it in the setting too, so a rename never takes it away from clients;
 - a category named in the setting but hidden by staff is offered to nobody (hiding wins).
@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from shared.errors import NotFound, invalid
 from tickets.models import TicketCategory
 
-DEFAULT_NAMES = ("General", "Reschedule", "Cancel")
+DEFAULT_NAMES = ("General", "Reschedule", "Cancel", "Service request")
 MAX_CATEGORIES = 50
 
 

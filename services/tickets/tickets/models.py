@@ -76,6 +76,7 @@ class Ticket(Base):
     client_unread: Mapped[bool] = mapped_column(default=False)  # a staff message the client has not seen
     staff_unread: Mapped[bool] = mapped_column(default=True)  # a client message no staff member has seen
     client_name: Mapped[str | None] = mapped_column(String(120))  # the account's name as accounts last told it
+    service_request_id: Mapped[int | None] = mapped_column(Integer, index=True)  # billing's request it carries
 
 
 class TicketMessage(Base):

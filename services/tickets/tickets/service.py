@@ -1,6 +1,7 @@
 """The tickets service: tickets and their conversation, chat threads and documents, each feature's
 entrypoints in a mixin of its own (ticket_entrypoints, staff_ticket_entrypoints, support_mail_entrypoints,
-chat_entrypoints, document_entrypoints, invitation_document_entrypoints); what they share is here."""
+chat_entrypoints, document_entrypoints, invitation_document_entrypoints, request_ticket_entrypoints); what they
+share is here."""
 from eventlet import tpool
 from nameko.rpc import RpcProxy
 
@@ -9,6 +10,7 @@ from tickets.chat_entrypoints import ChatEntrypoints
 from tickets.document_entrypoints import DocumentEntrypoints
 from tickets.invitation_document_entrypoints import InvitationDocumentEntrypoints
 from tickets.models import platform
+from tickets.request_ticket_entrypoints import RequestTicketHandlers
 from tickets.settings import TABS
 from tickets.staff_ticket_entrypoints import StaffTicketEntrypoints
 from tickets.support_mail_entrypoints import SupportMailEntrypoints
@@ -23,7 +25,7 @@ attachments.run_cpu_bound = document_files.run_cpu_bound = tpool.execute
 
 
 class TicketsService(TicketEntrypoints, StaffTicketEntrypoints, SupportMailEntrypoints, ChatEntrypoints,
-                     DocumentEntrypoints, InvitationDocumentEntrypoints, StandardEntrypoints):
+                     DocumentEntrypoints, InvitationDocumentEntrypoints, RequestTicketHandlers, StandardEntrypoints):
     name = "tickets"
     version = VERSION
     tables = platform
@@ -33,6 +35,7 @@ class TicketsService(TicketEntrypoints, StaffTicketEntrypoints, SupportMailEntry
     outbox = Outbox(platform)
     blobs = BlobStore()
     accounts = RpcProxy("accounts")  # carries the caller's passport, so accounts answers as it would them
+    billing = RpcProxy("billing")  # likewise: a client's visit reference is checked as that client
 
     def _tickets_settings(self, tenant_id=None):
         """The Tickets tab of ``tenant_id`` (the caller's business by default)."""

@@ -20,7 +20,7 @@ class TicketSettingsSchema(Schema):
                                  "Clients see the tickets that have been closed.")
     ticket_categories = fields.List(
         fields.String(validate=CATEGORY_NAME),
-        # Clients need a category to pick; the tickets service must seed General, Reschedule and Cancel per tenant.
+        # Clients need a category to pick; the tickets service seeds General, Reschedule, Cancel and Service request.
         load_default=lambda: ["General"],
         validate=[validate.Length(max=50), unique],
         metadata={"label": "Ticket categories shown to clients",
@@ -40,6 +40,11 @@ class TicketSettingsSchema(Schema):
         validate=CATEGORY_NAME,
         metadata={"label": "Cancel request category",
                   "help": "Category given to tickets created when a client asks to cancel a visit."})
+    service_request_category = fields.String(
+        load_default="Service request",
+        validate=CATEGORY_NAME,
+        metadata={"label": "Service request category",
+                  "help": "Category given to tickets created when a client asks for a new service."})
     allow_new_chat_threads = switch(True, "Clients can start chats",
                                     "When off, clients can only reply in chat threads your team started.")
     documents_enabled = switch(True, "Documents",

@@ -12,7 +12,7 @@ from shared.events import INBOUND_TICKET_MAIL
 from shared.messaging import on_event
 from shared.sealing import open_secrets
 from shared.validation import load_or_raise
-from tickets import access, attachments, categories, names, ticket_messages, ticketing
+from tickets import access, attachments, categories, names, ticket_messages, ticketing, visit_references
 from tickets.ticket_schemas import ClientPageSchema, OpenTicketSchema, ReplySchema
 
 log = logging.getLogger(__name__)
@@ -92,6 +92,7 @@ class TicketEntrypoints:
         settings = access.require_setting(self._tickets_settings(), "tickets_enabled",
                                           "This business does not take tickets in the portal.")
         data = load_or_raise(OpenTicketSchema, request)
+        data["reference"] = visit_references.verified(self.db, self.billing, data["reference"])
         categories.ensure(self.db, tenant_id, settings["ticket_categories"])
         self.db.commit()
         category = ticketing.category_for_client(self.db, tenant_id, data["category_id"],

@@ -82,6 +82,7 @@ def summary(ticket, category_name, audience):
                 "opened_by": ticket.opened_by}
     return {**shown, "status": ticket.status, "unread": ticket.staff_unread, "account_id": ticket.account_id,
             "assignee_id": ticket.assignee_id, "category_id": ticket.category_id, "opened_by": ticket.opened_by,
+            "service_request_id": ticket.service_request_id,
             "closed_at": ticket.closed_at.isoformat() if ticket.closed_at else None}
 
 

@@ -2,10 +2,10 @@
 which scopes every request to the business named by the slug."""
 from gateway.api.blueprints import ApiBlueprint
 from gateway.api.portal import (account, autopay, chat, documents, estimates, invoices, payment_methods, payments,
-                                services, sign_in, tickets)
+                                service_requests, services, sign_in, tickets)
 from gateway.portal_auth import scope_to_business
 
 blueprint = scope_to_business(ApiBlueprint("portal_api", __name__, tag="portal", url_prefix="/api/v1/portal/<slug>"))
 for feature in (sign_in, account, invoices, payments, payment_methods, autopay, tickets, chat, documents,
-                estimates, services):
+                estimates, services, service_requests):
     blueprint.register_blueprint(feature.blueprint)

@@ -73,6 +73,8 @@ class StaffTicketSchema(StaffTicketSummarySchema):
     opened_by_id = fields.Integer(allow_none=True, metadata={"description": "The staff member who opened it for "
                                                                            "the client, else null."})
     opened_by_name = fields.String(allow_none=True)
+    service_request_id = fields.Integer(allow_none=True, metadata={
+        "description": "The client's service request the ticket carries (see /service-requests), else null."})
 
 
 class StaffOpenTicketRequestSchema(OpenTicketRequestSchema):

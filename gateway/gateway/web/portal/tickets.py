@@ -32,9 +32,9 @@ def tickets_tab():
     return page("tickets.html", tab="tickets", options=options, lists=lists, opened=request.args.get("opened"))
 
 
-def render_new(options, inputs, summary=(), status=200):
+def render_new(options, inputs, summary=(), status=200, reference=None):
     return page("ticket_new.html", tab="tickets", options=options, inputs=inputs, summary=summary,
-                reference=reference_of(), status=status)
+                reference=reference or reference_of(), status=status)
 
 
 def reference_of():

@@ -5,7 +5,7 @@ import logging
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from gateway.errors import status_of
-from gateway.features import tickets
+from gateway.features import service_requests, tickets
 from gateway.files import file_response
 from gateway.ticket_files import read_message
 from gateway.web.forms import Field
@@ -21,7 +21,8 @@ STATUSES = [("open", "Open"), ("pending", "Pending"), ("on_hold", "On hold"), ("
 STATUS_FILTERS = [("active", "Not closed"), ("", "Any status")] + STATUSES
 NOTICES = {"replied": "Your reply is sent; the client gets it by email.", "assigned": "The ticket is reassigned.",
            "status": "The status is changed.",
-           "opened": "The ticket is opened; the client sees it in their Tickets tab."}
+           "opened": "The ticket is opened; the client sees it in their Tickets tab.",
+           "decided": "The request is answered; the client reads the outcome on the ticket."}
 
 
 @blueprint.app_template_global()
@@ -67,14 +68,26 @@ def inbox():
                            query=request.args)
 
 
-def render_ticket(ticket_id, errors=None, body="", status=200):
+def linked_request(found):
+    """The service request a ticket carries (billing's view of it), None without one or when billing cannot say."""
+    if not found.get("service_request_id"):
+        return None
+    try:
+        return service_requests.get_request(found["service_request_id"])
+    except PorticoError:
+        log.warning("ticket %s: its service request could not be read", found["id"])
+        return None
+
+
+def render_ticket(ticket_id, errors=None, body="", status=200, decision=None):
     found = tickets.ticket(ticket_id)
     reply = Field("body", "textarea", "Reply to the client", "They get it by email and in the portal.",
                   required=True, value=body, errors=list((errors or {}).get("body", [])))
     summary = [(f"#{reply.input_id}", f"{reply.label}: {text}") for text in reply.errors]
     summary += [(None, text) for key, texts in (errors or {}).items() if key != "body" for text in texts]
     return render_template("staff/ticket.html", ticket=found, reply=reply, summary=summary, statuses=STATUSES,
-                           staff=sorted(tickets.staff_names().items()),
+                           staff=sorted(tickets.staff_names().items()), service_request=linked_request(found),
+                           decision=decision or {},
                            notice=NOTICES.get(request.args.get("done", ""))), status
 
 
