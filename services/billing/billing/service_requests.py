@@ -158,7 +158,7 @@ def find_request(session, tenant_id, request_id, lock=False):
     return row
 
 
-def _accept_reschedule(session, row, values):
+def _accept_reschedule(session, row, values, today):
     visit = visits.find_visit(session, row.tenant_id, row.visit_id)
     day = values["scheduled_on"] or (row.preferred_dates[0] if row.preferred_dates else None)
     if day is None:
@@ -168,7 +168,7 @@ def _accept_reschedule(session, row, values):
     moved = visits.move(session, row.tenant_id, row.visit_id, {
         "scheduled_on": day if isinstance(day, str) else day.isoformat(),
         "window_start": window[0].strftime("%H:%M") if window[0] else None,
-        "window_end": window[1].strftime("%H:%M") if window[1] else None})
+        "window_end": window[1].strftime("%H:%M") if window[1] else None}, today)
     window = visits.window_text(moved)
     return f"We moved your visit to {day_text(moved.scheduled_on)}" + (f", {window}." if window else ".")
 
@@ -197,7 +197,7 @@ def decide(session, outbox, tenant_id, request_id, data, staff_id, today):
         outcome = f"Declined: {values['reason']}"
     else:
         if row.kind == "reschedule":
-            outcome = _accept_reschedule(session, row, values)
+            outcome = _accept_reschedule(session, row, values, today)
         elif row.kind == "cancel":
             outcome = _accept_cancel(session, row, today)
         else:
