@@ -139,7 +139,7 @@ def test_a_form_with_a_stale_csrf_token_changes_nothing(system, page, site):
 def test_select_all_ticks_every_box_on_the_tab(system, page, site):
     tenant, owner = system.new_tenant()
     sign_in(page, site, owner)
-    page.get_by_role("link", name="Services").click()
+    page.get_by_role("navigation", name="Settings tabs").get_by_role("link", name="Services").click()
     boxes = page.locator("form.settings-form input[type=checkbox]")
     expect(boxes.first).to_be_visible()
     assert any(not boxes.nth(index).is_checked() for index in range(boxes.count()))

@@ -99,7 +99,7 @@ class PortalEstimateListSchema(Schema):
     can_decide = fields.Boolean(metadata={"description": "Whether the business lets clients approve or decline."})
 
 
-class DecisionSchema(Schema):
+class EstimateDecisionSchema(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(["approved", "declined"]))
     note = fields.String(allow_none=True, load_default=None,
                          validate=validate.Length(max=NOTE_MAX, error=f"Use at most {NOTE_MAX} characters."),

@@ -3,7 +3,7 @@ Everything is refused (403) when the business does not show estimates; deciding 
 from gateway.api.blueprints import CLIENT, PDF_ANSWER, ApiBlueprint
 from gateway.features import estimates
 from gateway.files import pdf_response
-from gateway.schemas.estimates import (DecisionSchema, PortalEstimateListArgsSchema, PortalEstimateListSchema,
+from gateway.schemas.estimates import (EstimateDecisionSchema, PortalEstimateListArgsSchema, PortalEstimateListSchema,
                                        PortalEstimateSchema)
 from shared.errors import Conflict
 
@@ -35,6 +35,6 @@ def estimate_pdf(estimate_id):
 @blueprint.operation("Approve or decline a sent estimate, with an optional note. Approving puts the work on the "
                      "waiting list as a new job (job_id). 409 when it was already decided or has expired; 403 when "
                      "the business does not let clients decide, or the client may not manage the account",
-                     body=DecisionSchema, response=PortalEstimateSchema, dump=True, raises=[Conflict])
+                     body=EstimateDecisionSchema, response=PortalEstimateSchema, dump=True, raises=[Conflict])
 def decide(decision, estimate_id):
     return estimates.decide(estimate_id, decision)

@@ -9,9 +9,9 @@ from gateway.api.blueprints import STAFF, ApiBlueprint
 from gateway.features import jobs, service_list
 from gateway.schemas.staff.jobs import (ClientStatusSchema, CompleteVisitSchema, JobListArgsSchema, PauseSchema,
                                         ResumeSchema, ScheduleSchema, ServiceChangeSchema, ServiceListSchema,
-                                        ServiceRequestSchema, ServiceSchema, StaffJobDetailSchema, StaffJobListSchema,
+                                        NewServiceSchema, ServiceSchema, StaffJobDetailSchema, StaffJobListSchema,
                                         StaffNewJobSchema, VisitDateSchema, VisitNotesSchema,
-                                        VisitSchema)
+                                        StaffVisitSchema)
 from shared.errors import Conflict, NotFound
 
 blueprint = ApiBlueprint("jobs", __name__, tag="staff jobs and visits", caller=STAFF)
@@ -28,7 +28,7 @@ def list_services():
 
 @blueprint.post("/services")
 @blueprint.operation("Add a service to the list: name (once per business), price per visit in cents, usual "
-                     "recurrence, whether clients may request it", body=ServiceRequestSchema, status=201,
+                     "recurrence, whether clients may request it", body=NewServiceSchema, status=201,
                      response=ServiceSchema, dump=True)
 def post_service(service):
     return service_list.create_service(service), 201
@@ -113,34 +113,35 @@ def put_client_status(change, job_id):
 @blueprint.post("/visits/<id:visit_id>/complete")
 @blueprint.operation("Complete a visit, with service notes for the client; it raises the visit's invoice when "
                      "the job bills per visit (409 unless the visit is scheduled)", body=CompleteVisitSchema,
-                     optional_body=True, response=VisitSchema, dump=True, raises=[Conflict])
+                     optional_body=True, response=StaffVisitSchema, dump=True, raises=[Conflict])
 def complete_visit(completion, visit_id):
     return jobs.complete_visit(visit_id, completion.get("notes"))
 
 
 @blueprint.post("/visits/<id:visit_id>/skip")
 @blueprint.operation("Skip a visit (the date passes without the work; a one-off job goes back to the waiting "
-                     "list). 409 unless the visit is scheduled", response=VisitSchema, dump=True, raises=[Conflict])
+                     "list). 409 unless the visit is scheduled", response=StaffVisitSchema, dump=True,
+                     raises=[Conflict])
 def skip_visit(visit_id):
     return jobs.skip_visit(visit_id)
 
 
 @blueprint.post("/visits/<id:visit_id>/cancel")
 @blueprint.operation("Cancel a visit (a one-off job whose visit is cancelled is cancelled). 409 unless the visit "
-                     "is scheduled", response=VisitSchema, dump=True, raises=[Conflict])
+                     "is scheduled", response=StaffVisitSchema, dump=True, raises=[Conflict])
 def cancel_visit(visit_id):
     return jobs.cancel_visit(visit_id)
 
 
 @blueprint.put("/visits/<id:visit_id>/date")
 @blueprint.operation("Move a visit to another date and time window (409 unless the visit is scheduled)",
-                     body=VisitDateSchema, response=VisitSchema, dump=True, raises=[Conflict])
+                     body=VisitDateSchema, response=StaffVisitSchema, dump=True, raises=[Conflict])
 def put_visit_date(move, visit_id):
     return jobs.move_visit(visit_id, move)
 
 
 @blueprint.put("/visits/<id:visit_id>/notes")
 @blueprint.operation("Write the visit's service notes for the client (what was done, what to expect next); null "
-                     "or empty clears them", body=VisitNotesSchema, response=VisitSchema, dump=True)
+                     "or empty clears them", body=VisitNotesSchema, response=StaffVisitSchema, dump=True)
 def put_visit_notes(body, visit_id):
     return jobs.set_visit_notes(visit_id, body["notes"])

@@ -1,7 +1,7 @@
 """Staff API: clients' service requests (each also a ticket) and the decision on one."""
 from gateway.api.blueprints import STAFF, ApiBlueprint
 from gateway.features import service_requests
-from gateway.schemas.staff.service_requests import (DecisionSchema, RequestListArgsSchema, RequestListSchema,
+from gateway.schemas.staff.service_requests import (RequestDecisionSchema, RequestListArgsSchema, RequestListSchema,
                                                     StaffServiceRequestSchema)
 from shared.errors import Conflict
 
@@ -25,7 +25,7 @@ def get_request(request_id):
 @blueprint.operation("Accept a pending request (a reschedule moves the visit to `scheduled_on`, by default the "
                      "client's first preferred date, in the window given or its own; a cancellation cancels the "
                      "visit; a new service becomes a job on the waiting list) or decline it with a reason; the "
-                     "outcome is added to the request's ticket, which closes", body=DecisionSchema,
+                     "outcome is added to the request's ticket, which closes", body=RequestDecisionSchema,
                      response=StaffServiceRequestSchema, dump=True, raises=[Conflict])
 def decide(decision, request_id):
     return service_requests.decide(request_id, decision)

@@ -45,7 +45,7 @@ def notes_field(maximum, description, **options):
 
 # --- the service list -------------------------------------------------------------------------------
 
-class ServiceRequestSchema(Strict):
+class NewServiceSchema(Strict):
     name = title_field(120, required=True)
     description = fields.String(validate=validate.Length(max=500))
     price = money_field(required=True, metadata={"description": "Per visit, integer cents (4500 is $45.00)."})
@@ -128,7 +128,7 @@ class ClientStatusSchema(Strict):
         + " or words of the business's own; null clears it."})
 
 
-class VisitSchema(Schema):
+class StaffVisitSchema(Schema):
     id = fields.Integer()
     job_id = fields.Integer()
     account_id = fields.Integer()
@@ -163,7 +163,7 @@ class StaffJobSchema(Schema):
     autopay = fields.Boolean(metadata={"description": "Fixed when the job is created: on when the account "
                                                       "is enrolled in autopay."})
     created_at = fields.String()
-    next_visit = fields.Nested(VisitSchema, allow_none=True)
+    next_visit = fields.Nested(StaffVisitSchema, allow_none=True)
 
 
 class StaffJobListSchema(Schema):
@@ -171,7 +171,7 @@ class StaffJobListSchema(Schema):
 
 
 class StaffJobDetailSchema(StaffJobSchema):
-    visits = fields.List(fields.Nested(VisitSchema), metadata={"description": "The past year's and every one "
+    visits = fields.List(fields.Nested(StaffVisitSchema), metadata={"description": "The past year's and every one "
                                                                               "to come, by date."})
 
 

@@ -12,7 +12,7 @@ class Strict(Schema):
         unknown = RAISE
 
 
-class DecisionSchema(Strict):
+class RequestDecisionSchema(Strict):
     outcome = fields.String(required=True, validate=validate.OneOf(["accept", "decline"]))
     reason = fields.String(allow_none=True, validate=validate.Length(min=1, max=500),
                            metadata={"description": "Why you decline (needed then; the client reads it)."})
