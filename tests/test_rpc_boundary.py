@@ -158,7 +158,8 @@ def job_arguments(a):
             ("billing", "move_visit"): (a.visit_id, {"scheduled_on": date.today().isoformat()}),
             ("billing", "set_visit_notes"): (a.visit_id, {"notes": "Intruder"}),
             ("billing", "my_services"): (), ("billing", "my_visit"): (a.visit_id,), ("billing", "my_next_visit"): (),
-            ("billing", "make_my_calendar"): ("Intruders",), ("billing", "revoke_my_calendar"): (),
+            ("billing", "my_tab_bar"): (), ("billing", "make_my_calendar"): ("Intruders",),
+            ("billing", "revoke_my_calendar"): (),
             **request_arguments(a)}
 
 

@@ -5,8 +5,8 @@ from flask import g
 
 from gateway.features.clients import find_client
 from gateway.features.invoices import json_safe, read_document
+from gateway.features.tab_bar import billing_tab_bar
 from gateway.services import rpc
-from shared.errors import PorticoError
 
 
 def billing(method, *args):
@@ -69,11 +69,5 @@ def decide(estimate_id, decision):
 
 
 def awaiting_decision():
-    """How many estimates await the client's answer, or None when the portal shows no estimates (asked once per
-    request, for the nav; billing down hides the tab rather than the page)."""
-    if "estimates_awaiting" not in g:
-        try:
-            g.estimates_awaiting = len(my_estimates({"status": "sent"})["items"])
-        except PorticoError:
-            g.estimates_awaiting = None
-    return g.estimates_awaiting
+    """How many estimates await the client's answer, or None when the portal shows no estimates (for the nav)."""
+    return billing_tab_bar()["estimates_awaiting"]

@@ -1,17 +1,15 @@
 """The client's Services tab: billing owns the jobs, visits and the settings that show each part; this asks it for
 the client's account (the passport names it), and turns a calendar token into the iCalendar file a calendar app
 subscribes to (with the maintained ``icalendar`` library)."""
-import logging
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import g, url_for
 from icalendar import Calendar, Event
 
+from gateway.features.tab_bar import billing_tab_bar
 from gateway.services import rpc
-from shared.errors import PorticoError
 
-log = logging.getLogger(__name__)
 PRODUCT_ID = "-//Portico//Client portal visits//EN"
 
 
@@ -33,14 +31,10 @@ def my_next_visit():
 
 
 def services_shown():
-    """Whether the client's Services tab is shown (asked once per request): all parts off, or billing down,
-    hides it."""
+    """Whether the client's Services tab is shown (the home page learns it from its panel's answer): all parts off,
+    or billing down, hides it."""
     if "services_shown" not in g:
-        try:
-            g.services_shown = my_next_visit()["tab_shown"]
-        except PorticoError as error:
-            log.warning("tab bar without Services: %s", error)
-            g.services_shown = False
+        g.services_shown = billing_tab_bar()["services"]
     return g.services_shown
 
 

@@ -11,6 +11,7 @@ from flask import request
 from marshmallow import EXCLUDE
 
 from shared.errors import InvalidInput
+from shared.money import parse_money
 from shared.validation import load_or_raise
 
 WHOLE_NUMBER = re.compile(r"-?[0-9]+")
@@ -240,3 +241,16 @@ def problems_of(error):
 def query_values(schema_class):
     """Read the query string with ``schema_class``; other parameters are ignored, invalid ones raise InvalidInput."""
     return load_or_raise(schema_class, request.args, unknown=EXCLUDE)
+
+
+def money_input(form, name, errors):
+    """Read an optional amount typed in dollars (cents out): None when left empty, a message in ``errors``
+    when it is not an amount."""
+    text = form.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        return parse_money(text)
+    except ValueError as error:
+        errors[name] = [str(error)]
+        return None

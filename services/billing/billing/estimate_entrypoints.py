@@ -6,10 +6,7 @@ Everything a client does needs the Billing tab's ``show_estimates``; deciding ne
 too. Dates (``valid_until``, expiry) are the business's, in the Services tab's time zone.
 """
 from billing import access, documents, estimates, local_time
-from billing.models import platform
-from billing.settings import TABS
 from shared.context import tenant_rpc
-from shared.settings_store import read_settings
 from shared.validation import dict_get
 
 HIDDEN = "Estimates are not shown in this portal."
@@ -20,8 +17,7 @@ DECIDE_RIGHT = "manage"  # approving commits the account to work and its price
 class EstimateEntrypoints:
     def _estimates_today(self, tenant_id):
         """Today's date where the business works."""
-        services = read_settings(self.db, platform.tenant_settings, tenant_id, TABS, "services")
-        return local_time.today(services)
+        return local_time.today(self._services_settings(tenant_id))
 
     def _estimate(self, estimate, tenant_id):
         return estimates.describe(estimate, self._estimates_today(tenant_id), estimates.lines_of(self.db, estimate))

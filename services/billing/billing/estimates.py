@@ -5,7 +5,7 @@ job on the waiting list. Plain functions over a session; the caller commits.
 Statuses: draft, sent, approved, declined, expired. A sent estimate whose ``valid_until`` (the business's date)
 has passed reads as expired and can no longer be decided.
 """
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from billing.estimate_schemas import (ClientEstimateFiltersSchema, DecisionSchema, EstimateChangesSchema,
                                       EstimateFiltersSchema, NewEstimateSchema)
@@ -132,6 +132,12 @@ def _status_filter(status, today):
     if status == "sent":
         return and_(Estimate.status == "sent", or_(Estimate.valid_until.is_(None), Estimate.valid_until >= today))
     return Estimate.status == status
+
+
+def count_awaiting(session, tenant_id, account_id, today):
+    """How many estimates sent to the account still await its answer (not yet expired)."""
+    return session.scalar(select(func.count()).select_from(Estimate).where(
+        Estimate.tenant_id == tenant_id, Estimate.account_id == account_id, _status_filter("sent", today)))
 
 
 def list_estimates(session, tenant_id, filters, today, account_id=None):

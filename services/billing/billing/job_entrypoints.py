@@ -121,8 +121,11 @@ class JobEntrypoints:
         latest = (select(Job.id, Job.tenant_id, func.max(Visit.scheduled_on).label("last"))
                   .join(Visit, Visit.job_id == Job.id)
                   .where(Job.status == "scheduled", Job.recurrence != "once").group_by(Job.id, Job.tenant_id))
+        todays = {}  # each business's date, its settings read once per sweep
         for job_id, tenant_id, last in self.db.execute(latest).all():
-            today = local_time.today(self._services_settings(tenant_id))
+            if tenant_id not in todays:
+                todays[tenant_id] = local_time.today(self._services_settings(tenant_id))
+            today = todays[tenant_id]
             if (last - today).days < visits.HORIZON_DAYS - 7:
                 visits.top_up(self.db, jobs.find_job(self.db, tenant_id, job_id, lock=True), today)
                 self.db.commit()

@@ -5,8 +5,8 @@ from eventlet import tpool
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
-from billing import (VERSION, access, autopay, charge_runs, checkout, credit, documents, history, invoices,
-                     known_accounts, methods, recovery)
+from billing import (VERSION, access, autopay, charge_runs, checkout, credit, documents, estimates, history,
+                     invoices, known_accounts, local_time, methods, recovery, services_tab)
 from billing.autopay_cycle_entrypoints import AutopayCycleEntrypoints
 from billing.dependencies import PaymentProcessor
 from billing.estimate_entrypoints import EstimateEntrypoints
@@ -162,7 +162,17 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
         charge_runs.charge_item(self.db, self.outbox, self.processor, event["tenant_id"], data["run_id"],
                                 data["invoice_id"])
 
-    # --- the client's Billing tab ---------------------------------------------------------------
+    # --- the client's tab bar and Billing tab ---------------------------------------------------
+
+    @tenant_rpc
+    def my_tab_bar(self):
+        """What the portal's tab bar shows of billing's tabs, in one call per page: whether the Services tab is
+        shown, and how many estimates await the client's answer (None: the portal shows no estimates)."""
+        tenant_id, account_id = access.client_account(self.ctx)
+        services = self._services_settings(tenant_id)
+        awaiting = (estimates.count_awaiting(self.db, tenant_id, account_id, local_time.today(services))
+                    if self._settings()["show_estimates"] else None)
+        return {"services": services_tab.tab_shown(services), "estimates_awaiting": awaiting}
 
     @tenant_rpc
     def my_summary(self):

@@ -55,17 +55,24 @@ def new_visit(job, day, window_start=None, window_end=None):
                  window_start=window_start, window_end=window_end, status="scheduled", created_at=utcnow())
 
 
+def following(job, after, anchor_day, until, window, at_most=MAX_NEW_VISITS):
+    """New visits of ``job`` after the date ``after``, by its recurrence, up to ``until``."""
+    added, day = [], after
+    while len(added) < at_most:
+        day = next_date(job, day, anchor_day)
+        if day > until:
+            break
+        added.append(new_visit(job, day, *window))
+    return added
+
+
 def plan(session, job, first, window, today):
     """Put ``job``'s visits on the calendar from ``first`` on: one for a one-off job, the next weeks' for a
     recurring one (to the horizon, at least one)."""
     visits = [new_visit(job, first, *window)]
     if job.recurrence != "once":
-        anchor_day = first.day
-        while len(visits) < MAX_NEW_VISITS:
-            day = next_date(job, visits[-1].scheduled_on, anchor_day)
-            if day > max(today, first) + timedelta(days=HORIZON_DAYS):
-                break
-            visits.append(new_visit(job, day, *window))
+        until = max(today, first) + timedelta(days=HORIZON_DAYS)
+        visits += following(job, first, first.day, until, window, MAX_NEW_VISITS - 1)
     session.add_all(visits)
     return visits
 
@@ -77,14 +84,9 @@ def top_up(session, job, today):
     dated = job_visits(session, job)
     if not dated:
         return []
-    latest, anchor_day = dated[-1], dated[0].scheduled_on.day
-    added = []
-    day = latest.scheduled_on
-    while len(added) < MAX_NEW_VISITS:
-        day = next_date(job, day, anchor_day)
-        if day > today + timedelta(days=HORIZON_DAYS):
-            break
-        added.append(new_visit(job, day, latest.window_start, latest.window_end))
+    latest = dated[-1]
+    added = following(job, latest.scheduled_on, dated[0].scheduled_on.day, today + timedelta(days=HORIZON_DAYS),
+                      (latest.window_start, latest.window_end))
     session.add_all(added)
     return added
 

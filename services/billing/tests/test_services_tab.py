@@ -250,3 +250,17 @@ def test_the_whole_tab_and_the_feed_at_their_caps_stay_under_three_quarters_of_a
     assert len(feed["events"]) == FEED_LIMIT
     assert encoded_size(tab) < MAX_MESSAGE_BYTES * 3 // 4, encoded_size(tab)
     assert encoded_size(feed) < MAX_MESSAGE_BYTES * 3 // 4, encoded_size(feed)
+
+
+def test_the_tab_bar_says_in_one_call_whether_services_show_and_how_many_estimates_await(business):
+    """One call per portal page: the Services tab (any of its parts on) and the estimates still to decide."""
+    staff = business.staff()
+    staff.send_estimate(staff.create_estimate({"account_id": 42, "title": "Aeration",
+                                               "lines": [{"description": "Aeration", "unit_price": 9_900}]})["id"])
+    staff.create_estimate({"account_id": 42, "title": "Draft", "lines": [{"description": "x", "unit_price": 1}]})
+
+    assert business.client().my_tab_bar() == {"services": True, "estimates_awaiting": 1}
+    business.settings(show_estimates=False, allow_estimate_decisions=False)
+    staff.update_settings("services", {"show_scheduled_visits": False, "show_service_history": False,
+                                       "show_unscheduled_jobs": False, "show_paused_services": False})
+    assert business.client().my_tab_bar() == {"services": False, "estimates_awaiting": None}

@@ -2,6 +2,7 @@
 their visits. Billing checks every value again; these say what the OpenAPI document promises."""
 from marshmallow import RAISE, Schema, fields, validate
 
+from gateway.schemas.portal.service_requests import OfferedServiceSchema
 from shared.fields import NOT_BLANK_LINE, Pattern, StrictBoolean, id_field, integer_field, money_field
 
 RECURRENCES = ["once", "weekly", "every_n_weeks", "monthly"]
@@ -66,13 +67,9 @@ class ServiceChangeSchema(Strict):
                                                     "made from it stay."})
 
 
-class ServiceSchema(Schema):
-    id = fields.Integer()
-    name = fields.String()
-    description = fields.String()
-    price = fields.Integer(metadata={"description": "Integer cents."})
-    recurrence = fields.String()
-    interval_weeks = fields.Integer(allow_none=True)
+class ServiceSchema(OfferedServiceSchema):
+    """An entry of the service list as staff see it: what clients are offered, and whether it is."""
+
     requestable = fields.Boolean()
     active = fields.Boolean()
 

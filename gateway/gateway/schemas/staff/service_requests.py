@@ -2,9 +2,8 @@
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from gateway.schemas.portal.service_requests import ServiceRequestSchema
-from shared.fields import Pattern, id_field
-
-HH_MM = Pattern(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Use HH:MM, such as 09:30.")
+from gateway.schemas.staff.jobs import time_field
+from shared.fields import id_field
 
 
 class Strict(Schema):
@@ -18,9 +17,8 @@ class RequestDecisionSchema(Strict):
                            metadata={"description": "Why you decline (needed then; the client reads it)."})
     scheduled_on = fields.Date(allow_none=True, metadata={
         "description": "A reschedule's new date (YYYY-MM-DD); the client's first preferred date by default."})
-    window_start = fields.String(allow_none=True, validate=HH_MM,
-                                 metadata={"description": "HH:MM; the visit's window by default."})
-    window_end = fields.String(allow_none=True, validate=HH_MM, metadata={"description": "HH:MM, after the start."})
+    window_start = time_field("start (the visit's own window by default)")
+    window_end = time_field("end")
 
     @validates_schema
     def window_in_order(self, data, **kwargs):

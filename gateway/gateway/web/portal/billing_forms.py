@@ -5,7 +5,8 @@ from datetime import date
 
 from flask import g, make_response, render_template, request
 
-from shared.money import MAX_MINOR_UNITS, parse_money
+from gateway.web.forms import money_input
+from shared.money import MAX_MINOR_UNITS
 
 NEW_METHOD_KINDS = ("card", "ach")
 NEW_METHOD_PARTS = ("token", "brand", "last4", "exp_month", "exp_year")
@@ -41,18 +42,6 @@ def may_manage():
 def new_idempotency_key():
     """Give each payment form its own key: resending that form can never pay twice."""
     return str(uuid.uuid4())
-
-
-def money_input(form, name, errors):
-    """Read an optional amount input: None when left empty."""
-    text = form.get(name, "").strip()
-    if not text:
-        return None
-    try:
-        return parse_money(text)
-    except ValueError as error:
-        errors[name] = [str(error)]
-        return None
 
 
 def invoice_filters(args):

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from flask import request
 
-from gateway.web.forms import Field
+from gateway.web.forms import Field, money_input
 from gateway.web.staff.billing_inputs import WHOLE_NUMBER, read_date
-from shared.money import format_money, parse_money
+from shared.money import format_money
 
 RECURRENCE_LABELS = {"once": "One-off", "weekly": "Weekly", "every_n_weeks": "Every few weeks",
                      "monthly": "Monthly"}
@@ -79,16 +79,10 @@ def read_number(name, label, errors, smallest=2, largest=52):
 
 
 def read_money(name, errors, required=False):
-    text = request.form.get(name, "").strip()
-    if not text:
-        if required:
-            errors[name] = ["Enter the price, such as 45.00."]
-        return None
-    try:
-        return parse_money(text)
-    except ValueError as error:
-        errors[name] = [str(error)]
-        return None
+    amount = money_input(request.form, name, errors)
+    if amount is None and required and name not in errors:
+        errors[name] = ["Enter the price, such as 45.00."]
+    return amount
 
 
 def read_service():

@@ -12,10 +12,12 @@ from gateway.features.clients import find_client
 from gateway.web import forms
 from gateway.web.staff.base import staff_page
 from gateway.web.staff.billing_inputs import WHOLE_NUMBER
-from gateway.web.staff.job_inputs import FormField, read_status, read_window, status_inputs, window_inputs
+from gateway.web.staff.job_inputs import (FormField, describe_recurrence, read_status, read_window, status_inputs,
+                                          window_inputs)
 from shared.errors import Conflict, InvalidInput, NotFound
 
 blueprint = Blueprint("jobs", __name__)
+blueprint.add_app_template_global(describe_recurrence, "recurrence")  # "Weekly", "Every 6 weeks", ...
 STATUS_FILTERS = [("", "Every status"), ("scheduled", "Scheduled"), ("paused", "Paused"),
                   ("completed", "Completed"), ("cancelled", "Cancelled"), ("unscheduled", "Waiting list")]
 NOTICES = {"scheduled": "Job dispatched: its visits are on the calendar.", "paused": "Job paused.",
