@@ -14,7 +14,7 @@ from gateway.rpc import RpcClient
 from gateway.web import calendar, filters, paging, portal as portal_pages, staff as staff_pages
 from shared.blobs import blob_store
 from shared.config import amqp_uri, env
-from shared.context import current_request_id
+from shared.context import ORIGIN_DEVICE_KEY, ORIGIN_IP_KEY, ORIGIN_MAX, current_request_id
 from shared.logs import logging_config
 
 
@@ -59,7 +59,8 @@ def add_request_hooks(app):
         incoming = request.headers.get("X-Request-Id", "")
         g.request_id = incoming if 0 < len(incoming) <= 100 and incoming.isprintable() else uuid.uuid4().hex
         current_request_id.set(g.request_id)
-        g.rpc_context = {"request_id": g.request_id}
+        g.rpc_context = {"request_id": g.request_id, ORIGIN_IP_KEY: request.remote_addr or "",
+                         ORIGIN_DEVICE_KEY: request.user_agent.string[:ORIGIN_MAX[ORIGIN_DEVICE_KEY]]}
         if "\x00" in request.path:  # a NUL (%00) names nothing, and no database could look it up
             abort(404)
 

@@ -20,6 +20,10 @@ from shared.rpc_entrypoint import guarded_rpc
 PASSPORT_KEY = "passport"
 DEADLINE_KEY = "deadline"
 REQUEST_ID_KEY = "request_id"
+# Where a person's request came from, as the gateway saw it: for audit records only, never for a decision.
+ORIGIN_IP_KEY = "origin_ip"
+ORIGIN_DEVICE_KEY = "origin_device"
+ORIGIN_MAX = {ORIGIN_IP_KEY: 45, ORIGIN_DEVICE_KEY: 200}
 SYSTEM = "system"
 
 log = logging.getLogger(__name__)
@@ -65,6 +69,17 @@ class Context:
     def actor(self):
         """The caller as events and audit records name it: ``{"kind", "id"}``."""
         return {"kind": self.claims.actor_kind, "id": self.claims.actor_id}
+
+    @property
+    def origin(self):
+        """``{"ip", "device"}`` of the person behind this call (None each when unknown or not text).
+
+        The gateway states them; like the request id they can only mislabel an audit line, never grant anything.
+        """
+        def text(key):
+            value = self.data.get(key)
+            return value[:ORIGIN_MAX[key]] if isinstance(value, str) and value.isprintable() else None
+        return {"ip": text(ORIGIN_IP_KEY), "device": text(ORIGIN_DEVICE_KEY)}
 
     @property
     def request_id(self):

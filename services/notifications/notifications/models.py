@@ -111,3 +111,26 @@ class StaffAlert(Base):
     source_event_id: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class FeedItem(Base):
+    """One thing the business told a client's account (a receipt, a reply, a shared document, an announcement,
+    a visit reminder, an estimate), shown in the portal's notification feed; unread until read."""
+
+    __tablename__ = "feed_items"
+    __table_args__ = (
+        # A redelivered event must never add the same item twice to an account's feed.
+        UniqueConstraint("source_event_id", "account_id", name="uq_feed_items_source_event_account"),
+        Index("ix_feed_items_tenant_id_account_id_id", "tenant_id", "account_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(Integer)
+    account_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(30))  # receipt, ticket_reply, document, announcement, ...
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str | None] = mapped_column(String(500))
+    link: Mapped[str | None] = mapped_column(String(200))  # a portal page below /p/<slug>/, e.g. "tickets/12"
+    source_event_id: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,25 @@
+"""Audit facts: each service tells notifications what was done on a client's account, who did it and from where.
+
+A fact goes into the service's own outbox in the transaction that made the change (``shared.messaging``): it is
+never lost while notifications is down, and never tells of a change that was rolled back. Notifications keeps
+each fact once, by its event id (``notifications.audit_log``).
+"""
+from shared.events import ACCOUNTS_AUDIT, BILLING_AUDIT, TICKETS_AUDIT
+
+CONTRACT_OF = {"accounts": ACCOUNTS_AUDIT, "billing": BILLING_AUDIT, "tickets": TICKETS_AUDIT}
+SUMMARY_MAX = 500
+
+
+def who(ctx):
+    """The actor and origin of a call with a verified passport: ``{"actor", "origin"}``."""
+    return {"actor": ctx.actor, "origin": ctx.origin}
+
+
+def record(outbox, session, service, tenant_id, account_id, action, summary, by, changes=None, link=None):
+    """Add the fact that ``by`` (``who(ctx)``, or ``{"actor": {...}, "origin": ...}`` for calls without a
+    passport, like a sign-in) did ``action`` on ``account_id``: ``summary`` in words, ``changes`` as
+    ``{field: [before, after]}`` (never a secret), ``link`` the object's staff page."""
+    outbox.add(session, CONTRACT_OF[service], {
+        "account_id": account_id, "action": action, "summary": summary[:SUMMARY_MAX],
+        "actor": by.get("actor"), "origin": by.get("origin"), "changes": changes or {}, "link": link,
+    }, tenant_id=tenant_id)

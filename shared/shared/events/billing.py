@@ -1,0 +1,83 @@
+"""billing's events: payments, autopay, methods, the charge-run queue, service requests and estimates."""
+from marshmallow import Schema, fields
+
+from shared.events.contract import EventContract
+
+
+class PaymentSchema(Schema):
+    """A payment or prepayment that succeeded or failed; ``receipt_to`` gets the receipt."""
+
+    payment_id = fields.Integer(required=True)
+    account_id = fields.Integer(required=True)
+    kind = fields.String(required=True)  # payment, prepayment
+    source = fields.String(required=True)  # portal, autopay, staff
+    amount = fields.Integer(required=True)
+    method_kind = fields.String(required=True)
+    method_label = fields.String(allow_none=True, load_default=None)
+    invoices = fields.List(fields.Dict(), load_default=list)  # [{number, applied}]
+    message = fields.String(allow_none=True, load_default=None)
+    receipt_to = fields.String(allow_none=True, load_default=None)
+    actor = fields.Dict(allow_none=True, load_default=None)
+
+
+class AutopaySchema(Schema):
+    account_id = fields.Integer(required=True)
+    scope = fields.String(allow_none=True, load_default=None)
+    actor = fields.Dict(allow_none=True, load_default=None)
+
+
+class PaymentMethodRemovedSchema(Schema):
+    account_id = fields.Integer(required=True)
+    kind = fields.String(required=True)  # card, ach
+    label = fields.String(required=True)
+    actor = fields.Dict(allow_none=True, load_default=None)
+
+
+class ChargeRequestedSchema(Schema):
+    run_id = fields.Integer(required=True)
+    invoice_id = fields.Integer(required=True)
+
+
+class ServiceRequestSchema(Schema):
+    """A client's request (move or cancel a visit, or a new service), for tickets to open a ticket about it, or
+    its outcome (``status`` accepted or declined, with the staff's note) for tickets to add to that ticket."""
+
+    request_id = fields.Integer(required=True)
+    account_id = fields.Integer(required=True)
+    kind = fields.String(required=True)  # reschedule, cancel, new_service
+    status = fields.String(required=True)  # pending, accepted, declined
+    subject = fields.String(required=True)  # "Reschedule: Weekly mowing on Tue 8 Dec, 9:00-11:00"
+    body = fields.String(required=True)  # what the client asked, in words staff read as the ticket's message
+    visit_id = fields.Integer(allow_none=True, load_default=None)
+    decision_note = fields.String(allow_none=True, load_default=None)
+    actor = fields.Dict(allow_none=True, load_default=None)
+
+
+class EstimateDecidedSchema(Schema):
+    estimate_id = fields.Integer(required=True)
+    account_id = fields.Integer(required=True)
+    number = fields.Integer(required=True)
+    title = fields.String(required=True)
+    total = fields.Integer(required=True)
+    decision = fields.String(required=True)  # approved, declined
+    note = fields.String(allow_none=True, load_default=None)
+    job_id = fields.Integer(allow_none=True, load_default=None)
+    actor = fields.Dict(allow_none=True, load_default=None)
+
+
+PAYMENT_SUCCEEDED = EventContract("billing", "payment_succeeded", PaymentSchema, subscribers=("notifications",))
+PAYMENT_FAILED = EventContract("billing", "payment_failed", PaymentSchema, subscribers=("notifications",))
+PREPAYMENT_MADE = EventContract("billing", "prepayment_made", PaymentSchema, subscribers=("notifications",))
+AUTOPAY_ENROLLED = EventContract("billing", "autopay_enrolled", AutopaySchema, subscribers=("notifications",))
+AUTOPAY_CANCELLED = EventContract("billing", "autopay_cancelled", AutopaySchema, subscribers=("notifications",))
+PAYMENT_METHOD_REMOVED = EventContract("billing", "payment_method_removed", PaymentMethodRemovedSchema,
+                                       subscribers=("notifications",))
+# Billing's own work queue: one message per invoice of a charge run, shared by every instance.
+INVOICE_CHARGE_REQUESTED = EventContract("billing", "invoice_charge_requested", ChargeRequestedSchema,
+                                         subscribers=("billing",))
+# Field service: a client's request reaches staff as a ticket; its outcome is added to that ticket.
+SERVICE_REQUEST_MADE = EventContract("billing", "service_request_made", ServiceRequestSchema,
+                                     subscribers=("tickets", "notifications"))
+SERVICE_REQUEST_DECIDED = EventContract("billing", "service_request_decided", ServiceRequestSchema,
+                                        subscribers=("tickets",))
+ESTIMATE_DECIDED = EventContract("billing", "estimate_decided", EstimateDecidedSchema, subscribers=("notifications",))
