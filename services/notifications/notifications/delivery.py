@@ -1,4 +1,4 @@
-"""Sending queued messages: SMTP or the local mailbox for email, a provider adapter (HTTP) for SMS.
+"""Sending queued messages: SMTP or the local mailbox for email, a provider adapter (HTTP, Twilio) for SMS.
 
 ``Courier.deliver_next`` claims one due message, sends it outside any transaction and records
 the outcome; a failure is retried after each of ``retry_delays`` and then marked failed.
@@ -33,6 +33,8 @@ from sqlalchemy.orm import Session
 
 from notifications.mailbox import secret_binding
 from notifications.models import Message
+from notifications.sms import SMS_TIMEOUT_SECONDS, SmsNotSent, SmsProvider
+from notifications.sms_twilio import TwilioSettings, TwilioSmsProvider
 from shared.clock import utcnow
 from shared.config import env
 from shared.sealing import Unsealable
@@ -43,7 +45,6 @@ DEFAULT_RETRY_DELAYS_SECONDS = "5,30,120,600"
 DEFAULT_MAIL_FROM = "no-reply@portico.localhost"
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 SMTP_TIMEOUT_SECONDS = 30
-SMS_TIMEOUT_SECONDS = 15
 # Longer than one SMTP exchange can take, so a lease never runs out while its send is under way.
 CLAIM_LEASE = timedelta(seconds=SMTP_TIMEOUT_SECONDS * 4)
 KEPT_LOCALLY = "Kept in the local mailbox: no SMTP server is configured (set SMTP_URL to send email)."
@@ -164,13 +165,6 @@ def email_transport(settings):
 
 # --- SMS --------------------------------------------------------------------------------
 
-class SmsProvider:
-    """What an SMS gateway adapter provides: send one text, return a note for the mailbox."""
-
-    def send(self, to, text):
-        raise NotImplementedError
-
-
 class OutboxSmsProvider(SmsProvider):
     """Mark SMS delivered into the local mailbox; the default until a real gateway is wired in."""
 
@@ -197,20 +191,27 @@ class HttpSmsProvider(SmsProvider):
         return "HttpSmsProvider()"
 
 
-SMS_PROVIDERS = {"outbox": OutboxSmsProvider, "http": HttpSmsProvider}
+SMS_PROVIDERS = ("outbox", "http", "twilio")
 
 
-def sms_provider(name, url=None):
-    """The SMS adapter called ``name`` (``SMS_PROVIDER``); the ``http`` one posts to ``url``."""
+def sms_provider(name, url=None, twilio=None):
+    """The SMS adapter called ``name`` (``SMS_PROVIDER``): ``http`` posts to ``url``; ``twilio`` uses
+    ``twilio`` (``TwilioSettings``, else read from TWILIO_* in the environment)."""
     if name not in SMS_PROVIDERS:
-        raise ValueError(f"SMS_PROVIDER must be one of {sorted(SMS_PROVIDERS)}, not {name!r}")
-    return HttpSmsProvider(url) if name == "http" else SMS_PROVIDERS[name]()
+        raise ValueError(f"SMS_PROVIDER must be one of {list(SMS_PROVIDERS)}, not {name!r}")
+    if name == "http":
+        return HttpSmsProvider(url)
+    if name == "twilio":
+        return TwilioSmsProvider(twilio or TwilioSettings.from_env(), SMS_TIMEOUT_SECONDS)
+    return OutboxSmsProvider()
 
 
 # --- retries ----------------------------------------------------------------------------
 
 def is_permanent(error):
     """Tell whether retrying cannot help: the server refused the message or recipient for good."""
+    if isinstance(error, SmsNotSent):  # an SMS adapter's own verdict (sms_twilio.py)
+        return error.permanent
     if isinstance(error, urllib.error.HTTPError):  # the SMS gateway refused it; 408 and 429 mean "later"
         return 400 <= error.code < 500 and error.code not in (408, 429)
     if isinstance(error, smtplib.SMTPRecipientsRefused):
