@@ -150,6 +150,9 @@ def print_welcome(url, tenant, mailbox, began, log_dir):
           f"{env('SANDBOX_PROCESSOR_PORT', '8100')}  (sandbox; test card 4242 4242 4242 4242)")
     kept = "texts only; mail goes to SMTP_URL" if env("SMTP_URL") else "every email and text Portico sends"
     print(f"  Mailbox:       http://{mailbox['MAILBOX_HOST']}:{mailbox['MAILBOX_HTTP_PORT']}  ({kept})")
+    if not env("SMS_PROVIDER"):  # texts go to the development mailbox (delivery_settings)
+        print(f"  SMS inbox:     http://{mailbox['MAILBOX_HOST']}:{mailbox['MAILBOX_HTTP_PORT']}/sms  "
+              f"(texts: sign-in codes to the demo client's mobile; as JSON at /sms.json)")
     inbound = inbound_settings()
     print(f"  Inbound mail:  smtp://{inbound['INBOUND_SMTP_HOST']}:{inbound['INBOUND_SMTP_PORT']}  "
           f"(ticket replies to reply+<token>@{inbound['INBOUND_MAIL_DOMAIN']}; a business's support address, "

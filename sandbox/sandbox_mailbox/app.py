@@ -1,4 +1,6 @@
-"""The mailbox's page: every email and text message received, newest first, each readable in full."""
+"""The mailbox's pages: every email and text message received, newest first, each readable in full; the texts alone
+(the development SMS inbox) on a page and as JSON."""
+import re
 from datetime import datetime, timezone
 
 from flask import Flask, abort, jsonify, render_template, request
@@ -9,6 +11,17 @@ from sandbox_mailbox.store import MailboxStore
 EMAIL_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
 PAGE_POLICY = "default-src 'none'; style-src 'self' 'unsafe-inline'; frame-src 'self'; frame-ancestors 'none'"
 LONGEST_SMS = 1600
+
+
+def digits(number):
+    """A number's digits only: ``+1 555-010-0199``, ``15550100199`` and a ``+`` that a query string made a space match."""
+    return re.sub(r"[^0-9]", "", number or "")
+
+
+def texts(store, to=None):
+    """The text messages received (to ``to`` only, when given), newest first."""
+    wanted = digits(to)
+    return [item for item in store.items() if item.kind == "sms" and (not wanted or digits(item.to) == wanted)]
 
 
 def create_app(folder):
@@ -48,6 +61,17 @@ def create_app(folder):
     def item_html(item_id):
         found = store.get(item_id) or abort(404)
         return found.html, 200, {"Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": EMAIL_POLICY}
+
+    @app.get("/sms")
+    def sms_inbox():
+        """The development SMS inbox: every text received, newest first."""
+        return render_template("sms.html", items=texts(store, request.args.get("to")))
+
+    @app.get("/sms.json")
+    def sms_listing():
+        """The texts as JSON, newest first (``?to=`` one number, compared by its digits): what tests read codes from."""
+        return jsonify([{"id": item.id, "to": item.to, "text": item.text, "received_at": item.received_at}
+                        for item in texts(store, request.args.get("to"))])
 
     @app.post("/sms")
     def receive_sms():

@@ -3,6 +3,7 @@ import email
 import json
 import re
 import secrets
+import threading
 import time
 from dataclasses import dataclass
 from email import policy
@@ -24,12 +25,17 @@ class Item:
 
 
 class MailboxStore:
+    _lock = threading.Lock()
+    _last_stamp = 0  # shared by the process's stores, so items arriving within one millisecond keep their order
+
     def __init__(self, folder):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
 
     def _new_path(self, suffix):
-        return self.folder / f"{int(time.time() * 1000):013d}-{secrets.token_hex(4)}{suffix}"
+        with MailboxStore._lock:
+            stamp = MailboxStore._last_stamp = max(int(time.time() * 1000), MailboxStore._last_stamp + 1)
+        return self.folder / f"{stamp:013d}-{secrets.token_hex(4)}{suffix}"
 
     def add_email(self, recipients, raw):
         """Keep an email as it arrived over SMTP (``raw`` bytes)."""

@@ -68,3 +68,25 @@ def test_scripts_read_what_arrived_as_json_newest_first_by_address(mailbox):
     assert [(item["to"], item["subject"], item["text"].strip()) for item in jordans] == [
         ("jordan@example.com", "Your code", "Your sign-in code is 123456.")]
     assert client.get("/items.json", query_string={"to": "nobody@example.com"}).get_json() == []
+
+
+def test_the_sms_inbox_lists_texts_newest_first_on_its_page_and_as_json(mailbox):
+    client, port = mailbox
+    send(port)  # an email: not a text, so not in the SMS inbox
+    client.post("/sms", json={"to": "+15550100199", "text": "Your sign-in code is 111111."})
+    client.post("/sms", json={"to": "+15550100288", "text": "Your visit is tomorrow <b>9:00</b>."})
+    client.post("/sms", json={"to": "+15550100199", "text": "Your sign-in code is 222222."})
+
+    page = client.get("/sms").get_data(as_text=True)
+    everything = client.get("/sms.json").get_json()
+    ones = client.get("/sms.json?to=+15550100199").get_json()  # the "+" arrives as a space: digits compare
+
+    assert "<h1>Development SMS inbox</h1>" in page and "&lt;b&gt;9:00&lt;/b&gt;" in page
+    assert page.index("222222") < page.index("tomorrow") < page.index("111111")
+    assert [item["text"] for item in everything] == [
+        "Your sign-in code is 222222.", "Your visit is tomorrow <b>9:00</b>.", "Your sign-in code is 111111."]
+    assert [(item["to"], item["text"]) for item in ones] == [
+        ("+15550100199", "Your sign-in code is 222222."), ("+15550100199", "Your sign-in code is 111111.")]
+    assert set(everything[0]) == {"id", "to", "text", "received_at"}
+    assert client.get("/sms.json", query_string={"to": "+1 555 010 0288"}).get_json()[0]["to"] == "+15550100288"
+    assert client.get("/sms.json", query_string={"to": "+15550100377"}).get_json() == []
