@@ -1,4 +1,6 @@
 """Marshmallow fields and validators every service's schemas use."""
+import re
+
 from marshmallow import ValidationError, fields, validate
 
 from shared.money import MAX_MINOR_UNITS
@@ -80,6 +82,29 @@ TRIMMED = Pattern(rf"^{_EDGE}(?:[^{_CONTROL}]*{_EDGE})?$", error="Must not be bl
 # One line with something besides spaces in it.
 NOT_BLANK_LINE = Pattern(rf"^[^{_CONTROL}]*{_EDGE}[^{_CONTROL}]*$", error=ONE_LINE_ERROR)
 PHONE = Pattern(r"^\+?[0-9 ().-]{7,20}$", error="Enter a phone number such as +1 555 010 0199.")
+MOBILE_ERROR = "Enter the mobile number with + and its country code, such as +1 555 010 0199."
+# A number in international form as people type it: + and 7 to 15 digits (the first not 0), with spaces, dots,
+# hyphens or brackets between; MobileNumber keeps it in E.164 form, the digits after the + only.
+MOBILE = Pattern(r"^\+[ ().-]*[1-9](?:[ ().-]*[0-9]){6,14}[ ().-]*$", error=MOBILE_ERROR)
+MOBILE_LENGTH = 32
+E164_SEPARATORS = re.compile(r"[ ().-]")
+
+
+class MobileNumber(fields.String):
+    """A mobile phone number, which texts (sign-in codes) go to: accepted as typed, kept in E.164 form.
+
+    ``+1 (555) 010-0199`` becomes ``+15550100199``; a number without its country code is refused on the field.
+    The pattern and length are checked on the value as sent, so the OpenAPI document says exactly what is accepted.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=[MOBILE, validate.Length(max=MOBILE_LENGTH)], **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        for check in self.validators:
+            check(text)
+        return E164_SEPARATORS.sub("", text)
 SIX_DIGITS = Pattern(r"^[0-9]{6}$", error="Enter the 6-digit code.")
 CUSTOM_FIELD_KEY = Pattern(r"^[a-z][a-z0-9_]{0,63}$",
                            error="Use lowercase letters, digits and underscores, starting with a letter.")

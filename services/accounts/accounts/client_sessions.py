@@ -21,8 +21,7 @@ def start(session, user, account_id=None):
 def describe(user, csrf_token, current, accounts):
     """Return what the portal shows of a session: who, which account now, which others."""
     return {"csrf_token": csrf_token,
-            "portal_user": {"id": user.id, "email": user.email, "username": user.username,
-                            "phone": user.phone},
+            "portal_user": {"id": user.id, "email": user.email, "username": user.username},
             "account": current, "accounts": accounts}
 
 

@@ -21,8 +21,7 @@ def _invitee(session, tenant_id, client):
     user = session.scalar(select(PortalUser).where(PortalUser.tenant_id == tenant_id,
                                                    func.lower(PortalUser.email) == client.email.lower()))
     if user is None:
-        user = PortalUser(tenant_id=tenant_id, email=client.email.lower(),
-                          phone=client.mobile_phone, created_at=utcnow())
+        user = PortalUser(tenant_id=tenant_id, email=client.email.lower(), created_at=utcnow())
         session.add(user)
         session.flush()
     return user

@@ -1,16 +1,17 @@
-"""One-time sign-in codes: sent by text (else email), good for ten minutes and five guesses."""
+"""One-time sign-in codes: sent by text to the client's mobile number (else email), good for ten minutes and five
+guesses."""
 from sqlalchemy import select
 
 from accounts import client_sessions, throttling, tokens
 from accounts.models import PortalUser, SignInToken
-from accounts.portal_users import find_by_login, linked_accounts
+from accounts.portal_users import find_by_login, linked_accounts, own_account
 from accounts.sign_in import require_method
 from shared.errors import Unauthenticated
 from shared.events import LOGIN_CODE_ISSUED
 
 
 def request_code(session, outbox, tenant_id, values, address, settings):
-    """Send a code to the login's phone (else email); answer the same whether or not the login exists."""
+    """Send a code to the login's mobile number (else email); answer the same whether or not the login exists."""
     require_method(settings, "one_time_code")
     user = find_by_login(session, tenant_id, values["login"], settings)
     who = throttling.login_identity(user, values["login"])  # every request counts: codes cost money to send
@@ -21,11 +22,18 @@ def request_code(session, outbox, tenant_id, values, address, settings):
     code = tokens.new_code()
     row = tokens.issue(session, tenant_id, user, "login_code", tokens.CODE_TTL, code, attempt=attempt)
     if user is not None:
-        channel, to = ("sms", user.phone) if user.phone else ("email", user.email)
+        channel, to = code_destination(session, user)
         outbox.add(session, LOGIN_CODE_ISSUED, {
             "portal_user_id": user.id, "channel": channel, "to": to, "code": code,
             "expires_at": row.expires_at.isoformat()}, tenant_id=tenant_id)
     return {"attempt": attempt}
+
+
+def code_destination(session, user):
+    """Where ``user``'s code goes: ``("sms", number)`` to the mobile number of their own account (the one on their
+    Account tab), else ``("email", address)``."""
+    account = own_account(session, user)
+    return ("sms", account.mobile_phone) if account is not None and account.mobile_phone else ("email", user.email)
 
 
 def sign_in_with_code(session, tenant_id, attempt, values, settings, address=None):

@@ -1,21 +1,24 @@
-"""The client's Account tab: contact details, username, custom fields, password and email address."""
+"""The client's Account tab: contact details (the account's phone and mobile numbers), username, custom fields,
+password and email address."""
 from sqlalchemy import func, select
 
 from accounts import access, client_sessions, throttling, tokens
 from accounts.custom_fields import custom_field_values, set_custom_field_values
 from accounts.models import ClientAccount, PortalUser, SignInToken
 from accounts.passwords import hash_client_password, require_current_password
-from accounts.portal_users import greeting_name, set_username
+from accounts.portal_users import greeting_name, own_account, set_username
 from accounts.security_questions import questions_of
 from shared.errors import Unauthenticated, invalid
 from shared.events import EMAIL_CHANGE_CODE_ISSUED
 
 
 def describe(session, user, account_id, settings):
-    """Return the Account tab of ``user`` acting for ``account_id``."""
+    """Return the Account tab of ``user`` acting for ``account_id``: the phone numbers are the account's, and
+    ``sign_in_codes_here`` says whether its mobile number is the one ``user``'s sign-in codes go to."""
+    account, own = session.get(ClientAccount, account_id), own_account(session, user)
     return {
-        "email": user.email, "username": user.username, "phone": user.phone,
-        "mobile_phone": session.get(ClientAccount, account_id).mobile_phone,
+        "email": user.email, "username": user.username, "phone": account.phone,
+        "mobile_phone": account.mobile_phone, "sign_in_codes_here": own is not None and own.id == account_id,
         "use_usernames": settings["use_usernames"],
         "security_questions_enabled": settings["security_questions_enabled"],
         "security_questions": questions_of(user, settings),
@@ -38,10 +41,10 @@ def update(session, user, account_id, rights, values, settings):
                                 settings["custom_fields_visible"])
     if "username" in values:
         set_username(session, user, values["username"], required=settings["use_usernames"])
-    if "phone" in values:
-        user.phone = values["phone"]
-    if "mobile_phone" in values:
-        session.get(ClientAccount, account_id).mobile_phone = values["mobile_phone"]
+    account = session.get(ClientAccount, account_id)
+    for name in ("phone", "mobile_phone"):  # the account's numbers, as the staff's client page edits them
+        if name in values:
+            setattr(account, name, values[name])
 
 
 def change_password(session, user, values, settings, keep_token=None):

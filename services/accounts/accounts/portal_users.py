@@ -1,5 +1,6 @@
 """Portal users and their links to client accounts: finding them, linking them, the staff's list of them."""
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from accounts.clients import find_client, portal_user_of
 from accounts.models import ClientAccount, PortalLink, PortalUser, SignInToken
@@ -24,6 +25,21 @@ def linked_accounts(session, user):
                            .where(PortalLink.portal_user_id == user.id)
                            .order_by(ClientAccount.parent_id.is_not(None), ClientAccount.name)).all()
     return [{"id": account.id, "name": account.name, "rights": rights} for account, rights in rows]
+
+
+def own_account(session, user):
+    """The client account whose mobile number is ``user``'s, or None: a main account linked to them of which they
+    are the first portal user (the one invited for it, as the staff's client page shows), the oldest if several.
+
+    Its ``mobile_phone`` is the one number the client edits on the Account tab, staff edit on the client's page
+    and sign-in codes go to; a person linked to someone else's account (a second user) never gets its number.
+    """
+    earlier = aliased(PortalLink)
+    return session.scalars(
+        select(ClientAccount).join(PortalLink, PortalLink.account_id == ClientAccount.id)
+        .where(PortalLink.portal_user_id == user.id, ClientAccount.parent_id.is_(None),
+               ~exists().where(earlier.account_id == ClientAccount.id, earlier.portal_user_id < user.id))
+        .order_by(ClientAccount.id).limit(1)).first()
 
 
 def activate(session, outbox, user, via):

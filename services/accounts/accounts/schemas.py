@@ -1,7 +1,7 @@
 """Marshmallow schemas for the accounts service's RPC inputs and outputs."""
 from marshmallow import Schema, fields, post_load, validate
 
-from shared.fields import CUSTOM_FIELD_KEY, PHONE, SIX_DIGITS, USERNAME, Pattern, id_field, id_list
+from shared.fields import CUSTOM_FIELD_KEY, PHONE, MobileNumber, SIX_DIGITS, USERNAME, Pattern, id_field, id_list
 
 SLUG = Pattern(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$",
                error="Use 1-40 lowercase letters, digits or hyphens.")
@@ -84,7 +84,7 @@ class NewClientSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     email = fields.Email(allow_none=True, load_default=None, validate=EMAIL)
     phone = fields.String(allow_none=True, load_default=None, validate=PHONE)
-    mobile_phone = fields.String(allow_none=True, load_default=None, validate=PHONE)
+    mobile_phone = MobileNumber(allow_none=True, load_default=None)
     address = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=300))
     parent_id = id_field(allow_none=True, load_default=None)
 
@@ -139,7 +139,7 @@ class ResetPasswordSchema(Schema):
 class MyAccountChangesSchema(Schema):
     username = AcceptInvitationSchema._declared_fields["username"]
     phone = fields.String(allow_none=True, validate=PHONE)
-    mobile_phone = fields.String(allow_none=True, validate=PHONE)
+    mobile_phone = MobileNumber(allow_none=True)
     custom_fields = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True))
 
 

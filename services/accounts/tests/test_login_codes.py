@@ -6,9 +6,9 @@ import json
 import pytest
 from sqlalchemy import select, update
 
-from accounts.models import SignInToken, platform
+from accounts.models import PortalUser, SignInToken, platform
 from accounts.tokens import SPENT_CODE, WRONG_CODE
-from shared.errors import RateLimited, Unauthenticated
+from shared.errors import InvalidInput, RateLimited, Unauthenticated
 
 
 def ask_code(accounts, tenant, login="ann@example.com", address="10.0.0.1"):
@@ -41,14 +41,54 @@ def test_no_code_or_link_rests_in_plain_text_in_the_outbox(accounts, tenant, sig
     assert code not in rows and token not in rows and change_code not in rows
 
 
-def test_a_code_goes_by_text_to_a_phone_else_by_email(accounts, tenant, signed_in):
+def test_a_code_goes_by_text_to_the_mobile_on_the_account_tab_else_by_email(accounts, tenant, signed_in):
     ask_code(accounts, tenant)
     assert accounts.published("login_code_issued")[-1]["channel"] == "email"
-    accounts.client(tenant, signed_in).update_my_account({"phone": "+1 555 010 0199"})
+    client = accounts.client(tenant, signed_in)
+    client.update_my_account({"phone": "+1 555 010 0100"})  # a landline: codes still by email
+    ask_code(accounts, tenant)
+    assert accounts.published("login_code_issued")[-1]["channel"] == "email"
+    client.update_my_account({"mobile_phone": "+1 (555) 010-0199"})
     ask_code(accounts, tenant)
     assert accounts.published("login_code_issued")[-1] | {"code": None, "expires_at": None} == {
-        "portal_user_id": signed_in["portal_user"]["id"], "channel": "sms", "to": "+1 555 010 0199",
+        "portal_user_id": signed_in["portal_user"]["id"], "channel": "sms", "to": "+15550100199",
         "code": None, "expires_at": None}
+    client.update_my_account({"mobile_phone": "+44 7700 900123"})
+    ask_code(accounts, tenant)
+    assert accounts.published("login_code_issued")[-1]["to"] == "+447700900123"
+    client.update_my_account({"mobile_phone": None})
+    ask_code(accounts, tenant)
+    assert accounts.published("login_code_issued")[-1]["channel"] == "email"
+
+
+def test_staff_editing_the_clients_mobile_changes_where_codes_go(accounts, tenant, staff, invited, signed_in):
+    main, _ = invited
+    staff.update_client(main["id"], {"mobile_phone": "+1 555 010 0177"})
+    ask_code(accounts, tenant)
+    assert accounts.published("login_code_issued")[-1]["to"] == "+15550100177"
+    assert accounts.client(tenant, signed_in).get_my_account()["mobile_phone"] == "+15550100177"
+
+
+def test_a_second_user_of_an_account_never_gets_codes_at_its_mobile(accounts, tenant, staff, invited, signed_in):
+    main, _ = invited
+    staff.update_client(main["id"], {"mobile_phone": "+1 555 010 0177"})
+    partner = staff.create_client({"name": "Bo Lee", "email": "bo@example.com"})
+    staff.invite_clients([partner["id"]])
+    bo = accounts.db.scalar(select(PortalUser).where(PortalUser.email == "bo@example.com"))
+    staff.link_portal_user(bo.id, main["id"], "manage")
+    ask_code(accounts, tenant, login="bo@example.com")
+    assert accounts.published("login_code_issued")[-1] | {"code": None, "expires_at": None} == {
+        "portal_user_id": bo.id, "channel": "email", "to": "bo@example.com", "code": None, "expires_at": None}
+
+
+@pytest.mark.parametrize("number", ["555 010 0199", "+0 555 010 0199", "+1 555", "+1 555 010 0199 ext 2",
+                                    "+1" + " " * 40 + "5550100199"])
+def test_a_mobile_number_without_its_country_code_is_refused_on_the_field(accounts, tenant, signed_in, number):
+    client = accounts.client(tenant, signed_in)
+    with pytest.raises(InvalidInput) as refused:
+        client.update_my_account({"mobile_phone": number})
+    assert set(refused.value.fields) == {"mobile_phone"}
+    assert client.get_my_account()["mobile_phone"] is None
 
 
 def test_no_code_is_sent_to_an_unknown_login(accounts, tenant, signed_in):

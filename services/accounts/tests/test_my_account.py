@@ -30,7 +30,8 @@ def test_the_account_tab_reads_and_changes_details_and_custom_fields(client):
         "phone": "+1 555 010 0142", "mobile_phone": "+1 555 010 0143",
         "custom_fields": {"gate_code": "4512", "lawn_size": 250, "moved_in": "2024-05-01", "dog": "Yes"}})
     assert changed == client.get_my_account()
-    assert (changed["phone"], changed["mobile_phone"]) == ("+1 555 010 0142", "+1 555 010 0143")
+    assert (changed["phone"], changed["mobile_phone"]) == ("+1 555 010 0142", "+15550100143")  # mobile: E.164
+    assert changed["sign_in_codes_here"] is True
     assert {field["key"]: field["value"] for field in changed["custom_fields"]} == {
         "gate_code": "4512", "lawn_size": "250", "moved_in": "2024-05-01", "dog": "Yes"}
 
@@ -52,7 +53,10 @@ def test_a_view_only_link_may_not_change_custom_fields(accounts, staff, tenant, 
     viewer = accounts.client(tenant, switched)
     with pytest.raises(PermissionDenied):
         viewer.update_my_account({"custom_fields": {"gate_code": "1"}})
-    assert viewer.update_my_account({"phone": "+1 555 010 0144"})["phone"] == "+1 555 010 0144"
+    changed = viewer.update_my_account({"phone": "+1 555 010 0144", "mobile_phone": "+1 555 010 0145"})
+    assert (changed["phone"], changed["mobile_phone"], changed["sign_in_codes_here"]) == (
+        "+1 555 010 0144", "+15550100145", False)  # the shop's numbers, not where Ann's codes go
+    assert staff.get_client(shop["id"])["mobile_phone"] == "+15550100145"
 
 
 def test_only_a_signed_in_client_of_the_account_has_an_account_tab(accounts, tenant, staff, signed_in):

@@ -3,7 +3,7 @@ from marshmallow import Schema, fields, validate
 
 from gateway.schemas.common import CUSTOM_FIELD_VALUE, CustomFieldValueSchema, json_scalar_or_null
 from gateway.schemas.portal.sign_in import PASSWORD
-from shared.fields import NEW_PASSWORD_LENGTH, PHONE, SIX_DIGITS, USERNAME
+from shared.fields import NEW_PASSWORD_LENGTH, PHONE, MobileNumber, SIX_DIGITS, USERNAME
 
 
 class MyAccountSchema(Schema):
@@ -11,6 +11,8 @@ class MyAccountSchema(Schema):
     username = fields.String(allow_none=True)
     phone = fields.String(allow_none=True)
     mobile_phone = fields.String(allow_none=True)
+    sign_in_codes_here = fields.Boolean(metadata={
+        "description": "Whether `mobile_phone` is where this client's sign-in codes go (it is on their own account)."})
     use_usernames = fields.Boolean()
     security_questions_enabled = fields.Boolean()
     security_questions = fields.List(fields.String())
@@ -20,7 +22,7 @@ class MyAccountSchema(Schema):
 class MyAccountChangesSchema(Schema):
     username = fields.String(validate=USERNAME)
     phone = fields.String(allow_none=True, validate=PHONE)
-    mobile_phone = fields.String(allow_none=True, validate=PHONE)
+    mobile_phone = MobileNumber(allow_none=True, metadata={"description": "Where texts to the client go, sign-in codes included: + and the country code, spaces, dots, hyphens or brackets allowed; kept in E.164 form (`+15550100199`)."})
     custom_fields = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=64)),
                                 values=fields.Raw(allow_none=True, validate=json_scalar_or_null,
                                                   metadata=CUSTOM_FIELD_VALUE),

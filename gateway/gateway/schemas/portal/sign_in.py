@@ -70,7 +70,6 @@ class PortalUserSchema(Schema):
     id = fields.Integer()
     email = fields.String()
     username = fields.String(allow_none=True)
-    phone = fields.String(allow_none=True)
 
 
 class LinkedAccountSchema(Schema):

@@ -2,7 +2,7 @@
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from gateway.schemas.common import CUSTOM_FIELD_VALUE, CustomFieldValueSchema, json_scalar_or_null
-from shared.fields import CUSTOM_FIELD_KEY, PHONE, id_field, id_list, integer_field
+from shared.fields import CUSTOM_FIELD_KEY, PHONE, MobileNumber, id_field, id_list, integer_field
 
 # Shapes, sizes and formats (the rules in shared/fields.py that accounts applies too); accounts and
 # notifications apply the rules that depend on their data (which keys exist, image checks, HTML sanitising).
@@ -64,7 +64,7 @@ class ClientChangesSchema(Schema):
     name = fields.String(validate=validate.Length(min=1, max=120))
     email = fields.Email(allow_none=True, validate=validate.Length(max=254))
     phone = fields.String(allow_none=True, validate=PHONE)
-    mobile_phone = fields.String(allow_none=True, validate=PHONE)
+    mobile_phone = MobileNumber(allow_none=True, metadata={"description": "Where texts to the client go, sign-in codes included: + and the country code, spaces, dots, hyphens or brackets allowed; kept in E.164 form (`+15550100199`)."})
     address = fields.String(allow_none=True, validate=validate.Length(max=300))
 
 

@@ -31,11 +31,18 @@ def may_edit_custom_fields():
     return g.client_session["account"]["rights"] == "manage"
 
 
+def mobile_hint(mine):
+    """Say what the mobile number is for: this client's sign-in codes when the account is their own."""
+    use = "Your sign-in codes go here by text message." if mine["sign_in_codes_here"] else (
+        "Texts about this account go here.")
+    return f"{use} With + and the country code, such as +1 555 010 0199."
+
+
 def details_inputs(mine):
     """Return the contact detail, username and (editable) custom field inputs, filled with the stored values."""
     inputs = [Field("phone", "tel", "Phone", "Such as +1 555 010 0199.", autocomplete="tel", value=mine["phone"] or ""),
-              Field("mobile_phone", "tel", "Mobile phone", "Sign-in codes go here by text message.",
-                    autocomplete="tel", value=mine["mobile_phone"] or "")]
+              Field("mobile_phone", "tel", "Mobile phone", mobile_hint(mine), autocomplete="tel",
+                    value=mine["mobile_phone"] or "")]
     if mine["use_usernames"]:
         inputs.insert(0, Field("username", "text", "Username", "You can sign in with it instead of your email.",
                                autocomplete="username", value=mine["username"] or ""))

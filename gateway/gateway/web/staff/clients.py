@@ -46,7 +46,8 @@ def contact_fields():
         Field("email", "email", "Email address", "Invitations, receipts and sign-in codes go here.",
               nullable=True),
         Field("phone", "tel", "Phone", "Such as +1 555 010 0199.", nullable=True),
-        Field("mobile_phone", "tel", "Mobile phone", "Sign-in codes go here by text message.", nullable=True),
+        Field("mobile_phone", "tel", "Mobile phone", "Texts go here, and the client's sign-in codes. With + and the "
+              "country code, such as +1 555 010 0199.", nullable=True),
         Field("address", "text", "Address", nullable=True),
     ]
 
