@@ -283,7 +283,7 @@ def test_a_client_switches_between_linked_properties(system, business):
     assert switched.status_code == 200
     assert switched.get_json()["account"]["id"] == cottage["id"]
     assert get(system, business, "/me", session["token"]).get_json()["account"]["name"] == "Lake Cottage"
-    assert my_account(system, business, session["token"])["mobile_phone"] == "+1 555 010 0111"
+    assert my_account(system, business, session["token"])["mobile_phone"] == "+15550100111"
 
 
 def test_switching_to_an_account_that_is_not_linked_is_404(system, business):
@@ -399,7 +399,7 @@ def test_the_account_tab_reads_and_changes_details_and_custom_fields(system, bus
     assert response.status_code == 200
     changed = my_account(system, business, session["token"])
     assert response.get_json() == changed
-    assert (changed["phone"], changed["mobile_phone"]) == ("+1 555 010 0142", "+1 555 010 0143")
+    assert (changed["phone"], changed["mobile_phone"]) == ("+1 555 010 0142", "+15550100143")  # mobile: E.164
     values = {field["key"]: field["value"] for field in changed["custom_fields"]}
     assert values["gate_code"] == "4512" and values["moved_in"] == "2024-05-01" and values["dog"] == "Yes"
     assert float(values["lawn_size"]) == 250
@@ -408,12 +408,13 @@ def test_the_account_tab_reads_and_changes_details_and_custom_fields(system, bus
 @pytest.mark.parametrize("changes, field", [
     ({"phone": 5550100}, "phone"),
     ({"phone": "+1 " + "5" * 40}, "phone"),
+    ({"mobile_phone": "555 010 0199"}, "mobile_phone"),
     ({"favourite_colour": "green"}, "favourite_colour"),
     ({"custom_fields": {"lawn_size": "a lot"}}, "custom_fields"),
     ({"custom_fields": {"lawn_size": [1, 2]}}, "custom_fields"),
     ({"custom_fields": {"moved_in": "31/02/2024"}}, "custom_fields"),
     ({"custom_fields": "lawn_size=3"}, "custom_fields"),
-], ids=["phone not text", "phone too long", "unknown field", "number field given words", "list value",
+], ids=["phone not text", "phone too long", "mobile without country code", "unknown field", "number field given words", "list value",
         "not a date", "custom fields not an object"])
 def test_invalid_account_changes_are_refused_and_change_nothing(system, business, changes, field):
     for custom in ({"key": "lawn_size", "label": "Lawn size", "type": "number"},
