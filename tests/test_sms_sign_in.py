@@ -2,6 +2,7 @@
 notifications sends it through the SMS adapter ``make up`` uses (``SMS_PROVIDER=http``) to the development SMS
 inbox, and the client signs in with the code read from the inbox's JSON view.
 """
+import importlib.util
 import re
 import secrets
 
@@ -124,3 +125,15 @@ def test_changing_the_mobile_on_the_account_tab_changes_where_the_next_code_goes
 
     assert verified.status_code == 201 and verified.get_json()["portal_user"]["id"] == session["portal_user"]["id"]
     assert len(texts_to(sms_inbox, first)) == 1  # the old number got no second code
+
+
+def test_the_demo_seed_texts_a_code_to_the_demo_clients_mobile(system, sms_inbox, business):
+    spec = importlib.util.spec_from_file_location("seed_sms", "scripts/seed_sms.py")
+    seed_sms = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(seed_sms)
+    client, session = registered_client(system, business)
+    client_context = system.client_context(business, session["portal_user"]["id"], client["id"])
+
+    seed_sms.seed_sms(system.rpc, system.visitor_context(business), client_context, client["email"])
+
+    assert re.fullmatch(r"[0-9]{6}", next_code(sms_inbox, "+15550100142"))
