@@ -414,8 +414,8 @@ def test_the_account_tab_reads_and_changes_details_and_custom_fields(system, bus
     ({"custom_fields": {"lawn_size": [1, 2]}}, "custom_fields"),
     ({"custom_fields": {"moved_in": "31/02/2024"}}, "custom_fields"),
     ({"custom_fields": "lawn_size=3"}, "custom_fields"),
-], ids=["phone not text", "phone too long", "mobile without country code", "unknown field", "number field given words", "list value",
-        "not a date", "custom fields not an object"])
+], ids=["phone not text", "phone too long", "mobile without country code", "unknown field",
+        "number field given words", "list value", "not a date", "custom fields not an object"])
 def test_invalid_account_changes_are_refused_and_change_nothing(system, business, changes, field):
     for custom in ({"key": "lawn_size", "label": "Lawn size", "type": "number"},
                    {"key": "moved_in", "label": "Moved in", "type": "date"}):

@@ -14,7 +14,8 @@ LONGEST_SMS = 1600
 
 
 def digits(number):
-    """A number's digits only: ``+1 555-010-0199``, ``15550100199`` and a ``+`` that a query string made a space match."""
+    """A number's digits only, so ``+1 555-010-0199``, ``15550100199`` and a ``+`` a query string made a space
+    all match."""
     return re.sub(r"[^0-9]", "", number or "")
 
 
@@ -69,7 +70,7 @@ def create_app(folder):
 
     @app.get("/sms.json")
     def sms_listing():
-        """The texts as JSON, newest first (``?to=`` one number, compared by its digits): what tests read codes from."""
+        """The texts as JSON, newest first (``?to=`` one number, compared by its digits): tests read codes here."""
         return jsonify([{"id": item.id, "to": item.to, "text": item.text, "received_at": item.received_at}
                         for item in texts(store, request.args.get("to"))])
 

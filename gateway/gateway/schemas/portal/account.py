@@ -22,7 +22,9 @@ class MyAccountSchema(Schema):
 class MyAccountChangesSchema(Schema):
     username = fields.String(validate=USERNAME)
     phone = fields.String(allow_none=True, validate=PHONE)
-    mobile_phone = MobileNumber(allow_none=True, metadata={"description": "Where texts to the client go, sign-in codes included: + and the country code, spaces, dots, hyphens or brackets allowed; kept in E.164 form (`+15550100199`)."})
+    mobile_phone = MobileNumber(allow_none=True, metadata={"description": (
+        "Where texts to the client go, sign-in codes included: + and the country code, spaces, dots, hyphens or "
+        "brackets allowed; kept in E.164 form (`+15550100199`).")})
     custom_fields = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=64)),
                                 values=fields.Raw(allow_none=True, validate=json_scalar_or_null,
                                                   metadata=CUSTOM_FIELD_VALUE),

@@ -64,7 +64,9 @@ class ClientChangesSchema(Schema):
     name = fields.String(validate=validate.Length(min=1, max=120))
     email = fields.Email(allow_none=True, validate=validate.Length(max=254))
     phone = fields.String(allow_none=True, validate=PHONE)
-    mobile_phone = MobileNumber(allow_none=True, metadata={"description": "Where texts to the client go, sign-in codes included: + and the country code, spaces, dots, hyphens or brackets allowed; kept in E.164 form (`+15550100199`)."})
+    mobile_phone = MobileNumber(allow_none=True, metadata={"description": (
+        "Where texts to the client go, sign-in codes included: + and the country code, spaces, dots, hyphens or "
+        "brackets allowed; kept in E.164 form (`+15550100199`).")})
     address = fields.String(allow_none=True, validate=validate.Length(max=300))
 
 
