@@ -4,31 +4,13 @@ inbox, and the client signs in with the code read from the inbox's JSON view.
 """
 import importlib.util
 import re
-import secrets
 
 import pytest
-import requests
 
-from portico_testing import wait_for
-from sandbox_mailbox.app import create_app as create_mailbox_app
-from sandbox_processor.testing import serving
 from tests.portal_helpers import CLIENT_PASSWORD, bearer, new_address, portal_api, registered_client
+from tests.sms_inbox import mobile, next_code, sms_inbox, texts_to  # noqa: F401 (sms_inbox is a fixture)
 
 pytestmark = pytest.mark.backends("postgresql")
-
-CODE = re.compile(r"sign-in code is ([0-9]{6})")
-
-
-@pytest.fixture(scope="module")
-def sms_inbox(system, tmp_path_factory):
-    """The development mailbox, with notifications sending texts to it as under ``make up``; its base URL."""
-    app = create_mailbox_app(tmp_path_factory.mktemp("mailbox"))
-    with serving(app) as url:
-        system.restart("notifications", SMS_PROVIDER="http", SMS_URL=f"{url}/sms")
-        try:
-            yield url
-        finally:
-            system.restart("notifications")
 
 
 @pytest.fixture
@@ -40,25 +22,6 @@ def business(system):
 @pytest.fixture
 def browser(system):
     return system.app.test_client()
-
-
-def mobile():
-    """A fresh mobile number, so no other test's texts are read."""
-    return f"+1555{secrets.randbelow(10 ** 7):07d}"
-
-
-def texts_to(inbox_url, number):
-    """The texts the inbox holds for ``number``, newest first, from its JSON view."""
-    response = requests.get(f"{inbox_url}/sms.json", params={"to": number}, timeout=5)
-    response.raise_for_status()
-    return response.json()
-
-
-def next_code(inbox_url, number, seen=0):
-    """Wait for a text beyond the ``seen`` ones to reach ``number``; return the code it carries."""
-    texts = wait_for(lambda: (found := texts_to(inbox_url, number)) and len(found) > seen and found, timeout=30,
-                     message=f"a sign-in code to reach {number} in the SMS inbox")
-    return CODE.search(texts[0]["text"]).group(1)
 
 
 def page(tenant, path=""):
