@@ -1,18 +1,8 @@
-"""The Twilio adapter against a local server that answers as Twilio's Messages API does: no network.
-
-The server is written here from Twilio's API reference: ``POST /2010-04-01/Accounts/<sid>/Messages.json`` with
-form fields, HTTP basic auth (account SID, auth token), a JSON message (``sid``, ``status``) on success and
-Twilio's error body (``code``, ``message``, ``more_info``, ``status``) on a refusal.
-"""
+"""The Twilio adapter against a local server that answers as Twilio's Messages API does
+(portico_testing/fake_twilio.py): no network."""
 import base64
-import json
 import logging
-import threading
-import time
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
 
 import pytest
 from sqlalchemy.orm import Session
@@ -23,10 +13,9 @@ from notifications.sms import SmsNotSent
 from notifications.sms_twilio import TwilioSettings, TwilioSmsProvider
 from notifications.messages import Draft
 from notifications.models import Base, Message
+from portico_testing.fake_twilio import SID, TOKEN, error, fake_twilio
 from shared.db import make_engine
 
-SID = "AC" + "0123456789abcdef" * 2
-TOKEN = "auth-token-that-must-stay-secret"
 SENDER = "+15550100100"
 SERVICE_SID = "MG" + "fedcba9876543210" * 2
 DELAYS = (5, 30, 120, 600)
@@ -62,64 +51,6 @@ def queue(engine, draft):
 def message(engine, message_id):
     with Session(engine) as session:
         return session.get(Message, message_id)
-
-
-class FakeTwilio(BaseHTTPRequestHandler):
-    """One endpoint, Messages.json; answers from ``server.script`` first, then accepts the text."""
-
-    def do_POST(self):  # noqa: N802 (the name http.server calls)
-        body = parse_qs(self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode())
-        self.server.requests.append({"path": self.path, "auth": self.headers.get("Authorization"),
-                                     "type": self.headers.get("Content-Type"),
-                                     "form": {key: values[0] for key, values in body.items()}})
-        if self.path != f"/2010-04-01/Accounts/{SID}/Messages.json":
-            return self.answer(404, error(20404, "The requested resource was not found", 404))
-        expected = "Basic " + base64.b64encode(f"{SID}:{TOKEN}".encode()).decode()
-        if self.headers.get("Authorization") != expected:
-            return self.answer(401, error(20003, "Authenticate", 401))
-        if self.server.script:
-            status, payload, delay = self.server.script.pop(0)
-            time.sleep(delay)
-            return self.answer(status, payload)
-        form = self.server.requests[-1]["form"]
-        self.answer(201, {"sid": f"SM{len(self.server.requests):032x}", "status": "queued", "account_sid": SID,
-                          "to": form.get("To"), "from": form.get("From"), "body": form.get("Body"),
-                          "messaging_service_sid": form.get("MessagingServiceSid"), "error_code": None,
-                          "num_segments": "1", "direction": "outbound-api", "api_version": "2010-04-01",
-                          "date_created": "Thu, 03 Dec 2026 01:00:00 +0000"})
-
-    def answer(self, status, payload):
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        try:
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting (the timeout test)
-            pass
-
-    def log_message(self, *args):
-        pass
-
-
-def error(code, text, status):
-    return {"code": code, "message": text, "more_info": f"https://www.twilio.com/docs/errors/{code}",
-            "status": status}
-
-
-@contextmanager
-def fake_twilio():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeTwilio)
-    server.requests, server.script = [], []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 def provider(server, timeout=5, **overrides):
