@@ -3,22 +3,28 @@ password and email address."""
 from sqlalchemy import func, select
 
 from accounts import access, client_sessions, throttling, tokens
+from accounts.clients import portal_user_of
 from accounts.custom_fields import custom_field_values, set_custom_field_values
 from accounts.models import ClientAccount, PortalUser, SignInToken
 from accounts.passwords import hash_client_password, require_current_password
 from accounts.portal_users import greeting_name, own_account, set_username
 from accounts.security_questions import questions_of
-from shared.errors import Unauthenticated, invalid
+from shared.errors import PermissionDenied, Unauthenticated, invalid
 from shared.events import EMAIL_CHANGE_CODE_ISSUED
 
+NUMBERS_NOT_YOURS = ("Only the account holder can change this account's phone numbers (its mobile number takes "
+                     "their sign-in codes). Ask them, or the business.")
 
-def describe(session, user, account_id, settings):
-    """Return the Account tab of ``user`` acting for ``account_id``: the phone numbers are the account's, and
-    ``sign_in_codes_here`` says whether its mobile number is the one ``user``'s sign-in codes go to."""
+
+def describe(session, user, account_id, settings, rights):
+    """Return the Account tab of ``user`` acting for ``account_id`` with ``rights``: the phone numbers are the
+    account's; ``sign_in_codes_here`` says whether its mobile number is the one ``user``'s sign-in codes go to, and
+    ``numbers_editable`` whether ``user`` may change the numbers."""
     account, own = session.get(ClientAccount, account_id), own_account(session, user)
     return {
         "email": user.email, "username": user.username, "phone": account.phone,
         "mobile_phone": account.mobile_phone, "sign_in_codes_here": own is not None and own.id == account_id,
+        "numbers_editable": numbers_editable(session, user, account, rights),
         "use_usernames": settings["use_usernames"],
         "security_questions_enabled": settings["security_questions_enabled"],
         "security_questions": questions_of(user, settings),
@@ -33,8 +39,18 @@ def names(session, user, account_id):
             "portal_user_id": user.id, "portal_user_name": greeting_name(session, user)}
 
 
+def numbers_editable(session, user, account, rights):
+    """Whether ``user`` may change ``account``'s phone numbers: with the right to manage it and, on a main account,
+    only as its first portal user (the account holder), since its mobile number takes their sign-in codes."""
+    if rights != "manage":
+        return False
+    holder = portal_user_of(session, account) if account.parent_id is None else None
+    return holder is None or holder.PortalUser.id == user.id
+
+
 def update(session, user, account_id, rights, values, settings):
-    """Apply the Account tab's changes; custom fields need the right to manage the account."""
+    """Apply the Account tab's changes; custom fields need the right to manage the account, its phone numbers the
+    account holder's own (``numbers_editable``)."""
     if "custom_fields" in values:
         access.require_manage_rights(rights)
         set_custom_field_values(session, user.tenant_id, account_id, values["custom_fields"],
@@ -42,6 +58,8 @@ def update(session, user, account_id, rights, values, settings):
     if "username" in values:
         set_username(session, user, values["username"], required=settings["use_usernames"])
     account = session.get(ClientAccount, account_id)
+    if ("phone" in values or "mobile_phone" in values) and not numbers_editable(session, user, account, rights):
+        raise PermissionDenied(NUMBERS_NOT_YOURS)
     for name in ("phone", "mobile_phone"):  # the account's numbers, as the staff's client page edits them
         if name in values:
             setattr(account, name, values[name])

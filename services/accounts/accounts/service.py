@@ -289,8 +289,8 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
 
     @tenant_rpc
     def get_my_account(self):
-        user, account_id, _ = access.signed_in_client(self.db, self.ctx)
-        return my_account.describe(self.db, user, account_id, self._general())
+        user, account_id, rights = access.signed_in_client(self.db, self.ctx)
+        return my_account.describe(self.db, user, account_id, self._general(), rights)
 
     @tenant_rpc
     def get_my_names(self):
@@ -305,7 +305,7 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
         general = self._general()
         my_account.update(self.db, user, account_id, rights, values, general)
         self.db.commit()
-        return my_account.describe(self.db, user, account_id, general)
+        return my_account.describe(self.db, user, account_id, general, rights)
 
     @tenant_rpc
     def change_my_password(self, data, keep_session=None):

@@ -53,10 +53,32 @@ def test_a_view_only_link_may_not_change_custom_fields(accounts, staff, tenant, 
     viewer = accounts.client(tenant, switched)
     with pytest.raises(PermissionDenied):
         viewer.update_my_account({"custom_fields": {"gate_code": "1"}})
+    with pytest.raises(PermissionDenied):
+        viewer.update_my_account({"phone": "+1 555 010 0144"})
+    assert viewer.get_my_account()["numbers_editable"] is False
+
+    staff.link_portal_user(signed_in["portal_user"]["id"], shop["id"], "manage")
     changed = viewer.update_my_account({"phone": "+1 555 010 0144", "mobile_phone": "+1 555 010 0145"})
     assert (changed["phone"], changed["mobile_phone"], changed["sign_in_codes_here"]) == (
         "+1 555 010 0144", "+15550100145", False)  # the shop's numbers, not where Ann's codes go
     assert staff.get_client(shop["id"])["mobile_phone"] == "+15550100145"
+
+
+def test_only_the_account_holder_changes_the_mobile_number_their_codes_go_to(accounts, staff, tenant, invited,
+                                                                            signed_in, client):
+    main, _ = invited
+    partner = staff.create_client({"name": "Bo Lee", "email": "bo@example.com"})
+    staff.invite_clients([partner["id"]])
+    bo = accounts.anonymous(tenant).accept_invitation(
+        accounts.published("portal_invitation_issued")[-1]["token"], {"password": PASSWORD})
+    staff.link_portal_user(bo["portal_user"]["id"], main["id"], "manage")
+    as_bo = accounts.client(tenant, accounts.anonymous(tenant).switch_account(bo["token"], main["id"]))
+
+    assert as_bo.get_my_account()["numbers_editable"] is False
+    with pytest.raises(PermissionDenied):
+        as_bo.update_my_account({"mobile_phone": "+1 555 010 0666"})
+    assert client.get_my_account()["numbers_editable"] is True
+    assert staff.get_client(main["id"])["mobile_phone"] is None
 
 
 def test_only_a_signed_in_client_of_the_account_has_an_account_tab(accounts, tenant, staff, signed_in):

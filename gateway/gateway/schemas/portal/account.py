@@ -13,6 +13,9 @@ class MyAccountSchema(Schema):
     mobile_phone = fields.String(allow_none=True)
     sign_in_codes_here = fields.Boolean(metadata={
         "description": "Whether `mobile_phone` is where this client's sign-in codes go (it is on their own account)."})
+    numbers_editable = fields.Boolean(metadata={
+        "description": "Whether this client may change `phone` and `mobile_phone`: with the right to manage the "
+                       "account and, on a main account, as its holder (its first portal user)."})
     use_usernames = fields.Boolean()
     security_questions_enabled = fields.Boolean()
     security_questions = fields.List(fields.String())

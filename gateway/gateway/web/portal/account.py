@@ -42,7 +42,7 @@ def details_inputs(mine):
     """Return the contact detail, username and (editable) custom field inputs, filled with the stored values."""
     inputs = [Field("phone", "tel", "Phone", "Such as +1 555 010 0199.", autocomplete="tel", value=mine["phone"] or ""),
               Field("mobile_phone", "tel", "Mobile phone", mobile_hint(mine), autocomplete="tel",
-                    value=mine["mobile_phone"] or "")]
+                    value=mine["mobile_phone"] or "")] if mine["numbers_editable"] else []
     if mine["use_usernames"]:
         inputs.insert(0, Field("username", "text", "Username", "You can sign in with it instead of your email.",
                                autocomplete="username", value=mine["username"] or ""))
@@ -87,7 +87,7 @@ def detail_changes(mine):
     """Return what the details form changes (inputs left out change nothing) and the problems found here."""
     form = request.form
     changes, errors, custom_changes = {}, {}, {}
-    for name in ("phone", "mobile_phone"):
+    for name in ("phone", "mobile_phone") if mine["numbers_editable"] else ():
         if name in form and form[name].strip() != (mine[name] or ""):
             changes[name] = form[name].strip() or None
     if mine["use_usernames"] and "username" in form:
