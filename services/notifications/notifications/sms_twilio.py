@@ -22,7 +22,6 @@ from twilio.rest import Client
 from notifications.sms import SmsNotSent, SmsProvider
 from shared.config import env
 
-TWILIO_API = "https://api.twilio.com"
 ACCOUNT_SID = re.compile(r"AC[0-9a-fA-F]{32}")
 MESSAGING_SERVICE_SID = re.compile(r"MG[0-9a-fA-F]{32}")
 E164 = re.compile(r"\+[1-9][0-9]{6,14}")
