@@ -1,7 +1,7 @@
 """The client's Account tab: contact details, username, custom fields, password and email address."""
 from sqlalchemy import func, select
 
-from accounts import access, client_sessions, throttling, tokens
+from accounts import access, audit_facts, client_sessions, throttling, tokens
 from accounts.custom_fields import custom_field_values, set_custom_field_values
 from accounts.models import ClientAccount, PortalUser, SignInToken
 from accounts.passwords import hash_client_password, require_current_password
@@ -30,8 +30,10 @@ def names(session, user, account_id):
             "portal_user_id": user.id, "portal_user_name": greeting_name(session, user)}
 
 
-def update(session, user, account_id, rights, values, settings):
-    """Apply the Account tab's changes; custom fields need the right to manage the account."""
+def update(session, outbox, user, account_id, rights, values, settings, by):
+    """Apply the Account tab's changes; custom fields need the right to manage the account. What changed is an
+    ``account_details_updated`` fact of ``by`` (``who(ctx)``)."""
+    before = audit_facts.account_tab(session, user, account_id, settings)
     if "custom_fields" in values:
         access.require_manage_rights(rights)
         set_custom_field_values(session, user.tenant_id, account_id, values["custom_fields"],
@@ -42,15 +44,18 @@ def update(session, user, account_id, rights, values, settings):
         user.phone = values["phone"]
     if "mobile_phone" in values:
         session.get(ClientAccount, account_id).mobile_phone = values["mobile_phone"]
+    after = audit_facts.account_tab(session, user, account_id, settings)
+    audit_facts.details_updated(session, outbox, user, account_id, before, after, by)
 
 
-def change_password(session, user, values, settings, keep_token=None):
+def change_password(session, outbox, user, values, settings, by, keep_token=None):
     """Replace the client's password, given the current one; end their other sessions and reset links."""
     new_hash = hash_client_password(values["new_password"], settings, "new_password")  # a weak one is no guess
     require_current_password(session, user, values["current_password"],
                              throttling.client_buckets(user.tenant_id, f"user:{user.id}", by_address=False))
     user.password_hash = new_hash
     credentials_changed(session, user, keep_token)
+    audit_facts.for_user(session, outbox, user, "password_changed", "Changed their password", by)
 
 
 def credentials_changed(session, user, keep_token):
@@ -75,7 +80,7 @@ def request_email_change(session, outbox, user, values):
     return {}
 
 
-def confirm_email_change(session, user, values, keep_token=None):
+def confirm_email_change(session, outbox, user, values, by, keep_token=None):
     """Move the client to the new address when ``values`` hold the code sent there."""
     row = session.scalar(select(SignInToken).where(
         SignInToken.portal_user_id == user.id, SignInToken.purpose == "email_change",
@@ -86,8 +91,10 @@ def confirm_email_change(session, user, values, keep_token=None):
             tokens.check_code(session, row, values["code"])
         except Unauthenticated as error:  # the client is signed in: this is a form error, not a 401
             raise invalid("code", error.message) from None
-    user.email = row.new_email
+    before, user.email = user.email, row.new_email
     credentials_changed(session, user, keep_token)
+    audit_facts.for_user(session, outbox, user, "email_changed", "Changed their sign-in email", by,
+                         {"email": [before, user.email]})
     return {"email": user.email}
 
 
