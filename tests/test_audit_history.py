@@ -17,7 +17,9 @@ from accounts.models import platform as accounts_tables
 from billing.models import platform as billing_tables
 from portico_testing import wait_for
 from shared.messaging import broker_connection, publish_confirmed
+from scripts.seed_audit import PHONE, seed_audit
 from tests.portal_helpers import CLIENT_PASSWORD, bearer, portal_api, registered_client
+from tests.test_deadlines import card_token
 from tickets.models import platform as tickets_tables
 
 pytestmark = pytest.mark.backends("postgresql")
@@ -35,6 +37,7 @@ class Business:
         self.tenant, self.credentials = system.new_tenant(slug=f"history-{uuid.uuid4().hex[:8]}")
         self.staff_headers = bearer(system.staff_token(self.credentials))
         self.client_record, session = registered_client(system, self.tenant, name="Harper Client")
+        self.portal_user_id = session["portal_user"]["id"]
         self.account_id = self.client_record["id"]
         self.client_headers = bearer(session["token"])
 
@@ -203,3 +206,22 @@ def test_the_staff_page_shows_who_when_where_and_what_changed_with_filters(syste
     exported = pages.get(f"/staff/clients/{business.account_id}/history.csv?actor_kind=client")
     assert exported.mimetype == "text/csv" and "signed_in" in exported.get_data(as_text=True)
     assert pages.get("/staff/clients/999999999/history").status_code == 404
+
+
+def test_the_demo_history_has_sign_ins_from_a_phone_and_a_laptop_and_alerts_from_facts(system, business):
+    owner_id = business.tenant["owner"]["id"]
+    jordan = system.client_context(business.tenant, business.portal_user_id, business.account_id)
+    seed_audit(system.rpc, system.context(business.tenant), system.visitor_context(business.tenant), jordan,
+               business.client_record["email"], CLIENT_PASSWORD, owner_id, lambda: card_token(system))
+    business.wait_for_actions("sign_in_failed", "signed_in", "account_details_updated", "card_added")
+    items = business.history()["items"]
+    assert [item["action"] for item in items].count("signed_in") == 2
+    card = next(item for item in items if item["action"] == "card_added")
+    assert card["origin"] == {"ip": PHONE["origin_ip"], "device": PHONE["origin_device"]}
+    def two_alerts():
+        found = system.rpc.call("notifications", "list_my_alerts", context=system.context(business.tenant))
+        return found if len(found) >= 2 else None
+
+    alerts = wait_for(two_alerts, timeout=30, message="the alerts raised from facts")
+    assert {alert["action"] for alert in alerts} >= {"account_details_updated", "card_added"}
+    assert f"Account {business.account_id} added Visa ending 4242." in [alert["text"] for alert in alerts]
