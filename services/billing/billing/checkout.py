@@ -14,7 +14,7 @@ Row locks are taken in one order everywhere, so no two paths ever wait on each o
 circle: a charge run's item; the pending payment being settled; invoices, in id order; payments
 holding credit, in id order; last, the idempotency record.
 """
-from billing import idempotency
+from billing import audit_facts, idempotency
 from billing.credit import available_credit
 from billing.history import describe_payment
 from billing.invoices import find_invoice, refuse_void, refuse_void_ids
@@ -72,6 +72,9 @@ def pay_invoices(session, outbox, processor, tenant_id, account_id, key, request
         invoices = settle(session, outbox, payment, status, charge_id, message, actor, origin)
         if status != "succeeded" and one_off:
             method.removed_at = utcnow()  # a card that was just declined is not kept on file
+        elif one_off and values["save_method"]:  # kept on file: the client added it, paying
+            audit_facts.method_added(session, outbox, method, {"actor": actor or audit_facts.SYSTEM,
+                                                               "origin": origin})
         return answer(session, claim, answer_for(payment, status, message, invoices, method))
 
     return idempotency.idempotent(session, tenant_id, key, {"account_id": account_id, **request}, work)

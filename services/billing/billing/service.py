@@ -122,6 +122,8 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
     def apply_prepayment(self, request):
         tenant_id = access.staff_tenant(self.ctx)
         payment = credit.apply_prepayment_by_hand(self.db, tenant_id, load_or_raise(ApplyCreditSchema, request))
+        audit_facts.record(self.db, self.outbox, tenant_id, payment.account_id, "credit_applied",
+                           "Applied a prepayment's credit to invoices", who(self.ctx))
         self.db.commit()
         return history.describe_payment(payment)
 
@@ -129,6 +131,8 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
     def set_autopay_lock(self, account_id, locked):
         tenant_id = self._known_account(access.staff_tenant(self.ctx), account_id)
         row = autopay.set_lock(self.db, tenant_id, account_id, locked)
+        audit_facts.record(self.db, self.outbox, tenant_id, account_id, "autopay_locked" if row.locked else
+                           "autopay_unlocked", "Locked autopay on" if row.locked else "Unlocked autopay", who(self.ctx))
         self.db.commit()
         return {"account_id": row.account_id, "locked": row.locked, "enrolled": row.enrolled}
 

@@ -2,6 +2,10 @@
 the change, naming a method by its label only (never its token or number)."""
 import json
 
+import pytest
+
+from shared.errors import PaymentDeclined
+
 ACCOUNT, STAFF_ID = 42, 7  # conftest's
 VISA = {"token": "tok_visa_4242", "kind": "card", "brand": "visa", "last4": "4242", "exp_month": 12,
         "exp_year": 2031}
@@ -49,3 +53,21 @@ def test_autopay_on_and_off_and_a_voided_invoice_are_facts(business):
     assert [fact["action"] for fact in facts(business)] == [
         "card_added", "autopay_enrolled", "autopay_cancelled", "invoice_created", "invoice_voided"]
     assert facts(business)[-1]["link"] == f"/staff/invoices/{invoice['id']}"
+
+
+def test_a_card_saved_while_paying_is_added_and_a_declined_one_is_not(business, processor):
+    client = business.client()
+    client.pay_invoices("audit-0002", {"invoice_ids": [business.invoice(1_000)["id"]], "new_method": VISA,
+                                       "save_method": True})
+    processor.status = "card_declined"
+    with pytest.raises(PaymentDeclined):
+        client.pay_invoices("audit-0003", {"invoice_ids": [business.invoice(1_000)["id"]],
+                                           "new_method": MASTERCARD, "save_method": True})
+    assert [fact["action"] for fact in facts(business) if fact["action"] != "invoice_created"] == [
+        "payment_made", "card_added", "payment_failed"]
+
+
+def test_staff_locking_autopay_is_a_staff_fact(business):
+    business.staff().set_autopay_lock(ACCOUNT, True)
+    [fact] = facts(business)
+    assert (fact["action"], fact["actor"]) == ("autopay_locked", {"kind": "staff", "id": STAFF_ID})
