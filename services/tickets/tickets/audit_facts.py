@@ -4,6 +4,8 @@ staff, in the transaction of the change. A fact names a ticket, a thread or a fi
 from shared import audit
 
 SERVICE = "tickets"
+# A client's mail to a ticket's reply address: the client, though no portal user is known, and no origin.
+BY_EMAIL = {"actor": {"kind": "client", "id": None}, "origin": {"ip": None, "device": "Email reply"}}
 
 
 def record(session, outbox, tenant_id, account_id, action, summary, by, link):

@@ -170,6 +170,7 @@ class TicketEntrypoints:
         body = str(data.get("text") or "").strip() or "(no text)"
         message = ticket_messages.add(self.db, ticket, "client", None, body, kept, via="email", mail_id=mail_id)
         ticket_messages.announce(self.outbox, self.db, ticket, message, len(kept))
+        audit_facts.ticket_replied(self.db, self.outbox, ticket, audit_facts.BY_EMAIL, len(kept))
 
     def _mailed_files(self, files):
         """Keep the mail's files that pass the checks; a file that does not is left out (and logged)."""
