@@ -32,7 +32,9 @@ ACTIONS = {
     "job_paused": "Job paused (staff)", "job_resumed": "Job resumed (staff)", "job_cancelled": "Job cancelled (staff)",
     "staff_ticket_opened": "Ticket opened (staff)", "staff_ticket_replied": "Ticket reply (staff)",
     "staff_chat_thread_started": "Chat started (staff)", "staff_chat_message_sent": "Chat message (staff)",
-    "document_shared": "Document shared (staff)",
+    "document_shared": "Document shared (staff)", "document_deleted": "Document deleted (staff)",
+    "autopay_locked": "Autopay locked on (staff)", "autopay_unlocked": "Autopay unlocked (staff)",
+    "credit_applied": "Credit applied (staff)",
 }
 CSV_COLUMNS = ("id", "occurred_at", "action", "summary", "actor_kind", "actor", "ip", "device", "changes", "link")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

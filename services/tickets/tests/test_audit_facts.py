@@ -34,7 +34,9 @@ def test_uploads_done_uploading_and_shared_documents_are_facts(documents):
     documents.settings(done_uploading_button=True)
     documents.client().upload_my_document({"upload_id": documents.upload(PDF), "title": "W-2", "filename": "w2.pdf"})
     documents.client().done_uploading()
-    documents.share(filename="letter.pdf")
+    shared = documents.share(filename="letter.pdf")
+    documents.staff().delete_document(shared["id"])
     assert facts(documents) == [("document_uploaded", "Uploaded W-2 (w2.pdf)", "client"),
                                 ("upload_done", "Said they are done uploading", "client"),
-                                ("document_shared", "Shared Engagement letter (letter.pdf)", "staff")]
+                                ("document_shared", "Shared Engagement letter (letter.pdf)", "staff"),
+                                ("document_deleted", "Deleted Engagement letter (letter.pdf)", "staff")]

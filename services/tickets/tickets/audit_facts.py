@@ -39,9 +39,11 @@ def chat_message(session, outbox, thread, new_thread, by):
            f"/staff/chat/{thread.id}")
 
 
-def document(session, outbox, row, by):
-    """A client uploaded, or staff shared, the document ``row``."""
+def document(session, outbox, row, by, deleted=False):
+    """A client uploaded, or staff shared (or ``deleted``), the document ``row``."""
     action, words = ("document_uploaded", "Uploaded") if _by_client(by) else ("document_shared", "Shared")
+    if deleted:
+        action, words = "document_deleted", "Deleted"
     record(session, outbox, row.tenant_id, row.account_id, action, f"{words} {row.title} ({row.filename})", by,
            f"/staff/clients/{row.account_id}/documents")
 

@@ -60,6 +60,7 @@ class DocumentEntrypoints:
     @tenant_rpc
     def delete_document(self, document_id):
         row = documents.find_document(self.db, access.staff_tenant(self.ctx), document_id)
+        audit_facts.document(self.db, self.outbox, row, audit.who(self.ctx), deleted=True)
         blob_id = documents.delete_document(self.db, row)
         self.db.commit()
         documents.discard(self.blobs, blob_id)
