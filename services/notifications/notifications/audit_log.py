@@ -3,7 +3,7 @@
 Append-only: an entry is added once per fact (the event id of its envelope is unique, a second guard behind the
 inbox), never changed, and deleted only by the retention rule (retention.py, ``AUDIT_RETENTION_DAYS``).
 """
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 
@@ -50,7 +50,7 @@ def _filtered(query, filters):
         query = query.where(AuditEntry.actor_kind == filters["actor_kind"])
     if filters.get("since"):
         query = query.where(AuditEntry.occurred_at >= _day_start(filters["since"]))
-    if filters.get("until"):
+    if filters.get("until") and filters["until"] < date.max:  # the last day there is: no end at all
         query = query.where(AuditEntry.occurred_at < _day_start(filters["until"] + timedelta(days=1)))
     return query
 

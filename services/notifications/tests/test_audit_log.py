@@ -71,6 +71,7 @@ def test_staff_filter_and_page_an_accounts_history(notifications):
     today = utcnow().date()
     assert len(staff.list_audit(7, {"since": str(today), "until": str(today)})["items"]) == 6
     assert staff.list_audit(7, {"until": str(today - timedelta(days=1))})["items"] == []
+    assert len(staff.list_audit(7, {"since": "0001-01-01", "until": "9999-12-31"})["items"]) == 6
 
 
 def test_only_staff_read_a_history_and_bad_filters_are_refused(notifications):

@@ -8,6 +8,8 @@ from gateway.schemas.staff.history import HistoryArgsSchema, HistoryFilterArgsSc
 blueprint = ApiBlueprint("history", __name__, tag="staff history", caller=STAFF)
 CSV_ANSWER = {200: {"description": "A page of the history (JSON), or with format=csv the whole history as CSV",
                     "content": {"text/csv": {"schema": {"type": "string"}}}}}
+CSV_FILE = {200: {"description": "The history as a CSV file (text/csv), newest first",
+                  "content": {"text/csv": {"schema": {"type": "string"}}}}}
 
 
 def filters_of(args):
@@ -40,6 +42,6 @@ def get_history(args, client_id):
 
 @blueprint.get("/clients/<id:client_id>/history.csv")
 @blueprint.operation("A client account's whole history (as filtered) as a CSV file", query=HistoryFilterArgsSchema,
-                     responses=CSV_ANSWER)
+                     responses=CSV_FILE)
 def get_history_csv(args, client_id):
     return csv_response(client_id, filters_of(args))
