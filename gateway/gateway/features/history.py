@@ -67,6 +67,8 @@ def who(actor, client, staff):
         return f"{staff.get(actor_id) or f'Staff member {actor_id}'} (staff)"
     if kind == "client":
         portal_user = client.get("portal_user") or {}
+        if actor_id is None:
+            return "The client (client)"  # by email, say, where no portal user is known
         name = portal_user.get("email") if portal_user.get("id") == actor_id else f"Portal user {actor_id}"
         return f"{name} (client)"
     return "System"
