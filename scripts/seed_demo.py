@@ -148,6 +148,8 @@ def seed(client, mailbox_url):
     part("seed_estimates").seed_estimates(client, staff, jordan["id"], jordan_client)
     part("seed_requests").seed_requests(client, staff, jordan_client, jordan["id"], resolved["user"]["id"])
     part("seed_sms").seed_sms(client, visitor, jordan_client, DEMO_CLIENT["email"])
+    part("seed_audit").seed_audit(client, staff, visitor, jordan_client, DEMO_CLIENT["email"], DEMO_CLIENT["password"],
+                                  resolved["user"]["id"], card_token)
     return tenant
 
 

@@ -66,6 +66,8 @@ STATE_RULES = {
     # A range's start must not be after its end.
     "GET /api/v1/staff/invoices": {"amount_min", "date_from"},
     "GET /api/v1/portal/{slug}/invoices": {"amount_min", "date_from"},
+    "GET /api/v1/staff/clients/{client_id}/history": {"until"},
+    "GET /api/v1/staff/clients/{client_id}/history.csv": {"until"},
     # The due date must not be before the issue date, and the lines' total must stay under the cap.
     "POST /api/v1/staff/invoices": {"due_date", "lines"},
     # An estimate's validity date must not be already past (the business's today); the lines' total stays under

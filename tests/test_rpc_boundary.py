@@ -131,6 +131,7 @@ def arguments(a):
         ("notifications", "send_sample_invitation"): ("x@intruder.example",),
         ("notifications", "get_outbox_message"): (a.message_id,), ("notifications", "support_address"): (),
         ("notifications", "get_settings"): ("alerts",), ("notifications", "update_settings"): ("alerts", {}),
+        ("notifications", "list_audit"): (a.client_id, {"limit": 500}),
         ("tickets", "get_settings"): ("tickets",), ("tickets", "update_settings"): ("tickets", {}),
         ("tickets", "account_documents"): (a.client_id,), ("tickets", "document_file"): (a.document_id,),
         ("tickets", "share_document"): (a.client_id, {"upload_id": a.upload, "title": "Intruder"}),

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from accounts import client_sessions, tokens
+from accounts import audit_facts, client_sessions, tokens
 from accounts.clients import bulk_refusal, find_client
 from accounts.models import ClientAccount, PortalLink, PortalUser, SignInToken, Tenant
 from accounts.passwords import hash_client_password
@@ -71,13 +71,17 @@ def describe(session, invitation, settings):
             "min_password_length": settings["min_password_length"]}
 
 
-def accept(session, outbox, invitation, values, settings):
+def accept(session, outbox, invitation, values, settings, origin=None):
     """Set the invitee's password (and username), spend the link and open their first session."""
     require_logins_on(settings)
     user = session.get(PortalUser, invitation.portal_user_id)
     if settings["use_usernames"]:
         set_username(session, user, values.get("username"), required=True)
     user.password_hash = hash_client_password(values["password"], settings)
+    if user.activated_at is None:
+        audit_facts.for_user(session, outbox, user, "portal_account_activated",
+                             "Activated their portal account from an invitation",
+                             audit_facts.client_by(user, origin))
     activate(session, outbox, user, "invitation")
     invitation.used_at = utcnow()
     return client_sessions.start(session, user)

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from accounts import client_sessions, throttling, tokens
 from accounts.models import PortalUser, SignInToken
 from accounts.portal_users import find_by_login, linked_accounts, own_account
-from accounts.sign_in import require_method
+from accounts.sign_in import failed, require_method, signed_in
 from shared.errors import Unauthenticated
 from shared.events import LOGIN_CODE_ISSUED
 
@@ -36,7 +36,7 @@ def code_destination(session, user):
     return ("sms", account.mobile_phone) if account is not None and account.mobile_phone else ("email", user.email)
 
 
-def sign_in_with_code(session, tenant_id, attempt, values, settings, address=None):
+def sign_in_with_code(session, outbox, tenant_id, attempt, values, settings, address=None, origin=None):
     """Open a session when ``values`` hold the code sent for ``attempt``, spending a guess otherwise."""
     require_method(settings, "one_time_code")
     attempt_hash = tokens.token_hash(attempt or "")
@@ -46,7 +46,13 @@ def sign_in_with_code(session, tenant_id, attempt, values, settings, address=Non
     # the identity tried is the portal user the code went to (an unknown login's attempt stands for it)
     who = f"user:{row.portal_user_id}" if row is not None and row.portal_user_id else f"attempt:{attempt_hash}"
     with throttling.attempt(session, throttling.CODE_CHECK, throttling.client_buckets(tenant_id, who, address)):
-        tokens.check_code(session, row, values["code"])
-        if row.portal_user_id is None:  # never sent: no code can match, but stay on the safe side
+        user = session.get(PortalUser, row.portal_user_id) if row is not None and row.portal_user_id else None
+        try:
+            tokens.check_code(session, row, values["code"])
+        except Unauthenticated:
+            failed(session, outbox, user, origin, "a wrong one-time code")
+            raise
+        if user is None:  # never sent: no code can match, but stay on the safe side
             raise Unauthenticated(tokens.SPENT_CODE)
-    return client_sessions.start(session, session.get(PortalUser, row.portal_user_id))
+    signed_in(session, outbox, user, origin, "a one-time code")
+    return client_sessions.start(session, user)

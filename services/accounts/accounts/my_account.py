@@ -2,7 +2,7 @@
 password and email address."""
 from sqlalchemy import func, select
 
-from accounts import access, client_sessions, throttling, tokens
+from accounts import access, audit_facts, client_sessions, throttling, tokens
 from accounts.clients import portal_user_of
 from accounts.custom_fields import custom_field_values, set_custom_field_values
 from accounts.models import ClientAccount, PortalUser, SignInToken
@@ -48,9 +48,10 @@ def numbers_editable(session, user, account, rights):
     return holder is None or holder.PortalUser.id == user.id
 
 
-def update(session, user, account_id, rights, values, settings):
+def update(session, outbox, user, account_id, rights, values, settings, by):
     """Apply the Account tab's changes; custom fields need the right to manage the account, its phone numbers the
-    account holder's own (``numbers_editable``)."""
+    account holder's own (``numbers_editable``). What changed is an ``account_details_updated`` fact of ``by``."""
+    before = audit_facts.account_tab(session, user, account_id, settings)
     if "custom_fields" in values:
         access.require_manage_rights(rights)
         set_custom_field_values(session, user.tenant_id, account_id, values["custom_fields"],
@@ -63,15 +64,18 @@ def update(session, user, account_id, rights, values, settings):
     for name in ("phone", "mobile_phone"):  # the account's numbers, as the staff's client page edits them
         if name in values:
             setattr(account, name, values[name])
+    after = audit_facts.account_tab(session, user, account_id, settings)
+    audit_facts.details_updated(session, outbox, user, account_id, before, after, by)
 
 
-def change_password(session, user, values, settings, keep_token=None):
+def change_password(session, outbox, user, values, settings, by, keep_token=None):
     """Replace the client's password, given the current one; end their other sessions and reset links."""
     new_hash = hash_client_password(values["new_password"], settings, "new_password")  # a weak one is no guess
     require_current_password(session, user, values["current_password"],
                              throttling.client_buckets(user.tenant_id, f"user:{user.id}", by_address=False))
     user.password_hash = new_hash
     credentials_changed(session, user, keep_token)
+    audit_facts.for_user(session, outbox, user, "password_changed", "Changed their password", by)
 
 
 def credentials_changed(session, user, keep_token):
@@ -96,7 +100,7 @@ def request_email_change(session, outbox, user, values):
     return {}
 
 
-def confirm_email_change(session, user, values, keep_token=None):
+def confirm_email_change(session, outbox, user, values, by, keep_token=None):
     """Move the client to the new address when ``values`` hold the code sent there."""
     row = session.scalar(select(SignInToken).where(
         SignInToken.portal_user_id == user.id, SignInToken.purpose == "email_change",
@@ -107,8 +111,10 @@ def confirm_email_change(session, user, values, keep_token=None):
             tokens.check_code(session, row, values["code"])
         except Unauthenticated as error:  # the client is signed in: this is a form error, not a 401
             raise invalid("code", error.message) from None
-    user.email = row.new_email
+    before, user.email = user.email, row.new_email
     credentials_changed(session, user, keep_token)
+    audit_facts.for_user(session, outbox, user, "email_changed", "Changed their sign-in email", by,
+                         {"email": [before, user.email]})
     return {"email": user.email}
 
 

@@ -1,7 +1,7 @@
 """Password resets: a link by email, asked for by the client or sent by the staff, guarded by security questions."""
 from datetime import timedelta
 
-from accounts import client_sessions, throttling, tokens
+from accounts import audit_facts, client_sessions, throttling, tokens
 from accounts.clients import bulk_refusal, find_client, portal_user_of
 from accounts.models import PortalUser, Tenant
 from accounts.passwords import hash_client_password
@@ -58,7 +58,7 @@ def describe(session, reset, settings):
             "min_password_length": settings["min_password_length"]}
 
 
-def reset_password(session, outbox, reset, values, settings, address=None):
+def reset_password(session, outbox, reset, values, settings, address=None, origin=None):
     """Check the answers, set the new password, spend the link, end every other session and open one."""
     user = session.get(PortalUser, reset.portal_user_id)
     with throttling.attempt(session, throttling.SECURITY_ANSWER,
@@ -66,6 +66,8 @@ def reset_password(session, outbox, reset, values, settings, address=None):
         check_answers(user, values["answers"], settings)
     user.password_hash = hash_client_password(values["password"], settings)
     activate(session, outbox, user, "password_reset")
+    audit_facts.for_user(session, outbox, user, "password_changed", "Set a new password with a reset link",
+                         audit_facts.client_by(user, origin))
     reset.used_at = utcnow()
     client_sessions.end_all(session, user)
     return client_sessions.start(session, user)

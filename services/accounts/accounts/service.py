@@ -1,7 +1,7 @@
 """The accounts service's entrypoints: tenants, staff, clients, portal sign-in, the General tab."""
 from eventlet import tpool
 
-from accounts import (VERSION, access, client_sessions, clients, custom_fields, general_tab, invitations,
+from accounts import (VERSION, access, audit_facts, client_sessions, clients, custom_fields, general_tab, invitations,
                       login_codes, logo, mail_senders, my_account, password_resets, passports, passwords,
                       portal_users, retention, security_questions, sign_in, staff_sessions, tenants)
 from accounts.dependencies import DataKeys, PassportIssuer
@@ -13,6 +13,7 @@ from accounts.schemas import (AcceptInvitationSchema, ChangePasswordSchema, Clie
                               PasswordSignInSchema, ResetPasswordSchema, SecurityAnswersSchema,
                               StaffSignInSchema, StaffUserSchema, TenantSchema)
 from accounts.settings import GENERAL, OWNER_ONLY, TABS
+from shared.audit import who
 from shared.blobs import BlobStore
 from shared.context import operator_rpc, public_rpc, tenant_rpc
 from shared.entrypoints import StandardEntrypoints
@@ -123,13 +124,17 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
     def create_client(self, client):
         tenant_id = access.staff_tenant(self.ctx)
         row = clients.create_client(self.db, tenant_id, load_or_raise(NewClientSchema, client))
+        audit_facts.record(self.db, self.outbox, tenant_id, row.id, "account_created", "Created the client account",
+                           who(self.ctx))
         self.db.commit()
         return clients.describe_client(self.db, row)
 
     @tenant_rpc
     def update_client(self, client_id, changes):
         row = clients.find_client(self.db, access.staff_tenant(self.ctx), client_id)
+        before = audit_facts.client_details(row)
         clients.update_client(row, load_or_raise(ClientChangesSchema, changes, partial=True))
+        audit_facts.edited_by_staff(self.db, self.outbox, row, before, audit_facts.client_details(row), who(self.ctx))
         self.db.commit()
         return clients.describe_client(self.db, row)
 
@@ -167,7 +172,10 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
     def set_custom_field_values(self, client_id, values):
         tenant_id = access.staff_tenant(self.ctx)
         client = clients.find_client(self.db, tenant_id, client_id)
+        before = audit_facts.custom_values(self.db, client)
         custom_fields.set_custom_field_values(self.db, tenant_id, client.id, values)
+        audit_facts.edited_by_staff(self.db, self.outbox, client, before, audit_facts.custom_values(self.db, client),
+                                    who(self.ctx))
         self.db.commit()
         return clients.describe_client(self.db, client)
 
@@ -181,14 +189,16 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
     def invite_clients(self, client_ids):
         tenant_id = access.staff_tenant(self.ctx)
         general = general_tab.general_settings(self.db, tenant_id)
-        return self._one_by_one(client_ids, lambda client_id: invitations.invite(
-            self.db, self.outbox, tenant_id, client_id, general))
+        return self._one_by_one(client_ids, lambda client_id: audit_facts.bulk_result(
+            self.db, self.outbox, tenant_id, invitations.invite(self.db, self.outbox, tenant_id, client_id, general),
+            "portal_user_invited", "Invited the client to the portal", who(self.ctx)))
 
     @tenant_rpc
     def send_password_resets(self, client_ids):
         tenant_id = access.staff_tenant(self.ctx)
-        return self._one_by_one(client_ids, lambda client_id: password_resets.send_for_client(
-            self.db, self.outbox, tenant_id, client_id))
+        return self._one_by_one(client_ids, lambda client_id: audit_facts.bulk_result(
+            self.db, self.outbox, tenant_id, password_resets.send_for_client(self.db, self.outbox, tenant_id, client_id),
+            "password_reset_sent", "Sent the client a password reset link", who(self.ctx)))
 
     def _one_by_one(self, client_ids, act):
         """Load the ids and run ``act`` on each, committing each on its own so one failure undoes no other."""
@@ -204,6 +214,9 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
         values = load_or_raise(LinkSchema, {"portal_user_id": portal_user_id, "account_id": account_id,
                                             "rights": rights})
         link = portal_users.link_user(self.db, tenant_id, values)
+        audit_facts.record(self.db, self.outbox, tenant_id, link["account_id"], "portal_user_linked",
+                           f"Gave portal user {link['portal_user_id']} {link['rights']} rights on the account",
+                           who(self.ctx))
         self.db.commit()
         return link
 
@@ -212,7 +225,8 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
     @tenant_rpc
     def sign_in_client(self, credentials, address=None):
         values = load_or_raise(PasswordSignInSchema, credentials)
-        answer = sign_in.with_password(self.db, self.ctx.tenant_id, values, address, self._general())
+        answer = sign_in.with_password(self.db, self.outbox, self.ctx.tenant_id, values, address, self._general(),
+                                       self.ctx.origin)
         self.db.commit()
         return answer
 
@@ -227,8 +241,8 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
     @tenant_rpc
     def verify_login_code(self, attempt, code, address=None):
         values = load_or_raise(CodeSchema, {"code": code})
-        answer = login_codes.sign_in_with_code(self.db, self.ctx.tenant_id, attempt, values, self._general(),
-                                               address)
+        answer = login_codes.sign_in_with_code(self.db, self.outbox, self.ctx.tenant_id, attempt, values,
+                                               self._general(), address, self.ctx.origin)
         self.db.commit()
         return answer
 
@@ -241,7 +255,7 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
     def accept_invitation(self, token, data):
         invitation = invitations.live_invitation(self.db, self.ctx.tenant_id, token)
         values = load_or_raise(AcceptInvitationSchema, data)
-        answer = invitations.accept(self.db, self.outbox, invitation, values, self._general())
+        answer = invitations.accept(self.db, self.outbox, invitation, values, self._general(), self.ctx.origin)
         self.db.commit()
         return answer
 
@@ -262,7 +276,8 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
     def reset_password(self, token, data, address=None):
         reset = password_resets.live_reset(self.db, self.ctx.tenant_id, token)
         values = load_or_raise(ResetPasswordSchema, data)
-        answer = password_resets.reset_password(self.db, self.outbox, reset, values, self._general(), address)
+        answer = password_resets.reset_password(self.db, self.outbox, reset, values, self._general(), address,
+                                                 self.ctx.origin)
         self.db.commit()
         return answer
 
@@ -303,7 +318,7 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
         user, account_id, rights = access.signed_in_client(self.db, self.ctx)
         values = load_or_raise(MyAccountChangesSchema, changes)
         general = self._general()
-        my_account.update(self.db, user, account_id, rights, values, general)
+        my_account.update(self.db, self.outbox, user, account_id, rights, values, general, who(self.ctx))
         self.db.commit()
         return my_account.describe(self.db, user, account_id, general, rights)
 
@@ -311,8 +326,8 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
     def change_my_password(self, data, keep_session=None):
         """Change the client's password; every session but ``keep_session`` (the caller's token) ends."""
         user, _, _ = access.signed_in_client(self.db, self.ctx)
-        my_account.change_password(self.db, user, load_or_raise(ChangePasswordSchema, data), self._general(),
-                                   keep_session)
+        my_account.change_password(self.db, self.outbox, user, load_or_raise(ChangePasswordSchema, data),
+                                   self._general(), who(self.ctx), keep_session)
         self.db.commit()
         return {}
 
@@ -327,7 +342,8 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
     def confirm_email_change(self, data, keep_session=None):
         """Move the client to the new address; every session but ``keep_session`` (the caller's token) ends."""
         user, _, _ = access.signed_in_client(self.db, self.ctx)
-        answer = my_account.confirm_email_change(self.db, user, load_or_raise(CodeSchema, data), keep_session)
+        answer = my_account.confirm_email_change(self.db, self.outbox, user, load_or_raise(CodeSchema, data),
+                                                 who(self.ctx), keep_session)
         self.db.commit()
         return answer
 

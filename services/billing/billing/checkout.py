@@ -14,7 +14,7 @@ Row locks are taken in one order everywhere, so no two paths ever wait on each o
 circle: a charge run's item; the pending payment being settled; invoices, in id order; payments
 holding credit, in id order; last, the idempotency record.
 """
-from billing import idempotency
+from billing import audit_facts, idempotency
 from billing.credit import available_credit
 from billing.history import describe_payment
 from billing.invoices import find_invoice, refuse_void, refuse_void_ids
@@ -56,7 +56,8 @@ def quote(session, tenant_id, account_id, request, settings):
             "over_limit": limit.over_limit, "blocked": limit.blocked, "message": limit.message}
 
 
-def pay_invoices(session, outbox, processor, tenant_id, account_id, key, request, settings, actor=None):
+def pay_invoices(session, outbox, processor, tenant_id, account_id, key, request, settings, actor=None,
+                 origin=None):
     """Pay the selected invoices in one payment; the answer is stored under ``key`` and replayed to retries."""
     values = load_or_raise(PayInvoicesSchema, request)
 
@@ -68,9 +69,12 @@ def pay_invoices(session, outbox, processor, tenant_id, account_id, key, request
         idempotency.bind_to_payment(session, claim)
         session.commit()
         status, charge_id, message = charge(processor, payment, method, "Invoice payment")
-        invoices = settle(session, outbox, payment, status, charge_id, message, actor)
+        invoices = settle(session, outbox, payment, status, charge_id, message, actor, origin)
         if status != "succeeded" and one_off:
             method.removed_at = utcnow()  # a card that was just declined is not kept on file
+        elif one_off and values["save_method"]:  # kept on file: the client added it, paying
+            audit_facts.method_added(session, outbox, method, {"actor": actor or audit_facts.SYSTEM,
+                                                               "origin": origin})
         return answer(session, claim, answer_for(payment, status, message, invoices, method))
 
     return idempotency.idempotent(session, tenant_id, key, {"account_id": account_id, **request}, work)
@@ -86,7 +90,8 @@ def reserve_or_name_void(session, tenant_id, account_id, key, values, settings):
         raise
 
 
-def make_prepayment(session, outbox, processor, tenant_id, account_id, key, request, settings, actor=None):
+def make_prepayment(session, outbox, processor, tenant_id, account_id, key, request, settings, actor=None,
+                    origin=None):
     """Take a payment ahead of any invoice as the account's credit; the answer is stored under ``key``."""
     values = load_or_raise(PrepaymentSchema, request)
 
@@ -99,7 +104,7 @@ def make_prepayment(session, outbox, processor, tenant_id, account_id, key, requ
         session.commit()
         status, charge_id, message = charge(processor, payment, method, "Prepayment")
         settle_prepayment(session, outbox, payment, status, charge_id, message, settings["auto_apply_credits"],
-                          actor)
+                          actor, origin)
         return answer(session, claim, answer_for(payment, status, message, [], method))
 
     return idempotency.idempotent(session, tenant_id, key, {"account_id": account_id, **request}, work)

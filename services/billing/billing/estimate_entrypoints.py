@@ -5,7 +5,8 @@ to their account and approves or declines them (a mixin of BillingService, which
 Everything a client does needs the Billing tab's ``show_estimates``; deciding needs ``allow_estimate_decisions``
 too. Dates (``valid_until``, expiry) are the business's, in the Services tab's time zone.
 """
-from billing import access, documents, estimates, local_time
+from billing import access, audit_facts, documents, estimates, local_time
+from shared.audit import who
 from shared.context import tenant_rpc
 from shared.validation import dict_get
 
@@ -62,6 +63,7 @@ class EstimateEntrypoints:
         """Send a draft to the client (draft -> sent)."""
         tenant_id = access.staff_tenant(self.ctx)
         row = estimates.send(self.db, tenant_id, estimate_id, self._estimates_today(tenant_id))
+        audit_facts.estimate_sent(self.db, self.outbox, row, who(self.ctx))
         self.db.commit()
         return self._estimate(row, tenant_id)
 
@@ -110,5 +112,6 @@ class EstimateEntrypoints:
         tenant_id, account_id, _ = self._client_estimates(decide=True)
         row = estimates.decide(self.db, self.outbox, tenant_id, account_id, estimate_id, decision, self.ctx.actor,
                                self._estimates_today(tenant_id))
+        audit_facts.estimate_decided(self.db, self.outbox, row, who(self.ctx))
         self.db.commit()
         return {**self._estimate(row, tenant_id), "can_decide": False}

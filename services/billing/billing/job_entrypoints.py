@@ -6,9 +6,10 @@ accounts first. "Today" is the business's date in its time zone (Services tab).
 from nameko.timer import timer
 from sqlalchemy import func, select
 
-from billing import access, jobs, local_time, service_list, visits
+from billing import access, audit_facts, jobs, local_time, service_list, visits
 from billing.field_models import Visit
 from billing.models import Job
+from shared.audit import who
 from shared.context import tenant_rpc
 from shared.validation import dict_get
 
@@ -17,7 +18,10 @@ class JobEntrypoints:
     def _staff_today(self):
         return access.staff_tenant(self.ctx), local_time.today(self._services_settings())
 
-    def _job_answer(self, job, today):
+    def _job_answer(self, job, today, action=None):
+        """Record the staff's ``action`` on ``job`` (job_created, job_paused ...), commit, and describe it."""
+        if action:
+            audit_facts.job(self.db, self.outbox, job, action, who(self.ctx))
         self.db.commit()
         return jobs.job_detail(self.db, job, today)
 
@@ -45,7 +49,7 @@ class JobEntrypoints:
     def create_job(self, job):
         tenant_id, today = self._staff_today()
         row = jobs.create_job(self.db, self._known_account(tenant_id, dict_get(job, "account_id")), job, today)
-        return self._job_answer(row, today)
+        return self._job_answer(row, today, "job_created")
 
     @tenant_rpc
     def list_jobs(self, filters=None):
@@ -65,17 +69,17 @@ class JobEntrypoints:
     @tenant_rpc
     def pause_job(self, job_id, pause):
         tenant_id, today = self._staff_today()
-        return self._job_answer(jobs.pause(self.db, tenant_id, job_id, pause, today), today)
+        return self._job_answer(jobs.pause(self.db, tenant_id, job_id, pause, today), today, "job_paused")
 
     @tenant_rpc
     def resume_job(self, job_id, resume=None):
         tenant_id, today = self._staff_today()
-        return self._job_answer(jobs.resume(self.db, tenant_id, job_id, resume, today), today)
+        return self._job_answer(jobs.resume(self.db, tenant_id, job_id, resume, today), today, "job_resumed")
 
     @tenant_rpc
     def cancel_job(self, job_id):
         tenant_id, today = self._staff_today()
-        return self._job_answer(jobs.cancel(self.db, tenant_id, job_id, today), today)
+        return self._job_answer(jobs.cancel(self.db, tenant_id, job_id, today), today, "job_cancelled")
 
     @tenant_rpc
     def set_job_client_status(self, job_id, status):

@@ -5,7 +5,8 @@ reference. A mixin of BillingService, which provides ``db``, ``ctx``, ``outbox``
 A client acts for the account their passport names (the view right is enough: a request only asks); every
 setting and the cut-off are checked here whatever a page offered.
 """
-from billing import access, local_time, service_list, service_requests
+from billing import access, audit_facts, local_time, service_list, service_requests
+from shared.audit import who
 from shared.context import tenant_rpc
 
 
@@ -20,6 +21,11 @@ class RequestEntrypoints:
         tenant_id, account_id = access.client_account(self.ctx)
         row = service_requests.ask_about_visit(self.db, self.outbox, tenant_id, account_id, visit_id, request,
                                                self._services_settings(), self.ctx.actor)
+        return self._request_answer(row, audit_facts.request_made)
+
+    def _request_answer(self, row, fact):
+        """Record ``fact`` of the request ``row``, commit, and describe it."""
+        fact(self.db, self.outbox, row, service_requests.about(self.db, row), who(self.ctx))
         self.db.commit()
         return service_requests.describe(self.db, row)
 
@@ -37,8 +43,7 @@ class RequestEntrypoints:
         tenant_id, account_id = access.client_account(self.ctx)
         row = service_requests.ask_for_service(self.db, self.outbox, tenant_id, account_id, request,
                                                self._services_settings(), self.ctx.actor)
-        self.db.commit()
-        return service_requests.describe(self.db, row)
+        return self._request_answer(row, audit_facts.request_made)
 
     @tenant_rpc
     def my_visit_request_options(self, visit_id):
@@ -74,5 +79,4 @@ class RequestEntrypoints:
         today = local_time.today(self._services_settings())
         row = service_requests.decide(self.db, self.outbox, tenant_id, request_id, decision,
                                       self.ctx.claims.actor_id, today)
-        self.db.commit()
-        return service_requests.describe(self.db, row)
+        return self._request_answer(row, audit_facts.request_decided)

@@ -5,7 +5,7 @@ from eventlet import tpool
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
-from billing import (VERSION, access, autopay, charge_runs, checkout, credit, documents, estimates, history,
+from billing import (VERSION, access, audit_facts, autopay, charge_runs, checkout, credit, documents, estimates, history,
                      invoices, known_accounts, local_time, methods, recovery, services_tab)
 from billing.autopay_cycle_entrypoints import AutopayCycleEntrypoints
 from billing.dependencies import PaymentProcessor
@@ -16,6 +16,7 @@ from billing.request_entrypoints import RequestEntrypoints
 from billing.schemas import ApplyCreditSchema
 from billing.services_tab_entrypoints import ServicesTabEntrypoints
 from billing.settings import TABS
+from shared.audit import who
 from shared.blobs import BlobStore
 from shared.context import tenant_rpc
 from shared.entrypoints import StandardEntrypoints
@@ -69,6 +70,7 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
         tenant_id = access.staff_tenant(self.ctx)
         row = invoices.create_invoice(self.db, self._known_account(tenant_id, dict_get(invoice, "account_id")),
                                       invoice)
+        audit_facts.invoice(self.db, self.outbox, row, "invoice_created", who(self.ctx))
         self.db.commit()
         return invoices.describe(row, invoices.lines_of(self.db, row))
 
@@ -87,6 +89,7 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
         tenant_id = access.staff_tenant(self.ctx)
         row, released = invoices.void_invoice(self.db, tenant_id, invoice_id, {"reason": reason},
                                               self.ctx.actor.get("id"))
+        audit_facts.invoice(self.db, self.outbox, row, "invoice_voided", who(self.ctx))
         self.db.commit()
         return {**invoices.describe_for_staff(row, invoices.lines_of(self.db, row)), "credit_released": released}
 
@@ -119,6 +122,8 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
     def apply_prepayment(self, request):
         tenant_id = access.staff_tenant(self.ctx)
         payment = credit.apply_prepayment_by_hand(self.db, tenant_id, load_or_raise(ApplyCreditSchema, request))
+        audit_facts.record(self.db, self.outbox, tenant_id, payment.account_id, "credit_applied",
+                           "Applied a prepayment's credit to invoices", who(self.ctx))
         self.db.commit()
         return history.describe_payment(payment)
 
@@ -126,6 +131,8 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
     def set_autopay_lock(self, account_id, locked):
         tenant_id = self._known_account(access.staff_tenant(self.ctx), account_id)
         row = autopay.set_lock(self.db, tenant_id, account_id, locked)
+        audit_facts.record(self.db, self.outbox, tenant_id, account_id, "autopay_locked" if row.locked else
+                           "autopay_unlocked", "Locked autopay on" if row.locked else "Unlocked autopay", who(self.ctx))
         self.db.commit()
         return {"account_id": row.account_id, "locked": row.locked, "enrolled": row.enrolled}
 
@@ -210,7 +217,8 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
         settings = access.require_setting(self._settings(), "online_payments_enabled",
                                           "Online payments are turned off for this portal.")
         return checkout.pay_invoices(self.db, self.outbox, self.processor, tenant_id, account_id,
-                                     idempotency_key, request, settings, self.ctx.actor)
+                                     idempotency_key, request, settings, self.ctx.actor,
+                                     self.ctx.origin)
 
     @tenant_rpc
     def make_prepayment(self, idempotency_key, request):
@@ -218,7 +226,8 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
         settings = access.require_setting(self._settings(), "prepayments_enabled",
                                           "Prepayments are not available in this portal.")
         return checkout.make_prepayment(self.db, self.outbox, self.processor, tenant_id, account_id,
-                                        idempotency_key, request, settings, self.ctx.actor)
+                                        idempotency_key, request, settings, self.ctx.actor,
+                                        self.ctx.origin)
 
     @tenant_rpc
     def my_history(self):
@@ -242,6 +251,7 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
     def add_payment_method(self, method):
         tenant_id, account_id = access.client_account(self.ctx, "pay")
         row = methods.add_method(self.db, tenant_id, account_id, method)
+        audit_facts.method_added(self.db, self.outbox, row, who(self.ctx))
         self.db.commit()
         return methods.describe_method(row)
 
@@ -251,6 +261,7 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
         row = methods.find_method(self.db, tenant_id, account_id, payment_method_id)
         access.require_method_changes(self._settings(), row.kind)
         methods.remove_method(self.db, self.outbox, row, self.ctx.actor)
+        audit_facts.method_removed(self.db, self.outbox, row, who(self.ctx))
         self.db.commit()
         methods.forget_token(self.processor, row.token)
         return {}
@@ -262,6 +273,7 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
         old = methods.find_method(self.db, tenant_id, account_id, payment_method_id)
         access.require_method_changes(self._settings(), old.kind)
         new = methods.replace_method(self.db, old, method)
+        audit_facts.method_replaced(self.db, self.outbox, old, new, who(self.ctx))
         self.db.commit()
         return methods.describe_method(new)
 
@@ -277,13 +289,17 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
                                           "Autopay is not available in this portal.")
         autopay.enroll(self.db, self.outbox, tenant_id, account_id, payment_method_id, consent, settings,
                        self.ctx.actor)
+        audit_facts.autopay_changed(self.db, self.outbox, tenant_id, account_id, True, who(self.ctx))
         self.db.commit()
         return autopay.status(self.db, tenant_id, account_id, settings)
 
     @tenant_rpc
     def cancel_autopay(self):
         tenant_id, account_id = access.client_account(self.ctx, "manage")
+        enrolled = autopay.status(self.db, tenant_id, account_id, self._settings())["enrolled"]
         autopay.cancel(self.db, self.outbox, tenant_id, account_id, self.ctx.actor)
+        if enrolled:
+            audit_facts.autopay_changed(self.db, self.outbox, tenant_id, account_id, False, who(self.ctx))
         self.db.commit()
         return autopay.status(self.db, tenant_id, account_id, self._settings())
 

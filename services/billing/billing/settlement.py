@@ -6,6 +6,7 @@ payment's event goes into the outbox in the same transaction, for the receipt an
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import aliased
 
+from billing import audit_facts
 from billing.credit import apply_credit_automatically
 from billing.invoices import describe
 from billing.methods import method_label, method_used
@@ -54,8 +55,9 @@ ALLOCATIONS_WITH_STATUS = (
     .where(Allocation.invoice_id.in_(bindparam("invoice_ids", expanding=True))).order_by(Allocation.id))
 
 
-def settle(session, outbox, payment, status, charge_id, message, actor=None):
+def settle(session, outbox, payment, status, charge_id, message, actor=None, origin=None):
     """Record a checkout's outcome: a succeeded one pays its invoices, a failed one gives the reservation back.
+    Its audit fact names ``actor`` (the system's when none) and ``origin``, the gateway's ``{ip, device}``.
 
     Return the invoices it covers, as they are now.
     """
@@ -78,13 +80,14 @@ def settle(session, outbox, payment, status, charge_id, message, actor=None):
         mark_paid(invoices, held_by_others(payment, rows), payment.settled_at)
         covered = [{"number": invoices[allocation.invoice_id].number, "applied": allocation.amount}
                    for allocation in allocations]
-        outbox.add(session, PAYMENT_SUCCEEDED, payment_event(session, payment, covered, message, actor),
-                   tenant_id=payment.tenant_id)
+        event = payment_event(session, payment, covered, message, actor)
+        outbox.add(session, PAYMENT_SUCCEEDED, event, tenant_id=payment.tenant_id)
     else:
         payment.status, payment.failure_message = "failed", message
         give_back(session, payment, invoices, allocations)
-        outbox.add(session, PAYMENT_FAILED, payment_event(session, payment, (), message, actor),
-                   tenant_id=payment.tenant_id)
+        event = payment_event(session, payment, (), message, actor)
+        outbox.add(session, PAYMENT_FAILED, event, tenant_id=payment.tenant_id)
+    audit_facts.payment(session, outbox, payment, event, {"actor": actor or audit_facts.SYSTEM, "origin": origin})
     return [describe(invoice) for invoice in invoices.values()]
 
 
@@ -116,7 +119,7 @@ def give_back(session, payment, invoices, allocations):
         session.delete(allocation)
 
 
-def settle_prepayment(session, outbox, payment, status, charge_id, message, auto_apply, actor=None):
+def settle_prepayment(session, outbox, payment, status, charge_id, message, auto_apply, actor=None, origin=None):
     """Record a prepayment's outcome: a succeeded one becomes credit, applied to open invoices when ``auto_apply``."""
     session.refresh(payment, with_for_update=True)  # recovery may be settling it at this very moment
     if payment.status != "pending":
@@ -126,6 +129,8 @@ def settle_prepayment(session, outbox, payment, status, charge_id, message, auto
         payment.status, payment.failure_message = "failed", message
         return
     payment.status, payment.unapplied = "succeeded", payment.amount
-    outbox.add(session, PREPAYMENT_MADE, payment_event(session, payment, actor=actor), tenant_id=payment.tenant_id)
+    event = payment_event(session, payment, actor=actor)
+    outbox.add(session, PREPAYMENT_MADE, event, tenant_id=payment.tenant_id)
+    audit_facts.payment(session, outbox, payment, event, {"actor": actor or audit_facts.SYSTEM, "origin": origin})
     if auto_apply:
         apply_credit_automatically(session, payment.tenant_id, payment.account_id, payment)

@@ -1,7 +1,7 @@
 """Tables private to the notifications service."""
 from datetime import datetime
 
-from sqlalchemy import (Boolean, CheckConstraint, DateTime, Index, Integer, String, Text,
+from sqlalchemy import (JSON, Boolean, CheckConstraint, DateTime, Index, Integer, String, Text,
                         UniqueConstraint, false)
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -134,3 +134,33 @@ class FeedItem(Base):
     source_event_id: Mapped[str] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntry(Base):
+    """One fact of a client account's history (shared.audit): what was done, by whom, from where, what changed.
+
+    Append-only: nothing updates a row, and only the retention rule (retention.py) deletes one. A fact is kept
+    once, by the event id of its envelope, even when the event is delivered twice.
+    """
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (
+        UniqueConstraint("event_id", name="uq_audit_entries_event_id"),
+        Index("ix_audit_entries_tenant_id_account_id_id", "tenant_id", "account_id", "id"),
+        Index("ix_audit_entries_occurred_at", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(Integer)
+    account_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(String(500))
+    actor_kind: Mapped[str | None] = mapped_column(String(20))  # client, staff, system
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    ip: Mapped[str | None] = mapped_column(String(45))
+    device: Mapped[str | None] = mapped_column(String(200))
+    changes: Mapped[dict] = mapped_column(JSON)  # {field: [before, after]}
+    link: Mapped[str | None] = mapped_column(String(200))  # the staff page of the object
+    source: Mapped[str] = mapped_column(String(20))  # the service that recorded it: accounts, billing, tickets
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # when the source made the change
+    event_id: Mapped[str] = mapped_column(String(36))

@@ -72,3 +72,33 @@ class StaffAlertSchema(Schema):
     link = fields.String(allow_none=True)
     created_at = UtcDateTime()
     read = fields.Function(lambda alert: alert.read_at is not None)
+
+
+AUDIT_ACTOR_KINDS = ("client", "staff", "system")
+AUDIT_ACTIONS_MAX = 40
+AUDIT_LIMIT_MAX = 500
+
+
+class AuditFiltersSchema(Schema):
+    """Which entries of an account's history: actions, who acted, a date range (UTC days), and the page."""
+
+    actions = fields.List(fields.String(validate=validate.Length(min=1, max=40)), load_default=list,
+                          validate=validate.Length(max=AUDIT_ACTIONS_MAX))
+    actor_kind = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(AUDIT_ACTOR_KINDS))
+    since = fields.Date(allow_none=True, load_default=None)
+    until = fields.Date(allow_none=True, load_default=None)
+    cursor = id_field(allow_none=True, load_default=None)
+    limit = integer_field(1, AUDIT_LIMIT_MAX, load_default=50)
+
+
+class AuditEntrySchema(Schema):
+    id = fields.Integer()
+    account_id = fields.Integer()
+    action = fields.String()
+    summary = fields.String()
+    actor = fields.Function(lambda entry: {"kind": entry.actor_kind, "id": entry.actor_id})
+    origin = fields.Function(lambda entry: {"ip": entry.ip, "device": entry.device})
+    changes = fields.Dict()
+    link = fields.String(allow_none=True)
+    source = fields.String()
+    occurred_at = UtcDateTime()

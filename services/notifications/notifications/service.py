@@ -4,6 +4,7 @@ from nameko.rpc import RpcProxy
 
 from notifications import (VERSION, access, alerts, billing_notices, inbound, mailbox, messages, retention,
                            support_mail, tenants, ticket_notices)
+from notifications.audit_handlers import AuditHandlers
 from notifications.chat_alerts import ChatAlertHandlers
 from notifications.dependencies import Mailroom
 from notifications.document_alerts import DocumentAlertHandlers
@@ -27,7 +28,7 @@ from shared.messaging import Inbox, Outbox, on_event
 from shared.validation import load_or_raise
 
 
-class NotificationsService(ChatAlertHandlers, DocumentAlertHandlers, EstimateAlertHandlers, RequestAlertHandlers,
+class NotificationsService(AuditHandlers, ChatAlertHandlers, DocumentAlertHandlers, EstimateAlertHandlers, RequestAlertHandlers,
                            StandardEntrypoints):
     name = "notifications"
     version = VERSION

@@ -146,11 +146,12 @@ class Business:
                                                         **document})
 
     def events(self, event_type=None):
-        """The events tickets wrote to its outbox, secrets opened: [(type, data)], oldest first."""
+        """The events tickets wrote to its outbox, secrets opened: [(type, data)], oldest first; the audit facts
+        (test_audit_facts.py) only when asked for by their type."""
         outbox = platform.outbox
         rows = self.session.execute(outbox.select().order_by(outbox.c.id)).mappings().all()
         return [(row["event_type"], opened_payload(row["body"])) for row in rows
-                if event_type in (None, row["event_type"])]
+                if event_type == row["event_type"] or (event_type is None and row["event_type"] != "audit_fact")]
 
 
 class DocumentsBusiness(Business):

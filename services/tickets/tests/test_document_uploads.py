@@ -27,7 +27,8 @@ def test_an_upload_tells_the_business_without_the_files_bytes(documents):
     [(event_type, data)] = documents.events()
     assert event_type == "document_uploaded"
     assert data["document_id"] == sent["id"] and data["account_id"] == ACCOUNT and data["done"] is False
-    body = documents.session.execute(documents.events_table.select()).mappings().one()["body"]
+    body = documents.session.execute(documents.events_table.select().where(
+        documents.events_table.c.event_type != "audit_fact")).mappings().one()["body"]
     assert encoded_size(body) < 2_000  # an id and a title: never the file
 
 
@@ -108,5 +109,6 @@ def test_the_list_limit_is_bounded(documents):
 
 def test_events_carry_no_secret_to_open(documents):
     upload(documents)
-    body = documents.session.execute(documents.events_table.select()).mappings().one()["body"]
+    body = documents.session.execute(documents.events_table.select().where(
+        documents.events_table.c.event_type != "audit_fact")).mappings().one()["body"]
     assert opened_payload(body)["document_id"] == body["data"]["document_id"]

@@ -4,10 +4,11 @@ A client acts on the account their passport names, with at least the view right;
 their business, which accounts confirms before a thread is started with it. Opening a thread marks it read
 for the side that opened it; so does asking for its new messages while the page is open.
 """
+from shared import audit
 from shared.context import tenant_rpc
 from shared.events import CHAT_MESSAGE_ADDED
 from shared.validation import load_or_raise
-from tickets import access, chat, known_accounts, names
+from tickets import access, audit_facts, chat, known_accounts, names
 from tickets.chat_schemas import (ChatMessageInput, MessagePageInput, NewClientThreadInput, NewStaffThreadInput,
                                   SinceInput, ThreadFiltersInput, ThreadPageInput)
 
@@ -16,6 +17,7 @@ class ChatEntrypoints:
     def _chat_publish(self, thread, message, new_thread):
         self.outbox.add(self.db, CHAT_MESSAGE_ADDED, chat.event_data(thread, message, new_thread, self.ctx.actor),
                         tenant_id=thread.tenant_id)
+        audit_facts.chat_message(self.db, self.outbox, thread, new_thread, audit.who(self.ctx))
 
     def _chat_open(self, thread, side, after_id=0, started=False, page=None):
         """The thread with its messages after ``after_id`` (a ``page`` of them: ``{cursor?, limit?}``), now read by

@@ -6,10 +6,11 @@ client the first time; a client only ever reaches the account their passport nam
 ``documents_enabled`` off a client sees nothing; uploads, the "Done uploading" button and the "completely
 done" box each need their own setting.
 """
+from shared import audit
 from shared.context import tenant_rpc
 from shared.errors import InvalidInput, PermissionDenied
 from shared.validation import load_or_raise
-from tickets import access, documents, known_accounts, names
+from tickets import access, audit_facts, documents, known_accounts, names
 
 CLIENT_FEATURES = ("allow_client_uploads", "done_uploading_button", "done_uploading_checkbox")
 UPLOAD_RIGHT = "pay"  # a view-only link reads the account; sending files acts on it
@@ -47,6 +48,7 @@ class DocumentEntrypoints:
             raise InvalidInput("Only a client says they are done uploading.", {"done": ["Unknown field."]})
         row, _ = documents.new_document(self.db, self.blobs, tenant_id, account_id, document,
                                         ("staff", staff_id, staff_name))
+        audit_facts.document(self.db, self.outbox, row, audit.who(self.ctx))
         self.db.commit()
         return documents.describe(row, for_staff=True)
 
@@ -58,6 +60,7 @@ class DocumentEntrypoints:
     @tenant_rpc
     def delete_document(self, document_id):
         row = documents.find_document(self.db, access.staff_tenant(self.ctx), document_id)
+        audit_facts.document(self.db, self.outbox, row, audit.who(self.ctx), deleted=True)
         blob_id = documents.delete_document(self.db, row)
         self.db.commit()
         documents.discard(self.blobs, blob_id)
@@ -93,8 +96,10 @@ class DocumentEntrypoints:
         row, done = documents.new_document(self.db, self.blobs, tenant_id, account_id, document,
                                            ("client", portal_user_id, who["person"]))
         documents.announce_upload(self.outbox, self.db, row, done, who["account"])
+        audit_facts.document(self.db, self.outbox, row, audit.who(self.ctx))
         if done:
             documents.mark_done(self.db, self.outbox, tenant_id, account_id, portal_user_id, "checkbox", who)
+            audit_facts.upload_done(self.db, self.outbox, tenant_id, account_id, audit.who(self.ctx))
         self.db.commit()
         return documents.describe(row)
 
@@ -107,5 +112,6 @@ class DocumentEntrypoints:
         who = names.of_calling_client(self.db, self.accounts)
         state = documents.mark_done(self.db, self.outbox, tenant_id, account_id, self.ctx.claims.actor_id, "button",
                                     who)
+        audit_facts.upload_done(self.db, self.outbox, tenant_id, account_id, audit.who(self.ctx))
         self.db.commit()
         return {"done_uploading": state}

@@ -8,11 +8,12 @@ import logging
 
 from nameko.exceptions import RemoteError
 
+from shared import audit
 from shared.context import tenant_rpc
 from shared.errors import PorticoError, invalid
 from shared.settings_store import update_settings
 from shared.validation import load_or_raise
-from tickets import access, categories, known_accounts, names, ticket_messages, ticketing
+from tickets import access, audit_facts, categories, known_accounts, names, ticket_messages, ticketing
 from tickets.models import platform
 from tickets.settings import TABS
 from tickets.ticket_schemas import (AssignSchema, CategoryChangeSchema, CategorySchema, ReplySchema,
@@ -116,6 +117,7 @@ class StaffTicketEntrypoints:
         kept = self._keep_files(data["attachments"])
         actor_id = self.ctx.claims.actor_id
         client = self._client_to_tell(account_id)
+        by = audit.who(self.ctx)
 
         def write():
             ticket = self._staff_ticket(ticket_id)
@@ -123,6 +125,7 @@ class StaffTicketEntrypoints:
             message = ticket_messages.add(self.db, ticket, "staff", actor_id, data["body"], kept)
             ticket_messages.mark_read(ticket, "staff")
             ticket_messages.announce(self.outbox, self.db, ticket, message, len(kept), client)
+            audit_facts.ticket_replied(self.db, self.outbox, ticket, by, len(kept))
             return {"id": message.id, "ticket_id": ticket.id, "status": ticket.status}
 
         return self._write_or_discard(kept, write)
@@ -168,6 +171,7 @@ class StaffTicketEntrypoints:
                                       settings["ticket_assignee_id"] or actor_id)
             ticket_messages.add(self.db, ticket, "staff", actor_id, data["body"], kept)
             ticketing.announce_opened(self.outbox, self.db, ticket, category.name)
+            audit_facts.ticket_opened(self.db, self.outbox, ticket, audit.who(self.ctx))
             return {"id": ticket.id, "number": ticket.number, "status": ticket.status}
 
         return self._write_or_discard(kept, write)

@@ -7,12 +7,13 @@ A client acts for the account their passport names, with at least the view right
 """
 import logging
 
+from shared import audit
 from shared.context import tenant_rpc
 from shared.events import INBOUND_TICKET_MAIL
 from shared.messaging import on_event
 from shared.sealing import open_secrets
 from shared.validation import load_or_raise
-from tickets import access, attachments, categories, names, ticket_messages, ticketing, visit_references
+from tickets import access, attachments, audit_facts, categories, names, ticket_messages, ticketing, visit_references
 from tickets.ticket_schemas import ClientPageSchema, OpenTicketSchema, ReplySchema
 
 log = logging.getLogger(__name__)
@@ -100,12 +101,14 @@ class TicketEntrypoints:
         kept = self._keep_files(data["attachments"])
         actor_id = self.ctx.claims.actor_id
         client_name = names.of_calling_client(self.db, self.accounts)["account"]
+        by = audit.who(self.ctx)
 
         def write():
             ticket = ticketing.create(self.db, tenant_id, account_id, category, data, "client",
                                       settings["ticket_assignee_id"], client_name)
             ticket_messages.add(self.db, ticket, "client", actor_id, data["body"], kept)
             ticketing.announce_opened(self.outbox, self.db, ticket, category.name)
+            audit_facts.ticket_opened(self.db, self.outbox, ticket, by)
             return {"id": ticket.id, "number": ticket.number, "status": "open"}
 
         return self._write_or_discard(kept, write)
@@ -120,6 +123,7 @@ class TicketEntrypoints:
         kept = self._keep_files(data["attachments"])
         actor_id = self.ctx.claims.actor_id
         client_name = known_name or names.of_calling_client(self.db, self.accounts)["account"]
+        by = audit.who(self.ctx)
 
         def write():
             ticket = ticketing.get(self.db, tenant_id, ticket_id, account_id)
@@ -129,6 +133,7 @@ class TicketEntrypoints:
             message = ticket_messages.add(self.db, ticket, "client", actor_id, data["body"], kept)
             ticket_messages.mark_read(ticket, "client")
             ticket_messages.announce(self.outbox, self.db, ticket, message, len(kept))
+            audit_facts.ticket_replied(self.db, self.outbox, ticket, by, len(kept))
             return {"id": message.id, "ticket_id": ticket.id, "status": ticketing.CLIENT_STATUS[ticket.status]}
 
         return self._write_or_discard(kept, write)
@@ -165,6 +170,7 @@ class TicketEntrypoints:
         body = str(data.get("text") or "").strip() or "(no text)"
         message = ticket_messages.add(self.db, ticket, "client", None, body, kept, via="email", mail_id=mail_id)
         ticket_messages.announce(self.outbox, self.db, ticket, message, len(kept))
+        audit_facts.ticket_replied(self.db, self.outbox, ticket, audit_facts.BY_EMAIL, len(kept))
 
     def _mailed_files(self, files):
         """Keep the mail's files that pass the checks; a file that does not is left out (and logged)."""

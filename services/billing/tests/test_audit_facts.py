@@ -1,0 +1,73 @@
+"""Billing's audit facts: payments, methods on file, autopay, and staff actions on an account, each written with
+the change, naming a method by its label only (never its token or number)."""
+import json
+
+import pytest
+
+from shared.errors import PaymentDeclined
+
+ACCOUNT, STAFF_ID = 42, 7  # conftest's
+VISA = {"token": "tok_visa_4242", "kind": "card", "brand": "visa", "last4": "4242", "exp_month": 12,
+        "exp_year": 2031}
+MASTERCARD = {**VISA, "token": "tok_mastercard_4444", "brand": "mastercard", "last4": "4444"}
+BANK = {"token": "tok_bank_6789", "kind": "ach", "brand": "bank", "last4": "6789", "exp_month": None,
+        "exp_year": None}
+
+
+def facts(business):
+    return [data for _, data in business.events("audit_fact")]
+
+
+def test_a_clients_payment_and_methods_are_facts_with_the_clients_actor(business):
+    invoice = business.invoice(4_000)
+    client = business.client()
+    card = client.add_payment_method(VISA)
+    client.pay_invoices("audit-0001", {"invoice_ids": [invoice["id"]], "payment_method_id": card["id"]})
+    bank = client.add_payment_method(BANK)
+    client.replace_payment_method(card["id"], MASTERCARD)
+    client.remove_payment_method(bank["id"])
+    found = facts(business)
+    assert [(fact["action"], fact["summary"]) for fact in found] == [
+        ("invoice_created", f"Created invoice #{invoice['number']} ($40.00)"),
+        ("card_added", "Added Visa ending 4242"),
+        ("payment_made", f"Paid $40.00 with Visa ending 4242 (invoice #{invoice['number']})"),
+        ("bank_account_added", "Added Bank account ending 6789"),
+        ("card_updated", "Updated Visa ending 4242 to Mastercard ending 4444"),
+        ("bank_account_removed", "Removed Bank account ending 6789")]
+    assert found[0]["actor"] == {"kind": "staff", "id": STAFF_ID}
+    assert all(fact["actor"] == {"kind": "client", "id": 1} for fact in found[1:])
+    assert all(fact["account_id"] == ACCOUNT for fact in found)
+    assert found[2]["link"] == f"/staff/clients/{ACCOUNT}/billing"
+    assert "tok_" not in json.dumps(found)
+
+
+def test_autopay_on_and_off_and_a_voided_invoice_are_facts(business):
+    business.settings(autopay_enabled=True)
+    client = business.client()
+    card = client.add_payment_method(VISA)
+    client.enroll_autopay(card["id"], True)
+    client.cancel_autopay()
+    client.cancel_autopay()  # already off: nothing happened, no fact
+    invoice = business.invoice(1_000)
+    business.staff().void_invoice(invoice["id"])
+    assert [fact["action"] for fact in facts(business)] == [
+        "card_added", "autopay_enrolled", "autopay_cancelled", "invoice_created", "invoice_voided"]
+    assert facts(business)[-1]["link"] == f"/staff/invoices/{invoice['id']}"
+
+
+def test_a_card_saved_while_paying_is_added_and_a_declined_one_is_not(business, processor):
+    client = business.client()
+    client.pay_invoices("audit-0002", {"invoice_ids": [business.invoice(1_000)["id"]], "new_method": VISA,
+                                       "save_method": True})
+    processor.status = "card_declined"
+    with pytest.raises(PaymentDeclined):
+        client.pay_invoices("audit-0003", {"invoice_ids": [business.invoice(1_000)["id"]],
+                                           "new_method": MASTERCARD, "save_method": True})
+    assert [fact["action"] for fact in facts(business) if fact["action"] != "invoice_created"] == [
+        "payment_made", "card_added", "payment_failed"]
+
+
+def test_staff_locking_autopay_is_a_staff_fact(business):
+    business.staff().set_autopay_lock(ACCOUNT, True)
+    [fact] = facts(business)
+    assert (fact["action"], fact["actor"]) == ("autopay_locked", {"kind": "staff", "id": STAFF_ID})
