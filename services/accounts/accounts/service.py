@@ -89,7 +89,7 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
     @tenant_rpc
     def add_staff_user(self, user):
         tenant_id = access.owner_tenant(self.ctx)
-        row = tenants.add_staff_user(self.db, tenant_id, load_or_raise(NewStaffUserSchema, user))
+        row = tenants.add_staff_user(self.db, self.outbox, tenant_id, load_or_raise(NewStaffUserSchema, user))
         self.db.commit()
         return StaffUserSchema().dump(row)
 
@@ -123,13 +123,17 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
     def create_client(self, client):
         tenant_id = access.staff_tenant(self.ctx)
         row = clients.create_client(self.db, tenant_id, load_or_raise(NewClientSchema, client))
+        clients.announce_client(self.outbox, self.db, row)
         self.db.commit()
         return clients.describe_client(self.db, row)
 
     @tenant_rpc
     def update_client(self, client_id, changes):
         row = clients.find_client(self.db, access.staff_tenant(self.ctx), client_id)
+        before = clients.announced(row)
         clients.update_client(row, load_or_raise(ClientChangesSchema, changes, partial=True))
+        if clients.announced(row) != before:
+            clients.announce_client(self.outbox, self.db, row)
         self.db.commit()
         return clients.describe_client(self.db, row)
 
@@ -303,7 +307,11 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
         user, account_id, rights = access.signed_in_client(self.db, self.ctx)
         values = load_or_raise(MyAccountChangesSchema, changes)
         general = self._general()
+        account = clients.find_client(self.db, user.tenant_id, account_id)
+        before = clients.announced(account)
         my_account.update(self.db, user, account_id, rights, values, general)
+        if clients.announced(account) != before:
+            clients.announce_client(self.outbox, self.db, account)
         self.db.commit()
         return my_account.describe(self.db, user, account_id, general)
 

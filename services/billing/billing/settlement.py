@@ -76,7 +76,8 @@ def settle(session, outbox, payment, status, charge_id, message, actor=None):
     if status == "succeeded":
         payment.status = "succeeded"
         mark_paid(invoices, held_by_others(payment, rows), payment.settled_at)
-        covered = [{"number": invoices[allocation.invoice_id].number, "applied": allocation.amount}
+        covered = [{"invoice_id": allocation.invoice_id, "number": invoices[allocation.invoice_id].number,
+                    "applied": allocation.amount}
                    for allocation in allocations]
         outbox.add(session, PAYMENT_SUCCEEDED, payment_event(session, payment, covered, message, actor),
                    tenant_id=payment.tenant_id)
