@@ -396,3 +396,17 @@ def test_the_staff_alerts_migration_upgrades_and_downgrades(tmp_path, backend):
     finally:
         engine.dispose()
         databases.drop()
+
+
+def test_the_demo_seed_alerts_the_owner_of_every_action_and_emails_payments(system, business):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("seed_demo", "scripts/seed_demo.py")
+    seed_demo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(seed_demo)
+    seed_demo.part("seed_alerts").seed_alerts(system.rpc, system.context(business.tenant), business.owner.id)
+    tab = business.owner.ok("GET", "/settings/alerts")
+    assert tab["payment_made"] == tab["upload_done"] == [business.owner.id] and tab["email_payment_made"] is True
+    business.pay([business.invoice(2_500)], None)
+    [alert] = wait_for_alerts(business.owner, 1)
+    assert alert["text"].startswith("Pat Client paid $25.00")
+    assert system.mail.wait_for_message(business.credentials["email"]).text.count("Pat Client paid $25.00") == 1
