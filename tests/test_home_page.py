@@ -6,9 +6,13 @@ import time
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.portal_helpers import bearer, new_address, portal_api, registered_client
+pytest.register_assert_rewrite("tests.browser")  # before the import, so its assertions explain failures
+from tests.browser import axe_violations  # noqa: E402
+from tests.portal_helpers import CLIENT_PASSWORD, bearer, new_address, portal_api, registered_client  # noqa: E402
 
+pytest_plugins = ("tests.browser",)
 pytestmark = pytest.mark.backends("postgresql")
 TODAY = date.today()
 
@@ -122,3 +126,25 @@ def test_with_billing_stopped_home_answers_with_the_ticket_panels_and_a_notice(s
     assert response.status_code == 200
     assert "Billing is unavailable right now." in html and "Services are unavailable right now." in html
     assert 'id="open-tickets-panel"' in html and "Total due" not in html
+
+
+def test_in_the_browser_the_home_page_with_tickets_stopped_is_whole_and_accessible(system, page, site, home):
+    home.past_due_invoice()
+    page.goto(f"{site}/p/{home.tenant['slug']}/sign-in")
+    page.get_by_label("Email", exact=True).fill(home.client["email"])
+    page.get_by_label("Password", exact=True).fill(CLIENT_PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Open tickets")).to_be_visible()
+    system.services["tickets"].stop()
+    try:
+        page.reload()
+        expect(page.get_by_role("heading", name="Total due")).to_be_visible()
+        expect(page.get_by_role("button", name="Pay Now")).to_be_visible()
+        tickets_panel = page.get_by_role("article").filter(has=page.get_by_role("heading", name="Open tickets"))
+        expect(tickets_panel).to_contain_text("Tickets are unavailable right now.")
+        expect(page.get_by_role("navigation", name="Portal").get_by_role("link", name="Documents")).to_have_count(0)
+        assert axe_violations(page) == []
+    finally:
+        system.services["tickets"].start()
+        system.wait_until_up("tickets")
