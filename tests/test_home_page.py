@@ -60,6 +60,11 @@ def home(system):
 def test_the_tab_bar_shows_the_tabs_the_business_enabled(home):
     assert home.tabs(home.html()) == ["Home", "Billing", "Services", "Tickets", "Messages", "Documents",
                                       "Estimates", "Account"]
+    answer = home.api("/home").get_json()
+    assert answer["tabs"] == ["home", "billing", "services", "tickets", "chat", "documents", "estimates",
+                              "account"]
+    assert answer["open_tickets"] == [] and answer["documents"]["documents"] == [] and answer["unavailable"] == []
+    assert answer["billing"]["total_due"] == 0 and answer["may_open_ticket"] is True
     home.staff("tickets", "update_settings", "tickets", {
         "tickets_enabled": False, "show_open_tickets": False, "show_closed_tickets": False,
         "documents_enabled": False})
@@ -69,6 +74,10 @@ def test_the_tab_bar_shows_the_tabs_the_business_enabled(home):
         "show_paused_services": False})
     html = home.html()
     assert home.tabs(html) == ["Home", "Billing", "Messages", "Account"]
+    answer = home.api("/home").get_json()
+    assert answer["tabs"] == ["home", "billing", "chat", "account"]
+    assert answer["open_tickets"] is None and answer["documents"] is None and answer["services"] is None
+    assert answer["unavailable"] == [] and answer["may_open_ticket"] is False
     assert 'id="open-tickets-panel"' not in html and 'id="documents-panel"' not in html
     # Behind each hidden tab the page and the API refuse.
     for path in ("tickets", "documents", "services", "estimates"):
@@ -99,6 +108,7 @@ def test_with_tickets_stopped_home_answers_with_the_billing_panels_and_a_notice(
         started = time.monotonic()
         response = home.get()
         elapsed = time.monotonic() - started
+        api = home.api("/home")
     finally:
         system.services["tickets"].start()
         system.wait_until_up("tickets")
@@ -110,6 +120,14 @@ def test_with_tickets_stopped_home_answers_with_the_billing_panels_and_a_notice(
     assert 'id="open-tickets-panel"' not in html and "Open a ticket</a>" not in html
     # The tab bar keeps what tickets cannot vouch for out, and the rest in.
     assert home.tabs(html) == ["Home", "Billing", "Services", "Tickets", "Messages", "Estimates", "Account"]
+    # The API's home says the same: 200, the billing panel, null ticket panels with their notices.
+    assert api.status_code == 200
+    answer = api.get_json()
+    assert [item["number"] for item in answer["billing"]["past_due"]] == [late["number"]]
+    assert answer["open_tickets"] is None and answer["documents"] is None and answer["may_open_ticket"] is False
+    assert answer["unavailable"] == [{"panel": "open_tickets", "message": "Tickets are unavailable right now."},
+                                     {"panel": "documents", "message": "Documents are unavailable right now."}]
+    assert answer["tabs"] == ["home", "billing", "services", "tickets", "chat", "estimates", "account"]
     # Back up, the panels are back.
     html = home.html()
     assert "unavailable right now" not in html and 'id="open-tickets-panel"' in html
