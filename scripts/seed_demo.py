@@ -116,6 +116,7 @@ def seed(client, mailbox_url):
     # The owner hears of clients' new tickets and replies (the Alerts tab).
     client.call("notifications", "update_settings", "alerts", {
         "ticket_opened": [resolved["user"]["id"]], "ticket_replied": [resolved["user"]["id"]]}, context=staff)
+    part("seed_alerts").seed_alerts(client, staff, resolved["user"]["id"])
 
     jordan = client.call("accounts", "create_client", {
         "name": "Jordan Rivera", "email": DEMO_CLIENT["email"], "address": "12 Birch Lane"}, context=staff)

@@ -17,6 +17,7 @@ from alembic import command
 from nameko.standalone.events import get_event_exchange
 
 from billing.models import platform as billing_tables
+from notifications.models import AccountName
 from shared.errors import InvalidInput, NotFound, PaymentDeclined, PermissionDenied
 from shared.messaging import broker_connection, publish_confirmed
 from portico_testing import Databases, wait_for
@@ -72,9 +73,12 @@ class Business:
         self.rpc("accounts", "add_staff_user", {"email": self.colleague_email, "name": "Sam Staff",
                                                 "password": PASSWORD})
         self.colleague = StaffMember(system, {"email": self.colleague_email, "password": PASSWORD})
+        self.credentials = credentials
         self.account_id = self.rpc("accounts", "create_client", {"name": "Pat Client"})["id"]
         wait_for(lambda: self.rpc("notifications", "get_branding")["display_name"] == "Green Acres Lawn Care",
                  message="notifications to know the business's branding")
+        wait_for(lambda: known_name(system, self.tenant, self.account_id) == "Pat Client",
+                 message="notifications to know the client's name (ACCOUNT_SAVED)")
 
     def rpc(self, service, method, *args, context=None, **kwargs):
         return self.system.rpc.call(service, method, *args, **kwargs,
@@ -126,6 +130,17 @@ def outbox_item(business, to):
                     timeout=30, message=f"a sent message to {to} in the outbox")
 
 
+def known_name(system, tenant, account_id):
+    """The account's name as notifications keeps it from accounts' ACCOUNT_SAVED, or None."""
+    engine = sa.create_engine(system.databases.urls["notifications"])
+    try:
+        with engine.connect() as connection:
+            return connection.execute(sa.select(AccountName.name).where(
+                AccountName.tenant_id == tenant["id"], AccountName.account_id == account_id)).scalar_one_or_none()
+    finally:
+        engine.dispose()
+
+
 def billing_event(system, tenant, event_type):
     """The newest envelope of ``event_type`` billing wrote for ``tenant``, as its relay publishes it."""
     engine = sa.create_engine(system.databases.urls["billing"])
@@ -170,8 +185,9 @@ def test_a_payment_emails_a_receipt_and_alerts_only_the_chosen_staff_member(syst
     [alert] = wait_for_alerts(business.owner, 1)
     assert alert["action"] == "payment_made" and alert["account_id"] == business.account_id
     assert alert["read"] is False and alert["created_at"]
-    assert alert["text"] == (f"Account {business.account_id} paid $173.45 with Visa ending 4242 for invoices "
+    assert alert["text"] == (f"Pat Client paid $173.45 with Visa ending 4242 for invoices "
                              f"#{first['number']} and #{second['number']}.")
+    assert alert["link"] == f"/staff/clients/{business.account_id}/billing"
     assert business.owner.alerts()["unread"] == 1
     # The colleague was not chosen: nothing for them, and they cannot touch the owner's alert.
     assert business.colleague.alerts() == {"items": [], "unread": 0}
@@ -199,7 +215,7 @@ def test_a_declined_payment_and_a_prepayment_email_the_client(system, business):
 
     [failed] = wait_for_alerts(business.colleague, 1)
     assert failed["action"] == "payment_failed"
-    assert failed["text"].startswith(f"A payment of $99.00 by account {business.account_id} with Visa ending 0002 "
+    assert failed["text"].startswith("A payment of $99.00 by Pat Client with Visa ending 0002 "
                                      "did not go through. Nothing was charged.")
 
     business.as_client("make_prepayment", str(uuid.uuid4()), {
@@ -209,7 +225,7 @@ def test_a_declined_payment_and_a_prepayment_email_the_client(system, business):
     assert "$200.00" in mail.text and "Visa ending 4242" in mail.text and "credit" in mail.text
     [prepaid] = wait_for_alerts(business.owner, 1)
     assert prepaid["action"] == "prepayment_made"
-    assert prepaid["text"] == f"Account {business.account_id} made a prepayment of $200.00 with Visa ending 4242."
+    assert prepaid["text"] == "Pat Client made a prepayment of $200.00 with Visa ending 4242."
     assert [alert["action"] for alert in business.colleague.alerts()["items"]] == ["payment_failed"]
 
 
@@ -233,7 +249,7 @@ def test_autopay_enrolment_alerts_once_however_often_the_event_arrives(system, b
 
     [alert] = wait_for_alerts(business.owner, 1)
     assert alert["action"] == "autopay_enrolled"
-    assert alert["text"] == f"Account {business.account_id} turned on autopay (new jobs only)."
+    assert alert["text"] == "Pat Client turned on autopay (new jobs only)."
     assert business.colleague.alerts()["items"] == []
 
     # The same event delivered again changes nothing; a new event (published after it) does.
@@ -258,11 +274,29 @@ def test_removing_a_card_or_cancelling_autopay_alerts_the_chosen_staff(system, b
 
     owner_alerts = wait_for_alerts(business.owner, 1)
     assert [(alert["action"], alert["text"]) for alert in owner_alerts] == [
-        ("card_removed", f"Account {business.account_id} removed a card on file: Visa ending 4242.")]
+        ("card_removed", "Pat Client removed a card on file: Visa ending 4242.")]
     colleague_alerts = wait_for_alerts(business.colleague, 2)
     assert {alert["action"] for alert in colleague_alerts} == {"card_removed", "autopay_cancelled"}
-    assert (f"Account {business.account_id} turned off autopay (new jobs only)."
+    assert ("Pat Client turned off autopay (new jobs only)."
             in [alert["text"] for alert in colleague_alerts])
+
+
+def test_an_action_chosen_by_email_too_emails_the_chosen_staff_through_smtp(system, business):
+    business.choose_alerts(payment_made=[business.owner.id], email_payment_made=True)
+    invoice = business.invoice(4_000)
+    business.pay([invoice], None)
+    [alert] = wait_for_alerts(business.owner, 1)
+    mail = system.mail.wait_for_message(business.credentials["email"])
+    assert " ".join(str(mail.subject).split()) == f"Payment made: {alert['text']}"  # long: folded
+    assert "Green Acres Lawn Care" in mail.message["From"]
+    assert alert["text"] == f"Pat Client paid $40.00 with Visa ending 4242 for invoice #{invoice['number']}."
+    assert alert["link"] == f"/staff/invoices/{invoice['id']}"
+    for part in (mail.text, mail.html):
+        assert alert["text"] in part and f"/staff/invoices/{invoice['id']}" in part
+    # The colleague was not chosen: no alert and no email.
+    assert business.colleague.alerts()["items"] == []
+    with pytest.raises(AssertionError):
+        system.mail.wait_for_message(business.colleague_email, timeout=2)
 
 
 def test_alert_calls_are_for_staff_and_only_their_own(system, business):
@@ -362,3 +396,17 @@ def test_the_staff_alerts_migration_upgrades_and_downgrades(tmp_path, backend):
     finally:
         engine.dispose()
         databases.drop()
+
+
+def test_the_demo_seed_alerts_the_owner_of_every_action_and_emails_payments(system, business):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("seed_demo", "scripts/seed_demo.py")
+    seed_demo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(seed_demo)
+    seed_demo.part("seed_alerts").seed_alerts(system.rpc, system.context(business.tenant), business.owner.id)
+    tab = business.owner.ok("GET", "/settings/alerts")
+    assert tab["payment_made"] == tab["upload_done"] == [business.owner.id] and tab["email_payment_made"] is True
+    business.pay([business.invoice(2_500)], None)
+    [alert] = wait_for_alerts(business.owner, 1)
+    assert alert["text"].startswith("Pat Client paid $25.00")
+    assert system.mail.wait_for_message(business.credentials["email"]).text.count("Pat Client paid $25.00") == 1

@@ -301,7 +301,7 @@ def test_a_client_enrols_in_autopay_from_the_account_tab(system, page, site, cli
 
     # The owner chose to hear about it: the alert waits, unread, on their Alerts page.
     open_alerts(staff_page)
-    alert = staff_page.get_by_role("row", name=f"Account {client.record['id']} turned on autopay (new jobs only).")
+    alert = staff_page.get_by_role("row", name=f"{client.record['name']} turned on autopay (new jobs only).")
     reload_until_visible(staff_page, alert)
     expect(alert).to_contain_text("Unread")
     # Only the chosen action alerts: the card added before the enrolment did not.

@@ -159,12 +159,19 @@ def test_alerts_offer_staff_by_name(system, page, site):
     page.goto(f"{site}/staff/settings/alerts")
     payment_made = page.get_by_role("group", name="Payment made", exact=True)
     payment_made.get_by_label("Olive Owner").check()
+    # Each action also has its own "also by email" switch, off until ticked.
+    by_email = page.get_by_label("Payment made: also by email", exact=True)
+    expect(by_email).not_to_be_checked()
+    by_email.check()
     submit(page, "Save Alerts settings")
 
     expect(page.get_by_role("status")).to_contain_text("Saved")
     owner_id = system.rpc.call("accounts", "list_staff_users", context=system.context(tenant))[0]["id"]
-    assert settings_of(system, tenant, "notifications", "alerts")["payment_made"] == [owner_id]
+    saved = settings_of(system, tenant, "notifications", "alerts")
+    assert saved["payment_made"] == [owner_id] and saved["email_payment_made"] is True
+    assert saved["email_payment_failed"] is False
     expect(page.get_by_role("group", name="Payment made", exact=True).get_by_label("Olive Owner")).to_be_checked()
+    expect(page.get_by_label("Payment made: also by email", exact=True)).to_be_checked()
 
 
 def test_signing_out_ends_the_session_and_signing_in_returns_to_the_page(system, page, site):

@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, select
 from billing.models import platform as billing_tables
 from gateway.app import create_app
 from gateway.features.home import home_panels
+from gateway.features.tab_bar import portal_tabs
 from tests.portal_helpers import (CLIENT_PASSWORD, as_staff, bearer, new_address, portal_api, registered_client,
                                   staff_context)
 
@@ -688,7 +689,9 @@ class SlowServices:
                 "my_summary": {"total_due": 0, "features": {}},
                 "my_ticket_options": {"tickets_enabled": True}, "my_tickets": {"items": [], "next": None},
                 "my_documents": {"documents": [], "more": False},
-                "my_next_visit": {"tab_shown": True, "upcoming_shown": True, "visit": None, "time_zone": "UTC"}}[method]
+                "my_next_visit": {"tab_shown": True, "upcoming_shown": True, "visit": None, "time_zone": "UTC"},
+                "my_tab_bar": {"billing": True, "services": True, "estimates_awaiting": None},
+                "count_my_unread_chat": 0}[method]
 
     def call_parallel(self, calls, context=None, timeout=None):
         futures = {key: self.executor.submit(self.call, *call[:2]) for key, call in calls.items()}
@@ -699,7 +702,8 @@ class SlowServices:
 
 
 def test_the_home_panels_ask_accounts_billing_and_tickets_at_once():
-    """Branding, the billing summary, tickets, documents and the next visit (Services panel): all at once."""
+    """Branding, the billing summary, tickets, documents, the next visit (Services panel) and the tab bar: all at
+    once, none twice."""
     app = create_app({"TESTING": True})
     app.extensions["rpc"].close()
     app.extensions["rpc"] = services = SlowServices(0.4)
@@ -711,16 +715,21 @@ def test_the_home_panels_ask_accounts_billing_and_tickets_at_once():
             panels = home_panels()
             elapsed = time.monotonic() - started
             assert g.business == {"display_name": "Slow Lawns"}
+            tabs = [tab.key for tab in portal_tabs()]
     finally:
         services.close()
 
     assert sorted(services.calls) == [("accounts", "get_portal_config"), ("billing", "my_next_visit"),
-                                      ("billing", "my_summary"), ("tickets", "my_documents"),
+                                      ("billing", "my_summary"), ("billing", "my_tab_bar"),
+                                      ("tickets", "count_my_unread_chat"), ("tickets", "my_documents"),
                                       ("tickets", "my_ticket_options"), ("tickets", "my_tickets")]
     assert panels == {"billing_summary": {"total_due": 0, "features": {}}, "billing_may_pay": False,
                       "may_open_ticket": True, "open_tickets": [],
                       "documents_panel": {"documents": [], "more": False},
-                      "services_panel": {"tab_shown": True, "upcoming_shown": True, "visit": None, "time_zone": "UTC"}}
+                      "services_panel": {"tab_shown": True, "upcoming_shown": True, "visit": None, "time_zone": "UTC"},
+                      "unavailable": {}}
+    # The tab bar asked nothing more: its answers came with the panels'.
+    assert tabs == ["home", "billing", "services", "tickets", "chat", "account"]
     assert elapsed < 0.7, f"{elapsed:.2f} s: the calls ran one after the other"
 
 

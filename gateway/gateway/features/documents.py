@@ -6,13 +6,14 @@ reads, by the id tickets names, the copy it checked, served as an attachment wit
 """
 import re
 
-from flask import g, request
+from flask import request
 from marshmallow import RAISE, Schema, fields, validate
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from gateway.features import tab_bar
 from gateway.features.clients import find_client
 from gateway.services import blobs, rpc
-from shared.errors import PorticoError, invalid
+from shared.errors import invalid
 from shared.fields import TRIMMED, Pattern
 from shared.validation import load_or_raise
 
@@ -127,14 +128,8 @@ def my_documents(page=None):
 
 
 def documents_shown():
-    """Whether the client's Documents tab is shown (asked once per request): off, or tickets down, hides it."""
-    if "documents_shown" not in g:
-        try:
-            my_documents({"limit": 1})
-            g.documents_shown = True
-        except PorticoError:
-            g.documents_shown = False
-    return g.documents_shown
+    """Whether the client's Documents tab is shown (features/tab_bar.py): off, or tickets down, hides it."""
+    return tab_bar.shown()["documents"]
 
 
 def my_document_file(document_id):

@@ -5,7 +5,7 @@ from flask import g
 
 from gateway.features.clients import find_client
 from gateway.features.invoices import json_safe, read_document
-from gateway.features.tab_bar import billing_tab_bar
+from gateway.features import tab_bar
 from gateway.services import rpc
 
 
@@ -70,4 +70,4 @@ def decide(estimate_id, decision):
 
 def awaiting_decision():
     """How many estimates await the client's answer, or None when the portal shows no estimates (for the nav)."""
-    return billing_tab_bar()["estimates_awaiting"]
+    return tab_bar.billing_tab_bar()["estimates_awaiting"]

@@ -1,61 +1,94 @@
-"""The client's Home tab: the business's branding and the billing, tickets, documents and services panels."""
+"""The client's Home tab: the business's branding and the panels of PRODUCT.md "Home" - total due and past-due
+invoices with Pay Now, services (the next visit), open tickets, shared documents (and announcements) - with the
+tab bar's answers, all asked in ONE parallel call: no question is asked twice for a page.
+
+Each panel stands on its own: a panel the business does not show (its service refuses: PermissionDenied) is left
+out; a panel whose service cannot answer (stopped, timed out, failing) shows a short notice ("Tickets are
+unavailable right now.") while the rest of the page works. Only accounts (the business's branding, needed to sign
+the client in at all) failing fails the page.
+
+A new panel is one ``Panel`` in ``PANELS`` (its calls join the parallel call) and one block in portal/home.html.
+"""
 import logging
+from dataclasses import dataclass
+from typing import Callable
 
 from flask import g
 
+from gateway.features import tab_bar
 from gateway.services import first_error, rpc
+from shared.errors import PermissionDenied
 
 log = logging.getLogger(__name__)
 PAYING_RIGHTS = ("pay", "manage")
 HOME_DOCUMENTS = 3  # the newest few, in the Documents panel
 HOME_TICKETS = 5
+PANEL_TIMEOUT_SECONDS = 3.0  # a panel whose service has not answered by then shows its notice
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str  # the template's variable holding the panel's data
+    heading: str
+    unavailable: str  # the notice shown in its place when its service cannot answer
+    calls: dict  # {result key: (service, method, args)}, asked with every other panel's at once
+    build: Callable  # {result key: answer} -> the template's value, None when the panel is not shown
+
+
+def _next_visit(answers):
+    """The Services panel when the business shows upcoming visits."""
+    services = answers["next_visit"]
+    return services if services["upcoming_shown"] else None
+
+
+PANELS = (
+    Panel("billing_summary", "Billing", "Billing is unavailable right now.",
+          {"summary": ("billing", "my_summary", ())}, lambda answers: answers["summary"]),
+    Panel("services_panel", "Services", "Services are unavailable right now.",
+          {"next_visit": ("billing", "my_next_visit", ())}, _next_visit),
+    Panel("open_tickets", "Open tickets", "Tickets are unavailable right now.",
+          {"open_tickets": ("tickets", "my_tickets", ("open", {"limit": HOME_TICKETS}))},
+          lambda answers: answers["open_tickets"]["items"]),
+    Panel("documents_panel", "Documents", "Documents are unavailable right now.",
+          {"documents": ("tickets", "my_documents", ({"limit": HOME_DOCUMENTS},))},
+          lambda answers: answers["documents"]),
+    # Announcements: its Panel goes here.
+)
 
 
 def may_pay():
     return g.client_session["account"]["rights"] in PAYING_RIGHTS
 
 
-def home_panels():
-    """Ask accounts (the business's branding) and billing (the client's summary) at once for the Home tab.
-
-    A failing billing service leaves out the billing panels instead of the whole page.
-    """
-    results = rpc().call_parallel({"business": ("accounts", "get_portal_config", ()),
-                                   "billing": ("billing", "my_summary", ()),
-                                   "ticket_options": ("tickets", "my_ticket_options", ()),
-                                   "open_tickets": ("tickets", "my_tickets", ("open", {"limit": HOME_TICKETS})),
-                                   "documents": ("tickets", "my_documents", ({"limit": HOME_DOCUMENTS},)),
-                                   "services": ("billing", "my_next_visit", ())})
-    documents = results.pop("documents")
-    g.documents_shown = not isinstance(documents, Exception)  # off (403) or tickets down: no panel, no tab
-    summary = results.pop("billing")
-    tickets = ticket_panels(results.pop("ticket_options"), results.pop("open_tickets"))
-    services = services_panel(results.pop("services"))
-    g.business = first_error(results)["business"]
-    if isinstance(summary, Exception):
-        log.warning("home page without billing panels: %s", summary)
-        summary = None
-    return {"billing_summary": summary, "billing_may_pay": may_pay(), **tickets,
-            "documents_panel": documents if g.documents_shown else None,
-            "services_panel": services}
+def home_calls(panels=PANELS):
+    """Every question the Home page asks: the branding, each panel's, the tab bar's."""
+    calls = {"business": ("accounts", "get_portal_config", ())}
+    for panel in panels:
+        calls.update(panel.calls)
+    return {**calls, **tab_bar.TAB_CALLS}
 
 
-def services_panel(services):
-    """The Services panel (the next visit) when the business shows upcoming visits; it also tells the tab bar
-    whether the Services tab is shown. A failing billing service leaves both out."""
-    if isinstance(services, Exception):
-        log.warning("home page without the services panel: %s", services)
-        g.services_shown = False
-        return None
-    g.services_shown = services["tab_shown"]
-    return services if services["upcoming_shown"] else None
+def compose(panels, results):
+    """Return ``({panel key: data or None}, {panel key: (heading, notice)})`` from the answers."""
+    context, unavailable = {}, {}
+    for panel in panels:
+        answers = {key: results[key] for key in panel.calls}
+        errors = [answer for answer in answers.values() if isinstance(answer, Exception)]
+        down = [error for error in errors if not isinstance(error, PermissionDenied)]
+        if down:
+            log.warning("home page without the %s panel: %s", panel.key, down[0])
+            unavailable[panel.key] = (panel.heading, panel.unavailable)
+        context[panel.key] = None if errors else panel.build(answers)
+    return context, unavailable
 
 
-def ticket_panels(options, open_tickets):
-    """The floating open-a-ticket button when clients may open tickets; the Open tickets panel when they may see
-    them. A failing tickets service leaves both out."""
-    if isinstance(options, Exception):
-        log.warning("home page without ticket panels: %s", options)
-        return {"may_open_ticket": False, "open_tickets": None}
-    return {"may_open_ticket": options["tickets_enabled"],
-            "open_tickets": None if isinstance(open_tickets, Exception) else open_tickets["items"]}
+def home_panels(panels=PANELS):
+    """Ask everything the Home page shows at once; return the template's context."""
+    results = rpc().call_parallel(home_calls(panels), timeout=PANEL_TIMEOUT_SECONDS)
+    tab_bar.remember(results)
+    g.business = first_error({"business": results.pop("business")})["business"]
+    context, unavailable = compose(panels, results)
+    options = tab_bar.tab_answers().get("ticket_options")
+    may_open_ticket = not isinstance(options, Exception) and bool(options and options.get("tickets_enabled"))
+    return {**context, "billing_may_pay": may_pay(), "may_open_ticket": may_open_ticket,
+            "unavailable": unavailable}

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import g, url_for
 from icalendar import Calendar, Event
 
-from gateway.features.tab_bar import billing_tab_bar
+from gateway.features import tab_bar
 from gateway.services import rpc
 
 PRODUCT_ID = "-//Portico//Client portal visits//EN"
@@ -31,11 +31,8 @@ def my_next_visit():
 
 
 def services_shown():
-    """Whether the client's Services tab is shown (the home page learns it from its panel's answer): all parts off,
-    or billing down, hides it."""
-    if "services_shown" not in g:
-        g.services_shown = billing_tab_bar()["services"]
-    return g.services_shown
+    """Whether the client's Services tab is shown (features/tab_bar.py): all parts off, or billing down, hides it."""
+    return tab_bar.shown()["services"]
 
 
 def calendar_address(token):

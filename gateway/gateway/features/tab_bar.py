@@ -1,21 +1,93 @@
-"""What the portal's tab bar shows of billing's tabs (the Services tab, the estimates awaiting an answer), asked
-in one call, once per page."""
+"""The portal's tab bar: the tabs the business enabled for the client, decided in one place (``portal_tabs``) from
+answers asked in one parallel call, once per page (the Home page asks them with its panels: ``TAB_CALLS``).
+
+- Home, Messages (chat) and Account: always.
+- Billing: any of billing's client features on (billing's ``my_tab_bar``).
+- Services: any part of the Services tab on; Estimates: estimates shown (``my_tab_bar``, with the count awaiting).
+- Tickets: clients may open tickets or see open or closed ones; Documents: documents on (tickets' options).
+
+A service that cannot answer hides the tabs only it could vouch for (Services, Estimates, Documents) and keeps the
+ones that are on by default (Billing, Tickets); the page itself never fails for the tab bar.
+"""
 import logging
+from dataclasses import dataclass
 
 from flask import g
 
 from gateway.services import rpc
-from shared.errors import PorticoError
 
 log = logging.getLogger(__name__)
-NOTHING_SHOWN = {"services": False, "estimates_awaiting": None}  # billing down hides its tabs, not the page
+
+TAB_CALLS = {"billing_tabs": ("billing", "my_tab_bar", ()),
+             "ticket_options": ("tickets", "my_ticket_options", ()),
+             "unread_chat": ("tickets", "count_my_unread_chat", ())}
+TAB_TIMEOUT_SECONDS = 2.0  # a page waits this long for its tab bar, then shows what it knows
+# billing down hides its tabs, not the page (Billing stays: it is the portal's reason to be)
+NOTHING_SHOWN = {"billing": True, "services": False, "estimates_awaiting": None}
+TICKET_VIEWS = ("tickets_enabled", "show_open_tickets", "show_closed_tickets")
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str
+    endpoint: str
+    count: int | None = None
+    count_hint: str = ""
+
+
+def remember(results):
+    """Keep the tab bar's answers a page asked with its own calls (``results`` holds ``TAB_CALLS``' keys)."""
+    g.tab_answers = {key: results.pop(key) for key in TAB_CALLS if key in results}
+
+
+def tab_answers():
+    """The answers the tab bar needs, asked at once the first time a page needs them."""
+    if "tab_answers" not in g:
+        g.tab_answers = rpc().call_parallel(TAB_CALLS, timeout=TAB_TIMEOUT_SECONDS)
+    return g.tab_answers
+
+
+def _answer(key, fallback):
+    value = tab_answers().get(key)
+    if isinstance(value, Exception) or value is None:
+        if value is not None:
+            log.warning("tab bar without %s: %s", key, value)
+        return fallback
+    return value
 
 
 def billing_tab_bar():
-    if "billing_tab_bar" not in g:
-        try:
-            g.billing_tab_bar = rpc().call("billing", "my_tab_bar")
-        except PorticoError as error:
-            log.warning("tab bar without billing's tabs: %s", error)
-            g.billing_tab_bar = NOTHING_SHOWN
-    return g.billing_tab_bar
+    """Billing's answer: ``{billing, services, estimates_awaiting}`` (NOTHING_SHOWN when billing cannot say)."""
+    return _answer("billing_tabs", NOTHING_SHOWN)
+
+
+def unread_chat():
+    """How many chat messages the client has not read; None when tickets cannot say."""
+    if "unread_chat" in g:  # the chat list knows it from its own call
+        return g.unread_chat
+    return _answer("unread_chat", None)
+
+
+def shown():
+    """``{tab: shown}`` for every tab the portal has."""
+    billing, options = billing_tab_bar(), _answer("ticket_options", None)
+    return {"home": True, "billing": billing.get("billing", True), "services": billing["services"],
+            "tickets": options is None or any(options.get(key) for key in TICKET_VIEWS), "chat": True,
+            "documents": bool(options and options.get("documents_enabled")),
+            "estimates": billing["estimates_awaiting"] is not None, "account": True}
+
+
+def portal_tabs(current=None):
+    """The tabs to show, in order; the page being shown (``current``) always is."""
+    visible = shown()
+    tabs = [Tab("home", "Home", "portal.home.home"),
+            Tab("billing", "Billing", "portal.billing.billing_tab"),
+            Tab("services", "Services", "portal.services.services_tab_page"),
+            Tab("tickets", "Tickets", "portal.tickets.tickets_tab"),
+            Tab("chat", "Messages", "portal.chat.thread_list", unread_chat(), "unread"),
+            Tab("documents", "Documents", "portal.documents.documents_tab_page"),
+            Tab("estimates", "Estimates", "portal.estimates.estimate_list",
+                billing_tab_bar()["estimates_awaiting"], "awaiting your answer"),
+            Tab("account", "Account", "portal.account.account")]
+    return [tab for tab in tabs if visible[tab.key] or tab.key == current]

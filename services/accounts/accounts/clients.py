@@ -5,6 +5,10 @@ from accounts.custom_fields import custom_field_values
 from accounts.models import ClientAccount, PortalLink, PortalUser
 from shared.clock import utcnow
 from shared.errors import NotFound, invalid
+from shared.events import ACCOUNT_SAVED
+
+# What notifications keeps of an account (ACCOUNT_SAVED): an edit of any of them announces the account again.
+ANNOUNCED = ("name", "email", "mobile_phone")
 
 
 def find_client(session, tenant_id, client_id):
@@ -26,6 +30,18 @@ def create_client(session, tenant_id, values):
     session.add(client)
     session.flush()
     return client
+
+
+def announce_client(outbox, session, client):
+    """Tell notifications the account's name and contact details as they are now, in the caller's transaction."""
+    outbox.add(session, ACCOUNT_SAVED, {"account_id": client.id, "name": client.name,
+                                        "contact_email": client.email, "mobile_phone": client.mobile_phone},
+               tenant_id=client.tenant_id)
+
+
+def announced(client):
+    """The details of ``client`` ACCOUNT_SAVED carries, to compare before and after an edit."""
+    return tuple(getattr(client, key) for key in ANNOUNCED)
 
 
 def update_client(client, values):

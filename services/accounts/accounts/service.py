@@ -90,7 +90,7 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
     @tenant_rpc
     def add_staff_user(self, user):
         tenant_id = access.owner_tenant(self.ctx)
-        row = tenants.add_staff_user(self.db, tenant_id, load_or_raise(NewStaffUserSchema, user))
+        row = tenants.add_staff_user(self.db, self.outbox, tenant_id, load_or_raise(NewStaffUserSchema, user))
         self.db.commit()
         return StaffUserSchema().dump(row)
 
@@ -126,15 +126,18 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
         row = clients.create_client(self.db, tenant_id, load_or_raise(NewClientSchema, client))
         audit_facts.record(self.db, self.outbox, tenant_id, row.id, "account_created", "Created the client account",
                            who(self.ctx))
+        clients.announce_client(self.outbox, self.db, row)
         self.db.commit()
         return clients.describe_client(self.db, row)
 
     @tenant_rpc
     def update_client(self, client_id, changes):
         row = clients.find_client(self.db, access.staff_tenant(self.ctx), client_id)
-        before = audit_facts.client_details(row)
+        before, announced = audit_facts.client_details(row), clients.announced(row)
         clients.update_client(row, load_or_raise(ClientChangesSchema, changes, partial=True))
         audit_facts.edited_by_staff(self.db, self.outbox, row, before, audit_facts.client_details(row), who(self.ctx))
+        if clients.announced(row) != announced:
+            clients.announce_client(self.outbox, self.db, row)
         self.db.commit()
         return clients.describe_client(self.db, row)
 
@@ -318,7 +321,11 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
         user, account_id, rights = access.signed_in_client(self.db, self.ctx)
         values = load_or_raise(MyAccountChangesSchema, changes)
         general = self._general()
+        account = clients.find_client(self.db, user.tenant_id, account_id)
+        before = clients.announced(account)
         my_account.update(self.db, self.outbox, user, account_id, rights, values, general, who(self.ctx))
+        if clients.announced(account) != before:
+            clients.announce_client(self.outbox, self.db, account)
         self.db.commit()
         return my_account.describe(self.db, user, account_id, general, rights)
 

@@ -6,7 +6,7 @@ from accounts.passwords import hash_new_password
 from accounts.schemas import StaffUserSchema, TenantSchema
 from shared.clock import utcnow
 from shared.errors import Conflict, NotFound
-from shared.events import TENANT_PROFILE_UPDATED
+from shared.events import STAFF_USER_SAVED, TENANT_PROFILE_UPDATED
 
 
 def create_tenant(session, outbox, values):
@@ -18,13 +18,13 @@ def create_tenant(session, outbox, values):
     row = Tenant(created_at=utcnow(), **values)
     session.add(row)
     session.flush()
-    owner_row = add_staff_user(session, row.id, {**owner, "role": "owner"})
+    owner_row = add_staff_user(session, outbox, row.id, {**owner, "role": "owner"})
     announce_profile(outbox, session, row)
     return {**TenantSchema().dump(row), "owner": StaffUserSchema().dump(owner_row)}
 
 
-def add_staff_user(session, tenant_id, values):
-    """Add a staff member to a tenant; emails are unique across tenants."""
+def add_staff_user(session, outbox, tenant_id, values):
+    """Add a staff member to a tenant (emails are unique across tenants) and tell notifications of them."""
     password_hash = hash_new_password(values["password"])  # the same rule as clients' passwords
     email = values["email"].lower()
     if session.scalar(select(StaffUser.id).where(StaffUser.email == email)):
@@ -34,7 +34,14 @@ def add_staff_user(session, tenant_id, values):
                     password_hash=password_hash, created_at=utcnow())
     session.add(row)
     session.flush()
+    announce_staff(outbox, session, row)
     return row
+
+
+def announce_staff(outbox, session, row):
+    """Tell notifications a staff member's name and email as they are now (STAFF_USER_SAVED)."""
+    outbox.add(session, STAFF_USER_SAVED, {"staff_user_id": row.id, "name": row.name, "email": row.email},
+               tenant_id=row.tenant_id)
 
 
 def list_staff(session, tenant_id):

@@ -26,6 +26,9 @@ from shared.messaging import Outbox, ReliableEventHandler
 from shared.settings_store import read_settings
 from shared.validation import dict_get, load_or_raise
 
+# Any of these on gives the client's Billing tab something to show; all off, the portal leaves the tab out.
+BILLING_TAB_FEATURES = ("show_invoices", "online_payments_enabled", "prepayments_enabled", "show_billing_history",
+                        "allow_card_changes", "allow_bank_account_changes", "autopay_enabled")
 CLIENT_FEATURES = ("show_invoices", "online_payments_enabled", "allow_partial_payments", "allow_credit_at_checkout",
                    "allow_card_changes", "allow_bank_account_changes", "autopay_enabled", "prepayments_enabled",
                    "show_billing_history", "over_limit_action", "card_max_payment", "ach_max_payment")
@@ -173,13 +176,15 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
 
     @tenant_rpc
     def my_tab_bar(self):
-        """What the portal's tab bar shows of billing's tabs, in one call per page: whether the Services tab is
-        shown, and how many estimates await the client's answer (None: the portal shows no estimates)."""
+        """What the portal's tab bar shows of billing's tabs, in one call per page: whether the Billing and Services
+        tabs are shown, and how many estimates await the client's answer (None: the portal shows no estimates)."""
         tenant_id, account_id = access.client_account(self.ctx)
         services = self._services_settings(tenant_id)
+        settings = self._settings()
         awaiting = (estimates.count_awaiting(self.db, tenant_id, account_id, local_time.today(services))
-                    if self._settings()["show_estimates"] else None)
-        return {"services": services_tab.tab_shown(services), "estimates_awaiting": awaiting}
+                    if settings["show_estimates"] else None)
+        return {"billing": any(settings[key] for key in BILLING_TAB_FEATURES),
+                "services": services_tab.tab_shown(services), "estimates_awaiting": awaiting}
 
     @tenant_rpc
     def my_summary(self):

@@ -78,7 +78,8 @@ def settle(session, outbox, payment, status, charge_id, message, actor=None, ori
     if status == "succeeded":
         payment.status = "succeeded"
         mark_paid(invoices, held_by_others(payment, rows), payment.settled_at)
-        covered = [{"number": invoices[allocation.invoice_id].number, "applied": allocation.amount}
+        covered = [{"invoice_id": allocation.invoice_id, "number": invoices[allocation.invoice_id].number,
+                    "applied": allocation.amount}
                    for allocation in allocations]
         event = payment_event(session, payment, covered, message, actor)
         outbox.add(session, PAYMENT_SUCCEEDED, event, tenant_id=payment.tenant_id)

@@ -102,7 +102,7 @@ def test_a_checkout_settled_by_recovery_still_sends_its_receipt(session, outbox,
 
     [(event_type, data)] = events(session)
     assert (event_type, data["amount"], data["receipt_to"]) == ("payment_succeeded", 6_600, RECEIPT_TO)
-    assert data["invoices"] == [{"number": invoice.number, "applied": 6_600}]
+    assert data["invoices"] == [{"invoice_id": invoice.id, "number": invoice.number, "applied": 6_600}]
     answer = checkout.pay_invoices(session, outbox, processor, TENANT, ACCOUNT, "checkout-0001", request, settings)
     assert answer["payment"]["status"] == "succeeded"
     assert [(row["id"], row["status"]) for row in answer["invoices"]] == [(invoice.id, "paid")]

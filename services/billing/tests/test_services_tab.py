@@ -259,8 +259,12 @@ def test_the_tab_bar_says_in_one_call_whether_services_show_and_how_many_estimat
                                                "lines": [{"description": "Aeration", "unit_price": 9_900}]})["id"])
     staff.create_estimate({"account_id": 42, "title": "Draft", "lines": [{"description": "x", "unit_price": 1}]})
 
-    assert business.client().my_tab_bar() == {"services": True, "estimates_awaiting": 1}
+    assert business.client().my_tab_bar() == {"billing": True, "services": True, "estimates_awaiting": 1}
     business.settings(show_estimates=False, allow_estimate_decisions=False)
     staff.update_settings("services", {"show_scheduled_visits": False, "show_service_history": False,
                                        "show_unscheduled_jobs": False, "show_paused_services": False})
-    assert business.client().my_tab_bar() == {"services": False, "estimates_awaiting": None}
+    assert business.client().my_tab_bar() == {"billing": True, "services": False, "estimates_awaiting": None}
+    business.settings(show_invoices=False, online_payments_enabled=False, prepayments_enabled=False,
+                      show_billing_history=False, allow_card_changes=False, allow_bank_account_changes=False,
+                      autopay_enabled=False)
+    assert business.client().my_tab_bar()["billing"] is False

@@ -1,6 +1,7 @@
 """Staff alerts: one per staff member the Alerts tab names for a client action, unread until read."""
 from sqlalchemy import func, select, update
 
+from notifications import alert_mail
 from notifications.models import StaffAlert, platform
 from notifications.settings import TABS
 from shared.clock import utcnow
@@ -10,20 +11,29 @@ from shared.settings_store import read_settings
 TEXT_MAX = 500
 
 
+def tab(session, tenant_id):
+    """The Alerts tab's settings of the tenant."""
+    return read_settings(session, platform.tenant_settings, tenant_id, TABS, "alerts")
+
+
 def recipients(session, tenant_id, action):
     """Return the staff user ids the Alerts tab names for ``action``."""
-    return read_settings(session, platform.tenant_settings, tenant_id, TABS, "alerts").get(action) or []
+    return tab(session, tenant_id).get(action) or []
 
 
 def raise_alerts(session, tenant_id, action, text, account_id, source_event_id, link=None, also=()):
     """Add one unread alert per staff member chosen for ``action`` and per one of ``also`` (staff user ids
     alerted whatever the tab says, e.g. a ticket's assignee); return how many were added.
 
-    Someone already alerted for this event (a redelivery) is not alerted again.
+    Someone already alerted for this event (a redelivery) is not alerted again. When the tab says so
+    (``email_<action>``), the staff it names also get the alert by email (alert_mail.py).
     """
-    staff_ids = list(dict.fromkeys([*recipients(session, tenant_id, action), *(i for i in also if i)]))
+    settings = tab(session, tenant_id)
+    chosen = settings.get(action) or []
+    staff_ids = list(dict.fromkeys([*chosen, *(i for i in also if i)]))
     if not staff_ids:
         return 0
+    alert_mail.queue_alert_emails(session, tenant_id, action, text, link, chosen, source_event_id, settings)
     already = set(session.scalars(select(StaffAlert.staff_user_id).where(
         StaffAlert.source_event_id == source_event_id))) if source_event_id else set()
     moment = utcnow()

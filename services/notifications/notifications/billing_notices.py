@@ -1,8 +1,9 @@
 """What billing's events become: the client's receipt or failure notice, and alerts for the staff chosen for them.
 
-The account's name is not in billing's events, so alerts name the account by its number.
+The account's name is not in billing's events: alerts name the client from notifications' copy (names.py).
 """
 from notifications import alerts, messages
+from notifications.names import Namer
 from notifications.rendering import invoice_numbers
 from shared.events import (AUTOPAY_CANCELLED, AUTOPAY_ENROLLED, PAYMENT_FAILED, PAYMENT_METHOD_REMOVED,
                            PAYMENT_SUCCEEDED, PREPAYMENT_MADE)
@@ -12,12 +13,10 @@ SCOPES = {"new_jobs": "new jobs only", "all_scheduled_jobs": "all scheduled jobs
 METHOD_KINDS = {"card": ("card_removed", "a card"), "ach": ("bank_account_removed", "a bank account")}
 
 
-def _by_whom(actor):
+def _by_whom(actor, namer):
     """Say who acted when it was not the client: staff, or autopay's charge run."""
-    kind = (actor or {}).get("kind")
-    if kind == "staff":
-        staff_id = actor.get("id")
-        return f" (done by staff member {staff_id})" if staff_id else " (done by staff)"
+    if (actor or {}).get("kind") == "staff":
+        return f" (done by {namer.staff(actor.get('id'))})"
     return ""
 
 
@@ -25,62 +24,71 @@ def _with(method_label):
     return f" with {method_label}" if method_label else ""
 
 
-def payment_made(data):
+def payment_made(data, namer):
     """Word the alert of a payment that went through."""
-    account, amount = data["account_id"], format_money(data["amount"])
+    client, amount = namer.client(data["account_id"]), format_money(data["amount"])
     numbers = [item.get("number") for item in data["invoices"] if item.get("number") is not None]
     towards = f" for invoice{'s' if len(numbers) > 1 else ''} {invoice_numbers(numbers)}" if numbers else ""
     if data["source"] == "autopay":
-        return f"Autopay charged account {account} {amount}{_with(data['method_label'])}{towards}."
-    return f"Account {account} paid {amount}{_with(data['method_label'])}{towards}{_by_whom(data['actor'])}."
+        return f"Autopay charged {client} {amount}{_with(data['method_label'])}{towards}."
+    return f"{client} paid {amount}{_with(data['method_label'])}{towards}{_by_whom(data['actor'], namer)}."
 
 
-def payment_failed(data):
+def payment_failed(data, namer):
     """Word the alert of a payment that was declined or could not be processed."""
-    account, amount = data["account_id"], format_money(data["amount"])
+    client, amount = namer.client(data["account_id"]), format_money(data["amount"])
     if data["source"] == "autopay":
-        text = f"Autopay could not charge account {account} {amount}{_with(data['method_label'])}."
+        text = f"Autopay could not charge {client} {amount}{_with(data['method_label'])}."
     else:
-        text = (f"A payment of {amount} by account {account}{_with(data['method_label'])} did not go "
-                f"through{_by_whom(data['actor'])}.")
+        text = (f"A payment of {amount} by {client}{_with(data['method_label'])} did not go "
+                f"through{_by_whom(data['actor'], namer)}.")
     reason = (data.get("message") or "").strip()
     if reason and reason[-1] not in ".!?":
         reason += "."
     return text + " Nothing was charged." + (f" Reason: {reason}" if reason else "")
 
 
-def prepayment_made(data):
+def prepayment_made(data, namer):
     """Word the alert of a prepayment."""
-    return (f"Account {data['account_id']} made a prepayment of {format_money(data['amount'])}"
-            f"{_with(data['method_label'])}{_by_whom(data['actor'])}.")
+    return (f"{namer.client(data['account_id'])} made a prepayment of {format_money(data['amount'])}"
+            f"{_with(data['method_label'])}{_by_whom(data['actor'], namer)}.")
 
 
-def autopay_changed(data, turned):
+def autopay_changed(data, namer, turned):
     """Word the alert of autopay ``turned`` "on" or "off"."""
     scope = SCOPES.get(data.get("scope"))
     detail = f" ({scope})" if scope else ""
-    actor = data.get("actor") or {}
+    actor, client = data.get("actor") or {}, namer.client(data["account_id"])
     if actor.get("kind") == "staff":
-        who = f"Staff member {actor['id']}" if actor.get("id") else "Staff"
-        return f"{who} turned {turned} autopay for account {data['account_id']}{detail}."
-    return f"Account {data['account_id']} turned {turned} autopay{detail}."
+        who = namer.staff(actor.get("id"))
+        return f"{who[0].upper() + who[1:]} turned {turned} autopay for {client}{detail}."
+    return f"{client} turned {turned} autopay{detail}."
 
 
-def method_removed(data):
+def method_removed(data, namer):
     """Return (action, text) of a removed card or bank account."""
     action, what = METHOD_KINDS.get(data["kind"], METHOD_KINDS["card"])
-    return action, f"Account {data['account_id']} removed {what} on file: {data['label']}{_by_whom(data['actor'])}."
+    return action, (f"{namer.client(data['account_id'])} removed {what} on file: {data['label']}"
+                    f"{_by_whom(data['actor'], namer)}.")
+
+
+def link(data):
+    """The staff page of the payment: the invoice it paid when it paid one, else the client's billing page."""
+    ids = {item.get("invoice_id") for item in data.get("invoices") or ()}
+    if len(ids) == 1 and isinstance(next(iter(ids)), int):
+        return f"/staff/invoices/{next(iter(ids))}"
+    return f"/staff/clients/{int(data['account_id'])}/billing"
 
 
 # The email each event sends to the address billing names in ``receipt_to``, when it names one.
 CLIENT_MESSAGES = {PAYMENT_SUCCEEDED.name: messages.payment_receipt,
                    PAYMENT_FAILED.name: messages.payment_failed,
                    PREPAYMENT_MADE.name: messages.payment_receipt}
-ALERTS = {PAYMENT_SUCCEEDED.name: lambda data: ("payment_made", payment_made(data)),
-          PAYMENT_FAILED.name: lambda data: ("payment_failed", payment_failed(data)),
-          PREPAYMENT_MADE.name: lambda data: ("prepayment_made", prepayment_made(data)),
-          AUTOPAY_ENROLLED.name: lambda data: ("autopay_enrolled", autopay_changed(data, "on")),
-          AUTOPAY_CANCELLED.name: lambda data: ("autopay_cancelled", autopay_changed(data, "off")),
+ALERTS = {PAYMENT_SUCCEEDED.name: lambda data, namer: ("payment_made", payment_made(data, namer)),
+          PAYMENT_FAILED.name: lambda data, namer: ("payment_failed", payment_failed(data, namer)),
+          PREPAYMENT_MADE.name: lambda data, namer: ("prepayment_made", prepayment_made(data, namer)),
+          AUTOPAY_ENROLLED.name: lambda data, namer: ("autopay_enrolled", autopay_changed(data, namer, "on")),
+          AUTOPAY_CANCELLED.name: lambda data, namer: ("autopay_cancelled", autopay_changed(data, namer, "off")),
           PAYMENT_METHOD_REMOVED.name: method_removed}
 
 
@@ -90,5 +98,6 @@ def notify(session, postbox, contract, event):
     client_message = CLIENT_MESSAGES.get(contract.name)
     if client_message is not None and data["receipt_to"]:
         postbox.queue(session, client_message(session, event, data))
-    action, text = ALERTS[contract.name](data)
-    alerts.raise_alerts(session, event["tenant_id"], action, text, data["account_id"], event["event_id"])
+    action, text = ALERTS[contract.name](data, Namer(session, event["tenant_id"]))
+    alerts.raise_alerts(session, event["tenant_id"], action, text, data["account_id"], event["event_id"],
+                        link=link(data))

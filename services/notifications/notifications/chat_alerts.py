@@ -1,17 +1,16 @@
 """Staff alerts for chat: a client's new thread or message alerts the staff chosen on the Alerts tab
 (chat_thread_started, chat_message_sent). A staff member's message alerts no one."""
-from notifications import alerts, messages
+from notifications import alerts, messages, names
 from shared.events import CHAT_MESSAGE_ADDED
 from shared.messaging import on_event
 
 EXCERPT = 200  # what of the message the alert quotes
 
 
-def alert_text(data):
+def alert_text(data, who):
     excerpt = " ".join(data["excerpt"].split())
     if len(excerpt) > EXCERPT:
         excerpt = excerpt[:EXCERPT - 1] + "…"
-    who = data["client_name"] or f"Account {data['account_id']}"  # an event from before names were sent has none
     if data["new_thread"]:
         return f"{who} started a chat, \u201c{data['subject']}\u201d: {excerpt}"
     return f"{who} wrote in the chat \u201c{data['subject']}\u201d: {excerpt}"
@@ -22,7 +21,12 @@ def raise_chat_alerts(session, event):
     if data["author_kind"] != "client":
         return 0
     action = "chat_thread_started" if data["new_thread"] else "chat_message_sent"
-    return alerts.raise_alerts(session, event["tenant_id"], action, alert_text(data), data["account_id"],
+    if data["client_name"]:
+        names.remember_name(session, event["tenant_id"], data["account_id"], data["client_name"],
+                            messages.occurred_at(event))
+    # an event from before names were sent has none: the account's name as notifications knows it
+    who = data["client_name"] or names.account_name(session, event["tenant_id"], data["account_id"])
+    return alerts.raise_alerts(session, event["tenant_id"], action, alert_text(data, who), data["account_id"],
                                event["event_id"], link=f"/staff/chat/{data['thread_id']}")
 
 

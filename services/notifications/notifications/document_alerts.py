@@ -4,29 +4,44 @@ the client's Documents page). They name the client as accounts told tickets: the
 differs, the account; an event from before names were sent (or that accounts could not name) gives the account's
 number.
 """
-from notifications import alerts, messages
+from notifications import alerts, messages, names
 from shared.events import DOCUMENT_UPLOADED, DONE_UPLOADING
 from shared.messaging import on_event
 
 VIA = {"button": "pressed Done uploading", "checkbox": "ticked \"I'm completely done uploading\" with their last file"}
 
 
-def who(data):
-    """"Ann Client", "Ann Client for Smith Household", or "Account 42" when the event names no one."""
-    person, account = data["portal_user_name"], data["client_name"]
+def who(data, known=None):
+    """"Ann Client", "Ann Client for Smith Household", or the account's name as notifications knows it
+    (``known``; "Account 42" before accounts told of it) when the event names no one."""
+    person, account = data["portal_user_name"], data["client_name"] or known
     if person and account and person != account:
         return f"{person} for {account}"
     return person or account or f"Account {data['account_id']}"
 
 
-def uploaded_text(data):
-    return f"{who(data)} sent a document: {data['title']} ({data['filename']})."
+def uploaded_text(data, known=None):
+    return f"{who(data, known)} sent a document: {data['title']} ({data['filename']})."
 
 
-def done_text(data):
+def done_text(data, known=None):
     sent = data["documents"]
     files = f"{sent} file{'s' if sent != 1 else ''} sent so far"
-    return f"{who(data)} {VIA.get(data['via'], 'said they are done uploading')} ({files})."
+    return f"{who(data, known)} {VIA.get(data['via'], 'said they are done uploading')} ({files})."
+
+
+def documents_link(data):
+    """The client's Documents page for staff."""
+    return f"/staff/clients/{int(data['account_id'])}/documents"
+
+
+def known_name(session, event, data):
+    """The account's name: the event's (kept, if accounts has not told it yet), else notifications' copy."""
+    if data["client_name"]:
+        names.remember_name(session, event["tenant_id"], data["account_id"], data["client_name"],
+                            messages.occurred_at(event))
+        return data["client_name"]
+    return names.account_name(session, event["tenant_id"], data["account_id"])
 
 
 class DocumentAlertHandlers:
@@ -35,11 +50,13 @@ class DocumentAlertHandlers:
     @on_event(DOCUMENT_UPLOADED)
     def handle_document_uploaded(self, event):
         data = messages.load_event(DOCUMENT_UPLOADED, event)
-        alerts.raise_alerts(self.db, event["tenant_id"], "document_uploaded", uploaded_text(data),
-                            data["account_id"], event["event_id"])
+        alerts.raise_alerts(self.db, event["tenant_id"], "document_uploaded",
+                            uploaded_text(data, known_name(self.db, event, data)), data["account_id"],
+                            event["event_id"], link=documents_link(data))
 
     @on_event(DONE_UPLOADING)
     def handle_done_uploading(self, event):
         data = messages.load_event(DONE_UPLOADING, event)
-        alerts.raise_alerts(self.db, event["tenant_id"], "upload_done", done_text(data), data["account_id"],
-                            event["event_id"])
+        alerts.raise_alerts(self.db, event["tenant_id"], "upload_done",
+                            done_text(data, known_name(self.db, event, data)), data["account_id"],
+                            event["event_id"], link=documents_link(data))

@@ -164,3 +164,30 @@ class AuditEntry(Base):
     source: Mapped[str] = mapped_column(String(20))  # the service that recorded it: accounts, billing, tickets
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # when the source made the change
     event_id: Mapped[str] = mapped_column(String(36))
+
+
+class AccountName(Base):
+    """This service's copy of each client account's name and contact details (accounts' ACCOUNT_SAVED), so alerts
+    name the client; the newest change wins, by when accounts made it."""
+
+    __tablename__ = "account_names"
+
+    tenant_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    account_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(120))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    mobile_phone: Mapped[str | None] = mapped_column(String(32))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StaffMember(Base):
+    """This service's copy of each staff member's name and email (accounts' STAFF_USER_SAVED): alerts name the
+    staff member who acted, and reach the staff chosen for an action by email."""
+
+    __tablename__ = "staff_members"
+
+    tenant_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    staff_user_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

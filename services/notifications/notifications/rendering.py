@@ -294,3 +294,11 @@ def render_ticket_reply(branding, *, number, subject, excerpt, link, can_reply):
     """Render the email of a staff reply on a ticket: an excerpt and a link to the ticket in the portal."""
     return _email("ticket_reply", f"Re: {subject} [ticket #{number}]", branding, number=number,
                   ticket_subject=subject, excerpt=excerpt, link=link, can_reply=can_reply, marker=REPLY_MARKER)
+
+
+def render_staff_alert(branding, *, action_label, text, link):
+    """Render a staff alert sent by email too: what happened and a link to the staff page about it."""
+    subject = f"{action_label}: {text}"
+    if len(subject) > 150:
+        subject = subject[:149] + "…"
+    return _email("staff_alert", subject, branding, alert_text=text, action_label=action_label, link=link)

@@ -1,7 +1,7 @@
 """Staff alerts for clients' service requests: asking to move a visit (reschedule_requested), to cancel one
 (cancel_requested) or for new work (service_requested), each to the staff the Alerts tab chooses for it. The
 ticket tickets opens for the request alerts as any client ticket does; this alert says what was asked."""
-from notifications import alerts, messages
+from notifications import alerts, messages, names
 from shared.events import SERVICE_REQUEST_MADE
 from shared.messaging import on_event
 
@@ -9,9 +9,9 @@ ACTIONS = {"reschedule": "reschedule_requested", "cancel": "cancel_requested", "
 WORDS = {"reschedule": "asked to reschedule", "cancel": "asked to cancel", "new_service": "requested a service"}
 
 
-def alert_text(data):
+def alert_text(data, client):
     subject = data["subject"].split(": ", 1)[-1]
-    return f"Account {data['account_id']} {WORDS[data['kind']]}: {subject}"
+    return f"{client} {WORDS[data['kind']]}: {subject}"
 
 
 def raise_request_alerts(session, event):
@@ -19,8 +19,14 @@ def raise_request_alerts(session, event):
     action = ACTIONS.get(data["kind"])
     if action is None or data["status"] != "pending":
         return 0
-    return alerts.raise_alerts(session, event["tenant_id"], action, alert_text(data), data["account_id"],
-                               event["event_id"], link="/staff/tickets")
+    return alerts.raise_alerts(session, event["tenant_id"], action, alert_text(data, names.account_name(session, event["tenant_id"], data["account_id"])),
+                               data["account_id"], event["event_id"], link=request_link(data))
+
+
+def request_link(data):
+    """Staff answer a request on the ticket tickets opens for it, which this event does not name: the client's
+    tickets, where it is the newest."""
+    return f"/staff/tickets?account_id={int(data['account_id'])}"
 
 
 class RequestAlertHandlers:

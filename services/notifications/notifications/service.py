@@ -11,6 +11,7 @@ from notifications.document_alerts import DocumentAlertHandlers
 from notifications.estimate_alerts import EstimateAlertHandlers
 from notifications.inbound_smtp import OUTCOME_TIMEOUT_SECONDS, inbound_mail
 from notifications.models import platform
+from notifications.names import NameHandlers
 from notifications.request_alerts import RequestAlertHandlers
 from notifications.schemas import (AlertListArgsSchema, InvitationTemplateSchema, MarkAlertsReadSchema,
                                    OutboxItemSchema, OutboxMessageSchema, OutboxPageSchema,
@@ -28,8 +29,8 @@ from shared.messaging import Inbox, Outbox, on_event
 from shared.validation import load_or_raise
 
 
-class NotificationsService(AuditHandlers, ChatAlertHandlers, DocumentAlertHandlers, EstimateAlertHandlers, RequestAlertHandlers,
-                           StandardEntrypoints):
+class NotificationsService(AuditHandlers, ChatAlertHandlers, DocumentAlertHandlers, EstimateAlertHandlers,
+                           RequestAlertHandlers, NameHandlers, StandardEntrypoints):
     name = "notifications"
     version = VERSION
     tables = platform

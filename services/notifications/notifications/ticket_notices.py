@@ -5,7 +5,7 @@ and whoever holds that address can write on the ticket, so it is a secret like a
 message is stored with a label as its reply-to and the address sealed beside it (``Draft.secret``);
 only the copy the courier sends holds the address (delivery.as_sent). Staff see the label.
 """
-from notifications import alerts, messages, rendering
+from notifications import alerts, messages, names, rendering
 from notifications.messages import UNKNOWN_BUSINESS, Draft
 from notifications.models import TenantBranding
 from notifications.tenants import branding_for
@@ -18,8 +18,14 @@ def staff_link(ticket_id):
     return f"/staff/tickets/{int(ticket_id)}"
 
 
-def _client(data):
-    return data.get("client_name") or f"Account {data['account_id']}"
+def _client(session, event, data):
+    """The client as the event names them (kept as the account's name if accounts has not told it yet), else
+    as notifications knows the account."""
+    if data.get("client_name"):
+        names.remember_name(session, event["tenant_id"], data["account_id"], data["client_name"],
+                            messages.occurred_at(event))
+        return data["client_name"]
+    return names.account_name(session, event["tenant_id"], data["account_id"])
 
 
 def ticket_opened(session, event, data):
@@ -27,14 +33,14 @@ def ticket_opened(session, event, data):
     if data["opened_by"] not in CLIENT_OPENERS:
         return
     how = " by email" if data["opened_by"] == "email" else ""
-    text = f"{_client(data)} opened ticket #{data['number']}{how}: {data['subject']}"
+    text = f"{_client(session, event, data)} opened ticket #{data['number']}{how}: {data['subject']}"
     alerts.raise_alerts(session, event["tenant_id"], "ticket_opened", text, data["account_id"],
                         event["event_id"], link=staff_link(data["ticket_id"]))
 
 
 def client_replied(session, event, data):
     """Alert the staff chosen for "Ticket reply", and the ticket's assignee whatever the tab says."""
-    text = f"{_client(data)} replied on ticket #{data['number']} ({data['subject']}): {data['excerpt']}"
+    text = f"{_client(session, event, data)} replied on ticket #{data['number']} ({data['subject']}): {data['excerpt']}"
     alerts.raise_alerts(session, event["tenant_id"], "ticket_replied", text, data["account_id"],
                         event["event_id"], link=staff_link(data["ticket_id"]), also=[data["assignee_id"]])
 

@@ -3,8 +3,8 @@ import pytest
 
 from portico_testing import inprocess
 from shared.errors import InvalidInput, NotFound, PermissionDenied
-from shared.events import (AUTOPAY_CANCELLED, AUTOPAY_ENROLLED, PAYMENT_FAILED, PAYMENT_METHOD_REMOVED,
-                           PAYMENT_SUCCEEDED, PREPAYMENT_MADE)
+from shared.events import (ACCOUNT_SAVED, AUTOPAY_CANCELLED, AUTOPAY_ENROLLED, PAYMENT_FAILED,
+                           PAYMENT_METHOD_REMOVED, PAYMENT_SUCCEEDED, PREPAYMENT_MADE, STAFF_USER_SAVED)
 
 OWNER, COLLEAGUE = 1, 2
 
@@ -21,6 +21,14 @@ def texts(notifications, staff_id):
 
 
 @pytest.fixture
+def named(notifications):
+    """Accounts told notifications the client's and a staff member's names."""
+    notifications.deliver(ACCOUNT_SAVED, {"account_id": 7, "name": "Jordan Rivera",
+                                          "contact_email": "jordan@client.example", "mobile_phone": None})
+    notifications.deliver(STAFF_USER_SAVED, {"staff_user_id": 4, "name": "Sam Staff", "email": "sam@biz.example"})
+
+
+@pytest.fixture
 def chosen(notifications):
     """An Alerts tab that names the owner for payments and the colleague for everything else used here."""
     notifications.staff().update_settings("alerts", {
@@ -29,11 +37,23 @@ def chosen(notifications):
         "card_removed": [OWNER, COLLEAGUE], "bank_account_removed": [COLLEAGUE]})
 
 
-def test_a_payment_alerts_only_the_staff_chosen_for_it(notifications, chosen):
+def test_a_payment_alerts_only_the_staff_chosen_for_it(notifications, chosen, named):
+    notifications.deliver(PAYMENT_SUCCEEDED, payment())
+    assert texts(notifications, OWNER) == [
+        ("payment_made", "Jordan Rivera paid $173.45 with Visa ending 4242 for invoices #1001 and #1002.")]
+    assert notifications.staff(OWNER).list_my_alerts()[0]["link"] == "/staff/clients/7/billing"
+    assert texts(notifications, COLLEAGUE) == []
+
+
+def test_before_accounts_named_the_client_the_alert_names_the_account(notifications, chosen):
     notifications.deliver(PAYMENT_SUCCEEDED, payment())
     assert texts(notifications, OWNER) == [
         ("payment_made", "Account 7 paid $173.45 with Visa ending 4242 for invoices #1001 and #1002.")]
-    assert texts(notifications, COLLEAGUE) == []
+
+
+def test_a_payment_of_one_invoice_links_to_that_invoice(notifications, chosen):
+    notifications.deliver(PAYMENT_SUCCEEDED, payment(invoices=[{"invoice_id": 55, "number": 1001, "applied": 100}]))
+    assert notifications.staff(OWNER).list_my_alerts()[0]["link"] == "/staff/invoices/55"
 
 
 def test_nobody_is_alerted_for_an_action_the_tab_names_no_one_for(notifications):
@@ -47,7 +67,7 @@ def test_an_event_delivered_again_alerts_once(notifications, chosen):
     assert texts(notifications, COLLEAGUE) == [("autopay_enrolled", "Account 7 turned on autopay (new jobs only).")]
 
 
-def test_each_billing_event_is_worded_for_the_staff(notifications, chosen):
+def test_each_billing_event_is_worded_for_the_staff(notifications, chosen, named):
     notifications.deliver(PAYMENT_FAILED, payment(source="autopay", message="Card declined"))
     notifications.deliver(PREPAYMENT_MADE, payment(kind="prepayment", amount=20_000, invoices=[],
                                                    actor={"kind": "staff", "id": 4}))
@@ -57,15 +77,17 @@ def test_each_billing_event_is_worded_for_the_staff(notifications, chosen):
     notifications.deliver(PAYMENT_METHOD_REMOVED, {"account_id": 7, "kind": "card", "label": "Visa ending 4242",
                                                    "actor": {"kind": "staff", "id": None}})
     assert texts(notifications, OWNER) == [
-        ("card_removed", "Account 7 removed a card on file: Visa ending 4242 (done by staff)."),
-        ("prepayment_made", "Account 7 made a prepayment of $200.00 with Visa ending 4242 "
-                            "(done by staff member 4).")]
+        ("card_removed", "Jordan Rivera removed a card on file: Visa ending 4242 (done by staff)."),
+        ("prepayment_made", "Jordan Rivera made a prepayment of $200.00 with Visa ending 4242 "
+                            "(done by Sam Staff).")]
     assert texts(notifications, COLLEAGUE) == [
-        ("card_removed", "Account 7 removed a card on file: Visa ending 4242 (done by staff)."),
-        ("bank_account_removed", "Account 7 removed a bank account on file: Checking ending 6789."),
-        ("autopay_cancelled", "Staff member 4 turned off autopay for account 7 (all scheduled jobs)."),
-        ("payment_failed", "Autopay could not charge account 7 $173.45 with Visa ending 4242. Nothing was "
+        ("card_removed", "Jordan Rivera removed a card on file: Visa ending 4242 (done by staff)."),
+        ("bank_account_removed", "Jordan Rivera removed a bank account on file: Checking ending 6789."),
+        ("autopay_cancelled", "Sam Staff turned off autopay for Jordan Rivera (all scheduled jobs)."),
+        ("payment_failed", "Autopay could not charge Jordan Rivera $173.45 with Visa ending 4242. Nothing was "
                            "charged. Reason: Card declined.")]
+    assert {alert["link"] for alert in notifications.staff(COLLEAGUE).list_my_alerts()} == {
+        "/staff/clients/7/billing"}
 
 
 def test_alerts_are_read_by_their_own_staff_member_only(notifications, chosen):

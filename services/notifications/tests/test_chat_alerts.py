@@ -37,6 +37,9 @@ def test_a_staff_message_or_a_redelivery_alerts_no_one_more(notifications):
 
 def test_an_alert_names_the_client_the_event_names_and_an_older_event_the_account(notifications):
     notifications.staff().update_settings("alerts", {"chat_message_sent": [OWNER]})
+    notifications.deliver(CHAT_MESSAGE_ADDED, chat_message(client_name=None), event_id="evt-unknown")
     notifications.deliver(CHAT_MESSAGE_ADDED, chat_message(client_name="Ann's household"), event_id="evt-named")
     notifications.deliver(CHAT_MESSAGE_ADDED, chat_message(client_name=None), event_id="evt-unnamed")
-    assert [text.split(" wrote")[0] for _, text in texts(notifications, OWNER)] == ["Account 7", "Ann's household"]
+    # An event with no name gives the name notifications knows from an earlier one, else the account's number.
+    assert [text.split(" wrote")[0] for _, text in texts(notifications, OWNER)] == [
+        "Ann's household", "Ann's household", "Account 7"]

@@ -115,10 +115,13 @@ def test_a_staff_reply_alerts_no_one(tickets):
 
 def test_a_ticket_a_client_opened_alerts_the_staff_chosen_for_it(tickets):
     tickets.staff().update_settings("alerts", {"ticket_opened": [COLLEAGUE]})
+    tickets.deliver(TICKET_OPENED, opened(ticket_id=11, number=1006, client_name=None))
     tickets.deliver(TICKET_OPENED, opened())
     tickets.deliver(TICKET_OPENED, opened(ticket_id=13, number=1008, opened_by="email", client_name=None))
     tickets.deliver(TICKET_OPENED, opened(ticket_id=14, number=1009, opened_by="staff"))
+    # Without a name in the event: the one an earlier event gave, else the account's number.
     assert alerts_of(tickets, COLLEAGUE) == [
-        ("ticket_opened", "Account 7 opened ticket #1008 by email: Gate code", "/staff/tickets/13"),
-        ("ticket_opened", "Ann Lee opened ticket #1007: Gate code", "/staff/tickets/12")]
+        ("ticket_opened", "Ann Lee opened ticket #1008 by email: Gate code", "/staff/tickets/13"),
+        ("ticket_opened", "Ann Lee opened ticket #1007: Gate code", "/staff/tickets/12"),
+        ("ticket_opened", "Account 7 opened ticket #1006: Gate code", "/staff/tickets/11")]
     assert alerts_of(tickets, ASSIGNEE) == []

@@ -51,7 +51,8 @@ def test_ticket_categories_decides_what_a_client_may_choose(business):
 def test_hiding_every_offered_category_stops_clients_opening_tickets(business):
     business.staff().update_ticket_category(business.category("General"), {"hidden": True})
     assert business.client().my_ticket_options() == {
-        "tickets_enabled": False, "show_open_tickets": True, "show_closed_tickets": True, "categories": []}
+        "tickets_enabled": False, "show_open_tickets": True, "show_closed_tickets": True, "categories": [],
+        "documents_enabled": True}
 
 
 def test_ticket_assignee_id_empty_leaves_new_tickets_unassigned(business):

@@ -54,7 +54,8 @@ class TicketEntrypoints:
 
     @tenant_rpc
     def my_ticket_options(self):
-        """What the client's Tickets tab may show: which views, whether a ticket can be opened, the categories."""
+        """What the client's Tickets tab may show: which views, whether a ticket can be opened, the categories; and
+        whether the Documents tab is shown (the portal's tab bar asks tickets once)."""
         tenant_id, _ = access.client_account(self.ctx)
         settings = self._tickets_settings()
         categories.ensure(self.db, tenant_id, settings["ticket_categories"])
@@ -62,7 +63,8 @@ class TicketEntrypoints:
         offered = categories.for_clients(self.db, tenant_id, settings["ticket_categories"])
         return {"tickets_enabled": settings["tickets_enabled"] and bool(offered),
                 "show_open_tickets": settings["show_open_tickets"],
-                "show_closed_tickets": settings["show_closed_tickets"], "categories": offered}
+                "show_closed_tickets": settings["show_closed_tickets"], "categories": offered,
+                "documents_enabled": settings["documents_enabled"]}
 
     @tenant_rpc
     def my_tickets(self, which="open", page=None):

@@ -75,3 +75,16 @@ class PortalUserActivatedSchema(Schema):
 
 PORTAL_USER_ACTIVATED = EventContract("accounts", "portal_user_activated", PortalUserActivatedSchema,
                                       subscribers=("tickets",))
+
+
+class StaffUserSavedSchema(Schema):
+    """A staff member as they are now (added, or their name or email changed): notifications names them in alerts
+    and emails them the alerts they chose to get by email."""
+
+    staff_user_id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    email = fields.String(required=True)
+
+
+STAFF_USER_SAVED = EventContract("accounts", "staff_user_saved", StaffUserSavedSchema,
+                                 subscribers=("notifications",))

@@ -14,7 +14,7 @@ class PaymentSchema(Schema):
     amount = fields.Integer(required=True)
     method_kind = fields.String(required=True)
     method_label = fields.String(allow_none=True, load_default=None)
-    invoices = fields.List(fields.Dict(), load_default=list)  # [{number, applied}]
+    invoices = fields.List(fields.Dict(), load_default=list)  # [{invoice_id, number, applied}]
     message = fields.String(allow_none=True, load_default=None)
     receipt_to = fields.String(allow_none=True, load_default=None)
     actor = fields.Dict(allow_none=True, load_default=None)

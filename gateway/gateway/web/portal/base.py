@@ -4,6 +4,7 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from gateway.auth import read_cookie
 from gateway.errors import status_of
+from gateway.features import tab_bar
 from gateway.portal_auth import clear_client_cookie, client_cookie, portal_path, scope_to_business
 from gateway.web import policy
 from shared.errors import InvalidInput, PermissionDenied, PorticoError, RateLimited, Unauthenticated
@@ -18,7 +19,8 @@ blueprint.after_request(policy.protect)
 @blueprint.context_processor
 def branding():
     """Give templates the business (fresh once the client is known) and the client's session."""
-    return {"business": g.get("business") or g.get("portal_tenant"), "session": g.get("client_session")}
+    return {"business": g.get("business") or g.get("portal_tenant"), "session": g.get("client_session"),
+            "portal_tabs": tab_bar.portal_tabs}
 
 
 @blueprint.errorhandler(PorticoError)

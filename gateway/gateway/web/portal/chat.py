@@ -1,34 +1,23 @@
 """Client portal: the Messages tab, the account's chat threads with the business, and the unread count beside
 it in the navigation. An open thread shows new messages as they come (static/chat.js polls ``thread_messages``);
 without scripts a reload shows them."""
-import logging
-
 from flask import Blueprint, g
 
 from gateway.errors import status_of
-from gateway.features import chat
+from gateway.features import chat, tab_bar
 from gateway.portal_auth import client_required
 from gateway.web.chat_pages import after_argument, body_field, new_messages, subject_field, submitted
 from gateway.web.paging import cursor_page
 from gateway.web.portal.base import go, page, show_errors
-from shared.errors import InvalidInput, PermissionDenied, PorticoError
-
-log = logging.getLogger(__name__)
+from shared.errors import InvalidInput, PermissionDenied
 
 blueprint = Blueprint("chat", __name__)
-COUNT_TIMEOUT_SECONDS = 1.0  # the navigation waits this long for the count, then shows the page without it
 
 
 @blueprint.app_template_global()
 def unread_chat_count():
     """How many messages from the business the client has not read; None when tickets cannot say."""
-    if "unread_chat" not in g:
-        try:
-            g.unread_chat = chat.my_unread(timeout=COUNT_TIMEOUT_SECONDS)
-        except PorticoError as error:
-            log.warning("portal navigation without the unread chat count: %s", error)
-            g.unread_chat = None
-    return g.unread_chat
+    return tab_bar.unread_chat()
 
 
 def render_list(inputs=None, summary=(), status=200):

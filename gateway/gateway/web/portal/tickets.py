@@ -4,6 +4,7 @@ from flask import Blueprint, request
 
 from gateway.errors import status_of
 from gateway.features import tickets
+from gateway.features.tab_bar import TICKET_VIEWS
 from gateway.files import file_response
 from gateway.portal_auth import client_required
 from gateway.ticket_files import read_message
@@ -27,6 +28,8 @@ def open_inputs(options):
 @client_required
 def tickets_tab():
     options = tickets.my_options()
+    if not any(options[key] for key in TICKET_VIEWS):
+        raise PermissionDenied("Tickets are not shown in this portal.")
     lists = {which: tickets.my_tickets(which, cursor_page(f"{which}_cursor", limit=PAGE_SIZE))
              for which in ("open", "closed") if options[f"show_{which}_tickets"]}
     return page("tickets.html", tab="tickets", options=options, lists=lists, opened=request.args.get("opened"))

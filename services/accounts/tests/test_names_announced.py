@@ -1,0 +1,34 @@
+"""accounts tells notifications the names it shows in alerts: a client account's name and contact details whenever
+one is created or they change (staff or client edit), a staff member's name and email when they are added."""
+PASSWORD = "a fine long passphrase"
+
+
+def test_a_new_client_and_each_change_of_its_name_or_contact_details_are_announced(accounts, staff):
+    client = staff.create_client({"name": "Jordan Rivera", "email": "Jordan@Client.example"})
+    assert accounts.published("account_saved") == [
+        {"account_id": client["id"], "name": "Jordan Rivera", "contact_email": "jordan@client.example",
+         "mobile_phone": None}]
+    staff.update_client(client["id"], {"address": "1 Elm St"})  # not what notifications keeps: nothing to tell
+    assert len(accounts.published("account_saved")) == 1
+    staff.update_client(client["id"], {"name": "Jordan & Sam Rivera", "mobile_phone": "+15550100"})
+    assert accounts.published("account_saved")[-1] == {
+        "account_id": client["id"], "name": "Jordan & Sam Rivera", "contact_email": "jordan@client.example",
+        "mobile_phone": "+15550100"}
+
+
+def test_a_client_changing_their_mobile_number_is_announced(accounts, tenant, signed_in):
+    before = len(accounts.published("account_saved"))
+    client = accounts.client(tenant, signed_in)
+    client.update_my_account({"phone": "+1 555 010 0142"})  # the portal user's own phone: not the account's
+    assert len(accounts.published("account_saved")) == before
+    client.update_my_account({"mobile_phone": "+1 555 010 0143"})
+    assert accounts.published("account_saved")[-1]["mobile_phone"] == "+1 555 010 0143"
+    assert accounts.published("account_saved")[-1]["name"] == "Ann Lee"
+
+
+def test_the_owner_and_each_staff_member_added_are_announced(accounts, tenant, staff):
+    added = staff.add_staff_user({"email": "Sam@Acme.example", "name": "Sam Staff", "role": "staff",
+                                  "password": PASSWORD})
+    assert accounts.published("staff_user_saved")[-2:] == [
+        {"staff_user_id": 1, "name": "Boss", "email": "boss@acme.example"},
+        {"staff_user_id": added["id"], "name": "Sam Staff", "email": "sam@acme.example"}]
