@@ -2,7 +2,7 @@
 
 The account's name is not in billing's events, so alerts name the account by its number.
 """
-from notifications import alerts, messages
+from notifications import alerts, feed_events, messages
 from notifications.rendering import invoice_numbers
 from shared.events import (AUTOPAY_CANCELLED, AUTOPAY_ENROLLED, PAYMENT_FAILED, PAYMENT_METHOD_REMOVED,
                            PAYMENT_SUCCEEDED, PREPAYMENT_MADE)
@@ -90,5 +90,6 @@ def notify(session, postbox, contract, event):
     client_message = CLIENT_MESSAGES.get(contract.name)
     if client_message is not None and data["receipt_to"]:
         postbox.queue(session, client_message(session, event, data))
+    feed_events.receipt(session, contract, event, data)
     action, text = ALERTS[contract.name](data)
     alerts.raise_alerts(session, event["tenant_id"], action, text, data["account_id"], event["event_id"])

@@ -134,3 +134,6 @@ class FeedItem(Base):
     source_event_id: Mapped[str] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+from notifications import announcement_models  # noqa: E402,F401  (must follow Base)

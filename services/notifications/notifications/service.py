@@ -4,10 +4,13 @@ from nameko.rpc import RpcProxy
 
 from notifications import (VERSION, access, alerts, billing_notices, inbound, mailbox, messages, retention,
                            support_mail, tenants, ticket_notices)
+from notifications.announcement_entrypoints import AnnouncementEntrypoints
 from notifications.chat_alerts import ChatAlertHandlers
 from notifications.dependencies import Mailroom
 from notifications.document_alerts import DocumentAlertHandlers
 from notifications.estimate_alerts import EstimateAlertHandlers
+from notifications.feed_entrypoints import FeedEntrypoints
+from notifications.feed_events import FeedEventHandlers
 from notifications.inbound_smtp import OUTCOME_TIMEOUT_SECONDS, inbound_mail
 from notifications.models import platform
 from notifications.request_alerts import RequestAlertHandlers
@@ -28,7 +31,7 @@ from shared.validation import load_or_raise
 
 
 class NotificationsService(ChatAlertHandlers, DocumentAlertHandlers, EstimateAlertHandlers, RequestAlertHandlers,
-                           StandardEntrypoints):
+                           AnnouncementEntrypoints, FeedEntrypoints, FeedEventHandlers, StandardEntrypoints):
     name = "notifications"
     version = VERSION
     tables = platform

@@ -8,6 +8,7 @@ done" box each need their own setting.
 """
 from shared.context import tenant_rpc
 from shared.errors import InvalidInput, PermissionDenied
+from shared.events import DOCUMENT_SHARED
 from shared.validation import load_or_raise
 from tickets import access, documents, known_accounts, names
 
@@ -47,6 +48,8 @@ class DocumentEntrypoints:
             raise InvalidInput("Only a client says they are done uploading.", {"done": ["Unknown field."]})
         row, _ = documents.new_document(self.db, self.blobs, tenant_id, account_id, document,
                                         ("staff", staff_id, staff_name))
+        self.outbox.add(self.db, DOCUMENT_SHARED, {"document_id": row.id, "account_id": row.account_id,
+                                                   "title": row.title, "actor": self.ctx.actor})
         self.db.commit()
         return documents.describe(row, for_staff=True)
 
