@@ -3,6 +3,7 @@ import logging
 
 from flask import g
 
+from gateway.features.feed import HOME_ITEMS as HOME_FEED_ITEMS, news_panels
 from gateway.services import first_error, rpc
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,10 @@ def home_panels():
                                    "ticket_options": ("tickets", "my_ticket_options", ()),
                                    "open_tickets": ("tickets", "my_tickets", ("open", {"limit": HOME_TICKETS})),
                                    "documents": ("tickets", "my_documents", ({"limit": HOME_DOCUMENTS},)),
-                                   "services": ("billing", "my_next_visit", ())})
+                                   "services": ("billing", "my_next_visit", ()),
+                                   "announcements": ("notifications", "my_announcements", ()),
+                                   "whats_new": ("notifications", "my_feed", (HOME_FEED_ITEMS,))})
+    news = news_panels(results.pop("announcements"), results.pop("whats_new"))
     documents = results.pop("documents")
     g.documents_shown = not isinstance(documents, Exception)  # off (403) or tickets down: no panel, no tab
     summary = results.pop("billing")
@@ -37,7 +41,7 @@ def home_panels():
         summary = None
     return {"billing_summary": summary, "billing_may_pay": may_pay(), **tickets,
             "documents_panel": documents if g.documents_shown else None,
-            "services_panel": services}
+            "services_panel": services, **news}
 
 
 def services_panel(services):

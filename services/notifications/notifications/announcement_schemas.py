@@ -13,8 +13,11 @@ FEED_IDS_MAX = 200
 
 
 class AnnouncementInputSchema(Schema):
-    title = fields.String(required=True, validate=[validate.Length(min=1, max=TITLE_MAX), NOT_BLANK_LINE])
-    html = fields.String(required=True, validate=validate.Length(min=1, max=HTML_MAX))
+    title = fields.String(required=True, validate=[
+        validate.Length(min=1, error="Give the announcement a title."),
+        validate.Length(max=TITLE_MAX, error=f"Keep the title to {TITLE_MAX} characters."), NOT_BLANK_LINE])
+    html = fields.String(required=True, validate=[validate.Length(min=1, error="Write the announcement's text."),
+                                                  validate.Length(max=HTML_MAX)])
     audience = fields.String(required=True, validate=validate.OneOf((EVERYONE, CHOSEN)))
     account_ids = id_list(CHOSEN_MAX, distinct=True, load_default=None)
     starts_on = fields.Date(required=True)
