@@ -137,7 +137,7 @@ def test_a_staff_reply_on_a_ticket_reaches_the_feed(system, business):
     opened = business.portal("POST", "/tickets", json={"category_id": options["categories"][0]["id"],
                                                        "body": "The gate is stuck."})
     assert opened.status_code == 201, opened.get_json()
-    ticket = opened.get_json()
+    ticket = business.portal("GET", f"/tickets/{opened.get_json()['id']}").get_json()
     business.rpc("tickets", "reply_to_ticket", ticket["id"], {"body": "We will fix it on Tuesday."})
     title = f"New reply on ticket #{ticket['number']}: {ticket['subject']}"
     wait_for(lambda: title in business.titles(), message="the reply in the feed")

@@ -26,7 +26,7 @@ def list_announcements():
                      "`accounts` without `account_ids`, ...); a chosen client not of your business is 404",
                      body=AnnouncementInputSchema, status=201, response=AnnouncementSchema, raises=[NotFound])
 def create_announcement(body):
-    return announcements.create_announcement(as_json(body))
+    return announcements.create_announcement(as_json(body)), 201
 
 
 @blueprint.get("/announcements/<id:announcement_id>")
