@@ -171,3 +171,19 @@ def test_another_accounts_or_business_items_are_never_seen_nor_marked(system, bu
     other = Business(system, name="Other Business Client")
     assert other.portal("POST", "/feed/read", json={"item_ids": [theirs[0]["id"]]}).status_code == 404
     assert business.feed(neighbour_session)["unread"] == 1
+
+
+def test_the_demo_announces_to_everyone_and_to_jordan(system, business):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("seed_demo", "scripts/seed_demo.py")
+    seed_demo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(seed_demo)
+    client_context = system.client_context(business.tenant, business.session["portal_user"]["id"],
+                                           business.account_id)
+    seed_feed = seed_demo.part("seed_feed")
+    seed_feed.WAIT_SECONDS = 0
+    seed_feed.seed_feed(system.rpc, system.context(business.tenant), business.account_id, client_context)
+    answer = business.portal("GET", "/announcements").get_json()
+    assert [item["title"] for item in answer["items"]] == ["New gate code for the crew", "Holiday hours"]
+    neighbour, session = registered_client(system, business.tenant, name="Sam Neighbour")
+    assert [item["title"] for item in business.feed(session)["items"]] == ["Holiday hours"]
