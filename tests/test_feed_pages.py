@@ -134,7 +134,7 @@ def test_home_and_the_notifications_page_list_the_feed_and_mark_it_read(pages):
     pages.publish(title="Spring schedule")
     pages.publish(title="Holiday hours")
     home = pages.html(pages.portal, pages.portal_path())
-    assert "What&#39;s new" in home and "Holiday hours" in home and "Spring schedule" in home
+    assert "What's new" in home and "Holiday hours" in home and "Spring schedule" in home
     assert re.search(r'Notifications <span class="nav-count">2<', home)
     page = pages.html(pages.portal, pages.portal_path("notifications"))
     ids = re.findall(r'name="item_ids" value="(\d+)"', page)

@@ -3,7 +3,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from notifications.announcement_models import CHOSEN, EVERYONE
 from notifications.schemas import UtcDateTime
-from shared.fields import NOT_BLANK_LINE, id_field, id_list, integer_field
+from shared.fields import NOT_BLANK_LINE, id_field, integer_field, unique
 
 TITLE_MAX = 150
 HTML_MAX = 20000
@@ -19,7 +19,8 @@ class AnnouncementInputSchema(Schema):
     html = fields.String(required=True, validate=[validate.Length(min=1, error="Write the announcement's text."),
                                                   validate.Length(max=HTML_MAX)])
     audience = fields.String(required=True, validate=validate.OneOf((EVERYONE, CHOSEN)))
-    account_ids = id_list(CHOSEN_MAX, distinct=True, load_default=None)
+    account_ids = fields.List(id_field(), allow_none=True, load_default=None,
+                              validate=[validate.Length(max=CHOSEN_MAX), unique])
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(allow_none=True, load_default=None)
 

@@ -1,7 +1,7 @@
 """Staff API schemas: announcements to every client or to chosen accounts."""
 from marshmallow import Schema, fields, validate
 
-from shared.fields import NOT_BLANK_LINE, id_list
+from shared.fields import NOT_BLANK_LINE, id_field, unique
 
 TITLE_MAX, HTML_MAX, CHOSEN_MAX = 150, 20000, 200  # as notifications allows
 
@@ -13,7 +13,8 @@ class AnnouncementInputSchema(Schema):
                        "quotes and http, https or mailto links are kept; anything else is removed."})
     audience = fields.String(required=True, validate=validate.OneOf(("everyone", "accounts")), metadata={
         "description": "`everyone`: every client of the business; `accounts`: the clients in `account_ids`."})
-    account_ids = id_list(CHOSEN_MAX, distinct=True, load_default=None, metadata={
+    account_ids = fields.List(id_field(), allow_none=True, load_default=None,
+                              validate=[validate.Length(max=CHOSEN_MAX), unique], metadata={
         "description": "The chosen clients when `audience` is `accounts` (another business's is 404)."})
     starts_on = fields.Date(required=True, metadata={"description": "The first day it is shown, YYYY-MM-DD."})
     ends_on = fields.Date(allow_none=True, load_default=None, metadata={

@@ -33,6 +33,8 @@ def announcement_inputs(clients):
 def read_form(inputs):
     values, errors = forms.parse(inputs, request.form)
     values["html"] = request.form.get("html", "")  # as typed: leading spaces matter in HTML
+    if values.get("audience") != "accounts":
+        values["account_ids"] = None  # clients ticked before choosing "Every client" do not count
     return values, errors
 
 
