@@ -688,7 +688,9 @@ class SlowServices:
                 "my_summary": {"total_due": 0, "features": {}},
                 "my_ticket_options": {"tickets_enabled": True}, "my_tickets": {"items": [], "next": None},
                 "my_documents": {"documents": [], "more": False},
-                "my_next_visit": {"tab_shown": True, "upcoming_shown": True, "visit": None, "time_zone": "UTC"}}[method]
+                "my_next_visit": {"tab_shown": True, "upcoming_shown": True, "visit": None, "time_zone": "UTC"},
+                "my_announcements": {"items": [], "notice": None},
+                "my_feed": {"items": [], "next": None, "unread": 0}}[method]
 
     def call_parallel(self, calls, context=None, timeout=None):
         futures = {key: self.executor.submit(self.call, *call[:2]) for key, call in calls.items()}
@@ -715,12 +717,14 @@ def test_the_home_panels_ask_accounts_billing_and_tickets_at_once():
         services.close()
 
     assert sorted(services.calls) == [("accounts", "get_portal_config"), ("billing", "my_next_visit"),
-                                      ("billing", "my_summary"), ("tickets", "my_documents"),
+                                      ("billing", "my_summary"), ("notifications", "my_announcements"),
+                                      ("notifications", "my_feed"), ("tickets", "my_documents"),
                                       ("tickets", "my_ticket_options"), ("tickets", "my_tickets")]
     assert panels == {"billing_summary": {"total_due": 0, "features": {}}, "billing_may_pay": False,
                       "may_open_ticket": True, "open_tickets": [],
                       "documents_panel": {"documents": [], "more": False},
-                      "services_panel": {"tab_shown": True, "upcoming_shown": True, "visit": None, "time_zone": "UTC"}}
+                      "services_panel": {"tab_shown": True, "upcoming_shown": True, "visit": None, "time_zone": "UTC"},
+                      "announcements_panel": [], "whats_new": {"items": [], "next": None, "unread": 0}}
     assert elapsed < 0.7, f"{elapsed:.2f} s: the calls ran one after the other"
 
 
