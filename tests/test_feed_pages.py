@@ -152,3 +152,12 @@ def test_home_and_the_notifications_page_list_the_feed_and_mark_it_read(pages):
     assert refused.status_code == 404 and "No such notification." in refused.get_data(as_text=True)
     announcements = pages.html(pages.portal, pages.portal_path("announcements"))
     assert "Holiday hours" in announcements and "We are closed on Friday." in announcements
+
+
+def test_what_staff_write_reaches_the_portal_sanitised(pages):
+    pages.publish(title="<b>Bold</b> news", html='<p>Hi<script>alert("x")</script>'
+                                                 '<img src=x onerror="alert(1)"><a href="javascript:alert(2)">me</a></p>')
+    for path in ("", "announcements"):
+        page = pages.html(pages.portal, pages.portal_path(path))
+        assert "alert(" not in page and "onerror" not in page and "javascript:" not in page
+        assert "<b>Bold</b> news" not in page and "&lt;b&gt;Bold&lt;/b&gt; news" in page
