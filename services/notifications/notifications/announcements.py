@@ -29,8 +29,13 @@ def status_of(row, day):
     return "live"
 
 
+def an_id(value):
+    """Whether ``value`` may name a row: an integer (not a boolean) that every backend's 64-bit integer holds."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2 ** 63
+
+
 def find(session, tenant_id, announcement_id):
-    row = session.get(Announcement, announcement_id) if isinstance(announcement_id, int) else None
+    row = session.get(Announcement, announcement_id) if an_id(announcement_id) else None
     if row is None or row.tenant_id != tenant_id:
         raise NotFound(NOT_FOUND)
     return row
@@ -113,7 +118,7 @@ def notice_for(session, tenant_id, account_id, portal_user_id, day):
 
 def dismiss(session, tenant_id, account_id, portal_user_id, announcement_id, day):
     """Dismiss the notice of an announcement live for the account; any other id is NotFound."""
-    if not isinstance(announcement_id, int) or session.scalars(
+    if not an_id(announcement_id) or session.scalars(
             _live_query(tenant_id, account_id, day).where(Announcement.id == announcement_id)).first() is None:
         raise NotFound(NOT_FOUND)
     if session.get(AnnouncementDismissal, (announcement_id, portal_user_id)) is None:

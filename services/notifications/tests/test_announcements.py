@@ -126,7 +126,7 @@ def test_a_notice_not_live_for_the_account_cannot_be_dismissed(notifications):
     staff = notifications.staff()
     theirs = staff.create_announcement(announcement(audience="accounts", account_ids=[2]))
     later = staff.create_announcement(announcement(starts_on=(TODAY + DAY).isoformat()))
-    for announcement_id in (theirs["id"], later["id"], 999_999):
+    for announcement_id in (theirs["id"], later["id"], 999_999, True, 2 ** 70, "1", None):
         with pytest.raises(NotFound):
             notifications.client(account_id=1).dismiss_announcement_notice(announcement_id)
 
@@ -154,3 +154,13 @@ def test_an_announcement_reaches_a_feed_once(notifications):
         ("announcement", f"announcements#announcement-{made['id']}")]
     assert items[0]["body"] == "We are closed on Friday."
     assert announcement_key(made["id"]) == f"announcement-{made['id']}"
+
+
+@pytest.mark.parametrize("announcement_id", [True, 2 ** 70, "1", None, 0, -1])
+def test_an_id_that_names_nothing_is_not_found(notifications, announcement_id):
+    staff = notifications.staff()
+    staff.create_announcement(announcement())
+    for call in (lambda: staff.get_announcement(announcement_id), lambda: staff.withdraw_announcement(announcement_id),
+                 lambda: staff.update_announcement(announcement_id, announcement())):
+        with pytest.raises(NotFound):
+            call()
