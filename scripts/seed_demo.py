@@ -151,6 +151,7 @@ def seed(client, mailbox_url):
     part("seed_sms").seed_sms(client, visitor, jordan_client, DEMO_CLIENT["email"])
     part("seed_audit").seed_audit(client, staff, visitor, jordan_client, DEMO_CLIENT["email"], DEMO_CLIENT["password"],
                                   resolved["user"]["id"], card_token)
+    part("seed_feed").seed_feed(client, staff, jordan["id"], jordan_client)
     return tenant
 
 

@@ -25,14 +25,17 @@ ID_ARGUMENTS = {
     "portal_user_id": "portal_user", "payment_id": "payment", "job_id": "job", "alert_ids": "alert",
     "run_id": "run", "field_id": "field", "message_id": "message", "thread_id": "chat_thread",
     "document_id": "document", "estimate_id": "estimate", "service_id": "service", "visit_id": "visit",
-    "request_id": "service_request",
+    "request_id": "service_request", "announcement_id": "announcement", "account_ids": "account",
+    "item_ids": "feed_item",
     "ticket_id": "ticket", "attachment_id": "attachment", "category_id": "category", "assignee_id": "staff_member",
     "token": lambda rule: "invitation" if "/invitation" in rule else "reset",  # a link's secret
     "method": "method",  # the pay forms' choice of a card or bank account on file (FORM_IDS)
 }
 # Page forms that read an id under a name that does not look like one.
 FORM_IDS = {"portal.billing.pay": ["method"], "portal.billing.review_payment": ["method"],
-            "portal.prepayment.make_prepayment": ["method"]}
+            "portal.prepayment.make_prepayment": ["method"],
+            # The announcement form's chosen clients, read through gateway.web.forms with the other inputs.
+            "staff.announcements.publish": ["account_ids"], "staff.announcements.save": ["account_ids"]}
 # URL arguments and fields whose names look like ids but name no object of a business, and why.
 NOT_IDS = {"slug": "the business of a portal URL: the caller's own", "tab": "a settings tab's name",
            "filename": "a static file's path",
@@ -43,7 +46,10 @@ NOT_IDS = {"slug": "the business of a portal URL: the caller's own", "tab": "a s
            "reset_link": "the secret of a staff password reset link (/staff/reset/...): the whole credential, good for "
                          "whoever holds it (it proves the staff member's mailbox) and tied to no business in the URL; "
                          "tests/test_staff_credentials.py checks it is single-use, the latest only, and 404 otherwise"}
-NOT_ID_FIELDS = {"reference_id": "what a client says a new ticket is about (a visit or invoice, from the link of its "
+NOT_ID_FIELDS = {"before_id": "the feed's paging cursor: items of the caller's own account older than it; another "
+                              "account's item id only pages the caller's own feed (notifications filters by the "
+                              "passport's account first: services/notifications/tests/test_feed.py)",
+                 "reference_id": "what a client says a new ticket is about (a visit or invoice, from the link of its "
                                 "card): a visit is checked with billing as the client (another account's is not "
                                 "found: tests/test_service_requests.py), an invoice kept as the client's words",
                  "token": "a card or bank account the processor's hosted form just tokenised (nothing stored yet), "

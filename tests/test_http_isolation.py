@@ -50,6 +50,9 @@ def new_card_form(card):
                                      ("token", "brand", "last4", "exp_month", "exp_year")}}
 
 
+INTRUDING_ANNOUNCEMENT = {"title": "Intruder", "html": "<p>Intruder</p>", "audience": "accounts", "starts_on": SOON}
+
+
 # What a valid request of each route holds besides the ids the generator fills in (``v``: the victim's
 # objects, ``new_card``: a freshly tokenised card). Every route that takes an id and reads a body is here.
 BODIES = {
@@ -137,6 +140,11 @@ BODIES = {
     "portal.service_requests.send_service_request": {"preferred_date_1": DUE},
     "staff_api.service_requests.decide": {"outcome": "decline", "reason": "An intruder's reason"},
     "staff.service_requests.decide": {"outcome": "decline", "reason": "An intruder's reason"},
+    "staff_api.announcements.create_announcement": INTRUDING_ANNOUNCEMENT,
+    "staff_api.announcements.update_announcement": INTRUDING_ANNOUNCEMENT,
+    "staff.announcements.publish": INTRUDING_ANNOUNCEMENT, "staff.announcements.save": INTRUDING_ANNOUNCEMENT,
+    "staff.announcements.withdraw": {}, "portal_api.feed.mark_feed_read": {}, "portal.feed.mark_read": {},
+    "portal.feed.dismiss": {},
 }
 # Routes whose answer to a foreign id is not 403/404, and why. Their answer must be exactly the one the same
 # request gets with ids that name nothing at all (NOWHERE): it tells the caller nothing about the other's data.
@@ -205,6 +213,11 @@ def client_with_money(system, tenant, name):
         "upload_id": uploaded(system, PDF), "title": f"{name} engagement letter"}, context=staff)["id"]
     found["chat_thread"] = system.rpc.call("tickets", "start_chat_thread", {
         "account_id": client["id"], "subject": f"{name} chat", "body": f"{name}, hello"}, context=staff)["thread"]["id"]
+    found["announcement"] = system.rpc.call("notifications", "create_announcement", {
+        "title": f"{name} news", "html": f"<p>{name}, hello</p>", "audience": "accounts",
+        "account_ids": [client["id"]], "starts_on": date.today().isoformat()}, context=staff)["id"]
+    found["feed_item"] = wait_for(lambda: system.rpc.call("notifications", "my_feed", context=me)["items"],
+                                  message="the client's feed")[-1]["id"]
     return {**found, **ticket_of(system, tenant, me, name)}
 
 
@@ -400,7 +413,8 @@ REFUSAL_WORDS = {"invoice": "invoice", "method": "payment method", "account": ("
                  "chat_thread": "chat thread", "document": "document", "estimate": "estimate", "service": "service",
                  "visit": "visit",
                  "reset": "link", "ticket": "ticket", "attachment": "file", "category": "categor",
-                 "staff_member": "staff", "visit": "visit", "service_request": "request", "service": "service"}
+                 "staff_member": "staff", "visit": "visit", "service_request": "request", "service": "service",
+                 "announcement": "announcement", "feed_item": "notification"}
 
 
 def verdict(system, route, caller, slot, response):

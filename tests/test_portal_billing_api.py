@@ -691,7 +691,9 @@ class SlowServices:
                 "my_documents": {"documents": [], "more": False},
                 "my_next_visit": {"tab_shown": True, "upcoming_shown": True, "visit": None, "time_zone": "UTC"},
                 "my_tab_bar": {"billing": True, "services": True, "estimates_awaiting": None},
-                "count_my_unread_chat": 0}[method]
+                "count_my_unread_chat": 0,
+                "my_announcements": {"items": [], "notice": None},
+                "my_feed": {"items": [], "next": None, "unread": 0}}[method]
 
     def call_parallel(self, calls, context=None, timeout=None):
         futures = {key: self.executor.submit(self.call, *call[:2]) for key, call in calls.items()}
@@ -721,15 +723,17 @@ def test_the_home_panels_ask_accounts_billing_and_tickets_at_once():
 
     assert sorted(services.calls) == [("accounts", "get_portal_config"), ("billing", "my_next_visit"),
                                       ("billing", "my_summary"), ("billing", "my_tab_bar"),
+                                      ("notifications", "my_announcements"), ("notifications", "my_feed"),
                                       ("tickets", "count_my_unread_chat"), ("tickets", "my_documents"),
                                       ("tickets", "my_ticket_options"), ("tickets", "my_tickets")]
     assert panels == {"billing_summary": {"total_due": 0, "features": {}}, "billing_may_pay": False,
                       "may_open_ticket": True, "open_tickets": [],
                       "documents_panel": {"documents": [], "more": False},
                       "services_panel": {"tab_shown": True, "upcoming_shown": True, "visit": None, "time_zone": "UTC"},
-                      "unavailable": {}}
+                      "unavailable": {}, "announcements_panel": [],
+                      "whats_new": {"items": [], "next": None, "unread": 0}}
     # The tab bar asked nothing more: its answers came with the panels'.
-    assert tabs == ["home", "billing", "services", "tickets", "chat", "account"]
+    assert tabs == ["home", "billing", "services", "tickets", "chat", "notifications", "account"]
     assert elapsed < 0.7, f"{elapsed:.2f} s: the calls ran one after the other"
 
 

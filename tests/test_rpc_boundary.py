@@ -132,6 +132,7 @@ def arguments(a):
         ("notifications", "get_outbox_message"): (a.message_id,), ("notifications", "support_address"): (),
         ("notifications", "get_settings"): ("alerts",), ("notifications", "update_settings"): ("alerts", {}),
         ("notifications", "list_audit"): (a.client_id, {"limit": 500}),
+        **feed_arguments(a),
         ("tickets", "get_settings"): ("tickets",), ("tickets", "update_settings"): ("tickets", {}),
         ("tickets", "account_documents"): (a.client_id,), ("tickets", "document_file"): (a.document_id,),
         ("tickets", "share_document"): (a.client_id, {"upload_id": a.upload, "title": "Intruder"}),
@@ -144,6 +145,20 @@ def arguments(a):
         **ticket_arguments(a),
         **job_arguments(a),
     }
+
+
+def feed_arguments(a):
+    """Announcements (staff write, clients read and dismiss) and the client's feed (notifications)."""
+    chosen = {"title": "Intruder", "html": "<p>Intruder</p>", "audience": "accounts", "account_ids": [a.client_id],
+              "starts_on": date.today().isoformat()}
+    return {("notifications", "list_announcements"): (), ("notifications", "get_announcement"): (a.announcement_id,),
+            ("notifications", "create_announcement"): (chosen,),
+            ("notifications", "update_announcement"): (a.announcement_id, chosen),
+            ("notifications", "withdraw_announcement"): (a.announcement_id,),
+            ("notifications", "my_announcements"): (),
+            ("notifications", "dismiss_announcement_notice"): (a.announcement_id,),
+            ("notifications", "my_feed"): (), ("notifications", "my_feed_unread_count"): (),
+            ("notifications", "mark_feed_read"): ([a.feed_item_id],), ("notifications", "mark_all_feed_read"): ()}
 
 
 def job_arguments(a):
@@ -293,6 +308,11 @@ def money_and_alerts(system, a):
     a.alert_id = wait_for(lambda: system.rpc.call("notifications", "list_my_alerts", context=staff),
                           message="the payment's alert")[0]["id"]
     a.message_id = system.rpc.call("notifications", "list_outbox", context=staff)["items"][0]["id"]
+    a.announcement_id = system.rpc.call("notifications", "create_announcement", {
+        "title": "alpha-hedge news", "html": "<p>alpha-hedge</p>", "audience": "accounts",
+        "account_ids": [a.client_id], "starts_on": date.today().isoformat()}, context=staff)["id"]
+    a.feed_item_id = wait_for(lambda: system.rpc.call("notifications", "my_feed", context=client)["items"],
+                              message="the client's feed")[0]["id"]
 
 
 @pytest.fixture(scope="module")

@@ -41,7 +41,8 @@ SERVICE_CALLS = {"billing": ("accounts.get_client",),
                  # of a mail to a business's support address; a client's ticket about a visit (billing names it)
                  "tickets": ("accounts.get_client", "accounts.list_staff_users", "accounts.get_my_names",
                              "accounts.find_mail_sender", "billing.my_visit_reference"),
-                 "notifications": ("tickets.open_ticket_from_mail",)}  # a support-address mail, before answering
+                 # a support-address mail, before answering; the accounts an announcement names
+                 "notifications": ("tickets.open_ticket_from_mail", "accounts.get_client")}
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Callable
 from flask import g
 
 from gateway.features import tab_bar
+from gateway.features.feed import HOME_ITEMS as HOME_FEED_ITEMS
 from gateway.services import first_error, rpc
 from shared.errors import PermissionDenied
 
@@ -52,7 +53,11 @@ PANELS = (
     Panel("documents_panel", "Documents", "Documents are unavailable right now.",
           {"documents": ("tickets", "my_documents", ({"limit": HOME_DOCUMENTS},))},
           lambda answers: answers["documents"]),
-    # Announcements: its Panel goes here.
+    Panel("announcements_panel", "Announcements", "Announcements are unavailable right now.",
+          {"announcements": ("notifications", "my_announcements", ())},
+          lambda answers: answers["announcements"]["items"]),
+    Panel("whats_new", "What's new", "Your notifications are unavailable right now.",
+          {"whats_new": ("notifications", "my_feed", (HOME_FEED_ITEMS,))}, lambda answers: answers["whats_new"]),
 )
 
 
@@ -65,7 +70,8 @@ def home_calls(panels=PANELS):
     calls = {"business": ("accounts", "get_portal_config", ())}
     for panel in panels:
         calls.update(panel.calls)
-    return {**calls, **tab_bar.TAB_CALLS}
+    # What's new answers the navigation's unread count too (home_panels): not asked twice.
+    return {**calls, **{key: call for key, call in tab_bar.TAB_CALLS.items() if key != "unread_feed"}}
 
 
 def compose(panels, results):
@@ -88,6 +94,7 @@ def home_panels(panels=PANELS):
     tab_bar.remember(results)
     g.business = first_error({"business": results.pop("business")})["business"]
     context, unavailable = compose(panels, results)
+    g.tab_answers["unread_feed"] = (context.get("whats_new") or {}).get("unread")
     options = tab_bar.tab_answers().get("ticket_options")
     may_open_ticket = not isinstance(options, Exception) and bool(options and options.get("tickets_enabled"))
     return {**context, "billing_may_pay": may_pay(), "may_open_ticket": may_open_ticket,

@@ -1,7 +1,7 @@
 """The portal's tab bar: the tabs the business enabled for the client, decided in one place (``portal_tabs``) from
 answers asked in one parallel call, once per page (the Home page asks them with its panels: ``TAB_CALLS``).
 
-- Home, Messages (chat) and Account: always.
+- Home, Messages (chat), Notifications (with the unread count) and Account: always.
 - Billing: any of billing's client features on (billing's ``my_tab_bar``).
 - Services: any part of the Services tab on; Estimates: estimates shown (``my_tab_bar``, with the count awaiting).
 - Tickets: clients may open tickets or see open or closed ones; Documents: documents on (tickets' options).
@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 
 TAB_CALLS = {"billing_tabs": ("billing", "my_tab_bar", ()),
              "ticket_options": ("tickets", "my_ticket_options", ()),
-             "unread_chat": ("tickets", "count_my_unread_chat", ())}
+             "unread_chat": ("tickets", "count_my_unread_chat", ()),
+             "unread_feed": ("notifications", "my_feed_unread_count", ())}
 TAB_TIMEOUT_SECONDS = 2.0  # a page waits this long for its tab bar, then shows what it knows
 # billing down hides its tabs, not the page (Billing stays: it is the portal's reason to be)
 NOTHING_SHOWN = {"billing": True, "services": False, "estimates_awaiting": None}
@@ -69,13 +70,20 @@ def unread_chat():
     return _answer("unread_chat", None)
 
 
+def unread_feed():
+    """How many of the account's notifications are unread; None when notifications cannot say."""
+    if "unread_feed" in g:  # the Notifications page knows it from its own call
+        return g.unread_feed
+    return _answer("unread_feed", None)
+
+
 def shown():
     """``{tab: shown}`` for every tab the portal has."""
     billing, options = billing_tab_bar(), _answer("ticket_options", None)
     return {"home": True, "billing": billing.get("billing", True), "services": billing["services"],
             "tickets": options is None or any(options.get(key) for key in TICKET_VIEWS), "chat": True,
             "documents": bool(options and options.get("documents_enabled")),
-            "estimates": billing["estimates_awaiting"] is not None, "account": True}
+            "estimates": billing["estimates_awaiting"] is not None, "notifications": True, "account": True}
 
 
 def portal_tabs(current=None):
@@ -89,5 +97,6 @@ def portal_tabs(current=None):
             Tab("documents", "Documents", "portal.documents.documents_tab_page"),
             Tab("estimates", "Estimates", "portal.estimates.estimate_list",
                 billing_tab_bar()["estimates_awaiting"], "awaiting your answer"),
+            Tab("notifications", "Notifications", "portal.feed.notification_list", unread_feed(), "unread"),
             Tab("account", "Account", "portal.account.account")]
     return [tab for tab in tabs if visible[tab.key] or tab.key == current]

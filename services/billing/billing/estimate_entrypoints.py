@@ -8,6 +8,7 @@ too. Dates (``valid_until``, expiry) are the business's, in the Services tab's t
 from billing import access, audit_facts, documents, estimates, local_time
 from shared.audit import who
 from shared.context import tenant_rpc
+from shared.events import ESTIMATE_SENT
 from shared.validation import dict_get
 
 HIDDEN = "Estimates are not shown in this portal."
@@ -64,6 +65,10 @@ class EstimateEntrypoints:
         tenant_id = access.staff_tenant(self.ctx)
         row = estimates.send(self.db, tenant_id, estimate_id, self._estimates_today(tenant_id))
         audit_facts.estimate_sent(self.db, self.outbox, row, who(self.ctx))
+        self.outbox.add(self.db, ESTIMATE_SENT, {
+            "estimate_id": row.id, "account_id": row.account_id, "number": row.number, "title": row.title,
+            "total": row.total, "expires_on": row.valid_until.isoformat() if row.valid_until else None,
+            "actor": self.ctx.actor})
         self.db.commit()
         return self._estimate(row, tenant_id)
 

@@ -176,3 +176,11 @@ def test_the_longest_lists_of_estimates_stay_under_three_quarters_of_a_message(b
     listed, mine = business.staff().list_estimates(), business.client().my_estimates()
     assert len(listed) == len(mine["items"]) == estimates.LIST_LIMIT
     assert encoded_size(listed) < MAX_MESSAGE_BYTES * 3 // 4 and encoded_size(mine) < MAX_MESSAGE_BYTES * 3 // 4
+
+
+def test_sending_an_estimate_tells_notifications_for_the_clients_feed(business):
+    sent = sent_estimate(business, valid_until=date(2031, 5, 1))
+    assert business.events("estimate_sent") == [("estimate_sent", {
+        "estimate_id": sent["id"], "account_id": ACCOUNT, "number": sent["number"],
+        "title": "Spring aeration and overseeding", "total": 22000, "expires_on": "2031-05-01",
+        "actor": {"kind": "staff", "id": 7}})]

@@ -2,7 +2,7 @@
 
 The account's name is not in billing's events: alerts name the client from notifications' copy (names.py).
 """
-from notifications import alerts, messages
+from notifications import alerts, feed_events, messages
 from notifications.names import Namer
 from notifications.rendering import invoice_numbers
 from shared.events import (AUTOPAY_CANCELLED, AUTOPAY_ENROLLED, PAYMENT_FAILED, PAYMENT_METHOD_REMOVED,
@@ -98,6 +98,7 @@ def notify(session, postbox, contract, event):
     client_message = CLIENT_MESSAGES.get(contract.name)
     if client_message is not None and data["receipt_to"]:
         postbox.queue(session, client_message(session, event, data))
+    feed_events.receipt(session, contract, event, data)
     action, text = ALERTS[contract.name](data, Namer(session, event["tenant_id"]))
     alerts.raise_alerts(session, event["tenant_id"], action, text, data["account_id"], event["event_id"],
                         link=link(data))

@@ -1,6 +1,6 @@
 """Staff alerts for chat: a client's new thread or message alerts the staff chosen on the Alerts tab
 (chat_thread_started, chat_message_sent). A staff member's message alerts no one."""
-from notifications import alerts, messages, names
+from notifications import alerts, feed_events, messages, names
 from shared.events import CHAT_MESSAGE_ADDED
 from shared.messaging import on_event
 
@@ -18,6 +18,8 @@ def alert_text(data, who):
 
 def raise_chat_alerts(session, event):
     data = messages.load_event(CHAT_MESSAGE_ADDED, event)
+    if data["author_kind"] == "staff":
+        feed_events.chat_reply(session, event, data)
     if data["author_kind"] != "client":
         return 0
     action = "chat_thread_started" if data["new_thread"] else "chat_message_sent"

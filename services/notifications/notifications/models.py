@@ -191,3 +191,6 @@ class StaffMember(Base):
     name: Mapped[str] = mapped_column(String(120))
     email: Mapped[str] = mapped_column(String(254))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+from notifications import announcement_models  # noqa: E402,F401  (must follow Base)

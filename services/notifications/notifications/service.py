@@ -5,10 +5,13 @@ from nameko.rpc import RpcProxy
 from notifications import (VERSION, access, alerts, billing_notices, inbound, mailbox, messages, retention,
                            support_mail, tenants, ticket_notices)
 from notifications.audit_handlers import AuditHandlers
+from notifications.announcement_entrypoints import AnnouncementEntrypoints
 from notifications.chat_alerts import ChatAlertHandlers
 from notifications.dependencies import Mailroom
 from notifications.document_alerts import DocumentAlertHandlers
 from notifications.estimate_alerts import EstimateAlertHandlers
+from notifications.feed_entrypoints import FeedEntrypoints
+from notifications.feed_events import FeedEventHandlers
 from notifications.inbound_smtp import OUTCOME_TIMEOUT_SECONDS, inbound_mail
 from notifications.models import platform
 from notifications.names import NameHandlers
@@ -30,7 +33,8 @@ from shared.validation import load_or_raise
 
 
 class NotificationsService(AuditHandlers, ChatAlertHandlers, DocumentAlertHandlers, EstimateAlertHandlers,
-                           RequestAlertHandlers, NameHandlers, StandardEntrypoints):
+                           RequestAlertHandlers, NameHandlers, AnnouncementEntrypoints, FeedEntrypoints,
+                           FeedEventHandlers, StandardEntrypoints):
     name = "notifications"
     version = VERSION
     tables = platform

@@ -5,7 +5,7 @@ and whoever holds that address can write on the ticket, so it is a secret like a
 message is stored with a label as its reply-to and the address sealed beside it (``Draft.secret``);
 only the copy the courier sends holds the address (delivery.as_sent). Staff see the label.
 """
-from notifications import alerts, messages, names, rendering
+from notifications import alerts, feed_events, messages, names, rendering
 from notifications.messages import UNKNOWN_BUSINESS, Draft
 from notifications.models import TenantBranding
 from notifications.tenants import branding_for
@@ -72,6 +72,7 @@ def staff_reply_email(session, event, data, settings):
 def message_added(session, postbox, event, data):
     """A staff reply emails the client; a client's reply alerts staff."""
     if data["author_kind"] == "staff":
+        feed_events.ticket_reply(session, event, data)
         draft = staff_reply_email(session, event, data, postbox.settings)
         if draft is not None:
             postbox.queue(session, draft)

@@ -12,12 +12,22 @@ from notifications.service import NotificationsService
 from portico_testing import free_port, inprocess
 from portico_testing.inprocess import SECRET_BOX, outbox_writer, service_worker, sqlite_session
 from shared.blobs import FolderBlobStore
+from shared.errors import NotFound
 from shared.messaging import Inbox, envelope
 from shared.sealing import seal_secrets
 
 TENANT = 1
 OTHER_TENANT = 2
 DOMAIN = "in.portal.example"  # the inbound mail domain of the SMTP endpoint's tests
+
+
+class Accounts:
+    """Stands in for accounts' get_client over RPC: accounts below 1000 are business 1's clients, no others."""
+
+    def get_client(self, account_id):
+        if account_id >= 1000:
+            raise NotFound("No such client.")
+        return {"id": account_id, "name": f"Client {account_id}"}
 
 
 class Notifications:
@@ -28,17 +38,18 @@ class Notifications:
         self.settings = settings or DeliverySettings()
         self.blobs = None  # a blob store, for the tests of inbound mail
         self.tickets = None  # tickets' entrypoints as seen over RPC, for the tests of support-address mail
+        self.accounts = Accounts()  # accounts' get_client, for the accounts an announcement names
 
     def called_by(self, caller):
         return service_worker(
             NotificationsService, self.db, caller, inbox=Inbox(platform), outbox=outbox_writer(platform, caller),
-            mail=Postbox(self.settings, SECRET_BOX), blobs=self.blobs, tickets=self.tickets)
+            mail=Postbox(self.settings, SECRET_BOX), blobs=self.blobs, tickets=self.tickets, accounts=self.accounts)
 
     def staff(self, staff_id=1, tenant_id=TENANT):
         return self.called_by(inprocess.staff(tenant_id, staff_id))
 
-    def client(self, tenant_id=TENANT):
-        return self.called_by(inprocess.client(tenant_id, 1, 1))
+    def client(self, tenant_id=TENANT, portal_user_id=1, account_id=1):
+        return self.called_by(inprocess.client(tenant_id, portal_user_id, account_id))
 
     def deliver(self, contract, data, tenant_id=TENANT, event_id=None):
         """Hand an event of ``contract`` to its handler, its secrets sealed as accounts' outbox seals them."""

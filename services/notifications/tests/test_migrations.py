@@ -59,3 +59,14 @@ def test_the_invitation_document_notes_match_the_model_and_go_away_on_downgrade(
     command.downgrade(config, "0005")
     with engine.connect() as connection:
         assert "invitation_document_notes" not in sa.inspect(connection).get_table_names()
+
+
+def test_the_announcement_tables_match_the_model_and_go_away_on_downgrade(database):
+    config, engine = database
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert [item for item in differences if "announcement" in repr(item)] == []
+    command.downgrade(config, "0007")
+    with engine.connect() as connection:
+        assert not [name for name in sa.inspect(connection).get_table_names() if name.startswith("announcement")]

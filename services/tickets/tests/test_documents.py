@@ -23,6 +23,13 @@ def test_staff_share_a_document_the_client_lists_and_downloads(documents):
     assert documents.blobs.get(file["blob_id"]).data == PDF and file["content_type"] == "application/pdf"
 
 
+def test_sharing_a_document_tells_notifications_for_the_clients_feed(documents):
+    shared = documents.share()
+    assert documents.events("document_shared") == [("document_shared", {
+        "document_id": shared["id"], "account_id": ACCOUNT, "title": "Engagement letter",
+        "actor": {"kind": "staff", "id": STAFF_ID}})]
+
+
 def test_an_account_is_confirmed_with_accounts_once(documents):
     documents.share()
     documents.share()

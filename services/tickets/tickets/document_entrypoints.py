@@ -9,6 +9,7 @@ done" box each need their own setting.
 from shared import audit
 from shared.context import tenant_rpc
 from shared.errors import InvalidInput, PermissionDenied
+from shared.events import DOCUMENT_SHARED
 from shared.validation import load_or_raise
 from tickets import access, audit_facts, documents, known_accounts, names
 
@@ -49,6 +50,8 @@ class DocumentEntrypoints:
         row, _ = documents.new_document(self.db, self.blobs, tenant_id, account_id, document,
                                         ("staff", staff_id, staff_name))
         audit_facts.document(self.db, self.outbox, row, audit.who(self.ctx))
+        self.outbox.add(self.db, DOCUMENT_SHARED, {"document_id": row.id, "account_id": row.account_id,
+                                                   "title": row.title, "actor": self.ctx.actor})
         self.db.commit()
         return documents.describe(row, for_staff=True)
 

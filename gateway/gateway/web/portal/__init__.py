@@ -1,8 +1,8 @@
 """The client portal's pages under /p/<slug>: the base (business, headers, errors) with one blueprint per feature."""
 from gateway.web.portal import (account, account_credentials, autopay, base, billing, chat, documents, estimates,
-                                home, links, methods, prepayment, service_requests, services, sign_in, tickets)
+                                feed, home, links, methods, prepayment, service_requests, services, sign_in, tickets)
 
 blueprint = base.blueprint
 for feature in (sign_in, links, home, account, account_credentials, billing, prepayment, methods, autopay, tickets,
-                chat, documents, estimates, services, service_requests):
+                chat, documents, estimates, services, service_requests, feed):
     blueprint.register_blueprint(feature.blueprint)

@@ -10,6 +10,7 @@ from gateway.portal_auth import (authenticate_client, clear_code_attempt_cookie,
                                  set_client_cookie, set_code_attempt_cookie)
 from gateway.web import policy
 from gateway.web.forms import Field
+from gateway.web.portal.feed import after_sign_in
 from gateway.web.portal.base import (FORM_ERRORS, go, local_page, page, problem_of, show_errors,
                                      show_submitted, submit_form)
 
@@ -37,7 +38,7 @@ def blank_login():
 
 def signed_in(session, next_page=None):
     """Land a newly signed-in client on ``next_page`` (or home) with the session cookie."""
-    return set_client_cookie(redirect(local_page(next_page), 303), session["token"])
+    return after_sign_in(set_client_cookie(redirect(local_page(next_page), 303), session["token"]))
 
 
 def sign_in_inputs():
