@@ -72,3 +72,11 @@ class StaffAlertSchema(Schema):
     link = fields.String(allow_none=True)
     created_at = UtcDateTime()
     read = fields.Function(lambda alert: alert.read_at is not None)
+
+
+class MessageTemplateSchema(InvitationTemplateSchema):
+    """A template of one kind of client email (email_templates.KINDS): subject and HTML with placeholders."""
+
+
+class SampleMessageSchema(SampleInvitationSchema):
+    pass

@@ -5,6 +5,7 @@ from nameko.rpc import RpcProxy
 from notifications import (VERSION, access, alerts, billing_notices, inbound, mailbox, messages, retention,
                            support_mail, tenants, ticket_notices)
 from notifications.chat_alerts import ChatAlertHandlers
+from notifications.client_message_entrypoints import ClientMessageHandlers
 from notifications.dependencies import Mailroom
 from notifications.document_alerts import DocumentAlertHandlers
 from notifications.estimate_alerts import EstimateAlertHandlers
@@ -27,7 +28,7 @@ from shared.messaging import Inbox, Outbox, on_event
 from shared.validation import load_or_raise
 
 
-class NotificationsService(ChatAlertHandlers, DocumentAlertHandlers, EstimateAlertHandlers, RequestAlertHandlers,
+class NotificationsService(ClientMessageHandlers, ChatAlertHandlers, DocumentAlertHandlers, EstimateAlertHandlers, RequestAlertHandlers,
                            StandardEntrypoints):
     name = "notifications"
     version = VERSION
