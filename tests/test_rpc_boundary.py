@@ -131,6 +131,7 @@ def arguments(a):
         ("notifications", "send_sample_invitation"): ("x@intruder.example",),
         ("notifications", "get_outbox_message"): (a.message_id,), ("notifications", "support_address"): (),
         ("notifications", "get_settings"): ("alerts",), ("notifications", "update_settings"): ("alerts", {}),
+        **message_arguments(a),
         ("tickets", "get_settings"): ("tickets",), ("tickets", "update_settings"): ("tickets", {}),
         ("tickets", "account_documents"): (a.client_id,), ("tickets", "document_file"): (a.document_id,),
         ("tickets", "share_document"): (a.client_id, {"upload_id": a.upload, "title": "Intruder"}),
@@ -143,6 +144,19 @@ def arguments(a):
         **ticket_arguments(a),
         **job_arguments(a),
     }
+
+
+def message_arguments(a):
+    intruder = {"subject": "Intruder", "html": "<p>Hi</p>"}
+    return {("billing", "email_invoice"): (a.invoice_id, "x@intruder.example"),
+            ("notifications", "list_message_templates"): (),
+            ("notifications", "get_message_template"): ("receipt",),
+            ("notifications", "update_message_template"): ("receipt", intruder),
+            ("notifications", "reset_message_template"): ("receipt",),
+            ("notifications", "preview_message_template"): ("receipt",),
+            ("notifications", "send_sample_message"): ("receipt", "x@intruder.example"),
+            ("notifications", "my_message_preferences"): (),
+            ("notifications", "set_my_message_preferences"): ({"receipts": {"email": False, "sms": True}},)}
 
 
 def job_arguments(a):

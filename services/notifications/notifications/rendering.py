@@ -339,8 +339,9 @@ def render_ticket_reply(branding, *, number, subject, excerpt, link, can_reply):
 # --- invoices and visit reminders ---------------------------------------------------------
 
 def invoice_pay_link(base_url, tenant_slug, invoice_id):
-    """The portal's Billing tab with the invoice chosen to pay (the client signs in first if needed)."""
-    return f"{base_url.rstrip('/')}/p/{_segment(tenant_slug)}/billing?invoice={int(invoice_id)}"
+    """The portal's Billing tab with just this invoice selected in its pay form (as the home page's Pay Now does);
+    the client signs in first if needed."""
+    return f"{base_url.rstrip('/')}/p/{_segment(tenant_slug)}/billing?select={int(invoice_id)}#pay-form"
 
 
 def services_link(base_url, tenant_slug):

@@ -159,7 +159,7 @@ def test_staff_email_an_invoice_with_a_link_to_pay_it(known):
     known.deliver(INVOICE_EMAIL_REQUESTED, invoice_request(to_email="billing@client.example"))
     [email] = known.messages()
     assert (email["to"], email["subject"]) == ("billing@client.example", "Invoice #1007 from Green Acres")
-    assert "http://127.0.0.1:8000/p/green/billing?invoice=55" in email["text"]
+    assert "http://127.0.0.1:8000/p/green/billing?select=55#pay-form" in email["text"]
     assert "July 1, 2026" in email["text"] and "$150.00" in email["text"]
 
 
@@ -167,7 +167,7 @@ def test_an_issued_invoice_follows_the_accounts_choice(known):
     choose(known, invoices={"email": False, "sms": True})
     known.deliver(INVOICE_EMAIL_REQUESTED, invoice_request(reason="issued"))
     [sms] = known.messages()
-    assert sms["channel"] == "sms" and "/p/green/billing?invoice=55" in sms["text"]
+    assert sms["channel"] == "sms" and "/p/green/billing?select=55#pay-form" in sms["text"]
 
 
 def test_an_invoice_email_goes_to_the_contact_email_once(known):
