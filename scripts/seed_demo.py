@@ -147,6 +147,7 @@ def seed(client, mailbox_url):
     part("seed_jobs").seed_jobs(client, staff, jordan_client, accounts, card_token)
     part("seed_estimates").seed_estimates(client, staff, jordan["id"], jordan_client)
     part("seed_requests").seed_requests(client, staff, jordan_client, jordan["id"], resolved["user"]["id"])
+    part("seed_messages").seed_messages(client, staff, jordan_client)
     return tenant
 
 

@@ -224,3 +224,17 @@ def test_a_client_chooses_channels_through_the_api_and_the_account_tab(system, b
     assert saved.status_code == 303
     after = {k["kind"]: (k["email"], k["sms"]) for k in system.http.get(url, headers=headers).get_json()["kinds"]}
     assert after["receipts"] == (True, True) and after["reminders"] == (False, False)
+
+
+def test_the_demo_seed_customises_the_receipt_and_a_reminder_preference(system, business):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("seed_demo", "scripts/seed_demo.py")
+    seed_demo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(seed_demo)
+    client_context = system.client_context(business.tenant, 1, business.account_id, "manage")
+    seed_demo.part("seed_messages").seed_messages(system.rpc, system.context(business.tenant), client_context)
+    receipt = business.api("GET", "/message-templates/receipt")
+    assert receipt["customised"] and receipt["subject"] == "Thanks, {client_name}: we received {amount}"
+    chosen = {item["kind"]: (item["email"], item["sms"]) for item in system.rpc.call(
+        "notifications", "my_message_preferences", context=client_context)["kinds"]}
+    assert chosen["reminders"] == (True, True) and chosen["receipts"] == (True, False)
