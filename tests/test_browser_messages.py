@@ -24,7 +24,7 @@ def test_staff_edit_the_invoice_email_and_a_wrong_placeholder_is_shown(system, p
     submit(page, "Sign in")
     page.goto(f"{site}/staff/settings/emails")
     assert axe_violations(page) == [], "list"
-    page.get_by_role("link", name="Invoice").click()
+    page.get_by_role("link", name="Invoice email").click()
     expect(page.get_by_role("heading", name="Invoice email")).to_be_visible()
     assert axe_violations(page) == [], "editor"
     page.get_by_label("Subject").fill("Your bill {bill_number}")
