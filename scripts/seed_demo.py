@@ -152,6 +152,7 @@ def seed(client, mailbox_url):
     part("seed_audit").seed_audit(client, staff, visitor, jordan_client, DEMO_CLIENT["email"], DEMO_CLIENT["password"],
                                   resolved["user"]["id"], card_token)
     part("seed_feed").seed_feed(client, staff, jordan["id"], jordan_client)
+    part("seed_messages").seed_messages(client, staff, jordan_client)
     return tenant
 
 

@@ -80,6 +80,8 @@ class System:
             # Billing's daily autopay cycle waits a day here: tests that charge autopay invoices by hand must not
             # be overtaken by it. tests/test_autopay_cycles.py runs it on a test clock with a short tick.
             "BILLING_AUTOPAY_TICK_SECONDS": "86400",
+            # Visit reminders likewise: a test's visits of tomorrow must not be reminded behind its back.
+            "BILLING_REMINDER_TICK_SECONDS": "86400",
             "PAYMENT_PROCESSOR_URL": self.processor_url,
             # Notifications' SMTP endpoint for clients' emailed replies to tickets (reply+<token>@INBOUND_DOMAIN).
             "INBOUND_SMTP_HOST": "127.0.0.1", "INBOUND_SMTP_PORT": str(self.inbound_smtp_port),

@@ -38,6 +38,7 @@ FORM_IDS = {"portal.billing.pay": ["method"], "portal.billing.review_payment": [
             "staff.announcements.publish": ["account_ids"], "staff.announcements.save": ["account_ids"]}
 # URL arguments and fields whose names look like ids but name no object of a business, and why.
 NOT_IDS = {"slug": "the business of a portal URL: the caller's own", "tab": "a settings tab's name",
+           "kind": "a kind of client email (invitation, receipt, invoice, visit_reminder): the caller's own business's",
            "filename": "a static file's path",
            "feed_token": "the secret of a client's calendar address (/calendar/<token>.ics): the whole credential, read "
                          "by calendar apps without a session, good for whoever holds it and tied to no business in the "

@@ -133,6 +133,7 @@ def arguments(a):
         ("notifications", "get_settings"): ("alerts",), ("notifications", "update_settings"): ("alerts", {}),
         ("notifications", "list_audit"): (a.client_id, {"limit": 500}),
         **feed_arguments(a),
+        **message_arguments(a),
         ("tickets", "get_settings"): ("tickets",), ("tickets", "update_settings"): ("tickets", {}),
         ("tickets", "account_documents"): (a.client_id,), ("tickets", "document_file"): (a.document_id,),
         ("tickets", "share_document"): (a.client_id, {"upload_id": a.upload, "title": "Intruder"}),
@@ -159,6 +160,17 @@ def feed_arguments(a):
             ("notifications", "dismiss_announcement_notice"): (a.announcement_id,),
             ("notifications", "my_feed"): (), ("notifications", "my_feed_unread_count"): (),
             ("notifications", "mark_feed_read"): ([a.feed_item_id],), ("notifications", "mark_all_feed_read"): ()}
+def message_arguments(a):
+    intruder = {"subject": "Intruder", "html": "<p>Hi</p>"}
+    return {("billing", "email_invoice"): (a.invoice_id, "x@intruder.example"),
+            ("notifications", "list_message_templates"): (),
+            ("notifications", "get_message_template"): ("receipt",),
+            ("notifications", "update_message_template"): ("receipt", intruder),
+            ("notifications", "reset_message_template"): ("receipt",),
+            ("notifications", "preview_message_template"): ("receipt",),
+            ("notifications", "send_sample_message"): ("receipt", "x@intruder.example"),
+            ("notifications", "my_message_preferences"): (),
+            ("notifications", "set_my_message_preferences"): ({"receipts": {"email": False, "sms": True}},)}
 
 
 def job_arguments(a):

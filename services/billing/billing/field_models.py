@@ -35,7 +35,8 @@ class Visit(Base):
 
     __tablename__ = "visits"
     __table_args__ = (Index("ix_visits_account_date", "tenant_id", "account_id", "scheduled_on"),
-                      Index("ix_visits_job_date", "job_id", "scheduled_on"))
+                      Index("ix_visits_job_date", "job_id", "scheduled_on"),
+                      Index("ix_visits_scheduled_on_status", "scheduled_on", "status"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(Integer)
@@ -50,6 +51,8 @@ class Visit(Base):
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # When the client was reminded of it (visit_reminders.py); claimed once, whichever billing instance does it.
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class ServiceRequest(Base):

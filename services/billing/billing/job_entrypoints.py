@@ -6,9 +6,9 @@ accounts first. "Today" is the business's date in its time zone (Services tab).
 from nameko.timer import timer
 from sqlalchemy import func, select
 
-from billing import access, audit_facts, jobs, local_time, service_list, visits
+from billing import access, audit_facts, invoice_emails, jobs, local_time, service_list, visits
 from billing.field_models import Visit
-from billing.models import Job
+from billing.models import Invoice, Job
 from shared.audit import who
 from shared.context import tenant_rpc
 from shared.validation import dict_get
@@ -95,7 +95,11 @@ class JobEntrypoints:
     @tenant_rpc
     def complete_visit(self, visit_id, completion=None):
         tenant_id, today = self._staff_today()
-        return self._visit_answer(visits.complete(self.db, tenant_id, visit_id, completion, today))
+        visit = visits.complete(self.db, tenant_id, visit_id, completion, today)
+        if visit.invoice_id is not None:  # its invoice was just raised
+            invoice_emails.issued(self.db, self.outbox, tenant_id, self.db.get(Invoice, visit.invoice_id),
+                                  self.ctx.actor)
+        return self._visit_answer(visit)
 
     @tenant_rpc
     def skip_visit(self, visit_id):

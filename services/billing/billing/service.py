@@ -5,13 +5,14 @@ from eventlet import tpool
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
-from billing import (VERSION, access, audit_facts, autopay, charge_runs, checkout, credit, documents, estimates, history,
-                     invoices, known_accounts, local_time, methods, recovery, services_tab)
+from billing import (VERSION, access, audit_facts, autopay, charge_runs, checkout, credit, documents, estimates,
+                     history, invoice_emails, invoices, known_accounts, local_time, methods, recovery, services_tab)
 from billing.autopay_cycle_entrypoints import AutopayCycleEntrypoints
 from billing.dependencies import PaymentProcessor
 from billing.estimate_entrypoints import EstimateEntrypoints
 from billing.job_entrypoints import JobEntrypoints
 from billing.models import platform
+from billing.reminder_entrypoints import VisitReminderEntrypoints
 from billing.request_entrypoints import RequestEntrypoints
 from billing.schemas import ApplyCreditSchema
 from billing.services_tab_entrypoints import ServicesTabEntrypoints
@@ -36,7 +37,7 @@ ACCOUNTS_TIMEOUT_SECONDS = 3  # nameko's own proxy would wait for ever
 documents.run_cpu_bound = tpool.execute  # rendering a PDF is CPU work: off the event loop, so heartbeats flow
 
 
-class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoints,
+class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoints, VisitReminderEntrypoints,
                      ServicesTabEntrypoints, RequestEntrypoints, StandardEntrypoints):
     name = "billing"
     version = VERSION
@@ -74,6 +75,7 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
         row = invoices.create_invoice(self.db, self._known_account(tenant_id, dict_get(invoice, "account_id")),
                                       invoice)
         audit_facts.invoice(self.db, self.outbox, row, "invoice_created", who(self.ctx))
+        invoice_emails.issued(self.db, self.outbox, tenant_id, row, self.ctx.actor)
         self.db.commit()
         return invoices.describe(row, invoices.lines_of(self.db, row))
 
@@ -95,6 +97,15 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
         audit_facts.invoice(self.db, self.outbox, row, "invoice_voided", who(self.ctx))
         self.db.commit()
         return {**invoices.describe_for_staff(row, invoices.lines_of(self.db, row)), "credit_released": released}
+
+    @tenant_rpc
+    def email_invoice(self, invoice_id, to=None):
+        """Email one of the business's open invoices with a link to pay it, to ``to`` or the account's contact
+        email (INVOICE_EMAIL_REQUESTED naming the staff member; the account's history records it)."""
+        tenant_id = access.staff_tenant(self.ctx)
+        answer = invoice_emails.email_invoice(self.db, self.outbox, tenant_id, invoice_id, to, who(self.ctx))
+        self.db.commit()
+        return answer
 
     def _document(self, row, audience, business_name, account_name=None):
         """Name the PDF of invoice ``row`` for ``audience`` in the blob store, rendering it if it changed."""

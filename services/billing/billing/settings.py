@@ -64,6 +64,9 @@ class BillingSettingsSchema(Schema):
     auto_apply_credits = switch(False, "Auto-apply prepayments and credits",
                                 "Use prepayments and credits on new invoices automatically instead of applying them "
                                 "by hand.")
+    email_new_invoices = switch(False, "Email new invoices automatically",
+                                "Every new invoice (created by staff or raised by a completed visit) is emailed to "
+                                "the client with a link to pay it, by the channels the client chose.")
     show_billing_history = switch(True, "Billing history",
                                   "Clients see past payments and credits with the invoices each one paid.")
     show_estimates = switch(True, "Show estimates",
@@ -107,6 +110,9 @@ class ServicesSettingsSchema(Schema):
         validate=validate.Range(min=0, max=MAX_CUTOFF_HOURS),
         metadata={"label": "Request cut-off (hours)",
                   "help": "Refuse reschedule and cancel requests this close to the visit; 0 means no cut-off."})
+    send_visit_reminders = switch(True, "Visit reminders",
+                                  "The day before each scheduled visit, clients get a reminder by email or SMS, as "
+                                  "they chose on their Account tab.")
     allow_service_requests = switch(True, "Request a service",
                                     "Clients may ask for new work from the portal.")
     time_zone = fields.String(

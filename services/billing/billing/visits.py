@@ -162,6 +162,8 @@ def move(session, tenant_id, visit_id, data, today):
     check_date("scheduled_on", values["scheduled_on"], today)
     visit = find_visit(session, tenant_id, visit_id, lock=True)
     require_scheduled(visit, "moved")
+    if visit.scheduled_on != values["scheduled_on"]:
+        visit.reminded_at = None  # a new day: remind the day before it
     visit.scheduled_on, visit.window_start, visit.window_end = (values["scheduled_on"], values["window_start"],
                                                                values["window_end"])
     visit.updated_at = utcnow()

@@ -2,9 +2,10 @@
 
 The account's name is not in billing's events: alerts name the client from notifications' copy (names.py).
 """
-from notifications import alerts, feed_events, messages
+from notifications import alerts, client_delivery, contacts, feed_events, messages, rendering
 from notifications.names import Namer
 from notifications.rendering import invoice_numbers
+from notifications.tenants import branding_for
 from shared.events import (AUTOPAY_CANCELLED, AUTOPAY_ENROLLED, PAYMENT_FAILED, PAYMENT_METHOD_REMOVED,
                            PAYMENT_SUCCEEDED, PREPAYMENT_MADE)
 from shared.money import format_money
@@ -80,10 +81,7 @@ def link(data):
     return f"/staff/clients/{int(data['account_id'])}/billing"
 
 
-# The email each event sends to the address billing names in ``receipt_to``, when it names one.
-CLIENT_MESSAGES = {PAYMENT_SUCCEEDED.name: messages.payment_receipt,
-                   PAYMENT_FAILED.name: messages.payment_failed,
-                   PREPAYMENT_MADE.name: messages.payment_receipt}
+RECEIPTS = (PAYMENT_SUCCEEDED.name, PREPAYMENT_MADE.name)
 ALERTS = {PAYMENT_SUCCEEDED.name: lambda data, namer: ("payment_made", payment_made(data, namer)),
           PAYMENT_FAILED.name: lambda data, namer: ("payment_failed", payment_failed(data, namer)),
           PREPAYMENT_MADE.name: lambda data, namer: ("prepayment_made", prepayment_made(data, namer)),
@@ -92,12 +90,30 @@ ALERTS = {PAYMENT_SUCCEEDED.name: lambda data, namer: ("payment_made", payment_m
           PAYMENT_METHOD_REMOVED.name: method_removed}
 
 
+def send_receipt(session, postbox, event, data):
+    """Send the receipt of a payment that went through, by the channels the account chose for receipts.
+
+    A portal payment names its payer's address (``receipt_to``); autopay, charge-run and staff payments name
+    none, and the receipt goes to the account's contact email (contacts.py) instead.
+    """
+    tenant_id, account_id = event["tenant_id"], data["account_id"]
+    contact = contacts.reach(session, tenant_id, account_id)
+    branding = branding_for(session, tenant_id, messages.UNKNOWN_BUSINESS)
+    client_delivery.deliver(
+        session, postbox, tenant_id, account_id, "receipts", event["event_id"],
+        email=lambda to: messages.payment_receipt(session, event, data, to, contact.greeting_name),
+        sms_text=rendering.render_receipt_sms(branding, amount=data["amount"], reference=data["payment_id"]),
+        email_to=data["receipt_to"])
+
+
 def notify(session, postbox, contract, event):
-    """Queue the client's email for a billing ``event`` of ``contract``, if any, and raise the staff's alerts."""
+    """Queue the client's receipt or failure notice for a billing ``event`` of ``contract``, if any, and raise
+    the staff's alerts."""
     data = messages.load_event(contract, event)
-    client_message = CLIENT_MESSAGES.get(contract.name)
-    if client_message is not None and data["receipt_to"]:
-        postbox.queue(session, client_message(session, event, data))
+    if contract.name in RECEIPTS:
+        send_receipt(session, postbox, event, data)
+    elif contract.name == PAYMENT_FAILED.name and data["receipt_to"]:
+        postbox.queue(session, messages.payment_failed(session, event, data))
     feed_events.receipt(session, contract, event, data)
     action, text = ALERTS[contract.name](data, Namer(session, event["tenant_id"]))
     alerts.raise_alerts(session, event["tenant_id"], action, text, data["account_id"], event["event_id"],

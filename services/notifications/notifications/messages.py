@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from marshmallow import EXCLUDE
 
-from notifications import rendering
+from notifications import email_templates, rendering
 from notifications.rendering import (CODE_LIFETIME, INVITATION_LIFETIME, RESET_LIFETIME,
                                      SAMPLE_CLIENT_NAME, describe_lifetime, parse_moment)
 from notifications.tenants import branding_for, invitation_document, invitation_template
@@ -59,7 +59,7 @@ def occurred_at(event):
         return utcnow()
 
 
-def _email_draft(tenant_id, kind, recipient, rendered, branding, source_event_id=None, **secret):
+def email_draft(tenant_id, kind, recipient, rendered, branding, source_event_id=None, **secret):
     return Draft(tenant_id=tenant_id, kind=kind, channel="email", recipient=recipient,
                  subject=rendered.subject, text=rendered.text, html=rendered.html,
                  sender_name=branding.display_name, reply_to=branding.contact_email,
@@ -73,7 +73,7 @@ def portal_invitation(session, event, data, base_url):
         branding, invitation_template(session, tenant_id), data["name"], HIDDEN_INVITATION_LINK,
         describe_lifetime(event.get("occurred_at"), data["expires_at"], INVITATION_LIFETIME),
         invitation_document(session, tenant_id))
-    return _email_draft(tenant_id, "invitation", data["email"], rendered, branding, event["event_id"],
+    return email_draft(tenant_id, "invitation", data["email"], rendered, branding, event["event_id"],
                         secret=rendering.invitation_link(base_url, data["tenant_slug"], data["token"]),
                         secret_label=HIDDEN_INVITATION_LINK)
 
@@ -84,7 +84,7 @@ def sample_invitation(session, tenant_id, to_email):
     rendered = rendering.render_invitation(
         branding, invitation_template(session, tenant_id), SAMPLE_CLIENT_NAME, None,
         describe_lifetime(None, None, INVITATION_LIFETIME), invitation_document(session, tenant_id))
-    return _email_draft(tenant_id, "sample_invitation", to_email, rendered, branding)
+    return email_draft(tenant_id, "sample_invitation", to_email, rendered, branding)
 
 
 def password_reset(session, event, data, base_url):
@@ -93,7 +93,7 @@ def password_reset(session, event, data, base_url):
     rendered = rendering.render_password_reset(
         branding, data["name"], HIDDEN_RESET_LINK,
         describe_lifetime(event.get("occurred_at"), data["expires_at"], RESET_LIFETIME))
-    return _email_draft(tenant_id, "password_reset", data["email"], rendered, branding, event["event_id"],
+    return email_draft(tenant_id, "password_reset", data["email"], rendered, branding, event["event_id"],
                         secret=rendering.reset_link(base_url, data["tenant_slug"], data["token"]),
                         secret_label=HIDDEN_RESET_LINK)
 
@@ -105,7 +105,7 @@ def staff_password_reset(session, event, data, base_url):
     rendered = rendering.render_staff_password_reset(
         branding, data["name"], HIDDEN_RESET_LINK,
         describe_lifetime(event.get("occurred_at"), data["expires_at"], RESET_LIFETIME))
-    return _email_draft(tenant_id, "staff_password_reset", data["email"], rendered, branding, event["event_id"],
+    return email_draft(tenant_id, "staff_password_reset", data["email"], rendered, branding, event["event_id"],
                         secret=rendering.staff_reset_link(base_url, data["token"]), secret_label=HIDDEN_RESET_LINK)
 
 
@@ -120,7 +120,7 @@ def login_code(session, event, data):
                      text=rendering.render_login_code_sms(branding, HIDDEN_CODE, lifetime),
                      source_event_id=event["event_id"], **secret)
     rendered = rendering.render_login_code_email(branding, HIDDEN_CODE, lifetime)
-    return _email_draft(tenant_id, "login_code", data["to"], rendered, branding, event["event_id"], **secret)
+    return email_draft(tenant_id, "login_code", data["to"], rendered, branding, event["event_id"], **secret)
 
 
 def email_change_code(session, event, data):
@@ -129,20 +129,22 @@ def email_change_code(session, event, data):
     branding = branding_for(session, tenant_id, UNKNOWN_BUSINESS)
     rendered = rendering.render_email_change_code(
         branding, HIDDEN_CODE, describe_lifetime(event.get("occurred_at"), data["expires_at"], CODE_LIFETIME))
-    return _email_draft(tenant_id, "email_change_code", data["to"], rendered, branding, event["event_id"],
+    return email_draft(tenant_id, "email_change_code", data["to"], rendered, branding, event["event_id"],
                         secret=data["code"], secret_label=HIDDEN_CODE)
 
 
-def payment_receipt(session, event, data):
-    """Draft the receipt of a payment or prepayment that went through, to ``receipt_to``."""
+def payment_receipt(session, event, data, to, client_name, sample=False):
+    """Draft the receipt of a payment or prepayment that went through, to ``to``, in the tenant's words."""
     tenant_id = event["tenant_id"]
     branding = branding_for(session, tenant_id, UNKNOWN_BUSINESS)
     rendered = rendering.render_payment_receipt(
-        branding, kind=data["kind"], amount=data["amount"], method_label=data["method_label"],
-        invoices=data["invoices"], day=rendering.format_day(event.get("occurred_at")),
-        reference=data["payment_id"])
+        branding, email_templates.template_of(session, tenant_id, "receipt"), kind=data["kind"],
+        amount=data["amount"], method_label=data["method_label"], invoices=data["invoices"],
+        day=rendering.format_day(event.get("occurred_at")), reference=data["payment_id"], client_name=client_name,
+        sample=sample)
     kind = "prepayment_receipt" if data["kind"] == "prepayment" else "payment_receipt"
-    return _email_draft(tenant_id, kind, data["receipt_to"], rendered, branding, event["event_id"])
+    return email_draft(tenant_id, "sample_" + kind if sample else kind, to, rendered, branding,
+                        None if sample else event["event_id"])
 
 
 def payment_failed(session, event, data):
@@ -152,4 +154,4 @@ def payment_failed(session, event, data):
     rendered = rendering.render_payment_failed(
         branding, amount=data["amount"], method_label=data["method_label"],
         day=rendering.format_day(event.get("occurred_at")))
-    return _email_draft(tenant_id, "payment_failed", data["receipt_to"], rendered, branding, event["event_id"])
+    return email_draft(tenant_id, "payment_failed", data["receipt_to"], rendered, branding, event["event_id"])

@@ -31,15 +31,30 @@ class TenantBranding(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class InvitationTemplate(Base):
-    """A tenant's own invitation subject and (sanitised) HTML; absent means the default."""
+class MessageTemplate(Base):
+    """A tenant's own subject and (sanitised) HTML of one kind of email (email_templates.KINDS: invitation,
+    receipt, invoice, visit_reminder); absent means that kind's default."""
 
-    __tablename__ = "invitation_templates"
+    __tablename__ = "message_templates"
 
-    tenant_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
     subject: Mapped[str] = mapped_column(String(150))
     html: Mapped[str] = mapped_column(Text)
     updated_by: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MessagePreference(Base):
+    """A client account's choice of channels for one kind of message (preferences.KINDS); absent: the default."""
+
+    __tablename__ = "message_preferences"
+
+    tenant_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    account_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    email: Mapped[bool] = mapped_column(Boolean)
+    sms: Mapped[bool] = mapped_column(Boolean)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

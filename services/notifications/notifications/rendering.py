@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import nh3
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from shared.clock import as_utc, utcnow
 from shared.money import format_money
@@ -198,11 +198,40 @@ def _email(template, subject, branding, **context):
                          html=_render(f"{template}.html", **context))
 
 
+PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]*)\}")
+
+
+def fill_text(text, values):
+    """Put the values in a subject (plain text); an unknown placeholder stays as typed."""
+    return PLACEHOLDER.sub(lambda match: str(values.get(match.group(1), match.group(0))), text)
+
+
+def fill_html(html, values):
+    """Put the values, escaped, in sanitised HTML; an unknown placeholder stays as typed."""
+    return PLACEHOLDER.sub(lambda match: str(escape(values[match.group(1)])) if match.group(1) in values
+                           else match.group(0), html)
+
+
+def staff_message(template, values, sample=False):
+    """Return (subject, sanitised HTML message) of a staff template filled with ``values``."""
+    subject = fill_text(template["subject"], values)
+    message = fill_html(sanitise_html(template["html"]), values)  # again, in case the allowed tags were narrowed
+    return (SAMPLE_PREFIX + subject if sample else subject), message
+
+
+def render_templated(name, branding, template, values, sample=False, **context):
+    """Render email ``name`` (its .html and .txt) around the staff's filled-in ``template``."""
+    subject, message = staff_message(template, {"business_name": branding.display_name, **values}, sample)
+    context = {"branding": branding, "sample": sample, **context}
+    return RenderedEmail(subject=subject, text=_render(f"{name}.txt", message=html_to_text(message), **context),
+                         html=_render(f"{name}.html", subject=subject, message=Markup(message), **context))
+
+
 def render_invitation(branding, template, name, link, lifetime, document_title=None):
     """Render an invitation: greeting, the staff's text, the welcome document awaiting in Documents (its title,
     when there is one), the button; ``link=None`` for a sample."""
-    message = sanitise_html(template["html"])  # again, in case the allowed tags were narrowed
-    subject = template["subject"] if link else SAMPLE_PREFIX + template["subject"]
+    subject, message = staff_message(template, {"client_name": name, "business_name": branding.display_name},
+                                     sample=not link)
     context = {"branding": branding, "name": name, "link": link, "lifetime": lifetime, "document": document_title}
     return RenderedEmail(
         subject=subject,
@@ -260,17 +289,28 @@ class PaidInvoice:
     applied: str
 
 
-def render_payment_receipt(branding, *, kind, amount, method_label, invoices, day, reference):
-    """Render the receipt sent right after a payment (or a prepayment) went through.
+def render_payment_receipt(branding, template, *, kind, amount, method_label, invoices, day, reference,
+                           client_name, sample=False):
+    """Render the receipt sent right after a payment (or a prepayment) went through: the staff's text
+    (email_templates "receipt"), then what was paid.
 
     ``invoices`` are ``{number, applied}`` in minor units; ``kind`` is "payment" or "prepayment".
     """
     what = "prepayment" if kind == "prepayment" else "payment"
     paid = [PaidInvoice(str(item.get("number")), format_money(int(item.get("applied") or 0)))
             for item in invoices]
-    return _email("payment_receipt", f"Receipt for your {what} to {branding.display_name}", branding,
-                  what=what, amount=format_money(amount), method_label=method_label or "Account credit",
-                  invoices=paid, day=day, reference=reference)
+    method = method_label or "Account credit"
+    values = {"client_name": client_name, "amount": format_money(amount), "payment_kind": what, "method": method,
+              "payment_date": day, "reference": str(reference),
+              "invoice_numbers": invoice_numbers([item.number for item in paid]) if paid else ""}
+    return render_templated("payment_receipt", branding, template, values, sample, what=what,
+                            amount=values["amount"], method_label=method, invoices=paid, day=day,
+                            reference=reference)
+
+
+def render_receipt_sms(branding, *, amount, reference):
+    return (f"{branding.display_name}: we received your payment of {format_money(amount)}. "
+            f"Thank you! Reference: payment {reference}.")
 
 
 def render_payment_failed(branding, *, amount, method_label, day):
@@ -302,3 +342,46 @@ def render_staff_alert(branding, *, action_label, text, link):
     if len(subject) > 150:
         subject = subject[:149] + "…"
     return _email("staff_alert", subject, branding, alert_text=text, action_label=action_label, link=link)
+
+
+# --- invoices and visit reminders ---------------------------------------------------------
+
+def invoice_pay_link(base_url, tenant_slug, invoice_id):
+    """The portal's Billing tab with just this invoice selected in its pay form (as the home page's Pay Now does);
+    the client signs in first if needed."""
+    return f"{base_url.rstrip('/')}/p/{_segment(tenant_slug)}/billing?select={int(invoice_id)}#pay-form"
+
+
+def services_link(base_url, tenant_slug):
+    return f"{base_url.rstrip('/')}/p/{_segment(tenant_slug)}/services"
+
+
+def render_invoice(branding, template, values, link, sample=False):
+    """Render an invoice email: the staff's text (email_templates "invoice"), the invoice's figures, a Pay button.
+
+    ``values``: client_name, invoice_number, amount, balance, due_date (formatted).
+    """
+    values = {**values, "pay_link": link}
+    return render_templated("invoice", branding, template, values, sample, link=link, number=values["invoice_number"],
+                            amount=values["amount"], balance=values["balance"], due=values["due_date"])
+
+
+def render_invoice_sms(branding, values, link):
+    return (f"{branding.display_name}: invoice #{values['invoice_number']} for {values['amount']} is due "
+            f"{values['due_date']}. Pay it here: {link}")
+
+
+def render_visit_reminder(branding, template, values, link, sample=False):
+    """Render a visit reminder: the staff's text (email_templates "visit_reminder"), then when and where.
+
+    ``values``: client_name, service, visit_date, visit_time, place (formatted).
+    """
+    return render_templated("visit_reminder", branding, template, values, sample, link=link,
+                            service=values["service"], day=values["visit_date"], time=values["visit_time"],
+                            place=values["place"])
+
+
+def render_visit_reminder_sms(branding, values):
+    place = f" at {values['place']}" if values["place"] else ""
+    return (f"{branding.display_name}: a reminder of your visit for {values['service']} on {values['visit_date']}, "
+            f"{values['visit_time']}{place}.")

@@ -102,3 +102,11 @@ class AuditEntrySchema(Schema):
     link = fields.String(allow_none=True)
     source = fields.String()
     occurred_at = UtcDateTime()
+
+
+class MessageTemplateSchema(InvitationTemplateSchema):
+    """A template of one kind of client email (email_templates.KINDS): subject and HTML with placeholders."""
+
+
+class SampleMessageSchema(SampleInvitationSchema):
+    pass

@@ -7,6 +7,7 @@ from notifications import (VERSION, access, alerts, billing_notices, inbound, ma
 from notifications.audit_handlers import AuditHandlers
 from notifications.announcement_entrypoints import AnnouncementEntrypoints
 from notifications.chat_alerts import ChatAlertHandlers
+from notifications.client_message_entrypoints import ClientMessageHandlers
 from notifications.dependencies import Mailroom
 from notifications.document_alerts import DocumentAlertHandlers
 from notifications.estimate_alerts import EstimateAlertHandlers
@@ -32,9 +33,9 @@ from shared.messaging import Inbox, Outbox, on_event
 from shared.validation import load_or_raise
 
 
-class NotificationsService(AuditHandlers, ChatAlertHandlers, DocumentAlertHandlers, EstimateAlertHandlers,
-                           RequestAlertHandlers, NameHandlers, AnnouncementEntrypoints, FeedEntrypoints,
-                           FeedEventHandlers, StandardEntrypoints):
+class NotificationsService(AuditHandlers, ChatAlertHandlers, ClientMessageHandlers, DocumentAlertHandlers,
+                           EstimateAlertHandlers, RequestAlertHandlers, NameHandlers, AnnouncementEntrypoints,
+                           FeedEntrypoints, FeedEventHandlers, StandardEntrypoints):
     name = "notifications"
     version = VERSION
     tables = platform

@@ -1,10 +1,9 @@
 """This service's copy of each tenant's branding, and the tenant's invitation template (with the title of the
 welcome document it mentions, tickets' copy)."""
-from sqlalchemy import select
-
-from notifications.models import InvitationDocumentNote, InvitationTemplate, TenantBranding
-from notifications.rendering import Branding, default_invitation_template, sanitise_html
-from shared.clock import as_utc, utcnow
+from notifications import email_templates
+from notifications.models import InvitationDocumentNote, TenantBranding
+from notifications.rendering import Branding
+from shared.clock import as_utc
 from shared.errors import NotFound
 
 PROFILE_FIELDS = ("slug", "display_name", "contact_email", "contact_phone", "facebook_page",
@@ -47,22 +46,13 @@ def branding_for(session, tenant_id, fallback_name):
 
 
 def invitation_template(session, tenant_id):
-    """Return the tenant's invitation ``{subject, html}``, or the default."""
-    row = session.scalar(select(InvitationTemplate).where(InvitationTemplate.tenant_id == tenant_id))
-    if row is None:
-        return default_invitation_template()
-    return {"subject": row.subject, "html": row.html}
+    """Return the tenant's invitation ``{subject, html}``, or the default (email_templates, kind "invitation")."""
+    return email_templates.template_of(session, tenant_id, "invitation")
 
 
 def save_invitation_template(session, tenant_id, template, staff_id):
     """Sanitise and store the tenant's invitation template; return what was stored."""
-    row = session.get(InvitationTemplate, tenant_id) or InvitationTemplate(tenant_id=tenant_id)
-    row.subject = template["subject"]
-    row.html = sanitise_html(template["html"])
-    row.updated_by = staff_id
-    row.updated_at = utcnow()
-    session.add(row)
-    return {"subject": row.subject, "html": row.html}
+    return email_templates.save(session, tenant_id, "invitation", template, staff_id)
 
 
 def save_invitation_document(session, tenant_id, title, changed_at):

@@ -5,7 +5,7 @@ and whoever holds that address can write on the ticket, so it is a secret like a
 message is stored with a label as its reply-to and the address sealed beside it (``Draft.secret``);
 only the copy the courier sends holds the address (delivery.as_sent). Staff see the label.
 """
-from notifications import alerts, feed_events, messages, names, rendering
+from notifications import alerts, client_delivery, feed_events, messages, names, rendering
 from notifications.messages import UNKNOWN_BUSINESS, Draft
 from notifications.models import TenantBranding
 from notifications.tenants import branding_for
@@ -69,12 +69,23 @@ def staff_reply_email(session, event, data, settings):
                  sender_name=branding.display_name, source_event_id=event["event_id"], **secret)
 
 
+def staff_replied(session, postbox, event, data):
+    """Tell the client of a staff reply by the channels its account chose for ticket replies."""
+    draft = staff_reply_email(session, event, data, postbox.settings)
+    branding = branding_for(session, event["tenant_id"], UNKNOWN_BUSINESS)
+    row = session.get(TenantBranding, event["tenant_id"])
+    link = rendering.ticket_link(postbox.settings.base_url, data["tenant_slug"] or (row.slug if row else ""),
+                                 data["ticket_id"])
+    client_delivery.deliver(
+        session, postbox, event["tenant_id"], data["account_id"], "ticket_replies", event["event_id"],
+        email=(lambda to: draft) if draft is not None else None, email_to=data["notify_email"],
+        sms_text=f"{branding.display_name}: we replied on your ticket #{data['number']}. Read it here: {link}")
+
+
 def message_added(session, postbox, event, data):
     """A staff reply emails the client; a client's reply alerts staff."""
     if data["author_kind"] == "staff":
         feed_events.ticket_reply(session, event, data)
-        draft = staff_reply_email(session, event, data, postbox.settings)
-        if draft is not None:
-            postbox.queue(session, draft)
+        staff_replied(session, postbox, event, data)
     elif data["author_kind"] == "client":
         client_replied(session, event, data)

@@ -70,3 +70,24 @@ def test_the_announcement_tables_match_the_model_and_go_away_on_downgrade(databa
     command.downgrade(config, "0007")
     with engine.connect() as connection:
         assert not [name for name in sa.inspect(connection).get_table_names() if name.startswith("announcement")]
+
+
+def test_the_invitation_template_moves_to_the_message_templates_and_back(database):
+    config, engine = database
+    command.upgrade(config, "0007")
+    with engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO invitation_templates (tenant_id, subject, html, updated_by, updated_at) "
+            "VALUES (3, 'Welcome', '<p>Hi</p>', 5, CURRENT_TIMESTAMP)"))
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT tenant_id, kind, subject, html, updated_by FROM message_templates"))
+        assert [tuple(row) for row in rows] == [(3, "invitation", "Welcome", "<p>Hi</p>", 5)]
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        tables = ("message_templates", "message_preferences", "invitation_templates")
+        assert [item for item in differences if any(table in repr(item) for table in tables)] == []
+    command.downgrade(config, "0007")
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT tenant_id, subject FROM invitation_templates"))
+        assert [tuple(row) for row in rows] == [(3, "Welcome")]
+        assert "message_templates" not in sa.inspect(connection).get_table_names()

@@ -1,7 +1,8 @@
 """Client portal API: the Account tab."""
 from gateway.api.blueprints import CLIENT, ApiBlueprint
-from gateway.features import my_account
+from gateway.features import client_messages, my_account
 from gateway.schemas.portal.account import (ChangedEmailSchema, EmailChangeConfirmSchema, EmailChangeSchema,
+                                            MessagePreferencesChangeSchema, MessagePreferencesSchema,
                                             MyAccountChangesSchema, MyAccountSchema, PasswordChangeSchema,
                                             SecurityAnswersSchema)
 from shared.errors import RateLimited
@@ -53,3 +54,17 @@ def confirm_email_change(confirmation):
 def set_security_answers(answers):
     my_account.set_security_answers(answers)
     return "", 204
+
+
+@blueprint.get("/account/message-preferences")
+@blueprint.operation("How the account gets each kind of message: by email and/or SMS",
+                     response=MessagePreferencesSchema, dump=True)
+def my_message_preferences():
+    return client_messages.my_message_preferences()
+
+
+@blueprint.put("/account/message-preferences")
+@blueprint.operation("Choose email and/or SMS for some kinds of message; the kinds left out keep their choice",
+                     body=MessagePreferencesChangeSchema, response=MessagePreferencesSchema, dump=True)
+def set_my_message_preferences(prefs):
+    return client_messages.change_my_message_preferences(prefs)

@@ -5,11 +5,12 @@ Amounts are integer cents; invoices are numbered per business from 1001.
 from flask import url_for
 
 from gateway.api.blueprints import PDF_ANSWER, STAFF, ApiBlueprint
-from gateway.features import invoices
+from gateway.features import client_messages, invoices
 from gateway.files import pdf_response
 from gateway.schemas.staff.billing import (StaffInvoiceDetailSchema, StaffInvoiceListArgsSchema,
                                            StaffInvoiceListSchema, StaffNewInvoiceSchema, StaffVoidedInvoiceSchema,
                                            StaffVoidInvoiceSchema)
+from gateway.schemas.staff.messages import InvoiceEmailedSchema, InvoiceEmailSchema
 from shared.errors import Conflict, NotFound
 
 blueprint = ApiBlueprint("invoices", __name__, tag="staff invoices", caller=STAFF)
@@ -52,3 +53,12 @@ def post_invoice_void(body, invoice_id):
 @blueprint.operation("The invoice as a PDF document (application/pdf)", responses=PDF_ANSWER)
 def get_invoice_pdf(invoice_id):
     return pdf_response(invoices.invoice_pdf(invoice_id))
+
+
+@blueprint.post("/invoices/<id:invoice_id>/email")
+@blueprint.operation("Email an open invoice with a link to pay it in the portal, to ``to`` or (body left out) the "
+                     "client's contact email; the client's SMS choice for invoices adds a text. 409 when the invoice "
+                     "is paid or void", body=InvoiceEmailSchema, optional_body=True, status=202,
+                     response=InvoiceEmailedSchema, raises=[Conflict])
+def post_invoice_email(body, invoice_id):
+    return client_messages.email_invoice(invoice_id, body.get("to")), 202

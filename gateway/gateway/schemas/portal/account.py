@@ -59,3 +59,28 @@ class SecurityAnswerSchema(Schema):
 class SecurityAnswersSchema(Schema):
     answers = fields.List(fields.Nested(SecurityAnswerSchema), required=True,
                           validate=validate.Length(min=2, max=3))
+
+
+MESSAGE_KINDS = ("receipts", "invoices", "reminders", "ticket_replies", "announcements")
+
+
+class ChannelChoiceSchema(Schema):
+    email = fields.Boolean(required=True, metadata={"description": "By email, to the account's contact email."})
+    sms = fields.Boolean(required=True, metadata={"description": "By text message, to the account's mobile phone."})
+
+
+MessagePreferencesChangeSchema = Schema.from_dict(
+    {kind: fields.Nested(ChannelChoiceSchema) for kind in MESSAGE_KINDS}, name="MessagePreferencesChangeSchema")
+MessagePreferencesChangeSchema.__doc__ = "Some kinds of message and the channels each goes by; the others keep theirs."
+
+
+class MessagePreferenceSchema(Schema):
+    kind = fields.String(metadata={"description": "receipts, invoices, reminders, ticket_replies or announcements."})
+    label = fields.String()
+    help = fields.String()
+    email = fields.Boolean()
+    sms = fields.Boolean()
+
+
+class MessagePreferencesSchema(Schema):
+    kinds = fields.List(fields.Nested(MessagePreferenceSchema))

@@ -8,6 +8,7 @@ from gateway.errors import status_of
 from gateway.features import business, my_account
 from gateway.portal_auth import client_required
 from gateway.web.forms import Field
+from gateway.web.portal import message_preferences
 from gateway.web.portal.base import go, page, show_errors
 from gateway.web.portal.sign_in import password_hint
 from shared.errors import InvalidInput, NotFound, PermissionDenied
@@ -146,7 +147,8 @@ def render_account(mine, section=None, inputs=None, summary=(), status=200):
         forms[section] = inputs
     code_sent = request.args.get("email") == "sent" or section == "email_code"
     return page("account.html", status, tab="account", mine=mine, forms=forms, summary=list(summary),
-                saved=request.args.get("saved"), code_sent=code_sent, custom_editable=may_edit_custom_fields())
+                saved=request.args.get("saved"), code_sent=code_sent, custom_editable=may_edit_custom_fields(),
+                message_preferences=message_preferences.my_preferences())
 
 
 def correct(mine, section, inputs, messages, status=400):

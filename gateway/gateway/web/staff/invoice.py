@@ -2,7 +2,7 @@
 and its PDF."""
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from gateway.features import invoices
+from gateway.features import client_messages, invoices
 from gateway.features.clients import find_client
 from gateway.features.invoices import VOIDABLE
 from gateway.files import pdf_response
@@ -14,7 +14,7 @@ from shared.errors import Conflict, InvalidInput
 
 blueprint = Blueprint("invoice", __name__)
 
-NOTICES = {"created": "Invoice created.",
+NOTICES = {"created": "Invoice created.", "emailed": "Invoice emailed with a link to pay it.",
            "voided": "Invoice voided. Anything paid on it is now credit on the client's account."}
 
 
@@ -35,12 +35,13 @@ def read_void_reason(inputs):
     return reason or None, {}
 
 
-def invoice_page(invoice_id, voiding=None, summary=(), status=200):
-    """Draw an invoice; ``voiding`` is the Void invoice form as sent, with its messages."""
+def invoice_page(invoice_id, voiding=None, summary=(), status=200, emailing=None):
+    """Draw an invoice; ``voiding`` (``emailing``) is the Void (Email) invoice form as sent, with its messages."""
     found, client = invoices.invoice_with_client(invoice_id)
     return render_template("staff/billing/invoice.html", invoice=found, client=client, payments=found["payments"],
                            notice=NOTICES.get(request.args.get("done", "")), voidable=found["status"] in VOIDABLE,
-                           voiding=voiding or void_inputs(), summary=list(summary)), status
+                           voiding=voiding or void_inputs(), summary=list(summary),
+                           emailing=emailing or email_inputs()), status
 
 
 def voiding_refused(invoice):
@@ -82,3 +83,24 @@ def void_invoice(invoice_id):
 @staff_page
 def invoice_pdf(invoice_id):
     return pdf_response(invoices.invoice_pdf(invoice_id))
+
+
+def email_inputs(to=""):
+    return [Field("to", "email", "Send to (optional)",
+                  "Leave empty to send it to the client's contact email.", value=to)]
+
+
+@blueprint.post("/invoices/<int:invoice_id>/email")
+@staff_page
+def email_invoice(invoice_id):
+    """Email the invoice with a link to pay it in the portal, to the address typed or the client's contact email."""
+    to = request.form.get("to", "").strip()
+    inputs = email_inputs(to)
+    try:
+        client_messages.email_invoice(invoice_id, to or None)
+    except InvalidInput as error:
+        return invoice_page(invoice_id, summary=forms.attach_errors(inputs, forms.problems_of(error)), status=400,
+                            emailing=inputs)
+    except Conflict as error:
+        return invoice_page(invoice_id, summary=[(None, error.message)], status=409, emailing=inputs)
+    return redirect(url_for(".invoice", invoice_id=invoice_id, done="emailed"), 303)
