@@ -63,6 +63,18 @@ def create_app(folder):
         found = store.get(item_id) or abort(404)
         return found.html, 200, {"Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": EMAIL_POLICY}
 
+    add_sms_routes(app, store)
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify({"status": "ok"})
+
+    return app
+
+
+def add_sms_routes(app, store):
+    """The development SMS inbox: texts taken as an SMS gateway takes them, shown on a page and as JSON."""
+
     @app.get("/sms")
     def sms_inbox():
         """The development SMS inbox: every text received, newest first."""
@@ -82,9 +94,3 @@ def create_app(folder):
         if not isinstance(to, str) or not 0 < len(to) <= 32 or not isinstance(text, str) or len(text) > LONGEST_SMS:
             return jsonify({"error": "Send {\"to\": a phone number, \"text\": at most 1600 characters}."}), 400
         return jsonify({"id": store.add_sms(to, text)}), 201
-
-    @app.get("/healthz")
-    def healthz():
-        return jsonify({"status": "ok"})
-
-    return app
