@@ -59,10 +59,10 @@ def home(system):
 
 def test_the_tab_bar_shows_the_tabs_the_business_enabled(home):
     assert home.tabs(home.html()) == ["Home", "Billing", "Services", "Tickets", "Messages", "Documents",
-                                      "Estimates", "Account"]
+                                      "Estimates", "Notifications", "Account"]
     answer = home.api("/home").get_json()
     assert answer["tabs"] == ["home", "billing", "services", "tickets", "chat", "documents", "estimates",
-                              "account"]
+                              "notifications", "account"]
     assert answer["open_tickets"] == [] and answer["documents"]["documents"] == [] and answer["unavailable"] == []
     assert answer["billing"]["total_due"] == 0 and answer["may_open_ticket"] is True
     home.staff("tickets", "update_settings", "tickets", {
@@ -73,9 +73,9 @@ def test_the_tab_bar_shows_the_tabs_the_business_enabled(home):
         "show_scheduled_visits": False, "show_service_history": False, "show_unscheduled_jobs": False,
         "show_paused_services": False})
     html = home.html()
-    assert home.tabs(html) == ["Home", "Billing", "Messages", "Account"]
+    assert home.tabs(html) == ["Home", "Billing", "Messages", "Notifications", "Account"]
     answer = home.api("/home").get_json()
-    assert answer["tabs"] == ["home", "billing", "chat", "account"]
+    assert answer["tabs"] == ["home", "billing", "chat", "notifications", "account"]
     assert answer["open_tickets"] is None and answer["documents"] is None and answer["services"] is None
     assert answer["unavailable"] == [] and answer["may_open_ticket"] is False
     assert 'id="open-tickets-panel"' not in html and 'id="documents-panel"' not in html
@@ -89,7 +89,7 @@ def test_the_tab_bar_shows_the_tabs_the_business_enabled(home):
         "show_invoices": False, "online_payments_enabled": False, "prepayments_enabled": False,
         "show_billing_history": False, "allow_card_changes": False, "allow_bank_account_changes": False,
         "autopay_enabled": False})
-    assert home.tabs(home.html()) == ["Home", "Messages", "Account"]
+    assert home.tabs(home.html()) == ["Home", "Messages", "Notifications", "Account"]
 
 
 def test_open_tickets_panel_follows_view_open_tickets(home):
@@ -119,7 +119,8 @@ def test_with_tickets_stopped_home_answers_with_the_billing_panels_and_a_notice(
     assert "Tickets are unavailable right now." in html and "Documents are unavailable right now." in html
     assert 'id="open-tickets-panel"' not in html and "Open a ticket</a>" not in html
     # The tab bar keeps what tickets cannot vouch for out, and the rest in.
-    assert home.tabs(html) == ["Home", "Billing", "Services", "Tickets", "Messages", "Estimates", "Account"]
+    assert home.tabs(html) == ["Home", "Billing", "Services", "Tickets", "Messages", "Estimates", "Notifications",
+                               "Account"]
     # The API's home says the same: 200, the billing panel, null ticket panels with their notices.
     assert api.status_code == 200
     answer = api.get_json()
@@ -127,7 +128,8 @@ def test_with_tickets_stopped_home_answers_with_the_billing_panels_and_a_notice(
     assert answer["open_tickets"] is None and answer["documents"] is None and answer["may_open_ticket"] is False
     assert answer["unavailable"] == [{"panel": "open_tickets", "message": "Tickets are unavailable right now."},
                                      {"panel": "documents", "message": "Documents are unavailable right now."}]
-    assert answer["tabs"] == ["home", "billing", "services", "tickets", "chat", "estimates", "account"]
+    assert answer["tabs"] == ["home", "billing", "services", "tickets", "chat", "estimates", "notifications",
+                              "account"]
     # Back up, the panels are back.
     html = home.html()
     assert "unavailable right now" not in html and 'id="open-tickets-panel"' in html

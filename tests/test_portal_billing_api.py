@@ -680,7 +680,7 @@ class SlowServices:
 
     def __init__(self, seconds):
         self.seconds, self.calls = seconds, []
-        self.executor = ThreadPoolExecutor(max_workers=8)
+        self.executor = ThreadPoolExecutor(max_workers=16)
 
     def call(self, service, method, *args, context=None, timeout=None):
         self.calls.append((service, method))
@@ -704,7 +704,7 @@ class SlowServices:
 
 
 def test_the_home_panels_ask_accounts_billing_and_tickets_at_once():
-    """Branding, the billing summary, tickets, documents, the next visit (Services panel) and the tab bar: all at
+    """Branding, the billing summary, tickets, documents, the next visit, announcements, what's new and the tab bar: all at
     once, none twice."""
     app = create_app({"TESTING": True})
     app.extensions["rpc"].close()

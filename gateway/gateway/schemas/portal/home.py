@@ -5,6 +5,7 @@ from marshmallow import Schema, fields
 
 from gateway.schemas.documents import MyDocumentsSchema
 from gateway.schemas.portal.billing import BillingSummarySchema
+from gateway.schemas.portal.feed import ClientAnnouncementSchema, FeedPageSchema
 from gateway.schemas.portal.services import VisitCardSchema
 from gateway.schemas.portal.tickets import TicketSummarySchema
 
@@ -15,14 +16,15 @@ class HomeServicesSchema(Schema):
 
 
 class HomeNoticeSchema(Schema):
-    panel = fields.String(metadata={"description": "billing, services, open_tickets or documents."})
+    panel = fields.String(metadata={
+        "description": "billing, services, open_tickets, documents, announcements or whats_new."})
     message = fields.String(metadata={"description": "e.g. \"Tickets are unavailable right now.\""})
 
 
 class PortalHomeSchema(Schema):
     tabs = fields.List(fields.String(), metadata={
         "description": "The tabs the business enabled, in order: home, billing, services, tickets, chat, "
-                       "documents, estimates, account."})
+                       "documents, estimates, notifications, account."})
     billing = fields.Nested(BillingSummarySchema, allow_none=True, metadata={
         "description": "Total due and past-due invoices."})
     services = fields.Nested(HomeServicesSchema, allow_none=True, metadata={
@@ -31,6 +33,10 @@ class PortalHomeSchema(Schema):
         "description": "The newest open tickets; null when \"View open tickets\" is off."})
     documents = fields.Nested(MyDocumentsSchema, allow_none=True, metadata={
         "description": "The newest shared documents; null when documents are off."})
+    announcements = fields.List(fields.Nested(ClientAnnouncementSchema), allow_none=True, metadata={
+        "description": "The announcements live for the account today."})
+    whats_new = fields.Nested(FeedPageSchema, allow_none=True, metadata={
+        "description": "The newest notifications and how many are unread."})
     may_open_ticket = fields.Boolean()
     unavailable = fields.List(fields.Nested(HomeNoticeSchema), metadata={
         "description": "A notice per panel whose service cannot answer right now."})
