@@ -704,8 +704,8 @@ class SlowServices:
 
 
 def test_the_home_panels_ask_accounts_billing_and_tickets_at_once():
-    """Branding, the billing summary, tickets, documents, the next visit, announcements, what's new and the tab bar: all at
-    once, none twice."""
+    """Branding, the billing summary, tickets, documents, the next visit, announcements, what's new and the tab
+    bar: all at once, none twice."""
     app = create_app({"TESTING": True})
     app.extensions["rpc"].close()
     app.extensions["rpc"] = services = SlowServices(0.4)
