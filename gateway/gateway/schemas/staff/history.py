@@ -43,6 +43,7 @@ class HistoryOriginSchema(Schema):
 
 class HistoryEntrySchema(Schema):
     id = fields.Integer()
+    account_id = fields.Integer()
     action = fields.String()
     label = fields.String(metadata={"description": "The action in words."})
     summary = fields.String(metadata={"description": "What was done, in one line."})
@@ -54,6 +55,7 @@ class HistoryEntrySchema(Schema):
     source = fields.String(metadata={"description": "The service that recorded it."})
     occurred_at = fields.String(metadata={"description": "ISO 8601, UTC."})
     occurred_at_local = fields.String(metadata={"description": "ISO 8601, in the business's time zone."})
+    when = fields.String(metadata={"description": "The time for people, in the business's time zone."})
 
 
 class HistoryPageSchema(Schema):
