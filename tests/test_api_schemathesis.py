@@ -63,6 +63,10 @@ STATE_RULES = {
     "POST /api/v1/portal/{slug}/prepayments": {"amount"},
     # Only invoices awaiting an autopay charge can be charged.
     "POST /api/v1/staff/charge-runs": {"invoice_ids"},
+    # An announcement's audience `accounts` needs `account_ids` and `everyone` names none; its end is not before its
+    # start; its text must keep something readable once sanitised.
+    "POST /api/v1/staff/announcements": {"account_ids", "ends_on", "html"},
+    "PUT /api/v1/staff/announcements/{announcement_id}": {"account_ids", "ends_on", "html"},
     # A range's start must not be after its end.
     "GET /api/v1/staff/invoices": {"amount_min", "date_from"},
     "GET /api/v1/portal/{slug}/invoices": {"amount_min", "date_from"},
@@ -173,7 +177,11 @@ def real_ids(system, staff, client, tenant=None):
     ticket = system.http.post("/api/v1/portal/fuzzed-business/tickets", headers=client, json={
         "category_id": category, "body": "The gate was left open."})
     assert ticket.status_code == 201, ticket.get_json()
-    return {**(field_service_ids(system, tenant, account) if tenant else {}),
+    announcement = system.http.post("/api/v1/staff/announcements", headers=staff, json={
+        "title": "Closed on Friday", "html": "<p>Closed.</p>", "audience": "everyone",
+        "starts_on": date.today().isoformat()})
+    assert announcement.status_code == 201, announcement.get_json()
+    return {"announcement_id": announcement.get_json()["id"],**(field_service_ids(system, tenant, account) if tenant else {}),
             "account_id": account, "client_id": account, "invoice_id": invoice.get_json()["id"],
             "field_id": field.get_json()["id"], "message_id": message["id"], "category_id": category,
             "ticket_id": ticket.get_json()["id"], "thread_id": thread.get_json()["thread"]["id"],

@@ -4,12 +4,13 @@ account's contact email; staff email an invoice with its pay link (API and invoi
 client chooses email and/or SMS per kind of message (API and the Account tab)."""
 import itertools
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 import requests
 import sqlalchemy as sa
 from nameko.standalone.events import get_event_exchange
+from sqlalchemy.orm import Session
 
 from portico_testing import wait_for
 from shared.events import ACCOUNT_SAVED
@@ -238,3 +239,34 @@ def test_the_demo_seed_customises_the_receipt_and_a_reminder_preference(system, 
     chosen = {item["kind"]: (item["email"], item["sms"]) for item in system.rpc.call(
         "notifications", "my_message_preferences", context=client_context)["kinds"]}
     assert chosen["reminders"] == (True, True) and chosen["receipts"] == (True, False)
+
+
+# --- visit reminders ------------------------------------------------------------------------------
+
+def test_a_visit_of_tomorrow_is_reminded_by_email_and_sms_as_the_client_chose(system, business):
+    from billing import visit_reminders
+    from billing.models import platform as billing_tables
+    from portico_testing.inprocess import outbox_writer
+
+    business.account_saved(mobile="+15550100111")
+    client = system.client_context(business.tenant, 1, business.account_id, "manage")
+    business.rpc("notifications", "set_my_message_preferences", {"reminders": {"email": True, "sms": True}},
+                 context=client)
+    tomorrow = date.today() + timedelta(days=1)
+    business.rpc("billing", "create_job", {"account_id": business.account_id, "title": "Weekly mowing", "schedule": {
+        "start_on": tomorrow.isoformat(), "window_start": "09:00", "window_end": "11:00"}})
+    noon = datetime.combine(date.today(), time(12, 0), tzinfo=timezone.utc)  # the business's time zone is UTC
+    engine = sa.create_engine(system.databases.urls["billing"])
+    try:
+        with Session(engine) as session:
+            assert visit_reminders.tick(session, outbox_writer(billing_tables), noon) == 1
+            assert visit_reminders.tick(session, outbox_writer(billing_tables), noon) == 0
+    finally:
+        engine.dispose()
+
+    mail = system.mail.wait_for_message(business.contact)
+    assert mail.subject == f"Reminder: Weekly mowing on {tomorrow:%B} {tomorrow.day}, {tomorrow.year}"
+    assert "between 9:00 AM and 11:00 AM" in mail.text
+    texts = wait_for(lambda: [item for item in business.rpc("notifications", "list_outbox", 1, 100)["items"]
+                              if item["channel"] == "sms"], message="the reminder's text message")
+    assert [item["to"] for item in texts] == ["+15550100111"]

@@ -1,7 +1,7 @@
 """Staff pages: the invitation email, a preview of it, a sample sent to oneself, and its welcome document."""
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
-from gateway.features import invitation_email
+from gateway.features import client_messages, invitation_email
 from gateway.web import forms
 from gateway.web.forms import Field
 from gateway.web.policy import email_document
@@ -30,6 +30,8 @@ def template_inputs():
 
 def render_invitation(inputs, summary=(), status=200, problems=None, sent=None):
     template = invitation_email.invitation_template()
+    template["placeholders"] = ["{" + item["name"] + "}"
+                                for item in client_messages.message_template("invitation")["placeholders"]]
     if not summary:
         forms.show_stored(inputs, template)
     return render_template("staff/invitation.html", template=template, inputs=inputs, summary=list(summary),
