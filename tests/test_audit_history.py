@@ -224,4 +224,4 @@ def test_the_demo_history_has_sign_ins_from_a_phone_and_a_laptop_and_alerts_from
 
     alerts = wait_for(two_alerts, timeout=30, message="the alerts raised from facts")
     assert {alert["action"] for alert in alerts} >= {"account_details_updated", "card_added"}
-    assert f"Account {business.account_id} added Visa ending 4242." in [alert["text"] for alert in alerts]
+    assert f"{business.client_record['name']} added Visa ending 4242." in [alert["text"] for alert in alerts]

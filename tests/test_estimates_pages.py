@@ -111,6 +111,6 @@ def test_decisions_off_hide_the_form_and_estimates_off_hide_the_tab(pages):
 
     pages.settings(show_estimates=False)
     home = pages.get(pages.portal, pages.portal_path("")).get_data(as_text=True)
-    assert pages.portal_path("estimates") not in home
+    assert f'href="{pages.portal_path("estimates")}"' not in home  # the tab (What's new still tells of the estimate)
     for path in ("estimates", f"estimates/{estimate_id}", f"estimates/{estimate_id}/pdf"):
         pages.get(pages.portal, pages.portal_path(path), status=403)

@@ -22,7 +22,7 @@ def test_a_client_changing_their_mobile_number_is_announced(accounts, tenant, si
     client.update_my_account({"phone": "+1 555 010 0142"})  # the portal user's own phone: not the account's
     assert len(accounts.published("account_saved")) == before
     client.update_my_account({"mobile_phone": "+1 555 010 0143"})
-    assert accounts.published("account_saved")[-1]["mobile_phone"] == "+1 555 010 0143"
+    assert accounts.published("account_saved")[-1]["mobile_phone"] == "+15550100143"  # kept in E.164
     assert accounts.published("account_saved")[-1]["name"] == "Ann Lee"
 
 
