@@ -47,6 +47,9 @@ SIGN_OUT = re.compile(r"/sessions/current$")
 # BODY_KEYS: any key of the body, where the body maps the business's own custom field keys to values.
 BODY_KEYS = "the body's keys"
 STATE_RULES = {
+    # A word in braces in a client email's subject or HTML must be one of the placeholders that email fills.
+    "PUT /api/v1/staff/invitation-template": {"subject", "html"},
+    "PUT /api/v1/staff/message-templates/{kind}": {"subject", "html"},
     # Custom field keys must name the business's custom fields, and each value must fit its field's type.
     "PUT /api/v1/staff/clients/{client_id}/custom-fields": BODY_KEYS,
     "PATCH /api/v1/portal/{slug}/account": {"custom_fields"},
