@@ -1,10 +1,10 @@
-"""What notifications prunes: old sent or failed messages and old alerts; a pending message never."""
+"""What notifications prunes: old sent or failed messages, old alerts and old read feed items; a pending message never."""
 from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from notifications.models import Base, Message, StaffAlert
+from notifications.models import Base, FeedItem, Message, StaffAlert
 from notifications.retention import RULES
 from shared.clock import utcnow
 from shared.db import make_engine
@@ -34,4 +34,23 @@ def test_old_finished_messages_and_old_alerts_go_pending_and_recent_ones_stay(tm
     with Session(engine) as session:
         assert sorted(session.scalars(select(Message.subject))) == ["old pending", "recent sent"]
         assert list(session.scalars(select(StaffAlert.text))) == ["10 days"]
+    engine.dispose()
+
+
+def test_old_read_feed_items_go_and_unread_ones_and_announcements_stay(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'notifications.db'}")
+    Base.metadata.create_all(engine)
+    old, recent = utcnow() - timedelta(days=400), utcnow() - timedelta(days=10)
+    items = {"old read": ("receipt", old, old), "old unread": ("receipt", old, None),
+             "recent read": ("receipt", recent, recent), "old read announcement": ("announcement", old, old)}
+    with Session(engine) as session:
+        session.add_all(FeedItem(tenant_id=1, account_id=1, kind=kind, title=title, source_event_id=title,
+                                 created_at=created, read_at=read) for title, (kind, created, read) in items.items())
+        session.commit()
+
+    prune(engine, [(rule, rule.days()) for rule in RULES])
+
+    with Session(engine) as session:
+        assert sorted(session.scalars(select(FeedItem.title))) == ["old read announcement", "old unread",
+                                                                   "recent read"]
     engine.dispose()
