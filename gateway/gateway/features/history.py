@@ -34,7 +34,12 @@ ACTIONS = {
     "staff_chat_thread_started": "Chat started (staff)", "staff_chat_message_sent": "Chat message (staff)",
     "document_shared": "Document shared (staff)", "document_deleted": "Document deleted (staff)",
     "autopay_locked": "Autopay locked on (staff)", "autopay_unlocked": "Autopay unlocked (staff)",
-    "credit_applied": "Credit applied (staff)",
+    "credit_applied": "Credit applied (staff)", "invoice_emailed": "Invoice emailed (staff)",
+    "job_scheduled": "Job scheduled (staff)", "job_status_set": "Job status for the client set (staff)",
+    "visit_completed": "Visit completed (staff)", "visit_skipped": "Visit skipped (staff)",
+    "visit_cancelled": "Visit cancelled (staff)", "visit_moved": "Visit moved (staff)",
+    "visit_notes_written": "Visit notes written (staff)", "ticket_assigned": "Ticket assigned (staff)",
+    "ticket_status_set": "Ticket status changed (staff)",
 }
 CSV_COLUMNS = ("id", "occurred_at", "action", "summary", "actor_kind", "actor", "ip", "device", "changes", "link")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

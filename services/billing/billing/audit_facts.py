@@ -90,7 +90,18 @@ def invoice(session, outbox, row, action, by):
 
 
 def job(session, outbox, row, action, by):
-    words = {"job_created": "Created", "job_paused": "Paused", "job_resumed": "Resumed",
-             "job_cancelled": "Cancelled"}[action]
+    words = {"job_created": "Created", "job_scheduled": "Scheduled", "job_paused": "Paused",
+             "job_resumed": "Resumed", "job_cancelled": "Cancelled", "job_status_set": "Set what clients read of"}[action]
     record(session, outbox, row.tenant_id, row.account_id, action, f"{words} job: {row.title}", by,
            link=f"/staff/jobs/{row.id}")
+
+
+VISIT_WORDS = {"visit_completed": "Completed", "visit_skipped": "Skipped", "visit_cancelled": "Cancelled",
+               "visit_moved": "Moved", "visit_notes_written": "Wrote the service notes of"}
+
+
+def visit(session, outbox, row, job_row, action, by, changes=None):
+    """Staff completed, skipped, cancelled or moved a visit, or wrote its notes (``changes``: a move's dates)."""
+    record(session, outbox, row.tenant_id, row.account_id, action,
+           f"{VISIT_WORDS[action]} the visit of {job_row.title} on {row.scheduled_on.isoformat()}", by, changes,
+           link=f"/staff/jobs/{job_row.id}")

@@ -64,7 +64,8 @@ class JobEntrypoints:
     @tenant_rpc
     def schedule_job(self, job_id, schedule):
         tenant_id, today = self._staff_today()
-        return self._job_answer(jobs.schedule_job(self.db, tenant_id, job_id, schedule, today), today)
+        return self._job_answer(jobs.schedule_job(self.db, tenant_id, job_id, schedule, today), today,
+                                "job_scheduled")
 
     @tenant_rpc
     def pause_job(self, job_id, pause):
@@ -84,13 +85,16 @@ class JobEntrypoints:
     @tenant_rpc
     def set_job_client_status(self, job_id, status):
         tenant_id, today = self._staff_today()
-        return self._job_answer(jobs.set_client_status(self.db, tenant_id, job_id, status), today)
+        return self._job_answer(jobs.set_client_status(self.db, tenant_id, job_id, status), today, "job_status_set")
 
     # --- visits ---------------------------------------------------------------------------------------
 
-    def _visit_answer(self, visit):
+    def _visit_answer(self, visit, action, changes=None):
+        """Record the staff's ``action`` on ``visit`` (visit_completed ...), commit, and describe it."""
+        job = self.db.get(Job, visit.job_id)
+        audit_facts.visit(self.db, self.outbox, visit, job, action, who(self.ctx), changes)
         self.db.commit()
-        return visits.describe(visit, self.db.get(Job, visit.job_id))
+        return visits.describe(visit, job)
 
     @tenant_rpc
     def complete_visit(self, visit_id, completion=None):
@@ -99,26 +103,29 @@ class JobEntrypoints:
         if visit.invoice_id is not None:  # its invoice was just raised
             invoice_emails.issued(self.db, self.outbox, tenant_id, self.db.get(Invoice, visit.invoice_id),
                                   self.ctx.actor)
-        return self._visit_answer(visit)
+        return self._visit_answer(visit, "visit_completed")
 
     @tenant_rpc
     def skip_visit(self, visit_id):
         tenant_id, today = self._staff_today()
-        return self._visit_answer(visits.drop(self.db, tenant_id, visit_id, "skipped", today))
+        return self._visit_answer(visits.drop(self.db, tenant_id, visit_id, "skipped", today), "visit_skipped")
 
     @tenant_rpc
     def cancel_visit(self, visit_id):
         tenant_id, today = self._staff_today()
-        return self._visit_answer(visits.drop(self.db, tenant_id, visit_id, "cancelled", today))
+        return self._visit_answer(visits.drop(self.db, tenant_id, visit_id, "cancelled", today), "visit_cancelled")
 
     @tenant_rpc
     def move_visit(self, visit_id, move):
         tenant_id, today = self._staff_today()
-        return self._visit_answer(visits.move(self.db, tenant_id, visit_id, move, today))
+        before = visits.when_of(visits.find_visit(self.db, tenant_id, visit_id))
+        visit = visits.move(self.db, tenant_id, visit_id, move, today)
+        return self._visit_answer(visit, "visit_moved", {"when": [before, visits.when_of(visit)]})
 
     @tenant_rpc
     def set_visit_notes(self, visit_id, notes):
-        return self._visit_answer(visits.write_notes(self.db, access.staff_tenant(self.ctx), visit_id, notes))
+        return self._visit_answer(visits.write_notes(self.db, access.staff_tenant(self.ctx), visit_id, notes),
+                                  "visit_notes_written")
 
     # --- keeping recurring jobs on the calendar ----------------------------------------------------------
 

@@ -183,6 +183,12 @@ def window_text(visit):
     return f"{visit.window_start:%H:%M}-{visit.window_end:%H:%M}"
 
 
+def when_of(visit):
+    """"2026-12-08 09:00-11:00": a visit's day and window, as the history's changes show them."""
+    window = window_text(visit)
+    return visit.scheduled_on.isoformat() + (f" {window}" if window else "")
+
+
 def label(visit, job):
     """How a visit is named on a ticket and a calendar: "Weekly mowing on Tue 8 Dec 2026, 09:00-11:00"."""
     day = visit.scheduled_on

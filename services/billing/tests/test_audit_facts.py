@@ -1,6 +1,7 @@
 """Billing's audit facts: payments, methods on file, autopay, and staff actions on an account, each written with
 the change, naming a method by its label only (never its token or number)."""
 import json
+from datetime import date, timedelta
 
 import pytest
 
@@ -12,6 +13,10 @@ VISA = {"token": "tok_visa_4242", "kind": "card", "brand": "visa", "last4": "424
 MASTERCARD = {**VISA, "token": "tok_mastercard_4444", "brand": "mastercard", "last4": "4444"}
 BANK = {"token": "tok_bank_6789", "kind": "ach", "brand": "bank", "last4": "6789", "exp_month": None,
         "exp_year": None}
+
+
+def day(offset):
+    return (date.today() + timedelta(days=offset)).isoformat()  # the business's time zone is UTC (the default)
 
 
 def facts(business):
@@ -71,3 +76,26 @@ def test_staff_locking_autopay_is_a_staff_fact(business):
     business.staff().set_autopay_lock(ACCOUNT, True)
     [fact] = facts(business)
     assert (fact["action"], fact["actor"]) == ("autopay_locked", {"kind": "staff", "id": STAFF_ID})
+
+
+def test_staff_work_on_a_job_and_its_visits_is_facts_with_a_move_before_and_after(business):
+    staff = business.staff()
+    job = staff.create_job({"account_id": ACCOUNT, "title": "Weekly mowing", "price": 4_500, "recurrence": "weekly",
+                            "schedule": {"start_on": day(1), "window_start": "09:00",
+                                         "window_end": "11:00"}})
+    first, second, third = job["visits"][:3]
+    staff.move_visit(first["id"], {"scheduled_on": day(2), "window_start": "13:00",
+                                   "window_end": "15:00"})
+    staff.set_visit_notes(first["id"], {"notes": "Gate code 4411."})
+    staff.skip_visit(second["id"])
+    staff.cancel_visit(third["id"])
+    staff.set_job_client_status(job["id"], {"client_status": "Work in progress"})
+    visit_facts = [fact for fact in facts(business) if fact["action"].startswith(("visit_", "job_"))]
+    assert [fact["action"] for fact in visit_facts] == [
+        "job_created", "visit_moved", "visit_notes_written", "visit_skipped", "visit_cancelled", "job_status_set"]
+    moved = visit_facts[1]
+    assert moved["changes"] == {"when": [f"{day(1)} 09:00-11:00",
+                                         f"{day(2)} 13:00-15:00"]}
+    assert moved["summary"] == f"Moved the visit of Weekly mowing on {day(2)}"
+    assert {fact["actor"]["kind"] for fact in visit_facts} == {"staff"}
+    assert {fact["link"] for fact in visit_facts} == {f"/staff/jobs/{job['id']}"}

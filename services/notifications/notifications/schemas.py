@@ -75,7 +75,7 @@ class StaffAlertSchema(Schema):
 
 
 AUDIT_ACTOR_KINDS = ("client", "staff", "system")
-AUDIT_ACTIONS_MAX = 40
+AUDIT_ACTIONS_MAX = 100  # more than the actions there are (gateway features/history.py)
 AUDIT_LIMIT_MAX = 500
 
 

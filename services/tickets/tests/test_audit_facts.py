@@ -40,3 +40,12 @@ def test_uploads_done_uploading_and_shared_documents_are_facts(documents):
                                 ("upload_done", "Said they are done uploading", "client"),
                                 ("document_shared", "Shared Engagement letter (letter.pdf)", "staff"),
                                 ("document_deleted", "Deleted Engagement letter (letter.pdf)", "staff")]
+
+
+def test_staff_assigning_a_ticket_and_changing_its_status_are_facts_with_before_and_after(business):
+    ticket = business.open("The gate was left open.")
+    staff = business.staff()
+    staff.set_ticket_status(ticket["id"], {"status": "pending"})
+    staff.set_ticket_status(ticket["id"], {"status": "pending"})  # no change: no fact
+    changes = [(data["action"], data["changes"]) for _, data in business.events("audit_fact")][1:]
+    assert changes == [("ticket_status_set", {"status": ["open", "pending"]})]

@@ -8,8 +8,13 @@ SERVICE = "tickets"
 BY_EMAIL = {"actor": {"kind": "client", "id": None}, "origin": {"ip": None, "device": "Email reply"}}
 
 
-def record(session, outbox, tenant_id, account_id, action, summary, by, link):
-    audit.record(outbox, session, SERVICE, tenant_id, account_id, action, summary, by, link=link)
+# A client's mail to the business's support address: the portal user the sender's address belongs to.
+def by_mail(portal_user_id):
+    return {"actor": {"kind": "client", "id": portal_user_id}, "origin": {"ip": None, "device": "Email"}}
+
+
+def record(session, outbox, tenant_id, account_id, action, summary, by, link, changes=None):
+    audit.record(outbox, session, SERVICE, tenant_id, account_id, action, summary, by, changes, link)
 
 
 def _by_client(by):
@@ -20,6 +25,13 @@ def ticket_opened(session, outbox, ticket, by):
     action = "ticket_opened" if _by_client(by) else "staff_ticket_opened"
     record(session, outbox, ticket.tenant_id, ticket.account_id, action,
            f"Opened ticket #{ticket.number}: {ticket.subject}", by, f"/staff/tickets/{ticket.id}")
+
+
+def ticket_changed(session, outbox, ticket, action, changes, by):
+    """Staff moved a ticket on: ``ticket_status_set`` or ``ticket_assigned``, with before and after."""
+    words = {"ticket_status_set": "Set the status of", "ticket_assigned": "Assigned"}[action]
+    record(session, outbox, ticket.tenant_id, ticket.account_id, action,
+           f"{words} ticket #{ticket.number}: {ticket.subject}", by, f"/staff/tickets/{ticket.id}", changes)
 
 
 def ticket_replied(session, outbox, ticket, by, attachments=0):

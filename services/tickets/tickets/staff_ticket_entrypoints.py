@@ -135,7 +135,12 @@ class StaffTicketEntrypoints:
         self._staff_ticket(ticket_id)
         data = load_or_raise(AssignSchema, assignment)
         assignee_id = self._check_assignee(data["assignee_id"])
-        ticket = ticketing.assign(self._staff_ticket(ticket_id), assignee_id)
+        ticket = self._staff_ticket(ticket_id)
+        before = ticket.assignee_id
+        ticketing.assign(ticket, assignee_id)
+        if before != ticket.assignee_id:
+            audit_facts.ticket_changed(self.db, self.outbox, ticket, "ticket_assigned",
+                                       {"assignee_id": [before, ticket.assignee_id]}, audit.who(self.ctx))
         answer = {"id": ticket.id, "assignee_id": ticket.assignee_id}
         self.db.commit()
         return answer
@@ -145,7 +150,11 @@ class StaffTicketEntrypoints:
         """Change the status: open, pending, on hold, or closed (and back: reopening)."""
         ticket = self._staff_ticket(ticket_id)
         data = load_or_raise(StatusSchema, change)
+        before = ticket.status
         ticketing.set_status(ticket, data["status"])
+        if before != ticket.status:
+            audit_facts.ticket_changed(self.db, self.outbox, ticket, "ticket_status_set",
+                                       {"status": [before, ticket.status]}, audit.who(self.ctx))
         answer = {"id": ticket.id, "status": ticket.status}
         self.db.commit()
         return answer

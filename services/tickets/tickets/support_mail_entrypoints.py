@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from shared.context import public_rpc
 from shared.errors import NotFound
 from shared.validation import load_or_raise
-from tickets import attachments, categories, support_mail, ticket_messages, ticketing
+from tickets import attachments, audit_facts, categories, support_mail, ticket_messages, ticketing
 
 log = logging.getLogger(__name__)
 
@@ -63,5 +63,6 @@ class SupportMailEntrypoints:
         ticket_messages.add(self.db, ticket, "client", sender["portal_user_id"], opening["body"], kept,
                             via="email", mail_id=data["mail_id"])
         ticketing.announce_opened(self.outbox, self.db, ticket, category.name)
+        audit_facts.ticket_opened(self.db, self.outbox, ticket, audit_facts.by_mail(sender["portal_user_id"]))
         self.db.commit()
         return ticket

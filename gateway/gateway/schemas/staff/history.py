@@ -4,7 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from gateway.features.history import ACTOR_KINDS, CSV_PAGE
 from shared.fields import id_field, integer_field
 
-ACTIONS_MAX = 40
+ACTIONS_MAX = 100  # as notifications allows (AuditFiltersSchema)
 
 
 class HistoryFilterArgsSchema(Schema):
