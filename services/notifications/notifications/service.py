@@ -1,4 +1,8 @@
-"""The notifications service's entrypoints: sign-in messages, receipts, alerts, the invitation editor, the mailbox."""
+"""The notifications service's entrypoints: sign-in messages, receipts, alerts, the invitation editor, the mailbox.
+
+Each later feature brings its entrypoints in a mixin of its own module: the audit history, names, announcements,
+the client's feed, client messages (templates, invoices, reminders, channel choices), chat, document, estimate and
+request alerts."""
 import eventlet
 from nameko.rpc import RpcProxy
 
