@@ -42,6 +42,12 @@ def _next_visit(answers):
     return services if services["upcoming_shown"] else None
 
 
+def _announcements(answer):
+    """The Announcements panel; the answer's sign-in notice is kept for the page, which need not ask again."""
+    g.my_announcements = answer
+    return answer["items"]
+
+
 PANELS = (
     Panel("billing_summary", "Billing", "Billing is unavailable right now.",
           {"summary": ("billing", "my_summary", ())}, lambda answers: answers["summary"]),
@@ -55,7 +61,7 @@ PANELS = (
           lambda answers: answers["documents"]),
     Panel("announcements_panel", "Announcements", "Announcements are unavailable right now.",
           {"announcements": ("notifications", "my_announcements", ())},
-          lambda answers: answers["announcements"]["items"]),
+          lambda answers: _announcements(answers["announcements"])),
     Panel("whats_new", "What's new", "Your notifications are unavailable right now.",
           {"whats_new": ("notifications", "my_feed", (HOME_FEED_ITEMS,))}, lambda answers: answers["whats_new"]),
 )

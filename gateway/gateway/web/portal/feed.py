@@ -38,7 +38,8 @@ def announcement_notice():
         if read_cookie(notice_cookie()) is not None:
             g.clear_notice_cookie = True
             try:
-                g.announcement_notice = announcements.my_announcements(timeout=COUNT_TIMEOUT_SECONDS)["notice"]
+                answer = g.get("my_announcements") or announcements.my_announcements(timeout=COUNT_TIMEOUT_SECONDS)
+                g.announcement_notice = answer["notice"]  # Home asked already, with its panels
             except PorticoError as error:
                 log.warning("first page after sign-in without the announcement notice: %s", error)
     return g.announcement_notice
