@@ -17,7 +17,7 @@ from nameko.events import SERVICE_POOL, EventHandler
 from nameko.extensions import DependencyProvider
 from nameko.messaging import Consumer
 from nameko.standalone.events import get_event_exchange
-from sqlalchemy import insert, select, update
+from sqlalchemy import event, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 ATTEMPTS_HEADER = "x-portico-attempts"
 QUEUE_HEADER = "x-portico-queue"
 ERROR_HEADER = "x-portico-error"
+WAKE_PENDING = "portico_outbox_wake_pending"  # session.info key: a relay wake-up waits for the commit
 
 
 now = utcnow  # the earlier name, until every caller uses shared.clock
@@ -177,8 +178,21 @@ class OutboxWriter:
         session.execute(insert(self.tables.outbox), [
             {"event_id": body["event_id"], "event_type": contract.name, "tenant_id": tenant_id, "body": body,
              "headers": headers, "created_at": created_at, "attempts": 0} for body in bodies])
-        self.on_added()
+        self.wake_after_commit(session)
         return bodies
+
+    def wake_after_commit(self, session):
+        """Wake the relay once this transaction commits: woken earlier, it would find nothing yet and then
+        sleep a whole poll interval, which is what a client action's alert would wait."""
+        if session.info.get(WAKE_PENDING):
+            return
+        session.info[WAKE_PENDING] = True
+
+        def committed(_session):
+            session.info.pop(WAKE_PENDING, None)
+            self.on_added()
+
+        event.listen(session, "after_commit", committed, once=True)
 
 
 class Relay:

@@ -123,7 +123,7 @@ def queue_in_postgresql(session, outbox, tenant_id, run_id, ids, now):
     session.execute(MESSAGES_FROM_IDS, {"event_type": INVOICE_CHARGE_REQUESTED.name, "tenant_id": tenant_id,
                                         "body": json.dumps(body), "headers": json.dumps(outbox.headers()), "now": now,
                                         "ids": list(ids)})
-    outbox.on_added()
+    outbox.wake_after_commit(session)
 
 
 def progress(session, tenant_id, run_id, with_items=True):
