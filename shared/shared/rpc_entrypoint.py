@@ -8,12 +8,25 @@ call can never be answered: it is acknowledged and dropped with a warning, and t
 call that can be answered but is ill-formed itself (not an object, no ``args``, arguments that do not fit, a
 call id stack that is not a list) gets an error answer. A body that does not decode is dropped by the queue consumer
 (``drop_undecodable``).
+
+An answer is published once the worker is done, and only then is the call acknowledged (as nameko does). It goes
+without a publisher confirm and as a transient message: the reply queue is its caller's own, which stops waiting at
+its deadline and takes a missing answer as a timeout, so a confirm (a round trip to the broker for every answer)
+protects nothing the caller does not already handle, and nobody reads an answer after a broker restart.
 """
+import inspect
 import logging
 import re
+import sys
 
-from nameko.constants import CALL_ID_STACK_CONTEXT_KEY
-from nameko.exceptions import MalformedRequest
+import kombu.serialization
+from kombu import Connection
+from kombu.pools import producers
+from nameko.constants import (
+    AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, CALL_ID_STACK_CONTEXT_KEY, DEFAULT_RETRY_POLICY,
+    DEFAULT_TRANSPORT_OPTIONS, LOGIN_METHOD_CONFIG_KEY, NON_PERSISTENT, RPC_EXCHANGE_CONFIG_KEY,
+)
+from nameko.exceptions import IncorrectSignature, MalformedRequest, UnserializableValueError, serialize
 from nameko.rpc import Rpc, RpcConsumer
 
 from shared.broker_users import UUID
@@ -34,8 +47,45 @@ def why_unanswerable(message):
     return None
 
 
+def answer(result, exc_info):
+    """``(body, result, exc_info)`` of the answer, as nameko's: a result JSON cannot carry is an error instead."""
+    error = None if exc_info is None else serialize(exc_info[1])
+    try:
+        return kombu.serialization.dumps({"result": result, "error": error}, "json")[2], result, exc_info
+    except Exception:
+        exc_info = sys.exc_info()
+        error = serialize(UnserializableValueError(result))  # always JSON
+        return kombu.serialization.dumps({"result": None, "error": error}, "json")[2], None, exc_info
+
+
+class AnswerPublisher:
+    """Publishes a service's answers on its own pooled connections: no confirms, transient (see the module)."""
+
+    def __init__(self, config):
+        # The pool is looked up once: nameko built a kombu Connection per answer only to find it.
+        connection = Connection(config[AMQP_URI_CONFIG_KEY],
+                                transport_options={**DEFAULT_TRANSPORT_OPTIONS, "confirm_publish": False},
+                                ssl=config.get(AMQP_SSL_CONFIG_KEY), login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
+        self.pool = producers[connection]
+        self.exchange = config.get(RPC_EXCHANGE_CONFIG_KEY, "nameko-rpc")  # declared by the RPC consumer
+
+    def publish(self, body, message):
+        properties = message.properties
+        with self.pool.acquire(block=True) as producer:
+            producer.publish(body, exchange=self.exchange, routing_key=properties["reply_to"],
+                             correlation_id=properties.get("correlation_id"), content_type=CONTENT_TYPE,
+                             content_encoding="utf-8", delivery_mode=NON_PERSISTENT,
+                             retry=True, retry_policy=DEFAULT_RETRY_POLICY)
+
+
 class GuardedRpcConsumer(RpcConsumer):
     """Every service's RPC queue consumer: drops the calls it could not answer instead of dying on them."""
+
+    answers = None
+
+    def setup(self):
+        super().setup()
+        self.answers = AnswerPublisher(self.container.config)
 
     def handle_message(self, body, message):
         problem = why_unanswerable(message)
@@ -45,9 +95,29 @@ class GuardedRpcConsumer(RpcConsumer):
         log.warning("dropped a call to %s: %s", message.delivery_info.get("routing_key"), problem)
         self.queue_consumer.ack_message(message)
 
+    def handle_result(self, message, result, exc_info):
+        """Answer the call, then acknowledge it (only calls ``why_unanswerable`` let through get here)."""
+        body, result, exc_info = answer(result, exc_info)
+        self.answers.publish(body, message)
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
+
 
 class GuardedRpc(Rpc):
     rpc_consumer = GuardedRpcConsumer()
+    signature = None
+
+    def setup(self):
+        super().setup()
+        # nameko's check, with the method's signature read once instead of on every call (inspect is slow)
+        self.signature = inspect.signature(getattr(self.container.service_cls, self.method_name),
+                                           follow_wrapped=False)
+
+    def check_signature(self, args, kwargs):
+        try:
+            self.signature.bind(None, *args, **kwargs)
+        except TypeError as exc:
+            raise IncorrectSignature(str(exc))
 
     def unpack_message_headers(self, message):
         """The call's context; MalformedRequest (answered, as nameko answers a call without ``args``) for a call id
