@@ -92,9 +92,11 @@ class ReplyChannel:
         correlation_id = str(uuid.uuid4())
         self.awaiting, self.reply = correlation_id, None
         # The broker drops a request nobody will wait for; the service checks the deadline header too,
-        # for a request it had already taken off the queue.
+        # for a request it had already taken off the queue. A request is transient: its answer can only go to
+        # this connection's reply queue, which a broker restart ends (the call then fails here), so a request
+        # kept on disk across one would only run for nobody - and writing it there doubled the broker's work.
         properties = pika.BasicProperties(
-            reply_to=self.routing_key, correlation_id=correlation_id, delivery_mode=2,
+            reply_to=self.routing_key, correlation_id=correlation_id, delivery_mode=1,
             content_type="application/json", content_encoding="utf-8", expiration=str(max(1, int(timeout * 1000))),
             headers={**headers, f"nameko.{DEADLINE_KEY}": int((time.time() + timeout) * 1000)})
         try:
