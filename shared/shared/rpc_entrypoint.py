@@ -9,23 +9,20 @@ call that can be answered but is ill-formed itself (not an object, no ``args``, 
 call id stack that is not a list) gets an error answer. A body that does not decode is dropped by the queue consumer
 (``drop_undecodable``).
 
-An answer is published once the worker is done, and only then is the call acknowledged (as nameko does). It goes
-without a publisher confirm and as a transient message: the reply queue is its caller's own, which stops waiting at
-its deadline and takes a missing answer as a timeout, so a confirm (a round trip to the broker for every answer)
-protects nothing the caller does not already handle, and nobody reads an answer after a broker restart.
+An answer is published once the worker is done, on the channel the call came in on, and only then is the call
+acknowledged (``publish_answer``). It goes as a transient message, since nobody reads an answer after a broker
+restart, and without a publisher confirm (nameko waited for one, a round trip to the broker for every answer):
+the acknowledgement that follows it on the same connection cannot reach the broker without it.
 """
 import inspect
 import logging
 import re
 import sys
 
+import amqp
 import kombu.serialization
-from kombu import Connection
-from kombu.pools import producers
-from nameko.constants import (
-    AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, CALL_ID_STACK_CONTEXT_KEY, DEFAULT_RETRY_POLICY,
-    DEFAULT_TRANSPORT_OPTIONS, LOGIN_METHOD_CONFIG_KEY, NON_PERSISTENT, RPC_EXCHANGE_CONFIG_KEY,
-)
+from amqp.exceptions import ConnectionError as AmqpConnectionError
+from nameko.constants import CALL_ID_STACK_CONTEXT_KEY, NON_PERSISTENT, RPC_EXCHANGE_CONFIG_KEY
 from nameko.exceptions import IncorrectSignature, MalformedRequest, UnserializableValueError, serialize
 from nameko.rpc import Rpc, RpcConsumer
 
@@ -58,34 +55,33 @@ def answer(result, exc_info):
         return kombu.serialization.dumps({"result": None, "error": error}, "json")[2], None, exc_info
 
 
-class AnswerPublisher:
-    """Publishes a service's answers on its own pooled connections: no confirms, transient (see the module)."""
+def publish_answer(body, message, exchange):
+    """Publish an answer on the channel its call came in on; False when that channel's connection is gone.
 
-    def __init__(self, config):
-        # The pool is looked up once: nameko built a kombu Connection per answer only to find it.
-        connection = Connection(config[AMQP_URI_CONFIG_KEY],
-                                transport_options={**DEFAULT_TRANSPORT_OPTIONS, "confirm_publish": False},
-                                ssl=config.get(AMQP_SSL_CONFIG_KEY), login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
-        self.pool = producers[connection]
-        self.exchange = config.get(RPC_EXCHANGE_CONFIG_KEY, "nameko-rpc")  # declared by the RPC consumer
-
-    def publish(self, body, message):
-        properties = message.properties
-        with self.pool.acquire(block=True) as producer:
-            producer.publish(body, exchange=self.exchange, routing_key=properties["reply_to"],
-                             correlation_id=properties.get("correlation_id"), content_type=CONTENT_TYPE,
-                             content_encoding="utf-8", delivery_mode=NON_PERSISTENT,
-                             retry=True, retry_policy=DEFAULT_RETRY_POLICY)
+    One connection carries the answer and then the call's acknowledgement, in that order: an acknowledged call's
+    answer has reached the broker, and a call whose acknowledgement is lost with the connection is delivered
+    again and answered again (the caller takes the first answer), all without waiting for a confirm.
+    """
+    if not message.channel.connection:
+        return False
+    properties = message.properties
+    answer_message = amqp.Message(body.encode("utf-8"), content_type=CONTENT_TYPE, content_encoding="utf-8",
+                                  delivery_mode=NON_PERSISTENT, correlation_id=properties.get("correlation_id"))
+    try:
+        message.channel.basic_publish(answer_message, exchange=exchange, routing_key=properties["reply_to"])
+    except (AmqpConnectionError, OSError):
+        return False
+    return True
 
 
 class GuardedRpcConsumer(RpcConsumer):
     """Every service's RPC queue consumer: drops the calls it could not answer instead of dying on them."""
 
-    answers = None
+    exchange = None
 
     def setup(self):
         super().setup()
-        self.answers = AnswerPublisher(self.container.config)
+        self.exchange = self.container.config.get(RPC_EXCHANGE_CONFIG_KEY, "nameko-rpc")  # declared in setup
 
     def handle_message(self, body, message):
         problem = why_unanswerable(message)
@@ -98,8 +94,9 @@ class GuardedRpcConsumer(RpcConsumer):
     def handle_result(self, message, result, exc_info):
         """Answer the call, then acknowledge it (only calls ``why_unanswerable`` let through get here)."""
         body, result, exc_info = answer(result, exc_info)
-        self.answers.publish(body, message)
-        self.queue_consumer.ack_message(message)
+        if publish_answer(body, message, self.exchange):
+            self.queue_consumer.ack_message(message)
+        # else the connection is gone, and the broker gives the call to a consumer again
         return result, exc_info
 
 
