@@ -4,10 +4,13 @@ The request leaves the caller as one socket write (pika would write its method, 
 one by one), still confirmed and mandatory. The answer comes back as a transient message: its reply queue
 is the caller's own and ends with the caller's connection, so nothing would read it after a broker restart.
 """
+import time
+
 import pytest
 
 from gateway.rpc import ReplyChannel, connection_parameters
 from portico_testing import SERVICES
+from shared.errors import ServiceUnavailable
 
 pytestmark = pytest.mark.backends("sqlite")
 
@@ -41,3 +44,12 @@ def test_a_call_leaves_in_one_write_and_its_answer_comes_back_transient(system, 
     assert answer["error"] is None and answer["result"]["database"]
     assert connection.frames_sent - frames_before == 1  # method, header and body joined in one write
     assert channel.delivery_modes == [1]
+
+
+def test_a_call_to_a_service_with_no_queue_still_fails_at_once(system, channel):
+    started = time.monotonic()
+    with pytest.raises(ServiceUnavailable):
+        channel.call("no_such_service", "ping", [], {}, {}, 5.0)
+
+    assert time.monotonic() - started < 4  # refused by the broker (mandatory), not timed out after 5 s
+    assert channel.call("billing", "ping", [], {}, {}, 5.0)["result"]["database"]  # the channel carries on
