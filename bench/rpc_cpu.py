@@ -5,7 +5,6 @@ where ``/proc/<pid>/stat`` only counts 10 ms ticks). The broker serves everyone 
 what it spends between the benchmark's blocks, when the benchmark sends nothing, is measured too and
 taken off at the same rate (``BackgroundRate``).
 """
-import os
 import time
 from pathlib import Path
 
@@ -79,7 +78,3 @@ class ProcessCpu:
     def net_ns(self, client):
         cpu, wall = self.busy.get(client, (0, 0))
         return max(0.0, cpu - self.background.rate * wall)
-
-
-def alive(pid):
-    return pid is not None and os.path.exists(f"/proc/{pid}")
