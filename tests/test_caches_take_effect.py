@@ -6,7 +6,10 @@ import time
 
 import pytest
 
+from gateway.cache_listener import start_listener
 from gateway.cached import caches
+from gateway.caches import Caches
+from portico_testing import TcpLink
 from tests.portal_helpers import bearer, new_address, portal_api, registered_client
 
 WITHIN_SECONDS = 1.0  # the bound the caches promise (not a speed target: a correctness bound)
@@ -123,3 +126,40 @@ def test_a_client_feature_turned_off_is_hidden_and_refused_within_a_second(syste
     within_a_second(lambda: portal.api("/tickets?status=open").status_code == 403, "the tickets API still answers")
     within_a_second(lambda: portal.page("tickets").status_code == 403, "the Tickets page still shows")
     within_a_second(lambda: "tickets" not in portal.api("/home").get_json()["tabs"], "Home still shows Tickets")
+
+
+@pytest.fixture
+def cut_off_caches(system):
+    """The gateway's caches with a listener whose link to the broker the test can cut."""
+    link = TcpLink(system.vhost.host, system.vhost.port)
+    kept = Caches(start_listener=start_listener(system.vhost.uri(port=link.port, process="gateway")))
+    original, system.app.extensions["caches"] = system.app.extensions["caches"], kept
+    yield kept, link
+    system.app.extensions["caches"] = original
+    kept.close()
+    link.close()
+
+
+def wait_until(check, what, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.02)
+
+
+def test_while_its_listener_is_cut_off_the_gateway_keeps_nothing(system, portal, cut_off_caches):
+    """An event missed while the link was down leaves nothing stale: nothing is kept then, all is dropped after."""
+    kept, link = cut_off_caches
+    portal.warm(listening(system), "/account")
+    link.cut()
+    wait_until(lambda: not kept.connected, "the listener did not notice its link was cut")
+    assert not any(kept.stores.values())
+    for _ in range(2):  # asked every time, kept never
+        assert portal.api("/account").status_code == 200
+    assert not any(kept.stores.values())
+    # The event of this sign-out never reaches the gateway, and need not: the session is asked for each time.
+    system.rpc.call("accounts", "sign_out_client", portal.token, context=system.visitor_context(portal.tenant))
+    assert portal.api("/account").status_code == 401
+    link.restore()
+    wait_until(lambda: kept.connected, "the listener did not reconnect")
+    assert portal.api("/account").status_code == 401

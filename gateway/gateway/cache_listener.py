@@ -92,7 +92,7 @@ class CacheListener:
         except Exception:
             # An event it cannot read may have meant anything: keep nothing that it could have changed.
             log.exception("unreadable cache event; clearing the caches")
-            self.caches.set_connected(True)
+            self.caches.clear()
 
 
 def start_listener(amqp_uri):

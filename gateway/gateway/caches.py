@@ -136,11 +136,19 @@ class Caches:
     def set_connected(self, connected):
         """The listener (dis)connected: what was kept may have missed an event, so nothing is kept."""
         with self.lock:
-            self.generation += 1
             self.connected = connected
-            for store in self.stores.values():
-                store.clear()
+            self._clear()
         log.info("gateway caches %s", "in use" if connected else "bypassed until the listener reconnects")
+
+    def clear(self):
+        """Drop everything (and anything being asked for now will not be kept)."""
+        with self.lock:
+            self._clear()
+
+    def _clear(self):
+        self.generation += 1
+        for store in self.stores.values():
+            store.clear()
 
     def _drop(self, kind, condition):
         store = self.stores[kind]
