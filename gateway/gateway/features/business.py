@@ -1,8 +1,8 @@
 """The business itself: its portal details and its logo."""
 from flask import g
 
-from gateway.files import LOGO_TYPES
 from gateway import cached
+from gateway.files import LOGO_TYPES
 from gateway.services import blobs, first_error, rpc
 from shared.errors import NotFound
 
