@@ -44,25 +44,30 @@ def tenant_by_slug(slug):
 
 
 def request_tenant_id():
-    """The business of this request: the portal's, from its URL, or the signed-in staff member's."""
-    return (g.get("portal_tenant") or g.tenant)["id"]
+    """The business of this request: the portal's, from its URL, or the signed-in staff member's (else None)."""
+    found = g.get("portal_tenant") or g.get("tenant")
+    return found["id"] if found else None
 
 
 def portal_config_of(ask):
     """Return the business's portal configuration, ``ask()``-ed only when it is not kept."""
     tenant_id = request_tenant_id()
+    if tenant_id is None:
+        return ask()
     return caches().lookup("configs", tenant_id, ask, lambda config: (tenant_id, None, None))
 
 
 def kept_portal_config():
     """Return ``(the kept portal configuration or None, generation)``: see ``keep_portal_config``."""
-    return caches().get("configs", request_tenant_id())
+    tenant_id = request_tenant_id()
+    return (None, None) if tenant_id is None else caches().get("configs", tenant_id)
 
 
 def keep_portal_config(answer, generation):
     """Keep a portal configuration asked for (in some parallel call) after ``kept_portal_config``."""
     tenant_id = request_tenant_id()
-    caches().keep("configs", tenant_id, answer, (tenant_id, None, None), generation)
+    if tenant_id is not None:
+        caches().keep("configs", tenant_id, answer, (tenant_id, None, None), generation)
 
 
 class ForgetfulRpcClient(RpcClient):
