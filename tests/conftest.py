@@ -169,6 +169,7 @@ class System:
             self._server.shutdown()
         self.stop_services()
         self.rpc.close()
+        self.app.extensions["caches"].close()  # its listener would knock at the deleted vhost's door
         self.app.extensions["rpc"].close()
         self._processor.__exit__(None, None, None)
         self.databases.drop()

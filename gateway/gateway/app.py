@@ -10,7 +10,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from gateway import errors, origin
 from gateway.api import docs, health, portal as portal_api, staff as staff_api
 from gateway.api.openapi import create_api
-from gateway.rpc import RpcClient
+from gateway.cache_listener import start_listener
+from gateway.cached import ForgetfulRpcClient
+from gateway.caches import Caches
 from gateway.web import calendar, filters, paging, portal as portal_pages, staff as staff_pages
 from shared.blobs import blob_store
 from shared.config import amqp_uri, env
@@ -31,6 +33,8 @@ def create_app(overrides=None):
         MAX_CONTENT_LENGTH=env("MAX_REQUEST_BYTES", 10 * 1024 * 1024, int),
         BLOB_STORE_URL=env("BLOB_STORE_URL"),
         TRUSTED_PROXIES=env("TRUSTED_PROXIES", 0, int),
+        # Sessions, businesses and portal configurations kept until an event changes them (docs/caching.md).
+        GATEWAY_CACHES=env("GATEWAY_CACHES", "true").lower() != "false",
     )
     app.config.update(overrides or {})
     if app.config["TRUSTED_PROXIES"] > 0:  # the caller's address is the one the nearest trusted proxy saw
@@ -38,7 +42,11 @@ def create_app(overrides=None):
     if not app.testing and os.environ.get("PORTICO_LOG_JSON", "true") == "true":
         logging.config.dictConfig(logging_config("gateway"))
 
-    app.extensions["rpc"] = RpcClient(app.config["AMQP_URI"], timeout=app.config["RPC_TIMEOUT_SECONDS"])
+    app.extensions["rpc"] = ForgetfulRpcClient(app.config["AMQP_URI"], timeout=app.config["RPC_TIMEOUT_SECONDS"],
+                                               app=app)
+    # Off, the caches keep nothing: every lookup asks accounts, as while the listener is not connected.
+    app.extensions["caches"] = Caches(
+        start_listener=start_listener(app.config["AMQP_URI"]) if app.config["GATEWAY_CACHES"] else None)
     app.extensions["blobs"] = blob_store(app.config["BLOB_STORE_URL"])
     add_request_hooks(app)
     api = app.extensions["api"] = create_api(app)

@@ -8,7 +8,7 @@ import hmac
 
 from flask import current_app, g, request
 
-from gateway.services import rpc
+from gateway import cached
 from shared.errors import PermissionDenied, Unauthenticated
 
 STAFF_COOKIE = "portico_staff"
@@ -23,11 +23,12 @@ def bearer_token():
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def resolve_session(cookie_name, accounts_method):
+def resolve_session(cookie_name, accounts_method, kind=cached.STAFF):
     """Return ``(token, session)`` for the caller: a bearer token, else the cookie ``cookie_name``.
 
-    accounts resolves the token with ``accounts_method``. A state-changing request carried by the
-    cookie must also send the session's CSRF token (a header or the form's ``csrf_token``).
+    accounts resolves the token with ``accounts_method`` (its answer kept a while: gateway/cached.py). A
+    state-changing request carried by the cookie must also send the session's CSRF token (a header or the
+    form's ``csrf_token``).
     """
     token = bearer_token()
     from_cookie = token is None
@@ -35,7 +36,7 @@ def resolve_session(cookie_name, accounts_method):
         token = read_cookie(cookie_name)
     if not token:
         raise Unauthenticated("Please sign in.")
-    session = rpc().call("accounts", accounts_method, token)
+    session = cached.session(kind, accounts_method, token)
     if from_cookie and request.method not in SAFE_METHODS:
         sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token") or ""
         if not hmac.compare_digest(sent, session["csrf_token"]):

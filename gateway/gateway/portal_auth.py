@@ -5,48 +5,20 @@ the ``__Host-`` prefix needs Path=/, so the name, not the path, keeps one busine
 another's) and send a CSRF token with every state-changing form; API clients send
 ``Authorization: Bearer <token>``. accounts refuses a session of another business.
 """
-import threading
-import time
+from flask import g
 
-from flask import current_app, g
-
+from gateway import cached
 from gateway.auth import clear_cookie, resolve_session, set_cookie, signed_in
-from gateway.services import rpc
 
 CODE_ATTEMPT_SECONDS = 10 * 60
-TENANT_CACHE_SECONDS = 5.0
-
-
-class TenantCache:
-    """find_tenant answers kept for a few seconds, so each portal request costs one call less."""
-
-    def __init__(self, seconds=TENANT_CACHE_SECONDS):
-        self.seconds = seconds
-        self.found = {}
-        self.lock = threading.Lock()
-
-    def find(self, slug):
-        """Return the business with ``slug`` and a visitor's passport for it; raise NotFound when there is none.
-
-        A passport lives far longer than the few seconds an answer is kept, so a cached one is still good.
-        """
-        now = time.monotonic()
-        with self.lock:
-            cached = self.found.get(slug)
-        if cached and cached[0] > now:
-            return cached[1]
-        tenant = rpc().call("accounts", "find_tenant", slug)
-        found = ({key: value for key, value in tenant.items() if key != "passport"}, tenant["passport"])
-        with self.lock:
-            self.found[slug] = (now + self.seconds, found)
-        return found
 
 
 def use_tenant(slug):
     """Resolve the business named in the URL and scope every further call of the request to it."""
-    cache = current_app.extensions.setdefault("portal_tenants", TenantCache())
     g.portal_slug = slug
-    g.portal_tenant, g.rpc_context["passport"] = cache.find(slug)
+    found = cached.tenant_by_slug(slug)
+    g.portal_tenant = {key: value for key, value in found.items() if key != "passport"}
+    g.rpc_context["passport"] = found["passport"]
     return g.portal_tenant
 
 
@@ -74,7 +46,7 @@ def scope_to_business(blueprint):
 
 def authenticate_client():
     """Resolve the caller's client session into ``g``; raise Unauthenticated when there is none."""
-    g.client_token, session = resolve_session(client_cookie(), "resolve_client_session")
+    g.client_token, session = resolve_session(client_cookie(), "resolve_client_session", cached.CLIENT)
     g.client_session = session
     g.rpc_context["passport"] = session["passport"]
     return session

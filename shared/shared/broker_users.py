@@ -89,12 +89,14 @@ def service_grant(service, contracts=CONTRACTS):
 
 
 def caller_grant(operator=False):
-    """What the gateway needs to call services; the operator may also read and replay dead letters."""
+    """What the gateway needs to call services and hear what ends its caches (binding to accounts' events, not
+    publishing them); the operator may also read and replay dead letters."""
     rpc = _either([RPC_EXCHANGE], [SERVER_NAMED])
     return Grant(
         configure=rpc,
         write=_either([RPC_EXCHANGE], [SERVER_NAMED, r"portico\.direct\.[a-z_]+"] if operator else [SERVER_NAMED]),
-        read=_either([RPC_EXCHANGE], [SERVER_NAMED, r"dead-letters\.[a-z_]+"] if operator else [SERVER_NAMED]),
+        read=_either([RPC_EXCHANGE], [SERVER_NAMED, r"dead-letters\.[a-z_]+"] if operator else
+                     [SERVER_NAMED, r"accounts\.events"]),
         rpc_publish_keys=f"^({'|'.join(SERVICES)})\\.{METHOD}$",
         rpc_bind_keys=f"^{GATEWAY_REPLY_KEY}$",
     )

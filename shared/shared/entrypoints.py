@@ -1,11 +1,12 @@
 """What every service has the same way: its database, caller, heartbeat and retention, ``ping``, its settings tabs.
 
 A service inheriting ``StandardEntrypoints`` declares ``name``, ``version``, ``tables`` (its
-PlatformTables) and ``settings_tabs`` ({tab: Schema}), and may declare ``retention_rules`` (its own
-rows to prune, shared.retention); it gets ``db`` and ``ctx`` from here.
+PlatformTables), ``settings_tabs`` ({tab: Schema}) and ``outbox`` (shared.messaging.Outbox), and may
+declare ``retention_rules`` (its own rows to prune, shared.retention); it gets ``db`` and ``ctx`` from here.
 """
 from shared.context import CallContext, public_rpc, staff_tenant, tenant_rpc
 from shared.db import Database, is_reachable
+from shared.events.settings import settings_updated
 from shared.heartbeat import Heartbeat
 from shared.retention import Retention
 from shared.schema_description import describe
@@ -31,8 +32,9 @@ class StandardEntrypoints:
 
     @tenant_rpc
     def update_settings(self, tab, changes):
-        values = update_settings(self.db, self.tables.tenant_settings, staff_tenant(self.ctx),
-                                 self.settings_tabs, tab, changes)
+        tenant_id = staff_tenant(self.ctx)
+        values = update_settings(self.db, self.tables.tenant_settings, tenant_id, self.settings_tabs, tab, changes)
+        announce_settings(self.outbox, self.db, self.name, tenant_id, tab)
         self.db.commit()
         return values
 
@@ -40,3 +42,9 @@ class StandardEntrypoints:
     def describe_settings(self):
         """Return each of this service's settings tabs as JSON Schema."""
         return {tab: describe(schema) for tab, schema in self.settings_tabs.items()}
+
+
+def announce_settings(outbox, session, service, tenant_id, tab):
+    """Say, in the transaction that saves it, that ``service``'s ``tab`` of a business changed (the gateway's caches
+    of it end with this event, not after a guessed time)."""
+    outbox.add(session, settings_updated(service), {"tab": tab}, tenant_id=tenant_id)

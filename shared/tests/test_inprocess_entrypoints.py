@@ -9,6 +9,7 @@ from shared.db import Database
 from shared.entrypoints import StandardEntrypoints
 from shared.errors import InvalidInput, NotFound, PermissionDenied, Unauthenticated
 from shared.fields import StrictBoolean
+from shared.messaging import Outbox
 from shared.tables import PlatformTables
 
 
@@ -28,6 +29,7 @@ class ExampleService(StandardEntrypoints):
 
     db = Database()
     ctx = CallContext()
+    outbox = Outbox(tables)
 
 
 @pytest.fixture(params=[sqlite_session, postgresql_session], ids=["sqlite", "postgresql"])

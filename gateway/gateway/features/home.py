@@ -15,9 +15,9 @@ from typing import Callable
 
 from flask import g
 
-from gateway.features import tab_bar
+from gateway.features import business, tab_bar
 from gateway.features.feed import HOME_ITEMS as HOME_FEED_ITEMS
-from gateway.services import first_error, rpc
+from gateway.services import rpc
 from shared.errors import PermissionDenied
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ def may_pay():
 
 def home_calls(panels=PANELS):
     """Every question the Home page asks: the branding, each panel's, the tab bar's."""
-    calls = {"business": ("accounts", "get_portal_config", ())}
+    calls = business.portal_config_calls()
     for panel in panels:
         calls.update(panel.calls)
     # What's new answers the navigation's unread count too (home_panels): not asked twice.
@@ -98,7 +98,7 @@ def home_panels(panels=PANELS):
     """Ask everything the Home page shows at once; return the template's context."""
     results = rpc().call_parallel(home_calls(panels), timeout=PANEL_TIMEOUT_SECONDS)
     tab_bar.remember(results)
-    g.business = first_error({"business": results.pop("business")})["business"]
+    business.portal_config_answered(results)
     context, unavailable = compose(panels, results)
     g.tab_answers["unread_feed"] = (context.get("whats_new") or {}).get("unread")
     options = tab_bar.tab_answers().get("ticket_options")

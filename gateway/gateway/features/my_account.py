@@ -1,6 +1,7 @@
 """The client's Account tab: contact details, username, custom fields, password, email and security answers."""
 from flask import g
 
+from gateway.features import business
 from gateway.services import first_error, rpc
 
 
@@ -13,10 +14,10 @@ def my_account():
 
 
 def my_account_with_business():
-    """Return the client's Account tab, asking accounts for it and the business's settings at once."""
-    results = first_error(rpc().call_parallel({"business": ("accounts", "get_portal_config", ()),
-                                               "mine": ("accounts", "get_my_account", ())}))
-    g.business = results["business"]
+    """Return the client's Account tab, asking accounts for it and (unless kept) the business's settings at once."""
+    calls = {**business.portal_config_calls(), "mine": ("accounts", "get_my_account", ())}
+    results = first_error(rpc().call_parallel(calls))
+    business.portal_config_answered(results)
     return results["mine"]
 
 

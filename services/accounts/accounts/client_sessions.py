@@ -1,7 +1,8 @@
 """Client sessions: opened at sign-in, resolved on each request, moved between linked accounts, ended."""
 from accounts.models import ClientSession, PortalUser
 from accounts.portal_users import linked_accounts
-from accounts.sessions import SESSION_ENDED, WRONG_CREDENTIALS, live_session, open_session, revoke, revoke_all_but
+from accounts.sessions import (SESSION_ENDED, WRONG_CREDENTIALS, keep_for, live_session, open_session, revoke,
+                              revoke_all_but)
 from accounts.tokens import token_hash
 from shared.clock import utcnow
 from shared.errors import NotFound, Unauthenticated
@@ -38,7 +39,7 @@ def resolve(session, tenant_id, token):
     if current is None:  # the link was removed since: the session no longer grants anything
         row.revoked_at = utcnow()
         raise Unauthenticated(SESSION_ENDED)
-    return describe(user, row.csrf_token, current, accounts)
+    return {**describe(user, row.csrf_token, current, accounts), "keep_for": keep_for(row, utcnow())}
 
 
 def switch_account(session, tenant_id, token, account_id):

@@ -4,6 +4,7 @@ from eventlet import tpool
 from accounts import (VERSION, access, audit_facts, client_sessions, clients, custom_fields, general_tab, invitations,
                       login_codes, logo, mail_senders, my_account, password_resets, passports, passwords,
                       portal_users, retention, security_questions, sign_in, staff_sessions, tenants)
+from accounts.access_changes import AccessChanges
 from accounts.dependencies import DataKeys, PassportIssuer
 from accounts.staff_entrypoints import StaffCredentialEntrypoints
 from accounts.models import platform
@@ -16,7 +17,7 @@ from accounts.settings import GENERAL, OWNER_ONLY, TABS
 from shared.audit import who
 from shared.blobs import BlobStore
 from shared.context import operator_rpc, public_rpc, tenant_rpc
-from shared.entrypoints import StandardEntrypoints
+from shared.entrypoints import StandardEntrypoints, announce_settings
 from shared.messaging import Outbox
 from shared.validation import load_or_raise
 
@@ -32,6 +33,7 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
     retention_rules = retention.RULES
 
     outbox = Outbox(platform)
+    access_changes = AccessChanges()  # after outbox and db: it watches the one with the other
     passport = PassportIssuer()
     data_keys = DataKeys()
     blobs = BlobStore()
@@ -381,6 +383,7 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
                 changes[key] != self._general()[key] for key in OWNER_ONLY & set(changes)):
             access.owner_tenant(self.ctx)  # a form that sends the tab as it is may still be saved by any staff
         general_tab.update_tab(self.db, self.outbox, tenant, tab, changes)
+        announce_settings(self.outbox, self.db, self.name, tenant.id, tab)
         self.db.commit()
         return general_tab.read_tab(self.db, tenant, tab)
 

@@ -3,6 +3,8 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from accounts import access_changes
+from accounts.models import StaffSession
 from accounts.tokens import new_token, token_hash
 from shared.clock import as_utc, utcnow
 from shared.errors import Unauthenticated
@@ -24,6 +26,13 @@ def mark_seen(row, now):
     """Restart a session's idle timer, at most once per LAST_SEEN_STEP."""
     if now - as_utc(row.last_seen_at) >= LAST_SEEN_STEP:
         row.last_seen_at = now
+
+
+def keep_for(row, now):
+    """Seconds an answer about session ``row`` may be reused (the gateway's cache): until accounts must see the
+    session again to move its idle timer, and never past the moment it ends."""
+    ends = min(as_utc(row.last_seen_at) + SESSION_IDLE, as_utc(row.created_at) + SESSION_ABSOLUTE)
+    return max(0.0, min(LAST_SEEN_STEP, ends - now).total_seconds())
 
 
 def open_session(session, model, **owner):
@@ -48,8 +57,13 @@ def live_session(session, model, token, tenant_id=None):
 
 
 def revoke(session, model, *conditions):
-    """Revoke every live ``model`` session that meets ``conditions``."""
-    session.execute(update(model).where(*conditions, model.revoked_at.is_(None)).values(revoked_at=utcnow()))
+    """Revoke every live ``model`` session that meets ``conditions``, noting whose (access_changed)."""
+    owner = model.user_id if model is StaffSession else model.portal_user_id
+    note = access_changes.note_staff if model is StaffSession else access_changes.note_portal_user
+    revoked = session.execute(update(model).where(*conditions, model.revoked_at.is_(None))
+                              .values(revoked_at=utcnow()).returning(model.tenant_id, owner))
+    for tenant_id, owner_id in revoked.all():
+        note(session, tenant_id, owner_id)
 
 
 def revoke_all_but(session, model, keep_token, *conditions):

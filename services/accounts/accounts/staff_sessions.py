@@ -8,7 +8,7 @@ from accounts.general_tab import general_settings
 from accounts.models import StaffSession, StaffUser, Tenant
 from accounts.passwords import verify_password
 from accounts.schemas import StaffUserSchema, TenantSchema
-from accounts.sessions import SESSION_ENDED, WRONG_CREDENTIALS, live_session, open_session, revoke
+from accounts.sessions import SESSION_ENDED, WRONG_CREDENTIALS, keep_for, live_session, open_session, revoke
 from accounts.tokens import token_hash
 from shared.clock import as_utc, utcnow
 from shared.errors import Unauthenticated
@@ -72,7 +72,7 @@ def verify_code(session, token, code, address, box):
 def resolve(session, token):
     """Return who the session of ``token`` belongs to, restarting its idle timer."""
     row, user = pending(session, token, {None})
-    return {"csrf_token": row.csrf_token, **describe(session, user)}
+    return {"csrf_token": row.csrf_token, **describe(session, user), "keep_for": keep_for(row, utcnow())}
 
 
 def sign_out(session, token):

@@ -13,7 +13,7 @@ from shared.events.accounts import (  # noqa: F401 (re-exported)
     PortalLinkIssuedSchema, CodeIssuedSchema, StaffLinkIssuedSchema, TenantProfileSchema,
     TENANT_PROFILE_UPDATED, PORTAL_INVITATION_ISSUED, PASSWORD_RESET_ISSUED, STAFF_PASSWORD_RESET_ISSUED,
     LOGIN_CODE_ISSUED, EMAIL_CHANGE_CODE_ISSUED, PortalUserActivatedSchema, PORTAL_USER_ACTIVATED,
-    StaffUserSavedSchema, STAFF_USER_SAVED)
+    StaffUserSavedSchema, STAFF_USER_SAVED, AccessChangedSchema, ACCESS_CHANGED)
 from shared.events.tickets import (  # noqa: F401 (re-exported)
     TicketOpenedSchema, TicketMessageSchema, InboundTicketMailSchema, TICKET_OPENED, TICKET_MESSAGE_ADDED,
     INBOUND_TICKET_MAIL, ChatMessageSchema, CHAT_MESSAGE_ADDED, DocumentUploadedSchema, DoneUploadingSchema,
@@ -23,6 +23,7 @@ from shared.events.billing import (  # noqa: F401 (re-exported)
     EstimateDecidedSchema, PAYMENT_SUCCEEDED, PAYMENT_FAILED, PREPAYMENT_MADE, AUTOPAY_ENROLLED,
     AUTOPAY_CANCELLED, PAYMENT_METHOD_REMOVED, INVOICE_CHARGE_REQUESTED, SERVICE_REQUEST_MADE,
     SERVICE_REQUEST_DECIDED, ESTIMATE_DECIDED)
+from shared.events.settings import SERVICES, SettingsUpdatedSchema, SETTINGS_UPDATED  # noqa: F401 (re-exported)
 from shared.events.history import (  # noqa: F401 (re-exported)
     AuditFactSchema, AccountSavedSchema, DocumentSharedSchema, EstimateSentSchema, VisitReminderSchema,
     InvoiceEmailSchema, ACCOUNT_SAVED, DOCUMENT_SHARED, ESTIMATE_SENT, VISIT_REMINDER_DUE,
@@ -35,8 +36,8 @@ CONTRACTS = (TENANT_PROFILE_UPDATED, PORTAL_INVITATION_ISSUED, PASSWORD_RESET_IS
              INBOUND_TICKET_MAIL, CHAT_MESSAGE_ADDED, DOCUMENT_UPLOADED, DONE_UPLOADING,
              PORTAL_USER_ACTIVATED, INVITATION_DOCUMENT_CHANGED, SERVICE_REQUEST_MADE, SERVICE_REQUEST_DECIDED,
              ESTIMATE_DECIDED, ACCOUNTS_AUDIT, BILLING_AUDIT, TICKETS_AUDIT, ACCOUNT_SAVED, DOCUMENT_SHARED,
-             ESTIMATE_SENT, VISIT_REMINDER_DUE, INVOICE_EMAIL_REQUESTED, STAFF_USER_SAVED)
-SERVICES = ("accounts", "billing", "tickets", "notifications")
+             ESTIMATE_SENT, VISIT_REMINDER_DUE, INVOICE_EMAIL_REQUESTED, STAFF_USER_SAVED, ACCESS_CHANGED,
+             *SETTINGS_UPDATED.values())
 
 
 def subscriber_queue(source, event_type, service):

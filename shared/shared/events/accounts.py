@@ -88,3 +88,17 @@ class StaffUserSavedSchema(Schema):
 
 STAFF_USER_SAVED = EventContract("accounts", "staff_user_saved", StaffUserSavedSchema,
                                  subscribers=("notifications",))
+
+
+class AccessChangedSchema(Schema):
+    """What a signed-in person may do changed: a session ended or moved, a login, a link or its rights, a staff
+    member. The gateway forgets what it cached of these people (or, with ``whole_business``, of everyone at the
+    business: its profile or a client account's name changed)."""
+
+    staff_user_ids = fields.List(fields.Integer(), load_default=list)
+    portal_user_ids = fields.List(fields.Integer(), load_default=list)
+    whole_business = fields.Boolean(load_default=False)
+
+
+# No durable subscriber: each gateway process listens with a queue of its own (gateway/gateway/cache_listener.py).
+ACCESS_CHANGED = EventContract("accounts", "access_changed", AccessChangedSchema)
