@@ -24,7 +24,8 @@ class Client(threading.Thread):
     def __init__(self, port, slug, token, expected):
         super().__init__(daemon=True)
         self.port, self.path, self.expected = port, f"/p/{slug}/", expected
-        self.headers = {"Cookie": f"portico_client={token}", "Accept": "text/html"}
+        # The portal's Secure cookie name (gateway.auth.cookie_name); the baseline reads the same one.
+        self.headers = {"Cookie": f"__Host-portico_client_{slug}={token}", "Accept": "text/html"}
         self.connection = None
         self.sink = None
         self.running = threading.Event()

@@ -92,20 +92,34 @@ def test_the_tab_bar_shows_the_tabs_the_business_enabled(home):
     assert home.tabs(home.html()) == ["Home", "Messages", "Notifications", "Account"]
 
 
-def test_the_page_asks_each_service_once(system, home, monkeypatch):
-    """Every panel and the tab bar, one request per service (the session's own resolution apart)."""
+def recorded(system, monkeypatch):
+    """The list of ``(service, method)`` the gateway's client sends from now on, the session's resolution apart."""
     client, asked = system.app.extensions["rpc"], []
     real = client.call
 
     def recording(service, method, *args, **kwargs):
-        asked.append((service, method))
+        if method != "resolve_client_session":
+            asked.append((service, method))
         return real(service, method, *args, **kwargs)
 
     monkeypatch.setattr(client, "call", recording)
+    return asked
+
+
+def test_the_page_asks_each_service_once(system, home, monkeypatch):
+    """Every panel and the tab bar, one request per service."""
+    asked = recorded(system, monkeypatch)
     html = home.html()
     assert "Total due" in html and 'id="open-tickets-panel"' in html and "Notifications" in home.tabs(html)
-    page = sorted(service for service, method in asked if method != "resolve_client_session")
-    assert page == ["accounts", "billing", "notifications", "tickets"], asked
+    assert sorted(service for service, _ in asked) == ["accounts", "billing", "notifications", "tickets"], asked
+
+
+def test_another_page_asks_its_tab_bar_with_its_own_calls(system, home, monkeypatch):
+    asked = recorded(system, monkeypatch)
+    html = home.html("billing")
+    assert "Billing" in home.tabs(html) and "Notifications" in home.tabs(html)
+    services = [service for service, _ in asked]
+    assert sorted(set(services)) == sorted(services), asked
 
 
 def test_a_call_a_service_will_not_batch_is_asked_on_its_own(system, home):

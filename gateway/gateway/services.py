@@ -3,17 +3,19 @@
 ``call_parallel`` asks each service once: the calls a page makes to one service travel as one ``batch`` call
 (shared.batch), run there one after another in one worker, while the services answer in parallel. A call the
 service will not batch (not marked batchable, or its answer did not fit beside the others') comes back
-``NotBatched`` unrun and is asked again on its own.
+``NotBatched`` unrun and is asked again on its own. What a later part of the page will need (the portal's tab bar)
+can ride along with the page's own parallel call (``ask_along``), so the page still asks each service once.
 """
 import logging
 
-from flask import current_app, g
+from flask import current_app, g, has_request_context
 
 from gateway.rpc import RemoteFailure
 from shared.errors import NotBatched, NotFound, from_remote
 
 SERVICES = ("accounts", "billing", "tickets", "notifications")
 BATCH_KEY = "\0batch:"  # prefixes the key of a service's batch among the parallel calls; no page key starts so
+ALONG_KEY = "\0along:"  # likewise, the calls asked along with a page's own
 
 log = logging.getLogger(__name__)
 
@@ -31,14 +33,36 @@ class BoundClient:
     def call_parallel(self, calls, timeout=None):
         """Run ``{key: (service, method, args)}`` at once, one request per service; return ``{key: result or
         exception}``."""
-        requests, batches = by_service(calls, "passport" in self.context)
+        along = _take_along()
+        asked = {**calls, **{ALONG_KEY + key: call for key, call in along[0].items()}} if along else calls
+        requests, batches = by_service(asked, "passport" in self.context)
         results = unbatch(self.client.call_parallel(requests, context=self.context, timeout=timeout), batches)
-        again = {key: calls[key] for key, value in results.items() if isinstance(value, NotBatched)}
+        again = {key: asked[key] for key, value in results.items() if isinstance(value, NotBatched)}
         if again:
             log.warning("asked on their own, not in a batch: %s", ", ".join(
-                f"{calls[key][0]}.{calls[key][1]}" for key in again))
+                f"{asked[key][0]}.{asked[key][1]}" for key in again))
             results.update(self.client.call_parallel(again, context=self.context, timeout=timeout))
+        if along:
+            along[1]({key: results[ALONG_KEY + key] for key in along[0]})
         return {key: results[key] for key in calls}
+
+
+def ask_along(calls, keep):
+    """Have this request's next parallel call ask ``calls`` ({key: (service, method, args)}) too, for a later part
+    of the page; ``keep({key: result or exception})`` receives their answers. Only a signed-in client's calls
+    take them along (the answers are theirs); a page that makes no parallel call leaves them to be asked later."""
+    g.ask_along = (calls, keep)
+
+
+def drop_along():
+    """Forget what was to be asked along: the page asks it itself."""
+    g.pop("ask_along", None)
+
+
+def _take_along():
+    if not has_request_context() or "client_session" not in g:
+        return None
+    return g.pop("ask_along", None)
 
 
 def by_service(calls, may_batch):

@@ -97,6 +97,7 @@ def compose(panels, results):
 
 def home_panels(panels=PANELS):
     """Ask everything the Home page shows at once; return the template's context."""
+    tab_bar.asked_by_the_page()
     results = rpc().call_parallel(home_calls(panels), timeout=PANEL_TIMEOUT_SECONDS)
     tab_bar.remember(results)
     g.business = first_error({"business": results.pop("business")})["business"]
