@@ -96,22 +96,25 @@ def drive(clients, seconds, sink):
 
 def offer(clients, seconds, rate, sink):
     """Open loop: a page due every 1/``rate`` s for ``seconds``, whoever is free asks it; latency from when due.
+    Return how many pages were missed (failed or not served within ``3 * seconds``; in ``sink`` as infinite).
 
     A server that falls behind makes requests wait for a free client, and that wait counts: the latency is what a
     visitor arriving at that moment would see (no coordinated omission).
     """
-    schedule = queue.Queue()
+    schedule, due = queue.Queue(), int(seconds * rate)
     for client in clients:
         client.sink, client.schedule = sink, schedule
     started = time.perf_counter()
-    for number in range(int(seconds * rate)):
+    for number in range(due):
         schedule.put(started + number / rate)
     while not schedule.empty() and time.perf_counter() < started + seconds * 3:
         time.sleep(0.05)
     time.sleep(0.5)  # the last pages finish
     for client in clients:
         client.sink, client.schedule = None, None
-    return time.perf_counter() - started
+    missed = due - len(sink)  # failed, or never served in time: as slow as can be
+    sink.extend([float("inf")] * missed)
+    return missed
 
 
 def cpu_seconds(pid):

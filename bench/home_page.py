@@ -84,7 +84,9 @@ def open_loop(args, sides):
     for _ in range(2):
         for side in order:
             block = []
-            offer(sides[side], args.open_seconds / 2, args.rate, block)
+            missed = offer(sides[side], args.open_seconds / 2, args.rate, block)
+            if missed:
+                print(f"  open loop: {side} missed {missed} of {len(block)} pages", flush=True)
             latencies[side] += block
         order.reverse()
     return latencies
