@@ -18,6 +18,8 @@ Each of ``--clients`` client threads holds its own signed-in portal user and one
    gateway and the four services, or the baseline app; PostgreSQL, RabbitMQ and the load generator not counted).
 2. **Open loop**: a page is due every 1/``--rate`` s, whatever the answers, for ``--open-seconds`` per side
    (ABBA, two blocks each); latency counts from when a page was due. p99 of both sides.
+With ``--unbatched``, a third side: the same gateway asking every question as a request of its own
+(bench/home_unbatched.py), to show what asking each service once saves.
 Every answer must be 200 and show the client's total due. It prints each target's measured figure, the target, and
 whether it is met: throughput portal/baseline >= 0.7x, CPU per page portal/baseline <= 1.5x, the portal's p99 at the
 open-loop rate <= 30 ms (the baseline's beside it). A default run takes about two minutes, most of it setting up.
@@ -40,6 +42,7 @@ from portico_testing import Databases, Passports, ServiceProcess, Vhost, free_po
 
 SERVICES = ("accounts", "billing", "tickets", "notifications")
 TARGETS = {"throughput": 0.7, "cpu": 1.5, "p99_ms": 30.0}
+APPS = {"portal": "gateway.app:create_app()", "baseline": "bench.home_baseline:baseline_app()"}
 
 
 def start_services(env, log_dir, rpc):
@@ -58,7 +61,7 @@ def closed_loop(args, sides, parts):
         drive(sides[side], args.warmup, [])
     latencies, elapsed, cpu = ({side: [] for side in sides}, {side: 0.0 for side in sides},
                                {side: 0.0 for side in sides})
-    part_cpu = {name: 0.0 for side in parts for name in parts[side]}
+    part_cpu = {(side, name): 0.0 for side in parts for name in parts[side]}
     order, block_seconds = list(sides), args.seconds / args.rounds
     for round_number in range(args.rounds):
         line = []
@@ -68,7 +71,7 @@ def closed_loop(args, sides, parts):
             elapsed[side] += drive(sides[side], block_seconds, block)
             for name, pid in parts[side].items():
                 used = cpu_seconds(pid) - before[name]
-                part_cpu[name] += used
+                part_cpu[side, name] += used
                 cpu[side] += used
             latencies[side] += block
             line.append(f"{side} {len(block) / block_seconds:.0f} req/s p50 {percentile(sorted(block), 0.5) * 1000:.1f}"
@@ -96,8 +99,8 @@ def benchmark(args):
     vhost = Vhost(host="127.0.0.1", prefix="portico-bench")
     log_dir = tempfile.TemporaryDirectory(prefix="portico-bench-")
     logs = Path(log_dir.name)
-    databases = rpc = portal = baseline = None
-    services, clients = [], []
+    databases = rpc = None
+    services, clients, servers = [], [], {}
     try:
         vhost.create()
         databases = Databases("postgresql", log_dir.name)
@@ -111,14 +114,14 @@ def benchmark(args):
         services = start_services(env, log_dir.name, rpc)
         slug, signed_in = prepare(rpc, databases, passports, args.clients, args.invoices)
 
-        ports = {"portal": free_port(), "baseline": free_port()}
-        portal = gunicorn("gateway.app:create_app()", ports["portal"], env, logs / "gateway.log")
-        baseline = gunicorn("bench.home_baseline:baseline_app()", ports["baseline"], env, logs / "baseline.log")
-        wait_http(ports["portal"], f"/p/{slug}/", portal, logs / "gateway.log")
-        wait_http(ports["baseline"], f"/p/{slug}/", baseline, logs / "baseline.log")
+        apps = {**APPS, **({"unbatched": "bench.home_unbatched:create_app()"} if args.unbatched else {})}
+        ports = {side: free_port() for side in apps}
+        servers = {side: gunicorn(spec, ports[side], env, logs / f"{side}.log") for side, spec in apps.items()}
+        for side, server in servers.items():
+            wait_http(ports[side], f"/p/{slug}/", server, logs / f"{side}.log")
 
         sides = {side: [Client(ports[side], slug, token, expected) for token, expected in signed_in]
-                 for side in ("portal", "baseline")}
+                 for side in apps}
         clients = [client for side in sides.values() for client in side]
         for client in clients:
             client.start()
@@ -126,16 +129,17 @@ def benchmark(args):
               f"{args.seconds / args.rounds:.1f} s per side (ABBA), then {args.rate:g} pages/s for "
               f"{args.open_seconds:g} s per side; vhost {vhost.name}; load {load_average()}", flush=True)
         # The processes that do a side's work: the gateway and the four services, or the baseline app.
-        parts = {"portal": {"gateway": portal.pid, **{service.target: service.process.pid for service in services}},
-                 "baseline": {"baseline app": baseline.pid}}
+        pids = {service.target: service.process.pid for service in services}
+        parts = {side: {"gateway": server.pid, **pids} for side, server in servers.items() if side != "baseline"}
+        parts["baseline"] = {"baseline app": servers["baseline"].pid}
         latencies, elapsed, cpu, part_cpu = closed_loop(args, sides, parts)
         offered = open_loop(args, sides)
         errors = {side: [error for client in sides[side] for error in client.errors] for side in sides}
         report(latencies, elapsed, errors, cpu, offered, args.rate)
         served = {side: len(latencies[side]) or 1 for side in sides}
-        print("CPU ms per page by process: " + ", ".join(
-            f"{name} {used * 1000 / served[side]:.1f}" for side in parts for name, used in part_cpu.items()
-            if name in parts[side]))
+        for side in parts:
+            print(f"CPU ms per page by process, {side}: " + ", ".join(
+                f"{name} {part_cpu[side, name] * 1000 / served[side]:.1f}" for name in parts[side]))
         print(f"load average at the end: {load_average()}")
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -143,7 +147,7 @@ def benchmark(args):
         for client in clients:
             client.stopping = True
             client.running.clear()
-        for process in (portal, baseline):
+        for process in servers.values():
             stop(process)
         for service in services:
             service.stop()
@@ -197,7 +201,10 @@ def report(latencies, elapsed, errors, cpu, offered, rate):
         if found:
             print(f"{side}: {len(found)} errors, e.g. {found[0]}")
     print("\ntargets (portal against baseline)")
-    if len(stats) == 2:
+    if "unbatched" in stats and "baseline" in stats:
+        print(f"  (unbatched / baseline: throughput {stats['unbatched']['rate'] / stats['baseline']['rate']:.2f}x, "
+              f"CPU per page {stats['unbatched']['cpu'] / stats['baseline']['cpu']:.2f}x)")
+    if "portal" in stats and "baseline" in stats:
         portal, baseline = stats["portal"], stats["baseline"]
         verdict("throughput portal/baseline", portal["rate"] / baseline["rate"], ">=", TARGETS["throughput"], "x")
         verdict("CPU per page portal/baseline", portal["cpu"] / baseline["cpu"], "<=", TARGETS["cpu"], "x")
@@ -225,6 +232,8 @@ def main(argv=None):
     parser.add_argument("--invoices", type=int, default=12, help="invoices per client's account (default 12)")
     parser.add_argument("--rate", type=float, default=50.0, help="open-loop pages per second (default 50)")
     parser.add_argument("--open-seconds", type=float, default=10.0, help="open-loop seconds per side (default 10)")
+    parser.add_argument("--unbatched", action="store_true",
+                        help="a third side: the gateway asking every question on its own, as before batches")
     parser.add_argument("--keep-logs", action="store_true",
                         help="keep the servers' and services' logs (their directory is printed)")
     args = parser.parse_args(argv)

@@ -30,6 +30,15 @@ class BatchService(ExampleService):
 
     @batchable
     @tenant_rpc
+    def catch_up(self):
+        """Idempotent work on the way to a read, committed as such a read commits it (a feed caught up)."""
+        update_settings(self.db, self.tables.tenant_settings, self.ctx.tenant_id, self.settings_tabs, "example",
+                        {"enabled": False})
+        self.db.commit()
+        return "caught up"
+
+    @batchable
+    @tenant_rpc
     def crash(self):
         raise ValueError("secret detail 4111111111111111")
 
@@ -89,6 +98,13 @@ def test_a_failing_call_is_its_own_answer_and_its_changes_are_rolled_back(sessio
     # An unexpected error names its type only: its text may hold anything.
     assert crashed == {"exc_type": "ValueError", "exc_path": None, "exc_args": [], "value": ""}
     assert last == {"tenant_id": 1, "kind": "staff"}
+
+
+def test_what_a_call_commits_stays_committed(session):
+    service = service_worker(BatchService, session, staff(1))
+    assert answers(service, ("catch_up",), ("get_settings", "example"), ("crash",)) == [
+        "caught up", {"enabled": False}, {"exc_type": "ValueError", "exc_path": None, "exc_args": [], "value": ""}]
+    assert service.get_settings("example") == {"enabled": False} and settings_rows(session) == 1
 
 
 def test_each_call_makes_its_own_access_checks(session):
