@@ -30,6 +30,7 @@ import secrets
 import signal
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,6 +80,17 @@ def closed_loop(args, sides, parts):
         order.reverse()
         print(f"  round {round_number + 1}: " + ", ".join(line), flush=True)
     return latencies, elapsed, cpu, part_cpu
+
+
+def idle_cpu(parts, seconds=2.0):
+    """Print the CPU the processes spend with no page asked (timers, relays, heartbeats): at a low page rate it is a
+    large share of the CPU per page, and it is the same whatever a page costs."""
+    pids = {f"{name} ({side})" if name == "gateway" else name: pid
+            for side, names in parts.items() for name, pid in names.items()}
+    before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    time.sleep(seconds)
+    print("idle CPU ms/s: " + ", ".join(f"{name} {(cpu_seconds(pid) - before[name]) * 1000 / seconds:.0f}"
+                                        for name, pid in pids.items()), flush=True)
 
 
 def open_loop(args, sides):
@@ -132,6 +144,7 @@ def benchmark(args):
         pids = {service.target: service.process.pid for service in services}
         parts = {side: {"gateway": server.pid, **pids} for side, server in servers.items() if side != "baseline"}
         parts["baseline"] = {"baseline app": servers["baseline"].pid}
+        idle_cpu(parts)
         latencies, elapsed, cpu, part_cpu = closed_loop(args, sides, parts)
         offered = open_loop(args, sides)
         errors = {side: [error for client in sides[side] for error in client.errors] for side in sides}
