@@ -37,7 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.home_load import Client, cpu_seconds, drive, gunicorn, offer, percentile, stop, wait_http  # noqa: E402
-from bench.home_setup import SECRETS_KEY, prepare  # noqa: E402
+# PASSWORD and invitation_token too: other benches take the Home load and its data from here.
+from bench.home_setup import PASSWORD, SECRETS_KEY, invitation_token, prepare  # noqa: E402,F401
 from gateway.rpc import RpcClient  # noqa: E402
 from portico_testing import Databases, Passports, ServiceProcess, Vhost, free_port, wait_for  # noqa: E402
 

@@ -39,6 +39,7 @@ class StandardEntrypoints:
         self.db.commit()
         return values
 
+    @batchable
     @public_rpc
     def describe_settings(self):
         """Return each of this service's settings tabs as JSON Schema."""
