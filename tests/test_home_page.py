@@ -92,6 +92,48 @@ def test_the_tab_bar_shows_the_tabs_the_business_enabled(home):
     assert home.tabs(home.html()) == ["Home", "Messages", "Notifications", "Account"]
 
 
+def recorded(system, monkeypatch):
+    """The list of ``(service, method)`` the gateway's client sends from now on, the session's resolution apart."""
+    client, asked = system.app.extensions["rpc"], []
+    real = client.call
+
+    def recording(service, method, *args, **kwargs):
+        if method != "resolve_client_session":
+            asked.append((service, method))
+        return real(service, method, *args, **kwargs)
+
+    monkeypatch.setattr(client, "call", recording)
+    return asked
+
+
+def test_the_page_asks_each_service_once(system, home, monkeypatch):
+    """Every panel and the tab bar, one request per service."""
+    asked = recorded(system, monkeypatch)
+    html = home.html()
+    assert "Total due" in html and 'id="open-tickets-panel"' in html and "Notifications" in home.tabs(html)
+    assert sorted(service for service, _ in asked) == ["accounts", "billing", "notifications", "tickets"], asked
+
+
+def test_another_page_asks_its_tab_bar_with_its_own_calls(system, home, monkeypatch):
+    asked = recorded(system, monkeypatch)
+    html = home.html("billing")
+    assert "Billing" in home.tabs(html) and "Notifications" in home.tabs(html)
+    services = [service for service, _ in asked]
+    assert sorted(set(services)) == sorted(services), asked
+
+
+def test_a_call_a_service_will_not_batch_is_asked_on_its_own(system, home):
+    """The gateway groups a page's calls by service; one the service refuses to batch is answered all the same."""
+    from gateway.services import BoundClient
+    late = home.past_due_invoice()
+    staff = BoundClient(system.app.extensions["rpc"], system.context(home.tenant))
+    found = staff.call_parallel({"invoice": ("billing", "get_invoice", (late["id"],)),  # not batchable
+                                 "listed": ("billing", "list_services", ()),
+                                 "missing": ("billing", "account_billing", (10 ** 9,))})
+    assert found["invoice"]["number"] == late["number"] and not isinstance(found["listed"], Exception)
+    assert type(found["missing"]).__name__ == "NotFound"
+
+
 def test_open_tickets_panel_follows_view_open_tickets(home):
     assert 'id="open-tickets-panel"' in home.html()
     home.staff("tickets", "update_settings", "tickets", {"show_open_tickets": False})

@@ -18,7 +18,7 @@ from notifications.service import NotificationsService
 from portico_testing import Passports, images, wait_for
 from portico_testing.documents import PDF
 from portico_testing.inprocess import staff as staff_claims
-from shared.errors import InvalidInput, NotFound, PermissionDenied, PorticoError, Unauthenticated
+from shared.errors import InvalidInput, NotFound, PermissionDenied, PorticoError, Unauthenticated, from_remote
 from shared.passport import PassportSigner
 from tests.portal_helpers import as_staff, create_client, invite, new_email, registered_client, reset_token, uploaded
 from tests.test_deadlines import card_token
@@ -145,7 +145,18 @@ def arguments(a):
         **chat_arguments(a),
         **ticket_arguments(a),
         **job_arguments(a),
+        **batch_arguments(a),
     }
+
+
+def batch_arguments(a):
+    """Each service's batch, of reads that name A's things or act for whoever calls (each checked as if alone)."""
+    def batch(*calls):
+        return ([{"method": method, "args": list(args)} for method, *args in calls],)
+    return {("accounts", "batch"): batch(("get_client", a.client_id), ("list_staff_users",)),
+            ("billing", "batch"): batch(("account_billing", a.client_id), ("my_summary",)),
+            ("tickets", "batch"): batch(("my_tickets", "open"), ("count_my_unread_chat",)),
+            ("notifications", "batch"): batch(("list_my_alerts",), ("my_feed",))}
 
 
 def feed_arguments(a):
@@ -356,11 +367,16 @@ def rows_of(system, tenant_id, settle=False):
 
 
 def call(system, service, method, args, context):
-    """Return the answer or the error of one call."""
+    """Return the answer or the error of one call; a batch every call of which was refused, the first refusal."""
     try:
-        return system.rpc.call(service, method, *args, context=context)
+        answer = system.rpc.call(service, method, *args, context=context)
     except PorticoError as error:
         return error
+    if method == "batch":
+        errors = [from_remote(item["error"]) or item["error"] for item in answer if item.get("error")]
+        if len(errors) == len(answer):
+            return errors[0]
+    return answer
 
 
 # --- the tests ----------------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
-"""What every service has the same way: its database, caller, heartbeat and retention, ``ping``, its settings tabs.
+"""What every service has the same way: its database, caller, heartbeat and retention, ``ping``, its settings tabs,
+and ``batch`` (several of its reads in one call, shared.batch).
 
 A service inheriting ``StandardEntrypoints`` declares ``name``, ``version``, ``tables`` (its
 PlatformTables), ``settings_tabs`` ({tab: Schema}) and ``outbox`` (shared.messaging.Outbox), and may
 declare ``retention_rules`` (its own rows to prune, shared.retention); it gets ``db`` and ``ctx`` from here.
 """
+from shared.batch import batchable, run_batch
 from shared.context import CallContext, public_rpc, staff_tenant, tenant_rpc
 from shared.db import Database, is_reachable
 from shared.events.settings import settings_updated
@@ -25,6 +27,7 @@ class StandardEntrypoints:
         return {"service": self.name, "version": self.version,
                 "database": is_reachable(self.db.get_bind())}
 
+    @batchable
     @tenant_rpc
     def get_settings(self, tab):
         return read_settings(self.db, self.tables.tenant_settings, staff_tenant(self.ctx),
@@ -38,10 +41,16 @@ class StandardEntrypoints:
         self.db.commit()
         return values
 
+    @batchable
     @public_rpc
     def describe_settings(self):
         """Return each of this service's settings tabs as JSON Schema."""
         return {tab: describe(schema) for tab, schema in self.settings_tabs.items()}
+
+    @tenant_rpc
+    def batch(self, calls):
+        """Run several of this service's ``@batchable`` entrypoints for this caller, each as if called alone."""
+        return run_batch(self, calls)
 
 
 def announce_settings(outbox, session, service, tenant_id, tab):

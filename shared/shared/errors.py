@@ -121,10 +121,18 @@ class AnswerTooLarge(MessageTooLarge):
     code = "answer_too_large"
 
 
+@deserialize_to_instance
+class NotBatched(PorticoError):
+    """A call in a batch (shared.batch) was not run there: the service does not batch it, or its answer did not fit
+    beside the others'. Asked on its own, it is answered as usual."""
+
+    code = "not_batched"
+
+
 ALL = {cls.__name__: cls for cls in (
     NotFound, InvalidInput, PermissionDenied, Unauthenticated, Conflict, RequestInProgress, PaymentDeclined,
     IdempotencyMismatch, RateLimited, ServiceUnavailable, ServiceTimeout, CallExpired, MessageTooLarge,
-    AnswerTooLarge,
+    AnswerTooLarge, NotBatched,
 )}
 
 

@@ -1,35 +1,9 @@
 """The entrypoints every service shares, called in-process on a real database of each backend."""
 import pytest
-from marshmallow import Schema
-from sqlalchemy.orm import DeclarativeBase
 
+from portico_testing.example_service import Base, ExampleService
 from portico_testing.inprocess import client, postgresql_session, service_worker, sqlite_session, staff
-from shared.context import CallContext
-from shared.db import Database
-from shared.entrypoints import StandardEntrypoints
 from shared.errors import InvalidInput, NotFound, PermissionDenied, Unauthenticated
-from shared.fields import StrictBoolean
-from shared.messaging import Outbox
-from shared.tables import PlatformTables
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class ExampleTab(Schema):
-    enabled = StrictBoolean(load_default=True)
-
-
-class ExampleService(StandardEntrypoints):
-    name = "example"
-    version = "1"
-    tables = PlatformTables(Base.metadata)
-    settings_tabs = {"example": ExampleTab}
-
-    db = Database()
-    ctx = CallContext()
-    outbox = Outbox(tables)
 
 
 @pytest.fixture(params=[sqlite_session, postgresql_session], ids=["sqlite", "postgresql"])

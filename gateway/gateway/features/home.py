@@ -1,6 +1,7 @@
 """The client's Home tab: the business's branding and the panels of PRODUCT.md "Home" - total due and past-due
 invoices with Pay Now, services (the next visit), open tickets, shared documents (and announcements) - with the
-tab bar's answers, all asked in ONE parallel call: no question is asked twice for a page.
+tab bar's answers, all asked in ONE parallel call: no question is asked twice for a page, and each service is asked
+once (``call_parallel`` sends a service's several questions as one batch).
 
 Each panel stands on its own: a panel the business does not show (its service refuses: PermissionDenied) is left
 out; a panel whose service cannot answer (stopped, timed out, failing) shows a short notice ("Tickets are
@@ -96,6 +97,7 @@ def compose(panels, results):
 
 def home_panels(panels=PANELS):
     """Ask everything the Home page shows at once; return the template's context."""
+    tab_bar.asked_by_the_page()
     results = rpc().call_parallel(home_calls(panels), timeout=PANEL_TIMEOUT_SECONDS)
     tab_bar.remember(results)
     business.portal_config_answered(results)

@@ -1,5 +1,6 @@
 """The portal's tab bar: the tabs the business enabled for the client, decided in one place (``portal_tabs``) from
-answers asked in one parallel call, once per page (the Home page asks them with its panels: ``TAB_CALLS``).
+answers asked in one parallel call, once per page: with the page's own parallel call when it makes one
+(``ask_with_the_page``; the Home page asks them with its panels: ``TAB_CALLS``), else on their own.
 
 - Home, Messages (chat), Notifications (with the unread count) and Account: always.
 - Billing: any of billing's client features on (billing's ``my_tab_bar``).
@@ -12,9 +13,9 @@ ones that are on by default (Billing, Tickets); the page itself never fails for 
 import logging
 from dataclasses import dataclass
 
-from flask import g
+from flask import g, request
 
-from gateway.services import rpc
+from gateway.services import ask_along, drop_along, rpc
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,17 @@ class Tab:
     count_hint: str = ""
 
 
+def ask_with_the_page():
+    """Before a portal page is shown: its own parallel call, if it makes one, asks the tab bar's questions too."""
+    if request.method == "GET":
+        ask_along(TAB_CALLS, remember)
+
+
+def asked_by_the_page():
+    """The page asks the tab bar's questions among its own (``TAB_CALLS``): none ride along."""
+    drop_along()
+
+
 def remember(results):
     """Keep the tab bar's answers a page asked with its own calls (``results`` holds ``TAB_CALLS``' keys)."""
     g.tab_answers = {key: results.pop(key) for key in TAB_CALLS if key in results}
@@ -45,6 +57,7 @@ def remember(results):
 def tab_answers():
     """The answers the tab bar needs, asked at once the first time a page needs them."""
     if "tab_answers" not in g:
+        drop_along()  # asked here, not again with another call
         g.tab_answers = rpc().call_parallel(TAB_CALLS, timeout=TAB_TIMEOUT_SECONDS)
     return g.tab_answers
 

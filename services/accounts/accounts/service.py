@@ -14,6 +14,7 @@ from accounts.schemas import (AcceptInvitationSchema, ChangePasswordSchema, Clie
                               PasswordSignInSchema, ResetPasswordSchema, SecurityAnswersSchema,
                               StaffSignInSchema, StaffUserSchema, TenantSchema)
 from accounts.settings import GENERAL, OWNER_ONLY, TABS
+from shared.batch import batchable
 from shared.audit import who
 from shared.blobs import BlobStore
 from shared.context import operator_rpc, public_rpc, tenant_rpc
@@ -62,6 +63,7 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
     def get_tenant(self):
         return TenantSchema().dump(tenants.get_tenant(self.db, self.ctx.tenant_id))
 
+    @batchable
     @tenant_rpc
     def get_portal_config(self):
         return general_tab.portal_config(self.db, tenants.get_tenant(self.db, self.ctx.tenant_id))
@@ -96,6 +98,7 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
         self.db.commit()
         return StaffUserSchema().dump(row)
 
+    @batchable
     @tenant_rpc
     def list_staff_users(self):
         return StaffUserSchema(many=True).dump(tenants.list_staff(self.db, access.staff_tenant(self.ctx)))
@@ -143,6 +146,7 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
         self.db.commit()
         return clients.describe_client(self.db, row)
 
+    @batchable
     @tenant_rpc
     def get_client(self, client_id):
         return clients.describe_client(self.db, clients.find_client(self.db, access.staff_tenant(self.ctx), client_id))
@@ -307,6 +311,7 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
 
     # --- the client's Account tab ----------------------------------------------------------------
 
+    @batchable
     @tenant_rpc
     def get_my_account(self):
         user, account_id, rights = access.signed_in_client(self.db, self.ctx)

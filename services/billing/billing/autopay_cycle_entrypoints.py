@@ -2,6 +2,7 @@
 from nameko.timer import timer
 
 from billing import access, autopay_cycles
+from shared.batch import batchable
 from shared.config import env
 from shared.context import tenant_rpc
 
@@ -18,6 +19,7 @@ class AutopayCycleEntrypoints:
         """Charge each business's due autopay invoices once a day (exactly once across instances)."""
         autopay_cycles.tick(self.db, self.outbox)
 
+    @batchable
     @tenant_rpc
     def autopay_schedule(self):
         """When the next automatic charge happens (local time) and the last few daily cycles."""

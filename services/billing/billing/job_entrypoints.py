@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from billing import access, audit_facts, invoice_emails, jobs, local_time, service_list, visits
 from billing.field_models import Visit
 from billing.models import Invoice, Job
+from shared.batch import batchable
 from shared.audit import who
 from shared.context import tenant_rpc
 from shared.validation import dict_get
@@ -27,6 +28,7 @@ class JobEntrypoints:
 
     # --- the service list ---------------------------------------------------------------------------
 
+    @batchable
     @tenant_rpc
     def list_services(self):
         return service_list.list_services(self.db, access.staff_tenant(self.ctx))
@@ -51,6 +53,7 @@ class JobEntrypoints:
         row = jobs.create_job(self.db, self._known_account(tenant_id, dict_get(job, "account_id")), job, today)
         return self._job_answer(row, today, "job_created")
 
+    @batchable
     @tenant_rpc
     def list_jobs(self, filters=None):
         tenant_id, today = self._staff_today()

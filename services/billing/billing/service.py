@@ -17,6 +17,7 @@ from billing.request_entrypoints import RequestEntrypoints
 from billing.schemas import ApplyCreditSchema
 from billing.services_tab_entrypoints import ServicesTabEntrypoints
 from billing.settings import TABS
+from shared.batch import batchable
 from shared.audit import who
 from shared.blobs import BlobStore
 from shared.context import tenant_rpc
@@ -79,6 +80,7 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
         self.db.commit()
         return invoices.describe(row, invoices.lines_of(self.db, row))
 
+    @batchable
     @tenant_rpc
     def list_invoices(self, filters=None):
         return invoices.list_invoices(self.db, access.staff_tenant(self.ctx), filters)
@@ -122,6 +124,7 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
         row = invoices.find_invoice(self.db, access.staff_tenant(self.ctx), invoice_id)
         return self._document(row, "staff", business_name, account_name)
 
+    @batchable
     @tenant_rpc
     def account_billing(self, account_id):
         """Staff view of one account: summary, history, cards, autopay."""
@@ -160,6 +163,7 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
 
     # --- staff: charging autopay invoices ------------------------------------------------------
 
+    @batchable
     @tenant_rpc
     def invoices_to_charge(self):
         return charge_runs.describe_awaiting(charge_runs.invoices_to_charge(
@@ -185,6 +189,7 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
 
     # --- the client's tab bar and Billing tab ---------------------------------------------------
 
+    @batchable
     @tenant_rpc
     def my_tab_bar(self):
         """What the portal's tab bar shows of billing's tabs, in one call per page: whether the Billing and Services
@@ -197,6 +202,7 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
         return {"billing": any(settings[key] for key in BILLING_TAB_FEATURES),
                 "services": services_tab.tab_shown(services), "estimates_awaiting": awaiting}
 
+    @batchable
     @tenant_rpc
     def my_summary(self):
         tenant_id, account_id = access.client_account(self.ctx)
@@ -205,6 +211,7 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
                 "credit": credit.available_credit(self.db, tenant_id, account_id),
                 "features": {key: settings[key] for key in CLIENT_FEATURES}}
 
+    @batchable
     @tenant_rpc
     def my_invoices(self, filters=None):
         tenant_id, account_id = access.client_account(self.ctx)
@@ -219,6 +226,7 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
         return self._document(invoices.find_invoice(self.db, tenant_id, invoice_id, account_id), "client",
                               business_name)
 
+    @batchable
     @tenant_rpc
     def quote_payment(self, request):
         """Say what a checkout would charge and whether it goes over the tenant's limit."""
@@ -245,6 +253,7 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
                                         idempotency_key, request, settings, self.ctx.actor,
                                         self.ctx.origin)
 
+    @batchable
     @tenant_rpc
     def my_history(self):
         tenant_id, account_id = access.client_account(self.ctx)
@@ -258,6 +267,7 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
         tenant_id, account_id = access.client_account(self.ctx)
         return history.find_payment(self.db, tenant_id, account_id, payment_id)
 
+    @batchable
     @tenant_rpc
     def my_payment_methods(self):
         tenant_id, account_id = access.client_account(self.ctx)
@@ -293,6 +303,7 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
         self.db.commit()
         return methods.describe_method(new)
 
+    @batchable
     @tenant_rpc
     def my_autopay(self):
         tenant_id, account_id = access.client_account(self.ctx)

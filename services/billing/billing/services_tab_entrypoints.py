@@ -5,6 +5,7 @@ arguments; each part of the tab only when the business shows it (services_tab.py
 public: its token is the credential (calendar_feeds.py).
 """
 from billing import access, calendar_feeds, services_tab
+from shared.batch import batchable
 from shared.context import public_rpc, tenant_rpc
 
 
@@ -13,6 +14,7 @@ class ServicesTabEntrypoints:
         tenant_id, account_id = access.client_account(self.ctx, needs)
         return tenant_id, account_id, self._services_settings()
 
+    @batchable
     @tenant_rpc
     def my_services(self):
         """The Services tab: each shown part (upcoming, history, waiting_list, paused), the calendar address's
@@ -29,6 +31,7 @@ class ServicesTabEntrypoints:
         tenant_id, account_id, settings = self._my_services_settings()
         return services_tab.my_visit(self.db, tenant_id, account_id, visit_id, settings)
 
+    @batchable
     @tenant_rpc
     def my_next_visit(self):
         """For the home page and the tab bar: whether the tab is shown and the next visit (when upcoming visits

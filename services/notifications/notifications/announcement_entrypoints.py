@@ -12,6 +12,7 @@ from nameko.rpc import RpcProxy
 from notifications import access, announcements, feed
 from notifications.announcement_models import CHOSEN
 from notifications.announcement_schemas import AnnouncementInputSchema, AnnouncementSchema, ClientAnnouncementSchema
+from shared.batch import batchable
 from shared.context import client_account, tenant_rpc
 from shared.errors import NotFound, ServiceTimeout
 from shared.validation import load_or_raise
@@ -84,6 +85,7 @@ class AnnouncementEntrypoints:
 
     # --- the client ------------------------------------------------------------------------------
 
+    @batchable
     @tenant_rpc
     def my_announcements(self):
         """``{"items", "notice"}``: the announcements live today for the client's account, newest first, and the

@@ -3,6 +3,7 @@ which provides ``db`` and ``ctx``). Every call acts on the account the client's 
 the caller sends: an item id that is not that account's is NotFound."""
 from notifications import announcements, feed
 from notifications.announcement_schemas import FeedArgsSchema, FeedItemSchema, FeedReadSchema
+from shared.batch import batchable
 from shared.context import client_account, tenant_rpc
 from shared.validation import load_or_raise
 
@@ -17,6 +18,7 @@ class FeedEntrypoints:
             self.db.commit()
         return tenant_id, account_id
 
+    @batchable
     @tenant_rpc
     def my_feed(self, limit=20, before_id=None):
         """``{"items", "next", "unread"}``: the account's feed, newest first, ``limit`` items older than
@@ -27,6 +29,7 @@ class FeedEntrypoints:
         return {"items": FeedItemSchema(many=True).dump(found["items"]), "next": found["next"],
                 "unread": feed.unread_count(self.db, tenant_id, account_id)}
 
+    @batchable
     @tenant_rpc
     def my_feed_unread_count(self):
         """How many of the account's feed items are unread (an integer)."""

@@ -25,6 +25,7 @@ from notifications.schemas import (AlertListArgsSchema, InvitationTemplateSchema
                                    OutboxItemSchema, OutboxMessageSchema, OutboxPageSchema,
                                    SampleInvitationSchema, StaffAlertSchema)
 from notifications.settings import TABS
+from shared.batch import batchable
 from shared.blobs import BlobStore
 from shared.context import tenant_rpc
 from shared.errors import ServiceTimeout
@@ -147,6 +148,7 @@ class NotificationsService(AuditHandlers, ChatAlertHandlers, ClientMessageHandle
 
     # --- the signed-in staff member's alerts ------------------------------------------------
 
+    @batchable
     @tenant_rpc
     def list_my_alerts(self, unread_only=False, limit=50):
         """List the calling staff member's alerts, newest first, each with whether it was read."""
@@ -155,6 +157,7 @@ class NotificationsService(AuditHandlers, ChatAlertHandlers, ClientMessageHandle
         rows = alerts.list_alerts(self.db, self.ctx.tenant_id, staff_id, args["unread_only"], args["limit"])
         return StaffAlertSchema(many=True).dump(rows)
 
+    @batchable
     @tenant_rpc
     def count_my_unread_alerts(self):
         """Count the calling staff member's unread alerts (an integer)."""

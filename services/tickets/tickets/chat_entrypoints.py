@@ -5,6 +5,7 @@ their business, which accounts confirms before a thread is started with it. Open
 for the side that opened it; so does asking for its new messages while the page is open.
 """
 from shared import audit
+from shared.batch import batchable
 from shared.context import tenant_rpc
 from shared.events import CHAT_MESSAGE_ADDED
 from shared.validation import load_or_raise
@@ -38,6 +39,7 @@ class ChatEntrypoints:
         return {"threads": threads, "unread": chat.total_unread(self.db, tenant_id, chat.CLIENT, account_id),
                 "can_start": bool(self._tickets_settings(tenant_id)["allow_new_chat_threads"]), "next": next_cursor}
 
+    @batchable
     @tenant_rpc
     def count_my_unread_chat(self):
         tenant_id, account_id = access.client_account(self.ctx, "view")

@@ -7,6 +7,7 @@ client the first time; a client only ever reaches the account their passport nam
 done" box each need their own setting.
 """
 from shared import audit
+from shared.batch import batchable
 from shared.context import tenant_rpc
 from shared.errors import InvalidInput, PermissionDenied
 from shared.events import DOCUMENT_SHARED
@@ -71,6 +72,7 @@ class DocumentEntrypoints:
 
     # --- the client's Documents tab ---------------------------------------------------------------
 
+    @batchable
     @tenant_rpc
     def my_documents(self, page=None):
         """A page (``{cursor?, limit?}``) of the client's account's documents, newest first, and which upload

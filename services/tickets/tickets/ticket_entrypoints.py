@@ -8,6 +8,7 @@ A client acts for the account their passport names, with at least the view right
 import logging
 
 from shared import audit
+from shared.batch import batchable
 from shared.context import tenant_rpc
 from shared.events import INBOUND_TICKET_MAIL
 from shared.messaging import on_event
@@ -52,6 +53,7 @@ class TicketEntrypoints:
         access.require_setting(settings, VIEW_SETTING[which], VIEW_REFUSED[which])
         return ticket
 
+    @batchable
     @tenant_rpc
     def my_ticket_options(self):
         """What the client's Tickets tab may show: which views, whether a ticket can be opened, the categories; and
@@ -66,6 +68,7 @@ class TicketEntrypoints:
                 "show_closed_tickets": settings["show_closed_tickets"], "categories": offered,
                 "documents_enabled": settings["documents_enabled"]}
 
+    @batchable
     @tenant_rpc
     def my_tickets(self, which="open", page=None):
         """A page (``{cursor?, limit?}``) of the account's open or closed tickets: ``{items, next}``."""

@@ -14,6 +14,7 @@ FORM_ERRORS = (InvalidInput, Unauthenticated, PermissionDenied, RateLimited)
 
 blueprint = scope_to_business(Blueprint("portal", __name__, url_prefix="/p/<slug>"))
 blueprint.after_request(policy.protect)
+blueprint.before_request(tab_bar.ask_with_the_page)  # one request per service for the page and its tab bar
 
 
 @blueprint.context_processor
