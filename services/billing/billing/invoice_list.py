@@ -56,7 +56,8 @@ def _filtered(statement, values, account):
 def scope_of(tenant_id, account, values):
     """What a cursor of this list is good for: this business, this account, these filters (not the paging)."""
     filters = {key: value for key, value in values.items() if key not in PAGING and key != "account_id"}
-    return ["invoices", tenant_id, account, filters]
+    # "Any status" is one list however it was asked for (left out, or "all" as the staff's page sends it).
+    return ["invoices", tenant_id, account, {**filters, "status": filters["status"] or "all"}]
 
 
 def list_invoices(session, tenant_id, filters, account_id=None):

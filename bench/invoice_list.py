@@ -1,0 +1,179 @@
+"""The invoice lists at 1,000,000 invoices against 10,000: p99 of a first page and of filtered pages, and the ratio.
+
+One fresh PostgreSQL database (portico_testing.Databases), billing migrated, two businesses filled with set-based
+SQL (``INSERT ... SELECT generate_series``): the large one with ``--large`` invoices (1,000,000), the small one with
+``--small`` (10,000). Both have the same shape: issue dates over the same three years, totals $0-$1,000, about 85%
+paid, 12% open, 3% void, and a client per 100 invoices (a client's own list is as long in both). Each case asks
+billing's own list function (``billing.invoice_list.list_invoices``, the query and the shaping behind the
+``list_invoices`` and ``my_invoices`` entrypoints) for one page, with the same filter values at both sizes; the two
+businesses alternate in ABBA blocks, so the machine's noise falls on both. What the RPC and the gateway add per
+page does not depend on the list's length and is left out.
+
+    .venv/bin/python bench/invoice_list.py                       # 1,000,000 vs 10,000, 400 pages per case
+    .venv/bin/python bench/invoice_list.py --large 200000 --repeat 100   # a quicker look
+
+It prints, per case, the p50 and p99 at both sizes and the ratio of the p99s against the target (at most 1.5x), met
+or not met; and, for comparison, the list as it was before keyset paging (the first 200 by due date, no index for
+the order) at both sizes.
+"""
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import select, text  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from billing import invoice_list  # noqa: E402
+from billing.models import Invoice  # noqa: E402
+from portico_testing import Databases  # noqa: E402
+from shared.db import make_engine  # noqa: E402
+
+TARGET = 1.5
+LARGE_TENANT, SMALL_TENANT = 1, 2
+INVOICES_PER_CLIENT = 100
+FILL = """
+INSERT INTO invoices (tenant_id, account_id, number, job_id, issue_date, due_date, total, balance, status, autopay,
+                      created_at)
+SELECT :tenant, 1 + (i * 7919) % :clients, 1000 + i, NULL, DATE '2027-01-01' + ((i * 104729) % 1095)::int,
+       DATE '2027-01-31' + ((i * 104729) % 1095)::int, (i * 48271) % 100001,
+       CASE WHEN s < 12 THEN (i * 48271) % 100001 ELSE 0 END,
+       CASE WHEN s < 12 THEN 'open' WHEN s < 15 THEN 'void' ELSE 'paid' END, s < 6, now()
+FROM generate_series(1::bigint, :count) AS i,
+     -- the status varies within a client's invoices too (the client is i modulo the clients, this is not)
+     LATERAL (SELECT ((i / :clients) * 37 + i) % 100 AS s) AS mix
+"""
+# The same filter values at both sizes: what a person types does not depend on how many invoices there are.
+CASES = {
+    "staff: first page": {},
+    "staff: number": {"number": 1000 + 4_321},
+    "staff: issue dates (30 days)": {"date_from": "2028-03-01", "date_to": "2028-03-30"},
+    "staff: amount $100-$150": {"amount_min": 10_000, "amount_max": 15_000},
+    "staff: dates + amount + unpaid": {"date_from": "2028-01-01", "date_to": "2028-06-30", "amount_min": 50_000,
+                                       "status": "unpaid"},
+    "staff: 20th page (cursor)": {"pages": 20},
+    "client tab: first page (unpaid)": {"client": True, "status": "unpaid"},
+    "client tab: all, amount >= $500": {"client": True, "status": "all", "amount_min": 50_000},
+}
+
+
+def fill(engine, tenant, count):
+    started = time.monotonic()
+    with engine.begin() as connection:
+        connection.execute(text(FILL), {"tenant": tenant, "count": count,
+                                        "clients": max(1, count // INVOICES_PER_CLIENT)})
+    return time.monotonic() - started
+
+
+def cursor_after(session, tenant, filters, pages):
+    """The cursor of page ``pages`` + 1, followed from the first page as a caller would."""
+    cursor = None
+    for _ in range(pages):
+        cursor = invoice_list.list_invoices(session, tenant, {**filters, "cursor": cursor})["next"]
+    return cursor
+
+
+def one_page(engine, tenant, case):
+    """The seconds one page of ``case`` takes, and how many rows it held."""
+    filters = {key: value for key, value in case.items() if key not in ("client", "pages")}
+    account = 1 + (4_321 * 7919) % max(1, tenant_size[tenant] // INVOICES_PER_CLIENT) if case.get("client") else None
+    with Session(engine) as session:
+        if case.get("pages"):
+            filters["cursor"] = cursor_at[tenant]
+        started = time.perf_counter()
+        page = invoice_list.list_invoices(session, tenant, filters, account_id=account)
+        return time.perf_counter() - started, len(page["items"])
+
+
+def old_first_page(engine, tenant):
+    """The staff list as it was before keyset paging: the first 200 by due date and number."""
+    with Session(engine) as session:
+        started = time.perf_counter()
+        session.scalars(select(Invoice).where(Invoice.tenant_id == tenant)
+                        .order_by(Invoice.due_date, Invoice.number).limit(200)).all()
+        return time.perf_counter() - started
+
+
+tenant_size, cursor_at = {}, {}
+
+
+def p(samples, share):
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+
+def measure(engine, name, repeat):
+    """``{tenant: [seconds]}`` of ``repeat`` pages per size, ABBA by blocks of 10."""
+    timings, rows = {LARGE_TENANT: [], SMALL_TENANT: []}, {}
+    order = (LARGE_TENANT, SMALL_TENANT)
+    for block in range(max(1, repeat // 10)):
+        for tenant in (order if block % 2 == 0 else order[::-1]):
+            for _ in range(10):
+                if name == "before keyset: first 200 by due date":
+                    timings[tenant].append(old_first_page(engine, tenant))
+                else:
+                    seconds, rows[tenant] = one_page(engine, tenant, CASES[name])
+                    timings[tenant].append(seconds)
+    return timings, rows
+
+
+def report(name, timings, rows, judged=True):
+    large, small = timings[LARGE_TENANT], timings[SMALL_TENANT]
+    ratio = p(large, 0.99) / p(small, 0.99)
+    verdict = ("met" if ratio <= TARGET else "NOT MET") if judged else "(for comparison)"
+    shown = f"{rows.get(LARGE_TENANT, '-'):>4}/{rows.get(SMALL_TENANT, '-'):<4}" if rows else "200/200 "
+    print(f"{name:<38} {shown} {statistics.median(large) * 1000:8.2f} {p(large, 0.99):8.2f} "
+          f"{statistics.median(small) * 1000:8.2f} {p(small, 0.99):8.2f} {ratio:6.2f}x  <= {TARGET}x {verdict}")
+    return ratio
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--large", type=int, default=1_000_000, help="invoices of the large business")
+    parser.add_argument("--small", type=int, default=10_000, help="invoices of the small business")
+    parser.add_argument("--repeat", type=int, default=400, help="pages per case and size (p99 needs 100 or more)")
+    parser.add_argument("--skip-before", action="store_true", help="leave out the list as it was before")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as directory:
+        databases = Databases("postgresql", directory, services=("billing",))
+        try:
+            databases.migrate()
+            run(make_engine(databases.urls["billing"]), args)
+        finally:
+            databases.drop()
+
+
+def run(engine, args):
+    tenant_size.update({LARGE_TENANT: args.large, SMALL_TENANT: args.small})
+    for tenant, count in tenant_size.items():
+        print(f"filling business {tenant} with {count:,} invoices: {fill(engine, tenant, count):.1f} s", flush=True)
+    with engine.begin() as connection:
+        connection.execute(text("ANALYZE invoices"))
+    with Session(engine) as session:
+        cursor_at.update({tenant: cursor_after(session, tenant, {}, CASES["staff: 20th page (cursor)"]["pages"])
+                          for tenant in tenant_size})
+    print(f"\nload average at the start: {os.getloadavg()[0]:.2f}; {args.repeat} pages per case and size; ms\n")
+    print(f"{'case':<38} {'rows':<9} {'p50 1M':>8} {'p99 1M':>8} {'p50 10k':>8} {'p99 10k':>8} {'ratio':>7}  target")
+    worst = 0.0
+    for name in CASES:
+        timings, rows = measure(engine, name, args.repeat)
+        worst = max(worst, report(name, timings, rows))
+    if not args.skip_before:
+        timings, _ = measure(engine, "before keyset: first 200 by due date", min(args.repeat, 50))
+        report("before keyset: first 200 by due date", timings, {}, judged=False)
+    print(f"\nworst p99 ratio {worst:.2f}x (target <= {TARGET}x: {'met' if worst <= TARGET else 'NOT MET'}); "
+          f"load average at the end: {os.getloadavg()[0]:.2f}")
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit(130)
