@@ -101,6 +101,7 @@ def old_first_page(engine, tenant):
 
 
 tenant_size, cursor_at = {}, {}
+BEFORE = "before keyset: first 200 by due date"
 
 
 def p(samples, share):
@@ -109,18 +110,39 @@ def p(samples, share):
 
 
 def measure(engine, name, repeat):
-    """``{tenant: [seconds]}`` of ``repeat`` pages per size, ABBA by blocks of 10."""
+    """``{tenant: [seconds]}`` of ``repeat`` pages per size, one of each in turn in ABBA order."""
     timings, rows = {LARGE_TENANT: [], SMALL_TENANT: []}, {}
     order = (LARGE_TENANT, SMALL_TENANT)
-    for block in range(max(1, repeat // 10)):
-        for tenant in (order if block % 2 == 0 else order[::-1]):
-            for _ in range(10):
-                if name == "before keyset: first 200 by due date":
-                    timings[tenant].append(old_first_page(engine, tenant))
-                else:
-                    seconds, rows[tenant] = one_page(engine, tenant, CASES[name])
-                    timings[tenant].append(seconds)
+    for turn in range(repeat):
+        for tenant in (order if turn % 2 == 0 else order[::-1]):
+            if name == BEFORE:
+                timings[tenant].append(old_first_page(engine, tenant))
+            else:
+                seconds, rows[tenant] = one_page(engine, tenant, CASES[name])
+                timings[tenant].append(seconds)
     return timings, rows
+
+
+def explain(engine, name):
+    """PostgreSQL's plan of case ``name`` at the large size, as billing's list asks it."""
+    case = CASES[name]
+    filters = {key: value for key, value in case.items() if key not in ("client", "pages")}
+    if case.get("pages"):
+        filters["cursor"] = cursor_at[LARGE_TENANT]
+    with Session(engine) as session:
+        captured = []
+        listen = lambda conn, cursor, statement, parameters, context, many: captured.append((statement, parameters))  # noqa: E731
+        from sqlalchemy import event
+        event.listen(engine, "before_cursor_execute", listen)
+        try:
+            account = 1 + (4_321 * 7919) % (tenant_size[LARGE_TENANT] // INVOICES_PER_CLIENT) if case.get(
+                "client") else None
+            invoice_list.list_invoices(session, LARGE_TENANT, filters, account_id=account)
+        finally:
+            event.remove(engine, "before_cursor_execute", listen)
+        statement, parameters = captured[-1]
+        plan = session.connection().exec_driver_sql("EXPLAIN ANALYZE " + statement, parameters).scalars().all()
+    print(f"--- {name}\n" + "\n".join(plan))
 
 
 def report(name, timings, rows, judged=True):
@@ -139,6 +161,7 @@ def main():
     parser.add_argument("--small", type=int, default=10_000, help="invoices of the small business")
     parser.add_argument("--repeat", type=int, default=400, help="pages per case and size (p99 needs 100 or more)")
     parser.add_argument("--skip-before", action="store_true", help="leave out the list as it was before")
+    parser.add_argument("--explain", action="store_true", help="print PostgreSQL's plan of each case (large size)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         databases = Databases("postgresql", directory, services=("billing",))
@@ -165,8 +188,11 @@ def run(engine, args):
         timings, rows = measure(engine, name, args.repeat)
         worst = max(worst, report(name, timings, rows))
     if not args.skip_before:
-        timings, _ = measure(engine, "before keyset: first 200 by due date", min(args.repeat, 50))
-        report("before keyset: first 200 by due date", timings, {}, judged=False)
+        timings, _ = measure(engine, BEFORE, min(args.repeat, 50))
+        report(BEFORE, timings, {}, judged=False)
+    if args.explain:
+        for name in CASES:
+            explain(engine, name)
     print(f"\nworst p99 ratio {worst:.2f}x (target <= {TARGET}x: {'met' if worst <= TARGET else 'NOT MET'}); "
           f"load average at the end: {os.getloadavg()[0]:.2f}")
     engine.dispose()
