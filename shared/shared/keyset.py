@@ -90,14 +90,19 @@ def after(columns, key, descending=True):
     return tuple_(*columns) < tuple_(*key) if descending else tuple_(*columns) > tuple_(*key)
 
 
-def cut(rows, limit, key_of, describe, scope, budget=PAGE_BUDGET):
-    """``(the page's rows described, the next cursor or None)`` from ``limit + 1`` rows fetched: at most ``limit``
-    of them, and no more than fit ``budget`` bytes once described (always one)."""
+def fit(rows, limit, describe, budget=PAGE_BUDGET):
+    """The first of ``rows`` described: at most ``limit``, and no more than fit ``budget`` bytes (always one)."""
     described, used = [], 0
     for row in rows[:limit]:
         used += encoded_size(item := describe(row)) + 2
         if used > budget and described:
             break
         described.append(item)
+    return described
+
+
+def cut(rows, limit, key_of, describe, scope, budget=PAGE_BUDGET):
+    """``(the page's rows described, the next cursor or None)`` from ``limit + 1`` rows fetched (see ``fit``)."""
+    described = fit(rows, limit, describe, budget)
     more = len(rows) > len(described)
     return described, (encode(key_of(rows[len(described) - 1]), scope) if more else None)
