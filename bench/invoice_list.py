@@ -14,7 +14,8 @@ page does not depend on the list's length and is left out.
 
 It prints, per case, the p50 and p99 at both sizes and the ratio of the p99s against the target (at most 1.5x), met
 or not met; and, for comparison, the list as it was before keyset paging (the first 200 by due date, no index for
-the order) at both sizes.
+the order) at both sizes. With ``--rpc`` the pages are asked of billing running as its own process over RabbitMQ
+(``list_invoices`` as staff, ``my_invoices`` as the client), as the gateway asks them.
 """
 import argparse
 import os
@@ -32,7 +33,9 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from billing import invoice_list  # noqa: E402
 from billing.models import Invoice  # noqa: E402
-from portico_testing import Databases  # noqa: E402
+from gateway.rpc import RpcClient  # noqa: E402
+from portico_testing import Databases, Passports, ServiceProcess, Vhost, wait_for  # noqa: E402
+from portico_testing.inprocess import client, staff  # noqa: E402
 from shared.db import make_engine  # noqa: E402
 
 TARGET = 1.5
@@ -79,13 +82,43 @@ def cursor_after(session, tenant, filters, pages):
     return cursor
 
 
+class BillingOverRpc:
+    """Billing as its own process on a throw-away vhost, asked for pages as the gateway asks it (``--rpc``)."""
+
+    def __init__(self, billing_url, directory):
+        self.vhost = Vhost(prefix="portico-bench").create()
+        self.passports = Passports()
+        env = {**os.environ, "AMQP_URI": self.vhost.uri(), "BILLING_DATABASE_URL": billing_url,
+               "PORTICO_VAR_DIR": directory, "PAYMENT_PROCESSOR_URL": "http://127.0.0.1:9", **self.passports.env}
+        self.service = ServiceProcess("billing", env, directory)
+        self.service.start()
+        self.rpc = RpcClient(self.vhost.uri(), timeout=10)
+        wait_for(lambda: self.rpc.call("billing", "ping", timeout=1)["database"], timeout=60,
+                 message="billing to answer")
+
+    def page(self, tenant, filters, account):
+        if account is None:
+            return self.rpc.call("billing", "list_invoices", filters, context=self.passports.context(staff(tenant)))
+        return self.rpc.call("billing", "my_invoices", filters,
+                             context=self.passports.context(client(tenant, 1, account)))
+
+    def close(self):
+        self.rpc.close()
+        self.service.stop()
+        self.vhost.delete()
+
+
 def one_page(engine, tenant, case):
     """The seconds one page of ``case`` takes, and how many rows it held."""
     filters = {key: value for key, value in case.items() if key not in ("client", "pages")}
     account = 1 + (4_321 * 7919) % max(1, tenant_size[tenant] // INVOICES_PER_CLIENT) if case.get("client") else None
+    if case.get("pages"):
+        filters["cursor"] = cursor_at[tenant]
+    if over_rpc:
+        started = time.perf_counter()
+        page = over_rpc[0].page(tenant, filters, account)
+        return time.perf_counter() - started, len(page["items"])
     with Session(engine) as session:
-        if case.get("pages"):
-            filters["cursor"] = cursor_at[tenant]
         started = time.perf_counter()
         page = invoice_list.list_invoices(session, tenant, filters, account_id=account)
         return time.perf_counter() - started, len(page["items"])
@@ -100,7 +133,7 @@ def old_first_page(engine, tenant):
         return time.perf_counter() - started
 
 
-tenant_size, cursor_at = {}, {}
+tenant_size, cursor_at, over_rpc = {}, {}, []
 BEFORE = "before keyset: first 200 by due date"
 
 
@@ -162,13 +195,18 @@ def main():
     parser.add_argument("--repeat", type=int, default=400, help="pages per case and size (p99 needs 100 or more)")
     parser.add_argument("--skip-before", action="store_true", help="leave out the list as it was before")
     parser.add_argument("--explain", action="store_true", help="print PostgreSQL's plan of each case (large size)")
+    parser.add_argument("--rpc", action="store_true", help="ask billing over RabbitMQ, as the gateway does")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         databases = Databases("postgresql", directory, services=("billing",))
         try:
             databases.migrate()
+            if args.rpc:
+                over_rpc.append(BillingOverRpc(databases.urls["billing"], directory))
             run(make_engine(databases.urls["billing"]), args)
         finally:
+            for billing in over_rpc:
+                billing.close()
             databases.drop()
 
 
@@ -181,7 +219,8 @@ def run(engine, args):
     with Session(engine) as session:
         cursor_at.update({tenant: cursor_after(session, tenant, {}, CASES["staff: 20th page (cursor)"]["pages"])
                           for tenant in tenant_size})
-    print(f"\nload average at the start: {os.getloadavg()[0]:.2f}; {args.repeat} pages per case and size; ms\n")
+    print(f"\nload average at the start: {os.getloadavg()[0]:.2f}; {args.repeat} pages per case and size; "
+          f"{'over RPC' if over_rpc else 'in process'}; ms\n")
     print(f"{'case':<38} {'rows':<9} {'p50 1M':>8} {'p99 1M':>8} {'p50 10k':>8} {'p99 10k':>8} {'ratio':>7}  target")
     worst = 0.0
     for name in CASES:
