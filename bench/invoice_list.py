@@ -15,13 +15,16 @@ page does not depend on the list's length and is left out.
 It prints, per case, the p50 and p99 at both sizes and the ratio of the p99s against the target (at most 1.5x), met
 or not met; and, for comparison, the list as it was before keyset paging (the first 200 by due date, no index for
 the order) at both sizes. With ``--rpc`` the pages are asked of billing running as its own process over RabbitMQ
-(``list_invoices`` as staff, ``my_invoices`` as the client), as the gateway asks them.
+(``list_invoices`` as staff, ``my_invoices`` as the client), as the gateway asks them. With ``--every-row`` it then pages
+through the whole large list, 200 a page, while another connection adds invoices (some newest, some on a date in
+the middle), and says whether every invoice there at the start was shown exactly once.
 """
 import argparse
 import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -31,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from billing import invoice_list  # noqa: E402
+from billing import invoice_list, invoices  # noqa: E402
 from billing.models import Invoice  # noqa: E402
 from gateway.rpc import RpcClient  # noqa: E402
 from portico_testing import Databases, Passports, ServiceProcess, Vhost, wait_for  # noqa: E402
@@ -71,6 +74,8 @@ def fill(engine, tenant, count):
     with engine.begin() as connection:
         connection.execute(text(FILL), {"tenant": tenant, "count": count,
                                         "clients": max(1, count // INVOICES_PER_CLIENT)})
+        connection.execute(text("INSERT INTO invoice_counters (tenant_id, last_number) VALUES (:tenant, :last)"),
+                           {"tenant": tenant, "last": 1000 + count})
     return time.monotonic() - started
 
 
@@ -178,6 +183,40 @@ def explain(engine, name):
     print(f"--- {name}\n" + "\n".join(plan))
 
 
+def add_invoices(engine, tenant, stop, added):
+    """Add invoices to ``tenant`` one transaction at a time, as billing does, until ``stop``."""
+    while not stop.is_set():
+        with Session(engine) as session:
+            row = invoices.create_invoice(session, tenant, {
+                "account_id": 1, "issue_date": "2028-06-15" if len(added) % 2 else None, "due_date": "2031-01-01",
+                "lines": [{"description": "Mowing", "unit_price": 2_500}]})
+            session.commit()
+            added.append(row.number)
+
+
+def every_row_once(engine, tenant, count):
+    """Page through all of ``tenant``'s invoices (200 a page) while invoices are added; check each shows once."""
+    stop, added, seen, cursor = threading.Event(), [], [], None
+    adding = threading.Thread(target=add_invoices, args=(engine, tenant, stop, added))
+    started = time.monotonic()
+    adding.start()
+    try:
+        while True:
+            with Session(engine) as session:
+                page = invoice_list.list_invoices(session, tenant, {"limit": 200, "cursor": cursor})
+            seen += [item["number"] for item in page["items"]]
+            cursor = page["next"]
+            if cursor is None:
+                break
+    finally:
+        stop.set()
+        adding.join()
+    once = len(seen) == len(set(seen)) and set(range(1001, 1001 + count)) <= set(seen) <= set(
+        range(1001, 1001 + count)) | set(added)
+    print(f"every row once: {len(seen):,} rows in {time.monotonic() - started:.1f} s while {len(added):,} were "
+          f"added: {'yes' if once else 'NO'}", flush=True)
+
+
 def report(name, timings, rows, judged=True):
     large, small = timings[LARGE_TENANT], timings[SMALL_TENANT]
     ratio = p(large, 0.99) / p(small, 0.99)
@@ -196,6 +235,8 @@ def main():
     parser.add_argument("--skip-before", action="store_true", help="leave out the list as it was before")
     parser.add_argument("--explain", action="store_true", help="print PostgreSQL's plan of each case (large size)")
     parser.add_argument("--rpc", action="store_true", help="ask billing over RabbitMQ, as the gateway does")
+    parser.add_argument("--every-row", action="store_true",
+                        help="then page through the whole large list while invoices are added: each row once?")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         databases = Databases("postgresql", directory, services=("billing",))
@@ -232,6 +273,8 @@ def run(engine, args):
     if args.explain:
         for name in CASES:
             explain(engine, name)
+    if args.every_row:
+        every_row_once(engine, LARGE_TENANT, args.large)
     print(f"\nworst p99 ratio {worst:.2f}x (target <= {TARGET}x: {'met' if worst <= TARGET else 'NOT MET'}); "
           f"load average at the end: {os.getloadavg()[0]:.2f}")
     engine.dispose()
