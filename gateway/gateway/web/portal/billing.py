@@ -10,9 +10,9 @@ from gateway.features.invoices import my_invoice_pdf
 from gateway.features.home import may_pay
 from gateway.files import pdf_response
 from gateway.portal_auth import client_required
+from gateway.web.paging import cursor_page
 from gateway.web.portal.billing_forms import (DONE, checkout_request, error_summary, form_problems, invoice_filters,
                                               may_manage, new_idempotency_key, page, still_processing)
-from gateway.web.paging import cursor_page
 from gateway.web.portal.hosted_forms import hosted_forms, uses_hosted_forms
 from shared.errors import Conflict, InvalidInput, PaymentDeclined, RequestInProgress
 
