@@ -122,7 +122,8 @@ STATE_RULES = {
     **{f"GET /api/v1/{path}": {"cursor"} for path in (
         "portal/{slug}/tickets", "staff/tickets", "portal/{slug}/chat/threads", "portal/{slug}/chat/threads/{thread_id}",
         "staff/chat/threads", "staff/chat/threads/{thread_id}", "portal/{slug}/documents",
-        "staff/accounts/{account_id}/documents")},
+        "staff/accounts/{account_id}/documents", "portal/{slug}/invoices", "staff/invoices", "portal/{slug}/estimates",
+        "staff/estimates", "staff/jobs", "staff/service-requests")},
 }
 
 
