@@ -10,7 +10,8 @@ def _upcoming_visit(client, staff, account_id):
     """A scheduled visit of the account's at least three days ahead, from a job of the demo's or a small one made
     here when there is none yet."""
     soon = (date.today() + timedelta(days=3)).isoformat()
-    for job in client.call("billing", "list_jobs", {"account_id": account_id, "status": "scheduled"}, context=staff):
+    scheduled = client.call("billing", "list_jobs", {"account_id": account_id, "status": "scheduled"}, context=staff)
+    for job in scheduled["items"]:
         detail = client.call("billing", "get_job", job["id"], context=staff)
         for visit in detail["visits"]:
             if visit["status"] == "scheduled" and visit["scheduled_on"] >= soon:

@@ -70,9 +70,9 @@ STATE_RULES = {
     # start; its text must keep something readable once sanitised.
     "POST /api/v1/staff/announcements": {"account_ids", "ends_on", "html"},
     "PUT /api/v1/staff/announcements/{announcement_id}": {"account_ids", "ends_on", "html"},
-    # A range's start must not be after its end.
-    "GET /api/v1/staff/invoices": {"amount_min", "date_from"},
-    "GET /api/v1/portal/{slug}/invoices": {"amount_min", "date_from"},
+    # A range's start must not be after its end; a cursor is one a page of the same list answered.
+    "GET /api/v1/staff/invoices": {"amount_min", "date_from", "cursor"},
+    "GET /api/v1/portal/{slug}/invoices": {"amount_min", "date_from", "cursor"},
     "GET /api/v1/staff/clients/{client_id}/history": {"until"},
     "GET /api/v1/staff/clients/{client_id}/history.csv": {"until"},
     # The due date must not be before the issue date, and the lines' total must stay under the cap.
@@ -122,7 +122,8 @@ STATE_RULES = {
     **{f"GET /api/v1/{path}": {"cursor"} for path in (
         "portal/{slug}/tickets", "staff/tickets", "portal/{slug}/chat/threads", "portal/{slug}/chat/threads/{thread_id}",
         "staff/chat/threads", "staff/chat/threads/{thread_id}", "portal/{slug}/documents",
-        "staff/accounts/{account_id}/documents")},
+        "staff/accounts/{account_id}/documents", "portal/{slug}/estimates", "staff/estimates", "staff/jobs",
+        "staff/service-requests")},
 }
 
 

@@ -101,7 +101,7 @@ def test_the_client_approves_and_the_job_waits_while_the_chosen_staff_are_alerte
     assert again.status_code == 409 and "already approved" in again.get_json()["error"]["message"]
 
     jobs = system.rpc.call("billing", "list_estimates", {"account_id": business.client["id"]},
-                           context=system.context(business.tenant))
+                           context=system.context(business.tenant))["items"]
     assert jobs[0]["job_id"] == approved["job_id"] is not None
     alerts = wait_for(lambda: business.staff("GET", "/alerts").get_json()["items"], timeout=30,
                       message="the estimate's alert")

@@ -153,7 +153,7 @@ def test_a_wrong_new_job_is_shown_beside_its_input_and_nothing_is_made(pages):
         response = pages.post(path, **form)
         html = response.get_data(as_text=True)
         assert response.status_code == 400 and message in html and f'href="#{target}"' in html, form
-    assert pages.billing("list_jobs") == []
+    assert pages.billing("list_jobs")["items"] == []
 
 
 def test_another_businesses_job_and_service_are_not_found(system, pages):

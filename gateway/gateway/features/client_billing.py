@@ -3,6 +3,9 @@ from gateway.features.clients import find_client
 from gateway.services import first_error, rpc
 
 
+OPEN_SHOWN = 200  # the newest unpaid invoices; the invoice list pages through the rest
+
+
 def billing(method, *args):
     return rpc().call("billing", method, *args)
 
@@ -18,7 +21,7 @@ def client_billing_page(client_id):
     results = rpc().call_parallel({
         "client": ("accounts", "get_client", (client_id,)),
         "billing": ("billing", "account_billing", (client_id,)),
-        "open": ("billing", "list_invoices", ({"account_id": client_id, "status": "unpaid"},)),
+        "open": ("billing", "list_invoices", ({"account_id": client_id, "status": "unpaid", "limit": OPEN_SHOWN},)),
     })
     if isinstance(results["client"], Exception):  # another business's id: not found, whatever billing says
         raise results["client"]

@@ -37,12 +37,15 @@ def create_job(job):
 
 
 def list_jobs(filters=None):
-    """The business's jobs, newest first, by client (confirmed first) and status."""
+    """One page of the business's jobs, newest first, by client (confirmed first) and status: ``{"items", "next",
+    "limit"}``."""
     wanted = {key: value for key, value in (filters or {}).items() if value is not None}
     if "account_id" in wanted:
         client = find_client(wanted["account_id"])
-        return [{**job, "client_name": client["name"]} for job in billing("list_jobs", wanted)]
-    return named(billing("list_jobs", wanted))
+        page = billing("list_jobs", wanted)
+        return {**page, "items": [{**job, "client_name": client["name"]} for job in page["items"]]}
+    page = billing("list_jobs", wanted)
+    return {**page, "items": named(page["items"])}
 
 
 def job(job_id):
@@ -97,6 +100,6 @@ def set_visit_notes(visit_id, notes):
 
 def client_panel(client_id):
     """A client's jobs and the service list (for the New job form), asked at once; the caller confirmed the client."""
-    results = rpc().call_parallel({"jobs": ("billing", "list_jobs", ({"account_id": client_id},)),
-                                   "services": ("billing", "list_services", ())})
-    return first_error(results)
+    results = first_error(rpc().call_parallel({"jobs": ("billing", "list_jobs", ({"account_id": client_id},)),
+                                               "services": ("billing", "list_services", ())}))
+    return {**results, "jobs": results["jobs"]["items"]}  # the newest; the client's page links to all of them

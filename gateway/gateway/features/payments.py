@@ -33,6 +33,9 @@ def make_prepayment(idempotency_key, prepayment):
     return billing("make_prepayment", idempotency_key, {**prepayment, "receipt_to": receipt_address()})
 
 
+INVOICES_PER_PAYMENT = 200  # as billing's pay_invoices takes at most
+
+
 def billing_tab(filters):
     """Return everything the Billing tab shows, asked at once; parts the business turned off are None."""
     results = rpc().call_parallel({
@@ -53,12 +56,14 @@ def turned_off_or(result):
 
 
 def review(payment_request):
-    """Return billing's quote, the unpaid invoices and the methods on file, asked at once."""
-    return first_error(rpc().call_parallel({
+    """Return billing's quote, the newest unpaid invoices (a page of the most a payment takes) and the methods on
+    file, asked at once."""
+    results = first_error(rpc().call_parallel({
         "quote": ("billing", "quote_payment", (payment_request,)),
-        "invoices": ("billing", "my_invoices", ({"status": "unpaid"},)),
+        "invoices": ("billing", "my_invoices", ({"status": "unpaid", "limit": INVOICES_PER_PAYMENT},)),
         "methods": ("billing", "my_payment_methods", ()),
     }))
+    return {**results, "invoices": results["invoices"]["items"]}
 
 
 def summary_and_methods():

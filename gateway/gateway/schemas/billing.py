@@ -1,6 +1,7 @@
 """Billing shapes both audiences share: invoices and their filters, payments, payment methods and autopay."""
 from marshmallow import Schema, fields, validate
 
+from gateway.schemas.common import NEXT, cursor_field, limit_field
 from shared.fields import LAST4, PAYMENT_TOKEN, id_field, integer_field
 from shared.money import MAX_MINOR_UNITS
 
@@ -17,6 +18,8 @@ class InvoiceFilterArgsSchema(Schema):
                                metadata={"description": "Smallest total, integer cents."})
     amount_max = integer_field(0, MAX_MINOR_UNITS, strict=False, allow_none=True, load_default=None,
                                metadata={"description": "Largest total, integer cents."})
+    cursor = cursor_field()
+    limit = limit_field(50, 200)
 
 
 class PortalInvoiceSchema(Schema):
@@ -37,6 +40,12 @@ class PortalInvoiceSchema(Schema):
 
 class StaffInvoiceSchema(PortalInvoiceSchema):
     account_id = fields.Integer(metadata={"description": "The client's id."})
+
+
+def invoice_page(item_schema, name):
+    """The shape of one page of an invoice list, newest first."""
+    return Schema.from_dict({"items": fields.List(fields.Nested(item_schema)), "limit": fields.Integer(),
+                             "next": fields.String(allow_none=True, metadata=NEXT)}, name=name)
 
 
 class PaymentMethodSchema(Schema):

@@ -2,6 +2,7 @@
 as shown, and the client's decision. Billing checks the same again (and that a date is not already past)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from gateway.schemas.common import NEXT, cursor_field, limit_field
 from shared.fields import NOT_BLANK_LINE, id_field, integer_field, money_field
 from shared.money import MAX_MINOR_UNITS, format_money
 
@@ -51,10 +52,14 @@ class StaffEstimateListArgsSchema(Schema):
     account_id = id_field(strict=False, allow_none=True, load_default=None,
                           metadata={"description": "Only this client's estimates."})
     status = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(STATUSES))
+    cursor = cursor_field()
+    limit = limit_field(50, 100)
 
 
 class PortalEstimateListArgsSchema(Schema):
     status = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(CLIENT_STATUSES))
+    cursor = cursor_field()
+    limit = limit_field(50, 100)
 
 
 class EstimateLineSchema(Schema):
@@ -88,6 +93,8 @@ class EstimateDetailSchema(EstimateSchema):
 
 class StaffEstimateListSchema(Schema):
     items = fields.List(fields.Nested(EstimateSchema))
+    limit = fields.Integer()
+    next = fields.String(allow_none=True, metadata=NEXT)
 
 
 class PortalEstimateSchema(EstimateDetailSchema):
@@ -96,6 +103,8 @@ class PortalEstimateSchema(EstimateDetailSchema):
 
 class PortalEstimateListSchema(Schema):
     items = fields.List(fields.Nested(EstimateSchema))
+    limit = fields.Integer()
+    next = fields.String(allow_none=True, metadata=NEXT)
     can_decide = fields.Boolean(metadata={"description": "Whether the business lets clients approve or decline."})
 
 

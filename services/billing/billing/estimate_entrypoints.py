@@ -94,9 +94,9 @@ class EstimateEntrypoints:
     def my_estimates(self, filters=None):
         """The estimates sent to the client's account (never drafts), newest first, and whether they may decide."""
         tenant_id, account_id, settings = self._client_estimates()
-        items = estimates.list_estimates(self.db, tenant_id, filters, self._estimates_today(tenant_id),
-                                         account_id=account_id)
-        return {"items": items, "can_decide": settings["allow_estimate_decisions"]}
+        listed = estimates.list_estimates(self.db, tenant_id, filters, self._estimates_today(tenant_id),
+                                          account_id=account_id)
+        return {**listed, "can_decide": settings["allow_estimate_decisions"]}
 
     @tenant_rpc
     def get_my_estimate(self, estimate_id):

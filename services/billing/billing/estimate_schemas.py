@@ -1,6 +1,7 @@
 """Marshmallow schemas of the estimate RPCs' inputs: a new estimate, a draft's changes, list filters, a decision."""
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from shared import keyset
 from shared.fields import NOT_BLANK_LINE, id_field, integer_field, money_field
 from shared.money import MAX_MINOR_UNITS, format_money
 
@@ -49,10 +50,14 @@ class NewEstimateSchema(EstimateChangesSchema):
 class EstimateFiltersSchema(Schema):
     account_id = id_field(allow_none=True, load_default=None)
     status = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(STATUSES))
+    cursor = keyset.cursor_field()
+    limit = integer_field(1, 100, load_default=50)
 
 
 class ClientEstimateFiltersSchema(Schema):
     status = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(CLIENT_STATUSES))
+    cursor = keyset.cursor_field()
+    limit = integer_field(1, 100, load_default=50)
 
 
 class DecisionSchema(Schema):

@@ -15,11 +15,12 @@ from billing.invoices import next_number
 from shared.clock import iso_utc, utcnow
 from shared.errors import Conflict, NotFound, invalid
 from shared.events import ESTIMATE_DECIDED
+from shared import keyset
 from shared.validation import load_or_raise
 
 # A listed estimate is about 0.45 KB with a title of 200 characters (no message, lines or note: those are in
-# its detail), so a list at the cap stays under three quarters of a message (services/billing/tests).
-LIST_LIMIT = 100
+# its detail), so a page at the cap stays under three quarters of a message (services/billing/tests).
+PAGE_MAX = 100
 
 
 def display_status(estimate, today):
@@ -141,19 +142,24 @@ def count_awaiting(session, tenant_id, account_id, today):
 
 
 def list_estimates(session, tenant_id, filters, today, account_id=None):
-    """Estimates matching ``filters``, newest first; ``account_id`` pins a client's own account (no drafts)."""
+    """One page of the estimates matching ``filters``, newest first: ``{"items", "next", "limit"}``; ``account_id``
+    pins a client's own account (no drafts). Paged by number (shared/keyset.py), unique within a business."""
     schema = EstimateFiltersSchema if account_id is None else ClientEstimateFiltersSchema
     values = load_or_raise(schema, filters or {})
-    statement = select(Estimate).where(Estimate.tenant_id == tenant_id)
     account = account_id if account_id is not None else values.get("account_id")
+    scope = ["estimates", tenant_id, account, values["status"]]
+    key = keyset.decode(values["cursor"], (keyset.ID,), scope)
+    statement = select(Estimate).where(Estimate.tenant_id == tenant_id, keyset.after((Estimate.number,), key))
     if account is not None:
         statement = statement.where(Estimate.account_id == account)
     if account_id is not None:
         statement = statement.where(Estimate.status != "draft")
     if values["status"]:
         statement = statement.where(_status_filter(values["status"], today))
-    rows = session.scalars(statement.order_by(Estimate.number.desc()).limit(LIST_LIMIT)).all()
-    return [summary(row, today) for row in rows]
+    rows = session.scalars(statement.order_by(Estimate.number.desc()).limit(values["limit"] + 1)).all()
+    items, next_cursor = keyset.cut(rows, values["limit"], lambda row: (row.number,),
+                                    lambda row: summary(row, today), scope)
+    return {"items": items, "next": next_cursor, "limit": values["limit"]}
 
 
 def decision_refusal(estimate, today):

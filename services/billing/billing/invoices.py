@@ -1,4 +1,4 @@
-"""Invoices: numbering, totals, listing with filters, voiding. Plain functions over a session."""
+"""Invoices: numbering, totals, voiding (their lists: invoice_list.py). Plain functions over a session."""
 from datetime import date
 
 from sqlalchemy import func, or_, select
@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from billing.models import (Allocation, Autopay, ChargeRun, ChargeRunItem, Invoice, InvoiceCounter, InvoiceLine,
                             Job, Payment)
-from billing.schemas import InvoiceFiltersSchema, NewInvoiceSchema, VoidInvoiceSchema
+from billing.schemas import NewInvoiceSchema, VoidInvoiceSchema
 from shared.clock import iso_utc, utcnow
 from shared.errors import Conflict, NotFound, invalid
 from shared.money import MAX_MINOR_UNITS
@@ -103,41 +103,6 @@ def describe_for_staff(invoice, lines):
 def lines_of(session, invoice):
     return session.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)
                            .order_by(InvoiceLine.position)).all()
-
-
-# About 0.25 KB an invoice: the list stays under a message's 64 KiB (tests/test_message_sizes.py).
-LIST_LIMIT = 200
-
-
-def list_invoices(session, tenant_id, filters, account_id=None, limit=LIST_LIMIT):
-    """Invoices matching ``filters``; ``account_id`` pins a client's own account."""
-    values = load_or_raise(InvoiceFiltersSchema, filters or {})
-    statement = select(Invoice).where(Invoice.tenant_id == tenant_id)
-    account = account_id if account_id is not None else values["account_id"]
-    if account is not None:
-        statement = statement.where(Invoice.account_id == account)
-    status = values["status"] or "all"
-    today = date.today()
-    if status in ("unpaid", "open"):
-        statement = statement.where(Invoice.status == "open")
-    elif status == "past_due":
-        statement = statement.where(Invoice.status == "open", Invoice.due_date < today)
-    elif status in ("paid", "void"):
-        statement = statement.where(Invoice.status == status)
-    if values["number"] is not None:
-        statement = statement.where(Invoice.number == values["number"])
-    if values["date_from"]:
-        statement = statement.where(Invoice.issue_date >= values["date_from"])
-    if values["date_to"]:
-        statement = statement.where(Invoice.issue_date <= values["date_to"])
-    if values["amount_min"] is not None:
-        statement = statement.where(Invoice.total >= values["amount_min"])
-    if values["amount_max"] is not None:
-        statement = statement.where(Invoice.total <= values["amount_max"])
-    if values["autopay"] is not None:
-        statement = statement.where(Invoice.autopay.is_(values["autopay"]))
-    rows = session.scalars(statement.order_by(Invoice.due_date, Invoice.number).limit(limit)).all()
-    return [describe(row) for row in rows]
 
 
 def account_summary(session, tenant_id, account_id):

@@ -1,6 +1,7 @@
 """Marshmallow schemas of the field-service RPC inputs: the service list, jobs, their schedule and visits."""
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from shared import keyset
 from shared.fields import NOT_BLANK_LINE, id_field, integer_field, money_field
 
 RECURRENCES = ("once", "weekly", "every_n_weeks", "monthly")
@@ -116,3 +117,5 @@ class JobFiltersInput(Strict):
     account_id = id_field(allow_none=True, load_default=None)
     status = fields.String(allow_none=True, load_default=None,
                            validate=validate.OneOf(["unscheduled", "scheduled", "paused", "completed", "cancelled"]))
+    cursor = keyset.cursor_field()
+    limit = integer_field(1, 200, load_default=100)

@@ -11,9 +11,10 @@ from billing.job_schemas import ClientStatusInput, JobFiltersInput, NewJobInput,
 from billing.models import Job
 from shared.clock import iso_utc, utcnow
 from shared.errors import Conflict, NotFound, invalid
+from shared import keyset
 from shared.validation import load_or_raise
 
-LIST_LIMIT = 500
+PAGE_DEFAULT, PAGE_MAX = 100, 200  # a page is also cut to three quarters of a message (shared/keyset.py)
 
 
 def find_job(session, tenant_id, job_id, account_id=None, lock=False):
@@ -144,14 +145,19 @@ def describe(job, next_visit=None):
 
 
 def list_jobs(session, tenant_id, filters, today):
+    """One page of the jobs matching ``filters``, newest first: ``{"items", "next", "limit"}`` (shared/keyset.py)."""
     wanted = load_or_raise(JobFiltersInput, filters or {})
-    query = select(Job).where(Job.tenant_id == tenant_id)
-    for key in ("account_id", "status"):
-        if wanted[key] is not None:
-            query = query.where(getattr(Job, key) == wanted[key])
-    rows = session.scalars(query.order_by(Job.id.desc()).limit(LIST_LIMIT)).all()
-    upcoming = next_visits(session, [row.id for row in rows], today)
-    return [describe(row, upcoming.get(row.id)) for row in rows]
+    scope = ["jobs", tenant_id, wanted["account_id"], wanted["status"]]
+    key = keyset.decode(wanted["cursor"], (keyset.ID,), scope)
+    query = select(Job).where(Job.tenant_id == tenant_id, keyset.after((Job.id,), key))
+    for column in ("account_id", "status"):
+        if wanted[column] is not None:
+            query = query.where(getattr(Job, column) == wanted[column])
+    rows = session.scalars(query.order_by(Job.id.desc()).limit(wanted["limit"] + 1)).all()
+    upcoming = next_visits(session, [row.id for row in rows[:wanted["limit"]]], today)
+    items, next_cursor = keyset.cut(rows, wanted["limit"], lambda row: (row.id,),
+                                    lambda row: describe(row, upcoming.get(row.id)), scope)
+    return {"items": items, "next": next_cursor, "limit": wanted["limit"]}
 
 
 def job_detail(session, job, today, recent_days=365):

@@ -51,7 +51,12 @@ class InvoiceCounter(Base):
 
 class Invoice(Base):
     __tablename__ = "invoices"
-    __table_args__ = (UniqueConstraint("tenant_id", "number"),)
+    # The lists' order and filters (billing/invoice_list.py, migration 0012).
+    __table_args__ = (UniqueConstraint("tenant_id", "number"),
+                      Index("ix_invoices_list", "tenant_id", "issue_date", "number"),
+                      Index("ix_invoices_account_list", "tenant_id", "account_id", "issue_date", "number"),
+                      Index("ix_invoices_status_list", "tenant_id", "status", "issue_date", "number"),
+                      Index("ix_invoices_total", "tenant_id", "total"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(Integer, index=True)

@@ -3,7 +3,8 @@ staff's decision on one."""
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from billing.job_schemas import WindowMixin
-from shared.fields import NOT_BLANK_LINE, id_field
+from shared import keyset
+from shared.fields import NOT_BLANK_LINE, id_field, integer_field
 
 KINDS = ("reschedule", "cancel")
 MAX_PREFERRED = 3
@@ -75,3 +76,5 @@ class DecisionInput(WindowMixin):
 class RequestFiltersInput(Strict):
     status = fields.String(load_default="pending", validate=validate.OneOf(["pending", "accepted", "declined"]))
     account_id = id_field(allow_none=True, load_default=None)
+    cursor = keyset.cursor_field()
+    limit = integer_field(1, 200, load_default=100)

@@ -1,6 +1,7 @@
 """Marshmallow schemas for the billing service's RPC inputs and outputs."""
 from marshmallow import Schema, fields, pre_load, validate, validates_schema, ValidationError
 
+from shared import keyset
 from shared.fields import LAST4, ONE_LINE, PAYMENT_TOKEN, id_field, id_list, integer_field, money_field
 
 
@@ -34,6 +35,8 @@ class InvoiceFiltersSchema(Schema):
                            validate=validate.OneOf(["unpaid", "open", "past_due", "paid", "void", "all"]))
     account_id = id_field(allow_none=True, load_default=None)
     autopay = fields.Boolean(allow_none=True, load_default=None)
+    cursor = keyset.cursor_field()
+    limit = integer_field(1, 200, load_default=50)
 
     @validates_schema
     def ranges_in_order(self, data, **kwargs):

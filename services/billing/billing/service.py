@@ -6,7 +6,8 @@ from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from billing import (VERSION, access, audit_facts, autopay, charge_runs, checkout, credit, documents, estimates,
-                     history, invoice_emails, invoices, known_accounts, local_time, methods, recovery, services_tab)
+                     history, invoice_emails, invoice_list, invoices, known_accounts, local_time, methods, recovery,
+                     services_tab)
 from billing.autopay_cycle_entrypoints import AutopayCycleEntrypoints
 from billing.dependencies import PaymentProcessor
 from billing.estimate_entrypoints import EstimateEntrypoints
@@ -83,7 +84,7 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
     @batchable
     @tenant_rpc
     def list_invoices(self, filters=None):
-        return invoices.list_invoices(self.db, access.staff_tenant(self.ctx), filters)
+        return invoice_list.list_invoices(self.db, access.staff_tenant(self.ctx), filters)
 
     @tenant_rpc
     def get_invoice(self, invoice_id):
@@ -216,8 +217,8 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
     def my_invoices(self, filters=None):
         tenant_id, account_id = access.client_account(self.ctx)
         access.require_setting(self._settings(), "show_invoices", "Invoices are not shown in this portal.")
-        return invoices.list_invoices(self.db, tenant_id, {**(filters or {}), "account_id": None},
-                                      account_id=account_id)
+        return invoice_list.list_invoices(self.db, tenant_id, {**(filters or {}), "account_id": None},
+                                          account_id=account_id)
 
     @tenant_rpc
     def my_invoice_pdf(self, invoice_id, business_name):

@@ -19,6 +19,7 @@ from billing.request_schemas import (DecisionInput, RequestFiltersInput, Service
 from shared.clock import as_utc, iso_utc, utcnow
 from shared.errors import Conflict, NotFound, PermissionDenied, invalid
 from shared.events import SERVICE_REQUEST_DECIDED, SERVICE_REQUEST_MADE
+from shared import keyset
 from shared.validation import load_or_raise
 
 SETTINGS = {"reschedule": ("allow_reschedule_requests", "This business does not take reschedule requests here."),
@@ -28,7 +29,7 @@ SUBJECTS = {"reschedule": "Reschedule", "cancel": "Cancel", "new_service": "Serv
 PENDING = {"reschedule": "You already asked to move this visit; we will answer that request first.",
            "cancel": "You already asked to cancel this visit; we will answer that request first.",
            "new_service": "You already asked for this service; we will answer that request first."}
-LIST_LIMIT = 200
+PAGE_MAX = 200
 
 
 def require_allowed(settings, kind):
@@ -221,11 +222,17 @@ def describe(session, row):
 
 
 def list_requests(session, tenant_id, filters):
+    """One page of the requests of a status, newest first: ``{"items", "next", "limit"}`` (shared/keyset.py)."""
     wanted = load_or_raise(RequestFiltersInput, filters or {})
+    scope = ["service_requests", tenant_id, wanted["account_id"], wanted["status"]]
+    key = keyset.decode(wanted["cursor"], (keyset.TIME, keyset.ID), scope)
+    columns = (ServiceRequest.created_at, ServiceRequest.id)
     query = select(ServiceRequest).where(ServiceRequest.tenant_id == tenant_id,
-                                         ServiceRequest.status == wanted["status"])
+                                         ServiceRequest.status == wanted["status"], keyset.after(columns, key))
     if wanted["account_id"] is not None:
         query = query.where(ServiceRequest.account_id == wanted["account_id"])
     rows = session.scalars(query.order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
-                           .limit(LIST_LIMIT)).all()
-    return [describe(session, row) for row in rows]
+                           .limit(wanted["limit"] + 1)).all()
+    items, next_cursor = keyset.cut(rows, wanted["limit"], lambda row: (as_utc(row.created_at), row.id),
+                                    lambda row: describe(session, row), scope)
+    return {"items": items, "next": next_cursor, "limit": wanted["limit"]}

@@ -16,7 +16,7 @@ def pay(business, key, request, **client):
 
 
 def unpaid(business):
-    return {row["number"]: row["balance"] for row in business.client().my_invoices({"status": "unpaid"})}
+    return {row["number"]: row["balance"] for row in business.client().my_invoices({"status": "unpaid"})["items"]}
 
 
 # --- limits: warn and confirm, or block ---------------------------------------------------------------

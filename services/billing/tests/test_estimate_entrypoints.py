@@ -46,8 +46,15 @@ def test_staff_create_edit_and_send_an_estimate_numbered_per_business(business):
         business.staff().update_estimate(first["id"], {"title": "Too late"})
     with pytest.raises(Conflict):
         business.staff().send_estimate(first["id"])
-    assert [item["number"] for item in business.staff().list_estimates({"status": "sent"})] == [1001]
-    assert [item["number"] for item in business.staff().list_estimates({"account_id": ACCOUNT})] == [1002, 1001]
+    assert [item["number"] for item in business.staff().list_estimates({"status": "sent"})["items"]] == [1001]
+    assert [item["number"] for item in business.staff().list_estimates({"account_id": ACCOUNT})["items"]] == [
+        1002, 1001]
+    first = business.staff().list_estimates({"account_id": ACCOUNT, "limit": 1})
+    second = business.staff().list_estimates({"account_id": ACCOUNT, "limit": 1, "cursor": first["next"]})
+    assert [item["number"] for item in first["items"] + second["items"]] == [1002, 1001] and second["next"] is None
+    with pytest.raises(InvalidInput) as refused:  # a cursor made under other filters
+        business.staff().list_estimates({"status": "sent", "cursor": first["next"]})
+    assert list(refused.value.fields) == ["cursor"]
 
 
 def test_bad_input_is_refused_field_by_field_and_another_business_client_is_not_found(business):
@@ -171,10 +178,11 @@ def test_the_pdf_says_estimate_its_lines_and_the_decision(business, blobs):
 
 def test_the_longest_lists_of_estimates_stay_under_three_quarters_of_a_message(business):
     business.settings(show_estimates=True)
-    for _ in range(estimates.LIST_LIMIT + 3):
+    for _ in range(estimates.PAGE_MAX + 3):
         sent_estimate(business, title="T" * 200, message="M" * 2000)
-    listed, mine = business.staff().list_estimates(), business.client().my_estimates()
-    assert len(listed) == len(mine["items"]) == estimates.LIST_LIMIT
+    listed = business.staff().list_estimates({"limit": estimates.PAGE_MAX})
+    mine = business.client().my_estimates({"limit": estimates.PAGE_MAX})
+    assert len(listed["items"]) == len(mine["items"]) == estimates.PAGE_MAX and listed["next"] and mine["next"]
     assert encoded_size(listed) < MAX_MESSAGE_BYTES * 3 // 4 and encoded_size(mine) < MAX_MESSAGE_BYTES * 3 // 4
 
 

@@ -199,8 +199,8 @@ def test_a_new_service_request_becomes_a_job_on_the_waiting_list_when_accepted(b
     job = staff.get_job(decided["job_id"])
     assert (job["title"], job["status"], job["origin"], job["account_id"]) == (
         "Hedge trimming", "unscheduled", "request", ACCOUNT)
-    assert [item["id"] for item in staff.list_service_requests()] == []
-    assert [item["id"] for item in staff.list_service_requests({"status": "accepted"})] == [asked["id"]]
+    assert [item["id"] for item in staff.list_service_requests()["items"]] == []
+    assert [item["id"] for item in staff.list_service_requests({"status": "accepted"})["items"]] == [asked["id"]]
 
 
 def test_only_staff_of_the_business_decide_and_list(business, other_business, visit):
@@ -209,7 +209,7 @@ def test_only_staff_of_the_business_decide_and_list(business, other_business, vi
         business.client().decide_service_request(asked["id"], {"outcome": "accept"})
     with pytest.raises(NotFound):
         other_business.staff().decide_service_request(asked["id"], {"outcome": "accept"})
-    assert other_business.staff().list_service_requests() == []
+    assert other_business.staff().list_service_requests()["items"] == []
 
 
 def test_the_request_pages_learn_what_may_be_asked_and_until_when(business, visit):

@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from billing import credit, history, invoices
+from billing import credit, history, invoice_list, invoices
 from billing.models import Allocation, ChargeRun, ChargeRunItem, Payment
 from shared.errors import Conflict, InvalidInput, NotFound
 
@@ -70,8 +70,9 @@ def test_voiding_an_open_invoice_keeps_it_on_record_owing_nothing(session):
     shown = invoices.describe(voided)
     assert (shown["status"], shown["total"], shown["balance"], shown["paid"]) == ("void", 4500, 0, 0)
     assert invoices.account_summary(session, TENANT, ACCOUNT)["total_due"] == 0
-    assert [row["id"] for row in invoices.list_invoices(session, TENANT, {"status": "void"})] == [invoice.id]
-    assert invoices.list_invoices(session, TENANT, {"status": "unpaid"}) == []
+    assert [row["id"] for row in invoice_list.list_invoices(session, TENANT, {"status": "void"})["items"]] == [
+        invoice.id]
+    assert invoice_list.list_invoices(session, TENANT, {"status": "unpaid"})["items"] == []
 
 
 def test_what_was_paid_goes_back_to_the_payments_it_came_from_as_credit(session):

@@ -15,9 +15,10 @@ from datetime import datetime, timezone
 from marshmallow import RAISE, Schema, fields, validate
 from sqlalchemy import true, tuple_
 
+from shared import keyset
 from shared.errors import invalid
 from shared.fields import MAX_ID, integer_field
-from shared.message_size import MAX_MESSAGE_BYTES, encoded_size
+from shared.message_size import MAX_MESSAGE_BYTES
 
 # A page stays within three quarters of a message whatever its rows hold (a subject of 200 emoji takes 2,400 bytes
 # as JSON): the rows that fit, and the next page starts after the last of them.
@@ -85,11 +86,6 @@ def before(columns, key):
 def cut(rows, limit, key_of, describe, budget=PAGE_BUDGET):
     """``(the page's rows described, the next cursor or None)`` from ``limit + 1`` rows fetched: at most ``limit``
     of them, and no more than fit ``budget`` bytes once described (always one)."""
-    described, used = [], 0
-    for row in rows[:limit]:
-        used += encoded_size(item := describe(row)) + 2
-        if used > budget and described:
-            break
-        described.append(item)
+    described = keyset.fit(rows, limit, describe, budget)
     more = len(rows) > len(described)
     return described, (encode(key_of(rows[len(described) - 1])) if more else None)

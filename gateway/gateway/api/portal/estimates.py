@@ -11,8 +11,9 @@ blueprint = ApiBlueprint("estimates", __name__, tag="portal estimates", caller=C
 
 
 @blueprint.get("/estimates")
-@blueprint.operation("The estimates sent to the account, newest first, by status, and whether the client may "
-                     "decide them (403 when estimates are not shown)", query=PortalEstimateListArgsSchema,
+@blueprint.operation("The estimates sent to the account a page at a time, newest first, by status, and "
+                     "whether the client may decide them (403 when estimates are not shown); a page's `next` is the "
+                     "cursor of the one after it", query=PortalEstimateListArgsSchema,
                      response=PortalEstimateListSchema, dump=True)
 def list_estimates(filters):
     return estimates.my_estimates(filters)

@@ -16,11 +16,13 @@ def summary():
 
 
 @blueprint.get("/invoices")
-@blueprint.operation("The account's invoices, unpaid ones by default, filtered by number, issue dates (YYYY-MM-DD), "
-                     "total (integer cents) and status", query=PortalInvoiceArgsSchema,
+@blueprint.operation("The account's invoices a page at a time, newest issued first, unpaid ones by default, "
+                     "filtered by number, issue dates (YYYY-MM-DD), total (integer cents) and status. A page's "
+                     "`next` is the cursor of the one after it: send it back as `cursor` with the same filters (a "
+                     "cursor that is not one of this list is a 400)", query=PortalInvoiceArgsSchema,
                      response=PortalInvoiceListSchema, dump=True)
 def list_invoices(filters):
-    return {"items": invoices.my_invoices(filters)}
+    return invoices.my_invoices(filters)
 
 
 @blueprint.get("/invoices/<id:invoice_id>/pdf")

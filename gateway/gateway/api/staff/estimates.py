@@ -21,11 +21,12 @@ def post_estimate(estimate):
 
 
 @blueprint.get("/estimates")
-@blueprint.operation("List estimates, newest first (at most 100), by client and status",
+@blueprint.operation("List estimates a page at a time, newest first, by client and status; a page's `next` "
+                     "is the cursor of the one after it (send it back as `cursor` with the same filters)",
                      query=StaffEstimateListArgsSchema,
                      response=StaffEstimateListSchema)
 def list_estimates(filters):
-    return {"items": estimates.list_estimates(filters)}
+    return estimates.list_estimates(filters)
 
 
 @blueprint.get("/estimates/<id:estimate_id>")

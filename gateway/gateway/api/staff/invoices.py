@@ -26,10 +26,12 @@ def post_invoice(invoice):
 
 
 @blueprint.get("/invoices")
-@blueprint.operation("List invoices, at most 500, filtered by number, issue dates, total (cents), status, client "
-                     "and autopay", query=StaffInvoiceListArgsSchema, response=StaffInvoiceListSchema)
+@blueprint.operation("List invoices a page at a time, newest issued first, filtered by number, issue dates, total "
+                     "(cents), status, client and autopay. A page's `next` is the cursor of the one after it: send "
+                     "it back as `cursor` with the same filters (a cursor that is not one of this list is a 400)",
+                     query=StaffInvoiceListArgsSchema, response=StaffInvoiceListSchema)
 def list_invoices(filters):
-    return {"items": invoices.list_invoices(filters)}
+    return invoices.list_invoices(filters)
 
 
 @blueprint.get("/invoices/<id:invoice_id>")

@@ -45,11 +45,12 @@ def patch_service(changes, service_id):
 # --- jobs ---------------------------------------------------------------------------------------------
 
 @blueprint.get("/jobs")
-@blueprint.operation("Jobs, newest first (at most 500), each with its next visit; filtered by client (404 when "
-                     "there is no such client) and status (`unscheduled` is the waiting list)",
+@blueprint.operation("Jobs a page at a time, newest first, each with its next visit; filtered by client (404 when "
+                     "there is no such client) and status (`unscheduled` is the waiting list). A page's `next` is "
+                     "the cursor of the one after it (send it back as `cursor` with the same filters)",
                      query=JobListArgsSchema, response=StaffJobListSchema, dump=True, raises=[NotFound])
 def list_jobs(filters):
-    return {"items": jobs.list_jobs(filters)}
+    return jobs.list_jobs(filters)
 
 
 @blueprint.post("/jobs")

@@ -9,10 +9,11 @@ blueprint = ApiBlueprint("service_requests", __name__, tag="staff services", cal
 
 
 @blueprint.get("/service-requests")
-@blueprint.operation("Clients' service requests (pending by default), newest first", query=RequestListArgsSchema,
-                     response=RequestListSchema, dump=True)
+@blueprint.operation("Clients' service requests (pending by default) a page at a time, newest first; a page's "
+                     "`next` is the cursor of the one after it (send it back as `cursor` with the same filters)",
+                     query=RequestListArgsSchema, response=RequestListSchema, dump=True)
 def list_requests(filters):
-    return {"items": service_requests.list_requests(filters)}
+    return service_requests.list_requests(filters)
 
 
 @blueprint.get("/service-requests/<id:request_id>")

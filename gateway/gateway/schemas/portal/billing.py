@@ -3,7 +3,7 @@ from marshmallow import Schema, fields, pre_load, validate
 
 from gateway.schemas.billing import (INVOICE_STATUS_FILTERS, BillingPaymentSchema, InvoiceFilterArgsSchema,
                                      NewPaymentMethodSchema, PaymentMethodSchema, PaymentTakenSchema,
-                                     PortalInvoiceSchema)
+                                     PortalInvoiceSchema, invoice_page)
 from shared.fields import MAX_ID, Pattern, StrictBoolean, id_field, id_list, money_field
 
 # Shapes only: billing applies the business's rules (limits, partial payments, credit) and names
@@ -35,8 +35,7 @@ class PortalInvoiceArgsSchema(InvoiceFilterArgsSchema):
                                                     "`void` or `all`."})
 
 
-class PortalInvoiceListSchema(Schema):
-    items = fields.List(fields.Nested(PortalInvoiceSchema))
+PortalInvoiceListSchema = invoice_page(PortalInvoiceSchema, "PortalInvoiceList")
 
 
 # The parts of the Billing tab the business turns on or off.

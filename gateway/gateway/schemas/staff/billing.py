@@ -2,7 +2,8 @@
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from gateway.schemas.billing import (INVOICE_STATUS_FILTERS, AutopayStatusSchema, BillingPaymentSchema,
-                                     InvoiceFilterArgsSchema, PaymentMethodSchema, PaymentSchema, StaffInvoiceSchema)
+                                     InvoiceFilterArgsSchema, PaymentMethodSchema, PaymentSchema, StaffInvoiceSchema,
+                                     invoice_page)
 from shared.fields import ONE_LINE, StrictBoolean, id_field, id_list, integer_field, money_field
 from shared.money import MAX_MINOR_UNITS, format_money
 
@@ -45,8 +46,7 @@ class StaffInvoiceLineSchema(Schema):
     amount = fields.Integer(metadata={"description": "quantity × unit_price, integer cents."})
 
 
-class StaffInvoiceListSchema(Schema):
-    items = fields.List(fields.Nested(StaffInvoiceSchema))
+StaffInvoiceListSchema = invoice_page(StaffInvoiceSchema, "StaffInvoiceList")
 
 
 class StaffInvoicePaymentSchema(PaymentSchema):

@@ -2,6 +2,7 @@
 their visits. Billing checks every value again; these say what the OpenAPI document promises."""
 from marshmallow import RAISE, Schema, fields, validate
 
+from gateway.schemas.common import NEXT, cursor_field, limit_field
 from gateway.schemas.portal.service_requests import OfferedServiceSchema
 from shared.fields import NOT_BLANK_LINE, Pattern, StrictBoolean, id_field, integer_field, money_field
 
@@ -106,6 +107,8 @@ class JobListArgsSchema(Strict):
     account_id = id_field(strict=False, metadata={"description": "One client's jobs (404 for no such client)."})
     status = fields.String(validate=validate.OneOf(JOB_STATUSES),
                            metadata={"description": "`unscheduled` is the waiting list."})
+    cursor = cursor_field()
+    limit = limit_field(100, 200)
 
 
 class PauseSchema(Strict):
@@ -165,6 +168,8 @@ class StaffJobSchema(Schema):
 
 class StaffJobListSchema(Schema):
     items = fields.List(fields.Nested(StaffJobSchema))
+    limit = fields.Integer()
+    next = fields.String(allow_none=True, metadata=NEXT)
 
 
 class StaffJobDetailSchema(StaffJobSchema):

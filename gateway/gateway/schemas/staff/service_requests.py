@@ -1,6 +1,7 @@
 """Staff API schemas: clients' service requests and the decision on one."""
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from gateway.schemas.common import NEXT, cursor_field, limit_field
 from gateway.schemas.portal.service_requests import ServiceRequestSchema
 from gateway.schemas.staff.jobs import time_field
 from shared.fields import id_field
@@ -30,6 +31,8 @@ class RequestDecisionSchema(Strict):
 class RequestListArgsSchema(Strict):
     status = fields.String(load_default="pending", validate=validate.OneOf(["pending", "accepted", "declined"]))
     account_id = id_field(strict=False, load_default=None)
+    cursor = cursor_field()
+    limit = limit_field(100, 200)
 
 
 class StaffServiceRequestSchema(ServiceRequestSchema):
@@ -38,3 +41,5 @@ class StaffServiceRequestSchema(ServiceRequestSchema):
 
 class RequestListSchema(Schema):
     items = fields.List(fields.Nested(StaffServiceRequestSchema))
+    limit = fields.Integer()
+    next = fields.String(allow_none=True, metadata=NEXT)

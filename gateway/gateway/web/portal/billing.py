@@ -10,6 +10,7 @@ from gateway.features.invoices import my_invoice_pdf
 from gateway.features.home import may_pay
 from gateway.files import pdf_response
 from gateway.portal_auth import client_required
+from gateway.web.paging import cursor_page
 from gateway.web.portal.billing_forms import (DONE, checkout_request, error_summary, form_problems, invoice_filters,
                                               may_manage, new_idempotency_key, page, still_processing)
 from gateway.web.portal.hosted_forms import hosted_forms, uses_hosted_forms
@@ -23,8 +24,10 @@ def render_billing(filters=None, filter_errors=None, checkout=None, problems=Non
     """Draw the Billing tab; ``checkout`` is a pay form being corrected (what was sent), else a fresh one."""
     if filters is None:
         filters, filter_errors = invoice_filters(request.args)
-    data = payments.billing_tab(filters)
-    invoices = data["invoices"] or []
+    data, cursor_errors = billing_tab_page(filters)
+    filter_errors = {**(filter_errors or {}), **cursor_errors}
+    status = 400 if cursor_errors else status
+    invoices = data["invoices"]["items"] if data["invoices"] else []
     if checkout is not None:
         selected = set(checkout["invoice_ids"])
     elif request.args.getlist("select"):
@@ -33,13 +36,25 @@ def render_billing(filters=None, filter_errors=None, checkout=None, problems=Non
         selected = {invoice["id"] for invoice in invoices}
     problems = {**(filter_errors or {}), **(problems or {})}
     return page("billing.html", status, tab="billing", data=data, features=data["summary"]["features"],
-                invoices=invoices, selected=selected,
+                invoices=invoices, next_cursor=(data["invoices"] or {}).get("next"), selected=selected,
                 selected_total=sum(invoice["balance"] for invoice in invoices if invoice["id"] in selected),
                 filter_values=request.args if request.method == "GET" else {}, filtered=len(filters) > 1,
                 checkout=checkout_form_values(checkout, data["methods"]), problems=problems,
                 summary=error_summary(problems), alert=alert, alert_title=alert_title, may_pay=may_pay(),
                 may_manage=may_manage(),
                 hosted=hosted_forms(), done=DONE.get(request.args.get("done", "")))
+
+
+def billing_tab_page(filters):
+    """Return ``(the Billing tab's data with the page of invoices the link asked for, problems with its cursor)``:
+    a cursor that is not one of this list shows the first page and says so."""
+    paged = cursor_page(**filters)
+    try:
+        return payments.billing_tab(paged), {}
+    except InvalidInput as error:
+        if "cursor" not in paged or "cursor" not in (error.fields or {}):
+            raise
+        return payments.billing_tab(filters), {"cursor": error.fields["cursor"]}
 
 
 def checkout_form_values(checkout, methods):

@@ -6,6 +6,7 @@ from flask import Blueprint, g, request
 from gateway.features import estimates
 from gateway.files import pdf_response
 from gateway.portal_auth import client_required
+from gateway.web.paging import cursor_page
 from gateway.web.portal.base import go, page
 from shared.errors import Conflict, InvalidInput
 
@@ -29,10 +30,10 @@ def may_decide():
 @blueprint.get("/estimates")
 @client_required
 def estimate_list():
-    data = estimates.my_estimates()
+    data = estimates.my_estimates(cursor_page())
     waiting = [item for item in data["items"] if item["status"] == "sent"]
     others = [item for item in data["items"] if item["status"] != "sent"]
-    return page("estimates.html", tab="estimates", waiting=waiting, others=others)
+    return page("estimates.html", tab="estimates", waiting=waiting, others=others, next_cursor=data["next"])
 
 
 def render_estimate(estimate_id, problems=None, refusal=None, note="", status=200):

@@ -35,13 +35,14 @@ def render_client_billing(client_id, errors=None, status=200):
     results = client_billing.client_billing_page(client_id)
     account = results["billing"]
     credits = [payment for payment in account["history"] if payment["unapplied"] > 0]
-    allocation = allocation_inputs(credits, results["open"])
+    allocation = allocation_inputs(credits, results["open"]["items"])
     summary = []
     if errors is not None:
         forms.show_submitted(allocation, request.form)
         summary = forms.attach_errors(allocation, errors)
     return render_template("staff/billing/client_billing.html", client=results["client"], account=account,
-                           open_invoices=results["open"], credits=credits, allocation=allocation,
+                           open_invoices=results["open"]["items"], more_open=bool(results["open"]["next"]),
+                           credits=credits, allocation=allocation,
                            summary=summary, notice=NOTICES.get(request.args.get("done", ""))), status
 
 

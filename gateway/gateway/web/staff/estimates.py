@@ -7,6 +7,7 @@ from gateway.features.clients import find_client
 from gateway.files import pdf_response
 from gateway.web import forms
 from gateway.web.forms import Field
+from gateway.web.paging import cursor_page
 from gateway.web.staff.base import staff_page
 from gateway.web.staff.billing_inputs import read_date, read_fields
 from gateway.web.staff.invoices import line_inputs, placed, read_lines, submitted_line_count
@@ -29,8 +30,9 @@ def render_client_estimates(client_id, inputs=None, lines=None, summary=(), stat
     client = find_client(client_id)
     if inputs is None:
         inputs, lines = estimate_inputs(), [line_inputs(0)]
-    found = estimates.list_estimates({"account_id": client_id})
-    return render_template("staff/estimates.html", client=client, estimates=found, inputs=inputs, lines=lines,
+    found = estimates.list_estimates(cursor_page(account_id=client_id))
+    return render_template("staff/estimates.html", client=client, estimates=found["items"],
+                           next_cursor=found["next"], inputs=inputs, lines=lines,
                            blank_line=line_inputs, summary=list(summary)), status
 
 

@@ -7,6 +7,7 @@ from gateway.features import invoices
 from gateway.features.clients import client_names, first_clients
 from gateway.web import forms
 from gateway.web.forms import Field
+from gateway.web.paging import cursor_page
 from gateway.web.staff.base import staff_page
 from gateway.web.staff.billing_inputs import client_input, read_date, read_fields, whole_number
 from shared.errors import InvalidInput, NotFound
@@ -141,15 +142,18 @@ def placed(messages, sent_from):
     return named
 
 
+NO_PAGE = {"items": [], "next": None}
+
+
 def filtered_invoices(filters_shown):
-    """Return ``(billing's filters, the invoices they find, their problems)``."""
+    """Return ``(billing's filters, the page of invoices they find, their problems)``."""
     filters, problems = read_filters(filters_shown)
     if problems:
-        return filters, [], problems
+        return filters, NO_PAGE, problems
     try:
-        return filters, invoices.list_invoices(filters), {}
+        return filters, invoices.list_invoices(cursor_page(**filters)), {}
     except InvalidInput as error:
-        return filters, [], forms.problems_of(error)
+        return filters, NO_PAGE, forms.problems_of(error)
 
 
 def render_invoices(new_invoice=None, lines=None, summary=(), status=200):
@@ -164,8 +168,9 @@ def render_invoices(new_invoice=None, lines=None, summary=(), status=200):
     if new_invoice is None:
         new_invoice = invoice_inputs(listing, request.args.get("client", ""))
         lines = [line_inputs(0)]
-    names = client_names({invoice["account_id"] for invoice in found}, listing)
-    return render_template("staff/billing/invoices.html", invoices=found, names=names, filters=filters_shown,
+    names = client_names({invoice["account_id"] for invoice in found["items"]}, listing)
+    return render_template("staff/billing/invoices.html", invoices=found["items"], next_cursor=found["next"],
+                           names=names, filters=filters_shown,
                            filtered=bool(filters), new_invoice=new_invoice, lines=lines, blank_line=line_inputs,
                            summary=list(summary), notice=None), status
 

@@ -10,6 +10,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from gateway.features import jobs
 from gateway.features.clients import find_client
 from gateway.web import forms
+from gateway.web.paging import cursor_page
 from gateway.web.staff.base import staff_page
 from gateway.web.staff.billing_inputs import WHOLE_NUMBER
 from gateway.web.staff.job_inputs import (FormField, describe_recurrence, read_status, read_window, status_inputs,
@@ -20,6 +21,7 @@ blueprint = Blueprint("jobs", __name__)
 blueprint.add_app_template_global(describe_recurrence, "recurrence")  # "Weekly", "Every 6 weeks", ...
 STATUS_FILTERS = [("", "Every status"), ("scheduled", "Scheduled"), ("paused", "Paused"),
                   ("completed", "Completed"), ("cancelled", "Cancelled"), ("unscheduled", "Waiting list")]
+WAITING_SHOWN = 200  # the newest waiting jobs; the list filtered by "Unscheduled" pages through them all
 NOTICES = {"scheduled": "Job dispatched: its visits are on the calendar.", "paused": "Job paused.",
            "resumed": "Job resumed: its visits are back on the calendar.", "cancelled": "Job cancelled.",
            "status": "The status clients read is saved.", "completed": "Visit completed.",
@@ -46,14 +48,17 @@ def render_list(filters=("", None), failed=None, status=200):
     ``(job id, errors)`` of a dispatch form to draw again as submitted."""
     wanted, client = filters
     account = {"account_id": client["id"]} if client else {}
-    waiting = jobs.list_jobs({"status": "unscheduled", **account})
-    listed = jobs.list_jobs({"status": wanted or None, **account}) if wanted != "unscheduled" else waiting
+    waiting = jobs.list_jobs({"status": "unscheduled", "limit": WAITING_SHOWN, **account} if wanted != "unscheduled"
+                             else cursor_page(status="unscheduled", limit=WAITING_SHOWN, **account))
+    listed = jobs.list_jobs(cursor_page(status=wanted or None, **account)) if wanted != "unscheduled" else waiting
+    waiting, listed, next_cursor = waiting["items"], listed["items"], listed["next"]
     dispatch = {job["id"]: window_inputs(f"dispatch-{job['id']}", "First visit", "start_on") for job in waiting}
     summary = []
     if failed:
         summary = shown_again(dispatch[failed[0]], failed[1]) if failed[0] in dispatch else \
             [(None, text) for texts in failed[1].values() for text in texts]
-    return render_template("staff/jobs/jobs.html", waiting=waiting, listed=listed, dispatch=dispatch,
+    return render_template("staff/jobs/jobs.html", waiting=waiting, listed=listed, next_cursor=next_cursor,
+                           dispatch=dispatch,
                            status_filter=wanted, status_filters=STATUS_FILTERS, client=client,
                            summary=summary, notice=notice()), status
 

@@ -37,7 +37,7 @@ def invoice_label(invoice):
 
 
 def client_invoices(client_id):
-    return invoices.list_invoices({"account_id": client_id})[:INVOICES_OFFERED]
+    return invoices.list_invoices({"account_id": client_id, "limit": INVOICES_OFFERED})["items"]
 
 
 def render_new(client, inputs, summary=(), status=200):
