@@ -63,7 +63,7 @@ def reserve_for_run(session, tenant_id, account_id, method_id, item_id, invoice_
 def known_payment(session, payment_id, values):
     """The payment row just written, as a Payment of ``session`` without reading it back.
 
-    settle() refreshes it under its lock before deciding anything, as it does every payment.
+    settle() reads it afresh under its lock before deciding anything, as it does every payment.
     """
     payment = Payment(id=payment_id, processor_charge_id=None, failure_message=None, settled_at=None, **values)
     make_transient_to_detached(payment)
