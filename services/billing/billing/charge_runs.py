@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, func, insert, select, text, update
 
 from billing.invoices import describe
 from billing.models import Autopay, ChargeRun, ChargeRunItem, Invoice, Payment, PaymentMethod
-from billing.reservation import reserve
+from billing.charge_reservation import reserve_for_run
 from billing.settlement import charge, settle
 from shared.clock import iso_utc, utcnow
 from shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -149,7 +149,10 @@ def progress(session, tenant_id, run_id, with_items=True):
 # The charge path's statements, built once: building one costs more Python than running it.
 THE_ITEM = (ChargeRunItem.run_id == bindparam("run_id"), ChargeRunItem.invoice_id == bindparam("invoice_id"))
 # populate_existing: the item may be cached from this session's earlier transaction.
-LOCK_ITEM = select(ChargeRunItem).where(*THE_ITEM).with_for_update().execution_options(populate_existing=True)
+# The item's id and state, locked: a plain row, as its end is written by END_ITEM rather than the ORM.
+LOCK_ITEM = select(ChargeRunItem.id, ChargeRunItem.state).where(*THE_ITEM).with_for_update()
+END_ITEM = (update(ChargeRunItem.__table__).where(ChargeRunItem.__table__.c.id == bindparam("item_id"))
+            .values(state=bindparam("state"), message=bindparam("message"), updated_at=bindparam("now")))
 # The item, locked, with its account's autopay enrolment and payment method: reserve() then
 # finds the method in the session instead of reading it again.
 LOCK_ITEM_TO_CHARGE = (
@@ -167,7 +170,7 @@ MARK_RUN_FINISHED = (
 
 
 def lock_item(session, run_id, invoice_id):
-    return session.scalar(LOCK_ITEM, {"run_id": run_id, "invoice_id": invoice_id})
+    return session.execute(LOCK_ITEM, {"run_id": run_id, "invoice_id": invoice_id}).one()
 
 
 def charge_item(session, outbox, processor, tenant_id, run_id, invoice_id):
@@ -181,18 +184,12 @@ def charge_item(session, outbox, processor, tenant_id, run_id, invoice_id):
         try:
             if autopay is None or not autopay.enrolled or autopay.payment_method_id is None:
                 raise PermissionDenied("The account is no longer on autopay.")
-            payment, method = reserve(
-                session, tenant_id, autopay.account_id, f"run{run_id}-invoice{invoice_id}",
-                {"invoice_ids": [invoice_id], "payment_method_id": autopay.payment_method_id,
-                 "new_method": None, "amount": None, "credit": 0, "confirm_over_limit": True},
-                {"allow_partial_payments": False, "allow_credit_at_checkout": False,
-                 "over_limit_action": "warn", "card_max_payment": 0, "ach_max_payment": 0},
-                source="autopay")
+            payment, method = reserve_for_run(session, tenant_id, autopay.account_id, autopay.payment_method_id,
+                                              item.id, invoice_id, f"run{run_id}-invoice{invoice_id}")
         except (Conflict, NotFound, PermissionDenied, InvalidInput) as error:
             session.rollback()
             return finish(session, run_id, invoice_id, "failed", error.message)
-        item.state, item.payment_id, item.updated_at = "charging", payment.id, utcnow()
-        session.commit()
+        session.commit()  # the item is charging: reserve_for_run marked it
     else:  # charging: a previous delivery reserved and may have charged before dying
         payment = session.get(Payment, item.payment_id, with_for_update=True, populate_existing=True)
         if payment.status != "pending":
@@ -228,8 +225,8 @@ def finish(session, run_id, invoice_id, state, message, item=None):
         session.commit()
         return item.state
     now = utcnow()
-    item.state, item.message, item.updated_at = state, message, now
-    session.execute(MARK_RUN_FINISHED, {"run_id": run_id, "now": now})  # after the item's UPDATE (autoflush)
+    session.connection().execute(END_ITEM, {"item_id": item.id, "state": state, "message": message, "now": now})
+    session.execute(MARK_RUN_FINISHED, {"run_id": run_id, "now": now})  # after the item's UPDATE
     session.commit()
     return state
 

@@ -40,6 +40,9 @@ def payment_event(session, payment, covered=(), message=None, actor=None):
             "message": message, "receipt_to": payment.receipt_to, "actor": actor}
 
 
+# The payment read afresh under its lock (what session.refresh() does, with a statement built once).
+LOCK_PAYMENT = (select(Payment).where(Payment.id == bindparam("payment_id")).with_for_update()
+                .execution_options(populate_existing=True))
 THE_PAYMENTS_ALLOCATIONS = or_(Allocation.payment_id == bindparam("payment_id"),
                                Allocation.checkout_payment_id == bindparam("payment_id"))
 # The invoices a payment covers, locked in id order as reservation.lock_invoices() does, and read afresh.
@@ -62,7 +65,7 @@ def settle(session, outbox, payment, status, charge_id, message, actor=None, ori
     Return the invoices it covers, as they are now.
     """
     # The payment first: recovery (recovery.py) may be settling it at this very moment.
-    session.refresh(payment, with_for_update=True)
+    session.scalars(LOCK_PAYMENT, {"payment_id": payment.id}).one()
     # The invoices were loaded by reserve() and may have changed since (another partial payment):
     # lock them and read them afresh.
     invoices = {row.id: row for row in session.scalars(LOCK_COVERED_INVOICES, {"payment_id": payment.id})}
@@ -122,7 +125,7 @@ def give_back(session, payment, invoices, allocations):
 
 def settle_prepayment(session, outbox, payment, status, charge_id, message, auto_apply, actor=None, origin=None):
     """Record a prepayment's outcome: a succeeded one becomes credit, applied to open invoices when ``auto_apply``."""
-    session.refresh(payment, with_for_update=True)  # recovery may be settling it at this very moment
+    session.scalars(LOCK_PAYMENT, {"payment_id": payment.id}).one()  # recovery may be settling it at this moment
     if payment.status != "pending":
         return
     payment.processor_charge_id, payment.settled_at = charge_id, utcnow()

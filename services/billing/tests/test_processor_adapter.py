@@ -2,6 +2,7 @@
 import datetime
 import http.server
 import json
+import socket
 import threading
 import urllib.request
 
@@ -166,6 +167,49 @@ def test_a_404_that_is_not_the_processors_does_not_mean_no_charge(impostor, monk
     processor = SandboxProcessor(f"http://127.0.0.1:{impostor.server_port}", SECRET, timeout=2)
     with pytest.raises(ProcessorError):
         processor.find_charge("k")
+
+
+class _KeptAlive(http.server.BaseHTTPRequestHandler):
+    """A processor that keeps connections open, and forgets them all (its idle timeout) when told to."""
+
+    protocol_version = "HTTP/1.1"
+    requests, connections, open_sockets = [], set(), []
+
+    def setup(self):
+        super().setup()
+        type(self).open_sockets.append(self.connection)
+
+    def do_POST(self):
+        key = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["idempotency_key"]
+        type(self).requests.append(key)
+        type(self).connections.add(self.client_address)
+        body = json.dumps({"id": f"ch_{key}", "status": "succeeded", "message": "The charge succeeded."}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_connections_are_kept_and_one_the_processor_closed_is_replaced_without_a_second_charge():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _KeptAlive)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        processor = SandboxProcessor(f"http://127.0.0.1:{server.server_port}", SECRET, timeout=2)
+        assert [processor.charge("tok_x", 100, "usd", key).charge_id for key in ("a", "b")] == ["ch_a", "ch_b"]
+        assert len(_KeptAlive.connections) == 1 and len(processor.idle) == 1
+        for sock in _KeptAlive.open_sockets:  # the processor drops its idle connections
+            sock.shutdown(socket.SHUT_RDWR)
+        assert processor.charge("tok_x", 100, "usd", "c").succeeded
+        assert _KeptAlive.requests == ["a", "b", "c"] and len(_KeptAlive.connections) == 2
+        processor.close()
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_processor_from_env(monkeypatch, sandbox_url, sandbox_app):
