@@ -92,8 +92,17 @@ def seed_demo(broker_uri, mailbox_url):
 SEALING_SERVICES = tuple(filter(holds_secrets, SERVICES))  # the only ones given MESSAGE_SECRETS_KEYS
 
 
+def lean_settings():
+    """Settings that keep the stack's memory down on this one machine (bench/stack_memory.py measures it)."""
+    # eventlet's green DNS resolver (dnspython and what it loads: ~8 MB a process) is for resolving names without
+    # blocking the loop; every address here is this machine's, and the gateway (threads) never uses it.
+    # glibc gives each thread its own malloc arenas: the gateway's threads would keep memory in several each.
+    return {"EVENTLET_NO_GREENDNS": os.environ.get("EVENTLET_NO_GREENDNS", "yes"),
+            "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2")}
+
+
 def programs(uris, mailbox, log_dir, host, port):
-    python, base = sys.executable, dict(os.environ)
+    python, base = sys.executable, {**os.environ, **lean_settings()}
     sealing = {"MESSAGE_SECRETS_KEYS": base.pop("MESSAGE_SECRETS_KEYS")}
 
     def program(name, command, ready=None, **extra):
