@@ -99,22 +99,41 @@ def label(pid):
     return " ".join(Path(word).name for word in words[:2])
 
 
-def broker_pids():
-    pids = []
+def listening_inodes(port):
+    """The socket inodes listening on TCP ``port`` (Linux /proc/net/tcp and tcp6)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except FileNotFoundError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
+                inodes.add(fields[9])
+    return inodes
+
+
+def broker_pids(port):
+    """The RabbitMQ node serving ``port`` (the machine may run other nodes): its beam.smp and its children."""
+    wanted = {f"socket:[{inode}]" for inode in listening_inodes(port)}
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "comm").read_text().strip() == BROKER:
-                    pids += tree(int(entry.name))
-            except (FileNotFoundError, ProcessLookupError):
-                pass
-    return pids
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() != BROKER:
+                continue
+            if any(os.readlink(fd) in wanted for fd in (entry / "fd").iterdir()):
+                return tree(int(entry.name))
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return []
 
 
-def measure(stack_pid):
+def measure(stack_pid, amqp_port):
     """One row per process: (name, RSS kB, PSS kB)."""
     rows = [(label(pid), *memory_kb(pid)) for pid in tree(stack_pid)]
-    rows += [(f"RabbitMQ {label(pid)}", *memory_kb(pid)) for pid in broker_pids()]
+    rows += [(f"RabbitMQ {label(pid)}", *memory_kb(pid)) for pid in broker_pids(amqp_port)]
     return rows
 
 
@@ -174,7 +193,7 @@ def benchmark(args):
         slug, signed_in = prepare(rpc, databases, passports, args.clients, args.invoices)
         print(f"stack up (vhost {vhost.name}); {args.clients} clients load Home for {args.seconds:g} s", flush=True)
         home_load(port, slug, signed_in, args.seconds)
-        report(measure(stack.pid), os.getloadavg())
+        report(measure(stack.pid, vhost.port), os.getloadavg())
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, signal.SIG_IGN)
