@@ -38,6 +38,7 @@ from portico_testing import Databases, Passports, ServiceProcess, Vhost, wait_fo
 from portico_testing.inprocess import operator, staff as staff_member, visitor  # noqa: E402
 
 from bench.home_page import PASSWORD, SECRETS_KEY, cpu_seconds, invitation_token, percentile  # noqa: E402
+from bench.interrupts import run_interruptibly  # noqa: E402
 
 SERVICES = ("accounts", "tickets", "notifications")
 TARGET_P99_MS = 100.0
@@ -159,8 +160,6 @@ def stages(databases, returned, sequences):
             moments = [returned[number][1], sent_at, claimed[event_id], written[event_id]]
             for index in range(3):
                 found[index].append((moments[index + 1] - moments[index]).total_seconds())
-            if os.environ.get("DEBUG_STAGES"):
-                print(number, [m.strftime("%S.%f") for m in moments])
     return [sorted(values) for values in found]
 
 
@@ -180,6 +179,28 @@ def _utc(moment):
 
 def latencies(returned, seen, sequences):
     return sorted(seen[number] - returned[number][0] for number in sequences if number in returned and number in seen)
+
+
+def measure(args, rpc, databases, services, watcher, contexts, category_id):
+    """Offer the actions (a warm-up, then the measured ones), wait for their alerts and report."""
+    returned, errors = {}, []
+    print(f"{args.backend}: {args.rate:g} actions/s (tickets opened by {args.clients} clients), "
+          f"{args.warmup:g} s warm-up + {args.seconds:g} s measured, alerts read every {args.poll_ms:g} ms",
+          flush=True)
+    load_before = os.getloadavg()
+    warm = offer(rpc, contexts, category_id, args.rate, args.warmup, 0, returned, errors)
+    cpu_before, started = {s.target: cpu_seconds(s.process.pid) for s in services}, time.perf_counter()
+    measured = offer(rpc, contexts, category_id, args.rate, args.seconds, warm, returned, errors)
+    busy = time.perf_counter() - started
+    used = {s.target: cpu_seconds(s.process.pid) - cpu_before[s.target] for s in services}
+    print("service CPU per action (share of one core): " + ", ".join(
+        f"{name} {seconds * 1000 / measured:.1f} ms ({seconds / busy:.0%})" for name, seconds in used.items()))
+    sequences = range(warm, warm + measured)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(n in returned and n not in watcher.seen for n in sequences):
+        time.sleep(0.05)
+    report(latencies(returned, watcher.seen, sequences), measured, watcher, errors, load_before, os.getloadavg())
+    report_stages(stages(databases, returned, sequences))
 
 
 def benchmark(args):
@@ -205,25 +226,7 @@ def benchmark(args):
         staff, contexts, category_id = prepare(rpc, databases, passports, args.clients)
         watcher = Watcher(rpc, staff, args.poll_ms / 1000)
         watcher.start()
-        returned, errors = {}, []
-        print(f"{args.backend}: {args.rate:g} actions/s (tickets opened by {args.clients} clients), "
-              f"{args.warmup:g} s warm-up + {args.seconds:g} s measured, alerts read every {args.poll_ms:g} ms",
-              flush=True)
-        load_before = os.getloadavg()
-        warm = offer(rpc, contexts, category_id, args.rate, args.warmup, 0, returned, errors)
-        cpu_before, started = {s.target: cpu_seconds(s.process.pid) for s in services}, time.perf_counter()
-        measured = offer(rpc, contexts, category_id, args.rate, args.seconds, warm, returned, errors)
-        sequences = range(warm, warm + measured)
-        busy = time.perf_counter() - started
-        print("service CPU per action (share of one core): " + ", ".join(
-            f"{s.target} {(cpu_seconds(s.process.pid) - cpu_before[s.target]) * 1000 / measured:.1f} ms "
-            f"({(cpu_seconds(s.process.pid) - cpu_before[s.target]) / busy:.0%})" for s in services))
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and any(n in returned and n not in watcher.seen for n in sequences):
-            time.sleep(0.05)
-        report(latencies(returned, watcher.seen, sequences), measured, watcher, errors,
-               load_before, os.getloadavg())
-        report_stages(stages(databases, returned, sequences))
+        measure(args, rpc, databases, services, watcher, contexts, category_id)
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, signal.SIG_IGN)
@@ -271,10 +274,6 @@ def report_stages(found):
             print(f"  {name:<52} {percentile(values, 0.5) * 1000:7.1f} / {percentile(values, 0.99) * 1000:7.1f}")
 
 
-def _interrupt(_signum, _frame):
-    raise KeyboardInterrupt
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rate", type=float, default=20.0, help="client actions per second (default 20)")
@@ -287,14 +286,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.rate <= 0 or args.seconds <= 0 or args.clients < 1 or args.poll_ms < 0 or args.warmup < 0:
         parser.error("--rate, --seconds and --clients must be positive")
-    signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        benchmark(args)
-    except KeyboardInterrupt:
-        print("\ninterrupted; services stopped, databases and vhost deleted", file=sys.stderr)
-        return 130
-    return 0
-
+    return run_interruptibly(benchmark, args, "services stopped, databases and vhost deleted")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -30,6 +30,7 @@ from gateway.rpc import RpcClient  # noqa: E402
 from portico_testing import Databases, Passports, Vhost, free_port, wait_for  # noqa: E402
 
 from bench.home_page import SECRETS_KEY, Client, drive, percentile, prepare, stop, wait_http  # noqa: E402
+from bench.interrupts import run_interruptibly  # noqa: E402
 
 TARGET_MB = 800.0
 BROKER = "beam.smp"
@@ -209,10 +210,6 @@ def benchmark(args):
         var_dir.cleanup()
 
 
-def _interrupt(_signum, _frame):
-    raise KeyboardInterrupt
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=30.0, help="seconds of Home load (default 30)")
@@ -222,14 +219,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.seconds <= 0 or args.clients < 1 or args.invoices < 1:
         parser.error("--seconds, --clients and --invoices must be positive")
-    signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        benchmark(args)
-    except KeyboardInterrupt:
-        print("\ninterrupted; the stack stopped, the vhost deleted", file=sys.stderr)
-        return 130
-    return 0
-
+    return run_interruptibly(benchmark, args, "the stack stopped, the vhost deleted")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -6,7 +6,7 @@ file's age, so every instance is judged by itself, never by whichever replica an
 from nameko.messaging import QueueConsumer
 
 from shared.db import is_reachable, service_engine
-from shared.heartbeat_files import STALE_AFTER_SECONDS, beat_age, heartbeat_file  # noqa: F401 - their home before
+from shared.heartbeat_files import heartbeat_file
 from shared.loops import BackgroundLoop
 
 INTERVAL_SECONDS = 2.0
