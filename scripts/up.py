@@ -15,12 +15,12 @@ import time
 import urllib.request
 from pathlib import Path
 
-from shared.broker_users import PROCESSES, ensure_local_users  # noqa: E402
-from shared.config import DEFAULT_AMQP_URI, env, var_dir  # noqa: E402
-from shared.heartbeat_files import beat_age  # noqa: E402
-from shared.passport import new_key  # noqa: E402
-from shared.sealing import holds_secrets, new_key as new_sealing_key  # noqa: E402
-from shared.supervisor import Program, Supervisor  # noqa: E402
+from shared.broker_users import PROCESSES, ensure_local_users
+from shared.config import DEFAULT_AMQP_URI, env, var_dir
+from shared.heartbeat_files import beat_age
+from shared.passport import new_key
+from shared.sealing import holds_secrets, new_key as new_sealing_key
+from shared.supervisor import Program, Supervisor
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("accounts", "billing", "tickets", "notifications")
