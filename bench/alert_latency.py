@@ -37,8 +37,9 @@ from gateway.rpc import RpcClient  # noqa: E402
 from portico_testing import Databases, Passports, ServiceProcess, Vhost, wait_for  # noqa: E402
 from portico_testing.inprocess import operator, staff as staff_member, visitor  # noqa: E402
 
-from bench.home_page import PASSWORD, SECRETS_KEY, cpu_seconds, invitation_token, percentile  # noqa: E402
-from bench.interrupts import run_interruptibly  # noqa: E402
+from bench.home_page import cpu_seconds, percentile  # noqa: E402
+from bench.portal_clients import PASSWORD, SECRETS_KEY, signed_in_client  # noqa: E402
+from bench.running import keep_logs, run_interruptibly  # noqa: E402
 
 SERVICES = ("accounts", "tickets", "notifications")
 TARGET_P99_MS = 100.0
@@ -50,7 +51,6 @@ def prepare(rpc, databases, passports, clients):
 
     Returns the owner's call context, one call context per client and the category clients may choose.
     """
-    from accounts.models import platform as accounts_tables
     from accounts.passports import for_client
 
     slug = f"alerts-{secrets.token_hex(3)}"
@@ -64,13 +64,8 @@ def prepare(rpc, databases, passports, clients):
     contexts = []
     try:
         for number in range(clients):
-            email = f"client{number}@{slug}.example"
-            client = rpc.call("accounts", "create_client", {"name": f"Client {number:02d}", "email": email},
-                              context=staff)
-            rpc.call("accounts", "invite_clients", [client["id"]], context=staff)
-            token = invitation_token(engine, accounts_tables.outbox, email)
-            session = rpc.call("accounts", "accept_invitation", token, {"password": PASSWORD},
-                               context=passports.context(visitor(tenant["id"])))
+            _, session = signed_in_client(rpc, passports, engine, tenant["id"], staff, f"Client {number:02d}",
+                                          f"client{number}@{slug}.example")
             answer = rpc.call("accounts", "resolve_client_session", session["token"],
                               context=passports.context(visitor(tenant["id"])))
             contexts.append(passports.context(for_client(tenant["id"], answer)))
@@ -236,10 +231,7 @@ def benchmark(args):
         for service in services:
             service.stop()
         if args.keep_logs:
-            kept = Path(tempfile.mkdtemp(prefix="portico-bench-logs-"))
-            for path in Path(log_dir.name).glob("*.log"):
-                path.replace(kept / path.name)
-            print(f"logs kept in {kept}")
+            keep_logs(log_dir.name)
         if rpc is not None:
             rpc.close()
         if databases is not None:

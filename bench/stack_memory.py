@@ -30,7 +30,7 @@ from gateway.rpc import RpcClient  # noqa: E402
 from portico_testing import Databases, Passports, Vhost, free_port, wait_for  # noqa: E402
 
 from bench.home_page import SECRETS_KEY, Client, drive, percentile, prepare, stop, wait_http  # noqa: E402
-from bench.interrupts import run_interruptibly  # noqa: E402
+from bench.running import keep_logs, run_interruptibly  # noqa: E402
 
 TARGET_MB = 800.0
 BROKER = "beam.smp"
@@ -203,10 +203,7 @@ def benchmark(args):
         stop(stack)  # up.py stops its supervisor's programs on SIGTERM
         vhost.delete()
         if args.keep_logs:
-            kept = Path(tempfile.mkdtemp(prefix="portico-bench-logs-"))
-            for path in logs.glob("*.log"):
-                path.replace(kept / path.name)
-            print(f"logs kept in {kept}")
+            keep_logs(logs)
         var_dir.cleanup()
 
 
