@@ -6,24 +6,21 @@ its own; waits until /healthz is green, seeds the demo business and prints the U
 logins. Logs go to var/log/.
 """
 import argparse
+import json
 import os
 import signal
+import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from seed_demo import logins, seed_over_broker  # noqa: E402
-
-
-from shared.broker_users import PROCESSES, ensure_local_users  # noqa: E402
-from shared.config import DEFAULT_AMQP_URI, env, var_dir  # noqa: E402
-from shared.heartbeat import beat_age  # noqa: E402
-from shared.passport import new_key  # noqa: E402
-from shared.sealing import holds_secrets, new_key as new_sealing_key  # noqa: E402
-from shared.supervisor import Program, Supervisor  # noqa: E402
+from shared.broker_users import PROCESSES, ensure_local_users
+from shared.config import DEFAULT_AMQP_URI, env, var_dir
+from shared.heartbeat_files import beat_age
+from shared.passport import new_key
+from shared.sealing import holds_secrets, new_key as new_sealing_key
+from shared.supervisor import Program, Supervisor
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("accounts", "billing", "tickets", "notifications")
@@ -79,11 +76,33 @@ def inbound_settings():
             "INBOUND_MAIL_DOMAIN": env("INBOUND_MAIL_DOMAIN", "reply.portico.localhost")}
 
 
+# The demo is seeded by a child process: what seeding loads (the RPC client and its libraries) then leaves with it,
+# instead of staying resident in this supervisor for as long as the system runs.
+SEED = ("import json, sys; from seed_demo import logins, seed_over_broker; "
+        "print(json.dumps({'tenant': seed_over_broker(*sys.argv[1:]), 'logins': logins()}))")
+
+
+def seed_demo(broker_uri, mailbox_url):
+    """Seed the demo business (scripts/seed_demo.py) in a child process; return its tenant and the demo logins."""
+    done = subprocess.run([sys.executable, "-c", SEED, broker_uri, mailbox_url], cwd=Path(__file__).resolve().parent,
+                          stdout=subprocess.PIPE, check=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 SEALING_SERVICES = tuple(filter(holds_secrets, SERVICES))  # the only ones given MESSAGE_SECRETS_KEYS
 
 
+def lean_settings():
+    """Settings that keep the stack's memory down on this one machine (bench/stack_memory.py measures it)."""
+    # eventlet's green DNS resolver (dnspython and what it loads: ~8 MB a process) is for resolving names without
+    # blocking the loop; every address here is this machine's, and the gateway (threads) never uses it.
+    # glibc gives each thread its own malloc arenas: the gateway's threads would keep memory in several each.
+    return {"EVENTLET_NO_GREENDNS": os.environ.get("EVENTLET_NO_GREENDNS", "yes"),
+            "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2")}
+
+
 def programs(uris, mailbox, log_dir, host, port):
-    python, base = sys.executable, dict(os.environ)
+    python, base = sys.executable, {**os.environ, **lean_settings()}
     sealing = {"MESSAGE_SECRETS_KEYS": base.pop("MESSAGE_SECRETS_KEYS")}
 
     def program(name, command, ready=None, **extra):
@@ -138,12 +157,13 @@ def stop_from_pid_file():
     return 0
 
 
-def print_welcome(url, tenant, mailbox, began, log_dir):
+def print_welcome(url, seeded, mailbox, began, log_dir):
+    tenant = seeded["tenant"]
     print(f"\nPortico is up in {time.monotonic() - began:.1f} s: {url}")
     print(f"  Demo business: {tenant['display_name']}")
     print(f"  Staff sign-in: {url}/staff/sign-in")
     print(f"  Client portal: {url}/p/{tenant['slug']}/")
-    for role, email, password in logins():
+    for role, email, password in seeded["logins"]:
         print(f"  {role}: {email} / {password}")
     print(f"  API docs:      {url}/api/docs      Health: {url}/healthz")
     print(f"  Payments:      http://{env('SANDBOX_PROCESSOR_HOST', '127.0.0.1')}:"
@@ -204,7 +224,7 @@ def main():
         PID_FILE.unlink(missing_ok=True)
         return 1
     mailbox_url = f"http://{mailbox['MAILBOX_HOST']}:{mailbox['MAILBOX_HTTP_PORT']}"
-    print_welcome(url, seed_over_broker(uris["operator"], mailbox_url), mailbox, began, log_dir)
+    print_welcome(url, seed_demo(uris["operator"], mailbox_url), mailbox, began, log_dir)
     supervisor.wait()  # returns only once it gave up on a process, which it has reported
     print("Stopping Portico.", file=sys.stderr)
     supervisor.stop()

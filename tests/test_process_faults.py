@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, func, select
 
 from portico_testing import ROOT, TcpLink, Vhost, wait_for
 from portico_testing.burst import RpcBurst
-from shared.heartbeat import beat_age
+from shared.heartbeat_files import beat_age
 from shared.supervisor import Program, Supervisor
 from tests.ledger_service import Base, Entry, Run
 

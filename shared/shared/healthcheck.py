@@ -6,7 +6,7 @@ broker and its database answers. Only the instance on this host (container) is l
 import argparse
 import sys
 
-from shared.heartbeat import STALE_AFTER_SECONDS, beat_age, heartbeat_file
+from shared.heartbeat_files import STALE_AFTER_SECONDS, beat_age, heartbeat_file
 
 
 def main(argv=None):

@@ -3,32 +3,14 @@
 ``python -m shared.healthcheck <service>`` (compose's check) and ``make up``'s supervisor read the
 file's age, so every instance is judged by itself, never by whichever replica answers a ping.
 """
-import time
-from pathlib import Path
-
 from nameko.messaging import QueueConsumer
 
-from shared.config import env, var_dir
 from shared.db import is_reachable, service_engine
+from shared.heartbeat_files import heartbeat_file
 from shared.loops import BackgroundLoop
 
 INTERVAL_SECONDS = 2.0
 FIRST_BEAT_POLL_SECONDS = 0.2  # until the first beat, so whoever waits for the instance learns it is up soon
-STALE_AFTER_SECONDS = 15.0
-
-
-def heartbeat_file(service, folder=None):
-    """Where ``service``'s instance keeps its heartbeat: ``folder``, ``PORTICO_HEARTBEAT_DIR`` or var/run."""
-    return Path(folder or env("PORTICO_HEARTBEAT_DIR") or var_dir() / "run") / f"{service}.heartbeat"
-
-
-def beat_age(service, since=0.0, folder=None):
-    """Seconds since ``service``'s last heartbeat written after ``since`` (epoch seconds); None if there is none."""
-    try:
-        written = heartbeat_file(service, folder).stat().st_mtime
-    except FileNotFoundError:
-        return None
-    return time.time() - written if written >= since else None
 
 
 def consuming(container):

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from shared import config
 from shared.context import REQUEST_ID_KEY
 from shared.clock import utcnow
+from shared.confirms import ConfirmingPublisher
 from shared.db import service_engine
 from shared.events import CONTRACTS, dead_letter_queue, direct_exchange, retry_tier, subscriber_queue
 from shared.loops import BackgroundLoop
@@ -204,23 +205,27 @@ class Relay:
         self.source = source
         self.exchange = get_event_exchange(source, {})
         self.amqp_uri = amqp_uri
-        self.connection = None
+        self.publisher = None
 
-    def _connection(self):
-        if self.connection is None:
+    def _publisher(self):
+        if self.publisher is None:
             connection = broker_connection(self.amqp_uri)
-            connection.ensure_connection(max_retries=1)
-            declare_topology(connection, self.source)
-            self.connection = connection
-        return self.connection
+            try:
+                connection.ensure_connection(max_retries=1)
+                declare_topology(connection, self.source)
+                self.publisher = ConfirmingPublisher(connection)
+            except Exception:
+                connection.release()
+                raise
+        return self.publisher
 
     def close(self):
-        if self.connection is not None:
+        if self.publisher is not None:
             try:
-                self.connection.release()
+                self.publisher.connection.release()
             except Exception:
                 pass
-            self.connection = None
+            self.publisher = None
 
     def publish_pending(self, batch=200):
         """Publish up to ``batch`` pending events; return how many were sent."""
@@ -234,14 +239,18 @@ class Relay:
             query = query.with_for_update(skip_locked=True)
         with Session(self.engine) as session:
             rows = session.execute(query).all()
+            if not rows:
+                return 0
             if not locking:
                 session.rollback()
             sent = []
             try:
-                for row in rows:
-                    publish_confirmed(self._connection(), row.body, self.exchange, row.event_type,
-                                      row.headers, message_id=row.event_id)
-                    sent.append(row.id)
+                publisher = self._publisher()
+                try:  # in a row, then one wait for all the confirms (shared/confirms.py)
+                    publisher.publish_all([(row.body, self.exchange.name, row.event_type, row.headers, row.event_id)
+                                           for row in rows])
+                finally:
+                    sent = [row.id for row in rows[:publisher.confirmed]]
             except Exception:
                 self.close()
                 raise

@@ -1,7 +1,12 @@
 """Invoice and estimate PDFs with fpdf2: a plain, printable page each."""
-from fpdf import FPDF
-
 from shared.money import format_money
+
+
+def _letter():
+    """A new Letter-sized document. fpdf2 is imported with the first PDF, not at start-up: it adds about 20 MB
+    to the process, which most billing instances, rendering no PDF, would hold for nothing."""
+    from fpdf import FPDF
+    return FPDF(format="Letter")
 
 
 def _text(value):
@@ -25,7 +30,7 @@ def stamp_void(pdf):
 def render_invoice(invoice, business_name, account_name=None):
     """Return the PDF bytes of ``invoice`` (as produced by invoices.describe with lines)."""
     void = invoice.get("status") == "void"
-    pdf = FPDF(format="Letter")
+    pdf = _letter()
     pdf.set_title(f"Invoice {invoice['number']}" + (" (VOID)" if void else ""))
     pdf.set_author(_text(business_name))
     pdf.add_page()
@@ -110,7 +115,7 @@ def _estimate_decision(pdf, estimate):
 
 def render_estimate(estimate, business_name, account_name=None):
     """Return the PDF bytes of ``estimate`` (as produced by estimates.describe with lines)."""
-    pdf = FPDF(format="Letter")
+    pdf = _letter()
     pdf.set_title(f"Estimate {estimate['number']}")
     pdf.set_author(_text(business_name))
     pdf.add_page()

@@ -34,7 +34,6 @@ from sqlalchemy.orm import Session
 from notifications.mailbox import secret_binding
 from notifications.models import Message
 from notifications.sms import SMS_TIMEOUT_SECONDS, SmsNotSent, SmsProvider
-from notifications.sms_twilio import TwilioSettings, TwilioSmsProvider
 from shared.clock import utcnow
 from shared.config import env
 from shared.sealing import Unsealable
@@ -202,6 +201,8 @@ def sms_provider(name, url=None, twilio=None):
     if name == "http":
         return HttpSmsProvider(url)
     if name == "twilio":
+        # Imported only here: Twilio's client library is a few MB that no other provider needs.
+        from notifications.sms_twilio import TwilioSettings, TwilioSmsProvider
         return TwilioSmsProvider(twilio or TwilioSettings.from_env(), SMS_TIMEOUT_SECONDS)
     return OutboxSmsProvider()
 
