@@ -107,11 +107,14 @@ def recorded(system, monkeypatch):
 
 
 def test_the_page_asks_each_service_once(system, home, monkeypatch):
-    """Every panel and the tab bar, one request per service."""
+    """Every panel and the tab bar, one request per service (accounts' answers are kept by the gateway's caches
+    once a page asked them: it may not be asked at all)."""
+    home.html()
     asked = recorded(system, monkeypatch)
     html = home.html()
     assert "Total due" in html and 'id="open-tickets-panel"' in html and "Notifications" in home.tabs(html)
-    assert sorted(service for service, _ in asked) == ["accounts", "billing", "notifications", "tickets"], asked
+    services = sorted(service for service, _ in asked)
+    assert sorted(set(services)) == services and {"billing", "notifications", "tickets"} <= set(services), asked
 
 
 def test_another_page_asks_its_tab_bar_with_its_own_calls(system, home, monkeypatch):
