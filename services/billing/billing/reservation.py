@@ -41,7 +41,10 @@ def pending_payment(session, tenant_id, account_id, key, kind, source, method, a
 
 
 def reserve(session, tenant_id, account_id, key, values, settings, source="portal"):
-    """Lock, check and reserve the invoices of ``values`` (PayInvoicesSchema); return the pending payment and method."""
+    """Lock, check and reserve the invoices of ``values`` (PayInvoicesSchema); return the pending payment and method.
+
+    A charge run's charge takes a narrower copy of this path (charge_reservation.reserve_for_run): a rule added
+    here that applies to autopay belongs there too."""
     invoices = lock_invoices(session, tenant_id, account_id, values["invoice_ids"])
     unpaid = [invoice for invoice in invoices if invoice.status == "open" and invoice.balance > 0]
     if len(unpaid) != len(invoices):
