@@ -42,6 +42,7 @@ from alembic.config import Config  # noqa: E402
 from sqlalchemy import create_engine, func, insert, select  # noqa: E402
 
 from billing.models import Autopay, ChargeRun, ChargeRunItem, Invoice, PaymentMethod  # noqa: E402
+from bench.running import run_interruptibly  # noqa: E402
 from gateway.rpc import RpcClient  # noqa: E402
 from shared.events import subscriber_queue  # noqa: E402
 from portico_testing import Databases, Passports, ServiceProcess, Vhost, free_port, wait_for  # noqa: E402
@@ -281,10 +282,6 @@ def report(results, args):
     print("(on a busy machine read the CPU figure with the load average: CPU time per charge grows with it)")
 
 
-def _interrupt(_signum, _frame):
-    raise KeyboardInterrupt
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--invoices", type=int, default=1_000,
@@ -305,13 +302,7 @@ def main(argv=None):
     if args.invoices < 1 or args.accounts < 1 or args.scaling_invoices < 0 or min(
             args.latency_ms, args.scaling_latency_ms) < 0:
         parser.error("--invoices and --accounts must be positive, the others not negative")
-    signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        benchmark(args)
-    except KeyboardInterrupt:
-        print("\ninterrupted; the services were stopped, the databases and the vhost deleted", file=sys.stderr)
-        return 130
-    return 0
+    return run_interruptibly(benchmark, args, "the services were stopped, the databases and the vhost deleted")
 
 
 if __name__ == "__main__":

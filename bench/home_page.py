@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 from bench.home_load import Client, cpu_seconds, drive, gunicorn, offer, percentile, stop, wait_http  # noqa: E402
 # PASSWORD and invitation_token too: other benches take the Home load and its data from here.
 from bench.home_setup import PASSWORD, SECRETS_KEY, invitation_token, prepare  # noqa: E402,F401
+from bench.running import run_interruptibly  # noqa: E402
 from gateway.rpc import RpcClient  # noqa: E402
 from portico_testing import Databases, Passports, ServiceProcess, Vhost, free_port, wait_for  # noqa: E402
 
@@ -233,10 +234,6 @@ def verdict(name, measured, comparison, target, unit, note=""):
           f"{'met' if met else 'NOT met'}")
 
 
-def _interrupt(_signum, _frame):
-    raise KeyboardInterrupt
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="closed-loop seconds per side (default 10)")
@@ -254,13 +251,7 @@ def main(argv=None):
     if min(args.seconds, args.rounds, args.clients, args.invoices, args.rate, args.open_seconds) <= 0 \
             or args.warmup < 0:
         parser.error("--seconds, --rounds, --clients, --invoices, --rate and --open-seconds must be positive")
-    signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        benchmark(args)
-    except KeyboardInterrupt:
-        print("\ninterrupted; servers and services stopped, databases and vhost deleted", file=sys.stderr)
-        return 130
-    return 0
+    return run_interruptibly(benchmark, args, "servers and services stopped, databases and vhost deleted")
 
 
 if __name__ == "__main__":
