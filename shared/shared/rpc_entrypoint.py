@@ -13,6 +13,12 @@ An answer is published once the worker is done, on the channel the call came in 
 acknowledged (``publish_answer``). It goes as a transient message, since nobody reads an answer after a broker
 restart, and without a publisher confirm (nameko waited for one, a round trip to the broker for every answer):
 the acknowledgement that follows it on the same connection cannot reach the broker without it.
+
+That channel belongs to the queue consumer's greenthread, which alone may read its socket: the answer is sent as a
+bare ``Basic.Publish`` write, as an acknowledgement is. py-amqp's ``basic_publish`` first drains the socket
+(``drain_events(timeout=0)``, to notice a blocked connection); from a worker, that read could take the reply the
+consumer was waiting for while it set up its queues, leaving the service deaf to its events until the next
+heartbeat.
 """
 import inspect
 import logging
@@ -21,6 +27,7 @@ import sys
 
 import amqp
 import kombu.serialization
+from amqp import spec
 from amqp.exceptions import ConnectionError as AmqpConnectionError
 from nameko.constants import CALL_ID_STACK_CONTEXT_KEY, NON_PERSISTENT, RPC_EXCHANGE_CONFIG_KEY
 from nameko.exceptions import IncorrectSignature, MalformedRequest, UnserializableValueError, serialize
@@ -68,7 +75,9 @@ def publish_answer(body, message, exchange):
     answer_message = amqp.Message(body.encode("utf-8"), content_type=CONTENT_TYPE, content_encoding="utf-8",
                                   delivery_mode=NON_PERSISTENT, correlation_id=properties.get("correlation_id"))
     try:
-        message.channel.basic_publish(answer_message, exchange=exchange, routing_key=properties["reply_to"])
+        # neither mandatory nor immediate: a caller that is gone has nobody to be told
+        message.channel.send_method(spec.Basic.Publish, "Bssbb",
+                                    (0, exchange, properties["reply_to"], False, False), answer_message)
     except (AmqpConnectionError, OSError):
         return False
     return True
