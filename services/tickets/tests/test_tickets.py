@@ -1,9 +1,15 @@
 """Tickets: opening one, the conversation both ways, unread markers, the staff inbox, assignment and status."""
+import threading
+
 import pytest
+from alembic import command
+from sqlalchemy.orm import Session
 
+from shared.db import make_engine
 from shared.errors import InvalidInput, NotFound, PermissionDenied, ServiceTimeout
+from tickets import ticketing
 
-ACCOUNT, OTHER_ACCOUNT, STAFF_ID = 42, 43, 7
+ACCOUNT, OTHER_ACCOUNT, STAFF_ID, TENANT = 42, 43, 7, 1
 
 
 def test_a_client_opens_a_ticket_numbered_for_the_business_and_assigned_as_the_tab_says(business):
@@ -231,3 +237,26 @@ def test_a_long_conversation_is_sent_newest_first_within_the_message_cap(busines
         assert answer["earlier_messages"] > 0
         assert answer["messages"][-1]["body"].startswith("19 ")
         assert len(answer["messages"]) + answer["earlier_messages"] == 21
+
+
+def test_first_tickets_opened_at_once_are_numbered_one_each(tickets_database):
+    """Eight instances, each with its own engine, number the first tickets of a business at the same moment: each
+    gets a number of its own (on SQLite too, where each waits its turn for the file's write lock)."""
+    config, engine = tickets_database
+    command.upgrade(config, "head")
+    start, numbers = threading.Barrier(8), []
+
+    def number_one():
+        own = make_engine(engine.url.render_as_string(hide_password=False))
+        with Session(own) as session:
+            start.wait()
+            numbers.append(ticketing.next_number(session, TENANT))
+            session.commit()
+        own.dispose()
+
+    threads = [threading.Thread(target=number_one) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(numbers) == list(range(1, 9))

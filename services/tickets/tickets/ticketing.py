@@ -8,6 +8,7 @@ per-ticket secret that a staff reply's email carries as its reply address (seale
 import secrets
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from shared.clock import utcnow
 from shared.errors import NotFound, invalid
@@ -17,6 +18,7 @@ from tickets.models import Ticket, TicketCategory, TicketCounter, TicketMessage
 
 CLIENT_STATUS = {"open": "open", "pending": "open", "on_hold": "open", "closed": "closed"}
 SUBJECT_LENGTH = 80
+UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 # A list is ordered by this key, most recently active first (a page holds what fits paging.PAGE_BUDGET).
 ORDER = (Ticket.updated_at, Ticket.id)
 KEY_KINDS = (paging.TIME, paging.ID)
@@ -26,14 +28,14 @@ def new_reply_token():
     return secrets.token_urlsafe(24)
 
 
-def _next_number(session, tenant_id):
-    counter = session.get(TicketCounter, tenant_id, with_for_update=True)
-    if counter is None:
-        counter = TicketCounter(tenant_id=tenant_id, last_number=0)
-        session.add(counter)
-    counter.last_number += 1
-    session.flush()
-    return counter.last_number
+def next_number(session, tenant_id):
+    """The business's next ticket number, in one statement: two first tickets opened at once would both find no
+    counter and both insert one, so the counter is created or counted up in the same upsert."""
+    counters = TicketCounter.__table__
+    insert = UPSERTS[session.get_bind().dialect.name](counters)
+    return session.execute(insert.values(tenant_id=tenant_id, last_number=1).on_conflict_do_update(
+        index_elements=[counters.c.tenant_id], set_={"last_number": counters.c.last_number + 1},
+    ).returning(counters.c.last_number)).scalar_one()
 
 
 def subject_of(data):
@@ -46,7 +48,7 @@ def subject_of(data):
 def create(session, tenant_id, account_id, category, data, opened_by, assignee_id, client_name=None):
     """Write a ticket (without its opening message) and return it; ``client_name`` is accounts' name of the account."""
     now = utcnow()
-    ticket = Ticket(tenant_id=tenant_id, number=_next_number(session, tenant_id), account_id=account_id,
+    ticket = Ticket(tenant_id=tenant_id, number=next_number(session, tenant_id), account_id=account_id,
                     category_id=category.id, subject=subject_of(data), status="open", assignee_id=assignee_id,
                     opened_by=opened_by, reference=data.get("reference"), reply_token=new_reply_token(),
                     created_at=now, updated_at=now, client_unread=opened_by == "staff",
