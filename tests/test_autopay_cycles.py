@@ -210,7 +210,7 @@ def test_the_scope_decides_whether_an_existing_jobs_invoices_are_charged(clocked
     else:
         assert "including services already scheduled today" in consent
         charged, kept = [before, after, fresh], []
-    waiting = {invoice["id"] for invoice in business.billing("invoices_to_charge")}
+    waiting = {invoice["id"] for invoice in business.billing("invoices_to_charge")["items"]}
     assert waiting == {invoice["id"] for invoice in charged}
 
     clocked.clock.set(local(day, CHARGE_HOUR, 30))

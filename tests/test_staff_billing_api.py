@@ -278,6 +278,30 @@ def test_a_charge_run_reaches_100_percent_with_a_result_per_invoice_and_nothing_
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "conflict"
 
 
+def test_invoices_to_charge_and_a_runs_results_come_a_page_at_a_time_with_every_one_once(staff):
+    staff.billing_settings(autopay_enabled=True)
+    client = staff.new_client("Paula Paged")
+    staff.enrol_in_autopay(client["id"])
+    invoices = [staff.invoice(client["id"], 1000 + index) for index in range(5)]
+
+    first = staff.ok("GET", "/invoices-to-charge", query_string={"limit": 2})
+    second = staff.ok("GET", "/invoices-to-charge", query_string={"limit": 2, "cursor": first["next"]})
+    last = staff.ok("GET", "/invoices-to-charge", query_string={"limit": 2, "cursor": second["next"]})
+    assert (first["count"], first["total"], len(first["items"])) == (5, 5010, 2) and last["next"] is None
+    assert sorted(item["id"] for page in (first, second, last) for item in page["items"]) == sorted(
+        invoice["id"] for invoice in invoices)
+    assert "cursor" in field_errors(staff.call("GET", "/invoices-to-charge", query_string={"cursor": "bm90LWEtY3Vyc29y"}))
+
+    run_id = staff.ok("POST", "/charge-runs", 202)["id"]
+    staff.finished_run(run_id)
+    page = staff.ok("GET", f"/charge-runs/{run_id}", query_string={"limit": 3})
+    rest = staff.ok("GET", f"/charge-runs/{run_id}", query_string={"limit": 3, "cursor": page["items_next"]})
+    assert len(page["items"]) == 3 and rest["items_next"] is None
+    assert sorted(item["invoice_id"] for item in page["items"] + rest["items"]) == sorted(
+        invoice["id"] for invoice in invoices)
+    assert "cursor" in field_errors(staff.call("GET", f"/charge-runs/{run_id}", query_string={"cursor": first["next"]}))
+
+
 def test_a_declined_autopay_charge_is_reported_and_the_invoice_still_awaits_a_charge(staff):
     staff.billing_settings(autopay_enabled=True)
     good, bad = staff.new_client("Good Card"), staff.new_client("Bad Card")
@@ -883,3 +907,24 @@ def test_the_void_migration_upgrades_and_downgrades(tmp_path, backend):
     finally:
         engine.dispose()
         databases.drop()
+
+
+def test_the_invoices_to_charge_page_pages_counts_them_all_and_charges_all_of_them(pages):
+    web, csrf, member = pages
+    member.billing_settings(autopay_enabled=True)
+    client = member.new_client("Paula Paged")
+    member.enrol_in_autopay(client["id"])
+    invoices = [member.invoice(client["id"], 1000) for _ in range(3)]
+    listed = member.ok("GET", "/invoices-to-charge", query_string={"limit": 2})  # the page shows 100 at a time
+
+    second = web.get("/staff/invoices-to-charge", query_string={"cursor": listed["next"]}).get_data(as_text=True)
+    assert "3 invoices awaiting a charge, $30.00 in all; this page lists 1" in second
+    assert f"#{invoices[2]['number']}" in second and f"#{invoices[0]['number']}" not in second
+    assert ">First page</a>" in second and "Charge all 3 ($30.00)" in second
+    bad = web.get("/staff/invoices-to-charge", query_string={"cursor": listed["next"][:-4] + "AAAA"})
+    assert bad.status_code == 400 and "start again from the first page" in bad.get_data(as_text=True)
+
+    started = web.post("/staff/charge-runs", data={"csrf_token": csrf, "all": "1"})
+    assert started.status_code == 303
+    run = member.finished_run(int(started.headers["Location"].rsplit("/", 1)[1]))
+    assert run["total"] == 3 and run["succeeded"] == 3

@@ -2,14 +2,11 @@
 from gateway.services import first_error, rpc
 
 
-def invoices_to_charge():
-    return rpc().call("billing", "invoices_to_charge")
-
-
-def invoices_to_charge_and_schedule():
-    """Return ``(invoices awaiting a charge, the daily automatic charge's schedule)``, billing asked both at once."""
+def invoices_to_charge_and_schedule(page=None):
+    """Return ``(a page of the invoices awaiting a charge, the daily automatic charge's schedule)``, billing asked
+    both at once; the page is ``{items, next, limit, count, total}``, count and total of all of them."""
     results = first_error(rpc().call_parallel({
-        "invoices": ("billing", "invoices_to_charge", ()),
+        "invoices": ("billing", "invoices_to_charge", (page,)),
         "schedule": ("billing", "autopay_schedule", ()),
     }))
     return results["invoices"], results["schedule"]
@@ -20,5 +17,6 @@ def start_charge_run(invoice_ids=None):
     return rpc().call("billing", "start_charge_run", invoice_ids)
 
 
-def charge_run(run_id, with_items=True):
-    return rpc().call("billing", "get_charge_run", run_id, with_items=with_items)
+def charge_run(run_id, with_items=True, page=None):
+    """How far a run has got; with ``with_items``, a ``page`` of its results (``items``, ``items_next``)."""
+    return rpc().call("billing", "get_charge_run", run_id, with_items=with_items, page=page)

@@ -110,7 +110,7 @@ def next_charge(session, tenant_id, settings, now=None):
 
 
 def describe_cycle(session, tenant_id, cycle):
-    run = charge_runs.progress(session, tenant_id, cycle.run_id, with_items=False) if cycle.run_id else None
+    run = charge_runs.progress(session, tenant_id, cycle.run_id) if cycle.run_id else None
     status = "nothing due" if run is None else ("finished" if run["finished"] else "charging")
     return {"cycle_date": cycle.cycle_date.isoformat(), "invoices": cycle.invoices, "run_id": cycle.run_id,
             "status": status, "succeeded": run["succeeded"] if run else 0, "failed": run["failed"] if run else 0,

@@ -8,7 +8,6 @@ import json
 
 from sqlalchemy import bindparam, func, insert, select, text, update
 
-from billing.invoices import describe
 from billing.models import Autopay, ChargeRun, ChargeRunItem, Invoice, Payment, PaymentMethod
 from billing.charge_reservation import reserve_for_run
 from billing.settlement import charge, settle
@@ -33,19 +32,6 @@ def awaiting(statement, tenant_id):
         Invoice.tenant_id == tenant_id, Invoice.status == "open", Invoice.autopay.is_(True),
         Invoice.balance > 0, Autopay.enrolled.is_(True), Autopay.payment_method_id.is_not(None),
         ~in_active_run()).order_by(Invoice.due_date, Invoice.id))
-
-
-# Lists answered at most this long, so each stays under a message's 64 KiB: about 0.25 KB an invoice
-# awaiting a charge, 0.15 KB a run's item (billing/tests/test_message_sizes.py). A run itself has no cap.
-SHOWN_AT_MOST = 200
-
-
-def invoices_to_charge(session, tenant_id, limit=None):
-    """Open autopay invoices of accounts enrolled with a payment method, not queued or charging in a run."""
-    statement = awaiting(select(Invoice), tenant_id)
-    if limit:
-        statement = statement.limit(limit)
-    return session.scalars(statement).all()
 
 
 def lock_runs(session, tenant_id):
@@ -126,24 +112,18 @@ def queue_in_postgresql(session, outbox, tenant_id, run_id, ids, now):
     outbox.wake_after_commit(session)
 
 
-def progress(session, tenant_id, run_id, with_items=True):
+def progress(session, tenant_id, run_id):
+    """How far a run of the business has got (its per-invoice results: charge_run_lists.item_page)."""
     run = session.get(ChargeRun, run_id) if isinstance(run_id, int) else None
     if run is None or run.tenant_id != tenant_id:
         raise NotFound("No such charge run.")
     counts = dict(session.execute(select(ChargeRunItem.state, func.count()).where(
         ChargeRunItem.run_id == run.id).group_by(ChargeRunItem.state)).all())
     done = counts.get("succeeded", 0) + counts.get("failed", 0)
-    answer = {"id": run.id, "total": run.total, "done": done, "succeeded": counts.get("succeeded", 0),
+    return {"id": run.id, "total": run.total, "done": done, "succeeded": counts.get("succeeded", 0),
               "failed": counts.get("failed", 0), "percent": round(100 * done / run.total) if run.total else 100,
               "finished": done == run.total, "created_at": iso_utc(run.created_at),
               "requested_by": run.requested_by, "automatic": run.requested_by is None}
-    if with_items:
-        rows = session.execute(select(ChargeRunItem, Invoice.number, Invoice.account_id).join(
-            Invoice, Invoice.id == ChargeRunItem.invoice_id).where(ChargeRunItem.run_id == run.id)
-            .order_by(ChargeRunItem.id).limit(SHOWN_AT_MOST)).all()
-        answer["items"] = [{"invoice_id": item.invoice_id, "invoice_number": number, "account_id": account_id,
-                            "state": item.state, "message": item.message} for item, number, account_id in rows]
-    return answer
 
 
 # The charge path's statements, built once: building one costs more Python than running it.
@@ -229,7 +209,3 @@ def finish(session, run_id, invoice_id, state, message, item=None):
     session.execute(MARK_RUN_FINISHED, {"run_id": run_id, "now": now})  # after the item's UPDATE
     session.commit()
     return state
-
-
-def describe_awaiting(invoices):
-    return [describe(invoice) for invoice in invoices]

@@ -5,9 +5,9 @@ from eventlet import tpool
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
-from billing import (VERSION, access, audit_facts, autopay, charge_runs, checkout, credit, documents, estimates,
-                     history, invoice_emails, invoice_list, invoices, known_accounts, local_time, methods, recovery,
-                     services_tab)
+from billing import (VERSION, access, audit_facts, autopay, charge_run_lists, charge_runs, checkout, credit,
+                     documents, estimates, history, invoice_emails, invoice_list, invoices, known_accounts, local_time,
+                     methods, recovery, services_tab)
 from billing.autopay_cycle_entrypoints import AutopayCycleEntrypoints
 from billing.dependencies import PaymentProcessor
 from billing.estimate_entrypoints import EstimateEntrypoints
@@ -166,20 +166,23 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
 
     @batchable
     @tenant_rpc
-    def invoices_to_charge(self):
-        return charge_runs.describe_awaiting(charge_runs.invoices_to_charge(
-            self.db, access.staff_tenant(self.ctx), limit=charge_runs.SHOWN_AT_MOST))
+    def invoices_to_charge(self, page=None):
+        return charge_run_lists.awaiting_page(self.db, access.staff_tenant(self.ctx), page)
 
     @tenant_rpc
     def start_charge_run(self, invoice_ids=None):
         tenant_id = access.staff_tenant(self.ctx)
         run = charge_runs.start_run(self.db, self.outbox, tenant_id, invoice_ids, self.ctx.actor.get("id"))
         self.db.commit()
-        return charge_runs.progress(self.db, tenant_id, run.id, with_items=False)
+        return charge_runs.progress(self.db, tenant_id, run.id)
 
     @tenant_rpc
-    def get_charge_run(self, run_id, with_items=True):
-        return charge_runs.progress(self.db, access.staff_tenant(self.ctx), run_id, bool(with_items))
+    def get_charge_run(self, run_id, with_items=True, page=None):
+        tenant_id = access.staff_tenant(self.ctx)
+        answer = charge_runs.progress(self.db, tenant_id, run_id)
+        if with_items:  # a run found by progress() is the business's
+            answer.update(charge_run_lists.item_page(self.db, tenant_id, run_id, page))
+        return answer
 
     @ReliableEventHandler.decorator(INVOICE_CHARGE_REQUESTED.source, INVOICE_CHARGE_REQUESTED.name)
     def handle_invoice_charge_requested(self, event):

@@ -79,7 +79,7 @@ def test_no_cycle_before_the_charge_hour_and_one_at_it_with_the_due_invoices_onl
     assert run.requested_by is None and run.total == 2
     queued = session.scalars(select(ChargeRunItem.invoice_id).where(ChargeRunItem.run_id == run.id)).all()
     assert sorted(queued) == sorted(due) and later not in queued
-    assert charge_runs.progress(session, TENANT, run.id, with_items=False)["automatic"] is True
+    assert charge_runs.progress(session, TENANT, run.id)["automatic"] is True
 
     assert tick(session, NINE_IN_CHICAGO + timedelta(hours=5)) == []  # later that day: the cycle is done
     assert cycles(session) == [(LOCAL_TODAY, 2)]

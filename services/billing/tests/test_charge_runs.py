@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from billing import charge_runs, credit, reservation, settlement
+from billing import charge_run_lists, charge_runs, credit, reservation, settlement
 from billing.models import (Allocation, Autopay, ChargeRun, ChargeRunItem, Invoice, Payment,
                             PaymentMethod, platform)
 from shared.errors import Conflict, InvalidInput
@@ -47,6 +47,10 @@ def invoices(session, account_id, *totals, autopay=True):
     session.add_all(rows)
     session.flush()
     return rows
+
+
+def awaiting_ids(session):
+    return [invoice["id"] for invoice in charge_run_lists.awaiting_page(session, TENANT)["items"]]
 
 
 def charge_all(engine, run_id, processor):
@@ -92,7 +96,7 @@ def test_an_invoice_in_a_run_still_to_charge_is_not_added_to_another(engine, ses
     run_id = charge_runs.start_run(session, staff_outbox(), TENANT, [first.id]).id
     session.commit()
 
-    assert [invoice.id for invoice in charge_runs.invoices_to_charge(session, TENANT)] == [second.id]
+    assert awaiting_ids(session) == [second.id]
     with pytest.raises(InvalidInput):
         charge_runs.start_run(session, staff_outbox(), TENANT, [first.id])
     session.rollback()
@@ -106,7 +110,7 @@ def test_an_invoice_in_a_run_still_to_charge_is_not_added_to_another(engine, ses
 
     assert charge_all(engine, run_id, processor) == ["succeeded"]
     assert charge_all(engine, again_id, processor) == ["succeeded"]
-    assert charge_runs.invoices_to_charge(session, TENANT) == []
+    assert awaiting_ids(session) == []
 
 
 def test_a_run_charges_each_invoice_once_and_finishes(engine, session, processor):
@@ -145,7 +149,7 @@ def test_a_declined_charge_gives_the_invoice_back_and_the_run_still_finishes(eng
             4_200, "open")
         assert check.scalar(select(func.count()).select_from(Allocation)) == 0
         assert check.get(ChargeRun, run.id).finished_at is not None
-    assert [row.id for row in charge_runs.invoices_to_charge(session, TENANT)] == [invoice.id]
+    assert awaiting_ids(session) == [invoice.id]
 
 
 def test_a_charge_takes_few_statements_whatever_the_accounts_history(engine, session, processor):

@@ -4,8 +4,11 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 from gateway.schemas.billing import (INVOICE_STATUS_FILTERS, AutopayStatusSchema, BillingPaymentSchema,
                                      InvoiceFilterArgsSchema, PaymentMethodSchema, PaymentSchema, StaffInvoiceSchema,
                                      invoice_page)
+from gateway.schemas.common import cursor_field, limit_field
 from shared.fields import ONE_LINE, StrictBoolean, id_field, id_list, integer_field, money_field
 from shared.money import MAX_MINOR_UNITS, format_money
+
+FOLLOWING = {"description": "The cursor of the following page: send it back as `cursor`; null on the last page."}
 
 
 
@@ -144,7 +147,10 @@ class ChargeRunSchema(Schema):
     requested_by = fields.Integer(allow_none=True, metadata={"description": "The staff member who started it; "
                                                                          "null for the daily automatic run."})
     automatic = fields.Boolean(metadata={"description": "true for the run the daily autopay cycle started."})
-    items = fields.List(fields.Nested(ChargeRunItemSchema), metadata={"description": "Left out with with_items=0."})
+    items = fields.List(fields.Nested(ChargeRunItemSchema), metadata={"description": "One page of the results, "
+                                                                              "in the order queued; left out with "
+                                                                              "with_items=0."})
+    items_next = fields.String(allow_none=True, metadata=FOLLOWING)
 
 
 class AutopayCycleSchema(Schema):
@@ -168,10 +174,19 @@ class AutopayScheduleSchema(Schema):
 
 
 class InvoicesToChargeSchema(Schema):
-    items = fields.List(fields.Nested(StaffInvoiceSchema))
+    items = fields.List(fields.Nested(StaffInvoiceSchema), metadata={"description": "One page, the first due first."})
+    next = fields.String(allow_none=True, metadata=FOLLOWING)
+    limit = fields.Integer()
+    count = fields.Integer(metadata={"description": "How many invoices await a charge in all, on every page."})
+    total = fields.Integer(metadata={"description": "Their balances in all, integer cents."})
     autopay = fields.Nested(AutopayScheduleSchema, metadata={"description": "When autopay invoices are charged "
                                                                            "next by themselves, and the last days."})
 
 
-class ChargeRunArgsSchema(Schema):
+class InvoicesToChargeArgsSchema(Schema):
+    cursor = cursor_field()
+    limit = limit_field(100, 200)
+
+
+class ChargeRunArgsSchema(InvoicesToChargeArgsSchema):
     with_items = fields.Boolean(load_default=True)
