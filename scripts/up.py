@@ -9,17 +9,14 @@ import argparse
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
-from shared.broker_users import PROCESSES, ensure_local_users
 from shared.config import DEFAULT_AMQP_URI, env, var_dir
 from shared.heartbeat_files import beat_age
-from shared.passport import new_key
-from shared.sealing import holds_secrets, new_key as new_sealing_key
 from shared.supervisor import Program, Supervisor
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,6 +26,8 @@ PID_FILE = var_dir() / "portico.pids"
 
 def broker_uris():
     """Each process's AMQP URI: its own user on the local broker, or AMQP_URI for all when that is set."""
+    from shared.broker_users import PROCESSES, ensure_local_users  # run in start_settings' child
+
     if env("AMQP_URI"):
         print("AMQP_URI is set: every process uses that one broker user.")
         return dict.fromkeys(PROCESSES, env("AMQP_URI"))
@@ -47,6 +46,8 @@ def accounts_data_keys():
         return env("ACCOUNTS_DATA_KEYS")
     path = var_dir() / "accounts-data-keys"
     if not path.exists():
+        from shared.sealing import new_key as new_sealing_key  # run in start_settings' child
+
         path.touch(mode=0o600)
         path.write_text(new_sealing_key() + "\n")
     return path.read_text().strip()
@@ -89,7 +90,35 @@ def seed_demo(broker_uri, mailbox_url):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-SEALING_SERVICES = tuple(filter(holds_secrets, SERVICES))  # the only ones given MESSAGE_SECRETS_KEYS
+def settings():
+    """What the supervisor needs once, at start: each process's broker URI, this run's keys (unless set), accounts'
+    data keys and which services hold sealed secrets. Run in a child process (``--settings``, start_settings), so
+    cryptography, jwt, nameko and marshmallow, which making them loads, are not resident in the supervisor for as
+    long as the system runs (~20 MB)."""
+    from shared.passport import new_key
+    from shared.sealing import holds_secrets, new_key as new_sealing_key
+
+    keys = {}
+    # A signing key for this run's passports (accounts signs, every service verifies); a new one at each start
+    # is enough, since a passport lives two minutes, and no key is left on disk.
+    if not os.environ.get("PASSPORT_PRIVATE_KEY"):
+        keys["PASSPORT_PRIVATE_KEY"], keys["PASSPORT_PUBLIC_KEYS"] = new_key("make-up")
+    # Likewise the key that seals one-time codes and links in events and messages: a message still waiting
+    # when make up stops cannot be opened by the next run's key, and fails; the client asks again.
+    if not os.environ.get("MESSAGE_SECRETS_KEYS"):
+        keys["MESSAGE_SECRETS_KEYS"] = new_sealing_key()
+    return {"uris": broker_uris(), "keys": keys, "accounts_data_keys": accounts_data_keys(),
+            "sealing_services": list(filter(holds_secrets, SERVICES))}  # the only ones given MESSAGE_SECRETS_KEYS
+
+
+def start_settings():
+    """settings(), made by a child process; what it printed before them is passed on."""
+    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--settings"], cwd=ROOT,
+                          stdout=subprocess.PIPE, check=True, text=True)
+    *said, made = done.stdout.strip().splitlines()
+    for line in said:
+        print(line)
+    return json.loads(made)
 
 
 def lean_settings():
@@ -101,8 +130,8 @@ def lean_settings():
             "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2")}
 
 
-def programs(uris, mailbox, log_dir, host, port):
-    python, base = sys.executable, {**os.environ, **lean_settings()}
+def programs(made, mailbox, log_dir, host, port):
+    python, base, uris = sys.executable, {**os.environ, **lean_settings()}, made["uris"]
     sealing = {"MESSAGE_SECRETS_KEYS": base.pop("MESSAGE_SECRETS_KEYS")}
 
     def program(name, command, ready=None, **extra):
@@ -113,8 +142,8 @@ def programs(uris, mailbox, log_dir, host, port):
 
     services = [program(name, [python, "-W", "ignore", "-m", "shared.run", name], beating(name), AMQP_URI=uris[name],
                         **(delivery_settings(mailbox) if name == "notifications" else {}),
-                        **(sealing if name in SEALING_SERVICES else {}),
-                        **({"ACCOUNTS_DATA_KEYS": accounts_data_keys()} if name == "accounts" else {}))
+                        **(sealing if name in made["sealing_services"] else {}),
+                        **({"ACCOUNTS_DATA_KEYS": made["accounts_data_keys"]} if name == "accounts" else {}))
                 for name in SERVICES]
     return services + [
         program("sandbox-processor", [python, "-m", "sandbox_processor"]),
@@ -127,13 +156,26 @@ def programs(uris, mailbox, log_dir, host, port):
     ]
 
 
-def wait_healthy(url, supervisor, deadline):
+def healthy(host, port):
+    """Whether GET /healthz answers 200. Asked over a plain socket: urllib would keep its HTTP, TLS and e-mail
+    parsing modules (~8 MB) resident in the supervisor for as long as the system runs."""
+    with socket.create_connection((host, int(port)), timeout=2) as connection:
+        connection.sendall(f"GET /healthz HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode())
+        status = b""
+        while b"\r\n" not in status and len(status) < 1024:
+            received = connection.recv(1024)
+            if not received:
+                break
+            status += received
+    return status.split(b"\r\n", 1)[0].split()[1:2] == [b"200"]
+
+
+def wait_healthy(host, port, supervisor, deadline):
     while time.monotonic() < deadline and supervisor.failure is None:
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return True
-        except Exception:
+            if healthy(host, port):
+                return True
+        except OSError:
             pass
         time.sleep(0.3)
     return False
@@ -184,23 +226,22 @@ def print_welcome(url, seeded, mailbox, began, log_dir):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stop", action="store_true", help="stop a system started by make up")
-    if parser.parse_args().stop:
+    parser.add_argument("--settings", action="store_true", help=argparse.SUPPRESS)  # start_settings' child
+    arguments = parser.parse_args()
+    if arguments.stop:
         return stop_from_pid_file()
+    if arguments.settings:
+        print(json.dumps(settings()))
+        return 0
 
     began = time.monotonic()
-    # A signing key for this run's passports (accounts signs, every service verifies); a new one at each start
-    # is enough, since a passport lives two minutes, and no key is left on disk.
-    if not os.environ.get("PASSPORT_PRIVATE_KEY"):
-        os.environ["PASSPORT_PRIVATE_KEY"], os.environ["PASSPORT_PUBLIC_KEYS"] = new_key("make-up")
-    # Likewise the key that seals one-time codes and links in events and messages: a message still waiting
-    # when make up stops cannot be opened by the next run's key, and fails; the client asks again.
-    if not os.environ.get("MESSAGE_SECRETS_KEYS"):
-        os.environ["MESSAGE_SECRETS_KEYS"] = new_sealing_key()
+    made = start_settings()
+    os.environ.update(made["keys"])
     host, port = env("PORTICO_HOST", "127.0.0.1"), env("PORTICO_PORT", "8000")
     log_dir = var_dir() / "log"
     log_dir.mkdir(exist_ok=True)
-    uris, mailbox = broker_uris(), mailbox_settings()
-    supervisor = Supervisor(programs(uris, mailbox, log_dir, host, port),
+    uris, mailbox = made["uris"], mailbox_settings()
+    supervisor = Supervisor(programs(made, mailbox, log_dir, host, port),
                             report=lambda line: print(f"[{time.strftime('%H:%M:%S')}] {line}", file=sys.stderr))
     supervisor.start()
     PID_FILE.write_text(str(os.getpid()))
@@ -217,7 +258,7 @@ def main():
     signal.signal(signal.SIGTERM, shut_down)
 
     url = f"http://{host}:{port}"
-    if not wait_healthy(f"{url}/healthz", supervisor, time.monotonic() + 60):
+    if not wait_healthy(host, port, supervisor, time.monotonic() + 60):
         if supervisor.failure is None:
             print(f"Portico did not become healthy within 60 s; see {log_dir}/*.log", file=sys.stderr)
         supervisor.stop()

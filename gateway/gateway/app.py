@@ -16,7 +16,7 @@ from gateway.caches import Caches
 from gateway.web import calendar, filters, paging, portal as portal_pages, staff as staff_pages
 from shared.blobs import blob_store
 from shared.config import amqp_uri, env
-from shared.context import ORIGIN_DEVICE_KEY, ORIGIN_IP_KEY, ORIGIN_MAX, current_request_id
+from shared.call_headers import ORIGIN_DEVICE_KEY, ORIGIN_IP_KEY, ORIGIN_MAX, current_request_id
 from shared.logs import logging_config
 
 

@@ -18,7 +18,7 @@ import pika
 import pika.exceptions
 from pika.adapters.select_connection import SelectConnection
 
-from shared.context import DEADLINE_KEY
+from shared.call_headers import DEADLINE_KEY
 from shared.errors import PorticoError, ServiceTimeout, ServiceUnavailable, from_remote
 from shared.message_size import refuse_oversize
 

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from nameko.extensions import DependencyProvider
-
 from shared.config import env, var_dir
 from shared.errors import NotFound
 
@@ -105,14 +103,10 @@ def blob_store(url=None):
     raise ValueError(f"BLOB_STORE_URL must be file:///folder or s3://bucket, not {url!r}.")
 
 
-class BlobStore(DependencyProvider):
-    """Give a service's workers the blob store its config's ``BLOB_STORE_URL`` (or the environment's) names."""
-
-    def __init__(self):
-        self.store = None
-
-    def setup(self):
-        self.store = blob_store(self.container.config.get("BLOB_STORE_URL"))
-
-    def get_dependency(self, worker_ctx):
-        return self.store
+def __getattr__(name):
+    """``BlobStore``, the services' dependency, made on first use: nameko's DependencyProvider imports eventlet,
+    which the gateway, a user of blob_store() only, would otherwise keep resident in each worker."""
+    if name == "BlobStore":
+        from shared.blob_provider import BlobStore
+        return BlobStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

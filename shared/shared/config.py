@@ -3,8 +3,6 @@ import os
 import re
 from pathlib import Path
 
-import yaml
-
 DEFAULT_AMQP_URI = "pyamqp://guest:guest@127.0.0.1:5672//"
 
 
@@ -40,6 +38,8 @@ _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?\}")
 
 def load_service_config(path):
     """Load a service's config.yml, replacing each ${VAR:default} with the environment's value."""
+    import yaml  # here: the supervisor of make up reads no config.yml, and need not keep yaml resident
+
     text = _ENV_REFERENCE.sub(lambda match: os.environ.get(match[1]) or match[2] or "",
                               Path(path).read_text())
     config = yaml.safe_load(text) or {}

@@ -4,32 +4,23 @@ A caller sends its passport (shared.passport), its deadline and its request id a
 message headers; nameko hands them on to any further call a worker makes. Nothing else in a
 message says who the caller is: a tenant or actor sent as a plain header is not read at all.
 """
-import contextvars
 import functools
 import logging
 import time
 
 from nameko.extensions import DependencyProvider
 
+from shared.call_headers import (DEADLINE_KEY, ORIGIN_DEVICE_KEY, ORIGIN_IP_KEY, ORIGIN_MAX,  # noqa: F401 (theirs)
+                                 PASSPORT_KEY, REQUEST_ID_KEY, current_request_id)
 from shared.config import env
 from shared.errors import AnswerTooLarge, CallExpired, PermissionDenied, PorticoError, Unauthenticated
 from shared.message_size import encoded_size, refuse_oversize
 from shared.passport import Claims, PassportVerifier
 from shared.rpc_entrypoint import guarded_rpc
 
-PASSPORT_KEY = "passport"
-DEADLINE_KEY = "deadline"
-REQUEST_ID_KEY = "request_id"
-# Where a person's request came from, as the gateway saw it: for audit records only, never for a decision.
-ORIGIN_IP_KEY = "origin_ip"
-ORIGIN_DEVICE_KEY = "origin_device"
-ORIGIN_MAX = {ORIGIN_IP_KEY: 45, ORIGIN_DEVICE_KEY: 200}
 SYSTEM = "system"
 
 log = logging.getLogger(__name__)
-
-# Read by the log formatter so every line a worker writes names its request.
-current_request_id = contextvars.ContextVar("request_id", default=None)
 
 
 class Context:

@@ -4,7 +4,7 @@ import os
 
 from pythonjsonlogger.json import JsonFormatter
 
-from shared.context import current_request_id
+from shared.call_headers import current_request_id
 
 
 class RequestIdFilter(logging.Filter):

@@ -3,9 +3,14 @@ import warnings
 
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")  # nameko 2.x runs on it by design
 
+import os  # noqa: E402
+
 import eventlet  # noqa: E402
 
-eventlet.monkey_patch()  # noqa: E402  (must precede every other import)
+# psycopg2 is made green only where a database is PostgreSQL: patching imports it (its libpq, libssl and
+# libcrypto: ~3 MB resident a service), which the embedded SQLite default of make up never uses.
+_POSTGRESQL = any(name.endswith("DATABASE_URL") and value.startswith("postgres") for name, value in os.environ.items())
+eventlet.monkey_patch(all=True, psycopg=_POSTGRESQL)  # noqa: E402  (must precede every other import)
 
 import contextlib  # noqa: E402
 import importlib  # noqa: E402

@@ -5,7 +5,6 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import g, url_for
-from icalendar import Calendar, Event
 
 from gateway.features import tab_bar
 from gateway.services import rpc
@@ -63,6 +62,8 @@ def event_times(event, zone):
 
 
 def calendar_event(event, business_name, zone):
+    from icalendar import Event  # here, as in calendar_file
+
     entry = Event()
     entry.add("uid", event["uid"])
     entry.add("dtstamp", datetime.fromisoformat(event["updated_at"]))
@@ -77,6 +78,9 @@ def calendar_event(event, business_name, zone):
 
 def calendar_file(token):
     """The .ics bytes of the visits ``token`` opens (billing answers NotFound for any other token)."""
+    # icalendar (and dateutil, ~3 MB) loaded by the first calendar app to subscribe, not by every gateway worker
+    from icalendar import Calendar
+
     feed = rpc().call("billing", "calendar_feed", token)
     zone = ZoneInfo(feed["time_zone"])
     calendar = Calendar()

@@ -7,8 +7,6 @@ anything hidden after the image data are gone, and an animation keeps its first 
 """
 import io
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
 from accounts.tenants import announce_profile
 from shared.errors import NotFound, invalid
 
@@ -17,7 +15,14 @@ MAX_SIDE = 2000
 CONTENT_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 SAVE_OPTIONS = {"PNG": {}, "JPEG": {"quality": 90}, "GIF": {}, "WEBP": {"quality": 90}}
 NOT_AN_IMAGE = "That file is not a PNG, JPEG, GIF or WebP image."
-UNREADABLE = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError)
+
+
+def unreadable():
+    """What Pillow raises for bytes it cannot read. Pillow is imported with the first image, not at start: ~3 MB
+    resident that a running accounts seldom needs."""
+    from PIL import Image, UnidentifiedImageError
+
+    return (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError)
 
 
 def run_cpu_bound(fn, *args):
@@ -31,12 +36,14 @@ def checked_format(data):
         raise invalid("logo", "The file is empty.")
     if len(data) > MAX_BYTES:
         raise invalid("logo", "The logo must be at most 512 KB.")
+    from PIL import Image
+
     try:
         # Only the four formats' parsers ever see the bytes: no other decoder is exposed to an upload.
         with Image.open(io.BytesIO(data), formats=list(CONTENT_TYPES)) as image:
             image_format, (width, height) = image.format, image.size
             image.verify()
-    except UNREADABLE:
+    except unreadable():
         raise invalid("logo", NOT_AN_IMAGE) from None
     if width > MAX_SIDE or height > MAX_SIDE:  # checked before any pixel is decoded
         raise invalid("logo", f"The logo must be at most {MAX_SIDE} pixels on each side.")
@@ -45,6 +52,8 @@ def checked_format(data):
 
 def clean_logo(data):
     """Return ``(bytes, content type)`` of the image in ``data`` encoded afresh, or raise InvalidInput on ``logo``."""
+    from PIL import Image, ImageOps
+
     image_format = checked_format(data)
     try:
         with Image.open(io.BytesIO(data), formats=[image_format]) as image:
@@ -54,7 +63,7 @@ def clean_logo(data):
             clean.info = {key: value for key, value in image.info.items() if key == "transparency"}
             output = io.BytesIO()
             clean.save(output, format=image_format, **SAVE_OPTIONS[image_format])
-    except UNREADABLE:
+    except unreadable():
         raise invalid("logo", NOT_AN_IMAGE) from None
     return output.getvalue(), CONTENT_TYPES[image_format]
 

@@ -1,15 +1,17 @@
 """Passwords: argon2id hashing kept off the event loop, and which new passwords are acceptable."""
+import ast
+import functools
+import importlib.util
 import secrets
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from accounts import throttling
 from shared.errors import invalid
 from shared.fields import NEW_PASSWORD_LENGTH
 
-COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])
 SEQUENCES = ("01234567890123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjklzxcvbnm")
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -56,11 +58,29 @@ def length_problem(password, min_length=NEW_PASSWORD_LENGTH.min, max_length=NEW_
     return None
 
 
+@functools.cache
+def common_passwords():
+    """zxcvbn's 30,000 most common passwords, read when a password is first judged.
+
+    Importing ``zxcvbn.frequency_lists`` builds all six of its lists (~12 MB resident for as long as accounts
+    runs); its generated source holds each as one string literal, so only the passwords' one is read (~5 MB).
+    """
+    source = Path(importlib.util.find_spec("zxcvbn").submodule_search_locations[0]) / "frequency_lists.py"
+    text = source.read_text(encoding="utf-8")
+    try:
+        start = text.index('"passwords": "') + len('"passwords": ')
+        return frozenset(ast.literal_eval(text[start:text.index('"', start + 1) + 1]).split(","))
+    except (ValueError, SyntaxError):  # a zxcvbn release laid out otherwise
+        from zxcvbn.frequency_lists import FREQUENCY_LISTS
+        return frozenset(FREQUENCY_LISTS["passwords"])
+
+
 def is_predictable(password):
     """Tell whether ``password`` is common (give or take digits and symbols around it), a run or a sequence."""
     lowered = password.lower()
     core = lowered.strip("0123456789!@#$%^&*()-_=+.,?/ ")
-    return (lowered in COMMON_PASSWORDS or core in COMMON_PASSWORDS or len(set(lowered)) <= 2
+    common = common_passwords()
+    return (lowered in common or core in common or len(set(lowered)) <= 2
             or any(lowered in sequence or lowered in sequence[::-1] for sequence in SEQUENCES))
 
 

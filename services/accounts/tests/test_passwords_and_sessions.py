@@ -22,6 +22,12 @@ def test_client_passwords_need_length_and_must_not_be_common():
     assert passwords.client_password_problem("a fine long passphrase", SETTINGS) is None
 
 
+def test_the_common_passwords_read_from_zxcvbn_s_source_are_its_list():
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    assert passwords.common_passwords() == frozenset(FREQUENCY_LISTS["passwords"])
+
+
 def test_argon2id_hashes_verify_only_the_right_password():
     hashed = passwords.hash_password("a long enough secret")
     assert hashed.startswith("$argon2id$")

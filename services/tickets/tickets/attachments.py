@@ -12,8 +12,6 @@ features of the service (documents) take files the same way.
 import io
 import re
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
 from shared.errors import NotFound, invalid
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -24,8 +22,15 @@ SAVE_OPTIONS = {"PNG": {}, "JPEG": {"quality": 88}, "GIF": {}, "WEBP": {"quality
 EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp",
               "application/pdf": "pdf"}
 NOT_ALLOWED = "Send a photo (PNG, JPEG, GIF or WebP) or a PDF."
-UNREADABLE = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError)
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
+
+
+def unreadable():
+    """What Pillow raises for bytes it cannot read. Pillow is imported with the first image, not at start: ~3 MB
+    resident that a running tickets seldom needs."""
+    from PIL import Image, UnidentifiedImageError
+
+    return (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError)
 
 
 def run_cpu_bound(fn, *args):
@@ -38,7 +43,9 @@ def _is_pdf(data):
 
 
 def identify_image(data):
-    """``(format, (width, height))`` of ``data`` when it is a PNG, JPEG, GIF or WebP image; UNREADABLE otherwise."""
+    """``(format, (width, height))`` of ``data`` when it is a PNG, JPEG, GIF or WebP image; unreadable() otherwise."""
+    from PIL import Image
+
     with Image.open(io.BytesIO(data), formats=list(IMAGE_TYPES)) as image:
         image_format, size = image.format, image.size
         image.verify()
@@ -47,7 +54,9 @@ def identify_image(data):
 
 def reencode_image(data, image_format):
     """``data`` decoded and saved again as ``image_format``: upright, with no metadata but transparency (so
-    nothing hidden in the file survives); UNREADABLE when it cannot be decoded."""
+    nothing hidden in the file survives); unreadable() when it cannot be decoded."""
+    from PIL import Image, ImageOps
+
     with Image.open(io.BytesIO(data), formats=[image_format]) as image:
         image.seek(0)
         clean = ImageOps.exif_transpose(image)
@@ -60,13 +69,13 @@ def reencode_image(data, image_format):
 def _clean_image(data, field):
     try:
         image_format, (width, height) = identify_image(data)
-    except UNREADABLE:
+    except unreadable():
         raise invalid(field, NOT_ALLOWED) from None
     if width > MAX_SIDE or height > MAX_SIDE:
         raise invalid(field, f"A photo must be at most {MAX_SIDE} pixels on each side.")
     try:
         return reencode_image(data, image_format), IMAGE_TYPES[image_format]
-    except UNREADABLE:
+    except unreadable():
         raise invalid(field, NOT_ALLOWED) from None
 
 

@@ -17,7 +17,7 @@ import re
 import zipfile
 
 from shared.errors import invalid
-from tickets.attachments import UNREADABLE, identify_image, reencode_image
+from tickets.attachments import identify_image, reencode_image, unreadable
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -89,13 +89,13 @@ def _image(data):
     """The image re-encoded, or None when ``data`` is none of the four formats."""
     try:
         image_format, (width, height) = identify_image(data)
-    except UNREADABLE:
+    except unreadable():
         return None
     if width * height > MAX_PIXELS:
         raise invalid(FIELD, "The image is too large: at most 40 megapixels.")
     try:
         clean = reencode_image(data, image_format)
-    except UNREADABLE:
+    except unreadable():
         raise invalid(FIELD, "The image could not be read.") from None
     content_type, extension = IMAGE_TYPES[image_format]
     return clean, content_type, extension
