@@ -67,5 +67,5 @@ def update_settings(session, table, tenant_id, tabs, tab, changes):
     statement = (update(table).where(table.c.tenant_id == tenant_id, table.c.tab == tab)
                  if exists else insert(table).values(tenant_id=tenant_id, tab=tab))
     session.execute(statement.values(values=values, updated_at=utcnow()))
-    session.info.get(BATCH_SETTINGS, {}).pop((table.name, tenant_id, tab), None)
+    session.info.pop(BATCH_SETTINGS, None)  # a batch that writes settings reads them afresh from here on
     return merged
