@@ -168,8 +168,7 @@ def notification_panels(engine, tenant_id, account_id, portal_user_id):
 
     with Session(engine, expire_on_commit=False) as db:
         day = announcements.today()
-        announcements.notice_for(db, tenant_id, account_id, portal_user_id, day)
-        live = announcements.live_for(db, tenant_id, account_id, day)
+        live, _ = announcements.live_and_notice(db, tenant_id, account_id, portal_user_id, day)
         feed.catch_up_announcements(db, tenant_id, account_id, live)
         db.commit()
         items = feed.page(db, tenant_id, account_id, 5)["items"]

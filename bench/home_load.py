@@ -6,6 +6,7 @@ Open loop (``offer``): pages are due at a fixed rate whatever the answers - the 
 import http.client
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -161,10 +162,15 @@ def wait_http(port, path, process, log_path):
 
 
 def stop(process):
+    """Stop a server started by ``gunicorn``: its arbiter, and its workers with it.
+
+    Killing only an arbiter that did not stop in time left its workers running, holding their database
+    connections (a later run then met PostgreSQL's "too many clients"): the whole process group goes.
+    """
     if process is not None and process.poll() is None:
         process.terminate()
         try:
             process.wait(15)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)  # its own session (start_new_session): arbiter and workers
             process.wait(5)

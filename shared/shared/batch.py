@@ -6,7 +6,7 @@ guard (the deadline, the passport check, the answer's size) and its own access r
 context. Only methods the service marks ``@batchable`` (reads, or idempotent catch-up work done on the way) and that
 are RPC entrypoints themselves may be asked; anything else is answered ``NotBatched`` unrun. Each call's error is that
 call's answer, and whatever it left uncommitted is rolled back before the next one runs, so one call can neither fail
-nor change another. The answer is a list in the order of the calls: ``{"result": ...}`` or ``{"error": ...}`` in
+nor change another; a settings tab the calls read is read from the database once per batch. The answer is a list in the order of the calls: ``{"result": ...}`` or ``{"error": ...}`` in
 nameko's own form of an error (``exc_type``, ``exc_path``, ``exc_args``, ``value``), which callers rebuild as they
 rebuild a direct call's error.
 """
@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from shared.errors import InvalidInput, NotBatched, PorticoError
 from shared.message_size import MAX_MESSAGE_BYTES, encoded_size
+from shared.settings_store import BATCH_SETTINGS
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ def run_batch(service, calls):
         raise InvalidInput(f"calls: at most {MAX_CALLS} calls in one batch.",
                            {"calls": [f"At most {MAX_CALLS} calls in one batch."]})
     answers, room = [], MAX_MESSAGE_BYTES - ENVELOPE_BYTES
-    with one_connection(service.db):
+    with one_connection(service.db), settings_read_once(service.db):
         for call in calls:
             answer = _answer(service, call)
             size = encoded_size(answer) + 1
@@ -87,6 +88,17 @@ def one_connection(session):
         finally:
             session.rollback()
             session.bind = bind
+
+
+@contextlib.contextmanager
+def settings_read_once(session):
+    """Within the batch, a settings tab is read from the database once (shared.settings_store): one page asks its
+    questions at one moment, and each call would otherwise read the same row again."""
+    session.info[BATCH_SETTINGS] = {}
+    try:
+        yield
+    finally:
+        session.info.pop(BATCH_SETTINGS, None)
 
 
 def _answer(service, call):

@@ -28,6 +28,7 @@ LIFETIME_SECONDS = 120
 # A visitor is anyone at a business's portal before signing in: public pages and the sign-in calls only.
 ACTOR_KINDS = ("staff", "client", "visitor", "operator")
 RIGHTS = ("view", "pay", "manage")
+VERIFIED_KEPT = 4096  # verified passports a process keeps: a passport's lifetime of busy sessions
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,10 @@ class PassportVerifier:
             self.keys[key_id] = Ed25519PublicKey.from_public_bytes(raw)
         if not self.keys:
             raise ValueError("PASSPORT_PUBLIC_KEYS names no key: no call could be verified.")
-        self._verified = functools.lru_cache(maxsize=4096)(self._verify)
+        # The same passport comes with every call of a request (and with each call of a batch): its signature is
+        # checked once, keyed by its exact text. Only a verified passport is kept (a refusal raises, and is not),
+        # its expiry is still checked on every call, and at most VERIFIED_KEPT are kept.
+        self._verified = functools.lru_cache(maxsize=VERIFIED_KEPT)(self._verify)
 
     def verify(self, token):
         """Return the Claims of ``token``; raise Unauthenticated when it is missing, forged or expired."""

@@ -1,8 +1,9 @@
 """Per-tenant settings tabs stored as one validated JSON document per (tenant, tab)."""
+import copy
 import functools
 
 from marshmallow import EXCLUDE, RAISE, ValidationError
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from shared.errors import InvalidInput, NotFound
 from shared.clock import utcnow
@@ -23,12 +24,30 @@ def _reader(schema_class):
     return schema_class(unknown=EXCLUDE)
 
 
+# ``session.info`` key of the settings a batch has read (shared.batch): its calls are one page's questions, so a
+# tab is read once per batch, not once per call. Only there; a lone call always reads the database.
+BATCH_SETTINGS = "portico.batch_settings"
+
+
+@functools.cache
+def _select_values(table):
+    """The statement reading one tab's stored values, built once per table."""
+    return select(table.c["values"]).where(table.c.tenant_id == bindparam("tenant_id"),
+                                           table.c.tab == bindparam("tab"))
+
+
 def read_settings(session, table, tenant_id, tabs, tab):
     """Return the tab's settings: stored values over the schema's defaults."""
     schema = _schema(tabs, tab)
-    stored = session.execute(select(table.c["values"]).where(
-        table.c.tenant_id == tenant_id, table.c.tab == tab)).scalar_one_or_none()
-    return _reader(schema).load(stored or {})
+    kept = session.info.get(BATCH_SETTINGS)
+    key = (table.name, tenant_id, tab)
+    if kept is not None and key in kept:
+        return copy.deepcopy(kept[key])  # a copy: a call changing its settings changes no other call's
+    stored = session.execute(_select_values(table), {"tenant_id": tenant_id, "tab": tab}).scalar_one_or_none()
+    settings = _reader(schema).load(stored or {})
+    if kept is not None:
+        kept[key] = copy.deepcopy(settings)
+    return settings
 
 
 def update_settings(session, table, tenant_id, tabs, tab, changes):
@@ -48,4 +67,5 @@ def update_settings(session, table, tenant_id, tabs, tab, changes):
     statement = (update(table).where(table.c.tenant_id == tenant_id, table.c.tab == tab)
                  if exists else insert(table).values(tenant_id=tenant_id, tab=tab))
     session.execute(statement.values(values=values, updated_at=utcnow()))
+    session.info.pop(BATCH_SETTINGS, None)  # a batch that writes settings reads them afresh from here on
     return merged

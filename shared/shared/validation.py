@@ -1,4 +1,6 @@
 """Loading input through marshmallow schemas: anything invalid becomes InvalidInput with per-field messages."""
+import functools
+
 from marshmallow import ValidationError
 
 from shared.errors import InvalidInput
@@ -54,12 +56,26 @@ def refuse_nul(data):
 
 
 def load_or_raise(schema_class, data, **schema_options):
-    """Load ``data`` with a new ``schema_class(**schema_options)``; raise InvalidInput when it is not valid."""
+    """Load ``data`` with ``schema_class(**schema_options)``; raise InvalidInput when it is not valid."""
     refuse_nul(data)
     try:
-        return schema_class(**schema_options).load(data)
+        return _schema(schema_class, **schema_options).load(data)
     except ValidationError as error:
         raise validation_error(error) from None
+
+
+def _schema(schema_class, **schema_options):
+    """One schema per class and options, kept: building one costs several times loading with it, and loading
+    keeps nothing in the schema (no schema here stores state of its own)."""
+    try:
+        return _kept_schema(schema_class, **schema_options)
+    except TypeError:  # an option that is not hashable (a context): a schema of its own
+        return schema_class(**schema_options)
+
+
+@functools.cache
+def _kept_schema(schema_class, **schema_options):
+    return schema_class(**schema_options)
 
 
 def dict_get(value, key):

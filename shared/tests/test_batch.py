@@ -3,7 +3,7 @@ one call's refusal or failure is its answer alone, and what it left uncommitted 
 import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from portico_testing.example_service import Base, ExampleService
 from portico_testing.inprocess import client, postgresql_session, service_worker, sqlite_session, staff
@@ -105,6 +105,31 @@ def test_what_a_call_commits_stays_committed(session):
     assert answers(service, ("catch_up",), ("get_settings", "example"), ("crash",)) == [
         "caught up", {"enabled": False}, {"exc_type": "ValueError", "exc_path": None, "exc_args": [], "value": ""}]
     assert service.get_settings("example") == {"enabled": False} and settings_rows(session) == 1
+
+
+def settings_reads(session):
+    """The statements that read a settings tab, counted while the test runs."""
+    reads = []
+    event.listen(session.get_bind(), "before_cursor_execute",
+                 lambda *args: reads.append(args[2]) if "FROM tenant_settings" in args[2] else None)
+    return reads
+
+
+def test_a_batch_reads_a_settings_tab_once(session):
+    service = service_worker(BatchService, session, staff(1))
+    reads = settings_reads(session)
+    assert answers(service, ("get_settings", "example"), ("get_settings", "example"), ("whoami",)) == [
+        {"enabled": True}, {"enabled": True}, {"tenant_id": 1, "kind": "staff"}]
+    assert len(reads) == 1
+    service.get_settings("example"), service.get_settings("example")  # on their own: each reads
+    assert len(reads) == 3
+
+
+def test_settings_kept_by_a_batch_never_carry_a_failed_calls_change(session):
+    service = service_worker(BatchService, session, staff(1))
+    assert answers(service, ("get_settings", "example"), ("change_then_fail",), ("get_settings", "example"),
+                   ("catch_up",), ("get_settings", "example"))[2:] == [{"enabled": True}, "caught up",
+                                                                       {"enabled": False}]
 
 
 def test_each_call_makes_its_own_access_checks(session):

@@ -6,7 +6,7 @@ import pytest
 
 from shared.context import Context, outgoing
 from shared.errors import CallExpired, PermissionDenied, Unauthenticated
-from shared.passport import Claims, PassportSigner, PassportVerifier, new_key
+from shared.passport import VERIFIED_KEPT, Claims, PassportSigner, PassportVerifier, new_key
 
 PRIVATE, PUBLIC = new_key("k1")
 STAFF = Claims(tenant_id=7, actor_kind="staff", actor_id=3, role="owner")
@@ -92,3 +92,66 @@ def test_a_call_past_its_deadline_is_refused():
     Context(outgoing(deadline=now_ms + 5000)).check_deadline()
     with pytest.raises(CallExpired):
         Context(outgoing(deadline=now_ms - 10)).check_deadline()
+
+
+# --- verified passports are kept: the promise holds all the same ------------------------------------------------
+
+def counting_signature_checks(monkeypatch):
+    checks = []
+    decode = jwt.decode
+
+    def counted(*args, **kwargs):
+        checks.append(args[0])
+        return decode(*args, **kwargs)
+
+    monkeypatch.setattr(jwt, "decode", counted)
+    return checks
+
+
+def test_a_passport_has_its_signature_checked_once_per_process(monkeypatch):
+    checks = counting_signature_checks(monkeypatch)
+    verifier, token = PassportVerifier(PUBLIC), PassportSigner(PRIVATE).issue(CLIENT)
+    assert [verifier.verify(token).actor_id for _ in range(3)] == [11, 11, 11]
+    assert checks == [token]
+
+
+def test_a_kept_passport_is_refused_once_it_expires(monkeypatch):
+    verifier, token = PassportVerifier(PUBLIC), PassportSigner(PRIVATE, lifetime=60).issue(STAFF)
+    assert verifier.verify(token).actor_id == 3
+    later = time.time() + 61
+    monkeypatch.setattr("shared.passport.time.time", lambda: later)
+    with pytest.raises(Unauthenticated, match="expired"):
+        verifier.verify(token)
+
+
+def test_a_forgery_of_a_kept_passport_is_refused():
+    verifier, token = PassportVerifier(PUBLIC), PassportSigner(PRIVATE).issue(STAFF)
+    assert verifier.verify(token).tenant_id == 7
+    header, payload, signature = token.split(".")
+    other_private, _ = new_key("k1")
+    forged_signature = PassportSigner(other_private).issue(STAFF).split(".")[2]
+    forged_payload = jwt.utils.base64url_encode(
+        jwt.utils.base64url_decode(payload).replace(b'"tenant":7', b'"tenant":8')).decode()
+    for forged in (f"{header}.{payload}.{forged_signature}", f"{header}.{forged_payload}.{signature}",
+                   f"{header}.{payload}.{signature}x", f" {token}"):
+        with pytest.raises(Unauthenticated):
+            verifier.verify(forged)
+    assert verifier.verify(token).tenant_id == 7
+
+
+def test_a_refused_passport_is_checked_again_every_time(monkeypatch):
+    checks = counting_signature_checks(monkeypatch)
+    other_private, _ = new_key("k1")
+    verifier, forged = PassportVerifier(PUBLIC), PassportSigner(other_private).issue(STAFF)
+    for _ in range(2):
+        with pytest.raises(Unauthenticated):
+            verifier.verify(forged)
+    assert checks == [forged, forged]
+
+
+def test_the_kept_passports_are_bounded():
+    verifier = PassportVerifier(PUBLIC)
+    for actor_id in range(1, 6):
+        verifier.verify(PassportSigner(PRIVATE).issue(Claims(tenant_id=7, actor_kind="staff", actor_id=actor_id)))
+    kept = verifier._verified.cache_info()
+    assert kept.currsize == 5 and kept.maxsize == VERIFIED_KEPT

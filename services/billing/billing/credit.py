@@ -2,7 +2,9 @@
 
 Locks follow the order of checkout.py: invoices (in id order) before the payments holding credit.
 """
-from sqlalchemy import func, or_, select
+import functools
+
+from sqlalchemy import bindparam, func, or_, select
 
 from billing.invoices import find_invoice
 from billing.models import Allocation, Invoice, Payment
@@ -12,9 +14,15 @@ from shared.money import format_money
 
 
 def available_credit(session, tenant_id, account_id):
-    return sum(session.scalars(select(Payment.unapplied).where(
-        Payment.tenant_id == tenant_id, Payment.account_id == account_id,
-        Payment.status == "succeeded", Payment.unapplied > 0)))
+    return sum(session.scalars(_credit_of_account(), {"tenant_id": tenant_id, "account_id": account_id}))
+
+
+@functools.cache
+def _credit_of_account():
+    """Built once: Home shows the credit on every page."""
+    return select(Payment.unapplied).where(Payment.tenant_id == bindparam("tenant_id"),
+                                           Payment.account_id == bindparam("account_id"),
+                                           Payment.status == "succeeded", Payment.unapplied > 0)
 
 
 def credit_sources(session, tenant_id, account_id):

@@ -1,7 +1,8 @@
 """Invoices: numbering, totals, voiding (their lists: invoice_list.py). Plain functions over a session."""
+import functools
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from billing.models import (Allocation, Autopay, ChargeRun, ChargeRunItem, Invoice, InvoiceCounter, InvoiceLine,
@@ -105,11 +106,17 @@ def lines_of(session, invoice):
                            .order_by(InvoiceLine.position)).all()
 
 
+@functools.cache
+def _open_of_account():
+    """The account's open invoices, built once: Home asks for them on every page."""
+    return select(Invoice).where(Invoice.tenant_id == bindparam("tenant_id"),
+                                 Invoice.account_id == bindparam("account_id"),
+                                 Invoice.status == "open").order_by(Invoice.due_date)
+
+
 def account_summary(session, tenant_id, account_id):
     """Total due and the past-due invoices of one account (for the portal home)."""
-    open_invoices = session.scalars(select(Invoice).where(
-        Invoice.tenant_id == tenant_id, Invoice.account_id == account_id, Invoice.status == "open")
-        .order_by(Invoice.due_date)).all()
+    open_invoices = session.scalars(_open_of_account(), {"tenant_id": tenant_id, "account_id": account_id}).all()
     return {"total_due": sum(row.balance for row in open_invoices),
             "open_count": len(open_invoices),
             "past_due": [describe(row) for row in open_invoices if display_status(row) == "past_due"]}

@@ -5,7 +5,9 @@ those are shown too. A part that is off is left out of the answer, not sent empt
 Everything here is read for one account, the one the caller's passport acts for (the entrypoints pass it); a visit
 or job of another account is not found. Plain functions over a session.
 """
-from sqlalchemy import select
+import functools
+
+from sqlalchemy import bindparam, select
 
 from billing import local_time, visits
 from billing.field_models import Visit
@@ -103,8 +105,8 @@ def job_card(job, settings):
 
 # --- the parts ------------------------------------------------------------------------------------------------
 
-def _visits_with_jobs(session, query):
-    return session.execute(query.join(Job, Job.id == Visit.job_id).add_columns(Job)).all()
+def _visits_with_jobs(session, query, values=None):
+    return session.execute(query.join(Job, Job.id == Visit.job_id).add_columns(Job), values).all()
 
 
 def _account_visits(tenant_id, account_id):
@@ -113,11 +115,18 @@ def _account_visits(tenant_id, account_id):
 
 def upcoming(session, tenant_id, account_id, settings, now=None, limit=UPCOMING_LIMIT):
     """The account's scheduled visits from the business's today on, soonest first."""
-    today = local_time.today(settings, now)
-    query = (_account_visits(tenant_id, account_id)
-             .where(Visit.status == "scheduled", Visit.scheduled_on >= today)
-             .order_by(Visit.scheduled_on, Visit.window_start, Visit.id).limit(limit))
-    return [visit_card(visit, job, settings, True, now) for visit, job in _visits_with_jobs(session, query)]
+    values = {"tenant_id": tenant_id, "account_id": account_id, "today": local_time.today(settings, now),
+              "limit": limit}
+    return [visit_card(visit, job, settings, True, now)
+            for visit, job in _visits_with_jobs(session, _upcoming_statement(), values)]
+
+
+@functools.cache
+def _upcoming_statement():
+    """Built once: Home shows the next visit on every page."""
+    return (_account_visits(bindparam("tenant_id"), bindparam("account_id"))
+            .where(Visit.status == "scheduled", Visit.scheduled_on >= bindparam("today"))
+            .order_by(Visit.scheduled_on, Visit.window_start, Visit.id).limit(bindparam("limit")))
 
 
 def history(session, tenant_id, account_id, settings, limit=HISTORY_LIMIT):

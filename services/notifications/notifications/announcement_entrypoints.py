@@ -18,6 +18,7 @@ from shared.errors import NotFound, ServiceTimeout
 from shared.validation import load_or_raise
 
 ACCOUNTS_TIMEOUT_SECONDS = 3
+CLIENT_ANNOUNCEMENTS = ClientAnnouncementSchema()  # built once: Home asks on every page, and dumping keeps no state
 
 
 class AnnouncementEntrypoints:
@@ -91,11 +92,10 @@ class AnnouncementEntrypoints:
         """``{"items", "notice"}``: the announcements live today for the client's account, newest first, and the
         newest of them this portal user has not dismissed (None when none)."""
         tenant_id, account_id = client_account(self.ctx)
-        day = announcements.today()
-        notice = announcements.notice_for(self.db, tenant_id, account_id, self.ctx.claims.actor_id, day)
-        schema = ClientAnnouncementSchema()
-        return {"items": schema.dump(announcements.live_for(self.db, tenant_id, account_id, day), many=True),
-                "notice": schema.dump(notice) if notice is not None else None}
+        live, notice = announcements.live_and_notice(self.db, tenant_id, account_id, self.ctx.claims.actor_id,
+                                                     announcements.today())
+        return {"items": CLIENT_ANNOUNCEMENTS.dump(live, many=True),
+                "notice": CLIENT_ANNOUNCEMENTS.dump(notice) if notice is not None else None}
 
     @tenant_rpc
     def dismiss_announcement_notice(self, announcement_id):

@@ -5,7 +5,9 @@ A day is a UTC calendar day (notifications keeps no time zone of the business): 
 start of ``starts_on`` to the end of ``ends_on``. The sign-in notice is dismissed per portal user, not per account:
 each person who signs in to a shared account is told once, and one person's Dismiss hides it from no one else.
 """
-from sqlalchemy import delete, exists, or_, select
+import functools
+
+from sqlalchemy import bindparam, delete, exists, or_, select
 
 from notifications.announcement_models import (CHOSEN, EVERYONE, Announcement, AnnouncementAccount,
                                                AnnouncementDismissal)
@@ -104,16 +106,27 @@ def _live_query(tenant_id, account_id, day):
             .order_by(Announcement.id.desc()))
 
 
+@functools.cache
+def _live_statement(with_dismissed):
+    """``_live_query`` built once (Home asks it on every page), with whether a portal user dismissed each one."""
+    query = _live_query(bindparam("tenant_id"), bindparam("account_id"), bindparam("day"))
+    if with_dismissed:
+        query = query.add_columns(exists().where(AnnouncementDismissal.announcement_id == Announcement.id,
+                                                 AnnouncementDismissal.portal_user_id == bindparam("portal_user_id")))
+    return query
+
+
 def live_for(session, tenant_id, account_id, day):
     """The announcements live on ``day`` for the account, newest first."""
-    return list(session.scalars(_live_query(tenant_id, account_id, day)))
+    return list(session.scalars(_live_statement(False),
+                                {"tenant_id": tenant_id, "account_id": account_id, "day": day}))
 
 
-def notice_for(session, tenant_id, account_id, portal_user_id, day):
-    """The newest live announcement for the account that this portal user has not dismissed, or None."""
-    dismissed = exists().where(AnnouncementDismissal.announcement_id == Announcement.id,
-                               AnnouncementDismissal.portal_user_id == portal_user_id)
-    return session.scalars(_live_query(tenant_id, account_id, day).where(~dismissed).limit(1)).first()
+def live_and_notice(session, tenant_id, account_id, portal_user_id, day):
+    """``(live, notice)``: ``live_for``, and the newest of them this portal user has not dismissed (or None)."""
+    rows = session.execute(_live_statement(True), {"tenant_id": tenant_id, "account_id": account_id, "day": day,
+                                                   "portal_user_id": portal_user_id}).all()
+    return [row for row, _ in rows], next((row for row, dismissed in rows if not dismissed), None)
 
 
 def dismiss(session, tenant_id, account_id, portal_user_id, announcement_id, day):

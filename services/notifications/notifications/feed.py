@@ -1,5 +1,7 @@
 """The client's notification feed: what the business told an account, newest first, unread until read."""
-from sqlalchemy import delete, func, select, update
+import functools
+
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from notifications.models import FeedItem
@@ -39,16 +41,36 @@ def page(session, tenant_id, account_id, limit, before_id=None):
     """``{"items", "next"}``: up to ``limit`` items, newest first, older than ``before_id``; ``next`` is the
     ``before_id`` of the page after (None on the last). Ids only grow, so a page never repeats or skips an item
     however many arrive meanwhile."""
-    query = select(FeedItem).where(*_mine(tenant_id, account_id))
+    values = {"tenant_id": tenant_id, "account_id": account_id, "limit": limit + 1}
     if before_id is not None:
-        query = query.where(FeedItem.id < before_id)
-    rows = list(session.scalars(query.order_by(FeedItem.id.desc()).limit(limit + 1)))
+        values["before_id"] = before_id
+    rows = list(session.scalars(_page_statement(before_id is not None), values))
     return {"items": rows[:limit], "next": rows[limit - 1].id if len(rows) > limit else None}
 
 
+# Home reads the feed on every page: its statements are built once, with the values bound at each call.
+@functools.cache
+def _page_statement(after_a_page):
+    query = select(FeedItem).where(*_mine(bindparam("tenant_id"), bindparam("account_id")))
+    if after_a_page:
+        query = query.where(FeedItem.id < bindparam("before_id"))
+    return query.order_by(FeedItem.id.desc()).limit(bindparam("limit"))
+
+
+@functools.cache
+def _unread_statement():
+    return select(func.count()).select_from(FeedItem).where(
+        *_mine(bindparam("tenant_id"), bindparam("account_id")), FeedItem.read_at.is_(None))
+
+
+@functools.cache
+def _held_statement():
+    return select(FeedItem.source_event_id).where(*_mine(bindparam("tenant_id"), bindparam("account_id")),
+                                                  FeedItem.source_event_id.in_(bindparam("keys", expanding=True)))
+
+
 def unread_count(session, tenant_id, account_id):
-    return session.scalar(select(func.count()).select_from(FeedItem)
-                          .where(*_mine(tenant_id, account_id), FeedItem.read_at.is_(None)))
+    return session.scalar(_unread_statement(), {"tenant_id": tenant_id, "account_id": account_id})
 
 
 def mark_read(session, tenant_id, account_id, item_ids):
@@ -83,8 +105,8 @@ def catch_up_announcements(session, tenant_id, account_id, live):
     an announcement to every client costs no row for an account that never looks, and one that starts next week
     arrives next week. A concurrent read that added it first wins; nothing is added twice."""
     keys = {announcement_key(row.id): row for row in live}
-    held = set(session.scalars(select(FeedItem.source_event_id).where(
-        *_mine(tenant_id, account_id), FeedItem.source_event_id.in_(list(keys)))) if keys else [])
+    held = set(session.scalars(_held_statement(), {"tenant_id": tenant_id, "account_id": account_id,
+                                                   "keys": list(keys)}) if keys else [])
     for key in sorted(set(keys) - held, key=lambda key: keys[key].id):
         row = keys[key]
         try:

@@ -7,6 +7,8 @@ from shared.batch import batchable
 from shared.context import client_account, tenant_rpc
 from shared.validation import load_or_raise
 
+FEED_ITEMS = FeedItemSchema(many=True)  # built once: Home asks on every page, and dumping keeps no state
+
 
 class FeedEntrypoints:
 
@@ -26,7 +28,7 @@ class FeedEntrypoints:
         args = load_or_raise(FeedArgsSchema, {"limit": limit, "before_id": before_id})
         tenant_id, account_id = self._my_feed_account(catch_up=args["before_id"] is None)
         found = feed.page(self.db, tenant_id, account_id, args["limit"], args["before_id"])
-        return {"items": FeedItemSchema(many=True).dump(found["items"]), "next": found["next"],
+        return {"items": FEED_ITEMS.dump(found["items"]), "next": found["next"],
                 "unread": feed.unread_count(self.db, tenant_id, account_id)}
 
     @batchable

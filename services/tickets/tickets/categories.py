@@ -9,7 +9,9 @@ The category table is what exists: its names, order and whether a category is hi
 - a category named in the setting but hidden by staff is offered to nobody (hiding wins).
 Staff may file a ticket under any category, hidden ones included.
 """
-from sqlalchemy import func, select
+import functools
+
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from shared.errors import NotFound, invalid
@@ -19,12 +21,14 @@ DEFAULT_NAMES = ("General", "Reschedule", "Cancel", "Service request")
 MAX_CATEGORIES = 50
 
 
-def ensure(session, tenant_id, listed=()):
-    """Create the default categories and those ``listed`` (the setting's) that the business lacks."""
-    existing = set(session.scalars(select(TicketCategory.name).where(TicketCategory.tenant_id == tenant_id)))
+def ensure(session, tenant_id, listed=(), existing=None):
+    """Create the default categories and those ``listed`` (the setting's) that the business lacks; return whether
+    any was. ``existing``: the names the business has, when the caller has just read them."""
+    if existing is None:
+        existing = set(session.scalars(select(TicketCategory.name).where(TicketCategory.tenant_id == tenant_id)))
     wanted = [name for name in dict.fromkeys((*DEFAULT_NAMES, *listed)) if name not in existing]
     if not wanted:
-        return
+        return False
     position = session.scalar(select(func.max(TicketCategory.position))
                               .where(TicketCategory.tenant_id == tenant_id)) or 0
     for name in wanted:
@@ -34,11 +38,18 @@ def ensure(session, tenant_id, listed=()):
                 session.add(TicketCategory(tenant_id=tenant_id, name=name, position=position, hidden=False))
         except IntegrityError:
             pass
+    return True
 
 
 def all_of(session, tenant_id):
-    return list(session.scalars(select(TicketCategory).where(TicketCategory.tenant_id == tenant_id)
-                                .order_by(TicketCategory.position, TicketCategory.id)))
+    return list(session.scalars(_all_of_statement(), {"tenant_id": tenant_id}))
+
+
+@functools.cache
+def _all_of_statement():
+    """Built once: the portal's tab bar reads the categories on every page."""
+    return (select(TicketCategory).where(TicketCategory.tenant_id == bindparam("tenant_id"))
+            .order_by(TicketCategory.position, TicketCategory.id))
 
 
 def describe(category, listed):
@@ -48,8 +59,12 @@ def describe(category, listed):
 
 def for_clients(session, tenant_id, listed):
     """The categories a client may choose: listed by the setting, not hidden, in order."""
-    return [{"id": row.id, "name": row.name} for row in all_of(session, tenant_id)
-            if row.name in listed and not row.hidden]
+    return offered(all_of(session, tenant_id), listed)
+
+
+def offered(rows, listed):
+    """``for_clients`` of the business's categories ``rows`` (``all_of``)."""
+    return [{"id": row.id, "name": row.name} for row in rows if row.name in listed and not row.hidden]
 
 
 def get(session, tenant_id, category_id):

@@ -4,7 +4,9 @@ Plain rules over a session, no nameko. A thread belongs to one account of one bu
 filters by both (a client) or by the business (its staff). Each side has a read marker: the id of the
 last message it has seen; the other side's messages after it are that side's unread ones.
 """
-from sqlalchemy import func, select
+import functools
+
+from sqlalchemy import bindparam, func, select
 
 from shared.clock import utcnow
 from shared.errors import NotFound, PermissionDenied
@@ -105,11 +107,16 @@ def unread_counts(session, thread_ids, side):
 
 def total_unread(session, tenant_id, side, account_id=None):
     """How many of the other side's messages ``side`` has not seen, over all the threads it sees."""
+    values = {"tenant_id": tenant_id, **({"account_id": account_id} if account_id is not None else {})}
+    return session.scalar(_total_unread_statement(side, account_id is not None), values) or 0
+
+
+@functools.cache
+def _total_unread_statement(side, of_an_account):
+    """Built once: the portal's tab bar shows the client's count on every page."""
     query = select(func.count(ChatMessage.id)).join(ChatThread, ChatThread.id == ChatMessage.thread_id).where(
-        ChatThread.tenant_id == tenant_id, *_unread_filter(side))
-    if account_id is not None:
-        query = query.where(ChatThread.account_id == account_id)
-    return session.scalar(query) or 0
+        ChatThread.tenant_id == bindparam("tenant_id"), *_unread_filter(side))
+    return query.where(ChatThread.account_id == bindparam("account_id")) if of_an_account else query
 
 
 def list_threads(session, tenant_id, side, page, account_id=None, unread_only=False):

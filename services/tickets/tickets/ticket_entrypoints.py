@@ -60,9 +60,12 @@ class TicketEntrypoints:
         whether the Documents tab is shown (the portal's tab bar asks tickets once)."""
         tenant_id, _ = access.client_account(self.ctx)
         settings = self._tickets_settings()
-        categories.ensure(self.db, tenant_id, settings["ticket_categories"])
-        self.db.commit()
-        offered = categories.for_clients(self.db, tenant_id, settings["ticket_categories"])
+        listed, rows = settings["ticket_categories"], categories.all_of(self.db, tenant_id)
+        # one read once the business has them all, as it has from its first read on
+        if categories.ensure(self.db, tenant_id, listed, existing={row.name for row in rows}):
+            self.db.commit()
+            rows = categories.all_of(self.db, tenant_id)
+        offered = categories.offered(rows, listed)
         return {"tickets_enabled": settings["tickets_enabled"] and bool(offered),
                 "show_open_tickets": settings["show_open_tickets"],
                 "show_closed_tickets": settings["show_closed_tickets"], "categories": offered,

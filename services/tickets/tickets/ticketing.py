@@ -5,9 +5,10 @@ pending, on hold, closed: clients see the first three as "open"), the staff memb
 optional reference to what it is about ({kind: visit|invoice, id, label}) and a reply token: a random
 per-ticket secret that a staff reply's email carries as its reply address (sealed on the bus).
 """
+import functools
 import secrets
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from shared.clock import utcnow
@@ -88,27 +89,33 @@ def summary(ticket, category_name, audience):
             "closed_at": ticket.closed_at.isoformat() if ticket.closed_at else None}
 
 
-def _with_categories(session, query):
+def _with_categories(session, query, values=None):
     return session.execute(query.add_columns(TicketCategory.name)
-                           .join(TicketCategory, TicketCategory.id == Ticket.category_id)).all()
+                           .join(TicketCategory, TicketCategory.id == Ticket.category_id), values).all()
 
 
-def _page(session, query, page, audience):
+def _page(session, query, page, audience, values=None):
     """``(summaries, next cursor)``: the page of ``query``'s tickets after ``page["cursor"]``."""
     key = paging.decode(page["cursor"], KEY_KINDS)
     rows = _with_categories(session, query.where(paging.before(ORDER, key))
-                            .order_by(*(column.desc() for column in ORDER)).limit(page["limit"] + 1))
+                            .order_by(*(column.desc() for column in ORDER)).limit(page["limit"] + 1), values)
     return paging.cut(rows, page["limit"], lambda row: (row[0].updated_at, row[0].id),
                       lambda row: summary(row[0], row[1], audience))
 
 
 def client_list(session, tenant_id, account_id, which, page):
     """A page of the account's tickets that are ``which`` (open or closed) as a client sees them, newest first."""
-    closed = Ticket.status == "closed"
-    query = select(Ticket).where(Ticket.tenant_id == tenant_id, Ticket.account_id == account_id,
-                                 closed if which == "closed" else ~closed)
-    items, next_cursor = _page(session, query, page, "client")
+    items, next_cursor = _page(session, _client_query(which == "closed"), page, "client",
+                               {"tenant_id": tenant_id, "account_id": account_id})
     return {"items": items, "next": next_cursor}
+
+
+@functools.cache
+def _client_query(closed):
+    """The account's open or closed tickets, built once (Home lists the open ones on every page)."""
+    is_closed = Ticket.status == "closed"
+    return select(Ticket).where(Ticket.tenant_id == bindparam("tenant_id"),
+                                Ticket.account_id == bindparam("account_id"), is_closed if closed else ~is_closed)
 
 
 def _filtered(query, tenant_id, filters, staff_id):
