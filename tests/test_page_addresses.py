@@ -44,3 +44,12 @@ def test_a_value_equal_to_another_of_another_type_is_not_mistaken_for_it():
             assert url_for("portal.billing.billing_tab", page=True) == "/p/oak-lawns/billing?page=True"
     finally:
         app.extensions["rpc"].close()
+
+
+def test_outside_a_request_flask_builds_the_link():
+    app = create_app({"TESTING": True, "SERVER_NAME": "portal.example"})
+    try:
+        with app.app_context():
+            assert url_for("static", filename="portal.css") == "http://portal.example/static/portal.css"
+    finally:
+        app.extensions["rpc"].close()
