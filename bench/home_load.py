@@ -6,6 +6,7 @@ Open loop (``offer``): pages are due at a fixed rate whatever the answers - the 
 import http.client
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -168,3 +169,10 @@ def stop(process):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(5)
+    if process is not None:
+        # A worker still finishing its requests when its arbiter was killed would live on, holding its database
+        # connections (PostgreSQL then refuses other runs: "too many clients"); it shares the arbiter's session.
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
