@@ -162,15 +162,21 @@ def wait_http(port, path, process, log_path):
 
 
 def stop(process):
-    """Stop a server started by ``gunicorn``: its arbiter, and its workers with it.
+    """Stop a server started by ``gunicorn``: its arbiter, then whatever is left of its process group.
 
-    Killing only an arbiter that did not stop in time left its workers running, holding their database
-    connections (a later run then met PostgreSQL's "too many clients"): the whole process group goes.
+    A worker still finishing requests when its arbiter ended (or was killed for not stopping in time) lived on,
+    holding its database connections, and a later run met PostgreSQL's "too many clients".
     """
-    if process is not None and process.poll() is None:
+    if process is None:
+        return
+    if process.poll() is None:
         process.terminate()
         try:
             process.wait(15)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)  # its own session (start_new_session): arbiter and workers
-            process.wait(5)
+            pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # its own session (start_new_session): arbiter and workers
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait(5)
