@@ -19,7 +19,13 @@ def record(outbox, session, service, tenant_id, account_id, action, summary, by,
     """Add the fact that ``by`` (``who(ctx)``, or ``{"actor": {...}, "origin": ...}`` for calls without a
     passport, like a sign-in) did ``action`` on ``account_id``: ``summary`` in words, ``changes`` as
     ``{field: [before, after]}`` (never a secret), ``link`` the object's staff page."""
-    outbox.add(session, CONTRACT_OF[service], {
+    outbox.add(session, *fact(service, account_id, action, summary, by, changes, link), tenant_id=tenant_id)
+
+
+def fact(service, account_id, action, summary, by, changes=None, link=None):
+    """The (contract, payload) of the fact ``record`` adds, for a change that adds it with its own events
+    in one insert (``OutboxWriter.add_each``)."""
+    return CONTRACT_OF[service], {
         "account_id": account_id, "action": action, "summary": summary[:SUMMARY_MAX],
         "actor": by.get("actor"), "origin": by.get("origin"), "changes": changes or {}, "link": link,
-    }, tenant_id=tenant_id)
+    }

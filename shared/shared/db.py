@@ -1,6 +1,8 @@
 """Database helpers: engines tuned per backend and a session-per-worker dependency."""
+import time
+
 from nameko.extensions import DependencyProvider
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, exc, text
 from sqlalchemy.orm import Session
 
 from shared.config import database_url
@@ -47,7 +49,42 @@ def make_engine(url, pool_size=5):
             dbapi_connection.isolation_level = None
 
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size)
+    ping_when_idle(engine)
+    return engine
+
+
+# A connection back in the pool for longer than this is pinged before it is handed out again.
+IDLE_PING_SECONDS = 1.0
+
+
+def ping_when_idle(engine):
+    """Ping a pooled connection at checkout only when it sat idle, instead of at every checkout.
+
+    A ping is a round trip, and a busy service checks a connection out several times a second:
+    there it cost more than some statements. What can have dropped a connection is PostgreSQL
+    restarting or ending it, which a connection that waited in the pool meets first: it is
+    pinged, and a dead one invalidates the whole pool (every connection older than it) and is
+    replaced. A connection that dies while in use fails that statement, and SQLAlchemy's own
+    disconnect handling invalidates the pool the same way; the heartbeat's query every 2 s
+    (shared.heartbeat) does as much for a service that is mostly idle.
+    """
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection, record):
+        if record is not None:
+            record.info["checked_in"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection, record, _proxy):
+        checked_in = record.info.pop("checked_in", None)
+        if checked_in is None or time.monotonic() - checked_in < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if engine.dialect.is_disconnect(error, dbapi_connection, None):
+                raise exc.InvalidatePoolError(str(error)) from error
+            raise
 
 
 def is_reachable(engine):

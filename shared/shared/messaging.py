@@ -39,9 +39,6 @@ ERROR_HEADER = "x-portico-error"
 WAKE_PENDING = "portico_outbox_wake_pending"  # session.info key: a relay wake-up waits for the commit
 
 
-now = utcnow  # the earlier name, until every caller uses shared.clock
-
-
 # --- topology -------------------------------------------------------------------------
 # Each service's retries and dead letters stay among its own queues: a failed event waits in
 # one of the service's retry tiers, then RabbitMQ dead-letters it to the service's direct
@@ -122,14 +119,8 @@ def envelope(contract, tenant_id, data):
     errors = schema.validate(data)
     if errors:
         raise ValueError(f"{contract.name} payload does not match its contract: {errors}")
-    return {
-        "event_id": str(uuid.uuid4()),
-        "event_type": contract.name,
-        "source": contract.source,
-        "occurred_at": utcnow().isoformat(),
-        "tenant_id": tenant_id,
-        "data": schema.dump(data),
-    }
+    return {"event_id": str(uuid.uuid4()), "event_type": contract.name, "source": contract.source,
+            "occurred_at": utcnow().isoformat(), "tenant_id": tenant_id, "data": schema.dump(data)}
 
 
 class OutboxWriter:
@@ -169,16 +160,29 @@ class OutboxWriter:
             tenant_id = tenant_id if tenant_id is not None else self.context.tenant_id
         first = envelope(contract, tenant_id, payloads[0])
         bodies = [first] + [{**first, "event_id": str(uuid.uuid4()), "data": dict(data)} for data in payloads[1:]]
-        if contract.secret_fields:
-            if self.box is None:
-                raise RuntimeError(f"{contract.name} carries secrets, but this outbox has no key to seal them")
-            bodies = [seal_secrets(self.box, contract, body) for body in bodies]
-        for body in bodies:  # refused here, in the writer's transaction, rather than stuck in the relay
-            refuse_oversize(encoded_size(body), f"The {contract.name} event")
+        return self._insert(session, [(contract, body) for body in bodies], tenant_id)
+
+    def add_each(self, session, events, tenant_id=None):
+        """Add ``events``, (contract, payload) pairs, each checked against its contract, in one insert."""
+        tenant_id = tenant_id if tenant_id is not None else self.context.tenant_id
+        return self._insert(session, [(contract, envelope(contract, tenant_id, data)) for contract, data in events],
+                            tenant_id)
+
+    def _insert(self, session, events, tenant_id):
+        """Write (contract, envelope) ``events`` in the session's transaction, sealed; return the envelopes."""
+        bodies = []
+        for contract, body in events:
+            if contract.secret_fields:
+                if self.box is None:
+                    raise RuntimeError(f"{contract.name} carries secrets, but this outbox has no key to seal them")
+                body = seal_secrets(self.box, contract, body)
+            refuse_oversize(encoded_size(body), f"The {contract.name} event")  # here, not stuck in the relay
+            bodies.append(body)
         headers, created_at = self.headers(), utcnow()
         session.execute(insert(self.tables.outbox), [
             {"event_id": body["event_id"], "event_type": contract.name, "tenant_id": tenant_id, "body": body,
-             "headers": headers, "created_at": created_at, "attempts": 0} for body in bodies])
+             "headers": headers, "created_at": created_at, "attempts": 0}
+            for (contract, _), body in zip(events, bodies)])
         self.wake_after_commit(session)
         return bodies
 

@@ -2,7 +2,7 @@
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import DeclarativeBase
 
 from portico_testing.inprocess import outbox_writer, sqlite_session, staff
@@ -67,3 +67,36 @@ def test_the_outbox_writes_a_contracts_secret_fields_sealed_and_nothing_else_cha
         assert profile_row.body["data"]["display_name"] == "Acme"
         with pytest.raises(RuntimeError, match="no key"):
             outbox_writer(tables, staff(1), box=None).add(session, LOGIN_CODE_ISSUED, CODE)
+
+
+def test_events_of_several_contracts_go_in_one_insert_each_checked_and_sealed_as_alone():
+    box = SecretBox(new_key())
+    profile = {"tenant_id": 1, "slug": "acme", "display_name": "Acme"}
+    with sqlite_session(Base.metadata) as session:
+        inserts = []
+        listen_for_inserts(session, inserts)
+        bodies = outbox_writer(tables, staff(1), box=box).add_each(
+            session, [(LOGIN_CODE_ISSUED, CODE), (TENANT_PROFILE_UPDATED, profile)])
+        code_row, profile_row = session.execute(select(tables.outbox).order_by(tables.outbox.c.id)).all()
+
+        assert len(inserts) == 1
+        assert [code_row.event_type, profile_row.event_type] == [LOGIN_CODE_ISSUED.name, TENANT_PROFILE_UPDATED.name]
+        assert [code_row.body, profile_row.body] == bodies and code_row.event_id != profile_row.event_id
+        assert {code_row.tenant_id, profile_row.tenant_id} == {1}
+        assert "246810" not in json.dumps(code_row.body)
+        assert open_secrets(box, LOGIN_CODE_ISSUED, code_row.body, code_row.body["data"])["code"] == "246810"
+        assert profile_row.body["data"] == profile
+        with pytest.raises(ValueError, match="does not match its contract"):
+            outbox_writer(tables, staff(1), box=box).add_each(
+                session, [(TENANT_PROFILE_UPDATED, profile), (LOGIN_CODE_ISSUED, {"channel": "email"})])
+        with pytest.raises(RuntimeError, match="no key"):
+            outbox_writer(tables, staff(1), box=None).add_each(
+                session, [(TENANT_PROFILE_UPDATED, profile), (LOGIN_CODE_ISSUED, CODE)])
+
+
+def listen_for_inserts(session, inserts):
+    def record(_connection, _cursor, statement, *_args):
+        if statement.startswith("INSERT INTO outbox"):
+            inserts.append(statement)
+
+    event.listen(session.get_bind(), "before_cursor_execute", record)

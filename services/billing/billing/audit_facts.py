@@ -23,8 +23,9 @@ def record(session, outbox, tenant_id, account_id, action, summary, by, changes=
                  changes, link or billing_page(account_id))
 
 
-def payment(session, outbox, payment_row, event, by):
-    """A payment settled (``event``: its PAYMENT_SUCCEEDED/FAILED/PREPAYMENT_MADE payload)."""
+def payment(payment_row, event, by):
+    """The (contract, payload) of a settled payment's fact (``event``: its PAYMENT_SUCCEEDED/FAILED/PREPAYMENT_MADE
+    payload), for settlement to add with that event in one insert."""
     amount, label = format_money(payment_row.amount), event["method_label"]
     if payment_row.kind == "prepayment":
         action, summary = "prepayment_made", f"Paid {amount} ahead with {label}"
@@ -34,7 +35,7 @@ def payment(session, outbox, payment_row, event, by):
     else:
         action = "payment_failed"
         summary = f"Payment of {amount} with {label} failed" + (f": {event['message']}" if event["message"] else "")
-    record(session, outbox, payment_row.tenant_id, payment_row.account_id, action, summary, by)
+    return audit.fact(SERVICE, payment_row.account_id, action, summary, by, link=billing_page(payment_row.account_id))
 
 
 def method_added(session, outbox, method, by):

@@ -142,15 +142,17 @@ LOCK_ITEM_TO_CHARGE = (
     .outerjoin(PaymentMethod, PaymentMethod.id == Autopay.payment_method_id)
     .where(*THE_ITEM).with_for_update(of=ChargeRunItem).execution_options(populate_existing=True))
 # A run is finished by the transaction that finds none of its items left to charge.
+# On the tables, run on the session's connection: the ORM has nothing to keep in step with them.
+RUNS, ITEMS = ChargeRun.__table__, ChargeRunItem.__table__
 MARK_RUN_FINISHED = (
-    update(ChargeRun).where(ChargeRun.id == bindparam("run_id"), ChargeRun.finished_at.is_(None),
-                            ~select(ChargeRunItem.id).where(ChargeRunItem.run_id == bindparam("run_id"),
-                                                            ChargeRunItem.state.in_(ACTIVE)).exists())
-    .values(finished_at=bindparam("now")).execution_options(synchronize_session=False))
+    update(RUNS).where(RUNS.c.id == bindparam("run_id"), RUNS.c.finished_at.is_(None),
+                       ~select(ITEMS.c.id).where(ITEMS.c.run_id == bindparam("run_id"), ITEMS.c.state.in_(ACTIVE))
+                       .exists())
+    .values(finished_at=bindparam("now")))
 
 
 def lock_item(session, run_id, invoice_id):
-    return session.execute(LOCK_ITEM, {"run_id": run_id, "invoice_id": invoice_id}).one()
+    return session.connection().execute(LOCK_ITEM, {"run_id": run_id, "invoice_id": invoice_id}).one()
 
 
 def charge_item(session, outbox, processor, tenant_id, run_id, invoice_id):
@@ -205,7 +207,8 @@ def finish(session, run_id, invoice_id, state, message, item=None):
         session.commit()
         return item.state
     now = utcnow()
-    session.connection().execute(END_ITEM, {"item_id": item.id, "state": state, "message": message, "now": now})
-    session.execute(MARK_RUN_FINISHED, {"run_id": run_id, "now": now})  # after the item's UPDATE
+    connection = session.connection()
+    connection.execute(END_ITEM, {"item_id": item.id, "state": state, "message": message, "now": now})
+    connection.execute(MARK_RUN_FINISHED, {"run_id": run_id, "now": now})  # after the item's UPDATE
     session.commit()
     return state

@@ -3,8 +3,9 @@
 A succeeded payment pays what it reserved and a failed one gives it back; either way the
 payment's event goes into the outbox in the same transaction, for the receipt and the alerts.
 """
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
 from billing import audit_facts
 from billing.credit import apply_credit_automatically
@@ -56,6 +57,13 @@ ALLOCATIONS_WITH_STATUS = (
     .join(PAYER, PAYER.id == Allocation.payment_id)
     .outerjoin(CHECKOUT, CHECKOUT.id == Allocation.checkout_payment_id)
     .where(Allocation.invoice_id.in_(bindparam("invoice_ids", expanding=True))).order_by(Allocation.id))
+# The outcome's writes, built once instead of the ORM's unit of work (its Python cost more than the statements).
+PAYMENTS, INVOICES = Payment.__table__, Invoice.__table__
+RECORD_OUTCOME = (update(PAYMENTS).where(PAYMENTS.c.id == bindparam("payment_id")).values(
+    status=bindparam("new_status"), processor_charge_id=bindparam("charge_id"), settled_at=bindparam("now"),
+    failure_message=bindparam("failure")))
+MARK_PAID = (update(INVOICES).where(INVOICES.c.id.in_(bindparam("invoice_ids", expanding=True)))
+             .values(status="paid", paid_at=bindparam("now"), autopay=False))
 
 
 def settle(session, outbox, payment, status, charge_id, message, actor=None, origin=None):
@@ -77,22 +85,33 @@ def settle(session, outbox, payment, status, charge_id, message, actor=None, ori
     rows = session.execute(ALLOCATIONS_WITH_STATUS, {"invoice_ids": list(invoices)}).all()
     allocations = [allocation for allocation, _, _ in rows
                    if payment.id in (allocation.payment_id, allocation.checkout_payment_id)]
-    payment.processor_charge_id, payment.settled_at = charge_id, utcnow()
-    if status == "succeeded":
-        payment.status = "succeeded"
-        mark_paid(invoices, held_by_others(payment, rows), payment.settled_at)
+    succeeded = status == "succeeded"
+    record_outcome(session, payment, "succeeded" if succeeded else "failed", charge_id,
+                   payment.failure_message if succeeded else message)
+    if succeeded:
+        mark_paid(session, invoices, held_by_others(payment, rows), payment.settled_at)
         covered = [{"invoice_id": allocation.invoice_id, "number": invoices[allocation.invoice_id].number,
                     "applied": allocation.amount}
                    for allocation in allocations]
         event = payment_event(session, payment, covered, message, actor)
-        outbox.add(session, PAYMENT_SUCCEEDED, event, tenant_id=payment.tenant_id)
     else:
-        payment.status, payment.failure_message = "failed", message
         give_back(session, payment, invoices, allocations)
         event = payment_event(session, payment, (), message, actor)
-        outbox.add(session, PAYMENT_FAILED, event, tenant_id=payment.tenant_id)
-    audit_facts.payment(session, outbox, payment, event, {"actor": actor or audit_facts.SYSTEM, "origin": origin})
+    by = {"actor": actor or audit_facts.SYSTEM, "origin": origin}
+    outbox.add_each(session, [(PAYMENT_SUCCEEDED if succeeded else PAYMENT_FAILED, event),
+                              audit_facts.payment(payment, event, by)], tenant_id=payment.tenant_id)
     return [describe(invoice) for invoice in invoices.values()]
+
+
+def record_outcome(session, payment, status, charge_id, failure_message):
+    """Write the payment's outcome with RECORD_OUTCOME, and the same values on ``payment`` as already stored."""
+    values = {"status": status, "processor_charge_id": charge_id, "settled_at": utcnow(),
+              "failure_message": failure_message}
+    session.connection().execute(RECORD_OUTCOME, {"payment_id": payment.id, "new_status": status,
+                                                  "charge_id": charge_id, "now": values["settled_at"],
+                                                  "failure": failure_message})
+    for key, value in values.items():
+        set_committed_value(payment, key, value)
 
 
 def held_by_others(payment, rows):
@@ -106,11 +125,16 @@ def held_by_others(payment, rows):
             or (allocation.checkout_payment_id not in (None, payment.id) and checkout_status == "pending")}
 
 
-def mark_paid(invoices, held, now):
+def mark_paid(session, invoices, held, now):
     """Mark paid each of ``invoices`` (id -> invoice) with nothing left due and not ``held`` by another checkout."""
-    for invoice in invoices.values():
-        if invoice.balance == 0 and invoice.id not in held:
-            invoice.status, invoice.paid_at, invoice.autopay = "paid", now, False
+    paid = [invoice for invoice in invoices.values() if invoice.balance == 0 and invoice.id not in held]
+    if not paid:
+        return
+    session.connection().execute(MARK_PAID, {"invoice_ids": [invoice.id for invoice in paid], "now": now})
+    for invoice in paid:  # as stored, so the ORM has nothing of them to write
+        set_committed_value(invoice, "status", "paid")
+        set_committed_value(invoice, "paid_at", now)
+        set_committed_value(invoice, "autopay", False)
 
 
 def give_back(session, payment, invoices, allocations):
@@ -134,7 +158,7 @@ def settle_prepayment(session, outbox, payment, status, charge_id, message, auto
         return
     payment.status, payment.unapplied = "succeeded", payment.amount
     event = payment_event(session, payment, actor=actor)
-    outbox.add(session, PREPAYMENT_MADE, event, tenant_id=payment.tenant_id)
-    audit_facts.payment(session, outbox, payment, event, {"actor": actor or audit_facts.SYSTEM, "origin": origin})
+    outbox.add_each(session, [(PREPAYMENT_MADE, event), audit_facts.payment(
+        payment, event, {"actor": actor or audit_facts.SYSTEM, "origin": origin})], tenant_id=payment.tenant_id)
     if auto_apply:
         apply_credit_automatically(session, payment.tenant_id, payment.account_id, payment)
