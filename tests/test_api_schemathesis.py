@@ -123,7 +123,7 @@ STATE_RULES = {
         "portal/{slug}/tickets", "staff/tickets", "portal/{slug}/chat/threads", "portal/{slug}/chat/threads/{thread_id}",
         "staff/chat/threads", "staff/chat/threads/{thread_id}", "portal/{slug}/documents",
         "staff/accounts/{account_id}/documents", "portal/{slug}/estimates", "staff/estimates", "staff/jobs",
-        "staff/service-requests")},
+        "staff/service-requests", "staff/invoices-to-charge", "staff/charge-runs/{run_id}")},
 }
 
 

@@ -8,7 +8,13 @@ from sandbox_processor.serving import serve_until_stopped
 
 
 class PathOnlyRequestLog(WSGIRequestHandler):
-    """Log method, path and status only: a query string must never put card data in a log."""
+    """Log method, path and status only: a query string must never put card data in a log.
+
+    HTTP/1.1 keeps a caller's connection open between requests, as a real processor's API does; werkzeug's
+    default (HTTP/1.0) closed it after every answer, so billing connected anew for each charge.
+    """
+
+    protocol_version = "HTTP/1.1"
 
     def log_request(self, code="-", size="-"):
         path = getattr(self, "path", "").split("?", 1)[0]
