@@ -85,9 +85,17 @@ SEED = ("import json, sys; from seed_demo import logins, seed_over_broker; "
 
 def seed_demo(broker_uri, mailbox_url):
     """Seed the demo business (scripts/seed_demo.py) in a child process; return its tenant and the demo logins."""
-    done = subprocess.run([sys.executable, "-c", SEED, broker_uri, mailbox_url], cwd=Path(__file__).resolve().parent,
-                          stdout=subprocess.PIPE, check=True, text=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return child_answer([sys.executable, "-c", SEED, broker_uri, mailbox_url], Path(__file__).resolve().parent)
+
+
+def child_answer(command, cwd=ROOT):
+    """Run ``command``, a Python child, so what it loads leaves with it; pass on what it printed before its last
+    line, and return that line's JSON."""
+    done = subprocess.run(command, cwd=cwd, stdout=subprocess.PIPE, check=True, text=True)
+    *said, answer = done.stdout.strip().splitlines()
+    for line in said:
+        print(line)
+    return json.loads(answer)
 
 
 def settings():
@@ -112,13 +120,8 @@ def settings():
 
 
 def start_settings():
-    """settings(), made by a child process; what it printed before them is passed on."""
-    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--settings"], cwd=ROOT,
-                          stdout=subprocess.PIPE, check=True, text=True)
-    *said, made = done.stdout.strip().splitlines()
-    for line in said:
-        print(line)
-    return json.loads(made)
+    """settings(), made by a child process."""
+    return child_answer([sys.executable, str(Path(__file__).resolve()), "--settings"])
 
 
 def lean_settings():

@@ -6,9 +6,9 @@ guard (the deadline, the passport check, the answer's size) and its own access r
 context. Only methods the service marks ``@batchable`` (reads, or idempotent catch-up work done on the way) and that
 are RPC entrypoints themselves may be asked; anything else is answered ``NotBatched`` unrun. Each call's error is that
 call's answer, and whatever it left uncommitted is rolled back before the next one runs, so one call can neither fail
-nor change another; a settings tab the calls read is read from the database once per batch. The answer is a list in the order of the calls: ``{"result": ...}`` or ``{"error": ...}`` in
-nameko's own form of an error (``exc_type``, ``exc_path``, ``exc_args``, ``value``), which callers rebuild as they
-rebuild a direct call's error.
+nor change another; a settings tab the calls read is read from the database once per batch. The answer is a list in
+the order of the calls: ``{"result": ...}`` or ``{"error": ...}`` in nameko's own form of an error (``exc_type``,
+``exc_path``, ``exc_args``, ``value``), which callers rebuild as they rebuild a direct call's error.
 """
 import contextlib
 import functools

@@ -1,4 +1,5 @@
-"""The blob store as a nameko dependency (shared.blobs says why it is apart)."""
+"""The blob store as a nameko dependency, apart from shared.blobs: nameko's DependencyProvider imports eventlet,
+which the gateway, a user of blob_store() only, would otherwise keep resident in each worker."""
 from nameko.extensions import DependencyProvider
 
 from shared.blobs import blob_store

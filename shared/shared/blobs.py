@@ -101,12 +101,3 @@ def blob_store(url=None):
                    if name in ("endpoint_url", "region_name")}
         return S3BlobStore(parts.netloc, **options)
     raise ValueError(f"BLOB_STORE_URL must be file:///folder or s3://bucket, not {url!r}.")
-
-
-def __getattr__(name):
-    """``BlobStore``, the services' dependency, made on first use: nameko's DependencyProvider imports eventlet,
-    which the gateway, a user of blob_store() only, would otherwise keep resident in each worker."""
-    if name == "BlobStore":
-        from shared.blob_provider import BlobStore
-        return BlobStore
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,7 +10,7 @@ import time
 
 from nameko.extensions import DependencyProvider
 
-from shared.call_headers import (DEADLINE_KEY, ORIGIN_DEVICE_KEY, ORIGIN_IP_KEY, ORIGIN_MAX,  # noqa: F401 (theirs)
+from shared.call_headers import (DEADLINE_KEY, ORIGIN_DEVICE_KEY, ORIGIN_IP_KEY, ORIGIN_MAX,
                                  PASSPORT_KEY, REQUEST_ID_KEY, current_request_id)
 from shared.config import env
 from shared.errors import AnswerTooLarge, CallExpired, PermissionDenied, PorticoError, Unauthenticated

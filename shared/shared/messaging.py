@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shared import config
-from shared.context import REQUEST_ID_KEY
+from shared.call_headers import REQUEST_ID_KEY
 from shared.clock import utcnow
 from shared.confirms import ConfirmingPublisher
 from shared.db import service_engine

@@ -197,6 +197,29 @@ def wait_for(predicate, timeout=20.0, interval=0.05, message="condition"):
     raise AssertionError(f"timed out waiting for {message} (last error: {last_error!r})")
 
 
+def at_once(count, action):
+    """Run ``action(ready)`` in ``count`` threads and return what each returned. ``ready()`` waits until every thread
+    has called it, so their work overlaps however long each took to set up; the first error raised is raised here."""
+    barrier = threading.Barrier(count, timeout=60)  # a thread that failed before ready() breaks it for the others
+    results, errors = [], []
+
+    def run():
+        try:
+            results.append(action(barrier.wait))
+        except BaseException as error:  # noqa: B902 (raised again in the test's thread)
+            errors.append(error)
+            barrier.abort()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise next((error for error in errors if not isinstance(error, threading.BrokenBarrierError)), errors[0])
+    return results
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -16,7 +16,7 @@ from accounts.schemas import (AcceptInvitationSchema, ChangePasswordSchema, Clie
 from accounts.settings import GENERAL, OWNER_ONLY, TABS
 from shared.batch import batchable
 from shared.audit import who
-from shared.blobs import BlobStore
+from shared.blob_provider import BlobStore
 from shared.context import operator_rpc, public_rpc, tenant_rpc
 from shared.entrypoints import StandardEntrypoints, announce_settings
 from shared.messaging import Outbox

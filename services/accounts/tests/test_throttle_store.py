@@ -1,5 +1,4 @@
 """The throttle's counts in accounts' database: one row per bucket, no login kept, atomic between instances."""
-import threading
 import time
 
 import pytest
@@ -8,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from accounts import throttling
 from accounts.models import Base, ThrottleCounter
+from portico_testing import at_once
 from portico_testing.inprocess import postgresql_session, sqlite_session
 from shared.db import make_engine
 from shared.errors import PermissionDenied, RateLimited, Unauthenticated
@@ -77,24 +77,21 @@ def test_a_lock_lifts_when_its_window_ends_by_the_clock(session, monkeypatch):
 def test_instances_counting_at_once_let_exactly_five_through(session):
     """Twelve instances, each with its own engine on the same database, take a try at the same moment: five
     get one (on SQLite too, where each waits its turn for the file's write lock)."""
-    url, start, answers = session.get_bind().url, threading.Barrier(12), []
+    url = session.get_bind().url
 
-    def take_a_try():
+    def take_a_try(ready):
         engine = make_engine(url.render_as_string(hide_password=False))
         with Session(engine) as own:
-            start.wait()
+            ready()
             try:
                 throttling.count(own, throttling.SIGN_IN, BUCKETS)
-                answers.append("counted")
+                answer = "counted"
             except RateLimited:
-                answers.append("refused")
+                answer = "refused"
             own.commit()
         engine.dispose()
+        return answer
 
-    threads = [threading.Thread(target=take_a_try) for _ in range(12)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = at_once(12, take_a_try)
     assert sorted(answers) == ["counted"] * 5 + ["refused"] * 7
     assert sorted(session.scalars(select(ThrottleCounter.hits))) == [5, 5]

@@ -20,7 +20,7 @@ from billing.services_tab_entrypoints import ServicesTabEntrypoints
 from billing.settings import TABS
 from shared.batch import batchable
 from shared.audit import who
-from shared.blobs import BlobStore
+from shared.blob_provider import BlobStore
 from shared.context import tenant_rpc
 from shared.entrypoints import StandardEntrypoints
 from shared.errors import ServiceTimeout, invalid

@@ -26,7 +26,7 @@ from notifications.schemas import (AlertListArgsSchema, InvitationTemplateSchema
                                    SampleInvitationSchema, StaffAlertSchema)
 from notifications.settings import TABS
 from shared.batch import batchable
-from shared.blobs import BlobStore
+from shared.blob_provider import BlobStore
 from shared.context import tenant_rpc
 from shared.errors import ServiceTimeout
 from shared.entrypoints import StandardEntrypoints

@@ -1,10 +1,9 @@
 """Tickets: opening one, the conversation both ways, unread markers, the staff inbox, assignment and status."""
-import threading
-
 import pytest
 from alembic import command
 from sqlalchemy.orm import Session
 
+from portico_testing import at_once
 from shared.db import make_engine
 from shared.errors import InvalidInput, NotFound, PermissionDenied, ServiceTimeout
 from tickets import ticketing
@@ -244,19 +243,15 @@ def test_first_tickets_opened_at_once_are_numbered_one_each(tickets_database):
     gets a number of its own (on SQLite too, where each waits its turn for the file's write lock)."""
     config, engine = tickets_database
     command.upgrade(config, "head")
-    start, numbers = threading.Barrier(8), []
 
-    def number_one():
+    def number_one(ready):
         own = make_engine(engine.url.render_as_string(hide_password=False))
         with Session(own) as session:
-            start.wait()
-            numbers.append(ticketing.next_number(session, TENANT))
+            ready()
+            number = ticketing.next_number(session, TENANT)
             session.commit()
         own.dispose()
+        return number
 
-    threads = [threading.Thread(target=number_one) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    numbers = at_once(8, number_one)
     assert sorted(numbers) == list(range(1, 9))

@@ -15,7 +15,7 @@ from tickets.settings import TABS
 from tickets.staff_ticket_entrypoints import StaffTicketEntrypoints
 from tickets.support_mail_entrypoints import SupportMailEntrypoints
 from tickets.ticket_entrypoints import TicketEntrypoints
-from shared.blobs import BlobStore
+from shared.blob_provider import BlobStore
 from shared.entrypoints import StandardEntrypoints
 from shared.messaging import Inbox, Outbox
 from shared.settings_store import read_settings
