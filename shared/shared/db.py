@@ -1,4 +1,5 @@
 """Database helpers: engines tuned per backend and a session-per-worker dependency."""
+import re
 import time
 
 from nameko.extensions import DependencyProvider
@@ -51,6 +52,7 @@ def make_engine(url, pool_size=5):
         return engine
     engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size)
     ping_when_idle(engine)
+    begin_on_first_write(engine)
     return engine
 
 
@@ -85,6 +87,39 @@ def ping_when_idle(engine):
             if engine.dialect.is_disconnect(error, dbapi_connection, None):
                 raise exc.InvalidatePoolError(str(error)) from error
             raise
+
+
+# A statement that only reads: a plain SELECT that locks nothing (no FOR UPDATE/SHARE, no advisory lock).
+_READS_ONLY = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+_LOCKS = re.compile(r"\bFOR\s+(NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b|advisory", re.IGNORECASE)
+
+
+def begin_on_first_write(engine):
+    """PostgreSQL: run reads outside a transaction until a statement writes or locks, and begin one there.
+
+    psycopg2 sends BEGIN before a transaction's first statement and SQLAlchemy a ROLLBACK at the end of a
+    read: two round trips around what is often one or two SELECTs (most of a service's calls only read).
+    Under READ COMMITTED, PostgreSQL's default and the services', each statement of a transaction takes its own
+    snapshot anyway, so a SELECT run on its own sees exactly what it would have seen inside one. The first
+    statement that writes or locks (or a server-side cursor, which needs a transaction) turns the driver's
+    autocommit off, so BEGIN goes out with it and everything from there to the commit or rollback is one
+    transaction, as before; the next read after it ends runs on its own again.
+    """
+    from psycopg2.extensions import TRANSACTION_STATUS_IDLE as IDLE  # only PostgreSQL's processes load psycopg2
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _begin_when_needed(_connection, cursor, statement, _parameters, _context, _executemany):
+        dbapi_connection = cursor.connection
+        if cursor.name is None and _READS_ONLY.match(statement) and not _LOCKS.search(statement):
+            if not dbapi_connection.autocommit and dbapi_connection.get_transaction_status() == IDLE:
+                dbapi_connection.autocommit = True
+        elif dbapi_connection.autocommit:
+            dbapi_connection.autocommit = False
+
+    @event.listens_for(engine, "checkin")
+    def _transactions_for_the_next_user(dbapi_connection, _record):
+        if dbapi_connection is not None and dbapi_connection.autocommit:
+            dbapi_connection.autocommit = False
 
 
 def is_reachable(engine):
