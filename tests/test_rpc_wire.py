@@ -83,3 +83,16 @@ def test_an_answer_is_written_without_reading_what_waits_for_the_consumer(system
         reply = channel.basic_get(replies, no_ack=True)
         assert reply.body == '{"result": 1, "error": null}' and reply.properties["correlation_id"] == "call-1"
         assert reply.properties["delivery_mode"] == 1
+
+
+def test_parallel_calls_answer_each_key_in_order_with_its_result_or_error(system):
+    calls = {"billing": ("billing", "ping", ()), "nobody": ("no_such_service", "ping", ()),
+             "tickets": ("tickets", "ping", ())}
+
+    found = system.rpc.call_parallel(calls, timeout=5)
+
+    assert list(found) == ["billing", "nobody", "tickets"]
+    assert found["billing"]["database"] and found["tickets"]["database"]
+    assert isinstance(found["nobody"], ServiceUnavailable)
+    assert system.rpc.call_parallel({}) == {}
+    assert system.rpc.call_parallel({"one": ("accounts", "ping", ())})["one"]["database"]
