@@ -132,6 +132,13 @@ def cpu_seconds(pid):
     return total
 
 
+def machine_busy_seconds():
+    """CPU time the whole machine has spent busy (every core, every process: not idle, not waiting on disk)."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(sorted_values, fraction):
     index = max(0, min(len(sorted_values) - 1, round(fraction * len(sorted_values)) - 1))
     return sorted_values[index]

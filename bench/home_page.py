@@ -15,7 +15,8 @@ feed, the tab bar's counts), read from the same four databases by one process, r
 Each of ``--clients`` client threads holds its own signed-in portal user and one keep-alive connection.
 1. **Closed loop**: each client asks for its Home page again as soon as answered; the sides run in ABBA blocks,
    ``--rounds`` each, ``--seconds`` per side in all, after a warm-up. Throughput and CPU per page (from /proc: the
-   gateway and the four services, or the baseline app; PostgreSQL, RabbitMQ and the load generator not counted).
+   gateway and the four services, or the baseline app; PostgreSQL, RabbitMQ and the load generator not counted),
+   and beside it the whole machine's busy CPU per page, which they are in: what the open loop's latency depends on.
 2. **Open loop**: a page is due every 1/``--rate`` s, whatever the answers, for ``--open-seconds`` per side
    (ABBA, two blocks each); latency counts from when a page was due. p99 of both sides.
 With ``--unbatched``, a third side: the same gateway asking every question as a request of its own
@@ -36,7 +37,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.home_load import Client, cpu_seconds, drive, gunicorn, offer, percentile, stop, wait_http  # noqa: E402
+from bench.home_load import (Client, cpu_seconds, drive, gunicorn, machine_busy_seconds, offer,  # noqa: E402
+                             percentile, stop, wait_http)
 # PASSWORD and invitation_token too: other benches take the Home load and its data from here.
 from bench.home_setup import PASSWORD, SECRETS_KEY, invitation_token, prepare  # noqa: E402,F401
 from bench.running import run_interruptibly  # noqa: E402
@@ -59,19 +61,25 @@ def start_services(env, log_dir, rpc):
 
 
 def closed_loop(args, sides, parts):
-    """ABBA blocks of the closed loop; ``(latencies, elapsed, cpu, part_cpu)`` per side (and per process)."""
+    """ABBA blocks of the closed loop; ``(latencies, elapsed, cpu, part_cpu)`` per side (and per process).
+
+    ``part_cpu[side, "machine"]`` is the whole machine's busy CPU in the side's blocks: PostgreSQL, RabbitMQ and the
+    load generator too, which the pages' latency at a given rate depends on as much as on the servers' own CPU.
+    """
     for side in sides:  # warm-up: connections, pools, caches, template compilation
         drive(sides[side], args.warmup, [])
     latencies, elapsed, cpu = ({side: [] for side in sides}, {side: 0.0 for side in sides},
                                {side: 0.0 for side in sides})
-    part_cpu = {(side, name): 0.0 for side in parts for name in parts[side]}
+    part_cpu = {(side, name): 0.0 for side in parts for name in [*parts[side], "machine"]}
     order, block_seconds = list(sides), args.seconds / args.rounds
     for round_number in range(args.rounds):
         line = []
         for side in order:
             block = []
             before = {name: cpu_seconds(pid) for name, pid in parts[side].items()}
+            machine_before = machine_busy_seconds()
             elapsed[side] += drive(sides[side], block_seconds, block)
+            part_cpu[side, "machine"] += machine_busy_seconds() - machine_before
             for name, pid in parts[side].items():
                 used = cpu_seconds(pid) - before[name]
                 part_cpu[side, name] += used
@@ -154,7 +162,8 @@ def benchmark(args):
         served = {side: len(latencies[side]) or 1 for side in sides}
         for side in parts:
             print(f"CPU ms per page by process, {side}: " + ", ".join(
-                f"{name} {part_cpu[side, name] * 1000 / served[side]:.1f}" for name in parts[side]))
+                f"{name} {part_cpu[side, name] * 1000 / served[side]:.1f}" for name in parts[side])
+                + f"; the whole machine {part_cpu[side, 'machine'] * 1000 / served[side]:.1f}")
         print(f"load average at the end: {load_average()}")
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):
