@@ -9,8 +9,6 @@ The category table is what exists: its names, order and whether a category is hi
 - a category named in the setting but hidden by staff is offered to nobody (hiding wins).
 Staff may file a ticket under any category, hidden ones included.
 """
-import functools
-
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -19,6 +17,10 @@ from tickets.models import TicketCategory
 
 DEFAULT_NAMES = ("General", "Reschedule", "Cancel", "Service request")
 MAX_CATEGORIES = 50
+# Built once: the portal's tab bar reads the categories on every page.
+ALL_OF = (select(*(TicketCategory.__table__.c[name] for name in ("id", "name", "position", "hidden")))
+          .where(TicketCategory.__table__.c.tenant_id == bindparam("tenant_id"))
+          .order_by(TicketCategory.__table__.c.position, TicketCategory.__table__.c.id))
 
 
 def ensure(session, tenant_id, listed=(), existing=None):
@@ -42,14 +44,8 @@ def ensure(session, tenant_id, listed=(), existing=None):
 
 
 def all_of(session, tenant_id):
-    return list(session.scalars(_all_of_statement(), {"tenant_id": tenant_id}))
-
-
-@functools.cache
-def _all_of_statement():
-    """Built once: the portal's tab bar reads the categories on every page."""
-    return (select(TicketCategory).where(TicketCategory.tenant_id == bindparam("tenant_id"))
-            .order_by(TicketCategory.position, TicketCategory.id))
+    """The business's categories in order, as read-only rows (id, name, position, hidden)."""
+    return session.connection().execute(ALL_OF, {"tenant_id": tenant_id}).all()
 
 
 def describe(category, listed):

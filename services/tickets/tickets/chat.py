@@ -108,7 +108,7 @@ def unread_counts(session, thread_ids, side):
 def total_unread(session, tenant_id, side, account_id=None):
     """How many of the other side's messages ``side`` has not seen, over all the threads it sees."""
     values = {"tenant_id": tenant_id, **({"account_id": account_id} if account_id is not None else {})}
-    return session.scalar(_total_unread_statement(side, account_id is not None), values) or 0
+    return session.connection().execute(_total_unread_statement(side, account_id is not None), values).scalar() or 0
 
 
 @functools.cache

@@ -6,7 +6,9 @@ decided. The upload itself stays the gateway's: tickets never deletes a blob it 
 a document by id and title, never its bytes.
 """
 from marshmallow import RAISE, Schema, fields, validate
-from sqlalchemy import func, select
+import functools
+
+from sqlalchemy import bindparam, func, select
 
 from shared.blobs import BLOB_ID
 from shared.clock import iso_utc, utcnow
@@ -18,8 +20,10 @@ from tickets import document_files, known_accounts, paging
 from tickets.models import Document, KnownAccount
 
 LISTED_AT_MOST = 200  # a page of documents holds at most this many, and what fits paging.PAGE_BUDGET
-ORDER = (Document.uploaded_at, Document.id)  # newest first
 PageInput = paging.page_input(LISTED_AT_MOST, LISTED_AT_MOST)
+DOCUMENTS, KNOWN = Document.__table__, KnownAccount.__table__
+DONE_STATE = select(KNOWN.c.done_uploading_at, KNOWN.c.done_uploading_by, KNOWN.c.done_uploading_name).where(
+    KNOWN.c.tenant_id == bindparam("tenant_id"), KNOWN.c.account_id == bindparam("account_id"))
 
 
 class NewDocumentSchema(Schema):
@@ -77,11 +81,19 @@ def list_documents(session, tenant_id, account_id, page, for_staff=False):
     """``(documents, next cursor)``: a page (``{cursor, limit}``) of the account's documents, newest first, as many
     of them as fit paging.PAGE_BUDGET (the next page starts after the last one that fits)."""
     key = paging.decode(page["cursor"], (paging.TIME, paging.ID))
-    rows = session.scalars(select(Document).where(Document.tenant_id == tenant_id, Document.account_id == account_id,
-                                                  paging.before(ORDER, key))
-                           .order_by(*(column.desc() for column in ORDER)).limit(page["limit"] + 1)).all()
+    rows = session.connection().execute(_page(key is not None), {
+        "tenant_id": tenant_id, "account_id": account_id, **paging.page_values(key, page["limit"])}).all()
     return paging.cut(rows, page["limit"], lambda row: (row.uploaded_at, row.id),
                       lambda row: describe(row, for_staff))
+
+
+@functools.cache
+def _page(keyed):
+    """A page of an account's documents as rows, built once (Home lists the newest on every page)."""
+    columns = DOCUMENTS.c
+    query = select(DOCUMENTS).where(columns.tenant_id == bindparam("tenant_id"),
+                                    columns.account_id == bindparam("account_id"))
+    return paging.built_page(query, (columns.uploaded_at, columns.id), keyed)
 
 
 def find_document(session, tenant_id, document_id, account_id=None):
@@ -113,7 +125,11 @@ def discard(store, blob_id):
 
 
 def done_state(session, tenant_id, account_id):
-    known = session.get(KnownAccount, (tenant_id, account_id))
+    """When and by whom the client said they are done uploading, or None."""
+    return _done(session.connection().execute(DONE_STATE, {"tenant_id": tenant_id, "account_id": account_id}).first())
+
+
+def _done(known):
     if known is None or known.done_uploading_at is None:
         return None
     return {"at": iso_utc(known.done_uploading_at), "portal_user_id": known.done_uploading_by,
@@ -142,4 +158,4 @@ def mark_done(session, outbox, tenant_id, account_id, portal_user_id, via, names
         "account_id": account_id, "portal_user_id": portal_user_id, "via": via,
         "documents": client_uploads(session, tenant_id, account_id), "client_name": names["account"],
         "portal_user_name": names["person"]}, tenant_id=tenant_id)
-    return done_state(session, tenant_id, account_id)
+    return _done(known)

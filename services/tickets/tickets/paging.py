@@ -13,7 +13,7 @@ import json
 from datetime import datetime, timezone
 
 from marshmallow import RAISE, Schema, fields, validate
-from sqlalchemy import true, tuple_
+from sqlalchemy import Integer, bindparam, true, tuple_
 
 from shared import keyset
 from shared.errors import invalid
@@ -81,6 +81,20 @@ def before(columns, key):
     if len(columns) == 1:
         return columns[0] < key[0]
     return tuple_(*columns) < tuple_(*key)  # a row value: one range of an index on the key
+
+
+def built_page(query, columns, keyed):
+    """``query``'s page newest first by ``columns``, built once and run with ``page_values``: after the key given as
+    parameters when ``keyed``, as many rows as the parameter ``fetch``."""
+    if keyed:
+        key = [bindparam(f"key_{index}", type_=column.type) for index, column in enumerate(columns)]
+        query = query.where(columns[0] < key[0] if len(columns) == 1 else tuple_(*columns) < tuple_(*key))
+    return query.order_by(*(column.desc() for column in columns)).limit(bindparam("fetch", type_=Integer))
+
+
+def page_values(key, limit):
+    """The parameters of a ``built_page`` statement: the rows after ``key`` (a decoded cursor), one past ``limit``."""
+    return {"fetch": limit + 1, **{f"key_{index}": value for index, value in enumerate(key or ())}}
 
 
 def cut(rows, limit, key_of, describe, budget=PAGE_BUDGET):

@@ -23,6 +23,9 @@ UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 # A list is ordered by this key, most recently active first (a page holds what fits paging.PAGE_BUDGET).
 ORDER = (Ticket.updated_at, Ticket.id)
 KEY_KINDS = (paging.TIME, paging.ID)
+# What summary() reads of a ticket for a client.
+CLIENT_COLUMNS = ("id", "number", "subject", "reference", "created_at", "updated_at", "status", "client_unread",
+                  "opened_by")
 
 
 def new_reply_token():
@@ -105,17 +108,25 @@ def _page(session, query, page, audience, values=None):
 
 def client_list(session, tenant_id, account_id, which, page):
     """A page of the account's tickets that are ``which`` (open or closed) as a client sees them, newest first."""
-    items, next_cursor = _page(session, _client_query(which == "closed"), page, "client",
-                               {"tenant_id": tenant_id, "account_id": account_id})
+    key = paging.decode(page["cursor"], KEY_KINDS)
+    rows = session.connection().execute(_client_page(which == "closed", key is not None), {
+        "tenant_id": tenant_id, "account_id": account_id, **paging.page_values(key, page["limit"])}).all()
+    items, next_cursor = paging.cut(rows, page["limit"], lambda row: (row.updated_at, row.id),
+                                    lambda row: summary(row, row.category_name, "client"))
     return {"items": items, "next": next_cursor}
 
 
 @functools.cache
-def _client_query(closed):
-    """The account's open or closed tickets, built once (Home lists the open ones on every page)."""
-    is_closed = Ticket.status == "closed"
-    return select(Ticket).where(Ticket.tenant_id == bindparam("tenant_id"),
-                                Ticket.account_id == bindparam("account_id"), is_closed if closed else ~is_closed)
+def _client_page(closed, keyed):
+    """A page of the account's open or closed tickets with their category's name, as rows of what a client is
+    shown; built once (Home lists the open ones on every page)."""
+    tickets, names = Ticket.__table__.c, TicketCategory.__table__.c
+    is_closed = tickets.status == "closed"
+    query = (select(*(tickets[name] for name in CLIENT_COLUMNS), names.name.label("category_name"))
+             .join_from(Ticket.__table__, TicketCategory.__table__, names.id == tickets.category_id)
+             .where(tickets.tenant_id == bindparam("tenant_id"), tickets.account_id == bindparam("account_id"),
+                    is_closed if closed else ~is_closed))
+    return paging.built_page(query, (tickets.updated_at, tickets.id), keyed)
 
 
 def _filtered(query, tenant_id, filters, staff_id):
