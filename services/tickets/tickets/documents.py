@@ -5,9 +5,9 @@ judges them by content (document_files.py) and keeps a copy of its own under the
 decided. The upload itself stays the gateway's: tickets never deletes a blob it was handed. Events name
 a document by id and title, never its bytes.
 """
-from marshmallow import RAISE, Schema, fields, validate
 import functools
 
+from marshmallow import RAISE, Schema, fields, validate
 from sqlalchemy import bindparam, func, select
 
 from shared.blobs import BLOB_ID
