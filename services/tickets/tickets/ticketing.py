@@ -92,16 +92,16 @@ def summary(ticket, category_name, audience):
             "closed_at": ticket.closed_at.isoformat() if ticket.closed_at else None}
 
 
-def _with_categories(session, query, values=None):
+def _with_categories(session, query):
     return session.execute(query.add_columns(TicketCategory.name)
-                           .join(TicketCategory, TicketCategory.id == Ticket.category_id), values).all()
+                           .join(TicketCategory, TicketCategory.id == Ticket.category_id)).all()
 
 
-def _page(session, query, page, audience, values=None):
+def _page(session, query, page, audience):
     """``(summaries, next cursor)``: the page of ``query``'s tickets after ``page["cursor"]``."""
     key = paging.decode(page["cursor"], KEY_KINDS)
     rows = _with_categories(session, query.where(paging.before(ORDER, key))
-                            .order_by(*(column.desc() for column in ORDER)).limit(page["limit"] + 1), values)
+                            .order_by(*(column.desc() for column in ORDER)).limit(page["limit"] + 1))
     return paging.cut(rows, page["limit"], lambda row: (row[0].updated_at, row[0].id),
                       lambda row: summary(row[0], row[1], audience))
 
