@@ -6,7 +6,8 @@ from sqlalchemy.orm import Session
 from portico_testing import at_once
 from shared.db import make_engine
 from shared.errors import InvalidInput, NotFound, PermissionDenied, ServiceTimeout
-from tickets import ticketing
+from tickets import text, ticketing
+from tickets.models import Ticket
 
 ACCOUNT, OTHER_ACCOUNT, STAFF_ID, TENANT = 42, 43, 7, 1
 
@@ -46,6 +47,14 @@ def test_a_visit_of_another_account_is_not_found_and_no_ticket_is_opened(busines
     assert "reference.kind" in error.value.fields
 
 
+@pytest.mark.parametrize("subject", ["👨‍👩‍👧" * 150, "Hedge " * 60])
+def test_a_given_subject_is_cut_to_whole_characters_that_fit_its_column(subject):
+    cut = ticketing.subject_of({"subject": subject, "body": "Hi"})
+    assert len(cut) <= Ticket.subject.type.length and cut.endswith("…")
+    kept = text.graphemes(cut[:-1])
+    assert kept == text.graphemes(subject)[:len(kept)]  # whole characters: no family split into its members
+
+
 @pytest.mark.parametrize("body, accepted", [
     ("a" * 499, True), ("a" * 500, False),
     ("👍🏽" * 499, True),  # one thumb with a skin tone is one character, though two code points
@@ -56,7 +65,9 @@ def test_a_visit_of_another_account_is_not_found_and_no_ticket_is_opened(busines
 ])
 def test_the_opening_message_is_under_500_characters_as_a_reader_counts_them(business, body, accepted):
     if accepted:
-        business.open(body)
+        subject = business.client().my_ticket(business.open(body)["id"])["subject"]
+        # the subject, cut from the first line, fits its column as PostgreSQL counts (code points)
+        assert subject.endswith("…") and len(subject) <= Ticket.subject.type.length
     else:
         with pytest.raises(InvalidInput) as error:
             business.open(body)

@@ -47,9 +47,19 @@ def length(text):
     return len(graphemes(text))
 
 
-def shorten(text, limit):
-    """``text`` cut to at most ``limit`` characters as a reader counts them, with "…" when cut."""
+def shorten(text, limit, room=None):
+    """``text`` cut to at most ``limit`` characters as a reader counts them, with "…" when cut.
+
+    ``room``: the column's size, which databases count in code points; a character such as a family emoji is
+    several, so a text short enough for a reader may still need cutting (whole characters only) to be stored.
+    """
     clusters = graphemes(text)
-    if len(clusters) <= limit:
+    if len(clusters) <= limit and (room is None or len(text) <= room):
         return text
-    return "".join(clusters[:limit - 1]).rstrip() + "…"
+    kept, size = [], len("…")
+    for cluster in clusters[:limit - 1]:
+        size += len(cluster)
+        if room is not None and size > room:
+            break
+        kept.append(cluster)
+    return "".join(kept).rstrip() + "…"

@@ -19,6 +19,7 @@ from tickets.models import Ticket, TicketCategory, TicketCounter, TicketMessage
 
 CLIENT_STATUS = {"open": "open", "pending": "open", "on_hold": "open", "closed": "closed"}
 SUBJECT_LENGTH = 80
+SUBJECT_ROOM = Ticket.__table__.c.subject.type.length  # in code points, as the databases count
 UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 # A list is ordered by this key, most recently active first (a page holds what fits paging.PAGE_BUDGET).
 ORDER = (Ticket.updated_at, Ticket.id)
@@ -43,10 +44,11 @@ def next_number(session, tenant_id):
 
 
 def subject_of(data):
+    """The subject given (a mail's, a staff member's) or the opening message's first line, cut to fit its column."""
     if data.get("subject"):
-        return data["subject"]
+        return text.shorten(data["subject"], SUBJECT_ROOM, room=SUBJECT_ROOM)
     first_line = " ".join(data["body"].strip().splitlines()[0].split())
-    return text.shorten(first_line, SUBJECT_LENGTH) or "Ticket"
+    return text.shorten(first_line, SUBJECT_LENGTH, room=SUBJECT_ROOM) or "Ticket"
 
 
 def create(session, tenant_id, account_id, category, data, opened_by, assignee_id, client_name=None):
