@@ -17,7 +17,7 @@ from nameko.events import SERVICE_POOL, EventHandler
 from nameko.extensions import DependencyProvider
 from nameko.messaging import Consumer
 from nameko.standalone.events import get_event_exchange
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -200,6 +200,14 @@ class OutboxWriter:
         event.listen(session, "after_commit", committed, once=True)
 
 
+@functools.cache
+def _claim_pending(outbox, batch):
+    """The oldest ``batch`` unsent rows not locked by another relay, locked and marked sent at ``:now``."""
+    oldest = (select(outbox.c.id).where(outbox.c.sent_at.is_(None)).order_by(outbox.c.id).limit(batch)
+              .with_for_update(skip_locked=True))
+    return update(outbox).where(outbox.c.id.in_(oldest)).values(sent_at=bindparam("now")).returning(*outbox.c)
+
+
 class Relay:
     """Publish committed outbox rows in order, with confirms, and mark them sent."""
 
@@ -234,35 +242,47 @@ class Relay:
     def publish_pending(self, batch=200):
         """Publish up to ``batch`` pending events; return how many were sent."""
         outbox = self.tables.outbox
-        query = select(outbox).where(outbox.c.sent_at.is_(None)).order_by(outbox.c.id).limit(batch)
-        # On PostgreSQL several instances may relay at once: each locks the rows it publishes
-        # and skips rows another holds. SQLite has one writer; its connection is released
-        # while publishing so the service's workers are not held up by the broker.
-        locking = self.engine.dialect.name == "postgresql"
-        if locking:
-            query = query.with_for_update(skip_locked=True)
+        # On PostgreSQL several instances may relay at once: each claims the rows it publishes - locked
+        # and marked sent in one statement, skipping rows another holds - and marks unsent again what
+        # the broker did not confirm, before it commits. SQLite has one writer: its connection is
+        # released while publishing so the service's workers are not held up by the broker.
+        claiming = self.engine.dialect.name == "postgresql"
         with Session(self.engine) as session:
-            rows = session.execute(query).all()
+            if claiming:
+                rows = sorted(session.execute(_claim_pending(outbox, batch), {"now": utcnow()}).all(),
+                              key=lambda row: row.id)
+            else:
+                rows = session.execute(select(outbox).where(outbox.c.sent_at.is_(None)).order_by(outbox.c.id)
+                                       .limit(batch)).all()
+                session.rollback()
             if not rows:
                 return 0
-            if not locking:
-                session.rollback()
-            sent = []
+            confirmed = 0
             try:
                 publisher = self._publisher()
                 try:  # in a row, then one wait for all the confirms (shared/confirms.py)
                     publisher.publish_all([(row.body, self.exchange.name, row.event_type, row.headers, row.event_id)
                                            for row in rows])
                 finally:
-                    sent = [row.id for row in rows[:publisher.confirmed]]
+                    confirmed = publisher.confirmed
             except Exception:
                 self.close()
                 raise
             finally:
-                if sent:
-                    session.execute(update(outbox).where(outbox.c.id.in_(sent)).values(sent_at=utcnow()))
-                    session.commit()
-            return len(sent)
+                self._record(session, [row.id for row in rows], confirmed, claiming)
+            return confirmed
+
+    def _record(self, session, ids, confirmed, claimed):
+        """Leave the first ``confirmed`` of ``ids`` marked sent and the others pending, and commit."""
+        outbox = self.tables.outbox
+        if not confirmed:
+            session.rollback()
+            return
+        if not claimed:
+            session.execute(update(outbox).where(outbox.c.id.in_(ids[:confirmed])).values(sent_at=utcnow()))
+        elif confirmed < len(ids):
+            session.execute(update(outbox).where(outbox.c.id.in_(ids[confirmed:])).values(sent_at=None))
+        session.commit()
 
     def pending_count(self):
         outbox = self.tables.outbox
