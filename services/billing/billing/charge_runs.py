@@ -155,7 +155,7 @@ END_ITEM_AND_RUN = text(
     "WITH ended AS (UPDATE charge_run_items SET state = :state, message = :message, updated_at = :now "
     "  WHERE id = :item_id) "
     "UPDATE charge_runs SET finished_at = :now WHERE id = :run_id AND finished_at IS NULL AND NOT EXISTS ("
-    "  SELECT 1 FROM charge_run_items WHERE run_id = :run_id AND state IN ('queued', 'charging') "
+    "  SELECT 1 FROM charge_run_items WHERE run_id = :run_id AND state = ANY(:active) "
     "  AND id != :item_id)")
 
 
@@ -216,11 +216,11 @@ def finish(session, run_id, invoice_id, state, message, item=None):
         return item.state
     now = utcnow()
     connection = session.connection()
-    values = {"item_id": item.id, "state": state, "message": message, "now": now, "run_id": run_id}
+    ended, run = {"item_id": item.id, "state": state, "message": message, "now": now}, {"run_id": run_id, "now": now}
     if connection.dialect.name == "postgresql":
-        connection.execute(END_ITEM_AND_RUN, values)
+        connection.execute(END_ITEM_AND_RUN, {**ended, **run, "active": list(ACTIVE)})
     else:
-        connection.execute(END_ITEM, values)
-        connection.execute(MARK_RUN_FINISHED, values)  # after the item's UPDATE
+        connection.execute(END_ITEM, ended)
+        connection.execute(MARK_RUN_FINISHED, run)  # after the item's UPDATE
     session.commit()
     return state
