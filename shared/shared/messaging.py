@@ -17,7 +17,7 @@ from nameko.events import SERVICE_POOL, EventHandler
 from nameko.extensions import DependencyProvider
 from nameko.messaging import Consumer
 from nameko.standalone.events import get_event_exchange
-from sqlalchemy import bindparam, event, insert, select, update
+from sqlalchemy import event, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,7 @@ from shared.db import service_engine
 from shared.events import CONTRACTS, dead_letter_queue, direct_exchange, retry_tier, subscriber_queue
 from shared.loops import BackgroundLoop
 from shared.message_size import encoded_size, refuse_oversize
+from shared.outbox_rows import record_sent, take_pending
 from shared.sealing import SecretBox, publishes_secrets, seal_secrets
 
 log = logging.getLogger(__name__)
@@ -200,14 +201,6 @@ class OutboxWriter:
         event.listen(session, "after_commit", committed, once=True)
 
 
-@functools.cache
-def _claim_pending(outbox, batch):
-    """The oldest ``batch`` unsent rows not locked by another relay, locked and marked sent at ``:now``."""
-    oldest = (select(outbox.c.id).where(outbox.c.sent_at.is_(None)).order_by(outbox.c.id).limit(batch)
-              .with_for_update(skip_locked=True))
-    return update(outbox).where(outbox.c.id.in_(oldest)).values(sent_at=bindparam("now")).returning(*outbox.c)
-
-
 class Relay:
     """Publish committed outbox rows in order, with confirms, and mark them sent."""
 
@@ -240,21 +233,11 @@ class Relay:
             self.publisher = None
 
     def publish_pending(self, batch=200):
-        """Publish up to ``batch`` pending events; return how many were sent."""
+        """Publish up to ``batch`` pending events; return how many were sent (shared.outbox_rows says how they
+        are taken and marked on each database)."""
         outbox = self.tables.outbox
-        # On PostgreSQL several instances may relay at once: each claims the rows it publishes - locked
-        # and marked sent in one statement, skipping rows another holds - and marks unsent again what
-        # the broker did not confirm, before it commits. SQLite has one writer: its connection is
-        # released while publishing so the service's workers are not held up by the broker.
-        claiming = self.engine.dialect.name == "postgresql"
         with Session(self.engine) as session:
-            if claiming:
-                rows = sorted(session.execute(_claim_pending(outbox, batch), {"now": utcnow()}).all(),
-                              key=lambda row: row.id)
-            else:
-                rows = session.execute(select(outbox).where(outbox.c.sent_at.is_(None)).order_by(outbox.c.id)
-                                       .limit(batch)).all()
-                session.rollback()
+            rows = take_pending(session, outbox, batch)
             if not rows:
                 return 0
             confirmed = 0
@@ -269,20 +252,8 @@ class Relay:
                 self.close()
                 raise
             finally:
-                self._record(session, [row.id for row in rows], confirmed, claiming)
+                record_sent(session, outbox, [row.id for row in rows], confirmed)
             return confirmed
-
-    def _record(self, session, ids, confirmed, claimed):
-        """Leave the first ``confirmed`` of ``ids`` marked sent and the others pending, and commit."""
-        outbox = self.tables.outbox
-        if not confirmed:
-            session.rollback()
-            return
-        if not claimed:
-            session.execute(update(outbox).where(outbox.c.id.in_(ids[:confirmed])).values(sent_at=utcnow()))
-        elif confirmed < len(ids):
-            session.execute(update(outbox).where(outbox.c.id.in_(ids[confirmed:])).values(sent_at=None))
-        session.commit()
 
     def pending_count(self):
         outbox = self.tables.outbox
