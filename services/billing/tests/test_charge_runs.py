@@ -143,6 +143,21 @@ def test_a_run_charges_each_invoice_once_and_finishes(engine, session, processor
         assert (progress["done"], progress["succeeded"], progress["finished"]) == (3, 3, True)
 
 
+def test_a_run_is_finished_by_the_end_of_its_last_item_only(engine, session, processor):
+    account(session, 7)
+    invoices(session, 7, 1_000, 2_000)
+    run = charge_runs.start_run(session, staff_outbox(), TENANT)
+    ids = session.scalars(select(ChargeRunItem.invoice_id).where(ChargeRunItem.run_id == run.id)
+                          .order_by(ChargeRunItem.id)).all()
+    session.commit()
+
+    for invoice_id, finished in zip(ids, (False, True)):
+        with Session(engine, expire_on_commit=False) as worker:
+            assert charge_runs.charge_item(worker, staff_outbox(), processor, TENANT, run.id, invoice_id) == "succeeded"
+        with Session(engine) as check:
+            assert (check.get(ChargeRun, run.id).finished_at is not None) is finished
+
+
 def test_a_declined_charge_gives_the_invoice_back_and_the_run_still_finishes(engine, session, processor):
     account(session, 7)
     [invoice] = invoices(session, 7, 4_200)
