@@ -21,6 +21,7 @@ def _claim(outbox, batch):
 
 
 def claims(session):
+    """Whether the relay claims its rows on ``session``'s database (PostgreSQL) rather than reading them."""
     return session.get_bind().dialect.name == "postgresql"
 
 
