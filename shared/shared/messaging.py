@@ -17,7 +17,7 @@ from nameko.events import SERVICE_POOL, EventHandler
 from nameko.extensions import DependencyProvider
 from nameko.messaging import Consumer
 from nameko.standalone.events import get_event_exchange
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import event, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,7 @@ from shared.db import service_engine
 from shared.events import CONTRACTS, dead_letter_queue, direct_exchange, retry_tier, subscriber_queue
 from shared.loops import BackgroundLoop
 from shared.message_size import encoded_size, refuse_oversize
+from shared.outbox_rows import record_sent, take_pending
 from shared.sealing import SecretBox, publishes_secrets, seal_secrets
 
 log = logging.getLogger(__name__)
@@ -232,37 +233,27 @@ class Relay:
             self.publisher = None
 
     def publish_pending(self, batch=200):
-        """Publish up to ``batch`` pending events; return how many were sent."""
+        """Publish up to ``batch`` pending events; return how many were sent (shared.outbox_rows says how they
+        are taken and marked on each database)."""
         outbox = self.tables.outbox
-        query = select(outbox).where(outbox.c.sent_at.is_(None)).order_by(outbox.c.id).limit(batch)
-        # On PostgreSQL several instances may relay at once: each locks the rows it publishes
-        # and skips rows another holds. SQLite has one writer; its connection is released
-        # while publishing so the service's workers are not held up by the broker.
-        locking = self.engine.dialect.name == "postgresql"
-        if locking:
-            query = query.with_for_update(skip_locked=True)
         with Session(self.engine) as session:
-            rows = session.execute(query).all()
+            rows = take_pending(session, outbox, batch)
             if not rows:
                 return 0
-            if not locking:
-                session.rollback()
-            sent = []
+            confirmed = 0
             try:
                 publisher = self._publisher()
                 try:  # in a row, then one wait for all the confirms (shared/confirms.py)
                     publisher.publish_all([(row.body, self.exchange.name, row.event_type, row.headers, row.event_id)
                                            for row in rows])
                 finally:
-                    sent = [row.id for row in rows[:publisher.confirmed]]
+                    confirmed = publisher.confirmed
             except Exception:
                 self.close()
                 raise
             finally:
-                if sent:
-                    session.execute(update(outbox).where(outbox.c.id.in_(sent)).values(sent_at=utcnow()))
-                    session.commit()
-            return len(sent)
+                record_sent(session, outbox, [row.id for row in rows], confirmed)
+            return confirmed
 
     def pending_count(self):
         outbox = self.tables.outbox

@@ -149,6 +149,14 @@ MARK_RUN_FINISHED = (
                        ~select(ITEMS.c.id).where(ITEMS.c.run_id == bindparam("run_id"), ITEMS.c.state.in_(ACTIVE))
                        .exists())
     .values(finished_at=bindparam("now")))
+# PostgreSQL ends the item and marks its run finished in one statement. Its parts see the rows as the
+# statement began, so the run's check leaves out the item this same statement ends.
+END_ITEM_AND_RUN = text(
+    "WITH ended AS (UPDATE charge_run_items SET state = :state, message = :message, updated_at = :now "
+    "  WHERE id = :item_id) "
+    "UPDATE charge_runs SET finished_at = :now WHERE id = :run_id AND finished_at IS NULL AND NOT EXISTS ("
+    "  SELECT 1 FROM charge_run_items WHERE run_id = :run_id AND state = ANY(:active) "
+    "  AND id != :item_id)")
 
 
 def lock_item(session, run_id, invoice_id):
@@ -208,7 +216,11 @@ def finish(session, run_id, invoice_id, state, message, item=None):
         return item.state
     now = utcnow()
     connection = session.connection()
-    connection.execute(END_ITEM, {"item_id": item.id, "state": state, "message": message, "now": now})
-    connection.execute(MARK_RUN_FINISHED, {"run_id": run_id, "now": now})  # after the item's UPDATE
+    ended, run = {"item_id": item.id, "state": state, "message": message, "now": now}, {"run_id": run_id, "now": now}
+    if connection.dialect.name == "postgresql":
+        connection.execute(END_ITEM_AND_RUN, {**ended, **run, "active": list(ACTIVE)})
+    else:
+        connection.execute(END_ITEM, ended)
+        connection.execute(MARK_RUN_FINISHED, run)  # after the item's UPDATE
     session.commit()
     return state

@@ -3,7 +3,7 @@
 A succeeded payment pays what it reserved and a failed one gives it back; either way the
 payment's event goes into the outbox in the same transaction, for the receipt and the alerts.
 """
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, or_, select, text, update
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -64,6 +64,11 @@ RECORD_OUTCOME = (update(PAYMENTS).where(PAYMENTS.c.id == bindparam("payment_id"
     failure_message=bindparam("failure")))
 MARK_PAID = (update(INVOICES).where(INVOICES.c.id.in_(bindparam("invoice_ids", expanding=True)))
              .values(status="paid", paid_at=bindparam("now"), autopay=False))
+# PostgreSQL writes a succeeded payment's outcome and marks its invoices paid in one statement.
+RECORD_AND_MARK_PAID = text(
+    "WITH outcome AS (UPDATE payments SET status = :new_status, processor_charge_id = :charge_id, "
+    "  settled_at = :now, failure_message = :failure WHERE id = :payment_id) "
+    "UPDATE invoices SET status = 'paid', paid_at = :now, autopay = false WHERE id = ANY(:invoice_ids)")
 
 
 def settle(session, outbox, payment, status, charge_id, message, actor=None, origin=None):
@@ -86,10 +91,10 @@ def settle(session, outbox, payment, status, charge_id, message, actor=None, ori
     allocations = [allocation for allocation, _, _ in rows
                    if payment.id in (allocation.payment_id, allocation.checkout_payment_id)]
     succeeded = status == "succeeded"
+    paid = paid_invoices(invoices, held_by_others(payment, rows)) if succeeded else []
     record_outcome(session, payment, "succeeded" if succeeded else "failed", charge_id,
-                   payment.failure_message if succeeded else message)
+                   payment.failure_message if succeeded else message, paid)
     if succeeded:
-        mark_paid(session, invoices, held_by_others(payment, rows), payment.settled_at)
         covered = [{"invoice_id": allocation.invoice_id, "number": invoices[allocation.invoice_id].number,
                     "applied": allocation.amount}
                    for allocation in allocations]
@@ -103,15 +108,25 @@ def settle(session, outbox, payment, status, charge_id, message, actor=None, ori
     return [describe(invoice) for invoice in invoices.values()]
 
 
-def record_outcome(session, payment, status, charge_id, failure_message):
-    """Write the payment's outcome with RECORD_OUTCOME, and the same values on ``payment`` as already stored."""
+def record_outcome(session, payment, status, charge_id, failure_message, paid=()):
+    """Write the payment's outcome and mark ``paid`` invoices paid, setting the stored values on the objects."""
     values = {"status": status, "processor_charge_id": charge_id, "settled_at": utcnow(),
               "failure_message": failure_message}
-    session.connection().execute(RECORD_OUTCOME, {"payment_id": payment.id, "new_status": status,
-                                                  "charge_id": charge_id, "now": values["settled_at"],
-                                                  "failure": failure_message})
+    outcome = {"payment_id": payment.id, "new_status": status, "charge_id": charge_id, "now": values["settled_at"],
+               "failure": failure_message}
+    marked = {"invoice_ids": [invoice.id for invoice in paid], "now": values["settled_at"]}
+    connection = session.connection()
+    if paid and connection.dialect.name == "postgresql":
+        connection.execute(RECORD_AND_MARK_PAID, {**outcome, **marked})
+    else:
+        connection.execute(RECORD_OUTCOME, outcome)
+        if paid:
+            connection.execute(MARK_PAID, marked)
     for key, value in values.items():
         set_committed_value(payment, key, value)
+    for invoice in paid:
+        for key, value in (("status", "paid"), ("paid_at", values["settled_at"]), ("autopay", False)):
+            set_committed_value(invoice, key, value)
 
 
 def held_by_others(payment, rows):
@@ -125,16 +140,9 @@ def held_by_others(payment, rows):
             or (allocation.checkout_payment_id not in (None, payment.id) and checkout_status == "pending")}
 
 
-def mark_paid(session, invoices, held, now):
-    """Mark paid each of ``invoices`` (id -> invoice) with nothing left due and not ``held`` by another checkout."""
-    paid = [invoice for invoice in invoices.values() if invoice.balance == 0 and invoice.id not in held]
-    if not paid:
-        return
-    session.connection().execute(MARK_PAID, {"invoice_ids": [invoice.id for invoice in paid], "now": now})
-    for invoice in paid:  # as stored, so the ORM has nothing of them to write
-        set_committed_value(invoice, "status", "paid")
-        set_committed_value(invoice, "paid_at", now)
-        set_committed_value(invoice, "autopay", False)
+def paid_invoices(invoices, held):
+    """Those of ``invoices`` (id -> invoice) with nothing left due and not ``held`` by another checkout."""
+    return [invoice for invoice in invoices.values() if invoice.balance == 0 and invoice.id not in held]
 
 
 def give_back(session, payment, invoices, allocations):
