@@ -1,6 +1,7 @@
 """The sandbox processor: tokens, validation, test numbers, idempotent charges, hosted fields."""
 import contextlib
 import datetime
+import http.client
 import http.server
 import json
 import logging
@@ -537,3 +538,32 @@ def _parent_page(port, base, parent_origin):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_connection_is_kept_between_requests_even_after_a_body_the_app_left_unread(app):
+    with serving(app) as base:
+        connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=5)
+        answers, sockets = [], []
+        for _ in range(2):
+            # refused before its body is read: the body must not be taken for the next request line
+            connection.request("POST", "/v1/charges", body=json.dumps({"amount": 5, "note": "x" * 5000}),
+                               headers={"Authorization": "Bearer wrong", "Content-Type": "application/json"})
+            answers.append(connection.getresponse())
+            answers[-1].read()
+            sockets.append(connection.sock)
+            connection.request("GET", "/v1/charges?idempotency_key=none", headers=AUTH)
+            answers.append(connection.getresponse())
+            answers[-1].read()
+            sockets.append(connection.sock)
+        assert [answer.status for answer in answers] == [401, 404] * 2
+        assert not any(answer.will_close for answer in answers)
+        assert all(sock is sockets[0] for sock in sockets)  # one connection all along
+
+        connection.putrequest("POST", "/v1/charges")  # a chunked body cannot be read ahead: that one closes
+        connection.putheader("Transfer-Encoding", "chunked")
+        connection.putheader("Authorization", "Bearer wrong")
+        connection.endheaders(b"2\r\n{}\r\n0\r\n\r\n")
+        answer = connection.getresponse()
+        answer.read()
+        assert answer.will_close
+        connection.close()
