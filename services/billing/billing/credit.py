@@ -2,8 +2,6 @@
 
 Locks follow the order of checkout.py: invoices (in id order) before the payments holding credit.
 """
-import functools
-
 from sqlalchemy import bindparam, func, or_, select
 
 from billing.invoices import find_invoice
@@ -13,16 +11,16 @@ from shared.errors import NotFound, invalid
 from shared.money import format_money
 
 
+PAYMENTS = Payment.__table__
+# Built once: Home shows the credit on every page.
+CREDIT_OF_ACCOUNT = select(PAYMENTS.c.unapplied).where(PAYMENTS.c.tenant_id == bindparam("tenant_id"),
+                                                       PAYMENTS.c.account_id == bindparam("account_id"),
+                                                       PAYMENTS.c.status == "succeeded", PAYMENTS.c.unapplied > 0)
+
+
 def available_credit(session, tenant_id, account_id):
-    return sum(session.scalars(_credit_of_account(), {"tenant_id": tenant_id, "account_id": account_id}))
-
-
-@functools.cache
-def _credit_of_account():
-    """Built once: Home shows the credit on every page."""
-    return select(Payment.unapplied).where(Payment.tenant_id == bindparam("tenant_id"),
-                                           Payment.account_id == bindparam("account_id"),
-                                           Payment.status == "succeeded", Payment.unapplied > 0)
+    return sum(session.connection().execute(CREDIT_OF_ACCOUNT, {"tenant_id": tenant_id,
+                                                                "account_id": account_id}).scalars())
 
 
 def credit_sources(session, tenant_id, account_id):
