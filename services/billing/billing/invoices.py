@@ -115,10 +115,8 @@ OPEN_OF_ACCOUNT = select(*DESCRIBED).where(INVOICES.c.tenant_id == bindparam("te
                                            INVOICES.c.status == "open").order_by(INVOICES.c.due_date)
 
 
-def account_summary(session, tenant_id, account_id):
-    """Total due and the past-due invoices of one account (for the portal home)."""
-    open_invoices = session.connection().execute(OPEN_OF_ACCOUNT, {"tenant_id": tenant_id,
-                                                                   "account_id": account_id}).all()
+def summarise(open_invoices):
+    """Total due and the past-due invoices of an account's ``open_invoices`` (rows of OPEN_OF_ACCOUNT)."""
     return {"total_due": sum(row.balance for row in open_invoices),
             "open_count": len(open_invoices),
             "past_due": [describe(row) for row in open_invoices if display_status(row) == "past_due"]}
