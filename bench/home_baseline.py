@@ -169,8 +169,9 @@ def notification_panels(engine, tenant_id, account_id, portal_user_id):
     with Session(engine, expire_on_commit=False) as db:
         day = announcements.today()
         live, _ = announcements.live_and_notice(db, tenant_id, account_id, portal_user_id, day)
-        feed.catch_up_announcements(db, tenant_id, account_id, live)
-        db.commit()
-        items = feed.page(db, tenant_id, account_id, 5)["items"]
-        unread = feed.unread_count(db, tenant_id, account_id)
-    return {"announcements": live, "feed": items, "unread_feed": unread}
+        missing = feed.missing_announcements(db, tenant_id, account_id, day)
+        if missing:
+            feed.catch_up_announcements(db, tenant_id, account_id, missing)
+            db.commit()
+        found = feed.page(db, tenant_id, account_id, 5)
+    return {"announcements": live, "feed": found["items"], "unread_feed": found["unread"]}

@@ -1,9 +1,10 @@
 """Per-tenant settings tabs stored as one validated JSON document per (tenant, tab)."""
 import copy
 import functools
+import json
 
 from marshmallow import EXCLUDE, RAISE, ValidationError
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Text, bindparam, cast, insert, select, update
 
 from shared.errors import InvalidInput, NotFound
 from shared.clock import utcnow
@@ -25,29 +26,47 @@ def _reader(schema_class):
 
 
 # ``session.info`` key of the settings a batch has read (shared.batch): its calls are one page's questions, so a
-# tab is read once per batch, not once per call. Only there; a lone call always reads the database.
+# service's tabs are read once per batch, not once per call. Only there; a lone call always reads the database.
 BATCH_SETTINGS = "portico.batch_settings"
 
 
 @functools.cache
 def _select_values(table):
-    """The statement reading one tab's stored values, built once per table."""
-    return select(table.c["values"]).where(table.c.tenant_id == bindparam("tenant_id"),
-                                           table.c.tab == bindparam("tab"))
+    """The statement reading some tabs' stored values as their JSON text, built once per table."""
+    return select(table.c.tab, cast(table.c["values"], Text)).where(
+        table.c.tenant_id == bindparam("tenant_id"), table.c.tab.in_(bindparam("tabs", expanding=True)))
+
+
+@functools.lru_cache(maxsize=256)
+def _loaded(schema_class, document):
+    """The settings a stored JSON document holds, over the schema's defaults. The same text always holds the same
+    settings, so it is parsed once (never handed out: callers get a copy); the document is read every time."""
+    return _reader(schema_class).load(json.loads(document) if document else {})
+
+
+def _read(session, table, tenant_id, tabs):
+    """``{tab: settings}`` of each of ``tabs`` (shared: copy before handing out)."""
+    stored = dict(session.connection().execute(_select_values(table), {"tenant_id": tenant_id, "tabs": list(tabs)})
+                  .all())
+    return {tab: _loaded(tabs[tab], stored.get(tab)) for tab in tabs}
+
+
+def _copy(settings):
+    """A copy a call may change without changing another call's: most values are immutable scalars."""
+    return {key: copy.deepcopy(value) if isinstance(value, (list, dict)) else value
+            for key, value in settings.items()}
 
 
 def read_settings(session, table, tenant_id, tabs, tab):
     """Return the tab's settings: stored values over the schema's defaults."""
     schema = _schema(tabs, tab)
     kept = session.info.get(BATCH_SETTINGS)
-    key = (table.name, tenant_id, tab)
-    if kept is not None and key in kept:
-        return copy.deepcopy(kept[key])  # a copy: a call changing its settings changes no other call's
-    stored = session.execute(_select_values(table), {"tenant_id": tenant_id, "tab": tab}).scalar_one_or_none()
-    settings = _reader(schema).load(stored or {})
-    if kept is not None:
-        kept[key] = copy.deepcopy(settings)
-    return settings
+    if kept is None:
+        return _copy(_read(session, table, tenant_id, {tab: schema})[tab])
+    key = (table.name, tenant_id)
+    if tab not in kept.get(key, {}):  # every tab at once: a page's calls read the service's tabs between them
+        kept[key] = _read(session, table, tenant_id, tabs)
+    return _copy(kept[key][tab])
 
 
 def update_settings(session, table, tenant_id, tabs, tab, changes):

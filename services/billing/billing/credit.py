@@ -2,27 +2,35 @@
 
 Locks follow the order of checkout.py: invoices (in id order) before the payments holding credit.
 """
-import functools
+from sqlalchemy import bindparam, cast, func, or_, select
 
-from sqlalchemy import bindparam, func, or_, select
-
-from billing.invoices import find_invoice
-from billing.models import Allocation, Invoice, Payment
+from billing.invoices import OPEN_OF_ACCOUNT, find_invoice, summarise
+from billing.models import Allocation, Invoice, Money, Payment
 from shared.clock import utcnow
 from shared.errors import NotFound, invalid
 from shared.money import format_money
 
 
+PAYMENTS = Payment.__table__
+# Built once: Home shows the credit on every page.
+CREDIT_OF_ACCOUNT = select(cast(func.coalesce(func.sum(PAYMENTS.c.unapplied), 0), Money)).where(
+    PAYMENTS.c.tenant_id == bindparam("tenant_id"), PAYMENTS.c.account_id == bindparam("account_id"),
+    PAYMENTS.c.status == "succeeded", PAYMENTS.c.unapplied > 0)
+# The account's open invoices with its credit on each row: Home's summary asks both in one statement.
+OPEN_WITH_CREDIT = OPEN_OF_ACCOUNT.add_columns(CREDIT_OF_ACCOUNT.scalar_subquery().label("credit"))
+
+
 def available_credit(session, tenant_id, account_id):
-    return sum(session.scalars(_credit_of_account(), {"tenant_id": tenant_id, "account_id": account_id}))
+    return session.connection().execute(CREDIT_OF_ACCOUNT, {"tenant_id": tenant_id,
+                                                            "account_id": account_id}).scalar_one()
 
 
-@functools.cache
-def _credit_of_account():
-    """Built once: Home shows the credit on every page."""
-    return select(Payment.unapplied).where(Payment.tenant_id == bindparam("tenant_id"),
-                                           Payment.account_id == bindparam("account_id"),
-                                           Payment.status == "succeeded", Payment.unapplied > 0)
+def summary_and_credit(session, tenant_id, account_id):
+    """``(summary, credit)`` of one account: total due and past-due invoices (``summarise``) and its credit,
+    in one statement when it has open invoices."""
+    rows = session.connection().execute(OPEN_WITH_CREDIT, {"tenant_id": tenant_id, "account_id": account_id}).all()
+    return (summarise(rows),
+            rows[0].credit if rows else available_credit(session, tenant_id, account_id))
 
 
 def credit_sources(session, tenant_id, account_id):

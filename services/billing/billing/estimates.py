@@ -5,7 +5,7 @@ job on the waiting list. Plain functions over a session; the caller commits.
 Statuses: draft, sent, approved, declined, expired. A sent estimate whose ``valid_until`` (the business's date)
 has passed reads as expired and can no longer be decided.
 """
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from billing.estimate_schemas import (ClientEstimateFiltersSchema, DecisionSchema, EstimateChangesSchema,
                                       EstimateFiltersSchema, NewEstimateSchema)
@@ -126,19 +126,28 @@ def send(session, tenant_id, estimate_id, today):
     return estimate
 
 
-def _status_filter(status, today):
+def _status_filter(status, today, estimates=Estimate):
+    """Where an estimate's status is ``status`` on ``today`` (``estimates``: the model, or its table's columns)."""
     if status == "expired":
-        return or_(Estimate.status == "expired",
-                   and_(Estimate.status == "sent", Estimate.valid_until < today))
+        return or_(estimates.status == "expired",
+                   and_(estimates.status == "sent", estimates.valid_until < today))
     if status == "sent":
-        return and_(Estimate.status == "sent", or_(Estimate.valid_until.is_(None), Estimate.valid_until >= today))
-    return Estimate.status == status
+        return and_(estimates.status == "sent",
+                    or_(estimates.valid_until.is_(None), estimates.valid_until >= today))
+    return estimates.status == status
+
+
+# Built once: the tab bar shows the count on every portal page.
+ESTIMATES = Estimate.__table__.c
+COUNT_AWAITING = select(func.count()).select_from(Estimate.__table__).where(
+    ESTIMATES.tenant_id == bindparam("tenant_id"), ESTIMATES.account_id == bindparam("account_id"),
+    _status_filter("sent", bindparam("today"), ESTIMATES))
 
 
 def count_awaiting(session, tenant_id, account_id, today):
     """How many estimates sent to the account still await its answer (not yet expired)."""
-    return session.scalar(select(func.count()).select_from(Estimate).where(
-        Estimate.tenant_id == tenant_id, Estimate.account_id == account_id, _status_filter("sent", today)))
+    return session.connection().execute(COUNT_AWAITING, {"tenant_id": tenant_id, "account_id": account_id,
+                                                         "today": today}).scalar_one()
 
 
 def list_estimates(session, tenant_id, filters, today, account_id=None):

@@ -1,5 +1,4 @@
 """Invoices: numbering, totals, voiding (their lists: invoice_list.py). Plain functions over a session."""
-import functools
 from datetime import date
 
 from sqlalchemy import bindparam, func, or_, select
@@ -106,17 +105,18 @@ def lines_of(session, invoice):
                            .order_by(InvoiceLine.position)).all()
 
 
-@functools.cache
-def _open_of_account():
-    """The account's open invoices, built once: Home asks for them on every page."""
-    return select(Invoice).where(Invoice.tenant_id == bindparam("tenant_id"),
-                                 Invoice.account_id == bindparam("account_id"),
-                                 Invoice.status == "open").order_by(Invoice.due_date)
+INVOICES = Invoice.__table__
+# What describe() reads of an invoice without its lines, as plain rows.
+DESCRIBED = tuple(INVOICES.c[name] for name in ("id", "number", "account_id", "job_id", "issue_date", "due_date",
+                                                "total", "balance", "status", "autopay", "voided_at"))
+# The account's open invoices, built once: Home asks for them on every page.
+OPEN_OF_ACCOUNT = select(*DESCRIBED).where(INVOICES.c.tenant_id == bindparam("tenant_id"),
+                                           INVOICES.c.account_id == bindparam("account_id"),
+                                           INVOICES.c.status == "open").order_by(INVOICES.c.due_date)
 
 
-def account_summary(session, tenant_id, account_id):
-    """Total due and the past-due invoices of one account (for the portal home)."""
-    open_invoices = session.scalars(_open_of_account(), {"tenant_id": tenant_id, "account_id": account_id}).all()
+def summarise(open_invoices):
+    """Total due and the past-due invoices of an account's ``open_invoices`` (rows of OPEN_OF_ACCOUNT)."""
     return {"total_due": sum(row.balance for row in open_invoices),
             "open_count": len(open_invoices),
             "past_due": [describe(row) for row in open_invoices if display_status(row) == "past_due"]}

@@ -130,10 +130,11 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
     def account_billing(self, account_id):
         """Staff view of one account: summary, history, cards, autopay."""
         tenant_id = self._known_account(access.staff_tenant(self.ctx), account_id)
-        return {"summary": invoices.account_summary(self.db, tenant_id, account_id),
+        summary, available = credit.summary_and_credit(self.db, tenant_id, account_id)
+        return {"summary": summary,
                 "history": history.history(self.db, tenant_id, account_id),
                 "payment_methods": methods.list_methods(self.db, tenant_id, account_id),
-                "credit": credit.available_credit(self.db, tenant_id, account_id),
+                "credit": available,
                 "autopay": autopay.status(self.db, tenant_id, account_id, self._settings())}
 
     @tenant_rpc
@@ -211,9 +212,8 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
     def my_summary(self):
         tenant_id, account_id = access.client_account(self.ctx)
         settings = self._settings()
-        return {**invoices.account_summary(self.db, tenant_id, account_id),
-                "credit": credit.available_credit(self.db, tenant_id, account_id),
-                "features": {key: settings[key] for key in CLIENT_FEATURES}}
+        summary, available = credit.summary_and_credit(self.db, tenant_id, account_id)
+        return {**summary, "credit": available, "features": {key: settings[key] for key in CLIENT_FEATURES}}
 
     @batchable
     @tenant_rpc

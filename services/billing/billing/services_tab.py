@@ -5,7 +5,7 @@ those are shown too. A part that is off is left out of the answer, not sent empt
 Everything here is read for one account, the one the caller's passport acts for (the entrypoints pass it); a visit
 or job of another account is not found. Plain functions over a session.
 """
-import functools
+from collections import namedtuple
 
 from sqlalchemy import bindparam, select
 
@@ -105,35 +105,44 @@ def job_card(job, settings):
 
 # --- the parts ------------------------------------------------------------------------------------------------
 
-def _visits_with_jobs(session, query, values=None):
-    return session.execute(query.join(Job, Job.id == Visit.job_id).add_columns(Job), values).all()
+# What a visit card reads of a visit and of its job, as plain rows: Home shows the next visit on every page.
+VisitFacts = namedtuple("VisitFacts", "id scheduled_on window_start window_end status notes completed_at")
+JobFacts = namedtuple("JobFacts", "id title status client_status")
+VISITS, JOBS = Visit.__table__, Job.__table__
 
 
-def _account_visits(tenant_id, account_id):
-    return select(Visit).where(Visit.tenant_id == tenant_id, Visit.account_id == account_id)
+def _account_cards(*conditions):
+    """The account's visits (bound at each call) meeting ``conditions``, with what their cards read of their jobs."""
+    return (select(*(VISITS.c[name] for name in VisitFacts._fields), *(JOBS.c[name] for name in JobFacts._fields))
+            .join_from(VISITS, JOBS, JOBS.c.id == VISITS.c.job_id)
+            .where(VISITS.c.tenant_id == bindparam("tenant_id"), VISITS.c.account_id == bindparam("account_id"),
+                   *conditions))
+
+
+# Built once, with the account, the day and the limit bound at each call.
+UPCOMING = (_account_cards(VISITS.c.status == "scheduled", VISITS.c.scheduled_on >= bindparam("today"))
+            .order_by(VISITS.c.scheduled_on, VISITS.c.window_start, VISITS.c.id).limit(bindparam("limit")))
+HISTORY = (_account_cards(VISITS.c.status.in_(HISTORY_STATUSES))
+           .order_by(VISITS.c.scheduled_on.desc(), VISITS.c.id.desc()).limit(bindparam("limit")))
+
+
+def _cards(session, statement, values, settings, upcoming, now=None):
+    split = len(VisitFacts._fields)
+    return [visit_card(VisitFacts._make(row[:split]), JobFacts._make(row[split:]), settings, upcoming, now)
+            for row in session.connection().execute(statement, values)]
 
 
 def upcoming(session, tenant_id, account_id, settings, now=None, limit=UPCOMING_LIMIT):
     """The account's scheduled visits from the business's today on, soonest first."""
     values = {"tenant_id": tenant_id, "account_id": account_id, "today": local_time.today(settings, now),
               "limit": limit}
-    return [visit_card(visit, job, settings, True, now)
-            for visit, job in _visits_with_jobs(session, _upcoming_statement(), values)]
-
-
-@functools.cache
-def _upcoming_statement():
-    """Built once: Home shows the next visit on every page."""
-    return (_account_visits(bindparam("tenant_id"), bindparam("account_id"))
-            .where(Visit.status == "scheduled", Visit.scheduled_on >= bindparam("today"))
-            .order_by(Visit.scheduled_on, Visit.window_start, Visit.id).limit(bindparam("limit")))
+    return _cards(session, UPCOMING, values, settings, True, now)
 
 
 def history(session, tenant_id, account_id, settings, limit=HISTORY_LIMIT):
     """The account's completed and skipped visits, newest first."""
-    query = (_account_visits(tenant_id, account_id).where(Visit.status.in_(HISTORY_STATUSES))
-             .order_by(Visit.scheduled_on.desc(), Visit.id.desc()).limit(limit))
-    return [visit_card(visit, job, settings, False) for visit, job in _visits_with_jobs(session, query)]
+    values = {"tenant_id": tenant_id, "account_id": account_id, "limit": limit}
+    return _cards(session, HISTORY, values, settings, False)
 
 
 def jobs_in(session, tenant_id, account_id, status, settings):

@@ -11,14 +11,13 @@ from nameko.rpc import RpcProxy
 
 from notifications import access, announcements, feed
 from notifications.announcement_models import CHOSEN
-from notifications.announcement_schemas import AnnouncementInputSchema, AnnouncementSchema, ClientAnnouncementSchema
+from notifications.announcement_schemas import AnnouncementInputSchema, AnnouncementSchema
 from shared.batch import batchable
 from shared.context import client_account, tenant_rpc
 from shared.errors import NotFound, ServiceTimeout
 from shared.validation import load_or_raise
 
 ACCOUNTS_TIMEOUT_SECONDS = 3
-CLIENT_ANNOUNCEMENTS = ClientAnnouncementSchema()  # built once: Home asks on every page, and dumping keeps no state
 
 
 class AnnouncementEntrypoints:
@@ -94,8 +93,8 @@ class AnnouncementEntrypoints:
         tenant_id, account_id = client_account(self.ctx)
         live, notice = announcements.live_and_notice(self.db, tenant_id, account_id, self.ctx.claims.actor_id,
                                                      announcements.today())
-        return {"items": CLIENT_ANNOUNCEMENTS.dump(live, many=True),
-                "notice": CLIENT_ANNOUNCEMENTS.dump(notice) if notice is not None else None}
+        return {"items": [announcements.client_view(row) for row in live],
+                "notice": announcements.client_view(notice) if notice is not None else None}
 
     @tenant_rpc
     def dismiss_announcement_notice(self, announcement_id):

@@ -1,4 +1,5 @@
-"""Marshmallow schemas of the announcements and feed RPCs (notifications' RPC shapes for these features)."""
+"""Marshmallow schemas of the announcements and feed RPCs (notifications' RPC shapes for these features; what a
+client reads on Home is built from plain rows: announcements.client_view, feed.client_view)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from notifications.announcement_models import CHOSEN, EVERYONE
@@ -53,16 +54,6 @@ class AnnouncementSchema(Schema):
     updated_at = UtcDateTime()
 
 
-class ClientAnnouncementSchema(Schema):
-    """An announcement as a client sees it."""
-
-    id = fields.Integer()
-    title = fields.String()
-    html = fields.String()
-    starts_on = fields.Date()
-    ends_on = fields.Date(allow_none=True)
-
-
 class FeedArgsSchema(Schema):
     limit = integer_field(1, FEED_LIMIT_MAX, load_default=20)
     before_id = id_field(allow_none=True, load_default=None)
@@ -70,13 +61,3 @@ class FeedArgsSchema(Schema):
 
 class FeedReadSchema(Schema):
     item_ids = fields.List(id_field(), required=True, validate=validate.Length(min=1, max=FEED_IDS_MAX))
-
-
-class FeedItemSchema(Schema):
-    id = fields.Integer()
-    kind = fields.String()
-    title = fields.String()
-    body = fields.String(allow_none=True)
-    link = fields.String(allow_none=True)
-    created_at = UtcDateTime()
-    read = fields.Function(lambda item: item.read_at is not None)

@@ -5,8 +5,6 @@ A day is a UTC calendar day (notifications keeps no time zone of the business): 
 start of ``starts_on`` to the end of ``ends_on``. The sign-in notice is dismissed per portal user, not per account:
 each person who signs in to a shared account is told once, and one person's Dismiss hides it from no one else.
 """
-import functools
-
 from sqlalchemy import bindparam, delete, exists, or_, select
 
 from notifications.announcement_models import (CHOSEN, EVERYONE, Announcement, AnnouncementAccount,
@@ -96,43 +94,47 @@ def withdraw(session, tenant_id, announcement_id):
     return row.id
 
 
-def _live_query(tenant_id, account_id, day):
-    chosen = exists().where(AnnouncementAccount.announcement_id == Announcement.id,
-                            AnnouncementAccount.account_id == account_id)
-    return (select(Announcement)
-            .where(Announcement.tenant_id == tenant_id, Announcement.starts_on <= day,
-                   or_(Announcement.ends_on.is_(None), Announcement.ends_on >= day),
-                   or_(Announcement.audience == EVERYONE, chosen))
-            .order_by(Announcement.id.desc()))
+ANNOUNCEMENTS, CHOSEN_ACCOUNTS, DISMISSALS = (Announcement.__table__, AnnouncementAccount.__table__,
+                                             AnnouncementDismissal.__table__)
+# What a client is shown of an announcement, read as plain rows (Home reads them on every page).
+CLIENT_COLUMNS = tuple(ANNOUNCEMENTS.c[name] for name in ("id", "title", "html", "starts_on", "ends_on"))
 
 
-@functools.cache
-def _live_statement(with_dismissed):
-    """``_live_query`` built once (Home asks it on every page), with whether a portal user dismissed each one."""
-    query = _live_query(bindparam("tenant_id"), bindparam("account_id"), bindparam("day"))
-    if with_dismissed:
-        query = query.add_columns(exists().where(AnnouncementDismissal.announcement_id == Announcement.id,
-                                                 AnnouncementDismissal.portal_user_id == bindparam("portal_user_id")))
-    return query
+def live_query(tenant_id, account_id, day):
+    """The announcements live on ``day`` for the account (CLIENT_COLUMNS), newest first."""
+    chosen = exists().where(CHOSEN_ACCOUNTS.c.announcement_id == ANNOUNCEMENTS.c.id,
+                            CHOSEN_ACCOUNTS.c.account_id == account_id)
+    return (select(*CLIENT_COLUMNS)
+            .where(ANNOUNCEMENTS.c.tenant_id == tenant_id, ANNOUNCEMENTS.c.starts_on <= day,
+                   or_(ANNOUNCEMENTS.c.ends_on.is_(None), ANNOUNCEMENTS.c.ends_on >= day),
+                   or_(ANNOUNCEMENTS.c.audience == EVERYONE, chosen))
+            .order_by(ANNOUNCEMENTS.c.id.desc()))
 
 
-def live_for(session, tenant_id, account_id, day):
-    """The announcements live on ``day`` for the account, newest first."""
-    return list(session.scalars(_live_statement(False),
-                                {"tenant_id": tenant_id, "account_id": account_id, "day": day}))
+# Built once (Home asks it on every page), with whether the portal user dismissed each one.
+LIVE_WITH_DISMISSED = live_query(bindparam("tenant_id"), bindparam("account_id"), bindparam("day")).add_columns(
+    exists().where(DISMISSALS.c.announcement_id == ANNOUNCEMENTS.c.id,
+                   DISMISSALS.c.portal_user_id == bindparam("portal_user_id")).label("dismissed"))
+
+
+def client_view(row):
+    """An announcement as a client sees it (a row of CLIENT_COLUMNS)."""
+    return {"id": row.id, "title": row.title, "html": row.html, "starts_on": row.starts_on.isoformat(),
+            "ends_on": row.ends_on.isoformat() if row.ends_on is not None else None}
 
 
 def live_and_notice(session, tenant_id, account_id, portal_user_id, day):
-    """``(live, notice)``: ``live_for``, and the newest of them this portal user has not dismissed (or None)."""
-    rows = session.execute(_live_statement(True), {"tenant_id": tenant_id, "account_id": account_id, "day": day,
-                                                   "portal_user_id": portal_user_id}).all()
-    return [row for row, _ in rows], next((row for row, dismissed in rows if not dismissed), None)
+    """``(live, notice)``: the announcements live on ``day`` for the account (rows of CLIENT_COLUMNS), newest
+    first, and the newest of them this portal user has not dismissed (or None)."""
+    rows = session.connection().execute(LIVE_WITH_DISMISSED, {
+        "tenant_id": tenant_id, "account_id": account_id, "day": day, "portal_user_id": portal_user_id}).all()
+    return rows, next((row for row in rows if not row.dismissed), None)
 
 
 def dismiss(session, tenant_id, account_id, portal_user_id, announcement_id, day):
     """Dismiss the notice of an announcement live for the account; any other id is NotFound."""
-    if not an_id(announcement_id) or session.scalars(
-            _live_query(tenant_id, account_id, day).where(Announcement.id == announcement_id)).first() is None:
+    if not an_id(announcement_id) or session.execute(
+            live_query(tenant_id, account_id, day).where(ANNOUNCEMENTS.c.id == announcement_id)).first() is None:
         raise NotFound(NOT_FOUND)
     if session.get(AnnouncementDismissal, (announcement_id, portal_user_id)) is None:
         session.add(AnnouncementDismissal(announcement_id=announcement_id, portal_user_id=portal_user_id,

@@ -2,12 +2,10 @@
 which provides ``db`` and ``ctx``). Every call acts on the account the client's passport names, never on an id
 the caller sends: an item id that is not that account's is NotFound."""
 from notifications import announcements, feed
-from notifications.announcement_schemas import FeedArgsSchema, FeedItemSchema, FeedReadSchema
+from notifications.announcement_schemas import FeedArgsSchema, FeedReadSchema
 from shared.batch import batchable
 from shared.context import client_account, tenant_rpc
 from shared.validation import load_or_raise
-
-FEED_ITEMS = FeedItemSchema(many=True)  # built once: Home asks on every page, and dumping keeps no state
 
 
 class FeedEntrypoints:
@@ -15,9 +13,10 @@ class FeedEntrypoints:
     def _my_feed_account(self, catch_up=False):
         tenant_id, account_id = client_account(self.ctx)
         if catch_up:
-            live = announcements.live_for(self.db, tenant_id, account_id, announcements.today())
-            feed.catch_up_announcements(self.db, tenant_id, account_id, live)
-            self.db.commit()
+            missing = feed.missing_announcements(self.db, tenant_id, account_id, announcements.today())
+            if missing:  # most reads find the feed caught up: then nothing is written
+                feed.catch_up_announcements(self.db, tenant_id, account_id, missing)
+                self.db.commit()
         return tenant_id, account_id
 
     @batchable
@@ -27,9 +26,7 @@ class FeedEntrypoints:
         ``before_id`` (``next``: the ``before_id`` of the page after, None on the last)."""
         args = load_or_raise(FeedArgsSchema, {"limit": limit, "before_id": before_id})
         tenant_id, account_id = self._my_feed_account(catch_up=args["before_id"] is None)
-        found = feed.page(self.db, tenant_id, account_id, args["limit"], args["before_id"])
-        return {"items": FEED_ITEMS.dump(found["items"]), "next": found["next"],
-                "unread": feed.unread_count(self.db, tenant_id, account_id)}
+        return feed.page(self.db, tenant_id, account_id, args["limit"], args["before_id"])
 
     @batchable
     @tenant_rpc

@@ -97,6 +97,19 @@ def test_unread_count_and_marking_read(notifications):
     assert client.my_feed_unread_count() == 0
 
 
+def test_each_page_says_how_many_of_all_the_accounts_items_are_unread(notifications):
+    for number in range(3):
+        notifications.deliver(DOCUMENT_SHARED, {"document_id": number, "account_id": ACCOUNT, "title": f"Doc {number}"})
+    notifications.deliver(DOCUMENT_SHARED, {"document_id": 9, "account_id": 8, "title": "Theirs"})
+    client = notifications.client(account_id=ACCOUNT)
+    client.mark_feed_read([client.my_feed()["items"][0]["id"]])
+    first = client.my_feed(limit=1)
+    second = client.my_feed(limit=2, before_id=first["next"])
+    past_the_last = client.my_feed(limit=2, before_id=second["items"][-1]["id"])
+    assert [first["unread"], second["unread"], second["next"]] == [2, 2, None]
+    assert past_the_last == {"items": [], "next": None, "unread": 2}
+
+
 def test_another_accounts_items_are_never_seen_nor_marked(notifications):
     notifications.deliver(DOCUMENT_SHARED, {"document_id": 1, "account_id": 8, "title": "Theirs"})
     notifications.deliver(DOCUMENT_SHARED, {"document_id": 2, "account_id": ACCOUNT, "title": "Mine"})
