@@ -31,6 +31,8 @@ MARK_CHARGING = (update(ITEMS).where(ITEMS.c.id == bindparam("item_id"))
                  .values(state="charging", payment_id=bindparam("payment_id"), updated_at=bindparam("now")))
 # On PostgreSQL the four writes above, for the one allocation an autopay charge makes, are the parts of
 # one statement (a round trip each cost more than its SQL); SQLite runs them one by one.
+# Written out rather than composed from those statements: SQLAlchemy would turn the payment's parameters named
+# like the invoices' and items' columns (tenant_id, status, ...) into SET clauses of the nested UPDATEs.
 RESERVE_IN_ONE = text(
     "WITH new_payment AS (INSERT INTO payments (tenant_id, account_id, kind, source, method_kind, "
     "    payment_method_id, amount, unapplied, status, idempotency_key, receipt_to, created_at) "

@@ -151,6 +151,8 @@ MARK_RUN_FINISHED = (
     .values(finished_at=bindparam("now")))
 # PostgreSQL ends the item and marks its run finished in one statement. Its parts see the rows as the
 # statement began, so the run's check leaves out the item this same statement ends.
+# Written out rather than composed from END_ITEM and MARK_RUN_FINISHED as a CTE: SQLAlchemy would turn the
+# parameter named like the items' run_id column into a SET clause of the nested UPDATE.
 END_ITEM_AND_RUN = text(
     "WITH ended AS (UPDATE charge_run_items SET state = :state, message = :message, updated_at = :now "
     "  WHERE id = :item_id) "

@@ -3,7 +3,7 @@
 A succeeded payment pays what it reserved and a failed one gives it back; either way the
 payment's event goes into the outbox in the same transaction, for the receipt and the alerts.
 """
-from sqlalchemy import bindparam, or_, select, text, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -64,11 +64,9 @@ RECORD_OUTCOME = (update(PAYMENTS).where(PAYMENTS.c.id == bindparam("payment_id"
     failure_message=bindparam("failure")))
 MARK_PAID = (update(INVOICES).where(INVOICES.c.id.in_(bindparam("invoice_ids", expanding=True)))
              .values(status="paid", paid_at=bindparam("now"), autopay=False))
-# PostgreSQL writes a succeeded payment's outcome and marks its invoices paid in one statement.
-RECORD_AND_MARK_PAID = text(
-    "WITH outcome AS (UPDATE payments SET status = :new_status, processor_charge_id = :charge_id, "
-    "  settled_at = :now, failure_message = :failure WHERE id = :payment_id) "
-    "UPDATE invoices SET status = 'paid', paid_at = :now, autopay = false WHERE id = ANY(:invoice_ids)")
+# PostgreSQL writes a succeeded payment's outcome and marks its invoices paid in one statement. No parameter of
+# either is named like a column of the other's table, which SQLAlchemy would make a SET clause of the nested one.
+RECORD_AND_MARK_PAID = MARK_PAID.add_cte(RECORD_OUTCOME.cte("outcome"))
 
 
 def settle(session, outbox, payment, status, charge_id, message, actor=None, origin=None):
