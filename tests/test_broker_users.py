@@ -38,6 +38,14 @@ def bind_reply_queue(routing_key, name=""):
     return act
 
 
+def listen_for_settings(service, exchange):
+    def act(channel):
+        queue = channel.queue_declare(f"portico.settings.{service}.{uuid.uuid4()}", exclusive=True,
+                                      auto_delete=True).queue
+        channel.queue_bind(queue, exchange, "settings_updated")
+    return act
+
+
 CASES = {
     # what each may do (so a refusal below is the grant's doing, not a typo)
     "billing publishes its own events": ("billing", True, publish("billing.events", "nothing_listens")),
@@ -48,7 +56,9 @@ CASES = {
         str(REPLY_UUID), f"rpc.reply-billing-{REPLY_UUID}")),
     "tickets listens for accounts' answers": ("tickets", True, bind_reply_queue(
         str(REPLY_UUID), f"rpc.reply-tickets-{REPLY_UUID}")),
+    "billing hears its own settings change": ("billing", True, listen_for_settings("billing", "billing.events")),
     # what none may do
+    "tickets hears billing's events as billing": ("tickets", False, listen_for_settings("billing", "billing.events")),
     "billing publishes as accounts": ("billing", False, publish("accounts.events", "login_code_issued")),
     "billing publishes to a queue directly": ("billing", False, publish("", CODES_QUEUE)),
     "billing slips an event into notifications' retries": (

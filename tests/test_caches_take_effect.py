@@ -5,11 +5,12 @@ the service, as another gateway process or a staff member elsewhere would), so o
 import time
 
 import pytest
+from kombu import Connection
 
 from gateway.cache_listener import start_listener
 from gateway.cached import caches
 from gateway.caches import Caches
-from portico_testing import TcpLink
+from portico_testing import ServiceProcess, TcpLink
 from tests.portal_helpers import bearer, new_address, portal_api, registered_client
 
 WITHIN_SECONDS = 1.0  # the bound the caches promise (not a speed target: a correctness bound)
@@ -163,3 +164,30 @@ def test_while_its_listener_is_cut_off_the_gateway_keeps_nothing(system, portal,
     link.restore()
     wait_until(lambda: kept.connected, "the listener did not reconnect")
     assert portal.api("/account").status_code == 401
+
+
+def billing_consumers(system):
+    """How many billing instances take calls now."""
+    with Connection(system.amqp_uri) as connection:
+        return connection.default_channel.queue_declare("rpc-billing", passive=True).consumer_count
+
+
+def test_a_tab_saved_through_one_billing_instance_reaches_another_within_a_second(system):
+    """Each service instance keeps the settings it read (shared.kept_settings): a tab saved through one instance
+    reaches the others only by its event, within a second."""
+    tenant, _ = system.new_tenant()
+    context = system.context(tenant)
+    second = ServiceProcess("billing", system.env_of("billing"), system.tmp_path)
+    second.start()
+    try:
+        wait_until(lambda: billing_consumers(system) == 2, "the second billing instance did not start")
+
+        def shown_to_all():  # consecutive calls: the broker hands them to both instances in turn
+            return {system.rpc.call("billing", "get_settings", "billing", context=context)["show_invoices"]
+                    for _ in range(6)}
+
+        assert shown_to_all() == {True}  # both instances keep the tab
+        system.rpc.call("billing", "update_settings", "billing", {"show_invoices": False}, context=context)
+        within_a_second(lambda: shown_to_all() == {False}, "an instance still shows invoices")
+    finally:
+        second.stop()

@@ -1,8 +1,11 @@
 """A pooled RPC client speaking nameko's wire protocol over pika, with a timeout on every call.
 
-Each pooled channel owns one connection, an exclusive reply queue and publisher confirms.
-A request thread borrows a channel for one call; a channel that errs is thrown away. Calls
-to a service with no queue fail at once (mandatory publish); a silent service times out.
+Each pooled channel owns one connection and an exclusive reply queue. A request thread borrows a
+channel for one call; a channel that errs is thrown away. Calls to a service with no queue fail at
+once (the broker returns a mandatory publish); a silent service times out. A request waits for no
+publisher confirm: its answer says it arrived, a returned request says nobody takes it, a broker
+that fails ends the connection, and anything else ends in the timeout - a confirm would only add a
+round trip before the answer.
 A request body over the message limit is refused before it is published (MessageTooLarge).
 """
 import json
@@ -15,7 +18,6 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit, unquote
 
 import pika
-import pika.exceptions
 from pika.adapters.select_connection import SelectConnection
 
 from shared.call_headers import DEADLINE_KEY
@@ -65,13 +67,13 @@ class OneWriteConnection(SelectConnection):
 
 
 class ReplyChannel:
-    """One connection with its reply queue, confirms and mandatory publishes; used by one thread at a time."""
+    """One connection with its reply queue and mandatory publishes; used by one thread at a time."""
 
     def __init__(self, parameters):
         # pika 1.x's way to choose the connection under BlockingConnection (constraints.txt pins pika)
         self.connection = pika.BlockingConnection(parameters, _impl_class=OneWriteConnection)
         self.channel = self.connection.channel()
-        self.channel.confirm_delivery()
+        self.channel.add_on_return_callback(self._on_return)
         self.channel.exchange_declare(RPC_EXCHANGE, exchange_type="topic", durable=True)
         self.reply_queue = self.channel.queue_declare("", exclusive=True, auto_delete=True).method.queue
         self.routing_key = f"portico-gateway-{uuid.uuid4()}"
@@ -79,10 +81,15 @@ class ReplyChannel:
         self.channel.basic_consume(self.reply_queue, self._on_reply, auto_ack=True)
         self.awaiting = None
         self.reply = None
+        self.returned = False
 
     def _on_reply(self, _channel, _method, properties, body):
         if properties.correlation_id == self.awaiting:  # late replies to timed-out calls are dropped
             self.reply = body
+
+    def _on_return(self, _channel, _method, properties, _body):
+        if properties.correlation_id == self.awaiting:  # no queue took the request
+            self.returned = True
 
     def call(self, service, method, args, kwargs, headers, timeout):
         return self.send(service, method, request_body(service, args, kwargs), headers, timeout)
@@ -90,7 +97,7 @@ class ReplyChannel:
     def send(self, service, method, body, headers, timeout):
         """Publish the request ``body`` (JSON) to ``service.method`` and return its decoded reply."""
         correlation_id = str(uuid.uuid4())
-        self.awaiting, self.reply = correlation_id, None
+        self.awaiting, self.reply, self.returned = correlation_id, None, False
         # The broker drops a request nobody will wait for; the service checks the deadline header too,
         # for a request it had already taken off the queue. A request is transient: its answer can only go to
         # this connection's reply queue, which a broker restart ends (the call then fails here), so a request
@@ -99,13 +106,12 @@ class ReplyChannel:
             reply_to=self.routing_key, correlation_id=correlation_id, delivery_mode=1,
             content_type="application/json", content_encoding="utf-8", expiration=str(max(1, int(timeout * 1000))),
             headers={**headers, f"nameko.{DEADLINE_KEY}": int((time.time() + timeout) * 1000)})
-        try:
-            self.channel.basic_publish(RPC_EXCHANGE, f"{service}.{method}", body, properties,
-                                       mandatory=True)
-        except pika.exceptions.UnroutableError:
-            raise ServiceUnavailable(f"The {service} service is not available.") from None
+        self.channel.basic_publish(RPC_EXCHANGE, f"{service}.{method}", body, properties, mandatory=True)
         deadline = time.monotonic() + timeout
         while self.reply is None:
+            if self.returned:
+                self.awaiting = None
+                raise ServiceUnavailable(f"The {service} service is not available.")
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise ServiceTimeout(f"The {service} service did not answer in time.")

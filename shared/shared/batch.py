@@ -18,6 +18,7 @@ import logging
 from nameko.exceptions import serialize
 from sqlalchemy.engine import Engine
 
+from shared.context import MEASURED_BY_BATCH
 from shared.errors import InvalidInput, NotBatched, PorticoError
 from shared.message_size import MAX_MESSAGE_BYTES, encoded_size
 from shared.settings_store import BATCH_SETTINGS
@@ -57,6 +58,7 @@ def run_batch(service, calls):
         raise InvalidInput(f"calls: at most {MAX_CALLS} calls in one batch.",
                            {"calls": [f"At most {MAX_CALLS} calls in one batch."]})
     answers, room = [], MAX_MESSAGE_BYTES - ENVELOPE_BYTES
+    setattr(service, MEASURED_BY_BATCH, True)  # the worker's own instance: its batch ends with the worker
     with one_connection(service.db), settings_read_once(service.db):
         for call in calls:
             answer = _answer(service, call)

@@ -77,6 +77,8 @@ def service_grant(service, contracts=CONTRACTS):
     calls = SERVICE_CALLS.get(service, ())
     # nameko's RpcProxy listens on rpc.reply-<service>-<uuid>, bound with the bare uuid.
     patterns = retries + ([rf"rpc\.reply-{service}-{UUID}"] if calls else [])
+    # Each instance's own queue for its settings_updated (shared.kept_settings), bound to its own exchange.
+    patterns.append(rf"portico\.settings\.{service}\.{UUID}")
     rpc = [RPC_EXCHANGE, f"rpc-{service}"]
     return Grant(
         configure=_either(rpc + own_exchange + outgoing + sources + incoming + failures, patterns),

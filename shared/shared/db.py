@@ -7,6 +7,7 @@ from sqlalchemy import create_engine, event, exc, text
 from sqlalchemy.orm import Session
 
 from shared.config import database_url
+from shared.kept_settings import SESSION_KEY as KEPT_SETTINGS, kept_settings_of
 
 
 _engines = {}
@@ -147,13 +148,17 @@ class Database(DependencyProvider):
 
     def __init__(self):
         self.engine = None
+        self.kept_settings = None
         self.sessions = {}
 
     def setup(self):
         self.engine = service_engine(self.container)
+        self.kept_settings = kept_settings_of(self.container)
 
     def get_dependency(self, worker_ctx):
         session = Session(self.engine, expire_on_commit=False)
+        if self.kept_settings is not None:
+            session.info[KEPT_SETTINGS] = self.kept_settings  # shared.settings_store reads through it
         self.sessions[worker_ctx] = session
         return session
 

@@ -10,12 +10,14 @@ from shared.context import CallContext, public_rpc, staff_tenant, tenant_rpc
 from shared.db import Database, is_reachable
 from shared.events.settings import settings_updated
 from shared.heartbeat import Heartbeat
+from shared.kept_settings import SettingsListener
 from shared.retention import Retention
 from shared.schema_description import describe
 from shared.settings_store import read_settings, update_settings
 
 
 class StandardEntrypoints:
+    settings_listener = SettingsListener()  # keeps the settings read until settings_updated (shared.kept_settings)
     db = Database()
     ctx = CallContext()
     heartbeat = Heartbeat()

@@ -1,4 +1,5 @@
-"""Per-tenant settings tabs stored as one validated JSON document per (tenant, tab)."""
+"""Per-tenant settings tabs stored as one validated JSON document per (tenant, tab), kept by each instance until
+they change (shared.kept_settings)."""
 import copy
 import functools
 import json
@@ -8,6 +9,7 @@ from sqlalchemy import Text, bindparam, cast, insert, select, update
 
 from shared.errors import InvalidInput, NotFound
 from shared.clock import utcnow
+from shared.kept_settings import SESSION_KEY, forget_on_commit
 from shared.validation import validation_error
 
 
@@ -26,7 +28,8 @@ def _reader(schema_class):
 
 
 # ``session.info`` key of the settings a batch has read (shared.batch): its calls are one page's questions, so a
-# service's tabs are read once per batch, not once per call. Only there; a lone call always reads the database.
+# service's tabs are read once per batch, not once per call. Between calls, the instance keeps them only while
+# its listener hears every change (shared.kept_settings); otherwise a lone call reads the database.
 BATCH_SETTINGS = "portico.batch_settings"
 
 
@@ -60,13 +63,28 @@ def _copy(settings):
 def read_settings(session, table, tenant_id, tabs, tab):
     """Return the tab's settings: stored values over the schema's defaults."""
     schema = _schema(tabs, tab)
-    kept = session.info.get(BATCH_SETTINGS)
-    if kept is None:
+    batch, kept = session.info.get(BATCH_SETTINGS), session.info.get(SESSION_KEY)
+    if batch is None and kept is None:  # a lone call where nothing is kept
         return _copy(_read(session, table, tenant_id, {tab: schema})[tab])
     key = (table.name, tenant_id)
-    if tab not in kept.get(key, {}):  # every tab at once: a page's calls read the service's tabs between them
-        kept[key] = _read(session, table, tenant_id, tabs)
-    return _copy(kept[key][tab])
+    every_tab = batch.get(key) if batch is not None else None
+    if every_tab is None:
+        every_tab = _every_tab(session, table, key, tabs, kept)
+        if batch is not None:
+            batch[key] = every_tab
+    return _copy(every_tab[tab])
+
+
+def _every_tab(session, table, key, tabs, kept):
+    """``{tab: settings}`` of every tab (a page's calls, and the instance's next ones, read several): as the
+    instance kept them, else from the database, kept when that is safe (shared.kept_settings)."""
+    if kept is None:
+        return _read(session, table, key[1], tabs)
+    every_tab, generation = kept.get(key)
+    if every_tab is None:
+        every_tab = _read(session, table, key[1], tabs)
+        kept.keep(key, every_tab, generation)
+    return every_tab
 
 
 def update_settings(session, table, tenant_id, tabs, tab, changes):
@@ -74,7 +92,7 @@ def update_settings(session, table, tenant_id, tabs, tab, changes):
     schema = _schema(tabs, tab)
     if not isinstance(changes, dict):
         raise InvalidInput("Settings must be an object.", {"_schema": ["Expected an object."]})
-    current = read_settings(session, table, tenant_id, tabs, tab)
+    current = _read(session, table, tenant_id, {tab: schema})[tab]  # as stored now, never as kept
     try:
         loaded = schema(partial=True, unknown=RAISE).load(changes)
         merged = schema(unknown=RAISE).load(schema().dump({**current, **loaded}))
@@ -87,4 +105,5 @@ def update_settings(session, table, tenant_id, tabs, tab, changes):
                  if exists else insert(table).values(tenant_id=tenant_id, tab=tab))
     session.execute(statement.values(values=values, updated_at=utcnow()))
     session.info.pop(BATCH_SETTINGS, None)  # a batch that writes settings reads them afresh from here on
+    forget_on_commit(session, tenant_id)
     return merged

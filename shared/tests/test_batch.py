@@ -10,7 +10,7 @@ from portico_testing.inprocess import client, postgresql_session, service_worker
 from shared.batch import MAX_CALLS, batchable
 from shared.context import DEADLINE_KEY, Context, tenant_rpc
 from shared.errors import CallExpired, InvalidInput, NotBatched, PermissionDenied, Unauthenticated, from_remote
-from shared.message_size import MAX_MESSAGE_BYTES
+from shared.message_size import MAX_MESSAGE_BYTES, encoded_size
 from shared.settings_store import update_settings
 
 
@@ -172,3 +172,13 @@ def test_answers_that_do_not_fit_one_reply_are_sent_back_to_be_asked_alone(sessi
     first, second, small = answers(service, ("big", half), ("big", half), ("whoami",))
     assert first == "x" * half and isinstance(second, NotBatched) and small["kind"] == "staff"
 
+
+
+# {"result": "x..."} is 14 bytes more than its string: sizes around a sixteenth of a message fill the reply.
+@pytest.mark.parametrize("size", [MAX_MESSAGE_BYTES // MAX_CALLS - 14 - margin for margin in range(0, 12)])
+def test_a_full_batch_still_fits_one_message_without_being_measured_again(session, size):
+    """The batch keeps its answers within one reply, so neither it nor its calls measure them a second time."""
+    service = service_worker(BatchService, session, staff(1))
+    reply = {"result": service.batch([{"method": "big", "args": [size]}] * MAX_CALLS), "error": None}
+    assert encoded_size(reply) <= MAX_MESSAGE_BYTES
+    assert any("result" in answer for answer in reply["result"])

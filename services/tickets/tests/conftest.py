@@ -49,6 +49,7 @@ STAFF_MEMBERS = (7, 8)
 NOT_OUR_CLIENT = 9_999  # another business's client
 SLUGS = {"green-acres": 1, "blue-sky": 2}
 DOCUMENTS_PORTAL_USER = 5
+UNLISTED = ("audit_fact", "settings_updated")  # Business.events lists these only when asked for by type
 
 
 class Accounts:
@@ -147,11 +148,11 @@ class Business:
 
     def events(self, event_type=None):
         """The events tickets wrote to its outbox, secrets opened: [(type, data)], oldest first; the audit facts
-        (test_audit_facts.py) only when asked for by their type."""
+        (test_audit_facts.py) and settings changes only when asked for by their type."""
         outbox = platform.outbox
         rows = self.session.execute(outbox.select().order_by(outbox.c.id)).mappings().all()
         return [(row["event_type"], opened_payload(row["body"])) for row in rows
-                if event_type == row["event_type"] or (event_type is None and row["event_type"] != "audit_fact")]
+                if event_type == row["event_type"] or (event_type is None and row["event_type"] not in UNLISTED)]
 
 
 class DocumentsBusiness(Business):

@@ -65,3 +65,13 @@ def test_clients_cannot_manage_categories(business):
         business.client().create_ticket_category({"name": "Mine"})
     with pytest.raises(PermissionDenied):
         business.client().ticket_categories()
+
+
+def test_a_rename_carried_into_the_setting_is_announced_as_a_settings_change(business):
+    """Every instance keeps the settings it read until settings_updated (shared.kept_settings)."""
+    staff = business.staff()
+    pool = staff.create_ticket_category({"name": "Pool"})
+    business.settings(ticket_categories=["General", "Pool"])
+    assert [data for _, data in business.events("settings_updated")] == [{"tab": "tickets"}]
+    staff.update_ticket_category(pool["id"], {"name": "Pool care"})
+    assert [data for _, data in business.events("settings_updated")] == [{"tab": "tickets"}] * 2

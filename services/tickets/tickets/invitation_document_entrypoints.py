@@ -8,6 +8,7 @@ again what the invitation should say, since turning documents off withdraws the 
 import logging
 
 from shared.context import staff_tenant, tenant_rpc
+from shared.entrypoints import announce_settings
 from shared.events import PORTAL_USER_ACTIVATED
 from shared.messaging import on_event
 from shared.settings_store import update_settings
@@ -56,6 +57,7 @@ class InvitationDocumentEntrypoints:
         tenant_id = staff_tenant(self.ctx)
         was_on = tab in TABS and self._tickets_settings(tenant_id)["documents_enabled"]
         values = update_settings(self.db, self.tables.tenant_settings, tenant_id, self.settings_tabs, tab, changes)
+        announce_settings(self.outbox, self.db, self.name, tenant_id, tab)
         if tab in TABS and values["documents_enabled"] != was_on:
             invitation_documents.announce(self.db, self.outbox, tenant_id, values, only_if_attached=True)
         self.db.commit()

@@ -10,6 +10,7 @@ from nameko.exceptions import RemoteError
 
 from shared import audit
 from shared.context import tenant_rpc
+from shared.entrypoints import announce_settings
 from shared.errors import PorticoError, invalid
 from shared.settings_store import update_settings
 from shared.validation import load_or_raise
@@ -81,6 +82,7 @@ class StaffTicketEntrypoints:
         if renamed is not None:
             listed = update_settings(self.db, platform.tenant_settings, tenant_id, TABS, "tickets",
                                      {"ticket_categories": renamed})["ticket_categories"]
+            announce_settings(self.outbox, self.db, self.name, tenant_id, "tickets")
         answer = categories.describe(row, listed)
         self.db.commit()
         return answer
