@@ -89,10 +89,17 @@ class SettingsListener(BackgroundLoop):
     def __init__(self):
         super().__init__(poll_seconds=RECONNECT_SECONDS, max_backoff=RECONNECT_SECONDS)
         self.kept = KeptSettings()
+        self.failures = 0
 
     def work_once(self):
+        """Listen until the connection fails; the loop tries again a second later."""
         try:
             self._listen()
+        except Exception as error:
+            self.failures += 1
+            # The first failure says why; a broker that stays away is not logged every second.
+            (log.warning if self.failures == 1 else log.debug)(
+                "settings listener disconnected (settings are read from the database): %s", error)
         finally:
             self.kept.set_connected(False)
         return False
@@ -107,6 +114,7 @@ class SettingsListener(BackgroundLoop):
                           routing_key=contract.name, durable=False, exclusive=True, auto_delete=True)
             with Consumer(channel, [queue], callbacks=[self._on_event], no_ack=True, accept=["json"]):
                 self.kept.set_connected(True)  # bound: from now on no event is missed
+                self.failures = 0
                 while self.running:
                     try:
                         connection.drain_events(timeout=RECONNECT_SECONDS)

@@ -38,9 +38,9 @@ def kept():
 class Store:
     """A service's settings table in a database of its own; each session reads through ``kept``."""
 
-    def __init__(self):
+    def __init__(self, path):
         self.table = PlatformTables(metadata := MetaData()).tenant_settings
-        self.engine = create_engine("sqlite://")
+        self.engine = create_engine(f"sqlite:///{path}")  # a file: a save unsaved yet is not seen by others
         metadata.create_all(self.engine)
 
     def session(self, kept):
@@ -50,8 +50,8 @@ class Store:
 
 
 @pytest.fixture
-def platform():
-    return Store()
+def platform(tmp_path):
+    return Store(tmp_path / "settings.db")
 
 
 def read(platform, kept):
@@ -102,6 +102,16 @@ def test_a_save_not_committed_leaves_what_is_kept_alone_but_keeps_nothing_it_rea
         update_settings(session, platform.table, TENANT, TABS, "alerts", {"email": False})
         session.rollback()
     assert read(platform, kept) == {"email": True}
+
+
+def test_what_another_call_read_before_a_save_committed_is_forgotten_at_the_commit(platform, kept):
+    """The saving instance need not wait for its own event: the commit forgets what was read meanwhile."""
+    with platform.session(kept) as saving:
+        update_settings(saving, platform.table, TENANT, TABS, "alerts", {"email": False})
+        assert read(platform, kept) == {"email": True}  # another worker, before the commit: kept
+        assert kept.get(("tenant_settings", TENANT))[0] is not None
+        saving.commit()
+    assert read(platform, kept) == {"email": False}
 
 
 def test_a_save_elsewhere_is_not_seen_without_its_event(platform, kept):
