@@ -14,6 +14,7 @@ from shared.call_headers import (DEADLINE_KEY, ORIGIN_DEVICE_KEY, ORIGIN_IP_KEY,
                                  PASSPORT_KEY, REQUEST_ID_KEY, current_request_id)
 from shared.config import env
 from shared.errors import AnswerTooLarge, CallExpired, PermissionDenied, PorticoError, Unauthenticated
+from shared.kept_settings import read_stored_settings
 from shared.message_size import encoded_size, refuse_oversize
 from shared.passport import Claims, PassportVerifier
 from shared.rpc_entrypoint import guarded_rpc
@@ -175,6 +176,8 @@ def _guarded(check, callers):
         def guarded(self, *args, **kwargs):
             self.ctx.check_deadline()
             check(self.ctx)
+            if callers == "tenant" and self.ctx.claims.actor_kind == "staff":
+                read_stored_settings(getattr(self, "db", None))
             result = fn(self, *args, **kwargs)
             if not getattr(self, MEASURED_BY_BATCH, False):
                 refuse_oversize_answer(self.name, fn.__name__, result)

@@ -11,7 +11,9 @@ The rules are the gateway's (gateway/caches.py):
   to the database and nothing is kept, and every (dis)connection forgets everything;
 - an answer read while an event (or a reconnection) arrived is not kept: the generation moved on;
 - the instance that saves a tab forgets the business when its transaction commits (``forget_on_commit``),
-  so its own next call sees the change without waiting for the event that tells the other instances.
+  so its own next call sees the change without waiting for the event that tells the other instances;
+- a staff member's call reads the stored settings (``read_stored_settings``): staff are who save them, and
+  their next call may reach an instance the event has not reached yet.
 """
 import logging
 import socket
@@ -73,6 +75,17 @@ class KeptSettings:
     def _clear(self):
         self.generation += 1
         self.kept.clear()
+
+
+def read_stored_settings(session):
+    """Have ``session`` (a staff member's call) read settings as stored, never as this instance kept them.
+
+    Staff are who save settings: whichever instance answers their next call must show the save at once, not
+    when its event arrives. Clients and the services' own work read what is kept (changes reach them within
+    a second), and they make nearly all the calls.
+    """
+    if session is not None:
+        session.info.pop(SESSION_KEY, None)
 
 
 def forget_on_commit(session, tenant_id):
