@@ -30,6 +30,7 @@ from shared.loops import BackgroundLoop
 log = logging.getLogger(__name__)
 
 SESSION_KEY = "portico.kept_settings"  # ``session.info`` key of the instance's KeptSettings (shared.db)
+STORED_ONLY = "portico.settings_as_stored"  # ``session.info`` key: this call reads settings as stored
 HEARTBEAT_SECONDS = 10  # a silently dead link is noticed within two of these; a closed socket at once
 RECONNECT_SECONDS = 1.0
 MAX_ENTRIES = 10_000  # a bound on memory, far above the businesses one instance serves
@@ -85,7 +86,7 @@ def read_stored_settings(session):
     a second), and they make nearly all the calls.
     """
     if session is not None:
-        session.info.pop(SESSION_KEY, None)
+        session.info[STORED_ONLY] = True  # the kept settings stay reachable: a save must still forget them
 
 
 def forget_on_commit(session, tenant_id):

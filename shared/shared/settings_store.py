@@ -9,7 +9,7 @@ from sqlalchemy import Text, bindparam, cast, insert, select, update
 
 from shared.errors import InvalidInput, NotFound
 from shared.clock import utcnow
-from shared.kept_settings import SESSION_KEY, forget_on_commit
+from shared.kept_settings import SESSION_KEY, STORED_ONLY, forget_on_commit
 from shared.validation import validation_error
 
 
@@ -63,7 +63,8 @@ def _copy(settings):
 def read_settings(session, table, tenant_id, tabs, tab):
     """Return the tab's settings: stored values over the schema's defaults."""
     schema = _schema(tabs, tab)
-    batch, kept = session.info.get(BATCH_SETTINGS), session.info.get(SESSION_KEY)
+    batch = session.info.get(BATCH_SETTINGS)
+    kept = None if session.info.get(STORED_ONLY) else session.info.get(SESSION_KEY)
     if batch is None and kept is None:  # a lone call where nothing is kept
         return _copy(_read(session, table, tenant_id, {tab: schema})[tab])
     key = (table.name, tenant_id)

@@ -14,7 +14,7 @@ from sqlalchemy import MetaData, create_engine
 from sqlalchemy.orm import Session
 
 from portico_testing import Vhost
-from shared.kept_settings import SESSION_KEY, KeptSettings
+from shared.kept_settings import SESSION_KEY, KeptSettings, read_stored_settings
 from shared.settings_store import read_settings, update_settings
 from shared.tables import PlatformTables
 
@@ -112,6 +112,16 @@ def test_what_another_call_read_before_a_save_committed_is_forgotten_at_the_comm
         assert kept.get(("tenant_settings", TENANT))[0] is not None
         saving.commit()
     assert read(platform, kept) == {"email": False}
+
+
+def test_a_staff_members_save_reads_as_stored_and_still_forgets_what_the_instance_kept(platform, kept):
+    assert read(platform, kept) == {"email": True}  # a client's call: kept
+    with platform.session(kept) as staff_call:
+        read_stored_settings(staff_call)
+        assert read_settings(staff_call, platform.table, TENANT, TABS, "alerts") == {"email": True}
+        update_settings(staff_call, platform.table, TENANT, TABS, "alerts", {"email": False})
+        staff_call.commit()
+    assert read(platform, kept) == {"email": False}  # the next client's call on this instance
 
 
 def test_a_save_elsewhere_is_not_seen_without_its_event(platform, kept):
