@@ -1,7 +1,7 @@
 """Bulk autopay charging: billing's CPU per charge, and how a run scales from 1 billing instance to 2.
 
-A charge run puts one message per invoice on a queue shared by every billing instance; each
-instance charges with up to ``max_workers`` (10) at once. This measures how long a run of
+A charge run puts one message per group of ten invoices on a queue shared by every billing
+instance; each instance charges up to ``max_workers`` (10) invoices at once. This measures how long a run of
 ``--invoices`` invoices takes end to end - queuing (start_charge_run and the outbox relay),
 charging at the processor, settling - with one instance and with two, and the CPU billing spent
 per charge (target: at most 5 ms). Then the scaling check: a run of ``--scaling-invoices`` at

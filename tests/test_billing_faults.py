@@ -25,7 +25,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text, update
 from sqlalchemy.orm import Session
 
-from billing import charge_runs, recovery, reservation
+from billing import charge_groups, charge_runs, recovery, reservation
 from billing.invoices import void_invoice
 from billing.models import (Allocation, ChargeRunItem, IdempotencyRecord, Invoice, Payment, PaymentMethod,
                             platform)
@@ -579,8 +579,8 @@ def test_an_autopay_charge_waiting_for_a_checkouts_lock_sees_the_checkout_paid(f
                          {"invoice_ids": [invoice["id"]], "payment_method_id": method["id"], "new_method": None,
                           "amount": None, "credit": 0}, settings)  # holds the invoice's lock, uncommitted
         with ThreadPoolExecutor(max_workers=1) as pool:
-            charging = pool.submit(charge_runs.charge_item, worker, outbox, processor, tenant_id, run_id,
-                                   invoice["id"])
+            charging = pool.submit(charge_groups.charge_group, worker, outbox, processor, tenant_id, run_id,
+                                   [invoice["id"]])
             wait_for(lambda: waiting_for_a_lock(faults), timeout=10, message="the worker to wait for the lock")
             checkout.commit()
             state = charging.result(30)
@@ -588,7 +588,7 @@ def test_an_autopay_charge_waiting_for_a_checkouts_lock_sees_the_checkout_paid(f
         checkout.close()
         worker.close()
     assert processor.charged == []
-    assert state == "failed"
+    assert state == ["failed"]
     [(balance,)] = billing_rows(faults, select(Invoice.balance).where(Invoice.id == invoice["id"]))
     assert balance == 0
 
@@ -608,22 +608,31 @@ def waiting_for_a_lock(system):
             "AND datname = current_database()")).scalar()
 
 
+# The outage tests' runs: two messages, the second of a smaller group.
+INVOICES = charge_runs.GROUP_SIZE + charge_runs.GROUP_SIZE // 2
+
+
+def groups(invoices):
+    """How many messages a run of ``invoices`` queues."""
+    return -(-invoices // charge_runs.GROUP_SIZE)
+
+
 def test_a_processor_outage_during_a_charge_run_parks_the_charges_and_a_replay_charges_each_once(faults):
     """The processor stops answering in time (billing times out after 1 s; the sandbox answers after 3 s).
 
     Whether each charge happened is unknown to billing - the sandbox did make most of them after
-    billing gave up. The items are retried, then parked as dead letters; once the processor is
-    back, replaying them finishes every charge, and none is made twice.
+    billing gave up. The run's messages (a group of invoices each) are retried, then parked as dead
+    letters; once the processor is back, replaying them finishes every charge, and none is made twice.
     """
     business = Business(faults, autopay=True)
     method = business.add_method(card(CARDS["visa"]))
     business.billing("enroll_autopay", method["id"], True, context=business.client)
-    invoices = create_invoices(business, [4_000 + index for index in range(10)])
+    invoices = create_invoices(business, [4_000 + index for index in range(INVOICES)])
     faults.restart("billing", PAYMENT_PROCESSOR_TIMEOUT_SECONDS="1")
     faults.processor_app.config["LATENCY_MS"] = 3_000
     try:
         run = business.billing("start_charge_run", timeout=30)
-        parked = wait_for(lambda: (lambda letters: letters if len(letters) == 10 else None)(
+        parked = wait_for(lambda: (lambda letters: letters if len(letters) == groups(INVOICES) else None)(
             list_dead_letters("billing", amqp_uri=faults.amqp_uri)), timeout=90, interval=0.5,
             message="every charge of the run to be parked")
         assert {letter["event_type"] for letter in parked} == {"invoice_charge_requested"}
@@ -631,17 +640,17 @@ def test_a_processor_outage_during_a_charge_run_parks_the_charges_and_a_replay_c
         progress = business.billing("get_charge_run", run["id"])
         assert progress["done"] == 0 and {item["state"] for item in progress["items"]} == {"charging"}
         # Billing gave up on each charge, but the processor made them all once its latency passed.
-        wait_for(lambda: len(processor_charges(faults, key_prefix=f"{business.tenant['id']}:")) == 10,
+        wait_for(lambda: len(processor_charges(faults, key_prefix=f"{business.tenant['id']}:")) == INVOICES,
                  timeout=30, message="the processor to finish the charges billing gave up on")
     finally:
         faults.processor_app.config["LATENCY_MS"] = 0
         faults.restart("billing")
 
-    assert replay_dead_letters("billing", amqp_uri=faults.amqp_uri) == 10
+    assert replay_dead_letters("billing", amqp_uri=faults.amqp_uri) == groups(INVOICES)
     finished = wait_for(lambda: (lambda p: p if p["finished"] else None)(
         business.billing("get_charge_run", run["id"], False)), timeout=60, interval=0.25,
         message="the replayed run to finish")
-    assert (finished["succeeded"], finished["failed"]) == (10, 0)
+    assert (finished["succeeded"], finished["failed"]) == (INVOICES, 0)
     charged = processor_charges(faults, key_prefix=f"{business.tenant['id']}:")
     assert sorted(row["amount"] for row in charged) == sorted(invoice["total"] for invoice in invoices)
     ids = [invoice["id"] for invoice in invoices]
@@ -670,7 +679,7 @@ def recover_pending_now(system):
 def test_charges_parked_while_the_processor_was_unreachable_and_recovered_are_not_charged_on_replay(faults):
     """The processor cannot be reached at all (billing points at a closed port): nothing is charged.
 
-    The run's items are retried, then parked. Past the grace period the recovery finds no charge
+    The run's messages are retried, then parked. Past the grace period the recovery finds no charge
     at the processor and records each payment as failed, giving the invoices back. When the
     parked items are replayed later, they must end as failed too - not charge a payment that
     billing has already recorded as failed - and the next run charges each invoice once.
@@ -678,37 +687,37 @@ def test_charges_parked_while_the_processor_was_unreachable_and_recovered_are_no
     business = Business(faults, autopay=True)
     method = business.add_method(card(CARDS["visa"]))
     business.billing("enroll_autopay", method["id"], True, context=business.client)
-    invoices = create_invoices(business, [5_000 + index for index in range(10)])
+    invoices = create_invoices(business, [5_000 + index for index in range(INVOICES)])
     ids = [invoice["id"] for invoice in invoices]
     faults.restart("billing", PAYMENT_PROCESSOR_URL=f"http://127.0.0.1:{free_port()}")
     try:
         run = business.billing("start_charge_run", timeout=30)
-        wait_for(lambda: len(list_dead_letters("billing", amqp_uri=faults.amqp_uri)) == 10, timeout=60,
+        wait_for(lambda: len(list_dead_letters("billing", amqp_uri=faults.amqp_uri)) == groups(INVOICES), timeout=60,
                  interval=0.5, message="every charge of the run to be parked")
     finally:
         faults.restart("billing")
     assert processor_charges(faults, key_prefix=f"{business.tenant['id']}:") == []
 
-    assert recover_pending_now(faults) >= 10  # (and whatever other test left pending)
+    assert recover_pending_now(faults) >= INVOICES  # (and whatever other test left pending)
     assert billing_rows(faults, select(Payment.status, func.count()).where(
-        Payment.tenant_id == business.tenant["id"]).group_by(Payment.status)) == [("failed", 10)]
+        Payment.tenant_id == business.tenant["id"]).group_by(Payment.status)) == [("failed", INVOICES)]
     assert {row.id: tuple(row[1:]) for row in billing_rows(faults, select(
         Invoice.id, Invoice.balance, Invoice.status, Invoice.autopay).where(Invoice.id.in_(ids)))} == {
         invoice["id"]: (invoice["total"], "open", True) for invoice in invoices}
 
-    assert replay_dead_letters("billing", amqp_uri=faults.amqp_uri) == 10
+    assert replay_dead_letters("billing", amqp_uri=faults.amqp_uri) == groups(INVOICES)
     finished = wait_for(lambda: (lambda p: p if p["finished"] else None)(
         business.billing("get_charge_run", run["id"], False)), timeout=60, interval=0.25,
         message="the replayed run to finish")
-    assert (finished["succeeded"], finished["failed"]) == (0, 10)
+    assert (finished["succeeded"], finished["failed"]) == (0, INVOICES)
     assert processor_charges(faults, key_prefix=f"{business.tenant['id']}:") == []
 
     second = business.billing("start_charge_run", timeout=30)
-    assert second["total"] == 10
+    assert second["total"] == INVOICES
     finished = wait_for(lambda: (lambda p: p if p["finished"] else None)(
         business.billing("get_charge_run", second["id"], False)), timeout=60, interval=0.25,
         message="the next run to finish")
-    assert (finished["succeeded"], finished["failed"]) == (10, 0)
+    assert (finished["succeeded"], finished["failed"]) == (INVOICES, 0)
     charged = processor_charges(faults, key_prefix=f"{business.tenant['id']}:")
     assert sorted(row["amount"] for row in charged) == sorted(invoice["total"] for invoice in invoices)
     allocated = dict(billing_rows(faults, select(Allocation.invoice_id, func.sum(Allocation.amount))

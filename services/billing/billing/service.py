@@ -5,11 +5,11 @@ from eventlet import tpool
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
-from billing import (VERSION, access, audit_facts, autopay, charge_run_lists, charge_runs, checkout, credit,
-                     documents, estimates, history, invoice_emails, invoice_list, invoices, known_accounts, local_time,
-                     methods, recovery, services_tab)
+from billing import (VERSION, access, audit_facts, autopay, charge_groups, charge_run_lists, charge_runs, checkout,
+                     credit, documents, estimates, history, invoice_emails, invoice_list, invoices, known_accounts,
+                     local_time, methods, recovery, services_tab)
 from billing.autopay_cycle_entrypoints import AutopayCycleEntrypoints
-from billing.dependencies import PaymentProcessor
+from billing.dependencies import ChargingPool, PaymentProcessor
 from billing.estimate_entrypoints import EstimateEntrypoints
 from billing.job_entrypoints import JobEntrypoints
 from billing.models import platform
@@ -48,6 +48,7 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
 
     outbox = Outbox(platform)
     processor = PaymentProcessor()
+    charging_pool = ChargingPool()
     accounts = RpcProxy("accounts")  # carries the caller's passport, so accounts answers as it would them
     blobs = BlobStore()
 
@@ -187,10 +188,11 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
 
     @ReliableEventHandler.decorator(INVOICE_CHARGE_REQUESTED.source, INVOICE_CHARGE_REQUESTED.name)
     def handle_invoice_charge_requested(self, event):
-        # No inbox claim here: the item's own state makes a redelivery finish, not repeat, the charge.
+        # No inbox claim here: the items' own states make a redelivery finish, not repeat, the charges.
         data = event["data"]
-        charge_runs.charge_item(self.db, self.outbox, self.processor, event["tenant_id"], data["run_id"],
-                                data["invoice_id"])
+        invoice_ids = data.get("invoice_ids") or [data["invoice_id"]]
+        charge_groups.charge_group(self.db, self.outbox, self.processor, event["tenant_id"], data["run_id"],
+                                   invoice_ids, self.charging_pool)
 
     # --- the client's tab bar and Billing tab ---------------------------------------------------
 

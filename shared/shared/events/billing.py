@@ -1,5 +1,5 @@
 """billing's events: payments, autopay, methods, the charge-run queue, service requests and estimates."""
-from marshmallow import Schema, fields
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from shared.events.contract import EventContract
 
@@ -34,8 +34,16 @@ class PaymentMethodRemovedSchema(Schema):
 
 
 class ChargeRequestedSchema(Schema):
+    """A group of a run's invoices to charge (``invoice_id``: one, as queued before runs were grouped)."""
+
     run_id = fields.Integer(required=True)
-    invoice_id = fields.Integer(required=True)
+    invoice_ids = fields.List(fields.Integer(), allow_none=True, load_default=None, validate=validate.Length(min=1))
+    invoice_id = fields.Integer(allow_none=True, load_default=None)
+
+    @validates_schema
+    def one_of_them(self, data, **kwargs):
+        if (data.get("invoice_ids") is None) == (data.get("invoice_id") is None):
+            raise ValidationError("Give invoice_ids, or invoice_id alone.", "invoice_ids")
 
 
 class ServiceRequestSchema(Schema):
@@ -72,7 +80,7 @@ AUTOPAY_ENROLLED = EventContract("billing", "autopay_enrolled", AutopaySchema, s
 AUTOPAY_CANCELLED = EventContract("billing", "autopay_cancelled", AutopaySchema, subscribers=("notifications",))
 PAYMENT_METHOD_REMOVED = EventContract("billing", "payment_method_removed", PaymentMethodRemovedSchema,
                                        subscribers=("notifications",))
-# Billing's own work queue: one message per invoice of a charge run, shared by every instance.
+# Billing's own work queue: one message per group of a charge run's invoices, shared by every instance.
 INVOICE_CHARGE_REQUESTED = EventContract("billing", "invoice_charge_requested", ChargeRequestedSchema,
                                          subscribers=("billing",))
 # Field service: a client's request reaches staff as a ticket; its outcome is added to that ticket.
