@@ -14,14 +14,13 @@ from collections import namedtuple
 
 from eventlet.greenpool import GreenPile, GreenPool
 from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from billing import audit_facts
 from billing.charge_reservation import reserve_for_run
 from billing.charge_runs import FINISHED, mark_run_finished
 from billing.models import Allocation, Autopay, ChargeRunItem, Invoice, Payment, PaymentMethod
 from billing.settlement import CHECKOUT, LOCK_PAYMENT, PAYER, charge, held_by_others, paid_invoices, payment_event
-from sqlalchemy.orm.attributes import set_committed_value
-
 from shared.clock import utcnow
 from shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ServiceUnavailable
 from shared.events import PAYMENT_FAILED, PAYMENT_SUCCEEDED
@@ -46,7 +45,8 @@ LOCK_ITEMS = (select(ITEMS.c.id, ITEMS.c.invoice_id, ITEMS.c.state)
               .where(ITEMS.c.id.in_(bindparam("ids", expanding=True))).order_by(ITEMS.c.id).with_for_update())
 LOCK_PAYMENTS = (select(PAYMENTS.c.id, PAYMENTS.c.status, PAYMENTS.c.failure_message)
                  .where(PAYMENTS.c.id.in_(bindparam("ids", expanding=True))).order_by(PAYMENTS.c.id).with_for_update())
-LOCK_INVOICES = (select(INVOICES.c.id, INVOICES.c.number, INVOICES.c.balance)
+LOCK_INVOICES = (select(INVOICES.c.id, INVOICES.c.tenant_id, INVOICES.c.account_id, INVOICES.c.number,
+                        INVOICES.c.status, INVOICES.c.balance)
                  .where(INVOICES.c.id.in_(bindparam("ids", expanding=True))).order_by(INVOICES.c.id).with_for_update())
 # Every allocation on the invoices, with the status of its payment and of the checkout that spent it (settlement's
 # ALLOCATIONS_WITH_STATUS, as rows).
@@ -96,13 +96,16 @@ def reserve_group(session, tenant_id, run_id, invoice_ids):
     """
     reserved, ended, states = [], [], {}
     rows = session.execute(LOCK_ITEMS_TO_CHARGE, {"run_id": run_id, "invoice_ids": list(invoice_ids)}).all()
+    queued = [item.invoice_id for item, _, _ in rows if item.state == "queued"]
+    invoices = ({row.id: row for row in session.connection().execute(LOCK_INVOICES, {"ids": queued})}
+                if queued else {})  # after the items, as settling locks them
     for item, autopay, _ in rows:
         if item.state in FINISHED:
             states[item.invoice_id] = item.state
             continue
         try:
-            entry = (reserve_queued(session, tenant_id, item, autopay) if item.state == "queued"
-                     else reserve_charging(session, item))
+            entry = (reserve_queued(session, tenant_id, item, autopay, invoices.get(item.invoice_id))
+                     if item.state == "queued" else reserve_charging(session, item))
         except (Conflict, NotFound, PermissionDenied, InvalidInput) as error:  # raised before any write
             entry = Ended("failed", error.message)
         if isinstance(entry, Ended):
@@ -115,11 +118,12 @@ def reserve_group(session, tenant_id, run_id, invoice_ids):
     return reserved, states
 
 
-def reserve_queued(session, tenant_id, item, autopay):
+def reserve_queued(session, tenant_id, item, autopay, invoice):
+    """A queued item's reservation, of ``invoice`` as locked (a row of LOCK_INVOICES, or None)."""
     if autopay is None or not autopay.enrolled or autopay.payment_method_id is None:
         raise PermissionDenied("The account is no longer on autopay.")
     payment, method = reserve_for_run(session, tenant_id, autopay.account_id, autopay.payment_method_id, item.id,
-                                      item.invoice_id, f"run{item.run_id}-invoice{item.invoice_id}")
+                                      invoice, f"run{item.run_id}-invoice{item.invoice_id}")
     return item.id, item.invoice_id, payment, method
 
 
@@ -171,7 +175,7 @@ def settle_group(session, outbox, tenant_id, charged):
     invoices = {row.id: row for row in connection.execute(LOCK_INVOICES, {"ids": invoice_ids})}
     allocations = connection.execute(ALLOCATIONS_WITH_STATUS, {"ids": invoice_ids}).all()
     writes, states, now = Writes(session, tenant_id), {}, utcnow()
-    for (item_id, invoice_id, payment, method), (status, charge_id, message) in charged:
+    for (item_id, invoice_id, payment, _), (status, charge_id, message) in charged:
         if items[item_id].state in FINISHED:
             states[invoice_id] = items[item_id].state
             continue

@@ -1,12 +1,13 @@
 """Reserving one invoice for a charge run's charge (charge_runs.py) with statements built once.
 
-It is reservation.reserve() for an autopay charge - lock the invoice, check it is still due, plan the
-payment (its whole balance, no credit), check the method on file and the limit, record the pending
-payment and its allocation, take the amount off the balance - written as plain statements on the
-tables instead of the ORM's unit of work, whose Python cost was most of a charge's. The statements
-run in the caller's transaction; the item is marked as charging in it too.
+It is reservation.reserve() for an autopay charge - check the invoice (locked by the caller, with the
+rest of its group) is still due, plan the payment (its whole balance, no credit), check the method on
+file and the limit, record the pending payment and its allocation, take the amount off the balance -
+written as plain statements on the tables instead of the ORM's unit of work, whose Python cost was
+most of a charge's. The statements run in the caller's transaction; the item is marked as charging
+in it too.
 """
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import bindparam, insert, text, update
 from sqlalchemy.orm import make_transient_to_detached
 
 from billing.methods import find_method
@@ -21,8 +22,6 @@ AUTOPAY_SETTINGS = {"allow_partial_payments": False, "allow_credit_at_checkout":
 
 INVOICES, PAYMENTS, ALLOCATIONS, ITEMS = (Invoice.__table__, Payment.__table__, Allocation.__table__,
                                           ChargeRunItem.__table__)
-LOCK_INVOICE = (select(INVOICES.c.tenant_id, INVOICES.c.account_id, INVOICES.c.status, INVOICES.c.balance)
-                .where(INVOICES.c.id == bindparam("invoice_id")).with_for_update())
 INSERT_PAYMENT = insert(PAYMENTS).returning(PAYMENTS.c.id)
 INSERT_ALLOCATION = insert(ALLOCATIONS)
 TAKE_FROM_BALANCE = (update(INVOICES).where(INVOICES.c.id == bindparam("invoice_id"))
@@ -47,18 +46,19 @@ RESERVE_IN_ONE = text(
     "SELECT id FROM new_payment")
 
 
-def reserve_for_run(session, tenant_id, account_id, method_id, item_id, invoice_id, key):
-    """Reserve the invoice's balance for a pending payment charged under ``key``; return (payment, method).
+def reserve_for_run(session, tenant_id, account_id, method_id, item_id, invoice, key):
+    """Reserve ``invoice``'s balance (a locked row, None when not found) for a pending payment charged under ``key``;
+    return (payment, method).
 
-    Raises what reserve() raises, with the same messages: the run's item then fails with it.
+    Raises what reserve() raises, with the same messages, before writing anything: the run's item
+    then fails with it.
     """
     connection = session.connection()
-    invoice = connection.execute(LOCK_INVOICE, {"invoice_id": invoice_id}).first()
     if invoice is None or (invoice.tenant_id, invoice.account_id) != (tenant_id, account_id):
         raise NotFound("No such invoice.")
     if invoice.status != "open" or invoice.balance <= 0:
         raise Conflict("Some of these invoices are already paid or being paid. Reload to see them.")
-    plan = plan_payment([(invoice_id, invoice.balance)], None, 0, 0, False, False)
+    plan = plan_payment([(invoice.id, invoice.balance)], None, 0, 0, False, False)
     method = find_method(session, tenant_id, account_id, method_id)
     enforce_limit(method.kind, plan.charge_amount, AUTOPAY_SETTINGS, True)
     values = {"tenant_id": tenant_id, "account_id": account_id, "kind": "payment", "source": "autopay",
