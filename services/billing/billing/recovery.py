@@ -21,7 +21,7 @@ NOT_CHARGED = "The payment did not go through. Nothing was charged."
 def being_charged(payment_id):
     """Whether a charge run's delivery stamped its item of ``payment_id`` (a column or a value) since ``:since``.
 
-    A delivery stamps the item before it charges (charge_runs.charge_item): the payment is that
+    A delivery stamps the item before it charges (charge_groups.py): the payment is that
     delivery's to settle until the stamp is older than the grace period.
     """
     return exists().where(ChargeRunItem.payment_id == payment_id, ChargeRunItem.state == "charging",
