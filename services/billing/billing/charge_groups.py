@@ -20,7 +20,8 @@ from billing import audit_facts
 from billing.charge_reservation import reserve_for_run
 from billing.charge_runs import FINISHED, mark_run_finished
 from billing.models import Allocation, Autopay, ChargeRunItem, Invoice, Payment, PaymentMethod
-from billing.settlement import CHECKOUT, LOCK_PAYMENT, PAYER, charge, held_by_others, paid_invoices, payment_event
+from billing.settlement import (CHECKOUT, LOCK_PAYMENT, MARK_PAID, PAYER, RECORD_OUTCOME, charge, held_by_others,
+                                paid_invoices, payment_event)
 from shared.clock import utcnow
 from shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ServiceUnavailable
 from shared.events import PAYMENT_FAILED, PAYMENT_SUCCEEDED
@@ -52,16 +53,12 @@ LOCK_INVOICES = (select(INVOICES.c.id, INVOICES.c.tenant_id, INVOICES.c.account_
 # ALLOCATIONS_WITH_STATUS, as rows).
 ALLOCATIONS_WITH_STATUS = (
     select(ALLOCATIONS.c.id, ALLOCATIONS.c.payment_id, ALLOCATIONS.c.checkout_payment_id, ALLOCATIONS.c.invoice_id,
-           ALLOCATIONS.c.amount, PAYER.status, CHECKOUT.status)
+           ALLOCATIONS.c.amount, PAYER.status.label("payer_status"), CHECKOUT.status.label("checkout_status"))
     .join(PAYER, PAYER.id == ALLOCATIONS.c.payment_id)
     .outerjoin(CHECKOUT, CHECKOUT.id == ALLOCATIONS.c.checkout_payment_id)
     .where(ALLOCATIONS.c.invoice_id.in_(bindparam("ids", expanding=True))))
-# The writes, each run once for the whole group (PostgreSQL's engine sends a batch of them in one round trip).
-RECORD_OUTCOMES = (update(PAYMENTS).where(PAYMENTS.c.id == bindparam("payment_id")).values(
-    status=bindparam("new_status"), processor_charge_id=bindparam("charge_id"), settled_at=bindparam("now"),
-    failure_message=bindparam("failure")))
-MARK_PAID = (update(INVOICES).where(INVOICES.c.id.in_(bindparam("ids", expanding=True)))
-             .values(status="paid", paid_at=bindparam("now"), autopay=False))
+# The writes, each run once for the whole group (PostgreSQL's engine sends a batch of them in one round trip),
+# with settlement's RECORD_OUTCOME and MARK_PAID.
 GIVE_BACK = (update(INVOICES).where(INVOICES.c.id == bindparam("invoice_id"))
              .values(balance=INVOICES.c.balance + bindparam("amount")))
 DROP_ALLOCATIONS = delete(ALLOCATIONS).where(ALLOCATIONS.c.id.in_(bindparam("ids", expanding=True)))
@@ -210,8 +207,8 @@ class Writes:
         for key, value in values.items():  # the payment as stored now, for its event
             set_committed_value(payment, key, value)
         if succeeded:
-            if paid_invoices({invoice.id: invoice}, held_by_others(payment, [(row, row[5], row[6])
-                                                                             for row in allocations])):
+            held = held_by_others(payment, [(row, row.payer_status, row.checkout_status) for row in allocations])
+            if paid_invoices({invoice.id: invoice}, held):
                 self.paid.append(invoice.id)
             covered = [{"invoice_id": invoice.id, "number": invoice.number, "applied": row.amount} for row in mine]
         else:
@@ -225,9 +222,9 @@ class Writes:
     def run(self, outbox, now):
         connection = self.session.connection()
         if self.outcomes:
-            connection.execute(RECORD_OUTCOMES, self.outcomes)
+            connection.execute(RECORD_OUTCOME, self.outcomes)
         if self.paid:
-            connection.execute(MARK_PAID, {"ids": self.paid, "now": now})
+            connection.execute(MARK_PAID, {"invoice_ids": self.paid, "now": now})
         if self.given_back:
             connection.execute(GIVE_BACK, self.given_back)
             connection.execute(DROP_ALLOCATIONS, {"ids": self.dropped})

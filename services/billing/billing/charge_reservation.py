@@ -1,4 +1,4 @@
-"""Reserving one invoice for a charge run's charge (charge_runs.py) with statements built once.
+"""Reserving one invoice for a charge run's charge (charge_groups.py) with statements built once.
 
 It is reservation.reserve() for an autopay charge - check the invoice (locked by the caller, with the
 rest of its group) is still due, plan the payment (its whole balance, no credit), check the method on

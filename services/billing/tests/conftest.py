@@ -23,19 +23,21 @@ BANK = {"token": "tok_bank_6789", "kind": "ach", "brand": "bank", "last4": "6789
 class Processor:
     """The payment processor, played in this process: one charge per idempotency key, as the real one.
 
-    ``unreachable``: the processor makes the charge, but its answer never reaches billing.
+    ``unreachable``: the processor makes the charge, but its answer never reaches billing. ``declined`` and
+    ``unanswered``: tokens whose charges are declined, or made with no answer reaching billing, whatever the rest.
     """
 
     def __init__(self, status="succeeded"):
         self.status, self.unreachable = status, False
+        self.declined, self.unanswered = set(), set()
         self.charged, self.results, self.detached = [], {}, []
 
     def charge(self, token, amount, currency, idempotency_key, description=None):
         if idempotency_key not in self.results:
             self.charged.append((idempotency_key, amount))
-            self.results[idempotency_key] = ChargeResult(self.status, f"ch_{len(self.charged)}",
-                                                         f"The charge {self.status}.")
-        if self.unreachable:
+            status = "declined" if token in self.declined else self.status
+            self.results[idempotency_key] = ChargeResult(status, f"ch_{len(self.charged)}", f"The charge {status}.")
+        if self.unreachable or token in self.unanswered:
             raise ProcessorUnavailable("The payment processor did not answer.")
         return self.results[idempotency_key]
 

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from billing import charge_groups, charge_run_lists, charge_runs, credit, reservation, settlement
 from billing.models import (Allocation, Autopay, Base, ChargeRun, ChargeRunItem, Invoice, Payment,
                             PaymentMethod, platform)
-from billing.processor import ChargeResult, ProcessorUnavailable
 from shared.errors import Conflict, InvalidInput, ServiceUnavailable
 from shared.events import BILLING_AUDIT, INVOICE_CHARGE_REQUESTED
 from portico_testing import wait_for
@@ -263,30 +262,13 @@ def test_credit_at_a_checkout_is_read_once_and_given_back_when_the_charge_fails(
     assert session.scalar(select(func.count()).select_from(Allocation)) == 0
 
 
-class ByToken:
-    """The processor, played here: one charge per key; declines, or never answers about, the charges of some tokens."""
-
-    def __init__(self, declined=(), unanswered=()):
-        self.declined, self.unanswered = set(declined), set(unanswered)
-        self.charged, self.results = [], {}
-
-    def charge(self, token, amount, currency, idempotency_key, description=None):
-        if idempotency_key not in self.results:
-            self.charged.append((idempotency_key, amount))
-            status = "declined" if token in self.declined else "succeeded"
-            self.results[idempotency_key] = ChargeResult(status, f"ch_{len(self.charged)}", f"The charge {status}.")
-        if token in self.unanswered:  # made, but its answer never reaches billing
-            raise ProcessorUnavailable("The payment processor did not answer.")
-        return self.results[idempotency_key]
-
-
 def group_of(engine, run_id):
     with Session(engine) as check:
         return check.scalars(select(ChargeRunItem.invoice_id).where(ChargeRunItem.run_id == run_id)
                              .order_by(ChargeRunItem.id)).all()
 
 
-def test_a_group_settles_each_charge_by_its_own_outcome(engine, session):
+def test_a_group_settles_each_charge_by_its_own_outcome(engine, session, processor):
     """One message: two charges paid, one declined (its invoice owed again), one account gone off autopay."""
     account(session, 7)
     account(session, 8)
@@ -298,7 +280,7 @@ def test_a_group_settles_each_charge_by_its_own_outcome(engine, session):
     session.commit()
     session.execute(delete(platform.outbox))  # the run's own message
     session.commit()
-    processor = ByToken(declined={"tok_9"})
+    processor.declined.add("tok_9")
 
     with Session(engine, expire_on_commit=False) as worker:
         states = charge_groups.charge_group(worker, staff_outbox(), processor, TENANT, run.id, group_of(engine, run.id))
@@ -319,14 +301,15 @@ def test_a_group_settles_each_charge_by_its_own_outcome(engine, session):
         assert check.get(ChargeRun, run.id).finished_at is not None
 
 
-def test_a_group_the_processor_partly_did_not_answer_is_retried_and_charges_each_invoice_once(engine, session):
+def test_a_group_the_processor_partly_did_not_answer_is_retried_and_charges_each_invoice_once(engine, session,
+                                                                                            processor):
     """The answered charge settles; the message fails, and its retry finds the other charge made, under its key."""
     account(session, 7)
     account(session, 9)
     first, second = invoices(session, 7, 1_000) + invoices(session, 9, 4_000)
     run = charge_runs.start_run(session, staff_outbox(), TENANT)
     session.commit()
-    processor = ByToken(unanswered={"tok_9"})
+    processor.unanswered.add("tok_9")
 
     with Session(engine, expire_on_commit=False) as worker:
         with pytest.raises(ServiceUnavailable):
