@@ -85,7 +85,9 @@ class Problems:
 def checked_page(chromium, viewport=DESKTOP):
     """A page in a browser context of its own (axe served locally); on leaving, the context closes and any
     unnoticed page problem fails the test."""
-    context = chromium.new_context(viewport=viewport)
+    # The portal's service worker is tested on its own (test_browser_app_shell.py). Here it would answer the
+    # pages' navigations itself, and a page's response would no longer carry the redirects a test follows.
+    context = chromium.new_context(viewport=viewport, service_workers="block")
     context.set_default_timeout(10_000)
     context.route(f"**{AXE_URL_PATH}", lambda route: route.fulfill(
         path=AXE_SCRIPT, content_type="application/javascript"))

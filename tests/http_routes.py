@@ -40,6 +40,8 @@ FORM_IDS = {"portal.billing.pay": ["method"], "portal.billing.review_payment": [
 NOT_IDS = {"slug": "the business of a portal URL: the caller's own", "tab": "a settings tab's name",
            "kind": "a kind of client email (invitation, receipt, invoice, visit_reminder): the caller's own business's",
            "filename": "a static file's path",
+           "purpose": "an app icon's kind (any, maskable), the same for every business",
+           "size": "an app icon's size in pixels",
            "feed_token": "the secret of a client's calendar address (/calendar/<token>.ics): the whole credential, read "
                          "by calendar apps without a session, good for whoever holds it and tied to no business in the "
                          "URL; tests/test_services_tab_api.py checks it opens only that client's visits, that a new "

@@ -22,3 +22,9 @@ for (const button of document.querySelectorAll("[data-select-all]")) {
     }
   });
 }
+
+// The installable portal: register the business's service worker (named by the page) for its own pages.
+const workerScript = document.body.dataset.serviceWorker;
+if (workerScript && "serviceWorker" in navigator) {
+  navigator.serviceWorker.register(workerScript, { scope: document.body.dataset.workerScope });
+}

@@ -4,7 +4,7 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from gateway.auth import read_cookie
 from gateway.errors import status_of
-from gateway.features import tab_bar
+from gateway.features import app_icons, tab_bar
 from gateway.portal_auth import clear_client_cookie, client_cookie, portal_path, scope_to_business
 from gateway.web import policy
 from shared.errors import InvalidInput, PermissionDenied, PorticoError, RateLimited, Unauthenticated
@@ -21,7 +21,7 @@ blueprint.before_request(tab_bar.ask_with_the_page)  # one request per service f
 def branding():
     """Give templates the business (fresh once the client is known) and the client's session."""
     return {"business": g.get("business") or g.get("portal_tenant"), "session": g.get("client_session"),
-            "portal_tabs": tab_bar.portal_tabs}
+            "portal_tabs": tab_bar.portal_tabs, "theme_colour": app_icons.THEME_COLOUR}
 
 
 @blueprint.errorhandler(PorticoError)
