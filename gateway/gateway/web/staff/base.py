@@ -94,6 +94,12 @@ def start_second_step(answer, next_page):
     return set_cookie(response, STAFF_PENDING_COOKIE, answer["token"], max_age=PENDING_SECONDS)
 
 
+@blueprint.get("/staff/accessibility")
+def accessibility():
+    """The staff site's accessibility statement; public, as the sign-in page is."""
+    return render_template("staff/accessibility.html")
+
+
 @blueprint.post("/staff/sign-out")
 def sign_out():
     policy.end_session(authenticate_staff, lambda: sessions.sign_out_staff(g.session_token))
