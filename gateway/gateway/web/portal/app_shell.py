@@ -13,6 +13,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 
 from gateway.features import app_icons, business
+from gateway.files import FILE_POLICY
 from shared.errors import NotFound
 
 blueprint = Blueprint("app_shell", __name__)
@@ -38,6 +39,7 @@ def manifest():
     }
     response = Response(json.dumps(body), mimetype="application/manifest+json")
     response.headers["Cache-Control"] = "no-cache"  # a renamed business shows its new name at the next check
+    response.headers["Content-Security-Policy"] = FILE_POLICY  # opened on its own, it runs nothing
     return response
 
 
@@ -59,6 +61,7 @@ def icon(purpose, size):
     response = Response(status=304) if request.if_none_match.contains(etag) else Response(draw(), mimetype="image/png")
     response.set_etag(etag)
     response.headers["Cache-Control"] = f"public, max-age={ICON_MAX_AGE}"
+    response.headers["Content-Security-Policy"] = FILE_POLICY  # as the logo's
     return response
 
 

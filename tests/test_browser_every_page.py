@@ -1,0 +1,154 @@
+"""axe on every page: the gateway's route table walked in a real browser, at a phone's size and a computer's.
+
+Every GET route outside the API is visited, its URL filled with one business's real objects (tests/http_routes.py
+says what each argument names): the portal's as a signed-in client and as a visitor, the staff's as the owner and
+as a visitor. Wherever a route leads (a page, or the sign-in page it sends a visitor to), a page is checked with
+axe's WCAG 2.0/2.1/2.2 A and AA rules; a route that answers a file (a PDF, an image, a calendar, a script) is
+checked to be one. A route this test cannot fill fails it, so a new page is never left unchecked.
+"""
+from datetime import date, timedelta
+
+import pytest
+
+pytest.register_assert_rewrite("tests.browser")  # before the import, so its assertions explain failures
+from portico_testing import images, wait_for
+from tests.browser import DESKTOP, PHONE, axe_violations
+from tests.http_routes import ID_ARGUMENTS, kind_of
+from tests.portal_helpers import CLIENT_PASSWORD, as_staff, create_client, invite, reset_token, set_logo
+from tests.test_browser_staff import sign_in as staff_sign_in
+from tests.test_http_isolation import business, client_with_money
+
+pytest_plugins = ("tests.browser",)  # the chromium, site and page fixtures
+pytestmark = [pytest.mark.browser, pytest.mark.backends("sqlite")]  # docs/architecture.md, "Tests and backends"
+
+SLUG = "every-page"
+DUE = (date.today() + timedelta(days=9)).isoformat()
+# URL arguments that name no object, and the values walked for each.
+NAMED = {"tab": ("general", "billing", "services", "tickets", "alerts"),
+         "kind": ("receipt", "invoice", "visit_reminder"), "purpose": ("any",), "size": (192,)}
+FILE_TYPES = ("application/pdf", "image/", "text/calendar", "text/csv", "text/javascript", "application/json",
+              "application/manifest+json", "text/css", "image/svg+xml", "text/plain")
+
+
+@pytest.fixture(scope="module")
+def objects(system, site):
+    # The pages with a card form frame the processor's hosted form, which must know the site and be reachable.
+    origins = system.processor_app.config["ALLOWED_ORIGINS"]
+    if site not in origins:
+        system.processor_app.config["ALLOWED_ORIGINS"] = [*origins, site]
+    system.app.config["PAYMENT_PROCESSOR_PUBLIC_URL"] = system.processor_url
+    return one_of_everything(system)
+
+
+def one_of_everything(system):
+    """One business with one of everything a page can show, and the ids and secrets that name them."""
+    tenant, credentials, staff = business(system, SLUG, "Every Page Lawns")
+    set_logo(system, tenant, images.image("PNG", size=(32, 32)))
+    one = client_with_money(system, tenant, "Pat Pages")
+    system.rpc.call("billing", "enroll_autopay", one["method"], True, context=one["context"])
+    autopay_invoice = system.rpc.call("billing", "create_invoice", {
+        "account_id": one["account"], "due_date": DUE, "lines": [{"description": "Autopay", "unit_price": 900}]},
+        context=staff)["id"]
+    found = {
+        **one,
+        "service_request": system.rpc.call("billing", "request_visit_change", one["visit"], {
+            "kind": "reschedule", "preferred_dates": [DUE]}, context=one["context"])["id"],
+        "field": as_staff(system, tenant, "create_custom_field", {"key": "gate_code", "label": "Gate code",
+                                                                  "type": "text"})["id"],
+        "run": system.rpc.call("billing", "start_charge_run", [autopay_invoice], context=staff)["id"],
+        "invitation": invite(system, tenant, create_client(system, tenant, name="Sam Invited")),
+        "alert": wait_for(lambda: system.rpc.call("notifications", "list_my_alerts", context=staff),
+                          message="a payment's alert")[0]["id"],
+        "message": system.rpc.call("notifications", "list_outbox", context=staff)["items"][0]["id"],
+    }
+    as_staff(system, tenant, "send_password_resets", [one["account"]])
+    found["reset"] = reset_token(system, one["email"])
+    found["reset_link"] = staff_reset_link(system, credentials)
+    calendar = system.http.post(f"/api/v1/portal/{SLUG}/services/calendar",
+                                headers={"Authorization": f"Bearer {one['session']['token']}"}).get_json()
+    found["feed_token"] = calendar["url"].rsplit("/", 1)[1].removesuffix(".ics")
+    return tenant, credentials, found
+
+
+def staff_reset_link(system, credentials):
+    """The secret of a staff password reset link, as the owner's mailbox receives it."""
+    system.app.test_client().post("/staff/forgot-password", data={"email": credentials["email"]})
+    mail = system.mail.wait_for_message(credentials["email"], matching=lambda mail: "/staff/reset/" in mail.text)
+    return mail.link("/staff/reset/").rsplit("/", 1)[1]
+
+
+def addresses(app, audience, found):
+    """The path of every GET route of ``audience`` outside the API, each argument filled (a route whose argument
+    takes several values, once with each)."""
+    for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
+        if "GET" not in rule.methods or rule.rule.startswith(("/api/", "/static/", "/healthz")):
+            continue
+        if ("portal" if rule.rule.startswith(("/p/", "/calendar/")) else "staff") != audience:
+            continue
+        choices = [{}]
+        for name in sorted(rule.arguments - {"slug"}):
+            if name in NAMED:
+                values = NAMED[name]
+            else:  # a KeyError here: teach objects() to make what this argument names
+                values = (found[kind_of(name, rule.rule) if name in ID_ARGUMENTS else name],)
+            choices = [{**chosen, name: value} for chosen in choices for value in values]
+        for chosen in choices:
+            yield rule.build({**chosen, "slug": SLUG}, append_unknown=False)[1]
+
+
+def check(page, url, seen):
+    """Visit ``url``; check the page it leads to with axe at both sizes (once per page reached), or that it
+    answered a file. Return what is wrong."""
+    answer = page.request.get(url)  # with the page's cookies: is it a page at all? (a file would download)
+    kind = answer.headers.get("content-type", "")
+    if not answer.ok:
+        return [f"{url}: {answer.status}"]
+    if not kind.startswith("text/html"):
+        return [] if kind.startswith(FILE_TYPES) else [f"{url}: answered {kind}"]
+    if "sandbox" in answer.headers.get("content-security-policy", ""):
+        return []  # a stored email, shown only in a sandboxed frame of its page (which is checked)
+    page.goto(url)
+    if page.url in seen:
+        return []
+    seen.add(page.url)
+    problems = []
+    for size in (PHONE, DESKTOP):
+        page.set_viewport_size(size)
+        problems += [f"{page.url} at {size['width']} px: {violation}" for violation in axe_violations(page)]
+    return problems
+
+
+def walk(page, site, paths):
+    seen, problems = set(), []
+    for path in paths:
+        problems += check(page, site + path, seen)
+    return seen, problems
+
+
+def test_every_portal_page_passes_axe_signed_in_and_signed_out(system, page, site, objects):
+    _, _, found = objects
+    paths = list(addresses(system.app, "portal", found))
+
+    _, problems = walk(page, site, paths)  # a visitor: the public pages, and the sign-in page for the rest
+    page.goto(f"{site}/p/{SLUG}/sign-in")
+    page.get_by_label("Email", exact=True).fill(found["email"])
+    page.get_by_label("Password", exact=True).fill(CLIENT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{site}/p/{SLUG}/")
+    signed_in, more = walk(page, site, [path for path in paths if "/reset/" not in path])
+
+    assert problems + more == []
+    assert len(signed_in) > 20 and f"{site}/p/{SLUG}/billing" in signed_in, sorted(signed_in)
+
+
+def test_every_staff_page_passes_axe_signed_in_and_signed_out(system, page, site, objects):
+    _, credentials, found = objects
+    paths = list(addresses(system.app, "staff", found))
+
+    public = ["/staff/sign-in", "/staff/forgot-password"] + [path for path in paths if "/reset/" in path]
+    _, problems = walk(page, site, public)
+    staff_sign_in(page, site, credentials)
+    signed_in, more = walk(page, site, [path for path in paths if "/reset/" not in path])
+
+    assert problems + more == []
+    assert len(signed_in) > 40 and f"{site}/staff/invoices" in signed_in, sorted(signed_in)
