@@ -6,23 +6,20 @@ as a visitor. Wherever a route leads (a page, or the sign-in page it sends a vis
 axe's WCAG 2.0/2.1/2.2 A and AA rules; a route that answers a file (a PDF, an image, a calendar, a script) is
 checked to be one. A route this test cannot fill fails it, so a new page is never left unchecked.
 """
-from datetime import date, timedelta
-
 import pytest
 
 pytest.register_assert_rewrite("tests.browser")  # before the import, so its assertions explain failures
-from portico_testing import images, wait_for
+from portico_testing import images
 from tests.browser import DESKTOP, PHONE, axe_violations
 from tests.http_routes import ID_ARGUMENTS, kind_of
-from tests.portal_helpers import CLIENT_PASSWORD, as_staff, create_client, invite, reset_token, set_logo
+from tests.portal_helpers import CLIENT_PASSWORD, set_logo
 from tests.test_browser_staff import sign_in as staff_sign_in
-from tests.test_http_isolation import business, client_with_money
+from tests.test_http_isolation import business, business_objects, client_with_money
 
 pytest_plugins = ("tests.browser",)  # the chromium, site and page fixtures
 pytestmark = [pytest.mark.browser, pytest.mark.backends("sqlite")]  # docs/architecture.md, "Tests and backends"
 
 SLUG = "every-page"
-DUE = (date.today() + timedelta(days=9)).isoformat()
 # URL arguments that name no object, and the values walked for each.
 NAMED = {"tab": ("general", "billing", "services", "tickets", "alerts"),
          "kind": ("receipt", "invoice", "visit_reminder"), "purpose": ("any",), "size": (192,)}
@@ -45,24 +42,7 @@ def one_of_everything(system):
     tenant, credentials, staff = business(system, SLUG, "Every Page Lawns")
     set_logo(system, tenant, images.image("PNG", size=(32, 32)))
     one = client_with_money(system, tenant, "Pat Pages")
-    system.rpc.call("billing", "enroll_autopay", one["method"], True, context=one["context"])
-    autopay_invoice = system.rpc.call("billing", "create_invoice", {
-        "account_id": one["account"], "due_date": DUE, "lines": [{"description": "Autopay", "unit_price": 900}]},
-        context=staff)["id"]
-    found = {
-        **one,
-        "service_request": system.rpc.call("billing", "request_visit_change", one["visit"], {
-            "kind": "reschedule", "preferred_dates": [DUE]}, context=one["context"])["id"],
-        "field": as_staff(system, tenant, "create_custom_field", {"key": "gate_code", "label": "Gate code",
-                                                                  "type": "text"})["id"],
-        "run": system.rpc.call("billing", "start_charge_run", [autopay_invoice], context=staff)["id"],
-        "invitation": invite(system, tenant, create_client(system, tenant, name="Sam Invited")),
-        "alert": wait_for(lambda: system.rpc.call("notifications", "list_my_alerts", context=staff),
-                          message="a payment's alert")[0]["id"],
-        "message": system.rpc.call("notifications", "list_outbox", context=staff)["items"][0]["id"],
-    }
-    as_staff(system, tenant, "send_password_resets", [one["account"]])
-    found["reset"] = reset_token(system, one["email"])
+    found = {**one, **business_objects(system, tenant, staff, one, "Sam Invited")}
     found["reset_link"] = staff_reset_link(system, credentials)
     calendar = system.http.post(f"/api/v1/portal/{SLUG}/services/calendar",
                                 headers={"Authorization": f"Bearer {one['session']['token']}"}).get_json()

@@ -245,11 +245,9 @@ def business(system, slug, name):
     return tenant, credentials, staff
 
 
-@pytest.fixture(scope="module")
-def world(system):
-    """Business A (two clients with money, a field, a charge run, an alert, a message, open links) and B."""
-    tenant, credentials, staff = business(system, SLUGS[0], "Alpha Matrix Lawns")
-    one, two = (client_with_money(system, tenant, f"Alpha Matrix {n}") for n in ("One", "Two"))
+def business_objects(system, tenant, staff, one, invited_name):
+    """What a business has beside its clients' own: a visit change asked by client ``one`` (enrolled in autopay),
+    a custom field, a charge run, an open invitation, an alert, a sent message and a password reset link."""
     system.rpc.call("billing", "enroll_autopay", one["method"], True, context=one["context"])
     autopay_invoice = system.rpc.call("billing", "create_invoice", {
         "account_id": one["account"], "due_date": DUE, "lines": [{"description": "Autopay", "unit_price": 900}]},
@@ -260,13 +258,22 @@ def world(system):
         "field": as_staff(system, tenant, "create_custom_field", {"key": "gate_code", "label": "Gate code",
                                                                   "type": "text"})["id"],
         "run": system.rpc.call("billing", "start_charge_run", [autopay_invoice], context=staff)["id"],
-        "invitation": invite(system, tenant, create_client(system, tenant, name="Alpha Matrix Three")),
+        "invitation": invite(system, tenant, create_client(system, tenant, name=invited_name)),
         "alert": wait_for(lambda: system.rpc.call("notifications", "list_my_alerts", context=staff),
                           message="a payment's alert")[0]["id"],
         "message": system.rpc.call("notifications", "list_outbox", context=staff)["items"][0]["id"],
     }
     as_staff(system, tenant, "send_password_resets", [one["account"]])
     shared["reset"] = reset_token(system, one["email"])
+    return shared
+
+
+@pytest.fixture(scope="module")
+def world(system):
+    """Business A (two clients with money, a field, a charge run, an alert, a message, open links) and B."""
+    tenant, credentials, staff = business(system, SLUGS[0], "Alpha Matrix Lawns")
+    one, two = (client_with_money(system, tenant, f"Alpha Matrix {n}") for n in ("One", "Two"))
+    shared = business_objects(system, tenant, staff, one, "Alpha Matrix Three")
     bravo, bravo_credentials, _ = business(system, SLUGS[1], "Bravo Matrix Pools")
     bravo_client = client_with_money(system, bravo, "Bravo Matrix Client")
     new_card = card_token(system)
