@@ -106,7 +106,9 @@ def seed(client, mailbox_url):
     resolved = client.call("accounts", "resolve_staff_session", session["token"])
     staff = {"passport": resolved["passport"]}
     client.call("accounts", "update_settings", "general", {
-        "facebook_page": "greenacreslawn", "twitter_handle": "greenacres", "custom_fields_visible": ["gate_code"]},
+        "facebook_page": "greenacreslawn", "twitter_handle": "greenacres", "custom_fields_visible": ["gate_code"],
+        "brand_colour": "#2e6b30",
+        "welcome_message": "Welcome to Green Acres! Pay your bills, follow your visits and write to us here."},
         context=staff)
     client.call("accounts", "create_custom_field", {"key": "gate_code", "label": "Gate code", "type": "text"},
                 context=staff)

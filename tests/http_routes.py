@@ -42,6 +42,7 @@ NOT_IDS = {"slug": "the business of a portal URL: the caller's own", "tab": "a s
            "filename": "a static file's path",
            "purpose": "an app icon's kind (any, maskable), the same for every business",
            "size": "an app icon's size in pixels",
+           "colour": "the business's brand colour in its stylesheet's address, public like the portal's look",
            "feed_token": "the secret of a client's calendar address (/calendar/<token>.ics): the whole credential, read "
                          "by calendar apps without a session, good for whoever holds it and tied to no business in the "
                          "URL; tests/test_services_tab_api.py checks it opens only that client's visits, that a new "

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from portico_testing import images
-from tests.portal_helpers import CLIENT_PASSWORD, registered_client, set_logo
+from tests.portal_helpers import CLIENT_PASSWORD, change_general_settings, registered_client, set_logo
 
 
 @pytest.fixture
@@ -112,3 +112,28 @@ def test_the_offline_page_shows_no_client_data_even_to_a_signed_in_browser(syste
     assert "Greenway Lawn and Garden Care" in page
     assert "Quinn Private" not in page and client["email"] not in page and "Sign out" not in page
     assert "Quinn Private" in browser.get(portal(business)).get_data(as_text=True)  # the pages do show it
+
+
+def test_the_brand_colour_colours_the_pages_manifest_icons_and_worker_and_a_welcome_greets_on_sign_in(
+        system, business):
+    change_general_settings(system, business, brand_colour="#1b5e20", welcome_message="Hello <b>neighbour</b>!")
+
+    page = system.http.get(portal(business, "sign-in")).get_data(as_text=True)
+
+    stylesheet = portal(business, "brand-1b5e20.css")
+    assert f'<link rel="stylesheet" href="{stylesheet}">' in page
+    assert '<meta name="theme-color" content="#1b5e20">' in page
+    assert '<p class="welcome">Hello &lt;b&gt;neighbour&lt;/b&gt;!</p>' in page
+    css = system.http.get(stylesheet)
+    assert css.status_code == 200 and css.mimetype == "text/css"
+    assert "--pico-primary-background: #1b5e20;" in css.get_data(as_text=True)
+    assert system.http.get(portal(business, "brand-0172ad.css")).status_code == 404  # not this business's colour
+    assert manifest_of(system, business)["theme_color"] == "#1b5e20"
+    assert picture(system.http.get(portal(business, "icons/any-192.png"))).getpixel((2, 2)) == (27, 94, 32)
+    assert f'"{stylesheet}"' in system.http.get(portal(business, "sw.js")).get_data(as_text=True)
+
+
+def test_without_a_brand_colour_the_pages_link_no_stylesheet_of_the_business(system, business):
+    page = system.http.get(portal(business, "sign-in")).get_data(as_text=True)
+    assert "brand-" not in page and 'class="welcome"' not in page
+    assert manifest_of(system, business)["theme_color"] == "#0172ad"

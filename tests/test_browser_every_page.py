@@ -12,7 +12,7 @@ pytest.register_assert_rewrite("tests.browser")  # before the import, so its ass
 from portico_testing import images
 from tests.browser import DESKTOP, PHONE, axe_violations
 from tests.http_routes import ID_ARGUMENTS, kind_of
-from tests.portal_helpers import CLIENT_PASSWORD, set_logo
+from tests.portal_helpers import CLIENT_PASSWORD, change_general_settings, set_logo
 from tests.test_browser_staff import sign_in as staff_sign_in
 from tests.test_http_isolation import business, business_objects, client_with_money
 
@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.backends("sqlite")]  # docs/archi
 SLUG = "every-page"
 # URL arguments that name no object, and the values walked for each.
 NAMED = {"tab": ("general", "billing", "services", "tickets", "alerts"),
-         "kind": ("receipt", "invoice", "visit_reminder"), "purpose": ("any",), "size": (192,)}
+         "kind": ("receipt", "invoice", "visit_reminder"), "purpose": ("any",), "size": (192,), "colour": ("2e6b30",)}
 FILE_TYPES = ("application/pdf", "image/", "text/calendar", "text/csv", "text/javascript", "application/json",
               "application/manifest+json", "text/css", "image/svg+xml", "text/plain")
 
@@ -41,6 +41,7 @@ def one_of_everything(system):
     """One business with one of everything a page can show, and the ids and secrets that name them."""
     tenant, credentials, staff = business(system, SLUG, "Every Page Lawns")
     set_logo(system, tenant, images.image("PNG", size=(32, 32)))
+    change_general_settings(system, tenant, brand_colour="#2e6b30", welcome_message="Welcome, every page.")
     one = client_with_money(system, tenant, "Pat Pages")
     found = {**one, **business_objects(system, tenant, staff, one, "Sam Invited")}
     found["reset_link"] = staff_reset_link(system, credentials)

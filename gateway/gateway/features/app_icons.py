@@ -1,4 +1,4 @@
-"""The installed portal's icons, drawn from the business's logo (or its initial when it has none).
+"""The installed portal's colour and icons, drawn from the business's logo (or its initial when it has none).
 
 Browsers ask a web app manifest for square PNGs: 192 and 512 pixels to install, 180 for iOS's home screen. A
 "maskable" icon may be cut to a circle or a rounded square by the phone, so its picture keeps to the middle 80%
@@ -6,6 +6,7 @@ Browsers ask a web app manifest for square PNGs: 192 and 512 pixels to install, 
 Icons are drawn on request: a browser asks for them when the portal is installed and revalidates them by ETag.
 """
 import io
+import re
 
 SIZES = (180, 192, 512)
 MANIFEST_SIZES = (192, 512)  # 180 is iOS's apple-touch-icon, linked from the pages
@@ -13,6 +14,7 @@ PURPOSES = ("any", "maskable")
 BACKGROUND = "#ffffff"
 THEME_COLOUR = "#0172ad"  # the portal's primary colour (Pico's): white on it passes AA contrast
 INITIAL_COLOUR = "#ffffff"
+HEX_COLOUR = re.compile(r"#[0-9a-f]{6}")  # what else could reach a stylesheet is refused here too
 # Space kept free around the picture: a little for "any", the outside of the safe zone for "maskable".
 MARGIN = {"any": 0.08, "maskable": 0.2}
 
@@ -31,11 +33,21 @@ def logo_icon(logo, size, purpose):
     return _png(canvas.convert("RGB"))
 
 
-def initial_icon(name, size, purpose):
-    """Return the PNG bytes of a ``size``-pixel square icon: the first letter of ``name`` on the portal's colour."""
+def brand_colour(business):
+    """The business's own colour (``#rrggbb``, checked readable by accounts), or None."""
+    colour = business.get("brand_colour")
+    return colour if isinstance(colour, str) and HEX_COLOUR.fullmatch(colour) else None
+
+
+def theme_colour(business):
+    return brand_colour(business) or THEME_COLOUR
+
+
+def initial_icon(name, colour, size, purpose):
+    """Return the PNG bytes of a ``size``-pixel square icon: the first letter of ``name`` on ``colour``."""
     from PIL import Image, ImageDraw, ImageFont
 
-    canvas = Image.new("RGB", (size, size), THEME_COLOUR)
+    canvas = Image.new("RGB", (size, size), colour)
     room = size * (1 - 2 * MARGIN[purpose])
     font = ImageFont.load_default(size=round(room * 0.7))
     letter = name.strip()[:1].upper() or "P"

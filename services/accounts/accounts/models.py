@@ -23,6 +23,8 @@ class Tenant(Base):
     linkedin_slug: Mapped[str | None] = mapped_column(String(100))
     logo_blob_id: Mapped[str | None] = mapped_column(String(34))  # the re-encoded image, in the blob store
     logo_content_type: Mapped[str | None] = mapped_column(String(40))
+    brand_colour: Mapped[str | None] = mapped_column(String(7))  # #rrggbb, readable with white (brand.py)
+    welcome_message: Mapped[str | None] = mapped_column(String(300))  # on the portal's sign-in page
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

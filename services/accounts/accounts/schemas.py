@@ -1,6 +1,7 @@
 """Marshmallow schemas for the accounts service's RPC inputs and outputs."""
 from marshmallow import Schema, fields, post_load, validate
 
+from accounts.brand import readable_colour
 from shared.fields import CUSTOM_FIELD_KEY, PHONE, MobileNumber, SIX_DIGITS, USERNAME, Pattern, id_field, id_list
 
 SLUG = Pattern(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$",
@@ -36,8 +37,21 @@ class ProfileSchema(Schema):
                          error="Use the last part of your LinkedIn page's address."),
         metadata={"label": "LinkedIn page", "help": "The last part of your company page's address."})
 
+    brand_colour = fields.String(
+        allow_none=True, load_default=None, validate=readable_colour,
+        metadata={"label": "Brand colour",
+                  "help": "The colour of your portal's buttons and links, as # and six hexadecimal digits (for "
+                          "example #1b5e20). It must be dark enough for white text on it to be read."})
+    welcome_message = fields.String(
+        allow_none=True, load_default=None, validate=validate.Length(max=300),
+        metadata={"label": "Welcome message", "help": "A few words to your clients on the portal's sign-in page."})
+
     @post_load
-    def strip_at(self, data, **kwargs):
+    def tidy(self, data, **kwargs):
+        if data.get("brand_colour"):
+            data["brand_colour"] = data["brand_colour"].lower()
+        if data.get("welcome_message") is not None:
+            data["welcome_message"] = data["welcome_message"].strip() or None
         if data.get("twitter_handle"):
             data["twitter_handle"] = data["twitter_handle"].lstrip("@")
         return data

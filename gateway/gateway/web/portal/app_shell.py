@@ -19,6 +19,7 @@ from shared.errors import NotFound
 blueprint = Blueprint("app_shell", __name__)
 
 ICON_MAX_AGE = 300  # as the logo's: a new logo reaches an installed app within minutes
+BRAND_MAX_AGE = 7 * 24 * 3600  # its address changes with the colour
 SHORT_NAME_LENGTH = 12  # what fits under an icon on a phone's home screen
 # What every portal page loads, kept when the worker is installed; other static files are kept when first used.
 SHELL_FILES = ("vendor/pico/pico.min.css", "portico.css", "portal.css", "portico.js", "favicon.svg")
@@ -32,7 +33,7 @@ def manifest():
         "id": home, "name": name, "short_name": short_name(name), "lang": "en", "dir": "ltr",
         "description": f"{name}'s client portal: bills, payments, services, tickets and documents.",
         "start_url": home, "scope": home, "display": "standalone",
-        "background_color": app_icons.BACKGROUND, "theme_color": app_icons.THEME_COLOUR,
+        "background_color": app_icons.BACKGROUND, "theme_color": app_icons.theme_colour(g.portal_tenant),
         "icons": [{"src": url_for(".icon", purpose=purpose, size=size), "sizes": f"{size}x{size}",
                    "type": "image/png", "purpose": purpose}
                   for size in app_icons.MANIFEST_SIZES for purpose in app_icons.PURPOSES],
@@ -55,8 +56,8 @@ def icon(purpose, size):
         logo = business.logo()
         tag, draw = logo["blob_id"], lambda: app_icons.logo_icon(business.logo_bytes(logo), size, purpose)
     else:
-        name = g.portal_tenant["display_name"]
-        tag, draw = f"initial:{name[:1]}", lambda: app_icons.initial_icon(name, size, purpose)
+        name, colour = g.portal_tenant["display_name"], app_icons.theme_colour(g.portal_tenant)
+        tag, draw = f"initial:{name[:1]}:{colour}", lambda: app_icons.initial_icon(name, colour, size, purpose)
     etag = hashlib.sha256(f"{tag}:{purpose}:{size}".encode()).hexdigest()[:32]
     response = Response(status=304) if request.if_none_match.contains(etag) else Response(draw(), mimetype="image/png")
     response.set_etag(etag)
@@ -70,9 +71,11 @@ def service_worker():
     tenant, home = g.portal_tenant, url_for("portal.home.home")
     shell = [url_for("static", filename=name) for name in SHELL_FILES]
     shell += [url_for(".icon", purpose="any", size=192)] + ([url_for("portal.home.logo")] if tenant["has_logo"] else [])
+    shell += [brand_stylesheet_url(tenant)] if app_icons.brand_colour(tenant) else []
     # The worker's bytes change with the shell's files and with what the offline page shows, so a browser installs
     # the new worker, whose new cache replaces the old one.
-    version = hashlib.sha256(f"{static_digest()}:{tenant['display_name']}:{tenant['has_logo']}".encode())
+    version = hashlib.sha256(f"{static_digest()}:{tenant['display_name']}:{tenant['has_logo']}:"
+                             f"{app_icons.brand_colour(tenant)}".encode())
     script = render_template("portal/service_worker.js", cache_prefix=f"portico:{home}",
                              cache=f"portico:{home}:{version.hexdigest()[:16]}", offline=url_for(".offline"),
                              shell=shell, static=url_for("static", filename=""))
@@ -97,4 +100,20 @@ def offline():
     """Shown by the worker when a page cannot be fetched: the business's name and what to do, no client data."""
     response = Response(render_template("portal/offline.html"), status=200)
     response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def brand_stylesheet_url(business):
+    """The address of the business's colours; it names the colour, so a new one is a new address."""
+    return url_for("portal.app_shell.brand_stylesheet", colour=app_icons.brand_colour(business)[1:])
+
+
+@blueprint.get("/brand-<colour>.css")
+def brand_stylesheet(colour):
+    """The portal in the business's colour: buttons and links on light pages, buttons on dark ones (a colour dark
+    enough for white text on it is too dark for links on a dark page, which keep the portal's own)."""
+    if app_icons.brand_colour(g.portal_tenant) != f"#{colour}":
+        raise NotFound("This business has no such colour.")
+    response = Response(render_template("portal/brand.css", colour=f"#{colour}"), mimetype="text/css")
+    response.headers["Cache-Control"] = f"public, max-age={BRAND_MAX_AGE}"
     return response

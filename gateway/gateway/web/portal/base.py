@@ -7,6 +7,7 @@ from gateway.errors import status_of
 from gateway.features import app_icons, tab_bar
 from gateway.portal_auth import clear_client_cookie, client_cookie, portal_path, scope_to_business
 from gateway.web import policy
+from gateway.web.portal import app_shell
 from shared.errors import InvalidInput, PermissionDenied, PorticoError, RateLimited, Unauthenticated
 
 # Errors a form shows beside itself; anything else gets the error page.
@@ -20,8 +21,11 @@ blueprint.before_request(tab_bar.ask_with_the_page)  # one request per service f
 @blueprint.context_processor
 def branding():
     """Give templates the business (fresh once the client is known) and the client's session."""
-    return {"business": g.get("business") or g.get("portal_tenant"), "session": g.get("client_session"),
-            "portal_tabs": tab_bar.portal_tabs, "theme_colour": app_icons.THEME_COLOUR}
+    business = g.get("business") or g.get("portal_tenant")
+    branded = business is not None and app_icons.brand_colour(business) is not None
+    return {"business": business, "session": g.get("client_session"), "portal_tabs": tab_bar.portal_tabs,
+            "theme_colour": app_icons.theme_colour(business or {}),
+            "brand_stylesheet": app_shell.brand_stylesheet_url(business) if branded else None}
 
 
 @blueprint.errorhandler(PorticoError)
