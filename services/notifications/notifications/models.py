@@ -28,6 +28,7 @@ class TenantBranding(Base):
     twitter_handle: Mapped[str | None] = mapped_column(String(50))
     linkedin_slug: Mapped[str | None] = mapped_column(String(200))
     has_logo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    brand_colour: Mapped[str | None] = mapped_column(String(7))  # the messages' accent colour
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

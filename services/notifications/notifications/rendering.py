@@ -44,9 +44,13 @@ _environment = Environment(
 )
 
 
+DEFAULT_ACCENT = "#1d5e3a"
+HEX_COLOUR = re.compile(r"#[0-9a-f]{6}")  # nothing else ever reaches a style attribute
+
+
 @dataclass(frozen=True)
 class Branding:
-    """What a message shows of the business: its name, contacts and social pages."""
+    """What a message shows of the business: its name, colour, contacts and social pages."""
 
     display_name: str
     contact_email: str | None = None
@@ -54,12 +58,21 @@ class Branding:
     facebook_page: str | None = None
     twitter_handle: str | None = None
     linkedin_slug: str | None = None
+    brand_colour: str | None = None
 
     @classmethod
     def from_row(cls, row):
         return cls(display_name=row.display_name, contact_email=row.contact_email,
                    contact_phone=row.contact_phone, facebook_page=row.facebook_page,
-                   twitter_handle=row.twitter_handle, linkedin_slug=row.linkedin_slug)
+                   twitter_handle=row.twitter_handle, linkedin_slug=row.linkedin_slug,
+                   brand_colour=row.brand_colour)
+
+    @property
+    def accent(self):
+        """The colour of the message's buttons, links and top rule: the business's own (accounts checked that white
+        text on it is readable), else Portico's green."""
+        colour = self.brand_colour or ""
+        return colour if HEX_COLOUR.fullmatch(colour) else DEFAULT_ACCENT
 
     @property
     def social_links(self):

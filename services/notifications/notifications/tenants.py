@@ -7,7 +7,7 @@ from shared.clock import as_utc
 from shared.errors import NotFound
 
 PROFILE_FIELDS = ("slug", "display_name", "contact_email", "contact_phone", "facebook_page",
-                  "twitter_handle", "linkedin_slug", "has_logo")
+                  "twitter_handle", "linkedin_slug", "has_logo", "brand_colour")
 
 
 def save_branding(session, profile, profile_at):

@@ -200,3 +200,15 @@ def test_the_outbox_is_tenant_scoped_newest_first_and_paged(notifications):
             first.list_outbox(**bad)
     with pytest.raises(InvalidInput):
         first.get_outbox_message("1")
+
+
+def test_messages_wear_the_brand_colour_once_the_profile_carries_one(notifications):
+    notifications.deliver(TENANT_PROFILE_UPDATED, PROFILE, event_id="evt-plain")
+    notifications.deliver(PORTAL_INVITATION_ISSUED, link("tok-1"), event_id="evt-invite-1")
+    notifications.deliver(TENANT_PROFILE_UPDATED, {**PROFILE, "brand_colour": "#6a1b9a"}, event_id="evt-brand")
+    notifications.deliver(PORTAL_INVITATION_ISSUED, link("tok-2"), event_id="evt-invite-2")
+
+    plain, branded = (message["html"] for message in notifications.messages())
+
+    assert "#1d5e3a" in plain and "#6a1b9a" not in plain
+    assert "background:#6a1b9a" in branded and "border-top:6px solid #6a1b9a" in branded and "#1d5e3a" not in branded

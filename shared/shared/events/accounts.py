@@ -45,6 +45,7 @@ class TenantProfileSchema(Schema):
     twitter_handle = fields.String(allow_none=True, load_default=None)
     linkedin_slug = fields.String(allow_none=True, load_default=None)
     has_logo = fields.Boolean(load_default=False)
+    brand_colour = fields.String(allow_none=True, load_default=None)  # #rrggbb, readable with white text
 
 
 TENANT_PROFILE_UPDATED = EventContract(
