@@ -31,6 +31,7 @@ from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from notifications.branding import DEFAULT_BASE_URL
 from notifications.mailbox import secret_binding
 from notifications.models import Message
 from notifications.sms import SMS_TIMEOUT_SECONDS, SmsNotSent, SmsProvider
@@ -42,7 +43,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_RETRY_DELAYS_SECONDS = "5,30,120,600"
 DEFAULT_MAIL_FROM = "no-reply@portico.localhost"
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 SMTP_TIMEOUT_SECONDS = 30
 # Longer than one SMTP exchange can take, so a lease never runs out while its send is under way.
 CLAIM_LEASE = timedelta(seconds=SMTP_TIMEOUT_SECONDS * 4)

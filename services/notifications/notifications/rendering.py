@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import quote
 
 import nh3
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from notifications.branding import url_segment
 from shared.clock import as_utc, utcnow
 from shared.money import format_money
 
@@ -44,58 +44,11 @@ _environment = Environment(
 )
 
 
-DEFAULT_ACCENT = "#1d5e3a"
-HEX_COLOUR = re.compile(r"#[0-9a-f]{6}")  # nothing else ever reaches a style attribute
-
-
-@dataclass(frozen=True)
-class Branding:
-    """What a message shows of the business: its name, colour, contacts and social pages."""
-
-    display_name: str
-    contact_email: str | None = None
-    contact_phone: str | None = None
-    facebook_page: str | None = None
-    twitter_handle: str | None = None
-    linkedin_slug: str | None = None
-    brand_colour: str | None = None
-
-    @classmethod
-    def from_row(cls, row):
-        return cls(display_name=row.display_name, contact_email=row.contact_email,
-                   contact_phone=row.contact_phone, facebook_page=row.facebook_page,
-                   twitter_handle=row.twitter_handle, linkedin_slug=row.linkedin_slug,
-                   brand_colour=row.brand_colour)
-
-    @property
-    def accent(self):
-        """The colour of the message's buttons, links and top rule: the business's own (accounts checked that white
-        text on it is readable), else Portico's green."""
-        colour = self.brand_colour or ""
-        return colour if HEX_COLOUR.fullmatch(colour) else DEFAULT_ACCENT
-
-    @property
-    def social_links(self):
-        """(label, url) of each social page the tenant filled in."""
-        links = []
-        if self.facebook_page:
-            links.append(("Facebook", f"https://www.facebook.com/{_segment(self.facebook_page)}"))
-        if self.twitter_handle:
-            links.append(("X (Twitter)", f"https://x.com/{_segment(self.twitter_handle.lstrip('@'))}"))
-        if self.linkedin_slug:
-            links.append(("LinkedIn", f"https://www.linkedin.com/company/{_segment(self.linkedin_slug)}"))
-        return links
-
-
 @dataclass(frozen=True)
 class RenderedEmail:
     subject: str
     text: str
     html: str
-
-
-def _segment(value):
-    return quote(value.strip(), safe="")
 
 
 # --- the staff's HTML -------------------------------------------------------------------
@@ -151,15 +104,15 @@ def html_to_text(fragment):
 # --- links and lifetimes ----------------------------------------------------------------
 
 def invitation_link(base_url, tenant_slug, token):
-    return f"{base_url.rstrip('/')}/p/{_segment(tenant_slug)}/invitation/{_segment(token)}"
+    return f"{base_url.rstrip('/')}/p/{url_segment(tenant_slug)}/invitation/{url_segment(token)}"
 
 
 def reset_link(base_url, tenant_slug, token):
-    return f"{base_url.rstrip('/')}/p/{_segment(tenant_slug)}/reset/{_segment(token)}"
+    return f"{base_url.rstrip('/')}/p/{url_segment(tenant_slug)}/reset/{url_segment(token)}"
 
 
 def staff_reset_link(base_url, token):
-    return f"{base_url.rstrip('/')}/staff/reset/{_segment(token)}"
+    return f"{base_url.rstrip('/')}/staff/reset/{url_segment(token)}"
 
 
 def parse_moment(value):
@@ -340,7 +293,7 @@ REPLY_MARKER = "— Reply above this line —"
 
 
 def ticket_link(base_url, tenant_slug, ticket_id):
-    return f"{base_url.rstrip('/')}/p/{_segment(tenant_slug)}/tickets/{int(ticket_id)}"
+    return f"{base_url.rstrip('/')}/p/{url_segment(tenant_slug)}/tickets/{int(ticket_id)}"
 
 
 def render_ticket_reply(branding, *, number, subject, excerpt, link, can_reply):
@@ -362,11 +315,11 @@ def render_staff_alert(branding, *, action_label, text, link):
 def invoice_pay_link(base_url, tenant_slug, invoice_id):
     """The portal's Billing tab with just this invoice selected in its pay form (as the home page's Pay Now does);
     the client signs in first if needed."""
-    return f"{base_url.rstrip('/')}/p/{_segment(tenant_slug)}/billing?select={int(invoice_id)}#pay-form"
+    return f"{base_url.rstrip('/')}/p/{url_segment(tenant_slug)}/billing?select={int(invoice_id)}#pay-form"
 
 
 def services_link(base_url, tenant_slug):
-    return f"{base_url.rstrip('/')}/p/{_segment(tenant_slug)}/services"
+    return f"{base_url.rstrip('/')}/p/{url_segment(tenant_slug)}/services"
 
 
 def render_invoice(branding, template, values, link, sample=False):

@@ -2,7 +2,7 @@
 welcome document it mentions, tickets' copy)."""
 from notifications import email_templates
 from notifications.models import InvitationDocumentNote, TenantBranding
-from notifications.rendering import Branding
+from notifications.branding import Branding
 from shared.clock import as_utc
 from shared.errors import NotFound
 

@@ -212,3 +212,12 @@ def test_messages_wear_the_brand_colour_once_the_profile_carries_one(notificatio
 
     assert "#1d5e3a" in plain and "#6a1b9a" not in plain
     assert "background:#6a1b9a" in branded and "border-top:6px solid #6a1b9a" in branded and "#1d5e3a" not in branded
+
+
+def test_messages_show_the_logo_from_the_portal_once_the_business_has_one(notifications):
+    notifications.deliver(TENANT_PROFILE_UPDATED, {**PROFILE, "has_logo": True}, event_id="evt-logo")
+    notifications.deliver(PORTAL_INVITATION_ISSUED, link("tok-1"))
+
+    [message] = notifications.messages()
+
+    assert f'<img src="{BASE_URL}/p/green/logo" alt="Green Acres"' in message["html"]

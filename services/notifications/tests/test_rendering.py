@@ -2,7 +2,8 @@
 from datetime import timedelta
 
 from notifications import rendering
-from notifications.rendering import (Branding, default_invitation_template, describe_lifetime,
+from notifications.branding import Branding
+from notifications.rendering import (default_invitation_template, describe_lifetime,
                                      html_to_text, invitation_link, render_invitation,
                                      render_login_code_email, render_login_code_sms, reset_link,
                                      sanitise_html)
