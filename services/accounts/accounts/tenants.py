@@ -72,5 +72,5 @@ def announce_profile(outbox, session, tenant):
         "contact_email": tenant.contact_email, "contact_phone": tenant.contact_phone,
         "facebook_page": tenant.facebook_page, "twitter_handle": tenant.twitter_handle,
         "linkedin_slug": tenant.linkedin_slug, "has_logo": bool(tenant.logo_content_type),
-        "brand_colour": tenant.brand_colour,
+        "brand_colour": tenant.brand_colour, "logo_blob_id": tenant.logo_blob_id,
     }, tenant_id=tenant.id)

@@ -2,7 +2,7 @@
 
 One PDF is kept per invoice and audience (staff's names the client, a client's does not), with a
 fingerprint of everything it is drawn from: the invoice as described (status, amounts, lines, the
-void stamp) and the names. Asked again, billing names the kept PDF while the fingerprint matches;
+void stamp), the names and the business's look (its colour and logo: business_look.py). Asked again, billing names the kept PDF while the fingerprint matches;
 any change renders a new one, and the one it replaced is deleted once that is committed. A PDF
 never goes stale, the store holds at most two per invoice, and a render costs only when something
 on the page changed.
@@ -15,17 +15,19 @@ from sqlalchemy.exc import IntegrityError
 
 from billing.field_models import EstimateDocument
 from billing.models import InvoiceDocument
-from billing.pdf import render_estimate, render_invoice
+from billing import business_look
+from billing.pdf import Letterhead, render_estimate, render_invoice
 from shared.clock import utcnow
+from shared.errors import NotFound
 
 def run_cpu_bound(fn, *args):
     """Run ``fn``; the service runs it in a thread instead, so rendering never stalls its event loop."""
     return fn(*args)
 
 
-def fingerprint(invoice, business_name, account_name):
+def fingerprint(invoice, business_name, account_name, look=business_look.Look()):
     """Return a digest of everything a PDF of ``invoice`` is drawn from."""
-    drawn = json.dumps([invoice, business_name, account_name], sort_keys=True, default=str)
+    drawn = json.dumps([invoice, business_name, account_name, *look.fingerprint], sort_keys=True, default=str)
     return hashlib.sha256(drawn.encode()).hexdigest()
 
 
@@ -52,7 +54,8 @@ def estimate_document(session, store, tenant_id, estimate, audience, business_na
 
 
 def kept_document(session, store, kind, tenant_id, shown, audience, business_name, account_name):
-    drawn_from = fingerprint(shown, business_name, account_name)
+    look = business_look.look_of(session, tenant_id)
+    drawn_from = fingerprint(shown, business_name, account_name, look)
     table = kind.table
     where = (table.tenant_id == tenant_id, getattr(table, kind.key) == shown["id"], table.audience == audience)
     kept = session.execute(select(table.fingerprint, table.blob_id).where(*where)).first()
@@ -61,7 +64,7 @@ def kept_document(session, store, kind, tenant_id, shown, audience, business_nam
     # End the read: no transaction (on SQLite, the service's one connection) is held while the PDF
     # is rendered and stored; recording it afterwards checks that nobody recorded another meanwhile.
     session.rollback()
-    data = run_cpu_bound(kind.render, shown, business_name, account_name)
+    data = run_cpu_bound(kind.render, shown, business_name, account_name, letterhead(store, look))
     blob_id = store.put(data, "application/pdf")
     values = {"fingerprint": drawn_from, "blob_id": blob_id, "rendered_at": utcnow()}
     if record(session, table, where, kept, values, {"tenant_id": tenant_id, kind.key: shown["id"],
@@ -82,6 +85,17 @@ def record(session, table, where, kept, values, key):
     except IntegrityError:
         return False
     return True
+
+
+def letterhead(store, look):
+    """The colour and logo image a PDF is drawn with; a logo the store no longer holds is left out."""
+    logo = None
+    if look.logo_blob_id:
+        try:
+            logo = store.get(look.logo_blob_id).data
+        except NotFound:
+            logo = None
+    return Letterhead(look.brand_colour, logo)
 
 
 def document(kind, shown, blob_id):

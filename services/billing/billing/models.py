@@ -239,6 +239,18 @@ class InvoiceDocument(Base):
     rendered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class BusinessLook(Base):
+    """Billing's copy of what its PDFs show of the business beside its name: its colour and logo
+    (accounts' ``tenant_profile_updated``; billing_look.py)."""
+
+    __tablename__ = "business_looks"
+
+    tenant_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    brand_colour: Mapped[str | None] = mapped_column(String(7))
+    logo_blob_id: Mapped[str | None] = mapped_column(String(34))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 # The field-service tables (services offered, visits, requests, estimates, calendar feeds, autopay cycles)
 # share this metadata; importing them here makes every user of ``Base.metadata`` see them.
 from billing import field_models  # noqa: E402,F401  (must follow Base)

@@ -1,5 +1,38 @@
-"""Invoice and estimate PDFs with fpdf2: a plain, printable page each."""
+"""Invoice and estimate PDFs with fpdf2: a plain, printable page each, headed with the business's logo and name
+in its brand colour when it has them."""
+import io
+import logging
+from dataclasses import dataclass
+
 from shared.money import format_money
+
+log = logging.getLogger(__name__)
+LOGO_HEIGHT_MM = 16
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    colour: str | None = None  # #rrggbb
+    logo: bytes | None = None  # the image as accounts stored it (PNG, JPEG, GIF or WebP)
+
+    @property
+    def rgb(self):
+        if not self.colour:
+            return (0, 0, 0)
+        return tuple(int(self.colour[index:index + 2], 16) for index in (1, 3, 5))
+
+
+def draw_letterhead(pdf, business_name, letterhead):
+    """The logo (when there is one) above the business's name, the name in the brand colour."""
+    if letterhead.logo:
+        try:
+            pdf.image(io.BytesIO(letterhead.logo), h=LOGO_HEIGHT_MM)
+        except Exception:  # noqa: BLE001  (any image fpdf2 cannot embed: the name alone heads the page)
+            log.warning("a PDF drawn without the business's logo, which could not be embedded", exc_info=True)
+    pdf.set_font("Helvetica", "B", 18)
+    pdf.set_text_color(*letterhead.rgb)
+    pdf.cell(0, 10, _text(business_name), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
 
 
 def _letter():
@@ -27,7 +60,7 @@ def stamp_void(pdf):
     pdf.set_text_color(0, 0, 0)
 
 
-def render_invoice(invoice, business_name, account_name=None):
+def render_invoice(invoice, business_name, account_name=None, letterhead=Letterhead()):
     """Return the PDF bytes of ``invoice`` (as produced by invoices.describe with lines)."""
     void = invoice.get("status") == "void"
     pdf = _letter()
@@ -36,8 +69,7 @@ def render_invoice(invoice, business_name, account_name=None):
     pdf.add_page()
     if void:
         stamp_void(pdf)
-    pdf.set_font("Helvetica", "B", 18)
-    pdf.cell(0, 10, _text(business_name), new_x="LMARGIN", new_y="NEXT")
+    draw_letterhead(pdf, business_name, letterhead)
     pdf.set_font("Helvetica", "", 11)
     pdf.cell(0, 7, f"Invoice #{invoice['number']}", new_x="LMARGIN", new_y="NEXT")
     if void:
@@ -84,9 +116,7 @@ def draw_lines(pdf, lines):
 DECISIONS = {"approved": "APPROVED", "declined": "DECLINED"}
 
 
-def _estimate_heading(pdf, estimate, business_name, account_name):
-    pdf.set_font("Helvetica", "B", 18)
-    pdf.cell(0, 10, _text(business_name), new_x="LMARGIN", new_y="NEXT")
+def _estimate_heading(pdf, estimate, account_name):
     pdf.set_font("Helvetica", "B", 14)
     pdf.cell(0, 9, f"ESTIMATE #{estimate['number']}", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 11)
@@ -113,13 +143,14 @@ def _estimate_decision(pdf, estimate):
         pdf.cell(0, 8, "EXPIRED: this estimate can no longer be approved.", new_x="LMARGIN", new_y="NEXT")
 
 
-def render_estimate(estimate, business_name, account_name=None):
+def render_estimate(estimate, business_name, account_name=None, letterhead=Letterhead()):
     """Return the PDF bytes of ``estimate`` (as produced by estimates.describe with lines)."""
     pdf = _letter()
     pdf.set_title(f"Estimate {estimate['number']}")
     pdf.set_author(_text(business_name))
     pdf.add_page()
-    _estimate_heading(pdf, estimate, business_name, account_name)
+    draw_letterhead(pdf, business_name, letterhead)
+    _estimate_heading(pdf, estimate, account_name)
     if estimate.get("message"):
         pdf.ln(2)
         pdf.multi_cell(0, 6, _text(estimate["message"]), new_x="LMARGIN", new_y="NEXT")

@@ -12,6 +12,7 @@ from billing.autopay_cycle_entrypoints import AutopayCycleEntrypoints
 from billing.dependencies import ChargingPool, PaymentProcessor
 from billing.estimate_entrypoints import EstimateEntrypoints
 from billing.job_entrypoints import JobEntrypoints
+from billing.look_entrypoints import LookHandlers
 from billing.models import platform
 from billing.reminder_entrypoints import VisitReminderEntrypoints
 from billing.request_entrypoints import RequestEntrypoints
@@ -40,7 +41,7 @@ documents.run_cpu_bound = tpool.execute  # rendering a PDF is CPU work: off the 
 
 
 class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoints, VisitReminderEntrypoints,
-                     ServicesTabEntrypoints, RequestEntrypoints, StandardEntrypoints):
+                     ServicesTabEntrypoints, RequestEntrypoints, LookHandlers, StandardEntrypoints):
     name = "billing"
     version = VERSION
     tables = platform

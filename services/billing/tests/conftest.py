@@ -10,6 +10,7 @@ from portico_testing import inprocess
 from portico_testing.inprocess import outbox_writer, service_worker, sqlite_session
 from shared.blobs import blob_store
 from shared.errors import NotFound
+from shared.messaging import Inbox, envelope
 
 TENANT, ACCOUNT, STAFF_ID = 1, 42, 7
 OTHER_BUSINESS_ACCOUNT = 9_999  # a client of another business: accounts does not confirm it
@@ -70,7 +71,14 @@ class Business:
 
     def worker(self, caller):
         return service_worker(BillingService, self.session, caller, outbox=outbox_writer(platform, caller),
-                              processor=self.processor, accounts=self.clients, blobs=self.blobs)
+                              processor=self.processor, accounts=self.clients, blobs=self.blobs,
+                              inbox=Inbox(platform))
+
+    def deliver(self, contract, data, event_id=None):
+        """Hand an event of ``contract`` about this business to billing's handler, as the broker would."""
+        body = envelope(contract, self.tenant_id, data)
+        body["event_id"] = event_id or body["event_id"]
+        getattr(self.worker(None), f"handle_{contract.name}")(body)
 
     def staff(self):
         return self.worker(inprocess.staff(self.tenant_id, STAFF_ID))

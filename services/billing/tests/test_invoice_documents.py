@@ -2,11 +2,14 @@
 import pytest
 from sqlalchemy.orm import Session
 
-from billing import documents
+from billing import business_look, documents
 from billing.models import Base
 from portico_testing.inprocess import postgresql_session
+from portico_testing import images
 from portico_testing.pdfs import pdf_content
 from shared.errors import NotFound
+from shared.events import TENANT_PROFILE_UPDATED
+from shared.messaging import envelope
 
 BUSINESS = "Green Acres Lawn Care"
 
@@ -74,3 +77,34 @@ def test_two_requests_rendering_at_once_agree_on_one_pdf_and_leave_no_other(two_
     monkeypatch.setattr(documents, "run_cpu_bound", render_after_the_other_request)
     answers.append(one.staff().invoice_pdf(invoice["id"], BUSINESS, "Ann Lee Smith"))
     assert answers[0] == answers[1] and pdfs_in(blobs) == [answers[0]["blob_id"]]
+
+
+def test_the_business_look_heads_the_pdf_and_a_new_look_renders_it_again(business, blobs):
+    invoice = business.invoice(2500)
+    plain = business.staff().invoice_pdf(invoice["id"], BUSINESS, "Ann Lee")
+    assert b"/Subtype /Image" not in blobs.get(plain["blob_id"]).data
+    logo = blobs.put(images.image("PNG", size=(40, 20)), "image/png")
+    profile = {"tenant_id": business.tenant_id, "slug": "green", "display_name": BUSINESS, "has_logo": True,
+               "logo_blob_id": logo, "brand_colour": "#1b5e20"}
+
+    business.deliver(TENANT_PROFILE_UPDATED, profile)
+    branded = business.staff().invoice_pdf(invoice["id"], BUSINESS, "Ann Lee")
+
+    assert branded["blob_id"] != plain["blob_id"]  # the look is part of what the PDF is drawn from
+    data = blobs.get(branded["blob_id"]).data
+    assert b"/Subtype /Image" in data
+    assert b"0.1059 0.3686 0.1255 rg" in pdf_content(data)  # the name in #1b5e20
+    estimate = business.staff().create_estimate({"account_id": invoice["account_id"], "title": "Aeration",
+                                                 "lines": [{"description": "Aeration", "unit_price": 9900}]})
+    drawn = blobs.get(business.staff().estimate_pdf(estimate["id"], BUSINESS, "Ann Lee")["blob_id"]).data
+    assert b"/Subtype /Image" in drawn
+
+
+def test_an_older_profile_arriving_late_leaves_the_newer_look(business):
+    newer = {"tenant_id": business.tenant_id, "slug": "green", "display_name": BUSINESS, "brand_colour": "#1b5e20"}
+    business.deliver(TENANT_PROFILE_UPDATED, newer, event_id="evt-new")
+    late = envelope(TENANT_PROFILE_UPDATED, business.tenant_id, {**newer, "brand_colour": "#6a1b9a"})
+    late["occurred_at"] = "2020-01-01T00:00:00+00:00"
+    business.worker(None).handle_tenant_profile_updated(late)
+
+    assert business_look.look_of(business.session, business.tenant_id).brand_colour == "#1b5e20"

@@ -46,10 +46,11 @@ class TenantProfileSchema(Schema):
     linkedin_slug = fields.String(allow_none=True, load_default=None)
     has_logo = fields.Boolean(load_default=False)
     brand_colour = fields.String(allow_none=True, load_default=None)  # #rrggbb, readable with white text
+    logo_blob_id = fields.String(allow_none=True, load_default=None)  # the logo in the blob store, for the PDFs
 
 
 TENANT_PROFILE_UPDATED = EventContract(
-    "accounts", "tenant_profile_updated", TenantProfileSchema, subscribers=("notifications",))
+    "accounts", "tenant_profile_updated", TenantProfileSchema, subscribers=("notifications", "billing"))
 PORTAL_INVITATION_ISSUED = EventContract(
     "accounts", "portal_invitation_issued", PortalLinkIssuedSchema, subscribers=("notifications",),
     secret_fields=("token",))

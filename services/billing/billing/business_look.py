@@ -1,0 +1,42 @@
+"""What billing's PDFs show of the business beside its name: its brand colour and its logo.
+
+Billing keeps its own copy from accounts' ``tenant_profile_updated`` events, as notifications does for its
+emails. Profile events may be handled out of order (several workers, retries): an older one never undoes a newer.
+"""
+import re
+from dataclasses import dataclass
+
+from billing.models import BusinessLook
+from shared.clock import as_utc
+
+HEX_COLOUR = re.compile(r"#[0-9a-f]{6}")
+
+
+@dataclass(frozen=True)
+class Look:
+    brand_colour: str | None = None  # #rrggbb
+    logo_blob_id: str | None = None
+
+    @property
+    def fingerprint(self):
+        """What of the look a PDF is drawn from: a new colour or logo renders the PDFs again."""
+        return [self.brand_colour, self.logo_blob_id]
+
+
+def save_look(session, profile, profile_at):
+    """Keep the look of ``profile`` (the event's payload) as of ``profile_at``, unless a newer one is kept."""
+    row = session.get(BusinessLook, profile["tenant_id"])
+    if row is not None and as_utc(row.updated_at) > profile_at:
+        return
+    row = row or BusinessLook(tenant_id=profile["tenant_id"])
+    colour = profile.get("brand_colour")
+    row.brand_colour = colour if isinstance(colour, str) and HEX_COLOUR.fullmatch(colour) else None
+    row.logo_blob_id = profile.get("logo_blob_id") if profile.get("has_logo") else None
+    row.updated_at = profile_at
+    session.add(row)
+
+
+def look_of(session, tenant_id):
+    """The business's look, or the plain one before its profile arrived."""
+    row = session.get(BusinessLook, tenant_id)
+    return Look(row.brand_colour, row.logo_blob_id) if row is not None else Look()

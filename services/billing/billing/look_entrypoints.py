@@ -1,0 +1,27 @@
+"""Billing's event handler for the business's look (business_look.py): the first event billing consumes."""
+from datetime import datetime
+
+from marshmallow import EXCLUDE
+
+from billing import business_look
+from billing.models import platform
+from shared.clock import as_utc, utcnow
+from shared.events import TENANT_PROFILE_UPDATED
+from shared.messaging import Inbox, on_event
+
+
+class LookHandlers:
+    inbox = Inbox(platform)
+
+    @on_event(TENANT_PROFILE_UPDATED)
+    def handle_tenant_profile_updated(self, event):
+        profile = TENANT_PROFILE_UPDATED.schema(unknown=EXCLUDE).load(event["data"])
+        business_look.save_look(self.db, profile, occurred_at(event))
+
+
+def occurred_at(event):
+    """When accounts made the change (now, if the envelope does not say)."""
+    try:
+        return as_utc(datetime.fromisoformat(event["occurred_at"]))
+    except (KeyError, TypeError, ValueError):
+        return utcnow()
