@@ -81,8 +81,9 @@ STATE_RULES = {
     # the cap.
     "POST /api/v1/staff/estimates": {"valid_until", "lines"},
     "PATCH /api/v1/staff/estimates/{estimate_id}": {"valid_until", "lines"},
-    # Usernames and security questions need the password sign-in method.
-    "PATCH /api/v1/staff/settings/general": {"use_usernames", "security_questions_enabled"},
+    # Usernames and security questions need the password sign-in method; a brand colour must be dark enough for
+    # white text on it (a contrast ratio computed from its value, which JSON Schema cannot state).
+    "PATCH /api/v1/staff/settings/general": {"use_usernames", "security_questions_enabled", "brand_colour"},
     # Clients can decide on estimates only when they are shown.
     "PATCH /api/v1/staff/settings/billing": {"allow_estimate_decisions"},
     # Finished-uploading controls need client uploads on; categories are needed while tickets are on.

@@ -49,6 +49,10 @@ class BusinessSchema(Schema):
     display_name = fields.String()
     contact_email = fields.String(allow_none=True)
     contact_phone = fields.String(allow_none=True)
+    brand_colour = fields.String(allow_none=True, metadata={
+        "description": "The colour of the portal's buttons and links (#rrggbb); white text on it reads at 4.5:1 or "
+                       "more. Null: the portal's own."})
+    welcome_message = fields.String(allow_none=True, metadata={"description": "Shown on the portal's sign-in page."})
 
 
 class CustomFieldValueSchema(Schema):

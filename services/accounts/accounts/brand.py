@@ -8,6 +8,8 @@ import re
 
 from marshmallow import ValidationError
 
+from shared.fields import Pattern
+
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 MIN_CONTRAST = 4.5
 WHITE = "#ffffff"
@@ -26,10 +28,15 @@ def contrast(first, second):
     return (lighter + 0.05) / (darker + 0.05)
 
 
+# The colour's form, written into the settings' JSON Schema as its pattern.
+COLOUR_FORM = Pattern(r"^#[0-9a-fA-F]{6}$", error="Write the colour as # and six hexadecimal digits, for example "
+                                                   "#1b5e20.")
+
+
 def readable_colour(value):
-    """Refuse a brand colour that is not ``#rrggbb``, or on which white text (and which on white) is hard to read."""
+    """Refuse a brand colour on which white text (and which on white) is hard to read; its form is COLOUR_FORM's."""
     if not HEX_COLOUR.fullmatch(value):
-        raise ValidationError("Write the colour as # and six hexadecimal digits, for example #1b5e20.")
+        return  # COLOUR_FORM says what is wrong
     ratio = contrast(value, WHITE)
     if ratio < MIN_CONTRAST:
         raise ValidationError(f"This colour is too light to read: white text on it, and it on white, reach "

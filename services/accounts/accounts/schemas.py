@@ -1,7 +1,7 @@
 """Marshmallow schemas for the accounts service's RPC inputs and outputs."""
 from marshmallow import Schema, fields, post_load, validate
 
-from accounts.brand import readable_colour
+from accounts.brand import COLOUR_FORM, readable_colour
 from shared.fields import CUSTOM_FIELD_KEY, PHONE, MobileNumber, SIX_DIGITS, USERNAME, Pattern, id_field, id_list
 
 SLUG = Pattern(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$",
@@ -38,7 +38,7 @@ class ProfileSchema(Schema):
         metadata={"label": "LinkedIn page", "help": "The last part of your company page's address."})
 
     brand_colour = fields.String(
-        allow_none=True, load_default=None, validate=readable_colour,
+        allow_none=True, load_default=None, validate=[COLOUR_FORM, readable_colour],
         metadata={"label": "Brand colour",
                   "help": "The colour of your portal's buttons and links, as # and six hexadecimal digits (for "
                           "example #1b5e20). It must be dark enough for white text on it to be read."})

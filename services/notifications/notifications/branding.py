@@ -33,11 +33,13 @@ class Branding:
 
     @property
     def logo_url(self):
-        """The logo's public address on the portal, for the message's header; None without a logo. Mail apps that
-        hold remote images back show the image's alternative text, the business's name."""
-        if not (self.has_logo and self.slug):
+        """The logo's public address on the portal, for the message's header; None without a logo, or when the portal
+        is not served over HTTPS (a local run): mail apps, and the staff's view of a sent message, load images over
+        HTTPS only. A mail app that holds remote images back shows the image's alternative text, the name."""
+        base = env("PORTICO_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
+        if not (self.has_logo and self.slug and base.startswith("https://")):
             return None
-        return f"{env('PORTICO_BASE_URL', DEFAULT_BASE_URL).rstrip('/')}/p/{url_segment(self.slug)}/logo"
+        return f"{base}/p/{url_segment(self.slug)}/logo"
 
     @property
     def accent(self):

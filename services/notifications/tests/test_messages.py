@@ -214,10 +214,13 @@ def test_messages_wear_the_brand_colour_once_the_profile_carries_one(notificatio
     assert "background:#6a1b9a" in branded and "border-top:6px solid #6a1b9a" in branded and "#1d5e3a" not in branded
 
 
-def test_messages_show_the_logo_from_the_portal_once_the_business_has_one(notifications):
+def test_messages_show_the_logo_from_the_portal_once_the_business_has_one(notifications, monkeypatch):
     notifications.deliver(TENANT_PROFILE_UPDATED, {**PROFILE, "has_logo": True}, event_id="evt-logo")
-    notifications.deliver(PORTAL_INVITATION_ISSUED, link("tok-1"))
+    notifications.deliver(PORTAL_INVITATION_ISSUED, link("tok-1"), event_id="evt-invite-1")
+    monkeypatch.setenv("PORTICO_BASE_URL", "https://portal.example")
+    notifications.deliver(PORTAL_INVITATION_ISSUED, link("tok-2"), event_id="evt-invite-2")
 
-    [message] = notifications.messages()
+    over_http, over_https = (message["html"] for message in notifications.messages())
 
-    assert f'<img src="{BASE_URL}/p/green/logo" alt="Green Acres"' in message["html"]
+    assert "<img" not in over_http  # a local run's portal: images over plain HTTP are not loaded anyway
+    assert '<img src="https://portal.example/p/green/logo" alt="Green Acres"' in over_https
