@@ -20,7 +20,8 @@ blueprint.before_request(tab_bar.ask_with_the_page)  # one request per service f
 
 @blueprint.context_processor
 def branding():
-    """Give templates the business (fresh once the client is known) and the client's session."""
+    """Give templates the business (fresh once the client is known), its colour and brand stylesheet, and the
+    client's session."""
     business = g.get("business") or g.get("portal_tenant")
     branded = business is not None and app_icons.brand_colour(business) is not None
     return {"business": business, "session": g.get("client_session"), "portal_tabs": tab_bar.portal_tabs,
