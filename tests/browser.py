@@ -35,6 +35,15 @@ def chromium():
         browser.close()
 
 
+def frame_card_forms(system, site):
+    """Let the processor's hosted card and bank forms be framed by the pages of ``site``, and point the pages at it.
+    Kept for the rest of the run: a frame still loading while a test's page closes must not be refused."""
+    origins = system.processor_app.config["ALLOWED_ORIGINS"]
+    if site not in origins:
+        system.processor_app.config["ALLOWED_ORIGINS"] = [*origins, site]
+    system.app.config["PAYMENT_PROCESSOR_PUBLIC_URL"] = system.processor_url
+
+
 def from_address(app, address):
     """Wrap a WSGI app so every request appears to come from ``address``."""
 

@@ -10,7 +10,7 @@ import pytest
 
 pytest.register_assert_rewrite("tests.browser")  # before the import, so its assertions explain failures
 from portico_testing import images
-from tests.browser import DESKTOP, PHONE, axe_violations
+from tests.browser import DESKTOP, PHONE, axe_violations, frame_card_forms
 from tests.http_routes import ID_ARGUMENTS, kind_of
 from tests.portal_helpers import CLIENT_PASSWORD, change_general_settings, set_logo
 from tests.test_browser_staff import sign_in as staff_sign_in
@@ -29,11 +29,7 @@ FILE_TYPES = ("application/pdf", "image/", "text/calendar", "text/csv", "text/ja
 
 @pytest.fixture(scope="module")
 def objects(system, site):
-    # The pages with a card form frame the processor's hosted form, which must know the site and be reachable.
-    origins = system.processor_app.config["ALLOWED_ORIGINS"]
-    if site not in origins:
-        system.processor_app.config["ALLOWED_ORIGINS"] = [*origins, site]
-    system.app.config["PAYMENT_PROCESSOR_PUBLIC_URL"] = system.processor_url
+    frame_card_forms(system, site)  # the pages with a card form frame the processor's hosted form
     return one_of_everything(system)
 
 

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 pytest.register_assert_rewrite("tests.browser")  # before the import, so its assertions explain failures
-from tests.browser import PHONE, Problems, axe_violations, horizontal_overflow
+from tests.browser import PHONE, Problems, axe_violations, frame_card_forms, horizontal_overflow
 from tests.portal_helpers import CLIENT_PASSWORD, bearer, portal_api, registered_client, staff_context
 from tests.test_browser_staff import sign_in as staff_sign_in
 
@@ -29,14 +29,8 @@ RECEIPT_SUBJECT = f"Receipt for your payment to {BUSINESS}"
 
 @pytest.fixture
 def hosted_forms(system, site):
-    """Let the processor's hosted forms be framed by the browser's site, and point the pages at the processor.
-
-    Kept for the whole session: a frame still loading while a test's page closes must not be refused.
-    """
-    origins = system.processor_app.config["ALLOWED_ORIGINS"]
-    if site not in origins:
-        system.processor_app.config["ALLOWED_ORIGINS"] = [*origins, site]
-    system.app.config["PAYMENT_PROCESSOR_PUBLIC_URL"] = system.processor_url
+    """The processor's hosted forms framed by the browser's site (tests.browser.frame_card_forms)."""
+    frame_card_forms(system, site)
 
 
 @pytest.fixture

@@ -46,3 +46,11 @@ def _read_test_clock(path):
 
 if os.environ.get(TEST_CLOCK_VARIABLE):
     _test_clock = _read_test_clock(os.environ[TEST_CLOCK_VARIABLE])
+
+
+def occurred_at(event):
+    """When an event's producer made the change (now, if its envelope does not say); a time without a zone is UTC."""
+    try:
+        return as_utc(datetime.fromisoformat(event["occurred_at"]))
+    except (KeyError, TypeError, ValueError):
+        return utcnow()

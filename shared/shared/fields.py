@@ -5,6 +5,14 @@ from marshmallow import ValidationError, fields, validate
 
 from shared.money import MAX_MINOR_UNITS
 
+STORED_COLOUR = re.compile(r"#[0-9a-f]{6}")
+
+
+def stored_colour(value):
+    """``value`` when it is a colour as accounts stores a business's (# and six lowercase hexadecimal digits), else
+    None: whoever writes a colour into a style or a stylesheet writes nothing else."""
+    return value if isinstance(value, str) and STORED_COLOUR.fullmatch(value) else None
+
 
 class Pattern(validate.Regexp):
     """A regular expression the whole value must match (``re.fullmatch``: a final newline does not slip by).

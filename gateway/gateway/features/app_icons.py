@@ -6,7 +6,8 @@ Browsers ask a web app manifest for square PNGs: 192 and 512 pixels to install, 
 Icons are drawn on request: a browser asks for them when the portal is installed and revalidates them by ETag.
 """
 import io
-import re
+
+from shared.fields import stored_colour
 
 SIZES = (180, 192, 512)
 MANIFEST_SIZES = (192, 512)  # 180 is iOS's apple-touch-icon, linked from the pages
@@ -14,7 +15,6 @@ PURPOSES = ("any", "maskable")
 BACKGROUND = "#ffffff"
 THEME_COLOUR = "#0172ad"  # the portal's primary colour (Pico's): white on it passes AA contrast
 INITIAL_COLOUR = "#ffffff"
-HEX_COLOUR = re.compile(r"#[0-9a-f]{6}")  # what else could reach a stylesheet is refused here too
 # Space kept free around the picture: a little for "any", the outside of the safe zone for "maskable".
 MARGIN = {"any": 0.08, "maskable": 0.2}
 
@@ -35,8 +35,7 @@ def logo_icon(logo, size, purpose):
 
 def brand_colour(business):
     """The business's own colour (``#rrggbb``, checked readable by accounts), or None."""
-    colour = business.get("brand_colour")
-    return colour if isinstance(colour, str) and HEX_COLOUR.fullmatch(colour) else None
+    return stored_colour(business.get("brand_colour"))
 
 
 def theme_colour(business):

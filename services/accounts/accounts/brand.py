@@ -4,13 +4,10 @@ The portal draws its buttons in the brand colour with white text on them, and it
 white. Both need a contrast ratio of at least 4.5:1 (WCAG 2.2, 1.4.3, level AA); the two ratios are the same
 number, so one check keeps both readable. A colour too light for that is refused, with the ratio it reached.
 """
-import re
-
 from marshmallow import ValidationError
 
-from shared.fields import Pattern
+from shared.fields import Pattern, stored_colour
 
-HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 MIN_CONTRAST = 4.5
 WHITE = "#ffffff"
 
@@ -35,7 +32,7 @@ COLOUR_FORM = Pattern(r"^#[0-9a-fA-F]{6}$", error="Write the colour as # and six
 
 def readable_colour(value):
     """Refuse a brand colour on which white text (and which on white) is hard to read; its form is COLOUR_FORM's."""
-    if not HEX_COLOUR.fullmatch(value):
+    if stored_colour(value.lower()) is None:
         return  # COLOUR_FORM says what is wrong
     ratio = contrast(value, WHITE)
     if ratio < MIN_CONTRAST:

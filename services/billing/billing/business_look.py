@@ -3,13 +3,12 @@
 Billing keeps its own copy from accounts' ``tenant_profile_updated`` events, as notifications does for its
 emails. Profile events may be handled out of order (several workers, retries): an older one never undoes a newer.
 """
-import re
 from dataclasses import dataclass
 
 from billing.models import BusinessLook
 from shared.clock import as_utc
+from shared.fields import stored_colour
 
-HEX_COLOUR = re.compile(r"#[0-9a-f]{6}")
 
 
 @dataclass(frozen=True)
@@ -29,8 +28,7 @@ def save_look(session, profile, profile_at):
     if row is not None and as_utc(row.updated_at) > profile_at:
         return
     row = row or BusinessLook(tenant_id=profile["tenant_id"])
-    colour = profile.get("brand_colour")
-    row.brand_colour = colour if isinstance(colour, str) and HEX_COLOUR.fullmatch(colour) else None
+    row.brand_colour = stored_colour(profile.get("brand_colour"))
     row.logo_blob_id = profile.get("logo_blob_id") if profile.get("has_logo") else None
     row.updated_at = profile_at
     session.add(row)

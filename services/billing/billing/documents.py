@@ -25,7 +25,7 @@ def run_cpu_bound(fn, *args):
     return fn(*args)
 
 
-def fingerprint(invoice, business_name, account_name, look=business_look.Look()):
+def fingerprint(invoice, business_name, account_name, look):
     """Return a digest of everything a PDF of ``invoice`` is drawn from."""
     drawn = json.dumps([invoice, business_name, account_name, *look.fingerprint], sort_keys=True, default=str)
     return hashlib.sha256(drawn.encode()).hexdigest()

@@ -1,11 +1,9 @@
 """Billing's event handler for the business's look (business_look.py): the first event billing consumes."""
-from datetime import datetime
-
 from marshmallow import EXCLUDE
 
 from billing import business_look
 from billing.models import platform
-from shared.clock import as_utc, utcnow
+from shared.clock import occurred_at
 from shared.events import TENANT_PROFILE_UPDATED
 from shared.messaging import Inbox, on_event
 
@@ -18,10 +16,3 @@ class LookHandlers:
         profile = TENANT_PROFILE_UPDATED.schema(unknown=EXCLUDE).load(event["data"])
         business_look.save_look(self.db, profile, occurred_at(event))
 
-
-def occurred_at(event):
-    """When accounts made the change (now, if the envelope does not say)."""
-    try:
-        return as_utc(datetime.fromisoformat(event["occurred_at"]))
-    except (KeyError, TypeError, ValueError):
-        return utcnow()

@@ -7,8 +7,8 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 
-from notifications.messages import occurred_at
 from notifications.models import AuditEntry
+from shared.clock import occurred_at
 
 SUMMARY_MAX, DEVICE_MAX, IP_MAX, LINK_MAX = 500, 200, 45, 200
 

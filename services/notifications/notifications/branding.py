@@ -1,13 +1,12 @@
 """What a message shows of the business: its copy of the business's profile, as the templates read it."""
-import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from shared.config import env
+from shared.fields import stored_colour
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"  # where make up serves the portal: PORTICO_BASE_URL's default
 DEFAULT_ACCENT = "#1d5e3a"
-HEX_COLOUR = re.compile(r"#[0-9a-f]{6}")  # nothing else ever reaches a style attribute
 
 
 @dataclass(frozen=True)
@@ -45,8 +44,7 @@ class Branding:
     def accent(self):
         """The colour of the message's buttons, links and top rule: the business's own (accounts checked that white
         text on it is readable), else Portico's green."""
-        colour = self.brand_colour or ""
-        return colour if HEX_COLOUR.fullmatch(colour) else DEFAULT_ACCENT
+        return stored_colour(self.brand_colour) or DEFAULT_ACCENT
 
     @property
     def social_links(self):

@@ -1,6 +1,7 @@
 """Staff alerts for chat: a client's new thread or message alerts the staff chosen on the Alerts tab
 (chat_thread_started, chat_message_sent). A staff member's message alerts no one."""
 from notifications import alerts, feed_events, messages, names
+from shared.clock import occurred_at
 from shared.events import CHAT_MESSAGE_ADDED
 from shared.messaging import on_event
 
@@ -25,7 +26,7 @@ def raise_chat_alerts(session, event):
     action = "chat_thread_started" if data["new_thread"] else "chat_message_sent"
     if data["client_name"]:
         names.remember_name(session, event["tenant_id"], data["account_id"], data["client_name"],
-                            messages.occurred_at(event))
+                            occurred_at(event))
     # an event from before names were sent has none: the account's name as notifications knows it
     who = data["client_name"] or names.account_name(session, event["tenant_id"], data["account_id"])
     return alerts.raise_alerts(session, event["tenant_id"], action, alert_text(data, who), data["account_id"],

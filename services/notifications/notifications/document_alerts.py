@@ -5,6 +5,7 @@ differs, the account; an event from before names were sent (or that accounts cou
 number.
 """
 from notifications import alerts, messages, names
+from shared.clock import occurred_at
 from shared.events import DOCUMENT_UPLOADED, DONE_UPLOADING
 from shared.messaging import on_event
 
@@ -39,7 +40,7 @@ def known_name(session, event, data):
     """The account's name: the event's (kept, if accounts has not told it yet), else notifications' copy."""
     if data["client_name"]:
         names.remember_name(session, event["tenant_id"], data["account_id"], data["client_name"],
-                            messages.occurred_at(event))
+                            occurred_at(event))
         return data["client_name"]
     return names.account_name(session, event["tenant_id"], data["account_id"])
 

@@ -11,9 +11,8 @@ from marshmallow import EXCLUDE
 
 from notifications import email_templates, rendering
 from notifications.rendering import (CODE_LIFETIME, INVITATION_LIFETIME, RESET_LIFETIME,
-                                     SAMPLE_CLIENT_NAME, describe_lifetime, parse_moment)
+                                     SAMPLE_CLIENT_NAME, describe_lifetime)
 from notifications.tenants import branding_for, invitation_document, invitation_template
-from shared.clock import utcnow
 from shared.sealing import open_secrets
 
 # Used only until the tenant's profile event has been handled (see tenants.branding_for).
@@ -49,14 +48,6 @@ def load_event(contract, event, box=None):
     """
     data = contract.schema(unknown=EXCLUDE).load(event["data"])
     return open_secrets(box, contract, event, data) if contract.secret_fields else data
-
-
-def occurred_at(event):
-    """Return when the event's producer made the change (now, if the envelope does not say)."""
-    try:
-        return parse_moment(event["occurred_at"])
-    except (KeyError, TypeError, ValueError):
-        return utcnow()
 
 
 def email_draft(tenant_id, kind, recipient, rendered, branding, source_event_id=None, **secret):

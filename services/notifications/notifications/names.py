@@ -6,9 +6,9 @@ a row changes only for a change made later than the one it holds (the envelope's
 """
 from sqlalchemy import select
 
-from notifications.messages import load_event, occurred_at
+from notifications.messages import load_event
 from notifications.models import AccountName, StaffMember
-from shared.clock import as_utc
+from shared.clock import as_utc, occurred_at
 from shared.events import ACCOUNT_SAVED, STAFF_USER_SAVED
 from shared.messaging import on_event
 

@@ -27,6 +27,7 @@ from notifications.schemas import (AlertListArgsSchema, InvitationTemplateSchema
 from notifications.settings import TABS
 from shared.batch import batchable
 from shared.blob_provider import BlobStore
+from shared.clock import occurred_at
 from shared.context import tenant_rpc
 from shared.errors import ServiceTimeout
 from shared.entrypoints import StandardEntrypoints
@@ -58,7 +59,7 @@ class NotificationsService(AuditHandlers, ChatAlertHandlers, ClientMessageHandle
     @on_event(TENANT_PROFILE_UPDATED)
     def handle_tenant_profile_updated(self, event):
         tenants.save_branding(self.db, messages.load_event(TENANT_PROFILE_UPDATED, event),
-                              messages.occurred_at(event))
+                              occurred_at(event))
 
     @on_event(PORTAL_INVITATION_ISSUED)
     def handle_portal_invitation_issued(self, event):
@@ -69,7 +70,7 @@ class NotificationsService(AuditHandlers, ChatAlertHandlers, ClientMessageHandle
     def handle_invitation_document_changed(self, event):
         """Tickets' welcome document changed: the invitation mentions its title (or nothing) from now on."""
         data = messages.load_event(INVITATION_DOCUMENT_CHANGED, event)
-        tenants.save_invitation_document(self.db, event["tenant_id"], data["title"], messages.occurred_at(event))
+        tenants.save_invitation_document(self.db, event["tenant_id"], data["title"], occurred_at(event))
 
     @on_event(PASSWORD_RESET_ISSUED)
     def handle_password_reset_issued(self, event):

@@ -5,10 +5,11 @@ and whoever holds that address can write on the ticket, so it is a secret like a
 message is stored with a label as its reply-to and the address sealed beside it (``Draft.secret``);
 only the copy the courier sends holds the address (delivery.as_sent). Staff see the label.
 """
-from notifications import alerts, client_delivery, feed_events, messages, names, rendering
+from notifications import alerts, client_delivery, feed_events, names, rendering
 from notifications.messages import UNKNOWN_BUSINESS, Draft
 from notifications.models import TenantBranding
 from notifications.tenants import branding_for
+from shared.clock import occurred_at
 
 HIDDEN_REPLY_ADDRESS = "•••• (hidden: ticket reply address)"
 CLIENT_OPENERS = ("client", "email")
@@ -23,7 +24,7 @@ def _client(session, event, data):
     as notifications knows the account."""
     if data.get("client_name"):
         names.remember_name(session, event["tenant_id"], data["account_id"], data["client_name"],
-                            messages.occurred_at(event))
+                            occurred_at(event))
         return data["client_name"]
     return names.account_name(session, event["tenant_id"], data["account_id"])
 

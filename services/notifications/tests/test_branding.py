@@ -4,9 +4,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy.orm import Session
 
-from notifications.messages import occurred_at
 from notifications.models import Base, TenantBranding
 from notifications.tenants import save_branding
+from shared.clock import occurred_at
 from shared.db import make_engine
 
 EARLIER = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
