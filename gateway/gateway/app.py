@@ -7,7 +7,7 @@ import uuid
 from flask import Flask, abort, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gateway import errors, origin
+from gateway import errors, i18n, origin
 from gateway.api import docs, health, portal as portal_api, staff as staff_api
 from gateway.api.openapi import create_api
 from gateway.cache_listener import start_listener
@@ -49,6 +49,7 @@ def create_app(overrides=None):
         start_listener=start_listener(app.config["AMQP_URI"]) if app.config["GATEWAY_CACHES"] else None)
     app.extensions["blobs"] = blob_store(app.config["BLOB_STORE_URL"])
     add_request_hooks(app)
+    i18n.install(app)
     api = app.extensions["api"] = create_api(app)
     errors.register(app)
     for blueprint in (health.blueprint, staff_api.blueprint, portal_api.blueprint):
@@ -69,6 +70,7 @@ def add_request_hooks(app):
         current_request_id.set(g.request_id)
         g.rpc_context = {"request_id": g.request_id, ORIGIN_IP_KEY: request.remote_addr or "",
                          ORIGIN_DEVICE_KEY: request.user_agent.string[:ORIGIN_MAX[ORIGIN_DEVICE_KEY]]}
+        i18n.choose_language()
         if "\x00" in request.path:  # a NUL (%00) names nothing, and no database could look it up
             abort(404)
 

@@ -9,6 +9,7 @@ import hmac
 from flask import current_app, g, request
 
 from gateway import cached
+from gateway.i18n import choose_language
 from shared.errors import PermissionDenied, Unauthenticated
 
 STAFF_COOKIE = "portico_staff"
@@ -66,6 +67,7 @@ def authenticate_staff():
     g.tenant = who["tenant"]
     # Every further call of this request carries the passport accounts signed for this staff member.
     g.rpc_context["passport"] = who["passport"]
+    choose_language(g.tenant)
     return who
 
 

@@ -9,6 +9,7 @@ from flask import g
 
 from gateway import cached
 from gateway.auth import clear_cookie, resolve_session, set_cookie, signed_in
+from gateway.i18n import choose_language
 
 CODE_ATTEMPT_SECONDS = 10 * 60
 
@@ -19,6 +20,7 @@ def use_tenant(slug):
     found = cached.tenant_by_slug(slug)
     g.portal_tenant = {key: value for key, value in found.items() if key != "passport"}
     g.rpc_context["passport"] = found["passport"]
+    choose_language(g.portal_tenant)
     return g.portal_tenant
 
 
@@ -49,6 +51,7 @@ def authenticate_client():
     g.client_token, session = resolve_session(client_cookie(), "resolve_client_session", cached.CLIENT)
     g.client_session = session
     g.rpc_context["passport"] = session["passport"]
+    choose_language(g.get("portal_tenant"), session.get("language"))
     return session
 
 

@@ -14,6 +14,7 @@ from shared.call_headers import (DEADLINE_KEY, ORIGIN_DEVICE_KEY, ORIGIN_IP_KEY,
                                  PASSPORT_KEY, REQUEST_ID_KEY, current_request_id)
 from shared.config import env
 from shared.errors import AnswerTooLarge, CallExpired, PermissionDenied, PorticoError, Unauthenticated
+from shared.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, catalogue_of, current_catalogue, current_language, known_language
 from shared.kept_settings import read_stored_settings
 from shared.message_size import encoded_size, refuse_oversize
 from shared.passport import Claims, PassportVerifier
@@ -113,9 +114,10 @@ def require_setting(settings, setting, message):
     return settings
 
 
-def outgoing(passport=None, deadline=None, request_id=None):
-    """The context a caller sends: its passport, the absolute deadline (epoch milliseconds) and its request id."""
-    data = {PASSPORT_KEY: passport, DEADLINE_KEY: deadline, REQUEST_ID_KEY: request_id}
+def outgoing(passport=None, deadline=None, request_id=None, language=None):
+    """The context a caller sends: its passport, the absolute deadline (epoch milliseconds), its request id and
+    the language its person reads."""
+    data = {PASSPORT_KEY: passport, DEADLINE_KEY: deadline, REQUEST_ID_KEY: request_id, LANGUAGE_KEY: language}
     return {key: value for key, value in data.items() if value is not None}
 
 
@@ -140,6 +142,8 @@ class CallContext(DependencyProvider):
 
     def worker_setup(self, worker_ctx):
         current_request_id.set(worker_ctx.data.get(REQUEST_ID_KEY))
+        current_language.set(known_language(worker_ctx.data.get(LANGUAGE_KEY), DEFAULT_LANGUAGE))
+        current_catalogue.set(catalogue_of(self.container.service_cls.__module__.split(".")[0]))
         self.started[worker_ctx] = time.monotonic()
 
     def worker_result(self, worker_ctx, result=None, exc_info=None):

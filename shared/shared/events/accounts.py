@@ -47,6 +47,7 @@ class TenantProfileSchema(Schema):
     has_logo = fields.Boolean(load_default=False)
     brand_colour = fields.String(allow_none=True, load_default=None)  # #rrggbb, readable with white text
     logo_blob_id = fields.String(allow_none=True, load_default=None)  # the logo in the blob store, for the PDFs
+    default_language = fields.String(load_default="en")  # for whoever has not chosen one (shared.i18n.LANGUAGES)
 
 
 TENANT_PROFILE_UPDATED = EventContract(

@@ -29,6 +29,7 @@ class AccountSavedSchema(Schema):
     name = fields.String(required=True)
     contact_email = fields.String(allow_none=True, load_default=None)
     mobile_phone = fields.String(allow_none=True, load_default=None)
+    language = fields.String(allow_none=True, load_default=None)  # the client's choice; None: the business's default
 
 
 class DocumentSharedSchema(Schema):
