@@ -155,6 +155,7 @@ def seed(client, mailbox_url):
                                   resolved["user"]["id"], card_token)
     part("seed_feed").seed_feed(client, staff, jordan["id"], jordan_client)
     part("seed_messages").seed_messages(client, staff, jordan_client)
+    part("seed_languages").seed_languages(client, staff, accept, invoice, mailbox_url, visitor)
     return tenant
 
 
@@ -273,8 +274,10 @@ def documents(client, staff, account_id, client_context):
 
 
 def logins():
+    spanish = part("seed_languages").SPANISH_CLIENT
     return [("Staff (owner)", DEMO_STAFF["email"], DEMO_STAFF["password"]),
-            ("Client (portal)", DEMO_CLIENT["email"], DEMO_CLIENT["password"])]
+            ("Client (portal)", DEMO_CLIENT["email"], DEMO_CLIENT["password"]),
+            ("Client (Español)", spanish["email"], spanish["password"])]
 
 
 def seed_over_broker(broker_uri=None, mailbox_url=None):

@@ -91,12 +91,12 @@ class Problems:
 
 
 @contextlib.contextmanager
-def checked_page(chromium, viewport=DESKTOP):
-    """A page in a browser context of its own (axe served locally); on leaving, the context closes and any
-    unnoticed page problem fails the test."""
+def checked_page(chromium, viewport=DESKTOP, locale="en-US"):
+    """A page in a browser context of its own (axe served locally), whose browser asks for ``locale``'s language;
+    on leaving, the context closes and any unnoticed page problem fails the test."""
     # The portal's service worker is tested on its own (test_browser_app_shell.py). Here it would answer the
     # pages' navigations itself, and a page's response would no longer carry the redirects a test follows.
-    context = chromium.new_context(viewport=viewport, service_workers="block")
+    context = chromium.new_context(viewport=viewport, service_workers="block", locale=locale)
     context.set_default_timeout(10_000)
     context.route(f"**{AXE_URL_PATH}", lambda route: route.fulfill(
         path=AXE_SCRIPT, content_type="application/javascript"))

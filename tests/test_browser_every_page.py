@@ -4,16 +4,16 @@ Every GET route outside the API is visited, its URL filled with one business's r
 says what each argument names): the portal's as a signed-in client and as a visitor, the staff's as the owner and
 as a visitor. Wherever a route leads (a page, or the sign-in page it sends a visitor to), a page is checked with
 axe's WCAG 2.0/2.1/2.2 A and AA rules; a route that answers a file (a PDF, an image, a calendar, a script) is
-checked to be one. A route this test cannot fill fails it, so a new page is never left unchecked.
+checked to be one. A route this test cannot fill fails it, so a new page is never left unchecked. The walk is made
+once by an English browser and once by a Spanish one, and every page checked must be in the browser's language.
 """
 import pytest
 
 pytest.register_assert_rewrite("tests.browser")  # before the import, so its assertions explain failures
 from portico_testing import images
-from tests.browser import DESKTOP, PHONE, axe_violations, frame_card_forms
+from tests.browser import DESKTOP, PHONE, axe_violations, checked_page, frame_card_forms
 from tests.http_routes import ID_ARGUMENTS, kind_of
 from tests.portal_helpers import CLIENT_PASSWORD, change_general_settings, set_logo
-from tests.test_browser_staff import sign_in as staff_sign_in
 from tests.test_http_isolation import business, business_objects, client_with_money
 
 pytest_plugins = ("tests.browser",)  # the chromium, site and page fixtures
@@ -23,6 +23,7 @@ SLUG = "every-page"
 # URL arguments that name no object, and the values walked for each.
 NAMED = {"tab": ("general", "billing", "services", "tickets", "alerts"),
          "kind": ("receipt", "invoice", "visit_reminder"), "purpose": ("any",), "size": (192,), "colour": ("2e6b30",)}
+LOCALES = {"en-US": "en", "es-US": "es"}  # the browser's locale, and the language its pages must be in
 FILE_TYPES = ("application/pdf", "image/", "text/calendar", "text/csv", "text/javascript", "application/json",
               "application/manifest+json", "text/css", "image/svg+xml", "text/plain")
 
@@ -88,44 +89,62 @@ def check(page, url, seen):
     if page.url in seen:
         return []
     seen.add(page.url)
-    problems = []
+    language = page.evaluate("document.documentElement.lang")
+    problems = [] if language == seen.language else [f"{page.url}: in {language!r}, not {seen.language!r}"]
     for size in (PHONE, DESKTOP):
         page.set_viewport_size(size)
         problems += [f"{page.url} at {size['width']} px: {violation}" for violation in axe_violations(page)]
     return problems
 
 
-def walk(page, site, paths):
-    seen, problems = set(), []
+class Seen(set):
+    """The pages checked so far, and the language they must be in."""
+
+    def __init__(self, language):
+        super().__init__()
+        self.language = language
+
+
+def walk(page, site, paths, language):
+    seen, problems = Seen(language), []
     for path in paths:
         problems += check(page, site + path, seen)
     return seen, problems
 
 
-def test_every_portal_page_passes_axe_signed_in_and_signed_out(system, page, site, objects):
+def sign_in(page, url, login, password):
+    """Sign in on the form at ``url`` by its inputs' names: the labels are in the page's language."""
+    page.goto(url)
+    page.locator("input[name=login], input[name=email]").first.fill(login)
+    page.locator("input[name=password]").fill(password)
+    with page.expect_navigation():
+        page.locator("form:has(input[name=password]) button[type=submit]").click()
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_portal_page_passes_axe_signed_in_and_signed_out(system, chromium, site, objects, locale):
     _, _, found = objects
     paths = list(addresses(system.app, "portal", found))
-
-    _, problems = walk(page, site, paths)  # a visitor: the public pages, and the sign-in page for the rest
-    page.goto(f"{site}/p/{SLUG}/sign-in")
-    page.get_by_label("Email", exact=True).fill(found["email"])
-    page.get_by_label("Password", exact=True).fill(CLIENT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{site}/p/{SLUG}/")
-    signed_in, more = walk(page, site, [path for path in paths if "/reset/" not in path])
+    with checked_page(chromium, locale=locale) as page:
+        # A visitor: the public pages, and the sign-in page for the rest.
+        _, problems = walk(page, site, paths, LOCALES[locale])
+        sign_in(page, f"{site}/p/{SLUG}/sign-in", found["email"], CLIENT_PASSWORD)
+        assert page.url == f"{site}/p/{SLUG}/"
+        signed_in, more = walk(page, site, [path for path in paths if "/reset/" not in path], LOCALES[locale])
 
     assert problems + more == []
     assert len(signed_in) > 20 and f"{site}/p/{SLUG}/billing" in signed_in, sorted(signed_in)
 
 
-def test_every_staff_page_passes_axe_signed_in_and_signed_out(system, page, site, objects):
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_staff_page_passes_axe_signed_in_and_signed_out(system, chromium, site, objects, locale):
     _, credentials, found = objects
     paths = list(addresses(system.app, "staff", found))
-
-    public = ["/staff/sign-in", "/staff/forgot-password"] + [path for path in paths if "/reset/" in path]
-    _, problems = walk(page, site, public)
-    staff_sign_in(page, site, credentials)
-    signed_in, more = walk(page, site, [path for path in paths if "/reset/" not in path])
+    with checked_page(chromium, locale=locale) as page:
+        public = ["/staff/sign-in", "/staff/forgot-password"] + [path for path in paths if "/reset/" in path]
+        _, problems = walk(page, site, public, LOCALES[locale])
+        sign_in(page, f"{site}/staff/sign-in", credentials["email"], credentials["password"])
+        signed_in, more = walk(page, site, [path for path in paths if "/reset/" not in path], LOCALES[locale])
 
     assert problems + more == []
     assert len(signed_in) > 40 and f"{site}/staff/invoices" in signed_in, sorted(signed_in)

@@ -716,7 +716,7 @@ def test_the_portal_users_page_shows_a_result_per_client(browser):
     assert response.status_code == 200
     assert "Sent 1 of 2." in body and "Invitation sent" in body and "Not sent" in body
     listing = client.get("/staff/portal-users").get_data(as_text=True)
-    assert re.search(r"Mia Mail.*?Invited \d{4}-\d\d-\d\d \d\d:\d\d UTC, not registered", listing, re.S)
+    assert re.search(r"Mia Mail.*?Invited [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d\d\s[AP]M UTC, not registered", listing, re.S)
 
 
 def test_the_logo_form_on_the_general_tab_shows_errors_in_place(browser):

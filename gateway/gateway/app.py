@@ -13,7 +13,8 @@ from gateway.api.openapi import create_api
 from gateway.cache_listener import start_listener
 from gateway.cached import ForgetfulRpcClient
 from gateway.caches import Caches
-from gateway.web import addresses, calendar, filters, paging, portal as portal_pages, staff as staff_pages
+from gateway.web import (addresses, calendar, filters, paging, portal as portal_pages, script_messages,
+                         staff as staff_pages)
 from shared.blobs import blob_store
 from shared.config import amqp_uri, env
 from shared.call_headers import ORIGIN_DEVICE_KEY, ORIGIN_IP_KEY, ORIGIN_MAX, current_request_id
@@ -55,7 +56,7 @@ def create_app(overrides=None):
     for blueprint in (health.blueprint, staff_api.blueprint, portal_api.blueprint):
         api.register_blueprint(blueprint)
     for blueprint in (docs.blueprint, addresses.blueprint, filters.blueprint, paging.blueprint,
-                      staff_pages.blueprint, portal_pages.blueprint, calendar.blueprint):
+                      script_messages.blueprint, staff_pages.blueprint, portal_pages.blueprint, calendar.blueprint):
         app.register_blueprint(blueprint)
     return app
 

@@ -11,6 +11,7 @@ from flask import current_app, g, request
 from gateway import cached
 from gateway.i18n import choose_language
 from shared.errors import PermissionDenied, Unauthenticated
+from shared.i18n import _
 
 STAFF_COOKIE = "portico_staff"
 STAFF_PENDING_COOKIE = "portico_staff_pending"  # a sign-in waiting for its second step
@@ -36,12 +37,12 @@ def resolve_session(cookie_name, accounts_method, kind=cached.STAFF):
     if from_cookie:
         token = read_cookie(cookie_name)
     if not token:
-        raise Unauthenticated("Please sign in.")
+        raise Unauthenticated(_("Please sign in."))
     session = cached.session(kind, accounts_method, token)
     if from_cookie and request.method not in SAFE_METHODS:
         sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token") or ""
         if not hmac.compare_digest(sent, session["csrf_token"]):
-            raise PermissionDenied("The form has expired. Reload the page and try again.")
+            raise PermissionDenied(_("The form has expired. Reload the page and try again."))
     g.csrf_token = session["csrf_token"]
     return token, session
 

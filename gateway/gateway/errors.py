@@ -8,6 +8,8 @@ from gateway.rpc import RemoteFailure
 from shared.errors import (AnswerTooLarge, Conflict, IdempotencyMismatch, InvalidInput, MessageTooLarge, NotFound,
                            PaymentDeclined, PermissionDenied, PorticoError, RateLimited, RequestInProgress,
                            ServiceTimeout, ServiceUnavailable, Unauthenticated)
+from shared.i18n import N_, _
+from shared.validation import translate_message
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,23 @@ STATUS = {
     ServiceUnavailable: 503,
     ServiceTimeout: 504,
 }
+# What werkzeug says of the HTTP errors a person may meet (its own words, as the catalogue's messages).
+HTTP_DESCRIPTIONS = (
+    N_("The browser (or proxy) sent a request that this server could not understand."),
+    N_("The server could not verify that you are authorized to access the URL requested. You either supplied the "
+       "wrong credentials (e.g. a bad password), or your browser doesn't understand how to supply the credentials "
+       "required."),
+    N_("You don't have the permission to access the requested resource. It is either read-protected or not "
+       "readable by the server."),
+    N_("The requested URL was not found on the server. If you entered the URL manually please check your spelling "
+       "and try again."),
+    N_("The method is not allowed for the requested URL."),
+    N_("The data value transmitted exceeds the capacity limit."),
+    N_("The server does not support the media type transmitted in the request."),
+    N_("This user has exceeded an allotted request count. Try again later."),
+    N_("The server encountered an internal error and was unable to complete your request. Either the server is "
+       "overloaded or there is an error in the application."),
+)
 
 
 def status_of(error):
@@ -60,23 +79,40 @@ def error_response(code, message, fields, status):
     return response, status
 
 
+def translated(text):
+    """``text`` in the request's language when the catalogue has it (a message of marshmallow's or the gateway's);
+    as it is otherwise (a service's message arrives already in the caller's language)."""
+    return translate_message(text) if isinstance(text, str) and text else text
+
+
+def translated_messages(messages):
+    """Field messages (``{"field": ["message", ...]}``, nested as marshmallow nests them) in the request's language."""
+    if isinstance(messages, dict):
+        return {name: translated_messages(value) for name, value in messages.items()}
+    if isinstance(messages, (list, tuple)):
+        return [translated_messages(value) for value in messages]
+    return translated(messages)
+
+
 def handle_portico_error(error):
     status = status_of(error)
     if status >= 500:
         log.warning("answering %s: %s", status, error.message)
-    return error_response(error.code, error.message, error.fields, status)
+    # The one place every error body passes: the messages marshmallow and webargs gave while reading the
+    # request (gateway/api/blueprints.py), untranslated until here, go out in the request's language.
+    return error_response(error.code, translated(error.message), translated_messages(error.fields), status)
 
 
 def handle_http_error(error):
     code = (error.name or "error").lower().replace(" ", "_")
-    response, status = error_response(code, error.description or error.name, {}, error.code)
+    response, status = error_response(code, translated(error.description or error.name), {}, error.code)
     # The error's own headers go out too: a 405's Allow lists the methods the URL takes.
     return response, status, [(name, value) for name, value in error.get_headers() if name.lower() == "allow"]
 
 
 def handle_unexpected(error):
     log.exception("unexpected error")
-    return error_response("internal_error", "Something went wrong on our side.", {}, 500)
+    return error_response("internal_error", _("Something went wrong on our side."), {}, 500)
 
 
 def add_retry_after(response):

@@ -11,14 +11,15 @@ from flask import Response, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from shared.errors import invalid
+from shared.i18n import N_, _
 
 # accounts takes at most 512 KiB of image; the cap leaves room for multipart framing and
 # refuses anything larger before it is read (or stored).
 LOGO_REQUEST_LIMIT = 1024 * 1024
 LOGO_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
-LOGO_TOO_LARGE = "The logo must be at most 512 KB."
-LOGO_HOW = ("Send the image as the multipart/form-data field \"logo\", or as the request body "
-            "with Content-Type image/png, image/jpeg, image/gif or image/webp.")
+LOGO_TOO_LARGE = N_("The logo must be at most 512 KB.")
+LOGO_HOW = N_("Send the image as the multipart/form-data field \"logo\", or as the request body "
+              "with Content-Type image/png, image/jpeg, image/gif or image/webp.")
 # Whatever a served file holds, a browser that opens it as a document runs, loads and frames nothing. Inline
 # styles only let a browser's own image viewer lay the picture out (nothing can be fetched with them).
 FILE_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'none'; base-uri 'none'; "
@@ -31,22 +32,22 @@ def uploaded_logo():
     The declared type is only a hint and is not kept: accounts looks at the bytes themselves.
     """
     if (request.content_length or 0) > LOGO_REQUEST_LIMIT:
-        raise invalid("logo", LOGO_TOO_LARGE)
+        raise invalid("logo", _(LOGO_TOO_LARGE))
     request.max_content_length = LOGO_REQUEST_LIMIT  # bounds a body sent without a length too
     try:
         if request.mimetype == "multipart/form-data":
             upload = request.files.get("logo")
             if upload is None or not upload.filename:
-                raise invalid("logo", "Choose an image file to upload.")
+                raise invalid("logo", _("Choose an image file to upload."))
             data = upload.read()
         elif request.mimetype in LOGO_TYPES:
             data = request.get_data(cache=False)
         else:
-            raise invalid("logo", LOGO_HOW)
+            raise invalid("logo", _(LOGO_HOW))
     except RequestEntityTooLarge:
-        raise invalid("logo", LOGO_TOO_LARGE) from None
+        raise invalid("logo", _(LOGO_TOO_LARGE)) from None
     if not data:
-        raise invalid("logo", "The file is empty.")
+        raise invalid("logo", _("The file is empty."))
     return data
 
 

@@ -30,6 +30,7 @@ def install(app):
     app.jinja_env.install_gettext_callables(
         gettext=lambda message: catalogue.translations().ugettext(message),
         ngettext=lambda singular, plural, count: catalogue.translations().ungettext(singular, plural, count),
+        pgettext=lambda context, message: catalogue.translations().upgettext(context, message),
         newstyle=True)  # Jinja fills in the values, escaping them
     app.jinja_env.globals.update(page_language=current_language.get, language_names=LANGUAGE_NAMES,
                                  page_locale=lambda: locale_of().replace("_", "-"))

@@ -14,11 +14,12 @@ from urllib.parse import urlsplit
 from flask import request
 
 from shared.errors import PermissionDenied
+from shared.i18n import N_, _
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 ALLOWED_FETCH_SITES = {"same-origin", "none"}
-FROM_ANOTHER_SITE = ("This request came from another site and was refused. "
-                     "Use this site's own pages, or call the API without a browser.")
+FROM_ANOTHER_SITE = N_("This request came from another site and was refused. "
+                       "Use this site's own pages, or call the API without a browser.")
 
 
 def from_another_site():
@@ -37,4 +38,4 @@ def from_another_site():
 def refuse_cross_site_changes():
     """A before-request hook: refuse (403) a state-changing request that came from another site."""
     if request.method in STATE_CHANGING and from_another_site():
-        raise PermissionDenied(FROM_ANOTHER_SITE)
+        raise PermissionDenied(_(FROM_ANOTHER_SITE))

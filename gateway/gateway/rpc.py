@@ -8,6 +8,7 @@ that fails ends the connection, and anything else ends in the timeout - a confir
 round trip before the answer.
 A request body over the message limit is refused before it is published (MessageTooLarge).
 """
+import contextvars
 import json
 import logging
 import queue
@@ -22,6 +23,7 @@ from pika.adapters.select_connection import SelectConnection
 
 from shared.call_headers import DEADLINE_KEY
 from shared.errors import PorticoError, ServiceTimeout, ServiceUnavailable, from_remote
+from shared.i18n import _
 from shared.message_size import refuse_oversize
 
 log = logging.getLogger(__name__)
@@ -43,7 +45,7 @@ def connection_parameters(amqp_uri):
 def request_body(service, args, kwargs):
     """Return the JSON body of a call to ``service``; raise MessageTooLarge when it is over the limit."""
     body = json.dumps({"args": args, "kwargs": kwargs})  # ASCII: as many bytes as characters
-    refuse_oversize(len(body), f"This request to the {service} service")
+    refuse_oversize(len(body), _("This request to the %(service)s service", service=service))
     return body
 
 
@@ -111,10 +113,10 @@ class ReplyChannel:
         while self.reply is None:
             if self.returned:
                 self.awaiting = None
-                raise ServiceUnavailable(f"The {service} service is not available.")
+                raise ServiceUnavailable(_("The %(service)s service is not available.", service=service))
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise ServiceTimeout(f"The {service} service did not answer in time.")
+                raise ServiceTimeout(_("The %(service)s service did not answer in time.", service=service))
             self.connection.process_data_events(time_limit=min(remaining, 1.0))
         self.awaiting = None
         return json.loads(self.reply)
@@ -142,7 +144,7 @@ class RpcClient:
         headers = {f"nameko.{key}": value for key, value in (context or {}).items() if value is not None}
         body = request_body(service, list(args), kwargs)  # refused before a channel is even borrowed
         if not self.slots.acquire(timeout=timeout):
-            raise ServiceTimeout("The gateway is too busy to call the services right now.")
+            raise ServiceTimeout(_("The gateway is too busy to call the services right now."))
         try:
             channel = self._borrow()
             try:
@@ -156,14 +158,14 @@ class RpcClient:
             except Exception as exc:
                 channel.close()
                 log.warning("rpc channel failed: %s", exc)
-                raise ServiceUnavailable("The message broker is not reachable.") from None
+                raise ServiceUnavailable(_("The message broker is not reachable.")) from None
             self.idle.put(channel)
         finally:
             self.slots.release()
         error = answer.get("error")
         if error:
             raise from_remote(error) or RemoteFailure(
-                f"The {service} service failed ({error.get('exc_type')}).")
+                _("The %(service)s service failed (%(error)s).", service=service, error=error.get('exc_type')))
         return answer.get("result")
 
     def call_parallel(self, calls, context=None, timeout=None):
@@ -175,7 +177,9 @@ class RpcClient:
         if not calls:
             return {}
         *others, last = calls.items()
-        futures = {key: self.executor.submit(self._outcome, service, method, args, context, timeout)
+        # Each call runs in a copy of the caller's context: its messages are in the request's language.
+        futures = {key: self.executor.submit(contextvars.copy_context().run, self._outcome, service, method, args,
+                                             context, timeout)
                    for key, (service, method, args) in others}
         key, (service, method, args) = last
         results = {key: self._outcome(service, method, args, context, timeout)}
@@ -198,7 +202,7 @@ class RpcClient:
             return ReplyChannel(self.parameters)
         except Exception as exc:
             log.warning("cannot open an rpc channel: %s", exc)
-            raise ServiceUnavailable("The message broker is not reachable.") from None
+            raise ServiceUnavailable(_("The message broker is not reachable.")) from None
 
     def close(self):
         while True:

@@ -12,6 +12,7 @@ from flask import current_app, g, has_request_context
 
 from gateway.rpc import RemoteFailure
 from shared.errors import NotBatched, NotFound, from_remote
+from shared.i18n import _
 
 SERVICES = ("accounts", "billing", "tickets", "notifications")
 BATCH_KEY = "\0batch:"  # prefixes the key of a service's batch among the parallel calls; no page key starts so
@@ -91,7 +92,8 @@ def unbatch(answers, batches):
         if isinstance(answer, Exception):  # the batch as a whole failed (down, timed out): so did each call
             results.update({key: answer for key in keys})
         elif not isinstance(answer, list) or len(answer) != len(keys):
-            failure = RemoteFailure(f"The {batch_key[len(BATCH_KEY):]} service answered a batch wrongly.")
+            failure = RemoteFailure(_("The %(service)s service answered a batch wrongly.",
+                                      service=batch_key[len(BATCH_KEY):]))
             results.update({key: failure for key in keys})
         else:
             results.update({key: one_answer(batch_key[len(BATCH_KEY):], item) for key, item in zip(keys, answer)})
@@ -103,8 +105,9 @@ def one_answer(service, item):
     error = item.get("error") if isinstance(item, dict) else "malformed answer"
     if error:
         if not isinstance(error, dict):
-            return RemoteFailure(f"The {service} service answered a batch wrongly.")
-        return from_remote(error) or RemoteFailure(f"The {service} service failed ({error.get('exc_type')}).")
+            return RemoteFailure(_("The %(service)s service answered a batch wrongly.", service=service))
+        return from_remote(error) or RemoteFailure(
+            _("The %(service)s service failed (%(error)s).", service=service, error=error.get('exc_type')))
     return item.get("result")
 
 

@@ -8,11 +8,12 @@ from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from shared.errors import invalid
+from shared.i18n import N_, _
 from shared.validation import refuse_nul
 
 MAX_FILES = 5
 REQUEST_LIMIT = MAX_FILES * 10 * 1024 * 1024 + 256 * 1024  # five files at the cap, and the form around them
-TOO_LARGE = "Send at most five files of at most 10 MB each."
+TOO_LARGE = N_("Send at most five files of at most 10 MB each.")
 
 
 def multipart_body(json_schema):
@@ -37,7 +38,7 @@ def read_message(names, numbers=()):
     """Return ``(data, files)``: the message as sent (a form's fields ``names``, those in ``numbers`` as integers)
     and its files as [(filename, bytes)]."""
     if (request.content_length or 0) > REQUEST_LIMIT:
-        raise invalid("attachments", TOO_LARGE)
+        raise invalid("attachments", _(TOO_LARGE))
     request.max_content_length = REQUEST_LIMIT
     try:
         if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
@@ -53,8 +54,8 @@ def read_message(names, numbers=()):
             data, files = request.get_json(silent=True), []
             data = data if isinstance(data, dict) else {}
     except RequestEntityTooLarge:
-        raise invalid("attachments", TOO_LARGE) from None
+        raise invalid("attachments", _(TOO_LARGE)) from None
     if len(files) > MAX_FILES:
-        raise invalid("attachments", f"Send at most {MAX_FILES} files.")
+        raise invalid("attachments", _("Send at most %(count)s files.", count=MAX_FILES))
     refuse_nul(data)
     return data, files

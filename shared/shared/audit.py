@@ -3,11 +3,28 @@
 A fact goes into the service's own outbox in the transaction that made the change (``shared.messaging``): it is
 never lost while notifications is down, and never tells of a change that was rolled back. Notifications keeps
 each fact once, by its event id (``notifications.audit_log``).
+
+A summary is words kept as they were written when the action happened, in English whoever acted (``in_english``):
+the history reads alike for every member of staff, whatever language the client used.
 """
+import functools
+
 from shared.events import ACCOUNTS_AUDIT, BILLING_AUDIT, TICKETS_AUDIT
+from shared.i18n import DEFAULT_LANGUAGE, speaking
 
 CONTRACT_OF = {"accounts": ACCOUNTS_AUDIT, "billing": BILLING_AUDIT, "tickets": TICKETS_AUDIT}
 SUMMARY_MAX = 500
+
+
+def in_english(make_fact):
+    """Make the facts of ``make_fact`` (its summary, and the labels it puts in it) in English."""
+
+    @functools.wraps(make_fact)
+    def made_in_english(*args, **kwargs):
+        with speaking(DEFAULT_LANGUAGE):
+            return make_fact(*args, **kwargs)
+
+    return made_in_english
 
 
 def who(ctx):

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from shared.config import env, var_dir
 from shared.errors import NotFound
+from shared.i18n import _
 
 BLOB_ID = re.compile(r"b_[0-9a-f]{32}")
 
@@ -32,7 +33,7 @@ def new_blob_id():
 def checked(blob_id):
     """Return ``blob_id`` when it is one; anything else names no blob (and no path)."""
     if not isinstance(blob_id, str) or not BLOB_ID.fullmatch(blob_id):
-        raise NotFound("No such file.")
+        raise NotFound(_("No such file."))
     return blob_id
 
 
@@ -58,7 +59,7 @@ class FolderBlobStore:
             meta = json.loads((self.root / f"{blob_id}.json").read_text())
             return Blob(path.read_bytes(), meta["content_type"])
         except FileNotFoundError:
-            raise NotFound("No such file.") from None
+            raise NotFound(_("No such file.")) from None
 
     def delete(self, blob_id):
         for path in (self.root / checked(blob_id), self.root / f"{blob_id}.json"):
@@ -83,7 +84,7 @@ class S3BlobStore:
         try:
             found = self.client.get_object(Bucket=self.bucket, Key=checked(blob_id))
         except self.client.exceptions.NoSuchKey:
-            raise NotFound("No such file.") from None
+            raise NotFound(_("No such file.")) from None
         return Blob(found["Body"].read(), found["ContentType"])
 
     def delete(self, blob_id):

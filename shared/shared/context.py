@@ -14,7 +14,8 @@ from shared.call_headers import (DEADLINE_KEY, ORIGIN_DEVICE_KEY, ORIGIN_IP_KEY,
                                  PASSPORT_KEY, REQUEST_ID_KEY, current_request_id)
 from shared.config import env
 from shared.errors import AnswerTooLarge, CallExpired, PermissionDenied, PorticoError, Unauthenticated
-from shared.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, catalogue_of, current_catalogue, current_language, known_language
+from shared.i18n import (DEFAULT_LANGUAGE, LANGUAGE_KEY, _, catalogue_of, current_catalogue, current_language,
+                         known_language)
 from shared.kept_settings import read_stored_settings
 from shared.message_size import encoded_size, refuse_oversize
 from shared.passport import Claims, PassportVerifier
@@ -47,7 +48,7 @@ class Context:
     def claims(self):
         if self._claims is None:
             if self._verifier is None:
-                raise Unauthenticated("This call carries no valid passport.")
+                raise Unauthenticated(_("This call carries no valid passport."))
             self._claims = self._verifier.verify(self.data.get(PASSPORT_KEY))
         return self._claims
 
@@ -55,7 +56,7 @@ class Context:
     def tenant_id(self):
         tenant_id = self.claims.tenant_id
         if tenant_id is None:
-            raise PermissionDenied("This call needs a business.")
+            raise PermissionDenied(_("This call needs a business."))
         return tenant_id
 
     @property
@@ -82,13 +83,13 @@ class Context:
         """Refuse a call whose caller has stopped waiting: nobody would see its answer."""
         deadline = self.data.get(DEADLINE_KEY)  # epoch milliseconds: AMQP headers carry integers, not floats
         if isinstance(deadline, int) and not isinstance(deadline, bool) and deadline < time.time() * 1000:
-            raise CallExpired("The caller stopped waiting before this call could run; nothing was done.")
+            raise CallExpired(_("The caller stopped waiting before this call could run; nothing was done."))
 
 
 def staff_tenant(ctx):
     """Return the caller's tenant id, refusing anyone but that business's staff."""
     if ctx.claims.actor_kind != "staff":
-        raise PermissionDenied("Only staff can do this.")
+        raise PermissionDenied(_("Only staff can do this."))
     return ctx.tenant_id
 
 
@@ -100,17 +101,18 @@ def client_account(ctx, needs="view"):
     gives at least the ``needs`` right; refuse anyone else."""
     claims = ctx.claims
     if claims.actor_kind != "client" or claims.account_id is None:
-        raise PermissionDenied("Only a signed-in client can do this.")
+        raise PermissionDenied(_("Only a signed-in client can do this."))
     rights = claims.rights.get(claims.account_id)
     if rights not in CLIENT_RIGHTS or CLIENT_RIGHTS.index(rights) < CLIENT_RIGHTS.index(needs):
-        raise PermissionDenied("Your access to this account does not allow this.")
+        raise PermissionDenied(_("Your access to this account does not allow this."))
     return ctx.tenant_id, claims.account_id
 
 
 def require_setting(settings, setting, message):
-    """Return ``settings`` when the business turned ``setting`` on; refuse the call with ``message`` otherwise."""
+    """Return ``settings`` when the business turned ``setting`` on; refuse the call with ``message`` (marked with
+    N_, or already translated) otherwise."""
     if not settings[setting]:
-        raise PermissionDenied(message)
+        raise PermissionDenied(_(message))
     return settings
 
 
@@ -199,7 +201,7 @@ def _tenant(ctx):
 
 def _operator(ctx):
     if ctx.claims.actor_kind != "operator":
-        raise PermissionDenied("Only an operator of this installation can do this.")
+        raise PermissionDenied(_("Only an operator of this installation can do this."))
 
 
 # Anyone may call these (health, sign-in, public portal details): they read no identity from the call.

@@ -3,6 +3,7 @@ import re
 
 from marshmallow import ValidationError, fields, validate
 
+from shared.i18n import N_
 from shared.money import MAX_MINOR_UNITS
 
 STORED_COLOUR = re.compile(r"#[0-9a-f]{6}")
@@ -41,7 +42,8 @@ class StrictBoolean(fields.Boolean):
 
 
 def switch(default, label, help_text):
-    """A setting that is on or off, shown on its settings tab as a checkbox with ``label`` and ``help_text``."""
+    """A setting that is on or off, shown on its settings tab as a checkbox with ``label`` and ``help_text`` (each
+    marked with N_: shared.schema_description translates them)."""
     return StrictBoolean(load_default=default, metadata={"label": label, "help": help_text})
 
 
@@ -53,7 +55,7 @@ def money_field(minimum=0, **options):
 def unique(values):
     """Refuse a list that names a value twice."""
     if len(set(values)) != len(values):
-        raise ValidationError("List each value only once.")
+        raise ValidationError(N_("List each value only once."))
 
 
 # Ids in requests: a row's id, 1 to 18 digits, which every backend's 64-bit integer holds. A larger
@@ -82,15 +84,15 @@ def id_list(maximum, *, distinct=False, **options):
 
 # Text rules the services enforce and the gateway's API documents, kept here so the two cannot drift.
 _CONTROL = r"\x00-\x1f\x7f-\x9f\u2028\u2029"  # control characters and the Unicode line separators
-ONE_LINE_ERROR = "Use one line of plain text, without line breaks or control characters."
+ONE_LINE_ERROR = N_("Use one line of plain text, without line breaks or control characters.")
 ONE_LINE = Pattern(rf"^[^{_CONTROL}]*$", error=ONE_LINE_ERROR)
 # A name or label: one line, not blank, no spaces at either end (\ufeff counts as a space in JSON Schema's \s).
 _EDGE = rf"[^\s\ufeff{_CONTROL}]"
-TRIMMED = Pattern(rf"^{_EDGE}(?:[^{_CONTROL}]*{_EDGE})?$", error="Must not be blank or start or end with spaces.")
+TRIMMED = Pattern(rf"^{_EDGE}(?:[^{_CONTROL}]*{_EDGE})?$", error=N_("Must not be blank or start or end with spaces."))
 # One line with something besides spaces in it.
 NOT_BLANK_LINE = Pattern(rf"^[^{_CONTROL}]*{_EDGE}[^{_CONTROL}]*$", error=ONE_LINE_ERROR)
-PHONE = Pattern(r"^\+?[0-9 ().-]{7,20}$", error="Enter a phone number such as +1 555 010 0199.")
-MOBILE_ERROR = "Enter the mobile number with + and its country code, such as +1 555 010 0199."
+PHONE = Pattern(r"^\+?[0-9 ().-]{7,20}$", error=N_("Enter a phone number such as +1 555 010 0199."))
+MOBILE_ERROR = N_("Enter the mobile number with + and its country code, such as +1 555 010 0199.")
 # A number in international form as people type it: + and 7 to 15 digits (the first not 0), with spaces, dots,
 # hyphens or brackets between; MobileNumber keeps it in E.164 form, the digits after the + only.
 MOBILE = Pattern(r"^\+[ ().-]*[1-9](?:[ ().-]*[0-9]){6,14}[ ().-]*$", error=MOBILE_ERROR)
@@ -113,15 +115,15 @@ class MobileNumber(fields.String):
         for check in self.validators:
             check(text)
         return E164_SEPARATORS.sub("", text)
-SIX_DIGITS = Pattern(r"^[0-9]{6}$", error="Enter the 6-digit code.")
+SIX_DIGITS = Pattern(r"^[0-9]{6}$", error=N_("Enter the 6-digit code."))
 CUSTOM_FIELD_KEY = Pattern(r"^[a-z][a-z0-9_]{0,63}$",
-                           error="Use lowercase letters, digits and underscores, starting with a letter.")
-USERNAME = Pattern(r"^[A-Za-z0-9._-]{3,40}$", error="Use 3 to 40 letters, digits, dots, hyphens or underscores.")
-PAYMENT_TOKEN = Pattern(r"^tok_[A-Za-z0-9_]{6,90}$", error="Not a payment token.")
+                           error=N_("Use lowercase letters, digits and underscores, starting with a letter."))
+USERNAME = Pattern(r"^[A-Za-z0-9._-]{3,40}$", error=N_("Use 3 to 40 letters, digits, dots, hyphens or underscores."))
+PAYMENT_TOKEN = Pattern(r"^tok_[A-Za-z0-9_]{6,90}$", error=N_("Not a payment token."))
 # A new password's length, whoever sets it (a business may ask its clients for more than the least).
 NEW_PASSWORD_LENGTH = validate.Length(min=12, max=128)
-LAST4 = Pattern(r"^[0-9]{4}$", error="Four digits.")
+LAST4 = Pattern(r"^[0-9]{4}$", error=N_("Four digits."))
 # A message someone writes (a chat message): lines and tabs allowed, other control characters not, not blank.
 _CONTROL_BUT_LINES = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029"
 MESSAGE_TEXT = Pattern(rf"^[^{_CONTROL_BUT_LINES}]*{_EDGE}[^{_CONTROL_BUT_LINES}]*$",
-                       error="Write a message in plain text (line breaks are fine).")
+                       error=N_("Write a message in plain text (line breaks are fine)."))

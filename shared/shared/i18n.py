@@ -91,11 +91,16 @@ class Catalogue:
                 merged.merge(translations)
         return merged or NullTranslations()
 
-    def gettext(self, message, **values):
+    def gettext(self, message, /, **values):
         text = self.translations().ugettext(message)
         return text % values if values else text
 
-    def ngettext(self, singular, plural, count, **values):
+    def pgettext(self, context, message, /, **values):
+        """``message`` as meant in ``context`` ("ticket status"), where one English word reads two ways."""
+        text = self.translations().upgettext(context, message)
+        return text % values if values else text
+
+    def ngettext(self, singular, plural, count, /, **values):
         values.setdefault("num", count)
         return self.translations().ungettext(singular, plural, count) % values
 
@@ -122,11 +127,16 @@ shared_catalogue = Catalogue()
 current_catalogue = contextvars.ContextVar("catalogue", default=shared_catalogue)
 
 
-def _(message, **values):
+def _(message, /, **values):
     """``message`` in the current language, with ``values`` put in its ``%(name)s`` placeholders."""
     return current_catalogue.get().gettext(message, **values)
 
 
-def ngettext(singular, plural, count, **values):
+def pgettext(context, message, /, **values):
+    """``message`` as meant in ``context``, in the current language."""
+    return current_catalogue.get().pgettext(context, message, **values)
+
+
+def ngettext(singular, plural, count, /, **values):
     """The form of ``singular``/``plural`` for ``count`` (``%(num)d`` in the message) in the current language."""
     return current_catalogue.get().ngettext(singular, plural, count, **values)

@@ -21,6 +21,7 @@ from sqlalchemy import true, tuple_
 
 from shared.errors import invalid
 from shared.fields import MAX_ID
+from shared.i18n import N_, _
 from shared.message_size import MAX_MESSAGE_BYTES, encoded_size
 
 CURSOR_LENGTH = 120  # a key of two values and the digest take about 50 characters
@@ -28,7 +29,7 @@ DIGEST_BYTES = 8
 # A page stays within three quarters of a message whatever its rows hold.
 PAGE_BUDGET = MAX_MESSAGE_BYTES * 3 // 4 - 2_048
 DATE, TIME, ID = "date", "time", "id"
-NOT_A_CURSOR = "This is not a cursor of this list: start again from the first page."
+NOT_A_CURSOR = N_("This is not a cursor of this list: start again from the first page.")
 
 
 def cursor_field():
@@ -65,7 +66,7 @@ def decode(cursor, kinds, scope):
             raise ValueError("not a key of this list")
         return tuple(_value(value, kind) for value, kind in zip(plain, kinds))
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise invalid("cursor", NOT_A_CURSOR) from None
+        raise invalid("cursor", _(NOT_A_CURSOR)) from None
 
 
 def _value(value, kind):

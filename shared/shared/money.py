@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from babel.numbers import format_currency, get_currency_precision, get_decimal_symbol, get_group_symbol
 
+from shared.i18n import _
+
 # Ten billion in major units: beyond any invoice, and within JSON's exact integer range.
 MAX_MINOR_UNITS = 10 ** 12
 DEFAULT_CURRENCY = "USD"
@@ -38,18 +40,19 @@ def parse_money(text, currency=DEFAULT_CURRENCY, locale=DEFAULT_LOCALE):
     example = format_money(1250 * 10 ** max(digits - 2, 0), currency, locale, for_input=True)
     cleaned = _without_symbol(str(text).strip(), currency)
     if cleaned.startswith("-"):
-        raise ValueError("Enter an amount of zero or more.")
+        raise ValueError(_("Enter an amount of zero or more."))
     found = _amount_pattern(locale).fullmatch(cleaned) if len(cleaned) <= LONGEST_AMOUNT_TEXT else None
     if found is None or not (found["whole"] or found["part"]):
-        raise ValueError(f"Enter an amount, such as {example}.")
+        raise ValueError(_("Enter an amount, such as %(example)s.", example=example))
     part = found["part"] or ""
     if len(part) > digits:
-        raise ValueError(f"Use at most {digits} decimal places, such as {example}." if digits
-                         else f"Enter a whole amount, such as {example}.")
+        raise ValueError(_("Use at most %(digits)s decimal places, such as %(example)s.", digits=digits,
+                           example=example) if digits
+                         else _("Enter a whole amount, such as %(example)s.", example=example))
     whole = int(found["whole"].replace(get_group_symbol(locale), "") or 0)
     minor_units = whole * 10 ** digits + int(part.ljust(digits, "0") or 0)
     if minor_units > MAX_MINOR_UNITS:
-        raise ValueError(f"Enter at most {format_money(MAX_MINOR_UNITS, currency, locale)}.")
+        raise ValueError(_("Enter at most %(amount)s.", amount=format_money(MAX_MINOR_UNITS, currency, locale)))
     return minor_units
 
 

@@ -20,6 +20,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from shared.errors import Unauthenticated
+from shared.i18n import _
 
 ALGORITHM = "EdDSA"
 ISSUER = "portico-accounts"
@@ -100,10 +101,10 @@ class PassportVerifier:
     def verify(self, token):
         """Return the Claims of ``token``; raise Unauthenticated when it is missing, forged or expired."""
         if not isinstance(token, str) or not token or len(token) > 4096:
-            raise Unauthenticated("This call carries no valid passport.")
+            raise Unauthenticated(_("This call carries no valid passport."))
         claims = self._verified(token)
         if claims.expires_at <= time.time():
-            raise Unauthenticated("This call's passport has expired.")
+            raise Unauthenticated(_("This call's passport has expired."))
         return claims
 
     def _verify(self, token):
@@ -115,9 +116,9 @@ class PassportVerifier:
                                  options={"require": ["exp", "iat", "iss"]})
             return _claims(payload)
         except jwt.ExpiredSignatureError:
-            raise Unauthenticated("This call's passport has expired.") from None
+            raise Unauthenticated(_("This call's passport has expired.")) from None
         except (jwt.InvalidTokenError, ValueError, TypeError, KeyError):
-            raise Unauthenticated("This call carries no valid passport.") from None
+            raise Unauthenticated(_("This call carries no valid passport.")) from None
 
 
 def _claims(payload):

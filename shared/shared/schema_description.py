@@ -3,6 +3,7 @@ from apispec.ext.marshmallow.openapi import OpenAPIConverter
 from marshmallow import fields
 
 from shared.fields import unique
+from shared.i18n import _
 
 
 def distinct_items(converter, field, **kwargs):
@@ -29,15 +30,17 @@ _converter.add_attribute_function(text_without_nul)
 
 
 def describe(schema_class):
-    """Return JSON Schema for ``schema_class``; each field's label and help become title/description."""
+    """Return JSON Schema for ``schema_class``; each field's label and help (marked with N_) become title/description,
+    in the current language."""
     schema = schema_class()
     description = _converter.schema2jsonschema(schema)
     for name, field in schema.fields.items():
         prop = description["properties"].get(field.data_key or name)
         if prop is None:
             continue
-        if "label" in field.metadata:
-            prop["title"] = field.metadata["label"]
-        if "help" in field.metadata:
-            prop["description"] = field.metadata["help"]
+        label, help_text = field.metadata.get("label"), field.metadata.get("help")
+        if label is not None:
+            prop["title"] = _(label)
+        if help_text is not None:
+            prop["description"] = _(help_text)
     return description

@@ -9,6 +9,7 @@ from sqlalchemy import Text, bindparam, cast, insert, select, update
 
 from shared.errors import InvalidInput, NotFound
 from shared.clock import utcnow
+from shared.i18n import _
 from shared.kept_settings import SESSION_KEY, STORED_ONLY, forget_on_commit
 from shared.validation import validation_error
 
@@ -17,7 +18,7 @@ def _schema(tabs, tab):
     try:
         return tabs[tab]
     except KeyError:
-        raise NotFound(f"There is no settings tab named {tab!r}.") from None
+        raise NotFound(_("There is no settings tab named %(tab)s.", tab=repr(tab))) from None
 
 
 @functools.cache
@@ -92,13 +93,13 @@ def update_settings(session, table, tenant_id, tabs, tab, changes):
     """Validate ``changes`` (a partial tab), merge and store them; return the whole tab."""
     schema = _schema(tabs, tab)
     if not isinstance(changes, dict):
-        raise InvalidInput("Settings must be an object.", {"_schema": ["Expected an object."]})
+        raise InvalidInput(_("Settings must be an object."), {"_schema": [_("Expected an object.")]})
     current = _read(session, table, tenant_id, {tab: schema})[tab]  # as stored now, never as kept
     try:
         loaded = schema(partial=True, unknown=RAISE).load(changes)
         merged = schema(unknown=RAISE).load(schema().dump({**current, **loaded}))
     except ValidationError as error:
-        raise validation_error(error, "Some settings are not valid.") from None
+        raise validation_error(error, _("Some settings are not valid.")) from None
     values = schema().dump(merged)
     exists = session.execute(select(table.c.tenant_id).where(
         table.c.tenant_id == tenant_id, table.c.tab == tab)).first()

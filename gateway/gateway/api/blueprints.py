@@ -16,6 +16,7 @@ from gateway.errors import status_for
 from gateway.portal_auth import authenticate_client
 from shared.errors import InvalidInput
 from shared.fields import MAX_ID
+from shared.i18n import _
 from shared.validation import refuse_nul, validation_error
 
 
@@ -30,8 +31,8 @@ class RequestParser(FlaskParser):
         """Return the request's JSON body, which must be an object without NUL characters in its text."""
         body = req.get_json(silent=True)
         if not isinstance(body, dict):
-            raise InvalidInput("The request body must be a JSON object.",
-                               {"_schema": ["Send a JSON object with Content-Type: application/json."]})
+            raise InvalidInput(_("The request body must be a JSON object."),
+                               {"_schema": [_("Send a JSON object with Content-Type: application/json.")]})
         refuse_nul(body)
         return body
 
@@ -48,7 +49,8 @@ class RequestParser(FlaskParser):
         return self.load_json(req, schema) if req.get_data(cache=True) else core.missing
 
     def handle_error(self, error, req, schema, *, error_status_code, error_headers):
-        # webargs files the messages under the location they came from; the error body names fields alone.
+        # webargs files the messages under the location they came from; the error body names fields alone. Its
+        # messages are marshmallow's, in English: gateway/errors.py gives them in the request's language.
         [messages] = error.messages.values()
         raise validation_error(ValidationError(messages))
 

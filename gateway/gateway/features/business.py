@@ -5,6 +5,7 @@ from gateway import cached
 from gateway.files import LOGO_TYPES
 from gateway.services import blobs, first_error, rpc
 from shared.errors import NotFound
+from shared.i18n import _
 
 
 PORTAL_CONFIG_CALL = ("accounts", "get_portal_config", ())
@@ -38,7 +39,7 @@ def logo():
     """Return the logo's ``{"blob_id", "content_type"}``; raise NotFound when there is none."""
     found = rpc().call("accounts", "get_logo")
     if found.get("content_type") not in LOGO_TYPES:
-        raise NotFound("This business has no logo.")
+        raise NotFound(_("This business has no logo."))
     return found
 
 

@@ -1,5 +1,6 @@
 """The custom fields the business keeps for every client."""
 from gateway.services import rpc, with_id
+from shared.i18n import _
 
 
 def list_custom_fields():
@@ -8,7 +9,7 @@ def list_custom_fields():
 
 def find_custom_field(field_id):
     """Return the business's custom field ``field_id``; another id is simply not found."""
-    return with_id(list_custom_fields(), field_id, "No such custom field.")
+    return with_id(list_custom_fields(), field_id, _("No such custom field."))
 
 
 def create_custom_field(definition):

@@ -15,11 +15,12 @@ from gateway.features.clients import find_client
 from gateway.services import blobs, rpc
 from shared.errors import invalid
 from shared.fields import TRIMMED, Pattern
+from shared.i18n import N_, _
 from shared.validation import load_or_raise
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # tickets' own cap (tickets/document_files.py)
 REQUEST_LIMIT = MAX_FILE_BYTES + 64 * 1024  # room for the form's other fields and the multipart framing
-TOO_LARGE = "The file must be at most 10 MB."
+TOO_LARGE = N_("The file must be at most 10 MB.")
 DONE_VALUES = {"true": True, "on": True, "1": True, "false": False, "": False}
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # Empty (no folder) or text without spaces around it.
@@ -48,15 +49,15 @@ def uploaded_document(allow_done=False, from_page=False):
     one as not sent (the API refuses an empty title, as its document says).
     """
     if (request.content_length or 0) > REQUEST_LIMIT:
-        raise invalid("file", TOO_LARGE)
+        raise invalid("file", _(TOO_LARGE))
     request.max_content_length = REQUEST_LIMIT
     if request.mimetype != "multipart/form-data":
-        raise invalid("file", "Send the file as the multipart/form-data field \"file\", with a \"title\".")
+        raise invalid("file", _("Send the file as the multipart/form-data field \"file\", with a \"title\"."))
     try:
         upload = request.files.get("file")
         form = {name: request.form[name] for name in request.form if name != "csrf_token"}  # the pages' token
     except RequestEntityTooLarge:
-        raise invalid("file", TOO_LARGE) from None
+        raise invalid("file", _(TOO_LARGE)) from None
     if not allow_done:
         form.pop("done", None)  # only a client says they are done
     if from_page:
@@ -64,12 +65,12 @@ def uploaded_document(allow_done=False, from_page=False):
     form.setdefault("title", default_title(upload))
     values = load_or_raise(DocumentFormSchema, form)
     if upload is None or not upload.filename:
-        raise invalid("file", "Choose a file to upload.")
+        raise invalid("file", _("Choose a file to upload."))
     data = upload.read(REQUEST_LIMIT + 1)
     if len(data) > MAX_FILE_BYTES:
-        raise invalid("file", TOO_LARGE)
+        raise invalid("file", _(TOO_LARGE))
     if not data:
-        raise invalid("file", "The file is empty.")
+        raise invalid("file", _("The file is empty."))
     document = {"title": values["title"], "folder": values["folder"] or None,
                 "filename": CONTROL.sub("", upload.filename)[-255:] or None, "done": DONE_VALUES[values["done"]]}
     return document, data
@@ -78,7 +79,7 @@ def uploaded_document(allow_done=False, from_page=False):
 def default_title(upload):
     """The file's name without its extension, when no title was sent."""
     name = CONTROL.sub("", (upload.filename or "") if upload is not None else "")
-    return (name.rsplit(".", 1)[0] if "." in name else name).strip()[:200].strip() or "Document"
+    return (name.rsplit(".", 1)[0] if "." in name else name).strip()[:200].strip() or _("Document")
 
 
 def hand_over(method, first, document, data):

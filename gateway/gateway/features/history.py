@@ -7,46 +7,84 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from gateway.services import rpc
+from shared.i18n import N_, _
 
 PAGE = 50
 CSV_PAGE = 500  # as notifications allows
 ACTOR_KINDS = ("client", "staff", "system")
 # The actions a history filter offers (an entry of another action is shown all the same).
 ACTIONS = {
-    "signed_in": "Signed in", "sign_in_failed": "Failed sign-in", "portal_account_activated": "Portal account activated",
-    "account_details_updated": "Account details changed", "password_changed": "Password changed",
-    "email_changed": "Sign-in email changed", "payment_made": "Payment made", "payment_failed": "Payment failed",
-    "prepayment_made": "Prepayment made", "card_added": "Card added", "card_updated": "Card updated",
-    "card_removed": "Card removed", "bank_account_added": "Bank account added",
-    "bank_account_updated": "Bank account updated", "bank_account_removed": "Bank account removed",
-    "autopay_enrolled": "Autopay turned on", "autopay_cancelled": "Autopay turned off",
-    "estimate_decided": "Estimate approved or declined", "service_requested": "Service requested",
-    "reschedule_requested": "Reschedule requested", "cancel_requested": "Cancellation requested",
-    "ticket_opened": "Ticket opened", "ticket_replied": "Ticket reply", "chat_thread_started": "Chat started",
-    "chat_message_sent": "Chat message", "document_uploaded": "Document uploaded", "upload_done": "Done uploading",
-    "account_created": "Account created (staff)", "account_edited_by_staff": "Account edited (staff)",
-    "portal_user_invited": "Invited to the portal (staff)", "password_reset_sent": "Reset link sent (staff)",
-    "portal_user_linked": "Portal access changed (staff)", "invoice_created": "Invoice created (staff)",
-    "invoice_voided": "Invoice voided (staff)", "estimate_sent": "Estimate sent (staff)",
-    "request_decided": "Request answered (staff)", "job_created": "Job created (staff)",
-    "job_paused": "Job paused (staff)", "job_resumed": "Job resumed (staff)", "job_cancelled": "Job cancelled (staff)",
-    "staff_ticket_opened": "Ticket opened (staff)", "staff_ticket_replied": "Ticket reply (staff)",
-    "staff_chat_thread_started": "Chat started (staff)", "staff_chat_message_sent": "Chat message (staff)",
-    "document_shared": "Document shared (staff)", "document_deleted": "Document deleted (staff)",
-    "autopay_locked": "Autopay locked on (staff)", "autopay_unlocked": "Autopay unlocked (staff)",
-    "credit_applied": "Credit applied (staff)", "invoice_emailed": "Invoice emailed (staff)",
-    "job_scheduled": "Job scheduled (staff)", "job_status_set": "Job status for the client set (staff)",
-    "visit_completed": "Visit completed (staff)", "visit_skipped": "Visit skipped (staff)",
-    "visit_cancelled": "Visit cancelled (staff)", "visit_moved": "Visit moved (staff)",
-    "visit_notes_written": "Visit notes written (staff)", "ticket_assigned": "Ticket assigned (staff)",
-    "ticket_status_set": "Ticket status changed (staff)",
+    "signed_in": N_("Signed in"),
+    "sign_in_failed": N_("Failed sign-in"),
+    "portal_account_activated": N_("Portal account activated"),
+    "account_details_updated": N_("Account details changed"),
+    "password_changed": N_("Password changed"),
+    "email_changed": N_("Sign-in email changed"),
+    "payment_made": N_("Payment made"),
+    "payment_failed": N_("Payment failed"),
+    "prepayment_made": N_("Prepayment made"),
+    "card_added": N_("Card added"),
+    "card_updated": N_("Card updated"),
+    "card_removed": N_("Card removed"),
+    "bank_account_added": N_("Bank account added"),
+    "bank_account_updated": N_("Bank account updated"),
+    "bank_account_removed": N_("Bank account removed"),
+    "autopay_enrolled": N_("Autopay turned on"),
+    "autopay_cancelled": N_("Autopay turned off"),
+    "estimate_decided": N_("Estimate approved or declined"),
+    "service_requested": N_("Service requested"),
+    "reschedule_requested": N_("Reschedule requested"),
+    "cancel_requested": N_("Cancellation requested"),
+    "ticket_opened": N_("Ticket opened"),
+    "ticket_replied": N_("Ticket reply"),
+    "chat_thread_started": N_("Chat started"),
+    "chat_message_sent": N_("Chat message"),
+    "document_uploaded": N_("Document uploaded"),
+    "upload_done": N_("Done uploading"),
+    "account_created": N_("Account created (staff)"),
+    "account_edited_by_staff": N_("Account edited (staff)"),
+    "portal_user_invited": N_("Invited to the portal (staff)"),
+    "password_reset_sent": N_("Reset link sent (staff)"),
+    "portal_user_linked": N_("Portal access changed (staff)"),
+    "invoice_created": N_("Invoice created (staff)"),
+    "invoice_voided": N_("Invoice voided (staff)"),
+    "estimate_sent": N_("Estimate sent (staff)"),
+    "request_decided": N_("Request answered (staff)"),
+    "job_created": N_("Job created (staff)"),
+    "job_paused": N_("Job paused (staff)"),
+    "job_resumed": N_("Job resumed (staff)"),
+    "job_cancelled": N_("Job cancelled (staff)"),
+    "staff_ticket_opened": N_("Ticket opened (staff)"),
+    "staff_ticket_replied": N_("Ticket reply (staff)"),
+    "staff_chat_thread_started": N_("Chat started (staff)"),
+    "staff_chat_message_sent": N_("Chat message (staff)"),
+    "document_shared": N_("Document shared (staff)"),
+    "document_deleted": N_("Document deleted (staff)"),
+    "autopay_locked": N_("Autopay locked on (staff)"),
+    "autopay_unlocked": N_("Autopay unlocked (staff)"),
+    "credit_applied": N_("Credit applied (staff)"),
+    "invoice_emailed": N_("Invoice emailed (staff)"),
+    "job_scheduled": N_("Job scheduled (staff)"),
+    "job_status_set": N_("Job status for the client set (staff)"),
+    "visit_completed": N_("Visit completed (staff)"),
+    "visit_skipped": N_("Visit skipped (staff)"),
+    "visit_cancelled": N_("Visit cancelled (staff)"),
+    "visit_moved": N_("Visit moved (staff)"),
+    "visit_notes_written": N_("Visit notes written (staff)"),
+    "ticket_assigned": N_("Ticket assigned (staff)"),
+    "ticket_status_set": N_("Ticket status changed (staff)"),
 }
 CSV_COLUMNS = ("id", "occurred_at", "action", "summary", "actor_kind", "actor", "ip", "device", "changes", "link")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def action_label(action):
-    return ACTIONS.get(action) or action.replace("_", " ").capitalize()
+    return _(ACTIONS[action]) if action in ACTIONS else action.replace("_", " ").capitalize()
+
+
+def action_labels():
+    """Each action a filter offers with its label, in the page's language."""
+    return {action: _(label) for action, label in ACTIONS.items()}
 
 
 def _context(client_id):
@@ -69,14 +107,15 @@ def who(actor, client, staff):
     """"Ann Lee (staff)", "ann@client.example (client)", "System"."""
     kind, actor_id = actor.get("kind"), actor.get("id")
     if kind == "staff":
-        return f"{staff.get(actor_id) or f'Staff member {actor_id}'} (staff)"
+        return _("%(name)s (staff)", name=staff.get(actor_id) or _("Staff member %(id)s", id=actor_id))
     if kind == "client":
         portal_user = client.get("portal_user") or {}
         if actor_id is None:
-            return "The client (client)"  # by email, say, where no portal user is known
-        name = portal_user.get("email") if portal_user.get("id") == actor_id else f"Portal user {actor_id}"
-        return f"{name} (client)"
-    return "System"
+            return _("The client (client)")  # by email, say, where no portal user is known
+        name = (portal_user.get("email") if portal_user.get("id") == actor_id
+                else _("Portal user %(id)s", id=actor_id))
+        return _("%(name)s (client)", name=name)
+    return _("System")
 
 
 def shaped(entry, client, staff, zone):

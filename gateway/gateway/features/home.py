@@ -20,6 +20,7 @@ from gateway.features import business, tab_bar
 from gateway.features.feed import HOME_ITEMS as HOME_FEED_ITEMS
 from gateway.services import rpc
 from shared.errors import PermissionDenied
+from shared.i18n import N_, _
 
 log = logging.getLogger(__name__)
 PAYING_RIGHTS = ("pay", "manage")
@@ -31,7 +32,7 @@ PANEL_TIMEOUT_SECONDS = 3.0  # a panel whose service has not answered by then sh
 @dataclass(frozen=True)
 class Panel:
     key: str  # the template's variable holding the panel's data
-    heading: str
+    heading: str  # marked with N_, as the notice: shown in the page's language
     unavailable: str  # the notice shown in its place when its service cannot answer
     calls: dict  # {result key: (service, method, args)}, asked with every other panel's at once
     build: Callable  # {result key: answer} -> the template's value, None when the panel is not shown
@@ -50,20 +51,20 @@ def _announcements(answer):
 
 
 PANELS = (
-    Panel("billing_summary", "Billing", "Billing is unavailable right now.",
+    Panel("billing_summary", N_("Billing"), N_("Billing is unavailable right now."),
           {"summary": ("billing", "my_summary", ())}, lambda answers: answers["summary"]),
-    Panel("services_panel", "Services", "Services are unavailable right now.",
+    Panel("services_panel", N_("Services"), N_("Services are unavailable right now."),
           {"next_visit": ("billing", "my_next_visit", ())}, _next_visit),
-    Panel("open_tickets", "Open tickets", "Tickets are unavailable right now.",
+    Panel("open_tickets", N_("Open tickets"), N_("Tickets are unavailable right now."),
           {"open_tickets": ("tickets", "my_tickets", ("open", {"limit": HOME_TICKETS}))},
           lambda answers: answers["open_tickets"]["items"]),
-    Panel("documents_panel", "Documents", "Documents are unavailable right now.",
+    Panel("documents_panel", N_("Documents"), N_("Documents are unavailable right now."),
           {"documents": ("tickets", "my_documents", ({"limit": HOME_DOCUMENTS},))},
           lambda answers: answers["documents"]),
-    Panel("announcements_panel", "Announcements", "Announcements are unavailable right now.",
+    Panel("announcements_panel", N_("Announcements"), N_("Announcements are unavailable right now."),
           {"announcements": ("notifications", "my_announcements", ())},
           lambda answers: _announcements(answers["announcements"])),
-    Panel("whats_new", "What's new", "Your notifications are unavailable right now.",
+    Panel("whats_new", N_("What's new"), N_("Your notifications are unavailable right now."),
           {"whats_new": ("notifications", "my_feed", (HOME_FEED_ITEMS,))}, lambda answers: answers["whats_new"]),
 )
 
@@ -90,7 +91,7 @@ def compose(panels, results):
         down = [error for error in errors if not isinstance(error, PermissionDenied)]
         if down:
             log.warning("home page without the %s panel: %s", panel.key, down[0])
-            unavailable[panel.key] = (panel.heading, panel.unavailable)
+            unavailable[panel.key] = (_(panel.heading), _(panel.unavailable))
         context[panel.key] = None if errors else panel.build(answers)
     return context, unavailable
 

@@ -6,6 +6,7 @@ new client finds in Documents at their first sign-in.
 from gateway.features.documents import hand_over, uploaded_document
 from gateway.services import rpc
 from shared.errors import invalid
+from shared.i18n import _
 
 
 def invitation_template():
@@ -31,7 +32,7 @@ def uploaded_invitation_document(from_page=False):
     """Return ``(document, bytes)`` of the upload of a welcome document: a file and its title, no folder."""
     document, data = uploaded_document(from_page=from_page)
     if document.pop("folder"):
-        raise invalid("folder", "The invitation's document goes in no folder.")
+        raise invalid("folder", _("The invitation's document goes in no folder."))
     document.pop("done")
     return document, data
 

@@ -1,5 +1,6 @@
 """Cards and bank accounts a client keeps on file, as tokens from the payment processor's hosted forms."""
 from gateway.services import rpc, with_id
+from shared.i18n import _
 
 
 def billing(method, *args):
@@ -12,7 +13,7 @@ def my_methods():
 
 def method_on_file(method_id):
     """Return the client's method ``method_id``; another id is simply not found."""
-    return with_id(my_methods(), method_id, "No such payment method.")
+    return with_id(my_methods(), method_id, _("No such payment method."))
 
 
 def add_method(new_method):

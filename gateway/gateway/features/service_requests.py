@@ -8,6 +8,7 @@ from flask import g
 
 from gateway.services import rpc
 from shared.errors import Conflict, PermissionDenied
+from shared.i18n import _
 
 
 def billing(method, *args):
@@ -28,13 +29,14 @@ def as_sent(values):
 def reach_us(business=None):
     """How to reach the business instead: "Call us on … or email …." (None when it gave neither)."""
     business = business or g.get("business") or g.get("portal_tenant") or {}
-    ways = [f"call us on {business['contact_phone']}" if business.get("contact_phone") else None,
-            f"email {business['contact_email']}" if business.get("contact_email") else None]
-    ways = [way for way in ways if way]
-    if not ways:
-        return None
-    text = " or ".join(ways)
-    return f"To ask anyway, {text}."
+    phone, email = business.get("contact_phone"), business.get("contact_email")
+    if phone and email:
+        return _("To ask anyway, call us on %(phone)s or email %(email)s.", phone=phone, email=email)
+    if phone:
+        return _("To ask anyway, call us on %(phone)s.", phone=phone)
+    if email:
+        return _("To ask anyway, email %(email)s.", email=email)
+    return None
 
 
 def _with_contact(call, with_contact=True):

@@ -8,6 +8,7 @@ from flask import g, url_for
 
 from gateway.features import tab_bar
 from gateway.services import rpc
+from shared.i18n import _
 
 PRODUCT_ID = "-//Portico//Client portal visits//EN"
 
@@ -87,7 +88,7 @@ def calendar_file(token):
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"{feed['business_name']} visits".strip())
+    calendar.add("x-wr-calname", _("%(business)s visits", business=feed['business_name']).strip())
     calendar.add("x-wr-timezone", feed["time_zone"])
     for event in feed["events"]:
         calendar.add_component(calendar_event(event, feed["business_name"], zone))

@@ -1,6 +1,7 @@
 """The settings tabs: each owned by one service, read and changed through it."""
 from gateway.services import SERVICES, first_error, rpc
 from shared.errors import NotFound
+from shared.i18n import N_, _
 
 # Which service owns each settings tab.
 SETTINGS_TABS = {
@@ -10,6 +11,9 @@ SETTINGS_TABS = {
     "tickets": "tickets",
     "alerts": "notifications",
 }
+# What each tab is called on the settings page.
+TAB_NAMES = {"general": N_("General"), "billing": N_("Billing"), "services": N_("Services"),
+             "tickets": N_("Tickets"), "alerts": N_("Alerts")}
 # Alerts map each client action to the staff to alert; tickets name one assignee.
 TABS_NAMING_STAFF = {"alerts", "tickets"}
 
@@ -19,7 +23,7 @@ def owner_of(tab):
     try:
         return SETTINGS_TABS[tab]
     except KeyError:
-        raise NotFound(f"There is no settings tab named {tab!r}.") from None
+        raise NotFound(_("There is no settings tab named %(tab)s.", tab=repr(tab))) from None
 
 
 def every_tab():
@@ -67,7 +71,7 @@ def form_data(tab):
     first_error(results)
     description = results["descriptions"].get(tab)
     if description is None:
-        raise NotFound(f"There is no settings tab named {tab!r}.")
+        raise NotFound(_("There is no settings tab named %(tab)s.", tab=repr(tab)))
     # Without the staff list, staff ids can still be typed as numbers; without notifications, no address shows.
     return (description, results["values"], None if isinstance(staff, Exception) else staff,
             None if isinstance(support, Exception) or support is None else support["address"])

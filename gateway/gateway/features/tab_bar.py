@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from flask import g, request
 
 from gateway.services import ask_along, drop_along, rpc
+from shared.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -102,14 +103,14 @@ def shown():
 def portal_tabs(current=None):
     """The tabs to show, in order; the page being shown (``current``) always is."""
     visible = shown()
-    tabs = [Tab("home", "Home", "portal.home.home"),
-            Tab("billing", "Billing", "portal.billing.billing_tab"),
-            Tab("services", "Services", "portal.services.services_tab_page"),
-            Tab("tickets", "Tickets", "portal.tickets.tickets_tab"),
-            Tab("chat", "Messages", "portal.chat.thread_list", unread_chat(), "unread"),
-            Tab("documents", "Documents", "portal.documents.documents_tab_page"),
-            Tab("estimates", "Estimates", "portal.estimates.estimate_list",
-                billing_tab_bar()["estimates_awaiting"], "awaiting your answer"),
-            Tab("notifications", "Notifications", "portal.feed.notification_list", unread_feed(), "unread"),
-            Tab("account", "Account", "portal.account.account")]
+    tabs = [Tab("home", _("Home"), "portal.home.home"),
+            Tab("billing", _("Billing"), "portal.billing.billing_tab"),
+            Tab("services", _("Services"), "portal.services.services_tab_page"),
+            Tab("tickets", _("Tickets"), "portal.tickets.tickets_tab"),
+            Tab("chat", _("Messages"), "portal.chat.thread_list", unread_chat(), _("unread")),
+            Tab("documents", _("Documents"), "portal.documents.documents_tab_page"),
+            Tab("estimates", _("Estimates"), "portal.estimates.estimate_list",
+                billing_tab_bar()["estimates_awaiting"], _("awaiting your answer")),
+            Tab("notifications", _("Notifications"), "portal.feed.notification_list", unread_feed(), _("unread")),
+            Tab("account", _("Account"), "portal.account.account")]
     return [tab for tab in tabs if visible[tab.key] or tab.key == current]

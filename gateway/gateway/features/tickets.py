@@ -7,6 +7,7 @@ keeps a clean copy of its own and the gateway deletes the upload once tickets an
 from gateway.features.clients import client_names, find_client
 from gateway.services import blobs, rpc
 from shared.errors import NotFound
+from shared.i18n import _
 
 MAX_FILES = 5
 
@@ -138,7 +139,7 @@ def move_category(category_id, direction):
     rows = categories()
     index = next((at for at, row in enumerate(rows) if row["id"] == category_id), None)
     if index is None:
-        raise NotFound("No such category.")
+        raise NotFound(_("No such category."))
     other = index - 1 if direction == "up" else index + 1
     if 0 <= other < len(rows):
         rows[index], rows[other] = rows[other], rows[index]

@@ -2,6 +2,7 @@
 from marshmallow import Schema, ValidationError, fields, validate
 
 from shared.fields import integer_field
+from shared.i18n import N_, _
 from shared.schema_description import NO_NUL
 
 
@@ -37,9 +38,19 @@ def json_scalar_or_null(value):
     if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
         return
     if not isinstance(value, str):
-        raise ValidationError("Send text, a number or null.")
+        raise ValidationError(_("Send text, a number or null."))
     if len(value) > 1000:
-        raise ValidationError("Use at most 1000 characters.")
+        raise ValidationError(_("Use at most %(max)s characters.", max=1000))
+
+
+class AtMost(validate.Length):
+    """``Length(max=maximum)`` saying "Use at most N characters." in the caller's language."""
+
+    def __init__(self, maximum):
+        super().__init__(max=maximum)
+
+    def _format_error(self, value, message):
+        return _("Use at most %(max)s characters.", max=self.max)
 
 
 class BusinessSchema(Schema):
@@ -53,6 +64,9 @@ class BusinessSchema(Schema):
         "description": "The colour of the portal's buttons and links (#rrggbb); white text on it reads at 4.5:1 or "
                        "more. Null: the portal's own."})
     welcome_message = fields.String(allow_none=True, metadata={"description": "Shown on the portal's sign-in page."})
+    default_language = fields.String(metadata={
+        "description": "The language (`en` or `es`) of the portal and of messages for a client who has not chosen "
+                       "one and whose browser asks for none of them."})
 
 
 class CustomFieldValueSchema(Schema):
@@ -66,7 +80,7 @@ class CustomFieldValueSchema(Schema):
 # --- paging: the lists of tickets, chat threads and messages, documents -------------------------------
 
 CURSOR_LENGTH = 120  # as tickets allows (tickets/paging.py)
-CURSOR_TEXT = validate.Regexp(r"^[A-Za-z0-9_-]+$", error="Send back the `next` of the page before.")
+CURSOR_TEXT = validate.Regexp(r"^[A-Za-z0-9_-]+$", error=N_("Send back the `next` of the page before."))
 NEXT = {"description": "The cursor of the following (older) page: send it back as `cursor`; null on the last page."}
 
 

@@ -2,8 +2,9 @@
 as shown, and the client's decision. Billing checks the same again (and that a date is not already past)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from gateway.schemas.common import NEXT, cursor_field, limit_field
+from gateway.schemas.common import NEXT, AtMost, cursor_field, limit_field
 from shared.fields import NOT_BLANK_LINE, id_field, integer_field, money_field
+from shared.i18n import _, locale_of
 from shared.money import MAX_MINOR_UNITS, format_money
 
 STATUSES = ("draft", "sent", "approved", "declined", "expired")
@@ -20,7 +21,8 @@ class EstimateLineInputSchema(Schema):
 
 def total_fits(data):
     if sum(line["quantity"] * line["unit_price"] for line in data.get("lines") or []) > MAX_MINOR_UNITS:
-        raise ValidationError(f"The estimate total cannot be above {format_money(MAX_MINOR_UNITS)}.", "lines")
+        raise ValidationError(_("The estimate total cannot be above %(amount)s.",
+                                amount=format_money(MAX_MINOR_UNITS, locale=locale_of())), "lines")
 
 
 class EstimateChangesSchema(Schema):
@@ -111,5 +113,5 @@ class PortalEstimateListSchema(Schema):
 class EstimateDecisionSchema(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(["approved", "declined"]))
     note = fields.String(allow_none=True, load_default=None,
-                         validate=validate.Length(max=NOTE_MAX, error=f"Use at most {NOTE_MAX} characters."),
+                         validate=AtMost(NOTE_MAX),
                          metadata={"description": f"Optional, at most {NOTE_MAX} characters."})

@@ -73,7 +73,7 @@
       show(result, request, response, text);
       keepToken(text);
     } catch (error) {
-      result.textContent = "The request could not be sent: " + error.message;
+      result.textContent = portico.say("not_sent", { error: error.message });
     }
   });
 })();

@@ -25,7 +25,7 @@
     who.textContent = message.own ? list.dataset.ownLabel : list.dataset.otherLabel;
     const time = document.createElement("time");
     time.dateTime = message.created_at;
-    time.textContent = new Date(message.created_at).toLocaleString();
+    time.textContent = new Date(message.created_at).toLocaleString(portico.locale);
     meta.append(who, " ", time);
     const body = document.createElement("p");
     body.className = "chat-body";
@@ -34,7 +34,7 @@
     list.append(item);
     lastId = message.id;
     if (announce && !message.own) {
-      announce.textContent = `New message from ${list.dataset.otherLabel}`;
+      announce.textContent = portico.say("new_message_from", { name: list.dataset.otherLabel });
     }
   }
 

@@ -7,7 +7,7 @@
   const PARTS = ["token", "brand", "last4", "exp_month", "exp_year"];
   const BRANDS = { visa: "Visa", mastercard: "Mastercard", amex: "American Express", discover: "Discover",
                    diners: "Diners Club", jcb: "JCB", unionpay: "UnionPay" };
-  const dollars = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+  const dollars = new Intl.NumberFormat(portico.locale, { style: "currency", currency: "USD" });
 
   for (const element of document.querySelectorAll("[data-needs-script]")) {
     element.hidden = false;
@@ -28,9 +28,9 @@
 
   function describe(token) {
     if (token.kind === "card") {
-      return `${BRANDS[token.brand] || "Card"} ending ${token.last4}`;
+      return portico.say("card_ending", { brand: BRANDS[token.brand] || portico.say("a_card"), last4: token.last4 });
     }
-    return `Bank account ending ${token.last4}`;
+    return portico.say("bank_account_ending", { last4: token.last4 });
   }
 
   function openFrame(box) {
@@ -75,16 +75,16 @@
     const hint = form.querySelector("[data-pay-hint]");
     let problem = null;
     if (invoices.length && !checked.length) {
-      problem = "Choose at least one invoice to pay.";
+      problem = portico.say("choose_an_invoice");
     } else if (waitingFor === "card") {
-      problem = "Enter the card details above and press Save card.";
+      problem = portico.say("enter_the_card");
     } else if (waitingFor === "ach") {
-      problem = "Enter the bank account above and press Save bank account.";
+      problem = portico.say("enter_the_bank_account");
     }
     if (button) {
       button.disabled = problem !== null;
       if (hint) {
-        hint.textContent = problem || "You can check the amount before anything is charged.";
+        hint.textContent = problem || portico.say("check_before_paying");
       } else if (problem) {
         button.setAttribute("title", problem);
       } else {
@@ -97,7 +97,7 @@
     const total = checked.reduce((sum, box) => sum + Number(box.dataset.balance), 0);
     const output = form.querySelector("[data-selection-total]");
     if (output) {
-      const count = checked.length === 1 ? "1 invoice" : `${checked.length} invoices`;
+      const count = checked.length === 1 ? portico.say("one_invoice") : portico.say("invoices", { count: checked.length });
       output.textContent = `${dollars.format(total / 100)} (${count})`;
     }
     // A partial amount applies to a single invoice only.
@@ -147,7 +147,7 @@
         const value = message[name];
         part(box, name).value = value === null || value === undefined ? "" : String(value);
       }
-      box.querySelector("[data-hosted-status]").textContent = `${describe(message)} is ready to use.`;
+      box.querySelector("[data-hosted-status]").textContent = portico.say("ready_to_use", { method: describe(message) });
       const form = box.closest("form");
       if (form) {
         refresh(form);

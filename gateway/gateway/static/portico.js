@@ -1,6 +1,16 @@
 // Small enhancements; every page works without this file.
 "use strict";
 
+// The words scripts show and the locale of numbers, in the page's language (gateway/web/script_messages.py).
+window.portico = {
+  messages: JSON.parse(document.getElementById("script-messages")?.textContent || "{}"),
+  locale: document.documentElement.dataset.locale || "en-US",
+  say(key, values = {}) {
+    const text = this.messages[key] || key;
+    return text.replace(/%\((\w+)\)s|%%/g, (match, name) => (name ? String(values[name]) : "%"));
+  },
+};
+
 // Take keyboard and screen reader users straight to what went wrong.
 const errorSummary = document.querySelector("[data-error-summary]");
 if (errorSummary) {
@@ -18,7 +28,7 @@ for (const button of document.querySelectorAll("[data-select-all]")) {
       box.checked = true;
     }
     if (status) {
-      status.textContent = `Selected all ${boxes.length} options on this tab. Save to keep them.`;
+      status.textContent = portico.say("selected_all", { count: boxes.length });
     }
   });
 }

@@ -10,9 +10,9 @@ for (const button of document.querySelectorAll("[data-copy]")) {
     field.select();
     try {
       await navigator.clipboard.writeText(field.value);
-      status.textContent = "Copied. Paste it into your calendar app as a new calendar subscription.";
+      status.textContent = portico.say("copied");
     } catch (error) {
-      status.textContent = "Select the address and copy it by hand.";
+      status.textContent = portico.say("copy_by_hand");
     }
   });
 }

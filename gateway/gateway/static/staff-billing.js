@@ -30,11 +30,11 @@ function enableAddLine(form) {
         }
       }
     }
-    line.querySelector("legend").textContent = `Line ${number}`;
+    line.querySelector("legend").textContent = portico.say("line", { number });
     lines.append(line);
     line.querySelector("input").focus();
     if (status) {
-      status.textContent = `Line ${number} added.`;
+      status.textContent = portico.say("line_added", { number });
     }
   });
 }
@@ -84,10 +84,10 @@ function followChargeRun(panel) {
     progress.value = run.done;
     progress.setAttribute("aria-valuemax", String(run.total));
     progress.setAttribute("aria-valuenow", String(run.done));
-    progress.setAttribute("aria-valuetext", `${run.done} of ${run.total} done`);
+    progress.setAttribute("aria-valuetext", portico.say("run_progress", run));
     const text = run.finished
-      ? `Finished: ${run.succeeded} charged, ${run.failed} failed.`
-      : `${run.done} of ${run.total} done (${run.percent}%): ${run.succeeded} charged, ${run.failed} failed.`;
+      ? portico.say("run_finished", run)
+      : portico.say("run_running", run);
     if (text !== lastText) {  // a live region repeats itself only when something changed
       status.textContent = text;
       lastText = text;

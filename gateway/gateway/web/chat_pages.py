@@ -5,16 +5,24 @@ from flask import jsonify, request
 from gateway.web.forms import Field
 from shared.errors import InvalidInput
 from shared.fields import MAX_ID
+from shared.i18n import _
 
 SUBJECT_MAX, BODY_MAX = 200, 4000  # as tickets allows
 
 
 def subject_field():
-    return Field("subject", "text", "Subject", "What the conversation is about, on one line.", required=True)
+    return Field("subject", "text", _("Subject"), _("What the conversation is about, on one line."), required=True,
+                 blank=_("Enter a subject."))
 
 
-def body_field(label="Message"):
-    return Field("body", "textarea", label, "Plain text, up to 4000 characters.", required=True)
+def body_field(label=None, blank=None):
+    """The message's input, labelled ``label`` ("Message"), saying ``blank`` when left empty."""
+    return Field("body", "textarea", label or _("Message"), _("Plain text, up to 4000 characters."), required=True,
+                 blank=blank or _("Enter a message."))
+
+
+def reply_field():
+    return body_field(_("Your reply"), _("Enter a your reply."))
 
 
 def submitted(inputs):
@@ -23,7 +31,7 @@ def submitted(inputs):
     for item in inputs:
         item.value = request.form.get(item.name, "")
         if not item.value.strip():
-            errors[item.name] = [f"Enter a {item.label.lower()}."]
+            errors[item.name] = [item.blank or _("Enter a %(label)s.", label=item.label.lower())]
     return errors
 
 
@@ -31,7 +39,7 @@ def after_argument():
     """The ``after`` query argument: the id of the last message the page shows (0, all of them, when left out)."""
     text = request.args.get("after", "0")
     if not text.isdigit() or len(text) > 18 or int(text) > MAX_ID:
-        raise InvalidInput("Say after which message.", {"after": ["Not a message number."]})
+        raise InvalidInput(_("Say after which message."), {"after": [_("Not a message number.")]})
     return int(text)
 
 

@@ -11,11 +11,12 @@ from flask import request
 from marshmallow import EXCLUDE
 
 from shared.errors import InvalidInput
+from shared.i18n import LANGUAGE_NAMES, N_, _
 from shared.money import parse_money
 from shared.validation import load_or_raise
 
 WHOLE_NUMBER = re.compile(r"-?[0-9]+")
-COMMA_HINT = "Separate values with commas."
+COMMA_HINT = N_("Separate values with commas.")
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Field:
     autocomplete: str = "off"
     value: object = ""  # bool for a checkbox, a set of strings for choices, else the text shown
     errors: list = field(default_factory=list)
+    blank: str = ""  # what to say when a required input is left empty, where the form says it itself
 
     @property
     def input_id(self):
@@ -57,21 +59,26 @@ class Field:
 def profile_fields():
     """Return the business profile inputs shown at the top of the General tab."""
     return [
-        Field("display_name", "text", "Client portal display name", "Your business name as clients see it.",
+        Field("display_name", "text", _("Client portal display name"), _("Your business name as clients see it."),
               required=True, autocomplete="organization"),
-        Field("contact_email", "email", "Contact email", "Where clients can write to you.",
+        Field("contact_email", "email", _("Contact email"), _("Where clients can write to you."),
               nullable=True, autocomplete="work email"),
-        Field("contact_phone", "tel", "Contact phone", "The number clients can call, such as +1 555 010 0199.",
+        Field("contact_phone", "tel", _("Contact phone"), _("The number clients can call, such as +1 555 010 0199."),
               nullable=True, autocomplete="work tel"),
-        Field("facebook_page", "text", "Facebook page",
-              "The end of your page's address: for facebook.com/greenacreslawns enter greenacreslawns. "
-              "Leave empty to hide the Facebook link.", nullable=True),
-        Field("twitter_handle", "text", "Twitter handle",
-              "Your handle, with or without the @, such as @greenacres. Leave empty to hide it.", nullable=True),
-        Field("linkedin_slug", "text", "LinkedIn page",
-              "The end of your company page's address: for linkedin.com/company/green-acres enter green-acres. "
-              "Leave empty to hide it.", nullable=True),
+        Field("facebook_page", "text", _("Facebook page"),
+              _("The end of your page's address: for facebook.com/greenacreslawns enter greenacreslawns. "
+                "Leave empty to hide the Facebook link."), nullable=True),
+        Field("twitter_handle", "text", _("Twitter handle"),
+              _("Your handle, with or without the @, such as @greenacres. Leave empty to hide it."), nullable=True),
+        Field("linkedin_slug", "text", _("LinkedIn page"),
+              _("The end of your company page's address: for linkedin.com/company/green-acres enter green-acres. "
+                "Leave empty to hide it."), nullable=True),
     ]
+
+
+def notice_of(notices, key):
+    """The notice ``key`` names in ``notices`` (messages marked with N_), in the page's language; else None."""
+    return _(notices[key]) if key in notices else None
 
 
 def humanize(value):
@@ -103,20 +110,32 @@ def field_for(name, prop, staff_options=None):
         item_type = items.get("type", "string")
         if "enum" in items:
             return Field(name, "choices", label, hint, item_type=item_type,
-                         options=[(str(value), humanize(value)) for value in items["enum"]])
+                         options=[(str(value), enum_name(name, value)) for value in items["enum"]])
         if staff_options is not None:
             return Field(name, "choices", label, hint, item_type="integer", options=list(staff_options))
-        return Field(name, "list", label, " ".join(filter(None, [hint, COMMA_HINT])), item_type=item_type)
+        return Field(name, "list", label, " ".join(filter(None, [hint, _(COMMA_HINT)])), item_type=item_type)
     if "enum" in prop:
-        options = [(str(value), humanize(value)) for value in prop["enum"] if value is not None]
-        return Field(name, "select", label, hint, options=_with_empty(options, nullable, "Not set"),
+        options = [(str(value), enum_name(name, value)) for value in prop["enum"] if value is not None]
+        return Field(name, "select", label, hint, options=_with_empty(options, nullable, _("Not set")),
                      item_type=kind, nullable=nullable)
     if kind == "integer" and staff_options is not None:
         return Field(name, "select", label, hint, item_type="integer", nullable=nullable,
-                     options=_with_empty(list(staff_options), nullable, "Nobody"))
+                     options=_with_empty(list(staff_options), nullable, _("Nobody")))
     if kind in ("integer", "number"):
         return Field(name, "number", label, hint, item_type=kind, nullable=nullable)
     return Field(name, "text", label, hint, nullable=nullable)
+
+
+# The names of the settings' choices, each in the page's language; any other choice is shown as it is written.
+ENUM_NAMES = {"password": N_("Password"), "one_time_code": N_("One-time code"), "new_jobs": N_("New jobs"),
+              "all_scheduled_jobs": N_("All scheduled jobs"), "warn": N_("Warn"), "block": N_("Block")}
+
+
+def enum_name(setting, value):
+    """How a setting's choice ``value`` reads: a language by its own name, a known choice translated."""
+    if setting == "default_language":
+        return LANGUAGE_NAMES.get(value, value)
+    return _(ENUM_NAMES[value]) if value in ENUM_NAMES else humanize(value)
 
 
 def _with_empty(options, nullable, label):
@@ -156,9 +175,9 @@ def _keep_unknown_options(item):
     if item.kind not in ("choices", "select"):
         return
     chosen = item.value if item.kind == "choices" else {item.value}
-    known = {value for value, _ in item.options}
+    known = {value for value, __ in item.options}
     for value in sorted(chosen - known - {""}):
-        item.options.append((value, f"#{value} (not in the list)"))
+        item.options.append((value, _("#%(value)s (not in the list)", value=value)))
 
 
 def parse(fields, form):
@@ -178,18 +197,18 @@ def _parse_one(item, form):
         return item.name in form
     if item.kind == "choices":
         chosen = list(dict.fromkeys(form.getlist(item.name)))
-        return [_typed(value, item.item_type, "Choose from the options shown.") for value in chosen]
+        return [_typed(value, item.item_type, _("Choose from the options shown.")) for value in chosen]
     text = form.get(item.name, "").strip()
     if item.kind == "list":
         parts = [part.strip() for part in text.split(",") if part.strip()]
-        return [_typed(part, item.item_type, "Enter whole numbers separated by commas, such as 3, 7.")
+        return [_typed(part, item.item_type, _("Enter whole numbers separated by commas, such as 3, 7."))
                 for part in parts]
     if text == "" and item.required:
-        raise ValueError(f"Enter the {item.label[:1].lower()}{item.label[1:]}.")
+        raise ValueError(_("Enter the %(label)s.", label=f"{item.label[:1].lower()}{item.label[1:]}"))
     if text == "" and item.nullable:
         return None
     if item.kind in ("number", "select"):
-        return _typed(text, item.item_type, "Enter a whole number, such as 12.")
+        return _typed(text, item.item_type, _("Enter a whole number, such as 12."))
     return text
 
 
@@ -207,13 +226,14 @@ def attach_errors(fields, messages):
     unplaced = []
     for key, texts in messages.items():
         # The services report a list item's problem as "name.index".
-        name, _, index = key.partition(".")
+        name, __, index = key.partition(".")
         item = by_name.get(name)
         if item is None:
             unplaced.extend(texts)
             continue
-        prefix = f"Value {int(index) + 1}: " if index.isdigit() and item.kind == "list" else ""
-        item.errors.extend(prefix + text for text in texts)
+        if index.isdigit() and item.kind == "list":
+            texts = [_("Value %(number)s: %(message)s", number=int(index) + 1, message=text) for text in texts]
+        item.errors.extend(texts)
     summary = [(f"#{item.input_id}", f"{item.label}: {text}") for item in fields for text in item.errors]
     return summary + [(None, text) for text in unplaced]
 

@@ -6,6 +6,7 @@ from flask import Response, render_template, request
 
 from gateway.auth import read_cookie
 from shared.errors import Unauthenticated
+from shared.i18n import _
 
 # Pages load only their own stylesheets and scripts; Pico draws checkboxes and select arrows
 # with data: SVG images, hence img-src data:.
@@ -56,11 +57,11 @@ def here():
 def sign_in_notice():
     """What the sign-in page says about a session that ended or a sign-out, if anything."""
     if request.args.get("ended"):
-        return "Your session has ended. Please sign in again."
+        return _("Your session has ended. Please sign in again.")
     if request.args.get("signed_out"):
-        return "You are signed out."
+        return _("You are signed out.")
     if request.args.get("password_reset"):
-        return "Your password is changed. Sign in with the new one."
+        return _("Your password is changed. Sign in with the new one.")
     return None
 
 

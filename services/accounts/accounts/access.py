@@ -8,13 +8,14 @@ from accounts.portal_users import linked_accounts
 from accounts.schemas import RIGHTS
 from shared.context import staff_tenant
 from shared.errors import NotFound, PermissionDenied
+from shared.i18n import _
 
 
 def owner_tenant(ctx):
     """Return the caller's tenant id, refusing anyone but the business's owner."""
     tenant_id = staff_tenant(ctx)
     if ctx.claims.role != "owner":
-        raise PermissionDenied("Only the business's owner can do this.")
+        raise PermissionDenied(_("Only the business's owner can do this."))
     return tenant_id
 
 
@@ -23,17 +24,17 @@ def signed_in_client(session, ctx):
     claims = ctx.claims
     user = session.get(PortalUser, claims.actor_id) if claims.actor_kind == "client" else None
     if user is None or user.tenant_id != ctx.tenant_id:
-        raise PermissionDenied("Only a signed-in client can do this.")
+        raise PermissionDenied(_("Only a signed-in client can do this."))
     rights = {item["id"]: item["rights"] for item in linked_accounts(session, user)}
     if claims.account_id not in rights:
-        raise NotFound("No such account.")
+        raise NotFound(_("No such account."))
     return user, claims.account_id, rights[claims.account_id]
 
 
 def require_manage_rights(rights):
     """Refuse a change to the account unless the caller's link lets them manage it (manage > pay > view)."""
     if RIGHTS.index(rights) < RIGHTS.index("manage"):
-        raise PermissionDenied("You may view this account but not change it.")
+        raise PermissionDenied(_("You may view this account but not change it."))
 
 
 def signed_in_staff(session, ctx):
@@ -41,5 +42,5 @@ def signed_in_staff(session, ctx):
     tenant_id = staff_tenant(ctx)
     user = session.get(StaffUser, ctx.claims.actor_id)
     if user is None or user.tenant_id != tenant_id:
-        raise PermissionDenied("Only a signed-in staff member can do this.")
+        raise PermissionDenied(_("Only a signed-in staff member can do this."))
     return user

@@ -7,6 +7,7 @@ number, so one check keeps both readable. A colour too light for that is refused
 from marshmallow import ValidationError
 
 from shared.fields import Pattern, stored_colour
+from shared.i18n import N_, _
 
 MIN_CONTRAST = 4.5
 WHITE = "#ffffff"
@@ -26,8 +27,8 @@ def contrast(first, second):
 
 
 # The colour's form, written into the settings' JSON Schema as its pattern.
-COLOUR_FORM = Pattern(r"^#[0-9a-fA-F]{6}$", error="Write the colour as # and six hexadecimal digits, for example "
-                                                   "#1b5e20.")
+COLOUR_FORM = Pattern(r"^#[0-9a-fA-F]{6}$",
+                      error=N_("Write the colour as # and six hexadecimal digits, for example #1b5e20."))
 
 
 def readable_colour(value):
@@ -36,6 +37,7 @@ def readable_colour(value):
         return  # COLOUR_FORM says what is wrong
     ratio = contrast(value, WHITE)
     if ratio < MIN_CONTRAST:
-        raise ValidationError(f"This colour is too light to read: white text on it, and it on white, reach "
-                              f"{ratio:.1f}:1, and at least {MIN_CONTRAST}:1 is needed. Choose a darker shade.")
+        raise ValidationError(_("This colour is too light to read: white text on it, and it on white, reach "
+                                "%(ratio)s:1, and at least %(minimum)s:1 is needed. Choose a darker shade.",
+                                ratio=f"{ratio:.1f}", minimum=MIN_CONTRAST))
 

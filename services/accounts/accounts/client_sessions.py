@@ -6,13 +6,14 @@ from accounts.sessions import (SESSION_ENDED, WRONG_CREDENTIALS, keep_for, live_
 from accounts.tokens import token_hash
 from shared.clock import utcnow
 from shared.errors import NotFound, Unauthenticated
+from shared.i18n import _
 
 
 def start(session, user, account_id=None):
     """Open a session for ``user`` on ``account_id`` (else their first account); refuse a user with none."""
     accounts = linked_accounts(session, user)
     if not accounts:
-        raise Unauthenticated(WRONG_CREDENTIALS)
+        raise Unauthenticated(_(WRONG_CREDENTIALS))
     current = next((item for item in accounts if item["id"] == account_id), accounts[0])
     token, csrf_token = open_session(session, ClientSession, portal_user_id=user.id,
                                      tenant_id=user.tenant_id, account_id=current["id"])
@@ -23,6 +24,7 @@ def describe(user, csrf_token, current, accounts):
     """Return what the portal shows of a session: who, which account now, which others."""
     return {"csrf_token": csrf_token,
             "portal_user": {"id": user.id, "email": user.email, "username": user.username},
+            "language": user.language,  # the pages' language, when the client chose one
             "account": current, "accounts": accounts}
 
 
@@ -38,7 +40,7 @@ def resolve(session, tenant_id, token):
     current = next((item for item in accounts if item["id"] == row.account_id), None)
     if current is None:  # the link was removed since: the session no longer grants anything
         row.revoked_at = utcnow()
-        raise Unauthenticated(SESSION_ENDED)
+        raise Unauthenticated(_(SESSION_ENDED))
     return {**describe(user, row.csrf_token, current, accounts), "keep_for": keep_for(row, utcnow())}
 
 
@@ -47,7 +49,7 @@ def switch_account(session, tenant_id, token, account_id):
     row, user, accounts = _live(session, tenant_id, token)
     current = next((item for item in accounts if item["id"] == account_id), None)
     if current is None:
-        raise NotFound("No such account.")
+        raise NotFound(_("No such account."))
     row.account_id = account_id
     return describe(user, row.csrf_token, current, accounts)
 

@@ -6,6 +6,7 @@ from accounts.models import ClientAccount, PortalLink, PortalUser
 from shared.clock import utcnow
 from shared.errors import NotFound, invalid
 from shared.events import ACCOUNT_SAVED
+from shared.i18n import _
 
 # What notifications keeps of an account (ACCOUNT_SAVED): an edit of any of them announces the account again.
 ANNOUNCED = ("name", "email", "mobile_phone")
@@ -15,7 +16,7 @@ def find_client(session, tenant_id, client_id):
     """Return the tenant's client ``client_id``; any other id is simply not found."""
     client = session.get(ClientAccount, client_id) if isinstance(client_id, int) else None
     if client is None or client.tenant_id != tenant_id:
-        raise NotFound("No such client.")
+        raise NotFound(_("No such client."))
     return client
 
 
@@ -24,7 +25,7 @@ def create_client(session, tenant_id, values):
     if values["parent_id"] is not None:
         parent = find_client(session, tenant_id, values["parent_id"])
         if parent.parent_id is not None:
-            raise invalid("parent_id", "A related property cannot have properties of its own.")
+            raise invalid("parent_id", _("A related property cannot have properties of its own."))
     client = ClientAccount(tenant_id=tenant_id, created_at=utcnow(), updated_at=utcnow(),
                            **{**values, "email": (values["email"] or None) and values["email"].lower()})
     session.add(client)
@@ -34,8 +35,10 @@ def create_client(session, tenant_id, values):
 
 def announce_client(outbox, session, client):
     """Tell notifications the account's name and contact details as they are now, in the caller's transaction."""
+    holder = portal_user_of(session, client)  # messages to the account are in its holder's language
     outbox.add(session, ACCOUNT_SAVED, {"account_id": client.id, "name": client.name,
-                                        "contact_email": client.email, "mobile_phone": client.mobile_phone},
+                                        "contact_email": client.email, "mobile_phone": client.mobile_phone,
+                                        "language": holder.PortalUser.language if holder else None},
                tenant_id=client.tenant_id)
 
 
@@ -95,13 +98,13 @@ def brief_client(session, client):
 def list_clients(session, tenant_id, query=None, without_portal=False, page=1, per_page=50, brief=False):
     """Return one page of the tenant's clients matching ``query`` (``brief``: only ids and names), and how many match."""
     if not isinstance(page, int) or page < 1:
-        raise invalid("page", "Must be a whole number of at least 1.")
+        raise invalid("page", _("Must be a whole number of at least 1."))
     if not isinstance(per_page, int) or not 1 <= per_page <= MAX_PER_PAGE[bool(brief)]:
-        raise invalid("per_page", f"Must be between 1 and {MAX_PER_PAGE[bool(brief)]}.")
+        raise invalid("per_page", _("Must be between 1 and %(maximum)s.", maximum=MAX_PER_PAGE[bool(brief)]))
     statement = select(ClientAccount).where(ClientAccount.tenant_id == tenant_id)
     if query:
         if not isinstance(query, str) or len(query) > 100:
-            raise invalid("q", "Search with at most 100 characters.")
+            raise invalid("q", _("Search with at most %(count)s characters.", count=100))
         pattern = f"%{query.lower()}%"
         statement = statement.where(or_(func.lower(ClientAccount.name).like(pattern),
                                         func.lower(ClientAccount.email).like(pattern),

@@ -6,6 +6,7 @@ from sqlalchemy import delete, select
 
 from accounts.models import CustomField, CustomFieldValue
 from shared.errors import Conflict, InvalidInput, NotFound, invalid
+from shared.i18n import _
 
 
 def describe_field(field, visible_keys=()):
@@ -23,12 +24,13 @@ def list_custom_fields(session, tenant_id):
 def create_custom_field(session, tenant_id, values):
     """Add a custom field; its key is unique in the tenant."""
     if values["type"] == "choice" and not values.get("choices"):
-        raise invalid("choices", "A choice field needs at least one choice.")
+        raise invalid("choices", _("A choice field needs at least one choice."))
     if values["type"] != "choice":
         values["choices"] = None
     if session.scalar(select(CustomField.id).where(CustomField.tenant_id == tenant_id,
                                                    CustomField.key == values["key"])):
-        raise Conflict("A custom field already uses that key.", {"key": ["A custom field already uses that key."]})
+        message = _("A custom field already uses that key.")
+        raise Conflict(message, {"key": [message]})
     field = CustomField(tenant_id=tenant_id, **values)
     session.add(field)
     session.flush()
@@ -39,7 +41,7 @@ def delete_custom_field(session, tenant_id, field_id):
     """Delete a custom field with every value stored for it."""
     field = session.get(CustomField, field_id) if isinstance(field_id, int) else None
     if field is None or field.tenant_id != tenant_id:
-        raise NotFound("No such custom field.")
+        raise NotFound(_("No such custom field."))
     session.execute(delete(CustomFieldValue).where(CustomFieldValue.field_id == field.id))
     session.delete(field)
 
@@ -61,26 +63,26 @@ def check_value(field, value):
     if field.type == "number":
         if isinstance(value, bool) or not isinstance(value, (int, float, str)) or \
                 not re.fullmatch(r"-?\d{1,15}(\.\d{1,6})?", str(value)):
-            raise invalid(field.key, "Enter a number.")
+            raise invalid(field.key, _("Enter a number."))
         return str(value)
     if field.type == "date":
         try:
             return date.fromisoformat(str(value)).isoformat()
         except ValueError:
-            raise invalid(field.key, "Enter a date as YYYY-MM-DD.") from None
+            raise invalid(field.key, _("Enter a date as YYYY-MM-DD.")) from None
     if not isinstance(value, str):
-        raise invalid(field.key, "Enter text.")
+        raise invalid(field.key, _("Enter text."))
     if field.type == "choice" and value not in (field.choices or []):
-        raise invalid(field.key, f"Choose one of: {', '.join(field.choices or [])}.")
+        raise invalid(field.key, _("Choose one of: %(choices)s.", choices=", ".join(field.choices or [])))
     if len(value) > 1000:
-        raise invalid(field.key, "Use at most 1000 characters.")
+        raise invalid(field.key, _("Use at most %(count)s characters.", count=1000))
     return value
 
 
 def set_custom_field_values(session, tenant_id, client_id, values, only_keys=None):
     """Store custom field values (``only_keys`` limits which a client may set); all or nothing."""
     if not isinstance(values, dict):
-        raise invalid("custom_fields", "Send an object of field keys and values.")
+        raise invalid("custom_fields", _("Send an object of field keys and values."))
     fields = {field.key: field for field in list_custom_fields(session, tenant_id)
               if only_keys is None or field.key in only_keys}
     errors = {}
@@ -88,15 +90,15 @@ def set_custom_field_values(session, tenant_id, client_id, values, only_keys=Non
     for key, value in values.items():
         if key not in fields:
             if only_keys is not None:  # a client may not even learn which hidden fields exist
-                raise NotFound("No such custom field.")
-            errors[key] = ["There is no such field."]
+                raise NotFound(_("No such custom field."))
+            errors[key] = [_("There is no such field.")]
             continue
         try:
             checked[fields[key]] = check_value(fields[key], value)
         except InvalidInput as error:
             errors.update(error.fields)
     if errors:
-        raise InvalidInput("Some fields are not valid.", errors)
+        raise InvalidInput(_("Some fields are not valid."), errors)
     for field, value in checked.items():
         session.execute(delete(CustomFieldValue).where(CustomFieldValue.account_id == client_id,
                                                        CustomFieldValue.field_id == field.id))

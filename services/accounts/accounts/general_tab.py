@@ -6,6 +6,7 @@ from accounts.schemas import ProfileSchema, TenantSchema
 from accounts.settings import GENERAL, TABS
 from accounts.tenants import announce_profile
 from shared.errors import InvalidInput
+from shared.i18n import _
 from shared.schema_description import describe
 from shared.settings_store import read_settings, update_settings
 from shared.validation import validation_error
@@ -41,7 +42,7 @@ def with_profile(tabs):
 def update_tab(session, outbox, tenant, tab, changes):
     """Validate and store a tab's changes, profile fields included: all of them, or none."""
     if not isinstance(changes, dict):
-        raise InvalidInput("Settings must be an object.", {"_schema": ["Expected an object."]})
+        raise InvalidInput(_("Settings must be an object."), {"_schema": [_("Expected an object.")]})
     profile_fields = set(ProfileSchema().fields)
     profile_changes = {key: value for key, value in changes.items() if key in profile_fields}
     other_changes = {key: value for key, value in changes.items() if key not in profile_fields}
@@ -56,7 +57,7 @@ def update_tab(session, outbox, tenant, tab, changes):
         errors.update(error.fields)
     if errors:
         session.rollback()
-        raise InvalidInput("Some settings are not valid.", errors)
+        raise InvalidInput(_("Some settings are not valid."), errors)
     if profile:
         for key, value in profile.items():
             setattr(tenant, key, value)

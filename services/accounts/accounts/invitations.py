@@ -11,6 +11,7 @@ from accounts.portal_users import activate, greeting_name, set_username
 from accounts.sign_in import require_logins_on
 from shared.clock import utcnow
 from shared.errors import NotFound
+from shared.i18n import _
 from shared.events import PORTAL_INVITATION_ISSUED
 
 INVITATION_TTL = timedelta(days=7)
@@ -41,21 +42,21 @@ def invite(session, outbox, tenant_id, client_id, settings):
     except NotFound as error:
         return bulk_refusal(client_id, error.message)
     if not client.email:
-        return bulk_refusal(client_id, "This client has no email address.")
+        return bulk_refusal(client_id, _("This client has no email address."))
     user = _invitee(session, tenant_id, client)
     if user.activated_at is not None:
-        return bulk_refusal(client_id, "Already has a portal account; send a password reset instead.")
+        return bulk_refusal(client_id, _("Already has a portal account; send a password reset instead."))
     _link_with_properties(session, user, client)
     earlier = session.scalar(select(func.count(SignInToken.id)).where(
         SignInToken.portal_user_id == user.id, SignInToken.purpose == "invitation"))
-    token, _ = tokens.new_token()
+    token, __ = tokens.new_token()
     row = tokens.issue(session, tenant_id, user, "invitation", INVITATION_TTL, token)
     outbox.add(session, PORTAL_INVITATION_ISSUED, {
         "portal_user_id": user.id, "email": user.email, "name": client.name,
         "tenant_slug": session.get(Tenant, tenant_id).slug, "token": token,
         "expires_at": row.expires_at.isoformat()}, tenant_id=tenant_id)
     return {"client_id": client_id, "status": "resent" if earlier else "invited",
-            "message": f"Invitation sent to {user.email}."}
+            "message": _("Invitation sent to %(email)s.", email=user.email)}
 
 
 def live_invitation(session, tenant_id, token):

@@ -7,6 +7,7 @@ from accounts.models import PortalUser, SignInToken
 from accounts.portal_users import find_by_login, linked_accounts, own_account
 from accounts.sign_in import failed, require_method, signed_in
 from shared.errors import Unauthenticated
+from shared.i18n import _
 from shared.events import LOGIN_CODE_ISSUED
 
 
@@ -18,7 +19,7 @@ def request_code(session, outbox, tenant_id, values, address, settings):
     throttling.count(session, throttling.CODE_SEND, throttling.client_buckets(tenant_id, who, address))
     if user is not None and not linked_accounts(session, user):
         user = None
-    attempt, _ = tokens.new_token()
+    attempt, __ = tokens.new_token()
     code = tokens.new_code()
     row = tokens.issue(session, tenant_id, user, "login_code", tokens.CODE_TTL, code, attempt=attempt)
     if user is not None:
@@ -53,6 +54,6 @@ def sign_in_with_code(session, outbox, tenant_id, attempt, values, settings, add
             failed(session, outbox, user, origin, "a wrong one-time code")
             raise
         if user is None:  # never sent: no code can match, but stay on the safe side
-            raise Unauthenticated(tokens.SPENT_CODE)
+            raise Unauthenticated(_(tokens.SPENT_CODE))
     signed_in(session, outbox, user, origin, "a one-time code")
     return client_sessions.start(session, user)

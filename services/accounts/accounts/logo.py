@@ -9,12 +9,13 @@ import io
 
 from accounts.tenants import announce_profile
 from shared.errors import NotFound, invalid
+from shared.i18n import N_, _
 
 MAX_BYTES = 512 * 1024
 MAX_SIDE = 2000
 CONTENT_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 SAVE_OPTIONS = {"PNG": {}, "JPEG": {"quality": 90}, "GIF": {}, "WEBP": {"quality": 90}}
-NOT_AN_IMAGE = "That file is not a PNG, JPEG, GIF or WebP image."
+NOT_AN_IMAGE = N_("That file is not a PNG, JPEG, GIF or WebP image.")
 
 
 def unreadable():
@@ -33,9 +34,9 @@ def run_cpu_bound(fn, *args):
 def checked_format(data):
     """Return the image format of ``data`` after checking its size and header; raise InvalidInput on ``logo``."""
     if not data:
-        raise invalid("logo", "The file is empty.")
+        raise invalid("logo", _("The file is empty."))
     if len(data) > MAX_BYTES:
-        raise invalid("logo", "The logo must be at most 512 KB.")
+        raise invalid("logo", _("The logo must be at most 512 KB."))
     from PIL import Image
 
     try:
@@ -44,9 +45,9 @@ def checked_format(data):
             image_format, (width, height) = image.format, image.size
             image.verify()
     except unreadable():
-        raise invalid("logo", NOT_AN_IMAGE) from None
+        raise invalid("logo", _(NOT_AN_IMAGE)) from None
     if width > MAX_SIDE or height > MAX_SIDE:  # checked before any pixel is decoded
-        raise invalid("logo", f"The logo must be at most {MAX_SIDE} pixels on each side.")
+        raise invalid("logo", _("The logo must be at most %(pixels)s pixels on each side.", pixels=MAX_SIDE))
     return image_format
 
 
@@ -64,7 +65,7 @@ def clean_logo(data):
             output = io.BytesIO()
             clean.save(output, format=image_format, **SAVE_OPTIONS[image_format])
     except unreadable():
-        raise invalid("logo", NOT_AN_IMAGE) from None
+        raise invalid("logo", _(NOT_AN_IMAGE)) from None
     return output.getvalue(), CONTENT_TYPES[image_format]
 
 
@@ -77,7 +78,7 @@ def set_logo(session, outbox, store, tenant, upload_id):
     try:
         upload = store.get(upload_id)
     except NotFound:
-        raise invalid("logo", "The upload was not found: send the image again.") from None
+        raise invalid("logo", _("The upload was not found: send the image again.")) from None
     data, content_type = run_cpu_bound(clean_logo, upload.data)
     replaced = tenant.logo_blob_id
     tenant.logo_blob_id, tenant.logo_content_type = store.put(data, content_type), content_type
@@ -102,5 +103,5 @@ def discard(store, blob_id):
 def logo_of(tenant):
     """Return the blob of the tenant's logo and its checked content type."""
     if not tenant.logo_blob_id:
-        raise NotFound("This business has no logo.")
+        raise NotFound(_("This business has no logo."))
     return {"blob_id": tenant.logo_blob_id, "content_type": tenant.logo_content_type}

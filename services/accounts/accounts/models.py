@@ -25,6 +25,7 @@ class Tenant(Base):
     logo_content_type: Mapped[str | None] = mapped_column(String(40))
     brand_colour: Mapped[str | None] = mapped_column(String(7))  # #rrggbb, readable with white (brand.py)
     welcome_message: Mapped[str | None] = mapped_column(String(300))  # on the portal's sign-in page
+    default_language: Mapped[str] = mapped_column(String(8), default="en")  # for those who have not chosen one
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -131,6 +132,7 @@ class PortalUser(Base):
     security_answers: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     activated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    language: Mapped[str | None] = mapped_column(String(8))  # chosen on the Account tab; None: the browser's
 
 
 class PortalLink(Base):

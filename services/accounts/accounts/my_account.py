@@ -3,17 +3,18 @@ password and email address."""
 from sqlalchemy import func, select
 
 from accounts import access, audit_facts, client_sessions, throttling, tokens
-from accounts.clients import portal_user_of
+from accounts.clients import announce_client, portal_user_of
 from accounts.custom_fields import custom_field_values, set_custom_field_values
-from accounts.models import ClientAccount, PortalUser, SignInToken
+from accounts.models import ClientAccount, PortalLink, PortalUser, SignInToken
 from accounts.passwords import hash_client_password, require_current_password
 from accounts.portal_users import greeting_name, own_account, set_username
 from accounts.security_questions import questions_of
 from shared.errors import PermissionDenied, Unauthenticated, invalid
 from shared.events import EMAIL_CHANGE_CODE_ISSUED
+from shared.i18n import N_, _
 
-NUMBERS_NOT_YOURS = ("Only the account holder can change this account's phone numbers (its mobile number takes "
-                     "their sign-in codes). Ask them, or the business.")
+NUMBERS_NOT_YOURS = N_("Only the account holder can change this account's phone numbers (its mobile number takes "
+                       "their sign-in codes). Ask them, or the business.")
 
 
 def describe(session, user, account_id, settings, rights):
@@ -22,7 +23,7 @@ def describe(session, user, account_id, settings, rights):
     ``numbers_editable`` whether ``user`` may change the numbers."""
     account, own = session.get(ClientAccount, account_id), own_account(session, user)
     return {
-        "email": user.email, "username": user.username, "phone": account.phone,
+        "email": user.email, "username": user.username, "phone": account.phone, "language": user.language,
         "mobile_phone": account.mobile_phone, "sign_in_codes_here": own is not None and own.id == account_id,
         "numbers_editable": numbers_editable(session, user, account, rights),
         "use_usernames": settings["use_usernames"],
@@ -60,12 +61,24 @@ def update(session, outbox, user, account_id, rights, values, settings, by):
         set_username(session, user, values["username"], required=settings["use_usernames"])
     account = session.get(ClientAccount, account_id)
     if ("phone" in values or "mobile_phone" in values) and not numbers_editable(session, user, account, rights):
-        raise PermissionDenied(NUMBERS_NOT_YOURS)
+        raise PermissionDenied(_(NUMBERS_NOT_YOURS))
     for name in ("phone", "mobile_phone"):  # the account's numbers, as the staff's client page edits them
         if name in values:
             setattr(account, name, values[name])
     after = audit_facts.account_tab(session, user, account_id, settings)
     audit_facts.details_updated(session, outbox, user, account_id, before, after, by)
+    if "language" in values and values["language"] != user.language:
+        choose_language(session, outbox, user, values["language"])
+
+
+def choose_language(session, outbox, user, language):
+    """Keep ``user``'s language; the accounts they hold announce it, so their messages go out in it."""
+    user.language = language
+    for account in session.scalars(select(ClientAccount).join(PortalLink, PortalLink.account_id == ClientAccount.id)
+                                   .where(PortalLink.portal_user_id == user.id)):
+        holder = portal_user_of(session, account)
+        if holder is not None and holder.PortalUser.id == user.id:
+            announce_client(outbox, session, account)
 
 
 def change_password(session, outbox, user, values, settings, by, keep_token=None):

@@ -9,6 +9,7 @@ from accounts.portal_users import activate, find_by_login, greeting_name
 from accounts.security_questions import check_answers, questions_of
 from shared.clock import utcnow
 from shared.errors import NotFound
+from shared.i18n import _
 from shared.events import PASSWORD_RESET_ISSUED
 
 RESET_TTL = timedelta(hours=1)
@@ -26,7 +27,7 @@ def request_reset(session, outbox, tenant_id, values, address, settings):
 
 def send_link(session, outbox, tenant_id, user):
     """Issue a reset link for ``user`` and queue the email that carries it."""
-    token, _ = tokens.new_token()
+    token, __ = tokens.new_token()
     row = tokens.issue(session, tenant_id, user, "reset", RESET_TTL, token)
     outbox.add(session, PASSWORD_RESET_ISSUED, {
         "portal_user_id": user.id, "email": user.email, "name": greeting_name(session, user),
@@ -42,9 +43,10 @@ def send_for_client(session, outbox, tenant_id, client_id):
         return bulk_refusal(client_id, error.message)
     linked = portal_user_of(session, client)
     if linked is None:
-        return bulk_refusal(client_id, "This client has no portal account.")
+        return bulk_refusal(client_id, _("This client has no portal account."))
     send_link(session, outbox, tenant_id, linked.PortalUser)
-    return {"client_id": client_id, "status": "sent", "message": f"Reset link sent to {linked.PortalUser.email}."}
+    return {"client_id": client_id, "status": "sent",
+            "message": _("Reset link sent to %(email)s.", email=linked.PortalUser.email)}
 
 
 def live_reset(session, tenant_id, token):

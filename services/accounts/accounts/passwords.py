@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from accounts import throttling
 from shared.errors import invalid
 from shared.fields import NEW_PASSWORD_LENGTH
+from shared.i18n import N_, _
 
 SEQUENCES = ("01234567890123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjklzxcvbnm")
 
@@ -46,15 +47,15 @@ def require_current_password(session, user, password, buckets, field="current_pa
     change still guesses: each wrong password counts (throttling.CURRENT_PASSWORD, the person's own bucket)."""
     with throttling.attempt(session, throttling.CURRENT_PASSWORD, buckets):
         if not verify_password(user.password_hash, password):
-            raise invalid(field, "That is not your current password.")
+            raise invalid(field, _("That is not your current password."))
 
 
 def length_problem(password, min_length=NEW_PASSWORD_LENGTH.min, max_length=NEW_PASSWORD_LENGTH.max):
     """Say why ``password`` has the wrong length, or return None (no composition rules)."""
     if len(password) < min_length:
-        return f"Use at least {min_length} characters."
+        return _("Use at least %(count)s characters.", count=min_length)
     if len(password) > max_length:
-        return f"Use at most {max_length} characters."
+        return _("Use at most %(count)s characters.", count=max_length)
     return None
 
 
@@ -85,7 +86,7 @@ def is_predictable(password):
 
 
 STAFF_MIN_LENGTH = 12
-PREDICTABLE = "This password is too common or predictable. Choose another."
+PREDICTABLE = N_("This password is too common or predictable. Choose another.")
 
 
 def password_problem(password, min_length=STAFF_MIN_LENGTH):
@@ -97,7 +98,7 @@ def password_problem(password, min_length=STAFF_MIN_LENGTH):
     if problem:
         return problem
     if is_predictable(password):
-        return PREDICTABLE
+        return _(PREDICTABLE)
     return None
 
 

@@ -6,6 +6,7 @@ from accounts.clients import find_client, portal_user_of
 from accounts.models import ClientAccount, PortalLink, PortalUser, SignInToken
 from shared.clock import as_utc, utcnow
 from shared.errors import NotFound, invalid
+from shared.i18n import _
 from shared.events import PORTAL_USER_ACTIVATED
 
 
@@ -65,14 +66,14 @@ def set_username(session, user, username, required=False):
     """Give ``user`` a username not taken in the tenant, or none unless ``required``."""
     if not username:
         if required:
-            raise invalid("username", "Choose a username.")
+            raise invalid("username", _("Choose a username."))
         user.username = None
         return
     taken = session.scalar(select(PortalUser.id).where(
         PortalUser.tenant_id == user.tenant_id, func.lower(PortalUser.username) == username.lower(),
         PortalUser.id != user.id))
     if taken:
-        raise invalid("username", "That username is taken. Choose another.")
+        raise invalid("username", _("That username is taken. Choose another."))
     user.username = username
 
 
@@ -80,7 +81,7 @@ def link_user(session, tenant_id, values):
     """Give a portal user ``rights`` on one of the tenant's accounts, or change the rights they have."""
     user = session.get(PortalUser, values["portal_user_id"])
     if user is None or user.tenant_id != tenant_id:
-        raise NotFound("No such portal user.")
+        raise NotFound(_("No such portal user."))
     find_client(session, tenant_id, values["account_id"])
     link = session.get(PortalLink, (user.id, values["account_id"]))
     if link is None:

@@ -3,48 +3,55 @@ from marshmallow import Schema, fields, post_load, validate
 
 from accounts.brand import COLOUR_FORM, readable_colour
 from shared.fields import CUSTOM_FIELD_KEY, PHONE, MobileNumber, SIX_DIGITS, USERNAME, Pattern, id_field, id_list
+from shared.i18n import LANGUAGES, N_
 
 SLUG = Pattern(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$",
-               error="Use 1-40 lowercase letters, digits or hyphens.")
+               error=N_("Use 1-40 lowercase letters, digits or hyphens."))
 
 
 class ProfileSchema(Schema):
     """The tenant's business profile shown on the General tab."""
 
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=120),
-                                 metadata={"label": "Client portal display name",
-                                           "help": "Your business name as clients see it."})
+                                 metadata={"label": N_("Client portal display name"),
+                                           "help": N_("Your business name as clients see it.")})
     contact_email = fields.Email(allow_none=True, load_default=None,
                                  validate=validate.Length(max=254),
-                                 metadata={"label": "Contact email",
-                                           "help": "Where clients can write to you."})
+                                 metadata={"label": N_("Contact email"),
+                                           "help": N_("Where clients can write to you.")})
     contact_phone = fields.String(allow_none=True, load_default=None, validate=PHONE,
-                                  metadata={"label": "Contact phone",
-                                            "help": "The number clients can call."})
+                                  metadata={"label": N_("Contact phone"),
+                                            "help": N_("The number clients can call.")})
     facebook_page = fields.String(
         allow_none=True, load_default=None,
         validate=Pattern(r"^[A-Za-z0-9.\-]{1,100}$",
-                         error="Use the part of your page's address after facebook.com/."),
-        metadata={"label": "Facebook page", "help": "The end of your page's address, after facebook.com/."})
+                         error=N_("Use the part of your page's address after facebook.com/.")),
+        metadata={"label": N_("Facebook page"), "help": N_("The end of your page's address, after facebook.com/.")})
     twitter_handle = fields.String(
         allow_none=True, load_default=None,
         validate=Pattern(r"^@?[A-Za-z0-9_]{1,15}$",
-                         error="Use up to 15 letters, digits or underscores."),
-        metadata={"label": "Twitter handle", "help": "Your handle, with or without the @."})
+                         error=N_("Use up to 15 letters, digits or underscores.")),
+        metadata={"label": N_("Twitter handle"), "help": N_("Your handle, with or without the @.")})
     linkedin_slug = fields.String(
         allow_none=True, load_default=None,
         validate=Pattern(r"^[A-Za-z0-9\-_%]{1,100}$",
-                         error="Use the last part of your LinkedIn page's address."),
-        metadata={"label": "LinkedIn page", "help": "The last part of your company page's address."})
+                         error=N_("Use the last part of your LinkedIn page's address.")),
+        metadata={"label": N_("LinkedIn page"), "help": N_("The last part of your company page's address.")})
 
     brand_colour = fields.String(
         allow_none=True, load_default=None, validate=[COLOUR_FORM, readable_colour],
-        metadata={"label": "Brand colour",
-                  "help": "The colour of your portal's buttons and links, as # and six hexadecimal digits (for "
-                          "example #1b5e20). It must be dark enough for white text on it to be read."})
+        metadata={"label": N_("Brand colour"),
+                  "help": N_("The colour of your portal's buttons and links, as # and six hexadecimal digits (for "
+                             "example #1b5e20). It must be dark enough for white text on it to be read.")})
     welcome_message = fields.String(
         allow_none=True, load_default=None, validate=validate.Length(max=300),
-        metadata={"label": "Welcome message", "help": "A few words to your clients on the portal's sign-in page."})
+        metadata={"label": N_("Welcome message"),
+                  "help": N_("A few words to your clients on the portal's sign-in page.")})
+    default_language = fields.String(
+        validate=validate.OneOf(LANGUAGES),
+        metadata={"label": N_("Default language"),
+                  "help": N_("The portal's and the messages' language for a client who has not chosen one and "
+                             "whose browser asks for none Portico speaks.")})
 
     @post_load
     def tidy(self, data, **kwargs):
@@ -155,6 +162,7 @@ class MyAccountChangesSchema(Schema):
     phone = fields.String(allow_none=True, validate=PHONE)
     mobile_phone = MobileNumber(allow_none=True)
     custom_fields = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True))
+    language = fields.String(allow_none=True, validate=validate.OneOf(LANGUAGES))  # None: the browser's
 
 
 class ChangePasswordSchema(Schema):

@@ -7,10 +7,11 @@ every key listed opens, so a new key can be put in front while what the old one 
 needs them, and it answers 503 until they are set.
 """
 from shared.errors import ServiceUnavailable
+from shared.i18n import N_, _
 from shared.sealing import SecretBox, Unsealable, new_key  # noqa: F401  (new_key makes ACCOUNTS_DATA_KEYS)
 
 KEYS_VARIABLE = "ACCOUNTS_DATA_KEYS"
-NOT_CONFIGURED = "Two-step sign-in is not available: this installation has no ACCOUNTS_DATA_KEYS."
+NOT_CONFIGURED = N_("Two-step sign-in is not available: this installation has no ACCOUNTS_DATA_KEYS.")
 
 
 class DataBox:
@@ -21,7 +22,7 @@ class DataBox:
 
     def _ready(self):
         if self._box is None:
-            raise ServiceUnavailable(NOT_CONFIGURED)
+            raise ServiceUnavailable(_(NOT_CONFIGURED))
         return self._box
 
     def seal(self, text, binding):
@@ -32,4 +33,5 @@ class DataBox:
         try:
             return self._ready().open(sealed, binding)
         except Unsealable:
-            raise ServiceUnavailable(f"A stored secret cannot be read with {KEYS_VARIABLE}.") from None
+            raise ServiceUnavailable(_("A stored secret cannot be read with %(variable)s.",
+                                       variable=KEYS_VARIABLE)) from None

@@ -8,13 +8,14 @@ from accounts.models import StaffSession
 from accounts.tokens import new_token, token_hash
 from shared.clock import as_utc, utcnow
 from shared.errors import Unauthenticated
+from shared.i18n import N_, _
 
 SESSION_IDLE = timedelta(minutes=30)
 SESSION_ABSOLUTE = timedelta(hours=12)
 # The idle timer moves in steps: most page views then read the session without writing it.
 LAST_SEEN_STEP = timedelta(minutes=1)
-SESSION_ENDED = "Your session has ended. Please sign in again."
-WRONG_CREDENTIALS = "The email or password is not correct."
+SESSION_ENDED = N_("Your session has ended. Please sign in again.")
+WRONG_CREDENTIALS = N_("The email or password is not correct.")
 
 
 def session_expired(created_at, last_seen_at, now):
@@ -38,7 +39,7 @@ def keep_for(row, now):
 def open_session(session, model, **owner):
     """Add a new ``model`` session for ``owner``; return its token and its CSRF token."""
     token, hashed = new_token()
-    csrf_token, _ = new_token()
+    csrf_token, __ = new_token()
     now = utcnow()
     session.add(model(token_hash=hashed, csrf_token=csrf_token, created_at=now, last_seen_at=now, **owner))
     return token, csrf_token
@@ -51,7 +52,7 @@ def live_session(session, model, token, tenant_id=None):
     now = utcnow()
     if row is None or (tenant_id is not None and row.tenant_id != tenant_id) or session_expired(
             as_utc(row.created_at), as_utc(row.last_seen_at), now):
-        raise Unauthenticated(SESSION_ENDED)
+        raise Unauthenticated(_(SESSION_ENDED))
     mark_seen(row, now)
     return row
 

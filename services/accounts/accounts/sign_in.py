@@ -4,21 +4,22 @@ from accounts.passwords import verify_password
 from accounts.portal_users import find_by_login, linked_accounts
 from accounts.sessions import WRONG_CREDENTIALS
 from shared.errors import PermissionDenied, Unauthenticated
+from shared.i18n import N_, _
 
-LOGINS_OFF = "Signing in to this portal is turned off. Please contact the business."
+LOGINS_OFF = N_("Signing in to this portal is turned off. Please contact the business.")
 
 
 def require_logins_on(settings):
     """Refuse when the General tab turned signing in to the portal off."""
     if not settings["enable_logins"]:
-        raise PermissionDenied(LOGINS_OFF)
+        raise PermissionDenied(_(LOGINS_OFF))
 
 
 def require_method(settings, method):
     """Refuse when signing in, or signing in by ``method``, is turned off for the portal."""
     require_logins_on(settings)
     if method not in settings["login_methods"]:
-        raise PermissionDenied("That way of signing in is turned off for this portal.")
+        raise PermissionDenied(_("That way of signing in is turned off for this portal."))
 
 
 def with_password(session, outbox, tenant_id, values, address, settings, origin=None):
@@ -33,7 +34,7 @@ def with_password(session, outbox, tenant_id, values, address, settings, origin=
         hash_ = user.password_hash if user else None
         if not verify_password(hash_, values["password"]) or not linked_accounts(session, user):
             failed(session, outbox, user, origin, "a wrong password")
-            raise Unauthenticated(WRONG_CREDENTIALS)
+            raise Unauthenticated(_(WRONG_CREDENTIALS))
     signed_in(session, outbox, user, origin, "a password")
     return client_sessions.start(session, user)
 

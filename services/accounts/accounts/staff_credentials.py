@@ -12,6 +12,7 @@ from accounts.passwords import STAFF_MIN_LENGTH, hash_new_password, require_curr
 from accounts.sessions import revoke_all_but
 from shared.clock import as_utc, utcnow
 from shared.errors import NotFound
+from shared.i18n import _
 from shared.events import STAFF_PASSWORD_RESET_ISSUED
 
 RESET_TTL = timedelta(hours=1)
@@ -56,11 +57,11 @@ def live_reset(session, token):
     row = session.scalar(select(StaffPasswordReset).where(
         StaffPasswordReset.token_hash == tokens.token_hash(token or "")))
     if row is None or row.used_at or as_utc(row.expires_at) <= utcnow():
-        raise NotFound(DEAD_LINK)
+        raise NotFound(_(DEAD_LINK))
     newer = session.scalar(select(func.count(StaffPasswordReset.id)).where(
         StaffPasswordReset.user_id == row.user_id, StaffPasswordReset.id > row.id))
     if newer:  # only the latest link sent works
-        raise NotFound(DEAD_LINK)
+        raise NotFound(_(DEAD_LINK))
     return row
 
 

@@ -12,6 +12,7 @@ from accounts.sessions import SESSION_ENDED, WRONG_CREDENTIALS, keep_for, live_s
 from accounts.tokens import token_hash
 from shared.clock import as_utc, utcnow
 from shared.errors import Unauthenticated
+from shared.i18n import _
 
 # A session waiting for its second step lasts this long; it grants nothing but that step.
 PENDING_TTL = timedelta(minutes=10)
@@ -24,10 +25,10 @@ def sign_in(session, values, address):
     with throttling.attempt(session, throttling.SIGN_IN, throttling.staff_buckets(email, address)):
         user = session.scalar(select(StaffUser).where(StaffUser.email == email))
         if not verify_password(user.password_hash if user else None, values["password"]):
-            raise Unauthenticated(WRONG_CREDENTIALS)
+            raise Unauthenticated(_(WRONG_CREDENTIALS))
     step = second_step(session, user)
     if step:
-        token, _ = open_session(session, StaffSession, user_id=user.id, tenant_id=user.tenant_id, pending_step=step)
+        token, __ = open_session(session, StaffSession, user_id=user.id, tenant_id=user.tenant_id, pending_step=step)
         return {"token": token, "second_step": step}
     return start(session, user)
 
@@ -52,7 +53,7 @@ def pending(session, token, steps):
     row = live_session(session, StaffSession, token)
     if row.pending_step not in steps or (
             row.pending_step and utcnow() - as_utc(row.created_at) > PENDING_TTL):
-        raise Unauthenticated(SESSION_ENDED)
+        raise Unauthenticated(_(SESSION_ENDED))
     return row, session.get(StaffUser, row.user_id)
 
 

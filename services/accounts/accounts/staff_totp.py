@@ -16,10 +16,11 @@ from accounts.models import StaffRecoveryCode
 from accounts.passwords import require_current_password
 from shared.clock import utcnow
 from shared.errors import Conflict, PermissionDenied, Unauthenticated, invalid
+from shared.i18n import N_, _
 
 ISSUER = "Portico"
 RECOVERY_CODES = 10
-WRONG_CODE = "That code is not correct."
+WRONG_CODE = N_("That code is not correct.")
 
 
 def _binding(user):
@@ -34,7 +35,7 @@ def enabled(user):
 def begin(user, box):
     """Return the secret being set up for ``user`` (a new one if none is), as text and as an otpauth URI."""
     if enabled(user):
-        raise Conflict("Two-step sign-in is already on.")
+        raise Conflict(_("Two-step sign-in is already on."))
     if user.totp_pending_secret:
         secret = box.open(user.totp_pending_secret, _binding(user))
     else:
@@ -47,11 +48,11 @@ def begin(user, box):
 def confirm(session, user, code, address, box):
     """Turn two-step sign-in on when ``code`` comes from the secret being set up; return new recovery codes."""
     if enabled(user) or not user.totp_pending_secret:
-        raise Conflict("Start setting up two-step sign-in first.")
+        raise Conflict(_("Start setting up two-step sign-in first."))
     with throttling.attempt(session, throttling.CODE_CHECK, _buckets(user, address)):
         step = accepted_step(box.open(user.totp_pending_secret, _binding(user)), code, None)
         if step is None:
-            raise invalid("code", WRONG_CODE)
+            raise invalid("code", _(WRONG_CODE))
     user.totp_secret, user.totp_pending_secret, user.totp_last_step = user.totp_pending_secret, None, step
     return new_recovery_codes(session, user)
 
@@ -64,13 +65,13 @@ def check(session, user, code, address, box):
         if step is not None:
             user.totp_last_step = step
         elif not use_recovery_code(session, user, code):
-            raise Unauthenticated(WRONG_CODE)
+            raise Unauthenticated(_(WRONG_CODE))
 
 
 def disable(session, user, password, required):
     """Turn two-step sign-in off, given the password; refused while the business requires it."""
     if required:
-        raise PermissionDenied("Your business requires two-step sign-in for staff.")
+        raise PermissionDenied(_("Your business requires two-step sign-in for staff."))
     require_current_password(session, user, password, throttling.staff_buckets(user.id, by_address=False),
                              field="password")
     user.totp_secret = user.totp_pending_secret = user.totp_last_step = None
@@ -92,7 +93,7 @@ def accepted_step(secret, code, last_step, now=None):
 def new_recovery_codes(session, user):
     """Replace ``user``'s recovery codes with RECOVERY_CODES new ones; return them (the only time they are shown)."""
     session.execute(delete(StaffRecoveryCode).where(StaffRecoveryCode.user_id == user.id))
-    codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODES)]
+    codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for __ in range(RECOVERY_CODES)]
     session.add_all(StaffRecoveryCode(user_id=user.id, code_hash=_hash(code)) for code in codes)
     return codes
 

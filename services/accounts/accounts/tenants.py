@@ -7,6 +7,7 @@ from accounts.schemas import StaffUserSchema, TenantSchema
 from shared.clock import utcnow
 from shared.errors import Conflict, NotFound
 from shared.events import STAFF_USER_SAVED, TENANT_PROFILE_UPDATED
+from shared.i18n import DEFAULT_LANGUAGE, _
 
 
 def create_tenant(session, outbox, values):
@@ -14,7 +15,8 @@ def create_tenant(session, outbox, values):
     values = dict(values)
     owner = values.pop("owner")
     if session.scalar(select(Tenant.id).where(Tenant.slug == values["slug"])):
-        raise Conflict("That slug is taken.", {"slug": ["That slug is taken."]})
+        message = _("That slug is taken.")
+        raise Conflict(message, {"slug": [message]})
     row = Tenant(created_at=utcnow(), **values)
     session.add(row)
     session.flush()
@@ -28,8 +30,8 @@ def add_staff_user(session, outbox, tenant_id, values):
     password_hash = hash_new_password(values["password"])  # the same rule as clients' passwords
     email = values["email"].lower()
     if session.scalar(select(StaffUser.id).where(StaffUser.email == email)):
-        raise Conflict("A staff member already uses that email.",
-                       {"email": ["A staff member already uses that email."]})
+        message = _("A staff member already uses that email.")
+        raise Conflict(message, {"email": [message]})
     row = StaffUser(tenant_id=tenant_id, email=email, name=values["name"], role=values["role"],
                     password_hash=password_hash, created_at=utcnow())
     session.add(row)
@@ -53,7 +55,7 @@ def find_by_slug(session, slug):
     """Return the tenant whose portal address ends in ``slug``."""
     row = session.scalar(select(Tenant).where(Tenant.slug == str(slug)))
     if row is None:
-        raise NotFound("No such business.")
+        raise NotFound(_("No such business."))
     return row
 
 
@@ -61,7 +63,7 @@ def get_tenant(session, tenant_id):
     """Return the tenant ``tenant_id``."""
     tenant = session.get(Tenant, tenant_id)
     if tenant is None:
-        raise NotFound("No such business.")
+        raise NotFound(_("No such business."))
     return tenant
 
 
@@ -73,4 +75,5 @@ def announce_profile(outbox, session, tenant):
         "facebook_page": tenant.facebook_page, "twitter_handle": tenant.twitter_handle,
         "linkedin_slug": tenant.linkedin_slug, "has_logo": bool(tenant.logo_content_type),
         "brand_colour": tenant.brand_colour, "logo_blob_id": tenant.logo_blob_id,
+        "default_language": tenant.default_language or DEFAULT_LANGUAGE,
     }, tenant_id=tenant.id)

@@ -26,6 +26,7 @@ from limits.strategies import FixedWindowRateLimiter
 
 from accounts.throttle_store import DatabaseStorage
 from shared.errors import InvalidInput, RateLimited, Unauthenticated
+from shared.i18n import _, ngettext
 
 LIMIT_VARIABLE = "THROTTLE_LIMIT"
 DEFAULT_LIMIT = "5 per 15 minutes"
@@ -106,15 +107,14 @@ def refuse_when_throttled(session, check, buckets):
 def too_many(check, seconds):
     """Return the refusal of ``check`` for the next ``seconds``: a message, the field, and Retry-After."""
     seconds = max(1, math.ceil(seconds))
-    message = f"Too many attempts. Wait {wait_text(seconds)}, then try again."
+    message = _("Too many attempts. Wait %(wait)s, then try again.", wait=wait_text(seconds))
     return RateLimited(message, {check.field: [message]}, retry_after=seconds)
 
 
 def wait_text(seconds):
     if seconds < 90:
-        return "1 second" if seconds == 1 else f"{seconds} seconds"
-    minutes = math.ceil(seconds / 60)
-    return f"{minutes} minutes"
+        return ngettext("%(num)d second", "%(num)d seconds", seconds)
+    return ngettext("%(num)d minute", "%(num)d minutes", math.ceil(seconds / 60))
 
 
 def count(session, check, buckets):

@@ -8,12 +8,13 @@ from sqlalchemy import select, update
 from accounts.models import SignInToken
 from shared.clock import as_utc, utcnow
 from shared.errors import NotFound, Unauthenticated
+from shared.i18n import N_, _
 
 CODE_TTL = timedelta(minutes=10)
 CODE_GUESSES = 5
-WRONG_CODE = "That code is not correct."
-SPENT_CODE = "This code can no longer be used. Ask for a new one."
-DEAD_LINK = "This link is no longer valid. Ask for a new one."
+WRONG_CODE = N_("That code is not correct.")
+SPENT_CODE = N_("This code can no longer be used. Ask for a new one.")
+DEAD_LINK = N_("This link is no longer valid. Ask for a new one.")
 
 
 def new_token():
@@ -62,16 +63,16 @@ def live_link(session, tenant_id, purpose, token):
         SignInToken.tenant_id == tenant_id, SignInToken.purpose == purpose,
         SignInToken.token_hash == token_hash(token or "")))
     if row is None or _spent(row) or row.portal_user_id is None:
-        raise NotFound(DEAD_LINK)
+        raise NotFound(_(DEAD_LINK))
     return row
 
 
 def check_code(session, row, code):
     """Spend one guess on ``row`` and raise Unauthenticated unless ``code`` is its code."""
     if row is None or _spent(row) or row.guesses >= CODE_GUESSES:
-        raise Unauthenticated(SPENT_CODE)
+        raise Unauthenticated(_(SPENT_CODE))
     if not secrets.compare_digest(row.token_hash, token_hash(code)):
         row.guesses += 1
         session.commit()  # the spent guess counts even though the call fails
-        raise Unauthenticated(WRONG_CODE if row.guesses < CODE_GUESSES else SPENT_CODE)
+        raise Unauthenticated(_(WRONG_CODE if row.guesses < CODE_GUESSES else SPENT_CODE))
     row.used_at = utcnow()

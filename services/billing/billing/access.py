@@ -5,6 +5,7 @@ business, whether it is staff, and a client's rights on the account it acts for 
 service shares are in shared/context.py).
 """
 from shared.context import client_account, require_setting, staff_tenant
+from shared.i18n import _
 
 __all__ = ["staff_tenant", "client_account", "require_setting", "require_method_changes"]
 
@@ -14,4 +15,4 @@ METHOD_CHANGE_SETTINGS = {"card": "allow_card_changes", "ach": "allow_bank_accou
 def require_method_changes(settings, method_kind):
     """Refuse changing a card or bank account on file when the tenant keeps that kind for staff."""
     return require_setting(settings, METHOD_CHANGE_SETTINGS[method_kind],
-                           "Changing this payment method here is not allowed; please contact us.")
+                           _("Changing this payment method here is not allowed; please contact us."))

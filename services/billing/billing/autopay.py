@@ -6,27 +6,29 @@ from billing.methods import describe_method, find_method
 from shared.clock import utcnow
 from shared.errors import NotFound, PermissionDenied, invalid
 from shared.events import AUTOPAY_CANCELLED, AUTOPAY_ENROLLED
+from shared.i18n import _
 
 ACTIVE_JOB_STATES = ("unscheduled", "scheduled", "paused")
 
 
-def consent_text(settings, method_label="the payment method you choose"):
+def consent_text(settings, method_label=None):
     """The words a client agrees to; they say exactly which invoices autopay will charge."""
+    method_label = method_label or _("the payment method you choose")
     if settings["autopay_applies_to"] == "all_scheduled_jobs":
-        scope = ("invoices for all of your scheduled services, including services already "
-                 "scheduled today, and for any new services")
-    else:
-        scope = ("invoices for services created from today on; invoices for services already "
-                 "scheduled keep their current payment method")
-    return (f"I authorise the business to charge {method_label} automatically for {scope}. "
-            "Each charge is for the invoice's balance when it is issued. I can turn autopay off "
-            "here at any time unless the business has locked it for my account.")
+        return _("I authorise the business to charge %(method)s automatically for invoices for all of your "
+                 "scheduled services, including services already scheduled today, and for any new services. "
+                 "Each charge is for the invoice's balance when it is issued. I can turn autopay off here at any "
+                 "time unless the business has locked it for my account.", method=method_label)
+    return _("I authorise the business to charge %(method)s automatically for invoices for services created from "
+             "today on; invoices for services already scheduled keep their current payment method. Each charge is "
+             "for the invoice's balance when it is issued. I can turn autopay off here at any time unless the "
+             "business has locked it for my account.", method=method_label)
 
 
 def record(session, tenant_id, account_id):
     row = session.get(Autopay, account_id)
     if row is not None and row.tenant_id != tenant_id:
-        raise NotFound("No such account.")
+        raise NotFound(_("No such account."))
     return row
 
 
@@ -47,7 +49,7 @@ def status(session, tenant_id, account_id, settings):
 def enroll(session, outbox, tenant_id, account_id, payment_method_id, consent, settings, actor=None):
     """Put the account on autopay with a method on file, once the client has consented; the caller commits."""
     if consent is not True:
-        raise invalid("consent", "Tick the box to agree to the autopay terms.")
+        raise invalid("consent", _("Tick the box to agree to the autopay terms."))
     method = find_method(session, tenant_id, account_id, payment_method_id)
     row = record(session, tenant_id, account_id) or Autopay(tenant_id=tenant_id, account_id=account_id)
     row.enrolled, row.payment_method_id, row.scope = True, method.id, settings["autopay_applies_to"]
@@ -69,7 +71,7 @@ def cancel(session, outbox, tenant_id, account_id, actor=None, by_staff=False):
     if row is None or not row.enrolled:
         return row
     if row.locked and not by_staff:
-        raise PermissionDenied("The business has locked autopay on for this account. Please contact them.")
+        raise PermissionDenied(_("The business has locked autopay on for this account. Please contact them."))
     row.enrolled, row.cancelled_at = False, utcnow()
     session.execute(update(Job).where(Job.tenant_id == tenant_id, Job.account_id == account_id)
                     .values(autopay=False))

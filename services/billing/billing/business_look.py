@@ -1,4 +1,5 @@
-"""What billing's PDFs show of the business beside its name: its brand colour and its logo.
+"""What billing's PDFs show of the business beside its name: its brand colour and its logo; and the language a PDF
+made without a caller (an event handler's, a timer's) is written in, the business's default.
 
 Billing keeps its own copy from accounts' ``tenant_profile_updated`` events, as notifications does for its
 emails. Profile events may be handled out of order (several workers, retries): an older one never undoes a newer.
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from billing.models import BusinessLook
 from shared.clock import as_utc
 from shared.fields import stored_colour
-
+from shared.i18n import DEFAULT_LANGUAGE, known_language
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ def save_look(session, profile, profile_at):
     row = row or BusinessLook(tenant_id=profile["tenant_id"])
     row.brand_colour = stored_colour(profile.get("brand_colour"))
     row.logo_blob_id = profile.get("logo_blob_id") if profile.get("has_logo") else None
+    row.default_language = known_language(profile.get("default_language"), DEFAULT_LANGUAGE)
     row.updated_at = profile_at
     session.add(row)
 
@@ -38,3 +40,10 @@ def look_of(session, tenant_id):
     """The business's look, or the plain one before its profile arrived."""
     row = session.get(BusinessLook, tenant_id)
     return Look(row.brand_colour, row.logo_blob_id) if row is not None else Look()
+
+
+def language_of(session, tenant_id):
+    """The business's default language (shared.i18n.LANGUAGES): what a PDF made without a caller is written in.
+    English before its profile arrived."""
+    row = session.get(BusinessLook, tenant_id)
+    return known_language(row.default_language if row is not None else None, DEFAULT_LANGUAGE)

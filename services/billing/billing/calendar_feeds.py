@@ -18,12 +18,13 @@ from billing.field_models import CalendarFeed, Visit
 from billing.models import Job
 from shared.clock import iso_utc, utcnow
 from shared.errors import NotFound
+from shared.i18n import N_, _
 
 TOKEN_BYTES = 32
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")  # what secrets.token_urlsafe(32) makes
 FEED_LIMIT = 60  # visits in one feed: twelve weeks of several jobs, under a message's size with every text long
 NOTES_IN_FEED = 300
-NOT_FOUND = "No such calendar."
+NOT_FOUND = N_("No such calendar.")
 
 
 def token_hash(token):
@@ -68,11 +69,11 @@ def status(feed):
 def find_by_token(session, token):
     """The live feed ``token`` opens; NotFound for anything else."""
     if not well_formed(token):
-        raise NotFound(NOT_FOUND)
+        raise NotFound(_(NOT_FOUND))
     wanted = token_hash(token)
     feed = session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == wanted))
     if feed is None or not hmac.compare_digest(feed.token_hash, wanted) or feed.revoked_at is not None:
-        raise NotFound(NOT_FOUND)
+        raise NotFound(_(NOT_FOUND))
     return feed
 
 
@@ -89,7 +90,7 @@ def feed_event(visit, job, settings):
 def feed(session, feed_row, settings, now=None):
     """The account's upcoming scheduled visits for its calendar; not found while the business hides them."""
     if not settings["show_scheduled_visits"]:
-        raise NotFound(NOT_FOUND)
+        raise NotFound(_(NOT_FOUND))
     today = local_time.today(settings, now)
     rows = session.execute(
         select(Visit, Job).join(Job, Job.id == Visit.job_id)

@@ -25,6 +25,7 @@ from billing.settlement import (CHECKOUT, LOCK_PAYMENT, MARK_PAID, PAYER, RECORD
 from shared.clock import utcnow
 from shared.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ServiceUnavailable
 from shared.events import PAYMENT_FAILED, PAYMENT_SUCCEEDED
+from shared.i18n import _
 
 SYSTEM = {"kind": "system", "id": None}
 Ended = namedtuple("Ended", "state message")  # an item's end, found before charging
@@ -96,7 +97,7 @@ def reserve_group(session, tenant_id, run_id, invoice_ids):
     queued = [item.invoice_id for item, _, _ in rows if item.state == "queued"]
     invoices = ({row.id: row for row in session.connection().execute(LOCK_INVOICES, {"ids": queued})}
                 if queued else {})  # after the items, as settling locks them
-    for item, autopay, _ in rows:
+    for item, autopay, __ in rows:
         if item.state in FINISHED:
             states[item.invoice_id] = item.state
             continue
@@ -118,7 +119,7 @@ def reserve_group(session, tenant_id, run_id, invoice_ids):
 def reserve_queued(session, tenant_id, item, autopay, invoice):
     """A queued item's reservation, of ``invoice`` as locked (a row of LOCK_INVOICES, or None)."""
     if autopay is None or not autopay.enrolled or autopay.payment_method_id is None:
-        raise PermissionDenied("The account is no longer on autopay.")
+        raise PermissionDenied(_("The account is no longer on autopay."))
     payment, method = reserve_for_run(session, tenant_id, autopay.account_id, autopay.payment_method_id, item.id,
                                       invoice, f"run{item.run_id}-invoice{item.invoice_id}")
     return item.id, item.invoice_id, payment, method
@@ -144,7 +145,7 @@ def reserve_charging(session, item):
 def charge_concurrently(processor, reserved, pool):
     """Each reservation's (status, charge id, message) at the processor, or None where it did not answer."""
     def one(entry):
-        _, _, payment, method = entry
+        __, __, payment, method = entry
         try:
             return charge(processor, payment, method, "Autopay invoice charge")
         except ServiceUnavailable:

@@ -15,6 +15,7 @@ from billing.models import Allocation, ChargeRunItem, Invoice, Payment
 from billing.money import enforce_limit, plan_payment
 from shared.clock import utcnow
 from shared.errors import Conflict, NotFound
+from shared.i18n import _
 
 # An autopay charge takes the whole balance and is never stopped by the portal's limits.
 AUTOPAY_SETTINGS = {"allow_partial_payments": False, "allow_credit_at_checkout": False,
@@ -55,9 +56,9 @@ def reserve_for_run(session, tenant_id, account_id, method_id, item_id, invoice,
     """
     connection = session.connection()
     if invoice is None or (invoice.tenant_id, invoice.account_id) != (tenant_id, account_id):
-        raise NotFound("No such invoice.")
+        raise NotFound(_("No such invoice."))
     if invoice.status != "open" or invoice.balance <= 0:
-        raise Conflict("Some of these invoices are already paid or being paid. Reload to see them.")
+        raise Conflict(_("Some of these invoices are already paid or being paid. Reload to see them."))
     plan = plan_payment([(invoice.id, invoice.balance)], None, 0, 0, False, False)
     method = find_method(session, tenant_id, account_id, method_id)
     enforce_limit(method.kind, plan.charge_amount, AUTOPAY_SETTINGS, True)

@@ -12,6 +12,7 @@ from billing.models import Autopay, ChargeRun, ChargeRunItem, Invoice
 from shared.clock import iso_utc, utcnow
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events import INVOICE_CHARGE_REQUESTED
+from shared.i18n import _
 from shared.messaging import OutboxWriter, envelope
 
 FINISHED = ("succeeded", "failed")
@@ -65,10 +66,10 @@ def start_run(session, outbox, tenant_id, invoice_ids=None, requested_by=None, d
         chosen = set(invoice_ids)
         ids = [invoice_id for invoice_id in ids if invoice_id in chosen]
         if len(ids) != len(chosen):
-            raise InvalidInput("Some invoices are not awaiting an autopay charge.",
-                               {"invoice_ids": ["Choose invoices from Invoices to charge."]})
+            raise InvalidInput(_("Some invoices are not awaiting an autopay charge."),
+                               {"invoice_ids": [_("Choose invoices from Invoices to charge.")]})
     if not ids:
-        raise Conflict("No invoices are waiting for an autopay charge.")
+        raise Conflict(_("No invoices are waiting for an autopay charge."))
     now = utcnow()
     run = ChargeRun(tenant_id=tenant_id, requested_by=requested_by, total=len(ids), created_at=now)
     session.add(run)
@@ -121,7 +122,7 @@ def progress(session, tenant_id, run_id):
     """How far a run of the business has got (its per-invoice results: charge_run_lists.item_page)."""
     run = session.get(ChargeRun, run_id) if isinstance(run_id, int) else None
     if run is None or run.tenant_id != tenant_id:
-        raise NotFound("No such charge run.")
+        raise NotFound(_("No such charge run."))
     counts = dict(session.execute(select(ChargeRunItem.state, func.count()).where(
         ChargeRunItem.run_id == run.id).group_by(ChargeRunItem.state)).all())
     done = counts.get("succeeded", 0) + counts.get("failed", 0)

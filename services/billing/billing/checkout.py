@@ -25,12 +25,13 @@ from billing.schemas import PayInvoicesSchema, PrepaymentSchema
 from billing.settlement import charge, settle, settle_prepayment
 from shared.clock import utcnow
 from shared.errors import Conflict
+from shared.i18n import N_, _
 from shared.validation import load_or_raise
 
 DECLINE_MESSAGES = {
-    "declined": "Your card was declined. Nothing was charged. Try another card or a bank account.",
-    "insufficient_funds": "The payment was declined for insufficient funds. Nothing was charged.",
-    "failed": "The payment could not be processed. Nothing was charged. Please try again.",
+    "declined": N_("Your card was declined. Nothing was charged. Try another card or a bank account."),
+    "insufficient_funds": N_("The payment was declined for insufficient funds. Nothing was charged."),
+    "failed": N_("The payment could not be processed. Nothing was charged. Please try again."),
 }
 
 
@@ -38,8 +39,9 @@ def answer_for(payment, status, message, invoices, method):
     """The answer stored under a checkout's key: the payment and its invoices, or why it was declined."""
     if status == "succeeded":
         return {"result": {"payment": describe_payment(payment, method), "invoices": invoices}}
-    return {"error": {"type": "PaymentDeclined", "message": DECLINE_MESSAGES.get(status, message),
-                      "fields": {"payment_method_id": [message or DECLINE_MESSAGES["failed"]]}}}
+    declined, failed = DECLINE_MESSAGES.get(status), DECLINE_MESSAGES["failed"]
+    return {"error": {"type": "PaymentDeclined", "message": _(declined) if declined else message,
+                      "fields": {"payment_method_id": [message or _(failed)]}}}
 
 
 def quote(session, tenant_id, account_id, request, settings):

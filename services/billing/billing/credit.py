@@ -8,6 +8,7 @@ from billing.invoices import OPEN_OF_ACCOUNT, find_invoice, summarise
 from billing.models import Allocation, Invoice, Money, Payment
 from shared.clock import utcnow
 from shared.errors import NotFound, invalid
+from shared.i18n import _, locale_of
 from shared.money import format_money
 
 
@@ -52,7 +53,7 @@ def take_credit(sources, credit):
         credit -= used
         taken.append((source, used))
     if credit:
-        raise invalid("credit", "That is more credit than is available.")
+        raise invalid("credit", _("That is more credit than is available."))
     return taken
 
 
@@ -97,20 +98,22 @@ def apply_prepayment_by_hand(session, tenant_id, values):
     """Apply a prepayment's credit to invoices of its account that staff chose (ApplyCreditSchema)."""
     payment = session.get(Payment, values["payment_id"])
     if payment is None or payment.tenant_id != tenant_id or payment.status != "succeeded":
-        raise NotFound("No such payment.")
+        raise NotFound(_("No such payment."))
     targets = []
     for item in sorted(values["allocations"], key=lambda item: item["invoice_id"]):
         invoice = find_invoice(session, tenant_id, item["invoice_id"], payment.account_id)
         # Locked and read afresh: the invoice may have been paid or voided since it was loaded.
         session.refresh(invoice, with_for_update=True)
         if invoice.status == "void":
-            raise invalid("allocations", f"Invoice #{invoice.number} is void: nothing is due on it.")
+            raise invalid("allocations", _("Invoice #%(number)s is void: nothing is due on it.", number=invoice.number))
         if invoice.status != "open" or item["amount"] > invoice.balance:
-            raise invalid("allocations", f"Invoice #{invoice.number} has {format_money(invoice.balance)} due.")
+            raise invalid("allocations", _("Invoice #%(number)s has %(due)s due.", number=invoice.number,
+                                           due=format_money(invoice.balance, locale=locale_of())))
         targets.append((invoice, item["amount"]))
     session.refresh(payment, with_for_update=True)
     requested = sum(item["amount"] for item in values["allocations"])
     if requested > payment.unapplied:
-        raise invalid("allocations", f"Only {format_money(payment.unapplied)} of this payment is unapplied.")
+        raise invalid("allocations", _("Only %(amount)s of this payment is unapplied.",
+                                       amount=format_money(payment.unapplied, locale=locale_of())))
     apply_credit(session, tenant_id, payment, targets)
     return payment

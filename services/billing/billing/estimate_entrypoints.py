@@ -9,10 +9,11 @@ from billing import access, audit_facts, documents, estimates, local_time
 from shared.audit import who
 from shared.context import tenant_rpc
 from shared.events import ESTIMATE_SENT
+from shared.i18n import N_, _
 from shared.validation import dict_get
 
-HIDDEN = "Estimates are not shown in this portal."
-NO_DECISIONS = "Estimates cannot be approved or declined here; please contact the business."
+HIDDEN = N_("Estimates are not shown in this portal.")
+NO_DECISIONS = N_("Estimates cannot be approved or declined here; please contact the business.")
 DECIDE_RIGHT = "manage"  # approving commits the account to work and its price
 
 
@@ -36,9 +37,9 @@ class EstimateEntrypoints:
         """The signed-in client's ``(tenant_id, account_id, settings)`` when the business shows estimates (and lets
         clients decide them, when ``decide``)."""
         tenant_id, account_id = access.client_account(self.ctx, DECIDE_RIGHT if decide else "view")
-        settings = access.require_setting(self._settings(), "show_estimates", HIDDEN)
+        settings = access.require_setting(self._settings(), "show_estimates", _(HIDDEN))
         if decide:
-            access.require_setting(settings, "allow_estimate_decisions", NO_DECISIONS)
+            access.require_setting(settings, "allow_estimate_decisions", _(NO_DECISIONS))
         return tenant_id, account_id, settings
 
     # --- staff ------------------------------------------------------------------------------------
@@ -106,7 +107,7 @@ class EstimateEntrypoints:
 
     @tenant_rpc
     def my_estimate_pdf(self, estimate_id, business_name):
-        tenant_id, account_id, _ = self._client_estimates()
+        tenant_id, account_id, __ = self._client_estimates()
         return self._estimate_document(estimates.find(self.db, tenant_id, estimate_id, account_id), "client",
                                        business_name)
 
@@ -114,7 +115,7 @@ class EstimateEntrypoints:
     def decide_estimate(self, estimate_id, decision):
         """Approve or decline a sent estimate: ``{"decision": "approved"|"declined", "note"?}``. Approving puts a
         job on the waiting list; deciding twice, or after it expired, is a Conflict."""
-        tenant_id, account_id, _ = self._client_estimates(decide=True)
+        tenant_id, account_id, __ = self._client_estimates(decide=True)
         row = estimates.decide(self.db, self.outbox, tenant_id, account_id, estimate_id, decision, self.ctx.actor,
                                self._estimates_today(tenant_id))
         audit_facts.estimate_decided(self.db, self.outbox, row, who(self.ctx))

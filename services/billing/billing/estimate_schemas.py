@@ -3,12 +3,14 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 
 from shared import keyset
 from shared.fields import NOT_BLANK_LINE, id_field, integer_field, money_field
+from shared.i18n import N_, _, locale_of
 from shared.money import MAX_MINOR_UNITS, format_money
 
 TITLE_MAX, MESSAGE_MAX, NOTE_MAX, LINES_MAX = 200, 2000, 1000, 100
 STATUSES = ("draft", "sent", "approved", "declined", "expired")
 CLIENT_STATUSES = ("sent", "approved", "declined", "expired")  # a draft is the business's, never the client's
 DECISIONS = ("approved", "declined")
+NOTE_TOO_LONG = N_("Use at most 1000 characters.")  # NOTE_MAX
 
 
 def stripped(data, *names):
@@ -40,7 +42,8 @@ class EstimateChangesSchema(Schema):
     @validates_schema
     def total_fits(self, data, **kwargs):
         if sum(line["quantity"] * line["unit_price"] for line in data.get("lines") or []) > MAX_MINOR_UNITS:
-            raise ValidationError(f"The estimate total cannot be above {format_money(MAX_MINOR_UNITS)}.", "lines")
+            raise ValidationError(_("The estimate total cannot be above %(most)s.",
+                                    most=format_money(MAX_MINOR_UNITS, locale=locale_of())), "lines")
 
 
 class NewEstimateSchema(EstimateChangesSchema):
@@ -63,7 +66,7 @@ class ClientEstimateFiltersSchema(Schema):
 class DecisionSchema(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
     note = fields.String(allow_none=True, load_default=None,
-                         validate=validate.Length(max=NOTE_MAX, error=f"Use at most {NOTE_MAX} characters."))
+                         validate=validate.Length(max=NOTE_MAX, error=NOTE_TOO_LONG))
 
     @pre_load
     def trim(self, data, **kwargs):

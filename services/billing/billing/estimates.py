@@ -15,6 +15,7 @@ from billing.invoices import next_number
 from shared.clock import iso_utc, utcnow
 from shared.errors import Conflict, NotFound, invalid
 from shared.events import ESTIMATE_DECIDED
+from shared.i18n import _
 from shared import keyset
 from shared.validation import load_or_raise
 
@@ -67,7 +68,7 @@ def _set_lines(session, estimate, lines):
 
 def _refuse_past(valid_until, today):
     if valid_until is not None and valid_until < today:
-        raise invalid("valid_until", "The estimate would already have expired: choose today or a later date.")
+        raise invalid("valid_until", _("The estimate would already have expired: choose today or a later date."))
 
 
 def create(session, tenant_id, data, today):
@@ -91,7 +92,7 @@ def find(session, tenant_id, estimate_id, account_id=None, lock=False):
         estimate = session.get(Estimate, estimate_id, with_for_update=lock, populate_existing=lock)
     if estimate is None or estimate.tenant_id != tenant_id or (account_id is not None and (
             estimate.account_id != account_id or estimate.status == "draft")):
-        raise NotFound("No such estimate.")
+        raise NotFound(_("No such estimate."))
     return estimate
 
 
@@ -99,7 +100,7 @@ def edit(session, tenant_id, estimate_id, data, today):
     """Change a draft: only the fields ``data`` names."""
     estimate = find(session, tenant_id, estimate_id, lock=True)
     if estimate.status != "draft":
-        raise Conflict(f"Estimate #{estimate.number} was sent, so it can no longer be changed.")
+        raise Conflict(_("Estimate #%(number)s was sent, so it can no longer be changed.", number=estimate.number))
     values = load_or_raise(EstimateChangesSchema, data, partial=True)
     values = {key: value for key, value in values.items() if isinstance(data, dict) and key in data}
     if "valid_until" in values:
@@ -117,10 +118,10 @@ def send(session, tenant_id, estimate_id, today):
     """Send a draft to the client: from now on they see it and may decide it."""
     estimate = find(session, tenant_id, estimate_id, lock=True)
     if estimate.status != "draft":
-        raise Conflict(f"Estimate #{estimate.number} was already sent.")
+        raise Conflict(_("Estimate #%(number)s was already sent.", number=estimate.number))
     if estimate.valid_until is not None and estimate.valid_until < today:
-        raise invalid("valid_until", f"Estimate #{estimate.number} expired on {estimate.valid_until.isoformat()}: "
-                                     "set a later date before sending it.")
+        raise invalid("valid_until", _("Estimate #%(number)s expired on %(day)s: set a later date before sending it.",
+                                       number=estimate.number, day=estimate.valid_until.isoformat()))
     estimate.status, estimate.sent_at = "sent", utcnow()
     session.flush()
     return estimate
@@ -174,13 +175,23 @@ def list_estimates(session, tenant_id, filters, today, account_id=None):
 def decision_refusal(estimate, today):
     """Why the client cannot decide ``estimate`` now; None when they can."""
     status = display_status(estimate, today)
+    number = estimate.number
     if status in ("approved", "declined"):
-        when = f" on {estimate.decided_at.date().isoformat()}" if estimate.decided_at else ""
-        return f"Estimate #{estimate.number} was already {status}{when}; it cannot be decided again."
+        day = estimate.decided_at.date().isoformat() if estimate.decided_at else None
+        if status == "approved":
+            return (_("Estimate #%(number)s was already approved on %(day)s; it cannot be decided again.",
+                      number=number, day=day) if day else
+                    _("Estimate #%(number)s was already approved; it cannot be decided again.", number=number))
+        return (_("Estimate #%(number)s was already declined on %(day)s; it cannot be decided again.",
+                  number=number, day=day) if day else
+                _("Estimate #%(number)s was already declined; it cannot be decided again.", number=number))
     if status == "expired":
-        until = f" on {estimate.valid_until.isoformat()}" if estimate.valid_until else ""
-        return (f"Estimate #{estimate.number} expired{until}, so it can no longer be approved or declined. "
-                "Please contact the business for a new one.")
+        if estimate.valid_until:
+            return _("Estimate #%(number)s expired on %(day)s, so it can no longer be approved or declined. "
+                     "Please contact the business for a new one.", number=number,
+                     day=estimate.valid_until.isoformat())
+        return _("Estimate #%(number)s expired, so it can no longer be approved or declined. "
+                 "Please contact the business for a new one.", number=number)
     return None
 
 

@@ -155,16 +155,17 @@ class AutopayCycle(Base):
 
 
 class EstimateDocument(Base):
-    """The PDF of an estimate as one audience sees it, kept in the blob store while what it shows is unchanged
-    (like InvoiceDocument)."""
+    """The PDF of an estimate as one audience sees it in one language, kept in the blob store while what it shows is
+    unchanged (like InvoiceDocument)."""
 
     __tablename__ = "estimate_documents"
-    __table_args__ = (UniqueConstraint("tenant_id", "estimate_id", "audience"),)
+    __table_args__ = (UniqueConstraint("tenant_id", "estimate_id", "audience", "language"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(Integer)
     estimate_id: Mapped[int] = mapped_column(ForeignKey("estimates.id"))
     audience: Mapped[str] = mapped_column(String(10))  # staff (names the client) or client
+    language: Mapped[str] = mapped_column(String(5), default="en")  # what it is written in
     fingerprint: Mapped[str] = mapped_column(String(64))
     blob_id: Mapped[str] = mapped_column(String(34))
     rendered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -5,13 +5,14 @@ from billing.methods import method_label, method_used
 from billing.models import Allocation, Invoice, Payment
 from shared.clock import iso_utc
 from shared.errors import NotFound
+from shared.i18n import _, locale_of
 from shared.money import format_money
 
 
 def describe_payment(payment, method=None):
     return {"id": payment.id, "kind": payment.kind, "source": payment.source, "amount": payment.amount,
-            "amount_display": format_money(payment.amount), "status": payment.status,
-            "method": method_label(method) if method else "Account credit",
+            "amount_display": format_money(payment.amount, locale=locale_of()), "status": payment.status,
+            "method": method_label(method) if method else _("Account credit"),
             "unapplied": payment.unapplied, "created_at": payment.created_at.isoformat()}
 
 
@@ -19,7 +20,7 @@ def find_payment(session, tenant_id, account_id, payment_id):
     """The account's own payment, described; any other id is not found."""
     payment = session.get(Payment, payment_id) if isinstance(payment_id, int) else None
     if payment is None or payment.tenant_id != tenant_id or payment.account_id != account_id:
-        raise NotFound("No such payment.")
+        raise NotFound(_("No such payment."))
     return describe_payment(payment, method_used(session, payment))
 
 

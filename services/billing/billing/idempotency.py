@@ -28,6 +28,7 @@ from billing.models import IdempotencyRecord
 from shared.clock import utcnow
 from shared.errors import (ALL as ERROR_CLASSES, Conflict, IdempotencyMismatch, PorticoError, RequestInProgress,
                            invalid)
+from shared.i18n import N_, _
 
 # How long a request waits for the one holding its key before answering "in progress": long
 # enough for a charge at a prompt processor, short enough that waiters do not hold billing's
@@ -37,7 +38,7 @@ REPLAY_WAIT_SECONDS = 0.5
 # once to ask again, so a storm of retries leaves billing's other workers to everyone else.
 MAX_WAITING = 4
 _waiting = [0]  # how many wait now (the green threads of one process: no lock needed)
-IN_PROGRESS = "A payment with this Idempotency-Key is still being processed. Ask again in a moment."
+IN_PROGRESS = N_("A payment with this Idempotency-Key is still being processed. Ask again in a moment.")
 # Longer than writing a payment ever takes: once it ran out, a retry of a request that died
 # before writing its payment gets to proceed. A live request overtaken after stalling this long is refused
 # before it charges anything (bind_to_payment).
@@ -58,7 +59,7 @@ class Claim:
 def check_key(key):
     """Refuse a missing or malformed Idempotency-Key."""
     if not isinstance(key, str) or not 8 <= len(key) <= 200 or not key.isprintable():
-        raise invalid("Idempotency-Key", "Send an Idempotency-Key header of 8 to 200 characters.")
+        raise invalid("Idempotency-Key", _("Send an Idempotency-Key header of 8 to 200 characters."))
     return key
 
 
@@ -125,14 +126,14 @@ def claim_key(session, tenant_id, key, fingerprint):
                 claim = insert_claim(session, tenant_id, key, fingerprint)
                 continue
             if record.request_hash != fingerprint:
-                raise IdempotencyMismatch("This Idempotency-Key was already used for a different request.")
+                raise IdempotencyMismatch(_("This Idempotency-Key was already used for a different request."))
             if record.state == DONE:
                 return None, record.response
             if record.state == CLAIMED and record.lease_expired:
                 claim = take_over(session, tenant_id, key)
                 continue
             if time.monotonic() > deadline or not (waiting or take_a_waiting_place()):
-                raise RequestInProgress(IN_PROGRESS)
+                raise RequestInProgress(_(IN_PROGRESS))
             waiting = True
             time.sleep(POLL_SECONDS)
         return claim, None
@@ -156,7 +157,7 @@ def bind_to_payment(session, claim):
         IdempotencyRecord.claim_token == claim.token).values(state=PAYING).execution_options(
         synchronize_session=False))
     if bound.rowcount != 1:
-        raise Conflict("A retry with this Idempotency-Key took this request over. Nothing was charged here.")
+        raise Conflict(_("A retry with this Idempotency-Key took this request over. Nothing was charged here."))
 
 
 def store_answer(session, tenant_id, key, answer):
@@ -186,7 +187,7 @@ def answer_of_the_overtaker(session, claim):
         return None
     if record.state == DONE:
         return record.response
-    raise RequestInProgress(IN_PROGRESS)
+    raise RequestInProgress(_(IN_PROGRESS))
 
 
 def replay(answer):

@@ -9,6 +9,7 @@ from billing.settings import TABS
 from shared import audit
 from shared.errors import Conflict
 from shared.events import INVOICE_EMAIL_REQUESTED
+from shared.i18n import _
 from shared.settings_store import read_settings
 from shared.validation import load_or_raise
 
@@ -31,12 +32,16 @@ def email_invoice(session, outbox, tenant_id, invoice_id, to, by):
     values = load_or_raise(EmailInvoiceSchema, {"to": to})
     invoice = find_invoice(session, tenant_id, invoice_id)
     if invoice.status != "open":
-        raise Conflict(f"This invoice is {invoice.status}; only an open invoice can be emailed with a pay link.")
+        raise Conflict(_("This invoice is paid; only an open invoice can be emailed with a pay link.")
+                       if invoice.status == "paid" else
+                       _("This invoice is void; only an open invoice can be emailed with a pay link.")
+                       if invoice.status == "void" else
+                       _("Only an open invoice can be emailed with a pay link."))
     outbox.add(session, INVOICE_EMAIL_REQUESTED, _payload(invoice, "staff", by.get("actor"), values["to"]),
                tenant_id=tenant_id)
-    where = f" to {values['to']}" if values["to"] else ""
-    audit.record(outbox, session, "billing", tenant_id, invoice.account_id, "invoice_emailed",
-                 f"Emailed invoice #{invoice.number}{where} with a link to pay it", by,
+    summary = (f"Emailed invoice #{invoice.number} to {values['to']} with a link to pay it"  # audit: in English
+               if values["to"] else f"Emailed invoice #{invoice.number} with a link to pay it")
+    audit.record(outbox, session, "billing", tenant_id, invoice.account_id, "invoice_emailed", summary, by,
                  link=f"/staff/invoices/{invoice.id}")
     return {"invoice_id": invoice.id, "to": values["to"], "queued": True}
 

@@ -9,6 +9,7 @@ from billing.models import (Allocation, Autopay, ChargeRun, ChargeRunItem, Invoi
 from billing.schemas import NewInvoiceSchema, VoidInvoiceSchema
 from shared.clock import iso_utc, utcnow
 from shared.errors import Conflict, NotFound, invalid
+from shared.i18n import _, ngettext
 from shared.money import MAX_MINOR_UNITS
 from shared.validation import load_or_raise
 
@@ -43,13 +44,13 @@ def create_invoice(session, tenant_id, data):
     if values["job_id"] is not None:
         job = session.get(Job, values["job_id"])
         if job is None or job.tenant_id != tenant_id or job.account_id != values["account_id"]:
-            raise NotFound("No such job on this account.")
+            raise NotFound(_("No such job on this account."))
     lines = [InvoiceLine(position=index, description=line["description"], quantity=line["quantity"],
                          unit_price=line["unit_price"], amount=line["quantity"] * line["unit_price"])
              for index, line in enumerate(values["lines"])]
     total = sum(line.amount for line in lines)
     if total > MAX_MINOR_UNITS:
-        raise invalid("lines", "The invoice total is larger than any invoice can be.")
+        raise invalid("lines", _("The invoice total is larger than any invoice can be."))
     invoice = Invoice(
         tenant_id=tenant_id, account_id=values["account_id"], number=next_number(session, tenant_id),
         job_id=values["job_id"], issue_date=values["issue_date"] or date.today(),
@@ -69,7 +70,7 @@ def find_invoice(session, tenant_id, invoice_id, account_id=None):
     invoice = session.get(Invoice, invoice_id) if isinstance(invoice_id, int) else None
     if invoice is None or invoice.tenant_id != tenant_id or (
             account_id is not None and invoice.account_id != account_id):
-        raise NotFound("No such invoice.")
+        raise NotFound(_("No such invoice."))
     return invoice
 
 
@@ -137,14 +138,14 @@ def void_refusal(number, status, payment_in_progress):
     voiding waits for it to finish rather than race it.
     """
     if status == "void":
-        return f"Invoice #{number} is already void."
+        return _("Invoice #%(number)s is already void.", number=number)
     if status == "paid":
-        return f"Invoice #{number} is paid, so it cannot be voided."
+        return _("Invoice #%(number)s is paid, so it cannot be voided.", number=number)
     if status != "open":
-        return f"Invoice #{number} cannot be voided."
+        return _("Invoice #%(number)s cannot be voided.", number=number)
     if payment_in_progress:
-        return (f"A payment of invoice #{number} is being processed right now. "
-                "Try again in a few minutes, once it has gone through or failed.")
+        return _("A payment of invoice #%(number)s is being processed right now. "
+                 "Try again in a few minutes, once it has gone through or failed.", number=number)
     return None
 
 
@@ -182,7 +183,7 @@ def cancel_queued_charges(session, invoice, now):
         ChargeRunItem.invoice_id == invoice.id, ChargeRunItem.state == "queued")).all()
     for item in items:
         item.state, item.updated_at = "failed", now
-        item.message = f"Invoice #{invoice.number} was voided before it was charged."
+        item.message = _("Invoice #%(number)s was voided before it was charged.", number=invoice.number)
     session.flush()
     for run_id in {item.run_id for item in items}:
         run = session.get(ChargeRun, run_id)
@@ -224,9 +225,9 @@ def refuse_void(rows):
     voided = [row.number for row in rows if row.status == "void"]
     if voided:
         named = ", ".join(f"#{number}" for number in voided)
-        raise Conflict(f"Invoice {named} was voided, so it cannot be paid. Nothing was charged."
-                       if len(voided) == 1 else
-                       f"Invoices {named} were voided, so they cannot be paid. Nothing was charged.")
+        raise Conflict(ngettext("Invoice %(named)s was voided, so it cannot be paid. Nothing was charged.",
+                                "Invoices %(named)s were voided, so they cannot be paid. Nothing was charged.",
+                                len(voided), named=named))
 
 
 def refuse_void_ids(session, tenant_id, account_id, invoice_ids):

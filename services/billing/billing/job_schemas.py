@@ -3,6 +3,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from shared import keyset
 from shared.fields import NOT_BLANK_LINE, id_field, integer_field, money_field
+from shared.i18n import _
 
 RECURRENCES = ("once", "weekly", "every_n_weeks", "monthly")
 PRESET_STATUSES = ("Scheduled", "Work in progress", "Completed")
@@ -26,9 +27,9 @@ class RecurrenceMixin(Strict):
     def interval_only_every_n_weeks(self, data, **kwargs):
         every_n = data.get("recurrence") == "every_n_weeks"
         if every_n and not data.get("interval_weeks"):
-            raise ValidationError("Say every how many weeks (2 to 52).", "interval_weeks")
+            raise ValidationError(_("Say every how many weeks (2 to 52)."), "interval_weeks")
         if data.get("interval_weeks") and data.get("recurrence") not in (None, "every_n_weeks"):
-            raise ValidationError("Only a job every N weeks has an interval.", "interval_weeks")
+            raise ValidationError(_("Only a job every N weeks has an interval."), "interval_weeks")
 
 
 class ServiceInput(RecurrenceMixin):
@@ -58,9 +59,9 @@ class WindowMixin(Strict):
     def window_in_order(self, data, **kwargs):
         start, end = data.get("window_start"), data.get("window_end")
         if (start is None) != (end is None):
-            raise ValidationError("Give the time window's start and end, or neither.", "window_end")
+            raise ValidationError(_("Give the time window's start and end, or neither."), "window_end")
         if start is not None and end <= start:
-            raise ValidationError("The time window must end after it starts.", "window_end")
+            raise ValidationError(_("The time window must end after it starts."), "window_end")
 
 
 class ScheduleInput(WindowMixin):
@@ -84,7 +85,7 @@ class NewJobInput(RecurrenceMixin):
     @validates_schema
     def named(self, data, **kwargs):
         if data.get("service_id") is None and not data.get("title"):
-            raise ValidationError("Choose a service from the list or give the job a title.", "title")
+            raise ValidationError(_("Choose a service from the list or give the job a title."), "title")
 
 
 class PauseInput(Strict):

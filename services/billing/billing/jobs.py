@@ -11,17 +11,26 @@ from billing.job_schemas import ClientStatusInput, JobFiltersInput, NewJobInput,
 from billing.models import Job
 from shared.clock import iso_utc, utcnow
 from shared.errors import Conflict, NotFound, invalid
+from shared.i18n import N_, _
 from shared import keyset
 from shared.validation import load_or_raise
 
 PAGE_DEFAULT, PAGE_MAX = 100, 200  # a page is also cut to three quarters of a message (shared/keyset.py)
+# Why a job of each status cannot be scheduled, and why one cannot be cancelled again.
+NOT_ON_THE_LIST = {
+    "scheduled": N_("This job is scheduled; only a job on the waiting list can be scheduled."),
+    "paused": N_("This job is paused; only a job on the waiting list can be scheduled."),
+    "completed": N_("This job is completed; only a job on the waiting list can be scheduled."),
+    "cancelled": N_("This job is cancelled; only a job on the waiting list can be scheduled."),
+}
+ALREADY_ENDED = {"completed": N_("This job is already completed."), "cancelled": N_("This job is already cancelled.")}
 
 
 def find_job(session, tenant_id, job_id, account_id=None, lock=False):
     query = select(Job).where(Job.id == job_id)
     job = session.scalar(query.with_for_update() if lock else query)
     if job is None or job.tenant_id != tenant_id or (account_id is not None and job.account_id != account_id):
-        raise NotFound("No such job.")
+        raise NotFound(_("No such job."))
     return job
 
 
@@ -39,7 +48,7 @@ def create_job(session, tenant_id, data, today, origin="staff"):
     interval = values.get("interval_weeks") or (service.interval_weeks if service and recurrence ==
                                                  service.recurrence else None)
     if recurrence == "every_n_weeks" and not interval:
-        raise invalid("interval_weeks", "Say every how many weeks (2 to 52).")
+        raise invalid("interval_weeks", _("Say every how many weeks (2 to 52)."))
     price = values.get("price")
     job = Job(tenant_id=tenant_id, account_id=values["account_id"], service_id=values["service_id"],
               title=values.get("title") or service.name, price=price if price is not None else
@@ -67,7 +76,8 @@ def schedule_job(session, tenant_id, job_id, data, today):
     visits.check_date("start_on", schedule["start_on"], today)
     job = find_job(session, tenant_id, job_id, lock=True)
     if job.status != "unscheduled":
-        raise Conflict(f"This job is {job.status}; only a job on the waiting list can be scheduled.")
+        message = NOT_ON_THE_LIST.get(job.status)
+        raise Conflict(_(message) if message else _("Only a job on the waiting list can be scheduled."))
     _dispatch(session, job, schedule, today)
     return job
 
@@ -83,7 +93,7 @@ def pause(session, tenant_id, job_id, data, today):
     values = load_or_raise(PauseInput, data)
     job = find_job(session, tenant_id, job_id, lock=True)
     if job.recurrence == "once" or job.status != "scheduled":
-        raise Conflict("Only a scheduled recurring job can be paused.")
+        raise Conflict(_("Only a scheduled recurring job can be paused."))
     _drop_future_visits(session, job, today)
     job.status, job.pause_reason, job.paused_at, job.updated_at = "paused", values["reason"], utcnow(), utcnow()
     return job
@@ -94,10 +104,10 @@ def resume(session, tenant_id, job_id, data, today):
     values = load_or_raise(ResumeInput, data or {})
     job = find_job(session, tenant_id, job_id, lock=True)
     if job.status != "paused":
-        raise Conflict("Only a paused job can be resumed.")
+        raise Conflict(_("Only a paused job can be resumed."))
     start = values["resume_on"] or today
     if start < today:
-        raise invalid("resume_on", "Resume today or later.")
+        raise invalid("resume_on", _("Resume today or later."))
     visits.check_date("resume_on", start, today)
     last = visits.job_visits(session, job)
     window = (last[-1].window_start, last[-1].window_end) if last else (None, None)
@@ -109,7 +119,7 @@ def resume(session, tenant_id, job_id, data, today):
 def cancel(session, tenant_id, job_id, today):
     job = find_job(session, tenant_id, job_id, lock=True)
     if job.status in ("completed", "cancelled"):
-        raise Conflict(f"This job is already {job.status}.")
+        raise Conflict(_(ALREADY_ENDED[job.status]))
     _drop_future_visits(session, job, today)
     job.status, job.updated_at = "cancelled", utcnow()
     return job

@@ -3,7 +3,10 @@ in the Services tab's ``time_zone``; what is stored as a moment stays in UTC."""
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_datetime
+
 from shared.clock import as_utc, utcnow
+from shared.i18n import locale_of
 
 
 def zone(settings):
@@ -34,4 +37,9 @@ def request_deadline(visit, settings):
 def describe_moment(moment, settings):
     """A moment as the business's clients read it: "Mon 7 Dec 2026, 09:00 (America/Chicago)"."""
     local = as_utc(moment).astimezone(zone(settings))
-    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} ({settings['time_zone']})"
+    return f"{format_datetime(local, 'EEE d MMM y, HH:mm', locale=locale_of())} ({settings['time_zone']})"
+
+
+def day_text(day):
+    """A date as the business's clients read it, in their language: "Mon 7 Dec 2026"."""
+    return format_date(day, "EEE d MMM y", locale=locale_of())

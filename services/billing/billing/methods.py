@@ -6,14 +6,15 @@ from billing.schemas import CardOnFileSchema
 from shared.clock import utcnow
 from shared.errors import NotFound, invalid
 from shared.events import PAYMENT_METHOD_REMOVED
+from shared.i18n import _
 from shared.validation import load_or_raise
 
 
 def method_label(method):
     """Name a method for people without showing more than its last four digits."""
     if method.kind == "card":
-        return f"{method.brand.title()} ending {method.last4}"
-    return f"Bank account ending {method.last4}"
+        return _("%(brand)s ending %(last4)s", brand=method.brand.title(), last4=method.last4)
+    return _("Bank account ending %(last4)s", last4=method.last4)
 
 
 def describe_method(method):
@@ -35,7 +36,7 @@ def find_method(session, tenant_id, account_id, method_id):
     method = session.get(PaymentMethod, method_id) if isinstance(method_id, int) else None
     if method is None or method.tenant_id != tenant_id or method.account_id != account_id \
             or method.removed_at is not None:
-        raise NotFound("No such payment method.")
+        raise NotFound(_("No such payment method."))
     return method
 
 
@@ -71,7 +72,7 @@ def remove_method(session, outbox, method, actor):
     """Take ``method`` off file, unless autopay charges it; the caller commits."""
     enrolment = session.get(Autopay, method.account_id)
     if enrolment is not None and enrolment.enrolled and enrolment.payment_method_id == method.id:
-        raise invalid("payment_method_id", "Autopay uses this method. Choose another for autopay first.")
+        raise invalid("payment_method_id", _("Autopay uses this method. Choose another for autopay first."))
     method.removed_at = utcnow()
     outbox.add(session, PAYMENT_METHOD_REMOVED, {
         "account_id": method.account_id, "kind": method.kind, "label": method_label(method), "actor": actor},

@@ -225,29 +225,32 @@ class KnownAccount(Base):
 
 
 class InvoiceDocument(Base):
-    """The PDF of an invoice as one audience sees it, kept in the blob store while what it shows is unchanged."""
+    """The PDF of an invoice as one audience sees it in one language, kept in the blob store while what it shows is
+    unchanged."""
 
     __tablename__ = "invoice_documents"
-    __table_args__ = (UniqueConstraint("tenant_id", "invoice_id", "audience"),)
+    __table_args__ = (UniqueConstraint("tenant_id", "invoice_id", "audience", "language"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(Integer)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"))
     audience: Mapped[str] = mapped_column(String(10))  # staff (names the client) or client
+    language: Mapped[str] = mapped_column(String(5), default="en")  # what it is written in (shared.i18n.LANGUAGES)
     fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of everything drawn on it
     blob_id: Mapped[str] = mapped_column(String(34))
     rendered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class BusinessLook(Base):
-    """Billing's copy of what its PDFs show of the business beside its name: its colour and logo
-    (accounts' ``tenant_profile_updated``; billing_look.py)."""
+    """Billing's copy of what its PDFs show of the business beside its name: its colour and logo, and the language
+    a PDF made without a caller is written in (accounts' ``tenant_profile_updated``; business_look.py)."""
 
     __tablename__ = "business_looks"
 
     tenant_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     brand_colour: Mapped[str | None] = mapped_column(String(7))
     logo_blob_id: Mapped[str | None] = mapped_column(String(34))
+    default_language: Mapped[str] = mapped_column(String(5), default="en")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

@@ -5,6 +5,7 @@ Amounts are integer minor units (cents) everywhere; nothing here ever sees a flo
 from dataclasses import dataclass
 
 from shared.errors import invalid
+from shared.i18n import _, locale_of
 from shared.money import format_money
 
 
@@ -46,23 +47,23 @@ def plan_payment(dues, amount, credit, available_credit, partial_allowed, credit
     """
     total_due = sum(due for _, due in dues)
     if not dues:
-        raise invalid("invoice_ids", "Choose at least one unpaid invoice.")
+        raise invalid("invoice_ids", _("Choose at least one unpaid invoice."))
     if amount is None:
         amount = total_due
     if amount <= 0:
-        raise invalid("amount", "Enter an amount above zero.")
+        raise invalid("amount", _("Enter an amount above zero."))
     if amount > total_due:
-        raise invalid("amount", "That is more than the selected invoices' balance.")
+        raise invalid("amount", _("That is more than the selected invoices' balance."))
     if amount < total_due and not (partial_allowed and len(dues) == 1):
-        raise invalid("amount", "Pay the full balance of the selected invoices."
-                      if not partial_allowed else "Partial payment is possible for one invoice at a time.")
+        raise invalid("amount", _("Pay the full balance of the selected invoices.")
+                      if not partial_allowed else _("Partial payment is possible for one invoice at a time."))
     if credit and not credit_allowed:
-        raise invalid("credit", "Applying credit at checkout is not available.")
+        raise invalid("credit", _("Applying credit at checkout is not available."))
     if credit < 0 or credit > available_credit:
-        raise invalid("credit", "That is more credit than is available.")
+        raise invalid("credit", _("That is more credit than is available."))
     if credit > amount:
-        raise invalid("credit", "That is more credit than the amount being paid.")
-    credit_allocations, _ = allocate(credit, dues)
+        raise invalid("credit", _("That is more credit than the amount being paid."))
+    credit_allocations, __ = allocate(credit, dues)
     remaining = dict(dues)
     for invoice_id, applied in credit_allocations:
         remaining[invoice_id] -= applied
@@ -85,13 +86,17 @@ def check_limit(method_kind, charge_amount, settings, ach_available):
     if not limit or charge_amount <= limit:
         return LimitCheck(False, False, None)
     blocked = settings["over_limit_action"] == "block"
-    method = "card" if method_kind == "card" else "bank (ACH)"
-    message = f"This {method} payment of {format_money(charge_amount)} is above the " \
-              f"{format_money(limit)} limit for {method} payments."
+    amounts = {"amount": format_money(charge_amount, locale=locale_of()),
+               "limit": format_money(limit, locale=locale_of())}
+    if method_kind == "card":
+        message = _("This card payment of %(amount)s is above the %(limit)s limit for card payments.", **amounts)
+    else:
+        message = _("This bank (ACH) payment of %(amount)s is above the %(limit)s limit for bank (ACH) payments.",
+                    **amounts)
     if method_kind == "card" and ach_available:
-        message += " You can pay by bank account (ACH) instead."
+        message += " " + _("You can pay by bank account (ACH) instead.")
     if blocked:
-        message += " Please contact us to pay this amount."
+        message += " " + _("Please contact us to pay this amount.")
     return LimitCheck(True, blocked, message)
 
 
@@ -101,4 +106,4 @@ def enforce_limit(method_kind, charge_amount, settings, confirmed):
     if limit.blocked:
         raise invalid("amount", limit.message)
     if limit.over_limit and not confirmed:
-        raise invalid("confirm_over_limit", limit.message + " Confirm to pay anyway.")
+        raise invalid("confirm_over_limit", limit.message + " " + _("Confirm to pay anyway."))

@@ -1,9 +1,16 @@
 """Invoice and estimate PDFs with fpdf2: a plain, printable page each, headed with the business's logo and name
-in its brand colour when it has them."""
+in its brand colour when it has them.
+
+Everything is written in the current language (documents.py renders inside ``speaking(language)``): the labels,
+money and dates (the locale of ``shared.i18n.locale_of``)."""
 import io
 import logging
 from dataclasses import dataclass
+from datetime import date
 
+from babel.dates import format_date
+
+from shared.i18n import N_, _, locale_of
 from shared.money import format_money
 
 log = logging.getLogger(__name__)
@@ -47,6 +54,15 @@ def _text(value):
     return str(value).encode("latin-1", "replace").decode("latin-1")
 
 
+def _money(amount):
+    return format_money(amount, locale=locale_of())
+
+
+def _day(value):
+    """A date (ISO 8601, or the date of an ISO moment) as the current language writes it: "Jan 5, 2030"."""
+    return format_date(date.fromisoformat(str(value)[:10]), "medium", locale=locale_of())
+
+
 VOID_RED = (190, 20, 20)
 
 
@@ -54,9 +70,10 @@ def stamp_void(pdf):
     """A large "VOID" across the page, drawn first so the invoice's text stays readable over it."""
     pdf.set_font("Helvetica", "B", 120)
     pdf.set_text_color(240, 200, 200)
+    stamp = _text(_("VOID"))
     with pdf.rotation(35, x=pdf.w / 2, y=pdf.h / 2):
-        width = pdf.get_string_width("VOID")
-        pdf.text(pdf.w / 2 - width / 2, pdf.h / 2 + 15, "VOID")
+        width = pdf.get_string_width(stamp)
+        pdf.text(pdf.w / 2 - width / 2, pdf.h / 2 + 15, stamp)
     pdf.set_text_color(0, 0, 0)
 
 
@@ -64,89 +81,101 @@ def render_invoice(invoice, business_name, account_name=None, letterhead=Letterh
     """Return the PDF bytes of ``invoice`` (as produced by invoices.describe with lines)."""
     void = invoice.get("status") == "void"
     pdf = _letter()
-    pdf.set_title(f"Invoice {invoice['number']}" + (" (VOID)" if void else ""))
+    pdf.set_title(_text(_("Invoice %(number)s (VOID)", number=invoice["number"]) if void else
+                        _("Invoice %(number)s", number=invoice["number"])))
     pdf.set_author(_text(business_name))
     pdf.add_page()
     if void:
         stamp_void(pdf)
     draw_letterhead(pdf, business_name, letterhead)
     pdf.set_font("Helvetica", "", 11)
-    pdf.cell(0, 7, f"Invoice #{invoice['number']}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 7, _text(_("Invoice #%(number)s", number=invoice["number"])), new_x="LMARGIN", new_y="NEXT")
     if void:
         pdf.set_font("Helvetica", "B", 11)
         pdf.set_text_color(*VOID_RED)
-        voided_on = f" on {invoice['voided_at'][:10]}" if invoice.get("voided_at") else ""
-        pdf.cell(0, 7, f"VOID: this invoice was cancelled{voided_on}. Nothing is due on it.",
-                 new_x="LMARGIN", new_y="NEXT")
+        voided = (_("VOID: this invoice was cancelled on %(day)s. Nothing is due on it.",
+                    day=_day(invoice["voided_at"])) if invoice.get("voided_at") else
+                  _("VOID: this invoice was cancelled. Nothing is due on it."))
+        pdf.cell(0, 7, _text(voided), new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(0, 0, 0)
         pdf.set_font("Helvetica", "", 11)
     if account_name:
-        pdf.cell(0, 7, _text(f"Bill to: {account_name}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 7, f"Issued {invoice['issue_date']}    Due {invoice['due_date']}", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 7, _text(_("Bill to: %(name)s", name=account_name)), new_x="LMARGIN", new_y="NEXT")
+    dates = "    ".join((_("Issued %(day)s", day=_day(invoice["issue_date"])),
+                        _("Due %(day)s", day=_day(invoice["due_date"]))))
+    pdf.cell(0, 7, _text(dates), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     widths = draw_lines(pdf, invoice["lines"])
     pdf.ln(3)
     pdf.set_font("Helvetica", "B", 11)
-    for label, amount in (("Total", invoice["total"]), ("Paid", invoice["paid"]), ("Balance due", invoice["balance"])):
-        pdf.cell(sum(widths[:3]), 7, label, align="R")
-        pdf.cell(widths[3], 7, format_money(amount), align="R", new_x="LMARGIN", new_y="NEXT")
+    for label, key in INVOICE_TOTALS:
+        pdf.cell(sum(widths[:3]), 7, _text(_(label)), align="R")
+        pdf.cell(widths[3], 7, _text(_money(invoice[key])), align="R", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
+INVOICE_TOTALS = ((N_("Total"), "total"), (N_("Paid"), "paid"), (N_("Balance due"), "balance"))
 LINE_WIDTHS = (100, 20, 35, 35)
+LINE_HEADINGS = (N_("Description"), N_("Qty"), N_("Unit price"), N_("Amount"))
 
 
 def draw_lines(pdf, lines):
     """The table of ``lines`` (description, quantity, unit price, amount); return its column widths."""
     widths = LINE_WIDTHS
     pdf.set_font("Helvetica", "B", 11)
-    for width, heading in zip(widths, ("Description", "Qty", "Unit price", "Amount")):
-        pdf.cell(width, 8, heading, border="B", align="L" if heading == "Description" else "R")
+    for index, (width, heading) in enumerate(zip(widths, LINE_HEADINGS)):
+        pdf.cell(width, 8, _text(_(heading)), border="B", align="L" if index == 0 else "R")
     pdf.ln()
     pdf.set_font("Helvetica", "", 11)
     for line in lines:
-        cells = (_text(line["description"])[:60], str(line["quantity"]), format_money(line["unit_price"]),
-                 format_money(line["amount"]))
+        cells = (_text(line["description"])[:60], str(line["quantity"]), _text(_money(line["unit_price"])),
+                 _text(_money(line["amount"])))
         for index, (width, value) in enumerate(zip(widths, cells)):
             pdf.cell(width, 7, value, align="L" if index == 0 else "R")
         pdf.ln()
     return widths
 
 
-DECISIONS = {"approved": "APPROVED", "declined": "DECLINED"}
+# What the client decided, with the day and without.
+DECISIONS = {"approved": (N_("APPROVED by the client on %(day)s"), N_("APPROVED by the client")),
+             "declined": (N_("DECLINED by the client on %(day)s"), N_("DECLINED by the client"))}
 
 
 def _estimate_heading(pdf, estimate, account_name):
     pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(0, 9, f"ESTIMATE #{estimate['number']}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 9, _text(_("ESTIMATE #%(number)s", number=estimate["number"])), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 11)
     pdf.cell(0, 7, _text(estimate["title"]), new_x="LMARGIN", new_y="NEXT")
     if account_name:
-        pdf.cell(0, 7, _text(f"Prepared for: {account_name}"), new_x="LMARGIN", new_y="NEXT")
-    sent = f"Sent {estimate['sent_at'][:10]}    " if estimate.get("sent_at") else ""
-    valid = f"Valid until {estimate['valid_until']}" if estimate.get("valid_until") else "No expiry date"
-    pdf.cell(0, 7, sent + valid, new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 7, _text(_("Prepared for: %(name)s", name=account_name)), new_x="LMARGIN", new_y="NEXT")
+    sent = [_("Sent %(day)s", day=_day(estimate["sent_at"]))] if estimate.get("sent_at") else []
+    valid = (_("Valid until %(day)s", day=_day(estimate["valid_until"])) if estimate.get("valid_until") else
+             _("No expiry date"))
+    pdf.cell(0, 7, _text("    ".join([*sent, valid])), new_x="LMARGIN", new_y="NEXT")
 
 
 def _estimate_decision(pdf, estimate):
     """Say what the client decided (and their note), or that the estimate expired undecided."""
     status = estimate["status"]
     if status in DECISIONS:
-        decided = f" on {estimate['decided_at'][:10]}" if estimate.get("decided_at") else ""
+        on_day, undated = DECISIONS[status]
+        decided = _(on_day, day=_day(estimate["decided_at"])) if estimate.get("decided_at") else _(undated)
         pdf.set_font("Helvetica", "B", 12)
-        pdf.cell(0, 8, f"{DECISIONS[status]} by the client{decided}", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 8, _text(decided), new_x="LMARGIN", new_y="NEXT")
         if estimate.get("decision_note"):
             pdf.set_font("Helvetica", "", 11)
-            pdf.multi_cell(0, 6, _text(f"Note: {estimate['decision_note']}"), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 6, _text(_("Note: %(note)s", note=estimate["decision_note"])), new_x="LMARGIN",
+                           new_y="NEXT")
     elif status == "expired":
         pdf.set_font("Helvetica", "B", 12)
-        pdf.cell(0, 8, "EXPIRED: this estimate can no longer be approved.", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 8, _text(_("EXPIRED: this estimate can no longer be approved.")), new_x="LMARGIN",
+                 new_y="NEXT")
 
 
 def render_estimate(estimate, business_name, account_name=None, letterhead=Letterhead()):
     """Return the PDF bytes of ``estimate`` (as produced by estimates.describe with lines)."""
     pdf = _letter()
-    pdf.set_title(f"Estimate {estimate['number']}")
+    pdf.set_title(_text(_("Estimate %(number)s", number=estimate["number"])))
     pdf.set_author(_text(business_name))
     pdf.add_page()
     draw_letterhead(pdf, business_name, letterhead)
@@ -158,8 +187,8 @@ def render_estimate(estimate, business_name, account_name=None, letterhead=Lette
     widths = draw_lines(pdf, estimate["lines"])
     pdf.ln(3)
     pdf.set_font("Helvetica", "B", 11)
-    pdf.cell(sum(widths[:3]), 7, "Total", align="R")
-    pdf.cell(widths[3], 7, format_money(estimate["total"]), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(sum(widths[:3]), 7, _text(_("Total")), align="R")
+    pdf.cell(widths[3], 7, _text(_money(estimate["total"])), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     _estimate_decision(pdf, estimate)
     return bytes(pdf.output())

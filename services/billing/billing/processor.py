@@ -11,6 +11,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from shared.config import env
 from shared.errors import ServiceUnavailable
+from shared.i18n import _
 
 CHARGE_STATUSES = ("succeeded", "declined", "insufficient_funds", "failed")
 
@@ -108,7 +109,8 @@ class SandboxProcessor:
             if status >= 500:
                 # The processor may have charged before it failed: the outcome is unknown.
                 raise ProcessorUnavailable(f"The payment processor failed ({status}).")
-            message = details.get("message", f"The payment processor answered {status}.")
+            message = (details["message"] if "message" in details else
+                       _("The payment processor answered %(status)s.", status=status))
             raise ProcessorError(details.get("code", "error"), message, status)
         if not 200 <= status < 300:
             raise ProcessorUnavailable("The payment processor's answer was not understood.")

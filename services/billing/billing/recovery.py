@@ -11,11 +11,12 @@ from billing.processor import ProcessorError, ProcessorUnavailable
 from billing.settings import TABS
 from billing.settlement import settle, settle_prepayment
 from shared.clock import utcnow
+from shared.i18n import N_, _
 from shared.settings_store import read_settings
 
 PENDING_GRACE_SECONDS = 120  # longer than any charge takes, so a live request is never overtaken
 BATCH = 100
-NOT_CHARGED = "The payment did not go through. Nothing was charged."
+NOT_CHARGED = N_("The payment did not go through. Nothing was charged.")
 
 
 def being_charged(payment_id):
@@ -47,7 +48,7 @@ def recover_pending(session, outbox, processor, older_than=None):
             found = processor.find_charge(key)
         except (ProcessorUnavailable, ProcessorError):
             continue  # still unknown: try again on the next round
-        outcome = (found.status, found.charge_id, found.message) if found else ("failed", None, NOT_CHARGED)
+        outcome = (found.status, found.charge_id, found.message) if found else ("failed", None, _(NOT_CHARGED))
         payment = session.get(Payment, payment_id, with_for_update=True, populate_existing=True)
         if payment.status == "pending" and not session.scalar(select(being_charged(payment_id)),
                                                                 {"since": older_than}):

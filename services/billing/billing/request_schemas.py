@@ -5,6 +5,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from billing.job_schemas import WindowMixin
 from shared import keyset
 from shared.fields import NOT_BLANK_LINE, id_field, integer_field
+from shared.i18n import N_, _
 
 KINDS = ("reschedule", "cancel")
 MAX_PREFERRED = 3
@@ -19,7 +20,7 @@ class Strict(Schema):
 
 def preferred_dates(minimum=0, **options):
     return fields.List(fields.Date(), validate=validate.Length(min=minimum, max=MAX_PREFERRED,
-                                                               error="Give 1 to 3 dates."), **options)
+                                                               error=N_("Give 1 to 3 dates.")), **options)
 
 
 def note_field():
@@ -31,7 +32,7 @@ class DatesMixin(Strict):
     def distinct_dates(self, data, **kwargs):
         dates = data.get("preferred_dates") or []
         if len(set(dates)) != len(dates):
-            raise ValidationError("Give each date once.", "preferred_dates")
+            raise ValidationError(_("Give each date once."), "preferred_dates")
 
 
 class VisitRequestInput(DatesMixin):
@@ -45,9 +46,9 @@ class VisitRequestInput(DatesMixin):
     def dates_fit_the_kind(self, data, **kwargs):
         dates = data.get("preferred_dates") or []
         if data.get("kind") == "reschedule" and not dates:
-            raise ValidationError("Give at least one date that suits you.", "preferred_dates")
+            raise ValidationError(_("Give at least one date that suits you."), "preferred_dates")
         if data.get("kind") == "cancel" and dates:
-            raise ValidationError("A cancellation takes no dates.", "preferred_dates")
+            raise ValidationError(_("A cancellation takes no dates."), "preferred_dates")
 
 
 class ServiceRequestInput(DatesMixin):
@@ -70,7 +71,7 @@ class DecisionInput(WindowMixin):
     @validates_schema
     def reason_to_decline(self, data, **kwargs):
         if data.get("outcome") == "decline" and not data.get("reason"):
-            raise ValidationError("Say why you decline (the client reads it).", "reason")
+            raise ValidationError(_("Say why you decline (the client reads it)."), "reason")
 
 
 class RequestFiltersInput(Strict):

@@ -12,6 +12,7 @@ from billing.models import Allocation, Invoice, Payment
 from billing.money import enforce_limit, plan_payment
 from shared.clock import utcnow
 from shared.errors import Conflict, NotFound
+from shared.i18n import _
 
 # populate_existing: a locked read must see the row as it is now, not as this session cached it.
 # (Statements of the charge path are built once: building one costs more Python than running it.)
@@ -24,7 +25,7 @@ def lock_invoices(session, tenant_id, account_id, invoice_ids):
     rows = session.scalars(LOCK_INVOICES, {"ids": list(invoice_ids)}).all()
     found = {row.id: row for row in rows if row.tenant_id == tenant_id and row.account_id == account_id}
     if any(invoice_id not in found for invoice_id in invoice_ids):
-        raise NotFound("No such invoice.")
+        raise NotFound(_("No such invoice."))
     return [found[invoice_id] for invoice_id in invoice_ids]
 
 
@@ -48,7 +49,7 @@ def reserve(session, tenant_id, account_id, key, values, settings, source="porta
     invoices = lock_invoices(session, tenant_id, account_id, values["invoice_ids"])
     unpaid = [invoice for invoice in invoices if invoice.status == "open" and invoice.balance > 0]
     if len(unpaid) != len(invoices):
-        raise Conflict("Some of these invoices are already paid or being paid. Reload to see them.")
+        raise Conflict(_("Some of these invoices are already paid or being paid. Reload to see them."))
     # The account's credit is read once - locked, as it is then drawn from - and only when the
     # checkout uses some: an autopay charge or a card-only checkout never reads the payments.
     credit = values.get("credit", 0)

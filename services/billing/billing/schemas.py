@@ -3,6 +3,7 @@ from marshmallow import Schema, fields, pre_load, validate, validates_schema, Va
 
 from shared import keyset
 from shared.fields import LAST4, ONE_LINE, PAYMENT_TOKEN, id_field, id_list, integer_field, money_field
+from shared.i18n import _
 
 
 class InvoiceLineInput(Schema):
@@ -22,7 +23,7 @@ class NewInvoiceSchema(Schema):
     @validates_schema
     def due_after_issue(self, data, **kwargs):
         if data.get("issue_date") and data["due_date"] < data["issue_date"]:
-            raise ValidationError("The due date cannot be before the issue date.", "due_date")
+            raise ValidationError(_("The due date cannot be before the issue date."), "due_date")
 
 
 class InvoiceFiltersSchema(Schema):
@@ -41,10 +42,10 @@ class InvoiceFiltersSchema(Schema):
     @validates_schema
     def ranges_in_order(self, data, **kwargs):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            raise ValidationError("The start date is after the end date.", "date_from")
+            raise ValidationError(_("The start date is after the end date."), "date_from")
         if data.get("amount_min") is not None and data.get("amount_max") is not None \
                 and data["amount_min"] > data["amount_max"]:
-            raise ValidationError("The smallest amount is above the largest.", "amount_min")
+            raise ValidationError(_("The smallest amount is above the largest."), "amount_min")
 
 
 class CardOnFileSchema(Schema):
@@ -74,7 +75,7 @@ class PayInvoicesSchema(Schema):
     def one_method(self, data, **kwargs):
         if (data.get("payment_method_id") is None) == (data.get("new_method") is None) and \
                 data.get("credit", 0) < (data.get("amount") or 1):
-            raise ValidationError("Choose a payment method on file or add a new one.", "payment_method_id")
+            raise ValidationError(_("Choose a payment method on file or add a new one."), "payment_method_id")
 
 
 class PrepaymentSchema(Schema):
@@ -87,7 +88,7 @@ class PrepaymentSchema(Schema):
     @validates_schema
     def one_method(self, data, **kwargs):
         if (data.get("payment_method_id") is None) == (data.get("new_method") is None):
-            raise ValidationError("Choose a payment method on file or add a new one.", "payment_method_id")
+            raise ValidationError(_("Choose a payment method on file or add a new one."), "payment_method_id")
 
 
 class ApplyCreditSchema(Schema):

@@ -25,6 +25,7 @@ from shared.blob_provider import BlobStore
 from shared.context import tenant_rpc
 from shared.entrypoints import StandardEntrypoints
 from shared.errors import ServiceTimeout, invalid
+from shared.i18n import _
 from shared.events import INVOICE_CHARGE_REQUESTED
 from shared.messaging import Outbox, ReliableEventHandler
 from shared.settings_store import read_settings
@@ -67,7 +68,7 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
         """Make sure ``account_id`` is a client of the caller's business, asking accounts as the caller."""
         def confirm(account):
             with eventlet.Timeout(ACCOUNTS_TIMEOUT_SECONDS,
-                                  ServiceTimeout("The accounts service did not answer in time.")):
+                                  ServiceTimeout(_("The accounts service did not answer in time."))):
                 return self.accounts.get_client(account)
 
         known_accounts.ensure_known(self.db, tenant_id, account_id, confirm)
@@ -144,7 +145,7 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
         tenant_id = access.staff_tenant(self.ctx)
         payment = credit.apply_prepayment_by_hand(self.db, tenant_id, load_or_raise(ApplyCreditSchema, request))
         audit_facts.record(self.db, self.outbox, tenant_id, payment.account_id, "credit_applied",
-                           "Applied a prepayment's credit to invoices", who(self.ctx))
+                           "Applied a prepayment's credit to invoices", who(self.ctx))  # kept in English
         self.db.commit()
         return history.describe_payment(payment)
 
@@ -153,7 +154,8 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
         tenant_id = self._known_account(access.staff_tenant(self.ctx), account_id)
         row = autopay.set_lock(self.db, tenant_id, account_id, locked)
         audit_facts.record(self.db, self.outbox, tenant_id, account_id, "autopay_locked" if row.locked else
-                           "autopay_unlocked", "Locked autopay on" if row.locked else "Unlocked autopay", who(self.ctx))
+                           "autopay_unlocked", "Locked autopay on" if row.locked else "Unlocked autopay",
+                           who(self.ctx))
         self.db.commit()
         return {"account_id": row.account_id, "locked": row.locked, "enrolled": row.enrolled}
 
@@ -161,7 +163,7 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
     def autopay_statuses(self, account_ids):
         tenant_id = access.staff_tenant(self.ctx)
         if not isinstance(account_ids, list) or not all(isinstance(item, int) for item in account_ids):
-            raise invalid("account_ids", "Send a list of account ids.")
+            raise invalid("account_ids", _("Send a list of account ids."))
         statuses = autopay.statuses(self.db, tenant_id, account_ids)
         return {str(account_id): value for account_id, value in statuses.items()}
 
@@ -222,14 +224,14 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
     @tenant_rpc
     def my_invoices(self, filters=None):
         tenant_id, account_id = access.client_account(self.ctx)
-        access.require_setting(self._settings(), "show_invoices", "Invoices are not shown in this portal.")
+        access.require_setting(self._settings(), "show_invoices", _("Invoices are not shown in this portal."))
         return invoice_list.list_invoices(self.db, tenant_id, {**(filters or {}), "account_id": None},
                                           account_id=account_id)
 
     @tenant_rpc
     def my_invoice_pdf(self, invoice_id, business_name):
         tenant_id, account_id = access.client_account(self.ctx)
-        access.require_setting(self._settings(), "show_invoices", "Invoices are not shown in this portal.")
+        access.require_setting(self._settings(), "show_invoices", _("Invoices are not shown in this portal."))
         return self._document(invoices.find_invoice(self.db, tenant_id, invoice_id, account_id), "client",
                               business_name)
 
@@ -239,14 +241,14 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
         """Say what a checkout would charge and whether it goes over the tenant's limit."""
         tenant_id, account_id = access.client_account(self.ctx, "pay")
         settings = access.require_setting(self._settings(), "online_payments_enabled",
-                                          "Online payments are turned off.")
+                                          _("Online payments are turned off."))
         return checkout.quote(self.db, tenant_id, account_id, request, settings)
 
     @tenant_rpc
     def pay_invoices(self, idempotency_key, request):
         tenant_id, account_id = access.client_account(self.ctx, "pay")
         settings = access.require_setting(self._settings(), "online_payments_enabled",
-                                          "Online payments are turned off for this portal.")
+                                          _("Online payments are turned off for this portal."))
         return checkout.pay_invoices(self.db, self.outbox, self.processor, tenant_id, account_id,
                                      idempotency_key, request, settings, self.ctx.actor,
                                      self.ctx.origin)
@@ -255,7 +257,7 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
     def make_prepayment(self, idempotency_key, request):
         tenant_id, account_id = access.client_account(self.ctx, "pay")
         settings = access.require_setting(self._settings(), "prepayments_enabled",
-                                          "Prepayments are not available in this portal.")
+                                          _("Prepayments are not available in this portal."))
         return checkout.make_prepayment(self.db, self.outbox, self.processor, tenant_id, account_id,
                                         idempotency_key, request, settings, self.ctx.actor,
                                         self.ctx.origin)
@@ -265,7 +267,7 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
     def my_history(self):
         tenant_id, account_id = access.client_account(self.ctx)
         access.require_setting(self._settings(), "show_billing_history",
-                               "Billing history is not shown in this portal.")
+                               _("Billing history is not shown in this portal."))
         return history.history(self.db, tenant_id, account_id)
 
     @tenant_rpc
@@ -320,7 +322,7 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
     def enroll_autopay(self, payment_method_id, consent):
         tenant_id, account_id = access.client_account(self.ctx, "manage")
         settings = access.require_setting(self._settings(), "autopay_enabled",
-                                          "Autopay is not available in this portal.")
+                                          _("Autopay is not available in this portal."))
         autopay.enroll(self.db, self.outbox, tenant_id, account_id, payment_method_id, consent, settings,
                        self.ctx.actor)
         audit_facts.autopay_changed(self.db, self.outbox, tenant_id, account_id, True, who(self.ctx))

@@ -7,9 +7,10 @@ from billing.field_models import ServiceOffering
 from billing.job_schemas import ServiceChanges, ServiceInput
 from shared.clock import utcnow
 from shared.errors import NotFound, invalid
+from shared.i18n import N_, _
 from shared.validation import load_or_raise
 
-TAKEN = "Another service already has this name."
+TAKEN = N_("Another service already has this name.")
 
 
 def describe(row):
@@ -29,7 +30,7 @@ def list_services(session, tenant_id, offered_only=False):
 def find_service(session, tenant_id, service_id, offered_only=False):
     row = session.get(ServiceOffering, service_id)
     if row is None or row.tenant_id != tenant_id or (offered_only and not (row.active and row.requestable)):
-        raise NotFound("No such service.")
+        raise NotFound(_("No such service."))
     return row
 
 
@@ -39,7 +40,7 @@ def _saved(session, row):
             session.add(row)
             session.flush()
     except IntegrityError:
-        raise invalid("name", TAKEN) from None
+        raise invalid("name", _(TAKEN)) from None
     return row
 
 
@@ -55,7 +56,7 @@ def update_service(session, tenant_id, service_id, changes):
     if recurrence != "every_n_weeks" and "recurrence" in values:
         values["interval_weeks"] = None
     elif recurrence == "every_n_weeks" and not values.get("interval_weeks", row.interval_weeks):
-        raise invalid("interval_weeks", "Say every how many weeks (2 to 52).")
+        raise invalid("interval_weeks", _("Say every how many weeks (2 to 52)."))
     for key, value in values.items():
         setattr(row, key, value)
     return _saved(session, row)

@@ -19,41 +19,42 @@ from billing.request_schemas import (DecisionInput, RequestFiltersInput, Service
 from shared.clock import as_utc, iso_utc, utcnow
 from shared.errors import Conflict, NotFound, PermissionDenied, invalid
 from shared.events import SERVICE_REQUEST_DECIDED, SERVICE_REQUEST_MADE
+from shared.i18n import N_, _
 from shared import keyset
 from shared.validation import load_or_raise
 
-SETTINGS = {"reschedule": ("allow_reschedule_requests", "This business does not take reschedule requests here."),
-            "cancel": ("allow_cancel_requests", "This business does not take cancellation requests here."),
-            "new_service": ("allow_service_requests", "This business does not take service requests here.")}
-SUBJECTS = {"reschedule": "Reschedule", "cancel": "Cancel", "new_service": "Service request"}
-PENDING = {"reschedule": "You already asked to move this visit; we will answer that request first.",
-           "cancel": "You already asked to cancel this visit; we will answer that request first.",
-           "new_service": "You already asked for this service; we will answer that request first."}
+SETTINGS = {"reschedule": ("allow_reschedule_requests", N_("This business does not take reschedule requests here.")),
+            "cancel": ("allow_cancel_requests", N_("This business does not take cancellation requests here.")),
+            "new_service": ("allow_service_requests", N_("This business does not take service requests here."))}
+SUBJECTS = {"reschedule": N_("Reschedule: %(about)s"), "cancel": N_("Cancel: %(about)s"),
+            "new_service": N_("Service request: %(about)s")}
+PENDING = {"reschedule": N_("You already asked to move this visit; we will answer that request first."),
+           "cancel": N_("You already asked to cancel this visit; we will answer that request first."),
+           "new_service": N_("You already asked for this service; we will answer that request first.")}
 PAGE_MAX = 200
 
 
 def require_allowed(settings, kind):
     setting, message = SETTINGS[kind]
     if not settings[setting]:
-        raise PermissionDenied(message)
+        raise PermissionDenied(_(message))
 
 
-def day_text(day):
-    return f"{day:%a} {day.day} {day:%b %Y}"
+day_text = local_time.day_text
 
 
 def _check_dates(dates, settings, now):
     today = local_time.today(settings, now)
     if any(day < today for day in dates):
-        raise invalid("preferred_dates", f"Choose today ({day_text(today)}) or a later date.")
+        raise invalid("preferred_dates", _("Choose today (%(today)s) or a later date.", today=day_text(today)))
 
 
 def _check_deadline(visit, settings, now):
     """Refuse a request once the cut-off before the visit has passed (without a cut-off: once it has begun)."""
     deadline = local_time.request_deadline(visit, settings) or local_time.visit_starts_at(visit, settings)
     if as_utc(now) >= deadline:
-        raise Conflict("It is too late to ask for this online: requests about this visit were possible until "
-                       f"{local_time.describe_moment(deadline, settings)}.")
+        raise Conflict(_("It is too late to ask for this online: requests about this visit were possible until "
+                         "%(until)s.", until=local_time.describe_moment(deadline, settings)))
 
 
 def _refuse_second(session, tenant_id, kind, **about):
@@ -62,19 +63,19 @@ def _refuse_second(session, tenant_id, kind, **about):
     for key, value in about.items():
         query = query.where(getattr(ServiceRequest, key) == value)
     if session.scalar(query.limit(1)) is not None:
-        raise Conflict(PENDING[kind])
+        raise Conflict(_(PENDING[kind]))
 
 
 def body_of(row):
     lines = []
     if row.kind == "cancel":
-        lines.append("Please cancel this visit.")
+        lines.append(_("Please cancel this visit."))
     if row.preferred_dates:
-        lines.append("Preferred dates: " + ", ".join(day_text(date.fromisoformat(day))
-                                                     for day in row.preferred_dates))
+        lines.append(_("Preferred dates: %(dates)s", dates=", ".join(day_text(date.fromisoformat(day))
+                                                                      for day in row.preferred_dates)))
     if row.note:
-        lines.append(f"Note: {row.note}")
-    return "\n".join(lines) or "(no note)"
+        lines.append(_("Note: %(note)s", note=row.note))
+    return "\n".join(lines) or _("(no note)")
 
 
 def about(session, row):
@@ -87,7 +88,7 @@ def about(session, row):
 
 def event_data(session, row, body, actor):
     return {"request_id": row.id, "account_id": row.account_id, "kind": row.kind, "status": row.status,
-            "subject": f"{SUBJECTS[row.kind]}: {about(session, row)}"[:200], "body": body, "visit_id": row.visit_id,
+            "subject": _(SUBJECTS[row.kind], about=about(session, row))[:200], "body": body, "visit_id": row.visit_id,
             "decision_note": row.decision_note, "actor": actor}
 
 
@@ -122,7 +123,7 @@ def ask_for_service(session, outbox, tenant_id, account_id, data, settings, acto
     try:
         service = service_list.find_service(session, tenant_id, values["service_id"], offered_only=True)
     except NotFound:
-        raise invalid("service_id", "Choose one of the services offered.") from None
+        raise invalid("service_id", _("Choose one of the services offered.")) from None
     _check_dates(values["preferred_dates"], settings, now or utcnow())
     _refuse_second(session, tenant_id, "new_service", account_id=account_id, service_id=service.id)
     return _made(session, outbox, ServiceRequest(
@@ -155,7 +156,7 @@ def find_request(session, tenant_id, request_id, lock=False):
     query = select(ServiceRequest).where(ServiceRequest.id == request_id)
     row = session.scalar(query.with_for_update() if lock else query) if isinstance(request_id, int) else None
     if row is None or row.tenant_id != tenant_id:
-        raise NotFound("No such request.")
+        raise NotFound(_("No such request."))
     return row
 
 
@@ -163,7 +164,7 @@ def _accept_reschedule(session, row, values, today):
     visit = visits.find_visit(session, row.tenant_id, row.visit_id)
     day = values["scheduled_on"] or (row.preferred_dates[0] if row.preferred_dates else None)
     if day is None:
-        raise invalid("scheduled_on", "Choose the visit's new date.")
+        raise invalid("scheduled_on", _("Choose the visit's new date."))
     window = ((values["window_start"], values["window_end"]) if values["window_start"] is not None
               else (visit.window_start, visit.window_end))
     moved = visits.move(session, row.tenant_id, row.visit_id, {
@@ -171,12 +172,14 @@ def _accept_reschedule(session, row, values, today):
         "window_start": window[0].strftime("%H:%M") if window[0] else None,
         "window_end": window[1].strftime("%H:%M") if window[1] else None}, today)
     window = visits.window_text(moved)
-    return f"We moved your visit to {day_text(moved.scheduled_on)}" + (f", {window}." if window else ".")
+    if window:
+        return _("We moved your visit to %(day)s, %(window)s.", day=day_text(moved.scheduled_on), window=window)
+    return _("We moved your visit to %(day)s.", day=day_text(moved.scheduled_on))
 
 
 def _accept_cancel(session, row, today):
     visit = visits.drop(session, row.tenant_id, row.visit_id, "cancelled", today)
-    return f"We cancelled your visit: {visits.label(visit, session.get(Job, visit.job_id))}."
+    return _("We cancelled your visit: %(visit)s.", visit=visits.label(visit, session.get(Job, visit.job_id)))
 
 
 def _accept_new_service(session, row, today):
@@ -184,7 +187,7 @@ def _accept_new_service(session, row, today):
     job = jobs.create_job(session, row.tenant_id, {"account_id": row.account_id, "service_id": row.service_id,
                                                    "notes": notes[:1000]}, today, origin="request")
     row.job_id = job.id
-    return f"We added {job.title} to your services; we will tell you its date."
+    return _("We added %(service)s to your services; we will tell you its date.", service=job.title)
 
 
 def decide(session, outbox, tenant_id, request_id, data, staff_id, today):
@@ -192,10 +195,12 @@ def decide(session, outbox, tenant_id, request_id, data, staff_id, today):
     values = load_or_raise(DecisionInput, data)
     row = find_request(session, tenant_id, request_id, lock=True)
     if row.status != "pending":
-        raise Conflict(f"This request was already {row.status}.")
+        raise Conflict(_("This request was already accepted.") if row.status == "accepted" else
+                       _("This request was already declined.") if row.status == "declined" else
+                       _("This request was already answered."))
     if values["outcome"] == "decline":
         row.status, row.decision_note = "declined", values["reason"]
-        outcome = f"Declined: {values['reason']}"
+        outcome = _("Declined: %(reason)s", reason=values["reason"])
     else:
         if row.kind == "reschedule":
             outcome = _accept_reschedule(session, row, values, today)

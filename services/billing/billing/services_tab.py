@@ -14,15 +14,16 @@ from billing.field_models import Visit
 from billing.models import Job
 from shared.clock import as_utc, iso_utc, utcnow
 from shared.errors import NotFound, PermissionDenied
+from shared.i18n import N_, _
 
 # Each part of the tab and the setting that shows it.
 PARTS = {"upcoming": "show_scheduled_visits", "history": "show_service_history",
          "waiting_list": "show_unscheduled_jobs", "paused": "show_paused_services"}
 # Details on the cards and the setting that shows each.
 DETAILS = {"job_status": "show_job_status", "service_notes": "show_service_notes"}
-HIDDEN = {"upcoming": "Upcoming visits are not shown in this portal.",
-          "history": "Service history is not shown in this portal."}
-TAB_HIDDEN = "The Services tab is not shown in this portal."
+HIDDEN = {"upcoming": N_("Upcoming visits are not shown in this portal."),
+          "history": N_("Service history is not shown in this portal.")}
+TAB_HIDDEN = N_("The Services tab is not shown in this portal.")
 # Caps that keep the whole tab under three quarters of a message (64 KiB) with every text at its longest
 # (tests/test_services_tab.py): twelve weeks of a weekly job and more; the full notes on the visit's own card.
 UPCOMING_LIMIT = 20
@@ -31,8 +32,8 @@ JOBS_LIMIT = 10
 NOTES_IN_LISTS = 300
 HISTORY_STATUSES = ("completed", "skipped")
 # What a client reads as a job's status when staff set none of their own.
-STATUS_WORDS = {"unscheduled": "Waiting to be scheduled", "scheduled": "Scheduled", "paused": "Paused",
-                "completed": "Completed", "cancelled": "Cancelled"}
+STATUS_WORDS = {"unscheduled": N_("Waiting to be scheduled"), "scheduled": N_("Scheduled"), "paused": N_("Paused"),
+                "completed": N_("Completed"), "cancelled": N_("Cancelled")}
 
 
 def shown(settings):
@@ -47,20 +48,22 @@ def tab_shown(settings):
 
 def require_tab(settings):
     if not tab_shown(settings):
-        raise PermissionDenied(TAB_HIDDEN)
+        raise PermissionDenied(_(TAB_HIDDEN))
     return settings
 
 
 def require_part(settings, part):
     if not settings[PARTS[part]]:
-        raise PermissionDenied(HIDDEN.get(part, TAB_HIDDEN))
+        raise PermissionDenied(_(HIDDEN.get(part, TAB_HIDDEN)))
     return settings
 
 
 # --- cards ----------------------------------------------------------------------------------------------------
 
 def job_status(job):
-    return job.client_status or STATUS_WORDS.get(job.status, job.status)
+    if job.client_status:
+        return job.client_status
+    return _(STATUS_WORDS[job.status]) if job.status in STATUS_WORDS else job.status
 
 
 def with_details(card, job, settings, visit=None, notes_cap=None):
@@ -182,7 +185,7 @@ def my_visit(session, tenant_id, account_id, visit_id, settings, now=None):
     visit = visits.find_visit(session, tenant_id, visit_id, account_id)
     part = part_of(visit, settings, now)
     if part is None:
-        raise NotFound("No such visit.")
+        raise NotFound(_("No such visit."))
     require_part(settings, part)
     job = session.get(Job, visit.job_id)
     return {**visit_card(visit, job, settings, part == "upcoming", now, notes_cap=None), "part": part,

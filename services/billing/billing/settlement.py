@@ -16,6 +16,7 @@ from billing.processor import ProcessorError, ProcessorUnavailable
 from shared.clock import utcnow
 from shared.errors import ServiceUnavailable
 from shared.events import PAYMENT_FAILED, PAYMENT_SUCCEEDED, PREPAYMENT_MADE
+from shared.i18n import _
 
 
 def charge(processor, payment, method, description):
@@ -27,8 +28,8 @@ def charge(processor, payment, method, description):
     except ProcessorError as error:  # refused outright (say, a detached token): nothing was charged
         return "failed", None, error.message
     except ProcessorUnavailable:
-        raise ServiceUnavailable("The payment service did not answer. We are checking whether the "
-                                 "payment went through; it will never be charged twice.") from None
+        raise ServiceUnavailable(_("The payment service did not answer. We are checking whether the "
+                                   "payment went through; it will never be charged twice.")) from None
     return result.status, result.charge_id, result.message
 
 
@@ -37,7 +38,7 @@ def payment_event(session, payment, covered=(), message=None, actor=None):
     method = method_used(session, payment)
     return {"payment_id": payment.id, "account_id": payment.account_id, "kind": payment.kind,
             "source": payment.source, "amount": payment.amount, "method_kind": payment.method_kind,
-            "method_label": method_label(method) if method else "Account credit", "invoices": list(covered),
+            "method_label": method_label(method) if method else _("Account credit"), "invoices": list(covered),
             "message": message, "receipt_to": payment.receipt_to, "actor": actor}
 
 

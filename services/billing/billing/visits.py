@@ -4,14 +4,16 @@ service notes for the client). Plain functions over a session; the caller commit
 import calendar
 from datetime import date, timedelta
 
+from babel.dates import format_date
 from sqlalchemy import func, select
 
-from billing import invoices
+from billing import invoices, local_time
 from billing.field_models import Visit
 from billing.job_schemas import CompleteVisitInput, VisitMoveInput, VisitNotesInput
 from billing.models import Job
 from shared.clock import iso_utc, utcnow
 from shared.errors import Conflict, NotFound, invalid
+from shared.i18n import N_, _, locale_of
 from shared.validation import load_or_raise
 
 HORIZON_DAYS = 84  # a recurring job always has its visits of the next twelve weeks on the calendar
@@ -20,12 +22,27 @@ PAYMENT_TERMS_DAYS = 0  # a visit's invoice is due the day the work is done
 # A visit's date is within a year before and two years after the business's today: further is a typing mistake
 # (and the calendar arithmetic of a recurrence must stay inside the years a date can hold).
 DAYS_BACK, DAYS_AHEAD = 366, 731
+# Why a visit that is not scheduled cannot be ``action`` (its status, then what was asked), each sentence whole.
+NOT_SCHEDULED = {
+    ("completed", "moved"): N_("This visit is completed; only a scheduled visit can be moved."),
+    ("completed", "cancelled"): N_("This visit is completed; only a scheduled visit can be cancelled."),
+    ("completed", "completed"): N_("This visit is completed; only a scheduled visit can be completed."),
+    ("completed", "skipped"): N_("This visit is completed; only a scheduled visit can be skipped."),
+    ("skipped", "moved"): N_("This visit is skipped; only a scheduled visit can be moved."),
+    ("skipped", "cancelled"): N_("This visit is skipped; only a scheduled visit can be cancelled."),
+    ("skipped", "completed"): N_("This visit is skipped; only a scheduled visit can be completed."),
+    ("skipped", "skipped"): N_("This visit is skipped; only a scheduled visit can be skipped."),
+    ("cancelled", "moved"): N_("This visit is cancelled; only a scheduled visit can be moved."),
+    ("cancelled", "cancelled"): N_("This visit is cancelled; only a scheduled visit can be cancelled."),
+    ("cancelled", "completed"): N_("This visit is cancelled; only a scheduled visit can be completed."),
+    ("cancelled", "skipped"): N_("This visit is cancelled; only a scheduled visit can be skipped."),
+}
 
 
 def check_date(name, day, today):
     """Refuse (on field ``name``) a visit date further than a year back or two years ahead of ``today``."""
     if not today - timedelta(days=DAYS_BACK) <= day <= today + timedelta(days=DAYS_AHEAD):
-        raise invalid(name, "Choose a date between a year ago and two years from today.")
+        raise invalid(name, _("Choose a date between a year ago and two years from today."))
     return day
 
 
@@ -95,13 +112,14 @@ def find_visit(session, tenant_id, visit_id, account_id=None, lock=False):
     query = select(Visit).where(Visit.id == visit_id)
     visit = session.scalar(query.with_for_update() if lock else query)
     if visit is None or visit.tenant_id != tenant_id or (account_id is not None and visit.account_id != account_id):
-        raise NotFound("No such visit.")
+        raise NotFound(_("No such visit."))
     return visit
 
 
 def require_scheduled(visit, action):
     if visit.status != "scheduled":
-        raise Conflict(f"This visit is {visit.status}; only a scheduled visit can be {action}.")
+        message = NOT_SCHEDULED.get((visit.status, action))
+        raise Conflict(_(message) if message else _("Only a scheduled visit can be changed."))
 
 
 def settle_one_off(session, job):
@@ -122,7 +140,8 @@ def raise_invoice(session, job, visit, today):
     invoice = invoices.create_invoice(session, job.tenant_id, {
         "account_id": job.account_id, "job_id": job.id, "issue_date": today.isoformat(),
         "due_date": (today + timedelta(days=PAYMENT_TERMS_DAYS)).isoformat(),
-        "lines": [{"description": f"{job.title} ({visit.scheduled_on:%d %b %Y})"[:300], "quantity": 1,
+        "lines": [{"description": f"{job.title} ({format_date(visit.scheduled_on, 'dd MMM y', locale=locale_of())})"
+                                  [:300], "quantity": 1,
                    "unit_price": job.price}]})
     visit.invoice_id = invoice.id
     return invoice
@@ -191,9 +210,10 @@ def when_of(visit):
 
 def label(visit, job):
     """How a visit is named on a ticket and a calendar: "Weekly mowing on Tue 8 Dec 2026, 09:00-11:00"."""
-    day = visit.scheduled_on
-    window = window_text(visit)
-    return f"{job.title} on {day:%a} {day.day} {day:%b %Y}" + (f", {window}" if window else "")
+    day, window = local_time.day_text(visit.scheduled_on), window_text(visit)
+    if window:
+        return _("%(service)s on %(day)s, %(window)s", service=job.title, day=day, window=window)
+    return _("%(service)s on %(day)s", service=job.title, day=day)
 
 
 def describe(visit, job, with_notes=True):

@@ -7,12 +7,12 @@ no second email, and an event's client receipt (same event, same channel) is not
 """
 import uuid
 
-from notifications import mailbox, names, rendering
+from notifications import client_rendering, mailbox, names
 from notifications.delivery import DEFAULT_BASE_URL
-from notifications.messages import UNKNOWN_BUSINESS, Draft
+from notifications.messages import Draft, business_branding
 from notifications.settings import ACTIONS, email_setting
-from notifications.tenants import branding_for
 from shared.config import env
+from shared.i18n import _
 
 KIND = "staff_alert"
 _NAMESPACE = uuid.UUID("6b1f0d52-8f6e-4f0e-9a57-2d7c8a1e4b10")
@@ -33,16 +33,17 @@ def absolute(link):
 def queue_alert_emails(session, tenant_id, action, text, link, staff_ids, source_event_id, settings):
     """Queue the alert's email to each of ``staff_ids`` when ``settings`` (the Alerts tab) says so; return how many.
 
-    Without an event id there is nothing to keep a redelivery from sending again, so nothing is sent.
+    Without an event id there is nothing to keep a redelivery from sending again, so nothing is sent. The email is
+    in the language at hand: the business's (the alert's handler speaks it, languages.to_business).
     """
     if not settings.get(email_setting(action)) or not staff_ids or source_event_id is None:
         return 0
     emails = names.staff_emails(session, tenant_id, staff_ids)
     if not emails:
         return 0
-    branding = branding_for(session, tenant_id, UNKNOWN_BUSINESS)
-    label = ACTIONS.get(action, (action.replace("_", " ").capitalize(), ""))[0]
-    rendered = rendering.render_staff_alert(branding, action_label=label, text=text, link=absolute(link))
+    branding = business_branding(session, tenant_id)
+    label = _(ACTIONS[action][0]) if action in ACTIONS else action.replace("_", " ").capitalize()
+    rendered = client_rendering.render_staff_alert(branding, action_label=label, text=text, link=absolute(link))
     queued = 0
     for staff_id in staff_ids:
         if staff_id not in emails:

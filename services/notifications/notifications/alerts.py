@@ -6,6 +6,7 @@ from notifications.models import StaffAlert, platform
 from notifications.settings import TABS
 from shared.clock import utcnow
 from shared.errors import NotFound
+from shared.i18n import _
 from shared.settings_store import read_settings
 
 TEXT_MAX = 500
@@ -78,8 +79,8 @@ def mark_read(session, tenant_id, staff_id, alert_ids):
         *_mine(tenant_id, staff_id), StaffAlert.id.in_(wanted))))
     missing = sorted(wanted - found)
     if missing:
-        raise NotFound(f"No such alert: {', '.join(str(alert_id) for alert_id in missing[:10])}.",
-                       {"alert_ids": ["Some of these alerts do not exist or are not yours."]})
+        raise NotFound(_("No such alert: %(ids)s.", ids=", ".join(str(alert_id) for alert_id in missing[:10])),
+                       {"alert_ids": [_("Some of these alerts do not exist or are not yours.")]})
     result = session.execute(update(StaffAlert).where(
         *_mine(tenant_id, staff_id), StaffAlert.id.in_(wanted), StaffAlert.read_at.is_(None))
         .values(read_at=utcnow()))

@@ -15,6 +15,7 @@ from notifications.announcement_schemas import AnnouncementInputSchema, Announce
 from shared.batch import batchable
 from shared.context import client_account, tenant_rpc
 from shared.errors import NotFound, ServiceTimeout
+from shared.i18n import _
 from shared.validation import load_or_raise
 
 ACCOUNTS_TIMEOUT_SECONDS = 3
@@ -29,11 +30,11 @@ class AnnouncementEntrypoints:
             return
         self.db.rollback()  # no transaction (on SQLite, the service's one connection) waits on accounts
         for account_id in sorted(set(data["account_ids"]) - set(already)):
-            with eventlet.Timeout(ACCOUNTS_TIMEOUT_SECONDS, ServiceTimeout("The accounts service did not answer.")):
+            with eventlet.Timeout(ACCOUNTS_TIMEOUT_SECONDS, ServiceTimeout(_("The accounts service did not answer."))):
                 try:
                     self.accounts.get_client(account_id)
                 except NotFound:
-                    raise NotFound("No such client.") from None
+                    raise NotFound(_("No such client.")) from None
 
     def _staff_answer(self, row):
         return AnnouncementSchema().dump(announcements.describe(self.db, row, announcements.today()))

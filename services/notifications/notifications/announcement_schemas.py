@@ -5,6 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from notifications.announcement_models import CHOSEN, EVERYONE
 from notifications.schemas import UtcDateTime
 from shared.fields import NOT_BLANK_LINE, id_field, integer_field, unique
+from shared.i18n import N_
 
 TITLE_MAX = 150
 HTML_MAX = 20000
@@ -15,9 +16,9 @@ FEED_IDS_MAX = 200
 
 class AnnouncementInputSchema(Schema):
     title = fields.String(required=True, validate=[
-        validate.Length(min=1, error="Give the announcement a title."),
-        validate.Length(max=TITLE_MAX, error=f"Keep the title to {TITLE_MAX} characters."), NOT_BLANK_LINE])
-    html = fields.String(required=True, validate=[validate.Length(min=1, error="Write the announcement's text."),
+        validate.Length(min=1, error=N_("Give the announcement a title.")),
+        validate.Length(max=TITLE_MAX, error=N_("Keep the title to 150 characters.")), NOT_BLANK_LINE])  # TITLE_MAX
+    html = fields.String(required=True, validate=[validate.Length(min=1, error=N_("Write the announcement's text.")),
                                                   validate.Length(max=HTML_MAX)])
     audience = fields.String(required=True, validate=validate.OneOf((EVERYONE, CHOSEN)))
     account_ids = fields.List(id_field(), allow_none=True, load_default=None,
@@ -29,12 +30,12 @@ class AnnouncementInputSchema(Schema):
     def check_audience_and_dates(self, data, **kwargs):
         problems = {}
         if data.get("audience") == CHOSEN and not data.get("account_ids"):
-            problems["account_ids"] = ["Choose at least one client, or announce to every client."]
+            problems["account_ids"] = [N_("Choose at least one client, or announce to every client.")]
         if data.get("audience") == EVERYONE and data.get("account_ids"):
-            problems["account_ids"] = ["An announcement to every client names no clients."]
+            problems["account_ids"] = [N_("An announcement to every client names no clients.")]
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
-            problems["ends_on"] = ["The end date must be on or after the start date."]
+            problems["ends_on"] = [N_("The end date must be on or after the start date.")]
         if problems:
             raise ValidationError(problems)
 

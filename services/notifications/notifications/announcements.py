@@ -12,9 +12,10 @@ from notifications.announcement_models import (CHOSEN, EVERYONE, Announcement, A
 from notifications.rendering import html_to_text, sanitise_html
 from shared.clock import utcnow
 from shared.errors import InvalidInput, NotFound
+from shared.i18n import N_, _
 
-NOT_FOUND = "No such announcement."
-EMPTY_TEXT = "Write the announcement's text."
+NOT_FOUND = N_("No such announcement.")
+EMPTY_TEXT = N_("Write the announcement's text.")
 
 
 def today():
@@ -37,7 +38,7 @@ def an_id(value):
 def find(session, tenant_id, announcement_id):
     row = session.get(Announcement, announcement_id) if an_id(announcement_id) else None
     if row is None or row.tenant_id != tenant_id:
-        raise NotFound(NOT_FOUND)
+        raise NotFound(_(NOT_FOUND))
     return row
 
 
@@ -63,7 +64,7 @@ def list_all(session, tenant_id):
 def _fill(session, row, data):
     html = sanitise_html(data["html"])
     if not html_to_text(html).strip():
-        raise InvalidInput(EMPTY_TEXT, {"html": [EMPTY_TEXT]})
+        raise InvalidInput(_(EMPTY_TEXT), {"html": [_(EMPTY_TEXT)]})
     row.title, row.html, row.audience = data["title"], html, data["audience"]
     row.starts_on, row.ends_on, row.updated_at = data["starts_on"], data["ends_on"], utcnow()
     session.add(row)
@@ -135,7 +136,7 @@ def dismiss(session, tenant_id, account_id, portal_user_id, announcement_id, day
     """Dismiss the notice of an announcement live for the account; any other id is NotFound."""
     if not an_id(announcement_id) or session.execute(
             live_query(tenant_id, account_id, day).where(ANNOUNCEMENTS.c.id == announcement_id)).first() is None:
-        raise NotFound(NOT_FOUND)
+        raise NotFound(_(NOT_FOUND))
     if session.get(AnnouncementDismissal, (announcement_id, portal_user_id)) is None:
         session.add(AnnouncementDismissal(announcement_id=announcement_id, portal_user_id=portal_user_id,
                                           tenant_id=tenant_id, dismissed_at=utcnow()))

@@ -6,6 +6,7 @@ from shared.context import tenant_rpc
 from shared.errors import invalid
 from shared.events import ACCOUNTS_AUDIT, BILLING_AUDIT, TICKETS_AUDIT
 from shared.fields import MAX_ID
+from shared.i18n import _
 from shared.messaging import on_event
 from shared.validation import load_or_raise
 
@@ -20,7 +21,7 @@ class AuditHandlers:
         since, until, cursor, limit). An account of another business simply has no entries here."""
         access.staff_member(self.ctx)
         if not isinstance(account_id, int) or isinstance(account_id, bool) or not 1 <= account_id <= MAX_ID:
-            raise invalid("account_id", "Send the id of a client account.")
+            raise invalid("account_id", _("Send the id of a client account."))
         values = load_or_raise(AuditFiltersSchema, filters if filters is not None else {})
         rows, cursor = audit_log.list_entries(self.db, self.ctx.tenant_id, account_id, values)
         return {"items": AuditEntrySchema(many=True).dump(rows), "next_cursor": cursor}

@@ -2,75 +2,97 @@
 
 The account's name is not in billing's events: alerts name the client from notifications' copy (names.py).
 """
-from notifications import alerts, client_delivery, contacts, feed_events, messages, rendering
+from notifications import alerts, client_delivery, client_rendering, contacts, feed_events, languages, messages
+from notifications.client_rendering import money
 from notifications.names import Namer
 from notifications.rendering import invoice_numbers
-from notifications.tenants import branding_for
 from shared.events import (AUTOPAY_CANCELLED, AUTOPAY_ENROLLED, PAYMENT_FAILED, PAYMENT_METHOD_REMOVED,
                            PAYMENT_SUCCEEDED, PREPAYMENT_MADE)
-from shared.money import format_money
+from shared.i18n import N_, _, ngettext
 
-SCOPES = {"new_jobs": "new jobs only", "all_scheduled_jobs": "all scheduled jobs"}
-METHOD_KINDS = {"card": ("card_removed", "a card"), "ach": ("bank_account_removed", "a bank account")}
+SCOPES = {"new_jobs": N_("(new jobs only)"), "all_scheduled_jobs": N_("(all scheduled jobs)")}
+REMOVED = {"card": ("card_removed", N_("%(client)s removed a card on file: %(label)s")),
+           "ach": ("bank_account_removed", N_("%(client)s removed a bank account on file: %(label)s"))}
+TURNED = {  # (autopay turned on/off, by staff): the alert's words
+    ("on", True): N_("%(staff)s turned on autopay for %(client)s"),
+    ("off", True): N_("%(staff)s turned off autopay for %(client)s"),
+    ("on", False): N_("%(client)s turned on autopay"),
+    ("off", False): N_("%(client)s turned off autopay")}
+
+
+def _sentence(main, *details):
+    """``main`` and the details there are, one after the other, as one sentence."""
+    return " ".join([main, *(detail for detail in details if detail)]) + "."
 
 
 def _by_whom(actor, namer):
     """Say who acted when it was not the client: staff, or autopay's charge run."""
     if (actor or {}).get("kind") == "staff":
-        return f" (done by {namer.staff(actor.get('id'))})"
+        return _("(done by %(staff)s)", staff=namer.staff(actor.get("id")))
     return ""
 
 
 def _with(method_label):
-    return f" with {method_label}" if method_label else ""
+    return _("with %(method)s", method=method_label) if method_label else ""
+
+
+def _towards(numbers):
+    if not numbers:
+        return ""
+    return ngettext("for invoice %(numbers)s", "for invoices %(numbers)s", len(numbers),
+                    numbers=invoice_numbers(numbers))
 
 
 def payment_made(data, namer):
     """Word the alert of a payment that went through."""
-    client, amount = namer.client(data["account_id"]), format_money(data["amount"])
+    values = {"client": namer.client(data["account_id"]), "amount": money(data["amount"])}
     numbers = [item.get("number") for item in data["invoices"] if item.get("number") is not None]
-    towards = f" for invoice{'s' if len(numbers) > 1 else ''} {invoice_numbers(numbers)}" if numbers else ""
     if data["source"] == "autopay":
-        return f"Autopay charged {client} {amount}{_with(data['method_label'])}{towards}."
-    return f"{client} paid {amount}{_with(data['method_label'])}{towards}{_by_whom(data['actor'], namer)}."
+        return _sentence(_("Autopay charged %(client)s %(amount)s", **values), _with(data["method_label"]),
+                         _towards(numbers))
+    return _sentence(_("%(client)s paid %(amount)s", **values), _with(data["method_label"]), _towards(numbers),
+                     _by_whom(data["actor"], namer))
 
 
 def payment_failed(data, namer):
     """Word the alert of a payment that was declined or could not be processed."""
-    client, amount = namer.client(data["account_id"]), format_money(data["amount"])
+    values = {"client": namer.client(data["account_id"]), "amount": money(data["amount"]),
+              "method": data["method_label"]}
     if data["source"] == "autopay":
-        text = f"Autopay could not charge {client} {amount}{_with(data['method_label'])}."
+        text = _sentence(_("Autopay could not charge %(client)s %(amount)s", **values), _with(data["method_label"]))
+    elif data["method_label"]:
+        text = _sentence(_("A payment of %(amount)s by %(client)s with %(method)s did not go through", **values),
+                         _by_whom(data["actor"], namer))
     else:
-        text = (f"A payment of {amount} by {client}{_with(data['method_label'])} did not go "
-                f"through{_by_whom(data['actor'], namer)}.")
+        text = _sentence(_("A payment of %(amount)s by %(client)s did not go through", **values),
+                         _by_whom(data["actor"], namer))
     reason = (data.get("message") or "").strip()
     if reason and reason[-1] not in ".!?":
         reason += "."
-    return text + " Nothing was charged." + (f" Reason: {reason}" if reason else "")
+    return " ".join([text, _("Nothing was charged."), *([_("Reason: %(reason)s", reason=reason)] if reason else [])])
 
 
 def prepayment_made(data, namer):
     """Word the alert of a prepayment."""
-    return (f"{namer.client(data['account_id'])} made a prepayment of {format_money(data['amount'])}"
-            f"{_with(data['method_label'])}{_by_whom(data['actor'], namer)}.")
+    return _sentence(_("%(client)s made a prepayment of %(amount)s", client=namer.client(data["account_id"]),
+                       amount=money(data["amount"])), _with(data["method_label"]), _by_whom(data["actor"], namer))
 
 
 def autopay_changed(data, namer, turned):
     """Word the alert of autopay ``turned`` "on" or "off"."""
     scope = SCOPES.get(data.get("scope"))
-    detail = f" ({scope})" if scope else ""
     actor, client = data.get("actor") or {}, namer.client(data["account_id"])
-    if actor.get("kind") == "staff":
-        who = namer.staff(actor.get("id"))
-        return f"{who[0].upper() + who[1:]} turned {turned} autopay for {client}{detail}."
-    return f"{client} turned {turned} autopay{detail}."
+    by_staff = actor.get("kind") == "staff"
+    who = namer.staff(actor.get("id")) if by_staff else ""
+    words = _(TURNED[(turned, by_staff)], staff=who[:1].upper() + who[1:], client=client)
+    return _sentence(words, _(scope) if scope else "")
 
 
 def method_removed(data, namer):
     """Return (action, text) of a removed card or bank account."""
-    action, what = METHOD_KINDS.get(data["kind"], METHOD_KINDS["card"])
-    return action, (f"{namer.client(data['account_id'])} removed {what} on file: {data['label']}"
-                    f"{_by_whom(data['actor'], namer)}.")
+    action, words = REMOVED.get(data["kind"], REMOVED["card"])
+    return action, _sentence(_(words, client=namer.client(data["account_id"]), label=data["label"]),
+                             _by_whom(data["actor"], namer))
 
 
 def link(data):
@@ -98,23 +120,26 @@ def send_receipt(session, postbox, event, data):
     """
     tenant_id, account_id = event["tenant_id"], data["account_id"]
     contact = contacts.reach(session, tenant_id, account_id)
-    branding = branding_for(session, tenant_id, messages.UNKNOWN_BUSINESS)
+    branding = messages.business_branding(session, tenant_id)
     client_delivery.deliver(
         session, postbox, tenant_id, account_id, "receipts", event["event_id"],
         email=lambda to: messages.payment_receipt(session, event, data, to, contact.greeting_name),
-        sms_text=rendering.render_receipt_sms(branding, amount=data["amount"], reference=data["payment_id"]),
+        sms_text=client_rendering.render_receipt_sms(branding, amount=data["amount"], reference=data["payment_id"]),
         email_to=data["receipt_to"])
 
 
 def notify(session, postbox, contract, event):
-    """Queue the client's receipt or failure notice for a billing ``event`` of ``contract``, if any, and raise
-    the staff's alerts."""
+    """Queue the client's receipt or failure notice for a billing ``event`` of ``contract``, if any (in the
+    account's language), and raise the staff's alerts (in the business's)."""
     data = messages.load_event(contract, event)
-    if contract.name in RECEIPTS:
-        send_receipt(session, postbox, event, data)
-    elif contract.name == PAYMENT_FAILED.name and data["receipt_to"]:
-        postbox.queue(session, messages.payment_failed(session, event, data))
-    feed_events.receipt(session, contract, event, data)
-    action, text = ALERTS[contract.name](data, Namer(session, event["tenant_id"]))
-    alerts.raise_alerts(session, event["tenant_id"], action, text, data["account_id"], event["event_id"],
-                        link=link(data))
+    tenant_id = event["tenant_id"]
+    with languages.to_account(session, tenant_id, data["account_id"]):
+        if contract.name in RECEIPTS:
+            send_receipt(session, postbox, event, data)
+        elif contract.name == PAYMENT_FAILED.name and data["receipt_to"]:
+            postbox.queue(session, messages.payment_failed(session, event, data))
+        feed_events.receipt(session, contract, event, data)
+    with languages.to_business(session, tenant_id):
+        action, text = ALERTS[contract.name](data, Namer(session, tenant_id))
+        alerts.raise_alerts(session, tenant_id, action, text, data["account_id"], event["event_id"],
+                            link=link(data))

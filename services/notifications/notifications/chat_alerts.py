@@ -1,8 +1,9 @@
 """Staff alerts for chat: a client's new thread or message alerts the staff chosen on the Alerts tab
 (chat_thread_started, chat_message_sent). A staff member's message alerts no one."""
-from notifications import alerts, feed_events, messages, names
+from notifications import alerts, feed_events, languages, messages, names
 from shared.clock import occurred_at
 from shared.events import CHAT_MESSAGE_ADDED
+from shared.i18n import _
 from shared.messaging import on_event
 
 EXCERPT = 200  # what of the message the alert quotes
@@ -13,8 +14,10 @@ def alert_text(data, who):
     if len(excerpt) > EXCERPT:
         excerpt = excerpt[:EXCERPT - 1] + "…"
     if data["new_thread"]:
-        return f"{who} started a chat, \u201c{data['subject']}\u201d: {excerpt}"
-    return f"{who} wrote in the chat \u201c{data['subject']}\u201d: {excerpt}"
+        return _("%(who)s started a chat, “%(subject)s”: %(excerpt)s", who=who, subject=data["subject"],
+                 excerpt=excerpt)
+    return _("%(who)s wrote in the chat “%(subject)s”: %(excerpt)s", who=who, subject=data["subject"],
+             excerpt=excerpt)
 
 
 def raise_chat_alerts(session, event):
@@ -27,10 +30,11 @@ def raise_chat_alerts(session, event):
     if data["client_name"]:
         names.remember_name(session, event["tenant_id"], data["account_id"], data["client_name"],
                             occurred_at(event))
-    # an event from before names were sent has none: the account's name as notifications knows it
-    who = data["client_name"] or names.account_name(session, event["tenant_id"], data["account_id"])
-    return alerts.raise_alerts(session, event["tenant_id"], action, alert_text(data, who), data["account_id"],
-                               event["event_id"], link=f"/staff/chat/{data['thread_id']}")
+    with languages.to_business(session, event["tenant_id"]):
+        # an event from before names were sent has none: the account's name as notifications knows it
+        who = data["client_name"] or names.account_name(session, event["tenant_id"], data["account_id"])
+        return alerts.raise_alerts(session, event["tenant_id"], action, alert_text(data, who), data["account_id"],
+                                   event["event_id"], link=f"/staff/chat/{data['thread_id']}")
 
 
 class ChatAlertHandlers:

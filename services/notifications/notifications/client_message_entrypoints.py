@@ -4,6 +4,7 @@ from notifications import access, client_notices, email_templates, messages, pre
 from notifications.schemas import MessageTemplateSchema, SampleMessageSchema
 from shared.context import client_account, tenant_rpc
 from shared.events import INVOICE_EMAIL_REQUESTED, VISIT_REMINDER_DUE
+from shared.i18n import _
 from shared.messaging import on_event
 from shared.validation import load_or_raise
 
@@ -26,7 +27,7 @@ class ClientMessageHandlers:
         """Every kind of editable email: ``[{kind, label, customised}]``."""
         access.staff_member(self.ctx)
         customised = email_templates.customised_kinds(self.db, self.ctx.tenant_id)
-        return [{"kind": kind, "label": spec.label, "customised": kind in customised}
+        return [{"kind": kind, "label": _(spec.label), "customised": kind in customised}
                 for kind, spec in email_templates.KINDS.items()]
 
     @tenant_rpc

@@ -1,5 +1,5 @@
-"""How to reach each client account: its name, contact email and mobile, as accounts last said (ACCOUNT_SAVED,
-kept by names.py).
+"""How to reach each client account: its name, contact email, mobile and language, as accounts last said
+(ACCOUNT_SAVED, kept by names.py).
 
 Receipts of payments nobody typed an address for (autopay, charge runs, staff), invoice emails and visit
 reminders go to these.
@@ -7,8 +7,9 @@ reminders go to these.
 from dataclasses import dataclass
 
 from notifications import names
+from shared.i18n import N_, _
 
-GREETING_FALLBACK = "there"  # "Hello there," until the account's name has arrived
+GREETING_FALLBACK = N_("there")  # "Hello there," until the account's name has arrived
 
 
 @dataclass(frozen=True)
@@ -16,10 +17,12 @@ class Contact:
     name: str | None = None
     email: str | None = None
     mobile: str | None = None
+    language: str | None = None  # the account's choice; None: the business's default (languages.py)
 
     @property
     def greeting_name(self):
-        return self.name or GREETING_FALLBACK
+        """The name to greet, in the language at hand when there is none yet."""
+        return self.name or _(GREETING_FALLBACK)
 
 
 def reach(session, tenant_id, account_id):
@@ -27,4 +30,5 @@ def reach(session, tenant_id, account_id):
     row = names.account_contact(session, tenant_id, account_id)
     if row is None:
         return Contact()
-    return Contact(name=row["name"] or None, email=row["contact_email"], mobile=row["mobile_phone"])
+    return Contact(name=row["name"] or None, email=row["contact_email"], mobile=row["mobile_phone"],
+                   language=row["language"])

@@ -4,12 +4,15 @@ the client's Documents page). They name the client as accounts told tickets: the
 differs, the account; an event from before names were sent (or that accounts could not name) gives the account's
 number.
 """
-from notifications import alerts, messages, names
+from notifications import alerts, languages, messages, names
 from shared.clock import occurred_at
 from shared.events import DOCUMENT_UPLOADED, DONE_UPLOADING
+from shared.i18n import N_, _, ngettext
 from shared.messaging import on_event
 
-VIA = {"button": "pressed Done uploading", "checkbox": "ticked \"I'm completely done uploading\" with their last file"}
+VIA = {"button": N_("%(who)s pressed Done uploading (%(files)s)."),
+       "checkbox": N_("%(who)s ticked \"I'm completely done uploading\" with their last file (%(files)s).")}
+DONE = N_("%(who)s said they are done uploading (%(files)s).")
 
 
 def who(data, known=None):
@@ -17,18 +20,18 @@ def who(data, known=None):
     (``known``; "Account 42" before accounts told of it) when the event names no one."""
     person, account = data["portal_user_name"], data["client_name"] or known
     if person and account and person != account:
-        return f"{person} for {account}"
-    return person or account or f"Account {data['account_id']}"
+        return _("%(person)s for %(account)s", person=person, account=account)
+    return person or account or _("Account %(id)s", id=data["account_id"])
 
 
 def uploaded_text(data, known=None):
-    return f"{who(data, known)} sent a document: {data['title']} ({data['filename']})."
+    return _("%(who)s sent a document: %(title)s (%(filename)s).", who=who(data, known), title=data["title"],
+             filename=data["filename"])
 
 
 def done_text(data, known=None):
-    sent = data["documents"]
-    files = f"{sent} file{'s' if sent != 1 else ''} sent so far"
-    return f"{who(data, known)} {VIA.get(data['via'], 'said they are done uploading')} ({files})."
+    files = ngettext("%(num)d file sent so far", "%(num)d files sent so far", data["documents"])
+    return _(VIA.get(data["via"], DONE), who=who(data, known), files=files)
 
 
 def documents_link(data):
@@ -51,13 +54,15 @@ class DocumentAlertHandlers:
     @on_event(DOCUMENT_UPLOADED)
     def handle_document_uploaded(self, event):
         data = messages.load_event(DOCUMENT_UPLOADED, event)
-        alerts.raise_alerts(self.db, event["tenant_id"], "document_uploaded",
-                            uploaded_text(data, known_name(self.db, event, data)), data["account_id"],
-                            event["event_id"], link=documents_link(data))
+        with languages.to_business(self.db, event["tenant_id"]):
+            alerts.raise_alerts(self.db, event["tenant_id"], "document_uploaded",
+                                uploaded_text(data, known_name(self.db, event, data)), data["account_id"],
+                                event["event_id"], link=documents_link(data))
 
     @on_event(DONE_UPLOADING)
     def handle_done_uploading(self, event):
         data = messages.load_event(DONE_UPLOADING, event)
-        alerts.raise_alerts(self.db, event["tenant_id"], "upload_done",
-                            done_text(data, known_name(self.db, event, data)), data["account_id"],
-                            event["event_id"], link=documents_link(data))
+        with languages.to_business(self.db, event["tenant_id"]):
+            alerts.raise_alerts(self.db, event["tenant_id"], "upload_done",
+                                done_text(data, known_name(self.db, event, data)), data["account_id"],
+                                event["event_id"], link=documents_link(data))

@@ -4,7 +4,7 @@ A client activating their portal account, editing their details, or adding or ch
 is known to notifications only from the fact its service recorded (shared.audit); the staff chosen on the Alerts
 tab for that action hear of it as "<client> <did what>", with the fact's staff link (else the client's page).
 """
-from notifications import alerts, names
+from notifications import alerts, languages, names
 
 # The actions alerted from their facts (the other Alerts-tab actions have events of their own).
 FROM_FACTS = frozenset({"portal_account_activated", "account_details_updated", "card_added", "card_updated",
@@ -23,6 +23,7 @@ def raise_from_fact(session, event, data):
     if data["action"] not in FROM_FACTS or (data.get("actor") or {}).get("kind") != "client":
         return 0
     link = data.get("link") or f"/staff/clients/{data['account_id']}"
-    client = names.account_name(session, event["tenant_id"], data["account_id"])
-    return alerts.raise_alerts(session, event["tenant_id"], data["action"], alert_text(client, data),
-                               data["account_id"], event["event_id"], link=link)
+    with languages.to_business(session, event["tenant_id"]):
+        client = names.account_name(session, event["tenant_id"], data["account_id"])
+        return alerts.raise_alerts(session, event["tenant_id"], data["action"], alert_text(client, data),
+                                   data["account_id"], event["event_id"], link=link)

@@ -7,6 +7,7 @@ from notifications.models import FeedItem
 from notifications.rendering import html_to_text
 from shared.clock import iso_utc, utcnow
 from shared.errors import NotFound
+from shared.i18n import N_, _
 
 TITLE_MAX, BODY_MAX = 200, 500
 EXCERPT = 200
@@ -28,7 +29,7 @@ def add(session, tenant_id, account_id, kind, title, link, source_event_id, body
     return item
 
 
-NOT_FOUND = "No such notification."
+NOT_FOUND = N_("No such notification.")
 ANNOUNCEMENT_KIND = "announcement"
 ANNOUNCEMENT_KEY = "announcement-"  # and its id: the source of an announcement's item (they come from no event)
 
@@ -100,7 +101,7 @@ def mark_read(session, tenant_id, account_id, item_ids):
     wanted = set(item_ids)
     rows = list(session.scalars(select(FeedItem).where(*_mine(tenant_id, account_id), FeedItem.id.in_(wanted))))
     if len(rows) != len(wanted):
-        raise NotFound(NOT_FOUND)
+        raise NotFound(_(NOT_FOUND))
     now, marked = utcnow(), 0
     for row in rows:
         if row.read_at is None:

@@ -6,8 +6,9 @@ recipient per mail. The token is opaque here; tickets resolves it (and so the te
 INBOUND_TICKET_MAIL arrives, so the event carries no tenant.
 
 The new text of a reply is the text above the quoted history. The rule, line by line, top to bottom:
-cut at the first line that is our reply marker ("Reply above this line", see rendering.REPLY_MARKER),
-an "On <date>, <someone> wrote:" line (also when "wrote:" ends the next line, as mail programs wrap it),
+cut at the first line that is our reply marker ("Reply above this line", see client_rendering.REPLY_MARKER, in
+any language Portico speaks), an "On <date>, <someone> wrote:" line (or Spanish mail programs' "El <date>, <someone>
+escribió:"; also when "wrote:" ends the next line, as mail programs wrap it),
 a line starting with ">" (a quoted block), or an "-----Original Message-----" line. What is above,
 trimmed, is the text; a mail with nothing above is kept whole. A mail with no plain-text part is read from
 its HTML, cut first at its first ``<blockquote>`` (or Gmail's quote block).
@@ -16,6 +17,7 @@ Attachments: images (PNG, JPEG, GIF, WebP) and PDF files up to ``ATTACHMENT_MAX_
 ``ATTACHMENTS_MAX`` per mail, whose bytes start as their type says, go to the blob store; the event
 names them by blob id. Any other part is dropped with a note added to the text.
 """
+import functools
 import hashlib
 import re
 import uuid
@@ -25,8 +27,11 @@ from email.utils import parseaddr
 
 from sqlalchemy.exc import IntegrityError
 
+from notifications.client_rendering import REPLY_MARKER
+from notifications.languages import catalogue
 from notifications.rendering import html_to_text
 from shared.events import INBOUND_TICKET_MAIL
+from shared.i18n import LANGUAGES, _
 
 MAIL_MAX_BYTES = 25 * 1024 * 1024  # the SMTP size cap (INBOUND_MAIL_MAX_BYTES)
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -39,10 +44,9 @@ CONSUMER = "notifications.inbound_mail"  # whose claims in processed_events make
 # What the file's first bytes must be for each accepted type.
 MAGIC = {"image/png": (b"\x89PNG\r\n\x1a\n",), "image/jpeg": (b"\xff\xd8\xff",), "image/gif": (b"GIF87a", b"GIF89a"),
          "image/webp": (b"RIFF",), "application/pdf": (b"%PDF-",)}
-QUOTE_START = re.compile(
-    r"^\s*(?:>|-{2,}\s*Original Message\s*-{2,}|[—-]*\s*Reply above this line)", re.IGNORECASE)
-ON_WROTE = re.compile(r"^\s*On\s.+", re.IGNORECASE)
-WROTE = re.compile(r"wrote:\s*$", re.IGNORECASE)
+QUOTE_START = re.compile(r"^\s*(?:>|-{2,}\s*Original Message\s*-{2,})", re.IGNORECASE)
+ON_WROTE = re.compile(r"^\s*(?:On|El)\s.+", re.IGNORECASE)
+WROTE = re.compile(r"(?:wrote|escribió):\s*$", re.IGNORECASE)
 HTML_QUOTE = re.compile(r"<blockquote|<div[^>]*gmail_quote", re.IGNORECASE)  # an HTML-only mail's quoted history
 
 
@@ -81,12 +85,20 @@ def recipient(address, domain):
     return {"support_slug": slug} if slug is not None else None
 
 
+@functools.cache
+def reply_markers():
+    """Our reply marker's words (without its dashes) in every language Portico speaks, as one pattern."""
+    words = {catalogue.translations(language).ugettext(REPLY_MARKER).strip("—- ") for language in LANGUAGES}
+    return re.compile(r"^\s*[—-]*\s*(?:" + "|".join(re.escape(item) for item in sorted(words)) + ")",
+                      re.IGNORECASE)
+
+
 def new_text(text):
     """Return the part of a reply above its quoted history (see the module's rule)."""
     lines = (text or "").replace("\r\n", "\n").split("\n")
     for index, line in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else ""
-        if QUOTE_START.match(line) or (ON_WROTE.match(line) and (
+        if QUOTE_START.match(line) or reply_markers().match(line) or (ON_WROTE.match(line) and (
                 WROTE.search(line) or WROTE.search(following))):
             kept = "\n".join(lines[:index]).strip()
             return kept or (text or "").strip()
@@ -142,11 +154,12 @@ def parse(raw, token, support_slug=None):
         if len(kept) < ATTACHMENTS_MAX and _accepted(content_type, data):
             kept.append(Attachment(name, content_type, data))
         else:
-            notes.append(f'(The attachment "{name}" was not kept: only images and PDF files up to '
-                         f"{ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB, {ATTACHMENTS_MAX} per email, are.)")
+            notes.append(_('(The attachment "%(name)s" was not kept: only images and PDF files up to %(size)s MB, '
+                           '%(count)s per email, are.)', name=name, size=ATTACHMENT_MAX_BYTES // (1024 * 1024),
+                           count=ATTACHMENTS_MAX))
     text = "\n\n".join([new_text(_body_text(message))[:TEXT_MAX], *notes]).strip()
     return InboundMail(token=token, mail_id=mail_id[:300], from_address=from_address[:254],
-                       text=text or "(No text.)", attachments=kept, support_slug=support_slug,
+                       text=text or _("(No text.)"), attachments=kept, support_slug=support_slug,
                        subject=str(message.get("Subject") or "")[:SUBJECT_MAX])
 
 

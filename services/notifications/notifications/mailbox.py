@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from notifications.models import Message
 from shared.clock import utcnow
 from shared.errors import NotFound, invalid
+from shared.i18n import _
 
 
 def secret_binding(message):
@@ -47,9 +48,9 @@ def list_messages(session, tenant_id, page, per_page):
 def get_message(session, tenant_id, message_id):
     """Return one of the tenant's messages; another tenant's id is as unknown as a made-up one."""
     if not isinstance(message_id, int) or isinstance(message_id, bool):
-        raise invalid("message_id", "Not a valid integer.")
+        raise invalid("message_id", _("Not a valid integer."))
     message = session.scalar(select(Message).where(Message.id == message_id,
                                                    Message.tenant_id == tenant_id))
     if message is None:
-        raise NotFound("No such message.")
+        raise NotFound(_("No such message."))
     return message

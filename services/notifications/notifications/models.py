@@ -29,6 +29,8 @@ class TenantBranding(Base):
     linkedin_slug: Mapped[str | None] = mapped_column(String(200))
     has_logo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     brand_colour: Mapped[str | None] = mapped_column(String(7))  # the messages' accent colour
+    # What the staff, and clients who chose no language, read (shared.i18n.LANGUAGES)
+    default_language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -183,8 +185,9 @@ class AuditEntry(Base):
 
 
 class AccountName(Base):
-    """This service's copy of each client account's name and contact details (accounts' ACCOUNT_SAVED), so alerts
-    name the client; the newest change wins, by when accounts made it."""
+    """This service's copy of each client account's name, contact details and language (accounts' ACCOUNT_SAVED), so
+    alerts name the client and messages reach it in its language; the newest change wins, by when accounts made
+    it."""
 
     __tablename__ = "account_names"
 
@@ -193,6 +196,7 @@ class AccountName(Base):
     name: Mapped[str] = mapped_column(String(120))
     contact_email: Mapped[str | None] = mapped_column(String(254))
     mobile_phone: Mapped[str | None] = mapped_column(String(32))
+    language: Mapped[str | None] = mapped_column(String(8))  # the client's choice; None: the business's default
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

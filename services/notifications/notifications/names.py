@@ -10,6 +10,7 @@ from notifications.messages import load_event
 from notifications.models import AccountName, StaffMember
 from shared.clock import as_utc, occurred_at
 from shared.events import ACCOUNT_SAVED, STAFF_USER_SAVED
+from shared.i18n import _, known_language
 from shared.messaging import on_event
 
 NAME_MAX = 120
@@ -20,13 +21,15 @@ def _newer(row, moment):
 
 
 def save_account(session, tenant_id, data, moment):
-    """Keep an account's name, contact email and mobile number as of ``moment``, unless newer ones are kept."""
+    """Keep an account's name, contact email, mobile number and language as of ``moment``, unless newer ones are
+    kept."""
     row = session.get(AccountName, (tenant_id, data["account_id"]))
     if not _newer(row, moment):
         return row
     row = row or AccountName(tenant_id=tenant_id, account_id=data["account_id"])
     row.name = data["name"][:NAME_MAX]
     row.contact_email, row.mobile_phone, row.updated_at = data["contact_email"], data["mobile_phone"], moment
+    row.language = known_language(data.get("language"))  # None: the business's default
     session.add(row)
     session.flush()
     return row
@@ -46,18 +49,19 @@ def remember_name(session, tenant_id, account_id, name, moment):
 def account_name(session, tenant_id, account_id):
     """The client account's name, or "Account <id>" before accounts told of it."""
     if account_id is None:
-        return "A client"
+        return _("A client")
     name = session.scalar(select(AccountName.name).where(AccountName.tenant_id == tenant_id,
                                                          AccountName.account_id == account_id))
-    return name or f"Account {account_id}"
+    return name or _("Account %(id)s", id=account_id)
 
 
 def account_contact(session, tenant_id, account_id):
-    """``{name, contact_email, mobile_phone}`` of the account, or None before accounts told of it."""
+    """``{name, contact_email, mobile_phone, language}`` of the account, or None before accounts told of it."""
     row = session.get(AccountName, (tenant_id, account_id))
     if row is None:
         return None
-    return {"name": row.name, "contact_email": row.contact_email, "mobile_phone": row.mobile_phone}
+    return {"name": row.name, "contact_email": row.contact_email, "mobile_phone": row.mobile_phone,
+            "language": row.language}
 
 
 def save_staff(session, tenant_id, data, moment):
@@ -100,8 +104,8 @@ class Namer:
     def staff(self, staff_id):
         """"Sam Staff", or "staff member 4" when accounts has not told of them, or "staff" with no id."""
         if staff_id is None:
-            return "staff"
-        return staff_name(self.session, self.tenant_id, staff_id) or f"staff member {staff_id}"
+            return _("staff")
+        return staff_name(self.session, self.tenant_id, staff_id) or _("staff member %(id)s", id=staff_id)
 
 
 class NameHandlers:

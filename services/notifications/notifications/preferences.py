@@ -8,15 +8,16 @@ from sqlalchemy import select
 from notifications.models import MessagePreference
 from shared.clock import utcnow
 from shared.fields import StrictBoolean
+from shared.i18n import N_, _
 from shared.validation import load_or_raise
 
 # kind -> (label, what it covers); the order of the Account tab's form.
-KINDS = {
-    "receipts": ("Payment receipts", "After each payment, autopay charges included."),
-    "invoices": ("Invoices", "When the business emails you an invoice with a link to pay it."),
-    "reminders": ("Visit reminders", "The day before a scheduled visit."),
-    "ticket_replies": ("Ticket replies", "When the business answers one of your tickets."),
-    "announcements": ("Announcements", "News the business publishes for its clients."),
+KINDS = {  # marked with N_: translated in the client's language where they are shown (describe)
+    "receipts": (N_("Payment receipts"), N_("After each payment, autopay charges included.")),
+    "invoices": (N_("Invoices"), N_("When the business emails you an invoice with a link to pay it.")),
+    "reminders": (N_("Visit reminders"), N_("The day before a scheduled visit.")),
+    "ticket_replies": (N_("Ticket replies"), N_("When the business answers one of your tickets.")),
+    "announcements": (N_("Announcements"), N_("News the business publishes for its clients.")),
 }
 DEFAULT = {"email": True, "sms": False}
 
@@ -70,5 +71,5 @@ def channels(session, tenant_id, account_id, kind):
 def describe(session, tenant_id, account_id):
     """The Account tab's view: each kind's label, help and choice, in order."""
     chosen = of(session, tenant_id, account_id)
-    return {"kinds": [{"kind": kind, "label": label, "help": help_text, **chosen[kind]}
+    return {"kinds": [{"kind": kind, "label": _(label), "help": _(help_text), **chosen[kind]}
                       for kind, (label, help_text) in KINDS.items()]}

@@ -1,5 +1,8 @@
 """Render every message from Jinja templates and the tenant's branding; sanitise the staff's HTML.
 
+Messages are rendered in the language at hand (the recipient's: languages.py): the templates' text through
+gettext, money and days in its locale. Messages about money, tickets and visits are in client_rendering.py.
+
 Everything placed in an HTML part is escaped by Jinja, except the staff's invitation text,
 which goes in only after ``sanitise_html`` (as ``Markup``). Staff HTML is data, never a
 template: it is not passed through Jinja, so it cannot reach template code.
@@ -11,18 +14,20 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import nh3
+from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
 from notifications.branding import url_segment
+from notifications.languages import catalogue
 from shared.clock import as_utc, utcnow
-from shared.money import format_money
+from shared.i18n import N_, _, current_language, locale_of, ngettext
 
 INVITATION_LIFETIME = timedelta(days=7)
 RESET_LIFETIME = timedelta(hours=1)
 CODE_LIFETIME = timedelta(minutes=10)
-SAMPLE_PREFIX = "[Sample] "
-SAMPLE_CLIENT_NAME = "[Client name]"
+SAMPLE_PREFIX = N_("[Sample] %(subject)s")
+SAMPLE_CLIENT_NAME = N_("[Client name]")  # translated where it is used: _(SAMPLE_CLIENT_NAME)
 
 ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "s", "ul", "ol", "li", "a",
                 "h2", "h3", "h4", "blockquote", "hr", "span"}
@@ -41,7 +46,16 @@ _environment = Environment(
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    extensions=["jinja2.ext.i18n"],
 )
+# The templates' text in the language at hand (the recipient's: languages.speaking_to); a message's line breaks
+# and indents are not part of it.
+_environment.policies["ext.i18n.trimmed"] = True
+_environment.install_gettext_callables(
+    gettext=lambda m: catalogue.translations().ugettext(m),
+    ngettext=lambda s, p, n: catalogue.translations().ungettext(s, p, n),
+    newstyle=True)  # Jinja fills in the values, escaping them in HTML
+_environment.globals["language"] = current_language.get  # <html lang>
 
 
 @dataclass(frozen=True)
@@ -120,6 +134,12 @@ def parse_moment(value):
     return as_utc(datetime.fromisoformat(value))
 
 
+# How a lifetime is said, by its unit (seconds).
+_UNITS = ((86400, lambda count: ngettext("%(num)d day", "%(num)d days", count)),
+          (3600, lambda count: ngettext("%(num)d hour", "%(num)d hours", count)),
+          (60, lambda count: ngettext("%(num)d minute", "%(num)d minutes", count)))
+
+
 def describe_lifetime(issued_at, expires_at, usual):
     """Say how long a link or code lasts ("7 days", "1 hour", "10 minutes").
 
@@ -131,11 +151,10 @@ def describe_lifetime(issued_at, expires_at, usual):
     except (TypeError, ValueError):
         seconds = usual.total_seconds()
     # Rounded to the nearest unit: the event is written a moment after the secret is made.
-    for unit, name in ((86400, "day"), (3600, "hour"), (60, "minute")):
+    for unit, name in _UNITS:
         if seconds >= unit - 30:
-            count = round(seconds / unit)
-            return f"{count} {name}{'' if count == 1 else 's'}"
-    return "1 minute"
+            return name(round(seconds / unit))
+    return _UNITS[-1][1](1)
 
 
 # --- messages ---------------------------------------------------------------------------
@@ -146,11 +165,11 @@ def default_invitation_template():
     It does not name the business (the From name, header and footer do): the branding copy
     arrives by event, and a default that changed once it did would surprise the editor.
     """
-    return {
-        "subject": "Your client portal invitation",
-        "html": ("<p>We have set up a client portal for you. There you can see and pay your "
-                 "invoices, follow your services and send us a message at any time.</p>"
-                 "<p>Use the button below to choose your password and sign in.</p>"),
+    return {  # marked with N_: email_templates.template_of translates a default in the reader's language
+        "subject": N_("Your client portal invitation"),
+        "html": N_("<p>We have set up a client portal for you. There you can see and pay your "
+                   "invoices, follow your services and send us a message at any time.</p>"
+                   "<p>Use the button below to choose your password and sign in.</p>"),
     }
 
 
@@ -158,7 +177,7 @@ def _render(template_name, **context):
     return _environment.get_template(template_name).render(**context).strip() + "\n"
 
 
-def _email(template, subject, branding, **context):
+def render_email(template, subject, branding, **context):
     context = {"subject": subject, "branding": branding, **context}
     return RenderedEmail(subject=subject, text=_render(f"{template}.txt", **context),
                          html=_render(f"{template}.html", **context))
@@ -182,7 +201,7 @@ def staff_message(template, values, sample=False):
     """Return (subject, sanitised HTML message) of a staff template filled with ``values``."""
     subject = fill_text(template["subject"], values)
     message = fill_html(sanitise_html(template["html"]), values)  # again, in case the allowed tags were narrowed
-    return (SAMPLE_PREFIX + subject if sample else subject), message
+    return (_(SAMPLE_PREFIX, subject=subject) if sample else subject), message
 
 
 def render_templated(name, branding, template, values, sample=False, **context):
@@ -207,18 +226,20 @@ def render_invitation(branding, template, name, link, lifetime, document_title=N
 
 
 def render_password_reset(branding, name, link, lifetime):
-    return _email("password_reset", f"Reset your {branding.display_name} portal password", branding,
-                  name=name, link=link, lifetime=lifetime)
+    return render_email("password_reset",
+                        _("Reset your %(business)s portal password", business=branding.display_name),
+                        branding, name=name, link=link, lifetime=lifetime)
 
 
 def render_staff_password_reset(branding, name, link, lifetime):
-    return _email("staff_password_reset", f"Reset your {branding.display_name} staff password", branding,
-                  name=name, link=link, lifetime=lifetime)
+    return render_email("staff_password_reset",
+                        _("Reset your %(business)s staff password", business=branding.display_name), branding,
+                        name=name, link=link, lifetime=lifetime)
 
 
 def render_login_code_email(branding, code, lifetime):
-    return _email("login_code", f"Your {branding.display_name} sign-in code", branding,
-                  code=code, lifetime=lifetime)
+    return render_email("login_code", _("Your %(business)s sign-in code", business=branding.display_name),
+                        branding, code=code, lifetime=lifetime)
 
 
 def render_login_code_sms(branding, code, lifetime):
@@ -226,128 +247,31 @@ def render_login_code_sms(branding, code, lifetime):
 
 
 def render_email_change_code(branding, code, lifetime):
-    return _email("email_change_code", f"Confirm your new email address for {branding.display_name}",
-                  branding, code=code, lifetime=lifetime)
+    return render_email("email_change_code",
+                        _("Confirm your new email address for %(business)s", business=branding.display_name),
+                        branding, code=code, lifetime=lifetime)
 
 
-# --- payments -----------------------------------------------------------------------------
+# --- days and lists -----------------------------------------------------------------------
 
 def format_day(moment):
-    """Show an ISO timestamp's date as "March 5, 2026"; today's date when it cannot be read."""
+    """Show an ISO timestamp's date as its reader writes a day ("March 5, 2026", "5 de marzo de 2026"); today's
+    date when it cannot be read."""
     try:
         day = parse_moment(moment)
     except (TypeError, ValueError):
         day = utcnow()
-    return f"{day:%B} {day.day}, {day.year}"
+    return long_day(day)
+
+
+def long_day(day):
+    """A date (or datetime) as its reader writes a day, in the language at hand."""
+    return format_date(day, "long", locale=locale_of())
 
 
 def invoice_numbers(numbers):
     """Join invoice numbers: "#1001", "#1001 and #1002", "#1001, #1002 and #1003"."""
     labels = [f"#{number}" for number in numbers]
-    if len(labels) <= 2:
-        return " and ".join(labels)
-    return f"{', '.join(labels[:-1])} and {labels[-1]}"
-
-
-@dataclass(frozen=True)
-class PaidInvoice:
-    number: str
-    applied: str
-
-
-def render_payment_receipt(branding, template, *, kind, amount, method_label, invoices, day, reference,
-                           client_name, sample=False):
-    """Render the receipt sent right after a payment (or a prepayment) went through: the staff's text
-    (email_templates "receipt"), then what was paid.
-
-    ``invoices`` are ``{number, applied}`` in minor units; ``kind`` is "payment" or "prepayment".
-    """
-    what = "prepayment" if kind == "prepayment" else "payment"
-    paid = [PaidInvoice(str(item.get("number")), format_money(int(item.get("applied") or 0)))
-            for item in invoices]
-    method = method_label or "Account credit"
-    values = {"client_name": client_name, "amount": format_money(amount), "payment_kind": what, "method": method,
-              "payment_date": day, "reference": str(reference),
-              "invoice_numbers": invoice_numbers([item.number for item in paid]) if paid else ""}
-    return render_templated("payment_receipt", branding, template, values, sample, what=what,
-                            amount=values["amount"], method_label=method, invoices=paid, day=day,
-                            reference=reference)
-
-
-def render_receipt_sms(branding, *, amount, reference):
-    return (f"{branding.display_name}: we received your payment of {format_money(amount)}. "
-            f"Thank you! Reference: payment {reference}.")
-
-
-def render_payment_failed(branding, *, amount, method_label, day):
-    """Render a short notice that a payment was declined or could not be processed: nothing was charged."""
-    return _email("payment_failed", f"Your payment to {branding.display_name} did not go through", branding,
-                  amount=format_money(amount), method_label=method_label, day=day)
-
-
-# --- tickets ------------------------------------------------------------------------------
-
-# The line above which a client's emailed reply is read (inbound.py cuts there); outgoing ticket
-# emails that can be answered by email open with it.
-REPLY_MARKER = "— Reply above this line —"
-
-
-def ticket_link(base_url, tenant_slug, ticket_id):
-    return f"{base_url.rstrip('/')}/p/{url_segment(tenant_slug)}/tickets/{int(ticket_id)}"
-
-
-def render_ticket_reply(branding, *, number, subject, excerpt, link, can_reply):
-    """Render the email of a staff reply on a ticket: an excerpt and a link to the ticket in the portal."""
-    return _email("ticket_reply", f"Re: {subject} [ticket #{number}]", branding, number=number,
-                  ticket_subject=subject, excerpt=excerpt, link=link, can_reply=can_reply, marker=REPLY_MARKER)
-
-
-def render_staff_alert(branding, *, action_label, text, link):
-    """Render a staff alert sent by email too: what happened and a link to the staff page about it."""
-    subject = f"{action_label}: {text}"
-    if len(subject) > 150:
-        subject = subject[:149] + "…"
-    return _email("staff_alert", subject, branding, alert_text=text, action_label=action_label, link=link)
-
-
-# --- invoices and visit reminders ---------------------------------------------------------
-
-def invoice_pay_link(base_url, tenant_slug, invoice_id):
-    """The portal's Billing tab with just this invoice selected in its pay form (as the home page's Pay Now does);
-    the client signs in first if needed."""
-    return f"{base_url.rstrip('/')}/p/{url_segment(tenant_slug)}/billing?select={int(invoice_id)}#pay-form"
-
-
-def services_link(base_url, tenant_slug):
-    return f"{base_url.rstrip('/')}/p/{url_segment(tenant_slug)}/services"
-
-
-def render_invoice(branding, template, values, link, sample=False):
-    """Render an invoice email: the staff's text (email_templates "invoice"), the invoice's figures, a Pay button.
-
-    ``values``: client_name, invoice_number, amount, balance, due_date (formatted).
-    """
-    values = {**values, "pay_link": link}
-    return render_templated("invoice", branding, template, values, sample, link=link, number=values["invoice_number"],
-                            amount=values["amount"], balance=values["balance"], due=values["due_date"])
-
-
-def render_invoice_sms(branding, values, link):
-    return (f"{branding.display_name}: invoice #{values['invoice_number']} for {values['amount']} is due "
-            f"{values['due_date']}. Pay it here: {link}")
-
-
-def render_visit_reminder(branding, template, values, link, sample=False):
-    """Render a visit reminder: the staff's text (email_templates "visit_reminder"), then when and where.
-
-    ``values``: client_name, service, visit_date, visit_time, place (formatted).
-    """
-    return render_templated("visit_reminder", branding, template, values, sample, link=link,
-                            service=values["service"], day=values["visit_date"], time=values["visit_time"],
-                            place=values["place"])
-
-
-def render_visit_reminder_sms(branding, values):
-    place = f" at {values['place']}" if values["place"] else ""
-    return (f"{branding.display_name}: a reminder of your visit for {values['service']} on {values['visit_date']}, "
-            f"{values['visit_time']}{place}.")
+    if len(labels) <= 1:
+        return "".join(labels)
+    return _("%(items)s and %(last)s", items=", ".join(labels[:-1]), last=labels[-1])

@@ -1,17 +1,20 @@
 """Staff alerts for clients' service requests: asking to move a visit (reschedule_requested), to cancel one
 (cancel_requested) or for new work (service_requested), each to the staff the Alerts tab chooses for it. The
 ticket tickets opens for the request alerts as any client ticket does; this alert says what was asked."""
-from notifications import alerts, messages, names
+from notifications import alerts, languages, messages, names
 from shared.events import SERVICE_REQUEST_MADE
+from shared.i18n import N_, _
 from shared.messaging import on_event
 
 ACTIONS = {"reschedule": "reschedule_requested", "cancel": "cancel_requested", "new_service": "service_requested"}
-WORDS = {"reschedule": "asked to reschedule", "cancel": "asked to cancel", "new_service": "requested a service"}
+WORDS = {"reschedule": N_("%(client)s asked to reschedule: %(subject)s"),
+         "cancel": N_("%(client)s asked to cancel: %(subject)s"),
+         "new_service": N_("%(client)s requested a service: %(subject)s")}
 
 
 def alert_text(data, client):
-    subject = data["subject"].split(": ", 1)[-1]
-    return f"{client} {WORDS[data['kind']]}: {subject}"
+    subject, words = data["subject"].split(": ", 1)[-1], WORDS[data["kind"]]
+    return _(words, client=client, subject=subject)
 
 
 def raise_request_alerts(session, event):
@@ -19,8 +22,10 @@ def raise_request_alerts(session, event):
     action = ACTIONS.get(data["kind"])
     if action is None or data["status"] != "pending":
         return 0
-    return alerts.raise_alerts(session, event["tenant_id"], action, alert_text(data, names.account_name(session, event["tenant_id"], data["account_id"])),
-                               data["account_id"], event["event_id"], link=request_link(data))
+    with languages.to_business(session, event["tenant_id"]):
+        client = names.account_name(session, event["tenant_id"], data["account_id"])
+        return alerts.raise_alerts(session, event["tenant_id"], action, alert_text(data, client),
+                                   data["account_id"], event["event_id"], link=request_link(data))
 
 
 def request_link(data):

@@ -5,6 +5,7 @@ from notifications.models import InvitationDocumentNote, TenantBranding
 from notifications.branding import Branding
 from shared.clock import as_utc
 from shared.errors import NotFound
+from shared.i18n import DEFAULT_LANGUAGE, _, known_language
 
 PROFILE_FIELDS = ("slug", "display_name", "contact_email", "contact_phone", "facebook_page",
                   "twitter_handle", "linkedin_slug", "has_logo", "brand_colour")
@@ -22,6 +23,7 @@ def save_branding(session, profile, profile_at):
     row = row or TenantBranding(tenant_id=profile["tenant_id"])
     for key in PROFILE_FIELDS:
         setattr(row, key, profile.get(key))
+    row.default_language = known_language(profile.get("default_language"), DEFAULT_LANGUAGE)
     row.updated_at = profile_at
     session.add(row)
     return row
@@ -31,7 +33,7 @@ def describe_branding(session, tenant_id):
     """Return the tenant's branding as the gateway shows it, or NotFound before its profile arrived."""
     row = session.get(TenantBranding, tenant_id)
     if row is None:
-        raise NotFound("No branding known for this business yet.")
+        raise NotFound(_("No branding known for this business yet."))
     return {"tenant_id": row.tenant_id, **{key: getattr(row, key) for key in PROFILE_FIELDS}}
 
 

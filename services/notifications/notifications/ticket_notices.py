@@ -5,13 +5,13 @@ and whoever holds that address can write on the ticket, so it is a secret like a
 message is stored with a label as its reply-to and the address sealed beside it (``Draft.secret``);
 only the copy the courier sends holds the address (delivery.as_sent). Staff see the label.
 """
-from notifications import alerts, client_delivery, feed_events, names, rendering
-from notifications.messages import UNKNOWN_BUSINESS, Draft
+from notifications import alerts, client_delivery, client_rendering, feed_events, languages, names
+from notifications.messages import Draft, business_branding
 from notifications.models import TenantBranding
-from notifications.tenants import branding_for
 from shared.clock import occurred_at
+from shared.i18n import N_, _
 
-HIDDEN_REPLY_ADDRESS = "•••• (hidden: ticket reply address)"
+HIDDEN_REPLY_ADDRESS = N_("•••• (hidden: ticket reply address)")  # in the message's language: _(...)
 CLIENT_OPENERS = ("client", "email")
 
 
@@ -33,17 +33,22 @@ def ticket_opened(session, event, data):
     """Alert the staff chosen for "Ticket opened" when a client opened one (in the portal or by email)."""
     if data["opened_by"] not in CLIENT_OPENERS:
         return
-    how = " by email" if data["opened_by"] == "email" else ""
-    text = f"{_client(session, event, data)} opened ticket #{data['number']}{how}: {data['subject']}"
-    alerts.raise_alerts(session, event["tenant_id"], "ticket_opened", text, data["account_id"],
-                        event["event_id"], link=staff_link(data["ticket_id"]))
+    with languages.to_business(session, event["tenant_id"]):
+        values = {"client": _client(session, event, data), "number": data["number"], "subject": data["subject"]}
+        text = (_("%(client)s opened ticket #%(number)s by email: %(subject)s", **values)
+                if data["opened_by"] == "email" else _("%(client)s opened ticket #%(number)s: %(subject)s", **values))
+        alerts.raise_alerts(session, event["tenant_id"], "ticket_opened", text, data["account_id"],
+                            event["event_id"], link=staff_link(data["ticket_id"]))
 
 
 def client_replied(session, event, data):
     """Alert the staff chosen for "Ticket reply", and the ticket's assignee whatever the tab says."""
-    text = f"{_client(session, event, data)} replied on ticket #{data['number']} ({data['subject']}): {data['excerpt']}"
-    alerts.raise_alerts(session, event["tenant_id"], "ticket_replied", text, data["account_id"],
-                        event["event_id"], link=staff_link(data["ticket_id"]), also=[data["assignee_id"]])
+    with languages.to_business(session, event["tenant_id"]):
+        text = _("%(client)s replied on ticket #%(number)s (%(subject)s): %(excerpt)s",
+                 client=_client(session, event, data), number=data["number"], subject=data["subject"],
+                 excerpt=data["excerpt"])
+        alerts.raise_alerts(session, event["tenant_id"], "ticket_replied", text, data["account_id"],
+                            event["event_id"], link=staff_link(data["ticket_id"]), also=[data["assignee_id"]])
 
 
 def reply_address(token, domain):
@@ -55,14 +60,14 @@ def staff_reply_email(session, event, data, settings):
     if not data["notify_email"]:
         return None
     tenant_id = event["tenant_id"]
-    branding = branding_for(session, tenant_id, UNKNOWN_BUSINESS)
+    branding = business_branding(session, tenant_id)
     row = session.get(TenantBranding, tenant_id)
     slug = data["tenant_slug"] or (row.slug if row is not None else None)
     can_reply = bool(data["reply_token"] and settings.inbound_domain)
-    rendered = rendering.render_ticket_reply(
+    rendered = client_rendering.render_ticket_reply(
         branding, number=data["number"], subject=data["subject"], excerpt=data["excerpt"],
-        link=rendering.ticket_link(settings.base_url, slug or "", data["ticket_id"]), can_reply=can_reply)
-    secret = ({"reply_to": HIDDEN_REPLY_ADDRESS, "secret_label": HIDDEN_REPLY_ADDRESS,
+        link=client_rendering.ticket_link(settings.base_url, slug or "", data["ticket_id"]), can_reply=can_reply)
+    secret = ({"reply_to": _(HIDDEN_REPLY_ADDRESS), "secret_label": _(HIDDEN_REPLY_ADDRESS),
                "secret": reply_address(data["reply_token"], settings.inbound_domain)}
               if can_reply else {"reply_to": branding.contact_email})
     return Draft(tenant_id=tenant_id, kind="ticket_reply", channel="email", recipient=data["notify_email"],
@@ -71,16 +76,19 @@ def staff_reply_email(session, event, data, settings):
 
 
 def staff_replied(session, postbox, event, data):
-    """Tell the client of a staff reply by the channels its account chose for ticket replies."""
-    draft = staff_reply_email(session, event, data, postbox.settings)
-    branding = branding_for(session, event["tenant_id"], UNKNOWN_BUSINESS)
-    row = session.get(TenantBranding, event["tenant_id"])
-    link = rendering.ticket_link(postbox.settings.base_url, data["tenant_slug"] or (row.slug if row else ""),
-                                 data["ticket_id"])
-    client_delivery.deliver(
-        session, postbox, event["tenant_id"], data["account_id"], "ticket_replies", event["event_id"],
-        email=(lambda to: draft) if draft is not None else None, email_to=data["notify_email"],
-        sms_text=f"{branding.display_name}: we replied on your ticket #{data['number']}. Read it here: {link}")
+    """Tell the client of a staff reply by the channels its account chose for ticket replies, in the account's
+    language."""
+    with languages.to_account(session, event["tenant_id"], data["account_id"]):
+        draft = staff_reply_email(session, event, data, postbox.settings)
+        branding = business_branding(session, event["tenant_id"])
+        row = session.get(TenantBranding, event["tenant_id"])
+        link = client_rendering.ticket_link(postbox.settings.base_url,
+                                            data["tenant_slug"] or (row.slug if row else ""), data["ticket_id"])
+        client_delivery.deliver(
+            session, postbox, event["tenant_id"], data["account_id"], "ticket_replies", event["event_id"],
+            email=(lambda to: draft) if draft is not None else None, email_to=data["notify_email"],
+            sms_text=_("%(business)s: we replied on your ticket #%(number)s. Read it here: %(link)s",
+                       business=branding.display_name, number=data["number"], link=link))
 
 
 def message_added(session, postbox, event, data):

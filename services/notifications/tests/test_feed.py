@@ -53,7 +53,7 @@ def test_each_thing_the_business_tells_the_client_is_in_the_feed_newest_first(no
         ("receipt", "Payment received: $173.45", "billing")]
     items = feed_of(notifications)["items"]
     assert items[-1]["body"] == "Paid with Visa ending 4242 for invoices #1001, #1002."
-    assert items[0]["body"] == "Total $99.00; approve or decline it. It is valid until 2031-05-01."
+    assert items[0]["body"] == "Total $99.00; approve or decline it. It is valid until May 1, 2031."
     assert not any(item["read"] for item in items)
 
 

@@ -49,7 +49,7 @@ def test_the_newest_change_of_an_account_is_kept_whatever_order_events_arrive_in
     saved(notifications, "J. Rivera (old)", now - timedelta(minutes=5))
     assert names.account_name(db, TENANT, 7) == "Jordan Rivera"
     assert names.account_contact(db, TENANT, 7) == {"name": "Jordan Rivera", "contact_email": "jordan@client.example",
-                                                     "mobile_phone": "+15550100"}
+                                                     "mobile_phone": "+15550100", "language": None}
     saved(notifications, "Jordan & Sam Rivera", now + timedelta(minutes=1))
     assert names.account_name(db, TENANT, 7) == "Jordan & Sam Rivera"
     assert names.account_name(db, 2, 7) == "Account 7"  # another business's account 7 is not this one

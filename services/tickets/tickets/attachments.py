@@ -9,10 +9,12 @@ with nosniff. What is kept is a blob of tickets' own; the upload stays its sende
 ``clean_file(data, field)`` and ``keep(store, blob_id, filename, field)`` are the reusable part: other
 features of the service (documents) take files the same way.
 """
+import contextvars
 import io
 import re
 
 from shared.errors import NotFound, invalid
+from shared.i18n import N_, _
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
@@ -21,7 +23,7 @@ IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WE
 SAVE_OPTIONS = {"PNG": {}, "JPEG": {"quality": 88}, "GIF": {}, "WEBP": {"quality": 88}}
 EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp",
               "application/pdf": "pdf"}
-NOT_ALLOWED = "Send a photo (PNG, JPEG, GIF or WebP) or a PDF."
+NOT_ALLOWED = N_("Send a photo (PNG, JPEG, GIF or WebP) or a PDF.")
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
 
@@ -70,21 +72,21 @@ def _clean_image(data, field):
     try:
         image_format, (width, height) = identify_image(data)
     except unreadable():
-        raise invalid(field, NOT_ALLOWED) from None
+        raise invalid(field, _(NOT_ALLOWED)) from None
     if width > MAX_SIDE or height > MAX_SIDE:
-        raise invalid(field, f"A photo must be at most {MAX_SIDE} pixels on each side.")
+        raise invalid(field, _("A photo must be at most %(most)s pixels on each side.", most=MAX_SIDE))
     try:
         return reencode_image(data, image_format), IMAGE_TYPES[image_format]
     except unreadable():
-        raise invalid(field, NOT_ALLOWED) from None
+        raise invalid(field, _(NOT_ALLOWED)) from None
 
 
 def clean_file(data, field="attachments"):
     """Return ``(bytes, content type)`` to keep for ``data``, or raise InvalidInput on ``field``."""
     if not data:
-        raise invalid(field, "The file is empty.")
+        raise invalid(field, _("The file is empty."))
     if len(data) > MAX_BYTES:
-        raise invalid(field, "A file must be at most 10 MB.")
+        raise invalid(field, _("A file must be at most 10 MB."))
     if _is_pdf(data):
         return data, "application/pdf"
     return _clean_image(data, field)
@@ -102,8 +104,9 @@ def keep(store, blob_id, filename, field="attachments"):
     try:
         upload = store.get(blob_id)
     except NotFound:
-        raise invalid(field, "A file was not found: send it again.") from None
-    data, content_type = run_cpu_bound(clean_file, upload.data, field)
+        raise invalid(field, _("A file was not found: send it again.")) from None
+    # In another thread (run_cpu_bound) with this one's context: its refusals are in the caller's language.
+    data, content_type = run_cpu_bound(contextvars.copy_context().run, clean_file, upload.data, field)
     return {"blob_id": store.put(data, content_type), "filename": safe_filename(filename, content_type),
             "content_type": content_type, "size": len(data)}
 

@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from shared.errors import NotFound, invalid
+from shared.i18n import _
 from tickets.models import TicketCategory
 
 DEFAULT_NAMES = ("General", "Reschedule", "Cancel", "Service request")
@@ -66,7 +67,7 @@ def offered(rows, listed):
 def get(session, tenant_id, category_id):
     row = session.get(TicketCategory, category_id) if isinstance(category_id, int) else None
     if row is None or row.tenant_id != tenant_id:
-        raise NotFound("No such category.")
+        raise NotFound(_("No such category."))
     return row
 
 
@@ -78,12 +79,12 @@ def by_name(session, tenant_id, name):
 def _refuse_taken(session, tenant_id, name, category_id=None):
     found = by_name(session, tenant_id, name)
     if found is not None and found.id != category_id:
-        raise invalid("name", "There is already a category with this name.")
+        raise invalid("name", _("There is already a category with this name."))
 
 
 def create(session, tenant_id, data):
     if len(all_of(session, tenant_id)) >= MAX_CATEGORIES:
-        raise invalid("name", f"A business can have at most {MAX_CATEGORIES} categories.")
+        raise invalid("name", _("A business can have at most %(most)s categories.", most=MAX_CATEGORIES))
     _refuse_taken(session, tenant_id, data["name"])
     position = data.get("position")
     if position is None:

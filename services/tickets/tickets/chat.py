@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, func, select
 from shared.clock import utcnow
 from shared.errors import NotFound, PermissionDenied
 from shared.fields import MAX_ID
+from shared.i18n import _
 from tickets import paging
 from tickets.models import ChatMessage, ChatThread
 
@@ -37,7 +38,7 @@ def find_thread(session, tenant_id, thread_id, account_id=None):
     valid = isinstance(thread_id, int) and not isinstance(thread_id, bool) and 0 < thread_id <= MAX_ID
     thread = session.get(ChatThread, thread_id) if valid else None
     if thread is None or thread.tenant_id != tenant_id or (account_id is not None and thread.account_id != account_id):
-        raise NotFound("No such chat thread.")
+        raise NotFound(_("No such chat thread."))
     return thread
 
 
@@ -66,8 +67,8 @@ def add_message(session, thread, side, author_id, body):
 
 def refuse_client_start(settings):
     if not settings["allow_new_chat_threads"]:
-        raise PermissionDenied("This business does not take new chats; reply in a conversation its team started.",
-                               {"subject": ["New chats are turned off; reply in an existing conversation."]})
+        raise PermissionDenied(_("This business does not take new chats; reply in a conversation its team started."),
+                               {"subject": [_("New chats are turned off; reply in an existing conversation.")]})
 
 
 def _mark_read(thread, side, message_id):

@@ -11,6 +11,7 @@ from shared.batch import batchable
 from shared.context import tenant_rpc
 from shared.errors import InvalidInput, PermissionDenied
 from shared.events import DOCUMENT_SHARED
+from shared.i18n import _
 from shared.validation import load_or_raise
 from tickets import access, audit_facts, documents, known_accounts, names
 
@@ -24,7 +25,7 @@ class DocumentEntrypoints:
         """The client's tenant, account and settings, once documents are on for clients."""
         tenant_id, account_id = access.client_account(self.ctx, needs)
         settings = access.require_setting(self._tickets_settings(), "documents_enabled",
-                                          "Documents are not shown in this portal.")
+                                          _("Documents are not shown in this portal."))
         return tenant_id, account_id, settings
 
     # --- staff ------------------------------------------------------------------------------
@@ -47,8 +48,8 @@ class DocumentEntrypoints:
         staff_name = names.of_staff_member(self.db, self.accounts, staff_id)  # before a transaction begins
         known_accounts.ensure_known(self.db, self.accounts, tenant_id, account_id)
         if isinstance(document, dict) and document.get("done"):
-            raise InvalidInput("Only a client says they are done uploading.", {"done": ["Unknown field."]})
-        row, _ = documents.new_document(self.db, self.blobs, tenant_id, account_id, document,
+            raise InvalidInput(_("Only a client says they are done uploading."), {"done": [_("Unknown field.")]})
+        row, __ = documents.new_document(self.db, self.blobs, tenant_id, account_id, document,
                                         ("staff", staff_id, staff_name))
         audit_facts.document(self.db, self.outbox, row, audit.who(self.ctx))
         self.outbox.add(self.db, DOCUMENT_SHARED, {"document_id": row.id, "account_id": row.account_id,
@@ -86,16 +87,16 @@ class DocumentEntrypoints:
 
     @tenant_rpc
     def my_document_file(self, document_id):
-        tenant_id, account_id, _ = self._client_documents()
+        tenant_id, account_id, __ = self._client_documents()
         return documents.file_of(documents.find_document(self.db, tenant_id, document_id, account_id))
 
     @tenant_rpc
     def upload_my_document(self, document):
         """Send the business a file; ``done`` (when the tenant offers the box) says it is the last one."""
         tenant_id, account_id, settings = self._client_documents(UPLOAD_RIGHT)
-        access.require_setting(settings, "allow_client_uploads", "Uploading documents is turned off.")
+        access.require_setting(settings, "allow_client_uploads", _("Uploading documents is turned off."))
         if isinstance(document, dict) and document.get("done") and not settings["done_uploading_checkbox"]:
-            raise PermissionDenied("The completely-done box is turned off.")
+            raise PermissionDenied(_("The completely-done box is turned off."))
         portal_user_id = self.ctx.claims.actor_id
         who = names.of_calling_client(self.db, self.accounts)
         row, done = documents.new_document(self.db, self.blobs, tenant_id, account_id, document,
@@ -112,8 +113,8 @@ class DocumentEntrypoints:
     def done_uploading(self):
         """Tell the business the client has sent every document asked for."""
         tenant_id, account_id, settings = self._client_documents(UPLOAD_RIGHT)
-        access.require_setting(settings, "allow_client_uploads", "Uploading documents is turned off.")
-        access.require_setting(settings, "done_uploading_button", "The done-uploading button is turned off.")
+        access.require_setting(settings, "allow_client_uploads", _("Uploading documents is turned off."))
+        access.require_setting(settings, "done_uploading_button", _("The done-uploading button is turned off."))
         who = names.of_calling_client(self.db, self.accounts)
         state = documents.mark_done(self.db, self.outbox, tenant_id, account_id, self.ctx.claims.actor_id, "button",
                                     who)

@@ -17,6 +17,7 @@ import re
 import zipfile
 
 from shared.errors import invalid
+from shared.i18n import N_, _
 from tickets.attachments import identify_image, reencode_image, unreadable
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -32,8 +33,8 @@ OFFICE_TYPES = {
     "ppt/": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"),
 }
 HTML_MARKERS = re.compile(rb"<\s*(html|script|body|head|iframe|svg|!doctype|meta|object|embed)\b", re.IGNORECASE)
-NOT_ALLOWED = ("This kind of file cannot be shared here: send a PDF, an image (PNG, JPEG, GIF, WebP), "
-               "a Word, Excel or PowerPoint file, or plain text.")
+NOT_ALLOWED = N_("This kind of file cannot be shared here: send a PDF, an image (PNG, JPEG, GIF, WebP), "
+                  "a Word, Excel or PowerPoint file, or plain text.")
 
 
 def run_cpu_bound(fn, *args):
@@ -44,9 +45,9 @@ def run_cpu_bound(fn, *args):
 def checked_file(data):
     """Return ``(bytes to keep, content type, extension)`` for an upload, or raise InvalidInput on ``file``."""
     if not data:
-        raise invalid(FIELD, "The file is empty.")
+        raise invalid(FIELD, _("The file is empty."))
     if len(data) > MAX_BYTES:
-        raise invalid(FIELD, f"The file must be at most {MAX_BYTES // (1024 * 1024)} MB.")
+        raise invalid(FIELD, _("The file must be at most %(most)s MB.", most=MAX_BYTES // (1024 * 1024)))
     if data.startswith(b"%PDF-"):
         return _pdf(data)
     if data.startswith(b"PK\x03\x04"):
@@ -60,7 +61,7 @@ def checked_file(data):
 def _pdf(data):
     # A PDF reader ignores what precedes the body's objects; a browser sniffing the opening would not.
     if HTML_MARKERS.search(data[:4096]):
-        raise invalid(FIELD, "This PDF also reads as a web page, so it cannot be shared.")
+        raise invalid(FIELD, _("This PDF also reads as a web page, so it cannot be shared."))
     return data, "application/pdf", "pdf"
 
 
@@ -69,20 +70,20 @@ def _office(data):
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
             if len(entries) > MAX_ZIP_ENTRIES or sum(entry.file_size for entry in entries) > MAX_UNPACKED:
-                raise invalid(FIELD, "This file unpacks to too much to be shared.")
+                raise invalid(FIELD, _("This file unpacks to too much to be shared."))
             names = {entry.filename for entry in entries}
             if "[Content_Types].xml" not in names:
-                raise invalid(FIELD, NOT_ALLOWED)
+                raise invalid(FIELD, _(NOT_ALLOWED))
             with archive.open("[Content_Types].xml") as listed:
                 content_types = listed.read(1024 * 1024).lower()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
-        raise invalid(FIELD, NOT_ALLOWED) from None
+        raise invalid(FIELD, _(NOT_ALLOWED)) from None
     if b"macroenabled" in content_types or any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise invalid(FIELD, "Files with macros cannot be shared: save it without macros and send it again.")
+        raise invalid(FIELD, _("Files with macros cannot be shared: save it without macros and send it again."))
     for folder, (content_type, extension) in OFFICE_TYPES.items():
         if any(name.startswith(folder) for name in names):
             return data, content_type, extension
-    raise invalid(FIELD, NOT_ALLOWED)
+    raise invalid(FIELD, _(NOT_ALLOWED))
 
 
 def _image(data):
@@ -92,11 +93,11 @@ def _image(data):
     except unreadable():
         return None
     if width * height > MAX_PIXELS:
-        raise invalid(FIELD, "The image is too large: at most 40 megapixels.")
+        raise invalid(FIELD, _("The image is too large: at most 40 megapixels."))
     try:
         clean = reencode_image(data, image_format)
     except unreadable():
-        raise invalid(FIELD, "The image could not be read.") from None
+        raise invalid(FIELD, _("The image could not be read.")) from None
     content_type, extension = IMAGE_TYPES[image_format]
     return clean, content_type, extension
 
@@ -105,10 +106,10 @@ def _text(data):
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise invalid(FIELD, NOT_ALLOWED) from None
+        raise invalid(FIELD, _(NOT_ALLOWED)) from None
     # Markup passes for text; a browser that ignored the declared type would run it, so it is not text here.
     if "\x00" in text or HTML_MARKERS.search(data[:4096]) or text.lstrip().startswith("<?xml"):
-        raise invalid(FIELD, NOT_ALLOWED)
+        raise invalid(FIELD, _(NOT_ALLOWED))
     return data, "text/plain; charset=utf-8", "txt"
 
 

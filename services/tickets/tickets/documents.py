@@ -5,6 +5,7 @@ judges them by content (document_files.py) and keeps a copy of its own under the
 decided. The upload itself stays the gateway's: tickets never deletes a blob it was handed. Events name
 a document by id and title, never its bytes.
 """
+import contextvars
 import functools
 
 from marshmallow import RAISE, Schema, fields, validate
@@ -15,6 +16,7 @@ from shared.clock import iso_utc, utcnow
 from shared.errors import NotFound, invalid
 from shared.events import DOCUMENT_UPLOADED, DONE_UPLOADING
 from shared.fields import ONE_LINE, TRIMMED
+from shared.i18n import _
 from shared.validation import load_or_raise
 from tickets import document_files, known_accounts, paging
 from tickets.models import Document, KnownAccount
@@ -71,8 +73,10 @@ def checked_copy(store, values):
     try:
         upload = store.get(values["upload_id"])
     except NotFound:
-        raise invalid("upload_id", "The upload was not found: send the file again.") from None
-    data, content_type, extension = document_files.run_cpu_bound(document_files.checked_file, upload.data)
+        raise invalid("upload_id", _("The upload was not found: send the file again.")) from None
+    # In another thread (run_cpu_bound) with this one's context: its refusals are in the caller's language.
+    data, content_type, extension = document_files.run_cpu_bound(contextvars.copy_context().run,
+                                                                 document_files.checked_file, upload.data)
     return {"filename": document_files.download_name(values.get("filename"), values["title"], extension),
             "content_type": content_type, "size": len(data), "blob_id": store.put(data, content_type)}
 
@@ -99,13 +103,13 @@ def _page(keyed):
 def find_document(session, tenant_id, document_id, account_id=None):
     """The document ``document_id`` of the business (and of ``account_id`` when given); NotFound otherwise."""
     if not isinstance(document_id, int) or isinstance(document_id, bool):
-        raise NotFound("No such document.")
+        raise NotFound(_("No such document."))
     where = [Document.tenant_id == tenant_id, Document.id == document_id]
     if account_id is not None:
         where.append(Document.account_id == account_id)
     row = session.scalar(select(Document).where(*where))
     if row is None:
-        raise NotFound("No such document.")
+        raise NotFound(_("No such document."))
     return row
 
 

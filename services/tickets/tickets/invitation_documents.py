@@ -17,11 +17,12 @@ from shared.clock import iso_utc, utcnow
 from shared.errors import PermissionDenied
 from shared.events import INVITATION_DOCUMENT_CHANGED
 from shared.fields import ONE_LINE, TRIMMED
+from shared.i18n import N_, _
 from shared.validation import load_or_raise
 from tickets.documents import checked_copy
 from tickets.models import Document, InvitationDocument, InvitationDocumentShare
 
-DOCUMENTS_OFF = "Documents are turned off: turn them on in Settings to attach a document to the invitation."
+DOCUMENTS_OFF = N_("Documents are turned off: turn them on in Settings to attach a document to the invitation.")
 
 
 class InvitationDocumentSchema(Schema):
@@ -37,7 +38,7 @@ class InvitationDocumentSchema(Schema):
 
 def require_documents(settings):
     if not settings["documents_enabled"]:
-        raise PermissionDenied(DOCUMENTS_OFF)
+        raise PermissionDenied(_(DOCUMENTS_OFF))
 
 
 def describe(row):

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from shared.clock import utcnow
 from shared.errors import NotFound, ServiceTimeout
+from shared.i18n import _
 from tickets.models import KnownAccount
 
 ACCOUNTS_TIMEOUT_SECONDS = 3  # nameko's own proxy would wait for ever
@@ -17,14 +18,14 @@ ACCOUNTS_TIMEOUT_SECONDS = 3  # nameko's own proxy would wait for ever
 
 def ask(accounts, method, *args):
     """``accounts.<method>(*args)``, or ServiceTimeout when accounts does not answer in time."""
-    with eventlet.Timeout(ACCOUNTS_TIMEOUT_SECONDS, ServiceTimeout("The accounts service did not answer in time.")):
+    with eventlet.Timeout(ACCOUNTS_TIMEOUT_SECONDS, ServiceTimeout(_("The accounts service did not answer in time."))):
         return getattr(accounts, method)(*args)
 
 
 def ensure_known(session, accounts, tenant_id, account_id):
     """The account's row once ``account_id`` is a client of ``tenant_id``; NotFound when accounts says it is not."""
     if not isinstance(account_id, int) or isinstance(account_id, bool) or not 0 < account_id < 2 ** 63:
-        raise NotFound("No such client.")
+        raise NotFound(_("No such client."))
     known = session.get(KnownAccount, (tenant_id, account_id))
     if known is not None:
         return known

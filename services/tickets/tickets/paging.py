@@ -18,6 +18,7 @@ from sqlalchemy import Integer, bindparam, true, tuple_
 from shared import keyset
 from shared.errors import invalid
 from shared.fields import MAX_ID, integer_field
+from shared.i18n import _
 from shared.message_size import MAX_MESSAGE_BYTES
 
 # A page stays within three quarters of a message whatever its rows hold (a subject of 200 emoji takes 2,400 bytes
@@ -62,7 +63,7 @@ def decode(cursor, kinds):
             raise ValueError("not a key of this list")
         return tuple(_value(value, kind) for value, kind in zip(values, kinds))
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise invalid("cursor", "This is not a cursor of this list: start again from the first page.") from None
+        raise invalid("cursor", _("This is not a cursor of this list: start again from the first page.")) from None
 
 
 def _value(value, kind):

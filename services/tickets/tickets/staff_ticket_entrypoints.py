@@ -12,6 +12,7 @@ from shared import audit
 from shared.context import tenant_rpc
 from shared.entrypoints import announce_settings
 from shared.errors import PorticoError, invalid
+from shared.i18n import _
 from shared.settings_store import update_settings
 from shared.validation import load_or_raise
 from tickets import access, audit_facts, categories, known_accounts, names, ticket_messages, ticketing
@@ -46,7 +47,7 @@ class StaffTicketEntrypoints:
         staff = self._ask_accounts("list_staff_users")
         members = staff.get("items", staff) if isinstance(staff, dict) else staff
         if assignee_id not in {member.get("id") for member in members}:
-            raise invalid("assignee_id", "Choose a member of your staff.")
+            raise invalid("assignee_id", _("Choose a member of your staff."))
         return assignee_id
 
     def _staff_ticket(self, ticket_id):

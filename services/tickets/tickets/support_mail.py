@@ -13,6 +13,7 @@ import uuid
 
 from marshmallow import fields, validate
 
+from shared.i18n import _
 from tickets import text
 from tickets.ticket_schemas import Strict, attachment_list
 
@@ -44,5 +45,5 @@ def category_for_mail(offered):
 def opening(data):
     """The new ticket's subject and opening message, from the mail's Subject and text."""
     subject = text.shorten(" ".join(data["subject"].split()), SUBJECT_MAX) or None
-    body = data["text"].strip() or "(No text.)"
+    body = data["text"].strip() or _("(No text.)")
     return {"subject": subject, "body": body, "reference": None}

@@ -11,6 +11,7 @@ from shared import audit
 from shared.batch import batchable
 from shared.context import tenant_rpc
 from shared.events import INBOUND_TICKET_MAIL
+from shared.i18n import N_, _
 from shared.messaging import on_event
 from shared.sealing import open_secrets
 from shared.validation import load_or_raise
@@ -19,8 +20,8 @@ from tickets.ticket_schemas import ClientPageSchema, OpenTicketSchema, ReplySche
 
 log = logging.getLogger(__name__)
 VIEW_SETTING = {"open": "show_open_tickets", "closed": "show_closed_tickets"}
-VIEW_REFUSED = {"open": "This business does not show open tickets.",
-                "closed": "This business does not show closed tickets."}
+VIEW_REFUSED = {"open": N_("This business does not show open tickets."),
+                "closed": N_("This business does not show closed tickets.")}
 
 
 class TicketEntrypoints:
@@ -50,7 +51,7 @@ class TicketEntrypoints:
 
     def _viewable(self, settings, ticket):
         which = ticketing.CLIENT_STATUS[ticket.status]
-        access.require_setting(settings, VIEW_SETTING[which], VIEW_REFUSED[which])
+        access.require_setting(settings, VIEW_SETTING[which], _(VIEW_REFUSED[which]))
         return ticket
 
     @batchable
@@ -58,7 +59,7 @@ class TicketEntrypoints:
     def my_ticket_options(self):
         """What the client's Tickets tab may show: which views, whether a ticket can be opened, the categories; and
         whether the Documents tab is shown (the portal's tab bar asks tickets once)."""
-        tenant_id, _ = access.client_account(self.ctx)
+        tenant_id, __ = access.client_account(self.ctx)
         settings = self._tickets_settings()
         listed, rows = settings["ticket_categories"], categories.all_of(self.db, tenant_id)
         # one read once the business has them all, as it has from its first read on
@@ -78,7 +79,7 @@ class TicketEntrypoints:
         tenant_id, account_id = access.client_account(self.ctx)
         if which not in VIEW_SETTING:
             which = "open"
-        access.require_setting(self._tickets_settings(), VIEW_SETTING[which], VIEW_REFUSED[which])
+        access.require_setting(self._tickets_settings(), VIEW_SETTING[which], _(VIEW_REFUSED[which]))
         wanted = load_or_raise(ClientPageSchema, page or {})
         return ticketing.client_list(self.db, tenant_id, account_id, which, wanted)
 
@@ -99,7 +100,7 @@ class TicketEntrypoints:
         """Open a ticket for the client's account, assigned as the Tickets tab says."""
         tenant_id, account_id = access.client_account(self.ctx)
         settings = access.require_setting(self._tickets_settings(), "tickets_enabled",
-                                          "This business does not take tickets in the portal.")
+                                          _("This business does not take tickets in the portal."))
         data = load_or_raise(OpenTicketSchema, request)
         data["reference"] = visit_references.verified(self.db, self.billing, data["reference"])
         categories.ensure(self.db, tenant_id, settings["ticket_categories"])
@@ -175,7 +176,7 @@ class TicketEntrypoints:
             kept = []
         if ticket.status == "closed":
             ticketing.set_status(ticket, "open")
-        body = str(data.get("text") or "").strip() or "(no text)"
+        body = str(data.get("text") or "").strip() or _("(no text)")
         message = ticket_messages.add(self.db, ticket, "client", None, body, kept, via="email", mail_id=mail_id)
         ticket_messages.announce(self.outbox, self.db, ticket, message, len(kept))
         audit_facts.ticket_replied(self.db, self.outbox, ticket, audit_facts.BY_EMAIL, len(kept))

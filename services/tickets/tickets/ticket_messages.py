@@ -10,6 +10,7 @@ from sqlalchemy import select
 from shared.clock import utcnow
 from shared.errors import NotFound
 from shared.events import TICKET_MESSAGE_ADDED
+from shared.i18n import _
 from tickets import text
 from tickets.models import Ticket, TicketAttachment, TicketMessage
 
@@ -104,7 +105,7 @@ def attachment(session, ticket, attachment_id):
     """The blob of one of the ticket's attachments: ``{blob_id, filename, content_type}``."""
     row = session.get(TicketAttachment, attachment_id) if isinstance(attachment_id, int) else None
     if row is None or row.ticket_id != ticket.id:
-        raise NotFound("No such file.")
+        raise NotFound(_("No such file."))
     return {"blob_id": row.blob_id, "filename": row.filename, "content_type": row.content_type}
 
 

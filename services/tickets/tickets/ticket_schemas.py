@@ -3,6 +3,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from shared.blobs import BLOB_ID
 from shared.fields import NOT_BLANK_LINE, TRIMMED, Pattern, StrictBoolean, id_field, integer_field
+from shared.i18n import N_, _
 from tickets import paging, text
 
 OPENING_LIMIT = 500  # the opening message must be under this many characters, as a reader counts them
@@ -18,7 +19,7 @@ class Strict(Schema):
 
 
 class AttachmentSchema(Strict):
-    blob_id = fields.String(required=True, validate=Pattern(f"^{BLOB_ID.pattern}$", error="Not a file id."))
+    blob_id = fields.String(required=True, validate=Pattern(f"^{BLOB_ID.pattern}$", error=N_("Not a file id.")))
     filename = fields.String(load_default="file", validate=[validate.Length(max=200), NOT_BLANK_LINE])
 
 
@@ -28,11 +29,12 @@ def attachment_list(maximum):
 
 def _body(value, limit, strictly_under):
     if not value.strip():
-        raise ValidationError("Write a message.")
+        raise ValidationError(_("Write a message."))
     count = text.length(value)
     if count >= limit if strictly_under else count > limit:
-        raise ValidationError(f"Keep it under {limit} characters (this has {count})."
-                              if strictly_under else f"Keep it to {limit} characters (this has {count}).")
+        raise ValidationError(_("Keep it under %(limit)s characters (this has %(count)s).", limit=limit, count=count)
+                              if strictly_under else
+                              _("Keep it to %(limit)s characters (this has %(count)s).", limit=limit, count=count))
 
 
 class ReferenceSchema(Strict):

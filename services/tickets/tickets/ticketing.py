@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from shared.clock import utcnow
 from shared.errors import NotFound, invalid
 from shared.events import TICKET_OPENED
+from shared.i18n import _
 from tickets import categories, paging, text
 from tickets.models import Ticket, TicketCategory, TicketCounter, TicketMessage
 
@@ -48,7 +49,7 @@ def subject_of(data):
     if data.get("subject"):
         return text.shorten(data["subject"], SUBJECT_ROOM, room=SUBJECT_ROOM)
     first_line = " ".join(data["body"].strip().splitlines()[0].split())
-    return text.shorten(first_line, SUBJECT_LENGTH, room=SUBJECT_ROOM) or "Ticket"
+    return text.shorten(first_line, SUBJECT_LENGTH, room=SUBJECT_ROOM) or _("Ticket")
 
 
 def create(session, tenant_id, account_id, category, data, opened_by, assignee_id, client_name=None):
@@ -76,7 +77,7 @@ def get(session, tenant_id, ticket_id, account_id=None):
     """The business's ticket ``ticket_id``; for a client, only one of ``account_id``'s."""
     ticket = session.get(Ticket, ticket_id) if isinstance(ticket_id, int) else None
     if ticket is None or ticket.tenant_id != tenant_id or account_id not in (None, ticket.account_id):
-        raise NotFound("No such ticket.")
+        raise NotFound(_("No such ticket."))
     return ticket
 
 
@@ -190,5 +191,5 @@ def category_for_client(session, tenant_id, category_id, listed):
     except NotFound:
         category = None
     if category is None or category.hidden or category.name not in listed:
-        raise invalid("category_id", "Choose one of the categories offered.")
+        raise invalid("category_id", _("Choose one of the categories offered."))
     return category

@@ -5,6 +5,7 @@ import eventlet
 from nameko.exceptions import RemoteError
 
 from shared.errors import ServiceTimeout, ServiceUnavailable
+from shared.i18n import _
 
 BILLING_TIMEOUT_SECONDS = 3
 
@@ -15,8 +16,9 @@ def verified(session, billing, reference):
         return reference
     session.rollback()  # no transaction (on SQLite, the service's one connection) waits on billing
     try:
-        with eventlet.Timeout(BILLING_TIMEOUT_SECONDS, ServiceTimeout("The billing service did not answer in time.")):
+        with eventlet.Timeout(BILLING_TIMEOUT_SECONDS,
+                              ServiceTimeout(_("The billing service did not answer in time."))):
             found = billing.my_visit_reference(reference["id"])
     except RemoteError:
-        raise ServiceUnavailable("The visit could not be checked; please try again.") from None
+        raise ServiceUnavailable(_("The visit could not be checked; please try again.")) from None
     return {"kind": "visit", "id": found["id"], "label": str(found["label"])[:200]}

@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 from gateway.schemas.common import CUSTOM_FIELD_VALUE, CustomFieldValueSchema, json_scalar_or_null
 from gateway.schemas.portal.sign_in import PASSWORD
 from shared.fields import NEW_PASSWORD_LENGTH, PHONE, MobileNumber, SIX_DIGITS, USERNAME
+from shared.i18n import LANGUAGES
 
 
 class MyAccountSchema(Schema):
@@ -20,6 +21,9 @@ class MyAccountSchema(Schema):
     security_questions_enabled = fields.Boolean()
     security_questions = fields.List(fields.String())
     custom_fields = fields.List(fields.Nested(CustomFieldValueSchema))
+    language = fields.String(allow_none=True, metadata={
+        "description": "The language the client chose for the portal and their messages (`en`, `es`); null: their "
+                       "browser's, else the business's default."})
 
 
 class MyAccountChangesSchema(Schema):
@@ -32,6 +36,8 @@ class MyAccountChangesSchema(Schema):
                                 values=fields.Raw(allow_none=True, validate=json_scalar_or_null,
                                                   metadata=CUSTOM_FIELD_VALUE),
                                 metadata={"description": "Field key to its new value; null clears it."})
+    language = fields.String(allow_none=True, validate=validate.OneOf(LANGUAGES), metadata={
+        "description": "The client's language for the portal and their messages; null: their browser's."})
 
 
 class PasswordChangeSchema(Schema):

@@ -5,12 +5,13 @@ from gateway.schemas.billing import (INVOICE_STATUS_FILTERS, BillingPaymentSchem
                                      NewPaymentMethodSchema, PaymentMethodSchema, PaymentTakenSchema,
                                      PortalInvoiceSchema, invoice_page)
 from shared.fields import MAX_ID, Pattern, StrictBoolean, id_field, id_list, money_field
+from shared.i18n import N_
 
 # Shapes only: billing applies the business's rules (limits, partial payments, credit) and names
 # the field at fault. Defaults are filled in here so that two requests meaning the same thing
 # reach billing identically and a retry with the same Idempotency-Key is recognised as one.
-IDEMPOTENCY_HELP = ("Send an Idempotency-Key header of 8 to 200 visible ASCII characters (no spaces), new for "
-                    "each payment.")
+IDEMPOTENCY_HELP = N_("Send an Idempotency-Key header of 8 to 200 visible ASCII characters (no spaces), new for "
+                      "each payment.")
 # It names one payment in billing's records: visible ASCII, as a header carries it unchanged.
 IDEMPOTENCY_KEY = Pattern(r"^[!-~]{8,200}$", error=IDEMPOTENCY_HELP)
 

@@ -4,8 +4,9 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 from gateway.schemas.billing import (INVOICE_STATUS_FILTERS, AutopayStatusSchema, BillingPaymentSchema,
                                      InvoiceFilterArgsSchema, PaymentMethodSchema, PaymentSchema, StaffInvoiceSchema,
                                      invoice_page)
-from gateway.schemas.common import cursor_field, limit_field
+from gateway.schemas.common import AtMost, cursor_field, limit_field
 from shared.fields import ONE_LINE, StrictBoolean, id_field, id_list, integer_field, money_field
+from shared.i18n import _, locale_of
 from shared.money import MAX_MINOR_UNITS, format_money
 
 FOLLOWING = {"description": "The cursor of the following page: send it back as `cursor`; null on the last page."}
@@ -31,9 +32,10 @@ class StaffNewInvoiceSchema(Schema):
     @validates_schema
     def check_dates_and_total(self, data, **kwargs):
         if data.get("issue_date") and data.get("due_date") and data["due_date"] < data["issue_date"]:
-            raise ValidationError("The due date cannot be before the issue date.", "due_date")
+            raise ValidationError(_("The due date cannot be before the issue date."), "due_date")
         if sum(line["quantity"] * line["unit_price"] for line in data.get("lines", [])) > MAX_MINOR_UNITS:
-            raise ValidationError(f"The invoice total cannot be above {format_money(MAX_MINOR_UNITS)}.", "lines")
+            raise ValidationError(_("The invoice total cannot be above %(amount)s.",
+                                    amount=format_money(MAX_MINOR_UNITS, locale=locale_of())), "lines")
 
 
 class StaffInvoiceListArgsSchema(InvoiceFilterArgsSchema):
@@ -71,8 +73,7 @@ VOID_REASON_LENGTH = 200
 
 class StaffVoidInvoiceSchema(Schema):
     reason = fields.String(allow_none=True, load_default=None,
-                           validate=[validate.Length(max=VOID_REASON_LENGTH,
-                                                     error=f"Use at most {VOID_REASON_LENGTH} characters."), ONE_LINE],
+                           validate=[AtMost(VOID_REASON_LENGTH), ONE_LINE],
                            metadata={"description": "Optional: why the invoice is voided, one line of at most "
                                                     f"{VOID_REASON_LENGTH} characters. Staff see it; clients do not."})
 

@@ -3,6 +3,7 @@ from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, vali
 
 from gateway.schemas.common import CUSTOM_FIELD_VALUE, CustomFieldValueSchema, json_scalar_or_null
 from shared.fields import CUSTOM_FIELD_KEY, PHONE, MobileNumber, id_field, id_list, integer_field
+from shared.i18n import _
 
 # Shapes, sizes and formats (the rules in shared/fields.py that accounts applies too); accounts and
 # notifications apply the rules that depend on their data (which keys exist, image checks, HTML sanitising).
@@ -117,7 +118,7 @@ class CustomFieldValuesSchema(Schema):
         for key, value in data.items():
             try:
                 if len(key) > 64:
-                    raise ValidationError("There is no such field.")
+                    raise ValidationError(_("There is no such field."))
                 json_scalar_or_null(value)
             except ValidationError as error:
                 errors[key[:64]] = error.messages

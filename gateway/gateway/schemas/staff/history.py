@@ -3,6 +3,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from gateway.features.history import ACTOR_KINDS, CSV_PAGE
 from shared.fields import id_field, integer_field
+from shared.i18n import _
 
 ACTIONS_MAX = 100  # as notifications allows (AuditFiltersSchema)
 
@@ -20,7 +21,7 @@ class HistoryFilterArgsSchema(Schema):
     @validates_schema
     def dates_in_order(self, data, **kwargs):
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            raise ValidationError("Choose an end date on or after the start date.", "until")
+            raise ValidationError(_("Choose an end date on or after the start date."), "until")
 
 
 class HistoryArgsSchema(HistoryFilterArgsSchema):

@@ -5,12 +5,13 @@ from marshmallow import RAISE, Schema, fields, validate
 from gateway.schemas.common import NEXT, cursor_field, limit_field
 from gateway.schemas.portal.service_requests import OfferedServiceSchema
 from shared.fields import NOT_BLANK_LINE, Pattern, StrictBoolean, id_field, integer_field, money_field
+from shared.i18n import N_
 
 RECURRENCES = ["once", "weekly", "every_n_weeks", "monthly"]
 JOB_STATUSES = ["unscheduled", "scheduled", "paused", "completed", "cancelled"]
 VISIT_STATUSES = ["scheduled", "completed", "skipped", "cancelled"]
 PRESET_STATUSES = ["Scheduled", "Work in progress", "Completed"]
-CLOCK_TIME = Pattern(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Enter a time of day as HH:MM, such as 09:30.")
+CLOCK_TIME = Pattern(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error=N_("Enter a time of day as HH:MM, such as 09:30."))
 DAY_RANGE = "Within a year before and two years after the business's today (its Services-tab time zone)."
 
 

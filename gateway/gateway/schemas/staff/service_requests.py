@@ -5,6 +5,7 @@ from gateway.schemas.common import NEXT, cursor_field, limit_field
 from gateway.schemas.portal.service_requests import ServiceRequestSchema
 from gateway.schemas.staff.jobs import time_field
 from shared.fields import id_field
+from shared.i18n import _
 
 
 class Strict(Schema):
@@ -25,7 +26,7 @@ class RequestDecisionSchema(Strict):
     def window_in_order(self, data, **kwargs):
         start, end = data.get("window_start"), data.get("window_end")
         if (start is None) != (end is None):
-            raise ValidationError("Give the time window's start and end, or neither.", "window_end")
+            raise ValidationError(_("Give the time window's start and end, or neither."), "window_end")
 
 
 class RequestListArgsSchema(Strict):

@@ -12,6 +12,7 @@ from gateway.web.portal import message_preferences
 from gateway.web.portal.base import go, page, show_errors
 from gateway.web.portal.sign_in import password_hint
 from shared.errors import InvalidInput, NotFound, PermissionDenied
+from shared.i18n import N_, _
 
 blueprint = Blueprint("account", __name__)
 
@@ -20,7 +21,7 @@ SECURITY_QUESTION_SLOTS = 3
 
 
 CUSTOM_INPUT_KINDS = {"text": "text", "number": "decimal", "date": "date", "choice": "select"}
-CUSTOM_INPUT_HINTS = {"number": "A number, such as 12 or 12.5.", "date": "A date, such as 2025-06-30."}
+CUSTOM_INPUT_HINTS = {"number": N_("A number, such as 12 or 12.5."), "date": N_("A date, such as 2025-06-30.")}
 
 
 def custom_field_name(key):
@@ -34,25 +35,27 @@ def may_edit_custom_fields():
 
 def mobile_hint(mine):
     """Say what the mobile number is for: this client's sign-in codes when the account is their own."""
-    use = "Your sign-in codes go here by text message." if mine["sign_in_codes_here"] else (
-        "Texts about this account go here.")
-    return f"{use} With + and the country code, such as +1 555 010 0199."
+    use = _("Your sign-in codes go here by text message.") if mine["sign_in_codes_here"] else (
+        _("Texts about this account go here."))
+    return " ".join((use, _("With + and the country code, such as +1 555 010 0199.")))
 
 
 def details_inputs(mine):
     """Return the contact detail, username and (editable) custom field inputs, filled with the stored values."""
-    inputs = [Field("phone", "tel", "Phone", "Such as +1 555 010 0199.", autocomplete="tel", value=mine["phone"] or ""),
-              Field("mobile_phone", "tel", "Mobile phone", mobile_hint(mine), autocomplete="tel",
+    inputs = [Field("phone", "tel", _("Phone"), _("Such as +1 555 010 0199."), autocomplete="tel",
+                    value=mine["phone"] or ""),
+              Field("mobile_phone", "tel", _("Mobile phone"), mobile_hint(mine), autocomplete="tel",
                     value=mine["mobile_phone"] or "")] if mine["numbers_editable"] else []
     if mine["use_usernames"]:
-        inputs.insert(0, Field("username", "text", "Username", "You can sign in with it instead of your email.",
+        inputs.insert(0, Field("username", "text", _("Username"), _("You can sign in with it instead of your email."),
                                autocomplete="username", value=mine["username"] or ""))
     if not may_edit_custom_fields():
         return inputs
     for custom in mine["custom_fields"]:
         kind = CUSTOM_INPUT_KINDS.get(custom["type"], "text")
-        options = [("", "Not set")] + [(choice, choice) for choice in custom.get("choices") or []]
-        hint = CUSTOM_INPUT_HINTS.get(custom["type"], "")
+        options = [("", _("Not set"))] + [(choice, choice) for choice in custom.get("choices") or []]
+        kind_of_value = custom["type"]
+        hint = _(CUSTOM_INPUT_HINTS[kind_of_value]) if kind_of_value in CUSTOM_INPUT_HINTS else ""
         inputs.append(Field(custom_field_name(custom["key"]), kind, custom["label"], hint,
                             options=options if kind == "select" else [], value=shown_value(custom)))
     return inputs
@@ -72,15 +75,15 @@ def parse_custom(custom, text):
         return None
     if custom["type"] == "number":
         if not NUMBER.fullmatch(text):
-            raise ValueError("Enter a number, such as 12 or 12.5.")
+            raise ValueError(_("Enter a number, such as 12 or 12.5."))
         return float(text) if "." in text else int(text)
     if custom["type"] == "date":
         try:
             return date.fromisoformat(text).isoformat()
         except ValueError:
-            raise ValueError("Enter a date, such as 2025-06-30.") from None
+            raise ValueError(_("Enter a date, such as 2025-06-30.")) from None
     if custom["type"] == "choice" and text not in (custom.get("choices") or []):
-        raise ValueError("Choose one of the options shown.")
+        raise ValueError(_("Choose one of the options shown."))
     return text
 
 
@@ -96,7 +99,7 @@ def detail_changes(mine):
         if text and text != (mine["username"] or ""):
             changes["username"] = text
         elif not text and mine["username"]:
-            errors["username"] = ["Enter a username."]
+            errors["username"] = [_("Enter a username.")]
     for custom in mine["custom_fields"] if may_edit_custom_fields() else []:
         name = custom_field_name(custom["key"])
         if name not in form or form[name].strip() == shown_value(custom):
@@ -111,19 +114,19 @@ def detail_changes(mine):
 
 
 def email_inputs():
-    return [Field("new_email", "email", "New email address", "We send a code to it to check it is yours.",
+    return [Field("new_email", "email", _("New email address"), _("We send a code to it to check it is yours."),
                   autocomplete="email", required=True)]
 
 
 def email_code_inputs():
-    return [Field("code", "code", "Code from the email", "Check the inbox of the new address.",
+    return [Field("code", "code", _("Code from the email"), _("Check the inbox of the new address."),
                   autocomplete="one-time-code", required=True)]
 
 
 def password_inputs(min_length):
-    return [Field("current_password", "password", "Current password", autocomplete="current-password",
+    return [Field("current_password", "password", _("Current password"), autocomplete="current-password",
                   required=True),
-            Field("new_password", "password", "New password", password_hint(min_length),
+            Field("new_password", "password", _("New password"), password_hint(min_length),
                   autocomplete="new-password", required=True)]
 
 
@@ -131,10 +134,10 @@ def security_inputs(mine):
     questions = list(mine["security_questions"]) + [""] * SECURITY_QUESTION_SLOTS
     inputs = []
     for number in range(1, SECURITY_QUESTION_SLOTS + 1):
-        hint = "" if number < SECURITY_QUESTION_SLOTS else "Optional."
-        inputs.append(Field(f"question_{number}", "text", f"Question {number}", hint, autocomplete="off",
-                            value=questions[number - 1]))
-        inputs.append(Field(f"answer_{number}", "text", f"Answer {number}", autocomplete="off"))
+        hint = "" if number < SECURITY_QUESTION_SLOTS else _("Optional.")
+        inputs.append(Field(f"question_{number}", "text", _("Question %(number)s", number=number), hint,
+                            autocomplete="off", value=questions[number - 1]))
+        inputs.append(Field(f"answer_{number}", "text", _("Answer %(number)s", number=number), autocomplete="off"))
     return inputs
 
 

@@ -2,7 +2,7 @@
 from flask import Blueprint, request
 from marshmallow import ValidationError
 
-from gateway.errors import status_of
+from gateway.errors import status_of, translated_messages
 from gateway.features import business, my_account
 from gateway.portal_auth import client_required
 from gateway.schemas.portal.account import EmailChangeSchema
@@ -10,6 +10,7 @@ from gateway.web.portal.account import (SECURITY_QUESTION_SLOTS, correct, email_
                                         password_inputs, security_inputs)
 from gateway.web.portal.base import FORM_ERRORS, blank_errors, go, show_submitted
 from gateway.web.portal.sign_in import SIX_DIGITS
+from shared.i18n import _
 
 blueprint = Blueprint("account_credentials", __name__)
 
@@ -22,7 +23,8 @@ def change_email():
     try:
         new_email = EmailChangeSchema().load({"new_email": inputs[0].value})
     except ValidationError as error:
-        messages = {"new_email": ["Enter the new email address."]} if not inputs[0].value else error.messages
+        messages = ({"new_email": [_("Enter the new email address.")]} if not inputs[0].value
+                    else translated_messages(error.messages))
         return correct(mine, "email", inputs, messages)
     try:
         my_account.request_email_change(new_email)
@@ -38,7 +40,7 @@ def confirm_email():
     inputs = show_submitted(email_code_inputs())
     code = inputs[0].value.replace(" ", "")
     if not SIX_DIGITS.fullmatch(code):
-        return correct(mine, "email_code", inputs, {"code": ["Enter the 6 digits of the code."]})
+        return correct(mine, "email_code", inputs, {"code": [_("Enter the 6 digits of the code.")]})
     try:
         my_account.confirm_email_change({"code": code})
     except FORM_ERRORS as error:
@@ -51,8 +53,8 @@ def confirm_email():
 def change_password():
     mine = my_account.my_account_with_business()
     inputs = password_inputs(business.portal_config()["min_password_length"])
-    blank = blank_errors(inputs, {"current_password": "Enter your current password.",
-                                  "new_password": "Choose a new password."})
+    blank = blank_errors(inputs, {"current_password": _("Enter your current password."),
+                                  "new_password": _("Choose a new password.")})
     if blank:
         return correct(mine, "password", inputs, blank)
     try:
@@ -89,11 +91,11 @@ def save_security_answers():
             answers.append({"question": question, "answer": answer})
             rows.append(number)
         elif question:
-            errors[f"answer_{number}"] = ["Enter the answer to this question."]
+            errors[f"answer_{number}"] = [_("Enter the answer to this question.")]
         elif answer:
-            errors[f"question_{number}"] = ["Enter the question this answers."]
+            errors[f"question_{number}"] = [_("Enter the question this answers.")]
     if not errors and len(answers) < 2:
-        errors["question_1"] = ["Set at least two questions with their answers."]
+        errors["question_1"] = [_("Set at least two questions with their answers.")]
     if errors:
         return correct(mine, "security", inputs, errors)
     try:

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request,
 from gateway.features import app_icons, business
 from gateway.files import FILE_POLICY
 from shared.errors import NotFound
+from shared.i18n import _, current_language
 
 blueprint = Blueprint("app_shell", __name__)
 
@@ -30,8 +31,8 @@ def manifest():
     name = g.portal_tenant["display_name"]
     home = url_for("portal.home.home")
     body = {
-        "id": home, "name": name, "short_name": short_name(name), "lang": "en", "dir": "ltr",
-        "description": f"{name}'s client portal: bills, payments, services, tickets and documents.",
+        "id": home, "name": name, "short_name": short_name(name), "lang": current_language.get(), "dir": "ltr",
+        "description": _("%(name)s's client portal: bills, payments, services, tickets and documents.", name=name),
         "start_url": home, "scope": home, "display": "standalone",
         "background_color": app_icons.BACKGROUND, "theme_color": app_icons.theme_colour(g.portal_tenant),
         "icons": [{"src": url_for(".icon", purpose=purpose, size=size), "sizes": f"{size}x{size}",
@@ -51,7 +52,7 @@ def short_name(name):
 @blueprint.get("/icons/<purpose>-<int:size>.png")
 def icon(purpose, size):
     if purpose not in app_icons.PURPOSES or size not in app_icons.SIZES:
-        raise NotFound("There is no such icon.")
+        raise NotFound(_("There is no such icon."))
     if g.portal_tenant["has_logo"]:
         logo = business.logo()
         tag, draw = logo["blob_id"], lambda: app_icons.logo_icon(business.logo_bytes(logo), size, purpose)
@@ -113,7 +114,7 @@ def brand_stylesheet(colour):
     """The portal in the business's colour: buttons and links on light pages, buttons on dark ones (a colour dark
     enough for white text on it is too dark for links on a dark page, which keep the portal's own)."""
     if app_icons.brand_colour(g.portal_tenant) != f"#{colour}":
-        raise NotFound("This business has no such colour.")
+        raise NotFound(_("This business has no such colour."))
     response = Response(render_template("portal/brand.css", colour=f"#{colour}"), mimetype="text/css")
     response.headers["Cache-Control"] = f"public, max-age={BRAND_MAX_AGE}"
     return response

@@ -5,8 +5,9 @@ from gateway.errors import status_of
 from gateway.features import autopay
 from gateway.portal_auth import client_required
 from gateway.web.portal.base import go
-from gateway.web.portal.billing_forms import DONE, error_summary, form_problems, may_manage, page
+from gateway.web.portal.billing_forms import done_notice, error_summary, form_problems, may_manage, page
 from shared.errors import InvalidInput, NotFound
+from shared.i18n import _
 
 blueprint = Blueprint("autopay", __name__)
 
@@ -19,7 +20,7 @@ def render_autopay(problems=None, http_status=200):
     problems = problems or {}
     return page("autopay.html", http_status, tab="account", autopay=status, methods=methods, chosen=chosen,
                 problems=problems, summary=error_summary(problems), may_manage=may_manage(),
-                done=DONE.get(request.args.get("done", "")))
+                done=done_notice())
 
 
 @blueprint.get("/autopay")
@@ -34,9 +35,9 @@ def enroll_autopay():
     problems = {}
     method_id = request.form.get("payment_method_id", "")
     if not (method_id.isascii() and method_id.isdigit()):
-        problems["method"] = ["Choose the card or bank account autopay charges."]
+        problems["method"] = [_("Choose the card or bank account autopay charges.")]
     if request.form.get("consent") != "yes":
-        problems["consent"] = ["Tick the box to agree to the autopay terms."]
+        problems["consent"] = [_("Tick the box to agree to the autopay terms.")]
     if problems:
         return render_autopay(problems, http_status=400)
     try:

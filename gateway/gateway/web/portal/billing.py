@@ -11,16 +11,18 @@ from gateway.features.home import may_pay
 from gateway.files import pdf_response
 from gateway.portal_auth import client_required
 from gateway.web.paging import cursor_page
-from gateway.web.portal.billing_forms import (DONE, checkout_request, error_summary, form_problems, invoice_filters,
-                                              may_manage, new_idempotency_key, page, still_processing)
+from gateway.web.portal.billing_forms import (checkout_request, done_notice, error_summary, form_problems,
+                                              invoice_filters, may_manage, new_idempotency_key, page,
+                                              still_processing)
 from gateway.web.portal.hosted_forms import hosted_forms, uses_hosted_forms
 from shared.errors import Conflict, InvalidInput, PaymentDeclined, RequestInProgress
+from shared.i18n import _
 
 blueprint = uses_hosted_forms(Blueprint("billing", __name__))
 
 
 def render_billing(filters=None, filter_errors=None, checkout=None, problems=None, alert=None,
-                   alert_title="Nothing was paid", status=200):
+                   alert_title=None, status=200):
     """Draw the Billing tab; ``checkout`` is a pay form being corrected (what was sent), else a fresh one."""
     if filters is None:
         filters, filter_errors = invoice_filters(request.args)
@@ -40,9 +42,9 @@ def render_billing(filters=None, filter_errors=None, checkout=None, problems=Non
                 selected_total=sum(invoice["balance"] for invoice in invoices if invoice["id"] in selected),
                 filter_values=request.args if request.method == "GET" else {}, filtered=len(filters) > 1,
                 checkout=checkout_form_values(checkout, data["methods"]), problems=problems,
-                summary=error_summary(problems), alert=alert, alert_title=alert_title, may_pay=may_pay(),
-                may_manage=may_manage(),
-                hosted=hosted_forms(), done=DONE.get(request.args.get("done", "")))
+                summary=error_summary(problems), alert=alert, alert_title=alert_title or _("Nothing was paid"),
+                may_pay=may_pay(), may_manage=may_manage(),
+                hosted=hosted_forms(), done=done_notice())
 
 
 def billing_tab_page(filters):
@@ -85,12 +87,12 @@ def invoice_pdf(invoice_id):
 def method_label(checkout, methods):
     if checkout["new_method"]:
         new = checkout["new_method"]
-        return (f"New card: {new['brand'].title()} ending {new['last4']}" if new["kind"] == "card"
-                else f"New bank account ending {new['last4']}")
+        return (_("New card: %(brand)s ending %(last4)s", brand=new['brand'].title(), last4=new['last4'])
+                if new["kind"] == "card" else _("New bank account ending %(last4)s", last4=new['last4']))
     for method in methods:
         if method["id"] == checkout["payment_method_id"]:
             return method["label"]
-    return "Account credit"
+    return _("Account credit")
 
 
 def render_review(checkout, problems=None, status=200):

@@ -6,17 +6,24 @@ from datetime import date
 from flask import g, make_response, render_template, request
 
 from gateway.web.forms import money_input
+from shared.i18n import N_, _
 from shared.money import MAX_MINOR_UNITS
 
 NEW_METHOD_KINDS = ("card", "ach")
 NEW_METHOD_PARTS = ("token", "brand", "last4", "exp_month", "exp_year")
 DONE = {
-    "method_added": "Saved. The new payment method is on file.",
-    "method_replaced": "Replaced. The new payment method took the old one's place.",
-    "method_removed": "Removed. That payment method is no longer on file.",
-    "autopay_on": "Autopay is on.",
-    "autopay_off": "Autopay is off.",
+    "method_added": N_("Saved. The new payment method is on file."),
+    "method_replaced": N_("Replaced. The new payment method took the old one's place."),
+    "method_removed": N_("Removed. That payment method is no longer on file."),
+    "autopay_on": N_("Autopay is on."),
+    "autopay_off": N_("Autopay is off."),
 }
+
+
+def done_notice():
+    """What the page says of the change it was sent back after (``?done=``), if anything."""
+    done = request.args.get("done", "")
+    return _(DONE[done]) if done in DONE else None
 
 
 def page(template, status=200, **context):
@@ -52,23 +59,23 @@ def invoice_filters(args):
         if number.isascii() and number.isdigit() and len(number) <= 9:
             filters["number"] = int(number)
         else:
-            errors["number"] = ["Enter an invoice number, such as 1001."]
+            errors["number"] = [_("Enter an invoice number, such as 1001.")]
     for name in ("date_from", "date_to"):
         text = args.get(name, "").strip()
         if text:
             try:
                 filters[name] = date.fromisoformat(text).isoformat()
             except ValueError:
-                errors[name] = ["Enter a date, such as 2025-06-30."]
+                errors[name] = [_("Enter a date, such as 2025-06-30.")]
     for name in ("amount_min", "amount_max"):
         amount = money_input(args, name, errors)
         if amount is not None:
             filters[name] = amount
     if filters.get("date_from", "") > filters.get("date_to", "9999"):
-        errors["date_from"] = ["The first date is after the last one."]
+        errors["date_from"] = [_("The first date is after the last one.")]
         del filters["date_from"]
     if filters.get("amount_min", 0) > filters.get("amount_max", MAX_MINOR_UNITS):
-        errors["amount_min"] = ["The smallest amount is above the largest."]
+        errors["amount_min"] = [_("The smallest amount is above the largest.")]
         del filters["amount_min"]
     return filters, errors
 
@@ -82,9 +89,9 @@ def chosen_method(form, errors):
         kind = choice[4:]
         parts = {part: form.get(f"{kind}_{part}", "").strip() for part in NEW_METHOD_PARTS}
         if not parts["token"]:
-            errors["method"] = ["Enter the card details in the secure form and press its Save button first."
+            errors["method"] = [_("Enter the card details in the secure form and press its Save button first.")
                                 if kind == "card" else
-                                "Enter the bank account in the secure form and press its Save button first."]
+                                _("Enter the bank account in the secure form and press its Save button first.")]
             return None, None
         return None, {"token": parts["token"], "kind": kind, "brand": parts["brand"], "last4": parts["last4"],
                       "exp_month": int(parts["exp_month"]) if parts["exp_month"].isdigit() else None,
@@ -97,12 +104,12 @@ def checkout_request(form):
     errors = {}
     invoice_ids = [int(value) for value in form.getlist("invoice_ids") if value.isascii() and value.isdigit()]
     if not invoice_ids:
-        errors["invoice_ids"] = ["Choose at least one invoice to pay."]
+        errors["invoice_ids"] = [_("Choose at least one invoice to pay.")]
     payment_method_id, new_method = chosen_method(form, errors)
     amount = money_input(form, "amount", errors)
     credit = money_input(form, "credit", errors) if form.get("use_credit") else None
     if form.get("use_credit") and credit is None and "credit" not in errors:
-        errors["credit"] = ["Enter how much of your credit to use."]
+        errors["credit"] = [_("Enter how much of your credit to use.")]
     return {"invoice_ids": invoice_ids, "payment_method_id": payment_method_id, "new_method": new_method,
             "save_method": bool(new_method and form.get("save_method")), "amount": amount,
             "credit": credit or 0, "confirm_over_limit": form.get("confirm_over_limit") == "yes"}, errors
@@ -112,9 +119,9 @@ def prepayment_request(form):
     errors = {}
     amount = money_input(form, "amount", errors)
     if amount is None and "amount" not in errors:
-        errors["amount"] = ["Enter how much to pay ahead, such as 100.00."]
+        errors["amount"] = [_("Enter how much to pay ahead, such as 100.00.")]
     elif amount == 0:
-        errors["amount"] = ["Enter an amount above zero."]
+        errors["amount"] = [_("Enter an amount above zero.")]
     payment_method_id, new_method = chosen_method(form, errors)
     return {"amount": amount, "payment_method_id": payment_method_id, "new_method": new_method,
             "confirm_over_limit": form.get("confirm_over_limit") == "yes"}, errors
@@ -132,17 +139,17 @@ def form_problems(error):
 
 # What each form input is called in an error summary, and where its link takes the reader.
 INPUT_NAMES = {
-    "invoice_ids": ("Invoices", "#invoices-heading"),
-    "method": ("Pay with", "#pay-with"),
-    "amount": ("Amount", "#field-amount"),
-    "credit": ("Credit", "#field-credit"),
-    "confirm_over_limit": ("Over the limit", "#field-confirm_over_limit"),
-    "number": ("Invoice number", "#field-number"),
-    "date_from": ("Issued from", "#field-date_from"),
-    "date_to": ("Issued to", "#field-date_to"),
-    "amount_min": ("Amount from", "#field-amount_min"),
-    "amount_max": ("Amount to", "#field-amount_max"),
-    "consent": ("Consent", "#field-consent"),
+    "invoice_ids": (N_("Invoices"), "#invoices-heading"),
+    "method": (N_("Pay with"), "#pay-with"),
+    "amount": (N_("Amount"), "#field-amount"),
+    "credit": (N_("Credit"), "#field-credit"),
+    "confirm_over_limit": (N_("Over the limit"), "#field-confirm_over_limit"),
+    "number": (N_("Invoice number"), "#field-number"),
+    "date_from": (N_("Issued from"), "#field-date_from"),
+    "date_to": (N_("Issued to"), "#field-date_to"),
+    "amount_min": (N_("Amount from"), "#field-amount_min"),
+    "amount_max": (N_("Amount to"), "#field-amount_max"),
+    "consent": (N_("Consent"), "#field-consent"),
 }
 
 
@@ -151,7 +158,7 @@ def error_summary(problems):
     summary = []
     for name, texts in problems.items():
         label, target = INPUT_NAMES.get(name, (None, None))
-        summary += [(target, f"{label}: {text}" if label else text) for text in texts]
+        summary += [(target, f"{_(label)}: {text}" if label else text) for text in texts]
     return summary
 
 

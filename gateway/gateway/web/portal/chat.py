@@ -6,7 +6,8 @@ from flask import Blueprint, g
 from gateway.errors import status_of
 from gateway.features import chat, tab_bar
 from gateway.portal_auth import client_required
-from gateway.web.chat_pages import after_argument, body_field, new_messages, subject_field, submitted
+from gateway.web.chat_pages import (after_argument, body_field, new_messages, reply_field, subject_field,
+                                   submitted)
 from gateway.web.paging import cursor_page
 from gateway.web.portal.base import go, page, show_errors
 from shared.errors import InvalidInput, PermissionDenied
@@ -52,7 +53,7 @@ def start_thread():
 def render_thread(opened, inputs=None, summary=(), status=200):
     g.pop("unread_chat", None)  # opening the thread read it: count again
     return page("chat_thread.html", status, tab="chat", thread=opened["thread"], messages=opened["messages"],
-                next_cursor=opened["next"], inputs=inputs or [body_field("Your reply")], summary=list(summary))
+                next_cursor=opened["next"], inputs=inputs or [reply_field()], summary=list(summary))
 
 
 @blueprint.get("/chat/<int:thread_id>")
@@ -64,7 +65,7 @@ def thread(thread_id):
 @blueprint.post("/chat/<int:thread_id>")
 @client_required
 def reply(thread_id):
-    inputs = [body_field("Your reply")]
+    inputs = [reply_field()]
     errors = submitted(inputs)
     if not errors:
         try:

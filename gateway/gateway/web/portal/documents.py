@@ -8,12 +8,14 @@ from gateway.portal_auth import client_required
 from gateway.web.paging import cursor_page
 from gateway.web.portal.base import go, page
 from shared.errors import InvalidInput
+from shared.i18n import N_, _
 
 blueprint = Blueprint("documents", __name__)
 PAGE_SIZE = 50  # documents a page shows; the API's answer holds up to 200
-INPUTS = {"file": ("File", "#document-file"), "title": ("Title", "#document-title"),
-          "folder": ("Folder", "#document-folder"), "done": ("Completely done", "#document-done")}
-NOTICES = {"sent": "Your file was sent. Thank you!", "done": "We let the business know you are done uploading."}
+INPUTS = {"file": (N_("File"), "#document-file"), "title": (N_("Title"), "#document-title"),
+          "folder": (N_("Folder"), "#document-folder"), "done": (N_("Completely done"), "#document-done")}
+NOTICES = {"sent": N_("Your file was sent. Thank you!"),
+           "done": N_("We let the business know you are done uploading.")}
 
 
 @blueprint.app_context_processor
@@ -31,11 +33,12 @@ def grouped(items):
 
 def render_documents(problems=None, sent=None, status=200):
     data = documents.my_documents(cursor_page(limit=PAGE_SIZE))
-    summary = [(INPUTS.get(name, (None, None))[1], f"{INPUTS[name][0]}: {text}" if name in INPUTS else text)
+    summary = [(INPUTS.get(name, (None, None))[1], f"{_(INPUTS[name][0])}: {text}" if name in INPUTS else text)
                for name, texts in (problems or {}).items() for text in texts]
+    notice = request.args.get("notice", "")
     return page("documents.html", status, tab="documents", data=data, folders=grouped(data["documents"]),
                 features=data["features"], problems=problems or {}, summary=summary, sent=sent or {},
-                notice=NOTICES.get(request.args.get("notice", "")))
+                notice=_(NOTICES[notice]) if notice in NOTICES else None)
 
 
 @blueprint.get("/documents")

@@ -9,18 +9,24 @@ from gateway.portal_auth import client_required
 from gateway.web.paging import cursor_page
 from gateway.web.portal.base import go, page
 from shared.errors import Conflict, InvalidInput
+from shared.i18n import N_, _
 
 blueprint = Blueprint("estimates", __name__)
-NOTICES = {"approved": "Thank you: you approved this estimate. The work is on our waiting list, and we will let "
-                       "you know when it is scheduled.",
-           "declined": "You declined this estimate. Thank you for letting us know."}
-STATUS_LABELS = {"sent": "Awaiting your answer", "approved": "Approved", "declined": "Declined",
-                 "expired": "Expired", "draft": "Draft"}
+NOTICES = {"approved": N_("Thank you: you approved this estimate. The work is on our waiting list, and we will let "
+                          "you know when it is scheduled."),
+           "declined": N_("You declined this estimate. Thank you for letting us know.")}
+STATUS_LABELS = {"sent": N_("Awaiting your answer"), "approved": N_("Approved"), "declined": N_("Declined"),
+                 "expired": N_("Expired"), "draft": N_("Draft")}
+
+
+def estimate_status(status):
+    """An estimate's status as the client reads it (None for a status without a label)."""
+    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else None
 
 
 @blueprint.app_context_processor
 def estimates_tab():
-    return {"estimates_awaiting": estimates.awaiting_decision, "estimate_status": STATUS_LABELS.get}
+    return {"estimates_awaiting": estimates.awaiting_decision, "estimate_status": estimate_status}
 
 
 def may_decide():
@@ -38,12 +44,13 @@ def estimate_list():
 
 def render_estimate(estimate_id, problems=None, refusal=None, note="", status=200):
     estimate = estimates.my_estimate(estimate_id)
-    summary = [("#decision-note", f"Note: {text}") for text in (problems or {}).get("note", [])]
+    done = request.args.get("done", "")
+    summary = [("#decision-note", _("Note: %(message)s", message=text)) for text in (problems or {}).get("note", [])]
     summary += [(None, text) for name, texts in (problems or {}).items() if name != "note" for text in texts]
     return page("estimate.html", status, tab="estimates", estimate=estimate, problems=problems or {},
                 summary=summary, refusal=refusal, note=note,
                 can_decide=estimate["can_decide"] and may_decide(),
-                notice=NOTICES.get(request.args.get("done", "")))
+                notice=_(NOTICES[done]) if done in NOTICES else None)
 
 
 @blueprint.get("/estimates/<int:estimate_id>")

@@ -11,14 +11,15 @@ from gateway.features import announcements, feed
 from gateway.portal_auth import client_required
 from gateway.web.portal.base import local_page, page
 from shared.errors import InvalidInput, PorticoError
+from shared.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
 blueprint = Blueprint("feed", __name__)
 COUNT_TIMEOUT_SECONDS = 1.0  # the navigation waits this long for the count, then shows the page without it
 NOTICE_SECONDS = 600  # how long after signing in the first page may take to be shown
-NOTICES = {"read": "Marked as read.", "all_read": "All notifications are marked as read.",
-           "dismissed": "Announcement dismissed. You can read it again under Announcements."}
+NOTICES = {"read": N_("Marked as read."), "all_read": N_("All notifications are marked as read."),
+           "dismissed": N_("Announcement dismissed. You can read it again under Announcements.")}
 
 
 def notice_cookie():
@@ -58,11 +59,12 @@ def forget_notice(response):
 def notification_list():
     before = request.args.get("before", "")
     if before and not (before.isdigit() and len(before) <= 18):
-        raise InvalidInput("That page of notifications does not exist.", {"before": ["Not a notification."]})
+        raise InvalidInput(_("That page of notifications does not exist."), {"before": [_("Not a notification.")]})
     listing = feed.my_feed(before_id=int(before) if before else None)
     g.unread_feed = listing["unread"]
+    done = request.args.get("done", "")
     return page("notifications.html", tab="notifications", items=listing["items"], next=listing["next"],
-                unread=listing["unread"], notice=NOTICES.get(request.args.get("done", "")))
+                unread=listing["unread"], notice=_(NOTICES[done]) if done in NOTICES else None)
 
 
 def back(done):
@@ -77,8 +79,8 @@ def back(done):
 def mark_read():
     values = request.form.getlist("item_ids")
     if not values or not all(value.isdigit() and len(value) <= 18 for value in values):
-        raise InvalidInput("The list of notifications is not valid. Reload the page and try again.",
-                           {"item_ids": ["Not a list of notification numbers."]})
+        raise InvalidInput(_("The list of notifications is not valid. Reload the page and try again."),
+                           {"item_ids": [_("Not a list of notification numbers.")]})
     feed.mark_read(sorted({int(value) for value in values}))
     return back("read")
 

@@ -8,21 +8,23 @@ from gateway.portal_auth import authenticate_client, clear_client_cookie, client
 from gateway.web import policy
 from gateway.web.portal.base import go, local_page, page
 from shared.errors import InvalidInput
+from shared.i18n import N_, _
 
 blueprint = Blueprint("home", __name__)
 
 LOGO_MAX_AGE = 300
 RIGHTS = {
-    "view": "You can see this account.",
-    "pay": "You can see this account and pay its bills.",
-    "manage": "You can see this account, pay its bills and manage it.",
+    "view": N_("You can see this account."),
+    "pay": N_("You can see this account and pay its bills."),
+    "manage": N_("You can see this account, pay its bills and manage it."),
 }
 
 
 @blueprint.get("/")
 @client_required
 def home():
-    rights = RIGHTS.get(g.client_session["account"]["rights"], "")
+    rights = g.client_session["account"]["rights"]
+    rights = _(RIGHTS[rights]) if rights in RIGHTS else ""
     return page("home.html", tab="home", rights=rights, **home_panels())
 
 
@@ -31,7 +33,7 @@ def home():
 def switch():
     account_id = request.form.get("account_id", "")
     if not account_id.isdigit():
-        raise InvalidInput("Choose one of your accounts.", {"account_id": ["Choose one of your accounts."]})
+        raise InvalidInput(_("Choose one of your accounts."), {"account_id": [_("Choose one of your accounts.")]})
     sessions.switch_account(g.client_token, int(account_id))
     return redirect(local_page(request.form.get("next")), 303)
 

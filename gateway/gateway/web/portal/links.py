@@ -8,6 +8,7 @@ from gateway.web.forms import Field
 from gateway.web.portal.base import page, show_submitted, submit_form
 from gateway.web.portal.sign_in import blank_login, login_inputs, password_hint, signed_in
 from shared.errors import NotFound
+from shared.i18n import _
 
 blueprint = Blueprint("links", __name__)
 
@@ -29,11 +30,11 @@ def link_page(kind):
 
 
 def invitation_inputs(invitation):
-    inputs = [Field("password", "password", "Choose a password", password_hint(invitation["min_password_length"]),
+    inputs = [Field("password", "password", _("Choose a password"), password_hint(invitation["min_password_length"]),
                     autocomplete="new-password", required=True)]
     if invitation["needs_username"]:
-        inputs.insert(0, Field("username", "text", "Choose a username",
-                               "You can sign in with it instead of your email.", autocomplete="username",
+        inputs.insert(0, Field("username", "text", _("Choose a username"),
+                               _("You can sign in with it instead of your email."), autocomplete="username",
                                required=True))
     return inputs
 
@@ -58,7 +59,7 @@ def accept_invitation(token):
     if found["needs_username"]:
         registration["username"] = request.form.get("username", "").strip()
     session, problem = submit_form(inputs, lambda *shown: render_invitation(token, found, *shown),
-                                   {"username": "Choose a username.", "password": "Choose a password."},
+                                   {"username": _("Choose a username."), "password": _("Choose a password.")},
                                    lambda: sessions.accept_invitation(token, registration), "password")
     return problem or signed_in(session)
 
@@ -75,13 +76,13 @@ def reset_request():
 @blueprint.post("/reset")
 def submit_reset_request():
     inputs = show_submitted(login_inputs())
-    _, problem = submit_form(inputs, render_reset_request, blank_login(),
-                             lambda: sessions.request_password_reset({"login": inputs[0].value}), "login")
+    __, problem = submit_form(inputs, render_reset_request, blank_login(),
+                              lambda: sessions.request_password_reset({"login": inputs[0].value}), "login")
     return problem or page("reset_sent.html")
 
 
 def reset_inputs(questions):
-    inputs = [Field("password", "password", "New password",
+    inputs = [Field("password", "password", _("New password"),
                     password_hint(business.portal_config()["min_password_length"]),
                     autocomplete="new-password", required=True)]
     inputs += [Field(f"answer_{number}", "text", question, autocomplete="off", required=True)
@@ -108,7 +109,7 @@ def submit_reset(token):
     reset_request_body = {"password": request.form.get("password", "")}
     if questions:
         reset_request_body["answers"] = [item.value for item in inputs[1:]]
-    blanks = {item.name: "Enter your answer." for item in inputs} | {"password": "Choose a new password."}
+    blanks = {item.name: _("Enter your answer.") for item in inputs} | {"password": _("Choose a new password.")}
     session, problem = submit_form(inputs, lambda *shown: render_reset(token, questions, *shown), blanks,
                                    lambda: sessions.reset_password(token, reset_request_body), "password")
     return problem or signed_in(session)

@@ -8,6 +8,7 @@ from gateway.web.portal.base import go
 from gateway.web.portal.billing_forms import chosen_method, error_summary, form_problems, page
 from gateway.web.portal.hosted_forms import hosted_forms, uses_hosted_forms
 from shared.errors import InvalidInput
+from shared.i18n import _
 
 blueprint = uses_hosted_forms(Blueprint("methods", __name__))
 
@@ -15,9 +16,9 @@ blueprint = uses_hosted_forms(Blueprint("methods", __name__))
 def new_method_from(form):
     """The card or bank account the hosted form tokenised; a form sent without one is a problem to show."""
     problems = {}
-    _, new = chosen_method(form, problems)
+    __, new = chosen_method(form, problems)
     if new is None and not problems:
-        problems["method"] = ["Choose a card or a bank account."]
+        problems["method"] = [_("Choose a card or a bank account.")]
     return new, problems
 
 
@@ -80,7 +81,7 @@ def remove_method(method_id):
         payment_methods.remove_method(method_id)
     except InvalidInput as error:
         return render_billing(alert=error.fields.get("payment_method_id", [error.message])[0],
-                              alert_title="Not removed", status=400)
+                              alert_title=_("Not removed"), status=400)
     return after_method_change("method_removed")
 
 

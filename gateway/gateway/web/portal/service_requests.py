@@ -11,11 +11,16 @@ from gateway.web.forms import Field
 from gateway.web.portal.base import FORM_ERRORS, page, show_errors
 from gateway.web.portal.tickets import open_inputs, render_new
 from shared.errors import Conflict, PermissionDenied
+from shared.i18n import N_, _
 
 blueprint = Blueprint("service_requests", __name__)
 DATE_FIELDS = ("preferred_date_1", "preferred_date_2", "preferred_date_3")
-REFUSED = {"reschedule": "This business does not take reschedule requests here.",
-           "cancel": "This business does not take cancellation requests here."}
+REFUSED = {"reschedule": N_("This business does not take reschedule requests here."),
+           "cancel": N_("This business does not take cancellation requests here.")}
+# Why a visit that is no longer scheduled takes no request, by its status.
+NOT_SCHEDULED = {"completed": N_("This visit is completed: there is nothing to ask about it."),
+                 "skipped": N_("This visit is skipped: there is nothing to ask about it."),
+                 "cancelled": N_("This visit is cancelled: there is nothing to ask about it.")}
 
 
 def services_path():
@@ -23,12 +28,13 @@ def services_path():
 
 
 def date_inputs(required=True):
-    return [Field(name, "date", f"Preferred date {index + 1}", "Today or later." if index == 0 else "Optional.",
+    return [Field(name, "date", _("Preferred date %(number)s", number=index + 1),
+                  _("Today or later.") if index == 0 else _("Optional."),
                   required=required and index == 0) for index, name in enumerate(DATE_FIELDS)]
 
 
 def note_input():
-    return Field("note", "textarea", "Note (optional)", "Anything we should know.")
+    return Field("note", "textarea", _("Note (optional)"), _("Anything we should know."))
 
 
 def visit_inputs(kind):
@@ -56,7 +62,7 @@ def placed(inputs, error):
 def visit_options(visit_id, kind):
     options = service_requests.visit_options(visit_id)
     if not options[f"can_{kind}"]:
-        raise PermissionDenied(REFUSED[kind])
+        raise PermissionDenied(_(REFUSED[kind]))
     return options
 
 
@@ -68,13 +74,15 @@ def render_visit(kind, options, inputs, summary=(), refusal=None, status=200):
 def _visit_page(kind, visit_id):
     options = visit_options(visit_id, kind)
     refusal = None
-    if options["visit"]["status"] != "scheduled":
-        refusal = f"This visit is {options['visit']['status']}: there is nothing to ask about it."
+    status = options["visit"]["status"]
+    if status != "scheduled":
+        refusal = (_(NOT_SCHEDULED[status]) if status in NOT_SCHEDULED
+                   else _("This visit is %(status)s: there is nothing to ask about it.", status=status))
     elif options["too_late"]:
-        refusal = (f"It is too late to ask for this online: requests about this visit were possible until "
-                   f"{options['until_text']}.")
+        refusal = _("It is too late to ask for this online: requests about this visit were possible until "
+                    "%(until)s.", until=options['until_text'])
     elif kind in options["pending"]:
-        refusal = "You already asked this about this visit; we will answer that request first."
+        refusal = _("You already asked this about this visit; we will answer that request first.")
     return render_visit(kind, options, visit_inputs(kind), refusal=refusal)
 
 
@@ -123,7 +131,7 @@ def visit_ticket(visit_id):
     """The open-a-ticket form about this visit (billing names it; another account's visit is not found)."""
     options = tickets.my_options()
     if not options["tickets_enabled"]:
-        raise PermissionDenied("This business does not take tickets in the portal.")
+        raise PermissionDenied(_("This business does not take tickets in the portal."))
     reference = service_requests.visit_reference(visit_id)
     return render_new(options, open_inputs(options), reference=reference)
 
@@ -131,7 +139,7 @@ def visit_ticket(visit_id):
 # --- request a new service ------------------------------------------------------------------------------------
 
 def service_inputs(offered):
-    return [Field("service_id", "select", "Service", options=[("", "Choose a service")] + [
+    return [Field("service_id", "select", _("Service"), options=[("", _("Choose a service"))] + [
                 (str(item["id"]), item["name"]) for item in offered], required=True),
             *date_inputs(), note_input()]
 
@@ -157,7 +165,7 @@ def send_service_request():
     asked = {"service_id": int(chosen) if chosen.isdigit() and len(chosen) <= 18 else None,
              "preferred_dates": sent_dates(), "note": request.form.get("note", "").strip() or None}
     if asked["service_id"] is None:
-        return render_service(offered, inputs, show_errors(inputs, {"service_id": ["Choose a service."]}),
+        return render_service(offered, inputs, show_errors(inputs, {"service_id": [_("Choose a service.")]}),
                               status=400)
     try:
         made = service_requests.ask_for_service(asked, with_contact=False)

@@ -4,15 +4,17 @@ and the "Subscribe to your calendar" box (make an address, copy it, revoke it)."
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_datetime
 from flask import Blueprint, request, url_for
 
 from gateway.features import services_tab
 from gateway.portal_auth import client_required
 from gateway.services import rpc
 from gateway.web.portal.base import go, page
+from shared.i18n import N_, _, locale_of
 
 blueprint = Blueprint("services", __name__)
-NOTICES = {"revoked": "Your calendar address was revoked: calendar apps no longer receive your visits."}
+NOTICES = {"revoked": N_("Your calendar address was revoked: calendar apps no longer receive your visits.")}
 REQUEST_PAGES = ("reschedule", "cancel", "ticket")  # the pages a visit card links to, under .../visits/<id>/
 
 
@@ -33,16 +35,16 @@ def service_request_link():
 
 @blueprint.app_template_filter("visit_day")
 def visit_day(iso_date):
-    """A visit's date as clients read it: "Tue 8 Dec 2026"."""
-    day = date.fromisoformat(iso_date)
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    """A visit's date as clients read it: "Tue 8 Dec 2026" ("mar 8 dic 2026" in Spanish)."""
+    return format_date(date.fromisoformat(iso_date), "EEE d MMM y", locale=locale_of())
 
 
 @blueprint.app_template_filter("local_moment")
 def local_moment(iso_moment, zone_name):
     """A UTC moment in the business's time zone: "Mon 7 Dec 2026, 09:00"."""
-    moment = datetime.fromisoformat(iso_moment).astimezone(ZoneInfo(zone_name))
-    return f"{moment:%a} {moment.day} {moment:%b %Y, %H:%M}"
+    zone = ZoneInfo(zone_name)
+    return format_datetime(datetime.fromisoformat(iso_moment).astimezone(zone), "EEE d MMM y, HH:mm", tzinfo=zone,
+                           locale=locale_of())
 
 
 def render_services(made=None, status=200):
@@ -54,8 +56,9 @@ def render_services(made=None, status=200):
         raise data
     options = results["tickets"]
     may_ask = not isinstance(options, Exception) and options["tickets_enabled"]
+    notice = request.args.get("notice", "")
     return page("services.html", status, tab="services", data=data, may_ask=may_ask, made=made,
-                notice=NOTICES.get(request.args.get("notice", "")))
+                notice=_(NOTICES[notice]) if notice in NOTICES else None)
 
 
 @blueprint.get("/services")

@@ -13,6 +13,7 @@ from gateway.web.forms import Field
 from gateway.web.portal.feed import after_sign_in
 from gateway.web.portal.base import (FORM_ERRORS, go, local_page, page, problem_of, show_errors,
                                      show_submitted, submit_form)
+from shared.i18n import _
 
 blueprint = Blueprint("sign_in", __name__)
 
@@ -20,11 +21,11 @@ SIX_DIGITS = re.compile(r"[0-9]{6}")
 
 
 def password_hint(min_length):
-    return f"At least {min_length} characters. A few unrelated words make a strong one."
+    return _("At least %(min_length)s characters. A few unrelated words make a strong one.", min_length=min_length)
 
 
 def login_label():
-    return "Email or username" if business.portal_config()["use_usernames"] else "Email"
+    return _("Email or username") if business.portal_config()["use_usernames"] else _("Email")
 
 
 def login_inputs():
@@ -33,7 +34,9 @@ def login_inputs():
 
 
 def blank_login():
-    return {"login": f"Enter your {login_label().lower()}."}
+    if business.portal_config()["use_usernames"]:
+        return {"login": _("Enter your email or username.")}
+    return {"login": _("Enter your email.")}
 
 
 def signed_in(session, next_page=None):
@@ -42,7 +45,7 @@ def signed_in(session, next_page=None):
 
 
 def sign_in_inputs():
-    return login_inputs() + [Field("password", "password", "Password", autocomplete="current-password",
+    return login_inputs() + [Field("password", "password", _("Password"), autocomplete="current-password",
                                    required=True)]
 
 
@@ -62,7 +65,7 @@ def sign_in():
 def submit_sign_in():
     inputs = show_submitted(sign_in_inputs())
     credentials = {"login": inputs[0].value, "password": request.form.get("password", "")}
-    session, problem = submit_form(inputs, render_sign_in, {**blank_login(), "password": "Enter your password."},
+    session, problem = submit_form(inputs, render_sign_in, {**blank_login(), "password": _("Enter your password.")},
                                    lambda: sessions.sign_in_client(credentials), "login")
     return problem or signed_in(session, request.form.get("next"))
 
@@ -86,7 +89,7 @@ def submit_code_request():
 
 
 def code_inputs():
-    return [Field("code", "code", "6-digit code", "It works once, for 10 minutes.",
+    return [Field("code", "code", _("6-digit code"), _("It works once, for 10 minutes."),
                   autocomplete="one-time-code", required=True)]
 
 
@@ -107,10 +110,10 @@ def submit_code():
     attempt = read_cookie(code_attempt_cookie())
     if not attempt:
         return render_code_entry(inputs, show_errors(inputs, {"code": [
-            "This code can no longer be used. Ask for a new one."]}), 401)
+            _("This code can no longer be used. Ask for a new one.")]}), 401)
     code = inputs[0].value.replace(" ", "")
     if not SIX_DIGITS.fullmatch(code):
-        return render_code_entry(inputs, show_errors(inputs, {"code": ["Enter the 6 digits of the code."]}), 400)
+        return render_code_entry(inputs, show_errors(inputs, {"code": [_("Enter the 6 digits of the code.")]}), 400)
     try:
         session = sessions.verify_login_code(attempt, code)
     except FORM_ERRORS as error:

@@ -12,6 +12,7 @@ from gateway.web.forms import Field
 from gateway.web.paging import cursor_page
 from gateway.web.portal.base import FORM_ERRORS, go, page, show_errors
 from shared.errors import PermissionDenied
+from shared.i18n import _
 
 blueprint = Blueprint("tickets", __name__)
 OPEN_FIELDS = ("category_id", "subject", "body")
@@ -19,9 +20,9 @@ PAGE_SIZE = 20  # tickets each list of the tab shows at once
 
 
 def open_inputs(options):
-    return [Field("category_id", "select", "Category", options=[("", "Choose a category")] + [
+    return [Field("category_id", "select", _("Category"), options=[("", _("Choose a category"))] + [
                 (str(category["id"]), category["name"]) for category in options["categories"]], required=True),
-            Field("body", "textarea", "What can we help with?", "Under 500 characters.", required=True)]
+            Field("body", "textarea", _("What can we help with?"), _("Under 500 characters."), required=True)]
 
 
 @blueprint.get("/tickets")
@@ -29,7 +30,7 @@ def open_inputs(options):
 def tickets_tab():
     options = tickets.my_options()
     if not any(options[key] for key in TICKET_VIEWS):
-        raise PermissionDenied("Tickets are not shown in this portal.")
+        raise PermissionDenied(_("Tickets are not shown in this portal."))
     lists = {which: tickets.my_tickets(which, cursor_page(f"{which}_cursor", limit=PAGE_SIZE))
              for which in ("open", "closed") if options[f"show_{which}_tickets"]}
     return page("tickets.html", tab="tickets", options=options, lists=lists, opened=request.args.get("opened"))
@@ -53,7 +54,7 @@ def reference_of():
 def new_ticket():
     options = tickets.my_options()
     if not options["tickets_enabled"]:
-        raise PermissionDenied("This business does not take tickets in the portal.")
+        raise PermissionDenied(_("This business does not take tickets in the portal."))
     return render_new(options, open_inputs(options))
 
 
@@ -74,7 +75,7 @@ def open_ticket():
 
 
 def reply_inputs():
-    return [Field("body", "textarea", "Your reply", required=True)]
+    return [Field("body", "textarea", _("Your reply"), required=True)]
 
 
 def render_ticket(ticket_id, inputs=None, summary=(), status=200):

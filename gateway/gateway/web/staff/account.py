@@ -5,18 +5,22 @@ from gateway.errors import status_of
 from gateway.features import staff_account
 from gateway.web.staff.base import staff_page
 from gateway.web.staff.credentials import render_recovery_codes
+from gateway.web.forms import notice_of
 from shared.errors import Conflict, InvalidInput, PermissionDenied, RateLimited
+from shared.i18n import N_, _
 
 blueprint = Blueprint("account", __name__)
 
-LABELS = {"current_password": "Current password", "new_password": "New password", "password": "Password"}
-NOTICES = {"password": "Your password is changed. You are signed out everywhere else.",
-           "two_step_off": "Two-step sign-in is off."}
+LABELS = {"current_password": N_("Current password"), "new_password": N_("New password"), "password": N_("Password")}
+BLANK = {"current_password": N_("Enter your current password."), "new_password": N_("Enter your new password.")}
+NOTICES = {"password": N_("Your password is changed. You are signed out everywhere else."),
+           "two_step_off": N_("Two-step sign-in is off.")}
 
 
 def render_account(errors=None, problem=None, status=200):
     return render_template("staff/account.html", security=staff_account.security(), errors=errors or {},
-                           problem=problem, labels=LABELS, notice=NOTICES.get(request.args.get("done", ""))), status
+                           problem=problem, labels={name: _(label) for name, label in LABELS.items()},
+                           notice=notice_of(NOTICES, request.args.get("done", ""))), status
 
 
 @blueprint.get("/account")
@@ -30,7 +34,7 @@ def my_account():
 def change_password():
     change = {"current_password": request.form.get("current_password", ""),
               "new_password": request.form.get("new_password", "")}
-    blank = {name: [f"Enter your {LABELS[name].lower()}."] for name, value in change.items() if not value}
+    blank = {name: [_(BLANK[name])] for name, value in change.items() if not value}
     if blank:
         return render_account(blank, status=400)
     try:
@@ -64,7 +68,7 @@ def set_up_two_step():
 def turn_two_step_off():
     password = request.form.get("password", "")
     if not password:
-        return render_account({"password": ["Enter your password."]}, status=400)
+        return render_account({"password": [_("Enter your password.")]}, status=400)
     try:
         staff_account.turn_two_step_off(password)
     except (InvalidInput, PermissionDenied) as error:

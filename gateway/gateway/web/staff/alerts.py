@@ -8,13 +8,15 @@ from gateway.features import alerts
 from gateway.features.alerts import LIMIT_MAX
 from gateway.features.clients import client_names
 from gateway.web.staff.base import staff_page
+from gateway.web.forms import notice_of
 from shared.errors import InvalidInput, PorticoError
+from shared.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
 blueprint = Blueprint("alerts", __name__)
 
-NOTICES = {"read": "All alerts on this page are marked as read."}
+NOTICES = {"read": N_("All alerts on this page are marked as read.")}
 # The navigation waits this long for the count, then shows the page without it.
 COUNT_TIMEOUT_SECONDS = 1.0
 
@@ -40,7 +42,7 @@ def alert_list():
     names = client_names({alert["account_id"] for alert in listing["items"] if alert["account_id"]})
     return render_template("staff/alerts.html", alerts=listing["items"], unread=listing["unread"],
                            unread_ids=unread_ids, limit=LIMIT_MAX, names=names,
-                           notice=NOTICES.get(request.args.get("done", "")))
+                           notice=notice_of(NOTICES, request.args.get("done", "")))
 
 
 @blueprint.post("/alerts/read")
@@ -49,8 +51,8 @@ def mark_all_read():
     """Mark the unread alerts the page showed as read (an alert that came in since stays unread)."""
     values = request.form.getlist("alert_ids")
     if not all(value.isdigit() and len(value) <= 18 for value in values):
-        raise InvalidInput("The list of alerts is not valid. Reload the page and try again.",
-                           {"alert_ids": ["Not a list of alert numbers."]})
+        raise InvalidInput(_("The list of alerts is not valid. Reload the page and try again."),
+                           {"alert_ids": [_("Not a list of alert numbers.")]})
     if values:
         alerts.mark_read(sorted({int(value) for value in values}))
     return redirect(url_for(".alert_list", done="read"), 303)

@@ -7,26 +7,29 @@ from gateway.features.clients import client_names, first_clients
 from gateway.web import forms
 from gateway.web.forms import Field
 from gateway.web.staff.base import staff_page
+from shared.i18n import N_, _
 
 blueprint = Blueprint("announcements", __name__)
 
-NOTICES = {"published": "Announcement published.", "saved": "Announcement saved.",
-           "withdrawn": "Announcement withdrawn."}
-AUDIENCES = [("everyone", "Every client"), ("accounts", "Only the clients chosen below")]
+NOTICES = {"published": N_("Announcement published."), "saved": N_("Announcement saved."),
+           "withdrawn": N_("Announcement withdrawn.")}
+AUDIENCES = [("everyone", N_("Every client")), ("accounts", N_("Only the clients chosen below"))]
 
 
 def announcement_inputs(clients):
     return [
-        Field("title", "text", "Title", required=True),
-        Field("html", "html", "Text (HTML)",
-              "Sanitised when you save: paragraphs, bold, italics, lists, headings, quotes and http, https or "
-              "mailto links are kept; scripts, styles, images and anything else are removed."),
-        Field("audience", "select", "Who sees it", options=list(AUDIENCES), value="everyone"),
-        Field("account_ids", "choices", "Chosen clients",
+        Field("title", "text", _("Title"), required=True),
+        Field("html", "html", _("Text (HTML)"),
+              _("Sanitised when you save: paragraphs, bold, italics, lists, headings, quotes and http, https or "
+                "mailto links are kept; scripts, styles, images and anything else are removed.")),
+        Field("audience", "select", _("Who sees it"), options=[(value, _(label)) for value, label in AUDIENCES],
+              value="everyone"),
+        Field("account_ids", "choices", _("Chosen clients"),
               options=[(str(client["id"]), client["name"]) for client in clients["items"]], item_type="integer",
               value=set()),
-        Field("starts_on", "date", "First day shown", "Clients see it from this day on.", required=True),
-        Field("ends_on", "date", "Last day shown", "Leave empty to show it until you withdraw it.", nullable=True),
+        Field("starts_on", "date", _("First day shown"), _("Clients see it from this day on."), required=True),
+        Field("ends_on", "date", _("Last day shown"), _("Leave empty to show it until you withdraw it."),
+              nullable=True),
     ]
 
 
@@ -42,7 +45,7 @@ def render_list(inputs, summary=(), status=200):
     rows = announcements.list_announcements()
     names = client_names({account for row in rows for account in row["account_ids"]})
     return render_template("staff/announcements.html", announcements=rows, names=names, inputs=inputs,
-                           summary=list(summary), notice=NOTICES.get(request.args.get("done", ""))), status
+                           summary=list(summary), notice=forms.notice_of(NOTICES, request.args.get("done", ""))), status
 
 
 @blueprint.get("/announcements")
@@ -56,8 +59,8 @@ def announcement_list():
 def publish():
     inputs = announcement_inputs(first_clients())
     values, errors = read_form(inputs)
-    _, problem = forms.save_form(inputs, values, errors, announcements.create_announcement,
-                                 lambda summary: render_list(inputs, summary, 400))
+    __, problem = forms.save_form(inputs, values, errors, announcements.create_announcement,
+                                  lambda summary: render_list(inputs, summary, 400))
     return problem or redirect(url_for(".announcement_list", done="published"), 303)
 
 
@@ -81,9 +84,9 @@ def save(announcement_id):
     announcement = announcements.get_announcement(announcement_id)
     inputs = announcement_inputs(first_clients())
     values, errors = read_form(inputs)
-    _, problem = forms.save_form(inputs, values, errors,
-                                 lambda values: announcements.update_announcement(announcement_id, values),
-                                 lambda summary: render_edit(announcement, inputs, summary, 400))
+    __, problem = forms.save_form(inputs, values, errors,
+                                  lambda values: announcements.update_announcement(announcement_id, values),
+                                  lambda summary: render_edit(announcement, inputs, summary, 400))
     return problem or redirect(url_for(".announcement_list", done="saved"), 303)
 
 

@@ -6,18 +6,19 @@ from marshmallow import ValidationError
 
 from gateway.auth import (PENDING_SECONDS, STAFF_COOKIE, STAFF_PENDING_COOKIE, authenticate_staff, clear_cookie,
                           clear_staff_cookie, read_cookie, set_cookie, set_staff_cookie)
-from gateway.errors import status_of
+from gateway.errors import status_of, translated_messages
 from gateway.features import sign_in as sessions
 from gateway.schemas.staff.sessions import StaffSignInSchema
 from gateway.web import policy
 from shared.errors import InvalidInput, RateLimited, Unauthenticated
+from shared.i18n import N_, _
 
 blueprint = Blueprint("staff", __name__)
 blueprint.after_request(policy.protect)
 
-WRONG_CREDENTIALS = "The email or password is not correct."
-SIGN_IN_LABELS = {"email": "Email address", "password": "Password"}
-BLANK_SIGN_IN = {"email": "Enter your email address.", "password": "Enter your password."}
+WRONG_CREDENTIALS = N_("The email or password is not correct.")
+SIGN_IN_LABELS = {"email": N_("Email address"), "password": N_("Password")}
+BLANK_SIGN_IN = {"email": N_("Enter your email address."), "password": N_("Enter your password.")}
 HOME = "/staff/settings"
 
 
@@ -56,7 +57,7 @@ def home():
 def render_sign_in(email="", field_errors=None, problem=None, status=200):
     field_errors = field_errors or {}
     summary = [("#email", problem)] if problem else []
-    summary += [(f"#{name}", f"{SIGN_IN_LABELS.get(name, name)}: {text}")
+    summary += [(f"#{name}", f"{_(SIGN_IN_LABELS[name])}: {text}")
                 for name in SIGN_IN_LABELS for text in field_errors.get(name, [])]
     return render_template("staff/sign_in.html", email=email, errors=field_errors, summary=summary,
                            notice=policy.sign_in_notice(), next_page=local_page(request.values.get("next"))), status
@@ -71,13 +72,13 @@ def sign_in():
     try:
         credentials = StaffSignInSchema().load({"email": email, "password": request.form.get("password", "")})
     except ValidationError as error:
-        messages = {name: [BLANK_SIGN_IN[name]] if not request.form.get(name, "").strip() else texts
-                    for name, texts in error.messages.items() if name in BLANK_SIGN_IN}
+        messages = {name: [_(BLANK_SIGN_IN[name])] if not request.form.get(name, "").strip() else texts
+                    for name, texts in translated_messages(error.messages).items() if name in BLANK_SIGN_IN}
         return render_sign_in(email, field_errors=messages, status=400)
     try:
         session = sessions.sign_in_staff(credentials)
     except Unauthenticated:
-        return render_sign_in(email, problem=WRONG_CREDENTIALS, status=401)
+        return render_sign_in(email, problem=_(WRONG_CREDENTIALS), status=401)
     except RateLimited as error:
         return render_sign_in(email, problem=error.message, status=status_of(error))
     except InvalidInput as error:

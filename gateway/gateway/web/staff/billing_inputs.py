@@ -11,6 +11,7 @@ from flask import request
 
 from gateway.features.clients import CLIENTS_IN_A_LIST
 from gateway.web.forms import Field
+from shared.i18n import _
 
 WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
 
@@ -21,11 +22,13 @@ def whole_number(text, message, smallest=1, largest=10 ** 9):
     return int(text)
 
 
-def read_date(text, what):
+def read_date(text, message):
+    """The ISO date in ``text``; else ValueError saying ``message`` (marked with N_, its example a date:
+    "Enter the due date as a date, such as %(example)s.")."""
     try:
         return date.fromisoformat(text).isoformat()
     except ValueError:
-        raise ValueError(f"Enter the {what} as a date, such as {date.today().isoformat()}.") from None
+        raise ValueError(_(message, example=date.today().isoformat())) from None
 
 
 def read_fields(inputs, readers):
@@ -50,7 +53,7 @@ def client_input(name, label, listing, chosen=""):
     if listing["total"] <= CLIENTS_IN_A_LIST:
         options = [(str(client["id"]), client["name"] + (f" ({client['parent_name']})" if client.get("parent_name")
                                                         else "")) for client in listing["items"]]
-        return Field(name, "select", label, options=[("", "Choose a client" if name == "account_id"
-                                                      else "Any client")] + options, value=chosen)
-    return Field(name, "number", f"{label} number", "The number at the end of the client's page address.",
-                 value=chosen)
+        return Field(name, "select", label, options=[("", _("Choose a client") if name == "account_id"
+                                                      else _("Any client"))] + options, value=chosen)
+    return Field(name, "number", _("%(label)s number", label=label),
+                 _("The number at the end of the client's page address."), value=chosen)

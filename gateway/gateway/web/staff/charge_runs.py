@@ -7,9 +7,10 @@ from gateway.web.paging import cursor_page
 from gateway.web.staff.base import staff_page
 from gateway.web.staff.billing_inputs import chosen_ids
 from shared.errors import Conflict, InvalidInput
+from shared.i18n import N_, _
 
 blueprint = Blueprint("charge_runs", __name__)
-NO_LONGER_AWAITING = "Some of the ticked invoices no longer await a charge; the list is up to date now."
+NO_LONGER_AWAITING = N_("Some of the ticked invoices no longer await a charge; the list is up to date now.")
 PAGE = 100
 
 
@@ -42,11 +43,11 @@ def start_charge_run():
     every_one = request.form.get("all") == "1"  # "Charge all": those on other pages too
     chosen = None if every_one else chosen_ids("invoice_ids")
     if not every_one and not chosen:
-        return render_invoices_to_charge([("#charge-first", "Tick at least one invoice to charge.")], chosen, 400)
+        return render_invoices_to_charge([("#charge-first", _("Tick at least one invoice to charge."))], chosen, 400)
     try:
         run = charge_runs.start_charge_run(chosen)
     except InvalidInput:
-        return render_invoices_to_charge([(None, NO_LONGER_AWAITING)], chosen or (), 400)
+        return render_invoices_to_charge([(None, _(NO_LONGER_AWAITING))], chosen or (), 400)
     except Conflict as error:
         return render_invoices_to_charge([(None, error.message)], chosen or (), 409)
     return redirect(url_for(".charge_run", run_id=run["id"]), 303)

@@ -8,18 +8,20 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from gateway.errors import status_of
 from gateway.features import chat
 from gateway.features.clients import client_names, first_clients
-from gateway.web.chat_pages import after_argument, body_field, new_messages, subject_field, submitted
+from gateway.web.chat_pages import (after_argument, body_field, new_messages, reply_field, subject_field,
+                                   submitted)
 from gateway.web.paging import cursor_page
 from gateway.web.staff.base import staff_page
 from gateway.web.staff.billing_inputs import client_input, whole_number
 from shared.errors import InvalidInput, NotFound, PorticoError
 from shared.fields import MAX_ID
+from shared.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
 blueprint = Blueprint("chat", __name__)
 COUNT_TIMEOUT_SECONDS = 1.0  # the navigation waits this long for the count, then shows the page without it
-CHOOSE_A_CLIENT = "Choose a client."
+CHOOSE_A_CLIENT = N_("Choose a client.")
 
 
 @blueprint.app_template_global()
@@ -48,10 +50,11 @@ def render_inbox(start_inputs=None, summary=(), status=200):
     g.unread_staff_chat = found["unread"]
     names = client_names({thread["account_id"] for thread in found["threads"]}, listing)
     chosen = request.args.get("client", "")
-    inputs = start_inputs or [client_input("account_id", "Client", listing, chosen), subject_field(), body_field()]
+    inputs = start_inputs or [client_input("account_id", _("Client"), listing, chosen), subject_field(),
+                              body_field()]
     return render_template("staff/chat.html", threads=found["threads"], total=found["total"], names=names,
                            next_cursor=found["next"],
-                           filter_client=client_input("client", "Client", listing, chosen), filters=filters,
+                           filter_client=client_input("client", _("Client"), listing, chosen), filters=filters,
                            inputs=inputs, summary=list(summary)), status
 
 
@@ -64,11 +67,11 @@ def inbox():
 @blueprint.post("/chat")
 @staff_page
 def start_thread():
-    inputs = [client_input("account_id", "Client", first_clients(), request.form.get("account_id", "")),
+    inputs = [client_input("account_id", _("Client"), first_clients(), request.form.get("account_id", "")),
               subject_field(), body_field()]
     errors = submitted(inputs[1:])
     try:
-        account_id = whole_number(request.form.get("account_id", ""), CHOOSE_A_CLIENT, largest=MAX_ID)
+        account_id = whole_number(request.form.get("account_id", ""), _(CHOOSE_A_CLIENT), largest=MAX_ID)
     except ValueError as error:
         errors["account_id"] = [str(error)]
     if errors:
@@ -77,7 +80,7 @@ def start_thread():
         started = chat.start_thread(account_id, inputs[1].value, inputs[2].value)
     except NotFound:
         return render_inbox(inputs, summary_of(inputs, {"account_id": [
-            "There is no such client. Choose one from the list."]}), 404)
+            _("There is no such client. Choose one from the list.")]}), 404)
     except InvalidInput as error:
         return render_inbox(inputs, summary_of(inputs, error.fields or {"body": [error.message]}), status_of(error))
     return redirect_to_thread(started["thread"]["id"])
@@ -101,7 +104,7 @@ def render_thread(opened, inputs=None, summary=(), status=200):
     return render_template("staff/chat_thread.html", thread=opened["thread"], messages=opened["messages"],
                            next_cursor=opened["next"],
                            client_name=names.get(opened["thread"]["account_id"]),
-                           inputs=inputs or [body_field("Your reply")], summary=list(summary)), status
+                           inputs=inputs or [reply_field()], summary=list(summary)), status
 
 
 @blueprint.get("/chat/<int:thread_id>")
@@ -113,7 +116,7 @@ def thread(thread_id):
 @blueprint.post("/chat/<int:thread_id>")
 @staff_page
 def reply(thread_id):
-    inputs = [body_field("Your reply")]
+    inputs = [reply_field()]
     errors = submitted(inputs)
     if not errors:
         try:

@@ -8,26 +8,42 @@ from gateway.web.forms import Field
 from gateway.web.staff.base import staff_page
 from gateway.web.staff.billing_inputs import WHOLE_NUMBER
 from shared.errors import InvalidInput
+from shared.i18n import N_, _, locale_of
 from shared.money import format_money, parse_money
 
 blueprint = Blueprint("client_billing", __name__)
 
 NOTICES = {
-    "prepayment_applied": "Prepayment applied.",
-    "locked": "Autopay is locked on: the client cannot turn it off.",
-    "unlocked": "Autopay is unlocked: the client can turn it off.",
+    "prepayment_applied": N_("Prepayment applied."),
+    "locked": N_("Autopay is locked on: the client cannot turn it off."),
+    "unlocked": N_("Autopay is unlocked: the client can turn it off."),
 }
+# A prepayment or credit to apply, by the kind of payment it is left from.
+UNAPPLIED = {"payment": N_("%(unapplied)s unapplied, from a payment of %(amount)s on %(day)s"),
+             "prepayment": N_("%(unapplied)s unapplied, from a prepayment of %(amount)s on %(day)s")}
+
+
+def money(cents):
+    return format_money(cents, locale=locale_of())
+
+
+def unapplied_label(payment):
+    values = {"unapplied": money(payment["unapplied"]), "amount": money(payment["amount"]),
+              "day": payment["created_at"][:10]}
+    kind = payment["kind"]
+    if kind in UNAPPLIED:
+        return _(UNAPPLIED[kind], **values)
+    return _("%(unapplied)s unapplied, from a %(kind)s of %(amount)s on %(day)s", kind=kind, **values)
 
 
 def allocation_inputs(payments, open_invoices):
     """Return the Apply prepayment form: which prepayment, and how much of it goes to each open invoice."""
-    choices = [(str(payment["id"]), f"{format_money(payment['unapplied'])} unapplied, from a {payment['kind']} "
-                                    f"of {format_money(payment['amount'])} on {payment['created_at'][:10]}")
-               for payment in payments]
-    return [Field("payment_id", "select", "Prepayment or credit", options=choices,
+    choices = [(str(payment["id"]), unapplied_label(payment)) for payment in payments]
+    return [Field("payment_id", "select", _("Prepayment or credit"), options=choices,
                   value=choices[0][0] if choices else "")] + [
-        Field(f"apply-{invoice['id']}", "number", f"Invoice #{invoice['number']} ($)",
-              f"{format_money(invoice['balance'])} due {invoice['due_date']}.") for invoice in open_invoices]
+        Field(f"apply-{invoice['id']}", "number", _("Invoice #%(number)s ($)", number=invoice['number']),
+              _("%(amount)s due %(day)s.", amount=money(invoice['balance']), day=invoice['due_date']))
+        for invoice in open_invoices]
 
 
 def render_client_billing(client_id, errors=None, status=200):
@@ -43,7 +59,7 @@ def render_client_billing(client_id, errors=None, status=200):
     return render_template("staff/billing/client_billing.html", client=results["client"], account=account,
                            open_invoices=results["open"]["items"], more_open=bool(results["open"]["next"]),
                            credits=credits, allocation=allocation,
-                           summary=summary, notice=NOTICES.get(request.args.get("done", ""))), status
+                           summary=summary, notice=forms.notice_of(NOTICES, request.args.get("done", ""))), status
 
 
 def read_allocations():
@@ -58,9 +74,9 @@ def read_allocations():
     allocations = [{"invoice_id": invoice_id, "amount": amount} for invoice_id, amount in amounts.items() if amount]
     payment_id = request.form.get("payment_id", "")
     if not WHOLE_NUMBER.fullmatch(payment_id):
-        errors["payment_id"] = ["Choose the prepayment to apply."]
+        errors["payment_id"] = [_("Choose the prepayment to apply.")]
     if not allocations and not errors:
-        errors["_schema"] = ["Enter an amount for at least one invoice."]
+        errors["_schema"] = [_("Enter an amount for at least one invoice.")]
     return (int(payment_id) if "payment_id" not in errors else None), allocations, errors
 
 

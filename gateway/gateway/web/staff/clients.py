@@ -11,19 +11,20 @@ from gateway.web.forms import Field
 from gateway.web.staff.base import staff_page
 from gateway.web.staff.job_inputs import new_job_inputs, read_new_job
 from shared.errors import Conflict, InvalidInput
+from shared.i18n import N_, _
 
 blueprint = Blueprint("clients", __name__)
 
 CUSTOM_FIELD_KINDS = {"text": "text", "number": "number", "date": "date", "choice": "select"}
-NUMBER_HINT = "A number, such as 12 or 3.5."
+NUMBER_HINT = N_("A number, such as 12 or 3.5.")
 NOTICES = {
-    "created": "Client added.",
-    "saved": "Contact details saved.",
-    "property_added": "Related property added.",
-    "fields_saved": "Custom fields saved.",
-    "invited": "Invitation sent. The link in it works for 7 days.",
-    "resent": "Invitation sent again. The link in the earlier one no longer works.",
-    "reset_sent": "Password reset link sent.",
+    "created": N_("Client added."),
+    "saved": N_("Contact details saved."),
+    "property_added": N_("Related property added."),
+    "fields_saved": N_("Custom fields saved."),
+    "invited": N_("Invitation sent. The link in it works for 7 days."),
+    "resent": N_("Invitation sent again. The link in the earlier one no longer works."),
+    "reset_sent": N_("Password reset link sent."),
 }
 # What each one-client portal action is called after it is done.
 PORTAL_ACTIONS = {"invite": (portal_users.invite, lambda result: "resent" if result["status"] == "resent"
@@ -42,33 +43,33 @@ def with_prefix(messages, prefix):
 def contact_fields():
     """Return the inputs of a client's contact details."""
     return [
-        Field("name", "text", "Name", required=True),
-        Field("email", "email", "Email address", "Invitations, receipts and sign-in codes go here.",
+        Field("name", "text", _("Name"), required=True),
+        Field("email", "email", _("Email address"), _("Invitations, receipts and sign-in codes go here."),
               nullable=True),
-        Field("phone", "tel", "Phone", "Such as +1 555 010 0199.", nullable=True),
-        Field("mobile_phone", "tel", "Mobile phone", "Texts go here, and the client's sign-in codes. With + and the "
-              "country code, such as +1 555 010 0199.", nullable=True),
-        Field("address", "text", "Address", nullable=True),
+        Field("phone", "tel", _("Phone"), _("Such as +1 555 010 0199."), nullable=True),
+        Field("mobile_phone", "tel", _("Mobile phone"), _("Texts go here, and the client's sign-in codes. With + and "
+                                                          "the country code, such as +1 555 010 0199."), nullable=True),
+        Field("address", "text", _("Address"), nullable=True),
     ]
 
 
 def property_fields():
     """Return the inputs of a new related property; the prefix keeps them apart from the contact form's."""
     return [
-        Field("property_name", "text", "Property name", "Such as the street address or “Lake house”.",
+        Field("property_name", "text", _("Property name"), _("Such as the street address or “Lake house”."),
               required=True),
-        Field("property_address", "text", "Property address", nullable=True),
-        Field("property_email", "email", "Property email address",
-              "Only when someone else looks after this property; leave empty otherwise.", nullable=True),
-        Field("property_phone", "tel", "Property phone", nullable=True),
+        Field("property_address", "text", _("Property address"), nullable=True),
+        Field("property_email", "email", _("Property email address"),
+              _("Only when someone else looks after this property; leave empty otherwise."), nullable=True),
+        Field("property_phone", "tel", _("Property phone"), nullable=True),
     ]
 
 
 def custom_field_inputs(custom_fields):
     """Return one input per custom field, drawn by its type."""
     return [Field(f"custom_{custom['key']}", CUSTOM_FIELD_KINDS.get(custom["type"], "text"), custom["label"],
-                  NUMBER_HINT if custom["type"] == "number" else "", nullable=True,
-                  options=[("", "Not set")] + [(choice, choice) for choice in custom.get("choices") or []])
+                  _(NUMBER_HINT) if custom["type"] == "number" else "", nullable=True,
+                  options=[("", _("Not set"))] + [(choice, choice) for choice in custom.get("choices") or []])
             for custom in custom_fields]
 
 
@@ -116,7 +117,8 @@ def render_client(client_id, changed_forms=None, summary=(), status=200):
     shown = {**client_forms(client), "job": new_job_inputs(panel["services"])}
     shown.update(changed_forms or {})
     return render_template("staff/client.html", client=client, forms=shown, summary=list(summary),
-                           client_jobs=panel["jobs"], notice=NOTICES.get(request.args.get("done", ""))), status
+                           client_jobs=panel["jobs"],
+                           notice=forms.notice_of(NOTICES, request.args.get("done", ""))), status
 
 
 @blueprint.get("/clients/<int:client_id>")
@@ -127,10 +129,10 @@ def client(client_id):
 
 def save_client_form(client_id, form_name, fields, save, prefix=""):
     """Send one of the client page's forms; on a problem return the page again with its messages."""
-    _, problem = forms.save_form(fields, *submitted(fields, prefix), save,
-                                 lambda summary: render_client(client_id, {form_name: fields}, summary, status=400),
-                                 refused=(InvalidInput, Conflict),
-                                 rename=lambda messages: with_prefix(messages, prefix))
+    __, problem = forms.save_form(fields, *submitted(fields, prefix), save,
+                                  lambda summary: render_client(client_id, {form_name: fields}, summary, status=400),
+                                  refused=(InvalidInput, Conflict),
+                                  rename=lambda messages: with_prefix(messages, prefix))
     return problem
 
 
@@ -168,7 +170,7 @@ def portal_action(client_id, action):
     send, done = PORTAL_ACTIONS[action]
     result = send([client_id])[0]
     if result["status"] == "error":
-        return render_client(client_id, summary=[("#portal-heading", result.get("message") or "Not sent.")],
+        return render_client(client_id, summary=[("#portal-heading", result.get("message") or _("Not sent."))],
                              status=400)
     return back_to_client(client_id, done(result), "portal-heading")
 

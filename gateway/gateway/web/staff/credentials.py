@@ -7,11 +7,13 @@ from gateway.errors import status_of
 from gateway.features import staff_account
 from gateway.web.staff.base import local_page
 from shared.errors import InvalidInput, NotFound, RateLimited, Unauthenticated
+from shared.i18n import N_, _
 
 blueprint = Blueprint("credentials", __name__)
 
 STARTED_OVER = "staff.sign_in"
-WRONG_CODE = "That code is not correct."  # accounts' answer to a wrong code (any other 401: the step is over)
+# accounts' answer to a wrong code, in the caller's language (any other 401: the step is over)
+WRONG_CODE = N_("That code is not correct.")
 
 
 def next_page():
@@ -39,11 +41,11 @@ def second_step():
         return render_code()
     code = request.form.get("code", "").strip()
     if not code:
-        return render_code({"code": ["Enter the code from your authenticator app."]}, 400)
+        return render_code({"code": [_("Enter the code from your authenticator app.")]}, 400)
     try:
         session = staff_account.verify_code(pending_token(), code)
     except (Unauthenticated, RateLimited, InvalidInput) as error:
-        if isinstance(error, Unauthenticated) and error.message != WRONG_CODE:
+        if isinstance(error, Unauthenticated) and error.message not in (WRONG_CODE, _(WRONG_CODE)):
             return start_over()  # the pending sign-in expired or was used
         return render_code(error.fields or {"code": [error.message]}, status_of(error))
     response = set_staff_cookie(redirect(next_page(), 303), session["token"])
@@ -86,7 +88,7 @@ def forgot_password():
         return render_template("staff/forgot_password.html", email="", errors={}, sent=False)
     if not email:
         return render_template("staff/forgot_password.html", email="", sent=False,
-                               errors={"email": ["Enter your email address."]}), 400
+                               errors={"email": [_("Enter your email address.")]}), 400
     try:
         staff_account.request_reset(email)
     except (InvalidInput, RateLimited) as error:
@@ -106,7 +108,7 @@ def reset_password(reset_link):
     if request.method == "POST":
         password = request.form.get("password", "")
         if not password:
-            errors = {"password": ["Choose a new password."]}
+            errors = {"password": [_("Choose a new password.")]}
         else:
             try:
                 staff_account.reset_password(reset_link, password)

@@ -6,28 +6,33 @@ from gateway.web import forms
 from gateway.web.forms import Field
 from gateway.web.staff.base import staff_page
 from shared.errors import Conflict, InvalidInput
+from shared.i18n import N_, _
 
 blueprint = Blueprint("custom_fields", __name__)
 
-TYPE_NAMES = {"text": "Text", "number": "Number", "date": "Date", "choice": "Choice"}
-NOTICES = {"field_added": "Custom field added.", "field_deleted": "Custom field deleted."}
+TYPE_NAMES = {"text": N_("Text"), "number": N_("Number"), "date": N_("Date"), "choice": N_("Choice")}
+NOTICES = {"field_added": N_("Custom field added."), "field_deleted": N_("Custom field deleted.")}
+
+
+def type_names():
+    return {kind: _(name) for kind, name in TYPE_NAMES.items()}
 
 
 def new_custom_field_inputs():
     return [
-        Field("label", "text", "Label", "What staff and clients see, such as Gate code.", required=True),
-        Field("key", "text", "Key", "Used by the API and imports: lowercase letters, digits and "
-                                    "underscores, starting with a letter, such as gate_code.", required=True),
-        Field("type", "select", "Type", options=list(TYPE_NAMES.items())),
-        Field("choices", "choices_text", "Choices", "For a choice field only: one choice per line.",
+        Field("label", "text", _("Label"), _("What staff and clients see, such as Gate code."), required=True),
+        Field("key", "text", _("Key"), _("Used by the API and imports: lowercase letters, digits and "
+                                         "underscores, starting with a letter, such as gate_code."), required=True),
+        Field("type", "select", _("Type"), options=list(type_names().items())),
+        Field("choices", "choices_text", _("Choices"), _("For a choice field only: one choice per line."),
               nullable=True),
     ]
 
 
 def render_custom_fields(inputs, summary=(), status=200):
     return render_template("staff/custom_fields.html", custom_fields=custom_fields.list_custom_fields(),
-                           inputs=inputs, type_names=TYPE_NAMES, summary=list(summary),
-                           notice=NOTICES.get(request.args.get("done", ""))), status
+                           inputs=inputs, type_names=type_names(), summary=list(summary),
+                           notice=forms.notice_of(NOTICES, request.args.get("done", ""))), status
 
 
 @blueprint.get("/custom-fields")
@@ -44,9 +49,9 @@ def create_custom_field():
     choices = [line.strip() for line in (values.pop("choices") or "").splitlines() if line.strip()]
     if values.get("type") == "choice":
         values["choices"] = choices
-    _, problem = forms.save_form(inputs, values, errors, custom_fields.create_custom_field,
-                                 lambda summary: render_custom_fields(inputs, summary, status=400),
-                                 refused=(InvalidInput, Conflict))
+    __, problem = forms.save_form(inputs, values, errors, custom_fields.create_custom_field,
+                                  lambda summary: render_custom_fields(inputs, summary, status=400),
+                                  refused=(InvalidInput, Conflict))
     return problem or redirect(url_for(".custom_field_list", done="field_added"), 303)
 
 

@@ -5,9 +5,11 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from gateway.features import documents
 from gateway.features.clients import find_client
 from gateway.files import private_download
+from gateway.web.forms import notice_of
 from gateway.web.paging import cursor_page
 from gateway.web.staff.base import staff_page
 from shared.errors import InvalidInput
+from shared.i18n import N_, _
 
 blueprint = Blueprint("documents", __name__)
 def go(endpoint, **arguments):
@@ -15,18 +17,19 @@ def go(endpoint, **arguments):
 
 
 PAGE_SIZE = 50  # documents a page shows; the API's answer holds up to 200
-INPUTS = {"file": ("File", "#share-file"), "title": ("Title", "#share-title"), "folder": ("Folder", "#share-folder")}
-NOTICES = {"shared": "The document is shared with the client.", "deleted": "The document was deleted."}
+INPUTS = {"file": (N_("File"), "#share-file"), "title": (N_("Title"), "#share-title"),
+          "folder": (N_("Folder"), "#share-folder")}
+NOTICES = {"shared": N_("The document is shared with the client."), "deleted": N_("The document was deleted.")}
 
 
 def render_documents(client_id, problems=None, sent=None, status=200):
     client = find_client(client_id)
     listing = documents.account_documents(client_id, cursor_page(limit=PAGE_SIZE))
-    summary = [(INPUTS.get(name, (None, None))[1], f"{INPUTS[name][0]}: {text}" if name in INPUTS else text)
+    summary = [(INPUTS.get(name, (None, None))[1], f"{_(INPUTS[name][0])}: {text}" if name in INPUTS else text)
                for name, texts in (problems or {}).items() for text in texts]
     return render_template("staff/documents.html", client=client, listing=listing, problems=problems or {},
-                           summary=summary, sent=sent or {}, notice=NOTICES.get(request.args.get("notice", ""))), \
-        status
+                           summary=summary, sent=sent or {},
+                           notice=notice_of(NOTICES, request.args.get("notice", ""))), status
 
 
 @blueprint.get("/clients/<int:client_id>/documents")

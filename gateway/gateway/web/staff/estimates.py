@@ -12,18 +12,19 @@ from gateway.web.staff.base import staff_page
 from gateway.web.staff.billing_inputs import read_date, read_fields
 from gateway.web.staff.invoices import line_inputs, placed, read_lines, submitted_line_count
 from shared.errors import Conflict, InvalidInput
+from shared.i18n import N_, _
 
 blueprint = Blueprint("estimates", __name__)
-NOTICES = {"created": "Estimate saved as a draft. The client sees it once you send it.",
-           "sent": "Estimate sent: the client can see it in their portal."}
+NOTICES = {"created": N_("Estimate saved as a draft. The client sees it once you send it."),
+           "sent": N_("Estimate sent: the client can see it in their portal.")}
 
 
 def estimate_inputs():
-    return [Field("title", "text", "Title", "What the work is, such as \"Spring aeration and overseeding\".",
+    return [Field("title", "text", _("Title"), _("What the work is, such as \"Spring aeration and overseeding\"."),
                   required=True),
-            Field("message", "text", "Message to the client (optional)", "Shown above the lines."),
-            Field("valid_until", "date", "Valid until (optional)", "After this date the client can no longer "
-                                                                   "approve it.")]
+            Field("message", "text", _("Message to the client (optional)"), _("Shown above the lines.")),
+            Field("valid_until", "date", _("Valid until (optional)"), _("After this date the client can no longer "
+                                                                        "approve it."))]
 
 
 def render_client_estimates(client_id, inputs=None, lines=None, summary=(), status=200):
@@ -44,9 +45,10 @@ def client_estimates(client_id):
 
 def read_estimate(client_id, inputs, lines):
     values, errors = read_fields(inputs, {"title": lambda text: text, "message": lambda text: text,
-                                          "valid_until": lambda text: read_date(text, "date it is valid until")})
+                                          "valid_until": lambda text: read_date(text, N_(
+                                              "Enter the date it is valid until as a date, such as %(example)s."))})
     if not values.get("title") and "title" not in errors:
-        errors["title"] = ["Enter a title."]
+        errors["title"] = [_("Enter a title.")]
     estimate_lines, sent_from = read_lines(lines, errors)
     estimate = {"account_id": client_id, "title": values.get("title"), "message": values.get("message") or "",
                 "valid_until": values.get("valid_until"), "lines": estimate_lines}
@@ -81,7 +83,11 @@ def render_estimate(estimate_id, refusal=None, status=200):
     found = estimates.find_estimate(estimate_id)
     client = find_client(found["account_id"])
     return render_template("staff/estimate.html", estimate=found, client=client, refusal=refusal,
-                           notice=NOTICES.get(request.args.get("done", ""))), status
+                           notice=_notice(request.args.get("done", ""))), status
+
+
+def _notice(done):
+    return _(NOTICES[done]) if done in NOTICES else None
 
 
 @blueprint.get("/estimates/<int:estimate_id>")

@@ -7,24 +7,25 @@ from gateway.web.forms import Field
 from gateway.web.policy import email_document
 from gateway.web.staff.base import staff_page
 from shared.errors import InvalidInput
+from shared.i18n import N_, _
 
 blueprint = Blueprint("invitation_email", __name__)
 
-NOTICES = {"template_saved": "Invitation email saved.",
-           "sample_sent": "Sample sent. Check your inbox in a minute or two.",
-           "document_attached": "Welcome document attached: each new client finds it in Documents.",
-           "document_removed": "Welcome document removed."}
-DOCUMENT_INPUTS = {"file": ("File", "#welcome-file"), "title": ("Title", "#welcome-title")}
+NOTICES = {"template_saved": N_("Invitation email saved."),
+           "sample_sent": N_("Sample sent. Check your inbox in a minute or two."),
+           "document_attached": N_("Welcome document attached: each new client finds it in Documents."),
+           "document_removed": N_("Welcome document removed.")}
+DOCUMENT_INPUTS = {"file": (N_("File"), "#welcome-file"), "title": (N_("Title"), "#welcome-title")}
 
 
 def template_inputs():
     return [
-        Field("subject", "text", "Subject", required=True),
-        Field("html", "html", "Message (HTML)",
-              "The text between the greeting and the button that carries the client's invitation link; "
-              "both are added for you. When you save, the HTML is sanitised: only basic formatting "
-              "(paragraphs, bold, italics, lists, headings, quotes) and http, https or mailto links "
-              "are kept. Scripts, styles, images and anything else are removed."),
+        Field("subject", "text", _("Subject"), required=True),
+        Field("html", "html", _("Message (HTML)"),
+              _("The text between the greeting and the button that carries the client's invitation link; "
+                "both are added for you. When you save, the HTML is sanitised: only basic formatting "
+                "(paragraphs, bold, italics, lists, headings, quotes) and http, https or mailto links "
+                "are kept. Scripts, styles, images and anything else are removed.")),
     ]
 
 
@@ -36,7 +37,7 @@ def render_invitation(inputs, summary=(), status=200, problems=None, sent=None):
         forms.show_stored(inputs, template)
     return render_template("staff/invitation.html", template=template, inputs=inputs, summary=list(summary),
                            welcome=invitation_email.invitation_document(), problems=problems or {},
-                           sent=sent or {}, notice=NOTICES.get(request.args.get("done", ""))), status
+                           sent=sent or {}, notice=forms.notice_of(NOTICES, request.args.get("done", ""))), status
 
 
 @blueprint.get("/settings/invitation")
@@ -51,8 +52,8 @@ def save_invitation():
     inputs = template_inputs()
     values, errors = forms.parse(inputs, request.form)
     values["html"] = request.form.get("html", "")  # as typed: leading spaces matter in HTML
-    _, problem = forms.save_form(inputs, values, errors, invitation_email.change_invitation_template,
-                                 lambda summary: render_invitation(inputs, summary, status=400))
+    __, problem = forms.save_form(inputs, values, errors, invitation_email.change_invitation_template,
+                                  lambda summary: render_invitation(inputs, summary, status=400))
     return problem or redirect(url_for(".invitation", done="template_saved"), 303)
 
 
@@ -79,7 +80,7 @@ def attach_document():
     except InvalidInput as error:
         problems = {("file" if name == "upload_id" else name): texts
                     for name, texts in (error.fields or {"file": [error.message]}).items()}
-        summary = [(target, f"{label}: {text}") for name, texts in problems.items()
+        summary = [(target, f"{_(label)}: {text}") for name, texts in problems.items()
                    for label, target in [DOCUMENT_INPUTS.get(name, DOCUMENT_INPUTS["file"])] for text in texts]
         inputs = template_inputs()
         forms.show_stored(inputs, invitation_email.invitation_template())

@@ -11,17 +11,18 @@ from gateway.web import forms
 from gateway.web.forms import Field
 from gateway.web.staff.base import staff_page
 from shared.errors import Conflict, InvalidInput
+from shared.i18n import N_, _
 
 blueprint = Blueprint("invoice", __name__)
 
-NOTICES = {"created": "Invoice created.", "emailed": "Invoice emailed with a link to pay it.",
-           "voided": "Invoice voided. Anything paid on it is now credit on the client's account."}
+NOTICES = {"created": N_("Invoice created."), "emailed": N_("Invoice emailed with a link to pay it."),
+           "voided": N_("Invoice voided. Anything paid on it is now credit on the client's account.")}
 
 
 def void_inputs(reason=""):
-    return [Field("reason", "text", "Reason (optional)",
-                  f"Why it is voided, such as \"Duplicate of #1042\": at most {VOID_REASON_LENGTH} characters. "
-                  "Staff see it; the client does not.", value=reason)]
+    return [Field("reason", "text", _("Reason (optional)"),
+                  _("Why it is voided, such as \"Duplicate of #1042\": at most %(length)s characters. "
+                    "Staff see it; the client does not.", length=VOID_REASON_LENGTH), value=reason)]
 
 
 def read_void_reason(inputs):
@@ -29,9 +30,10 @@ def read_void_reason(inputs):
     reason = request.form.get("reason", "").strip()
     inputs[0].value = reason
     if len(reason) > VOID_REASON_LENGTH:
-        return None, {"reason": [f"Use at most {VOID_REASON_LENGTH} characters; this is {len(reason)}."]}
+        return None, {"reason": [_("Use at most %(length)s characters; this is %(count)s.",
+                                   length=VOID_REASON_LENGTH, count=len(reason))]}
     if not reason.isprintable():
-        return None, {"reason": ["Use one line of plain text."]}
+        return None, {"reason": [_("Use one line of plain text.")]}
     return reason or None, {}
 
 
@@ -39,15 +41,16 @@ def invoice_page(invoice_id, voiding=None, summary=(), status=200, emailing=None
     """Draw an invoice; ``voiding`` (``emailing``) is the Void (Email) invoice form as sent, with its messages."""
     found, client = invoices.invoice_with_client(invoice_id)
     return render_template("staff/billing/invoice.html", invoice=found, client=client, payments=found["payments"],
-                           notice=NOTICES.get(request.args.get("done", "")), voidable=found["status"] in VOIDABLE,
+                           notice=forms.notice_of(NOTICES, request.args.get("done", "")),
+                           voidable=found["status"] in VOIDABLE,
                            voiding=voiding or void_inputs(), summary=list(summary),
                            emailing=emailing or email_inputs()), status
 
 
 def voiding_refused(invoice):
     if invoice["status"] == "void":
-        return f"Invoice #{invoice['number']} is already void."
-    return f"Invoice #{invoice['number']} is paid, so it cannot be voided."
+        return _("Invoice #%(number)s is already void.", number=invoice['number'])
+    return _("Invoice #%(number)s is paid, so it cannot be voided.", number=invoice['number'])
 
 
 @blueprint.get("/invoices/<int:invoice_id>")
@@ -86,8 +89,8 @@ def invoice_pdf(invoice_id):
 
 
 def email_inputs(to=""):
-    return [Field("to", "email", "Send to (optional)",
-                  "Leave empty to send it to the client's contact email.", value=to)]
+    return [Field("to", "email", _("Send to (optional)"),
+                  _("Leave empty to send it to the client's contact email."), value=to)]
 
 
 @blueprint.post("/invoices/<int:invoice_id>/email")

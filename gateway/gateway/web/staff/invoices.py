@@ -1,6 +1,7 @@
 """Staff pages: the invoice list with its filters, and the new invoice form."""
 import re
 
+from babel.numbers import format_decimal
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from gateway.features import invoices
@@ -12,6 +13,7 @@ from gateway.web.staff.base import staff_page
 from gateway.web.staff.billing_inputs import client_input, read_date, read_fields, whole_number
 from shared.errors import InvalidInput, NotFound
 from shared.fields import MAX_ID
+from shared.i18n import N_, _, locale_of
 from shared.money import parse_money
 
 blueprint = Blueprint("invoices", __name__)
@@ -20,15 +22,15 @@ MAX_LINES = 200
 MAX_QUANTITY = 100_000
 LINE_PARTS = ("description", "quantity", "unit_price")
 LINE_NAME = re.compile(r"line-(\d{1,3})-(description|quantity|unit_price)")
-STATUS_FILTERS = [("", "Any status"), ("unpaid", "Unpaid"), ("past_due", "Past due"), ("paid", "Paid"),
-                  ("void", "Void")]
-AUTOPAY_FILTERS = [("", "Either"), ("true", "On autopay"), ("false", "Not on autopay")]
+STATUS_FILTERS = [("", N_("Any status")), ("unpaid", N_("Unpaid")), ("past_due", N_("Past due")),
+                  ("paid", N_("Paid")), ("void", N_("Void"))]
+AUTOPAY_FILTERS = [("", N_("Either")), ("true", N_("On autopay")), ("false", N_("Not on autopay"))]
 FILTER_READERS = {
-    "number": lambda text: whole_number(text, "Enter an invoice number, such as 1001.", largest=10 ** 12),
-    "client": lambda text: whole_number(text, "Enter the client's number, such as 42.", largest=MAX_ID),
+    "number": lambda text: whole_number(text, _("Enter an invoice number, such as 1001."), largest=10 ** 12),
+    "client": lambda text: whole_number(text, _("Enter the client's number, such as 42."), largest=MAX_ID),
     "status": lambda text: text if text in dict(STATUS_FILTERS) else "all",
-    "issued_from": lambda text: read_date(text, "first issue date"),
-    "issued_to": lambda text: read_date(text, "last issue date"),
+    "issued_from": lambda text: read_date(text, N_("Enter the first issue date as a date, such as %(example)s.")),
+    "issued_to": lambda text: read_date(text, N_("Enter the last issue date as a date, such as %(example)s.")),
     "total_min": parse_money,
     "total_max": parse_money,
     "autopay": lambda text: {"true": True, "false": False}.get(text),
@@ -40,14 +42,14 @@ FILTER_NAMES = {"number": "number", "client": "account_id", "status": "status", 
 
 def filter_inputs(listing):
     return [
-        Field("number", "number", "Invoice number"),
-        client_input("client", "Client", listing),
-        Field("status", "select", "Status", options=list(STATUS_FILTERS)),
-        Field("issued_from", "date", "Issued on or after"),
-        Field("issued_to", "date", "Issued on or before"),
-        Field("total_min", "number", "Total at least ($)"),
-        Field("total_max", "number", "Total at most ($)"),
-        Field("autopay", "select", "Autopay", options=list(AUTOPAY_FILTERS)),
+        Field("number", "number", _("Invoice number")),
+        client_input("client", _("Client"), listing),
+        Field("status", "select", _("Status"), options=[(value, _(label)) for value, label in STATUS_FILTERS]),
+        Field("issued_from", "date", _("Issued on or after")),
+        Field("issued_to", "date", _("Issued on or before")),
+        Field("total_min", "number", _("Total at least ($)")),
+        Field("total_max", "number", _("Total at most ($)")),
+        Field("autopay", "select", _("Autopay"), options=[(value, _(label)) for value, label in AUTOPAY_FILTERS]),
     ]
 
 
@@ -62,16 +64,16 @@ def read_filters(inputs):
 def invoice_inputs(listing, chosen_client=""):
     """Return the new invoice form: client, dates; its lines come from ``line_inputs``."""
     return [
-        client_input("account_id", "Client", listing, chosen_client),
-        Field("issue_date", "date", "Issue date", "Leave empty for today."),
-        Field("due_date", "date", "Due date", required=True),
+        client_input("account_id", _("Client"), listing, chosen_client),
+        Field("issue_date", "date", _("Issue date"), _("Leave empty for today.")),
+        Field("due_date", "date", _("Due date"), required=True),
     ]
 
 
 def line_inputs(index):
-    return [Field(f"line-{index}-description", "text", "Description", required=True),
-            Field(f"line-{index}-quantity", "number", "Quantity", "A whole number.", value="1"),
-            Field(f"line-{index}-unit_price", "number", "Unit price ($)", "Such as 49.50.")]
+    return [Field(f"line-{index}-description", "text", _("Description"), required=True),
+            Field(f"line-{index}-quantity", "number", _("Quantity"), _("A whole number."), value="1"),
+            Field(f"line-{index}-unit_price", "number", _("Unit price ($)"), _("Such as 49.50."))]
 
 
 def submitted_line_count():
@@ -83,14 +85,16 @@ def submitted_line_count():
 def read_line_part(part, text):
     if part == "description":
         if not text:
-            raise ValueError("Describe the work or item.")
+            raise ValueError(_("Describe the work or item."))
         if len(text) > 300:
-            raise ValueError("Use at most 300 characters.")
+            raise ValueError(_("Use at most 300 characters."))
         return text
     if part == "quantity":
-        return whole_number(text or "1", f"Enter a whole number from 1 to {MAX_QUANTITY:,}.", largest=MAX_QUANTITY)
+        return whole_number(text or "1", _("Enter a whole number from 1 to %(largest)s.",
+                                           largest=format_decimal(MAX_QUANTITY, locale=locale_of())),
+                            largest=MAX_QUANTITY)
     if not text:
-        raise ValueError("Enter the unit price, such as 49.50.")
+        raise ValueError(_("Enter the unit price, such as 49.50."))
     return parse_money(text)
 
 
@@ -110,21 +114,21 @@ def read_lines(lines, errors):
         invoice_lines.append(line)
         sent_from.append(index)
     if not invoice_lines and not errors.keys() & {item.name for row in lines for item in row}:
-        errors[lines[0][0].name] = ["Add at least one line with a description and a unit price."]
+        errors[lines[0][0].name] = [_("Add at least one line with a description and a unit price.")]
     return invoice_lines, sent_from
 
 
 def read_invoice(inputs, lines):
     """Read the new invoice form: ``(invoice for billing, errors, form index of each line sent)``."""
     values, errors = read_fields(inputs, {
-        "account_id": lambda text: whole_number(text, "Choose a client.", largest=MAX_ID),
-        "issue_date": lambda text: read_date(text, "issue date"),
-        "due_date": lambda text: read_date(text, "due date"),
+        "account_id": lambda text: whole_number(text, _("Choose a client."), largest=MAX_ID),
+        "issue_date": lambda text: read_date(text, N_("Enter the issue date as a date, such as %(example)s.")),
+        "due_date": lambda text: read_date(text, N_("Enter the due date as a date, such as %(example)s.")),
     })
     if "account_id" not in errors and values["account_id"] is None:
-        errors["account_id"] = ["Choose a client."]
+        errors["account_id"] = [_("Choose a client.")]
     if "due_date" not in errors and values["due_date"] is None:
-        errors["due_date"] = ["Enter the due date."]
+        errors["due_date"] = [_("Enter the due date.")]
     invoice_lines, sent_from = read_lines(lines, errors)
     invoice = {"account_id": values.get("account_id"), "issue_date": values.get("issue_date"),
                "due_date": values.get("due_date"), "lines": invoice_lines}
@@ -196,7 +200,7 @@ def create_invoice():
         try:
             created = invoices.create_invoice(invoice)
         except NotFound:
-            errors = {"account_id": ["There is no such client. Choose one from the list."]}
+            errors = {"account_id": [_("There is no such client. Choose one from the list.")]}
         except InvalidInput as error:
             errors = placed(forms.problems_of(error), sent_from)
         else:

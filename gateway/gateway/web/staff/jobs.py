@@ -16,21 +16,22 @@ from gateway.web.staff.billing_inputs import WHOLE_NUMBER
 from gateway.web.staff.job_inputs import (FormField, describe_recurrence, read_status, read_window, status_inputs,
                                           window_inputs)
 from shared.errors import Conflict, InvalidInput, NotFound
+from shared.i18n import N_, _
 
 blueprint = Blueprint("jobs", __name__)
 blueprint.add_app_template_global(describe_recurrence, "recurrence")  # "Weekly", "Every 6 weeks", ...
-STATUS_FILTERS = [("", "Every status"), ("scheduled", "Scheduled"), ("paused", "Paused"),
-                  ("completed", "Completed"), ("cancelled", "Cancelled"), ("unscheduled", "Waiting list")]
+STATUS_FILTERS = [("", N_("Every status")), ("scheduled", N_("Scheduled")), ("paused", N_("Paused")),
+                  ("completed", N_("Completed")), ("cancelled", N_("Cancelled")), ("unscheduled", N_("Waiting list"))]
 WAITING_SHOWN = 200  # the newest waiting jobs; the list filtered by "Unscheduled" pages through them all
-NOTICES = {"scheduled": "Job dispatched: its visits are on the calendar.", "paused": "Job paused.",
-           "resumed": "Job resumed: its visits are back on the calendar.", "cancelled": "Job cancelled.",
-           "status": "The status clients read is saved.", "completed": "Visit completed.",
-           "skipped": "Visit skipped.", "visit_cancelled": "Visit cancelled.", "moved": "Visit moved.",
-           "notes": "Service notes saved.", "created": "Job added."}
+NOTICES = {"scheduled": N_("Job dispatched: its visits are on the calendar."), "paused": N_("Job paused."),
+           "resumed": N_("Job resumed: its visits are back on the calendar."), "cancelled": N_("Job cancelled."),
+           "status": N_("The status clients read is saved."), "completed": N_("Visit completed."),
+           "skipped": N_("Visit skipped."), "visit_cancelled": N_("Visit cancelled."), "moved": N_("Visit moved."),
+           "notes": N_("Service notes saved."), "created": N_("Job added.")}
 
 
 def notice():
-    return NOTICES.get(request.args.get("done", ""))
+    return forms.notice_of(NOTICES, request.args.get("done", ""))
 
 
 # --- the list ---------------------------------------------------------------------------------------
@@ -52,14 +53,15 @@ def render_list(filters=("", None), failed=None, status=200):
                              else cursor_page(status="unscheduled", limit=WAITING_SHOWN, **account))
     listed = jobs.list_jobs(cursor_page(status=wanted or None, **account)) if wanted != "unscheduled" else waiting
     waiting, listed, next_cursor = waiting["items"], listed["items"], listed["next"]
-    dispatch = {job["id"]: window_inputs(f"dispatch-{job['id']}", "First visit", "start_on") for job in waiting}
+    dispatch = {job["id"]: window_inputs(f"dispatch-{job['id']}", _("First visit"), "start_on") for job in waiting}
     summary = []
     if failed:
         summary = shown_again(dispatch[failed[0]], failed[1]) if failed[0] in dispatch else \
             [(None, text) for texts in failed[1].values() for text in texts]
     return render_template("staff/jobs/jobs.html", waiting=waiting, listed=listed, next_cursor=next_cursor,
                            dispatch=dispatch,
-                           status_filter=wanted, status_filters=STATUS_FILTERS, client=client,
+                           status_filter=wanted, status_filters=[(value, _(label)) for value, label in STATUS_FILTERS],
+                           client=client,
                            summary=summary, notice=notice()), status
 
 
@@ -79,22 +81,21 @@ def job_list():
 def visit_forms(visit):
     form = f"visit-{visit['id']}"
     return {
-        "complete": [FormField("notes", "long_text", "Service notes for the client", "What was done, what to "
-                                                                                     "expect next. Optional.",
-                               form=f"{form}-complete")],
-        "move": window_inputs(f"{form}-move", "New date", "scheduled_on", visit),
-        "notes": [FormField("notes", "long_text", "Service notes for the client", form=f"{form}-notes",
+        "complete": [FormField("notes", "long_text", _("Service notes for the client"),
+                               _("What was done, what to expect next. Optional."), form=f"{form}-complete")],
+        "move": window_inputs(f"{form}-move", _("New date"), "scheduled_on", visit),
+        "notes": [FormField("notes", "long_text", _("Service notes for the client"), form=f"{form}-notes",
                             value=visit.get("notes") or "")],
     }
 
 
 def job_forms(job):
     """Every form of a job's page, by name: ``dispatch``, ``pause``, ``resume``, ``status`` and the visits'."""
-    found = {"dispatch": window_inputs("dispatch", "First visit", "start_on"),
-             "pause": [FormField("reason", "long_text", "Reason", "Such as Away until spring; gate locked. "
-                                                                 "Clients may be shown it as you write it.",
+    found = {"dispatch": window_inputs("dispatch", _("First visit"), "start_on"),
+             "pause": [FormField("reason", "long_text", _("Reason"), _("Such as Away until spring; gate locked. "
+                                                                       "Clients may be shown it as you write it."),
                                  required=True, form="pause")],
-             "resume": [FormField("resume_on", "date", "First visit back", "Optional: today when left empty.",
+             "resume": [FormField("resume_on", "date", _("First visit back"), _("Optional: today when left empty."),
                                   form="resume")],
              "status": status_inputs(job)}
     for visit in job["visits"]:
@@ -158,7 +159,7 @@ def schedule(job_id):
 @staff_page
 def pause(job_id):
     reason = request.form.get("reason", "").strip()
-    errors = {} if reason else {"reason": ["Say why the job is paused."]}
+    errors = {} if reason else {"reason": [_("Say why the job is paused.")]}
     return act(job_id, "pause", reason, errors, lambda text: jobs.pause_job(job_id, text), "paused")
 
 
@@ -175,7 +176,7 @@ def resume(job_id):
 @blueprint.post("/jobs/<int:job_id>/cancel")
 @staff_page
 def cancel(job_id):
-    return act(job_id, "cancel", None, {}, lambda _: jobs.cancel_job(job_id), "cancelled")
+    return act(job_id, "cancel", None, {}, lambda __: jobs.cancel_job(job_id), "cancelled")
 
 
 @blueprint.post("/jobs/<int:job_id>/client-status")
@@ -190,7 +191,7 @@ def client_status(job_id):
 def visit_of(job_id, visit_id):
     """Confirm the visit is the job's (both this business's) before acting on it."""
     if not any(visit["id"] == visit_id for visit in jobs.job(job_id)["visits"]):
-        raise NotFound("No such visit.")
+        raise NotFound(_("No such visit."))
 
 
 def visit_action(job_id, visit_id, name, values, errors, send, done):
@@ -209,13 +210,13 @@ def complete_visit(job_id, visit_id):
 @blueprint.post("/jobs/<int:job_id>/visits/<int:visit_id>/skip")
 @staff_page
 def skip_visit(job_id, visit_id):
-    return visit_action(job_id, visit_id, "skip", None, {}, lambda _: jobs.skip_visit(visit_id), "skipped")
+    return visit_action(job_id, visit_id, "skip", None, {}, lambda __: jobs.skip_visit(visit_id), "skipped")
 
 
 @blueprint.post("/jobs/<int:job_id>/visits/<int:visit_id>/cancel")
 @staff_page
 def cancel_visit(job_id, visit_id):
-    return visit_action(job_id, visit_id, "cancel", None, {}, lambda _: jobs.cancel_visit(visit_id),
+    return visit_action(job_id, visit_id, "cancel", None, {}, lambda __: jobs.cancel_visit(visit_id),
                         "visit_cancelled")
 
 

@@ -7,21 +7,22 @@ from gateway.web import forms
 from gateway.web.forms import Field
 from gateway.web.policy import email_document
 from gateway.web.staff.base import staff_page
+from shared.i18n import N_, _
 
 blueprint = Blueprint("message_templates", __name__)
 
-NOTICES = {"saved": "Email saved.", "reset": "Back to the default email.",
-           "sample_sent": "Sample sent. Check your inbox in a minute or two."}
+NOTICES = {"saved": N_("Email saved."), "reset": N_("Back to the default email."),
+           "sample_sent": N_("Sample sent. Check your inbox in a minute or two.")}
 
 
 def template_inputs():
     return [
-        Field("subject", "text", "Subject", "You can use the placeholders listed below.", required=True),
-        Field("html", "html", "Message (HTML)",
-              "The text of the email; what it always shows (amounts, the pay button, the visit's date and time) is "
-              "added for you. Placeholders such as {client_name} are filled in for each client. When you save, the "
-              "HTML is sanitised: only basic formatting (paragraphs, bold, italics, lists, headings, quotes) and "
-              "http, https or mailto links are kept."),
+        Field("subject", "text", _("Subject"), _("You can use the placeholders listed below."), required=True),
+        Field("html", "html", _("Message (HTML)"),
+              _("The text of the email; what it always shows (amounts, the pay button, the visit's date and time) is "
+                "added for you. Placeholders such as {client_name} are filled in for each client. When you save, the "
+                "HTML is sanitised: only basic formatting (paragraphs, bold, italics, lists, headings, quotes) and "
+                "http, https or mailto links are kept.")),
     ]
 
 
@@ -36,7 +37,7 @@ def render_editor(kind, inputs, summary=(), status=200):
     if not summary:
         forms.show_stored(inputs, template)
     return render_template("staff/message_template.html", template=template, inputs=inputs, summary=list(summary),
-                           notice=NOTICES.get(request.args.get("done", ""))), status
+                           notice=forms.notice_of(NOTICES, request.args.get("done", ""))), status
 
 
 @blueprint.get("/settings/emails")
@@ -58,9 +59,9 @@ def save_template(kind):
     inputs = template_inputs()
     values, errors = forms.parse(inputs, request.form)
     values["html"] = request.form.get("html", "")  # as typed: leading spaces matter in HTML
-    _, problem = forms.save_form(inputs, values, errors,
-                                 lambda template: client_messages.change_message_template(kind, template),
-                                 lambda summary: render_editor(kind, inputs, summary, status=400))
+    __, problem = forms.save_form(inputs, values, errors,
+                                  lambda template: client_messages.change_message_template(kind, template),
+                                  lambda summary: render_editor(kind, inputs, summary, status=400))
     return problem or redirect(url_for(".edit_template", kind=kind, done="saved"), 303)
 
 

@@ -8,24 +8,25 @@ from gateway.web import forms
 from gateway.web.staff.base import staff_page
 from gateway.web.staff.job_inputs import read_service, service_inputs
 from shared.errors import InvalidInput
+from shared.i18n import N_, _
 
 blueprint = Blueprint("service_list", __name__)
-NOTICES = {"added": "Service added.", "saved": "Service saved.",
-           "retired": "Service retired: no new jobs or requests; jobs made from it stay.",
-           "restored": "Service offered again."}
+NOTICES = {"added": N_("Service added."), "saved": N_("Service saved."),
+           "retired": N_("Service retired: no new jobs or requests; jobs made from it stay."),
+           "restored": N_("Service offered again.")}
 
 
 def render_list(inputs=None, summary=(), status=200):
     return render_template("staff/jobs/services.html", services=service_list.list_services(),
                            inputs=inputs or service_inputs("new-service"), summary=list(summary),
-                           notice=NOTICES.get(request.args.get("done", ""))), status
+                           notice=forms.notice_of(NOTICES, request.args.get("done", ""))), status
 
 
 def save_service(inputs, save, redisplay):
     """Read the service form and ``save`` it; on a problem, ``redisplay(inputs, summary)`` with status 400."""
     values, errors = read_service()
-    _, problem = forms.save_form(inputs, values, errors, save, lambda summary: redisplay(inputs, summary),
-                                 refused=(InvalidInput,))
+    __, problem = forms.save_form(inputs, values, errors, save, lambda summary: redisplay(inputs, summary),
+                                  refused=(InvalidInput,))
     return problem
 
 
@@ -44,7 +45,7 @@ def add_service():
 
 
 def find_service(service_id):
-    return with_id(service_list.list_services(), service_id, "No such service.")
+    return with_id(service_list.list_services(), service_id, _("No such service."))
 
 
 def render_service(service, inputs=None, summary=(), status=200):

@@ -7,6 +7,7 @@ from gateway.features import service_requests, tickets
 from gateway.web.staff.base import staff_page
 from gateway.web.staff.tickets import render_ticket
 from shared.errors import Conflict, InvalidInput, NotFound
+from shared.i18n import _
 
 blueprint = Blueprint("service_requests", __name__)
 DECISION_FIELDS = ("scheduled_on", "window_start", "window_end", "reason")
@@ -17,7 +18,7 @@ DECISION_FIELDS = ("scheduled_on", "window_start", "window_end", "reason")
 def decide(ticket_id):
     request_id = tickets.ticket(ticket_id).get("service_request_id")
     if not request_id:
-        raise NotFound("This ticket carries no service request.")
+        raise NotFound(_("This ticket carries no service request."))
     sent = {name: request.form.get(name, "").strip() for name in DECISION_FIELDS}
     decision = {"outcome": request.form.get("outcome", ""), **{key: value or None for key, value in sent.items()}}
     try:

@@ -2,11 +2,12 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from gateway.features import business, settings, tickets
-from gateway.features.settings import SETTINGS_TABS
+from gateway.features.settings import SETTINGS_TABS, TAB_NAMES
 from gateway.files import uploaded_logo
 from gateway.web import forms
 from gateway.web.staff.base import staff_page
 from shared.errors import InvalidInput
+from shared.i18n import _
 
 blueprint = Blueprint("settings", __name__)
 
@@ -42,14 +43,14 @@ def offer_categories(fields):
     for item in fields:
         if item.name == "ticket_categories":
             item.kind, item.item_type = "choices", "string"
-            item.options = [(row["name"], row["name"] + (" (hidden: offered to no client)" if row["hidden"] else ""))
-                            for row in tickets.categories()]
+            item.options = [(row["name"], _("%(name)s (hidden: offered to no client)", name=row["name"])
+                             if row["hidden"] else row["name"]) for row in tickets.categories()]
 
 
 def render_settings(tab, profile, fields, summary=(), saved=False, status=200, has_logo=False,
                     logo_errors=(), support_address=None):
-    tabs = [(name, name.capitalize()) for name in SETTINGS_TABS]
-    return render_template("staff/settings.html", tab=tab, tab_title=tab.capitalize(), tabs=tabs,
+    tabs = [(name, _(TAB_NAMES[name]) if name in TAB_NAMES else name.capitalize()) for name in SETTINGS_TABS]
+    return render_template("staff/settings.html", tab=tab, tab_title=dict(tabs).get(tab, tab.capitalize()), tabs=tabs,
                            profile=profile, fields=fields, summary=list(summary), saved=saved,
                            has_logo=has_logo, logo_errors=list(logo_errors),
                            support_address=support_address), status
@@ -73,11 +74,11 @@ def save_settings(tab):
     submitted, errors = forms.parse(every_field, request.form)
     # Only what differs is sent, so saving one setting does not rewrite (or announce) the rest.
     changes = {name: value for name, value in submitted.items() if stored.get(name) != value}
-    _, problem = forms.save_form(every_field, changes, errors,
-                                 lambda values: values and settings.change_tab(tab, values),
-                                 lambda summary: render_settings(tab, profile, fields, summary=summary, status=400,
-                                                                 has_logo=stored.get("has_logo", False),
-                                                                 support_address=stored.get("support_address")))
+    __, problem = forms.save_form(every_field, changes, errors,
+                                  lambda values: values and settings.change_tab(tab, values),
+                                  lambda summary: render_settings(tab, profile, fields, summary=summary, status=400,
+                                                                  has_logo=stored.get("has_logo", False),
+                                                                  support_address=stored.get("support_address")))
     return problem or redirect(url_for(".settings_tab", tab=tab, saved=1), 303)
 
 
@@ -91,7 +92,7 @@ def upload_logo():
         profile, fields, values = load_form("general")
         forms.show_stored(profile + fields, values)
         return render_settings("general", profile, fields, status=400,
-                               summary=[("#field-logo", f"Logo: {text}") for text in messages],
+                               summary=[("#field-logo", _("Logo: %(message)s", message=text)) for text in messages],
                                has_logo=values.get("has_logo"), logo_errors=messages)
     return redirect(url_for(".settings_tab", tab="general", logo="uploaded") + "#logo-heading", 303)
 

@@ -10,26 +10,28 @@ from gateway.web import forms
 from gateway.web.forms import Field
 from gateway.web.staff.base import staff_page
 from shared.errors import InvalidInput, NotFound
+from shared.i18n import N_, _
 
 blueprint = Blueprint("ticket_categories", __name__)
 NAME_LIMIT = 100
-NOTICES = {"added": "Category added. Tick it on the Tickets settings tab to offer it to clients.",
-           "renamed": "Category renamed.", "moved": "The order is changed.",
-           "hidden": "Category hidden: no client is offered it.", "shown": "Category shown again."}
+NOTICES = {"added": N_("Category added. Tick it on the Tickets settings tab to offer it to clients."),
+           "renamed": N_("Category renamed."), "moved": N_("The order is changed."),
+           "hidden": N_("Category hidden: no client is offered it."), "shown": N_("Category shown again.")}
 
 
 def name_input(value=""):
-    return Field("name", "text", "Name", f"Up to {NAME_LIMIT} characters, such as Gate access.", required=True,
-                 value=value)
+    return Field("name", "text", _("Name"), _("Up to %(limit)s characters, such as Gate access.", limit=NAME_LIMIT),
+                 required=True, value=value)
 
 
 def read_name():
     """``(name, errors)``: the submitted name, trimmed, and what is wrong with it before asking tickets."""
     name = request.form.get("name", "").strip()
     if not name:
-        return name, {"name": ["Enter a name for the category."]}
+        return name, {"name": [_("Enter a name for the category.")]}
     if len(name) > NAME_LIMIT:
-        return name, {"name": [f"Keep the name to {NAME_LIMIT} characters (this has {len(name)})."]}
+        return name, {"name": [_("Keep the name to %(limit)s characters (this has %(count)s).", limit=NAME_LIMIT,
+                                 count=len(name))]}
     return name, {}
 
 
@@ -49,14 +51,14 @@ def save_name(save, redisplay):
 def find_category(category_id):
     found = next((row for row in tickets.categories() if row["id"] == category_id), None)
     if found is None:
-        raise NotFound("No such category.")
+        raise NotFound(_("No such category."))
     return found
 
 
 def render_list(item=None, summary=(), status=200):
     return render_template("staff/ticket_categories.html", categories=tickets.categories(),
                            new_name=item or name_input(), summary=list(summary),
-                           notice=NOTICES.get(request.args.get("done", ""))), status
+                           notice=forms.notice_of(NOTICES, request.args.get("done", ""))), status
 
 
 @blueprint.get("/ticket-categories")
@@ -99,7 +101,7 @@ def move_category(category_id):
     direction = request.form.get("direction")
     if direction not in ("up", "down"):
         find_category(category_id)
-        return render_list(summary=[(None, "Choose to move the category up or down.")], status=400)
+        return render_list(summary=[(None, _("Choose to move the category up or down."))], status=400)
     tickets.move_category(category_id, direction)
     return done("moved", category_id)
 

@@ -13,6 +13,7 @@ from gateway.web import forms
 from gateway.web.forms import Field
 from gateway.web.staff.base import staff_page
 from shared.errors import InvalidInput, PermissionDenied
+from shared.i18n import _
 
 blueprint = Blueprint("ticket_new", __name__)
 OPEN_FIELDS = ("category_id", "subject", "body")
@@ -21,19 +22,20 @@ INVOICES_OFFERED = 50
 
 def open_inputs(categories, client_invoices):
     return [
-        Field("category_id", "select", "Category", required=True, options=[("", "Choose a category")] + [
-            (str(row["id"]), row["name"] + (" (hidden from clients)" if row["hidden"] else ""))
+        Field("category_id", "select", _("Category"), required=True, options=[("", _("Choose a category"))] + [
+            (str(row["id"]), _("%(name)s (hidden from clients)", name=row["name"]) if row["hidden"] else row["name"])
             for row in categories]),
-        Field("subject", "text", "Subject (optional)", "Up to 120 characters; the message's first line otherwise."),
-        Field("body", "textarea", "Opening message", "Under 500 characters. The client reads it as the ticket's "
-                                                     "first message, from your business.", required=True),
-        Field("reference_invoice", "select", "About an invoice (optional)", options=[("", "No invoice")] + [
+        Field("subject", "text", _("Subject (optional)"),
+              _("Up to 120 characters; the message's first line otherwise.")),
+        Field("body", "textarea", _("Opening message"), _("Under 500 characters. The client reads it as the ticket's "
+                                                          "first message, from your business."), required=True),
+        Field("reference_invoice", "select", _("About an invoice (optional)"), options=[("", _("No invoice"))] + [
             (str(row["id"]), invoice_label(row)) for row in client_invoices]),
     ]
 
 
 def invoice_label(invoice):
-    return f"Invoice {invoice['number']} due {invoice['due_date']}"
+    return _("Invoice %(number)s due %(day)s", number=invoice['number'], day=invoice['due_date'])
 
 
 def client_invoices(client_id):
@@ -57,8 +59,8 @@ def reference_of(choice, offered):
         return None
     found = next((row for row in offered if str(row["id"]) == choice), None)
     if found is None:
-        raise InvalidInput("Choose one of the client's invoices.",
-                           {"reference_invoice": ["Choose one of the client's invoices."]})
+        raise InvalidInput(_("Choose one of the client's invoices."),
+                           {"reference_invoice": [_("Choose one of the client's invoices.")]})
     return {"kind": "invoice", "id": found["id"], "label": invoice_label(found)}
 
 
@@ -72,7 +74,7 @@ def open_ticket(client_id):
     try:
         data, files = read_message(OPEN_FIELDS, numbers=("category_id",))
         if "category_id" not in data:
-            raise InvalidInput("Choose a category.", {"category_id": ["Choose a category."]})
+            raise InvalidInput(_("Choose a category."), {"category_id": [_("Choose a category.")]})
         data["reference"] = reference_of(request.form.get("reference_invoice", ""), offered)
         opened = tickets.open_for_client(client_id, data, files)
     except (InvalidInput, PermissionDenied) as error:

@@ -11,18 +11,26 @@ from gateway.ticket_files import read_message
 from gateway.web.forms import Field
 from gateway.web.paging import cursor_page
 from gateway.web.staff.base import staff_page
+from gateway.web.forms import notice_of
 from shared.errors import InvalidInput, PermissionDenied, PorticoError
+from shared.i18n import N_, _
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("tickets", __name__)
 COUNT_TIMEOUT_SECONDS = 1.0
 PAGE_SIZE = 25  # tickets an inbox page lists
-STATUSES = [("open", "Open"), ("pending", "Pending"), ("on_hold", "On hold"), ("closed", "Closed")]
-STATUS_FILTERS = [("active", "Not closed"), ("", "Any status")] + STATUSES
-NOTICES = {"replied": "Your reply is sent; the client gets it by email.", "assigned": "The ticket is reassigned.",
-           "status": "The status is changed.",
-           "opened": "The ticket is opened; the client sees it in their Tickets tab.",
-           "decided": "The request is answered; the client reads the outcome on the ticket."}
+STATUSES = [("open", N_("Open")), ("pending", N_("Pending")), ("on_hold", N_("On hold")), ("closed", N_("Closed"))]
+STATUS_FILTERS = [("active", N_("Not closed")), ("", N_("Any status"))] + STATUSES
+NOTICES = {"replied": N_("Your reply is sent; the client gets it by email."),
+           "assigned": N_("The ticket is reassigned."),
+           "status": N_("The status is changed."),
+           "opened": N_("The ticket is opened; the client sees it in their Tickets tab."),
+           "decided": N_("The request is answered; the client reads the outcome on the ticket.")}
+
+
+def translated(choices):
+    """(value, label) pairs with each label in the page's language."""
+    return [(value, _(label)) for value, label in choices]
 
 
 @blueprint.app_template_global()
@@ -63,7 +71,7 @@ def read_filters():
 def inbox():
     filters = read_filters()
     page = tickets.inbox({**filters, **cursor_page(limit=PAGE_SIZE)})
-    return render_template("staff/tickets.html", page=page, filters=filters, statuses=STATUS_FILTERS,
+    return render_template("staff/tickets.html", page=page, filters=filters, statuses=translated(STATUS_FILTERS),
                            categories=tickets.categories(), staff=sorted(tickets.staff_names().items()),
                            query=request.args)
 
@@ -81,14 +89,15 @@ def linked_request(found):
 
 def render_ticket(ticket_id, errors=None, body="", status=200, decision=None):
     found = tickets.ticket(ticket_id)
-    reply = Field("body", "textarea", "Reply to the client", "They get it by email and in the portal.",
+    reply = Field("body", "textarea", _("Reply to the client"), _("They get it by email and in the portal."),
                   required=True, value=body, errors=list((errors or {}).get("body", [])))
     summary = [(f"#{reply.input_id}", f"{reply.label}: {text}") for text in reply.errors]
     summary += [(None, text) for key, texts in (errors or {}).items() if key != "body" for text in texts]
-    return render_template("staff/ticket.html", ticket=found, reply=reply, summary=summary, statuses=STATUSES,
+    return render_template("staff/ticket.html", ticket=found, reply=reply, summary=summary,
+                           statuses=translated(STATUSES),
                            staff=sorted(tickets.staff_names().items()), service_request=linked_request(found),
                            decision=decision or {},
-                           notice=NOTICES.get(request.args.get("done", ""))), status
+                           notice=notice_of(NOTICES, request.args.get("done", ""))), status
 
 
 @blueprint.get("/tickets/<int:ticket_id>")
@@ -114,7 +123,7 @@ def reply(ticket_id):
 def assign(ticket_id):
     value = request.form.get("assignee_id", "")
     if value and not (value.isdigit() and len(value) <= 18):
-        return render_ticket(ticket_id, {"assignee_id": ["Choose a member of your staff."]}, status=400)
+        return render_ticket(ticket_id, {"assignee_id": [_("Choose a member of your staff.")]}, status=400)
     try:
         tickets.assign(ticket_id, int(value) if value else None)
     except InvalidInput as error:
@@ -127,7 +136,7 @@ def assign(ticket_id):
 def set_status(ticket_id):
     status = request.form.get("status", "")
     if status not in dict(STATUSES):
-        return render_ticket(ticket_id, {"status": ["Choose a status."]}, status=400)
+        return render_ticket(ticket_id, {"status": [_("Choose a status.")]}, status=400)
     tickets.set_status(ticket_id, status)
     return redirect(url_for(".ticket", ticket_id=ticket_id, done="status"), 303)
 
