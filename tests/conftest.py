@@ -118,13 +118,13 @@ class System:
         self.services[name].start(**env)
         self.wait_until_up(name)
 
-    def new_tenant(self, slug=None, display_name="Green Acres Lawn Care"):
+    def new_tenant(self, slug=None, display_name="Green Acres Lawn Care", currency="USD"):
         """Create a tenant with an owner; return (tenant, owner credentials)."""
         self._tenants += 1
         slug = slug or f"tenant-{self._tenants}"
         owner = {"email": f"owner@{slug}.example", "name": "Olive Owner", "password": DEMO_PASSWORD}
         tenant = self.rpc.call("accounts", "create_tenant",
-                               {"slug": slug, "display_name": display_name, "owner": owner},
+                               {"slug": slug, "display_name": display_name, "owner": owner, "currency": currency},
                                context=self.passports.context(operator()))
         return tenant, {"email": owner["email"], "password": DEMO_PASSWORD}
 

@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from shared.errors import InvalidInput
+
 from tests.portal_helpers import (bearer, change_general_settings, latest_event, new_address, portal_api,
                                   registered_client)
 
@@ -18,9 +20,9 @@ ORIGIN_HEADERS = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
 
 
 class Portal:
-    def __init__(self, system):
+    def __init__(self, system, currency="USD"):
         self.system = system
-        self.tenant, _ = system.new_tenant()
+        self.tenant, _ = system.new_tenant(currency=currency)
         self.client, session = registered_client(system, self.tenant, name="Lucía Gómez")
         self.token, self.csrf = session["token"], session["csrf_token"]
         self.browser = system.app.test_client()
@@ -89,11 +91,15 @@ def test_a_language_portico_does_not_speak_is_refused_and_changes_nothing(portal
     assert portal.api("GET", "/account").get_json()["language"] == "es"
 
 
+def invoice(system, portal, cents, due):
+    return system.rpc.call("billing", "create_invoice", {
+        "account_id": portal.client["id"], "issue_date": date.today().isoformat(), "due_date": due.isoformat(),
+        "lines": [{"description": "Poda", "unit_price": cents}]}, context=system.context(portal.tenant))
+
+
 def test_money_and_dates_are_formatted_for_the_page_s_locale(system, portal):
     due = date.today() + timedelta(days=9)
-    system.rpc.call("billing", "create_invoice", {
-        "account_id": portal.client["id"], "issue_date": date.today().isoformat(), "due_date": due.isoformat(),
-        "lines": [{"description": "Poda", "unit_price": 123456}]}, context=system.context(portal.tenant))
+    invoice(system, portal, 123456, due)
     portal.choose("es")
     spanish = portal.page("billing")
     portal.choose("en")
@@ -103,3 +109,28 @@ def test_money_and_dates_are_formatted_for_the_page_s_locale(system, portal):
     assert f"{due.day} {months['es'][due.month - 1]} {due.year}" in spanish
     assert f"{months['en'][due.month - 1]} {due.day}, {due.year}" in english
     assert "$1,234.56" in spanish and "$1,234.56" in english  # Spanish in the US writes dollars as English does
+
+
+def test_a_business_s_amounts_are_in_its_currency_in_pages_messages_and_emails(system):
+    portal = Portal(system, currency="EUR")
+    assert portal.page("").count('data-currency="EUR"') == 1  # the pages' scripts count in it too
+    row = invoice(system, portal, 123456, date.today() + timedelta(days=9))
+    assert "€1,234.56" in portal.page("billing")
+    portal.choose("es")
+    assert "EUR1,234.56" in portal.page("billing")  # as CLDR writes euros for Spanish in the US
+    # A service's message (billing's, over the business's limit) and the email to the client count in euros too.
+    staff = system.context(portal.tenant)
+    system.rpc.call("billing", "update_settings", "billing", {"card_max_payment": 100_000}, context=staff)
+    card = {"token": "tok_quote_only", "kind": "card", "brand": "visa", "last4": "4242", "exp_month": 12,
+            "exp_year": date.today().year + 2}  # a quote charges nothing: the token is never used
+    answer = portal.api("POST", "/payments/quote", {"invoice_ids": [row["id"]], "new_method": card})
+    system.rpc.call("billing", "email_invoice", row["id"], context=staff)
+    mail = system.mail.wait_for_message(portal.client["email"], matching=lambda mail: "1,234.56" in mail.text)
+    assert re.search(r"(€|EUR)1,234\.56", mail.text), mail.text  # in the account's language, English or Spanish
+    assert answer.status_code == 200 and "EUR1,000.00" in answer.get_json()["message"], answer.get_json()
+
+
+def test_a_currency_portico_does_not_keep_is_refused_when_the_business_is_created(system):
+    with pytest.raises(InvalidInput) as refused:
+        system.new_tenant(currency="XYZ")
+    assert "currency" in refused.value.fields

@@ -3,20 +3,25 @@
 A page is in the language its client chose on the Account tab; else in the first of the browser's languages
 Portico speaks; else in the business's default; else English. The choice is made as the request learns more
 (the browser at its start, the business from the URL, the client from the session) and is sent with every
-call, so the services' messages come back in it (shared.i18n).
+call, so the services' messages come back in it (shared.i18n). Amounts are in the business's currency, known
+with the business (shared.money).
 """
 from flask import g, request
 
 from shared.i18n import (DEFAULT_LANGUAGE, LANGUAGE_KEY, LANGUAGE_NAMES, LANGUAGES, catalogue_of, current_catalogue,
                          current_language, known_language, locale_of)
+from shared.money import DEFAULT_CURRENCY, current_currency
 
 catalogue = catalogue_of("gateway")
 
 
 def choose_language(business=None, chosen=None):
-    """Settle the request's language from the client's choice, the browser, then ``business``'s default."""
+    """Settle the request's language from the client's choice, the browser, then ``business``'s default; and its
+    amounts' currency, ``business``'s."""
+    business = business or {}
     language = (known_language(chosen) or request.accept_languages.best_match(LANGUAGES)
-                or known_language((business or {}).get("default_language"), DEFAULT_LANGUAGE))
+                or known_language(business.get("default_language"), DEFAULT_LANGUAGE))
+    current_currency.set(business.get("currency") or DEFAULT_CURRENCY)
     current_language.set(language)
     current_catalogue.set(catalogue)
     g.rpc_context[LANGUAGE_KEY] = language
@@ -32,5 +37,6 @@ def install(app):
         ngettext=lambda singular, plural, count: catalogue.translations().ungettext(singular, plural, count),
         pgettext=lambda context, message: catalogue.translations().upgettext(context, message),
         newstyle=True)  # Jinja fills in the values, escaping them
-    app.jinja_env.globals.update(page_language=current_language.get, language_names=LANGUAGE_NAMES,
+    app.jinja_env.globals.update(page_language=current_language.get, page_currency=current_currency.get,
+                                 language_names=LANGUAGE_NAMES,
                                  page_locale=lambda: locale_of().replace("_", "-"))

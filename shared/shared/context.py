@@ -18,6 +18,7 @@ from shared.i18n import (DEFAULT_LANGUAGE, LANGUAGE_KEY, _, catalogue_of, curren
                          known_language)
 from shared.kept_settings import read_stored_settings
 from shared.message_size import encoded_size, refuse_oversize
+from shared.money import DEFAULT_CURRENCY, current_currency
 from shared.passport import Claims, PassportVerifier
 from shared.rpc_entrypoint import guarded_rpc
 
@@ -50,6 +51,7 @@ class Context:
             if self._verifier is None:
                 raise Unauthenticated(_("This call carries no valid passport."))
             self._claims = self._verifier.verify(self.data.get(PASSPORT_KEY))
+            current_currency.set(self._claims.currency)  # the business's amounts are shown in it
         return self._claims
 
     @property
@@ -146,6 +148,7 @@ class CallContext(DependencyProvider):
         current_request_id.set(worker_ctx.data.get(REQUEST_ID_KEY))
         current_language.set(known_language(worker_ctx.data.get(LANGUAGE_KEY), DEFAULT_LANGUAGE))
         current_catalogue.set(catalogue_of(self.container.service_cls.__module__.split(".")[0]))
+        current_currency.set(DEFAULT_CURRENCY)  # until the passport names the business's
         self.started[worker_ctx] = time.monotonic()
 
     def worker_result(self, worker_ctx, result=None, exc_info=None):

@@ -71,7 +71,8 @@ class Catalogue:
         self._lock = threading.Lock()
 
     def translations(self, language=None):
-        language = known_language(language) or current_language.get()
+        # Asked for every message a page shows: the current language (already a known one) is the quick path.
+        language = current_language.get() if language is None else known_language(language, DEFAULT_LANGUAGE)
         found = self._loaded.get(language)
         if found is None:
             with self._lock:

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from shared.errors import Unauthenticated
 from shared.i18n import _
+from shared.money import CURRENCIES, DEFAULT_CURRENCY
 
 ALGORITHM = "EdDSA"
 ISSUER = "portico-accounts"
@@ -43,10 +44,12 @@ class Claims:
     account_id: int | None = None
     rights: dict = field(default_factory=dict)
     expires_at: float = 0.0
+    currency: str = DEFAULT_CURRENCY  # of the business's amounts: how every service shows them
 
     def as_token_claims(self):
         return {"tenant": self.tenant_id, "kind": self.actor_kind, "actor": self.actor_id, "role": self.role,
-                "account": self.account_id, "rights": {str(key): value for key, value in self.rights.items()}}
+                "account": self.account_id, "rights": {str(key): value for key, value in self.rights.items()},
+                "currency": self.currency}
 
 
 def new_key(key_id):
@@ -130,8 +133,11 @@ def _claims(payload):
         raise ValueError("malformed claims")
     if any(value not in RIGHTS for value in rights.values()):
         raise ValueError("malformed rights")
+    currency = payload.get("currency", DEFAULT_CURRENCY)
+    if currency not in CURRENCIES:
+        raise ValueError("malformed currency")
     return Claims(tenant_id=tenant_id, actor_kind=kind, actor_id=actor_id, role=payload.get("role"),
-                  account_id=account_id, rights=rights, expires_at=float(payload["exp"]))
+                  account_id=account_id, rights=rights, expires_at=float(payload["exp"]), currency=currency)
 
 
 def _is_id(value):

@@ -1,4 +1,5 @@
 """The passport: only accounts' key signs one, every service reads who calls from it and from nothing else."""
+import contextvars
 import time
 
 import jwt
@@ -6,6 +7,7 @@ import pytest
 
 from shared.context import Context, outgoing
 from shared.errors import CallExpired, PermissionDenied, Unauthenticated
+from shared.money import format_money
 from shared.passport import VERIFIED_KEPT, Claims, PassportSigner, PassportVerifier, new_key
 
 PRIVATE, PUBLIC = new_key("k1")
@@ -22,6 +24,22 @@ def test_a_signed_passport_states_its_claims():
     assert (claims.tenant_id, claims.actor_kind, claims.actor_id, claims.account_id) == (7, "client", 11, 40)
     assert claims.rights == {40: "pay", 41: "view"}
     assert verified(PassportSigner(PRIVATE).issue(STAFF)).role == "owner"
+
+
+def test_a_passport_states_the_business_s_currency_and_a_verified_call_shows_amounts_in_it():
+    assert verified(PassportSigner(PRIVATE).issue(STAFF)).currency == "USD"  # a business that named none
+    euros = Claims(tenant_id=7, actor_kind="staff", actor_id=3, role="owner", currency="EUR")
+    token = PassportSigner(PRIVATE).issue(euros)
+    context = contextvars.copy_context()  # the worker's own, as each nameko worker has
+    assert context.run(lambda: (Context(outgoing(passport=token), PassportVerifier(PUBLIC)).claims,
+                                format_money(123456))[1]) == "€1,234.56"
+    assert format_money(123456) == "$1,234.56"  # outside that worker nothing changed
+
+
+def test_a_currency_portico_does_not_keep_makes_a_passport_invalid():
+    signed = PassportSigner(PRIVATE).issue(Claims(tenant_id=7, actor_kind="staff", actor_id=3, currency="XYZ"))
+    with pytest.raises(Unauthenticated):
+        verified(signed)
 
 
 def test_a_passport_signed_with_another_key_is_refused():

@@ -64,6 +64,7 @@ class BusinessSchema(Schema):
         "description": "The colour of the portal's buttons and links (#rrggbb); white text on it reads at 4.5:1 or "
                        "more. Null: the portal's own."})
     welcome_message = fields.String(allow_none=True, metadata={"description": "Shown on the portal's sign-in page."})
+    currency = fields.String(metadata={"description": "The currency of every amount of the business (ISO 4217)."})
     default_language = fields.String(metadata={
         "description": "The language (`en` or `es`) of the portal and of messages for a client who has not chosen "
                        "one and whose browser asks for none of them."})

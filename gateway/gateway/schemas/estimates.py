@@ -4,7 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from gateway.schemas.common import NEXT, AtMost, cursor_field, limit_field
 from shared.fields import NOT_BLANK_LINE, id_field, integer_field, money_field
-from shared.i18n import _, locale_of
+from shared.i18n import _
 from shared.money import MAX_MINOR_UNITS, format_money
 
 STATUSES = ("draft", "sent", "approved", "declined", "expired")
@@ -22,7 +22,7 @@ class EstimateLineInputSchema(Schema):
 def total_fits(data):
     if sum(line["quantity"] * line["unit_price"] for line in data.get("lines") or []) > MAX_MINOR_UNITS:
         raise ValidationError(_("The estimate total cannot be above %(amount)s.",
-                                amount=format_money(MAX_MINOR_UNITS, locale=locale_of())), "lines")
+                                amount=format_money(MAX_MINOR_UNITS)), "lines")
 
 
 class EstimateChangesSchema(Schema):

@@ -7,7 +7,7 @@
   const PARTS = ["token", "brand", "last4", "exp_month", "exp_year"];
   const BRANDS = { visa: "Visa", mastercard: "Mastercard", amex: "American Express", discover: "Discover",
                    diners: "Diners Club", jcb: "JCB", unionpay: "UnionPay" };
-  const dollars = new Intl.NumberFormat(portico.locale, { style: "currency", currency: "USD" });
+  const money = new Intl.NumberFormat(portico.locale, { style: "currency", currency: portico.currency });
 
   for (const element of document.querySelectorAll("[data-needs-script]")) {
     element.hidden = false;
@@ -98,7 +98,7 @@
     const output = form.querySelector("[data-selection-total]");
     if (output) {
       const count = checked.length === 1 ? portico.say("one_invoice") : portico.say("invoices", { count: checked.length });
-      output.textContent = `${dollars.format(total / 100)} (${count})`;
+      output.textContent = `${money.format(total / 100)} (${count})`;
     }
     // A partial amount applies to a single invoice only.
     const partial = form.querySelector("[data-partial-amount]");

@@ -1,10 +1,11 @@
 // Small enhancements; every page works without this file.
 "use strict";
 
-// The words scripts show and the locale of numbers, in the page's language (gateway/web/script_messages.py).
+// The words scripts show, the locale of numbers and the business's currency (gateway/web/script_messages.py).
 window.portico = {
   messages: JSON.parse(document.getElementById("script-messages")?.textContent || "{}"),
   locale: document.documentElement.dataset.locale || "en-US",
+  currency: document.documentElement.dataset.currency || "USD",
   say(key, values = {}) {
     const text = this.messages[key] || key;
     return text.replace(/%\((\w+)\)s|%%/g, (match, name) => (name ? String(values[name]) : "%"));

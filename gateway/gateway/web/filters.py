@@ -6,27 +6,27 @@ from babel.dates import format_date, format_time
 from flask import Blueprint
 
 from shared.i18n import locale_of
-from shared.money import format_money
+from shared.money import current_currency, format_money
 
 blueprint = Blueprint("filters", __name__)
 
 
 @blueprint.app_template_filter("money")
 def money(cents):
-    """Show integer cents as money in the page's locale: 123456 -> "$1,234.56"."""
-    return _money_text(int(cents or 0), locale_of())
+    """Show integer cents as money in the business's currency and the page's locale: 123456 -> "$1,234.56"."""
+    return _money_text(int(cents or 0), current_currency.get(), locale_of())
 
 
 @lru_cache(maxsize=4096)
-def _money_text(cents, locale):
+def _money_text(cents, currency, locale):
     # Formatting in the locale is ~50 us an amount; a page shows a handful, mostly the same from page to page.
-    return format_money(cents, locale=locale)
+    return format_money(cents, currency, locale)
 
 
 @blueprint.app_template_filter("dollars")
 def dollars(cents):
     """Show integer cents as an input's value: 1250 -> "12.50"."""
-    return "" if cents is None else format_money(cents, locale=locale_of(), for_input=True)
+    return "" if cents is None else format_money(cents, for_input=True)
 
 
 @blueprint.app_template_filter("day")

@@ -26,6 +26,7 @@ class Tenant(Base):
     brand_colour: Mapped[str | None] = mapped_column(String(7))  # #rrggbb, readable with white (brand.py)
     welcome_message: Mapped[str | None] = mapped_column(String(300))  # on the portal's sign-in page
     default_language: Mapped[str] = mapped_column(String(8), default="en")  # for those who have not chosen one
+    currency: Mapped[str] = mapped_column(String(3), default="USD")  # of every amount, for the business's life
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

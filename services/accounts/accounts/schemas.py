@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, post_load, validate
 from accounts.brand import COLOUR_FORM, readable_colour
 from shared.fields import CUSTOM_FIELD_KEY, PHONE, MobileNumber, SIX_DIGITS, USERNAME, Pattern, id_field, id_list
 from shared.i18n import LANGUAGES, N_
+from shared.money import CURRENCIES, DEFAULT_CURRENCY
 
 SLUG = Pattern(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$",
                error=N_("Use 1-40 lowercase letters, digits or hyphens."))
@@ -67,6 +68,7 @@ class ProfileSchema(Schema):
 class TenantSchema(ProfileSchema):
     id = fields.Integer()
     slug = fields.String(required=True, validate=SLUG)
+    currency = fields.String(dump_only=True)
     has_logo = fields.Method("logo_present")
 
     def logo_present(self, tenant):
@@ -90,6 +92,7 @@ class NewTenantSchema(Schema):
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     contact_email = fields.Email(allow_none=True, load_default=None)
     contact_phone = fields.String(allow_none=True, load_default=None, validate=PHONE)
+    currency = fields.String(load_default=DEFAULT_CURRENCY, validate=validate.OneOf(CURRENCIES))  # for life
     owner = fields.Nested(NewStaffUserSchema, required=True)
 
 

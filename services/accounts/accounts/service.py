@@ -115,7 +115,7 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
         """Return who a session token belongs to, with their passport, refreshing its idle timer."""
         answer = staff_sessions.resolve(self.db, token)
         self.db.commit()
-        return {**answer, "passport": self.passport.issue(passports.for_staff(answer["user"]))}
+        return {**answer, "passport": self.passport.issue(passports.for_staff(answer["user"], answer["tenant"]))}
 
     @public_rpc
     def sign_out_staff(self, token):
@@ -295,7 +295,8 @@ class AccountsService(StaffCredentialEntrypoints, StandardEntrypoints):
         """Return whose portal session ``token`` is, with their passport for this request's calls."""
         answer = client_sessions.resolve(self.db, self.ctx.tenant_id, token)
         self.db.commit()
-        return {**answer, "passport": self.passport.issue(passports.for_client(self.ctx.tenant_id, answer))}
+        tenant = tenants.get_tenant(self.db, self.ctx.tenant_id)
+        return {**answer, "passport": self.passport.issue(passports.for_client(tenant, answer))}
 
     @tenant_rpc
     def switch_account(self, token, account_id):

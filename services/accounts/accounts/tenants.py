@@ -7,7 +7,8 @@ from accounts.schemas import StaffUserSchema, TenantSchema
 from shared.clock import utcnow
 from shared.errors import Conflict, NotFound
 from shared.events import STAFF_USER_SAVED, TENANT_PROFILE_UPDATED
-from shared.i18n import DEFAULT_LANGUAGE, _
+from shared.i18n import DEFAULT_LANGUAGE
+from shared.money import DEFAULT_CURRENCY, _
 
 
 def create_tenant(session, outbox, values):
@@ -76,4 +77,5 @@ def announce_profile(outbox, session, tenant):
         "linkedin_slug": tenant.linkedin_slug, "has_logo": bool(tenant.logo_content_type),
         "brand_colour": tenant.brand_colour, "logo_blob_id": tenant.logo_blob_id,
         "default_language": tenant.default_language or DEFAULT_LANGUAGE,
+        "currency": tenant.currency or DEFAULT_CURRENCY,
     }, tenant_id=tenant.id)

@@ -5,7 +5,7 @@ at hand (the caller's), as the history shows it.
 """
 from billing.methods import method_label
 from shared import audit
-from shared.i18n import N_, _, locale_of
+from shared.i18n import N_, _
 from shared.money import format_money
 
 SERVICE = "billing"
@@ -34,7 +34,7 @@ VISIT_WORDS = {"visit_completed": N_("Completed the visit of %(job)s on %(day)s"
 
 @audit.in_english
 def money(amount):
-    return format_money(amount, locale=locale_of())
+    return format_money(amount)
 
 
 @audit.in_english

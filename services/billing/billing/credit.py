@@ -8,7 +8,7 @@ from billing.invoices import OPEN_OF_ACCOUNT, find_invoice, summarise
 from billing.models import Allocation, Invoice, Money, Payment
 from shared.clock import utcnow
 from shared.errors import NotFound, invalid
-from shared.i18n import _, locale_of
+from shared.i18n import _
 from shared.money import format_money
 
 
@@ -108,12 +108,12 @@ def apply_prepayment_by_hand(session, tenant_id, values):
             raise invalid("allocations", _("Invoice #%(number)s is void: nothing is due on it.", number=invoice.number))
         if invoice.status != "open" or item["amount"] > invoice.balance:
             raise invalid("allocations", _("Invoice #%(number)s has %(due)s due.", number=invoice.number,
-                                           due=format_money(invoice.balance, locale=locale_of())))
+                                           due=format_money(invoice.balance)))
         targets.append((invoice, item["amount"]))
     session.refresh(payment, with_for_update=True)
     requested = sum(item["amount"] for item in values["allocations"])
     if requested > payment.unapplied:
         raise invalid("allocations", _("Only %(amount)s of this payment is unapplied.",
-                                       amount=format_money(payment.unapplied, locale=locale_of())))
+                                       amount=format_money(payment.unapplied)))
     apply_credit(session, tenant_id, payment, targets)
     return payment

@@ -3,7 +3,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 
 from shared import keyset
 from shared.fields import NOT_BLANK_LINE, id_field, integer_field, money_field
-from shared.i18n import N_, _, locale_of
+from shared.i18n import N_, _
 from shared.money import MAX_MINOR_UNITS, format_money
 
 TITLE_MAX, MESSAGE_MAX, NOTE_MAX, LINES_MAX = 200, 2000, 1000, 100
@@ -43,7 +43,7 @@ class EstimateChangesSchema(Schema):
     def total_fits(self, data, **kwargs):
         if sum(line["quantity"] * line["unit_price"] for line in data.get("lines") or []) > MAX_MINOR_UNITS:
             raise ValidationError(_("The estimate total cannot be above %(most)s.",
-                                    most=format_money(MAX_MINOR_UNITS, locale=locale_of())), "lines")
+                                    most=format_money(MAX_MINOR_UNITS)), "lines")
 
 
 class NewEstimateSchema(EstimateChangesSchema):

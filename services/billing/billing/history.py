@@ -5,13 +5,13 @@ from billing.methods import method_label, method_used
 from billing.models import Allocation, Invoice, Payment
 from shared.clock import iso_utc
 from shared.errors import NotFound
-from shared.i18n import _, locale_of
+from shared.i18n import _
 from shared.money import format_money
 
 
 def describe_payment(payment, method=None):
     return {"id": payment.id, "kind": payment.kind, "source": payment.source, "amount": payment.amount,
-            "amount_display": format_money(payment.amount, locale=locale_of()), "status": payment.status,
+            "amount_display": format_money(payment.amount), "status": payment.status,
             "method": method_label(method) if method else _("Account credit"),
             "unapplied": payment.unapplied, "created_at": payment.created_at.isoformat()}
 

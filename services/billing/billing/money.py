@@ -5,7 +5,7 @@ Amounts are integer minor units (cents) everywhere; nothing here ever sees a flo
 from dataclasses import dataclass
 
 from shared.errors import invalid
-from shared.i18n import _, locale_of
+from shared.i18n import _
 from shared.money import format_money
 
 
@@ -86,8 +86,8 @@ def check_limit(method_kind, charge_amount, settings, ach_available):
     if not limit or charge_amount <= limit:
         return LimitCheck(False, False, None)
     blocked = settings["over_limit_action"] == "block"
-    amounts = {"amount": format_money(charge_amount, locale=locale_of()),
-               "limit": format_money(limit, locale=locale_of())}
+    amounts = {"amount": format_money(charge_amount),
+               "limit": format_money(limit)}
     if method_kind == "card":
         message = _("This card payment of %(amount)s is above the %(limit)s limit for card payments.", **amounts)
     else:

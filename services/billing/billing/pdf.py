@@ -55,7 +55,7 @@ def _text(value):
 
 
 def _money(amount):
-    return format_money(amount, locale=locale_of())
+    return format_money(amount)
 
 
 def _day(value):

@@ -18,7 +18,7 @@ REPLY_MARKER = N_("— Reply above this line —")
 
 def money(minor_units):
     """An amount as the reader writes money."""
-    return format_money(minor_units, locale=locale_of())
+    return format_money(minor_units)
 
 
 # --- payments -----------------------------------------------------------------------------

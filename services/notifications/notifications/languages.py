@@ -4,26 +4,34 @@ A client account's language is the one accounts said it chose (ACCOUNT_SAVED's `
 an account without one, and the business's staff, read the business's default (``tenant_profile_updated``'s
 ``default_language``, kept by tenants.py). A message is rendered inside ``speaking_to(language)``: gettext looks
 up notifications' catalogue in that language, and money and dates are formatted in its locale
-(``shared.i18n.locale_of``).
+(``shared.i18n.locale_of``), amounts in the business's currency (``tenant_profile_updated``'s ``currency``).
 """
 import contextlib
 
 from notifications.models import AccountName, TenantBranding
 from shared.i18n import DEFAULT_LANGUAGE, catalogue_of, current_catalogue, known_language, speaking
+from shared.money import DEFAULT_CURRENCY, current_currency
 
 catalogue = catalogue_of("notifications")
 
 
 @contextlib.contextmanager
-def speaking_to(language):
+def speaking_to(language, currency=DEFAULT_CURRENCY):
     """Do the work inside in ``language`` with notifications' catalogue (a worker has it already; a test or a
-    background loop may not)."""
-    token = current_catalogue.set(catalogue)
+    background loop may not), showing amounts in the business's ``currency``."""
+    tokens = current_catalogue.set(catalogue), current_currency.set(currency)
     try:
         with speaking(language):
             yield
     finally:
-        current_catalogue.reset(token)
+        current_currency.reset(tokens[1])
+        current_catalogue.reset(tokens[0])
+
+
+def business_currency(session, tenant_id):
+    """The currency of the business's amounts."""
+    row = session.get(TenantBranding, tenant_id)
+    return row.currency if row is not None and row.currency else DEFAULT_CURRENCY
 
 
 def business_language(session, tenant_id):
@@ -40,12 +48,12 @@ def account_language(session, tenant_id, account_id):
 
 def to_business(session, tenant_id):
     """Speak the business's default language: alerts and emails to its staff."""
-    return speaking_to(business_language(session, tenant_id))
+    return speaking_to(business_language(session, tenant_id), business_currency(session, tenant_id))
 
 
 def to_account(session, tenant_id, account_id):
     """Speak the client account's language (the business's default when it chose none)."""
-    return speaking_to(account_language(session, tenant_id, account_id))
+    return speaking_to(account_language(session, tenant_id, account_id), business_currency(session, tenant_id))
 
 
 def to_portal_user(session, event):

@@ -31,6 +31,7 @@ class TenantBranding(Base):
     brand_colour: Mapped[str | None] = mapped_column(String(7))  # the messages' accent colour
     # What the staff, and clients who chose no language, read (shared.i18n.LANGUAGES)
     default_language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")  # of its amounts
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

@@ -6,6 +6,7 @@ from notifications.branding import Branding
 from shared.clock import as_utc
 from shared.errors import NotFound
 from shared.i18n import DEFAULT_LANGUAGE, _, known_language
+from shared.money import CURRENCIES, DEFAULT_CURRENCY
 
 PROFILE_FIELDS = ("slug", "display_name", "contact_email", "contact_phone", "facebook_page",
                   "twitter_handle", "linkedin_slug", "has_logo", "brand_colour")
@@ -24,6 +25,7 @@ def save_branding(session, profile, profile_at):
     for key in PROFILE_FIELDS:
         setattr(row, key, profile.get(key))
     row.default_language = known_language(profile.get("default_language"), DEFAULT_LANGUAGE)
+    row.currency = profile.get("currency") if profile.get("currency") in CURRENCIES else DEFAULT_CURRENCY
     row.updated_at = profile_at
     session.add(row)
     return row

@@ -48,6 +48,7 @@ class TenantProfileSchema(Schema):
     brand_colour = fields.String(allow_none=True, load_default=None)  # #rrggbb, readable with white text
     logo_blob_id = fields.String(allow_none=True, load_default=None)  # the logo in the blob store, for the PDFs
     default_language = fields.String(load_default="en")  # for whoever has not chosen one (shared.i18n.LANGUAGES)
+    currency = fields.String(load_default="USD")  # of every amount of the business (shared.money.CURRENCIES)
 
 
 TENANT_PROFILE_UPDATED = EventContract(

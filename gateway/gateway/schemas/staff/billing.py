@@ -6,7 +6,7 @@ from gateway.schemas.billing import (INVOICE_STATUS_FILTERS, AutopayStatusSchema
                                      invoice_page)
 from gateway.schemas.common import AtMost, cursor_field, limit_field
 from shared.fields import ONE_LINE, StrictBoolean, id_field, id_list, integer_field, money_field
-from shared.i18n import _, locale_of
+from shared.i18n import _
 from shared.money import MAX_MINOR_UNITS, format_money
 
 FOLLOWING = {"description": "The cursor of the following page: send it back as `cursor`; null on the last page."}
@@ -35,7 +35,7 @@ class StaffNewInvoiceSchema(Schema):
             raise ValidationError(_("The due date cannot be before the issue date."), "due_date")
         if sum(line["quantity"] * line["unit_price"] for line in data.get("lines", [])) > MAX_MINOR_UNITS:
             raise ValidationError(_("The invoice total cannot be above %(amount)s.",
-                                    amount=format_money(MAX_MINOR_UNITS, locale=locale_of())), "lines")
+                                    amount=format_money(MAX_MINOR_UNITS)), "lines")
 
 
 class StaffInvoiceListArgsSchema(InvoiceFilterArgsSchema):

@@ -8,7 +8,7 @@ from gateway.web.forms import Field
 from gateway.web.staff.base import staff_page
 from gateway.web.staff.billing_inputs import WHOLE_NUMBER
 from shared.errors import InvalidInput
-from shared.i18n import N_, _, locale_of
+from shared.i18n import N_, _
 from shared.money import format_money, parse_money
 
 blueprint = Blueprint("client_billing", __name__)
@@ -24,7 +24,7 @@ UNAPPLIED = {"payment": N_("%(unapplied)s unapplied, from a payment of %(amount)
 
 
 def money(cents):
-    return format_money(cents, locale=locale_of())
+    return format_money(cents)
 
 
 def unapplied_label(payment):

@@ -9,7 +9,7 @@ from flask import request
 
 from gateway.web.forms import Field, money_input
 from gateway.web.staff.billing_inputs import WHOLE_NUMBER, read_date
-from shared.i18n import N_, _, locale_of
+from shared.i18n import N_, _
 from shared.money import format_money
 
 RECURRENCE_LABELS = {"once": N_("One-off"), "weekly": N_("Weekly"), "every_n_weeks": N_("Every few weeks"),
@@ -138,7 +138,7 @@ def read_window(first_name, errors, required=True):
 
 def new_job_inputs(services, form="job"):
     """From the service list or by hand; one-off or recurring; optionally its first visit."""
-    offered = [(str(row["id"]), f"{row['name']} ({format_money(row['price'], locale=locale_of())}, "
+    offered = [(str(row["id"]), f"{row['name']} ({format_money(row['price'])}, "
                                 f"{describe_recurrence(row)})")
                for row in services if row["active"]]
     return [
