@@ -54,6 +54,10 @@ def when(value):
     except ValueError:
         return value
     aware = moment.utcoffset() is not None
-    moment = moment.astimezone(timezone.utc) if aware else moment
-    text = f"{_day_text(moment.date(), locale_of())}, {format_time(moment, 'short', locale=locale_of())}"
+    return _moment_text(moment.astimezone(timezone.utc) if aware else moment, aware, locale_of())
+
+
+@lru_cache(maxsize=4096)
+def _moment_text(moment, aware, locale):
+    text = f"{_day_text(moment.date(), locale)}, {format_time(moment, 'short', locale=locale)}"
     return f"{text} UTC" if aware else text

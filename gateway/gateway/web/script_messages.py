@@ -1,8 +1,11 @@
 """The words the pages' scripts show, in the page's language: every page hands them over as JSON (layout.html),
 and ``portico.say(key, values)`` (portico.js) fills in their ``%(name)s`` placeholders."""
-from flask import Blueprint
+import functools
 
-from shared.i18n import N_, _
+from flask import Blueprint
+from jinja2.utils import htmlsafe_json_dumps
+
+from shared.i18n import LANGUAGES, N_, _, current_language
 
 blueprint = Blueprint("script_messages", __name__)
 
@@ -32,5 +35,11 @@ SCRIPT_MESSAGES = {
 
 @blueprint.app_template_global()
 def script_messages():
-    """``SCRIPT_MESSAGES`` in the page's language."""
-    return {key: _(text) for key, text in SCRIPT_MESSAGES.items()}
+    """``SCRIPT_MESSAGES`` in the page's language, as JSON safe inside a ``<script>`` element."""
+    return _as_json(current_language.get())
+
+
+@functools.lru_cache(maxsize=len(LANGUAGES))
+def _as_json(language):
+    # Every page carries them: made once per language (the catalogues do not change while the gateway runs).
+    return htmlsafe_json_dumps({key: _(text) for key, text in SCRIPT_MESSAGES.items()})
