@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 SERVICES := accounts billing tickets notifications
 export PORTICO_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: up down test venv rabbitmq migrate test-tools bench env
+.PHONY: up down test venv rabbitmq migrate test-tools bench env images
 
 up: venv rabbitmq migrate
 	@$(PY) scripts/up.py
@@ -16,6 +16,10 @@ down:
 # A .env with fresh secrets for docker-compose (docs/docker.md); an existing one is kept.
 env: venv
 	@$(PY) scripts/new_env.py
+
+# Every image for docker-compose.yml; with no registry, on a Python base built from Debian's packages (docs/docker.md).
+images: env
+	@scripts/images.sh
 
 venv: $(VENV)/.installed
 

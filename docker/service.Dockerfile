@@ -2,7 +2,9 @@
 #   docker build -f docker/service.Dockerfile --build-arg SERVICE=billing -t portico/billing .
 # The build context is the repository root. docker-compose.yml passes SERVICE for
 # accounts, billing, tickets and notifications.
-FROM python:3.11-slim
+# The official image by default; scripts/images.sh passes a locally built one when no registry answers.
+ARG PYTHON_IMAGE=python:3.11-slim
+FROM ${PYTHON_IMAGE}
 
 ARG SERVICE
 RUN test -n "$SERVICE" || { echo "build with --build-arg SERVICE=<accounts|billing|tickets|notifications>" >&2; exit 1; }

@@ -15,7 +15,8 @@ SERVICES = ("accounts", "billing", "tickets", "notifications")
 # The only variables allowed a default: none of them is a secret.
 DEFAULTED = {"PORTICO_IMAGE_TAG", "PAYMENT_PROCESSOR_URL", "SANDBOX_ALLOWED_ORIGINS", "SMTP_URL", "SMS_PROVIDER",
              "SMS_URL", "BLOB_STORE_URL", "TRUSTED_PROXIES", "MAILBOX_URL", "INBOUND_MAIL_DOMAIN",
-             "INBOUND_MAIL_MAX_BYTES", "INBOUND_SMTP_BIND", "INBOUND_SMTP_PUBLISHED_PORT"}
+             "INBOUND_MAIL_MAX_BYTES", "INBOUND_SMTP_BIND", "INBOUND_SMTP_PUBLISHED_PORT",
+             "PYTHON_IMAGE"}  # the images' base (scripts/images.sh), no secret
 
 
 def compose():
