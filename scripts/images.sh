@@ -1,8 +1,9 @@
 #!/bin/sh
 # Build Portico's images (make images). The app images start from the official python:3.11-slim when a registry
 # answers; otherwise from a Python base built here from Debian's packages alone: a minimal Debian made with
-# debootstrap and imported into Docker, then Debian's Python 3.11 on it (docker/bases/). Debian's and PyPI's
-# package registries are all a build needs then.
+# debootstrap and imported into Docker, then Debian's Python 3.11 on it (docker/bases/). RabbitMQ and PostgreSQL
+# are then built from Debian's packages too, for docker-compose.local-bases.yml. Debian's and PyPI's package
+# registries are all a build needs.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -41,8 +42,20 @@ python_image() {
     fi
 }
 
+# RabbitMQ and PostgreSQL from Debian's packages, for docker-compose.local-bases.yml (docs/docker.md).
+local_infrastructure() {
+    for name in rabbitmq postgres; do
+        docker build -q --build-arg DEBIAN_IMAGE="$LOCAL_DEBIAN" -f "docker/bases/$name.Dockerfile" \
+            -t "portico-base/$name:local" docker/bases >/dev/null
+    done
+    echo "Start the stack with: docker-compose -f docker-compose.yml -f docker-compose.local-bases.yml up -d"
+}
+
 PYTHON_IMAGE=$(python_image)
 export PYTHON_IMAGE
+if [ "$PYTHON_IMAGE" = "$LOCAL_PYTHON" ]; then
+    local_infrastructure
+fi
 echo "Building Portico's images on $PYTHON_IMAGE..."
 docker-compose build "$@"
 docker images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '^portico' | sort
