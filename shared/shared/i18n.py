@@ -46,13 +46,17 @@ def locale_of(language=None):
 
 
 @contextlib.contextmanager
-def speaking(language):
-    """Do the work inside in ``language`` (a recipient's), whatever the caller's was."""
-    token = current_language.set(known_language(language, DEFAULT_LANGUAGE))
+def speaking(language, catalogue=None):
+    """Do the work inside in ``language`` (a recipient's), whatever the caller's was; with ``catalogue`` when the
+    work has none of its own yet (a test, a background loop: a worker or a request has its component's)."""
+    tokens = [(current_language, current_language.set(known_language(language, DEFAULT_LANGUAGE)))]
+    if catalogue is not None:
+        tokens.append((current_catalogue, current_catalogue.set(catalogue)))
     try:
         yield
     finally:
-        current_language.reset(token)
+        for variable, token in reversed(tokens):
+            variable.reset(token)
 
 
 def N_(message):

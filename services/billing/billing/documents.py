@@ -10,8 +10,8 @@ on the page changed.
 
 A PDF is written in the language of the work at hand: a caller's (shared.context sets it from the call's
 context), so one downloaded from the portal or the staff pages is in its reader's language. Work without a caller
-(an event handler's, a timer's) passes ``language``: ``business_language`` gives the business's default, which
-billing keeps from the profile event (billing does not know the client accounts' own languages).
+(an event handler's, a timer's) passes ``language``: ``business_look.language_of`` gives the business's default,
+which billing keeps from the profile event (billing does not know the client accounts' own languages).
 """
 import contextvars
 import hashlib
@@ -38,11 +38,6 @@ def fingerprint(invoice, business_name, account_name, look, language=DEFAULT_LAN
     drawn = json.dumps([invoice, business_name, account_name, *look.fingerprint, language], sort_keys=True,
                        default=str)
     return hashlib.sha256(drawn.encode()).hexdigest()
-
-
-def business_language(session, tenant_id):
-    """The language of a PDF made without a caller: the business's default."""
-    return business_look.language_of(session, tenant_id)
 
 
 def rendered(render, language, *args):

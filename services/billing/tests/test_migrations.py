@@ -74,3 +74,29 @@ def test_the_field_service_tables_match_the_models_and_go_away_on_downgrade(bill
     command.downgrade(config, "0007")
     assert "visits" not in sa.inspect(engine).get_table_names()
     assert "recurrence" not in columns(engine, "jobs")
+
+
+def test_kept_pdfs_get_a_language_and_going_back_keeps_the_english_ones(billing_database):
+    config, engine = billing_database
+    command.upgrade(config, "head")
+    with engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO invoices (id, tenant_id, account_id, number, issue_date, due_date, total, balance, status, "
+            "autopay, created_at) VALUES (1, 1, 5, 1001, '2030-01-05', '2030-02-05', 100, 100, 'open', false, "
+            "'2030-01-05 10:00:00')"))
+        for language, blob in (("en", "b_en"), ("es", "b_es")):
+            connection.execute(sa.text(
+                "INSERT INTO invoice_documents (tenant_id, invoice_id, audience, language, fingerprint, blob_id, "
+                "rendered_at) VALUES (1, 1, 'client', :language, 'f', :blob, '2030-01-05 10:00:00')"),
+                {"language": language, "blob": blob})
+
+    command.downgrade(config, "0013_business_looks")
+    with engine.connect() as connection:
+        kept = connection.execute(sa.text("SELECT audience, blob_id FROM invoice_documents")).all()
+    assert [tuple(row) for row in kept] == [("client", "b_en")]
+    assert "default_language" not in columns(engine, "business_looks")
+
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        languages = connection.execute(sa.text("SELECT language FROM invoice_documents")).scalars().all()
+    assert languages == ["en"]

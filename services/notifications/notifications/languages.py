@@ -9,7 +9,7 @@ up notifications' catalogue in that language, and money and dates are formatted 
 import contextlib
 
 from notifications.models import AccountName, TenantBranding
-from shared.i18n import DEFAULT_LANGUAGE, catalogue_of, current_catalogue, known_language, speaking
+from shared.i18n import DEFAULT_LANGUAGE, catalogue_of, known_language, speaking
 from shared.money import DEFAULT_CURRENCY, current_currency
 
 catalogue = catalogue_of("notifications")
@@ -19,13 +19,12 @@ catalogue = catalogue_of("notifications")
 def speaking_to(language, currency=DEFAULT_CURRENCY):
     """Do the work inside in ``language`` with notifications' catalogue (a worker has it already; a test or a
     background loop may not), showing amounts in the business's ``currency``."""
-    tokens = current_catalogue.set(catalogue), current_currency.set(currency)
+    token = current_currency.set(currency)
     try:
-        with speaking(language):
+        with speaking(language, catalogue):
             yield
     finally:
-        current_currency.reset(tokens[1])
-        current_catalogue.reset(tokens[0])
+        current_currency.reset(token)
 
 
 def business_currency(session, tenant_id):
