@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 SERVICES := accounts billing tickets notifications
 export PORTICO_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: up down test venv rabbitmq migrate test-tools bench env images
+.PHONY: up down test containers-test venv rabbitmq migrate test-tools bench env images
 
 up: venv rabbitmq migrate
 	@$(PY) scripts/up.py
@@ -48,6 +48,13 @@ test: venv rabbitmq test-tools
 	@scripts/ensure-postgres.sh
 	$(VENV)/bin/lint-imports --no-logo --no-cache
 	$(PY) -m pytest -n 2 --dist loadgroup --durations=20
+	@$(MAKE) --no-print-directory containers-test
+
+# The compose stack built and run for real, in a lane of its own (tests/containers, docs/docker.md); skipped, with
+# the reason, only where no Docker engine can be started.
+containers-test: venv
+	@if scripts/ensure-docker.sh; then $(PY) -m pytest -p no:xdist -s tests/containers; \
+	else echo "*** No Docker engine could be started here (above): the container tests did not run. ***"; fi
 
 bench: venv rabbitmq
 	$(PY) bench/rpc_roundtrip.py

@@ -16,7 +16,8 @@ SERVICES = ("accounts", "billing", "tickets", "notifications")
 DEFAULTED = {"PORTICO_IMAGE_TAG", "PAYMENT_PROCESSOR_URL", "SANDBOX_ALLOWED_ORIGINS", "SMTP_URL", "SMS_PROVIDER",
              "SMS_URL", "BLOB_STORE_URL", "TRUSTED_PROXIES", "MAILBOX_URL", "INBOUND_MAIL_DOMAIN",
              "INBOUND_MAIL_MAX_BYTES", "INBOUND_SMTP_BIND", "INBOUND_SMTP_PUBLISHED_PORT",
-             "PYTHON_IMAGE"}  # the images' base (scripts/images.sh), no secret
+             "PYTHON_IMAGE",  # the images' base (scripts/images.sh), no secret
+             "GATEWAY_PORT", "SANDBOX_PROCESSOR_PORT", "MAILBOX_PORT", "RABBITMQ_UI_PORT"}  # ports on the host
 
 
 def compose():
@@ -120,3 +121,12 @@ def test_each_service_has_its_own_database():
     assert len(set(urls.values())) == len(SERVICES)
     for name, url in urls.items():
         assert url.startswith("postgresql") and url.rsplit("/", 1)[1] == name
+
+
+def test_every_container_is_limited_and_portico_s_own_run_read_only_without_capabilities():
+    for name, service in compose()["services"].items():
+        assert service["mem_limit"] and service["cpus"], name
+        if name in ("rabbitmq", "postgres"):  # their entrypoints switch users and own their data directories
+            continue
+        assert service["read_only"] is True and service["tmpfs"] == ["/tmp"], name
+        assert service["cap_drop"] == ["ALL"] and service["security_opt"] == ["no-new-privileges:true"], name

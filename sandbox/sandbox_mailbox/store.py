@@ -40,29 +40,43 @@ class MailboxStore:
     def add_email(self, recipients, raw):
         """Keep an email as it arrived over SMTP (``raw`` bytes)."""
         path = self._new_path(".eml")
-        path.write_bytes(raw)
         path.with_suffix(".to").write_text(", ".join(recipients))
+        self._publish(path, raw)
         self._prune()
         return path.stem
 
     def add_sms(self, to, text):
         path = self._new_path(".sms")
-        path.write_text(json.dumps({"to": to, "text": text}))
+        self._publish(path, json.dumps({"to": to, "text": text}).encode())
         self._prune()
         return path.stem
+
+    @staticmethod
+    def _publish(path, data):
+        """Write the file under another name, then rename it: a reader never meets half of it."""
+        part = path.with_name(path.name + ".part")
+        part.write_bytes(data)
+        part.replace(path)
 
     def items(self):
         """Everything received, newest first."""
         paths = sorted((p for p in self.folder.iterdir() if p.suffix in (".eml", ".sms")), reverse=True)
-        return [self._read(path) for path in paths]
+        found = []
+        for path in paths:
+            try:
+                found.append(self._read(path))
+            except FileNotFoundError:  # pruned by a message arriving meanwhile
+                continue
+        return found
 
     def get(self, item_id):
         if not ITEM_ID.fullmatch(item_id or ""):
             return None
         for suffix in (".eml", ".sms"):
-            path = self.folder / f"{item_id}{suffix}"
-            if path.exists():
-                return self._read(path)
+            try:
+                return self._read(self.folder / f"{item_id}{suffix}")
+            except FileNotFoundError:
+                continue
         return None
 
     def _read(self, path):

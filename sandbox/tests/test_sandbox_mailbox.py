@@ -1,11 +1,13 @@
 """The development mailbox keeps what Portico sends while running locally and shows it on its own page."""
 import smtplib
+import threading
 from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from portico_testing import free_port
+from sandbox_mailbox import store
 from sandbox_mailbox.__main__ import Keeper
 from sandbox_mailbox.app import create_app
 
@@ -90,3 +92,25 @@ def test_the_sms_inbox_lists_texts_newest_first_on_its_page_and_as_json(mailbox)
     assert set(everything[0]) == {"id", "to", "text", "received_at"}
     assert client.get("/sms.json", query_string={"to": "+1 555 010 0288"}).get_json()[0]["to"] == "+15550100288"
     assert client.get("/sms.json", query_string={"to": "+15550100377"}).get_json() == []
+
+
+def test_listing_while_new_texts_prune_the_oldest_never_fails(tmp_path, monkeypatch):
+    # A charge run's receipts arrive by the hundred while a script reads the list (the container test).
+    monkeypatch.setattr(store, "KEPT", 3)
+    mailbox = store.MailboxStore(tmp_path)
+    stop = threading.Event()
+
+    def write():
+        while not stop.is_set():
+            mailbox.add_sms("+15550100", "Payment received")
+
+    writers = [threading.Thread(target=write) for _ in range(2)]
+    for writer in writers:
+        writer.start()
+    try:
+        for _ in range(300):
+            assert all(item.kind == "sms" for item in mailbox.items())
+    finally:
+        stop.set()
+        for writer in writers:
+            writer.join()

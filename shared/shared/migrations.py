@@ -1,4 +1,6 @@
 """What every service's Alembic ``env.py`` does, written once."""
+import sys
+
 from alembic import context
 from sqlalchemy import text
 
@@ -21,7 +23,14 @@ def run_migrations(service, metadata):
             # Scaled instances start together; one migrates while the others wait here.
             connection.execute(text("SELECT pg_advisory_lock(hashtext(:name))"), {"name": service})
             connection.commit()
-        context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
+        context.configure(connection=connection, target_metadata=metadata, render_as_batch=True,
+                          on_version_apply=lambda step, **_: announce(service, step))
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()
+
+
+def announce(service, step):
+    """One line per migration applied, so a container's log says what its start changed (and which replica did)."""
+    print(f"{service}: migration applied: {step.up_revision_id if step.is_upgrade else step.down_revision_ids}",
+          file=sys.stderr, flush=True)
