@@ -204,4 +204,6 @@ if __name__ == "__main__":
     command, arguments = (sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else ("check", [])
     commands = {"update": update, "check": check, "missing": lambda: missing(arguments),
                 "merge": lambda: merge(arguments)}
+    if command not in commands:
+        sys.exit(f"usage: python scripts/translations.py [{'|'.join(commands)}] (check by default)")
     sys.exit(commands[command]())

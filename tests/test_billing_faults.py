@@ -544,7 +544,7 @@ class RecordingProcessor:
     def __init__(self):
         self.charged = []
 
-    def charge(self, token, amount, currency, idempotency_key, description=None):
+    def charge(self, token, amount, currency, idempotency_key, description=None, off_session=True):
         self.charged.append((idempotency_key, amount))
         return ChargeResult("succeeded", f"ch_{uuid.uuid4().hex[:12]}", "The charge succeeded.")
 

@@ -8,11 +8,11 @@ records what arrived.
 """
 import base64
 import json
-import threading
 import time
-from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
+
+from portico_testing.http_stand_in import serving
 
 SID = "AC" + "0123456789abcdef" * 2
 TOKEN = "auth-token-that-must-stay-secret"
@@ -62,15 +62,7 @@ def error(code, text, status):
             "status": status}
 
 
-@contextmanager
 def fake_twilio():
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeTwilio)
     server.requests, server.script = [], []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    return serving(server)

@@ -47,11 +47,14 @@ class ProcessorError(Exception):
 
 class PaymentProcessor(Protocol):
     def charge(self, token: str, amount: int, currency: str, idempotency_key: str,
-               description: str | None = None) -> ChargeResult:
-        """Charge ``amount`` minor units to ``token`` at most once per ``idempotency_key``."""
+               description: str | None = None, off_session: bool = True) -> ChargeResult:
+        """Charge ``amount`` minor units to ``token`` at most once per ``idempotency_key``.
 
-    def find_charge(self, idempotency_key: str) -> ChargeResult | None:
-        """Return the charge made with ``idempotency_key``, or None when there was none."""
+        ``off_session``: the client is not there to answer their bank (autopay, charge runs, staff).
+        """
+
+    def find_charge(self, idempotency_key: str, token: str | None = None, since=None) -> ChargeResult | None:
+        """Return the charge made with ``idempotency_key`` (on ``token``, not before ``since``), or None."""
 
     def detach(self, token: str) -> None:
         """Make ``token`` unusable at the processor; a token it does not know is already gone."""
@@ -73,7 +76,8 @@ class SandboxProcessor:
         self.timeout = timeout
         self.idle = []
 
-    def charge(self, token, amount, currency, idempotency_key, description=None):
+    def charge(self, token, amount, currency, idempotency_key, description=None, off_session=True):
+        # The sandbox never asks for the client's bank, so off_session changes nothing here.
         if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
             raise ValueError("amount must be a positive whole number of minor units")
         payload = {"token": token, "amount": amount, "currency": currency,
@@ -82,7 +86,7 @@ class SandboxProcessor:
             payload["description"] = description
         return _result(self._call("POST", "/v1/charges", payload))
 
-    def find_charge(self, idempotency_key):
+    def find_charge(self, idempotency_key, token=None, since=None):
         body = self._call("GET", "/v1/charges?" + urlencode({"idempotency_key": idempotency_key}),
                           missing_code="no_such_charge")
         return None if body is None else _result(body)
@@ -158,10 +162,16 @@ class SandboxProcessor:
 
 
 def processor_from_env():
-    """Return the processor configured by PAYMENT_PROCESSOR_URL and PAYMENT_PROCESSOR_SECRET."""
+    """Return the processor PAYMENT_PROCESSOR names: the sandbox (the default) or Stripe (docs/payments.md)."""
+    timeout = env("PAYMENT_PROCESSOR_TIMEOUT_SECONDS", 10.0, float)
+    kind = env("PAYMENT_PROCESSOR", "sandbox")
+    if kind == "stripe":
+        from billing.processor_stripe import StripeProcessor, StripeSettings  # the library only where it is used
+        return StripeProcessor(StripeSettings(env("STRIPE_SECRET_KEY", ""), env("STRIPE_API_BASE"), timeout))
+    if kind != "sandbox":
+        raise ValueError(f"PAYMENT_PROCESSOR must be 'sandbox' or 'stripe', not {kind!r}")
     return SandboxProcessor(env("PAYMENT_PROCESSOR_URL", "http://127.0.0.1:8100"),
-                            env("PAYMENT_PROCESSOR_SECRET", "sk_test_portico"),
-                            env("PAYMENT_PROCESSOR_TIMEOUT_SECONDS", 10.0, float))
+                            env("PAYMENT_PROCESSOR_SECRET", "sk_test_portico"), timeout)
 
 
 def _result(body):

@@ -6,7 +6,7 @@ from sqlalchemy import bindparam, exists, select
 from billing import idempotency
 from billing.checkout import answer_for
 from billing.methods import method_used
-from billing.models import ChargeRunItem, Payment, platform
+from billing.models import ChargeRunItem, Payment, PaymentMethod, platform
 from billing.processor import ProcessorError, ProcessorUnavailable
 from billing.settings import TABS
 from billing.settlement import settle, settle_prepayment
@@ -38,14 +38,16 @@ def recover_pending(session, outbox, processor, older_than=None):
     or the payment's own request or charge finishing meanwhile, settle it once.
     """
     older_than = older_than or utcnow() - timedelta(seconds=PENDING_GRACE_SECONDS)
-    pending = session.execute(select(Payment.id, Payment.idempotency_key).where(
-        Payment.status == "pending", Payment.created_at < older_than, ~being_charged(Payment.id))
+    pending = session.execute(
+        select(Payment.id, Payment.idempotency_key, PaymentMethod.token, Payment.created_at)
+        .outerjoin(PaymentMethod, PaymentMethod.id == Payment.payment_method_id)
+        .where(Payment.status == "pending", Payment.created_at < older_than, ~being_charged(Payment.id))
         .order_by(Payment.id).limit(BATCH), {"since": older_than}).all()
     session.rollback()
     settled = 0
-    for payment_id, key in pending:
+    for payment_id, key, token, created_at in pending:
         try:
-            found = processor.find_charge(key)
+            found = processor.find_charge(key, token, created_at)
         except (ProcessorUnavailable, ProcessorError):
             continue  # still unknown: try again on the next round
         outcome = (found.status, found.charge_id, found.message) if found else ("failed", None, _(NOT_CHARGED))

@@ -24,7 +24,8 @@ def charge(processor, payment, method, description):
     if payment.amount == 0:
         return "succeeded", None, None
     try:
-        result = processor.charge(method.token, payment.amount, "usd", payment.idempotency_key, description)
+        result = processor.charge(method.token, payment.amount, "usd", payment.idempotency_key, description,
+                                  off_session=payment.source != "portal")
     except ProcessorError as error:  # refused outright (say, a detached token): nothing was charged
         return "failed", None, error.message
     except ProcessorUnavailable:

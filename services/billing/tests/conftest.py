@@ -32,8 +32,10 @@ class Processor:
         self.status, self.unreachable = status, False
         self.declined, self.unanswered = set(), set()
         self.charged, self.results, self.detached = [], {}, []
+        self.off_session = []  # of each charge asked for: whether the client was away (autopay, runs, staff)
 
-    def charge(self, token, amount, currency, idempotency_key, description=None):
+    def charge(self, token, amount, currency, idempotency_key, description=None, off_session=True):
+        self.off_session.append(off_session)
         if idempotency_key not in self.results:
             self.charged.append((idempotency_key, amount))
             status = "declined" if token in self.declined else self.status
@@ -42,7 +44,7 @@ class Processor:
             raise ProcessorUnavailable("The payment processor did not answer.")
         return self.results[idempotency_key]
 
-    def find_charge(self, idempotency_key):
+    def find_charge(self, idempotency_key, token=None, since=None):
         return self.results.get(idempotency_key)
 
     def detach(self, token):

@@ -138,6 +138,7 @@ def test_a_run_charges_each_invoice_once_and_finishes(engine, session, processor
     assert charge_all(engine, run.id, processor) == ["succeeded"] * 3  # redelivered: nothing more happens
 
     assert sorted(amount for _, amount in processor.charged) == [1_000, 2_345, 10_001]
+    assert set(processor.off_session) == {True}  # nobody is there to answer a bank's question
     with Session(engine) as check:
         assert check.execute(select(Invoice.balance, Invoice.status, Invoice.autopay)
                              .where(Invoice.id.in_([row.id for row in rows]))).all() == [(0, "paid", False)] * 3

@@ -37,6 +37,7 @@ def test_over_the_card_limit_the_client_is_warned_and_pays_once_confirmed(busine
     assert list(unconfirmed.value.fields) == ["confirm_over_limit"]
     assert paid["payment"]["amount"] == 15_000 and unpaid(business) == {}
     assert [amount for _, amount in processor.charged] == [15_000]
+    assert processor.off_session == [False]  # the client is there to answer their bank
 
 
 def test_a_business_that_blocks_over_the_limit_refuses_even_a_confirmed_payment(business, processor):

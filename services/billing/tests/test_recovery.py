@@ -135,7 +135,7 @@ def test_recovery_asks_the_processor_with_no_transaction_open(session, outbox, p
                               {"invoice_ids": [invoice.id], "payment_method_id": method.id}, settings)
     asked = []
     find_charge = processor.find_charge
-    processor.find_charge = lambda key: asked.append(session.in_transaction()) or find_charge(key)
+    processor.find_charge = lambda key, *where: asked.append(session.in_transaction()) or find_charge(key, *where)
 
     assert recover_now(session, outbox, processor) == 1
 

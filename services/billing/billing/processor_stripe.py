@@ -1,0 +1,152 @@
+"""Charges through Stripe's PaymentIntents API, with Stripe's own Python library (``PAYMENT_PROCESSOR=stripe``).
+
+Billing holds, for a method on file, only what Stripe needs to charge it again: the customer and the payment
+method Stripe made from its hosted fields, written ``cus_…/pm_…`` in the method's token (a method not saved to a
+customer is ``pm_…`` alone). Card numbers never reach Portico.
+
+- **A charge** is one PaymentIntent created and confirmed at once, with Portico's idempotency key as Stripe's
+  ``Idempotency-Key`` (so a retry gets the first answer, never a second charge) and in its metadata
+  (``portico_key``). ``off_session`` says the client is not there to answer their bank: autopay and charge runs.
+- **Finding a charge** after an outage lists the customer's PaymentIntents since the key's payment was made, which
+  Stripe answers from its own records at once, and picks the one whose metadata holds the key. (Stripe's search
+  API would find it by metadata alone, but its index may lag by a minute or more.)
+- **Declines** come back as the same statuses as the sandbox's: ``declined``, ``insufficient_funds``; a bank
+  asking for the client (``authentication_required``) off-session is a decline with its own message.
+- **Unknown outcomes** (no answer, Stripe's 5xx, a rate limit) raise ProcessorUnavailable; Stripe refusing the
+  request itself (a bad key, an unknown method) raises ProcessorError. The library retries network failures
+  itself, with the same key.
+
+The secret key never reaches a log, a repr or an error text.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+import stripe
+
+from billing.processor import ChargeResult, ProcessorError, ProcessorUnavailable
+from shared.i18n import N_, _
+
+# Stripe's decline codes that Portico tells apart; any other decline is "declined".
+INSUFFICIENT_FUNDS = frozenset({"insufficient_funds"})
+AUTHENTICATION_REQUIRED = N_("Your bank asks you to confirm this payment. Pay it from the portal to confirm it "
+                             "with your bank.")
+DECLINED = N_("The card was declined.")
+LOOK_BACK = timedelta(days=2)  # Stripe keeps an idempotency key's answer for 24 hours; a pending payment is younger
+
+
+@dataclass(frozen=True)
+class StripeSettings:
+    secret_key: str = field(repr=False)
+    api_base: str | None = None  # a local stand-in's address, in tests
+    timeout: float = 10.0
+    network_retries: int = 2
+
+    def __post_init__(self):
+        if not (self.secret_key or "").startswith(("sk_test_", "sk_live_", "rk_test_", "rk_live_")):
+            raise ValueError("PAYMENT_PROCESSOR 'stripe' needs STRIPE_SECRET_KEY, a secret or restricted key "
+                             "(sk_test_…, sk_live_…) from the Stripe dashboard")
+
+    @property
+    def live(self):
+        return self.secret_key.startswith(("sk_live_", "rk_live_"))
+
+
+def split_token(token):
+    """(customer or None, payment method) from a token billing holds."""
+    customer, _slash, method = token.rpartition("/")
+    return customer or None, method
+
+
+class StripeProcessor:
+    """The PaymentProcessor interface (billing/processor.py) over Stripe's API."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        http_client = stripe.RequestsClient(timeout=settings.timeout)
+        self.client = stripe.StripeClient(
+            settings.secret_key, http_client=http_client, max_network_retries=settings.network_retries,
+            base_addresses={"api": settings.api_base} if settings.api_base else None)
+
+    def charge(self, token, amount, currency, idempotency_key, description=None, off_session=True):
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+            raise ValueError("amount must be a positive whole number of minor units")
+        customer, method = split_token(token)
+        params = {"amount": amount, "currency": currency.lower(), "payment_method": method, "confirm": True,
+                  "metadata": {"portico_key": idempotency_key},
+                  # Cards and bank debits only: nothing that would send the client to another site.
+                  "automatic_payment_methods": {"enabled": True, "allow_redirects": "never"}}
+        if customer:
+            params["customer"] = customer
+        if off_session:
+            params["off_session"] = True
+        if description:
+            params["description"] = description[:1000]
+        try:
+            intent = self.client.payment_intents.create(params=params, options={"idempotency_key": idempotency_key})
+        except stripe.CardError as error:
+            return declined(error)
+        except stripe.StripeError as error:
+            raise translated(error) from None
+        return outcome(intent)
+
+    def find_charge(self, idempotency_key, token=None, since=None):
+        """The charge made with ``idempotency_key`` on ``token``'s customer since ``since``; None when there is none."""
+        customer, _method = split_token(token or "")
+        if not customer:
+            return None  # a method not on a customer is only ever charged while its client waits
+        since = since or datetime.now(timezone.utc) - LOOK_BACK
+        params = {"customer": customer, "created": {"gte": int((since - timedelta(minutes=5)).timestamp())},
+                  "limit": 100}
+        try:
+            for intent in self.client.payment_intents.list(params=params).auto_paging_iter():
+                if intent.to_dict().get("metadata", {}).get("portico_key") == idempotency_key:
+                    return outcome(intent)
+        except stripe.StripeError as error:
+            raise translated(error) from None
+        return None
+
+    def detach(self, token):
+        _customer, method = split_token(token)
+        try:
+            self.client.payment_methods.detach(method)
+        except stripe.InvalidRequestError as error:
+            if error.code != "resource_missing" and "not attached" not in (error.user_message or str(error)):
+                raise translated(error) from None  # already gone is what was asked
+        except stripe.StripeError as error:
+            raise translated(error) from None
+
+
+def outcome(intent):
+    """A PaymentIntent's state (the library's object, or the dict in an error's body) as a ChargeResult."""
+    intent = intent.to_dict() if hasattr(intent, "to_dict") else intent
+    status, error = intent["status"], intent.get("last_payment_error") or {}
+    if status == "succeeded":
+        return ChargeResult("succeeded", intent["id"], "")
+    if status in ("requires_payment_method", "canceled") and error:
+        return decline(intent["id"], error.get("code"), error.get("decline_code"))
+    if status == "requires_action":
+        return ChargeResult("declined", intent["id"], _(AUTHENTICATION_REQUIRED))
+    # processing (a bank debit under way) and anything newer: not settled yet, so not an answer to settle on.
+    raise ProcessorUnavailable(f"The payment is {status} at Stripe.")
+
+
+def declined(error):
+    """A CardError (Stripe's 402) as the decline it is, with the PaymentIntent it names."""
+    intent = (error.json_body or {}).get("error", {}).get("payment_intent") or {}
+    return decline(intent.get("id") or "", error.code, error.error.decline_code if error.error else None)
+
+
+def decline(intent_id, code, decline_code):
+    if code == "authentication_required":
+        return ChargeResult("declined", intent_id, _(AUTHENTICATION_REQUIRED))
+    if decline_code in INSUFFICIENT_FUNDS:
+        return ChargeResult("insufficient_funds", intent_id, _("The card has insufficient funds."))
+    return ChargeResult("declined", intent_id, _(DECLINED))
+
+
+def translated(error):
+    """Stripe's error as the interface's: the outcome unknown, or the request refused."""
+    if isinstance(error, (stripe.APIConnectionError, stripe.RateLimitError)) or (error.http_status or 0) >= 500:
+        return ProcessorUnavailable("Stripe did not answer.")
+    return ProcessorError(error.code or type(error).__name__, error.user_message or _("Stripe refused the request."),
+                          error.http_status or 400)
