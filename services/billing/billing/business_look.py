@@ -1,5 +1,6 @@
-"""What billing's PDFs show of the business beside its name: its brand colour and its logo; and the language a PDF
-made without a caller (an event handler's, a timer's) is written in, the business's default.
+"""What billing's PDFs show of the business beside its name: its brand colour and its logo; the language a PDF
+made without a caller (an event handler's, a timer's) is written in, the business's default; and the currency its
+charges are in.
 
 Billing keeps its own copy from accounts' ``tenant_profile_updated`` events, as notifications does for its
 emails. Profile events may be handled out of order (several workers, retries): an older one never undoes a newer.
@@ -10,6 +11,7 @@ from billing.models import BusinessLook
 from shared.clock import as_utc
 from shared.fields import stored_colour
 from shared.i18n import DEFAULT_LANGUAGE, known_language
+from shared.money import CURRENCIES, DEFAULT_CURRENCY
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ def save_look(session, profile, profile_at):
     row.brand_colour = stored_colour(profile.get("brand_colour"))
     row.logo_blob_id = profile.get("logo_blob_id") if profile.get("has_logo") else None
     row.default_language = known_language(profile.get("default_language"), DEFAULT_LANGUAGE)
+    row.currency = profile.get("currency") if profile.get("currency") in CURRENCIES else DEFAULT_CURRENCY
     row.updated_at = profile_at
     session.add(row)
 
@@ -47,3 +50,9 @@ def language_of(session, tenant_id):
     English before its profile arrived."""
     row = session.get(BusinessLook, tenant_id)
     return known_language(row.default_language if row is not None else None, DEFAULT_LANGUAGE)
+
+
+def currency_of(session, tenant_id):
+    """The business's currency (fixed when it was made): what its charges are in. USD before its profile arrived."""
+    row = session.get(BusinessLook, tenant_id)
+    return row.currency if row is not None and row.currency else DEFAULT_CURRENCY

@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from billing import audit_facts
+from billing.business_look import currency_of
 from billing.charge_reservation import reserve_for_run
 from billing.charge_runs import FINISHED, mark_run_finished
 from billing.models import Allocation, Autopay, ChargeRunItem, Invoice, Payment, PaymentMethod
@@ -75,8 +76,9 @@ def charge_group(session, outbox, processor, tenant_id, run_id, invoice_ids, poo
     ``pool``: the instance's GreenPool bounding its charges at once (dependencies.ChargingPool); by
     default all of the group's at once.
     """
+    currency = currency_of(session, tenant_id)
     reserved, states = reserve_group(session, tenant_id, run_id, invoice_ids)
-    outcomes = charge_concurrently(processor, reserved, pool or GreenPool(max(len(reserved), 1)))
+    outcomes = charge_concurrently(processor, reserved, currency, pool or GreenPool(max(len(reserved), 1)))
     answered = [(entry, outcome) for entry, outcome in zip(reserved, outcomes) if outcome is not None]
     states.update(settle_group(session, outbox, tenant_id, answered))
     mark_run_finished(session, run_id)
@@ -146,12 +148,12 @@ def reserve_charging(session, item):
     return item.id, item.invoice_id, payment, session.get(PaymentMethod, payment.payment_method_id)
 
 
-def charge_concurrently(processor, reserved, pool):
+def charge_concurrently(processor, reserved, currency, pool):
     """Each reservation's (status, charge id, message) at the processor, or None where it did not answer."""
     def one(entry):
         __, __, payment, method = entry
         try:
-            return charge(processor, payment, method, "Autopay invoice charge")
+            return charge(processor, payment, method, "Autopay invoice charge", currency)
         except ServiceUnavailable:
             return None
     pile = GreenPile(pool)  # the pool's own spawn: its bound holds across every worker using it

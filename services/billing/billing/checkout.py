@@ -15,6 +15,7 @@ circle: a charge run's item; the pending payment being settled; invoices, in id 
 holding credit, in id order; last, the idempotency record.
 """
 from billing import audit_facts, idempotency
+from billing.business_look import currency_of
 from billing.credit import available_credit
 from billing.history import describe_payment
 from billing.invoices import find_invoice, refuse_void, refuse_void_ids
@@ -69,8 +70,9 @@ def pay_invoices(session, outbox, processor, tenant_id, account_id, key, request
         if one_off and not values["save_method"]:
             method.removed_at = utcnow()  # used once, not kept on file
         idempotency.bind_to_payment(session, claim)
+        currency = currency_of(session, tenant_id)
         session.commit()
-        status, charge_id, message = charge(processor, payment, method, "Invoice payment")
+        status, charge_id, message = charge(processor, payment, method, "Invoice payment", currency)
         invoices = settle(session, outbox, payment, status, charge_id, message, actor, origin)
         if status != "succeeded" and one_off:
             method.removed_at = utcnow()  # a card that was just declined is not kept on file
@@ -103,8 +105,9 @@ def make_prepayment(session, outbox, processor, tenant_id, account_id, key, requ
         payment = pending_payment(session, tenant_id, account_id, key, "prepayment", "portal", method,
                                   values["amount"], values["receipt_to"])
         idempotency.bind_to_payment(session, claim)
+        currency = currency_of(session, tenant_id)
         session.commit()
-        status, charge_id, message = charge(processor, payment, method, "Prepayment")
+        status, charge_id, message = charge(processor, payment, method, "Prepayment", currency)
         settle_prepayment(session, outbox, payment, status, charge_id, message, settings["auto_apply_credits"],
                           actor, origin)
         return answer(session, claim, answer_for(payment, status, message, [], method))

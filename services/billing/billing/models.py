@@ -242,8 +242,9 @@ class InvoiceDocument(Base):
 
 
 class BusinessLook(Base):
-    """Billing's copy of what its PDFs show of the business beside its name: its colour and logo, and the language
-    a PDF made without a caller is written in (accounts' ``tenant_profile_updated``; business_look.py)."""
+    """Billing's copy of what its PDFs show of the business beside its name: its colour and logo, the language
+    a PDF made without a caller is written in, and its currency (accounts' ``tenant_profile_updated``;
+    business_look.py)."""
 
     __tablename__ = "business_looks"
 
@@ -251,6 +252,7 @@ class BusinessLook(Base):
     brand_colour: Mapped[str | None] = mapped_column(String(7))
     logo_blob_id: Mapped[str | None] = mapped_column(String(34))
     default_language: Mapped[str] = mapped_column(String(5), default="en")
+    currency: Mapped[str] = mapped_column(String(3), default="USD")  # what its charges are in (shared.money)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

@@ -19,12 +19,13 @@ from shared.events import PAYMENT_FAILED, PAYMENT_SUCCEEDED, PREPAYMENT_MADE
 from shared.i18n import _
 
 
-def charge(processor, payment, method, description):
-    """Charge ``payment`` once, whatever happens to this process; return (status, charge id, message)."""
+def charge(processor, payment, method, description, currency):
+    """Charge ``payment`` once in the business's ``currency``, whatever happens to this process; return
+    (status, charge id, message)."""
     if payment.amount == 0:
         return "succeeded", None, None
     try:
-        result = processor.charge(method.token, payment.amount, "usd", payment.idempotency_key, description,
+        result = processor.charge(method.token, payment.amount, currency.lower(), payment.idempotency_key, description,
                                   off_session=payment.source != "portal")
     except ProcessorError as error:  # refused outright (say, a detached token): nothing was charged
         return "failed", None, error.message

@@ -32,10 +32,12 @@ class Processor:
         self.status, self.unreachable = status, False
         self.declined, self.unanswered = set(), set()
         self.charged, self.results, self.detached = [], {}, []
-        self.off_session = []  # of each charge asked for: whether the client was away (autopay, runs, staff)
+        # Of each charge asked for: whether the client was away (autopay, runs, staff), and its currency.
+        self.off_session, self.currencies = [], []
 
     def charge(self, token, amount, currency, idempotency_key, description=None, off_session=True):
         self.off_session.append(off_session)
+        self.currencies.append(currency)
         if idempotency_key not in self.results:
             self.charged.append((idempotency_key, amount))
             status = "declined" if token in self.declined else self.status

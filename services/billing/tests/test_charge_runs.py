@@ -139,6 +139,7 @@ def test_a_run_charges_each_invoice_once_and_finishes(engine, session, processor
 
     assert sorted(amount for _, amount in processor.charged) == [1_000, 2_345, 10_001]
     assert set(processor.off_session) == {True}  # nobody is there to answer a bank's question
+    assert set(processor.currencies) == {"usd"}  # the business's, USD until its profile names another
     with Session(engine) as check:
         assert check.execute(select(Invoice.balance, Invoice.status, Invoice.autopay)
                              .where(Invoice.id.in_([row.id for row in rows]))).all() == [(0, "paid", False)] * 3

@@ -2,6 +2,7 @@
 credit, replayed keys, and the rights and settings a payment needs."""
 import pytest
 
+from shared.events import TENANT_PROFILE_UPDATED
 from shared.errors import (Conflict, IdempotencyMismatch, InvalidInput, NotFound, PaymentDeclined,
                            PermissionDenied)
 
@@ -200,3 +201,12 @@ def test_another_accounts_invoice_is_not_found_and_a_viewer_cannot_pay(business,
     with pytest.raises(PermissionDenied):
         business.staff().pay_invoices("staff-0001", request)
     assert processor.charged == [] and unpaid(business) == {invoice["number"]: 9_000}
+
+
+def test_a_business_is_charged_in_its_own_currency(business, processor):
+    business.deliver(TENANT_PROFILE_UPDATED, {"tenant_id": business.tenant_id, "slug": "verde",
+                                              "display_name": "Jardín Verde", "currency": "EUR"})
+    invoice = business.invoice(4_000)
+    card = business.client().add_payment_method(VISA)
+    pay(business, "euros-0001", {"invoice_ids": [invoice["id"]], "payment_method_id": card["id"]})
+    assert processor.currencies == ["eur"]
