@@ -43,6 +43,9 @@ DEMO_PASSWORD = "correct horse battery staple"
 INBOUND_DOMAIN = "reply.portico.test"
 
 
+STRIPE_WEBHOOK_SECRET = "whsec_portico_system_tests"
+
+
 class System:
     """Four services as processes, a gateway app in-process, and a client to call either.
 
@@ -83,6 +86,7 @@ class System:
             # Visit reminders likewise: a test's visits of tomorrow must not be reminded behind its back.
             "BILLING_REMINDER_TICK_SECONDS": "86400",
             "PAYMENT_PROCESSOR_URL": self.processor_url,
+            "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,  # billing's copy; the gateway's is in its config below
             # Notifications' SMTP endpoint for clients' emailed replies to tickets (reply+<token>@INBOUND_DOMAIN).
             "INBOUND_SMTP_HOST": "127.0.0.1", "INBOUND_SMTP_PORT": str(self.inbound_smtp_port),
             "INBOUND_MAIL_DOMAIN": INBOUND_DOMAIN,
@@ -100,7 +104,8 @@ class System:
             self.stop_services()
             raise
         self.app = create_app({"TESTING": True, "AMQP_URI": self.vhost.uri(process="gateway"),
-                               "RPC_TIMEOUT_SECONDS": 5, "BLOB_STORE_URL": self.blob_store_url})
+                               "RPC_TIMEOUT_SECONDS": 5, "BLOB_STORE_URL": self.blob_store_url,
+                               "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET})
         self.http = self.app.test_client()
         self._server = None
         self._tenants = 0

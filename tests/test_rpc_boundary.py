@@ -37,7 +37,10 @@ PUBLIC = {("accounts", name) for name in ("find_tenant", "sign_in_staff", "resol
     ("tickets", "open_ticket_from_mail"),  # mail to a support address: tests/test_support_mail.py
     # A calendar app reading a client's secret address: the token is the credential (found by its hash, only that
     # account's upcoming visits; unknown or revoked is NotFound): tests/test_services_tab_api.py.
-    ("billing", "calendar_feed")}
+    ("billing", "calendar_feed"),
+    # Stripe's webhook events: Stripe's signature over the body, checked by billing itself, is the credential
+    # (services/billing/tests/test_stripe_events.py, tests/test_stripe_webhooks.py).
+    ("billing", "apply_stripe_event")}
 # What a visitor (anyone at the portal before signing in) calls; every other entrypoint refuses them.
 FOR_VISITORS = {("accounts", name) for name in (
     "get_tenant", "get_portal_config", "get_logo", "sign_in_client", "request_login_code", "verify_login_code",

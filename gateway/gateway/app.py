@@ -7,7 +7,7 @@ import uuid
 from flask import Flask, abort, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gateway import errors, i18n, origin
+from gateway import errors, i18n, origin, webhooks
 from gateway.api import docs, health, portal as portal_api, staff as staff_api
 from gateway.api.openapi import create_api
 from gateway.cache_listener import start_listener
@@ -36,6 +36,7 @@ def create_app(overrides=None):
         TRUSTED_PROXIES=env("TRUSTED_PROXIES", 0, int),
         # Sessions, businesses and portal configurations kept until an event changes them (docs/caching.md).
         GATEWAY_CACHES=env("GATEWAY_CACHES", "true").lower() != "false",
+        STRIPE_WEBHOOK_SECRET=env("STRIPE_WEBHOOK_SECRET"),  # unset: no Stripe events (gateway/webhooks.py)
     )
     app.config.update(overrides or {})
     if app.config["TRUSTED_PROXIES"] > 0:  # the caller's address is the one the nearest trusted proxy saw
@@ -56,7 +57,8 @@ def create_app(overrides=None):
     for blueprint in (health.blueprint, staff_api.blueprint, portal_api.blueprint):
         api.register_blueprint(blueprint)
     for blueprint in (docs.blueprint, addresses.blueprint, filters.blueprint, paging.blueprint,
-                      script_messages.blueprint, staff_pages.blueprint, portal_pages.blueprint, calendar.blueprint):
+                      script_messages.blueprint, staff_pages.blueprint, portal_pages.blueprint, calendar.blueprint,
+                      webhooks.blueprint):
         app.register_blueprint(blueprint)
     return app
 

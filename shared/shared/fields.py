@@ -119,7 +119,9 @@ SIX_DIGITS = Pattern(r"^[0-9]{6}$", error=N_("Enter the 6-digit code."))
 CUSTOM_FIELD_KEY = Pattern(r"^[a-z][a-z0-9_]{0,63}$",
                            error=N_("Use lowercase letters, digits and underscores, starting with a letter."))
 USERNAME = Pattern(r"^[A-Za-z0-9._-]{3,40}$", error=N_("Use 3 to 40 letters, digits, dots, hyphens or underscores."))
-PAYMENT_TOKEN = Pattern(r"^tok_[A-Za-z0-9_]{6,90}$", error=N_("Not a payment token."))
+# The sandbox's tokens (tok_…), or Stripe's payment methods, alone or on their customer (cus_…/pm_…).
+PAYMENT_TOKEN = Pattern(r"^(?:tok_[A-Za-z0-9_]{6,90}|(?:cus_[A-Za-z0-9]{6,40}/)?pm_[A-Za-z0-9_]{6,50})$",
+                        error=N_("Not a payment token."))
 # A new password's length, whoever sets it (a business may ask its clients for more than the least).
 NEW_PASSWORD_LENGTH = validate.Length(min=12, max=128)
 LAST4 = Pattern(r"^[0-9]{4}$", error=N_("Four digits."))

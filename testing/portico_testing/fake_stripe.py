@@ -147,8 +147,8 @@ class FakeStripeServer(ThreadingHTTPServer):
 
     def list_intents(self, query):
         since = int((query.get("created") or {}).get("gte") or 0)
-        found = [intent for intent in reversed(self.intents)
-                 if intent["customer"] == query.get("customer") and intent["created"] >= since]
+        found = [intent for intent in reversed(self.intents) if intent["created"] >= since
+                 and query.get("customer") in (None, intent["customer"])]
         return {"object": "list", "url": "/v1/payment_intents", "has_more": False,
                 "data": found[:int(query.get("limit") or 10)]}
 

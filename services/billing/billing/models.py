@@ -157,6 +157,18 @@ class Allocation(Base):
     released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class ProcessorEvent(Base):
+    """A webhook event of the payment processor, kept by its id so a redelivery is applied once
+    (processor_events.py)."""
+
+    __tablename__ = "processor_events"
+
+    event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    type: Mapped[str] = mapped_column(String(100))
+    outcome: Mapped[str] = mapped_column(String(20))  # applied, settled_before, not_ours, ignored
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class IdempotencyRecord(Base):
     """The first answer to a money-moving request, replayed for any retry with the same key (idempotency.py)."""
 

@@ -7,8 +7,9 @@ customer is ``pm_…`` alone). Card numbers never reach Portico.
 - **A charge** is one PaymentIntent created and confirmed at once, with Portico's idempotency key as Stripe's
   ``Idempotency-Key`` (so a retry gets the first answer, never a second charge) and in its metadata
   (``portico_key``). ``off_session`` says the client is not there to answer their bank: autopay and charge runs.
-- **Finding a charge** after an outage lists the customer's PaymentIntents since the key's payment was made, which
-  Stripe answers from its own records at once, and picks the one whose metadata holds the key. (Stripe's search
+- **Finding a charge** after an outage lists the PaymentIntents made since the key's payment was (the customer's
+  only, when the method is on one), which Stripe answers from its own records at once, and picks the one whose
+  metadata holds the key. (Stripe's search
   API would find it by metadata alone, but its index may lag by a minute or more.)
 - **Declines** come back as the same statuses as the sandbox's: ``declined``, ``insufficient_funds``; a bank
   asking for the client (``authentication_required``) off-session is a decline with its own message.
@@ -90,13 +91,13 @@ class StripeProcessor:
         return outcome(intent)
 
     def find_charge(self, idempotency_key, token=None, since=None):
-        """The charge made with ``idempotency_key`` on ``token``'s customer since ``since``; None when there is none."""
+        """The charge made with ``idempotency_key`` (on ``token``'s customer, when it has one) since ``since``; None
+        when there is none. Without a customer, every PaymentIntent made since then is looked through."""
         customer, _method = split_token(token or "")
-        if not customer:
-            return None  # a method not on a customer is only ever charged while its client waits
         since = since or datetime.now(timezone.utc) - LOOK_BACK
-        params = {"customer": customer, "created": {"gte": int((since - timedelta(minutes=5)).timestamp())},
-                  "limit": 100}
+        params = {"created": {"gte": int((since - timedelta(minutes=5)).timestamp())}, "limit": 100}
+        if customer:
+            params["customer"] = customer
         try:
             for intent in self.client.payment_intents.list(params=params).auto_paging_iter():
                 if intent.to_dict().get("metadata", {}).get("portico_key") == idempotency_key:

@@ -18,6 +18,7 @@ from billing.reminder_entrypoints import VisitReminderEntrypoints
 from billing.request_entrypoints import RequestEntrypoints
 from billing.schemas import ApplyCreditSchema
 from billing.services_tab_entrypoints import ServicesTabEntrypoints
+from billing.stripe_event_entrypoints import StripeEventEntrypoints
 from billing.settings import TABS
 from shared.batch import batchable
 from shared.audit import who
@@ -42,7 +43,8 @@ documents.run_cpu_bound = tpool.execute  # rendering a PDF is CPU work: off the 
 
 
 class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoints, VisitReminderEntrypoints,
-                     ServicesTabEntrypoints, RequestEntrypoints, LookHandlers, StandardEntrypoints):
+                     ServicesTabEntrypoints, RequestEntrypoints, LookHandlers, StripeEventEntrypoints,
+                     StandardEntrypoints):
     name = "billing"
     version = VERSION
     tables = platform

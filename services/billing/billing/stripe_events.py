@@ -1,0 +1,99 @@
+"""Stripe's webhook events: checked against the webhook secret, applied once, in whatever order they come.
+
+The gateway receives them (``POST /webhooks/stripe``) and passes the body and its ``Stripe-Signature`` header on
+unchanged; billing checks the signature again with its own copy of the secret (``STRIPE_WEBHOOK_SECRET``), so it
+trusts nothing its caller says. An event is then applied once: its id is kept (``processor_events``), and a
+redelivery is answered without touching anything.
+
+What an event may change, so that a payment's end never depends on the client's browser coming back:
+- ``payment_intent.succeeded`` and ``payment_intent.payment_failed`` settle a payment Portico still holds as
+  pending (its answer was lost), as recovery would, but at once. A payment already settled stays as it is, so an
+  event arriving late or out of order changes nothing.
+- The PaymentIntent must be one Portico made for that payment: its key in the metadata, the same amount, the
+  business's currency, and the payment method (and its customer) charged. Anything else is another business's or another
+  program's, and is kept as ``not_ours``.
+- A payment pending for less than the recovery grace period may still be settled by its own request: the event
+  is refused with a Conflict, which Stripe delivers again later.
+- Every other type is kept as ``ignored``.
+"""
+import json
+from datetime import timedelta
+
+import stripe
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from billing.business_look import currency_of
+from billing.methods import method_used
+from billing.models import Payment, ProcessorEvent
+from billing.processor_stripe import decline, split_token
+from billing.recovery import PENDING_GRACE_SECONDS, being_charged, settle_recovered
+from shared.clock import as_utc, utcnow
+from shared.config import env
+from shared.errors import Conflict, PermissionDenied
+from shared.i18n import _
+
+TOLERANCE_SECONDS = 300  # Stripe's own default: a signed event older than this is a replay, refused
+PAYMENT_EVENTS = ("payment_intent.succeeded", "payment_intent.payment_failed")
+
+
+def verified_event(payload, signature, secret=None):
+    """The event in ``payload`` when ``signature`` is Stripe's for it, made within the tolerance window."""
+    secret = secret or env("STRIPE_WEBHOOK_SECRET")
+    if not secret:
+        raise PermissionDenied(_("This installation takes no Stripe events (STRIPE_WEBHOOK_SECRET is not set)."))
+    try:
+        stripe.WebhookSignature.verify_header(payload, signature or "", secret, TOLERANCE_SECONDS)
+        event = json.loads(payload)
+    except (stripe.SignatureVerificationError, ValueError):
+        raise PermissionDenied(_("The event's signature is not Stripe's, or it is too old.")) from None
+    if not isinstance(event, dict) or not isinstance(event.get("id"), str) or not isinstance(event.get("type"), str):
+        raise PermissionDenied(_("The event's signature is not Stripe's, or it is too old."))
+    return event
+
+
+def apply_event(session, outbox, event):
+    """Apply a verified event once; return its outcome (``duplicate`` for one applied before)."""
+    if session.get(ProcessorEvent, event["id"]) is not None:
+        return "duplicate"
+    outcome = apply_payment_event(session, outbox, event) if event["type"] in PAYMENT_EVENTS else "ignored"
+    session.add(ProcessorEvent(event_id=event["id"], type=event["type"][:100], outcome=outcome,
+                               received_at=utcnow()))
+    try:
+        session.commit()
+    except IntegrityError:  # the same event, delivered twice at once, was applied by the other delivery
+        session.rollback()
+        return "duplicate"
+    return outcome
+
+
+def apply_payment_event(session, outbox, event):
+    intent = (event.get("data") or {}).get("object") or {}
+    key = (intent.get("metadata") or {}).get("portico_key")
+    payment = session.scalar(select(Payment).where(Payment.idempotency_key == key).with_for_update()) if key else None
+    if payment is None or not made_for(session, payment, intent):
+        return "not_ours"
+    if payment.status != "pending":
+        return "settled_before"
+    since = utcnow() - timedelta(seconds=PENDING_GRACE_SECONDS)
+    if as_utc(payment.created_at) > since or session.scalar(select(being_charged(payment.id)), {"since": since}):
+        session.rollback()
+        raise Conflict(_("The payment is still being settled by its own request. Send the event again later."))
+    if event["type"] == "payment_intent.succeeded":
+        settle_recovered(session, outbox, payment, "succeeded", intent.get("id"), "")
+    else:
+        error = intent.get("last_payment_error") or {}
+        result = decline(intent.get("id"), error.get("code"), error.get("decline_code"))
+        settle_recovered(session, outbox, payment, result.status, result.charge_id, result.message)
+    return "applied"
+
+
+def made_for(session, payment, intent):
+    """Whether ``intent`` is the charge Portico asked for ``payment``: amount, currency, method and customer agree."""
+    method = method_used(session, payment)
+    if method is None:
+        return False
+    customer, method_id = split_token(method.token)
+    return (intent.get("amount") == payment.amount and intent.get("payment_method") == method_id
+            and intent.get("customer") == customer
+            and str(intent.get("currency", "")).upper() == currency_of(session, payment.tenant_id))
