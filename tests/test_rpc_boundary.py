@@ -39,7 +39,7 @@ PUBLIC = {("accounts", name) for name in ("find_tenant", "sign_in_staff", "resol
     # account's upcoming visits; unknown or revoked is NotFound): tests/test_services_tab_api.py.
     ("billing", "calendar_feed"),
     # Stripe's webhook events: Stripe's signature over the body, checked by billing itself, is the credential
-    # (services/billing/tests/test_stripe_events.py, tests/test_stripe_webhooks.py).
+    # (services/billing/tests/test_stripe_events.py, tests/test_payment_processor.py).
     ("billing", "apply_stripe_event")}
 # What a visitor (anyone at the portal before signing in) calls; every other entrypoint refuses them.
 FOR_VISITORS = {("accounts", name) for name in (
@@ -102,6 +102,7 @@ def arguments(a):
         ("billing", "create_job"): ({"account_id": a.client_id, "title": "Intruder"},),
         ("billing", "create_invoice"): ({"account_id": a.client_id, "due_date": due, "lines": line},),
         ("billing", "list_invoices"): (), ("billing", "get_invoice"): (a.invoice_id,),
+        ("billing", "payment_processor"): (),
         ("billing", "void_invoice"): (a.invoice_id,), ("billing", "invoice_pdf"): (a.invoice_id, "Intruders"),
         ("billing", "account_billing"): (a.client_id,), ("billing", "set_autopay_lock"): (a.client_id, True),
         ("billing", "apply_prepayment"): ({"payment_id": a.payment_id, "allocations": [

@@ -57,8 +57,9 @@ def support_address():
 
 
 def form_data(tab):
-    """Return the tab's JSON Schema, its stored values, the staff to offer by name (None if unknown) and, for
-    the Tickets tab, the support address (None if unknown)."""
+    """Return the tab's JSON Schema, its stored values, the staff to offer by name (None if unknown) and what the
+    tab shows beside its settings: the Tickets tab's support address, the Billing tab's payment processor (each
+    None if unknown)."""
     owner = owner_of(tab)
     calls = {"descriptions": (owner, "describe_settings", ()),
              "values": (owner, "get_settings", (tab,))}
@@ -66,12 +67,15 @@ def form_data(tab):
         calls["staff"] = ("accounts", "list_staff_users", ())
     if tab == "tickets":
         calls["support"] = ("notifications", "support_address", ())
+    if tab == "billing":
+        calls["processor"] = ("billing", "payment_processor", ())
     results = rpc().call_parallel(calls)
-    staff, support = results.pop("staff", None), results.pop("support", None)
+    staff, support, processor = (results.pop(name, None) for name in ("staff", "support", "processor"))
     first_error(results)
     description = results["descriptions"].get(tab)
     if description is None:
         raise NotFound(_("There is no settings tab named %(tab)s.", tab=repr(tab)))
     # Without the staff list, staff ids can still be typed as numbers; without notifications, no address shows.
-    return (description, results["values"], None if isinstance(staff, Exception) else staff,
-            None if isinstance(support, Exception) or support is None else support["address"])
+    beside = {"support_address": None if isinstance(support, Exception) or support is None else support["address"],
+              "payment_processor": None if isinstance(processor, Exception) else processor}
+    return description, results["values"], None if isinstance(staff, Exception) else staff, beside

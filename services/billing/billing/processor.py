@@ -46,6 +46,9 @@ class ProcessorError(Exception):
 
 
 class PaymentProcessor(Protocol):
+    name: str  # "sandbox" or "stripe": shown to staff with the mode
+    mode: str  # "test" (nothing real is charged) or "live"
+
     def charge(self, token: str, amount: int, currency: str, idempotency_key: str,
                description: str | None = None, off_session: bool = True) -> ChargeResult:
         """Charge ``amount`` minor units to ``token`` at most once per ``idempotency_key``.
@@ -66,6 +69,8 @@ class SandboxProcessor:
     A connection is used by one call at a time and goes back to ``idle`` after a complete answer;
     opening one per charge cost billing more CPU than the charge's own SQL.
     """
+
+    name, mode = "sandbox", "test"  # a stand-in: nothing real is ever charged
 
     def __init__(self, base_url, secret, timeout=10.0):
         self.base_url = base_url.rstrip("/")

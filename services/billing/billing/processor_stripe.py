@@ -61,8 +61,11 @@ def split_token(token):
 class StripeProcessor:
     """The PaymentProcessor interface (billing/processor.py) over Stripe's API."""
 
+    name = "stripe"
+
     def __init__(self, settings):
         self.settings = settings
+        self.mode = "live" if settings.live else "test"  # as the key says: Stripe's test keys charge nothing real
         http_client = stripe.RequestsClient(timeout=settings.timeout)
         self.client = stripe.StripeClient(
             settings.secret_key, http_client=http_client, max_network_retries=settings.network_retries,

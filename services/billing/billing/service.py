@@ -14,11 +14,11 @@ from billing.estimate_entrypoints import EstimateEntrypoints
 from billing.job_entrypoints import JobEntrypoints
 from billing.look_entrypoints import LookHandlers
 from billing.models import platform
+from billing.processor_entrypoints import ProcessorEntrypoints
 from billing.reminder_entrypoints import VisitReminderEntrypoints
 from billing.request_entrypoints import RequestEntrypoints
 from billing.schemas import ApplyCreditSchema
 from billing.services_tab_entrypoints import ServicesTabEntrypoints
-from billing.stripe_event_entrypoints import StripeEventEntrypoints
 from billing.settings import TABS
 from shared.batch import batchable
 from shared.audit import who
@@ -43,7 +43,7 @@ documents.run_cpu_bound = tpool.execute  # rendering a PDF is CPU work: off the 
 
 
 class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoints, VisitReminderEntrypoints,
-                     ServicesTabEntrypoints, RequestEntrypoints, LookHandlers, StripeEventEntrypoints,
+                     ServicesTabEntrypoints, RequestEntrypoints, LookHandlers, ProcessorEntrypoints,
                      StandardEntrypoints):
     name = "billing"
     version = VERSION

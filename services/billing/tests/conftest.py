@@ -28,6 +28,8 @@ class Processor:
     ``unanswered``: tokens whose charges are declined, or made with no answer reaching billing, whatever the rest.
     """
 
+    name, mode = "sandbox", "test"
+
     def __init__(self, status="succeeded"):
         self.status, self.unreachable = status, False
         self.declined, self.unanswered = set(), set()

@@ -129,6 +129,7 @@ def test_the_secret_key_is_required_and_never_shown(stripe_api, caplog):
         StripeSettings(secret_key="")
     settings = StripeSettings(secret_key=SECRET, api_base=stripe_api.url)
     assert SECRET not in repr(settings) and not settings.live and StripeSettings("sk_live_x").live
+    assert (StripeProcessor(settings).mode, StripeProcessor(StripeSettings("sk_live_x")).mode) == ("test", "live")
     caplog.set_level(logging.DEBUG)
     StripeProcessor(settings).charge(VISA, 1_000, "usd", "7:logged")
     assert caplog.records and not [record for record in caplog.records if SECRET in record.getMessage()]

@@ -22,9 +22,9 @@ def staff_settings(tab, description):
 
 
 def load_form(tab):
-    """Return the tab's profile inputs, its settings inputs and its stored values (the support address among
-    them, as ``support_address``, on the Tickets tab)."""
-    description, values, staff, support = settings.form_data(tab)
+    """Return the tab's profile inputs, its settings inputs and its stored values, with what the tab shows beside
+    them (``support_address``, ``payment_processor``)."""
+    description, values, staff, beside = settings.form_data(tab)
     staff_options = None if staff is None else [(str(user["id"]), f"{user['name']} ({user['email']})")
                                                 for user in staff]
     profile = forms.profile_fields() if tab == "general" else []
@@ -34,8 +34,7 @@ def load_form(tab):
               if item.name not in profile_names]
     if tab == "tickets":
         offer_categories(fields)
-        return profile, fields, {**values, "support_address": support}
-    return profile, fields, values
+    return profile, fields, {**values, **beside}
 
 
 def offer_categories(fields):
@@ -48,12 +47,12 @@ def offer_categories(fields):
 
 
 def render_settings(tab, profile, fields, summary=(), saved=False, status=200, has_logo=False,
-                    logo_errors=(), support_address=None):
+                    logo_errors=(), support_address=None, payment_processor=None):
     tabs = [(name, _(TAB_NAMES[name]) if name in TAB_NAMES else name.capitalize()) for name in SETTINGS_TABS]
     return render_template("staff/settings.html", tab=tab, tab_title=dict(tabs).get(tab, tab.capitalize()), tabs=tabs,
                            profile=profile, fields=fields, summary=list(summary), saved=saved,
                            has_logo=has_logo, logo_errors=list(logo_errors),
-                           support_address=support_address), status
+                           support_address=support_address, payment_processor=payment_processor), status
 
 
 @blueprint.get("/settings", defaults={"tab": "general"})
@@ -63,7 +62,8 @@ def settings_tab(tab):
     profile, fields, values = load_form(tab)
     forms.show_stored(profile + fields, values)
     return render_settings(tab, profile, fields, saved=request.args.get("saved") == "1",
-                           has_logo=values.get("has_logo", False), support_address=values.get("support_address"))
+                           has_logo=values.get("has_logo", False), support_address=values.get("support_address"),
+                           payment_processor=values.get("payment_processor"))
 
 
 @blueprint.post("/settings/<tab>")
@@ -78,7 +78,8 @@ def save_settings(tab):
                                   lambda values: values and settings.change_tab(tab, values),
                                   lambda summary: render_settings(tab, profile, fields, summary=summary, status=400,
                                                                   has_logo=stored.get("has_logo", False),
-                                                                  support_address=stored.get("support_address")))
+                                                                  support_address=stored.get("support_address"),
+                                                                  payment_processor=stored.get("payment_processor")))
     return problem or redirect(url_for(".settings_tab", tab=tab, saved=1), 303)
 
 

@@ -1,10 +1,17 @@
-"""The billing service's door for Stripe's webhook events (rules in stripe_events.py)."""
-from billing import stripe_events
-from shared.context import public_rpc
+"""The billing service's doors for the payment processor: which one it is (for staff), and Stripe's webhook events
+(rules in stripe_events.py)."""
+from billing import access, stripe_events
+from shared.context import public_rpc, tenant_rpc
 
 
-class StripeEventEntrypoints:
+class ProcessorEntrypoints:
     """Mixed into BillingService."""
+
+    @tenant_rpc
+    def payment_processor(self):
+        """``{name: sandbox | stripe, mode: test | live}``: what the staff's Billing settings say charges go through."""
+        access.staff_tenant(self.ctx)
+        return {"name": self.processor.name, "mode": self.processor.mode}
 
     @public_rpc
     def apply_stripe_event(self, payload, signature):

@@ -1,9 +1,12 @@
-"""Stripe's webhook endpoint on a real System: the gateway checks the signature before anything reaches the bus,
-billing checks it again and applies each event once; an installation without the secret takes no events."""
+"""The payment processor on a real System: the staff's Billing settings say which one charges and in which mode;
+Stripe's webhook endpoint checks the signature before anything reaches the bus, billing checks it again and applies
+each event once; an installation without the secret takes no events."""
 import hashlib
 import hmac
 import json
 import time
+
+import itertools
 
 import pytest
 
@@ -53,3 +56,18 @@ def test_without_the_secret_the_endpoint_is_not_there(system):
         assert post(system, *signed(EVENT)).status_code == 404
     finally:
         system.app.config["STRIPE_WEBHOOK_SECRET"] = STRIPE_WEBHOOK_SECRET
+
+
+_addresses = (f"10.77.{n // 250}.{n % 250 + 1}" for n in itertools.count())
+
+
+def test_the_billing_settings_say_charges_go_through_the_sandbox_in_test_mode(system):
+    tenant, credentials = system.new_tenant()
+    pages = system.app.test_client()
+    assert pages.post("/staff/sign-in", data=credentials,
+                      environ_base={"REMOTE_ADDR": next(_addresses)}).status_code == 303
+    billing = pages.get("/staff/settings/billing").get_data(as_text=True)
+    assert "sandbox processor" in billing and "nothing real is charged" in billing
+    assert "processor-mode" not in pages.get("/staff/settings/general").get_data(as_text=True)
+    with pytest.raises(PermissionDenied):  # the business's clients are not told
+        system.rpc.call("billing", "payment_processor", context=system.client_context(tenant, 1, 1))
