@@ -14,18 +14,23 @@ What an event may change, so that a payment's end never depends on the client's 
   program's, and is kept as ``not_ours``.
 - A payment pending for less than the recovery grace period may still be settled by its own request: the event
   is refused with a Conflict, which Stripe delivers again later.
+- ``payment_method.detached``: the method (removed at Stripe, or by the client at their bank) is taken off file
+  wherever billing holds it; autopay that charged it is cancelled, so staff and the client hear of both rather than
+  autopay failing later. ``payment_method.automatically_updated``: the card's new expiry and last 4 (the card
+  network's updater) are kept, so autopay goes on charging it.
 - Every other type is kept as ``ignored``.
 """
 import json
 from datetime import timedelta
 
 import stripe
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from billing.business_look import currency_of
-from billing.methods import method_used
-from billing.models import Payment, ProcessorEvent
+from billing import audit_facts, autopay
+from billing.methods import method_used, remove_method
+from billing.models import Autopay, Payment, PaymentMethod, ProcessorEvent
 from billing.processor_stripe import decline, split_token
 from billing.recovery import PENDING_GRACE_SECONDS, being_charged, settle_recovered
 from shared.clock import as_utc, utcnow
@@ -34,7 +39,7 @@ from shared.errors import Conflict, PermissionDenied
 from shared.i18n import _
 
 TOLERANCE_SECONDS = 300  # Stripe's own default: a signed event older than this is a replay, refused
-PAYMENT_EVENTS = ("payment_intent.succeeded", "payment_intent.payment_failed")
+PROCESSOR = {"kind": "processor", "id": None}  # who acted when billing acts on the processor's word
 
 
 def verified_event(payload, signature, secret=None):
@@ -56,7 +61,7 @@ def apply_event(session, outbox, event):
     """Apply a verified event once; return its outcome (``duplicate`` for one applied before)."""
     if session.get(ProcessorEvent, event["id"]) is not None:
         return "duplicate"
-    outcome = apply_payment_event(session, outbox, event) if event["type"] in PAYMENT_EVENTS else "ignored"
+    outcome = HANDLERS.get(event["type"], lambda *_: "ignored")(session, outbox, event)
     session.add(ProcessorEvent(event_id=event["id"], type=event["type"][:100], outcome=outcome,
                                received_at=utcnow()))
     try:
@@ -97,3 +102,44 @@ def made_for(session, payment, intent):
     return (intent.get("amount") == payment.amount and intent.get("payment_method") == method_id
             and intent.get("customer") == customer
             and str(intent.get("currency", "")).upper() == currency_of(session, payment.tenant_id))
+
+
+def methods_on_file(session, event):
+    """The methods on file that are the event's PaymentMethod (``pm_…`` alone or on its customer)."""
+    method_id = str(((event.get("data") or {}).get("object") or {}).get("id") or "")
+    if not method_id.startswith("pm_"):
+        return []
+    return session.scalars(select(PaymentMethod).where(
+        PaymentMethod.removed_at.is_(None),
+        or_(PaymentMethod.token == method_id, PaymentMethod.token.endswith("/" + method_id, autoescape=True)))
+        .with_for_update()).all()
+
+
+def apply_method_detached(session, outbox, event):
+    found = methods_on_file(session, event)
+    for method in found:
+        enrolment = session.get(Autopay, method.account_id)
+        if enrolment is not None and enrolment.enrolled and enrolment.payment_method_id == method.id:
+            autopay.cancel(session, outbox, method.tenant_id, method.account_id, PROCESSOR, by_staff=True)
+            enrolment.payment_method_id = None
+            audit_facts.autopay_changed(session, outbox, method.tenant_id, method.account_id, False, None)
+        remove_method(session, outbox, method, PROCESSOR)
+        audit_facts.method_removed(session, outbox, method, None)  # in the history as the system's doing
+    return "applied" if found else "not_ours"
+
+
+def apply_method_updated(session, outbox, event):
+    found = methods_on_file(session, event)
+    card = event["data"]["object"].get("card") or {}
+    month, year, last4 = card.get("exp_month"), card.get("exp_year"), str(card.get("last4") or "")
+    for method in found:
+        if isinstance(month, int) and isinstance(year, int) and 1 <= month <= 12:
+            method.exp_month, method.exp_year = month, year
+        if len(last4) == 4 and last4.isdigit():
+            method.last4 = last4
+    return "applied" if found else "not_ours"
+
+
+HANDLERS = {"payment_intent.succeeded": apply_payment_event, "payment_intent.payment_failed": apply_payment_event,
+            "payment_method.detached": apply_method_detached,
+            "payment_method.automatically_updated": apply_method_updated}

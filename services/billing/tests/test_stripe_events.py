@@ -129,3 +129,34 @@ def test_without_a_webhook_secret_no_event_is_taken(business, monkeypatch):
     event = {"id": "evt_9", "object": "event", "type": "customer.created", "data": {"object": {}}}
     with pytest.raises(PermissionDenied, match="STRIPE_WEBHOOK_SECRET"):
         apply(business, event)
+
+
+def method_event(kind, method_id="pm_card_visa", event_id="evt_pm", **fields):
+    return {"id": event_id, "object": "event", "type": kind,
+            "data": {"object": {"id": method_id, "object": "payment_method", "customer": None, **fields}}}
+
+
+def test_a_method_detached_at_stripe_goes_off_file_and_autopay_on_it_is_cancelled(business):
+    method = business.client().add_payment_method(CARD)
+    business.settings(autopay_enabled=True)
+    business.client().enroll_autopay(method["id"], True)
+    assert apply(business, method_event("payment_method.detached")) == "applied"
+    assert business.client().my_payment_methods() == []
+    assert business.client().my_autopay()["enrolled"] is False
+    for event_type in ("payment_method_removed", "autopay_cancelled"):  # staff and the client hear of both
+        assert [data["actor"]["kind"] for _, data in business.events(event_type)] == ["processor"]
+    assert {data["action"] for _, data in business.events("audit_fact")} >= {"card_removed", "autopay_cancelled"}
+    assert apply(business, method_event("payment_method.detached", event_id="evt_pm_again")) == "not_ours"
+
+
+def test_a_card_the_network_renewed_keeps_its_new_expiry(business):
+    method = business.client().add_payment_method(CARD)
+    event = method_event("payment_method.automatically_updated",
+                         card={"brand": "visa", "exp_month": 3, "exp_year": 2034, "last4": "1881"})
+    assert apply(business, event) == "applied"
+    [kept] = business.client().my_payment_methods()
+    assert (kept["id"], kept["exp_month"], kept["exp_year"], kept["last4"]) == (method["id"], 3, 2034, "1881")
+
+
+def test_a_method_billing_does_not_hold_is_not_ours(business):
+    assert apply(business, method_event("payment_method.detached", method_id="pm_someone_elses")) == "not_ours"

@@ -13,6 +13,11 @@ from shared.i18n import N_, _, ngettext
 SCOPES = {"new_jobs": N_("(new jobs only)"), "all_scheduled_jobs": N_("(all scheduled jobs)")}
 REMOVED = {"card": ("card_removed", N_("%(client)s removed a card on file: %(label)s")),
            "ach": ("bank_account_removed", N_("%(client)s removed a bank account on file: %(label)s"))}
+# The payment processor took the method off (the client removed it at their bank, or it was closed): no person did.
+REMOVED_AT_PROCESSOR = {
+    "card": N_("The payment processor removed a card on file of %(client)s: %(label)s"),
+    "ach": N_("The payment processor removed a bank account on file of %(client)s: %(label)s")}
+PROCESSOR = "processor"  # the actor's kind of what billing did on the processor's word (billing/stripe_events.py)
 TURNED = {  # (autopay turned on/off, by staff): the alert's words
     ("on", True): N_("%(staff)s turned on autopay for %(client)s"),
     ("off", True): N_("%(staff)s turned off autopay for %(client)s"),
@@ -82,6 +87,9 @@ def autopay_changed(data, namer, turned):
     """Word the alert of autopay ``turned`` "on" or "off"."""
     scope = SCOPES.get(data.get("scope"))
     actor, client = data.get("actor") or {}, namer.client(data["account_id"])
+    if actor.get("kind") == PROCESSOR:
+        return _sentence(_("Autopay for %(client)s was turned off: the payment processor removed the method it "
+                           "charged", client=client))
     by_staff = actor.get("kind") == "staff"
     who = namer.staff(actor.get("id")) if by_staff else ""
     words = _(TURNED[(turned, by_staff)], staff=who[:1].upper() + who[1:], client=client)
@@ -91,6 +99,8 @@ def autopay_changed(data, namer, turned):
 def method_removed(data, namer):
     """Return (action, text) of a removed card or bank account."""
     action, words = REMOVED.get(data["kind"], REMOVED["card"])
+    if (data.get("actor") or {}).get("kind") == PROCESSOR:
+        words = REMOVED_AT_PROCESSOR.get(data["kind"], REMOVED_AT_PROCESSOR["card"])
     return action, _sentence(_(words, client=namer.client(data["account_id"]), label=data["label"]),
                              _by_whom(data["actor"], namer))
 

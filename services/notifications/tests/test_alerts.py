@@ -132,3 +132,14 @@ def test_the_alerts_tab_takes_only_lists_of_staff_ids(notifications):
     for changes in ({"payment_made": [1, 1]}, {"payment_made": ["1"]}, {"payment_made": [0]}, {"no_such": []}):
         with pytest.raises(InvalidInput):
             notifications.staff().update_settings("alerts", changes)
+
+
+def test_what_the_payment_processor_removed_is_not_said_to_be_the_client_s_doing(notifications, chosen, named):
+    processor = {"kind": "processor", "id": None}
+    notifications.deliver(AUTOPAY_CANCELLED, {"account_id": 7, "scope": "new_jobs", "actor": processor})
+    notifications.deliver(PAYMENT_METHOD_REMOVED, {"account_id": 7, "kind": "card", "label": "Visa ending 4242",
+                                                   "actor": processor})
+    assert texts(notifications, COLLEAGUE) == [
+        ("card_removed", "The payment processor removed a card on file of Jordan Rivera: Visa ending 4242."),
+        ("autopay_cancelled", "Autopay for Jordan Rivera was turned off: the payment processor removed the method "
+                              "it charged.")]
