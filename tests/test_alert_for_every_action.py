@@ -1,8 +1,11 @@
 """Every action of the Alerts tab raises its alert for the staff member chosen for it, from a real client action
 through the gateway and the running services. The actions come from the tab's own schema: a new action without a
 trigger here fails ``test_every_action_of_the_alerts_tab_has_a_trigger``."""
+import hashlib
+import hmac
 import io
 import json
+import time
 import urllib.request
 import uuid
 from datetime import date, timedelta
@@ -12,6 +15,7 @@ import pytest
 from notifications.settings import ACTIONS as ALERT_ACTIONS
 from portico_testing import wait_for
 from portico_testing.documents import PDF
+from tests.conftest import STRIPE_WEBHOOK_SECRET
 from tests.portal_helpers import bearer, portal_api, registered_client
 
 pytestmark = pytest.mark.backends("postgresql")
@@ -79,8 +83,24 @@ class Business:
                                                "lines": [{"description": "Lawn mowing", "unit_price": cents}]})
 
     def pay(self, number, status):
-        self.portal("POST", "/payments", status, headers={"Idempotency-Key": str(uuid.uuid4())},
-                    json={"invoice_ids": [self.invoice()["id"]], "new_method": self.card(number)})
+        key = str(uuid.uuid4())
+        return key, self.portal("POST", "/payments", status, headers={"Idempotency-Key": key},
+                                json={"invoice_ids": [self.invoice()["id"]], "new_method": self.card(number)})
+
+    def dispute(self, event_type, status):
+        """Pay an invoice, then tell billing, as Stripe's webhook would, that the client's bank disputed it."""
+        key, paid = self.pay(APPROVED_CARD, 201)
+        request = urllib.request.Request(
+            f"{self.system.processor_url}/v1/charges?idempotency_key={self.tenant['id']}:{key}",
+            headers={"Authorization": "Bearer sk_test_portico"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            charge_id = json.loads(response.read())["id"]
+        event = {"id": f"evt_{uuid.uuid4().hex}", "object": "event", "type": event_type, "data": {"object": {
+            "id": "dp_1", "object": "dispute", "payment_intent": charge_id, "status": status, "reason": "fraudulent",
+            "amount": paid["payment"]["amount"], "currency": "usd"}}}
+        response = self.system.http.post("/webhooks/stripe", data=json.dumps(event), headers={
+            "Stripe-Signature": stripe_signature(json.dumps(event)), "Content-Type": "application/json"})
+        assert response.get_json() == {"outcome": "applied"}, response.get_data(as_text=True)
 
     def visits(self):
         job = self.billing("create_job", {
@@ -100,6 +120,12 @@ class Business:
             "account_id": self.account_id, "title": "Aeration", "valid_until": day(30),
             "lines": [{"description": "Core aeration", "quantity": 1, "unit_price": 12_000}]})
         return self.staff("POST", f"/estimates/{created['id']}/send")
+
+
+def stripe_signature(payload):
+    moment = int(time.time())
+    digest = hmac.new(STRIPE_WEBHOOK_SECRET.encode(), f"{moment}.{payload}".encode(), hashlib.sha256).hexdigest()
+    return f"t={moment},v1={digest}"
 
 
 def replace(business, method):
@@ -128,6 +154,8 @@ TRIGGERS = {
     "autopay_cancelled": lambda b: (enroll(b), b.portal("DELETE", "/autopay")),
     "payment_made": lambda b: b.pay(APPROVED_CARD, 201),
     "payment_failed": lambda b: b.pay(DECLINED_CARD, 402),
+    "payment_disputed": lambda b: b.dispute("charge.dispute.created", "needs_response"),
+    "payment_returned": lambda b: b.dispute("charge.dispute.closed", "lost"),
     "prepayment_made": lambda b: b.portal("POST", "/prepayments", 201, headers={"Idempotency-Key": str(uuid.uuid4())},
                                           json={"amount": 5_000, "new_method": b.card()}),
     "card_added": lambda b: b.method(b.card()),

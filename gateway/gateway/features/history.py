@@ -23,6 +23,8 @@ ACTIONS = {
     "payment_made": N_("Payment made"),
     "payment_failed": N_("Payment failed"),
     "prepayment_made": N_("Prepayment made"),
+    "payment_returned": N_("Payment returned"),
+    "payment_disputed": N_("Payment disputed"),
     "card_added": N_("Card added"),
     "card_updated": N_("Card updated"),
     "card_removed": N_("Card removed"),

@@ -102,6 +102,10 @@ class BillingPaymentSchema(PaymentTakenSchema):
     released = fields.List(fields.Nested(ReleasedSchema), metadata={
         "description": "Applied to invoices later voided, and given back as credit (counted in unapplied "
                        "unless applied again since)."})
+    taken_back = fields.List(fields.Nested(AppliedToSchema), metadata={
+        "description": "A payment the processor took back (status `returned`: a bank debit returned, a dispute "
+                       "lost): what it had paid on each invoice, owed again."})
+    returned_reason = fields.String(allow_none=True, metadata={"description": "Why it was taken back."})
 
 
 class AutopayStatusSchema(Schema):

@@ -70,6 +70,28 @@ def payment(payment_row, event, by):
 
 
 @audit.in_english
+def payment_returned(payment_row, event):
+    """The (contract, payload) of the fact that the processor took a payment back, the system's doing."""
+    numbers = ", ".join(f"#{item['number']}" for item in event["invoices"])
+    words = {"bank_returned": N_("The bank returned the payment of %(amount)s with %(method)s"),
+             "dispute_lost": N_("A dispute took back the payment of %(amount)s with %(method)s")}[event["reason"]]
+    summary = _(words, amount=money(payment_row.amount), method=event["method_label"] or _("Account credit"))
+    if numbers:
+        summary += " " + _("(invoice %(numbers)s open again)", numbers=numbers)
+    return audit.fact(SERVICE, payment_row.account_id, "payment_returned", summary, {"actor": SYSTEM},
+                      link=billing_page(payment_row.account_id))
+
+
+@audit.in_english
+def payment_disputed(session, outbox, payment_row, event):
+    words = {"opened": N_("The client disputed the payment of %(amount)s with their bank"),
+             "won": N_("The dispute of the payment of %(amount)s was decided for the business"),
+             "lost": N_("A dispute took back %(amount)s of a payment")}[event["status"]]
+    record(session, outbox, payment_row.tenant_id, payment_row.account_id, "payment_disputed",
+           _(words, amount=money(event["amount"])), None)
+
+
+@audit.in_english
 def method_added(session, outbox, method, by):
     kind = METHOD_ACTIONS.get(method.kind, "card")
     record(session, outbox, method.tenant_id, method.account_id, f"{kind}_added",

@@ -127,8 +127,9 @@ class Payment(Base):
     payment_method_id: Mapped[int | None] = mapped_column(ForeignKey("payment_methods.id"))
     amount: Mapped[int] = mapped_column(Money)
     unapplied: Mapped[int] = mapped_column(Money, default=0)
-    status: Mapped[str] = mapped_column(String(12), index=True)  # pending, succeeded, failed
-    processor_charge_id: Mapped[str | None] = mapped_column(String(100))
+    # pending, succeeded, failed; returned: succeeded, then taken back by the processor (reversals.py)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    processor_charge_id: Mapped[str | None] = mapped_column(String(100), index=True)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     failure_message: Mapped[str | None] = mapped_column(String(300))
     # Kept with the payment, so a payment settled by recovery still sends its receipt.

@@ -11,6 +11,8 @@ customer is ``pm_…`` alone). Card numbers never reach Portico.
   only, when the method is on one), which Stripe answers from its own records at once, and picks the one whose
   metadata holds the key. (Stripe's search
   API would find it by metadata alone, but its index may lag by a minute or more.)
+- **A bank debit** (ACH) is ``processing`` for days: Portico takes it as paid, and Stripe's later
+  ``payment_intent.payment_failed`` event takes it back (stripe_events.py).
 - **Declines** come back as the same statuses as the sandbox's: ``declined``, ``insufficient_funds``; a bank
   asking for the client (``authentication_required``) off-session is a decline with its own message.
 - **Unknown outcomes** (no answer, Stripe's 5xx, a rate limit) raise ProcessorUnavailable; Stripe refusing the
@@ -32,6 +34,7 @@ INSUFFICIENT_FUNDS = frozenset({"insufficient_funds"})
 AUTHENTICATION_REQUIRED = N_("Your bank asks you to confirm this payment. Pay it from the portal to confirm it "
                              "with your bank.")
 DECLINED = N_("The card was declined.")
+BANK_DEBIT_CLEARING = N_("Bank payments take up to four business days to clear.")
 LOOK_BACK = timedelta(days=2)  # Stripe keeps an idempotency key's answer for 24 hours; a pending payment is younger
 
 
@@ -130,7 +133,9 @@ def outcome(intent):
         return decline(intent["id"], error.get("code"), error.get("decline_code"))
     if status == "requires_action":
         return ChargeResult("declined", intent["id"], _(AUTHENTICATION_REQUIRED))
-    # processing (a bank debit under way) and anything newer: not settled yet, so not an answer to settle on.
+    if status == "processing":  # a bank debit: taken as paid now; should the bank return it, an event says so
+        return ChargeResult("succeeded", intent["id"], _(BANK_DEBIT_CLEARING))
+    # Anything newer: not an answer to settle on.
     raise ProcessorUnavailable(f"The payment is {status} at Stripe.")
 
 

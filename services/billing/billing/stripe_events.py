@@ -18,28 +18,34 @@ What an event may change, so that a payment's end never depends on the client's 
   wherever billing holds it; autopay that charged it is cancelled, so staff and the client hear of both rather than
   autopay failing later. ``payment_method.automatically_updated``: the card's new expiry and last 4 (the card
   network's updater) are kept, so autopay goes on charging it.
+- A bank debit (ACH) is taken as paid while Stripe says ``processing``; its ``payment_intent.payment_failed``, days
+  later, means the bank returned it: the payment is taken back and its invoices are open again (reversals.py).
+- ``charge.dispute.created`` and ``charge.dispute.closed``: staff hear that a client disputed a payment with their
+  bank, and how it ended; a dispute lost for the whole payment takes it back as a returned debit is.
 - Every other type is kept as ``ignored``.
 """
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import stripe
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from billing.business_look import currency_of
-from billing import audit_facts, autopay
-from billing.methods import method_used, remove_method
+from billing import audit_facts, autopay, reversals
+from billing.methods import method_label, method_used, remove_method
 from billing.models import Autopay, Payment, PaymentMethod, ProcessorEvent
 from billing.processor_stripe import decline, split_token
 from billing.recovery import PENDING_GRACE_SECONDS, being_charged, settle_recovered
 from shared.clock import as_utc, utcnow
 from shared.config import env
 from shared.errors import Conflict, PermissionDenied
+from shared.events import PAYMENT_DISPUTED
 from shared.i18n import _
 
 TOLERANCE_SECONDS = 300  # Stripe's own default: a signed event older than this is a replay, refused
 PROCESSOR = {"kind": "processor", "id": None}  # who acted when billing acts on the processor's word
+SUCCEEDED, FAILED = "payment_intent.succeeded", "payment_intent.payment_failed"
 
 
 def verified_event(payload, signature, secret=None):
@@ -58,18 +64,21 @@ def verified_event(payload, signature, secret=None):
 
 
 def apply_event(session, outbox, event):
-    """Apply a verified event once; return its outcome (``duplicate`` for one applied before)."""
-    if session.get(ProcessorEvent, event["id"]) is not None:
-        return "duplicate"
-    outcome = HANDLERS.get(event["type"], lambda *_: "ignored")(session, outbox, event)
-    session.add(ProcessorEvent(event_id=event["id"], type=event["type"][:100], outcome=outcome,
-                               received_at=utcnow()))
+    """Apply a verified event once; return its outcome (``duplicate`` for one applied before).
+
+    The event's row is written first: a second delivery of it, even at the same moment, stops on the row's key
+    before it touches anything, and an error in applying it leaves no row, so Stripe's next delivery tries again.
+    """
+    record = ProcessorEvent(event_id=event["id"], type=event["type"][:100], outcome="applying", received_at=utcnow())
+    session.add(record)
     try:
-        session.commit()
-    except IntegrityError:  # the same event, delivered twice at once, was applied by the other delivery
+        session.flush()
+    except IntegrityError:  # applied before, or being applied by a delivery at this moment (it waits for that)
         session.rollback()
         return "duplicate"
-    return outcome
+    record.outcome = HANDLERS.get(event["type"], lambda *_: "ignored")(session, outbox, event)
+    session.commit()
+    return record.outcome
 
 
 def apply_payment_event(session, outbox, event):
@@ -78,19 +87,31 @@ def apply_payment_event(session, outbox, event):
     payment = session.scalar(select(Payment).where(Payment.idempotency_key == key).with_for_update()) if key else None
     if payment is None or not made_for(session, payment, intent):
         return "not_ours"
+    if returned_by_the_bank(payment, event["type"], intent):
+        error = intent.get("last_payment_error") or {}
+        reversals.take_back(session, outbox, payment, "bank_returned", error.get("message"))
+        return "applied"
     if payment.status != "pending":
         return "settled_before"
     since = utcnow() - timedelta(seconds=PENDING_GRACE_SECONDS)
     if as_utc(payment.created_at) > since or session.scalar(select(being_charged(payment.id)), {"since": since}):
         session.rollback()
         raise Conflict(_("The payment is still being settled by its own request. Send the event again later."))
-    if event["type"] == "payment_intent.succeeded":
+    if event["type"] == SUCCEEDED:
         settle_recovered(session, outbox, payment, "succeeded", intent.get("id"), "")
     else:
         error = intent.get("last_payment_error") or {}
         result = decline(intent.get("id"), error.get("code"), error.get("decline_code"))
         settle_recovered(session, outbox, payment, result.status, result.charge_id, result.message)
     return "applied"
+
+
+def returned_by_the_bank(payment, event_type, intent):
+    """Whether the event is a bank debit failing after Portico took it as paid: Stripe said ``processing`` when it
+    was charged (processor_stripe.outcome), and only a bank debit fails after that. A card's PaymentIntent that
+    succeeded never fails later, so a failure event for one is an old one, arriving late."""
+    return (payment.status == "succeeded" and payment.method_kind == "ach" and event_type == FAILED
+            and intent.get("id") == payment.processor_charge_id and intent.get("status") == "requires_payment_method")
 
 
 def made_for(session, payment, intent):
@@ -140,6 +161,33 @@ def apply_method_updated(session, outbox, event):
     return "applied" if found else "not_ours"
 
 
-HANDLERS = {"payment_intent.succeeded": apply_payment_event, "payment_intent.payment_failed": apply_payment_event,
+def apply_dispute(session, outbox, event):
+    """A dispute opened or decided: staff hear of it; one lost for the whole payment takes the payment back."""
+    dispute = (event.get("data") or {}).get("object") or {}
+    payment, amount = reversals.payment_by_charge(session, dispute.get("payment_intent")), dispute.get("amount")
+    if payment is None or payment.status not in ("succeeded", "returned") or isinstance(amount, bool) \
+            or not isinstance(amount, int) or not 0 < amount <= payment.amount \
+            or str(dispute.get("currency", "")).upper() != currency_of(session, payment.tenant_id):
+        return "not_ours"
+    status = "opened" if event["type"] == "charge.dispute.created" else dispute.get("status")
+    if status == "lost" and amount == payment.amount:
+        return "applied" if reversals.take_back(session, outbox, payment, "dispute_lost") is not None \
+            else "settled_before"
+    if status not in ("opened", "won", "lost"):
+        return "ignored"  # closed with a warning only: no money moved
+    due = ((dispute.get("evidence_details") or {}).get("due_by")) if status == "opened" else None
+    method = method_used(session, payment)
+    data = {"payment_id": payment.id, "account_id": payment.account_id, "amount": amount,
+            "method_label": method_label(method) if method else None, "status": status,
+            "reason": str(dispute.get("reason") or "")[:50] or None, "actor": PROCESSOR,
+            "respond_by": datetime.fromtimestamp(due, timezone.utc).date().isoformat()
+            if isinstance(due, int) and not isinstance(due, bool) else None}
+    outbox.add(session, PAYMENT_DISPUTED, data, tenant_id=payment.tenant_id)
+    audit_facts.payment_disputed(session, outbox, payment, data)
+    return "applied"
+
+
+HANDLERS = {SUCCEEDED: apply_payment_event, FAILED: apply_payment_event,
+            "charge.dispute.created": apply_dispute, "charge.dispute.closed": apply_dispute,
             "payment_method.detached": apply_method_detached,
             "payment_method.automatically_updated": apply_method_updated}

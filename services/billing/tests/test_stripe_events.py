@@ -160,3 +160,105 @@ def test_a_card_the_network_renewed_keeps_its_new_expiry(business):
 
 def test_a_method_billing_does_not_hold_is_not_ours(business):
     assert apply(business, method_event("payment_method.detached", method_id="pm_someone_elses")) == "not_ours"
+
+
+# --- money taken back after it went through: a returned bank debit, a dispute -------------------------------------
+BANK = {"token": "cus_0000000001/pm_usBankAccount_success", "kind": "ach", "brand": "bank", "last4": "6789",
+        "exp_month": None, "exp_year": None}
+
+
+def paid(business, method=CARD, cents=4_000, key="paid-0001"):
+    """An invoice paid with ``method`` (charged at once, as a bank debit Stripe said was processing is)."""
+    invoice = business.invoice(cents)
+    method = business.client().add_payment_method(method)
+    business.client().pay_invoices(key, {"invoice_ids": [invoice["id"]], "payment_method_id": method["id"]})
+    return business.session.scalar(select(Payment).where(Payment.idempotency_key.endswith(key))), invoice
+
+
+def bank_failure(payment, event_id="evt_ach_failed"):
+    return intent_event(payment, "payment_intent.payment_failed", event_id, id=payment.processor_charge_id,
+                        payment_method="pm_usBankAccount_success", last_payment_error={
+                            "code": "payment_method_unactivated", "message": "The bank account is closed."})
+
+
+def dispute_event(payment, kind="charge.dispute.created", status="needs_response", event_id="evt_dp", **changes):
+    dispute = {"id": "dp_1", "object": "dispute", "amount": payment.amount, "currency": "usd", "status": status,
+               "payment_intent": payment.processor_charge_id, "reason": "fraudulent",
+               "evidence_details": {"due_by": 1_924_992_000}, **changes}  # 2031-01-01
+    return {"id": event_id, "object": "event", "type": kind, "data": {"object": dispute}}
+
+
+def open_invoices(business):
+    return [(row["number"], row["balance"]) for row in business.client().my_invoices({"status": "unpaid"})["items"]]
+
+
+def test_a_bank_debit_the_bank_returns_reopens_its_invoice_and_alerts_staff_once(business):
+    payment, invoice = paid(business, BANK)
+    assert open_invoices(business) == []
+    assert apply(business, bank_failure(payment)) == "applied"
+    assert state(business, payment) == "returned"
+    assert open_invoices(business) == [(invoice["number"], 4_000)]
+    [(_, returned)] = business.events("payment_returned")
+    assert (returned["reason"], returned["detail"], returned["invoices"]) == (
+        "bank_returned", "The bank account is closed.",
+        [{"invoice_id": invoice["id"], "number": invoice["number"], "reopened": 4_000}])
+    assert "payment_returned" in {data["action"] for _, data in business.events("audit_fact")}
+    [entry] = business.client().my_history()
+    assert (entry["status"], entry["applied_to"], entry["taken_back"]) == (
+        "returned", [], [{"invoice_number": invoice["number"], "amount": 4_000}])
+    assert apply(business, bank_failure(payment)) == "duplicate"
+    late_success = intent_event(payment, event_id="evt_late", id=payment.processor_charge_id,
+                                payment_method="pm_usBankAccount_success")
+    assert apply(business, late_success) == "settled_before"
+    assert len(business.events("payment_returned")) == 1 and state(business, payment) == "returned"
+
+
+def test_credit_a_returned_prepayment_left_goes_and_the_invoice_it_paid_is_owed_again(business):
+    business.settings(prepayments_enabled=True, auto_apply_credits=False)
+    method = business.client().add_payment_method(BANK)
+    business.client().make_prepayment("prepay-0001", {"amount": 10_000, "payment_method_id": method["id"]})
+    invoice = business.invoice(3_000)
+    business.client().pay_invoices("with-credit-0001", {"invoice_ids": [invoice["id"]], "credit": 3_000, "amount": 3_000})
+    payment = business.session.scalar(select(Payment).where(Payment.idempotency_key.endswith("prepay-0001")))
+    assert open_invoices(business) == [] and payment.unapplied == 7_000
+    assert apply(business, bank_failure(payment)) == "applied"
+    business.session.refresh(payment)
+    assert (payment.status, payment.unapplied) == ("returned", 0)
+    assert open_invoices(business) == [(invoice["number"], 3_000)]
+
+
+def test_a_late_failure_of_a_card_charge_that_succeeded_changes_nothing(business):
+    payment, _ = paid(business)
+    late = intent_event(payment, "payment_intent.payment_failed", id=payment.processor_charge_id,
+                        status="requires_payment_method")
+    assert apply(business, late) == "settled_before"
+    assert state(business, payment) == "succeeded" and open_invoices(business) == []
+
+
+def test_a_dispute_opened_alerts_staff_with_the_day_to_answer_by_and_leaves_the_invoice_paid(business):
+    payment, _ = paid(business)
+    assert apply(business, dispute_event(payment)) == "applied"
+    [(_, disputed)] = business.events("payment_disputed")
+    assert (disputed["status"], disputed["amount"], disputed["respond_by"], disputed["reason"]) == (
+        "opened", 4_000, "2031-01-01", "fraudulent")
+    assert state(business, payment) == "succeeded" and open_invoices(business) == []
+
+
+def test_a_dispute_lost_for_the_whole_payment_takes_it_back_and_for_part_only_tells_staff(business):
+    whole, invoice = paid(business)
+    part, _ = paid(business, key="paid-0002")
+    assert apply(business, dispute_event(part, "charge.dispute.closed", "lost", "evt_part", amount=1_000)) == \
+        "applied"
+    assert state(business, part) == "succeeded"
+    assert [data["status"] for _, data in business.events("payment_disputed")] == ["lost"]
+    assert apply(business, dispute_event(whole, "charge.dispute.closed", "lost", "evt_whole")) == "applied"
+    assert state(business, whole) == "returned" and open_invoices(business) == [(invoice["number"], 4_000)]
+    assert [data["reason"] for _, data in business.events("payment_returned")] == ["dispute_lost"]
+
+
+@pytest.mark.parametrize("change", [{"payment_intent": "pi_not_portico"}, {"currency": "eur"}, {"amount": 4_001},
+                                    {"amount": 0}])
+def test_a_dispute_of_a_charge_portico_did_not_make_is_applied_to_nothing(business, change):
+    payment, _ = paid(business)
+    assert apply(business, dispute_event(payment, **change)) == "not_ours"
+    assert business.events("payment_disputed") == []

@@ -2,12 +2,14 @@
 
 The account's name is not in billing's events: alerts name the client from notifications' copy (names.py).
 """
+from datetime import date
+
 from notifications import alerts, client_delivery, client_rendering, contacts, feed_events, languages, messages
 from notifications.client_rendering import money
 from notifications.names import Namer
-from notifications.rendering import invoice_numbers
-from shared.events import (AUTOPAY_CANCELLED, AUTOPAY_ENROLLED, PAYMENT_FAILED, PAYMENT_METHOD_REMOVED,
-                           PAYMENT_SUCCEEDED, PREPAYMENT_MADE)
+from notifications.rendering import invoice_numbers, long_day
+from shared.events import (AUTOPAY_CANCELLED, AUTOPAY_ENROLLED, PAYMENT_DISPUTED, PAYMENT_FAILED,
+                           PAYMENT_METHOD_REMOVED, PAYMENT_RETURNED, PAYMENT_SUCCEEDED, PREPAYMENT_MADE)
 from shared.i18n import N_, _, ngettext
 
 SCOPES = {"new_jobs": N_("(new jobs only)"), "all_scheduled_jobs": N_("(all scheduled jobs)")}
@@ -18,6 +20,11 @@ REMOVED_AT_PROCESSOR = {
     "card": N_("The payment processor removed a card on file of %(client)s: %(label)s"),
     "ach": N_("The payment processor removed a bank account on file of %(client)s: %(label)s")}
 PROCESSOR = "processor"  # the actor's kind of what billing did on the processor's word (billing/stripe_events.py)
+RETURNED = {"bank_returned": N_("The bank returned a payment of %(amount)s by %(client)s"),
+            "dispute_lost": N_("A dispute took back a payment of %(amount)s by %(client)s")}
+DISPUTED = {"opened": N_("%(client)s disputed a payment of %(amount)s with their bank"),
+            "won": N_("The dispute of %(amount)s by %(client)s was decided for you"),
+            "lost": N_("A dispute took back %(amount)s of a payment by %(client)s")}
 TURNED = {  # (autopay turned on/off, by staff): the alert's words
     ("on", True): N_("%(staff)s turned on autopay for %(client)s"),
     ("off", True): N_("%(staff)s turned off autopay for %(client)s"),
@@ -105,6 +112,30 @@ def method_removed(data, namer):
                              _by_whom(data["actor"], namer))
 
 
+def payment_returned(data, namer):
+    """Word the alert of a payment taken back: by whom, which invoices are owed again, and the bank's reason."""
+    numbers = [item.get("number") for item in data["invoices"] if item.get("number") is not None]
+    reopened = ngettext("Invoice %(numbers)s is open again.", "Invoices %(numbers)s are open again.", len(numbers),
+                        numbers=invoice_numbers(numbers)) if numbers else ""
+    words = RETURNED[data["reason"]]
+    text = _sentence(_(words, amount=money(data["amount"]), client=namer.client(data["account_id"])),
+                     _with(data["method_label"]))
+    return " ".join(part for part in (text, reopened, (data.get("detail") or "").strip()) if part)
+
+
+def payment_disputed(data, namer):
+    """Word the alert of a dispute opened (with the day to answer it by, in the processor's dashboard) or ended."""
+    words = DISPUTED[data["status"]]
+    text = _sentence(_(words, amount=money(data["amount"]), client=namer.client(data["account_id"])),
+                     _with(data["method_label"]))
+    if data["status"] == "opened" and data.get("respond_by"):
+        text += " " + _("Answer it in the payment processor's dashboard by %(day)s.",
+                        day=long_day(date.fromisoformat(data["respond_by"])))
+    elif data["status"] == "lost":
+        text += " " + _("The invoices were left as they were: adjust them by hand.")
+    return text
+
+
 def link(data):
     """The staff page of the payment: the invoice it paid when it paid one, else the client's billing page."""
     ids = {item.get("invoice_id") for item in data.get("invoices") or ()}
@@ -119,7 +150,9 @@ ALERTS = {PAYMENT_SUCCEEDED.name: lambda data, namer: ("payment_made", payment_m
           PREPAYMENT_MADE.name: lambda data, namer: ("prepayment_made", prepayment_made(data, namer)),
           AUTOPAY_ENROLLED.name: lambda data, namer: ("autopay_enrolled", autopay_changed(data, namer, "on")),
           AUTOPAY_CANCELLED.name: lambda data, namer: ("autopay_cancelled", autopay_changed(data, namer, "off")),
-          PAYMENT_METHOD_REMOVED.name: method_removed}
+          PAYMENT_METHOD_REMOVED.name: method_removed,
+          PAYMENT_RETURNED.name: lambda data, namer: ("payment_returned", payment_returned(data, namer)),
+          PAYMENT_DISPUTED.name: lambda data, namer: ("payment_disputed", payment_disputed(data, namer))}
 
 
 def send_receipt(session, postbox, event, data):

@@ -32,7 +32,8 @@ from shared.context import tenant_rpc
 from shared.errors import ServiceTimeout
 from shared.entrypoints import StandardEntrypoints
 from shared.events import (AUTOPAY_CANCELLED, AUTOPAY_ENROLLED, EMAIL_CHANGE_CODE_ISSUED,
-                           INVITATION_DOCUMENT_CHANGED, LOGIN_CODE_ISSUED, PASSWORD_RESET_ISSUED, PAYMENT_FAILED, PAYMENT_METHOD_REMOVED, PAYMENT_SUCCEEDED,
+                           INVITATION_DOCUMENT_CHANGED, LOGIN_CODE_ISSUED, PASSWORD_RESET_ISSUED, PAYMENT_DISPUTED, PAYMENT_FAILED, PAYMENT_METHOD_REMOVED,
+                           PAYMENT_RETURNED, PAYMENT_SUCCEEDED,
                            PORTAL_INVITATION_ISSUED, PREPAYMENT_MADE, STAFF_PASSWORD_RESET_ISSUED,
                            TENANT_PROFILE_UPDATED, TICKET_MESSAGE_ADDED, TICKET_OPENED)
 from shared.messaging import Inbox, Outbox, on_event
@@ -117,6 +118,14 @@ class NotificationsService(AuditHandlers, ChatAlertHandlers, ClientMessageHandle
     @on_event(PAYMENT_METHOD_REMOVED)
     def handle_payment_method_removed(self, event):
         billing_notices.notify(self.db, self.mail, PAYMENT_METHOD_REMOVED, event)
+
+    @on_event(PAYMENT_RETURNED)
+    def handle_payment_returned(self, event):
+        billing_notices.notify(self.db, self.mail, PAYMENT_RETURNED, event)
+
+    @on_event(PAYMENT_DISPUTED)
+    def handle_payment_disputed(self, event):
+        billing_notices.notify(self.db, self.mail, PAYMENT_DISPUTED, event)
 
     # --- tickets' events: a staff reply emails the client, a client's ticket or reply alerts staff ---
 

@@ -25,6 +25,10 @@ ACTIONS = {
     "payment_made": (N_("Payment made"), N_("A client paid one or more invoices.")),
     "payment_failed": (N_("Payment failed"), N_("A client's payment was declined or could not be processed.")),
     "prepayment_made": (N_("Prepayment made"), N_("A client paid ahead; the money is not yet applied to any invoice.")),
+    "payment_returned": (N_("Payment returned"), N_("The processor took back a payment that had gone through: a bank "
+                                                    "debit returned, or a dispute lost. Its invoices are owed again.")),
+    "payment_disputed": (N_("Payment disputed"), N_("A client disputed a payment with their bank, or a dispute "
+                                                    "ended.")),
     "card_added": (N_("Card added"), N_("A client saved a new card.")),
     "card_updated": (N_("Card updated"), N_("A client changed a card on file.")),
     "card_removed": (N_("Card removed"), N_("A client deleted a card on file.")),
@@ -51,6 +55,8 @@ EMAIL_LABELS = {
     "payment_made": N_("Payment made: also by email"),
     "payment_failed": N_("Payment failed: also by email"),
     "prepayment_made": N_("Prepayment made: also by email"),
+    "payment_returned": N_("Payment returned: also by email"),
+    "payment_disputed": N_("Payment disputed: also by email"),
     "card_added": N_("Card added: also by email"),
     "card_updated": N_("Card updated: also by email"),
     "card_removed": N_("Card removed: also by email"),

@@ -33,6 +33,35 @@ class PaymentMethodRemovedSchema(Schema):
     actor = fields.Dict(allow_none=True, load_default=None)
 
 
+class PaymentReturnedSchema(Schema):
+    """A succeeded payment the processor took back (``reason``: bank_returned, dispute_lost); ``invoices`` are
+    those it had paid, open again: [{invoice_id, number, reopened}]."""
+
+    payment_id = fields.Integer(required=True)
+    account_id = fields.Integer(required=True)
+    amount = fields.Integer(required=True)
+    method_kind = fields.String(required=True)
+    method_label = fields.String(allow_none=True, load_default=None)
+    reason = fields.String(required=True, validate=validate.OneOf(("bank_returned", "dispute_lost")))
+    detail = fields.String(allow_none=True, load_default=None)
+    invoices = fields.List(fields.Dict(), load_default=list)
+    actor = fields.Dict(allow_none=True, load_default=None)
+
+
+class PaymentDisputedSchema(Schema):
+    """A client disputed a payment with their bank (``status`` opened), or the dispute ended (won, or lost for part
+    of the payment only: a whole one lost is PAYMENT_RETURNED). ``respond_by``: the day evidence is due (ISO)."""
+
+    payment_id = fields.Integer(required=True)
+    account_id = fields.Integer(required=True)
+    amount = fields.Integer(required=True)  # what is disputed, in minor units
+    method_label = fields.String(allow_none=True, load_default=None)
+    status = fields.String(required=True, validate=validate.OneOf(("opened", "won", "lost")))
+    reason = fields.String(allow_none=True, load_default=None)  # the processor's code: fraudulent, duplicate, ...
+    respond_by = fields.String(allow_none=True, load_default=None)
+    actor = fields.Dict(allow_none=True, load_default=None)
+
+
 class ChargeRequestedSchema(Schema):
     """A group of a run's invoices to charge (``invoice_id``: one, as queued before runs were grouped)."""
 
@@ -80,6 +109,8 @@ AUTOPAY_ENROLLED = EventContract("billing", "autopay_enrolled", AutopaySchema, s
 AUTOPAY_CANCELLED = EventContract("billing", "autopay_cancelled", AutopaySchema, subscribers=("notifications",))
 PAYMENT_METHOD_REMOVED = EventContract("billing", "payment_method_removed", PaymentMethodRemovedSchema,
                                        subscribers=("notifications",))
+PAYMENT_RETURNED = EventContract("billing", "payment_returned", PaymentReturnedSchema, subscribers=("notifications",))
+PAYMENT_DISPUTED = EventContract("billing", "payment_disputed", PaymentDisputedSchema, subscribers=("notifications",))
 # Billing's own work queue: one message per group of a charge run's invoices, shared by every instance.
 INVOICE_CHARGE_REQUESTED = EventContract("billing", "invoice_charge_requested", ChargeRequestedSchema,
                                          subscribers=("billing",))
