@@ -153,6 +153,7 @@ def seed(client, mailbox_url):
     part("seed_sms").seed_sms(client, visitor, jordan_client, DEMO_CLIENT["email"])
     part("seed_audit").seed_audit(client, staff, visitor, jordan_client, DEMO_CLIENT["email"], DEMO_CLIENT["password"],
                                   resolved["user"]["id"], card_token)
+    part("seed_refunds").seed_refunds(client, staff, jordan["id"], jordan_client, invoice, card_token)
     part("seed_feed").seed_feed(client, staff, jordan["id"], jordan_client)
     part("seed_messages").seed_messages(client, staff, jordan_client)
     part("seed_languages").seed_languages(client, staff, accept, invoice, mailbox_url, visitor)

@@ -1,6 +1,6 @@
 """Demo announcements and notifications (scripts/seed_demo.py calls ``seed_feed``): a live announcement for every
 client and one for Jordan's account only; Jordan's feed then holds them beside the items that arose from the demo's
-earlier events (the mowing payment's receipt, staff replies on tickets and in chat, shared documents, estimates),
+earlier events (the mowing payment's receipt, a refund, staff replies on tickets and in chat, shared documents, estimates),
 the oldest few already read."""
 import time
 from datetime import date, timedelta

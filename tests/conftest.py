@@ -28,6 +28,7 @@ from gateway.rpc import RpcClient
 from sandbox_processor.app import create_app as create_processor_app
 from sandbox_processor.testing import serving
 from portico_testing import SERVICES, Databases, Passports, ServiceProcess, Vhost, free_port, wait_for
+from portico_testing.fake_stripe import fake_stripe
 from portico_testing.inprocess import client, operator, staff, visitor
 from shared.broker_users import PROCESSES
 from shared.sealing import SecretBox, new_key
@@ -53,7 +54,7 @@ class System:
     client (``rpc``, ``amqp_uri``, ``env``) is guest, who may do anything in the vhost.
     """
 
-    def __init__(self, backend, tmp_path, mail=None):
+    def __init__(self, backend, tmp_path, mail=None, processor="sandbox"):
         self.backend = backend
         self.tmp_path = tmp_path
         self.mail = mail
@@ -66,6 +67,9 @@ class System:
             {"DATABASE_URL": f"sqlite:///{tmp_path}/sandbox-processor.db"})
         self._processor = serving(self.processor_app)
         self.processor_url = self._processor.__enter__()
+        # Or Stripe's API, played by a local stand-in (docs/payments.md): billing charges through its adapter.
+        self._stripe = fake_stripe() if processor == "stripe" else None
+        self.stripe = self._stripe.__enter__() if self._stripe else None
         self.passports = Passports()
         secrets_key = new_key()  # MESSAGE_SECRETS_KEYS: seals one-time codes and links
         self.secret_box = SecretBox(secrets_key)
@@ -86,6 +90,8 @@ class System:
             # Visit reminders likewise: a test's visits of tomorrow must not be reminded behind its back.
             "BILLING_REMINDER_TICK_SECONDS": "86400",
             "PAYMENT_PROCESSOR_URL": self.processor_url,
+            **({"PAYMENT_PROCESSOR": "stripe", "STRIPE_SECRET_KEY": self.stripe.secret,
+                "STRIPE_API_BASE": self.stripe.url} if self.stripe else {}),
             "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,  # billing's copy; the gateway's is in its config below
             # Notifications' SMTP endpoint for clients' emailed replies to tickets (reply+<token>@INBOUND_DOMAIN).
             "INBOUND_SMTP_HOST": "127.0.0.1", "INBOUND_SMTP_PORT": str(self.inbound_smtp_port),
@@ -177,6 +183,8 @@ class System:
         self.app.extensions["caches"].close()  # its listener would knock at the deleted vhost's door
         self.app.extensions["rpc"].close()
         self._processor.__exit__(None, None, None)
+        if self._stripe:
+            self._stripe.__exit__(None, None, None)
         self.databases.drop()
         self.vhost.delete()
 

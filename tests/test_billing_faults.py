@@ -8,14 +8,13 @@ there. The Systems stay up until the session ends, so tests/test_no_card_numbers
 what these tests left in their databases, logs and queues.
 
 Money moves through billing's RPC exactly as the gateway calls it (a client actor for payments,
-a staff actor for invoices and charge runs); the processor is the sandbox, over HTTP; what was
-really charged is read from the sandbox's own database.
+a staff actor for invoices and charge runs); the processor is the sandbox, over HTTP, and every test
+runs once more on PostgreSQL with billing's Stripe adapter against Stripe's API as its local stand-in
+plays it. What was really charged is read from the processor's own records (tests/fault_processors.py).
 """
-import json
 import random
 import threading
 import time
-import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta, timezone
@@ -29,8 +28,7 @@ from billing import charge_groups, charge_runs, recovery, reservation
 from billing.invoices import void_invoice
 from billing.models import (Allocation, ChargeRunItem, IdempotencyRecord, Invoice, Payment, PaymentMethod,
                             platform)
-from billing.processor import ChargeResult, SandboxProcessor
-from sandbox_processor.store import charges
+from billing.processor import ChargeResult
 from shared.db import make_engine
 from shared.deadletters import list_dead_letters, replay_dead_letters
 from shared.errors import (Conflict, IdempotencyMismatch, PaymentDeclined, RequestInProgress, ServiceTimeout,
@@ -40,6 +38,7 @@ from shared.context import Context
 from shared.messaging import OutboxWriter
 from portico_testing import ServiceProcess, free_port, wait_for
 from tests.conftest import BACKENDS, System
+from tests.fault_processors import processor_side
 from tests.portal_helpers import create_client, staff_context
 
 NEXT_YEAR = date.today().year + 1
@@ -53,6 +52,8 @@ CARDS = {
 BANK_ACCOUNT = "000123456789"
 TEST_ROUTING_NUMBER = "110000000"
 CHARGE_QUEUE = subscriber_queue("billing", "invoice_charge_requested", "billing")
+# Billing's Stripe adapter against Stripe's API as its local stand-in plays it, on PostgreSQL (docs/payments.md).
+STRIPE = "postgresql-stripe"
 REGISTRY = "portico_fault_systems"  # on pytest's config: where the no-card-numbers scan finds us
 ROW_LOCKS = ("it holds a row lock in one transaction while another waits for it: on SQLite a writer takes the "
              "whole database at BEGIN IMMEDIATE, so the second transaction waits before it reads anything and "
@@ -68,18 +69,23 @@ def postgresql_only(reason):
 
 
 def pytest_generate_tests(metafunc):
-    """``faults`` on every backend, or on PostgreSQL for a test marked ``postgresql_only``.
+    """``faults`` on every backend with the sandbox, and on PostgreSQL with Stripe (STRIPE); on PostgreSQL only, with
+    each processor, for a test marked ``postgresql_only``.
 
     The test ids name the backend, so each runs in that backend's lane (tests/conftest.py).
     """
     if "faults" in metafunc.fixturenames:
         only = getattr(metafunc.function, "postgresql_only", None)
-        metafunc.parametrize("faults", ("postgresql",) if only else BACKENDS, indirect=True, scope="session")
+        metafunc.parametrize("faults", (("postgresql",) if only else BACKENDS) + (STRIPE,), indirect=True,
+                             scope="session")
 
 
 @pytest.fixture(scope="session")
 def faults(request, tmp_path_factory, mail_server):
-    system = System(request.param, tmp_path_factory.mktemp(f"faults-{request.param}"), mail_server)
+    backend, _, processor = request.param.partition("-")
+    system = System(backend, tmp_path_factory.mktemp(f"faults-{request.param}"), mail_server,
+                    processor or "sandbox")
+    system.processor = processor_side(system)
     systems = request.config.__dict__.setdefault(REGISTRY, [])
     systems.append(system)
     system.billing_engine = create_engine(system.databases.urls["billing"])  # to read, and lock on PostgreSQL
@@ -112,21 +118,12 @@ class Business:
 
     def add_method(self, details):
         """Tokenize at the processor (the hosted fields' job) and put the token on file."""
-        answer = tokenize(self.system.processor_url, details)
-        method = {key: answer[key] for key in ("token", "kind", "brand", "last4", "exp_month", "exp_year")}
-        return self.billing("add_payment_method", method, context=self.client)
+        return self.billing("add_payment_method", self.system.processor.method(details), context=self.client)
 
     def invoice(self, total):
         return self.billing("create_invoice", {
             "account_id": self.account_id, "due_date": (date.today() + timedelta(days=30)).isoformat(),
             "lines": [{"description": "Lawn care", "quantity": 1, "unit_price": total}]})
-
-
-def tokenize(processor_url, details):
-    request = urllib.request.Request(f"{processor_url}/v1/tokens", data=json.dumps(details).encode(),
-                                     headers={"Content-Type": "application/json"}, method="POST")
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
 
 
 def card(number):
@@ -136,18 +133,6 @@ def card(number):
 def bank(account=BANK_ACCOUNT):
     return {"kind": "ach", "routing_number": TEST_ROUTING_NUMBER, "account_number": account,
             "account_holder": "Casey Client"}
-
-
-def processor_charges(system, keys=None, key_prefix=None):
-    """Charges the sandbox processor recorded, by idempotency key (exact keys or a prefix)."""
-    store = system.processor_app.extensions["sandbox_store"]
-    statement = select(charges)
-    if keys is not None:
-        statement = statement.where(charges.c.idempotency_key.in_(list(keys)))
-    if key_prefix is not None:
-        statement = statement.where(charges.c.idempotency_key.startswith(key_prefix, autoescape=True))
-    with store.engine.connect() as connection:
-        return connection.execute(statement).mappings().all()
 
 
 def billing_rows(system, statement):
@@ -253,9 +238,9 @@ def test_fifty_payers_with_their_own_keys_pay_one_invoice_once(faults):
         IdempotencyRecord.tenant_id == business.tenant["id"]))
     assert len(records) == 1 and records[0].state == "done"
 
-    charged = processor_charges(faults, keys=[payment_key(business, key) for key in keys])
+    charged = faults.processor.charges(keys=[payment_key(business, key) for key in keys])
     assert [(row["status"], row["amount"]) for row in charged] == [("succeeded", 12_345)]
-    assert len(processor_charges(faults, key_prefix=f"{business.tenant['id']}:")) == 1
+    assert len(faults.processor.charges(key_prefix=f"{business.tenant['id']}:")) == 1
 
 
 def test_a_hundred_retries_with_one_key_make_one_charge_and_get_one_answer(faults):
@@ -274,7 +259,7 @@ def test_a_hundred_retries_with_one_key_make_one_charge_and_get_one_answer(fault
     assert answers[0]["payment"]["amount"] == 6_500
     assert sorted(invoice["status"] for invoice in answers[0]["invoices"]) == ["paid", "paid"]
 
-    charged = processor_charges(faults, key_prefix=f"{business.tenant['id']}:")
+    charged = faults.processor.charges(key_prefix=f"{business.tenant['id']}:")
     assert [(row["idempotency_key"], row["amount"]) for row in charged] == [(payment_key(business, key), 6_500)]
     assert billing_rows(faults, select(Payment.status).where(Payment.account_id == business.account_id)) == [
         ("succeeded",)]
@@ -299,7 +284,7 @@ def test_the_same_key_with_another_body_is_refused(faults):
     assert business.pay(key, {"invoice_ids": [first["id"]], "payment_method_id": method["id"]}) == answer
     [(balance,)] = billing_rows(faults, select(Invoice.balance).where(Invoice.id == second["id"]))
     assert balance == 8_000  # the refused bodies changed nothing
-    assert [row["amount"] for row in processor_charges(faults, key_prefix=f"{business.tenant['id']}:")] == [
+    assert [row["amount"] for row in faults.processor.charges(key_prefix=f"{business.tenant['id']}:")] == [
         7_000]
 
 
@@ -309,7 +294,7 @@ def test_a_key_being_processed_is_not_taken_by_another_body(faults):
     method = business.add_method(card(CARDS["visa"]))
     first, second = business.invoice(1_100), business.invoice(2_200)
     key = f"busy-{uuid.uuid4()}"
-    faults.processor_app.config["LATENCY_MS"] = 1_500
+    faults.processor.slow(1_500)
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
             slow = pool.submit(business.pay, key, {"invoice_ids": [first["id"]], "payment_method_id": method["id"]})
@@ -319,8 +304,8 @@ def test_a_key_being_processed_is_not_taken_by_another_body(faults):
                 business.pay(key, {"invoice_ids": [second["id"]], "payment_method_id": method["id"]})
             assert slow.result(30)["payment"]["amount"] == 1_100
     finally:
-        faults.processor_app.config["LATENCY_MS"] = 0
-    assert [row["amount"] for row in processor_charges(faults, key_prefix=f"{business.tenant['id']}:")] == [
+        faults.processor.slow(0)
+    assert [row["amount"] for row in faults.processor.charges(key_prefix=f"{business.tenant['id']}:")] == [
         1_100]
 
 
@@ -351,7 +336,7 @@ def test_a_refused_charge_changes_nothing_and_its_key_replays_the_refusal(faults
     [(balance, status)] = billing_rows(faults, select(Invoice.balance, Invoice.status)
                                        .where(Invoice.id == invoice["id"]))
     assert (balance, status) == (expected_balance, expected_status)
-    charged = processor_charges(faults, key_prefix=f"{business.tenant['id']}:")
+    charged = faults.processor.charges(key_prefix=f"{business.tenant['id']}:")
     assert [(row["status"], row["amount"]) for row in charged] == [(outcome, 5_000)]
     if outcome != "succeeded":  # the reservation was released: another card pays it
         good = business.add_method(card(CARDS["visa"]))
@@ -395,7 +380,7 @@ def test_killing_a_billing_instance_during_a_charge_run_charges_every_invoice_on
     if instances == 2:
         second.start()
     first = faults.services["billing"]
-    faults.processor_app.config["LATENCY_MS"] = 20
+    faults.processor.slow(20)
     try:
         wait_for(lambda: charge_queue_consumers(faults) == instances, timeout=30, interval=0.25,
                  message="the billing instances")
@@ -419,7 +404,7 @@ def test_killing_a_billing_instance_during_a_charge_run_charges_every_invoice_on
             finished = wait_for(lambda: (lambda p: p if p["finished"] else None)(progress()), timeout=240,
                                 interval=0.25, message="the charge run to finish")
     finally:
-        faults.processor_app.config["LATENCY_MS"] = 0
+        faults.processor.slow(0)
         if instances == 2:
             second.stop()
     print(f"killed a billing instance at {killed_at}/1000 charged ({charging} charging); "
@@ -429,7 +414,7 @@ def test_killing_a_billing_instance_during_a_charge_run_charges_every_invoice_on
     assert watch.lowest is not None and watch.lowest >= 0
 
     # The processor: one succeeded charge per invoice, each under its own key, on this card only.
-    charged = processor_charges(faults, key_prefix=f"{business.tenant['id']}:")
+    charged = faults.processor.charges(key_prefix=f"{business.tenant['id']}:")
     expected_keys = {payment_key(business, f"run{run['id']}-invoice{invoice['id']}"): invoice["total"]
                      for invoice in invoices}
     assert len(charged) == 1_000
@@ -493,7 +478,7 @@ def test_an_autopay_run_and_the_client_paying_the_same_invoices_charge_each_invo
     assert allocated == totals
     rows = billing_rows(faults, select(Invoice.id, Invoice.balance, Invoice.status).where(Invoice.id.in_(ids)))
     assert {(row.balance, row.status) for row in rows} == {(0, "paid")}
-    charged = [row for row in processor_charges(faults, key_prefix=f"{business.tenant['id']}:")
+    charged = [row for row in faults.processor.charges(key_prefix=f"{business.tenant['id']}:")
                if row["status"] == "succeeded"]
     assert len(charged) == 100 and sum(row["amount"] for row in charged) == sum(totals.values())
 
@@ -519,7 +504,7 @@ def test_overlapping_partial_payments_of_one_invoice_settle_each_its_own_part(fa
         except PaymentDeclined:
             return "declined"
 
-    faults.processor_app.config["LATENCY_MS"] = 1_500
+    faults.processor.slow(1_500)
     try:
         with ThreadPoolExecutor(max_workers=2) as pool:
             first = pool.submit(pay, first_method, 4_000)
@@ -528,7 +513,7 @@ def test_overlapping_partial_payments_of_one_invoice_settle_each_its_own_part(fa
             second = pool.submit(pay, second_method, 6_000)
             outcomes = [first.result(30), second.result(30)]
     finally:
-        faults.processor_app.config["LATENCY_MS"] = 0
+        faults.processor.slow(0)
     assert [outcome == "declined" for outcome in outcomes] == [first_card == "declined", second_card == "declined"]
     [(balance, status)] = billing_rows(faults, select(Invoice.balance, Invoice.status)
                                        .where(Invoice.id == invoice["id"]))
@@ -629,7 +614,7 @@ def test_a_processor_outage_during_a_charge_run_parks_the_charges_and_a_replay_c
     business.billing("enroll_autopay", method["id"], True, context=business.client)
     invoices = create_invoices(business, [4_000 + index for index in range(INVOICES)])
     faults.restart("billing", PAYMENT_PROCESSOR_TIMEOUT_SECONDS="1")
-    faults.processor_app.config["LATENCY_MS"] = 3_000
+    faults.processor.slow(3_000)
     try:
         run = business.billing("start_charge_run", timeout=30)
         parked = wait_for(lambda: (lambda letters: letters if len(letters) == groups(INVOICES) else None)(
@@ -640,10 +625,10 @@ def test_a_processor_outage_during_a_charge_run_parks_the_charges_and_a_replay_c
         progress = business.billing("get_charge_run", run["id"])
         assert progress["done"] == 0 and {item["state"] for item in progress["items"]} == {"charging"}
         # Billing gave up on each charge, but the processor made them all once its latency passed.
-        wait_for(lambda: len(processor_charges(faults, key_prefix=f"{business.tenant['id']}:")) == INVOICES,
+        wait_for(lambda: len(faults.processor.charges(key_prefix=f"{business.tenant['id']}:")) == INVOICES,
                  timeout=30, message="the processor to finish the charges billing gave up on")
     finally:
-        faults.processor_app.config["LATENCY_MS"] = 0
+        faults.processor.slow(0)
         faults.restart("billing")
 
     assert replay_dead_letters("billing", amqp_uri=faults.amqp_uri) == groups(INVOICES)
@@ -651,7 +636,7 @@ def test_a_processor_outage_during_a_charge_run_parks_the_charges_and_a_replay_c
         business.billing("get_charge_run", run["id"], False)), timeout=60, interval=0.25,
         message="the replayed run to finish")
     assert (finished["succeeded"], finished["failed"]) == (INVOICES, 0)
-    charged = processor_charges(faults, key_prefix=f"{business.tenant['id']}:")
+    charged = faults.processor.charges(key_prefix=f"{business.tenant['id']}:")
     assert sorted(row["amount"] for row in charged) == sorted(invoice["total"] for invoice in invoices)
     ids = [invoice["id"] for invoice in invoices]
     allocated = dict(billing_rows(faults, select(Allocation.invoice_id, func.sum(Allocation.amount))
@@ -670,7 +655,7 @@ def recover_pending_now(system):
     try:
         with Session(engine, expire_on_commit=False) as session:
             return recovery.recover_pending(session, OutboxWriter(platform, Context.system(), lambda: None),
-                                            SandboxProcessor(system.processor_url, "sk_test_portico", timeout=5),
+                                            system.processor.adapter(),
                                             datetime.now(timezone.utc) + timedelta(seconds=1))
     finally:
         engine.dispose()
@@ -689,14 +674,14 @@ def test_charges_parked_while_the_processor_was_unreachable_and_recovered_are_no
     business.billing("enroll_autopay", method["id"], True, context=business.client)
     invoices = create_invoices(business, [5_000 + index for index in range(INVOICES)])
     ids = [invoice["id"] for invoice in invoices]
-    faults.restart("billing", PAYMENT_PROCESSOR_URL=f"http://127.0.0.1:{free_port()}")
+    faults.restart("billing", **faults.processor.unreachable())
     try:
         run = business.billing("start_charge_run", timeout=30)
         wait_for(lambda: len(list_dead_letters("billing", amqp_uri=faults.amqp_uri)) == groups(INVOICES), timeout=60,
                  interval=0.5, message="every charge of the run to be parked")
     finally:
         faults.restart("billing")
-    assert processor_charges(faults, key_prefix=f"{business.tenant['id']}:") == []
+    assert faults.processor.charges(key_prefix=f"{business.tenant['id']}:") == []
 
     assert recover_pending_now(faults) >= INVOICES  # (and whatever other test left pending)
     assert billing_rows(faults, select(Payment.status, func.count()).where(
@@ -710,7 +695,7 @@ def test_charges_parked_while_the_processor_was_unreachable_and_recovered_are_no
         business.billing("get_charge_run", run["id"], False)), timeout=60, interval=0.25,
         message="the replayed run to finish")
     assert (finished["succeeded"], finished["failed"]) == (0, INVOICES)
-    assert processor_charges(faults, key_prefix=f"{business.tenant['id']}:") == []
+    assert faults.processor.charges(key_prefix=f"{business.tenant['id']}:") == []
 
     second = business.billing("start_charge_run", timeout=30)
     assert second["total"] == INVOICES
@@ -718,7 +703,7 @@ def test_charges_parked_while_the_processor_was_unreachable_and_recovered_are_no
         business.billing("get_charge_run", second["id"], False)), timeout=60, interval=0.25,
         message="the next run to finish")
     assert (finished["succeeded"], finished["failed"]) == (INVOICES, 0)
-    charged = processor_charges(faults, key_prefix=f"{business.tenant['id']}:")
+    charged = faults.processor.charges(key_prefix=f"{business.tenant['id']}:")
     assert sorted(row["amount"] for row in charged) == sorted(invoice["total"] for invoice in invoices)
     allocated = dict(billing_rows(faults, select(Allocation.invoice_id, func.sum(Allocation.amount))
                                   .where(Allocation.invoice_id.in_(ids)).group_by(Allocation.invoice_id)))
@@ -737,19 +722,19 @@ def test_a_checkout_whose_charge_timed_out_is_settled_by_the_recovery_and_its_re
     invoice = business.invoice(6_600)
     key = f"timeout-{uuid.uuid4()}"
     request = {"invoice_ids": [invoice["id"]], "payment_method_id": method["id"]}
-    faults.processor_app.config["LATENCY_MS"] = 11_000  # billing gives up after 10 s
+    faults.processor.slow(11_000)  # billing gives up after 10 s (Stripe's library, after its two retries)
     try:
         with pytest.raises(ServiceUnavailable):
-            business.pay(key, request)
+            business.pay(key, request, timeout=60)
         [(balance, status)] = billing_rows(faults, select(Invoice.balance, Invoice.status)
                                            .where(Invoice.id == invoice["id"]))
         assert (balance, status) == (0, "open")  # still reserved: another checkout gets Conflict
         with pytest.raises(Conflict):
             business.pay(f"other-{uuid.uuid4()}", request)
-        wait_for(lambda: processor_charges(faults, key_prefix=f"{business.tenant['id']}:"), timeout=10,
+        wait_for(lambda: faults.processor.charges(key_prefix=f"{business.tenant['id']}:"), timeout=10,
                  message="the processor to make the charge billing gave up on")
     finally:
-        faults.processor_app.config["LATENCY_MS"] = 0
+        faults.processor.slow(0)
 
     assert recover_pending_now(faults) >= 1
     answer = business.pay(key, request)
@@ -757,7 +742,7 @@ def test_a_checkout_whose_charge_timed_out_is_settled_by_the_recovery_and_its_re
     [(balance, status)] = billing_rows(faults, select(Invoice.balance, Invoice.status)
                                        .where(Invoice.id == invoice["id"]))
     assert (balance, status) == (0, "paid")
-    charged = processor_charges(faults, key_prefix=f"{business.tenant['id']}:")
+    charged = faults.processor.charges(key_prefix=f"{business.tenant['id']}:")
     assert [(row["idempotency_key"], row["amount"]) for row in charged] == [(payment_key(business, key), 6_600)]
 
 
@@ -800,7 +785,7 @@ def test_a_key_claimed_by_an_instance_killed_before_it_wrote_the_payment_is_take
 
     assert (answer["payment"]["amount"], answer["payment"]["status"]) == (3_300, "succeeded")
     assert billing_rows(faults, select(IdempotencyRecord.state).where(of_this_business)) == [("done",)]
-    charged = processor_charges(faults, key_prefix=f"{business.tenant['id']}:")
+    charged = faults.processor.charges(key_prefix=f"{business.tenant['id']}:")
     assert [(row["idempotency_key"], row["amount"]) for row in charged] == [(payment_key(business, key), 3_300)]
 
 
@@ -902,7 +887,7 @@ def test_voids_racing_checkouts_and_a_charge_run_never_both_take_an_invoice(faul
         Invoice.id.in_([invoice["id"] for invoice in created])))
     assert {row.id: (row.status, row.balance) for row in rows} == {
         invoice["id"]: ("void" if invoice["id"] in voided else "paid", 0) for invoice in created}
-    charged = [row for row in processor_charges(faults, key_prefix=f"{business.tenant['id']}:")
+    charged = [row for row in faults.processor.charges(key_prefix=f"{business.tenant['id']}:")
                if row["status"] == "succeeded"]
     totals = {invoice["id"]: invoice["total"] for invoice in created}
     assert sorted(row["amount"] for row in charged) == sorted(totals[i] for i in portal_paid | run_paid)

@@ -70,6 +70,9 @@ BODIES = {
     "staff_api.clients.set_custom_field_values": {},
     "staff_api.invoices.post_invoice": {"due_date": DUE, "lines": [{"description": "Intruder", "unit_price": 100}]},
     "staff_api.invoices.post_invoice_void": {}, "staff_api.invoices.post_invoice_email": {},
+    "staff_api.invoices.post_invoice_refund": {"amount": 100, "destination": "credit"},
+    "staff.invoice_refund.refund_invoice": Body(lambda ids, v: {"amount": "1.00", "destination": "credit",
+                                                                "key": uuid.uuid4().hex, "confirm": "yes"}),
     "staff.invoice.email_invoice": {}, "staff_api.jobs.post_job": {"title": "Intruder job"},
     "staff_api.jobs.patch_service": {"price": 1}, "staff_api.jobs.schedule_job": {"start_on": SOON},
     "staff_api.jobs.pause_job": {"reason": "Intruder"}, "staff_api.jobs.resume_job": {},
@@ -162,6 +165,9 @@ REFUSED_AS_INPUT = {  # 400: the id is a value of a form or body, refused with a
     "portal_api.service_requests.ask_for_service": "service_id: 'Choose one of the services offered', as for a "
                                                    "service that is not offered",
     "portal.service_requests.send_service_request": "the page's twin of the above, the form drawn again",
+    "staff_api.invoices.post_invoice_refund": "payment_id: 'Choose a payment that went through and paid this "
+                                              "invoice', as for any payment that paid nothing on it",
+    "staff.invoice_refund.refund_invoice": "the page's twin of the above, the invoice drawn again with the message",
 }
 ANSWERED_AS_NOTHING = {  # 200 that acts on nothing
     "staff_api.invoices.list_invoices": "a filter of one's own invoices by client: another's client finds none",

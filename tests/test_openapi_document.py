@@ -145,7 +145,8 @@ def test_a_route_that_needs_an_idempotency_key_documents_the_header(system, spec
             headers = {parameter["name"]: parameter for parameter in operation(spec, rule, method)["parameters"]
                        if parameter["in"] == "header"}
             assert headers["Idempotency-Key"]["required"], rule.rule
-    assert sorted(needing) == ["/api/v1/portal/{slug}/payments", "/api/v1/portal/{slug}/prepayments"]
+    assert sorted(needing) == ["/api/v1/portal/{slug}/payments", "/api/v1/portal/{slug}/prepayments",
+                               "/api/v1/staff/invoices/{invoice_id}/refunds"]
 
 
 def test_both_invoice_lists_document_every_filter_billing_takes(spec):

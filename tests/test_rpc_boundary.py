@@ -8,6 +8,7 @@ fails until it is given arguments below). Each is called over the real broker:
 - as a visitor of A (before signing in): refused, unless it is one of the sign-in calls visitors make;
 and afterwards A's rows in every service's database are as they were.
 """
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -103,7 +104,9 @@ def arguments(a):
         ("billing", "create_invoice"): ({"account_id": a.client_id, "due_date": due, "lines": line},),
         ("billing", "list_invoices"): (), ("billing", "get_invoice"): (a.invoice_id,),
         ("billing", "payment_processor"): (),
-        ("billing", "void_invoice"): (a.invoice_id,), ("billing", "invoice_pdf"): (a.invoice_id, "Intruders"),
+        ("billing", "void_invoice"): (a.invoice_id,),
+        ("billing", "refund_payment"): (a.invoice_id, uuid.uuid4().hex, {"payment_id": a.payment_id, "amount": 100,
+                                                                         "destination": "credit"}), ("billing", "invoice_pdf"): (a.invoice_id, "Intruders"),
         ("billing", "account_billing"): (a.client_id,), ("billing", "set_autopay_lock"): (a.client_id, True),
         ("billing", "apply_prepayment"): ({"payment_id": a.payment_id, "allocations": [
             {"invoice_id": a.invoice_id, "amount": 100}]},),

@@ -17,7 +17,7 @@ MAX_LATENCY_MS = 60_000
 @blueprint.post("/tokens")
 def create_token():
     """Turn card or bank details into a token; only kind, brand, last 4 and expiry are kept."""
-    data = _body()
+    data = request_body()
     kind = data.get("kind") or ("ach" if "routing_number" in data else "card")
     if kind == "card":
         instrument = tokenize_card(data)
@@ -26,7 +26,7 @@ def create_token():
     else:
         raise InvalidRequest("kind must be \"card\" or \"ach\".", {"kind": ["Use card or ach."]})
     token = f"tok_{secrets.token_hex(12)}"
-    _store().add_token(token, instrument)
+    sandbox_store().add_token(token, instrument)
     return jsonify(token=token, kind=instrument.kind, brand=instrument.brand,
                    last4=instrument.last4, exp_month=instrument.exp_month,
                    exp_year=instrument.exp_year), 201
@@ -35,8 +35,8 @@ def create_token():
 @blueprint.delete("/tokens/<token>")
 def detach_token(token):
     """Detach a token so it can never be charged again."""
-    _authenticate()
-    if not _store().detach_token(token):
+    authenticate()
+    if not sandbox_store().detach_token(token):
         raise NotFound("No such token.", code="no_such_token")
     return "", 204
 
@@ -44,8 +44,8 @@ def detach_token(token):
 @blueprint.post("/charges")
 def create_charge():
     """Charge a token once per idempotency key; a repeated key gets the first answer again."""
-    _authenticate()
-    data = _body()
+    authenticate()
+    data = request_body()
     amount = data.get("amount", "")
     if not request.is_json and amount.isascii() and amount.isdigit():
         data["amount"] = int(data["amount"])  # a form carries every value as text
@@ -54,7 +54,7 @@ def create_charge():
     if latency_ms:
         time.sleep(latency_ms / 1000)
 
-    store = _store()
+    store = sandbox_store()
     existing = store.charge_by_key(charge["idempotency_key"])
     if existing is None:
         token = store.token(charge["token"])
@@ -81,28 +81,28 @@ def create_charge():
 @blueprint.get("/charges")
 def find_charge():
     """Return the charge made with an idempotency key, so a caller can learn whether it happened."""
-    _authenticate()
+    authenticate()
     key = request.args.get("idempotency_key", "")
     if not key:
         raise InvalidRequest("Give idempotency_key.", {"idempotency_key": ["Required."]})
-    charge = _store().charge_by_key(key)
+    charge = sandbox_store().charge_by_key(key)
     if charge is None:
         raise NotFound("No charge with this idempotency key.", code="no_such_charge")
     return _charge_answer(charge, 200)
 
 
-def _store():
+def sandbox_store():
     return current_app.extensions["sandbox_store"]
 
 
-def _authenticate():
+def authenticate():
     expected = f"Bearer {current_app.config['SECRET']}".encode()
     given = request.headers.get("Authorization", "").encode()
     if not hmac.compare_digest(given, expected):
         raise Unauthenticated("Send Authorization: Bearer <secret key>.")
 
 
-def _body():
+def request_body():
     if request.is_json:
         data = request.get_json(silent=True)
         if not isinstance(data, dict):

@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from sandbox_processor import api, elements
+from sandbox_processor import api, elements, refunds
 from sandbox_processor.errors import ApiError
 from sandbox_processor.store import Store
 
@@ -55,6 +55,7 @@ def create_app(overrides=None):
 
     app.register_blueprint(api.blueprint)
     app.register_blueprint(elements.blueprint)
+    app.register_blueprint(refunds.blueprint)
     return app
 
 

@@ -1,4 +1,4 @@
-"""The processor's own storage: tokens and charges. No column can hold a card or account number."""
+"""The processor's own storage: tokens, charges and refunds. No column can hold a card or account number."""
 import time
 
 from sqlalchemy import (BigInteger, Column, Integer, MetaData, String, Table, create_engine, event,
@@ -32,6 +32,16 @@ charges = Table(
     Column("description", String(1000)),
     Column("status", String(30), nullable=False),
     Column("message", String(200), nullable=False),
+    Column("created", Integer, nullable=False),
+)
+
+refunds = Table(
+    "refunds", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("idempotency_key", String(255), nullable=False, unique=True),  # one refund per key, as charges
+    Column("charge_id", String(40), nullable=False, index=True),
+    Column("amount", BigInteger, nullable=False),
+    Column("status", String(30), nullable=False),
     Column("created", Integer, nullable=False),
 )
 
@@ -87,6 +97,32 @@ class Store:
         try:
             with self.engine.begin() as connection:
                 connection.execute(insert(charges).values(created=int(time.time()), **values))
+        except IntegrityError:
+            return False
+        return True
+
+    def charge(self, charge_id):
+        with self.engine.connect() as connection:
+            return connection.execute(select(charges).where(charges.c.id == charge_id)).mappings().first()
+
+    def refund_by_key(self, idempotency_key):
+        with self.engine.connect() as connection:
+            query = select(refunds).where(refunds.c.idempotency_key == idempotency_key)
+            return connection.execute(query).mappings().first()
+
+    def add_refund(self, charge, **values):
+        """Refund part of ``charge``: False when its key was used already, None when more than what is left of the
+        charge would go back (checked and written in one transaction, so refunds at once never overdraw it)."""
+        try:
+            with self.engine.begin() as connection:
+                # The charge's row is written first: on SQLite that takes the write lock before anything is read.
+                connection.execute(update(charges).where(charges.c.id == charge["id"]).values(id=charge["id"]))
+                refunded = connection.execute(select(func.coalesce(func.sum(refunds.c.amount), 0)).where(
+                    refunds.c.charge_id == charge["id"])).scalar_one()
+                if refunded + values["amount"] > charge["amount"]:
+                    return None
+                connection.execute(insert(refunds).values(created=int(time.time()), charge_id=charge["id"],
+                                                          **values))
         except IntegrityError:
             return False
         return True

@@ -1,22 +1,28 @@
 """A local stand-in for the parts of Stripe's API that Portico calls, written from Stripe's API reference: no network.
 
+- ``POST /v1/payment_methods`` makes a PaymentMethod from a test card number (``card[number]``) or a test bank
+  account (``us_bank_account[account_number]``), as Stripe's hosted fields do in the browser: the tests' way to
+  get a new ``pm_…`` that behaves as the number says (CARD_NUMBERS, BANK_ACCOUNTS).
 - ``POST /v1/payment_intents`` (form-encoded, as Stripe's library sends it) creates and confirms a PaymentIntent.
-  The payment method's id decides the outcome, as Stripe's test methods do:
-  - ``pm_card_visa`` succeeds;
-  - ``pm_card_chargeDeclined`` is declined;
-  - ``pm_card_chargeDeclinedInsufficientFunds`` is declined for insufficient funds;
+  The payment method decides the outcome, as Stripe's test methods do (BEHAVIOURS):
+  - ``pm_card_visa`` and ``pm_card_mastercard`` succeed;
+  - ``pm_card_chargeDeclined`` is declined; ``pm_card_chargeDeclinedInsufficientFunds`` for insufficient funds;
+    ``pm_card_chargeDeclinedProcessingError`` with a processing error;
   - ``pm_card_authenticationRequired`` asks for the bank's check: a 402 ``authentication_required`` off-session,
-    ``requires_action`` on-session.
+    ``requires_action`` on-session;
+  - ``pm_usBankAccount_success`` is a bank debit: ``processing``, as Stripe leaves it for days.
   - Any other id is ``resource_missing``. A method named ``cus_…/pm_…`` by its customer must come with that customer.
 - **Idempotency as Stripe's:** the same ``Idempotency-Key`` with the same parameters replays the first answer
   (``Idempotent-Replayed: true``); with other parameters it is refused with ``idempotency_error``.
 - ``GET /v1/payment_intents?customer=…&created[gte]=…`` lists a customer's PaymentIntents, newest first.
 - ``POST /v1/payment_methods/<id>/detach`` detaches a method.
+- ``POST /v1/refunds`` refunds part or all of a PaymentIntent that went through (``server.refunds``).
 - A request without the secret key (``Authorization: Bearer …``) is answered 401.
 
 ``server.script`` holds answers (status, body, delay in seconds) to give first, one per request;
+``server.latency`` (seconds) delays every answer after the work is done, as a slow network would;
 ``server.requests`` records what arrived (method, path, form, idempotency key); ``server.intents`` holds every
-PaymentIntent made.
+PaymentIntent made, and ``server.charges()`` reads them as the charges a processor's dashboard lists.
 """
 import itertools
 import json
@@ -28,10 +34,21 @@ from urllib.parse import parse_qsl, urlsplit
 from portico_testing.http_stand_in import serving
 
 SECRET = "sk_test_portico_fake_stripe_secret"
-DECLINES = {"pm_card_chargeDeclined": ("card_declined", "generic_decline", "Your card was declined."),
-            "pm_card_chargeDeclinedInsufficientFunds": ("card_declined", "insufficient_funds",
-                                                        "Your card has insufficient funds.")}
-KNOWN = {"pm_card_visa", "pm_card_authenticationRequired", *DECLINES}
+SUCCEED, AUTHENTICATE, PROCESSING = "succeed", "authenticate", "processing"
+BEHAVIOURS = {  # Stripe's test PaymentMethods: a decline is (code, decline code, message)
+    "pm_card_visa": SUCCEED, "pm_card_mastercard": SUCCEED, "pm_card_authenticationRequired": AUTHENTICATE,
+    "pm_card_chargeDeclined": ("card_declined", "generic_decline", "Your card was declined."),
+    "pm_card_chargeDeclinedInsufficientFunds": ("card_declined", "insufficient_funds",
+                                                "Your card has insufficient funds."),
+    "pm_card_chargeDeclinedProcessingError": ("processing_error", None,
+                                              "An error occurred while processing your card. Try again."),
+    "pm_usBankAccount_success": PROCESSING}
+CARD_NUMBERS = {"4242424242424242": ("visa", "pm_card_visa"), "5555555555554444": ("mastercard", "pm_card_mastercard"),
+                "4000000000000002": ("visa", "pm_card_chargeDeclined"),
+                "4000000000009995": ("visa", "pm_card_chargeDeclinedInsufficientFunds"),
+                "4000000000000119": ("visa", "pm_card_chargeDeclinedProcessingError"),
+                "4000002500003155": ("visa", "pm_card_authenticationRequired")}
+BANK_ACCOUNTS = {"000123456789": "pm_usBankAccount_success"}
 
 
 def nested(pairs):
@@ -65,13 +82,9 @@ class FakeStripe(BaseHTTPRequestHandler):
             time.sleep(delay)
             return self.answer(status, body)
         with self.server.lock:
-            if method == "POST" and path == "/v1/payment_intents":
-                return self.answer(*self.server.once(key, form, lambda: self.server.create_intent(form)))
-            if method == "GET" and path == "/v1/payment_intents":
-                return self.answer(200, self.server.list_intents(form))
-            if method == "POST" and path.startswith("/v1/payment_methods/") and path.endswith("/detach"):
-                return self.answer(*self.server.detach(path.split("/")[3]))
-        self.answer(404, error("invalid_request_error", "resource_missing", f"Unrecognized request URL ({path})."))
+            answer = self.server.route(method, path, key, form)
+        time.sleep(self.server.latency)
+        self.answer(*answer)
 
     def answer(self, status, body, replayed=False):
         data = json.dumps(body).encode()
@@ -98,12 +111,84 @@ def error(kind, code, message, **more):
 class FakeStripeServer(ThreadingHTTPServer):
     def __init__(self):
         super().__init__(("127.0.0.1", 0), FakeStripe)
-        self.secret, self.requests, self.script, self.intents = SECRET, [], [], []
+        self.secret, self.requests, self.script, self.intents, self.latency = SECRET, [], [], [], 0.0
         self.lock, self.answers, self.detached, self.ids = threading.Lock(), {}, set(), itertools.count(1)
+        self.methods = {}  # made by POST /v1/payment_methods: id -> behaviour
+        self.refunds = []
 
     @property
     def url(self):
         return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def route(self, method, path, key, form):
+        """(status, body[, replayed]) of one call, made under the server's lock."""
+        if method == "POST" and path == "/v1/payment_intents":
+            return self.once(key, form, lambda: self.create_intent(form))
+        if method == "GET" and path == "/v1/payment_intents":
+            return 200, self.list_intents(form)
+        if method == "POST" and path == "/v1/refunds":
+            return self.once(key, form, lambda: self.create_refund(form))
+        if method == "POST" and path == "/v1/payment_methods":
+            return self.once(key, form, lambda: self.create_method(form))
+        if method == "POST" and path.startswith("/v1/payment_methods/") and path.endswith("/detach"):
+            return self.detach(path.split("/")[3])
+        return 404, error("invalid_request_error", "resource_missing", f"Unrecognized request URL ({path}).")
+
+    def behaviour(self, method):
+        return None if method in self.detached else self.methods.get(method) or BEHAVIOURS.get(method)
+
+    def create_method(self, form):
+        """A new PaymentMethod behaving as its test card number or bank account does."""
+        number = "".join(char for char in str((form.get("card") or {}).get("number", "")) if char.isdigit())
+        account = str((form.get("us_bank_account") or {}).get("account_number", ""))
+        if form.get("type") == "card" and number in CARD_NUMBERS:
+            brand, like = CARD_NUMBERS[number]
+            details = {"type": "card", "card": {"brand": brand, "last4": number[-4:],
+                                                "exp_month": int(form["card"].get("exp_month") or 12),
+                                                "exp_year": int(form["card"].get("exp_year") or 2031)}}
+        elif form.get("type") == "us_bank_account" and account in BANK_ACCOUNTS:
+            like = BANK_ACCOUNTS[account]
+            details = {"type": "us_bank_account", "us_bank_account": {"bank_name": "STRIPE TEST BANK",
+                                                                      "last4": account[-4:]}}
+        else:
+            return 402, error("card_error", "incorrect_number", "Your card number is incorrect.")
+        method = {"id": f"pm_{next(self.ids):024d}", "object": "payment_method", "customer": None, **details}
+        self.methods[method["id"]] = BEHAVIOURS[like]
+        return 200, method
+
+    def create_refund(self, form):
+        """A Refund of a PaymentIntent that went through: never more than what is left of it; ``pending`` for a bank
+        debit's, as Stripe's take days."""
+        intent = next((intent for intent in self.intents if intent["id"] == form.get("payment_intent")), None)
+        if intent is None or intent["status"] not in ("succeeded", "processing"):
+            return 400, error("invalid_request_error", "resource_missing",
+                              f"No such payment_intent: '{form.get('payment_intent')}'")
+        amount = int(form.get("amount") or intent["amount"])
+        refunded = sum(refund["amount"] for refund in self.refunds if refund["payment_intent"] == intent["id"])
+        if amount <= 0 or refunded + amount > intent["amount"]:
+            return 400, error("invalid_request_error", "amount_too_large",
+                              "Refund amount is greater than unrefunded amount on charge.")
+        refund = {"id": f"re_{next(self.ids):024d}", "object": "refund", "amount": amount,
+                  "payment_intent": intent["id"], "metadata": form.get("metadata", {}),
+                  "status": "pending" if intent["status"] == "processing" else "succeeded"}
+        self.refunds.append(refund)
+        return 200, refund
+
+    def charges(self, key_prefix=""):
+        """Every PaymentIntent made under a key starting ``key_prefix``, oldest first, read as a processor's
+        charges: {idempotency_key, amount, status, id, token} with the sandbox's statuses (a bank debit under way succeeded)."""
+        rows = []
+        for intent in self.intents:
+            key, failure = intent["metadata"].get("portico_key", ""), intent["last_payment_error"] or {}
+            if not key.startswith(key_prefix):
+                continue
+            status = ("succeeded" if intent["status"] in ("succeeded", "processing") else
+                      "insufficient_funds" if failure.get("decline_code") == "insufficient_funds" else
+                      "failed" if failure.get("code") == "processing_error" else "declined")
+            token = "/".join(part for part in (intent["customer"], intent["payment_method"]) if part)
+            rows.append({"idempotency_key": key, "amount": intent["amount"], "status": status, "id": intent["id"],
+                         "token": token})
+        return rows
 
     def once(self, key, form, make):
         """Answer a key's first request by ``make``, its repeats with the same answer; refuse a changed request."""
@@ -121,21 +206,23 @@ class FakeStripeServer(ThreadingHTTPServer):
 
     def create_intent(self, form):
         method, customer = form.get("payment_method", ""), form.get("customer")
-        if method not in KNOWN or method in self.detached:
+        behaviour = self.behaviour(method)
+        if behaviour is None:
             return 400, error("invalid_request_error", "resource_missing", f"No such PaymentMethod: '{method}'")
         intent = {"id": f"pi_{next(self.ids):024d}", "object": "payment_intent", "amount": int(form["amount"]),
                   "currency": form["currency"], "customer": customer, "payment_method": method,
                   "description": form.get("description"), "metadata": form.get("metadata", {}),
                   "created": int(time.time()), "status": "succeeded", "last_payment_error": None}
         self.intents.append(intent)
-        off_session = form.get("off_session") == "true"
-        if method == "pm_card_authenticationRequired":
-            if not off_session:
+        if behaviour == AUTHENTICATE:
+            if form.get("off_session") != "true":
                 intent["status"] = "requires_action"
                 return 200, intent
             return self.decline(intent, "authentication_required", None, "Your card requires authentication.")
-        if method in DECLINES:
-            return self.decline(intent, *DECLINES[method])
+        if behaviour == PROCESSING:
+            intent["status"] = "processing"
+        elif behaviour != SUCCEED:
+            return self.decline(intent, *behaviour)
         return 200, intent
 
     @staticmethod
@@ -153,7 +240,7 @@ class FakeStripeServer(ThreadingHTTPServer):
                 "data": found[:int(query.get("limit") or 10)]}
 
     def detach(self, method):
-        if method not in KNOWN or method in self.detached:
+        if self.behaviour(method) is None:
             return 400, error("invalid_request_error", "resource_missing", f"No such PaymentMethod: '{method}'")
         self.detached.add(method)
         return 200, {"id": method, "object": "payment_method", "customer": None}

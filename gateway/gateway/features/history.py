@@ -25,6 +25,7 @@ ACTIONS = {
     "prepayment_made": N_("Prepayment made"),
     "payment_returned": N_("Payment returned"),
     "payment_disputed": N_("Payment disputed"),
+    "refund_given": N_("Refund given"),
     "card_added": N_("Card added"),
     "card_updated": N_("Card updated"),
     "card_removed": N_("Card removed"),

@@ -76,6 +76,11 @@ def invoice_with_client(invoice_id):
     return {**invoice, "payments": payments}, results["client"]
 
 
+def refund(invoice_id, idempotency_key, request):
+    """Give back part of what a payment paid on the invoice, to its method or as credit (billing/refunds.py)."""
+    return billing("refund_payment", invoice_id, idempotency_key, request)
+
+
 def void_invoice(invoice_id, reason=None):
     """Void one of this business's invoices; return it as it is shown, with the credit released."""
     return with_payments(billing("void_invoice", invoice_id, reason))

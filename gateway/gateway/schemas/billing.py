@@ -30,7 +30,10 @@ class PortalInvoiceSchema(Schema):
     due_date = fields.String(metadata={"description": "YYYY-MM-DD."})
     total = fields.Integer(metadata={"description": "Integer cents."})
     balance = fields.Integer(metadata={"description": "Still due, integer cents."})
-    paid = fields.Integer(metadata={"description": "Integer cents."})
+    paid = fields.Integer(metadata={"description": "What payments and credit put on it and it keeps, integer cents."})
+    refunded = fields.Integer(metadata={"description": "Given back by the business since (to the card or bank "
+                                                       "account, or as credit), integer cents: total = balance + "
+                                                       "paid + refunded."})
     status = fields.String(metadata={"description": "`open`, `past_due`, `paid` or `void`."})
     autopay = fields.Boolean(metadata={"description": "Awaits an autopay charge while open."})
     voided_at = fields.String(allow_none=True, metadata={"description": "When the business cancelled (voided) it; "

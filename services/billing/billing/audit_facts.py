@@ -83,6 +83,21 @@ def payment_returned(payment_row, event):
 
 
 @audit.in_english
+def refund_given(refund, event):
+    """The (contract, payload) of a refund's fact, by the staff member who gave it."""
+    if refund.destination == "credit":
+        summary = _("Refunded %(amount)s of invoice #%(number)s as account credit", amount=money(refund.amount),
+                    number=event["invoice_number"])
+    else:
+        summary = _("Refunded %(amount)s of invoice #%(number)s to %(method)s", amount=money(refund.amount),
+                    number=event["invoice_number"], method=event["method_label"])
+    if refund.reason:
+        summary += ": " + refund.reason
+    return audit.fact(SERVICE, refund.account_id, "refund_given", summary, {"actor": event["actor"]},
+                      link=f"/staff/invoices/{refund.invoice_id}")
+
+
+@audit.in_english
 def payment_disputed(session, outbox, payment_row, event):
     words = {"opened": N_("The client disputed the payment of %(amount)s with their bank"),
              "won": N_("The dispute of the payment of %(amount)s was decided for the business"),

@@ -87,7 +87,8 @@ def describe(invoice, lines=None):
         "id": invoice.id, "number": invoice.number, "account_id": invoice.account_id,
         "job_id": invoice.job_id, "issue_date": invoice.issue_date.isoformat(),
         "due_date": invoice.due_date.isoformat(), "total": invoice.total, "balance": 0 if void else invoice.balance,
-        "paid": 0 if void else invoice.total - invoice.balance, "status": display_status(invoice),
+        "paid": 0 if void else invoice.total - invoice.balance - invoice.refunded, "refunded": invoice.refunded,
+        "status": display_status(invoice),
         "autopay": invoice.autopay, "voided_at": iso_utc(invoice.voided_at),
     }
     if lines is not None:
@@ -109,7 +110,7 @@ def lines_of(session, invoice):
 INVOICES = Invoice.__table__
 # What describe() reads of an invoice without its lines, as plain rows.
 DESCRIBED = tuple(INVOICES.c[name] for name in ("id", "number", "account_id", "job_id", "issue_date", "due_date",
-                                                "total", "balance", "status", "autopay", "voided_at"))
+                                                "total", "balance", "refunded", "status", "autopay", "voided_at"))
 # The account's open invoices, built once: Home asks for them on every page.
 OPEN_OF_ACCOUNT = select(*DESCRIBED).where(INVOICES.c.tenant_id == bindparam("tenant_id"),
                                            INVOICES.c.account_id == bindparam("account_id"),

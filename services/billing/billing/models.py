@@ -74,6 +74,7 @@ class Invoice(Base):
     voided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     void_reason: Mapped[str | None] = mapped_column(String(200))
     voided_by: Mapped[int | None] = mapped_column(Integer)  # the staff user who voided it
+    refunded: Mapped[int] = mapped_column(Money, default=0, server_default="0")  # given back (refunds.py)
 
 
 class InvoiceLine(Base):
@@ -132,6 +133,7 @@ class Payment(Base):
     processor_charge_id: Mapped[str | None] = mapped_column(String(100), index=True)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     failure_message: Mapped[str | None] = mapped_column(String(300))
+    refunded: Mapped[int] = mapped_column(Money, default=0, server_default="0")  # sent back to its method
     # Kept with the payment, so a payment settled by recovery still sends its receipt.
     receipt_to: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -168,6 +170,30 @@ class ProcessorEvent(Base):
     type: Mapped[str] = mapped_column(String(100))
     outcome: Mapped[str] = mapped_column(String(20))  # applied, settled_before, not_ours, ignored
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Refund(Base):
+    """Part of what a payment paid on an invoice, given back by staff (refunds.py): to the method it came from
+    (``destination`` method, through the processor) or as credit on the account (credit). ``status``: pending (the
+    processor's answer is awaited), succeeded, failed."""
+
+    __tablename__ = "refunds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(Integer, index=True)
+    account_id: Mapped[int] = mapped_column(Integer, index=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
+    amount: Mapped[int] = mapped_column(Money)
+    destination: Mapped[str] = mapped_column(String(12))  # method, credit
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    processor_refund_id: Mapped[str | None] = mapped_column(String(100))
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    reason: Mapped[str | None] = mapped_column(String(300))
+    failure_message: Mapped[str | None] = mapped_column(String(300))
+    requested_by: Mapped[int | None] = mapped_column(Integer)  # the staff user
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    settled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class IdempotencyRecord(Base):

@@ -29,6 +29,15 @@ class ChargeResult:
         return self.status == "succeeded"
 
 
+@dataclass(frozen=True)
+class RefundResult:
+    """The processor's answer to one refund: ``succeeded`` (or under way: a bank refund takes days) or ``failed``."""
+
+    status: str
+    refund_id: str
+    message: str = ""
+
+
 class ProcessorUnavailable(ServiceUnavailable):
     """The processor did not answer, so whether a charge happened is unknown.
 
@@ -61,6 +70,10 @@ class PaymentProcessor(Protocol):
 
     def detach(self, token: str) -> None:
         """Make ``token`` unusable at the processor; a token it does not know is already gone."""
+
+    def refund(self, charge_id: str, amount: int, idempotency_key: str) -> RefundResult:
+        """Send ``amount`` of the charge ``charge_id`` back where it came from, at most once per ``idempotency_key``;
+        ProcessorError when the processor refuses it (more than is left of the charge, say)."""
 
 
 class SandboxProcessor:
@@ -98,6 +111,13 @@ class SandboxProcessor:
 
     def detach(self, token):
         self._call("DELETE", f"/v1/tokens/{quote(token, safe='')}", missing_code="no_such_token")
+
+    def refund(self, charge_id, amount, idempotency_key):
+        body = self._call("POST", "/v1/refunds", {"charge": charge_id, "amount": amount,
+                                                  "idempotency_key": idempotency_key})
+        if body.get("status") != "succeeded" or not body.get("id"):
+            raise ProcessorUnavailable("The payment processor's answer was not understood.")
+        return RefundResult("succeeded", body["id"])
 
     def _call(self, method, path, payload=None, missing_code=None):
         """Send one request; return its JSON body, or None for the processor's 404 ``missing_code``.

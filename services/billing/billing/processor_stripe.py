@@ -15,6 +15,7 @@ customer is ``pm_…`` alone). Card numbers never reach Portico.
   ``payment_intent.payment_failed`` event takes it back (stripe_events.py).
 - **Declines** come back as the same statuses as the sandbox's: ``declined``, ``insufficient_funds``; a bank
   asking for the client (``authentication_required``) off-session is a decline with its own message.
+- **A refund** is a Refund of the PaymentIntent, under its own key (``Idempotency-Key`` and metadata), as a charge.
 - **Unknown outcomes** (no answer, Stripe's 5xx, a rate limit) raise ProcessorUnavailable; Stripe refusing the
   request itself (a bad key, an unknown method) raises ProcessorError. The library retries network failures
   itself, with the same key.
@@ -26,7 +27,7 @@ from datetime import datetime, timedelta, timezone
 
 import stripe
 
-from billing.processor import ChargeResult, ProcessorError, ProcessorUnavailable
+from billing.processor import ChargeResult, ProcessorError, ProcessorUnavailable, RefundResult
 from shared.i18n import N_, _
 
 # Stripe's decline codes that Portico tells apart; any other decline is "declined".
@@ -34,7 +35,9 @@ INSUFFICIENT_FUNDS = frozenset({"insufficient_funds"})
 AUTHENTICATION_REQUIRED = N_("Your bank asks you to confirm this payment. Pay it from the portal to confirm it "
                              "with your bank.")
 DECLINED = N_("The card was declined.")
+NOT_PROCESSED = N_("The payment could not be processed. Try again later, or with another method.")
 BANK_DEBIT_CLEARING = N_("Bank payments take up to four business days to clear.")
+REFUND_FAILED = N_("The payment processor could not send the money back. Nothing was refunded.")
 LOOK_BACK = timedelta(days=2)  # Stripe keeps an idempotency key's answer for 24 hours; a pending payment is younger
 
 
@@ -122,6 +125,19 @@ class StripeProcessor:
         except stripe.StripeError as error:
             raise translated(error) from None
 
+    def refund(self, charge_id, amount, idempotency_key):
+        params = {"payment_intent": charge_id, "amount": amount, "metadata": {"portico_key": idempotency_key}}
+        try:
+            refund = self.client.refunds.create(params=params, options={"idempotency_key": idempotency_key})
+        except stripe.StripeError as error:
+            raise translated(error) from None
+        refund = refund.to_dict()
+        if refund["status"] in ("succeeded", "pending"):  # pending: a bank refund on its way
+            return RefundResult("succeeded", refund["id"])
+        if refund["status"] in ("failed", "canceled"):
+            return RefundResult("failed", refund["id"], _(REFUND_FAILED))
+        raise ProcessorUnavailable(f"The refund is {refund['status']} at Stripe.")
+
 
 def outcome(intent):
     """A PaymentIntent's state (the library's object, or the dict in an error's body) as a ChargeResult."""
@@ -150,6 +166,8 @@ def decline(intent_id, code, decline_code):
         return ChargeResult("declined", intent_id, _(AUTHENTICATION_REQUIRED))
     if decline_code in INSUFFICIENT_FUNDS:
         return ChargeResult("insufficient_funds", intent_id, _("The card has insufficient funds."))
+    if code == "processing_error":  # the card network failed, not the card: "failed", as the sandbox says
+        return ChargeResult("failed", intent_id, _(NOT_PROCESSED))
     return ChargeResult("declined", intent_id, _(DECLINED))
 
 

@@ -7,7 +7,7 @@ from nameko.timer import timer
 
 from billing import (VERSION, access, audit_facts, autopay, charge_groups, charge_run_lists, charge_runs, checkout,
                      credit, documents, estimates, history, invoice_emails, invoice_list, invoices, known_accounts,
-                     local_time, methods, recovery, services_tab)
+                     local_time, methods, recovery, refunds, services_tab)
 from billing.autopay_cycle_entrypoints import AutopayCycleEntrypoints
 from billing.dependencies import ChargingPool, PaymentProcessor
 from billing.estimate_entrypoints import EstimateEntrypoints
@@ -15,6 +15,7 @@ from billing.job_entrypoints import JobEntrypoints
 from billing.look_entrypoints import LookHandlers
 from billing.models import platform
 from billing.processor_entrypoints import ProcessorEntrypoints
+from billing.refund_entrypoints import RefundEntrypoints
 from billing.reminder_entrypoints import VisitReminderEntrypoints
 from billing.request_entrypoints import RequestEntrypoints
 from billing.schemas import ApplyCreditSchema
@@ -44,7 +45,7 @@ documents.run_cpu_bound = tpool.execute  # rendering a PDF is CPU work: off the 
 
 class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoints, VisitReminderEntrypoints,
                      ServicesTabEntrypoints, RequestEntrypoints, LookHandlers, ProcessorEntrypoints,
-                     StandardEntrypoints):
+                     RefundEntrypoints, StandardEntrypoints):
     name = "billing"
     version = VERSION
     tables = platform
@@ -93,8 +94,12 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
 
     @tenant_rpc
     def get_invoice(self, invoice_id):
-        row = invoices.find_invoice(self.db, access.staff_tenant(self.ctx), invoice_id)
-        return invoices.describe_for_staff(row, invoices.lines_of(self.db, row))
+        return self._staff_invoice(invoices.find_invoice(self.db, access.staff_tenant(self.ctx), invoice_id))
+
+    def _staff_invoice(self, row):
+        """An invoice as staff see it: its lines, why it was voided, and its refunds."""
+        return {**invoices.describe_for_staff(row, invoices.lines_of(self.db, row)),
+                "refunds": refunds.refunds_of(self.db, row.id)}
 
     @tenant_rpc
     def void_invoice(self, invoice_id, reason=None):
@@ -104,7 +109,7 @@ class BillingService(JobEntrypoints, AutopayCycleEntrypoints, EstimateEntrypoint
                                               self.ctx.actor.get("id"))
         audit_facts.invoice(self.db, self.outbox, row, "invoice_voided", who(self.ctx))
         self.db.commit()
-        return {**invoices.describe_for_staff(row, invoices.lines_of(self.db, row)), "credit_released": released}
+        return {**self._staff_invoice(row), "credit_released": released}
 
     @tenant_rpc
     def email_invoice(self, invoice_id, to=None):

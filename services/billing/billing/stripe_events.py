@@ -22,6 +22,8 @@ What an event may change, so that a payment's end never depends on the client's 
   later, means the bank returned it: the payment is taken back and its invoices are open again (reversals.py).
 - ``charge.dispute.created`` and ``charge.dispute.closed``: staff hear that a client disputed a payment with their
   bank, and how it ended; a dispute lost for the whole payment takes it back as a returned debit is.
+- ``refund.created``, ``refund.updated``, ``refund.failed``: a refund staff gave (refunds.py) whose answer was lost
+  is settled as Stripe says it went. A refund made in Stripe's dashboard is not Portico's (``not_ours``).
 - Every other type is kept as ``ignored``.
 """
 import json
@@ -32,10 +34,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from billing.business_look import currency_of
-from billing import audit_facts, autopay, reversals
+from billing import audit_facts, autopay, refunds, reversals
 from billing.methods import method_label, method_used, remove_method
-from billing.models import Autopay, Payment, PaymentMethod, ProcessorEvent
-from billing.processor_stripe import decline, split_token
+from billing.models import Autopay, Payment, PaymentMethod, ProcessorEvent, Refund
+from billing.processor_stripe import REFUND_FAILED, decline, split_token
 from billing.recovery import PENDING_GRACE_SECONDS, being_charged, settle_recovered
 from shared.clock import as_utc, utcnow
 from shared.config import env
@@ -187,7 +189,27 @@ def apply_dispute(session, outbox, event):
     return "applied"
 
 
+def apply_refund_event(session, outbox, event):
+    """A refund Portico asked for (its key in the metadata) went through or failed: settle it if it still waits."""
+    found = (event.get("data") or {}).get("object") or {}
+    key = (found.get("metadata") or {}).get("portico_key")
+    refund = session.scalar(select(Refund).where(Refund.idempotency_key == key).with_for_update()) if key else None
+    if refund is None or found.get("amount") != refund.amount:
+        return "not_ours"  # made in Stripe's dashboard, or another program's
+    if refund.status != "pending":
+        return "settled_before"
+    if found.get("status") in ("succeeded", "pending"):
+        refunds.settle_and_answer(session, outbox, refund, "succeeded", found.get("id"))
+    elif found.get("status") in ("failed", "canceled"):
+        refunds.settle_and_answer(session, outbox, refund, "failed", found.get("id"), _(REFUND_FAILED))
+    else:
+        return "ignored"
+    return "applied"
+
+
 HANDLERS = {SUCCEEDED: apply_payment_event, FAILED: apply_payment_event,
             "charge.dispute.created": apply_dispute, "charge.dispute.closed": apply_dispute,
+            "refund.created": apply_refund_event, "refund.updated": apply_refund_event,
+            "refund.failed": apply_refund_event,
             "payment_method.detached": apply_method_detached,
             "payment_method.automatically_updated": apply_method_updated}

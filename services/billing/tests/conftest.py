@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from billing.models import Base, platform
-from billing.processor import ChargeResult, ProcessorUnavailable
+from billing.processor import ChargeResult, ProcessorError, ProcessorUnavailable, RefundResult
 from billing.service import BillingService
 from portico_testing import inprocess
 from portico_testing.inprocess import outbox_writer, service_worker, sqlite_session
@@ -34,6 +34,7 @@ class Processor:
         self.status, self.unreachable = status, False
         self.declined, self.unanswered = set(), set()
         self.charged, self.results, self.detached = [], {}, []
+        self.refunded, self.refusing = {}, None  # refunds made: key -> (charge id, amount)
         # Of each charge asked for: whether the client was away (autopay, runs, staff), and its currency.
         self.off_session, self.currencies = [], []
 
@@ -53,6 +54,16 @@ class Processor:
 
     def detach(self, token):
         self.detached.append(token)
+
+    def refund(self, charge_id, amount, idempotency_key):
+        """Refunds once per key; ``refusing`` (a message): the processor refuses every refund."""
+        if idempotency_key not in self.refunded:
+            if self.refusing:
+                raise ProcessorError("amount_too_large", self.refusing, 400)
+            self.refunded[idempotency_key] = (charge_id, amount)
+        if self.unreachable:
+            raise ProcessorUnavailable("The payment processor did not answer.")
+        return RefundResult("succeeded", f"re_{list(self.refunded).index(idempotency_key) + 1}")
 
 
 class Clients:

@@ -64,11 +64,28 @@ def test_a_payment_the_client_makes_is_sent_on_session(stripe_api):
     ("pm_card_chargeDeclined", "declined", "declined"),
     ("pm_card_chargeDeclinedInsufficientFunds", "insufficient_funds", "insufficient funds"),
     ("pm_card_authenticationRequired", "declined", "confirm this payment"),
+    ("pm_card_chargeDeclinedProcessingError", "failed", "could not be processed"),
 ])
 def test_declines_come_back_as_the_processor_statuses_billing_knows(stripe_api, method, status, words):
     result = adapter(stripe_api).charge(f"{CUSTOMER}/{method}", 4_000, "usd", f"7:{method}")
     assert result.status == status and words in result.message
     assert result.charge_id == stripe_api.intents[0]["id"]
+
+
+def test_a_bank_debit_stripe_is_still_processing_is_taken_as_paid_and_found_again_as_such(stripe_api):
+    result = adapter(stripe_api).charge(f"{CUSTOMER}/pm_usBankAccount_success", 4_000, "usd", "7:ach")
+    assert stripe_api.intents[0]["status"] == "processing"
+    assert (result.status, result.charge_id) == ("succeeded", stripe_api.intents[0]["id"])
+    assert "business days" in result.message
+    assert adapter(stripe_api).find_charge("7:ach", f"{CUSTOMER}/pm_usBankAccount_success") == result
+
+
+def test_a_method_made_from_a_test_card_behaves_as_its_number_says(stripe_api):
+    processor = adapter(stripe_api)
+    made = processor.client.payment_methods.create(params={"type": "card", "card": {
+        "number": "4000 0000 0000 9995", "exp_month": 4, "exp_year": 2031}}).to_dict()
+    assert (made["card"]["last4"], made["card"]["exp_month"]) == ("9995", 4)
+    assert processor.charge(made["id"], 1_000, "usd", "7:made").status == "insufficient_funds"
 
 
 def test_a_bank_asking_for_the_client_on_session_is_not_a_charge(stripe_api):

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from billing.models import Payment, ProcessorEvent
+from billing.models import Payment, ProcessorEvent, Refund
 from shared.errors import Conflict, PermissionDenied, ServiceUnavailable
 
 SECRET = "whsec_portico_test_secret"
@@ -262,3 +262,37 @@ def test_a_dispute_of_a_charge_portico_did_not_make_is_applied_to_nothing(busine
     payment, _ = paid(business)
     assert apply(business, dispute_event(payment, **change)) == "not_ours"
     assert business.events("payment_disputed") == []
+
+
+def refund_event(refund, status="succeeded", event_id="evt_re", **changes):
+    found = {"id": "re_1", "object": "refund", "amount": refund.amount, "status": status,
+             "metadata": {"portico_key": refund.idempotency_key}, **changes}
+    return {"id": event_id, "object": "event", "type": "refund.updated", "data": {"object": found}}
+
+
+def refund_lost(business, processor):
+    """A refund to the card whose answer never came back: pending."""
+    payment, invoice = paid(business)
+    processor.unreachable = True
+    with pytest.raises(ServiceUnavailable):
+        business.staff().refund_payment(invoice["id"], "refund-lost-01", {
+            "payment_id": payment.id, "amount": 1_500, "destination": "method"})
+    processor.unreachable = False
+    return business.session.scalar(select(Refund)), invoice
+
+
+@pytest.mark.parametrize("status, settled, refunded", [("succeeded", "succeeded", 1_500), ("failed", "failed", 0)])
+def test_a_refund_whose_answer_was_lost_is_settled_by_its_event_once(business, processor, status, settled,
+                                                                      refunded):
+    refund, invoice = refund_lost(business, processor)
+    assert apply(business, refund_event(refund, status)) == "applied"
+    business.session.expire_all()
+    assert business.session.get(Refund, refund.id).status == settled
+    assert business.staff().get_invoice(invoice["id"])["refunded"] == refunded
+    assert apply(business, refund_event(refund, "failed", event_id="evt_re_late")) == "settled_before"
+
+
+@pytest.mark.parametrize("change", [{"metadata": {}}, {"amount": 1}])
+def test_a_refund_made_in_stripe_s_dashboard_is_not_portico_s(business, processor, change):
+    refund, _ = refund_lost(business, processor)
+    assert apply(business, refund_event(refund, **change)) == "not_ours"

@@ -126,8 +126,7 @@ def payment_returned(data, namer):
 def payment_disputed(data, namer):
     """Word the alert of a dispute opened (with the day to answer it by, in the processor's dashboard) or ended."""
     words = DISPUTED[data["status"]]
-    text = _sentence(_(words, amount=money(data["amount"]), client=namer.client(data["account_id"])),
-                     _with(data["method_label"]))
+    text = _sentence(_(words, amount=money(data["amount"]), client=namer.client(data["account_id"])))
     if data["status"] == "opened" and data.get("respond_by"):
         text += " " + _("Answer it in the payment processor's dashboard by %(day)s.",
                         day=long_day(date.fromisoformat(data["respond_by"])))
@@ -171,6 +170,13 @@ def send_receipt(session, postbox, event, data):
         email_to=data["receipt_to"])
 
 
+def tell_of_return(session, postbox, event, data):
+    """Email the client that a payment was taken back, whatever their receipt choices: they owe it again."""
+    address = contacts.reach(session, event["tenant_id"], data["account_id"]).email
+    if address:
+        postbox.queue(session, messages.payment_returned(session, event, data, address))
+
+
 def notify(session, postbox, contract, event):
     """Queue the client's receipt or failure notice for a billing ``event`` of ``contract``, if any (in the
     account's language), and raise the staff's alerts (in the business's)."""
@@ -181,6 +187,8 @@ def notify(session, postbox, contract, event):
             send_receipt(session, postbox, event, data)
         elif contract.name == PAYMENT_FAILED.name and data["receipt_to"]:
             postbox.queue(session, messages.payment_failed(session, event, data))
+        elif contract.name == PAYMENT_RETURNED.name:
+            tell_of_return(session, postbox, event, data)
         feed_events.receipt(session, contract, event, data)
     with languages.to_business(session, tenant_id):
         action, text = ALERTS[contract.name](data, Namer(session, tenant_id))

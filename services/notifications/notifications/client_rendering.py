@@ -60,6 +60,15 @@ def render_payment_failed(branding, *, amount, method_label, day):
                         branding, amount=money(amount), method_label=method_label, day=day)
 
 
+def render_payment_returned(branding, *, amount, method_label, reason, numbers):
+    """Render the notice that a payment was taken back (returned by the bank, or a dispute lost) and which invoices
+    are due again."""
+    return render_email("payment_returned",
+                        _("Your payment to %(business)s was returned", business=branding.display_name),
+                        branding, amount=money(amount), method_label=method_label or _("Account credit"),
+                        reason=reason, numbers=invoice_numbers(numbers) if numbers else "", count=len(numbers))
+
+
 # --- tickets ------------------------------------------------------------------------------
 
 def ticket_link(base_url, tenant_slug, ticket_id):

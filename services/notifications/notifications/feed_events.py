@@ -1,12 +1,12 @@
-"""What the business tells a client becomes an item of the account's feed: receipts, staff replies on tickets and
-in chats, shared documents and sent estimates (announcements: feed.catch_up_announcements; visit reminders: the
+"""What the business tells a client becomes an item of the account's feed: receipts and refunds, staff replies on
+tickets and in chats, shared documents and sent estimates (announcements: feed.catch_up_announcements; visit reminders: the
 reminder's handler). Each item is added once per event, so a redelivered event adds nothing."""
 from datetime import date
 
 from notifications import feed, languages, messages
 from notifications.client_rendering import money
 from notifications.rendering import long_day
-from shared.events import DOCUMENT_SHARED, ESTIMATE_SENT, PAYMENT_SUCCEEDED, PREPAYMENT_MADE
+from shared.events import DOCUMENT_SHARED, ESTIMATE_SENT, PAYMENT_REFUNDED, PAYMENT_SUCCEEDED, PREPAYMENT_MADE
 from shared.i18n import N_, _, ngettext
 from shared.messaging import on_event
 
@@ -78,6 +78,21 @@ def estimate_sent(session, event, data):
                         f"estimates/{int(data['estimate_id'])}", event["event_id"], body=body)
 
 
+def refund_given(session, event, data):
+    """A refund staff gave: where the money went, linking to the Billing tab (in the account's language)."""
+    with languages.to_account(session, event["tenant_id"], data["account_id"]):
+        if data["destination"] == "credit":
+            title = _("Credit added: %(amount)s", amount=money(data["amount"]))
+            body = _("A refund on invoice #%(number)s, kept as credit for your next invoices.",
+                     number=data["invoice_number"])
+        else:
+            title = _("Refund: %(amount)s", amount=money(data["amount"]))
+            body = _("Sent back to %(method)s for invoice #%(number)s. It may take a few days to show.",
+                     method=data["method_label"] or _("the method you paid with"), number=data["invoice_number"])
+        return feed.add(session, event["tenant_id"], data["account_id"], "refund", title, "billing",
+                        event["event_id"], body=body)
+
+
 class FeedEventHandlers:
     """A mixin of NotificationsService (notifications/service.py), which provides ``db`` and the inbox."""
 
@@ -88,3 +103,7 @@ class FeedEventHandlers:
     @on_event(ESTIMATE_SENT)
     def handle_estimate_sent(self, event):
         estimate_sent(self.db, event, messages.load_event(ESTIMATE_SENT, event))
+
+    @on_event(PAYMENT_REFUNDED)
+    def handle_payment_refunded(self, event):
+        refund_given(self.db, event, messages.load_event(PAYMENT_REFUNDED, event))

@@ -156,6 +156,17 @@ def payment_receipt(session, event, data, to, client_name, sample=False):
                        None if sample else event["event_id"])
 
 
+def payment_returned(session, event, data, to):
+    """Draft the client's notice of a payment taken back, to ``to`` (in the language at hand: the account's)."""
+    tenant_id = event["tenant_id"]
+    branding = business_branding(session, tenant_id)
+    numbers = [item.get("number") for item in data["invoices"] if item.get("number") is not None]
+    rendered = client_rendering.render_payment_returned(branding, amount=data["amount"],
+                                                        method_label=data["method_label"], reason=data["reason"],
+                                                        numbers=numbers)
+    return email_draft(tenant_id, "payment_returned", to, rendered, branding, event["event_id"])
+
+
 def payment_failed(session, event, data):
     """Draft a short "your payment did not go through; nothing was charged" email, to ``receipt_to`` (in the
     language at hand: the account's)."""

@@ -20,10 +20,10 @@ from shared.events.tickets import (  # noqa: F401 (re-exported)
     DOCUMENT_UPLOADED, DONE_UPLOADING, InvitationDocumentChangedSchema, INVITATION_DOCUMENT_CHANGED)
 from shared.events.billing import (  # noqa: F401 (re-exported)
     PaymentSchema, AutopaySchema, PaymentMethodRemovedSchema, PaymentReturnedSchema, PaymentDisputedSchema,
-    ChargeRequestedSchema, ServiceRequestSchema,
+    PaymentRefundedSchema, ChargeRequestedSchema, ServiceRequestSchema,
     EstimateDecidedSchema, PAYMENT_SUCCEEDED, PAYMENT_FAILED, PREPAYMENT_MADE, AUTOPAY_ENROLLED,
     AUTOPAY_CANCELLED, PAYMENT_METHOD_REMOVED, INVOICE_CHARGE_REQUESTED, SERVICE_REQUEST_MADE,
-    SERVICE_REQUEST_DECIDED, ESTIMATE_DECIDED, PAYMENT_RETURNED, PAYMENT_DISPUTED)
+    SERVICE_REQUEST_DECIDED, ESTIMATE_DECIDED, PAYMENT_RETURNED, PAYMENT_DISPUTED, PAYMENT_REFUNDED)
 from shared.events.settings import SERVICES, SettingsUpdatedSchema, SETTINGS_UPDATED  # noqa: F401 (re-exported)
 from shared.events.history import (  # noqa: F401 (re-exported)
     AuditFactSchema, AccountSavedSchema, DocumentSharedSchema, EstimateSentSchema, VisitReminderSchema,
@@ -33,7 +33,7 @@ from shared.events.history import (  # noqa: F401 (re-exported)
 CONTRACTS = (TENANT_PROFILE_UPDATED, PORTAL_INVITATION_ISSUED, PASSWORD_RESET_ISSUED,
              LOGIN_CODE_ISSUED, EMAIL_CHANGE_CODE_ISSUED, PAYMENT_SUCCEEDED, PAYMENT_FAILED,
              PREPAYMENT_MADE, AUTOPAY_ENROLLED, AUTOPAY_CANCELLED, PAYMENT_METHOD_REMOVED, PAYMENT_RETURNED,
-             PAYMENT_DISPUTED,
+             PAYMENT_DISPUTED, PAYMENT_REFUNDED,
              INVOICE_CHARGE_REQUESTED, STAFF_PASSWORD_RESET_ISSUED, TICKET_OPENED, TICKET_MESSAGE_ADDED,
              INBOUND_TICKET_MAIL, CHAT_MESSAGE_ADDED, DOCUMENT_UPLOADED, DONE_UPLOADING,
              PORTAL_USER_ACTIVATED, INVITATION_DOCUMENT_CHANGED, SERVICE_REQUEST_MADE, SERVICE_REQUEST_DECIDED,

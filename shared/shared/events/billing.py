@@ -62,6 +62,21 @@ class PaymentDisputedSchema(Schema):
     actor = fields.Dict(allow_none=True, load_default=None)
 
 
+class PaymentRefundedSchema(Schema):
+    """Staff gave back part of what a payment paid on an invoice: to the method it came from, or as credit."""
+
+    refund_id = fields.Integer(required=True)
+    payment_id = fields.Integer(required=True)
+    account_id = fields.Integer(required=True)
+    amount = fields.Integer(required=True)
+    destination = fields.String(required=True, validate=validate.OneOf(("method", "credit")))
+    invoice_id = fields.Integer(required=True)
+    invoice_number = fields.Integer(required=True)
+    method_label = fields.String(allow_none=True, load_default=None)
+    reason = fields.String(allow_none=True, load_default=None)
+    actor = fields.Dict(allow_none=True, load_default=None)
+
+
 class ChargeRequestedSchema(Schema):
     """A group of a run's invoices to charge (``invoice_id``: one, as queued before runs were grouped)."""
 
@@ -111,6 +126,7 @@ PAYMENT_METHOD_REMOVED = EventContract("billing", "payment_method_removed", Paym
                                        subscribers=("notifications",))
 PAYMENT_RETURNED = EventContract("billing", "payment_returned", PaymentReturnedSchema, subscribers=("notifications",))
 PAYMENT_DISPUTED = EventContract("billing", "payment_disputed", PaymentDisputedSchema, subscribers=("notifications",))
+PAYMENT_REFUNDED = EventContract("billing", "payment_refunded", PaymentRefundedSchema, subscribers=("notifications",))
 # Billing's own work queue: one message per group of a charge run's invoices, shared by every instance.
 INVOICE_CHARGE_REQUESTED = EventContract("billing", "invoice_charge_requested", ChargeRequestedSchema,
                                          subscribers=("billing",))

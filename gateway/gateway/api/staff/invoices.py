@@ -1,4 +1,4 @@
-"""Staff API: invoices, their PDFs and voiding them.
+"""Staff API: invoices, their PDFs, refunds and voiding them.
 
 Amounts are integer cents; invoices are numbered per business from 1001.
 """
@@ -7,11 +7,12 @@ from flask import url_for
 from gateway.api.blueprints import PDF_ANSWER, STAFF, ApiBlueprint
 from gateway.features import client_messages, invoices
 from gateway.files import pdf_response
+from gateway.schemas.portal.billing import IdempotencyKeySchema
 from gateway.schemas.staff.billing import (StaffInvoiceDetailSchema, StaffInvoiceListArgsSchema,
-                                           StaffInvoiceListSchema, StaffNewInvoiceSchema, StaffVoidedInvoiceSchema,
-                                           StaffVoidInvoiceSchema)
+                                           StaffInvoiceListSchema, StaffNewInvoiceSchema, StaffRefundRequestSchema,
+                                           StaffRefundSchema, StaffVoidedInvoiceSchema, StaffVoidInvoiceSchema)
 from gateway.schemas.staff.messages import InvoiceEmailedSchema, InvoiceEmailSchema
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict, IdempotencyMismatch, NotFound, PaymentDeclined, ServiceUnavailable
 
 blueprint = ApiBlueprint("invoices", __name__, tag="staff invoices", caller=STAFF)
 
@@ -49,6 +50,20 @@ def get_invoice(invoice_id):
                      raises=[Conflict])
 def post_invoice_void(body, invoice_id):
     return invoices.void_invoice(invoice_id, body.get("reason"))
+
+
+@blueprint.post("/invoices/<id:invoice_id>/refunds")
+@blueprint.operation("Give back part or all of what a payment put on this invoice: to the card or bank account it "
+                     "came from, through the payment processor (`destination` method), or as credit on the client's "
+                     "account (credit). The invoice's balance does not change. Needs an Idempotency-Key header, as "
+                     "payments do: a retry gets the first answer, never a second refund. 402 when the processor "
+                     "refuses it (nothing is given back); 503 when it did not answer (the refund is pending and is "
+                     "asked about again until it answers; a retry with the key then gets the outcome)",
+                     headers=IdempotencyKeySchema, body=StaffRefundRequestSchema, status=201,
+                     response=StaffRefundSchema, raises=[PaymentDeclined, Conflict, IdempotencyMismatch, NotFound,
+                                                         ServiceUnavailable])
+def post_invoice_refund(headers, body, invoice_id):
+    return invoices.refund(invoice_id, headers["key"], body), 201
 
 
 @blueprint.get("/invoices/<id:invoice_id>/pdf")

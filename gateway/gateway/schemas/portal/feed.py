@@ -14,7 +14,7 @@ class FeedArgsSchema(Schema):
 
 class FeedItemSchema(Schema):
     id = fields.Integer()
-    kind = fields.String(metadata={"description": "receipt, ticket_reply, chat_message, document, estimate, "
+    kind = fields.String(metadata={"description": "receipt, refund, ticket_reply, chat_message, document, estimate, "
                                                   "announcement, visit_reminder, ..."})
     title = fields.String()
     body = fields.String(allow_none=True)

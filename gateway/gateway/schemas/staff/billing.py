@@ -60,8 +60,34 @@ class StaffInvoicePaymentSchema(PaymentSchema):
                                                        "credit when it was voided, integer cents."})
 
 
+class StaffRefundRequestSchema(Schema):
+    payment_id = id_field(required=True, metadata={"description": "A payment applied to this invoice."})
+    amount = fields.Integer(required=True, strict=True, metadata={
+        "description": "Integer cents, at most what the payment put on this invoice (its `applied`)."})
+    destination = fields.String(required=True, validate=validate.OneOf(("method", "credit")), metadata={
+        "description": "`method`: back to the card or bank account it came from, through the payment processor; "
+                       "`credit`: credit on the client's account, for later invoices."})
+    reason = fields.String(allow_none=True, load_default=None, validate=[AtMost(300), ONE_LINE], metadata={
+        "description": "Optional, one line: kept in the account's history and told to the client."})
+
+
+class StaffRefundSchema(Schema):
+    id = fields.Integer()
+    payment_id = fields.Integer()
+    invoice_id = fields.Integer()
+    amount = fields.Integer(metadata={"description": "Integer cents."})
+    amount_display = fields.String()
+    destination = fields.String(metadata={"description": "`method` or `credit`."})
+    status = fields.String(metadata={"description": "`succeeded`; `pending` while the processor's answer is "
+                                                    "awaited (it is asked again until it answers); `failed`."})
+    reason = fields.String(allow_none=True)
+    failure_message = fields.String(allow_none=True)
+    created_at = fields.String()
+
+
 class StaffInvoiceDetailSchema(StaffInvoiceSchema):
     lines = fields.List(fields.Nested(StaffInvoiceLineSchema))
+    refunds = fields.List(fields.Nested(StaffRefundSchema), metadata={"description": "Newest first."})
     payments = fields.List(fields.Nested(StaffInvoicePaymentSchema),
                            metadata={"description": "Payments and credit applied to this invoice (or, once void, "
                                                     "returned from it to credit)."})

@@ -12,11 +12,14 @@ from gateway.web.forms import Field
 from gateway.web.staff.base import staff_page
 from shared.errors import Conflict, InvalidInput
 from shared.i18n import N_, _
+from shared.money import format_money
 
 blueprint = Blueprint("invoice", __name__)
 
+REFUND_DEFAULTS = {"payment_id": "", "amount": "", "destination": "method", "refund_reason": ""}
 NOTICES = {"created": N_("Invoice created."), "emailed": N_("Invoice emailed with a link to pay it."),
-           "voided": N_("Invoice voided. Anything paid on it is now credit on the client's account.")}
+           "voided": N_("Invoice voided. Anything paid on it is now credit on the client's account."),
+           "refunded": N_("Refund given. The client is told of it in the portal.")}
 
 
 def void_inputs(reason=""):
@@ -37,14 +40,37 @@ def read_void_reason(inputs):
     return reason or None, {}
 
 
-def invoice_page(invoice_id, voiding=None, summary=(), status=200, emailing=None):
-    """Draw an invoice; ``voiding`` (``emailing``) is the Void (Email) invoice form as sent, with its messages."""
+def invoice_page(invoice_id, voiding=None, summary=(), status=200, emailing=None, refunding=None):
+    """Draw an invoice; ``voiding`` (``emailing``, ``refunding``) is the Void (Email, Refund) form as sent, with its
+    messages."""
     found, client = invoices.invoice_with_client(invoice_id)
     return render_template("staff/billing/invoice.html", invoice=found, client=client, payments=found["payments"],
                            notice=forms.notice_of(NOTICES, request.args.get("done", "")),
                            voidable=found["status"] in VOIDABLE,
                            voiding=voiding or void_inputs(), summary=list(summary),
-                           emailing=emailing or email_inputs()), status
+                           emailing=emailing or email_inputs(),
+                           refunding=refunding or refund_inputs(found["payments"])), status
+
+
+def refund_inputs(payments, typed=None):
+    """The Refund form's inputs, for the payments still on the invoice (``payments``: the invoice page's), with what
+    was ``typed`` in them."""
+    typed = {**REFUND_DEFAULTS, **(typed or {})}
+    choices = [(str(payment["id"]), _("%(method)s, %(applied)s on this invoice", method=payment["method"],
+                                      applied=format_money(payment["applied"])))
+               for payment in payments if payment["applied"] > 0]
+    return [Field("payment_id", "select", _("Payment"), options=choices, value=typed["payment_id"]),
+            Field("amount", "number", _("Amount to refund"), _("In dollars, such as 25.00: at most what the "
+                                                                "payment put on this invoice."),
+                  value=typed["amount"]),
+            Field("destination", "select", _("Give it back"), options=[
+                ("method", _("To the card or bank account it was paid with")),
+                ("credit", _("As credit on the client's account, for later invoices"))],
+                value=typed["destination"]),
+            Field("refund_reason", "text", _("Reason (optional)"), _("Kept in the account's history and told to "
+                                                                     "the client, such as \"Visit of 3 May missed\"."),
+                  value=typed["refund_reason"])]
+
 
 
 def voiding_refused(invoice):
