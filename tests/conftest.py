@@ -28,7 +28,7 @@ from gateway.rpc import RpcClient
 from sandbox_processor.app import create_app as create_processor_app
 from sandbox_processor.testing import serving
 from portico_testing import SERVICES, Databases, Passports, ServiceProcess, Vhost, free_port, wait_for
-from portico_testing.fake_stripe import fake_stripe
+from portico_testing.fake_stripe import PUBLISHABLE, fake_stripe
 from portico_testing.inprocess import client, operator, staff, visitor
 from shared.broker_users import PROCESSES
 from shared.sealing import SecretBox, new_key
@@ -111,7 +111,9 @@ class System:
             raise
         self.app = create_app({"TESTING": True, "AMQP_URI": self.vhost.uri(process="gateway"),
                                "RPC_TIMEOUT_SECONDS": 5, "BLOB_STORE_URL": self.blob_store_url,
-                               "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET})
+                               "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
+                               **({"STRIPE_PUBLISHABLE_KEY": PUBLISHABLE, "STRIPE_JS_URL": f"{self.stripe.url}/v3/"}
+                                  if self.stripe else {})})
         self.http = self.app.test_client()
         self._server = None
         self._tenants = 0

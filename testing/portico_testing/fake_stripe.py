@@ -17,6 +17,10 @@
 - ``GET /v1/payment_intents?customer=…&created[gte]=…`` lists a customer's PaymentIntents, newest first.
 - ``POST /v1/payment_methods/<id>/detach`` detaches a method.
 - ``POST /v1/refunds`` refunds part or all of a PaymentIntent that went through (``server.refunds``).
+- ``POST /v1/customers``, ``POST /v1/setup_intents`` and ``GET /v1/setup_intents/<id>`` for methods saved in Stripe's
+  fields; ``GET /v3/`` serves the stand-in's Stripe.js (fake_stripe.js), which confirms a SetupIntent from the
+  browser with the publishable key (PUBLISHABLE), after the bank's check when the card asks for one
+  (fake_stripe_setup.py).
 - A request without the secret key (``Authorization: Bearer …``) is answered 401.
 
 ``server.script`` holds answers (status, body, delay in seconds) to give first, one per request;
@@ -29,12 +33,15 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+from portico_testing.fake_stripe_setup import SetupIntents, browser_call
+from portico_testing.fake_stripe_shared import AUTHENTICATE, PROCESSING, SUCCEED, error
 from portico_testing.http_stand_in import serving
 
 SECRET = "sk_test_portico_fake_stripe_secret"
-SUCCEED, AUTHENTICATE, PROCESSING = "succeed", "authenticate", "processing"
+PUBLISHABLE = "pk_test_portico_fake_stripe"  # what the portal's pages give Stripe.js
 BEHAVIOURS = {  # Stripe's test PaymentMethods: a decline is (code, decline code, message)
     "pm_card_visa": SUCCEED, "pm_card_mastercard": SUCCEED, "pm_card_authenticationRequired": AUTHENTICATE,
     "pm_card_chargeDeclined": ("card_declined", "generic_decline", "Your card was declined."),
@@ -71,10 +78,22 @@ class FakeStripe(BaseHTTPRequestHandler):
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
         self.handle_call("POST", nested(parse_qsl(raw)))
 
+    def do_OPTIONS(self):  # noqa: N802 - a browser asks before calling from the portal's page
+        self.send_response(204)
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Access-Control-Allow-Headers", "Authorization, Content-Type")
+        self.send_header("Access-Control-Allow-Methods", "GET, POST")
+        self.end_headers()
+
     def handle_call(self, method, form):
         path = urlsplit(self.path).path
         key = self.headers.get("Idempotency-Key")
         self.server.requests.append({"method": method, "path": path, "form": form, "idempotency_key": key})
+        if path == "/v3/":
+            return self.answer_script()
+        if self.headers.get("Authorization") == f"Bearer {PUBLISHABLE}" and browser_call(path):
+            with self.server.lock:
+                return self.answer(*self.server.browser_route(path, form))
         if self.headers.get("Authorization") != f"Bearer {self.server.secret}":
             return self.answer(401, error("invalid_request_error", None, "Invalid API Key provided."))
         if self.server.script:
@@ -86,9 +105,18 @@ class FakeStripe(BaseHTTPRequestHandler):
         time.sleep(self.server.latency)
         self.answer(*answer)
 
+    def answer_script(self):
+        data = (Path(__file__).with_name("fake_stripe.js")).read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/javascript")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
     def answer(self, status, body, replayed=False):
         data = json.dumps(body).encode()
         self.send_response(status)
+        self.send_header("Access-Control-Allow-Origin", "*")
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Request-Id", f"req_{next(self.server.ids):014d}")
@@ -104,17 +132,13 @@ class FakeStripe(BaseHTTPRequestHandler):
         pass
 
 
-def error(kind, code, message, **more):
-    return {"error": {"type": kind, "code": code, "message": message, **more}}
-
-
 class FakeStripeServer(ThreadingHTTPServer):
     def __init__(self):
         super().__init__(("127.0.0.1", 0), FakeStripe)
         self.secret, self.requests, self.script, self.intents, self.latency = SECRET, [], [], [], 0.0
         self.lock, self.answers, self.detached, self.ids = threading.Lock(), {}, set(), itertools.count(1)
         self.methods = {}  # made by POST /v1/payment_methods: id -> behaviour
-        self.refunds = []
+        self.method_details, self.refunds, self.setups = {}, [], SetupIntents()
 
     @property
     def url(self):
@@ -130,6 +154,13 @@ class FakeStripeServer(ThreadingHTTPServer):
             return self.once(key, form, lambda: self.create_refund(form))
         if method == "POST" and path == "/v1/payment_methods":
             return self.once(key, form, lambda: self.create_method(form))
+        if method == "POST" and path == "/v1/customers":
+            return self.once(key, form, lambda: (200, {"id": f"cus_{next(self.ids):014d}", "object": "customer",
+                                                       "metadata": form.get("metadata", {})}))
+        if method == "POST" and path == "/v1/setup_intents":
+            return self.once(key, form, lambda: self.setups.create(form, next(self.ids)))
+        if method == "GET" and path.startswith("/v1/setup_intents/"):
+            return self.setups.retrieve(path.split("/")[3], self.method_details)
         if method == "POST" and path.startswith("/v1/payment_methods/") and path.endswith("/detach"):
             return self.detach(path.split("/")[3])
         return 404, error("invalid_request_error", "resource_missing", f"Unrecognized request URL ({path}).")
@@ -154,7 +185,19 @@ class FakeStripeServer(ThreadingHTTPServer):
             return 402, error("card_error", "incorrect_number", "Your card number is incorrect.")
         method = {"id": f"pm_{next(self.ids):024d}", "object": "payment_method", "customer": None, **details}
         self.methods[method["id"]] = BEHAVIOURS[like]
+        self.method_details[method["id"]] = method
         return 200, method
+
+    def browser_route(self, path, form):
+        """What Stripe.js asks from the client's browser, with the publishable key: a SetupIntent confirmed with
+        what was typed in the fields, or after the bank's check."""
+        setup_id, action = path.split("/")[3], path.split("/")[4]
+        if action == "confirm":
+            made, method = self.create_method(form.get("payment_method_data") or {})
+            if made != 200:
+                return made, method
+            return self.setups.confirm(setup_id, method, self.methods[method["id"]], next(self.ids))
+        return self.setups.authenticate(setup_id)
 
     def create_refund(self, form):
         """A Refund of a PaymentIntent that went through: never more than what is left of it; ``pending`` for a bank

@@ -1,6 +1,6 @@
 """What billing's PDFs show of the business beside its name: its brand colour and its logo; the language a PDF
-made without a caller (an event handler's, a timer's) is written in, the business's default; and the currency its
-charges are in.
+made without a caller (an event handler's, a timer's) is written in, the business's default; the currency its
+charges are in; and its name, which a bank debit's mandate gives.
 
 Billing keeps its own copy from accounts' ``tenant_profile_updated`` events, as notifications does for its
 emails. Profile events may be handled out of order (several workers, retries): an older one never undoes a newer.
@@ -35,6 +35,7 @@ def save_look(session, profile, profile_at):
     row.logo_blob_id = profile.get("logo_blob_id") if profile.get("has_logo") else None
     row.default_language = known_language(profile.get("default_language"), DEFAULT_LANGUAGE)
     row.currency = profile.get("currency") if profile.get("currency") in CURRENCIES else DEFAULT_CURRENCY
+    row.display_name = str(profile.get("display_name") or "")[:200] or None
     row.updated_at = profile_at
     session.add(row)
 
@@ -50,6 +51,12 @@ def language_of(session, tenant_id):
     English before its profile arrived."""
     row = session.get(BusinessLook, tenant_id)
     return known_language(row.default_language if row is not None else None, DEFAULT_LANGUAGE)
+
+
+def name_of(session, tenant_id):
+    """The business's name, or None before its profile arrived."""
+    row = session.get(BusinessLook, tenant_id)
+    return row.display_name if row is not None else None
 
 
 def currency_of(session, tenant_id):

@@ -105,6 +105,11 @@ class PaymentMethod(Base):
     exp_year: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A bank account's debit authorisation (stripe_setup.py): the processor's mandate, and the words the client
+    # agreed to, when.
+    mandate_id: Mapped[str | None] = mapped_column(String(100))
+    mandate_text: Mapped[str | None] = mapped_column(String(1000))
+    mandate_accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 # Payments that still hold credit. A partial index, so finding an account's credit reads those
@@ -170,6 +175,17 @@ class ProcessorEvent(Base):
     type: Mapped[str] = mapped_column(String(100))
     outcome: Mapped[str] = mapped_column(String(20))  # applied, settled_before, not_ours, ignored
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ProcessorCustomer(Base):
+    """The processor's customer an account's methods are saved to (Stripe's ``cus_…``), made on first use."""
+
+    __tablename__ = "processor_customers"
+
+    tenant_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Refund(Base):
@@ -292,6 +308,7 @@ class BusinessLook(Base):
     logo_blob_id: Mapped[str | None] = mapped_column(String(34))
     default_language: Mapped[str] = mapped_column(String(5), default="en")
     currency: Mapped[str] = mapped_column(String(3), default="USD")  # what its charges are in (shared.money)
+    display_name: Mapped[str | None] = mapped_column(String(200))  # named in a bank debit's mandate
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

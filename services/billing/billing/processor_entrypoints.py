@@ -1,6 +1,7 @@
-"""The billing service's doors for the payment processor: which one it is (for staff), and Stripe's webhook events
-(rules in stripe_events.py)."""
-from billing import access, stripe_events
+"""The billing service's doors for the payment processor: which one it is (for staff), cards and bank accounts saved
+from Stripe's own fields (stripe_setup.py), and Stripe's webhook events (rules in stripe_events.py)."""
+from billing import access, methods, stripe_events, stripe_setup
+from shared.audit import who
 from shared.context import public_rpc, tenant_rpc
 
 
@@ -12,6 +13,23 @@ class ProcessorEntrypoints:
         """``{name: sandbox | stripe, mode: test | live}``: what the staff's Billing settings say charges go through."""
         access.staff_tenant(self.ctx)
         return {"name": self.processor.name, "mode": self.processor.mode}
+
+    @tenant_rpc
+    def start_method_setup(self, kinds):
+        """Begin saving a card or bank account (``kinds``: some of card, ach) in Stripe's fields: the client secret
+        they confirm with, and the words of a bank debit's authorisation. Conflict when the processor is the sandbox
+        (its own hosted forms make tokens)."""
+        tenant_id, account_id = access.client_account(self.ctx, "pay")
+        return stripe_setup.start(self.db, self.processor, tenant_id, account_id, kinds)
+
+    @tenant_rpc
+    def finish_method_setup(self, setup_intent_id):
+        """Put on file the method of a SetupIntent the client confirmed in Stripe's fields, as Stripe has it."""
+        tenant_id, account_id = access.client_account(self.ctx, "pay")
+        row = stripe_setup.finish(self.db, self.outbox, self.processor, tenant_id, account_id, setup_intent_id,
+                                  who(self.ctx))
+        self.db.commit()
+        return methods.describe_method(row)
 
     @public_rpc
     def apply_stripe_event(self, payload, signature):

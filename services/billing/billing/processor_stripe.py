@@ -38,6 +38,7 @@ DECLINED = N_("The card was declined.")
 NOT_PROCESSED = N_("The payment could not be processed. Try again later, or with another method.")
 BANK_DEBIT_CLEARING = N_("Bank payments take up to four business days to clear.")
 REFUND_FAILED = N_("The payment processor could not send the money back. Nothing was refunded.")
+SETUP_TYPES = {"card": "card", "ach": "us_bank_account"}  # Portico's kinds of method, as Stripe names them
 LOOK_BACK = timedelta(days=2)  # Stripe keeps an idempotency key's answer for 24 hours; a pending payment is younger
 
 
@@ -137,6 +138,34 @@ class StripeProcessor:
         if refund["status"] in ("failed", "canceled"):
             return RefundResult("failed", refund["id"], _(REFUND_FAILED))
         raise ProcessorUnavailable(f"The refund is {refund['status']} at Stripe.")
+
+
+    # --- methods saved from Stripe's own fields (stripe_setup.py) ---
+
+    def create_customer(self, idempotency_key, metadata):
+        """A customer to save an account's methods to: one per key, however often asked."""
+        try:
+            return self.client.customers.create(params={"metadata": metadata},
+                                                options={"idempotency_key": idempotency_key}).id
+        except stripe.StripeError as error:
+            raise translated(error) from None
+
+    def start_setup(self, customer, kinds, metadata):
+        """A SetupIntent for the browser to confirm in Stripe's fields: ``{id, client_secret}``."""
+        params = {"customer": customer, "usage": "off_session", "metadata": metadata,
+                  "payment_method_types": [SETUP_TYPES[kind] for kind in kinds]}
+        try:
+            intent = self.client.setup_intents.create(params=params)
+        except stripe.StripeError as error:
+            raise translated(error) from None
+        return {"id": intent.id, "client_secret": intent.client_secret}
+
+    def setup_outcome(self, setup_id):
+        """The SetupIntent as a dict, its payment method expanded; ProcessorError when Stripe knows none."""
+        try:
+            return self.client.setup_intents.retrieve(setup_id, params={"expand": ["payment_method"]}).to_dict()
+        except stripe.StripeError as error:
+            raise translated(error) from None
 
 
 def outcome(intent):

@@ -26,7 +26,10 @@ def origin_of(url):
 
 
 def hosted_forms():
-    """Return where this page's iframes load the processor's card and bank forms, told who embeds them."""
+    """Return where this page's iframes load the processor's card and bank forms, told who embeds them; None when
+    the business charges through Stripe, whose own fields save a new method first (stripe_fields.py)."""
+    if current_app.config.get("STRIPE_PUBLISHABLE_KEY"):
+        return None
     query = urlencode({"parent_origin": request.host_url.rstrip("/")})
     return {"origin": origin_of(processor_url()),
             "card": f"{processor_url()}/elements/card?{query}",

@@ -7,10 +7,12 @@ from gateway.web.portal.billing import render_billing
 from gateway.web.portal.base import go
 from gateway.web.portal.billing_forms import chosen_method, error_summary, form_problems, page
 from gateway.web.portal.hosted_forms import hosted_forms, uses_hosted_forms
-from shared.errors import InvalidInput
+from gateway.web.portal.stripe_fields import stripe_fields, uses_stripe_fields
+from shared.errors import InvalidInput, NotFound
 from shared.i18n import _
 
-blueprint = uses_hosted_forms(Blueprint("methods", __name__))
+blueprint = uses_stripe_fields(uses_hosted_forms(Blueprint("methods", __name__)))
+SETUP_KINDS = ["card", "ach"]
 
 
 def new_method_from(form):
@@ -24,6 +26,11 @@ def new_method_from(form):
 
 def render_method_form(replacing=None, problems=None, status=200):
     problems = problems or {}
+    stripe = stripe_fields()
+    if stripe and replacing is None:
+        return page("method_stripe.html", status, tab="billing", stripe=stripe, setup=payment_methods.start_setup(
+            SETUP_KINDS), kinds=SETUP_KINDS, problems=problems, summary=error_summary(problems),
+            next_page=request.values.get("next", ""))
     return page("method_form.html", status, tab="billing", replacing=replacing, hosted=hosted_forms(),
                 chosen=request.form.get("method", "new-card"), problems=problems, summary=error_summary(problems),
                 next_page=request.values.get("next", ""))
@@ -44,6 +51,8 @@ def new_method():
 @blueprint.post("/billing/methods")
 @client_required
 def add_method():
+    if stripe_fields() and "setup_intent_id" in request.form:
+        return keep_stripe_method(request.form["setup_intent_id"])
     new, problems = new_method_from(request.form)
     if problems:
         return render_method_form(problems=problems, status=400)
@@ -51,6 +60,16 @@ def add_method():
         payment_methods.add_method(new)
     except InvalidInput as error:
         return render_method_form(problems=form_problems(error), status=400)
+    return after_method_change("method_added")
+
+
+def keep_stripe_method(setup_intent_id):
+    """Keep the method the client confirmed in Stripe's fields; a setup not theirs, or not confirmed, is refused."""
+    try:
+        payment_methods.finish_setup(setup_intent_id)
+    except (InvalidInput, NotFound) as error:
+        problems = form_problems(error) if isinstance(error, InvalidInput) else {"method": [error.message]}
+        return render_method_form(problems={"method": sum(problems.values(), [])}, status=400)
     return after_method_change("method_added")
 
 
