@@ -170,11 +170,12 @@ def send_receipt(session, postbox, event, data):
         email_to=data["receipt_to"])
 
 
-def tell_of_return(session, postbox, event, data):
-    """Email the client that a payment was taken back, whatever their receipt choices: they owe it again."""
+def tell_client(session, postbox, event, data, draft):
+    """Email the client what the processor did to their money or method, whatever their receipt choices: a payment
+    taken back (they owe it again), a method taken off file (autopay with it)."""
     address = contacts.reach(session, event["tenant_id"], data["account_id"]).email
     if address:
-        postbox.queue(session, messages.payment_returned(session, event, data, address))
+        postbox.queue(session, draft(session, event, data, address))
 
 
 def notify(session, postbox, contract, event):
@@ -188,7 +189,9 @@ def notify(session, postbox, contract, event):
         elif contract.name == PAYMENT_FAILED.name and data["receipt_to"]:
             postbox.queue(session, messages.payment_failed(session, event, data))
         elif contract.name == PAYMENT_RETURNED.name:
-            tell_of_return(session, postbox, event, data)
+            tell_client(session, postbox, event, data, messages.payment_returned)
+        elif contract.name == PAYMENT_METHOD_REMOVED.name and (data.get("actor") or {}).get("kind") == PROCESSOR:
+            tell_client(session, postbox, event, data, messages.method_removed_by_processor)
         feed_events.receipt(session, contract, event, data)
     with languages.to_business(session, tenant_id):
         action, text = ALERTS[contract.name](data, Namer(session, tenant_id))

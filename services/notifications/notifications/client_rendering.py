@@ -69,6 +69,13 @@ def render_payment_returned(branding, *, amount, method_label, reason, numbers):
                         reason=reason, numbers=invoice_numbers(numbers) if numbers else "", count=len(numbers))
 
 
+def render_method_removed_by_processor(branding, *, label):
+    """Render the notice that the processor took a method off file (and autopay with it, if it charged it)."""
+    return render_email("method_removed_by_processor",
+                        _("%(business)s can no longer charge %(label)s", business=branding.display_name, label=label),
+                        branding, label=label)
+
+
 # --- tickets ------------------------------------------------------------------------------
 
 def ticket_link(base_url, tenant_slug, ticket_id):

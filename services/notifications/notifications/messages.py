@@ -167,6 +167,14 @@ def payment_returned(session, event, data, to):
     return email_draft(tenant_id, "payment_returned", to, rendered, branding, event["event_id"])
 
 
+def method_removed_by_processor(session, event, data, to):
+    """Draft the client's notice of a method the processor took off file (in the account's language)."""
+    tenant_id = event["tenant_id"]
+    branding = business_branding(session, tenant_id)
+    rendered = client_rendering.render_method_removed_by_processor(branding, label=data["label"])
+    return email_draft(tenant_id, "method_removed", to, rendered, branding, event["event_id"])
+
+
 def payment_failed(session, event, data):
     """Draft a short "your payment did not go through; nothing was charged" email, to ``receipt_to`` (in the
     language at hand: the account's)."""

@@ -1,10 +1,10 @@
 """Money the processor took back or a client disputed (billing/reversals.py, stripe_events.py): staff chosen for it
-are alerted with what is owed again, and the client is emailed whatever their receipt choices; refunds reach the
-client's feed."""
+are alerted with what is owed again, and the client is emailed whatever their receipt choices, as of a method the
+processor took off file; refunds reach the client's feed."""
 import pytest
 
-from shared.events import (ACCOUNT_SAVED, PAYMENT_DISPUTED, PAYMENT_REFUNDED, PAYMENT_RETURNED,
-                           TENANT_PROFILE_UPDATED)
+from shared.events import (ACCOUNT_SAVED, PAYMENT_DISPUTED, PAYMENT_METHOD_REMOVED, PAYMENT_REFUNDED,
+                           PAYMENT_RETURNED, TENANT_PROFILE_UPDATED)
 
 OWNER = 1
 PROCESSOR = {"kind": "processor", "id": None}
@@ -77,3 +77,13 @@ def test_a_refund_reaches_the_client_s_feed_once(notifications, destination, tit
     notifications.deliver(PAYMENT_REFUNDED, refund, event_id=first["event_id"])
     [item] = notifications.client(account_id=7).my_feed(10)["items"]
     assert (item["kind"], item["title"], item["body"], item["link"]) == ("refund", title, body, "billing")
+
+
+def test_a_method_the_processor_took_off_file_is_emailed_to_the_client_one_they_removed_is_not(notifications):
+    removed = {"account_id": 7, "kind": "card", "label": "Visa ending 4242"}
+    notifications.deliver(PAYMENT_METHOD_REMOVED, {**removed, "actor": {"kind": "client", "id": 3}})
+    notifications.deliver(PAYMENT_METHOD_REMOVED, {**removed, "actor": PROCESSOR})
+    [email] = notifications.messages()
+    assert (email["to"], email["subject"]) == ("jordan@client.example", "Green Acres can no longer charge Visa "
+                                                                        "ending 4242")
+    assert "If autopay used it, autopay is now off." in email["text"]
