@@ -31,6 +31,7 @@ from shared.validation import load_or_raise
 
 DESTINATIONS = ("method", "credit")
 PENDING_GRACE_SECONDS = 120  # as a payment's (recovery.py): longer than the processor ever takes to answer
+BOUNCED = N_("The bank sent the refund back: it is credit on the client's account instead.")
 UNANSWERED = N_("The payment processor did not answer. The refund is being checked; it will never be sent twice.")
 
 
@@ -135,7 +136,27 @@ def settle_refund(session, outbox, refund, status, refund_id, message):
     allocation = session.scalars(select(Allocation).where(
         Allocation.invoice_id == refund.invoice_id, Allocation.payment_id == refund.payment_id,
         Allocation.released_at.is_(None)).order_by(Allocation.id.desc())).first()
-    allocation.amount += refund.amount  # back on the invoice: nothing was given back
+    if allocation is not None:
+        allocation.amount += refund.amount  # back on the invoice: nothing was given back
+    else:  # the invoice was voided meanwhile, its payments released to credit: this part too
+        payment.unapplied += refund.amount
+
+
+def bounced(session, outbox, refund, message):
+    """A refund to the method that the bank sent back after the processor took it: the money stays given back,
+    as the client's credit. Return whether it changed anything (a refund already turned into credit has not)."""
+    refund = session.get(Refund, refund.id, with_for_update=True, populate_existing=True)
+    if refund.status != "succeeded" or refund.destination != "method":
+        return False
+    payment = session.get(Payment, refund.payment_id, with_for_update=True, populate_existing=True)
+    payment.refunded -= refund.amount
+    payment.unapplied += refund.amount
+    refund.destination = "credit"
+    refund.failure_message = (message or _(BOUNCED))[:300]
+    event = refunded_event(session, refund, payment)
+    outbox.add_each(session, [(PAYMENT_REFUNDED, event), audit_facts.refund_given(refund, event)],
+                    tenant_id=refund.tenant_id)
+    return True
 
 
 def refunded_event(session, refund, payment):

@@ -23,7 +23,8 @@ What an event may change, so that a payment's end never depends on the client's 
 - ``charge.dispute.created`` and ``charge.dispute.closed``: staff hear that a client disputed a payment with their
   bank, and how it ended; a dispute lost for the whole payment takes it back as a returned debit is.
 - ``refund.created``, ``refund.updated``, ``refund.failed``: a refund staff gave (refunds.py) whose answer was lost
-  is settled as Stripe says it went. A refund made in Stripe's dashboard is not Portico's (``not_ours``).
+  is settled as Stripe says it went; one the bank sends back after it succeeded becomes the client's credit. A
+  refund made in Stripe's dashboard is not Portico's (``not_ours``).
 - Every other type is kept as ``ignored``.
 """
 import json
@@ -196,6 +197,8 @@ def apply_refund_event(session, outbox, event):
     refund = session.scalar(select(Refund).where(Refund.idempotency_key == key).with_for_update()) if key else None
     if refund is None or found.get("amount") != refund.amount:
         return "not_ours"  # made in Stripe's dashboard, or another program's
+    if refund.status == "succeeded" and found.get("status") == "failed":  # the bank sent it back days later
+        return "applied" if refunds.bounced(session, outbox, refund, None) else "settled_before"
     if refund.status != "pending":
         return "settled_before"
     if found.get("status") in ("succeeded", "pending"):

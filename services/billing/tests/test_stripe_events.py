@@ -289,10 +289,24 @@ def test_a_refund_whose_answer_was_lost_is_settled_by_its_event_once(business, p
     business.session.expire_all()
     assert business.session.get(Refund, refund.id).status == settled
     assert business.staff().get_invoice(invoice["id"])["refunded"] == refunded
-    assert apply(business, refund_event(refund, "failed", event_id="evt_re_late")) == "settled_before"
+    assert apply(business, refund_event(refund, status, event_id="evt_re_late")) == "settled_before"
 
 
 @pytest.mark.parametrize("change", [{"metadata": {}}, {"amount": 1}])
 def test_a_refund_made_in_stripe_s_dashboard_is_not_portico_s(business, processor, change):
     refund, _ = refund_lost(business, processor)
     assert apply(business, refund_event(refund, **change)) == "not_ours"
+
+
+def test_a_refund_the_bank_sends_back_later_becomes_the_client_s_credit_once(business, processor):
+    refund, invoice = refund_lost(business, processor)
+    apply(business, refund_event(refund, "succeeded"))
+    assert apply(business, refund_event(refund, "failed", event_id="evt_re_bounced")) == "applied"
+    assert apply(business, refund_event(refund, "failed", event_id="evt_re_bounced_again")) == "settled_before"
+    business.session.expire_all()
+    kept = business.session.get(Refund, refund.id)
+    assert (kept.status, kept.destination) == ("succeeded", "credit") and "sent the refund back" in \
+        kept.failure_message
+    assert business.client().my_summary()["credit"] == 1_500
+    assert business.staff().get_invoice(invoice["id"])["refunded"] == 1_500  # still given back
+    assert [data["destination"] for _, data in business.events("payment_refunded")] == ["method", "credit"]
