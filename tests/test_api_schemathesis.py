@@ -64,6 +64,8 @@ STATE_RULES = {
     "POST /api/v1/portal/{slug}/payments": {"payment_method_id", "amount", "credit", "invoice_ids"},
     "POST /api/v1/portal/{slug}/payments/quote": {"payment_method_id", "amount", "credit", "invoice_ids"},
     "POST /api/v1/portal/{slug}/prepayments": {"amount"},
+    # A refund names a payment that paid this invoice, and at most what it put there; money back needs a charge.
+    "POST /api/v1/staff/invoices/{invoice_id}/refunds": {"payment_id", "amount", "destination"},
     # Only invoices awaiting an autopay charge can be charged.
     "POST /api/v1/staff/charge-runs": {"invoice_ids"},
     # An announcement's audience `accounts` needs `account_ids` and `everyone` names none; its end is not before its

@@ -18,7 +18,8 @@ from portico_testing import ServiceProcess, wait_for
 from portico_testing.clock import TestClock
 from tests.conftest import BACKENDS, DEMO_PASSWORD, System
 from tests.portal_helpers import create_client, staff_context
-from tests.test_billing_faults import CARDS, card, charge_queue_consumers, processor_charges, tokenize
+from tests.fault_processors import SandboxSide
+from tests.test_billing_faults import CARDS, card, charge_queue_consumers
 
 ZONE = "America/Chicago"
 CHARGE_HOUR = 9
@@ -71,9 +72,8 @@ class Business:
         return self.system.rpc.call("billing", method, *args, context=context or self.staff, timeout=30)
 
     def enroll(self):
-        answer = tokenize(self.system.processor_url, card(CARDS["visa"]))
-        method = self.billing("add_payment_method", {key: answer[key] for key in (
-            "token", "kind", "brand", "last4", "exp_month", "exp_year")}, context=self.client)
+        method = self.billing("add_payment_method", SandboxSide(self.system).method(card(CARDS["visa"])),
+                              context=self.client)
         return self.billing("enroll_autopay", method["id"], True, context=self.client)
 
     def job(self, title="Weekly mowing", account_id=None):
@@ -164,7 +164,7 @@ def check_charged_once(business, due):
         .join(Payment, Payment.id == Allocation.payment_id)
         .where(Allocation.invoice_id.in_(ids), Payment.status == "succeeded").group_by(Allocation.invoice_id)))
     assert payers == {invoice_id: 1 for invoice_id in ids}
-    charged = processor_charges(business.system, key_prefix=f"{business.tenant['id']}:")
+    charged = SandboxSide(business.system).charges(key_prefix=f"{business.tenant['id']}:")
     assert len(charged) == len(ids) and {row["status"] for row in charged} == {"succeeded"}
     assert sorted(row["amount"] for row in charged) == sorted(invoice["total"] for invoice in due)
 

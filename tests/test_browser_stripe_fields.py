@@ -112,3 +112,28 @@ def test_the_pay_form_offers_the_methods_on_file_and_a_way_to_add_one(page, stri
     expect(page.get_by_label("Card number")).to_be_visible()
     page.go_back()
     assert page.locator("[data-hosted-method]").count() == 0  # the sandbox's forms are not the processor here
+
+
+def test_a_payment_the_client_s_bank_checks_is_paid_once_they_confirm_and_not_when_they_fail(page, stripe_site,
+                                                                                            stripe_system, client):
+    checked = {"token": "pm_card_authenticationRequired", "kind": "card", "brand": "visa", "last4": "3184",
+               "exp_month": 12, "exp_year": 2031}  # Stripe's test card whose bank checks every payment
+    stripe_system.rpc.call("billing", "add_payment_method", checked, context=stripe_system.client_context(
+        client.tenant, client.session["portal_user"]["id"], client.record["id"]))
+    first, second = client.invoice(4_000), client.invoice(2_500)
+    sign_in(page, stripe_site, client)
+    for invoice, passed in ((second, False), (first, True)):
+        page.goto(f"{stripe_site}/p/{client.tenant['slug']}/billing")
+        for other in (first, second):
+            box = page.get_by_label(f"Invoice #{other['number']}")
+            box.check() if other is invoice else box.uncheck()
+        page.get_by_label("Visa ending 3184").check()
+        submit(page, "Pay selected invoices")
+        page.get_by_role("button", name=f"Pay ${invoice['total'] / 100:.2f} now").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Complete authentication" if passed else "Fail authentication").click()
+        if passed:
+            expect(page.get_by_role("heading", name="Payment received")).to_be_visible()
+        else:
+            expect(page.get_by_role("alert")).to_contain_text("declined")
+    assert client.unpaid() == {second["number"]: 2_500}

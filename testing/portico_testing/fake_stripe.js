@@ -86,6 +86,14 @@
           element: function () { return element; }
         };
       },
+      handleNextAction: function (options) {  // a PaymentIntent the client's bank asks them to confirm
+        var id = options.clientSecret.split("_secret_")[0];
+        return bankCheck().then(function (passed) {
+          return call(key, "/v1/payment_intents/" + id + "/authenticate", {passed: String(passed)});
+        }).then(function (answer) {
+          return answer.status === "succeeded" ? {paymentIntent: answer} : {error: {message: "Not confirmed."}};
+        });
+      },
       confirmSetup: function (options) {
         var id = options.elements.clientSecret.split("_secret_")[0];
         return call(key, "/v1/setup_intents/" + id + "/confirm", options.elements.element().data())

@@ -150,6 +150,8 @@ class FakeStripeServer(ThreadingHTTPServer):
             return self.once(key, form, lambda: self.create_intent(form))
         if method == "GET" and path == "/v1/payment_intents":
             return 200, self.list_intents(form)
+        if path.startswith("/v1/payment_intents/pi_"):
+            return self.intent_call(method, path.split("/")[3], path.split("/")[4:])
         if method == "POST" and path == "/v1/refunds":
             return self.once(key, form, lambda: self.create_refund(form))
         if method == "POST" and path == "/v1/payment_methods":
@@ -164,6 +166,30 @@ class FakeStripeServer(ThreadingHTTPServer):
         if method == "POST" and path.startswith("/v1/payment_methods/") and path.endswith("/detach"):
             return self.detach(path.split("/")[3])
         return 404, error("invalid_request_error", "resource_missing", f"Unrecognized request URL ({path}).")
+
+    def intent_call(self, method, intent_id, action):
+        """Retrieve a PaymentIntent, or cancel one that waits for the client's bank check."""
+        intent = next((intent for intent in self.intents if intent["id"] == intent_id), None)
+        if intent is None:
+            return 404, error("invalid_request_error", "resource_missing", f"No such payment_intent: '{intent_id}'")
+        if method == "POST" and action == ["cancel"]:
+            if intent["status"] not in ("requires_action", "requires_payment_method"):
+                return 400, error("invalid_request_error", "payment_intent_unexpected_state",
+                                  f"This PaymentIntent's status is {intent['status']}.")
+            intent["status"] = "canceled"
+        return 200, intent
+
+    def authenticate_intent(self, intent_id, form):
+        """The client's bank check of a PaymentIntent, passed or failed in the stand-in's window (fake_stripe.js)."""
+        intent = next((intent for intent in self.intents if intent["id"] == intent_id), None)
+        if intent is None or intent["status"] != "requires_action":
+            return 400, error("invalid_request_error", "payment_intent_unexpected_state", "Nothing to authenticate.")
+        if form.get("passed") == "true":
+            intent["status"] = "succeeded"
+        else:
+            self.decline(intent, "payment_intent_authentication_failure", None,
+                         "We are unable to authenticate your payment method.")
+        return 200, intent
 
     def behaviour(self, method):
         return None if method in self.detached else self.methods.get(method) or BEHAVIOURS.get(method)
@@ -190,8 +216,10 @@ class FakeStripeServer(ThreadingHTTPServer):
 
     def browser_route(self, path, form):
         """What Stripe.js asks from the client's browser, with the publishable key: a SetupIntent confirmed with
-        what was typed in the fields, or after the bank's check."""
+        what was typed in the fields, or after the bank's check; a PaymentIntent after the bank's check."""
         setup_id, action = path.split("/")[3], path.split("/")[4]
+        if setup_id.startswith("pi_"):
+            return self.authenticate_intent(setup_id, form)
         if action == "confirm":
             made, method = self.create_method(form.get("payment_method_data") or {})
             if made != 200:
@@ -260,6 +288,7 @@ class FakeStripeServer(ThreadingHTTPServer):
         if behaviour == AUTHENTICATE:
             if form.get("off_session") != "true":
                 intent["status"] = "requires_action"
+                intent["client_secret"] = f"{intent['id']}_secret_{len(self.intents)}"
                 return 200, intent
             return self.decline(intent, "authentication_required", None, "Your card requires authentication.")
         if behaviour == PROCESSING:

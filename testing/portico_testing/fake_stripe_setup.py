@@ -5,7 +5,8 @@ import re
 
 from portico_testing.fake_stripe_shared import AUTHENTICATE, PROCESSING, error
 
-BROWSER_PATHS = re.compile(r"^/v1/setup_intents/seti_[0-9a-z]+/(confirm|authenticate)$")
+BROWSER_PATHS = re.compile(r"^/v1/(setup_intents/seti_[0-9a-z]+/(confirm|authenticate)|payment_intents/pi_[0-9]+/"
+                           r"authenticate)$")
 
 
 def browser_call(path):

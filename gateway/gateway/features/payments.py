@@ -28,6 +28,11 @@ def pay_invoices(idempotency_key, payment_request):
     return billing("pay_invoices", idempotency_key, {**payment_request, "receipt_to": receipt_address()})
 
 
+def confirm_payment(payment_id):
+    """After the client's bank check: the payment as the processor says it went (a decline is raised)."""
+    return billing("confirm_payment", payment_id)
+
+
 def make_prepayment(idempotency_key, prepayment):
     """Pay ahead of any invoice, as credit on the account; keyed as payments are."""
     return billing("make_prepayment", idempotency_key, {**prepayment, "receipt_to": receipt_address()})

@@ -23,6 +23,7 @@ from billing.methods import kind_chosen, method_for
 from billing.money import check_limit, enforce_limit, plan_payment
 from billing.reservation import pending_payment, reserve
 from billing.schemas import PayInvoicesSchema, PrepaymentSchema
+from billing.processor import REQUIRES_ACTION
 from billing.settlement import charge, settle, settle_prepayment
 from shared.clock import utcnow
 from shared.errors import Conflict
@@ -73,6 +74,8 @@ def pay_invoices(session, outbox, processor, tenant_id, account_id, key, request
         currency = currency_of(session, tenant_id)
         session.commit()
         status, charge_id, message = charge(processor, payment, method, "Invoice payment", currency)
+        if status == REQUIRES_ACTION:
+            return awaiting_bank_check(session, payment, charge_id, message)
         invoices = settle(session, outbox, payment, status, charge_id, message, actor, origin)
         if status != "succeeded" and one_off:
             method.removed_at = utcnow()  # a card that was just declined is not kept on file
@@ -108,11 +111,21 @@ def make_prepayment(session, outbox, processor, tenant_id, account_id, key, requ
         currency = currency_of(session, tenant_id)
         session.commit()
         status, charge_id, message = charge(processor, payment, method, "Prepayment", currency)
+        if status == REQUIRES_ACTION:
+            return awaiting_bank_check(session, payment, charge_id, message)
         settle_prepayment(session, outbox, payment, status, charge_id, message, settings["auto_apply_credits"],
                           actor, origin)
         return answer(session, claim, answer_for(payment, status, message, [], method))
 
     return idempotency.idempotent(session, tenant_id, key, {"account_id": account_id, **request}, work)
+
+
+def awaiting_bank_check(session, payment, charge_id, client_secret):
+    """The answer while the client's bank waits for them to confirm (bank_checks.py): the payment stays pending, its
+    PaymentIntent noted; nothing is stored under the key, whose retries are told the payment is in progress."""
+    payment.processor_charge_id = charge_id
+    session.commit()
+    return {"requires_action": {"payment_id": payment.id, "client_secret": client_secret}}
 
 
 def answer(session, claim, stored):

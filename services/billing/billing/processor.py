@@ -5,7 +5,7 @@ and billing only ever holds the token it gets back (with kind, brand, last 4 and
 """
 import http.client
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -14,15 +14,19 @@ from shared.errors import ServiceUnavailable
 from shared.i18n import _
 
 CHARGE_STATUSES = ("succeeded", "declined", "insufficient_funds", "failed")
+REQUIRES_ACTION = "requires_action"  # Stripe's only: the client in the portal must confirm with their bank
 
 
 @dataclass(frozen=True)
 class ChargeResult:
-    """The processor's answer to one charge: a status from CHARGE_STATUSES and its message."""
+    """The processor's answer to one charge: a status from CHARGE_STATUSES and its message; or, for a client paying
+    in the portal whose bank asks them to confirm (3-D Secure), ``requires_action`` with the secret their browser
+    confirms with at the processor (bank_checks.py)."""
 
     status: str
     charge_id: str
     message: str
+    client_secret: str = field(default="", repr=False)
 
     @property
     def succeeded(self):

@@ -1,6 +1,7 @@
 """The billing service's doors for the payment processor: which one it is (for staff), cards and bank accounts saved
-from Stripe's own fields (stripe_setup.py), and Stripe's webhook events (rules in stripe_events.py)."""
-from billing import access, methods, stripe_events, stripe_setup
+from Stripe's own fields (stripe_setup.py), payments confirmed with the client's bank (bank_checks.py), and Stripe's
+webhook events (rules in stripe_events.py)."""
+from billing import access, bank_checks, methods, stripe_events, stripe_setup
 from shared.audit import who
 from shared.context import public_rpc, tenant_rpc
 
@@ -30,6 +31,13 @@ class ProcessorEntrypoints:
                                   who(self.ctx))
         self.db.commit()
         return methods.describe_method(row)
+
+    @tenant_rpc
+    def confirm_payment(self, payment_id):
+        """After the client's bank check (3-D Secure) of a payment whose checkout answered ``requires_action``: the
+        payment as Stripe says it went, answered as its Idempotency-Key answers (a decline is raised)."""
+        tenant_id, account_id = access.client_account(self.ctx, "pay")
+        return bank_checks.confirm(self.db, self.outbox, self.processor, tenant_id, account_id, payment_id)
 
     @public_rpc
     def apply_stripe_event(self, payload, signature):

@@ -27,7 +27,8 @@ from datetime import datetime, timedelta, timezone
 
 import stripe
 
-from billing.processor import ChargeResult, ProcessorError, ProcessorUnavailable, RefundResult
+from billing.processor import (REQUIRES_ACTION, ChargeResult, ProcessorError, ProcessorUnavailable,
+                               RefundResult)
 from shared.i18n import N_, _
 
 # Stripe's decline codes that Portico tells apart; any other decline is "declined".
@@ -35,6 +36,7 @@ INSUFFICIENT_FUNDS = frozenset({"insufficient_funds"})
 AUTHENTICATION_REQUIRED = N_("Your bank asks you to confirm this payment. Pay it from the portal to confirm it "
                              "with your bank.")
 DECLINED = N_("The card was declined.")
+NOT_CONFIRMED = N_("The payment was not confirmed with the bank in time. Nothing was charged.")
 NOT_PROCESSED = N_("The payment could not be processed. Try again later, or with another method.")
 BANK_DEBIT_CLEARING = N_("Bank payments take up to four business days to clear.")
 REFUND_FAILED = N_("The payment processor could not send the money back. Nothing was refunded.")
@@ -98,7 +100,7 @@ class StripeProcessor:
             return declined(error)
         except stripe.StripeError as error:
             raise translated(error) from None
-        return outcome(intent)
+        return outcome(intent, client_there=not off_session)
 
     def find_charge(self, idempotency_key, token=None, since=None):
         """The charge made with ``idempotency_key`` (on ``token``'s customer, when it has one) since ``since``; None
@@ -111,10 +113,21 @@ class StripeProcessor:
         try:
             for intent in self.client.payment_intents.list(params=params).auto_paging_iter():
                 if intent.to_dict().get("metadata", {}).get("portico_key") == idempotency_key:
-                    return outcome(intent)
+                    return outcome(self.unless_abandoned(intent))
         except stripe.StripeError as error:
             raise translated(error) from None
         return None
+
+    def unless_abandoned(self, intent):
+        """The PaymentIntent, cancelled first if it still waits for the client's bank check: asked about it, billing
+        settles the payment, which must never go through afterwards. Stripe refusing the cancel means the check was
+        just passed: the PaymentIntent as it is now."""
+        if intent["status"] != "requires_action":
+            return intent
+        try:
+            return self.client.payment_intents.cancel(intent["id"])
+        except stripe.InvalidRequestError:
+            return self.client.payment_intents.retrieve(intent["id"])
 
     def detach(self, token):
         _customer, method = split_token(token)
@@ -168,16 +181,21 @@ class StripeProcessor:
             raise translated(error) from None
 
 
-def outcome(intent):
-    """A PaymentIntent's state (the library's object, or the dict in an error's body) as a ChargeResult."""
+def outcome(intent, client_there=False):
+    """A PaymentIntent's state (the library's object, or the dict in an error's body) as a ChargeResult. A bank's
+    check is the client's to pass when they are ``client_there`` (paying in the portal), else a decline."""
     intent = intent.to_dict() if hasattr(intent, "to_dict") else intent
     status, error = intent["status"], intent.get("last_payment_error") or {}
     if status == "succeeded":
         return ChargeResult("succeeded", intent["id"], "")
     if status in ("requires_payment_method", "canceled") and error:
         return decline(intent["id"], error.get("code"), error.get("decline_code"))
+    if status == "requires_action" and client_there:
+        return ChargeResult(REQUIRES_ACTION, intent["id"], "", intent.get("client_secret") or "")
     if status == "requires_action":
         return ChargeResult("declined", intent["id"], _(AUTHENTICATION_REQUIRED))
+    if status == "canceled":  # cancelled while it waited for the client's bank check (unless_abandoned)
+        return ChargeResult("declined", intent["id"], _(NOT_CONFIRMED))
     if status == "processing":  # a bank debit: taken as paid now; should the bank return it, an event says so
         return ChargeResult("succeeded", intent["id"], _(BANK_DEBIT_CLEARING))
     # Anything newer: not an answer to settle on.

@@ -52,9 +52,10 @@ def refund_payment(session, outbox, processor, tenant_id, invoice_id, key, reque
         if refund.destination == "credit":
             payment.unapplied += refund.amount
             return finish(session, outbox, refund, "succeeded")
-        session.commit()
+        asked = (payment.processor_charge_id, refund.amount, refund.idempotency_key)
+        session.commit()  # nothing held while the processor is asked
         try:
-            result = processor.refund(payment.processor_charge_id, refund.amount, refund.idempotency_key)
+            result = processor.refund(*asked)
         except ProcessorError as error:
             return finish(session, outbox, refund, "failed", message=error.message)
         except ProcessorUnavailable:
@@ -64,17 +65,11 @@ def refund_payment(session, outbox, processor, tenant_id, invoice_id, key, reque
     return idempotency.idempotent(session, tenant_id, key, {"invoice_id": invoice_id, **request}, work)
 
 
-def find_invoice_of(session, tenant_id, invoice_id, lock=False):
-    """The business's invoice; any other id is not found."""
-    invoice = session.get(Invoice, invoice_id, with_for_update=lock) if isinstance(invoice_id, int) else None
-    if invoice is None or invoice.tenant_id != tenant_id:
-        raise NotFound(_("No such invoice."))
-    return invoice
-
-
 def reserve_refund(session, tenant_id, invoice_id, key, values, staff_id):
     """Check the refund and take its part off the payment's allocation on the invoice; return (refund, payment)."""
-    invoice = find_invoice_of(session, tenant_id, invoice_id, lock=True)
+    invoice = session.get(Invoice, invoice_id, with_for_update=True) if isinstance(invoice_id, int) else None
+    if invoice is None or invoice.tenant_id != tenant_id:
+        raise NotFound(_("No such invoice."))
     payment = session.get(Payment, values["payment_id"], with_for_update=True)
     allocations = session.scalars(select(Allocation).where(
         Allocation.invoice_id == invoice.id, Allocation.payment_id == values["payment_id"],

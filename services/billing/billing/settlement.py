@@ -12,7 +12,7 @@ from billing.credit import apply_credit_automatically
 from billing.invoices import describe
 from billing.methods import method_label, method_used
 from billing.models import Allocation, Invoice, Payment
-from billing.processor import ProcessorError, ProcessorUnavailable
+from billing.processor import REQUIRES_ACTION, ProcessorError, ProcessorUnavailable
 from shared.clock import utcnow
 from shared.errors import ServiceUnavailable
 from shared.events import PAYMENT_FAILED, PAYMENT_SUCCEEDED, PREPAYMENT_MADE
@@ -21,7 +21,8 @@ from shared.i18n import _
 
 def charge(processor, payment, method, description, currency):
     """Charge ``payment`` once in the business's ``currency``, whatever happens to this process; return
-    (status, charge id, message)."""
+    (status, charge id, message). For ``requires_action`` (the client's bank asks them to confirm, bank_checks.py),
+    the third is the secret their browser confirms with, not a message."""
     if payment.amount == 0:
         return "succeeded", None, None
     try:
@@ -32,7 +33,8 @@ def charge(processor, payment, method, description, currency):
     except ProcessorUnavailable:
         raise ServiceUnavailable(_("The payment service did not answer. We are checking whether the "
                                    "payment went through; it will never be charged twice.")) from None
-    return result.status, result.charge_id, result.message
+    secret_or_message = result.client_secret if result.status == REQUIRES_ACTION else result.message
+    return result.status, result.charge_id, secret_or_message
 
 
 def payment_event(session, payment, covered=(), message=None, actor=None):

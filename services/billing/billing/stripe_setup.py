@@ -37,9 +37,9 @@ def mandate_text(session, tenant_id):
 
 def start(session, processor, tenant_id, account_id, kinds):
     """Begin saving a method of ``kinds``: ``{setup_intent_id, client_secret, mandate_text}``."""
-    require_stripe(processor)
     if not isinstance(kinds, list) or not kinds or any(kind not in KINDS for kind in kinds):
         raise invalid("kinds", _("Choose card, ach or both."))
+    require_stripe(processor)
     customer = customer_of(session, processor, tenant_id, account_id)
     setup = processor.start_setup(customer, sorted(set(kinds)), {"portico_tenant": str(tenant_id),
                                                                  "portico_account": str(account_id)})
@@ -66,7 +66,6 @@ def customer_of(session, processor, tenant_id, account_id):
 
 def finish(session, outbox, processor, tenant_id, account_id, setup_intent_id, by):
     """Put the method of a SetupIntent the client confirmed on file; return it (the one kept before, if any)."""
-    require_stripe(processor)
     if not isinstance(setup_intent_id, str) or not setup_intent_id.startswith("seti_") or len(setup_intent_id) > 100:
         raise invalid("setup_intent_id", _("Send the id of the card or bank account setup."))
     intent = confirmed_setup(session, processor, tenant_id, account_id, setup_intent_id)
@@ -92,12 +91,15 @@ def finish(session, outbox, processor, tenant_id, account_id, setup_intent_id, b
 def confirmed_setup(session, processor, tenant_id, account_id, setup_intent_id):
     """The SetupIntent as Stripe has it, when it is this account's and confirmed; NotFound or a field error else."""
     customer = session.get(ProcessorCustomer, (tenant_id, account_id))
+    if customer is None:  # no setup was ever started for the account (none can be, but with Stripe)
+        raise NotFound(_("No such card or bank account setup."))
+    require_stripe(processor)
     try:
         intent = processor.setup_outcome(setup_intent_id)
     except ProcessorError:
         intent = {}
     metadata = intent.get("metadata") or {}
-    if customer is None or intent.get("customer") != customer.customer_id or \
+    if intent.get("customer") != customer.customer_id or \
             metadata.get("portico_tenant") != str(tenant_id) or metadata.get("portico_account") != str(account_id):
         raise NotFound(_("No such card or bank account setup."))
     if intent.get("status") != "succeeded" or not isinstance(intent.get("payment_method"), dict):

@@ -88,10 +88,14 @@ def test_a_method_made_from_a_test_card_behaves_as_its_number_says(stripe_api):
     assert processor.charge(made["id"], 1_000, "usd", "7:made").status == "insufficient_funds"
 
 
-def test_a_bank_asking_for_the_client_on_session_is_not_a_charge(stripe_api):
-    result = adapter(stripe_api).charge(f"{CUSTOMER}/pm_card_authenticationRequired", 4_000, "usd", "7:3ds",
-                                        off_session=False)
-    assert result.status == "declined" and "confirm this payment" in result.message
+def test_a_bank_asking_for_the_client_on_session_waits_for_them_and_one_never_finished_is_cancelled(stripe_api):
+    processor = adapter(stripe_api)
+    result = processor.charge(f"{CUSTOMER}/pm_card_authenticationRequired", 4_000, "usd", "7:3ds", off_session=False)
+    intent = stripe_api.intents[0]
+    assert (result.status, result.charge_id, result.client_secret) == (
+        "requires_action", intent["id"], intent["client_secret"])
+    found = processor.find_charge("7:3ds", f"{CUSTOMER}/pm_card_authenticationRequired")
+    assert intent["status"] == "canceled" and found.status == "declined" and "in time" in found.message
 
 
 def test_a_charge_is_found_by_its_key_among_the_customer_s_payment_intents(stripe_api):

@@ -29,10 +29,12 @@ def quote_payment(payment_request):
                      "same key gets the first answer (never a second charge); the same key with another body is "
                      "refused (422); while the first request with the key is still charging, another may answer 409 "
                      "request_in_progress with Retry-After, then the first answer when asked again. A declined card "
-                     "answers 402 and changes nothing. The receipt goes to the client's email", headers=IdempotencyKeySchema, body=PaymentRequestSchema, status=201,
-                     response=PaymentResultSchema, dump=True, raises=PAYMENT_ERRORS)
+                     "answers 402 and changes nothing. The receipt goes to the client's email. With Stripe, a bank "
+                     "that asks the client to confirm answers 202 `requires_action` (then POST "
+                     "/payments/{payment_id}/confirm)", headers=IdempotencyKeySchema, body=PaymentRequestSchema,
+                     status=201, response=PaymentResultSchema, dump=True, raises=PAYMENT_ERRORS)
 def pay_invoices(headers, payment_request):
-    return payments.pay_invoices(headers["key"], payment_request)
+    return with_bank_check(payments.pay_invoices(headers["key"], payment_request), 201)
 
 
 @blueprint.post("/prepayments")
@@ -41,4 +43,18 @@ def pay_invoices(headers, payment_request):
                      response=PaymentResultSchema, dump=True, raises=PAYMENT_ERRORS,
                      requestBody={"content": {"application/json": {"schema": PREPAYMENT_BODY}}})
 def make_prepayment(headers, prepayment):
-    return payments.make_prepayment(headers["key"], prepayment)
+    return with_bank_check(payments.make_prepayment(headers["key"], prepayment), 201)
+
+
+@blueprint.post("/payments/<id:payment_id>/confirm")
+@blueprint.operation("After the client's bank check (a payment or prepayment answered 202 `requires_action`): the "
+                     "payment as the processor says it went, answered as its Idempotency-Key answers. A check failed "
+                     "or never finished answers 402 and charges nothing", status=200, response=PaymentResultSchema,
+                     dump=True, raises=PAYMENT_ERRORS)
+def confirm_payment(payment_id):
+    return payments.confirm_payment(payment_id)
+
+
+def with_bank_check(answer, status):
+    """A payment's answer, or 202 while the client's bank waits for them to confirm it."""
+    return (answer, 202) if "requires_action" in answer else (answer, status)

@@ -88,9 +88,19 @@ class PaymentQuoteSchema(Schema):
     message = fields.String(allow_none=True, metadata={"description": "The warning to show when over the limit."})
 
 
+class BankCheckSchema(Schema):
+    payment_id = fields.Integer(metadata={"description": "POST /payments/{payment_id}/confirm once the client has "
+                                                         "passed (or left) their bank's check."})
+    client_secret = fields.String(metadata={"description": "For Stripe.js: `stripe.handleNextAction({clientSecret})` "
+                                                           "opens the bank's window."})
+
+
 class PaymentResultSchema(Schema):
     payment = fields.Nested(PaymentTakenSchema)
     invoices = fields.List(fields.Nested(PortalInvoiceSchema), metadata={"description": "The invoices paid, as now."})
+    requires_action = fields.Nested(BankCheckSchema, metadata={
+        "description": "Only with Stripe, when the client's bank asks them to confirm the payment (3-D Secure): the "
+                       "answer is 202, with no payment yet, and the key answers 409 in progress until it is confirmed."})
 
 
 class PrepaymentRequestSchema(Schema):

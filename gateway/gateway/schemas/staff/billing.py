@@ -62,7 +62,7 @@ class StaffInvoicePaymentSchema(PaymentSchema):
 
 class StaffRefundRequestSchema(Schema):
     payment_id = id_field(required=True, metadata={"description": "A payment applied to this invoice."})
-    amount = fields.Integer(required=True, strict=True, metadata={
+    amount = money_field(minimum=1, required=True, metadata={
         "description": "Integer cents, at most what the payment put on this invoice (its `applied`)."})
     destination = fields.String(required=True, validate=validate.OneOf(("method", "credit")), metadata={
         "description": "`method`: back to the card or bank account it came from, through the payment processor; "

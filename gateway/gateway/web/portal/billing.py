@@ -11,14 +11,15 @@ from gateway.features.home import may_pay
 from gateway.files import pdf_response
 from gateway.portal_auth import client_required
 from gateway.web.paging import cursor_page
-from gateway.web.portal.billing_forms import (checkout_request, done_notice, error_summary, form_problems,
-                                              invoice_filters, may_manage, new_idempotency_key, page,
-                                              still_processing)
+from gateway.web.portal.billing_forms import (bank_check_page, checkout_request, done_notice, error_summary,
+                                              form_problems, invoice_filters, may_manage, new_idempotency_key,
+                                              page, still_processing)
 from gateway.web.portal.hosted_forms import hosted_forms, uses_hosted_forms
+from gateway.web.portal.stripe_fields import uses_stripe_fields
 from shared.errors import Conflict, InvalidInput, PaymentDeclined, RequestInProgress
 from shared.i18n import _
 
-blueprint = uses_hosted_forms(Blueprint("billing", __name__))
+blueprint = uses_stripe_fields(uses_hosted_forms(Blueprint("billing", __name__)))
 
 
 def render_billing(filters=None, filter_errors=None, checkout=None, problems=None, alert=None,
@@ -141,6 +142,8 @@ def pay():
         if "confirm_over_limit" in (error.fields or {}):
             return render_review(checkout, form_problems(error), status=400)
         return correct(checkout, form_problems(error))
+    if "requires_action" in paid:  # the client's bank asks them to confirm it first
+        return bank_check_page(paid["requires_action"])
     return page("paid.html", tab="billing", paid=paid, receipt_to=payments.receipt_address())
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from flask import g, make_response, render_template, request
 
 from gateway.web.forms import money_input
+from gateway.web.portal.stripe_fields import stripe_fields
 from shared.i18n import N_, _
 from shared.money import MAX_MINOR_UNITS
 
@@ -28,6 +29,12 @@ def done_notice():
 
 def page(template, status=200, **context):
     return render_template(f"portal/billing/{template}", **context), status
+
+
+def bank_check_page(action):
+    """The page that opens the client's bank check (3-D Secure, in Stripe's window) for a payment whose checkout
+    answered ``requires_action``; it then asks billing how the payment went (web/portal/bank_check.py)."""
+    return page("bank_check.html", 202, tab="billing", action=action, stripe=stripe_fields())
 
 
 def still_processing(error, action):

@@ -4,12 +4,13 @@ from flask import Blueprint, request, url_for
 from gateway.features import payments
 from gateway.features.home import may_pay
 from gateway.portal_auth import client_required
-from gateway.web.portal.billing_forms import (error_summary, form_problems, new_idempotency_key, page,
-                                              prepayment_request, still_processing)
+from gateway.web.portal.billing_forms import (bank_check_page, error_summary, form_problems, new_idempotency_key,
+                                              page, prepayment_request, still_processing)
 from gateway.web.portal.hosted_forms import hosted_forms, uses_hosted_forms
+from gateway.web.portal.stripe_fields import uses_stripe_fields
 from shared.errors import InvalidInput, PaymentDeclined, RequestInProgress
 
-blueprint = uses_hosted_forms(Blueprint("prepayment", __name__))
+blueprint = uses_stripe_fields(uses_hosted_forms(Blueprint("prepayment", __name__)))
 
 
 def render_prepayment(prepayment=None, problems=None, over_limit=None, alert=None, status=200):
@@ -48,6 +49,8 @@ def make_prepayment():
         over_limit = (error.fields or {}).get("confirm_over_limit")
         return render_prepayment(prepayment_values, {} if over_limit else form_problems(error),
                                  over_limit=over_limit[0] if over_limit else None, status=400)
+    if "requires_action" in paid:  # the client's bank asks them to confirm it first
+        return bank_check_page(paid["requires_action"])
     return page("paid.html", tab="billing", paid=paid, receipt_to=payments.receipt_address())
 
 

@@ -67,7 +67,7 @@ def refund_inputs(payments, typed=None):
                 ("method", _("To the card or bank account it was paid with")),
                 ("credit", _("As credit on the client's account, for later invoices"))],
                 value=typed["destination"]),
-            Field("refund_reason", "text", _("Reason (optional)"), _("Kept in the account's history and told to "
+            Field("refund_reason", "text", _("Reason for the refund (optional)"), _("Kept in the account's history and told to "
                                                                      "the client, such as \"Visit of 3 May missed\"."),
                   value=typed["refund_reason"])]
 
