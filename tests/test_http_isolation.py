@@ -96,7 +96,7 @@ BODIES = {
     "portal.prepayment.make_prepayment": Body(lambda ids, v: {"amount": "10.00",
                                                               "idempotency_key": uuid.uuid4().hex}),
     "portal.links.accept_invitation": {"password": STRONG}, "portal.links.submit_reset": {"password": STRONG},
-    "portal.home.switch": {},
+    "portal.home.switch": {}, "portal.bank_check.confirm_payment": {},
     "staff.alerts.mark_all_read": {}, "staff.charge_runs.start_charge_run": {},
     "staff.clients.update_client": {"name": "Renamed by an intruder"},
     "staff.client_billing.autopay_lock": {"locked": "true"},

@@ -147,3 +147,13 @@ def test_the_demo_seed_gives_back_part_of_a_paid_invoice_to_the_card(business, s
     shown = business.api("GET", f"/invoices/{hedges['id']}")
     assert (shown["paid"], shown["refunded"]) == (7_500, 1_500)
     assert shown["refunds"][0]["reason"] == "The back hedge was skipped: the gate was locked"
+
+
+def test_the_client_s_billing_history_says_what_was_refunded_to_the_card(business, system):
+    business.refund(3_000)
+    [entry] = system.http.get(f"{portal_api(business.tenant)}/billing/history", headers=business.portal).get_json()[
+        "items"]
+    assert (entry["refunded"], entry["applied_to"]) == (3_000, [{"invoice_number": business.invoice["number"],
+                                                                 "amount": 7_000}])
+    staff_page = business.pages.get(f"/staff/clients/{business.client['id']}/billing").get_data(as_text=True)
+    assert "$30.00 refunded to the method" in staff_page

@@ -98,6 +98,8 @@ class PaymentTakenSchema(PaymentSchema):
     amount_display = fields.String()
     status = fields.String()
     unapplied = fields.Integer(metadata={"description": "Credit not yet applied to any invoice, integer cents."})
+    refunded = fields.Integer(metadata={"description": "Sent back to the method it came from by the business's "
+                                                       "refunds, integer cents."})
 
 
 class BillingPaymentSchema(PaymentTakenSchema):

@@ -13,7 +13,7 @@ def describe_payment(payment, method=None):
     return {"id": payment.id, "kind": payment.kind, "source": payment.source, "amount": payment.amount,
             "amount_display": format_money(payment.amount), "status": payment.status,
             "method": method_label(method) if method else _("Account credit"),
-            "unapplied": payment.unapplied, "created_at": payment.created_at.isoformat()}
+            "unapplied": payment.unapplied, "refunded": payment.refunded, "created_at": payment.created_at.isoformat()}
 
 
 def find_payment(session, tenant_id, account_id, payment_id):

@@ -1,4 +1,5 @@
-"""What billing's own tests share: a real SQLite database, the processor played in-process, the service's workers."""
+"""What billing's own tests share: a real SQLite database, the processor played in-process (or Stripe's stand-in),
+the service's workers."""
 from datetime import date
 
 import pytest
@@ -7,6 +8,7 @@ from billing.models import Base, platform
 from billing.processor import ChargeResult, ProcessorError, ProcessorUnavailable, RefundResult
 from billing.service import BillingService
 from portico_testing import inprocess
+from portico_testing.fake_stripe import fake_stripe
 from portico_testing.inprocess import outbox_writer, service_worker, sqlite_session
 from shared.blobs import blob_store
 from shared.errors import NotFound
@@ -133,6 +135,13 @@ def engine(session):
 @pytest.fixture
 def processor():
     return Processor()
+
+
+@pytest.fixture
+def stripe_api():
+    """Stripe's API as its local stand-in plays it (portico_testing/fake_stripe.py): no network."""
+    with fake_stripe() as server:
+        yield server
 
 
 @pytest.fixture

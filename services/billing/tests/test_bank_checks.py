@@ -11,7 +11,7 @@ import pytest
 from billing import recovery
 from billing.models import Payment, platform
 from billing.processor_stripe import StripeProcessor, StripeSettings
-from portico_testing.fake_stripe import PUBLISHABLE, SECRET, fake_stripe
+from portico_testing.fake_stripe import PUBLISHABLE, SECRET
 from shared.clock import utcnow
 from shared.context import Context
 from shared.errors import NotFound, PaymentDeclined, RequestInProgress
@@ -19,12 +19,6 @@ from shared.messaging import OutboxWriter
 
 CHECKED = {"token": "pm_card_authenticationRequired", "kind": "card", "brand": "visa", "last4": "3184",
            "exp_month": 12, "exp_year": 2031}
-
-
-@pytest.fixture
-def stripe_api():
-    with fake_stripe() as server:
-        yield server
 
 
 @pytest.fixture

@@ -7,16 +7,10 @@ import pytest
 
 from billing.processor import ProcessorError, ProcessorUnavailable, processor_from_env
 from billing.processor_stripe import StripeProcessor, StripeSettings
-from portico_testing.fake_stripe import SECRET, fake_stripe
+from portico_testing.fake_stripe import SECRET
 
 CUSTOMER = "cus_0000000000000001"
 VISA = f"{CUSTOMER}/pm_card_visa"
-
-
-@pytest.fixture
-def stripe_api():
-    with fake_stripe() as server:
-        yield server
 
 
 def adapter(server, **settings):

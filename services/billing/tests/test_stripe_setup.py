@@ -9,7 +9,7 @@ import pytest
 
 from billing.models import PaymentMethod
 from billing.processor_stripe import StripeProcessor, StripeSettings
-from portico_testing.fake_stripe import PUBLISHABLE, SECRET, fake_stripe
+from portico_testing.fake_stripe import PUBLISHABLE, SECRET
 from services.billing.tests.conftest import Business, Processor
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events import TENANT_PROFILE_UPDATED
@@ -17,12 +17,6 @@ from shared.events import TENANT_PROFILE_UPDATED
 VISA, BANK = {"type": "card", "card": {"number": "4242424242424242", "exp_month": "4", "exp_year": "2031"}}, {
     "type": "us_bank_account", "us_bank_account": {"account_number": "000123456789", "routing_number": "110000000"}}
 CHECKED = {"type": "card", "card": {"number": "4000002500003155", "exp_month": "4", "exp_year": "2031"}}
-
-
-@pytest.fixture
-def stripe_api():
-    with fake_stripe() as server:
-        yield server
 
 
 @pytest.fixture
