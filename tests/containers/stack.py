@@ -25,17 +25,20 @@ def uses_local_bases():
     return present("portico-base/rabbitmq:local") and not present("python:3.11-slim")
 
 
+def compose_files():
+    """docker-compose.yml, the local bases' override when they are what the images were built on, the test's own."""
+    files = ["docker-compose.yml", *(["docker-compose.local-bases.yml"] if uses_local_bases() else []),
+             "tests/containers/compose.test.yml"]
+    return os.pathsep.join(files)
+
+
 class Stack:
     """One compose project: its own name, its own secrets and ports; the same docker-compose.yml users run."""
 
     def __init__(self, project, settings, ports):
-        files = ["docker-compose.yml"]
-        if uses_local_bases():
-            files.append("docker-compose.local-bases.yml")
-        files.append("tests/containers/compose.test.yml")
         self.project, self.ports = project, ports
         self.env = {**os.environ, **settings, **{name: str(port) for name, port in ports.items()},
-                    "COMPOSE_PROJECT_NAME": project, "COMPOSE_FILE": os.pathsep.join(files)}
+                    "COMPOSE_PROJECT_NAME": project, "COMPOSE_FILE": compose_files()}
         self.gateway = f"http://127.0.0.1:{ports['GATEWAY_PORT']}"
         self.processor = f"http://127.0.0.1:{ports['SANDBOX_PROCESSOR_PORT']}"
         self.mailbox = f"http://127.0.0.1:{ports['MAILBOX_PORT']}"
@@ -44,8 +47,11 @@ class Stack:
         return run("docker-compose", *args, timeout=timeout, check=check, env=self.env)
 
     def build(self):
-        """Build every image as ``make images`` does (a local base when no registry answers); print their sizes."""
-        return run("scripts/images.sh", timeout=1800, env=self.env).stdout
+        """Build every image as ``make images`` does (a local base when no registry answers); print their sizes.
+        On a machine whose image store was empty, the local bases exist only from now on: compose is told again."""
+        built = run("scripts/images.sh", timeout=1800, env=self.env).stdout
+        self.env["COMPOSE_FILE"] = compose_files()
+        return built
 
     # --- containers --------------------------------------------------------------------------------
 
